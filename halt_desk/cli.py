@@ -1,0 +1,120 @@
+"""The `halt-desk` command: subcommands for scripts and terminals (DESIGN §3.1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from halt_desk import __version__
+from halt_desk.domain.errors import HaltDeskError
+
+log = logging.getLogger("halt_desk")
+EXIT_BAD_INPUT = 2
+
+
+class CliError(HaltDeskError):
+    """A problem with the command line or its input, shown as one line and exit code 2."""
+
+
+def _read_json(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{source} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        name = "standard input" if source == "-" else source
+        raise CliError(
+            f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from halt_desk.domain.events import parse_instant
+
+    try:
+        return parse_instant(value, "--now")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_sla_check(args: argparse.Namespace) -> int:
+    from halt_desk.domain.sla import check_document
+
+    document = _read_json(args.timelines)
+    result = check_document(document, profile=args.profile, now=_parse_now(args.now))
+    _write_json(result, args.indent)
+    return 0
+
+
+def _write_json(result: Any, indent: int | None) -> None:
+    if indent is None and sys.stdout.isatty():
+        indent = 2
+    separators = (",", ":") if indent is None else None
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=indent, separators=separators))
+    sys.stdout.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="halt-desk",
+        description="HALT Desk: servicedesk with contract SLA clocks, P1-uplift and loaner swaps.",
+    )
+    parser.add_argument("--version", action="version", version=f"halt-desk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sla = commands.add_parser("sla", help="contract clocks")
+    sla_commands = sla.add_subparsers(dest="sla_command", metavar="SUBCOMMAND", required=True)
+    check = sla_commands.add_parser(
+        "check",
+        help="print the SLA clocks of ticket timelines as JSON",
+        description=(
+            "Reads ticket timelines (JSON, DESIGN §3.3) and prints every clock, MTTR and "
+            "MTTP as JSON. Exit 0 on success, 2 with a message on bad input."
+        ),
+    )
+    check.add_argument("timelines", metavar="TIMELINES.json", help="file, or - for standard input")
+    check.add_argument("--profile", help="contract profile (overrides the file's 'profile')")
+    check.add_argument("--now", help="moment of evaluation, ISO-8601 with UTC offset")
+    check.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
+    check.set_defaults(handler=cmd_sla_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        code: int = handler(args)
+        return code
+    except HaltDeskError as exc:
+        print(f"halt-desk: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

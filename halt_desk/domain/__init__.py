@@ -1,0 +1,1 @@
+"""Pure contract rules: calendar, profiles, priority, uplift, clocks. No I/O, no Qt."""

@@ -1,0 +1,497 @@
+"""The SLA engine: every clock of DESIGN §2.4, MTTR and MTTP of §2.5, states of §3.3.
+
+All arithmetic is done on business-time ordinals of the profile's calendar (see
+`calendar.py`); an instant is compared with a deadline in wall-clock time, so a clock
+stopped at 17:30 after a 17:00 deadline is breached even though no business time passed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from halt_desk.domain.errors import InvalidTimeline
+from halt_desk.domain.profiles import CLOCK_NAMES, ClockRule, Profile, Target
+from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
+
+INF = math.inf
+
+
+class ClockState(StrEnum):
+    MET = "met"
+    BREACHED = "breached"
+    RUNNING = "running"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockResult:
+    """One clock of one ticket at the evaluation moment."""
+
+    name: str
+    state: ClockState
+    due: datetime | None = None
+    met_at: datetime | None = None  # when the clock stopped (met or late)
+    warn_at: datetime | None = None
+    paused: bool = False
+    missed: int | None = None  # update clock: intervals that passed without an update
+    last_update: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "due": self.due.isoformat() if self.due else None,
+            "met_at": self.met_at.isoformat() if self.met_at else None,
+            "state": self.state.value,
+        }
+        if self.warn_at is not None:
+            out["warn_at"] = self.warn_at.isoformat()
+        if self.name == "resolution":
+            out["paused"] = self.paused
+        if self.name == "update":
+            out["missed"] = self.missed or 0
+            out["last_update"] = self.last_update.isoformat() if self.last_update else None
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEvaluation:
+    """The clocks and figures of one ticket, as `halt-desk sla check` prints them."""
+
+    id: str
+    priority: str
+    uplift: bool
+    status: TicketStatus
+    clocks: Mapping[str, ClockResult]
+    mttr_business_minutes: int | None
+    mttp_business_minutes: int | None
+    mttp_wall_minutes: int | None
+    within_norm: bool | None
+    reported_at: datetime
+    resolved_at: datetime | None = None
+    productive_at: datetime | None = None
+    breaches: tuple[str, ...] = field(default=())
+
+    @property
+    def next_due(self) -> datetime | None:
+        """Earliest deadline of a running clock (for countdowns and sorting)."""
+        dues = [c.due for c in self.clocks.values() if c.state is ClockState.RUNNING and c.due]
+        return min(dues) if dues else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "priority": self.priority,
+            "uplift": self.uplift,
+            "status": self.status.value,
+            "clocks": {name: clock.to_json() for name, clock in self.clocks.items()},
+            "mttr_business_minutes": self.mttr_business_minutes,
+            "mttp_business_minutes": self.mttp_business_minutes,
+            "mttp_wall_minutes": self.mttp_wall_minutes,
+            "within_norm": self.within_norm,
+        }
+
+
+@dataclass(slots=True)
+class _Change:
+    ts: float
+    priority: str
+    cell: tuple[str, str] | None
+
+
+class _Evaluator:
+    """Evaluates one ticket; a class only to share the folded facts between clocks."""
+
+    def __init__(self, profile: Profile, timeline: TicketTimeline, now: datetime) -> None:
+        self.profile = profile
+        self.cal = profile.calendar
+        self.tl = timeline
+        self.now_ts = now.timestamp()
+        self.report_ts = timeline.reported_at.timestamp()
+        self.report_b = self.cal.ordinal(self.report_ts)
+        self.uplift = False
+        priority, cell = self._initial_priority()
+        self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
+        self._fold()
+
+    # ------------------------------------------------------------ priorities
+    def _priority(self, value: str, where: str) -> str:
+        if value not in self.profile.priorities:
+            known = ", ".join(self.profile.priorities)
+            problem = f"unknown priority {value!r} for profile {self.profile.name} ({known})"
+            raise InvalidTimeline(self.tl.id, where, problem)
+        return value
+
+    def _cell(self, impact: str | None, urgency: str | None, where: str) -> tuple[str, str] | None:
+        if impact is None or urgency is None:
+            return None
+        try:
+            impact_level = self.profile.impact_level(impact)
+        except ValueError as exc:
+            raise InvalidTimeline(self.tl.id, f"{where}impact", str(exc)) from None
+        try:
+            return impact_level, self.profile.urgency_level(urgency)
+        except ValueError as exc:
+            raise InvalidTimeline(self.tl.id, f"{where}urgency", str(exc)) from None
+
+    def _initial_priority(self) -> tuple[str, tuple[str, str] | None]:
+        tl = self.tl
+        cell = self._cell(tl.impact, tl.urgency, "")
+        if tl.priority is not None:
+            return self._priority(tl.priority, "priority"), cell
+        assert cell is not None  # parse_ticket demands priority or impact and urgency
+        return self.profile.suggest_priority(cell[0], cell[1], tl.security), cell
+
+    def _change_from(self, event: TimelineEvent) -> _Change:
+        cell = self._cell(event.impact, event.urgency, f"{event.field}.")
+        if event.priority is not None:
+            priority = self._priority(event.priority, f"{event.field}.priority")
+        elif cell is not None:
+            priority = self.profile.suggest_priority(cell[0], cell[1])
+        else:  # pragma: no cover - parse_ticket rejects it
+            raise InvalidTimeline(self.tl.id, f"{event.field}.priority", "missing")
+        return _Change(event.ts, priority, cell)
+
+    def priority_at(self, ts: float) -> str:
+        current = self.changes[0].priority
+        for change in self.changes[1:]:
+            if change.ts > ts:
+                break
+            current = change.priority
+        return current
+
+    # ------------------------------------------------------------------ fold
+    def _fold(self) -> None:
+        """One pass over the events collecting what each clock needs."""
+        resolution = self.profile.clocks["resolution"]
+        reaction = self.profile.clocks["reaction"]
+        current = self.changes[0].priority
+        self.first_response_ts: float | None = None
+        self.reaction_stop: float | None = None
+        self.updates: list[float] = []
+        self.pauses: list[tuple[float, float | None]] = []  # business ordinals
+        self.onsite_requested = False
+        self.onsite_stop: float | None = None
+        self.swap_requested = False
+        self.swap_stop: float | None = None
+        self.emergency_stop: float | None = None
+        self.workaround_stop: float | None = None
+        self.resolved_ts: float | None = None
+        self.productive_ts: float | None = None
+        self.closed = False
+        pause_start: float | None = None
+        for event in self.tl.events:
+            kind = event.type
+            if kind == "priority_changed":
+                change = self._change_from(event)
+                self.changes.append(change)
+                current = change.priority
+            elif kind == "uplift_decided":
+                if not self.profile.uplift:
+                    problem = f"P1-uplift is not part of profile {self.profile.name}"
+                    raise InvalidTimeline(self.tl.id, f"{event.field}.type", problem)
+                if event.granted:
+                    self.uplift = True
+                    top = self.profile.priorities[0]
+                    self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
+                    current = top
+            elif kind == "first_response":
+                if self.first_response_ts is None:
+                    self.first_response_ts = event.ts
+                if self.reaction_stop is None:
+                    allowed = reaction.channels.get(current)
+                    if allowed is None or event.channel in allowed:
+                        self.reaction_stop = event.ts
+            elif kind == "status_update":
+                self.updates.append(event.ts)
+            elif kind == "waiting_on_user":
+                if pause_start is None and self.resolved_ts is None:
+                    pause_start = self.cal.ordinal(event.ts)
+            elif kind == "resumed":
+                if pause_start is not None:
+                    self.pauses.append((pause_start, self.cal.ordinal(event.ts)))
+                    pause_start = None
+            elif kind == "onsite_requested":
+                self.onsite_requested = True
+            elif kind == "onsite_arrival":
+                if self.onsite_stop is None:
+                    self.onsite_stop = event.ts
+            elif kind == "swap_requested":
+                self.swap_requested = True
+            elif kind == "swap_delivered":
+                if self.swap_stop is None:
+                    self.swap_stop = event.ts
+                if self.emergency_stop is None:
+                    self.emergency_stop = event.ts
+            elif kind == "emergency_workplace":
+                if self.emergency_stop is None:
+                    self.emergency_stop = event.ts
+            elif kind == "productive_again":
+                if self.productive_ts is None:
+                    self.productive_ts = event.ts
+                if self.emergency_stop is None:
+                    self.emergency_stop = event.ts
+            elif kind == "workaround":
+                if self.workaround_stop is None and current in resolution.stop_on_workaround:
+                    self.workaround_stop = event.ts
+            elif kind == "resolved":
+                if self.resolved_ts is None:
+                    self.resolved_ts = event.ts
+                    if pause_start is not None:  # resolving ends a pause
+                        self.pauses.append((pause_start, self.cal.ordinal(event.ts)))
+                        pause_start = None
+            elif kind == "closed":
+                self.closed = True
+        self.open_pause = pause_start
+        if pause_start is not None:
+            self.pauses.append((pause_start, None))
+
+    # ------------------------------------------------------------ clock units
+    def _paused_before(self, ordinal: float) -> float:
+        """Business seconds of pause between the report and `ordinal`."""
+        total = 0.0
+        now_b: float | None = None
+        for start, end in self.pauses:
+            if start >= ordinal:
+                break
+            if end is None:
+                if now_b is None:
+                    now_b = self.cal.ordinal(self.now_ts)
+                end = max(now_b, start)
+            total += min(end, ordinal) - start
+        return total
+
+    def _units(self, ordinal: float, pausable: bool) -> float:
+        used = ordinal - self.report_b
+        return used - self._paused_before(ordinal) if pausable and self.pauses else used
+
+    def _ordinal_of_units(self, units: float, pausable: bool) -> float:
+        """Inverse of `_units`: where the clock reaches `units` of running time."""
+        if not pausable or not self.pauses:
+            return self.report_b + units
+        consumed = 0.0
+        segment_start = self.report_b
+        for start, end in self.pauses:
+            active = start - segment_start
+            if units <= consumed + active:
+                return segment_start + (units - consumed)
+            consumed += active
+            if end is None:  # paused now: project as if it resumed at this moment
+                now_b = max(self.cal.ordinal(self.now_ts), start)
+                return now_b + (units - consumed)
+            segment_start = end
+        return segment_start + (units - consumed)
+
+    def _target(self, rule: ClockRule, change: _Change) -> Target | None:
+        if rule.cells and change.cell is not None:
+            return rule.cells[change.cell]
+        return rule.targets.get(change.priority)
+
+    def _candidate(self, target: Target | None, ts: float, pausable: bool) -> float:
+        """Deadline in clock units for a clock started (or re-rated) at `ts`."""
+        if target is None:
+            return INF
+        ordinal = self.cal.ordinal(ts)
+        if target.days_later is not None:
+            day = self.cal.day_index(ordinal) + target.days_later
+            return self.cal.day_end_ordinal(day) - self.report_b
+        return self._units(ordinal, pausable) + target.seconds
+
+    def _due_units(self, rule: ClockRule, stop_ts: float | None, pausable: bool) -> float:
+        """Deadline after applying every priority change before the clock stopped."""
+        first = self.changes[0]
+        due = self._candidate(self._target(rule, first), first.ts, pausable)
+        previous = first.priority
+        rank = self.profile.rank
+        for change in self.changes[1:]:
+            if stop_ts is not None and change.ts >= stop_ts:
+                break
+            target = self._target(rule, change)
+            if rank(change.priority) < rank(previous):  # upgrade: as if reported now
+                due = min(due, self._candidate(target, change.ts, pausable))
+            else:  # downgrade (or same level): recompute from the report
+                due = self._candidate(target, self.report_ts, pausable)
+            previous = change.priority
+        return due
+
+    # ------------------------------------------------------------------ clocks
+    def deadline_clock(
+        self, name: str, stop_ts: float | None, applies: bool = True, pausable: bool = False
+    ) -> ClockResult:
+        rule = self.profile.clocks.get(name)
+        if rule is None or not applies:
+            return ClockResult(name, ClockState.NOT_APPLICABLE)
+        due_units = self._due_units(rule, stop_ts, pausable)
+        if due_units == INF:
+            return ClockResult(name, ClockState.NOT_APPLICABLE)
+        cal = self.cal
+        due_ts = cal.instant_ts(self._ordinal_of_units(due_units, pausable))
+        warn_at = None
+        final = self.changes[-1] if stop_ts is None else None
+        if final is not None and final.priority in rule.warn:
+            target = self._target(rule, final)
+            if target is not None and not target.is_day_end:
+                lead = target.seconds - rule.warn[final.priority].seconds
+                warn_ord = self._ordinal_of_units(max(due_units - lead, 0.0), pausable)
+                warn_at = cal.to_datetime(cal.instant_ts(warn_ord))
+        paused = pausable and self.open_pause is not None and stop_ts is None
+        if stop_ts is not None:
+            state = ClockState.MET if stop_ts <= due_ts else ClockState.BREACHED
+            return ClockResult(
+                name, state, cal.to_datetime(due_ts), cal.to_datetime(stop_ts), warn_at, paused
+            )
+        state = ClockState.BREACHED if self.now_ts > due_ts else ClockState.RUNNING
+        return ClockResult(name, state, cal.to_datetime(due_ts), None, warn_at, paused)
+
+    def _interval(self, rule: ClockRule, change: _Change) -> float | None:
+        target = rule.targets.get(change.priority)
+        return None if target is None else target.seconds
+
+    def update_clock(self) -> ClockResult:
+        """Status updates: every interval from the first response until resolved."""
+        rule = self.profile.clocks.get("update")
+        start_ts = self.first_response_ts
+        if rule is None or start_ts is None:
+            return ClockResult("update", ClockState.NOT_APPLICABLE)
+        cal = self.cal
+        end_ts = self.resolved_ts
+        rank = self.profile.rank
+        current = _Change(start_ts, self.priority_at(start_ts), None)
+        interval = self._interval(rule, current)
+        applicable = interval is not None
+        restart = cal.ordinal(start_ts)
+        next_due = restart + interval if interval is not None else None
+        missed = 0
+        last_update: float | None = None
+
+        def count_missed(due: float, step: float, ts: float) -> tuple[int, float]:
+            """Deadlines that passed before `ts` (wall clock), and the first one still open."""
+            ordinal = cal.ordinal(ts)
+            passed = 0 if ordinal <= due else math.ceil((ordinal - due) / step)
+            edge = due + passed * step
+            if edge == ordinal and ts > cal.instant_ts(edge):
+                passed += 1  # `ts` lies after closing time, past a deadline at closing
+            return passed, due + passed * step
+
+        items: list[tuple[float, int, str | None]] = [(ts, 0, None) for ts in self.updates]
+        items += [(c.ts, 1, c.priority) for c in self.changes[1:]]
+        items.sort(key=lambda item: (item[0], item[1]))
+        for ts, kind, priority in items:
+            if ts <= start_ts or (end_ts is not None and ts >= end_ts):
+                continue
+            if next_due is not None and interval is not None:
+                passed, next_due = count_missed(next_due, interval, ts)
+                missed += passed
+            ordinal = cal.ordinal(ts)
+            if kind == 0:
+                last_update = ts
+                restart = ordinal
+                if interval is not None:
+                    next_due = ordinal + interval
+                continue
+            assert priority is not None
+            new_interval = self._interval(rule, _Change(ts, priority, None))
+            previous = current.priority
+            current = _Change(ts, priority, None)
+            if new_interval is None:
+                next_due, interval = None, None
+                continue
+            applicable = True
+            if next_due is None or rank(priority) < rank(previous):
+                candidate = ordinal + new_interval
+                next_due = candidate if next_due is None else min(next_due, candidate)
+            else:
+                next_due = restart + new_interval
+            interval = new_interval
+        if not applicable:
+            return ClockResult("update", ClockState.NOT_APPLICABLE)
+        stop = end_ts if end_ts is not None else self.now_ts
+        if next_due is not None and interval is not None:
+            passed, next_due = count_missed(next_due, interval, stop)
+            missed += passed
+        due = cal.to_datetime(cal.instant_ts(next_due)) if next_due is not None else None
+        last = cal.to_datetime(last_update) if last_update is not None else None
+        if missed:
+            state = ClockState.BREACHED
+        elif end_ts is not None:
+            state = ClockState.MET
+        else:
+            state = ClockState.RUNNING
+        met_at = cal.to_datetime(end_ts) if end_ts is not None else None
+        return ClockResult("update", state, due, met_at, None, False, missed, last)
+
+    # ------------------------------------------------------------------ result
+    def evaluate(self) -> TicketEvaluation:
+        resolution_stop = self.resolved_ts
+        if self.workaround_stop is not None and (
+            resolution_stop is None or self.workaround_stop < resolution_stop
+        ):
+            resolution_stop = self.workaround_stop
+        clocks = {
+            "reaction": self.deadline_clock("reaction", self.reaction_stop),
+            "resolution": self.deadline_clock("resolution", resolution_stop, pausable=True),
+            "update": self.update_clock(),
+            "onsite": self.deadline_clock("onsite", self.onsite_stop, self.onsite_requested),
+            "swap": self.deadline_clock("swap", self.swap_stop, self.swap_requested),
+            "emergency_workplace": self.deadline_clock(
+                "emergency_workplace", self.emergency_stop, self.swap_requested
+            ),
+        }
+        assert tuple(clocks) == CLOCK_NAMES
+        cal = self.cal
+        mttr = mttp = mttp_wall = None
+        if self.resolved_ts is not None:
+            resolved_b = cal.ordinal(self.resolved_ts)
+            mttr = int(self._units(resolved_b, pausable=True) // 60)
+        productive_ts = self.productive_ts if self.productive_ts is not None else self.resolved_ts
+        if productive_ts is not None:
+            mttp = int((cal.ordinal(productive_ts) - self.report_b) // 60)
+            mttp_wall = int((productive_ts - self.report_ts) // 60)
+        states = (clocks["reaction"].state, clocks["resolution"].state)
+        within_norm: bool | None
+        if ClockState.BREACHED in states:
+            within_norm = False
+        elif states == (ClockState.MET, ClockState.MET):
+            within_norm = True
+        else:
+            within_norm = None
+        if self.closed:
+            status = TicketStatus.CLOSED
+        elif self.resolved_ts is not None:
+            status = TicketStatus.RESOLVED
+        elif self.open_pause is not None:
+            status = TicketStatus.WAITING
+        else:
+            status = TicketStatus.OPEN
+        return TicketEvaluation(
+            id=self.tl.id,
+            priority=self.changes[-1].priority,
+            uplift=self.uplift,
+            status=status,
+            clocks=clocks,
+            mttr_business_minutes=mttr,
+            mttp_business_minutes=mttp,
+            mttp_wall_minutes=mttp_wall,
+            within_norm=within_norm,
+            reported_at=self.tl.reported_at,
+            resolved_at=cal.to_datetime(self.resolved_ts) if self.resolved_ts else None,
+            productive_at=cal.to_datetime(productive_ts) if productive_ts else None,
+            breaches=tuple(n for n, c in clocks.items() if c.state is ClockState.BREACHED),
+        )
+
+
+def evaluate(profile: Profile, timeline: TicketTimeline, now: datetime) -> TicketEvaluation:
+    """Every clock and figure of one ticket at `now` under `profile`."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    return _Evaluator(profile, timeline, now).evaluate()

@@ -1,0 +1,176 @@
+"""The event: the one unit of change (DESIGN §3.2), its streams and vocabulary (§3.4)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from halt_desk.domain.errors import InvalidEvent
+
+#: Event types of a ticket stream `ticket:<id>`. The clock types are those of DESIGN §3.3.
+CLOCK_EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        "first_response",
+        "status_update",
+        "priority_changed",
+        "waiting_on_user",
+        "resumed",
+        "onsite_requested",
+        "onsite_arrival",
+        "workaround",
+        "swap_requested",
+        "swap_delivered",
+        "emergency_workplace",
+        "productive_again",
+        "resolved",
+    }
+)
+TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
+    "ticket_reported",
+    "uplift_decided",
+    "assigned",
+    "comment",
+    "csat_recorded",
+    "closed",
+}
+DEVICE_EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        "device_registered",
+        "readiness_checked",
+        "device_reserved",
+        "device_released",
+        "device_shipped",
+        "device_issued_onsite",
+        "device_delivered",
+        "device_return_shipped",
+        "device_received",
+        "device_sanitised",
+        "device_returned_to_lessor",
+        "device_retired",
+    }
+)
+#: Reference data travels as events too, one stream per record.
+REFERENCE_EVENT_TYPES: dict[str, frozenset[str]] = {
+    "org": frozenset({"organisation_registered", "organisation_updated"}),
+    "employee": frozenset({"employee_registered", "employee_updated"}),
+    "location": frozenset({"location_registered", "location_updated"}),
+    "depot": frozenset({"depot_registered", "depot_updated"}),
+}
+STREAM_EVENT_TYPES: dict[str, frozenset[str]] = {
+    "ticket": TICKET_EVENT_TYPES,
+    "device": DEVICE_EVENT_TYPES,
+    **REFERENCE_EVENT_TYPES,
+}
+FIRST_RESPONSE_CHANNELS: frozenset[str] = frozenset({"phone", "email", "portal", "onsite"})
+
+
+def parse_instant(value: object, field_name: str) -> datetime:
+    """An ISO-8601 time with UTC offset; raises ValueError naming `field_name` otherwise."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field_name}: expected an ISO-8601 time with UTC offset, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{field_name}: {value!r} is not an ISO-8601 time") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"{field_name}: {value!r} has no UTC offset")
+    return parsed
+
+
+def split_stream(stream: str) -> tuple[str, str]:
+    """`ticket:T1` → (`ticket`, `T1`); raises ValueError for an unknown kind or empty key."""
+    kind, sep, key = stream.partition(":")
+    if not sep or not key or kind not in STREAM_EVENT_TYPES:
+        known = ", ".join(f"{k}:<id>" for k in STREAM_EVENT_TYPES)
+        raise ValueError(f"stream {stream!r} is not one of {known}")
+    return kind, key
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One recorded action. `at` is the time the user saw; `data` holds the type's fields."""
+
+    id: str
+    stream: str
+    type: str
+    at: datetime
+    actor: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def stream_kind(self) -> str:
+        return self.stream.partition(":")[0]
+
+    @property
+    def stream_key(self) -> str:
+        return self.stream.partition(":")[2]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "stream": self.stream,
+            "type": self.type,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "data": dict(self.data),
+        }
+
+    def content_key(self) -> str:
+        """Canonical text of the content, to tell a duplicate from a reused id."""
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: object) -> Event:
+        """Validates the wire format of DESIGN §3.2; raises InvalidEvent naming the field."""
+        if not isinstance(raw, Mapping):
+            raise InvalidEvent(None, "event", "expected a JSON object")
+        event_id = raw.get("id")
+        shown_id = event_id if isinstance(event_id, str) else None
+        if not isinstance(event_id, str):
+            raise InvalidEvent(None, "id", "missing or not a string")
+        try:
+            uuid.UUID(event_id)
+        except ValueError:
+            raise InvalidEvent(shown_id, "id", f"{event_id!r} is not a UUID") from None
+        stream = raw.get("stream")
+        if not isinstance(stream, str):
+            raise InvalidEvent(shown_id, "stream", "missing or not a string")
+        try:
+            kind, _ = split_stream(stream)
+        except ValueError as exc:
+            raise InvalidEvent(shown_id, "stream", str(exc)) from None
+        event_type = raw.get("type")
+        if not isinstance(event_type, str) or event_type not in STREAM_EVENT_TYPES[kind]:
+            raise InvalidEvent(
+                shown_id, "type", f"unknown event type {event_type!r} for a {kind} stream"
+            )
+        try:
+            at = parse_instant(raw.get("at"), "at")
+        except ValueError as exc:
+            raise InvalidEvent(shown_id, "at", str(exc).removeprefix("at: ")) from None
+        actor = raw.get("actor")
+        if not isinstance(actor, str) or not actor.strip():
+            raise InvalidEvent(shown_id, "actor", "missing or empty")
+        data = raw.get("data", {})
+        if not isinstance(data, Mapping):
+            raise InvalidEvent(shown_id, "data", "expected a JSON object")
+        return cls(id=event_id, stream=stream, type=event_type, at=at, actor=actor, data=dict(data))
+
+
+def new_event(
+    stream: str, event_type: str, at: datetime, actor: str, data: Mapping[str, Any] | None = None
+) -> Event:
+    """A fresh event with a random UUID, validated like one that arrives over the wire."""
+    event = Event(
+        id=str(uuid.uuid4()),
+        stream=stream,
+        type=event_type,
+        at=at,
+        actor=actor,
+        data=dict(data or {}),
+    )
+    return Event.from_json(event.to_json())

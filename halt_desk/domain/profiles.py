@@ -1,0 +1,369 @@
+"""Contract profiles (resources/profiles/*.toml): calendar, priorities, clock targets, norms."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from halt_desk.domain.calendar import WEEKDAY_NAMES, BusinessCalendar, ServiceWindow
+from halt_desk.domain.errors import InvalidProfile, UnknownProfile
+from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS
+
+#: Clock names of DESIGN §3.3, in the order they are reported.
+CLOCK_NAMES: tuple[str, ...] = (
+    "reaction",
+    "resolution",
+    "update",
+    "onsite",
+    "swap",
+    "emergency_workplace",
+)
+REQUIRED_CLOCKS = ("reaction", "resolution")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|wd)\s*$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_DAY_END_TARGETS = {"same_day": 0, "next_day": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A clock target: business seconds after the start, or the closing of a business day."""
+
+    seconds: float = 0.0
+    days_later: int | None = None  # set for "same_day" (0) and "next_day" (1)
+    text: str = ""
+
+    @property
+    def is_day_end(self) -> bool:
+        return self.days_later is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ClockRule:
+    """Targets of one clock per priority; a missing priority means "does not apply"."""
+
+    name: str
+    targets: Mapping[str, Target]
+    channels: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    warn: Mapping[str, Target] = field(default_factory=dict)
+    stop_on_workaround: frozenset[str] = frozenset()
+    cells: Mapping[tuple[str, str], Target] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One customer's contract: everything the SLA engine needs to know about it."""
+
+    name: str
+    title: str
+    priorities: tuple[str, ...]
+    uplift: bool
+    calendar: BusinessCalendar
+    impacts: tuple[str, ...]
+    urgencies: tuple[str, ...]
+    aliases: Mapping[str, str]
+    matrix: Mapping[tuple[str, str], str]
+    security_priority: str | None
+    clocks: Mapping[str, ClockRule]
+    norms: Mapping[str, float]
+    csat_norm: float
+
+    def rank(self, priority: str) -> int:
+        """0 for the most urgent priority; raises KeyError for an unknown one."""
+        return self.priorities.index(priority)
+
+    def impact_level(self, value: str) -> str:
+        """The canonical impact key for `value` (aliases allowed); ValueError otherwise."""
+        level = self.aliases.get(value, value)
+        if level not in self.impacts:
+            raise ValueError(
+                f"unknown impact {value!r} for profile {self.name} "
+                f"(expected one of {', '.join(self.impacts)})"
+            )
+        return level
+
+    def urgency_level(self, value: str) -> str:
+        level = self.aliases.get(value, value)
+        if level not in self.urgencies:
+            raise ValueError(
+                f"unknown urgency {value!r} for profile {self.name} "
+                f"(expected one of {', '.join(self.urgencies)})"
+            )
+        return level
+
+    def suggest_priority(self, impact: str, urgency: str, security: bool = False) -> str:
+        """The priority the contract matrix gives (DESIGN §2.2); security may raise it."""
+        suggested = self.matrix[(self.impact_level(impact), self.urgency_level(urgency))]
+        if security and self.security_priority is not None:
+            return min(suggested, self.security_priority, key=self.rank)
+        return suggested
+
+
+def profiles_dir() -> Path:
+    from halt_desk.paths import resources_dir
+
+    return resources_dir() / "profiles"
+
+
+def available_profiles() -> list[str]:
+    return sorted(path.stem for path in profiles_dir().glob("*.toml"))
+
+
+@cache
+def load_profile(name: str) -> Profile:
+    """The profile `name` from resources/profiles (cached; profiles are immutable)."""
+    path = profiles_dir() / f"{name}.toml"
+    if not re.fullmatch(r"[a-z0-9_-]+", name) or not path.is_file():
+        raise UnknownProfile(name, available_profiles())
+    return load_profile_file(path)
+
+
+def load_profile_file(path: Path) -> Profile:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidProfile(path.stem, "file", f"not valid TOML: {exc}") from None
+    return parse_profile(raw, default_name=path.stem)
+
+
+def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Profile:
+    """Validates a profile document; every problem names the setting at fault."""
+    name = raw.get("name", default_name)
+    if not isinstance(name, str) or not name:
+        raise InvalidProfile(default_name, "name", "must be a non-empty string")
+    p = _Parser(name)
+    priorities = p.str_list(raw, "priorities")
+    if not priorities or len(set(priorities)) != len(priorities):
+        raise InvalidProfile(name, "priorities", "must list distinct priority names")
+    p.priorities = tuple(priorities)
+    cal = p.table(raw, "calendar")
+    calendar = p.calendar(cal)
+    p.day_seconds = calendar.window.day_seconds
+
+    intake = p.table(raw, "intake")
+    impacts = tuple(p.str_list(intake, "impact", "intake.impact"))
+    urgencies = tuple(p.str_list(intake, "urgency", "intake.urgency"))
+    aliases_raw = intake.get("aliases", {})
+    if not isinstance(aliases_raw, Mapping) or not all(
+        isinstance(v, str) and (v in impacts or v in urgencies) for v in aliases_raw.values()
+    ):
+        raise InvalidProfile(name, "intake.aliases", "must map names to impact/urgency levels")
+    matrix_raw = p.table(intake, "matrix", "intake.matrix")
+    matrix: dict[tuple[str, str], str] = {}
+    for impact in impacts:
+        row = p.table(matrix_raw, impact, f"intake.matrix.{impact}")
+        for urgency in urgencies:
+            where = f"intake.matrix.{impact}.{urgency}"
+            if urgency not in row:
+                raise InvalidProfile(name, where, "missing")
+            matrix[(impact, urgency)] = p.priority(row[urgency], where)
+    security = intake.get("security_priority")
+    security_priority = (
+        None if security is None else p.priority(security, "intake.security_priority")
+    )
+
+    clocks_raw = p.table(raw, "clocks")
+    clocks: dict[str, ClockRule] = {}
+    for clock_name, clock_raw in clocks_raw.items():
+        if clock_name not in CLOCK_NAMES:
+            raise InvalidProfile(
+                name, f"clocks.{clock_name}", f"unknown clock (known: {', '.join(CLOCK_NAMES)})"
+            )
+        if not isinstance(clock_raw, Mapping):
+            raise InvalidProfile(name, f"clocks.{clock_name}", "must be a table")
+        clocks[clock_name] = p.clock(clock_name, clock_raw, impacts, urgencies)
+    for required in REQUIRED_CLOCKS:
+        if required not in clocks:
+            raise InvalidProfile(name, f"clocks.{required}", "missing")
+
+    norms_raw = p.table(raw, "norms")
+    within = p.table(norms_raw, "within_norm", "norms.within_norm")
+    norms: dict[str, float] = {}
+    for key, value in within.items():
+        where = f"norms.within_norm.{key}"
+        p.priority(key, where)
+        if not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise InvalidProfile(name, where, "must be a percentage from 0 to 100")
+        norms[key] = float(value)
+    for priority in p.priorities:
+        if priority not in norms:
+            raise InvalidProfile(name, f"norms.within_norm.{priority}", "missing")
+    csat = norms_raw.get("csat", 8)
+    if not isinstance(csat, int | float) or not 1 <= csat <= 10:
+        raise InvalidProfile(name, "norms.csat", "must be a score from 1 to 10")
+    uplift = raw.get("uplift", False)
+    if not isinstance(uplift, bool):
+        raise InvalidProfile(name, "uplift", "must be true or false")
+    title = raw.get("title", name)
+    return Profile(
+        name=name,
+        title=str(title),
+        priorities=p.priorities,
+        uplift=uplift,
+        calendar=calendar,
+        impacts=impacts,
+        urgencies=urgencies,
+        aliases=dict(aliases_raw),
+        matrix=matrix,
+        security_priority=security_priority,
+        clocks=clocks,
+        norms=norms,
+        csat_norm=float(csat),
+    )
+
+
+class _Parser:
+    """Validation helpers that know the profile name for their error messages."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.priorities: tuple[str, ...] = ()
+        self.day_seconds = 0
+
+    def fail(self, where: str, problem: str) -> InvalidProfile:
+        return InvalidProfile(self.name, where, problem)
+
+    def table(
+        self, raw: Mapping[str, Any], key: str, where: str | None = None
+    ) -> Mapping[str, Any]:
+        value = raw.get(key)
+        if not isinstance(value, Mapping):
+            raise self.fail(where or key, "missing or not a table")
+        return value
+
+    def str_list(self, raw: Mapping[str, Any], key: str, where: str | None = None) -> list[str]:
+        value = raw.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where or key, "missing or not a list of names")
+        return value
+
+    def priority(self, value: object, where: str) -> str:
+        if not isinstance(value, str) or value not in self.priorities:
+            raise self.fail(
+                where, f"unknown priority {value!r} (expected one of {', '.join(self.priorities)})"
+            )
+        return value
+
+    def clock_time(self, value: object, where: str) -> time:
+        if not isinstance(value, str) or not _TIME.match(value):
+            raise self.fail(where, f"{value!r} is not a time of day HH:MM")
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+
+    def calendar(self, cal: Mapping[str, Any]) -> BusinessCalendar:
+        tz_name = cal.get("timezone")
+        try:
+            tz = ZoneInfo(str(tz_name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail("calendar.timezone", f"unknown time zone {tz_name!r}") from None
+        days = self.str_list(cal, "weekdays", "calendar.weekdays")
+        unknown = [d for d in days if d not in WEEKDAY_NAMES]
+        if unknown or not days:
+            raise self.fail("calendar.weekdays", f"expected names from {', '.join(WEEKDAY_NAMES)}")
+        opens = self.clock_time(cal.get("opens"), "calendar.opens")
+        closes = self.clock_time(cal.get("closes"), "calendar.closes")
+        if closes <= opens:
+            raise self.fail("calendar.closes", "the window must close after it opens")
+        country = cal.get("holidays")
+        if country is not None and not isinstance(country, str):
+            raise self.fail("calendar.holidays", "must be a country code such as 'NL'")
+        excluded = cal.get("exclude_holidays", [])
+        if not isinstance(excluded, list):
+            raise self.fail("calendar.exclude_holidays", "must be a list of holiday names")
+        window = ServiceWindow(frozenset(WEEKDAY_NAMES.index(d) for d in days), opens, closes)
+        try:
+            return BusinessCalendar(window, tz, country, excluded)
+        except (NotImplementedError, KeyError, AttributeError):
+            raise self.fail("calendar.holidays", f"unknown holiday country {country!r}") from None
+
+    def target(self, value: object, where: str, allow_day_end: bool) -> Target | None:
+        if value == "none":
+            return None
+        if isinstance(value, str) and value in _DAY_END_TARGETS:
+            if not allow_day_end:
+                raise self.fail(where, f"{value!r} is only allowed on the swap clock")
+            return Target(days_later=_DAY_END_TARGETS[value], text=value)
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise self.fail(
+                where,
+                f"{value!r} is not a target (use e.g. '15m', '4h', '2wd', 'same_day', 'none')",
+            )
+        amount, unit = float(match.group(1)), match.group(2)
+        if amount <= 0:
+            raise self.fail(where, "must be more than zero")
+        unit_seconds = {"m": 60, "h": 3600, "wd": self.day_seconds}[unit]
+        seconds = amount * unit_seconds
+        return Target(seconds=seconds, text=str(value))
+
+    def clock(
+        self,
+        clock_name: str,
+        raw: Mapping[str, Any],
+        impacts: tuple[str, ...],
+        urgencies: tuple[str, ...],
+    ) -> ClockRule:
+        base = f"clocks.{clock_name}"
+        targets_raw = self.table(raw, "targets", f"{base}.targets")
+        allow_day_end = clock_name == "swap"
+        targets: dict[str, Target] = {}
+        for key, value in targets_raw.items():
+            self.priority(key, f"{base}.targets.{key}")
+            target = self.target(value, f"{base}.targets.{key}", allow_day_end)
+            if target is not None:
+                targets[key] = target
+        missing = [p for p in self.priorities if p not in targets_raw]
+        if missing:
+            raise self.fail(
+                f"{base}.targets",
+                f"no target for {', '.join(missing)} (use 'none' if it does not apply)",
+            )
+        channels: dict[str, frozenset[str]] = {}
+        for key, value in dict(raw.get("channels", {})).items():
+            where = f"{base}.channels.{key}"
+            self.priority(key, where)
+            if not isinstance(value, list) or not set(value) <= FIRST_RESPONSE_CHANNELS:
+                raise self.fail(
+                    where, f"must list channels from {', '.join(sorted(FIRST_RESPONSE_CHANNELS))}"
+                )
+            channels[key] = frozenset(value)
+        warn: dict[str, Target] = {}
+        for key, value in dict(raw.get("warn", {})).items():
+            where = f"{base}.warn.{key}"
+            self.priority(key, where)
+            warn_target = self.target(value, where, allow_day_end=False)
+            if warn_target is not None:
+                warn[key] = warn_target
+        stop_raw = raw.get("stop_on_workaround", [])
+        if not isinstance(stop_raw, list):
+            raise self.fail(f"{base}.stop_on_workaround", "must be a list of priorities")
+        stop = frozenset(self.priority(v, f"{base}.stop_on_workaround") for v in stop_raw)
+        cells: dict[tuple[str, str], Target] = {}
+        if "cells" in raw:
+            cells_raw = self.table(raw, "cells", f"{base}.cells")
+            for impact in impacts:
+                row = self.table(cells_raw, impact, f"{base}.cells.{impact}")
+                for urgency in urgencies:
+                    where = f"{base}.cells.{impact}.{urgency}"
+                    if urgency not in row:
+                        raise self.fail(where, "missing")
+                    cell = self.target(row[urgency], where, allow_day_end=False)
+                    if cell is None:
+                        raise self.fail(where, "a cell needs a target")
+                    cells[(impact, urgency)] = cell
+        if clock_name == "resolution" and any(t.is_day_end for t in targets.values()):
+            raise self.fail(f"{base}.targets", "the resolution clock needs durations")
+        return ClockRule(
+            name=clock_name,
+            targets=targets,
+            channels=channels,
+            warn=warn,
+            stop_on_workaround=stop,
+            cells=cells,
+        )
