@@ -38,6 +38,16 @@ def _read_json(source: str) -> Any:
         ) from None
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
 def _parse_now(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -50,20 +60,26 @@ def _parse_now(value: str | None) -> datetime | None:
 
 
 def cmd_sla_check(args: argparse.Namespace) -> int:
-    from halt_desk.domain.sla import check_document
+    from halt_desk.sla_batch import render_check
 
     document = _read_json(args.timelines)
-    result = check_document(document, profile=args.profile, now=_parse_now(args.now))
-    _write_json(result, args.indent)
+    indent = args.indent if args.indent is not None or not sys.stdout.isatty() else 2
+    text = render_check(document, profile=args.profile, now=_parse_now(args.now), indent=indent)
+    sys.stdout.write(text)
+    sys.stdout.write("\n")
     return 0
 
 
-def _write_json(result: Any, indent: int | None) -> None:
-    if indent is None and sys.stdout.isatty():
-        indent = 2
-    separators = (",", ":") if indent is None else None
-    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=indent, separators=separators))
-    sys.stdout.write("\n")
+def cmd_demo(args: argparse.Namespace) -> int:
+    from halt_desk.demo_board import run_demo
+
+    return run_demo(
+        seed=args.seed,
+        months=args.months,
+        tickets_per_month=args.tickets_per_month,
+        path=Path(args.store) if args.store else None,
+        limit=args.limit,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"halt-desk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="load the demo data set into a demo store and show the SLA board",
+        description=(
+            "Builds a fresh demo store (two customers, loaner depots, months of tickets up "
+            "to now, deterministic by seed) and prints the SLA board of the open tickets."
+        ),
+    )
+    demo.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    demo.add_argument("--months", type=_positive_int, default=3, help="months of tickets")
+    demo.add_argument(
+        "--tickets-per-month", type=_positive_int, default=400, help="tickets per month"
+    )
+    demo.add_argument("--store", help="demo database file (default: demo.sqlite3 in the data dir)")
+    demo.add_argument("--limit", type=_positive_int, default=25, help="board rows to show")
+    demo.set_defaults(handler=cmd_demo)
 
     sla = commands.add_parser("sla", help="contract clocks")
     sla_commands = sla.add_subparsers(dest="sla_command", metavar="SUBCOMMAND", required=True)

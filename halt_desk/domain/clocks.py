@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from halt_desk.domain.errors import InvalidTimeline
 from halt_desk.domain.profiles import CLOCK_NAMES, ClockRule, Profile, Target
@@ -35,9 +35,12 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass(frozen=True, slots=True)
-class ClockResult:
-    """One clock of one ticket at the evaluation moment."""
+class ClockResult(NamedTuple):
+    """One clock of one ticket at the evaluation moment.
+
+    NamedTuples rather than frozen dataclasses for the engine's results: `sla check` builds
+    six per ticket for 100,000 tickets, and tuples are several times cheaper to construct.
+    """
 
     name: str
     state: ClockState
@@ -64,8 +67,7 @@ class ClockResult:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class TicketEvaluation:
+class TicketEvaluation(NamedTuple):
     """The clocks and figures of one ticket, as `halt-desk sla check` prints them."""
 
     id: str
@@ -80,7 +82,7 @@ class TicketEvaluation:
     reported_at: datetime
     resolved_at: datetime | None = None
     productive_at: datetime | None = None
-    breaches: tuple[str, ...] = field(default=())
+    breaches: tuple[str, ...] = ()
 
     @property
     def next_due(self) -> datetime | None:
@@ -118,11 +120,19 @@ class _Evaluator:
         self.tl = timeline
         self.now_ts = now.timestamp()
         self.report_ts = timeline.reported_at.timestamp()
-        self.report_b = self.cal.ordinal(self.report_ts)
+        self._ordinals: dict[float, float] = {}
+        self.report_b = self.ordinal(self.report_ts)
         self.uplift = False
         priority, cell = self._initial_priority()
         self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
         self._fold()
+
+    def ordinal(self, ts: float) -> float:
+        """The calendar ordinal of `ts`, remembered: each instant is asked for several times."""
+        value = self._ordinals.get(ts)
+        if value is None:
+            value = self._ordinals[ts] = self.cal.ordinal(ts)
+        return value
 
     # ------------------------------------------------------------ priorities
     def _priority(self, value: str, where: str) -> str:
@@ -216,10 +226,10 @@ class _Evaluator:
                 self.updates.append(event.ts)
             elif kind == "waiting_on_user":
                 if pause_start is None and self.resolved_ts is None:
-                    pause_start = self.cal.ordinal(event.ts)
+                    pause_start = self.ordinal(event.ts)
             elif kind == "resumed":
                 if pause_start is not None:
-                    self.pauses.append((pause_start, self.cal.ordinal(event.ts)))
+                    self.pauses.append((pause_start, self.ordinal(event.ts)))
                     pause_start = None
             elif kind == "onsite_requested":
                 self.onsite_requested = True
@@ -248,7 +258,7 @@ class _Evaluator:
                 if self.resolved_ts is None:
                     self.resolved_ts = event.ts
                     if pause_start is not None:  # resolving ends a pause
-                        self.pauses.append((pause_start, self.cal.ordinal(event.ts)))
+                        self.pauses.append((pause_start, self.ordinal(event.ts)))
                         pause_start = None
             elif kind == "closed":
                 self.closed = True
@@ -266,7 +276,7 @@ class _Evaluator:
                 break
             if end is None:
                 if now_b is None:
-                    now_b = self.cal.ordinal(self.now_ts)
+                    now_b = self.ordinal(self.now_ts)
                 end = max(now_b, start)
             total += min(end, ordinal) - start
         return total
@@ -287,7 +297,7 @@ class _Evaluator:
                 return segment_start + (units - consumed)
             consumed += active
             if end is None:  # paused now: project as if it resumed at this moment
-                now_b = max(self.cal.ordinal(self.now_ts), start)
+                now_b = max(self.ordinal(self.now_ts), start)
                 return now_b + (units - consumed)
             segment_start = end
         return segment_start + (units - consumed)
@@ -301,7 +311,7 @@ class _Evaluator:
         """Deadline in clock units for a clock started (or re-rated) at `ts`."""
         if target is None:
             return INF
-        ordinal = self.cal.ordinal(ts)
+        ordinal = self.ordinal(ts)
         if target.days_later is not None:
             day = self.cal.day_index(ordinal) + target.days_later
             return self.cal.day_end_ordinal(day) - self.report_b
@@ -309,20 +319,36 @@ class _Evaluator:
 
     def _due_units(self, rule: ClockRule, stop_ts: float | None, pausable: bool) -> float:
         """Deadline after applying every priority change before the clock stopped."""
-        first = self.changes[0]
-        due = self._candidate(self._target(rule, first), first.ts, pausable)
-        previous = first.priority
-        rank = self.profile.rank
+        previous = self.changes[0]
+        due = self._candidate(self._target(rule, previous), previous.ts, pausable)
         for change in self.changes[1:]:
             if stop_ts is not None and change.ts >= stop_ts:
                 break
+            upgrade = self._is_upgrade(rule, previous, change)
+            previous = change
+            if upgrade is None:
+                continue
             target = self._target(rule, change)
-            if rank(change.priority) < rank(previous):  # upgrade: as if reported now
+            if upgrade:  # as if reported at the change, unless the old deadline is sooner
                 due = min(due, self._candidate(target, change.ts, pausable))
-            else:  # downgrade (or same level): recompute from the report
+            else:  # downgrade: recompute from the report with the new target
                 due = self._candidate(target, self.report_ts, pausable)
-            previous = change.priority
         return due
+
+    def _is_upgrade(self, rule: ClockRule, old: _Change, new: _Change) -> bool | None:
+        """True for an upgrade, False for a downgrade, None if this clock's target is unchanged.
+
+        Between priorities the rank decides; within one priority (a DeSom matrix cell that
+        changes but keeps its priority) the shorter target counts as the upgrade.
+        """
+        if new.priority != old.priority:
+            return self.profile.rank(new.priority) < self.profile.rank(old.priority)
+        old_target, new_target = self._target(rule, old), self._target(rule, new)
+        if old_target == new_target:
+            return None
+        old_seconds = INF if old_target is None else old_target.seconds
+        new_seconds = INF if new_target is None else new_target.seconds
+        return new_seconds < old_seconds
 
     # ------------------------------------------------------------------ clocks
     def deadline_clock(
@@ -369,14 +395,14 @@ class _Evaluator:
         current = _Change(start_ts, self.priority_at(start_ts), None)
         interval = self._interval(rule, current)
         applicable = interval is not None
-        restart = cal.ordinal(start_ts)
+        restart = self.ordinal(start_ts)
         next_due = restart + interval if interval is not None else None
         missed = 0
         last_update: float | None = None
 
         def count_missed(due: float, step: float, ts: float) -> tuple[int, float]:
             """Deadlines that passed before `ts` (wall clock), and the first one still open."""
-            ordinal = cal.ordinal(ts)
+            ordinal = self.ordinal(ts)
             passed = 0 if ordinal <= due else math.ceil((ordinal - due) / step)
             edge = due + passed * step
             if edge == ordinal and ts > cal.instant_ts(edge):
@@ -392,7 +418,7 @@ class _Evaluator:
             if next_due is not None and interval is not None:
                 passed, next_due = count_missed(next_due, interval, ts)
                 missed += passed
-            ordinal = cal.ordinal(ts)
+            ordinal = self.ordinal(ts)
             if kind == 0:
                 last_update = ts
                 restart = ordinal
@@ -400,6 +426,8 @@ class _Evaluator:
                     next_due = ordinal + interval
                 continue
             assert priority is not None
+            if priority == current.priority:
+                continue
             new_interval = self._interval(rule, _Change(ts, priority, None))
             previous = current.priority
             current = _Change(ts, priority, None)
@@ -413,7 +441,8 @@ class _Evaluator:
             else:
                 next_due = restart + new_interval
             interval = new_interval
-        if not applicable:
+        if not applicable or (interval is None and missed == 0 and end_ts is None):
+            # never required, or no longer required (downgraded to a priority without updates)
             return ClockResult("update", ClockState.NOT_APPLICABLE)
         stop = end_ts if end_ts is not None else self.now_ts
         if next_due is not None and interval is not None:
@@ -451,11 +480,11 @@ class _Evaluator:
         cal = self.cal
         mttr = mttp = mttp_wall = None
         if self.resolved_ts is not None:
-            resolved_b = cal.ordinal(self.resolved_ts)
+            resolved_b = self.ordinal(self.resolved_ts)
             mttr = int(self._units(resolved_b, pausable=True) // 60)
         productive_ts = self.productive_ts if self.productive_ts is not None else self.resolved_ts
         if productive_ts is not None:
-            mttp = int((cal.ordinal(productive_ts) - self.report_b) // 60)
+            mttp = int((self.ordinal(productive_ts) - self.report_b) // 60)
             mttp_wall = int((productive_ts - self.report_ts) // 60)
         states = (clocks["reaction"].state, clocks["resolution"].state)
         within_norm: bool | None

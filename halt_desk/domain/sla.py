@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from halt_desk.domain.clocks import TicketEvaluation, evaluate
 from halt_desk.domain.errors import InvalidTimeline
-from halt_desk.domain.profiles import load_profile
-from halt_desk.domain.timeline import parse_document
+from halt_desk.domain.profiles import Profile, load_profile
+from halt_desk.domain.timeline import DocumentHeader, parse_header, parse_ticket
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What every ticket of one document is evaluated against."""
+
+    profile: Profile
+    now: datetime
+    header: DocumentHeader
+
+
+def check_context(
+    document: object, profile: str | None = None, now: datetime | None = None
+) -> CheckContext:
+    """Checks the document's header; `profile` and `now` override the document's own."""
+    header = parse_header(document)
+    profile_name = profile or header.profile
+    if profile_name is None:
+        raise InvalidTimeline(None, "profile", "missing: give 'profile' in the file or --profile")
+    return CheckContext(load_profile(profile_name), now or header.now or datetime.now(UTC), header)
+
+
+def evaluate_range(context: CheckContext, start: int, stop: int) -> Iterator[TicketEvaluation]:
+    """Parses and evaluates tickets[start:stop]; errors name the ticket and its position."""
+    tickets: Sequence[object] = context.header.tickets
+    for index in range(start, stop):
+        timeline = parse_ticket(tickets[index], f"tickets[{index}]")
+        yield evaluate(context.profile, timeline, context.now)
 
 
 def evaluate_document(
     document: object, profile: str | None = None, now: datetime | None = None
 ) -> tuple[str, datetime, list[TicketEvaluation]]:
-    """Checks the whole document first, then evaluates every ticket (all or nothing)."""
-    parsed = parse_document(document)
-    profile_name = profile or parsed.profile
-    if profile_name is None:
-        raise InvalidTimeline(None, "profile", "missing: give 'profile' in the file or --profile")
-    loaded = load_profile(profile_name)
-    moment = now or parsed.now or datetime.now(UTC)
-    return profile_name, moment, [evaluate(loaded, ticket, moment) for ticket in parsed.tickets]
+    """Every ticket of the document, or the first error (nothing partial)."""
+    context = check_context(document, profile, now)
+    results = list(evaluate_range(context, 0, len(context.header.tickets)))
+    return context.profile.name, context.now, results
 
 
 def check_document(

@@ -572,3 +572,39 @@ def test_every_ticket_reports_all_six_clocks() -> None:
         "swap",
         "emergency_workplace",
     ]
+
+
+def test_downgrade_to_p4_ends_the_update_duty() -> None:
+    events = [
+        ev("first_response", "2027-01-05 10:05", channel="phone"),
+        ev("priority_changed", "2027-01-05 10:20", priority="P4"),
+    ]
+    update = clock(run("2027-01-05 10:00", events, "P1", now="2027-01-06 12:00"), "update")
+    assert update["state"] == "not_applicable"
+
+
+def test_upgrade_from_p4_starts_the_update_duty() -> None:
+    # P4 has no updates; P1 from 11:00 wants one by 11:30.
+    events = [
+        ev("first_response", "2027-01-05 10:05", channel="email"),
+        ev("priority_changed", "2027-01-05 11:00", priority="P1"),
+    ]
+    update = clock(run("2027-01-05 10:00", events, "P4", now="2027-01-05 11:20"), "update")
+    assert (update["state"], update["due"]) == ("running", t("2027-01-05 11:30"))
+
+
+def test_repeating_the_same_priority_changes_nothing() -> None:
+    # P3 at 10:40, P1 from 13:22 → 13:22 + 4 h = Wed 08:22; a second "P1" keeps it.
+    events = [
+        ev("priority_changed", "2027-01-05 13:22", priority="P1"),
+        ev("priority_changed", "2027-01-05 13:22", priority="P1"),
+    ]
+    result = run("2027-01-05 10:40", events, "P3", now="2027-01-05 14:00")
+    assert clock(result, "resolution")["due"] == t("2027-01-06 08:22")
+
+
+def test_granted_uplift_on_a_p1_ticket_changes_no_deadline() -> None:
+    events = [ev("uplift_decided", "2027-01-05 11:00", granted=True)]
+    result = run("2027-01-05 10:00", events, "P1", now="2027-01-05 11:05")
+    assert clock(result, "resolution")["due"] == t("2027-01-05 14:00")
+    assert result["uplift"] is True

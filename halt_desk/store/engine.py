@@ -1,0 +1,64 @@
+"""The SQLite engine of the local cache: WAL, synchronous=FULL, busy timeout, BEGIN IMMEDIATE.
+
+pysqlite's own transaction handling is switched off (`isolation_level = None`) so that we
+emit BEGIN ourselves: `BEGIN IMMEDIATE` for every transaction, so a writer takes the write
+lock up front and waits `busy_timeout` for it instead of failing half-way on an upgrade from
+a read lock. Reads go through `read_only(engine)`, which begins with a plain (deferred)
+BEGIN, so readers never take or wait for the write lock (WAL lets them read during a write).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+BUSY_TIMEOUT_MS = 5000
+_READ_ONLY_OPTION = "halt_desk_read_only"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+pysqlite:///{path}"
+
+
+def create_store_engine(path: Path) -> Engine:
+    """An engine on the cache file with the pragmas and the BEGIN IMMEDIATE recipe."""
+    engine = create_engine(
+        sqlite_url(path),
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (same pool), but its transactions begin deferred: for reads only."""
+    return engine.execution_options(**{_READ_ONLY_OPTION: True})
+
+
+def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    assert isinstance(dbapi_connection, sqlite3.Connection)
+    # No implicit BEGIN from pysqlite: `_on_begin` emits it.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # WAL is persistent in the file; the others hold per connection.
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # NORMAL can lose the last commits on power loss; a lost outbox row is a lost action.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get(_READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,51 @@
+"""Errors of the local store; each names the file, event or stream at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from halt_desk.domain.errors import HaltDeskError
+
+
+class StoreError(HaltDeskError):
+    """Base of the errors the local store reports."""
+
+
+class SchemaTooNew(StoreError):
+    """The cache file was written by a newer HALT Desk; it is refused and left untouched."""
+
+    def __init__(self, path: Path, revision: str) -> None:
+        self.path = path
+        self.revision = revision
+        super().__init__(
+            f"local cache {str(path)!r} has schema revision {revision!r}, which this version of "
+            "HALT Desk does not know (it was written by a newer version); the file was not "
+            "changed — update HALT Desk or move the file away"
+        )
+
+
+class StoreUnreadable(StoreError):
+    """The cache file exists but is not a SQLite database HALT Desk can read."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"local cache {str(path)!r} cannot be read: {problem}")
+
+
+class EventConflict(StoreError):
+    """An event id that is already stored with other content (a reused id is never merged)."""
+
+    def __init__(self, event_id: str, difference: str) -> None:
+        self.event_id = event_id
+        self.difference = difference
+        super().__init__(f"event {event_id}: already stored with different content ({difference})")
+
+
+class UnknownStream(StoreError):
+    """An event that refers to a stream (ticket, device, organisation …) the store lacks."""
+
+    def __init__(self, stream: str, problem: str) -> None:
+        self.stream = stream
+        self.problem = problem
+        super().__init__(f"stream {stream!r}: {problem}")

@@ -1,0 +1,266 @@
+"""Folds of state: rebuilds the projection row of one stream from all of its stored events.
+
+Every fold reads the whole stream (ordered by `at`, then insertion) and rewrites the row,
+so events that arrive out of order (offline work, sync) give the same result as in order.
+Ticket rows are the fold through the domain's SLA engine (`timeline_from_events` +
+`evaluate`), the same code `halt-desk sla check` runs; nothing here decides a contract rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from halt_desk.domain.clocks import evaluate
+from halt_desk.domain.errors import InvalidEvent
+from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.store.errors import UnknownStream
+from halt_desk.store.models import REFERENCE_MODELS, DeviceRow, EventRow, Organisation, TicketRow
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+#: The state a device is in after an event of this type (DESIGN §2.6). Deliberately a plain
+#: mapping: which moves are legal is the device life-cycle rule's job, not the store's.
+#: `readiness_checked` is not in it: see `_state_after_readiness`.
+DEVICE_STATE_AFTER: Mapping[str, str] = {
+    "device_registered": "in_stock",
+    "device_reserved": "reserved",
+    "device_released": "in_stock",
+    "device_shipped": "shipped",
+    "device_issued_onsite": "issued_onsite",
+    "device_delivered": "with_user",
+    "device_return_shipped": "return_shipped",
+    "device_received": "received",
+    "device_sanitised": "sanitised",
+    "device_returned_to_lessor": "returned_to_lessor",
+    "device_retired": "retired",
+}
+_DEVICE_FIELDS = ("serial", "model", "type", "org", "depot")
+
+#: Returns the moment ticket clocks are evaluated at (injectable for tests).
+Clock = Callable[[], datetime]
+
+
+def utc_us(instant: datetime) -> int:
+    """`instant` as whole microseconds since 1970 UTC (exact, for ordering)."""
+    return (instant - _EPOCH) // _MICROSECOND
+
+
+def event_from_row(row: EventRow) -> Event:
+    data = json.loads(row.data)
+    return Event(
+        id=row.id,
+        stream=row.stream,
+        type=row.type,
+        at=datetime.fromisoformat(row.at),
+        actor=row.actor,
+        data=data,
+    )
+
+
+def stream_events(session: Session, stream: str) -> list[Event]:
+    """The events of `stream` ordered by `at` (UTC), then by insertion."""
+    rows = session.scalars(
+        select(EventRow)
+        .where(EventRow.stream == stream)
+        .order_by(EventRow.at_utc_us, EventRow.local_order)
+    )
+    return [event_from_row(row) for row in rows]
+
+
+def streams_events(session: Session, streams: Sequence[str]) -> dict[str, list[Event]]:
+    """The events of several streams in one query, each list ordered as `stream_events`."""
+    found: dict[str, list[Event]] = {stream: [] for stream in streams}
+    rows = session.scalars(
+        select(EventRow)
+        .where(EventRow.stream.in_(streams))
+        .order_by(EventRow.stream, EventRow.at_utc_us, EventRow.local_order)
+    )
+    for row in rows:
+        found[row.stream].append(event_from_row(row))
+    return found
+
+
+def load_projection_rows(session: Session, streams: Sequence[str]) -> list[object]:
+    """Loads the ticket and device rows of `streams` into the session in two queries, so
+    the folds find them without a query each; keep the result referenced while folding."""
+    tickets = [s.partition(":")[2] for s in streams if s.startswith("ticket:")]
+    devices = [s.partition(":")[2] for s in streams if s.startswith("device:")]
+    loaded: list[object] = []
+    if tickets:
+        loaded += session.scalars(select(TicketRow).where(TicketRow.id.in_(tickets))).all()
+    if devices:
+        loaded += session.scalars(select(DeviceRow).where(DeviceRow.asset_tag.in_(devices))).all()
+    return loaded
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def _required_text(fields: Mapping[str, Any], key: str, event: Event) -> str:
+    value = fields.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidEvent(event.id, f"data.{key}", "missing or not a non-empty string")
+    return value
+
+
+def fold_stream(
+    session: Session, stream: str, now: Clock, events: Sequence[Event] | None = None
+) -> set[str]:
+    """Rewrites the projection row of `stream` from its stored `events` (read if not given);
+    returns further streams whose projections depend on this one and must be folded again
+    (tickets of an organisation whose profile changed). Raises UnknownStream if the stream
+    lacks its opening event."""
+    if events is None:
+        events = stream_events(session, stream)
+    if not events:
+        return set()
+    kind, _, key = stream.partition(":")
+    if kind in REFERENCE_MODELS:
+        return _fold_reference(session, kind, key, events)
+    if kind == "device":
+        _fold_device(session, key, events)
+        return set()
+    if kind == "ticket":
+        fold_ticket(session, key, events, now)
+        return set()
+    raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
+
+
+def _fold_reference(session: Session, kind: str, key: str, events: Sequence[Event]) -> set[str]:
+    model = REFERENCE_MODELS[kind]
+    fields: dict[str, Any] = {}
+    registered = False
+    for event in events:
+        if event.type.endswith("_registered"):
+            registered = True
+        elif not registered:
+            raise UnknownStream(
+                event.stream, f"{event.type} before the record was registered (event {event.id})"
+            )
+        fields.update(event.data)
+    last = events[-1]
+    row = session.get(model, key)
+    old_profile = row.profile if isinstance(row, Organisation) else None
+    if row is None:
+        row = model(id=key)
+        session.add(row)
+    row.name = _required_text(fields, "name", last)
+    for column in model.COLUMNS:
+        if column != "name":
+            setattr(row, column, _text(fields.get(column)))
+    if isinstance(row, Organisation):
+        row.profile = _required_text(fields, "profile", last)
+    row.fields = json.dumps(fields, sort_keys=True)
+    row.updated_at = last.at.isoformat()
+    if isinstance(row, Organisation) and old_profile is not None and old_profile != row.profile:
+        session.flush()
+        ticket_ids = session.scalars(select(TicketRow.id).where(TicketRow.org == key))
+        return {f"ticket:{ticket_id}" for ticket_id in ticket_ids}
+    return set()
+
+
+def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> None:
+    if events[0].type != "device_registered":
+        raise UnknownStream(
+            events[0].stream,
+            f"{events[0].type} before device_registered (event {events[0].id})",
+        )
+    fields: dict[str, Any] = {}
+    state = "in_stock"
+    for event in events:
+        if event.type == "device_registered":
+            fields.update({k: event.data[k] for k in _DEVICE_FIELDS if k in event.data})
+        elif event.type == "device_received" and "depot" in event.data:
+            fields["depot"] = event.data["depot"]
+        if event.type == "readiness_checked":
+            state = _state_after_readiness(state, event.data)
+        else:
+            state = DEVICE_STATE_AFTER.get(event.type, state)
+    row = session.get(DeviceRow, asset_tag)
+    if row is None:
+        row = DeviceRow(asset_tag=asset_tag)
+        session.add(row)
+    for column in _DEVICE_FIELDS:
+        setattr(row, column, _text(fields.get(column)))
+    row.state = state
+    row.updated_at = events[-1].at.isoformat()
+
+
+def _state_after_readiness(state: str, checks: Mapping[str, Any]) -> str:
+    """A sanitised device that passes every readiness check is ready stock again
+    (`sanitised` → `in_stock`); any other check leaves the state as it is."""
+    passed = bool(checks) and all(value is True for value in checks.values())
+    return "in_stock" if state == "sanitised" and passed else state
+
+
+def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:
+    """The ticket row: report fields, the assignee, and the SLA engine's evaluation."""
+    stream = f"ticket:{ticket_id}"
+    reports = [event for event in events if event.type == "ticket_reported"]
+    if not reports:
+        raise UnknownStream(stream, "no ticket_reported event; the report must come first")
+    # The same report the timeline uses: the earliest (first stored on a tie).
+    report = min(reports, key=lambda event: event.at)
+    org_id = _required_text(report.data, "org", report)
+    organisation = session.get(Organisation, org_id)
+    if organisation is None:
+        raise UnknownStream(f"org:{org_id}", f"organisation of ticket {ticket_id!r} is not known")
+    profile = load_profile(organisation.profile)
+    timeline = timeline_from_events(ticket_id, events)
+    # Evaluated now (never before the last event): next_due and within_norm are a snapshot
+    # for lists and sorting; live countdowns evaluate again at display time.
+    last = events[-1]
+    evaluation = evaluate(profile, timeline, max(now(), last.at))
+    assignee = None
+    for event in events:
+        if event.type == "assigned":
+            assignee = _text(event.data.get("to"))
+    row = session.get(TicketRow, ticket_id)
+    if row is None:
+        row = TicketRow(id=ticket_id)
+        session.add(row)
+    row.org = org_id
+    row.caller = _text(report.data.get("caller"))
+    row.summary = _text(report.data.get("summary"))
+    row.category = _text(report.data.get("category"))
+    row.channel = _text(report.data.get("channel"))
+    row.priority = evaluation.priority
+    row.uplift = evaluation.uplift
+    row.status = str(evaluation.status)
+    row.reported_at = report.at.isoformat()
+    row.reported_at_utc_us = utc_us(report.at)
+    next_due = evaluation.next_due
+    row.next_due = next_due.isoformat() if next_due else None
+    row.next_due_utc_us = utc_us(next_due) if next_due else None
+    row.assignee = assignee
+    row.resolved_at = evaluation.resolved_at.isoformat() if evaluation.resolved_at else None
+    row.mttr_business_minutes = evaluation.mttr_business_minutes
+    row.mttp_business_minutes = evaluation.mttp_business_minutes
+    row.mttp_wall_minutes = evaluation.mttp_wall_minutes
+    row.within_norm = evaluation.within_norm
+    row.updated_at = last.at.isoformat()
+
+
+#: Order in which a batch folds its streams: reference data first (tickets need the
+#: organisation's profile), then devices, then tickets.
+FOLD_ORDER: Mapping[str, int] = {"org": 0, "depot": 1, "location": 2, "employee": 3, "device": 4}
+
+
+def fold_order(stream: str) -> tuple[int, str]:
+    return FOLD_ORDER.get(stream.partition(":")[0], 5), stream

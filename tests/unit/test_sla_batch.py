@@ -1,0 +1,68 @@
+"""Parallel `sla check`: the same output as one process, and the same first error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.sla_batch import render_check
+
+
+def document(count: int) -> dict[str, Any]:
+    tickets = []
+    for n in range(count):
+        day = 4 + n % 5
+        tickets.append(
+            {
+                "id": f"T{n}",
+                "reported_at": f"2027-01-{day:02d}T{8 + n % 10:02d}:{n % 60:02d}:00+01:00",
+                "priority": f"P{1 + n % 4}",
+                "events": [
+                    {
+                        "type": "first_response",
+                        "at": f"2027-01-{day:02d}T18:00:00+01:00",
+                        "channel": "phone" if n % 3 else "email",
+                    },
+                    {"type": "swap_requested", "at": f"2027-01-{day:02d}T18:05:00+01:00"},
+                    {"type": "resolved", "at": f"2027-01-{day + 3:02d}T10:00:00+01:00"},
+                ][: n % 4],
+            }
+        )
+    return {"profile": "halt", "now": "2027-01-08T12:00:00+01:00", "tickets": tickets}
+
+
+def test_parallel_output_equals_single_process_output() -> None:
+    doc = document(301)
+    single = render_check(doc, workers=1)
+    parallel = render_check(doc, workers=2, min_parallel=1)
+    assert json.loads(parallel) == json.loads(single)
+    assert len(json.loads(parallel)["tickets"]) == 301
+
+
+def test_parallel_run_reports_the_first_bad_ticket_like_one_process() -> None:
+    doc = document(200)
+    doc["tickets"][150]["priority"] = "P9"
+    doc["tickets"][40]["reported_at"] = "2027-01-05T10:00:00"
+    with pytest.raises(HaltDeskError) as single:
+        render_check(doc, workers=1)
+    with pytest.raises(HaltDeskError) as parallel:
+        render_check(doc, workers=2, min_parallel=1)
+    assert str(parallel.value) == str(single.value)
+    assert "ticket 'T40'" in str(parallel.value) and "no UTC offset" in str(parallel.value)
+
+
+def test_parallel_run_reports_an_error_in_the_last_slice() -> None:
+    doc = document(200)
+    doc["tickets"][199]["priority"] = "P9"
+    with pytest.raises(HaltDeskError, match="ticket 'T199': priority"):
+        render_check(doc, workers=2, min_parallel=1)
+
+
+def test_duplicate_ticket_ids_are_refused_before_any_work() -> None:
+    doc = document(10)
+    doc["tickets"][7]["id"] = "T2"
+    with pytest.raises(HaltDeskError, match="ticket 'T2': id: appears more than once"):
+        render_check(doc, workers=2, min_parallel=1)

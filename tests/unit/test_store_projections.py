@@ -1,0 +1,368 @@
+"""Local store: projections of reference data, devices and tickets (the fold of their events)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from halt_desk.domain.clocks import evaluate
+from halt_desk.domain.errors import InvalidEvent, InvalidTimeline
+from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.store import Store, UnknownStream
+
+#: Tuesday 12 January 2027, a working day; tickets below are reported at 10:00.
+NOW = datetime.fromisoformat("2027-01-12T10:05:00+01:00")
+
+
+def t(text: str) -> datetime:
+    return datetime.fromisoformat(f"2027-01-{text}:00+01:00".replace(" ", "T"))
+
+
+def ev(stream: str, type_: str, at: str, data: dict[str, Any] | None = None) -> Event:
+    return new_event(stream, type_, t(at), "agent-1", data)
+
+
+def org(key: str = "halt", profile: str = "halt") -> Event:
+    return ev(
+        f"org:{key}", "organisation_registered", "04 09:00", {"name": "Halt", "profile": profile}
+    )
+
+
+def report(ticket: str = "T1", **data: Any) -> Event:
+    fields = {
+        "org": "halt",
+        "caller": "emp-7",
+        "summary": "VPN down",
+        "category": "network",
+        "channel": "phone",
+        "priority": "P2",
+    }
+    return ev(f"ticket:{ticket}", "ticket_reported", "12 10:00", fields | data)
+
+
+def resolved_ticket_events(ticket: str = "T1") -> list[Event]:
+    stream = f"ticket:{ticket}"
+    return [
+        report(ticket),
+        ev(stream, "first_response", "12 10:20", {"channel": "phone"}),
+        ev(stream, "assigned", "12 10:25", {"to": "eng-3"}),
+        ev(stream, "status_update", "12 12:00"),
+        ev(stream, "resolved", "12 13:30"),
+    ]
+
+
+def columns(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "cache.sqlite3"
+
+
+@pytest.fixture
+def store(path: Path) -> Iterator[Store]:
+    with Store.open(path, clock=lambda: NOW) as opened:
+        opened.record_event(org())
+        yield opened
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+def test_organisation_profile_comes_from_the_registration(store: Store) -> None:
+    assert store.organisation_profile("halt") == "halt"
+
+
+def test_an_update_changes_only_the_fields_it_carries(store: Store, path: Path) -> None:
+    store.record_event(
+        ev("org:halt", "organisation_updated", "05 09:00", {"name": "Stichting Halt"})
+    )
+    assert columns(path, "SELECT name, profile, updated_at FROM organisations") == [
+        ("Stichting Halt", "halt", "2027-01-05T09:00:00+01:00")
+    ]
+
+
+def test_an_unknown_organisation_has_no_profile(store: Store) -> None:
+    with pytest.raises(UnknownStream, match="org:nowhere"):
+        store.organisation_profile("nowhere")
+
+
+def test_an_organisation_without_a_profile_is_refused(store: Store, path: Path) -> None:
+    with pytest.raises(InvalidEvent, match=r"data\.profile"):
+        store.record_event(ev("org:x", "organisation_registered", "04 09:00", {"name": "X"}))
+    assert columns(path, "SELECT id FROM organisations") == [("halt",)]
+
+
+def test_an_update_before_the_registration_is_refused(store: Store) -> None:
+    with pytest.raises(UnknownStream, match="employee:e9"):
+        store.record_event(ev("employee:e9", "employee_updated", "05 09:00", {"team": "ICT"}))
+    assert store.reference("employee:e9") is None
+
+
+def test_employee_fields_land_in_their_columns(store: Store, path: Path) -> None:
+    data = {
+        "org": "halt",
+        "name": "J. de Vries",
+        "email": "j.devries@example.nl",
+        "phone": "+31 6 1234 5678",
+        "team": "Regio Noord",
+        "region": "Noord",
+        "location": "loc-groningen",
+        "role": "coordinator",
+    }
+    store.record_event(ev("employee:e1", "employee_registered", "04 09:00", data))
+    store.record_event(ev("employee:e1", "employee_updated", "06 09:00", {"team": "Regio Oost"}))
+    assert columns(
+        path, "SELECT org, name, email, phone, team, region, location, role FROM employees"
+    ) == [
+        (
+            "halt",
+            "J. de Vries",
+            "j.devries@example.nl",
+            "+31 6 1234 5678",
+            "Regio Oost",
+            "Noord",
+            "loc-groningen",
+            "coordinator",
+        )
+    ]
+
+
+def test_fields_without_a_column_are_kept_with_the_record(store: Store) -> None:
+    data = {"org": "halt", "name": "Groningen", "city": "Groningen", "region": "Noord", "floor": 2}
+    store.record_event(ev("location:loc-1", "location_registered", "04 09:00", data))
+    assert store.reference("location:loc-1") == data
+
+
+def test_depot_is_projected(store: Store, path: Path) -> None:
+    store.record_event(
+        ev(
+            "depot:utr",
+            "depot_registered",
+            "04 09:00",
+            {"name": "Depot Utrecht", "city": "Utrecht"},
+        )
+    )
+    assert columns(path, "SELECT id, name, city FROM depots") == [
+        ("utr", "Depot Utrecht", "Utrecht")
+    ]
+
+
+# --- devices -------------------------------------------------------------------------------
+
+TAG = "device:HALT-LT-00042"
+REGISTRATION = {"serial": "5CG1234", "model": "EliteBook 840", "type": "laptop", "org": "halt"}
+
+
+def test_a_registered_device_is_in_stock_with_its_fields(store: Store) -> None:
+    store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}))
+    device = store.device("HALT-LT-00042")
+    assert device is not None
+    assert (device.serial, device.model, device.type, device.org, device.depot, device.state) == (
+        "5CG1234",
+        "EliteBook 840",
+        "laptop",
+        "halt",
+        "utr",
+        "in_stock",
+    )
+
+
+def test_a_device_takes_the_state_named_by_its_latest_event(store: Store) -> None:
+    store.record_events(
+        [
+            ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}),
+            ev(TAG, "readiness_checked", "04 10:00", {"autopilot": True, "bitlocker": True}),
+            ev(TAG, "device_reserved", "12 10:30", {"swap": "S1", "ticket": "T1"}),
+            ev(TAG, "device_shipped", "12 11:00", {"swap": "S1", "carrier": "x", "tracking": "1"}),
+            ev(TAG, "device_delivered", "12 15:00", {"swap": "S1"}),
+        ]
+    )
+    device = store.device("HALT-LT-00042")
+    assert device is not None and device.state == "with_user"
+
+
+def test_readiness_check_leaves_the_state_alone(store: Store) -> None:
+    store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION))
+    store.record_event(ev(TAG, "readiness_checked", "04 10:00", {"autopilot": True}))
+    device = store.device("HALT-LT-00042")
+    assert device is not None and device.state == "in_stock"
+
+
+def test_a_sanitised_device_that_passes_every_readiness_check_is_in_stock_again(
+    store: Store,
+) -> None:
+    all_pass = {"autopilot": True, "bitlocker": True, "base_apps": True, "mfa": True}
+    store.record_events(
+        [
+            ev(TAG, "device_registered", "04 09:00", REGISTRATION),
+            ev(TAG, "device_received", "18 09:00", {"depot": "utr"}),
+            ev(TAG, "device_sanitised", "18 10:00", {"method": "crypto-erase"}),
+            ev(TAG, "readiness_checked", "18 11:00", all_pass | {"mfa": False}),
+        ]
+    )
+    device = store.device("HALT-LT-00042")
+    assert device is not None and device.state == "sanitised"
+    store.record_event(ev(TAG, "readiness_checked", "18 12:00", all_pass))
+    device = store.device("HALT-LT-00042")
+    assert device is not None and device.state == "in_stock"
+
+
+def test_a_received_device_is_at_the_depot_that_received_it(store: Store) -> None:
+    store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}))
+    store.record_event(ev(TAG, "device_received", "20 09:00", {"depot": "zwolle"}))
+    assert [d.asset_tag for d in store.devices(depot="zwolle")] == ["HALT-LT-00042"]
+    assert store.devices(depot="utr") == []
+
+
+def test_a_device_event_before_its_registration_is_refused(store: Store) -> None:
+    with pytest.raises(UnknownStream, match="HALT-LT-00099"):
+        store.record_event(ev("device:HALT-LT-00099", "device_retired", "04 09:00"))
+    assert store.device("HALT-LT-00099") is None
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+
+def test_a_reported_ticket_carries_the_report_fields(store: Store) -> None:
+    store.record_event(report())
+    ticket = store.ticket("T1")
+    assert ticket is not None
+    assert (ticket.org, ticket.caller, ticket.summary, ticket.category, ticket.channel) == (
+        "halt",
+        "emp-7",
+        "VPN down",
+        "network",
+        "phone",
+    )
+    assert (ticket.priority, ticket.uplift, ticket.status) == ("P2", False, "open")
+    assert ticket.reported_at == t("12 10:00")
+
+
+def test_an_open_ticket_is_next_due_at_its_reaction_deadline(store: Store) -> None:
+    store.record_event(report())  # P2: reaction within 1 business hour
+    ticket = store.ticket("T1")
+    assert ticket is not None and ticket.next_due == t("12 11:00")
+
+
+def test_a_resolved_ticket_has_its_figures(store: Store) -> None:
+    store.record_events(resolved_ticket_events())
+    ticket = store.ticket("T1")
+    assert ticket is not None
+    assert ticket.status == "resolved"
+    assert ticket.assignee == "eng-3"
+    assert ticket.resolved_at == t("12 13:30")
+    assert ticket.mttr_business_minutes == 210
+    assert ticket.mttp_business_minutes == 210
+    assert ticket.mttp_wall_minutes == 210
+    assert ticket.within_norm is True
+    assert ticket.next_due is None
+    assert ticket.updated_at == t("12 13:30")
+
+
+def test_the_ticket_row_is_what_the_sla_engine_says(store: Store) -> None:
+    events = resolved_ticket_events()[:3]
+    store.record_events(events)
+    evaluation = evaluate(load_profile("halt"), timeline_from_events("T1", events), NOW)
+    ticket = store.ticket("T1")
+    assert ticket is not None
+    assert (ticket.priority, ticket.status, ticket.next_due, ticket.within_norm) == (
+        evaluation.priority,
+        evaluation.status.value,
+        evaluation.next_due,
+        evaluation.within_norm,
+    )
+
+
+def test_events_recorded_out_of_order_give_the_same_ticket(store: Store) -> None:
+    in_order = resolved_ticket_events("T1")
+    shuffled = resolved_ticket_events("T2")
+    store.record_events(in_order)
+    store.record_events([shuffled[0], shuffled[4], shuffled[2], shuffled[1], shuffled[3]])
+    first, second = store.ticket("T1"), store.ticket("T2")
+    assert first is not None and second is not None
+    assert replace(second, id="T1") == first
+
+
+def test_a_granted_uplift_makes_the_ticket_p1(store: Store) -> None:
+    uplift = {
+        "granted": True,
+        "criteria": {"critical_role": True, "direct_impact": True, "cannot_work": True},
+        "role_type": "court_session",
+        "motivation": "Zitting om 11:00, laptop start niet",
+    }
+    store.record_event(report(priority="P3"))
+    store.record_event(ev("ticket:T1", "uplift_decided", "12 10:10", uplift))
+    ticket = store.ticket("T1")
+    assert ticket is not None and (ticket.priority, ticket.uplift) == ("P1", True)
+
+
+def test_a_ticket_waiting_on_the_user_is_waiting_and_still_open(store: Store) -> None:
+    store.record_event(report())
+    store.record_event(ev("ticket:T1", "waiting_on_user", "12 10:30"))
+    ticket = store.ticket("T1")
+    assert ticket is not None and ticket.status == "waiting" and ticket.is_open
+    assert [ticket.id for ticket in store.tickets(open_only=True)] == ["T1"]
+
+
+def test_closed_and_resolved_tickets_are_not_open(store: Store) -> None:
+    store.record_events(resolved_ticket_events("T1"))
+    store.record_events([*resolved_ticket_events("T2"), ev("ticket:T2", "closed", "12 14:00")])
+    store.record_event(report("T3"))
+    assert [ticket.status for ticket in store.tickets()] == ["resolved", "closed", "open"]
+    assert [ticket.id for ticket in store.tickets(open_only=True)] == ["T3"]
+
+
+def test_a_ticket_of_an_unknown_organisation_is_refused(store: Store) -> None:
+    with pytest.raises(UnknownStream, match="org:elsewhere"):
+        store.record_event(report(org="elsewhere"))
+    assert store.events_for("ticket:T1") == []
+
+
+def test_a_report_without_an_organisation_is_refused(store: Store) -> None:
+    event = report()
+    without_org = replace(event, data={k: v for k, v in event.data.items() if k != "org"})
+    with pytest.raises(InvalidEvent, match=r"data\.org"):
+        store.record_event(without_org)
+
+
+def test_an_event_the_sla_engine_rejects_is_not_stored(store: Store, path: Path) -> None:
+    store.record_event(report())
+    before_report = ev("ticket:T1", "first_response", "12 09:00", {"channel": "phone"})
+    with pytest.raises(InvalidTimeline, match="before reported_at"):
+        store.record_event(before_report)
+    assert len(store.events_for("ticket:T1")) == 1
+    assert columns(path, "SELECT count(*) FROM outbox") == [(2,)]
+
+
+def test_changing_the_organisation_profile_folds_its_tickets_again(store: Store) -> None:
+    store.record_event(report())
+    store.record_event(ev("org:halt", "organisation_updated", "12 10:01", {"profile": "desom"}))
+    ticket = store.ticket("T1")
+    # desom: a P2 gets a reaction within half a working hour.
+    assert ticket is not None and ticket.next_due == t("12 10:30")
+
+
+def test_refresh_evaluates_open_tickets_again_at_the_current_time(path: Path) -> None:
+    moments = [NOW]
+    with Store.open(path, clock=lambda: moments[-1]) as store:
+        store.record_events([org(), report()])
+        moments.append(t("12 11:30"))  # the reaction deadline (11:00) has passed
+        assert store.refresh_tickets() == 1
+        ticket = store.ticket("T1")
+    assert ticket is not None
+    assert ticket.within_norm is False
+    assert ticket.next_due == t("13 09:00")  # resolution: 8 business hours
