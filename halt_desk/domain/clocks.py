@@ -121,6 +121,8 @@ class _Evaluator:
         self.now_ts = now.timestamp()
         self.report_ts = timeline.reported_at.timestamp()
         self._ordinals: dict[float, float] = {}
+        #: Where a pause that was never resumed counts as ended: now, or the clock's stop.
+        self.open_pause_until = self.now_ts
         self.report_b = self.ordinal(self.report_ts)
         self.uplift = False
         priority, cell = self._initial_priority()
@@ -270,14 +272,11 @@ class _Evaluator:
     def _paused_before(self, ordinal: float) -> float:
         """Business seconds of pause between the report and `ordinal`."""
         total = 0.0
-        now_b: float | None = None
         for start, end in self.pauses:
             if start >= ordinal:
                 break
             if end is None:
-                if now_b is None:
-                    now_b = self.ordinal(self.now_ts)
-                end = max(now_b, start)
+                end = max(self.ordinal(self.open_pause_until), start)
             total += min(end, ordinal) - start
         return total
 
@@ -296,9 +295,9 @@ class _Evaluator:
             if units <= consumed + active:
                 return segment_start + (units - consumed)
             consumed += active
-            if end is None:  # paused now: project as if it resumed at this moment
-                now_b = max(self.ordinal(self.now_ts), start)
-                return now_b + (units - consumed)
+            if end is None:  # still paused: project as if it resumed at that moment
+                resume_b = max(self.ordinal(self.open_pause_until), start)
+                return resume_b + (units - consumed)
             segment_start = end
         return segment_start + (units - consumed)
 
@@ -357,6 +356,9 @@ class _Evaluator:
         rule = self.profile.clocks.get(name)
         if rule is None or not applies:
             return ClockResult(name, ClockState.NOT_APPLICABLE)
+        # A clock stopped while paused (a P1 workaround while waiting on the user) stays
+        # paused up to its stop, whatever the moment of evaluation.
+        self.open_pause_until = self.now_ts if stop_ts is None else stop_ts
         due_units = self._due_units(rule, stop_ts, pausable)
         if due_units == INF:
             return ClockResult(name, ClockState.NOT_APPLICABLE)

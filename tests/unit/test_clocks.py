@@ -608,3 +608,11 @@ def test_granted_uplift_on_a_p1_ticket_changes_no_deadline() -> None:
     result = run("2027-01-05 10:00", events, "P1", now="2027-01-05 11:05")
     assert clock(result, "resolution")["due"] == t("2027-01-05 14:00")
     assert result["uplift"] is True
+
+
+def test_p1_workaround_while_waiting_on_the_user_is_met() -> None:
+    # Paused from 10:30 with 30 min used; the workaround at 16:00 stops a paused clock.
+    events = [ev("waiting_on_user", "2027-01-05 10:30"), ev("workaround", "2027-01-05 16:00")]
+    for now in ("2027-01-05 16:30", "2027-01-08 12:00"):
+        resolution = clock(run("2027-01-05 10:00", events, "P1", now=now), "resolution")
+        assert (resolution["state"], resolution["due"]) == ("met", t("2027-01-06 10:30"))

@@ -1,0 +1,55 @@
+"""The SLA board: open tickets of the local store with their clocks evaluated live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation, evaluate
+from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.store import Store, TicketView
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One ticket on the board: its stored view and its clocks at the board's moment."""
+
+    ticket: TicketView
+    evaluation: TicketEvaluation
+
+    @property
+    def overdue(self) -> tuple[ClockResult, ...]:
+        """Clocks already breached and still relevant (the ticket is not resolved)."""
+        return tuple(c for c in self.evaluation.clocks.values() if c.state is ClockState.BREACHED)
+
+    @property
+    def next_clock(self) -> ClockResult | None:
+        """The running clock that falls due first."""
+        running = [
+            c
+            for c in self.evaluation.clocks.values()
+            if c.state is ClockState.RUNNING and c.due is not None
+        ]
+        return min(running, key=lambda c: c.due or datetime.max) if running else None
+
+
+def evaluate_ticket(store: Store, ticket: TicketView, now: datetime) -> TicketEvaluation:
+    """The clocks of one stored ticket at `now`, through the same engine as `sla check`."""
+    profile = load_profile(store.organisation_profile(ticket.org))
+    events = store.events_for(f"ticket:{ticket.id}")
+    return evaluate(profile, timeline_from_events(ticket.id, events), now)
+
+
+def sla_board(store: Store, now: datetime) -> list[BoardRow]:
+    """Open tickets, the ones with a breached clock first, then by the next deadline."""
+    rows = [BoardRow(t, evaluate_ticket(store, t, now)) for t in store.tickets(open_only=True)]
+
+    def order(row: BoardRow) -> tuple[int, datetime, str]:
+        clock = row.next_clock
+        due = clock.due if clock is not None and clock.due is not None else datetime.max
+        if due is datetime.max:
+            return (0 if row.overdue else 1, now.replace(year=9999), row.ticket.id)
+        return (0 if row.overdue else 1, due, row.ticket.id)
+
+    return sorted(rows, key=order)

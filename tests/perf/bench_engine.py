@@ -1,0 +1,81 @@
+"""Benchmarks of the contract engine; prints figures, asserts nothing.
+
+Run: .venv/bin/python tests/perf/bench_engine.py [--tickets 100000]
+Targets on a 2-core machine: `sla check` on 100,000 timelines (≈ 8 events each) in
+≤ 10 s end to end, and ≥ 200,000 business-time additions per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from halt_desk.demo import generate_timelines
+from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.sla import evaluate_document
+
+
+def bench_additions(count: int) -> float:
+    calendar = load_profile("halt").calendar
+    rng = random.Random(7)
+    base = datetime(2027, 1, 4, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    starts = [base + timedelta(minutes=rng.randrange(0, 525_600)) for _ in range(1000)]
+    minutes = [rng.randrange(0, 5000) for _ in range(1000)]
+    started = time.perf_counter()
+    for i in range(count):
+        calendar.add_business_minutes(starts[i % 1000], minutes[i % 1000])
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--additions", type=int, default=500_000)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    document = generate_timelines(args.tickets, seed=1, profile="halt")
+    generated = time.perf_counter() - started
+    events = sum(len(t["events"]) for t in document["tickets"])
+    print(
+        f"generated {args.tickets:,} timelines, {events / args.tickets:.1f} events each, "
+        f"in {generated:.2f} s"
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "timelines.json"
+        path.write_text(json.dumps(document))
+        size = path.stat().st_size / 1e6
+        exe = Path(sys.executable).with_name("halt-desk")
+        started = time.perf_counter()
+        with open(os.devnull, "w") as sink:
+            subprocess.run([str(exe), "sla", "check", str(path)], stdout=sink, check=True)
+        end_to_end = time.perf_counter() - started
+    print(
+        f"sla check end to end ({size:.0f} MB JSON in, JSON out): {end_to_end:.2f} s "
+        f"(target ≤ 10 s)"
+    )
+
+    started = time.perf_counter()
+    evaluate_document(document)
+    in_process = time.perf_counter() - started
+    print(
+        f"evaluate_document in process: {in_process:.2f} s, "
+        f"{args.tickets / in_process:,.0f} tickets/s"
+    )
+
+    rate = bench_additions(args.additions)
+    print(f"business-time additions: {rate:,.0f} per second (target ≥ 200,000)")
+
+
+if __name__ == "__main__":
+    main()
