@@ -1,45 +1,124 @@
-"""Runs `sla check` on large documents with every core: forked workers, all or nothing.
+"""Runs `sla check` on a JSON text, on every core for large inputs; all or nothing.
 
-The parent parses the JSON once; workers are forked afterwards, so they read the parsed
-document from inherited memory instead of having it pickled to them. Each worker
-evaluates one slice and sends back its tickets as a ready JSON fragment, or the first
-error of its slice; the parent reports the error of the lowest ticket position, exactly
-as the single-process run would, and prints nothing partial.
+Large inputs are evaluated by forked workers. Each worker parses the JSON text itself
+(the text is one shared, read-only object) and evaluates its own block of tickets:
+sharing the *parsed* document instead would make every worker copy most of the parent's
+memory page by page as it touches the objects' reference counts, which costs more than
+parsing again. A worker sends back its tickets as a ready JSON fragment, or the first
+error of its block; the parent reports the error with the lowest ticket position, exactly
+as a single-process run would, and produces nothing partial.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.sla import CheckContext, check_context, evaluate_range
 
-#: Below this many tickets a second process costs more than it saves.
-PARALLEL_THRESHOLD = 4000
-
-_CONTEXT: CheckContext | None = None  # set in the parent just before the workers fork
+#: Below this size (bytes of JSON) a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
 
 
-def _evaluate_slice(bounds: tuple[int, int]) -> tuple[bool, int, str]:
-    """(True, start, fragment) or (False, failing index, message)."""
-    assert _CONTEXT is not None
-    start, stop = bounds
-    parts: list[str] = []
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+class InvalidJson(HaltDeskError):
+    """The input is not JSON at all."""
+
+
+def load_json(text: str | bytes, source: str = "input") -> object:
+    """Parses JSON, turning a syntax error into a message with line and column."""
     try:
-        for result in evaluate_range(_CONTEXT, start, stop):
-            parts.append(dumps(result.to_json()))
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidJson(
+            f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidJson(f"{source} is not UTF-8 text") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    text: str | bytes
+    source: str
+    profile: str | None
+    now: datetime | None
+    workers: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    position: int  # -1 for an error of the document as a whole
+    error: str | None = None
+    head: str = ""
+    fragment: str = ""
+
+
+_JOB: _Job | None = None  # set in the parent just before the workers fork
+
+
+def _head(context: CheckContext) -> str:
+    """`{"profile":…,"now":…` — the output's opening, without its closing brace."""
+    head = {"profile": context.profile.name, "now": context.now.isoformat()}
+    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+
+
+def _evaluate_block(worker: int) -> _Outcome:
+    assert _JOB is not None
+    gc.disable()  # millions of long-lived objects and no cycles: collections only cost time
+    try:
+        context = check_context(load_json(_JOB.text, _JOB.source), _JOB.profile, _JOB.now)
     except HaltDeskError as exc:
-        return False, start + len(parts), str(exc)
-    return True, start, ",".join(parts)
+        return _Outcome(-1, str(exc))
+    count = len(context.header.tickets)
+    step = -(-count // _JOB.workers)
+    start, stop = min(worker * step, count), min((worker + 1) * step, count)
+    parts: list[str] = []
+    try:
+        for result in evaluate_range(context, start, stop):
+            parts.append(result.to_json_text())
+    except HaltDeskError as exc:
+        return _Outcome(start + len(parts), str(exc))
+    return _Outcome(start, None, _head(context), ",".join(parts))
 
 
-def _workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def render_check_text(
+    text: str | bytes,
+    source: str = "input",
+    profile: str | None = None,
+    now: datetime | None = None,
+    indent: int | None = None,
+    workers: int | None = None,
+    min_parallel_bytes: int = PARALLEL_MIN_BYTES,
+) -> str:
+    """The complete `sla check` output for a JSON text; raises HaltDeskError on bad input."""
+    global _JOB
+    workers = workers or _cores()
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if indent is not None or workers < 2 or len(text) < min_parallel_bytes or not can_fork:
+        return render_check(load_json(text, source), profile, now, indent)
+    _JOB = _Job(text, source, profile, now, workers)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            outcomes = list(pool.map(_evaluate_block, range(workers)))
+    finally:
+        _JOB = None
+    failures = [(o.position, o.error) for o in outcomes if o.error is not None]
+    if failures:
+        raise HaltDeskError(min(failures)[1])
+    fragments = ",".join(o.fragment for o in outcomes if o.fragment)
+    return f'{outcomes[0].head},"tickets":[{fragments}]}}'
 
 
 def render_check(
@@ -47,37 +126,12 @@ def render_check(
     profile: str | None = None,
     now: datetime | None = None,
     indent: int | None = None,
-    workers: int | None = None,
-    min_parallel: int = PARALLEL_THRESHOLD,
 ) -> str:
-    """The complete `sla check` output text, computed in parallel when it pays off."""
-    global _CONTEXT
+    """The `sla check` output for an already parsed document, in this process."""
     context = check_context(document, profile, now)
-    count = len(context.header.tickets)
-    workers = workers or _workers()
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if indent is not None or workers < 2 or count < min_parallel or not can_fork:
-        results = [r.to_json() for r in evaluate_range(context, 0, count)]
-        body = {"profile": context.profile.name, "now": context.now.isoformat(), "tickets": results}
-        separators = None if indent is not None else (",", ":")
-        return json.dumps(body, ensure_ascii=False, indent=indent, separators=separators)
-    step = -(-count // workers)
-    bounds = [(start, min(start + step, count)) for start in range(0, count, step)]
-    _CONTEXT = context
-    try:
-        with ProcessPoolExecutor(
-            max_workers=len(bounds), mp_context=multiprocessing.get_context("fork")
-        ) as pool:
-            outcomes = list(pool.map(_evaluate_slice, bounds))
-    finally:
-        _CONTEXT = None
-    failures = [(index, message) for ok, index, message in outcomes if not ok]
-    if failures:
-        raise HaltDeskError(min(failures)[1])
-    head = json.dumps(
-        {"profile": context.profile.name, "now": context.now.isoformat()},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )[:-1]
-    fragments = ",".join(fragment for _, _, fragment in outcomes if fragment)
-    return f'{head},"tickets":[{fragments}]}}'
+    results = evaluate_range(context, 0, len(context.header.tickets))
+    if indent is None:
+        return f'{_head(context)},"tickets":[{",".join(r.to_json_text() for r in results)}]}}'
+    tickets = [r.to_json() for r in results]
+    body = {"profile": context.profile.name, "now": context.now.isoformat(), "tickets": tickets}
+    return json.dumps(body, ensure_ascii=False, indent=indent)

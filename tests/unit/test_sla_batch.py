@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.sla_batch import render_check
+from halt_desk.sla_batch import render_check, render_check_text
 
 
 def document(count: int) -> dict[str, Any]:
@@ -36,8 +36,8 @@ def document(count: int) -> dict[str, Any]:
 
 def test_parallel_output_equals_single_process_output() -> None:
     doc = document(301)
-    single = render_check(doc, workers=1)
-    parallel = render_check(doc, workers=2, min_parallel=1)
+    single = render_check(doc)
+    parallel = render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1)
     assert json.loads(parallel) == json.loads(single)
     assert len(json.loads(parallel)["tickets"]) == 301
 
@@ -47,9 +47,9 @@ def test_parallel_run_reports_the_first_bad_ticket_like_one_process() -> None:
     doc["tickets"][150]["priority"] = "P9"
     doc["tickets"][40]["reported_at"] = "2027-01-05T10:00:00"
     with pytest.raises(HaltDeskError) as single:
-        render_check(doc, workers=1)
+        render_check(doc)
     with pytest.raises(HaltDeskError) as parallel:
-        render_check(doc, workers=2, min_parallel=1)
+        render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1)
     assert str(parallel.value) == str(single.value)
     assert "ticket 'T40'" in str(parallel.value) and "no UTC offset" in str(parallel.value)
 
@@ -58,11 +58,28 @@ def test_parallel_run_reports_an_error_in_the_last_slice() -> None:
     doc = document(200)
     doc["tickets"][199]["priority"] = "P9"
     with pytest.raises(HaltDeskError, match="ticket 'T199': priority"):
-        render_check(doc, workers=2, min_parallel=1)
+        render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1)
 
 
 def test_duplicate_ticket_ids_are_refused_before_any_work() -> None:
     doc = document(10)
     doc["tickets"][7]["id"] = "T2"
     with pytest.raises(HaltDeskError, match="ticket 'T2': id: appears more than once"):
-        render_check(doc, workers=2, min_parallel=1)
+        render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1)
+
+
+def test_parallel_run_reports_invalid_json_once() -> None:
+    with pytest.raises(HaltDeskError, match=r"big\.json is not valid JSON"):
+        render_check_text('{"tickets": [' + " " * 100, "big.json", workers=2, min_parallel_bytes=1)
+
+
+def test_parallel_run_reports_a_bad_header_once() -> None:
+    doc = {**document(20), "profile": "acme"}
+    with pytest.raises(HaltDeskError, match="unknown profile 'acme'"):
+        render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1)
+
+
+def test_more_workers_than_tickets_is_fine() -> None:
+    doc = document(3)
+    parallel = render_check_text(json.dumps(doc), workers=5, min_parallel_bytes=1)
+    assert [t["id"] for t in json.loads(parallel)["tickets"]] == ["T0", "T1", "T2"]
