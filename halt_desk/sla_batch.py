@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
+
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.sla import CheckContext, check_context, evaluate_range
 
@@ -33,13 +35,11 @@ class InvalidJson(HaltDeskError):
 def load_json(text: str | bytes, source: str = "input") -> object:
     """Parses JSON, turning a syntax error into a message with line and column."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return orjson.loads(text)  # several times faster than json on large inputs
+    except orjson.JSONDecodeError as exc:
         raise InvalidJson(
             f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
-    except UnicodeDecodeError:
-        raise InvalidJson(f"{source} is not UTF-8 text") from None
 
 
 @dataclass(frozen=True, slots=True)

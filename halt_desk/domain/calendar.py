@@ -72,6 +72,7 @@ class BusinessCalendar:
         self._ends: list[float] = []  # ordinal at the closing of each day
         self._days: list[date] = []
         self._last_year = FIRST_YEAR - 1
+        self._first_open = self._last_open = self._last_end = 0.0
         self._extend_to(date.today().year + YEARS_AHEAD)
 
     # ----------------------------------------------------------------- tables
@@ -118,6 +119,9 @@ class BusinessCalendar:
                     self._days.append(day)
                 day += one
             self._last_year = year
+            self._first_open = self._open_ts[0]
+            self._last_open = self._open_ts[-1]
+            self._last_end = self._ends[-1]
 
     def _ensure_ts(self, ts: float) -> None:
         if ts >= self._open_ts[-1]:
@@ -132,12 +136,11 @@ class BusinessCalendar:
     # --------------------------------------------------------------- ordinals
     def ordinal(self, ts: float) -> float:
         """Business seconds since the calendar epoch at UTC epoch `ts` (outside → next opening)."""
-        if ts >= self._open_ts[-1] or ts < self._open_ts[0]:
+        open_ts = self._open_ts
+        if not self._first_open <= ts < self._last_open:
             self._ensure_ts(ts)
-        i = bisect.bisect_right(self._open_ts, ts) - 1
-        if i < 0:
-            return 0.0
-        into = ts - self._open_ts[i]
+        i = bisect.bisect_right(open_ts, ts) - 1
+        into = ts - open_ts[i]
         length = self._length[i]
         return self._cum[i] + (into if into < length else length)
 
@@ -148,7 +151,7 @@ class BusinessCalendar:
         deadline that uses up a whole day reads "17:00" rather than "08:00 next day";
         with `at_opening` it maps to the next opening instead (where a clock *starts*).
         """
-        if ordinal >= self._ends[-1]:
+        if ordinal >= self._last_end:
             self._ensure_ordinal(ordinal + 1)
         if at_opening:
             i = bisect.bisect_right(self._cum, ordinal) - 1
@@ -219,6 +222,6 @@ class BusinessCalendar:
 
 
 def _epoch(instant: datetime) -> float:
-    if instant.tzinfo is None or instant.utcoffset() is None:
+    if instant.tzinfo is None:
         raise ValueError(f"naive datetime {instant.isoformat()} has no time zone")
     return instant.timestamp()

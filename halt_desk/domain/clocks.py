@@ -55,6 +55,11 @@ class ClockResult(NamedTuple):
 
     def to_json_text(self) -> str:
         """This clock as the JSON object of DESIGN §3.3 (written directly, for speed)."""
+        if self.state is ClockState.NOT_APPLICABLE:
+            return _NOT_APPLICABLE_TEXT[self.name]
+        return self._format()
+
+    def _format(self) -> str:
         text = f'{{"due":{_iso(self.due)},"met_at":{_iso(self.met_at)},"state":"{self.state}"'
         if self.warn_at is not None:
             text += f',"warn_at":"{self.warn_at.isoformat()}"'
@@ -130,6 +135,7 @@ class TicketEvaluation(NamedTuple):
 
 
 _NOT_APPLICABLE = {name: ClockResult(name, ClockState.NOT_APPLICABLE) for name in CLOCK_NAMES}
+_NOT_APPLICABLE_TEXT = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
 
 
 @dataclass(slots=True)
