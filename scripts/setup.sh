@@ -45,8 +45,10 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
-stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-$want_tests"
-if [ ! -f "$stamp" ]; then
+# One stamp per pyproject.toml version; the test install includes the app install.
+hash=$(sha1sum pyproject.toml | cut -c1-12)
+stamp=".venv/.installed-$hash-$want_tests"
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$hash-1" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   if [ $want_tests -eq 1 ]; then
     .venv/bin/python -m pip install -q -e '.[test]'
