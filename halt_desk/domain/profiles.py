@@ -80,20 +80,18 @@ class Profile:
 
     def impact_level(self, value: str) -> str:
         """The canonical impact key for `value` (aliases allowed); ValueError otherwise."""
-        level = self.aliases.get(value, value)
-        if level not in self.impacts:
-            raise ValueError(
-                f"unknown impact {value!r} for profile {self.name} "
-                f"(expected one of {', '.join(self.impacts)})"
-            )
-        return level
+        return self._level("impact", value, self.impacts)
 
     def urgency_level(self, value: str) -> str:
+        """The canonical urgency key for `value` (aliases allowed); ValueError otherwise."""
+        return self._level("urgency", value, self.urgencies)
+
+    def _level(self, kind: str, value: str, levels: tuple[str, ...]) -> str:
         level = self.aliases.get(value, value)
-        if level not in self.urgencies:
+        if level not in levels:
             raise ValueError(
-                f"unknown urgency {value!r} for profile {self.name} "
-                f"(expected one of {', '.join(self.urgencies)})"
+                f"unknown {kind} {value!r} for profile {self.name} "
+                f"(expected one of {', '.join(levels)})"
             )
         return level
 

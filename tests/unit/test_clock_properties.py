@@ -10,27 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
+from halt_desk.domain.events import CLOCK_EVENT_TYPES
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import parse_ticket
 
 AMS = ZoneInfo("Europe/Amsterdam")
 HALT = load_profile("halt")
-TYPES = [
-    "first_response",
-    "status_update",
-    "priority_changed",
-    "waiting_on_user",
-    "resumed",
-    "onsite_requested",
-    "onsite_arrival",
-    "workaround",
-    "swap_requested",
-    "swap_delivered",
-    "emergency_workplace",
-    "productive_again",
-    "resolved",
-    "comment",
-]
+TYPES = [*sorted(CLOCK_EVENT_TYPES - {"uplift_decided"}), "comment"]
 
 
 @st.composite

@@ -17,6 +17,7 @@ import pytest
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, new_event
 from halt_desk.store import EventConflict, Store, UnknownStream
+from tests.unit.sqlite_rows import sql_rows
 
 NOW = datetime.fromisoformat("2027-01-12T10:05:00+01:00")
 
@@ -46,19 +47,6 @@ def report(ticket: str = "T1", at: str = "2027-01-12T10:00:00+01:00") -> Event:
     )
 
 
-def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "cache.sqlite3"
-
-
 @pytest.fixture
 def store(path: Path) -> Iterator[Store]:
     with Store.open(path, clock=lambda: NOW) as opened:
@@ -69,8 +57,10 @@ def test_record_event_writes_the_event_and_its_outbox_row(store: Store, path: Pa
     event = org()
     assert store.record_event(event) is True
     assert store.events_for("org:halt") == [event]
-    assert rows(path, "SELECT event_id, attempts, last_error FROM outbox") == [(event.id, 0, None)]
-    assert rows(path, "SELECT origin, seq FROM events") == [("local", None)]
+    assert sql_rows(path, "SELECT event_id, attempts, last_error FROM outbox") == [
+        (event.id, 0, None)
+    ]
+    assert sql_rows(path, "SELECT origin, seq FROM events") == [("local", None)]
 
 
 def test_recording_the_same_event_again_returns_false_and_adds_no_outbox_row(
@@ -79,8 +69,8 @@ def test_recording_the_same_event_again_returns_false_and_adds_no_outbox_row(
     event = org()
     store.record_event(event)
     assert store.record_event(event) is False
-    assert rows(path, "SELECT count(*) FROM events") == [(1,)]
-    assert rows(path, "SELECT count(*) FROM outbox") == [(1,)]
+    assert sql_rows(path, "SELECT count(*) FROM events") == [(1,)]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(1,)]
 
 
 def test_a_duplicate_of_a_sent_event_is_not_queued_again(store: Store) -> None:
@@ -96,13 +86,16 @@ def test_a_reused_id_with_other_content_raises_event_conflict_and_changes_nothin
 ) -> None:
     event = org()
     store.record_event(event)
-    before = rows(path, "SELECT * FROM events"), rows(path, "SELECT * FROM organisations")
+    before = sql_rows(path, "SELECT * FROM events"), sql_rows(path, "SELECT * FROM organisations")
     other = replace(event, data={"name": "Other", "profile": "halt"})
     with pytest.raises(EventConflict, match=event.id) as raised:
         store.record_event(other)
     assert "data differs" in str(raised.value)
-    assert (rows(path, "SELECT * FROM events"), rows(path, "SELECT * FROM organisations")) == before
-    assert rows(path, "SELECT count(*) FROM outbox") == [(1,)]
+    assert (
+        sql_rows(path, "SELECT * FROM events"),
+        sql_rows(path, "SELECT * FROM organisations"),
+    ) == before
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(1,)]
 
 
 def test_the_same_instant_with_another_offset_is_other_content(store: Store) -> None:
@@ -117,14 +110,14 @@ def test_an_invalid_event_is_refused_before_anything_is_stored(store: Store, pat
     bad = replace(org(), type="ticket_reported")  # not a type of an org stream
     with pytest.raises(InvalidEvent, match="type"):
         store.record_event(bad)
-    assert rows(path, "SELECT count(*) FROM events") == [(0,)]
+    assert sql_rows(path, "SELECT count(*) FROM events") == [(0,)]
 
 
 def test_an_event_whose_data_is_not_plain_json_is_refused(store: Store, path: Path) -> None:
     bad = replace(org(), data={"name": "Halt", "profile": "halt", "since": datetime(2027, 1, 1)})
     with pytest.raises(InvalidEvent, match="data"):
         store.record_event(bad)
-    assert rows(path, "SELECT count(*) FROM events") == [(0,)]
+    assert sql_rows(path, "SELECT count(*) FROM events") == [(0,)]
 
 
 def test_a_failing_projection_stores_neither_the_event_nor_its_outbox_row(
@@ -135,8 +128,8 @@ def test_a_failing_projection_stores_neither_the_event_nor_its_outbox_row(
     with pytest.raises(UnknownStream, match="ticket:T404"):
         store.record_event(orphan)
     assert store.events_for("ticket:T404") == []
-    assert rows(path, "SELECT count(*) FROM events") == [(1,)]
-    assert rows(path, "SELECT count(*) FROM outbox") == [(1,)]
+    assert sql_rows(path, "SELECT count(*) FROM events") == [(1,)]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(1,)]
     assert store.ticket("T404") is None
 
 
@@ -187,7 +180,7 @@ def test_a_failed_delivery_is_counted_with_its_reason(store: Store, path: Path) 
     store.record_event(event)
     store.record_send_failure([event.id], "HTTP 503")
     store.record_send_failure([event.id], "timeout")
-    assert rows(path, "SELECT attempts, last_error FROM outbox") == [(2, "timeout")]
+    assert sql_rows(path, "SELECT attempts, last_error FROM outbox") == [(2, "timeout")]
     assert store.pending_outbox() == [event]
 
 
@@ -200,7 +193,7 @@ def test_record_events_one_by_one_counts_only_new_events(store: Store) -> None:
 def test_bulk_recording_stores_every_event_and_outbox_row(store: Store, path: Path) -> None:
     events = [org(), *(report(f"T{i}") for i in range(50))]
     assert store.record_events(events, bulk=True) == 51
-    assert rows(path, "SELECT count(*) FROM outbox") == [(51,)]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(51,)]
     assert len(store.tickets()) == 50
 
 
@@ -216,22 +209,22 @@ def test_bulk_recording_stores_nothing_if_one_event_fails(store: Store, path: Pa
     events = [org(), report("T1"), ev("ticket:T9", "resolved", "2027-01-12T12:00:00+01:00")]
     with pytest.raises(UnknownStream, match="ticket:T9"):
         store.record_events(events, bulk=True)
-    assert rows(path, "SELECT count(*) FROM events") == [(0,)]
-    assert rows(path, "SELECT count(*) FROM outbox") == [(0,)]
+    assert sql_rows(path, "SELECT count(*) FROM events") == [(0,)]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(0,)]
     assert store.tickets() == []
 
 
 def test_bulk_recording_skips_a_repeated_event_within_the_batch(store: Store, path: Path) -> None:
     event = org()
     assert store.record_events([event, event], bulk=True) == 1
-    assert rows(path, "SELECT count(*) FROM outbox") == [(1,)]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(1,)]
 
 
 def test_bulk_recording_detects_a_conflict_within_the_batch(store: Store, path: Path) -> None:
     event = org()
     with pytest.raises(EventConflict):
         store.record_events([event, replace(event, actor="someone-else")], bulk=True)
-    assert rows(path, "SELECT count(*) FROM events") == [(0,)]
+    assert sql_rows(path, "SELECT count(*) FROM events") == [(0,)]
 
 
 def test_ingest_remote_stores_events_without_outbox_rows_and_moves_the_cursor(
@@ -239,7 +232,7 @@ def test_ingest_remote_stores_events_without_outbox_rows_and_moves_the_cursor(
 ) -> None:
     events = [org(), report("T1")]
     assert store.ingest_remote([(11, events[0]), (12, events[1])]) == 2
-    assert rows(path, "SELECT origin, seq FROM events ORDER BY seq") == [
+    assert sql_rows(path, "SELECT origin, seq FROM events ORDER BY seq") == [
         ("remote", 11),
         ("remote", 12),
     ]
@@ -251,9 +244,9 @@ def test_ingest_remote_stores_events_without_outbox_rows_and_moves_the_cursor(
 def test_ingesting_the_same_remote_events_again_changes_nothing(store: Store, path: Path) -> None:
     events = [(1, org()), (2, report("T1"))]
     store.ingest_remote(events)
-    before = rows(path, "SELECT * FROM events")
+    before = sql_rows(path, "SELECT * FROM events")
     assert store.ingest_remote(events) == 0
-    assert rows(path, "SELECT * FROM events") == before
+    assert sql_rows(path, "SELECT * FROM events") == before
 
 
 def test_our_own_event_coming_back_from_central_gets_its_seq_and_leaves_the_outbox(
@@ -262,7 +255,7 @@ def test_our_own_event_coming_back_from_central_gets_its_seq_and_leaves_the_outb
     event = org()
     store.record_event(event)
     assert store.ingest_remote([(40, event)]) == 0
-    assert rows(path, "SELECT origin, seq FROM events") == [("local", 40)]
+    assert sql_rows(path, "SELECT origin, seq FROM events") == [("local", 40)]
     assert store.pending_outbox() == []
 
 
@@ -273,7 +266,7 @@ def test_a_remote_event_conflicting_with_a_stored_one_changes_nothing(
     store.record_event(event)
     with pytest.raises(EventConflict):
         store.ingest_remote([(5, replace(event, actor="other"))])
-    assert rows(path, "SELECT seq FROM events") == [(None,)]
+    assert sql_rows(path, "SELECT seq FROM events") == [(None,)]
     assert store.last_pulled_seq() == 0
     assert store.pending_outbox() == [event]
 

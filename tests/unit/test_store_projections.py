@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -17,6 +16,7 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store import Store, UnknownStream
+from tests.unit.sqlite_rows import sql_rows
 
 #: Tuesday 12 January 2027, a working day; tickets below are reported at 10:00.
 NOW = datetime.fromisoformat("2027-01-12T10:05:00+01:00")
@@ -59,19 +59,6 @@ def resolved_ticket_events(ticket: str = "T1") -> list[Event]:
     ]
 
 
-def columns(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "cache.sqlite3"
-
-
 @pytest.fixture
 def store(path: Path) -> Iterator[Store]:
     with Store.open(path, clock=lambda: NOW) as opened:
@@ -90,7 +77,7 @@ def test_an_update_changes_only_the_fields_it_carries(store: Store, path: Path) 
     store.record_event(
         ev("org:halt", "organisation_updated", "05 09:00", {"name": "Stichting Halt"})
     )
-    assert columns(path, "SELECT name, profile, updated_at FROM organisations") == [
+    assert sql_rows(path, "SELECT name, profile, updated_at FROM organisations") == [
         ("Stichting Halt", "halt", "2027-01-05T09:00:00+01:00")
     ]
 
@@ -103,7 +90,7 @@ def test_an_unknown_organisation_has_no_profile(store: Store) -> None:
 def test_an_organisation_without_a_profile_is_refused(store: Store, path: Path) -> None:
     with pytest.raises(InvalidEvent, match=r"data\.profile"):
         store.record_event(ev("org:x", "organisation_registered", "04 09:00", {"name": "X"}))
-    assert columns(path, "SELECT id FROM organisations") == [("halt",)]
+    assert sql_rows(path, "SELECT id FROM organisations") == [("halt",)]
 
 
 def test_an_update_before_the_registration_is_refused(store: Store) -> None:
@@ -125,7 +112,7 @@ def test_employee_fields_land_in_their_columns(store: Store, path: Path) -> None
     }
     store.record_event(ev("employee:e1", "employee_registered", "04 09:00", data))
     store.record_event(ev("employee:e1", "employee_updated", "06 09:00", {"team": "Regio Oost"}))
-    assert columns(
+    assert sql_rows(
         path, "SELECT org, name, email, phone, team, region, location, role FROM employees"
     ) == [
         (
@@ -156,7 +143,7 @@ def test_depot_is_projected(store: Store, path: Path) -> None:
             {"name": "Depot Utrecht", "city": "Utrecht"},
         )
     )
-    assert columns(path, "SELECT id, name, city FROM depots") == [
+    assert sql_rows(path, "SELECT id, name, city FROM depots") == [
         ("utr", "Depot Utrecht", "Utrecht")
     ]
 
@@ -345,7 +332,7 @@ def test_an_event_the_sla_engine_rejects_is_not_stored(store: Store, path: Path)
     with pytest.raises(InvalidTimeline, match="before reported_at"):
         store.record_event(before_report)
     assert len(store.events_for("ticket:T1")) == 1
-    assert columns(path, "SELECT count(*) FROM outbox") == [(2,)]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == [(2,)]
 
 
 def test_changing_the_organisation_profile_folds_its_tickets_again(store: Store) -> None:
