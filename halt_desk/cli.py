@@ -77,6 +77,58 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from halt_desk.central.app import serve
+    from halt_desk.central.service import Central
+
+    central = Central.open(args.db)
+    print(f"HALT Desk central API on http://{args.host}:{args.port}/api/v1", flush=True)
+    serve(central, args.host, args.port)
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+
+    central = Central.open(args.db)
+    try:
+        token = central.add_user(args.name, args.role, args.org)
+    finally:
+        central.close()
+    print(f"user {args.name} ({args.role}) added; token (shown only now):")
+    print(token)
+    return 0
+
+
+def cmd_user_revoke(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+
+    central = Central.open(args.db)
+    try:
+        central.revoke_user(args.name)
+    finally:
+        central.close()
+    print(f"user {args.name} revoked")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+
+    central = Central.open(args.db)
+    try:
+        problems = central.verify_audit()
+    finally:
+        central.close()
+    if not problems:
+        print("audit log intact")
+        return 0
+    for problem in problems:
+        print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
+    print(f"audit log damaged: {len(problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="halt-desk",
@@ -102,6 +154,33 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--store", help="demo database file (default: demo.sqlite3 in the data dir)")
     demo.add_argument("--limit", type=_positive_int, default=25, help="board rows to show")
     demo.set_defaults(handler=cmd_demo)
+
+    db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
+    serve = commands.add_parser("serve", help="run the central HTTP API")
+    serve.add_argument("--db", help=db_help)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.set_defaults(handler=cmd_serve)
+
+    central = commands.add_parser("central", help="administer the central API")
+    central_commands = central.add_subparsers(dest="central_command", required=True)
+    user = central_commands.add_parser("user", help="users and tokens")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="add a user and print its token once")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="agent, field, logistics, regie or admin")
+    add.add_argument("--org", help="organisation the user belongs to")
+    add.add_argument("--db", help=db_help)
+    add.set_defaults(handler=cmd_user_add)
+    revoke = user_commands.add_parser("revoke", help="revoke a user's token")
+    revoke.add_argument("name")
+    revoke.add_argument("--db", help=db_help)
+    revoke.set_defaults(handler=cmd_user_revoke)
+    audit = central_commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
+    verify.add_argument("--db", help=db_help)
+    verify.set_defaults(handler=cmd_audit_verify)
 
     sla = commands.add_parser("sla", help="contract clocks")
     sla_commands = sla.add_subparsers(dest="sla_command", metavar="SUBCOMMAND", required=True)

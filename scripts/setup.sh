@@ -37,6 +37,12 @@ find_python() {
 
 python=$(find_python) || { apt_install python3 python3-venv; python=$(find_python); }
 
+if [ $want_tests -eq 1 ]; then
+  # Server binaries for the integration tests: tests/pg.py runs its own throwaway server from
+  # /usr/lib/postgresql/*/bin on a free port; the system service is never used.
+  apt_install postgresql
+fi
+
 if [ ! -x .venv/bin/python ]; then
   if ! "$python" -m venv .venv 2>/dev/null; then
     rm -rf .venv

@@ -49,3 +49,35 @@ class InvalidEvent(HaltDeskError):
 
 class OutOfCalendarRange(HaltDeskError):
     """An instant too far in the past or future for the business calendar."""
+
+
+class IllegalTransition(HaltDeskError):
+    """A device event the life cycle (DESIGN §2.6) does not allow in the device's state.
+
+    Names the device, its state (None before it is registered), the refused event type, the
+    swap that holds the device (if any) and the swap the event is for (if any).
+    """
+
+    def __init__(
+        self,
+        asset_tag: str,
+        state: str | None,
+        event_type: str,
+        reason: str,
+        *,
+        swap: str | None = None,
+        event_swap: str | None = None,
+    ) -> None:
+        self.asset_tag = asset_tag
+        self.state = state
+        self.event_type = event_type
+        self.reason = reason
+        self.swap = swap
+        self.event_swap = event_swap
+        if state is None:
+            where = f"device {asset_tag} is not registered"
+        else:
+            held = f" for swap {swap}" if swap is not None else ""
+            where = f"device {asset_tag} is {state}{held}"
+        wanted = f" for swap {event_swap}" if event_swap is not None else ""
+        super().__init__(f"{where}; {event_type}{wanted} refused ({reason})")

@@ -3,7 +3,8 @@
 Every fold reads the whole stream (ordered by `at`, then insertion) and rewrites the row,
 so events that arrive out of order (offline work, sync) give the same result as in order.
 Ticket rows are the fold through the domain's SLA engine (`timeline_from_events` +
-`evaluate`), the same code `halt-desk sla check` runs; nothing here decides a contract rule.
+`evaluate`), the same code `halt-desk sla check` runs; device rows the fold through the
+domain's life cycle (`fold_device`). Nothing here decides a contract rule.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.clocks import evaluate
+from halt_desk.domain.devices import fold_device
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import load_profile
@@ -27,23 +29,6 @@ from halt_desk.store.models import REFERENCE_MODELS, DeviceRow, EventRow, Organi
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
-#: The state a device is in after an event of this type (DESIGN §2.6). Deliberately a plain
-#: mapping: which moves are legal is the device life-cycle rule's job, not the store's.
-#: `readiness_checked` is not in it: see `_state_after_readiness`.
-DEVICE_STATE_AFTER: Mapping[str, str] = {
-    "device_registered": "in_stock",
-    "device_reserved": "reserved",
-    "device_released": "in_stock",
-    "device_shipped": "shipped",
-    "device_issued_onsite": "issued_onsite",
-    "device_delivered": "with_user",
-    "device_return_shipped": "return_shipped",
-    "device_received": "received",
-    "device_sanitised": "sanitised",
-    "device_returned_to_lessor": "returned_to_lessor",
-    "device_retired": "retired",
-}
-_DEVICE_FIELDS = ("serial", "model", "type", "org", "depot")
 
 #: Returns the moment ticket clocks are evaluated at (injectable for tests).
 Clock = Callable[[], datetime]
@@ -176,37 +161,25 @@ def _fold_reference(session: Session, kind: str, key: str, events: Sequence[Even
 
 
 def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> None:
+    """The device row: the fold of the domain's life cycle (`fold_device`). An event the
+    life cycle refuses raises IllegalTransition, so the write that brought it stores nothing."""
     if events[0].type != "device_registered":
         raise UnknownStream(
             events[0].stream,
             f"{events[0].type} before device_registered (event {events[0].id})",
         )
-    fields: dict[str, Any] = {}
-    state = "in_stock"
-    for event in events:
-        if event.type == "device_registered":
-            fields.update({k: event.data[k] for k in _DEVICE_FIELDS if k in event.data})
-        elif event.type == "device_received" and "depot" in event.data:
-            fields["depot"] = event.data["depot"]
-        if event.type == "readiness_checked":
-            state = _state_after_readiness(state, event.data)
-        else:
-            state = DEVICE_STATE_AFTER.get(event.type, state)
+    device = fold_device(events)
     row = session.get(DeviceRow, asset_tag)
     if row is None:
         row = DeviceRow(asset_tag=asset_tag)
         session.add(row)
-    for column in _DEVICE_FIELDS:
-        setattr(row, column, _text(fields.get(column)))
-    row.state = state
+    row.serial = device.serial
+    row.model = device.model
+    row.type = device.type
+    row.org = device.org
+    row.depot = device.depot
+    row.state = str(device.state)
     row.updated_at = events[-1].at.isoformat()
-
-
-def _state_after_readiness(state: str, checks: Mapping[str, Any]) -> str:
-    """A sanitised device that passes every readiness check is ready stock again
-    (`sanitised` → `in_stock`); any other check leaves the state as it is."""
-    passed = bool(checks) and all(value is True for value in checks.values())
-    return "in_stock" if state == "sanitised" and passed else state
 
 
 def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from halt_desk.domain.clocks import evaluate
-from halt_desk.domain.errors import InvalidEvent, InvalidTimeline
+from halt_desk.domain.errors import IllegalTransition, InvalidEvent, InvalidTimeline
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import timeline_from_events
@@ -154,7 +154,23 @@ TAG = "device:HALT-LT-00042"
 REGISTRATION = {"serial": "5CG1234", "model": "EliteBook 840", "type": "laptop", "org": "halt"}
 
 
-def test_a_registered_device_is_in_stock_with_its_fields(store: Store) -> None:
+ALL_PASS = {"autopilot": True, "bitlocker": True, "base_apps": True, "mfa": True}
+SANITISATION = {"method": "crypto-erase", "operator": "log-2", "certificate": "SAN-2027-00001"}
+
+
+def loaner_trip(depot: str = "utr") -> list[Event]:
+    """A registered, ready loaner that goes out for swap S1 and comes back to `depot`."""
+    return [
+        ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}),
+        ev(TAG, "readiness_checked", "04 10:00", ALL_PASS),
+        ev(TAG, "device_reserved", "12 10:30", {"swap": "S1", "ticket": "T1"}),
+        ev(TAG, "device_shipped", "12 11:00", {"swap": "S1", "carrier": "x", "tracking": "1"}),
+        ev(TAG, "device_delivered", "12 15:00", {"swap": "S1"}),
+        ev(TAG, "device_received", "18 09:00", {"depot": depot}),
+    ]
+
+
+def test_a_registered_device_is_unready_with_its_fields(store: Store) -> None:
     store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}))
     device = store.device("HALT-LT-00042")
     assert device is not None
@@ -164,55 +180,92 @@ def test_a_registered_device_is_in_stock_with_its_fields(store: Store) -> None:
         "laptop",
         "halt",
         "utr",
-        "in_stock",
+        "unready",
     )
 
 
-def test_a_device_takes_the_state_named_by_its_latest_event(store: Store) -> None:
-    store.record_events(
-        [
-            ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}),
-            ev(TAG, "readiness_checked", "04 10:00", {"autopilot": True, "bitlocker": True}),
-            ev(TAG, "device_reserved", "12 10:30", {"swap": "S1", "ticket": "T1"}),
-            ev(TAG, "device_shipped", "12 11:00", {"swap": "S1", "carrier": "x", "tracking": "1"}),
-            ev(TAG, "device_delivered", "12 15:00", {"swap": "S1"}),
-        ]
-    )
+def test_a_device_that_passes_every_readiness_check_is_in_stock(store: Store) -> None:
+    store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION))
+    store.record_event(ev(TAG, "readiness_checked", "04 10:00", ALL_PASS))
     device = store.device("HALT-LT-00042")
-    assert device is not None and device.state == "with_user"
+    assert device is not None and device.state == "in_stock"
 
 
-def test_readiness_check_leaves_the_state_alone(store: Store) -> None:
+def test_a_failed_readiness_check_leaves_the_device_unready(store: Store) -> None:
     store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION))
     store.record_event(ev(TAG, "readiness_checked", "04 10:00", {"autopilot": True}))
     device = store.device("HALT-LT-00042")
-    assert device is not None and device.state == "in_stock"
+    assert device is not None and device.state == "unready"
+
+
+def test_a_device_takes_the_state_of_its_life_cycle(store: Store) -> None:
+    store.record_events(loaner_trip()[:5])
+    device = store.device("HALT-LT-00042")
+    assert device is not None and device.state == "with_user"
 
 
 def test_a_sanitised_device_that_passes_every_readiness_check_is_in_stock_again(
     store: Store,
 ) -> None:
-    all_pass = {"autopilot": True, "bitlocker": True, "base_apps": True, "mfa": True}
     store.record_events(
         [
-            ev(TAG, "device_registered", "04 09:00", REGISTRATION),
-            ev(TAG, "device_received", "18 09:00", {"depot": "utr"}),
-            ev(TAG, "device_sanitised", "18 10:00", {"method": "crypto-erase"}),
-            ev(TAG, "readiness_checked", "18 11:00", all_pass | {"mfa": False}),
+            *loaner_trip(),
+            ev(TAG, "device_sanitised", "18 10:00", SANITISATION),
+            ev(TAG, "readiness_checked", "18 11:00", ALL_PASS | {"mfa": False}),
         ]
     )
     device = store.device("HALT-LT-00042")
-    assert device is not None and device.state == "sanitised"
-    store.record_event(ev(TAG, "readiness_checked", "18 12:00", all_pass))
+    assert device is not None and device.state == "unready"
+    store.record_event(ev(TAG, "readiness_checked", "18 12:00", ALL_PASS))
     device = store.device("HALT-LT-00042")
     assert device is not None and device.state == "in_stock"
 
 
 def test_a_received_device_is_at_the_depot_that_received_it(store: Store) -> None:
-    store.record_event(ev(TAG, "device_registered", "04 09:00", REGISTRATION | {"depot": "utr"}))
-    store.record_event(ev(TAG, "device_received", "20 09:00", {"depot": "zwolle"}))
+    store.record_events(loaner_trip(depot="zwolle"))
     assert [d.asset_tag for d in store.devices(depot="zwolle")] == ["HALT-LT-00042"]
     assert store.devices(depot="utr") == []
+
+
+def test_a_device_event_that_breaks_the_life_cycle_is_refused_and_not_stored(
+    store: Store, path: Path
+) -> None:
+    store.record_events(loaner_trip()[:2])
+    outbox_before = sql_rows(path, "SELECT count(*) FROM outbox")
+    shipped = ev(TAG, "device_shipped", "12 11:00", {"swap": "S1", "carrier": "x", "tracking": "1"})
+    with pytest.raises(IllegalTransition, match="HALT-LT-00042 is in_stock; device_shipped"):
+        store.record_event(shipped)
+    assert [e.type for e in store.events_for(TAG)] == ["device_registered", "readiness_checked"]
+    assert sql_rows(path, "SELECT count(*) FROM outbox") == outbox_before
+    assert sql_rows(path, "SELECT state FROM devices") == [("in_stock",)]
+
+
+def test_a_reservation_for_a_second_swap_is_refused_naming_the_first(store: Store) -> None:
+    store.record_events(loaner_trip()[:3])
+    second = ev(TAG, "device_reserved", "12 10:40", {"swap": "S2", "ticket": "T2"})
+    with pytest.raises(
+        IllegalTransition, match="reserved for swap S1; device_reserved for swap S2"
+    ):
+        store.record_event(second)
+    assert len(store.events_for(TAG)) == 3
+
+
+def test_an_event_that_lands_earlier_in_the_stream_must_keep_it_legal(store: Store) -> None:
+    store.record_events(loaner_trip()[:3])
+    # Dated before the readiness check: the later events would follow a retirement.
+    early = ev(TAG, "device_retired", "04 09:30")
+    with pytest.raises(IllegalTransition, match="is retired; readiness_checked refused"):
+        store.record_event(early)
+    device = store.device("HALT-LT-00042")
+    assert device is not None and device.state == "reserved"
+
+
+def test_a_bulk_load_with_one_illegal_device_event_stores_nothing(store: Store, path: Path) -> None:
+    trip = loaner_trip()
+    with pytest.raises(IllegalTransition):
+        store.record_events([*trip[:2], trip[3]], bulk=True)
+    assert store.events_for(TAG) == []
+    assert sql_rows(path, "SELECT count(*) FROM devices") == [(0,)]
 
 
 def test_a_device_event_before_its_registration_is_refused(store: Store) -> None:

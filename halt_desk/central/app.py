@@ -1,0 +1,150 @@
+"""The central HTTP API (DESIGN §3.2): FastAPI over `Central`; JSON problem bodies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from halt_desk import __version__
+from halt_desk.central.auth import NotAllowed, User
+from halt_desk.central.service import MAX_BATCH, MAX_PAGE, Central
+from halt_desk.domain.errors import HaltDeskError
+
+log = logging.getLogger(__name__)
+
+
+class EventBatch(BaseModel):
+    events: list[Any] = Field(max_length=MAX_BATCH, description="events of DESIGN §3.2")
+
+
+class EventResultModel(BaseModel):
+    id: str | None
+    status: str
+    seq: int | None
+    reason: str | None
+
+
+class EventResults(BaseModel):
+    results: list[EventResultModel]
+
+
+class ChangesPage(BaseModel):
+    events: list[dict[str, Any]]
+    next: int
+    more: bool
+
+
+def _problem(status: int, title: str, detail: str) -> JSONResponse:
+    return JSONResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+def _central(request: Request) -> Central:
+    central: Central = request.app.state.central
+    return central
+
+
+def current_user(request: Request) -> User:
+    """The user of the bearer token; 401 with a problem body otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    user = _central(request).authenticate(token.strip())
+    if user is None:
+        raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+Address = Annotated[str, Depends(client_address)]
+
+
+def create_app(central: Central) -> FastAPI:
+    app = FastAPI(
+        title="HALT Desk central API",
+        version=__version__,
+        description="Events, changes feed and ticket state shared by every HALT Desk client.",
+    )
+    app.state.central = central
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_problem(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = _problem(exc.status_code, "request refused", str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_problem(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return _problem(422, "invalid request", f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
+        return _problem(403, "not allowed", str(exc))
+
+    @app.exception_handler(HaltDeskError)
+    async def bad_input(_: Request, exc: HaltDeskError) -> JSONResponse:
+        return _problem(400, "bad request", str(exc))
+
+    @app.get("/api/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.post("/api/v1/events", response_model=EventResults)
+    def post_events(batch: EventBatch, user: CurrentUser, client: Address) -> dict[str, Any]:
+        results = central.record(user, batch.events, client)
+        return {"results": [r.to_json() for r in results]}
+
+    @app.get("/api/v1/changes", response_model=ChangesPage)
+    def get_changes(
+        user: CurrentUser,
+        client: Address,
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+    ) -> dict[str, Any]:
+        page, next_seq, more = central.changes(user, since, limit, client)
+        return {"events": page, "next": next_seq, "more": more}
+
+    @app.get("/api/v1/tickets/{ticket_id}")
+    def get_ticket(
+        ticket_id: Annotated[str, Field(max_length=100)], user: CurrentUser, client: Address
+    ) -> dict[str, Any]:
+        state = central.ticket_state(user, ticket_id, client)
+        if state is None:
+            raise HTTPException(404, f"unknown ticket {ticket_id!r}")
+        return state
+
+    @app.get("/api/v1/audit")
+    def get_audit(
+        user: CurrentUser,
+        client: Address,
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
+    ) -> dict[str, Any]:
+        rows = central.audit_rows(user, client, after, limit)
+        return {"entries": rows, "next": rows[-1]["id"] if rows else after}
+
+    return app
+
+
+def serve(central: Central, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Runs the API with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(central), host=host, port=port, log_level="info", access_log=False)

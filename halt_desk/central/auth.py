@@ -1,0 +1,85 @@
+"""Users, tokens and roles of the central API (who may record and read what)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.events import DEVICE_EVENT_TYPES, REFERENCE_EVENT_TYPES, TICKET_EVENT_TYPES
+
+
+class Role(StrEnum):
+    AGENT = "agent"  # servicedesk: every ticket event, swap requests, reads devices
+    FIELD = "field"  # field engineer: events on tickets assigned to them, onsite devices
+    LOGISTICS = "logistics"  # depot: device, shipment and sanitisation events
+    REGIE = "regie"  # the customer's service manager: read only, never home addresses
+    ADMIN = "admin"  # users, profiles, reference data
+
+
+class NotAllowed(HaltDeskError):
+    """The user's role does not allow this action (HTTP 403, or `rejected` in a batch)."""
+
+
+#: Data fields that hold a home address (personal data, DESIGN §2.6).
+HOME_ADDRESS_FIELDS = frozenset({"home_address", "address"})
+#: Device events a field engineer records on the spot.
+FIELD_DEVICE_EVENTS = frozenset({"device_issued_onsite", "device_delivered", "device_received"})
+REFERENCE_STREAMS = frozenset(REFERENCE_EVENT_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    role: Role
+    org: str | None
+
+
+def new_token() -> str:
+    """A random bearer token (shown once; only its hash is stored)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """Tokens carry 256 random bits, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_may_record(
+    user: User, stream_kind: str, event_type: str, ticket_assignee: str | None
+) -> None:
+    """Raises NotAllowed unless `user` may record this event (DESIGN §3.2, issue roles)."""
+    role = user.role
+    if role is Role.ADMIN and stream_kind in REFERENCE_STREAMS:
+        return
+    if stream_kind == "ticket" and event_type in TICKET_EVENT_TYPES:
+        if role is Role.AGENT:
+            return
+        if role is Role.FIELD:
+            if event_type != "ticket_reported" and ticket_assignee == user.name:
+                return
+            raise NotAllowed(
+                f"role field may only record events on tickets assigned to {user.name}"
+            )
+    if stream_kind == "device" and event_type in DEVICE_EVENT_TYPES:
+        if role is Role.LOGISTICS:
+            return
+        if role is Role.FIELD and event_type in FIELD_DEVICE_EVENTS:
+            return
+    raise NotAllowed(f"role {role} may not record {event_type} on a {stream_kind} stream")
+
+
+def may_see_home_address(user: User, ticket_assignee: str | None) -> bool:
+    """Logistics always; a field engineer on the tickets assigned to them; nobody else."""
+    if user.role is Role.LOGISTICS:
+        return True
+    return user.role is Role.FIELD and ticket_assignee == user.name
+
+
+def check_may_read(user: User, what: str) -> None:
+    """Reads: everyone reads tickets, changes and devices; audit is for admin and regie."""
+    if what == "audit" and user.role not in (Role.ADMIN, Role.REGIE):
+        raise NotAllowed(f"role {user.role} may not read the audit log")

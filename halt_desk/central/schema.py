@@ -1,0 +1,111 @@
+"""The central database (SQLite file or PostgreSQL): SQLAlchemy Core tables.
+
+`events` is the shared truth; every other table but `users`, `audit_log` and
+`seq_counter` is a projection kept in the same transaction as the event that changed it,
+so that permissions and invariants can be checked without re-reading whole streams.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("stream", String(200), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("at", String(40), nullable=False),  # ISO-8601 with the offset the client sent
+    Column("at_utc_us", BigInteger, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+    Column("content_hash", String(64), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Column("received_by", String(200), nullable=False),
+    Column("clock_ahead_seconds", Integer, nullable=True),  # set when `at` is > 5 min ahead
+    Index("ix_events_stream", "stream"),
+)
+
+#: One row (id 1): the last `seq` handed out. Taking the next value locks this row until
+#: commit, so sequence numbers become visible in the order they were given out.
+seq_counter = Table(
+    "seq_counter",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("org", String(100), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40), nullable=True),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object", String(200), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# ------------------------------------------------------------------ projections
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=True),
+    Column("profile", String(50), nullable=True),
+)
+
+reference_records = Table(
+    "reference_records",
+    metadata,
+    Column("stream", String(200), primary_key=True),  # employee:…, location:…, depot:…
+    Column("data", Text, nullable=False),  # JSON: the record as its events left it
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("org", String(100), nullable=False),
+    Column("assignee", String(200), nullable=True),
+    Column("closed", Boolean, nullable=False, default=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("asset_tag", String(100), primary_key=True),
+    Column("state", String(30), nullable=False),
+    Column("swap", String(100), nullable=True),
+    Column("fold", Text, nullable=False),  # JSON of the domain's DeviceFold
+)

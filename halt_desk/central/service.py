@@ -1,0 +1,608 @@
+"""The central API's work without HTTP: record batches, serve changes, users, audit.
+
+Every batch runs in one transaction that first locks the sequence counter, so batches
+are applied one at a time and `seq` values become visible strictly in order (the changes
+feed can never skip an event that commits later with a lower `seq`). Each event of a
+batch is checked on its own and written under a savepoint: a rejected event never blocks
+the others, and a crash mid-batch leaves nothing of that batch behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, update
+from sqlalchemy.engine import RowMapping, make_url
+
+from halt_desk.central import audit
+from halt_desk.central.auth import (
+    HOME_ADDRESS_FIELDS,
+    Role,
+    User,
+    check_may_read,
+    check_may_record,
+    may_see_home_address,
+    new_token,
+    token_hash,
+)
+from halt_desk.central.migrate import upgrade
+from halt_desk.central.schema import (
+    audit_log,
+    devices,
+    events,
+    organisations,
+    reference_records,
+    seq_counter,
+    tickets,
+    users,
+)
+from halt_desk.domain.clocks import evaluate
+from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.paths import user_data_dir
+
+log = logging.getLogger(__name__)
+
+#: An event more than this far ahead of the server clock is flagged (never rewritten).
+CLOCK_AHEAD_LIMIT_SECONDS = 300
+MAX_BATCH = 1000
+MAX_PAGE = 5000
+
+
+class UnknownUser(HaltDeskError):
+    pass
+
+
+class Rejected(HaltDeskError):
+    """One event of a batch that cannot be accepted; the message is the `reason`."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventResult:
+    id: str | None
+    status: str  # accepted | duplicate | rejected
+    seq: int | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "seq": self.seq, "reason": self.reason}
+
+
+def default_url() -> str:
+    return f"sqlite+pysqlite:///{user_data_dir() / 'central.sqlite3'}"
+
+
+def create_central_engine(url: str) -> Engine:
+    """SQLite gets the cache's pragmas and BEGIN IMMEDIATE; PostgreSQL a connection pool."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        from halt_desk.store.engine import create_store_engine
+
+        if not parsed.database:
+            raise HaltDeskError("a SQLite central database needs a file path")
+        return create_store_engine(Path(parsed.database))
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _content_hash(event: Event) -> str:
+    return hashlib.sha256(event.content_key().encode("utf-8")).hexdigest()
+
+
+def _event_from_row(row: RowMapping) -> Event:
+    return Event(
+        id=row["id"],
+        stream=row["stream"],
+        type=row["type"],
+        at=datetime.fromisoformat(row["at"]),
+        actor=row["actor"],
+        data=json.loads(row["data"]),
+    )
+
+
+def _fold_to_json(fold: DeviceFold) -> str:
+    return json.dumps(dataclasses.asdict(fold), sort_keys=True, default=str)
+
+
+def _fold_from_json(text: str) -> DeviceFold:
+    fields = json.loads(text)
+    fields["state"] = DeviceState(fields["state"])
+    return DeviceFold(**fields)
+
+
+class Central:
+    """The central store. Thread-safe: each call takes its own connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # On SQLite every transaction of the engine begins IMMEDIATE (a write lock); reads
+        # go through a deferred-BEGIN view of the same pool so they never queue for it.
+        if engine.dialect.name == "sqlite":
+            from halt_desk.store.engine import read_only
+
+            self.reader = read_only(engine)
+        else:
+            self.reader = engine
+        # SQLite's busy handler polls with sleeps of up to 100 ms; queueing this process's
+        # writers on a lock instead keeps waits short and fair (other processes still wait
+        # through busy_timeout). PostgreSQL queues lock waiters itself.
+        self._local_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Central:
+        engine = create_central_engine(url or default_url())
+        upgrade(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        if self._local_writer is None:
+            with self._begin_write() as conn:
+                yield conn
+            return
+        with self._local_writer, self._begin_write() as conn:
+            yield conn
+
+    @contextmanager
+    def _begin_write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            # Serialise writers: the counter row stays locked until commit (PostgreSQL);
+            # SQLite's BEGIN IMMEDIATE already holds the write lock.
+            conn.execute(select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update())
+            yield conn
+
+    # ------------------------------------------------------------------ users
+    def add_user(self, name: str, role: str, org: str | None = None) -> str:
+        """Creates a user and returns its token; only the token's hash is kept."""
+        try:
+            role_value = Role(role)
+        except ValueError:
+            known = ", ".join(r.value for r in Role)
+            raise HaltDeskError(f"unknown role {role!r} (known: {known})") from None
+        if not name.strip():
+            raise HaltDeskError("a user needs a name")
+        token = new_token()
+        with self._write() as conn:
+            if conn.execute(select(users.c.id).where(users.c.name == name)).first():
+                raise HaltDeskError(f"user {name!r} exists already")
+            conn.execute(
+                insert(users).values(
+                    name=name,
+                    role=role_value.value,
+                    org=org,
+                    token_hash=token_hash(token),
+                    created_at=_now_iso(),
+                )
+            )
+            self._audit(conn, "cli", "user.added", f"user:{name}", "local", {"role": role})
+        return token
+
+    def revoke_user(self, name: str) -> None:
+        with self._write() as conn:
+            result = conn.execute(
+                update(users)
+                .where(users.c.name == name, users.c.revoked_at.is_(None))
+                .values(revoked_at=_now_iso())
+            )
+            if result.rowcount == 0:
+                raise UnknownUser(f"no active user {name!r}")
+            self._audit(conn, "cli", "user.revoked", f"user:{name}", "local", {})
+
+    def authenticate(self, token: str) -> User | None:
+        with self.reader.connect() as conn:
+            row = (
+                conn.execute(
+                    select(users).where(
+                        users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        return User(row["id"], row["name"], Role(row["role"]), row["org"])
+
+    # ------------------------------------------------------------------ audit
+    def _audit(
+        self,
+        conn: Connection,
+        actor: str,
+        action: str,
+        obj: str,
+        address: str,
+        detail: Mapping[str, Any],
+    ) -> None:
+        audit.append(
+            conn,
+            audit_log,
+            at=_now_iso(),
+            actor=actor,
+            action=action,
+            object=obj,
+            address=address,
+            detail=dict(detail),
+        )
+
+    def audit_rows(
+        self, user: User, address: str, after_id: int = 0, limit: int = 1000
+    ) -> list[dict[str, Any]]:
+        check_may_read(user, "audit")
+        with self._write() as conn:
+            rows = (
+                conn.execute(
+                    select(audit_log)
+                    .where(audit_log.c.id > after_id)
+                    .order_by(audit_log.c.id)
+                    .limit(min(limit, MAX_PAGE))
+                )
+                .mappings()
+                .all()
+            )
+            self._audit(conn, user.name, "audit.exported", "audit", address, {"after": after_id})
+        return [dict(row) for row in rows]
+
+    def verify_audit(self) -> list[audit.AuditProblem]:
+        with self.reader.connect() as conn:
+            return audit.verify_table(conn, audit_log)
+
+    # ----------------------------------------------------------------- events
+    def record(self, user: User, raw_events: Sequence[object], address: str) -> list[EventResult]:
+        """Applies a batch event by event; results in the order of the batch.
+
+        Every check of an event happens before anything of it is written, so a rejected
+        event leaves no trace and needs no savepoint; accepted events are inserted together
+        at the end, and the batch gets one audit entry listing each of them.
+        """
+        if len(raw_events) > MAX_BATCH:
+            raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
+        results: list[EventResult] = []
+        server_now = datetime.now(UTC)
+        with self._write() as conn:
+            seq = conn.execute(
+                select(seq_counter.c.value).where(seq_counter.c.id == 1)
+            ).scalar_one()
+            batch = _Batch(conn)
+            parsed: list[Event | EventResult] = []
+            for raw in raw_events:
+                try:
+                    parsed.append(Event.from_json(raw))
+                except HaltDeskError as exc:
+                    raw_id = raw.get("id") if isinstance(raw, Mapping) else None
+                    shown = raw_id if isinstance(raw_id, str) else None
+                    parsed.append(EventResult(shown, "rejected", None, str(exc)))
+            known = batch.stored_ids([e.id for e in parsed if isinstance(e, Event)])
+            rows: list[dict[str, Any]] = []
+            for item in parsed:
+                if isinstance(item, EventResult):
+                    results.append(item)
+                    continue
+                event = item
+                content = _content_hash(event)
+                if event.id in known:
+                    stored_seq, stored_hash = known[event.id]
+                    if stored_hash == content:
+                        results.append(EventResult(event.id, "duplicate", stored_seq))
+                    else:
+                        results.append(
+                            EventResult(
+                                event.id, "rejected", None, "id reused with different content"
+                            )
+                        )
+                    continue
+                try:
+                    self._check_and_project(batch, user, event)
+                except HaltDeskError as exc:
+                    results.append(EventResult(event.id, "rejected", None, str(exc)))
+                    continue
+                seq += 1
+                known[event.id] = (seq, content)
+                ahead = (event.at - server_now).total_seconds()
+                flagged = int(ahead) if ahead > CLOCK_AHEAD_LIMIT_SECONDS else None
+                rows.append(
+                    {
+                        "seq": seq,
+                        "id": event.id,
+                        "stream": event.stream,
+                        "type": event.type,
+                        "at": event.at.isoformat(),
+                        "at_utc_us": int(event.at.timestamp() * 1_000_000),
+                        "actor": event.actor,
+                        "data": json.dumps(dict(event.data), sort_keys=True),
+                        "content_hash": content,
+                        "received_at": server_now.isoformat(),
+                        "received_by": user.name,
+                        "clock_ahead_seconds": flagged,
+                    }
+                )
+                reason = None
+                if flagged is not None:
+                    reason = (
+                        f"flagged: at is {flagged // 60} minutes ahead of the server clock "
+                        "(stored as sent)"
+                    )
+                results.append(EventResult(event.id, "accepted", seq, reason))
+            if rows:
+                conn.execute(insert(events), rows)
+                conn.execute(update(seq_counter).where(seq_counter.c.id == 1).values(value=seq))
+                self._audit(
+                    conn,
+                    user.name,
+                    "events.recorded",
+                    "events",
+                    address,
+                    {"events": [[r["seq"], r["id"], r["stream"], r["type"]] for r in rows]},
+                )
+        return results
+
+    def _check_and_project(self, batch: _Batch, user: User, event: Event) -> None:
+        """Permissions and invariants, then the projection update. Raises to reject,
+        always before writing anything of this event."""
+        kind = event.stream_kind
+        if kind == "ticket":
+            ticket = batch.ticket(event.stream_key)
+            check_may_record(user, kind, event.type, ticket["assignee"] if ticket else None)
+            self._apply_ticket(batch, event, ticket)
+        elif kind == "device":
+            check_may_record(user, kind, event.type, None)
+            self._apply_device(batch, event)
+        else:
+            check_may_record(user, kind, event.type, None)
+            self._apply_reference(batch, event)
+
+    def _apply_ticket(self, batch: _Batch, event: Event, ticket: dict[str, Any] | None) -> None:
+        key = event.stream_key
+        if event.type == "ticket_reported":
+            if ticket is not None:
+                raise Rejected(f"ticket {key} was reported already")
+            org = event.data.get("org")
+            profile = batch.profile_of(org) if isinstance(org, str) else None
+            if profile is None:
+                raise Rejected(f"ticket {key}: unknown organisation {org!r}")
+            self._check_timeline(key, [event], profile)
+            batch.add_ticket(key, org, event)  # type: ignore[arg-type]
+            return
+        if ticket is None:
+            raise Rejected(f"unknown stream ticket:{key} (no ticket_reported)")
+        if ticket["closed"] and event.type not in ("comment", "csat_recorded"):
+            raise Rejected(f"ticket {key} is closed")
+        history = batch.history(event.stream)
+        self._check_timeline(key, [*history, event], batch.profile_of(ticket["org"]))
+        values: dict[str, Any] = {}
+        if event.type == "assigned":
+            values["assignee"] = event.data.get("to")
+        if event.type == "closed":
+            values["closed"] = True
+        batch.update_ticket(key, event, values)
+
+    @staticmethod
+    def _check_timeline(ticket_id: str, history: Sequence[Event], profile: str | None) -> None:
+        """The ticket must still fold through the shared engine (same rules as sla check)."""
+        timeline = timeline_from_events(ticket_id, history)
+        evaluate(load_profile(profile or "halt"), timeline, datetime.now(UTC))
+
+    def _apply_device(self, batch: _Batch, event: Event) -> None:
+        fold = batch.device(event.stream_key)
+        batch.put_device(event.stream_key, apply_device_event(fold, event), fold is None)
+
+    def _apply_reference(self, batch: _Batch, event: Event) -> None:
+        stream = event.stream
+        existing = batch.reference(stream)
+        registering = event.type.endswith("_registered")
+        if registering and existing is not None:
+            raise Rejected(f"{stream} is registered already")
+        if not registering and existing is None:
+            raise Rejected(f"unknown stream {stream} (not registered)")
+        data = {**(existing or {}), **dict(event.data)}
+        if event.stream_kind == "org":
+            profile = data.get("profile")
+            if not isinstance(profile, str):
+                raise Rejected(f"{stream}: an organisation needs a contract profile")
+            load_profile(profile)  # unknown profile → rejected with the known names
+        batch.put_reference(stream, data, existing is None)
+
+    # ------------------------------------------------------------------ reads
+    def changes(
+        self, user: User, since: int, limit: int, address: str
+    ) -> tuple[list[dict[str, Any]], int, bool]:
+        """Events after `since` in seq order; home addresses only for who may see them."""
+        limit = max(1, min(limit, MAX_PAGE))
+        with self.reader.connect() as conn:
+            rows = (
+                conn.execute(
+                    select(events)
+                    .where(events.c.seq > since)
+                    .order_by(events.c.seq)
+                    .limit(limit + 1)
+                )
+                .mappings()
+                .all()
+            )
+            assignees = {}
+            if user.role is Role.FIELD:
+                assignees = dict(conn.execute(select(tickets.c.id, tickets.c.assignee)).all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        out: list[dict[str, Any]] = []
+        personal = False
+        for row in rows:
+            data = json.loads(row["data"])
+            if HOME_ADDRESS_FIELDS & data.keys():
+                assignee = assignees.get(row["stream"].partition(":")[2])
+                if may_see_home_address(user, assignee):
+                    personal = True
+                else:
+                    data = {k: v for k, v in data.items() if k not in HOME_ADDRESS_FIELDS}
+            if row["stream"].startswith("employee:"):
+                personal = True
+            out.append(
+                {
+                    "id": row["id"],
+                    "stream": row["stream"],
+                    "type": row["type"],
+                    "at": row["at"],
+                    "actor": row["actor"],
+                    "data": data,
+                    "seq": row["seq"],
+                }
+            )
+        next_seq = rows[-1]["seq"] if rows else since
+        if personal:
+            with self._write() as conn:
+                self._audit(
+                    conn,
+                    user.name,
+                    "personal_data.read",
+                    "changes",
+                    address,
+                    {"since": since, "next": next_seq},
+                )
+        return out, next_seq, more
+
+    def ticket_state(self, user: User, ticket_id: str, address: str) -> dict[str, Any] | None:
+        with self.reader.connect() as conn:
+            ticket = (
+                conn.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().first()
+            )
+            if ticket is None:
+                return None
+            history = [
+                _event_from_row(row)
+                for row in conn.execute(
+                    select(events)
+                    .where(events.c.stream == f"ticket:{ticket_id}")
+                    .order_by(events.c.seq)
+                ).mappings()
+            ]
+            profile = conn.execute(
+                select(organisations.c.profile).where(organisations.c.id == ticket["org"])
+            ).scalar_one()
+        evaluation = evaluate(
+            load_profile(profile), timeline_from_events(ticket_id, history), datetime.now(UTC)
+        )
+        with self._write() as conn:
+            self._audit(conn, user.name, "ticket.read", f"ticket:{ticket_id}", address, {})
+        return {**evaluation.to_json(), "org": ticket["org"], "assignee": ticket["assignee"]}
+
+    def event_count(self) -> int:
+        with self.reader.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+class _Batch:
+    """What one batch has read and changed so far: later events see earlier ones."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._tickets: dict[str, dict[str, Any] | None] = {}
+        self._history: dict[str, list[Event]] = {}
+        self._profiles: dict[str, str | None] = {}
+        self._devices: dict[str, DeviceFold | None] = {}
+        self._references: dict[str, dict[str, Any] | None] = {}
+
+    def stored_ids(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = select(events.c.id, events.c.seq, events.c.content_hash).where(
+                events.c.id.in_(chunk)
+            )
+            for row in self.conn.execute(query):
+                found[row.id] = (row.seq, row.content_hash)
+        return found
+
+    def ticket(self, key: str) -> dict[str, Any] | None:
+        if key not in self._tickets:
+            row = self.conn.execute(select(tickets).where(tickets.c.id == key)).mappings().first()
+            self._tickets[key] = dict(row) if row is not None else None
+        return self._tickets[key]
+
+    def history(self, stream: str) -> list[Event]:
+        if stream not in self._history:
+            query = select(events).where(events.c.stream == stream).order_by(events.c.seq)
+            self._history[stream] = [
+                _event_from_row(row) for row in self.conn.execute(query).mappings()
+            ]
+        return self._history[stream]
+
+    def add_ticket(self, key: str, org: str, event: Event) -> None:
+        self.conn.execute(insert(tickets).values(id=key, org=org, assignee=None, closed=False))
+        self._tickets[key] = {"id": key, "org": org, "assignee": None, "closed": False}
+        self._history[event.stream] = [event]
+
+    def update_ticket(self, key: str, event: Event, values: Mapping[str, Any]) -> None:
+        if values:
+            self.conn.execute(update(tickets).where(tickets.c.id == key).values(**values))
+            ticket = self._tickets[key]
+            assert ticket is not None
+            ticket.update(values)
+        self.history(event.stream).append(event)
+
+    def profile_of(self, org: str) -> str | None:
+        if org not in self._profiles:
+            self._profiles[org] = self.conn.execute(
+                select(organisations.c.profile).where(organisations.c.id == org)
+            ).scalar_one_or_none()
+        return self._profiles[org]
+
+    def device(self, tag: str) -> DeviceFold | None:
+        if tag not in self._devices:
+            row = self.conn.execute(
+                select(devices.c.fold).where(devices.c.asset_tag == tag)
+            ).first()
+            self._devices[tag] = _fold_from_json(row.fold) if row is not None else None
+        return self._devices[tag]
+
+    def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
+        values = {"state": str(fold.state), "swap": fold.swap, "fold": _fold_to_json(fold)}
+        if new:
+            self.conn.execute(insert(devices).values(asset_tag=tag, **values))
+        else:
+            self.conn.execute(update(devices).where(devices.c.asset_tag == tag).values(**values))
+        self._devices[tag] = fold
+
+    def reference(self, stream: str) -> dict[str, Any] | None:
+        if stream not in self._references:
+            row = self.conn.execute(
+                select(reference_records.c.data).where(reference_records.c.stream == stream)
+            ).first()
+            self._references[stream] = json.loads(row.data) if row is not None else None
+        return self._references[stream]
+
+    def put_reference(self, stream: str, data: dict[str, Any], new: bool) -> None:
+        text = json.dumps(data)
+        if new:
+            self.conn.execute(insert(reference_records).values(stream=stream, data=text))
+        else:
+            self.conn.execute(
+                update(reference_records)
+                .where(reference_records.c.stream == stream)
+                .values(data=text)
+            )
+        self._references[stream] = data
+        kind, _, key = stream.partition(":")
+        if kind == "org":
+            self.conn.execute(delete(organisations).where(organisations.c.id == key))
+            self.conn.execute(
+                insert(organisations).values(id=key, name=data.get("name"), profile=data["profile"])
+            )
+            self._profiles[key] = data["profile"]

@@ -1,0 +1,284 @@
+"""The device life cycle (DESIGN §2.6): which device event is legal in which state.
+
+A device is the fold of its `device:<asset tag>` stream. `apply_device_event` takes one
+event onto the fold, or refuses it with `IllegalTransition` naming the device, its state and
+the swap that holds it; malformed event data (a missing swap, an empty certificate id) is
+`InvalidEvent` naming the field. The store, the central API and the GUI all ask this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from halt_desk.domain.errors import IllegalTransition, InvalidEvent
+from halt_desk.domain.events import DEVICE_EVENT_TYPES, Event
+
+
+class DeviceState(StrEnum):
+    """Where a device is in its life cycle; exactly one at a time."""
+
+    UNREADY = "unready"  # registered, readiness checklist not (yet) complete
+    IN_STOCK = "in_stock"  # ready loaner in a depot
+    RESERVED = "reserved"
+    SHIPPED = "shipped"
+    ISSUED_ONSITE = "issued_onsite"
+    WITH_USER = "with_user"
+    RETURN_SHIPPED = "return_shipped"
+    RECEIVED = "received"
+    SANITISED = "sanitised"
+    RETURNED_TO_LESSOR = "returned_to_lessor"
+    RETIRED = "retired"
+
+
+#: The readiness checklist of a loaner (Autopilot/Intune, BitLocker, base apps, MFA).
+READINESS_CHECKS: tuple[str, ...] = ("autopilot", "bitlocker", "base_apps", "mfa")
+#: States a device never leaves.
+TERMINAL_STATES: frozenset[DeviceState] = frozenset(
+    {DeviceState.RETURNED_TO_LESSOR, DeviceState.RETIRED}
+)
+#: States in which a swap holds the device (`DeviceFold.swap` is set exactly then).
+HELD_STATES: frozenset[DeviceState] = frozenset(
+    {
+        DeviceState.RESERVED,
+        DeviceState.SHIPPED,
+        DeviceState.ISSUED_ONSITE,
+        DeviceState.WITH_USER,
+        DeviceState.RETURN_SHIPPED,
+    }
+)
+
+_S = DeviceState
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFold:
+    """The state of one device after its events. `swap`/`ticket`: the swap that holds it
+    and that swap's ticket (None in the depot). `readiness`: the last result of each check
+    (all False until checked); treat it as read-only."""
+
+    asset_tag: str
+    state: DeviceState
+    swap: str | None = None
+    ticket: str | None = None
+    org: str | None = None
+    depot: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    type: str | None = None
+    readiness: Mapping[str, bool] = field(
+        default_factory=lambda: dict.fromkeys(READINESS_CHECKS, False), hash=False
+    )
+
+
+def is_ready_stock(fold: DeviceFold) -> bool:
+    """True for a loaner that may be handed out: in stock, not held, every check passed."""
+    return (
+        fold.state is DeviceState.IN_STOCK
+        and fold.swap is None
+        and all(fold.readiness.get(check) is True for check in READINESS_CHECKS)
+    )
+
+
+def fold_device(events: Iterable[Event]) -> DeviceFold:
+    """The device after all `events` (in the order given, registration first).
+
+    Raises IllegalTransition at the first event the life cycle refuses, InvalidEvent for
+    malformed data, ValueError if there are no events at all.
+    """
+    fold: DeviceFold | None = None
+    for event in events:
+        fold = apply_device_event(fold, event)
+    if fold is None:
+        raise ValueError("a device needs at least its device_registered event")
+    return fold
+
+
+def apply_device_event(fold: DeviceFold | None, event: Event) -> DeviceFold:
+    """The device after `event`; `fold` is None before the registration.
+
+    Raises IllegalTransition if the life cycle does not allow the event in the current
+    state (or for the swap that holds the device), InvalidEvent if the event is not a
+    device event of this device or lacks a field the move needs.
+    """
+    if event.stream_kind != "device" or not event.stream_key:
+        raise InvalidEvent(event.id, "stream", f"{event.stream!r} is not a device stream")
+    if event.type not in DEVICE_EVENT_TYPES:
+        raise InvalidEvent(event.id, "type", f"{event.type!r} is not a device event type")
+    if fold is None:
+        if event.type != "device_registered":
+            raise IllegalTransition(
+                event.stream_key, None, event.type, "device_registered must come first"
+            )
+        return _registered(event)
+    if event.stream_key != fold.asset_tag:
+        raise InvalidEvent(
+            event.id, "stream", f"{event.stream!r} is not the stream of device {fold.asset_tag}"
+        )
+    if fold.state in TERMINAL_STATES:
+        raise _refused(fold, event, "the device has left the life cycle")
+    return _MOVES[event.type](fold, event)
+
+
+# ------------------------------------------------------------------ the moves, one per type
+
+
+def _registered(event: Event) -> DeviceFold:
+    return DeviceFold(
+        asset_tag=event.stream_key,
+        state=_S.UNREADY,
+        org=_text(event, "org"),
+        depot=_text(event, "depot"),
+        model=_text(event, "model"),
+        serial=_text(event, "serial"),
+        type=_text(event, "type"),
+    )
+
+
+def _registered_again(fold: DeviceFold, event: Event) -> DeviceFold:
+    raise _refused(fold, event, "the device is already registered")
+
+
+def _readiness_checked(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_state(fold, event, {_S.UNREADY, _S.IN_STOCK, _S.SANITISED}, "in a depot")
+    readiness = {check: _check(event, check) for check in READINESS_CHECKS}
+    state = _S.IN_STOCK if all(readiness.values()) else _S.UNREADY
+    return replace(fold, state=state, readiness=readiness)
+
+
+def _reserved(fold: DeviceFold, event: Event) -> DeviceFold:
+    if fold.state is not _S.IN_STOCK:
+        reason = "only a device in_stock can be reserved"
+        raise _refused(fold, event, reason, _text(event, "swap"))
+    swap, ticket = _required(event, "swap"), _required(event, "ticket")
+    return replace(fold, state=_S.RESERVED, swap=swap, ticket=ticket)
+
+
+def _released(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_held(fold, event, {_S.RESERVED})
+    return replace(fold, state=_S.IN_STOCK, swap=None, ticket=None)
+
+
+def _shipped(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_held(fold, event, {_S.RESERVED})
+    return replace(fold, state=_S.SHIPPED)
+
+
+def _issued_onsite(fold: DeviceFold, event: Event) -> DeviceFold:
+    if fold.state is _S.IN_STOCK:
+        # An engineer with a loaner in the car issues it without a reservation first.
+        swap, ticket = _required(event, "swap"), _text(event, "ticket")
+        return replace(fold, state=_S.ISSUED_ONSITE, swap=swap, ticket=ticket)
+    _require_held(fold, event, {_S.RESERVED})
+    return replace(fold, state=_S.ISSUED_ONSITE)
+
+
+def _delivered(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_held(fold, event, {_S.SHIPPED, _S.ISSUED_ONSITE})
+    return replace(fold, state=_S.WITH_USER)
+
+
+def _return_shipped(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_held(fold, event, {_S.WITH_USER}, swap_required=False)
+    return replace(fold, state=_S.RETURN_SHIPPED)
+
+
+def _received(fold: DeviceFold, event: Event) -> DeviceFold:
+    # `with_user`: the engineer takes the device back onsite and brings it to the depot.
+    _require_held(fold, event, {_S.RETURN_SHIPPED, _S.WITH_USER}, swap_required=False)
+    depot = _required(event, "depot")
+    return replace(fold, state=_S.RECEIVED, swap=None, ticket=None, depot=depot)
+
+
+def _sanitised(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_state(fold, event, {_S.RECEIVED}, "received")
+    for key in ("method", "operator", "certificate"):
+        _required(event, key)
+    return replace(fold, state=_S.SANITISED)
+
+
+def _returned_to_lessor(fold: DeviceFold, event: Event) -> DeviceFold:
+    _require_state(fold, event, {_S.RECEIVED, _S.SANITISED}, "back in a depot")
+    return replace(fold, state=_S.RETURNED_TO_LESSOR)
+
+
+def _retired(fold: DeviceFold, event: Event) -> DeviceFold:
+    allowed = {_S.UNREADY, _S.IN_STOCK, _S.RECEIVED, _S.SANITISED}
+    _require_state(fold, event, allowed, "in a depot and not held by a swap")
+    return replace(fold, state=_S.RETIRED)
+
+
+_MOVES: Mapping[str, Callable[[DeviceFold, Event], DeviceFold]] = {
+    "device_registered": _registered_again,
+    "readiness_checked": _readiness_checked,
+    "device_reserved": _reserved,
+    "device_released": _released,
+    "device_shipped": _shipped,
+    "device_issued_onsite": _issued_onsite,
+    "device_delivered": _delivered,
+    "device_return_shipped": _return_shipped,
+    "device_received": _received,
+    "device_sanitised": _sanitised,
+    "device_returned_to_lessor": _returned_to_lessor,
+    "device_retired": _retired,
+}
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _refused(
+    fold: DeviceFold, event: Event, reason: str, event_swap: str | None = None
+) -> IllegalTransition:
+    return IllegalTransition(
+        fold.asset_tag, fold.state, event.type, reason, swap=fold.swap, event_swap=event_swap
+    )
+
+
+def _require_state(fold: DeviceFold, event: Event, allowed: set[DeviceState], where: str) -> None:
+    if fold.state not in allowed:
+        names = " or ".join(sorted(allowed))
+        raise _refused(fold, event, f"allowed only when the device is {where} ({names})")
+
+
+def _require_held(
+    fold: DeviceFold, event: Event, allowed: set[DeviceState], *, swap_required: bool = True
+) -> None:
+    """`fold` must be in one of `allowed` and held by the event's `data.swap`; without
+    `swap_required` an event that names no swap is taken to be for the holding one."""
+    swap = _text(event, "swap")
+    if fold.state not in allowed:
+        names = " or ".join(sorted(allowed))
+        raise _refused(fold, event, f"allowed only from {names}", swap)
+    if swap is None:
+        if swap_required:
+            raise InvalidEvent(event.id, "data.swap", "missing or empty")
+        return
+    if fold.swap != swap:
+        raise _refused(fold, event, "another swap holds the device", swap)
+
+
+def _text(event: Event, key: str) -> str | None:
+    """An optional text field of `event.data`: None if missing, null or blank."""
+    value = event.data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidEvent(event.id, f"data.{key}", f"expected text, got {value!r}")
+    return value if value.strip() else None
+
+
+def _required(event: Event, key: str) -> str:
+    value = _text(event, key)
+    if value is None:
+        raise InvalidEvent(event.id, f"data.{key}", "missing or empty")
+    return value
+
+
+def _check(event: Event, check: str) -> bool:
+    """One readiness check: true or false; a missing check has not passed."""
+    value = event.data.get(check, False)
+    if not isinstance(value, bool):
+        raise InvalidEvent(event.id, f"data.{check}", f"expected true or false, got {value!r}")
+    return value
