@@ -129,6 +129,24 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_import_employees(args: argparse.Namespace) -> int:
+    from halt_desk.central.imports import import_employees
+    from halt_desk.central.service import Central
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    central = Central.open(args.db)
+    try:
+        report = import_employees(central, text, dry_run=args.dry_run, actor=f"import:{args.file}")
+    finally:
+        central.close()
+    for line in report.lines(args.dry_run):
+        print(line)
+    return 1 if report.rejected else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="halt-desk",
@@ -176,6 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("name")
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(handler=cmd_user_revoke)
+    imports = central_commands.add_parser("import", help="import reference data")
+    import_commands = imports.add_subparsers(dest="import_command", required=True)
+    employees = import_commands.add_parser(
+        "employees",
+        help="import the employee directory from CSV",
+        description="Columns: id, org, name, email, phone, team, region, location, role "
+        "(id, org and name required). Exit 0 when every line was taken, 1 when some lines "
+        "were rejected (each is listed), 2 when the file cannot be read at all.",
+    )
+    employees.add_argument("file", metavar="FILE.csv")
+    employees.add_argument("--dry-run", action="store_true", help="check and report only")
+    employees.add_argument("--db", help=db_help)
+    employees.set_defaults(handler=cmd_import_employees)
     audit = central_commands.add_parser("audit", help="the audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")

@@ -516,3 +516,31 @@ def test_audit_verify_reports_a_tampered_row(tmp_path: Path) -> None:
         check=False,
     )
     assert broken.returncode == 1 and "row 2: edited" in broken.stdout
+
+
+ENDPOINT_CODES = {
+    # endpoint: expected status per role (admin, agent, field, logistics, regie)
+    ("GET", "/changes"): (200, 200, 200, 200, 200),
+    ("GET", "/tickets/T1"): (200, 200, 200, 200, 200),
+    ("GET", "/audit"): (200, 403, 403, 403, 200),
+    ("POST", "/events"): (200, 200, 200, 200, 200),  # refusals are per event, see above
+}
+
+
+@pytest.mark.parametrize(("method", "path"), list(ENDPOINT_CODES))
+def test_every_role_on_every_endpoint(api: Api, method: str, path: str) -> None:
+    setup_reference(api)
+    api.post("agent", [report()])
+    for role, code in zip(ROLES, ENDPOINT_CODES[(method, path)], strict=True):
+        if method == "GET":
+            response = api.get(role, path)
+        else:
+            response = api.session.post(
+                f"{api.url}{path}",
+                json={"events": []},
+                headers=bearer(api.tokens[role]),
+                timeout=30,
+            )
+        assert response.status_code == code, (role, response.text)
+        unauthenticated = requests.request(method, f"{api.url}{path}", timeout=30)
+        assert unauthenticated.status_code == 401

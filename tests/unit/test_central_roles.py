@@ -1,0 +1,53 @@
+"""Who may record what: every role × every event type of every stream kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from halt_desk.central.auth import NotAllowed, Role, User, check_may_read, check_may_record
+from halt_desk.domain.events import STREAM_EVENT_TYPES
+
+FIELD_DEVICE = {"device_issued_onsite", "device_delivered", "device_received"}
+
+
+def expected(role: Role, kind: str, event_type: str, assigned_to_me: bool) -> bool:
+    """The rule of the roles, written out as a table rather than as the code's branches."""
+    if kind == "ticket":
+        return role is Role.AGENT or (
+            role is Role.FIELD and assigned_to_me and event_type != "ticket_reported"
+        )
+    if kind == "device":
+        return role is Role.LOGISTICS or (role is Role.FIELD and event_type in FIELD_DEVICE)
+    return role is Role.ADMIN  # reference data: org, employee, location, depot
+
+
+CASES = [
+    (role, kind, event_type, assigned)
+    for role in Role
+    for kind, types in STREAM_EVENT_TYPES.items()
+    for event_type in sorted(types)
+    for assigned in (False, True)
+]
+
+
+@pytest.mark.parametrize(("role", "kind", "event_type", "assigned"), CASES)
+def test_role_may_record_exactly_what_its_table_says(
+    role: Role, kind: str, event_type: str, assigned: bool
+) -> None:
+    user = User(1, "piet", role, None)
+    assignee = "piet" if assigned else "someone-else"
+    if expected(role, kind, event_type, assigned):
+        check_may_record(user, kind, event_type, assignee)
+    else:
+        with pytest.raises(NotAllowed, match=role.value if not assigned else "."):
+            check_may_record(user, kind, event_type, assignee)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_admin_and_regie_read_the_audit_log(role: Role) -> None:
+    user = User(1, "piet", role, None)
+    if role in (Role.ADMIN, Role.REGIE):
+        check_may_read(user, "audit")
+    else:
+        with pytest.raises(NotAllowed):
+            check_may_read(user, "audit")
