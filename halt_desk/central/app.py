@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -13,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, User
-from halt_desk.central.service import MAX_BATCH, MAX_PAGE, Central
+from halt_desk.central.service import MAX_BATCH, MAX_PAGE, Central, GroupCommitter
 from halt_desk.domain.errors import HaltDeskError
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,15 @@ Address = Annotated[str, Depends(client_address)]
 
 
 def create_app(central: Central) -> FastAPI:
+    writer = GroupCommitter(central)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        writer.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="HALT Desk central API",
         version=__version__,
         description="Events, changes feed and ticket state shared by every HALT Desk client.",
@@ -108,7 +118,7 @@ def create_app(central: Central) -> FastAPI:
 
     @app.post("/api/v1/events", response_model=EventResults)
     def post_events(batch: EventBatch, user: CurrentUser, client: Address) -> dict[str, Any]:
-        results = central.record(user, batch.events, client)
+        results = writer.record(user, batch.events, client)
         return {"results": [r.to_json() for r in results]}
 
     @app.get("/api/v1/changes", response_model=ChangesPage)

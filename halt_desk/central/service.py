@@ -13,8 +13,11 @@ import dataclasses
 import hashlib
 import json
 import logging
+import queue
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -273,86 +276,114 @@ class Central:
         event leaves no trace and needs no savepoint; accepted events are inserted together
         at the end, and the batch gets one audit entry listing each of them.
         """
-        if len(raw_events) > MAX_BATCH:
-            raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
-        results: list[EventResult] = []
+        return self.record_many([(user, raw_events, address)])[0]
+
+    def record_many(
+        self, submissions: Sequence[tuple[User, Sequence[object], str]]
+    ) -> list[list[EventResult]]:
+        """Several batches (from concurrent requests) in one transaction, in the given order.
+
+        One commit for all of them is what lets many small pushes share the cost of the
+        write lock and the disk flush (group commit); each batch keeps its own results and
+        its own audit entry.
+        """
+        for _, raw_events, _ in submissions:
+            if len(raw_events) > MAX_BATCH:
+                raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
         server_now = datetime.now(UTC)
+        outcome: list[list[EventResult]] = []
         with self._write() as conn:
             seq = conn.execute(
                 select(seq_counter.c.value).where(seq_counter.c.id == 1)
             ).scalar_one()
+            start_seq = seq
             batch = _Batch(conn)
-            parsed: list[Event | EventResult] = []
-            for raw in raw_events:
-                try:
-                    parsed.append(Event.from_json(raw))
-                except HaltDeskError as exc:
-                    raw_id = raw.get("id") if isinstance(raw, Mapping) else None
-                    shown = raw_id if isinstance(raw_id, str) else None
-                    parsed.append(EventResult(shown, "rejected", None, str(exc)))
-            known = batch.stored_ids([e.id for e in parsed if isinstance(e, Event)])
-            rows: list[dict[str, Any]] = []
-            for item in parsed:
-                if isinstance(item, EventResult):
-                    results.append(item)
-                    continue
-                event = item
-                content = _content_hash(event)
-                if event.id in known:
-                    stored_seq, stored_hash = known[event.id]
-                    if stored_hash == content:
-                        results.append(EventResult(event.id, "duplicate", stored_seq))
-                    else:
-                        results.append(
-                            EventResult(
-                                event.id, "rejected", None, "id reused with different content"
-                            )
-                        )
-                    continue
-                try:
-                    self._check_and_project(batch, user, event)
-                except HaltDeskError as exc:
-                    results.append(EventResult(event.id, "rejected", None, str(exc)))
-                    continue
-                seq += 1
-                known[event.id] = (seq, content)
-                ahead = (event.at - server_now).total_seconds()
-                flagged = int(ahead) if ahead > CLOCK_AHEAD_LIMIT_SECONDS else None
-                rows.append(
-                    {
-                        "seq": seq,
-                        "id": event.id,
-                        "stream": event.stream,
-                        "type": event.type,
-                        "at": event.at.isoformat(),
-                        "at_utc_us": int(event.at.timestamp() * 1_000_000),
-                        "actor": event.actor,
-                        "data": json.dumps(dict(event.data), sort_keys=True),
-                        "content_hash": content,
-                        "received_at": server_now.isoformat(),
-                        "received_by": user.name,
-                        "clock_ahead_seconds": flagged,
-                    }
-                )
-                reason = None
-                if flagged is not None:
-                    reason = (
-                        f"flagged: at is {flagged // 60} minutes ahead of the server clock "
-                        "(stored as sent)"
-                    )
-                results.append(EventResult(event.id, "accepted", seq, reason))
-            if rows:
-                conn.execute(insert(events), rows)
+            for user, raw_events, address in submissions:
+                results, seq = self._apply_batch(batch, user, raw_events, address, seq, server_now)
+                outcome.append(results)
+            if seq != start_seq:
                 conn.execute(update(seq_counter).where(seq_counter.c.id == 1).values(value=seq))
-                self._audit(
-                    conn,
-                    user.name,
-                    "events.recorded",
-                    "events",
-                    address,
-                    {"events": [[r["seq"], r["id"], r["stream"], r["type"]] for r in rows]},
+        return outcome
+
+    def _apply_batch(
+        self,
+        batch: _Batch,
+        user: User,
+        raw_events: Sequence[object],
+        address: str,
+        seq: int,
+        server_now: datetime,
+    ) -> tuple[list[EventResult], int]:
+        conn = batch.conn
+        results: list[EventResult] = []
+        parsed: list[Event | EventResult] = []
+        for raw in raw_events:
+            try:
+                parsed.append(Event.from_json(raw))
+            except HaltDeskError as exc:
+                raw_id = raw.get("id") if isinstance(raw, Mapping) else None
+                shown = raw_id if isinstance(raw_id, str) else None
+                parsed.append(EventResult(shown, "rejected", None, str(exc)))
+        known = batch.stored_ids([e.id for e in parsed if isinstance(e, Event)])
+        rows: list[dict[str, Any]] = []
+        for item in parsed:
+            if isinstance(item, EventResult):
+                results.append(item)
+                continue
+            event = item
+            content = _content_hash(event)
+            if event.id in known:
+                stored_seq, stored_hash = known[event.id]
+                if stored_hash == content:
+                    results.append(EventResult(event.id, "duplicate", stored_seq))
+                else:
+                    results.append(
+                        EventResult(event.id, "rejected", None, "id reused with different content")
+                    )
+                continue
+            try:
+                self._check_and_project(batch, user, event)
+            except HaltDeskError as exc:
+                results.append(EventResult(event.id, "rejected", None, str(exc)))
+                continue
+            seq += 1
+            known[event.id] = (seq, content)
+            ahead = (event.at - server_now).total_seconds()
+            flagged = int(ahead) if ahead > CLOCK_AHEAD_LIMIT_SECONDS else None
+            rows.append(
+                {
+                    "seq": seq,
+                    "id": event.id,
+                    "stream": event.stream,
+                    "type": event.type,
+                    "at": event.at.isoformat(),
+                    "at_utc_us": int(event.at.timestamp() * 1_000_000),
+                    "actor": event.actor,
+                    "data": json.dumps(dict(event.data), sort_keys=True),
+                    "content_hash": content,
+                    "received_at": server_now.isoformat(),
+                    "received_by": user.name,
+                    "clock_ahead_seconds": flagged,
+                }
+            )
+            reason = None
+            if flagged is not None:
+                reason = (
+                    f"flagged: at is {flagged // 60} minutes ahead of the server clock "
+                    "(stored as sent)"
                 )
-        return results
+            results.append(EventResult(event.id, "accepted", seq, reason))
+        if rows:
+            conn.execute(insert(events), rows)
+            self._audit(
+                conn,
+                user.name,
+                "events.recorded",
+                "events",
+                address,
+                {"events": [[r["seq"], r["id"], r["stream"], r["type"]] for r in rows]},
+            )
+        return results, seq
 
     def _check_and_project(self, batch: _Batch, user: User, event: Event) -> None:
         """Permissions and invariants, then the projection update. Raises to reject,
@@ -518,9 +549,13 @@ class _Batch:
         self._profiles: dict[str, str | None] = {}
         self._devices: dict[str, DeviceFold | None] = {}
         self._references: dict[str, dict[str, Any] | None] = {}
+        self._known: dict[str, tuple[int, str]] = {}
 
     def stored_ids(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
-        found: dict[str, tuple[int, str]] = {}
+        """Ids already stored (or accepted earlier in this transaction): seq and content."""
+        found = self._known
+        missing = [i for i in ids if i not in found]
+        ids = missing
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             query = select(events.c.id, events.c.seq, events.c.content_hash).where(
@@ -606,3 +641,72 @@ class _Batch:
                 insert(organisations).values(id=key, name=data.get("name"), profile=data["profile"])
             )
             self._profiles[key] = data["profile"]
+
+
+class GroupCommitter:
+    """Funnels concurrent `record` calls into one writer thread that commits them together.
+
+    Each caller waits for its own results. While one transaction is being written, new
+    submissions queue up; the next transaction takes all of them (up to a limit), so under
+    load many small pushes cost one commit. If a combined transaction fails, its batches are
+    retried one by one, so one bad batch never fails another caller's.
+    """
+
+    MAX_EVENTS_PER_COMMIT = 2000
+
+    def __init__(self, central: Central) -> None:
+        self.central = central
+        self._queue: queue.Queue[_Submission | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="central-writer", daemon=True)
+        self._thread.start()
+
+    def record(self, user: User, raw_events: Sequence[object], address: str) -> list[EventResult]:
+        if len(raw_events) > MAX_BATCH:
+            raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
+        submission = _Submission(user, raw_events, address)
+        self._queue.put(submission)
+        return submission.result.result()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            size = len(first.events)
+            while size < self.MAX_EVENTS_PER_COMMIT:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)
+                    break
+                group.append(more)
+                size += len(more.events)
+            self._commit(group)
+
+    def _commit(self, group: list[_Submission]) -> None:
+        try:
+            outcomes = self.central.record_many([(s.user, s.events, s.address) for s in group])
+        except Exception:
+            if len(group) == 1:
+                group[0].result.set_exception(sys.exc_info()[1] or RuntimeError("failed"))
+                return
+            for submission in group:  # isolate the batch that failed
+                self._commit([submission])
+            return
+        for submission, results in zip(group, outcomes, strict=True):
+            submission.result.set_result(results)
+
+
+@dataclass
+class _Submission:
+    user: User
+    events: Sequence[object]
+    address: str
+    result: Future[list[EventResult]] = dataclasses.field(default_factory=Future)
