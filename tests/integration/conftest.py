@@ -7,6 +7,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -58,3 +59,12 @@ def pg_url(postgres_server: ThrowawayPostgres, request: pytest.FixtureRequest) -
     if not postgres_server.running:
         postgres_server.start()
     postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A central database URL: once a SQLite file, once a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url

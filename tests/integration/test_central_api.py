@@ -22,14 +22,6 @@ from tests.central_server import ThreadServer, bearer
 ROLES = ("admin", "agent", "field", "logistics", "regie")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
-    url: str = request.getfixturevalue("pg_url")
-    return url
-
-
 class Api:
     """A running server plus one token per role."""
 

@@ -10,20 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 from sqlalchemy import text
 
 from halt_desk.central.service import Central, create_central_engine
 from tests.central_server import ProcessServer, bearer
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
-    url: str = request.getfixturevalue("pg_url")
-    return url
 
 
 def events_in_db(db_url: str) -> list[tuple[int, str]]:
