@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -133,7 +133,7 @@ def create_app(central: Central) -> FastAPI:
 
     @app.get("/api/v1/tickets/{ticket_id}")
     def get_ticket(
-        ticket_id: Annotated[str, Field(max_length=100)], user: CurrentUser, client: Address
+        ticket_id: Annotated[str, Path(max_length=100)], user: CurrentUser, client: Address
     ) -> dict[str, Any]:
         state = central.ticket_state(user, ticket_id, client)
         if state is None:
