@@ -170,7 +170,10 @@ class Central:
         with self.engine.begin() as conn:
             # Serialise writers: the counter row stays locked until commit (PostgreSQL);
             # SQLite's BEGIN IMMEDIATE already holds the write lock.
-            conn.execute(select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update())
+            last_seq = conn.execute(
+                select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
+            ).scalar_one()
+            conn.info["last_seq"] = last_seq  # read under the lock; record_many starts here
             yield conn
 
     # ------------------------------------------------------------------ users
@@ -293,10 +296,7 @@ class Central:
         server_now = datetime.now(UTC)
         outcome: list[list[EventResult]] = []
         with self._write() as conn:
-            seq = conn.execute(
-                select(seq_counter.c.value).where(seq_counter.c.id == 1)
-            ).scalar_one()
-            start_seq = seq
+            seq = start_seq = int(conn.info.pop("last_seq"))
             batch = _Batch(conn)
             for user, raw_events, address in submissions:
                 results, seq = self._apply_batch(batch, user, raw_events, address, seq, server_now)
