@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store import Store, TicketView
+
+#: Sorts after every real deadline (aware, so it compares with them).
+_NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class BoardRow:
             for c in self.evaluation.clocks.values()
             if c.state is ClockState.RUNNING and c.due is not None
         ]
-        return min(running, key=lambda c: c.due or datetime.max) if running else None
+        return min(running, key=lambda c: c.due or _NO_DEADLINE) if running else None
 
 
 def evaluate_ticket(store: Store, ticket: TicketView, now: datetime) -> TicketEvaluation:
@@ -45,11 +48,9 @@ def sla_board(store: Store, now: datetime) -> list[BoardRow]:
     """Open tickets, the ones with a breached clock first, then by the next deadline."""
     rows = [BoardRow(t, evaluate_ticket(store, t, now)) for t in store.tickets(open_only=True)]
 
-    def order(row: BoardRow) -> tuple[int, datetime, str]:
+    def order(row: BoardRow) -> tuple[bool, datetime, str]:
         clock = row.next_clock
-        due = clock.due if clock is not None and clock.due is not None else datetime.max
-        if due is datetime.max:
-            return (0 if row.overdue else 1, now.replace(year=9999), row.ticket.id)
-        return (0 if row.overdue else 1, due, row.ticket.id)
+        due = clock.due if clock is not None and clock.due is not None else _NO_DEADLINE
+        return (not row.overdue, due, row.ticket.id)
 
     return sorted(rows, key=order)

@@ -7,7 +7,7 @@ import gc
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from halt_desk import __version__
@@ -90,11 +90,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from halt_desk.central.service import Central
 
-    central = Central.open(args.db)
-    try:
+    with Central.open(args.db) as central:
         token = central.add_user(args.name, args.role, args.org)
-    finally:
-        central.close()
     print(f"user {args.name} ({args.role}) added; token (shown only now):")
     print(token)
     return 0
@@ -103,11 +100,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_revoke(args: argparse.Namespace) -> int:
     from halt_desk.central.service import Central
 
-    central = Central.open(args.db)
-    try:
+    with Central.open(args.db) as central:
         central.revoke_user(args.name)
-    finally:
-        central.close()
     print(f"user {args.name} revoked")
     return 0
 
@@ -115,11 +109,8 @@ def cmd_user_revoke(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from halt_desk.central.service import Central
 
-    central = Central.open(args.db)
-    try:
+    with Central.open(args.db) as central:
         problems = central.verify_audit()
-    finally:
-        central.close()
     if not problems:
         print("audit log intact")
         return 0
@@ -137,11 +128,8 @@ def cmd_import_employees(args: argparse.Namespace) -> int:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {args.file}: {exc}") from None
-    central = Central.open(args.db)
-    try:
+    with Central.open(args.db) as central:
         report = import_employees(central, text, dry_run=args.dry_run, actor=f"import:{args.file}")
-    finally:
-        central.close()
     for line in report.lines(args.dry_run):
         print(line)
     return 1 if report.rejected else 0
@@ -252,7 +240,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -156,6 +156,12 @@ class Central:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Central:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         if self._local_writer is None:
@@ -417,7 +423,10 @@ class Central:
         if ticket["closed"] and event.type not in ("comment", "csat_recorded"):
             raise Rejected(f"ticket {key} is closed")
         history = batch.history(event.stream)
-        self._check_timeline(key, [*history, event], batch.profile_of(ticket["org"]))
+        profile = batch.profile_of(ticket["org"])
+        if profile is None:  # pragma: no cover - a ticket is only stored for a known org
+            raise Rejected(f"ticket {key}: unknown organisation {ticket['org']!r}")
+        self._check_timeline(key, [*history, event], profile)
         values: dict[str, Any] = {}
         if event.type == "assigned":
             values["assignee"] = event.data.get("to")
@@ -426,10 +435,10 @@ class Central:
         batch.update_ticket(key, event, values)
 
     @staticmethod
-    def _check_timeline(ticket_id: str, history: Sequence[Event], profile: str | None) -> None:
+    def _check_timeline(ticket_id: str, history: Sequence[Event], profile: str) -> None:
         """The ticket must still fold through the shared engine (same rules as sla check)."""
         timeline = timeline_from_events(ticket_id, history)
-        evaluate(load_profile(profile or "halt"), timeline, datetime.now(UTC))
+        evaluate(load_profile(profile), timeline, datetime.now(UTC))
 
     def _apply_device(self, batch: _Batch, event: Event) -> None:
         fold = batch.device(event.stream_key)
@@ -555,9 +564,8 @@ class _Batch:
         """Ids already stored (or accepted earlier in this transaction): seq and content."""
         found = self._known
         missing = [i for i in ids if i not in found]
-        ids = missing
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
             query = select(events.c.id, events.c.seq, events.c.content_hash).where(
                 events.c.id.in_(chunk)
             )
