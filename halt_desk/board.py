@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation, evaluate
-from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store import Store, TicketView
 
@@ -39,7 +38,7 @@ class BoardRow:
 
 def evaluate_ticket(store: Store, ticket: TicketView, now: datetime) -> TicketEvaluation:
     """The clocks of one stored ticket at `now`, through the same engine as `sla check`."""
-    profile = load_profile(store.organisation_profile(ticket.org))
+    profile = store.organisation_contract(ticket.org)
     events = store.events_for(f"ticket:{ticket.id}")
     return evaluate(profile, timeline_from_events(ticket.id, events), now)
 

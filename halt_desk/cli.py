@@ -7,7 +7,7 @@ import gc
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from halt_desk import __version__
@@ -107,17 +107,54 @@ def cmd_user_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from halt_desk.central.audit import read_checkpoint_file
     from halt_desk.central.service import Central
 
+    checkpoints = read_checkpoint_file(Path(args.checkpoints)) if args.checkpoints else []
     with Central.open(args.db) as central:
-        problems = central.verify_audit()
+        problems = central.verify_audit(checkpoints)
     if not problems:
-        print("audit log intact")
+        kept = f" (and matches {len(checkpoints)} checkpoint(s))" if checkpoints else ""
+        print(f"audit log intact{kept}")
         return 0
     for problem in problems:
         print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
     print(f"audit log damaged: {len(problems)} problem(s)", file=sys.stderr)
     return 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from halt_desk.central.audit import append_checkpoint_file
+    from halt_desk.central.service import Central
+
+    with Central.open(args.db) as central:
+        point = central.audit_checkpoint()
+    if point is None:
+        print("audit log is empty: nothing to keep")
+        return 0
+    if args.file:
+        append_checkpoint_file(Path(args.file), point, datetime.now(UTC))
+    print(f"row {point.row_id} {point.hash}")
+    return 0
+
+
+def cmd_profile_publish(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+    from halt_desk.domain.profiles import parse_profile_text
+
+    path = Path(args.file)
+    try:
+        document = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    name = args.name or path.stem
+    parse_profile_text(document, name)  # a malformed profile is refused before anything
+    with Central.open(args.db) as central:
+        result = central.publish_profile(document, name, f"publish:{path.name}")
+    if result.status != "accepted":
+        raise CliError(f"profile {name!r} not published: {result.reason or result.status}")
+    print(f"profile {name} published (seq {result.seq})")
+    return 0
 
 
 def cmd_import_employees(args: argparse.Namespace) -> int:
@@ -197,9 +234,41 @@ def build_parser() -> argparse.ArgumentParser:
     employees.set_defaults(handler=cmd_import_employees)
     audit = central_commands.add_parser("audit", help="the audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="check the hash chain of the audit log",
+        description="Exit 0 when the chain is intact, 1 with every damaged row listed.",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="checkpoint file of `audit checkpoint --file`: also catches a chain rewritten "
+        "wholesale or rows cut off at the end",
+    )
     verify.add_argument("--db", help=db_help)
     verify.set_defaults(handler=cmd_audit_verify)
+    keep = audit_commands.add_parser(
+        "checkpoint",
+        help="print the latest row id and hash, and append it to a file kept elsewhere",
+        description="Run it regularly (cron) with --file on another disk, host or write-once "
+        "share; `audit verify --checkpoints FILE` then checks the log against it.",
+    )
+    keep.add_argument("--file", metavar="FILE", help="append the checkpoint to this file")
+    keep.add_argument("--db", help=db_help)
+    keep.set_defaults(handler=cmd_audit_checkpoint)
+    profile = central_commands.add_parser("profile", help="contract profiles")
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
+    publish = profile_commands.add_parser(
+        "publish",
+        help="publish a contract profile (TOML) to every client through the changes feed",
+        description="Checks the profile, then records it as profile_registered (new name) or "
+        "profile_updated; clocks of the tickets of organisations using it follow the new "
+        "document.",
+    )
+    publish.add_argument("file", metavar="FILE.toml")
+    publish.add_argument("--name", help="profile name (default: the file name without .toml)")
+    publish.add_argument("--db", help=db_help)
+    publish.set_defaults(handler=cmd_profile_publish)
 
     sla = commands.add_parser("sla", help="contract clocks")
     sla_commands = sla.add_subparsers(dest="sla_command", metavar="SUBCOMMAND", required=True)

@@ -9,7 +9,8 @@ detail, prev_hash, hash), which they receive as an argument.
 What the chain cannot show on its own: rows cut off at the end (the rows left are still a
 valid chain), and a chain rewritten and hashed again from some row on by someone with write
 access to the table (there is no secret in the hash). Keep a `checkpoint` (last id and hash)
-outside the database now and then (the monthly report, an export) and pass the kept ones to
+outside the database now and then (`halt-desk central audit checkpoint --file`, from cron,
+onto another host or a write-once share) and pass the kept ones to
 `verify(..., checkpoints=...)` to catch both up to the latest checkpoint.
 """
 
@@ -17,17 +18,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Table, insert, select, text
+
+from halt_desk.domain.errors import HaltDeskError
 
 #: `prev_hash` of the first row.
 GENESIS_HASH = "0" * 64
 
 ProblemKind = Literal["edited", "removed", "reordered"]
+
+
+class InvalidCheckpointFile(HaltDeskError):
+    """A checkpoint file that cannot be read: names the file and the line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,3 +254,37 @@ def checkpoint(conn: Connection, table: Table) -> Checkpoint | None:
         return None
     row_id, digest = row
     return Checkpoint(int(row_id), str(digest))
+
+
+def append_checkpoint_file(path: Path, point: Checkpoint, at: datetime) -> None:
+    """Appends `point` as one JSON line to `path` and syncs it to disk. The file belongs
+    outside the database (another disk, host or write-once share): someone able to rewrite
+    the whole chain in the database cannot rewrite the hashes kept there."""
+    line = json.dumps({"row_id": point.row_id, "hash": point.hash, "at": utc_text(at)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def read_checkpoint_file(path: Path) -> list[Checkpoint]:
+    """The checkpoints in `path` (JSON lines of `append_checkpoint_file`); raises
+    InvalidCheckpointFile naming the line that cannot be read."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidCheckpointFile(f"cannot read {path}: {exc}") from None
+    points: list[Checkpoint] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            row_id, digest = raw["row_id"], raw["hash"]
+        except (ValueError, TypeError, KeyError):
+            raise InvalidCheckpointFile(f"{path}, line {number}: not a checkpoint") from None
+        if not isinstance(row_id, int) or not isinstance(digest, str) or len(digest) != 64:
+            raise InvalidCheckpointFile(f"{path}, line {number}: not a checkpoint")
+        points.append(Checkpoint(row_id, digest))
+    return points

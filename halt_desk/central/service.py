@@ -52,8 +52,8 @@ from halt_desk.central.schema import (
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.events import Event
-from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.paths import user_data_dir
 
@@ -117,6 +117,13 @@ def _event_from_row(row: RowMapping) -> Event:
         actor=row["actor"],
         data=json.loads(row["data"]),
     )
+
+
+def _published_profile(conn: Connection, name: str) -> Profile:
+    document = conn.execute(
+        select(reference_records.c.data).where(reference_records.c.stream == f"profile:{name}")
+    ).scalar_one_or_none()
+    return resolve_profile(name, json.loads(document)["toml"] if document is not None else None)
 
 
 def _fold_to_json(fold: DeviceFold) -> str:
@@ -273,9 +280,35 @@ class Central:
             self._audit(conn, user.name, "audit.exported", "audit", address, {"after": after_id})
         return [dict(row) for row in rows]
 
-    def verify_audit(self) -> list[audit.AuditProblem]:
+    def verify_audit(
+        self, checkpoints: Sequence[audit.Checkpoint] = ()
+    ) -> list[audit.AuditProblem]:
         with self.reader.connect() as conn:
-            return audit.verify_table(conn, audit_log)
+            return audit.verify_table(conn, audit_log, checkpoints=checkpoints)
+
+    def audit_checkpoint(self) -> audit.Checkpoint | None:
+        """The id and hash of the latest audit row, to keep outside the database."""
+        with self.reader.connect() as conn:
+            return audit.checkpoint(conn, audit_log)
+
+    def publish_profile(self, document: str, name: str, actor: str) -> EventResult:
+        """Records `document` (profile TOML) as `profile_registered` or `profile_updated` of
+        `profile:<name>`, so it travels through the changes feed to every client."""
+        stream = f"profile:{name}"
+        with self.reader.connect() as conn:
+            known = conn.execute(
+                select(reference_records.c.stream).where(reference_records.c.stream == stream)
+            ).first()
+        event = new_event(
+            stream,
+            "profile_updated" if known else "profile_registered",
+            datetime.now(UTC),
+            actor,
+            {"toml": document},
+        )
+        publisher = User(0, actor, Role.ADMIN, None)
+        (result,) = self.record(publisher, [event.to_json()], "local")
+        return result
 
     # ----------------------------------------------------------------- events
     def record(self, user: User, raw_events: Sequence[object], address: str) -> list[EventResult]:
@@ -415,7 +448,7 @@ class Central:
             profile = batch.profile_of(org) if isinstance(org, str) else None
             if profile is None:
                 raise Rejected(f"ticket {key}: unknown organisation {org!r}")
-            self._check_timeline(key, [event], profile)
+            self._check_timeline(key, [event], batch.profile(profile))
             batch.add_ticket(key, org, event)  # type: ignore[arg-type]
             return
         if ticket is None:
@@ -426,7 +459,7 @@ class Central:
         profile = batch.profile_of(ticket["org"])
         if profile is None:  # pragma: no cover - a ticket is only stored for a known org
             raise Rejected(f"ticket {key}: unknown organisation {ticket['org']!r}")
-        self._check_timeline(key, [*history, event], profile)
+        self._check_timeline(key, [*history, event], batch.profile(profile))
         values: dict[str, Any] = {}
         if event.type == "assigned":
             values["assignee"] = event.data.get("to")
@@ -435,10 +468,10 @@ class Central:
         batch.update_ticket(key, event, values)
 
     @staticmethod
-    def _check_timeline(ticket_id: str, history: Sequence[Event], profile: str) -> None:
+    def _check_timeline(ticket_id: str, history: Sequence[Event], profile: Profile) -> None:
         """The ticket must still fold through the shared engine (same rules as sla check)."""
         timeline = timeline_from_events(ticket_id, history)
-        evaluate(load_profile(profile), timeline, datetime.now(UTC))
+        evaluate(profile, timeline, datetime.now(UTC))
 
     def _apply_device(self, batch: _Batch, event: Event) -> None:
         fold = batch.device(event.stream_key)
@@ -457,7 +490,11 @@ class Central:
             profile = data.get("profile")
             if not isinstance(profile, str):
                 raise Rejected(f"{stream}: an organisation needs a contract profile")
-            load_profile(profile)  # unknown profile → rejected with the known names
+            batch.profile(profile)  # unknown profile → rejected with the known names
+        elif event.stream_kind == "profile":
+            # The whole document is replaced, never merged: validated before it is stored.
+            data = dict(event.data)
+            resolve_profile(event.stream_key, profile_document(data, event.stream_key))
         batch.put_reference(stream, data, existing is None)
 
     # ------------------------------------------------------------------ reads
@@ -533,12 +570,11 @@ class Central:
                     .order_by(events.c.seq)
                 ).mappings()
             ]
-            profile = conn.execute(
+            profile_name = conn.execute(
                 select(organisations.c.profile).where(organisations.c.id == ticket["org"])
             ).scalar_one()
-        evaluation = evaluate(
-            load_profile(profile), timeline_from_events(ticket_id, history), datetime.now(UTC)
-        )
+            profile = _published_profile(conn, profile_name)
+        evaluation = evaluate(profile, timeline_from_events(ticket_id, history), datetime.now(UTC))
         with self._write() as conn:
             self._audit(conn, user.name, "ticket.read", f"ticket:{ticket_id}", address, {})
         return {**evaluation.to_json(), "org": ticket["org"], "assignee": ticket["assignee"]}
@@ -606,6 +642,11 @@ class _Batch:
                 select(organisations.c.profile).where(organisations.c.id == org)
             ).scalar_one_or_none()
         return self._profiles[org]
+
+    def profile(self, name: str) -> Profile:
+        """The contract profile `name` as published through the feed, else the built-in one."""
+        published = self.reference(f"profile:{name}")
+        return resolve_profile(name, published["toml"] if published is not None else None)
 
     def device(self, tag: str) -> DeviceFold | None:
         if tag not in self._devices:

@@ -59,6 +59,8 @@ REFERENCE_EVENT_TYPES: dict[str, frozenset[str]] = {
     "employee": frozenset({"employee_registered", "employee_updated"}),
     "location": frozenset({"location_registered", "location_updated"}),
     "depot": frozenset({"depot_registered", "depot_updated"}),
+    # A contract profile published by an admin: data {"toml": the profile's TOML text}.
+    "profile": frozenset({"profile_registered", "profile_updated"}),
 }
 STREAM_EVENT_TYPES: dict[str, frozenset[str]] = {
     "ticket": TICKET_EVENT_TYPES,

@@ -123,11 +123,38 @@ def load_profile(name: str) -> Profile:
 
 
 def load_profile_file(path: Path) -> Profile:
+    return parse_profile_text(path.read_text(encoding="utf-8"), path.stem)
+
+
+@cache
+def parse_profile_text(text: str, name: str) -> Profile:
+    """A profile from its TOML text (cached on the text: published documents are read for
+    every ticket evaluated). Its `name`, when the document gives one, must be `name`."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidProfile(path.stem, "file", f"not valid TOML: {exc}") from None
-    return parse_profile(raw, default_name=path.stem)
+        raise InvalidProfile(name, "file", f"not valid TOML: {exc}") from None
+    profile = parse_profile(raw, default_name=name)
+    if profile.name != name:
+        raise InvalidProfile(name, "name", f"the document names itself {profile.name!r}")
+    return profile
+
+
+def profile_document(data: Mapping[str, Any], name: str) -> str:
+    """The TOML text of a published profile (`data` of a `profile_registered` or
+    `profile_updated` event, DESIGN §3.4 reference data); InvalidProfile if it is missing."""
+    text = data.get("toml")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidProfile(name, "toml", "a published profile carries its TOML text")
+    return text
+
+
+def resolve_profile(name: str, document: str | None) -> Profile:
+    """The profile `name`: the published document when there is one (it travels through the
+    changes feed and may override a built-in profile), else the built-in resource file."""
+    if document is None:
+        return load_profile(name)
+    return parse_profile_text(document, name)
 
 
 def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Profile:

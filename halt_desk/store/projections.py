@@ -21,7 +21,7 @@ from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import fold_device
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event
-from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store.errors import UnknownStream
 from halt_desk.store.models import REFERENCE_MODELS, DeviceRow, EventRow, Organisation, TicketRow
@@ -32,6 +32,8 @@ _MICROSECOND = timedelta(microseconds=1)
 
 #: Returns the moment ticket clocks are evaluated at (injectable for tests).
 Clock = Callable[[], datetime]
+#: Key of the per-session cache of published profiles in `Session.info`.
+_PROFILES = "halt_desk.profiles"
 
 
 def utc_us(instant: datetime) -> int:
@@ -118,6 +120,8 @@ def fold_stream(
     kind, _, key = stream.partition(":")
     if kind in REFERENCE_MODELS:
         return _fold_reference(session, kind, key, events)
+    if kind == "profile":
+        return _fold_profile(session, key, events)
     if kind == "device":
         _fold_device(session, key, events)
         return set()
@@ -160,6 +164,37 @@ def _fold_reference(session: Session, kind: str, key: str, events: Sequence[Even
     return set()
 
 
+def _fold_profile(session: Session, name: str, events: Sequence[Event]) -> set[str]:
+    """A published contract profile has no row of its own: its latest document is read from
+    the event log (`published_profile`). Folding validates it and names the tickets whose
+    clocks follow it, so they are evaluated again."""
+    if not events[0].type.endswith("_registered"):
+        raise UnknownStream(events[0].stream, f"{events[0].type} before the profile was registered")
+    resolve_profile(name, profile_document(events[-1].data, name))
+    session.info.pop(_PROFILES, None)
+    orgs = select(Organisation.id).where(Organisation.profile == name)
+    ticket_ids = session.scalars(select(TicketRow.id).where(TicketRow.org.in_(orgs)))
+    return {f"ticket:{ticket_id}" for ticket_id in ticket_ids}
+
+
+def published_profile(session: Session, name: str) -> Profile:
+    """The contract profile `name`: its latest published document (by `at`, then storage
+    order), else the built-in resource file. Cached for the session: a bulk fold evaluates
+    thousands of tickets against the same few profiles."""
+    cache: dict[str, Profile] = session.info.setdefault(_PROFILES, {})
+    profile = cache.get(name)
+    if profile is None:
+        document = session.scalars(
+            select(EventRow.data)
+            .where(EventRow.stream == f"profile:{name}")
+            .order_by(EventRow.at_utc_us.desc(), EventRow.local_order.desc())
+            .limit(1)
+        ).first()
+        text = profile_document(json.loads(document), name) if document is not None else None
+        profile = cache[name] = resolve_profile(name, text)
+    return profile
+
+
 def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> None:
     """The device row: the fold of the domain's life cycle (`fold_device`). An event the
     life cycle refuses raises IllegalTransition, so the write that brought it stores nothing."""
@@ -194,7 +229,7 @@ def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: 
     organisation = session.get(Organisation, org_id)
     if organisation is None:
         raise UnknownStream(f"org:{org_id}", f"organisation of ticket {ticket_id!r} is not known")
-    profile = load_profile(organisation.profile)
+    profile = published_profile(session, organisation.profile)
     timeline = timeline_from_events(ticket_id, events)
     # Evaluated now (never before the last event): next_due and within_norm are a snapshot
     # for lists and sorting; live countdowns evaluate again at display time.
@@ -232,8 +267,19 @@ def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: 
 
 #: Order in which a batch folds its streams: reference data first (tickets need the
 #: organisation's profile), then devices, then tickets.
-FOLD_ORDER: Mapping[str, int] = {"org": 0, "depot": 1, "location": 2, "employee": 3, "device": 4}
+FOLD_ORDER: Mapping[str, int] = {
+    "profile": 0,
+    "org": 1,
+    "depot": 2,
+    "location": 3,
+    "employee": 4,
+    "device": 5,
+}
+
+
+#: Stream kinds other projections depend on: folded (and flushed) before the rest.
+FOLDED_FIRST = frozenset({"profile", *REFERENCE_MODELS})
 
 
 def fold_order(stream: str) -> tuple[int, str]:
-    return FOLD_ORDER.get(stream.partition(":")[0], 5), stream
+    return FOLD_ORDER.get(stream.partition(":")[0], 6), stream

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import Profile
 from halt_desk.paths import user_data_dir
 from halt_desk.store.engine import create_store_engine, read_only
 from halt_desk.store.errors import EventConflict, UnknownStream
@@ -36,11 +37,13 @@ from halt_desk.store.models import (
     TicketRow,
 )
 from halt_desk.store.projections import (
+    FOLDED_FIRST,
     Clock,
     event_from_row,
     fold_order,
     fold_stream,
     load_projection_rows,
+    published_profile,
     stream_events,
     streams_events,
     utc_us,
@@ -367,13 +370,13 @@ class Store:
         """Folds the projections of `streams`, reference data first, then whatever depends
         on a changed row (tickets of an organisation whose profile changed)."""
         ordered = sorted(streams, key=fold_order)
-        references = [s for s in ordered if s.partition(":")[0] in REFERENCE_MODELS]
+        references = [s for s in ordered if s.partition(":")[0] in FOLDED_FIRST]
         dependants: set[str] = set()
         for stream in references:
             dependants |= fold_stream(session, stream, self._clock)
         # Tickets look up their organisation: reference rows must be in the database first.
         session.flush()
-        others = [s for s in ordered if s.partition(":")[0] not in REFERENCE_MODELS]
+        others = [s for s in ordered if s.partition(":")[0] not in FOLDED_FIRST]
         others += sorted(dependants - streams)
         # Per chunk: the events and rows in a few queries, no autoflush per stream, and the
         # new rows out in one batched INSERT (loading demo data is mostly this loop).
@@ -468,6 +471,16 @@ class Store:
         if profile is None:
             raise UnknownStream(f"org:{org_id}", "organisation is not known")
         return profile
+
+    def profile(self, name: str) -> Profile:
+        """The contract profile `name` as this cache knows it: published through the changes
+        feed, else built in."""
+        with self._read() as session:
+            return published_profile(session, name)
+
+    def organisation_contract(self, org_id: str) -> Profile:
+        """The contract profile an organisation's tickets are evaluated with."""
+        return self.profile(self.organisation_profile(org_id))
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         """All fields of a reference record (`org:<id>`, `employee:<id>`, …), or None."""

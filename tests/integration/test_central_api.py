@@ -536,3 +536,90 @@ def test_every_role_on_every_endpoint(api: Api, method: str, path: str) -> None:
         assert response.status_code == code, (role, response.text)
         unauthenticated = requests.request(method, f"{api.url}{path}", timeout=30)
         assert unauthenticated.status_code == 401
+
+
+def forge_chain_from_row_2(database: Path) -> None:
+    """What someone with write access can do: change row 2 and hash every later row again."""
+    import sqlite3
+
+    from halt_desk.central.audit import entry_hash
+
+    connection = sqlite3.connect(database)
+    columns = "id, at, actor, action, object, address, detail, hash"
+    first, *rest = connection.execute(f"SELECT {columns} FROM audit_log ORDER BY id").fetchall()
+    prev = first[7]
+    for row_id, at_, actor, action, obj, address, detail, _ in rest:
+        actor = "forged" if row_id == 2 else actor
+        digest = entry_hash(prev, at_, actor, action, obj, address, detail)
+        connection.execute(
+            "UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            (actor, prev, digest, row_id),
+        )
+        prev = digest
+    connection.commit()
+    connection.close()
+
+
+def test_a_chain_rewritten_wholesale_shows_against_checkpoints_kept_elsewhere(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    kept = tmp_path / "elsewhere" / "audit-checkpoints.jsonl"
+    exe = Path(sys.executable).with_name("halt-desk")
+
+    def halt_desk(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(exe), *args, "--db", db], capture_output=True, text=True)
+
+    with Central.open(db) as central:
+        for name in ("a", "b", "c"):
+            central.add_user(name, "agent")
+    first = halt_desk("central", "audit", "checkpoint", "--file", str(kept))
+    assert first.returncode == 0 and first.stdout.startswith("row 3 ")
+    with Central.open(db) as central:
+        central.add_user("d", "agent")
+    assert halt_desk("central", "audit", "checkpoint", "--file", str(kept)).returncode == 0
+    assert len(kept.read_text().splitlines()) == 2
+    forge_chain_from_row_2(tmp_path / "central.sqlite3")
+
+    alone = halt_desk("central", "audit", "verify")
+    assert alone.returncode == 0 and "intact" in alone.stdout  # the chain alone looks fine
+    against = halt_desk("central", "audit", "verify", "--checkpoints", str(kept))
+    assert against.returncode == 1
+    assert "row 3: edited" in against.stdout and "row 4: edited" in against.stdout
+
+
+def test_rows_cut_off_at_the_end_show_against_a_checkpoint(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    kept = tmp_path / "checkpoints.jsonl"
+    exe = Path(sys.executable).with_name("halt-desk")
+    with Central.open(db) as central:
+        for name in ("a", "b", "c"):
+            central.add_user(name, "agent")
+    subprocess.run(
+        [str(exe), "central", "audit", "checkpoint", "--file", str(kept), "--db", db], check=True
+    )
+    connection = sqlite3.connect(tmp_path / "central.sqlite3")
+    connection.execute("DELETE FROM audit_log WHERE id = 3")
+    connection.commit()
+    connection.close()
+    result = subprocess.run(
+        [str(exe), "central", "audit", "verify", "--checkpoints", str(kept), "--db", db],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "row 3: removed" in result.stdout
+
+
+def test_an_unreadable_checkpoint_file_is_a_clear_error(tmp_path: Path) -> None:
+    db = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    kept = tmp_path / "checkpoints.jsonl"
+    kept.write_text('{"row_id": 1, "hash": "abc"}\n')
+    exe = Path(sys.executable).with_name("halt-desk")
+    result = subprocess.run(
+        [str(exe), "central", "audit", "verify", "--checkpoints", str(kept), "--db", db],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "line 1: not a checkpoint" in result.stderr

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from halt_desk.domain.errors import InvalidProfile, UnknownProfile
-from halt_desk.domain.profiles import available_profiles, load_profile, parse_profile
+from halt_desk.domain.profiles import (
+    available_profiles,
+    load_profile,
+    parse_profile,
+    parse_profile_text,
+    profile_document,
+    resolve_profile,
+)
 from halt_desk.paths import resources_dir
 
 
@@ -112,3 +119,32 @@ def test_suggested_priority_accepts_aliases_and_rejects_unknown_levels() -> None
     assert desom.suggest_priority("high", "unavailable") == "P1"
     with pytest.raises(ValueError, match="unknown impact 'huge'"):
         desom.suggest_priority("huge", "high")
+
+
+# --- published profiles (documents that travel through the changes feed) -------------------
+
+HALT_TEXT = (resources_dir() / "profiles" / "halt.toml").read_text(encoding="utf-8")
+
+
+def test_a_published_document_is_parsed_under_its_name() -> None:
+    text = HALT_TEXT.replace('name = "halt"', 'name = "halt-2028"', 1)
+    assert resolve_profile("halt-2028", text).name == "halt-2028"
+
+
+def test_without_a_document_the_built_in_profile_is_used() -> None:
+    assert resolve_profile("halt", None) is load_profile("halt")
+
+
+def test_a_document_that_names_another_profile_is_refused() -> None:
+    with pytest.raises(InvalidProfile, match="names itself 'halt'"):
+        parse_profile_text(HALT_TEXT, "halt-2028")
+
+
+def test_a_document_that_is_not_toml_is_refused() -> None:
+    with pytest.raises(InvalidProfile, match="not valid TOML"):
+        parse_profile_text("name = ", "halt-2028")
+
+
+def test_event_data_without_its_toml_text_is_refused() -> None:
+    with pytest.raises(InvalidProfile, match="toml: a published profile carries its TOML text"):
+        profile_document({"toml": "  "}, "halt-2028")

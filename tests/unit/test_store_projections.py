@@ -11,9 +11,15 @@ from typing import Any
 import pytest
 
 from halt_desk.domain.clocks import evaluate
-from halt_desk.domain.errors import IllegalTransition, InvalidEvent, InvalidTimeline
+from halt_desk.domain.errors import (
+    IllegalTransition,
+    InvalidEvent,
+    InvalidProfile,
+    InvalidTimeline,
+    UnknownProfile,
+)
 from halt_desk.domain.events import Event, new_event
-from halt_desk.domain.profiles import load_profile
+from halt_desk.domain.profiles import load_profile, profiles_dir
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store import Store, UnknownStream
 from tests.unit.sqlite_rows import sql_rows
@@ -406,3 +412,61 @@ def test_refresh_evaluates_open_tickets_again_at_the_current_time(path: Path) ->
     assert ticket is not None
     assert ticket.within_norm is False
     assert ticket.next_due == t("13 09:00")  # resolution: 8 business hours
+
+
+# --- published contract profiles ------------------------------------------------------------
+
+
+def quick_profile(reaction_p2: str) -> dict[str, Any]:
+    """`data` of a published `halt-snel` profile: halt with another P2 reaction target."""
+    text = (profiles_dir() / "halt.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "halt"', 'name = "halt-snel"', 1)
+    return {"toml": text.replace('P2 = "1h", P3 = "4h"', f'P2 = "{reaction_p2}", P3 = "4h"', 1)}
+
+
+def test_a_ticket_follows_the_published_profile_of_its_organisation(store: Store) -> None:
+    store.record_event(
+        ev("profile:halt-snel", "profile_registered", "04 08:00", quick_profile("2h"))
+    )
+    store.record_event(org("snel", "halt-snel"))
+    store.record_event(report(org="snel"))
+    view = store.ticket("T1")
+    assert view is not None and view.next_due == t("12 12:00")
+    assert store.organisation_contract("snel").name == "halt-snel"
+
+
+def test_an_updated_profile_folds_the_tickets_that_use_it_again(store: Store) -> None:
+    store.record_event(
+        ev("profile:halt-snel", "profile_registered", "04 08:00", quick_profile("2h"))
+    )
+    store.record_event(org("snel", "halt-snel"))
+    store.record_event(report(org="snel"))
+    store.record_event(ev("profile:halt-snel", "profile_updated", "05 08:00", quick_profile("3h")))
+    view = store.ticket("T1")
+    assert view is not None and view.next_due == t("12 13:00")
+
+
+def test_a_published_document_overrides_the_built_in_profile_of_that_name(store: Store) -> None:
+    document = quick_profile("2h")
+    document["toml"] = document["toml"].replace('name = "halt-snel"', 'name = "halt"', 1)
+    store.record_event(report())
+    store.record_event(ev("profile:halt", "profile_registered", "04 08:00", document))
+    view = store.ticket("T1")
+    assert view is not None and view.next_due == t("12 12:00")
+
+
+def test_a_malformed_published_profile_is_refused_and_not_stored(store: Store) -> None:
+    with pytest.raises(InvalidProfile, match=r"clocks\.reaction\.targets\.P2"):
+        store.record_event(
+            ev("profile:halt-snel", "profile_registered", "04 08:00", quick_profile("soon"))
+        )
+    assert store.events_for("profile:halt-snel") == []
+    with pytest.raises(UnknownProfile):
+        store.profile("halt-snel")
+
+
+def test_a_profile_update_before_its_registration_is_refused(store: Store) -> None:
+    with pytest.raises(UnknownStream, match="before the profile was registered"):
+        store.record_event(
+            ev("profile:halt-snel", "profile_updated", "04 08:00", quick_profile("2h"))
+        )
