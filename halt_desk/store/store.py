@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.clocks import TicketStatus
@@ -30,6 +30,7 @@ from halt_desk.store.errors import EventConflict, UnknownStream
 from halt_desk.store.models import (
     REFERENCE_MODELS,
     DeviceRow,
+    Employee,
     EventRow,
     Organisation,
     OutboxRow,
@@ -481,6 +482,38 @@ class Store:
     def organisation_contract(self, org_id: str) -> Profile:
         """The contract profile an organisation's tickets are evaluated with."""
         return self.profile(self.organisation_profile(org_id))
+
+    def find_employees(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Employees whose name or e-mail contains `text`, or whose phone number contains its
+        digits (spaces and dashes ignored), by name; the caller lookup of the intake form."""
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        digits = "".join(ch for ch in needle if ch.isdigit())
+        conditions = [
+            func.lower(Employee.name).like(pattern, escape="\\"),
+            func.lower(Employee.email).like(pattern, escape="\\"),
+        ]
+        if len(digits) >= 3:
+            phone = func.replace(func.replace(Employee.phone, " ", ""), "-", "")
+            conditions.append(phone.like(f"%{digits}%"))
+        query = select(Employee).where(or_(*conditions)).order_by(Employee.name).limit(limit)
+        with self._read() as session:
+            return [
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "org": row.org or "",
+                    "email": row.email,
+                    "phone": row.phone,
+                    "team": row.team,
+                    "location": row.location,
+                    "role": row.role,
+                }
+                for row in session.scalars(query)
+            ]
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         """All fields of a reference record (`org:<id>`, `employee:<id>`, …), or None."""
