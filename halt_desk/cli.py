@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -157,6 +158,15 @@ def cmd_profile_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    # The desktop app lives in the `ui` package (Qt); the core only starts it, so importing
+    # halt_desk never loads Qt.
+    app = importlib.import_module("ui.app")
+    store = Path(args.store) if getattr(args, "store", None) else None
+    code: int = app.run_app(store, getattr(args, "user", None), getattr(args, "lang", None))
+    return code
+
+
 def cmd_import_employees(args: argparse.Namespace) -> int:
     from halt_desk.central.imports import import_employees
     from halt_desk.central.service import Central
@@ -197,6 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--store", help="demo database file (default: demo.sqlite3 in the data dir)")
     demo.add_argument("--limit", type=_positive_int, default=25, help="board rows to show")
     demo.set_defaults(handler=cmd_demo)
+
+    app = commands.add_parser(
+        "app",
+        help="the desktop app (also what `halt-desk` without a command starts)",
+    )
+    app.add_argument("--store", help="local cache file (default: cache.sqlite3 in the data dir)")
+    app.add_argument("--user", help="your name as it appears on tickets (default: login name)")
+    app.add_argument("--lang", choices=("nl", "en"), help="language (default nl)")
+    app.set_defaults(handler=cmd_app)
 
     db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
     serve = commands.add_parser("serve", help="run the central HTTP API")
@@ -295,10 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
+    handler = getattr(args, "handler", cmd_app)
     try:
         code: int = handler(args)
         return code

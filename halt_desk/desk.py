@@ -8,7 +8,7 @@ Errors are `DeskInputError`s naming the field, with a Dutch message for the scre
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -117,9 +117,41 @@ def new_ticket_id(org: str, at: datetime) -> str:
     return f"{org.upper()}-{at.year}-{random_part}"
 
 
+class CallerDirectory:
+    """The employee directory in memory, for a lookup on every keystroke without I/O."""
+
+    def __init__(self, employees: Sequence[EmployeeMatch]) -> None:
+        self.employees = list(employees)
+        self._text = [f"{e.name}\x1f{e.email or ''}".lower() for e in self.employees]
+        self._digits = ["".join(ch for ch in e.phone or "" if ch.isdigit()) for e in self.employees]
+
+    @classmethod
+    def load(cls, store: Store) -> CallerDirectory:
+        return cls([EmployeeMatch(**row) for row in store.employees()])
+
+    def get(self, employee_id: str) -> EmployeeMatch | None:
+        return next((e for e in self.employees if e.id == employee_id), None)
+
+    def find(self, text: str, limit: int = 20) -> list[EmployeeMatch]:
+        """Employees whose name or e-mail contains `text`, or whose phone number contains
+        its digits (three or more; spaces and dashes ignored), by name."""
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        digits = "".join(ch for ch in needle if ch.isdigit())
+        by_phone = len(digits) >= 3
+        hits: list[EmployeeMatch] = []
+        for employee, words, phone in zip(self.employees, self._text, self._digits, strict=True):
+            if needle in words or (by_phone and digits in phone):
+                hits.append(employee)
+                if len(hits) == limit:
+                    break
+        return hits
+
+
 def find_callers(store: Store, text: str, limit: int = 20) -> list[EmployeeMatch]:
-    """Employees whose name, e-mail or phone number contains `text` (the caller lookup)."""
-    return [EmployeeMatch(**row) for row in store.find_employees(text, limit)]
+    """Employees whose name, e-mail or phone number matches `text` (the caller lookup)."""
+    return CallerDirectory.load(store).find(text, limit)
 
 
 def suggested_priority(profile: Profile, impact: str, urgency: str, security: bool) -> str:

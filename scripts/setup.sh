@@ -37,7 +37,13 @@ find_python() {
 
 python=$(find_python) || { apt_install python3 python3-venv; python=$(find_python); }
 
+# Libraries the Qt desktop app needs on Linux (OpenGL/EGL, fonts, keyboard, X11 cursor).
+apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
+  libxcb-cursor0 fonts-dejavu-core
+
 if [ $want_tests -eq 1 ]; then
+  # A virtual screen for the window screenshots of the GUI tests (they run offscreen too).
+  apt_install xvfb xauth
   # Server binaries for the integration tests: tests/pg.py runs its own throwaway server from
   # /usr/lib/postgresql/*/bin on a free port; the system service is never used.
   apt_install postgresql

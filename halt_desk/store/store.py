@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.clocks import TicketStatus
@@ -453,6 +453,30 @@ class Store:
         with self._read() as session:
             return [TicketView.from_row(row) for row in session.scalars(query)]
 
+    def ticket_list(self) -> list[tuple[Any, ...]]:
+        """Every ticket as a light tuple for lists of tens of thousands of rows: (id, org,
+        caller id, caller name, summary, priority, uplift, status, reported_at, next_due,
+        assignee), times as ISO text, oldest report first. One query, no ORM objects."""
+        query = (
+            select(
+                TicketRow.id,
+                TicketRow.org,
+                TicketRow.caller,
+                Employee.name,
+                TicketRow.summary,
+                TicketRow.priority,
+                TicketRow.uplift,
+                TicketRow.status,
+                TicketRow.reported_at,
+                TicketRow.next_due,
+                TicketRow.assignee,
+            )
+            .outerjoin(Employee, Employee.id == TicketRow.caller)
+            .order_by(TicketRow.reported_at_utc_us, TicketRow.id)
+        )
+        with self._read() as session:
+            return [tuple(row) for row in session.execute(query)]
+
     def device(self, asset_tag: str) -> DeviceView | None:
         with self._read() as session:
             row = session.get(DeviceRow, asset_tag)
@@ -483,37 +507,21 @@ class Store:
         """The contract profile an organisation's tickets are evaluated with."""
         return self.profile(self.organisation_profile(org_id))
 
-    def find_employees(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Employees whose name or e-mail contains `text`, or whose phone number contains its
-        digits (spaces and dashes ignored), by name; the caller lookup of the intake form."""
-        needle = text.strip().lower()
-        if not needle:
-            return []
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        digits = "".join(ch for ch in needle if ch.isdigit())
-        conditions = [
-            func.lower(Employee.name).like(pattern, escape="\\"),
-            func.lower(Employee.email).like(pattern, escape="\\"),
-        ]
-        if len(digits) >= 3:
-            phone = func.replace(func.replace(Employee.phone, " ", ""), "-", "")
-            conditions.append(phone.like(f"%{digits}%"))
-        query = select(Employee).where(or_(*conditions)).order_by(Employee.name).limit(limit)
+    def employees(self) -> list[dict[str, Any]]:
+        """The employee directory (id, name, org, email, phone, team, location, role), by
+        name: small enough to hold in memory for the caller lookup."""
+        query = select(
+            Employee.id,
+            Employee.name,
+            Employee.org,
+            Employee.email,
+            Employee.phone,
+            Employee.team,
+            Employee.location,
+            Employee.role,
+        ).order_by(Employee.name, Employee.id)
         with self._read() as session:
-            return [
-                {
-                    "id": row.id,
-                    "name": row.name,
-                    "org": row.org or "",
-                    "email": row.email,
-                    "phone": row.phone,
-                    "team": row.team,
-                    "location": row.location,
-                    "role": row.role,
-                }
-                for row in session.scalars(query)
-            ]
+            return [dict(row._mapping) for row in session.execute(query)]
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         """All fields of a reference record (`org:<id>`, `employee:<id>`, …), or None."""

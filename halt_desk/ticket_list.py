@@ -1,0 +1,158 @@
+"""The ticket list of the desk: rows, quick filters, search as you type and sorting.
+
+Kept apart from Qt so the list behaves the same in a test and on screen, and fast enough
+for 200,000 tickets: each row has one lower-case search text made once, a keystroke that
+extends the search only looks at the rows that matched before, and sorting is one
+`list.sort` on a key per column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from halt_desk.store import Store
+
+#: How far ahead "breaching soon" looks (the desk's 30-minute warning).
+BREACH_WINDOW = timedelta(minutes=30)
+OPEN_STATUSES = frozenset({"open", "waiting"})
+
+
+class QuickFilter(StrEnum):
+    ALL = "all"
+    MINE = "mine"
+    OPEN = "open"
+    P1 = "p1"
+    BREACHING = "breaching"
+    WAITING = "waiting"
+
+
+class TicketListRow(NamedTuple):
+    id: str
+    org: str
+    caller: str | None
+    caller_name: str | None
+    summary: str | None
+    priority: str
+    uplift: bool
+    status: str
+    reported_at: datetime
+    next_due: datetime | None
+    assignee: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def row_from_store(raw: Sequence[Any]) -> TicketListRow:
+    """A row of `Store.ticket_list()` with its times parsed."""
+    (ticket_id, org, caller, name, summary, priority, uplift, status, reported, due, to) = raw
+    reported_at = datetime.fromisoformat(reported)
+    return TicketListRow(
+        ticket_id, org, caller, name, summary, priority, bool(uplift), status,
+        reported_at, _time(due), to,
+    )  # fmt: skip
+
+
+def _search_text(row: TicketListRow) -> str:
+    parts = (row.id, row.org, row.caller_name, row.summary, row.assignee, row.caller)
+    return "\x1f".join(part for part in parts if part).lower()
+
+
+#: Sort keys per column name; no deadline sorts after every deadline.
+SORT_KEYS: dict[str, Callable[[TicketListRow], Any]] = {
+    "id": lambda r: r.id,
+    "org": lambda r: r.org,
+    "caller": lambda r: (r.caller_name or "").lower(),
+    "summary": lambda r: (r.summary or "").lower(),
+    "priority": lambda r: (r.priority, not r.uplift),
+    "status": lambda r: r.status,
+    "next_due": lambda r: r.next_due.timestamp() if r.next_due else float("inf"),
+    "assignee": lambda r: r.assignee or "",
+    "reported_at": lambda r: r.reported_at.timestamp(),
+}
+
+
+class TicketList:
+    """All tickets of the cache, and the visible selection of them."""
+
+    def __init__(self, rows: Sequence[TicketListRow], user: str | None = None) -> None:
+        self.user = user
+        self._rows = list(rows)
+        self._search = [_search_text(row) for row in self._rows]
+        self._quick = QuickFilter.ALL
+        self._text = ""
+        self._now: datetime | None = None
+        self._sort: tuple[str, bool] | None = None
+        self.visible: list[int] = list(range(len(self._rows)))
+
+    @classmethod
+    def load(cls, store: Store, user: str | None = None) -> TicketList:
+        return cls([row_from_store(raw) for raw in store.ticket_list()], user)
+
+    def __len__(self) -> int:
+        return len(self.visible)
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    def row(self, position: int) -> TicketListRow:
+        """The row at `position` of the visible selection."""
+        return self._rows[self.visible[position]]
+
+    def position_of(self, ticket_id: str) -> int | None:
+        for position, index in enumerate(self.visible):
+            if self._rows[index].id == ticket_id:
+                return position
+        return None
+
+    def apply(self, quick: QuickFilter, text: str, now: datetime) -> None:
+        """Selects the rows that pass the quick filter and contain every word of `text`."""
+        text = " ".join(text.lower().split())
+        narrowing = (
+            quick is self._quick
+            and text.startswith(self._text)
+            and quick is not QuickFilter.BREACHING
+        )
+        candidates = self.visible if narrowing else range(len(self._rows))
+        words = text.split()
+        search = self._search
+        if words:
+            candidates = [i for i in candidates if all(word in search[i] for word in words)]
+        keep = self._quick_test(quick, now)
+        selected = [i for i in candidates if keep(self._rows[i])] if keep else list(candidates)
+        self._quick, self._text, self._now = quick, text, now
+        self.visible = selected
+        if self._sort is not None and not narrowing:  # a narrowed selection keeps its order
+            self.sort(*self._sort)
+
+    def sort(self, column: str, descending: bool = False) -> None:
+        key = SORT_KEYS[column]
+        rows = self._rows
+        self.visible.sort(key=lambda i: key(rows[i]), reverse=descending)
+        self._sort = (column, descending)
+
+    def _quick_test(
+        self, quick: QuickFilter, now: datetime
+    ) -> Callable[[TicketListRow], bool] | None:
+        if quick is QuickFilter.ALL:
+            return None
+        if quick is QuickFilter.MINE:
+            user = self.user
+            return lambda r: r.assignee == user and r.is_open
+        if quick is QuickFilter.OPEN:
+            return lambda r: r.is_open
+        if quick is QuickFilter.P1:
+            return lambda r: r.priority == "P1" and r.is_open
+        if quick is QuickFilter.WAITING:
+            return lambda r: r.status == "waiting"
+        limit = now + BREACH_WINDOW
+        return lambda r: r.is_open and r.next_due is not None and r.next_due <= limit

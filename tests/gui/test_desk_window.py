@@ -1,0 +1,199 @@
+"""The agent's day on the real widgets: intake by keyboard, uplift, clocks, actions, search."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
+from halt_desk.store import Store
+from tests.gui.conftest import NOW
+from ui.intake_dialog import IntakeDialog
+from ui.main_window import MainWindow
+from ui.ticket_dialog import TicketDialog
+from ui.uplift_dialog import UpliftDialog
+
+
+def clock() -> object:
+    return NOW
+
+
+def window(qtbot: QtBot, store: Store) -> MainWindow:
+    main = MainWindow(store, "agent-1", lambda: NOW)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.loaded)
+    return main
+
+
+def report(store: Store, summary: str = "Laptop start niet op", **changes: object) -> str:
+    fields: dict[str, object] = {
+        "caller": "e1",
+        "summary": summary,
+        "channel": "phone",
+        "category": "werkplek",
+        "impact": "one",
+        "urgency": "stopped",
+    }
+    fields.update(changes)
+    return record_intake(store, Intake(**fields), "agent-1", NOW)  # type: ignore[arg-type]
+
+
+def enter(qtbot: QtBot, widget: object) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_an_intake_by_keyboard_only(qtbot: QtBot, store: Store) -> None:
+    main = window(qtbot, store)
+    qtbot.keyClick(main, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = main.findChild(IntakeDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.caller_edit.hasFocus)
+    qtbot.keyClicks(dialog.caller_edit, "de vries")
+    enter(qtbot, dialog.caller_edit)  # the one match becomes the caller
+    assert dialog.caller is not None and dialog.caller.id == "e1"
+    assert dialog.summary.hasFocus()
+    qtbot.keyClicks(dialog.summary, "Laptop start niet op")
+    enter(qtbot, dialog.summary)
+    enter(qtbot, dialog.channel)  # telephone, the default
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Down)  # werkplek
+    enter(qtbot, dialog.category)
+    for _ in range(3):  # one employee or a small team
+        qtbot.keyClick(dialog.impact, Qt.Key.Key_Down)
+    enter(qtbot, dialog.impact)
+    qtbot.keyClick(dialog.urgency, Qt.Key.Key_Down)  # work stopped
+    enter(qtbot, dialog.urgency)
+    assert dialog.suggestion.text() == "P3"
+    enter(qtbot, dialog.security)
+    assert dialog.priority.hasFocus() and dialog.priority.currentText() == "P3"
+    with qtbot.waitSignal(dialog.saved) as saved:
+        enter(qtbot, dialog.priority)
+    ticket = store.ticket(saved.args[0])
+    assert ticket is not None
+    assert (ticket.caller, ticket.priority, ticket.category) == ("e1", "P3", "werkplek")
+    qtbot.waitUntil(lambda: main.model.tickets.total == 1)
+
+
+def test_the_suggested_priority_follows_the_answers_live(qtbot: QtBot, store: Store) -> None:
+    main = window(qtbot, store)
+    dialog = main.new_intake()
+    dialog.choose_caller(main.directory.find("Anna")[0])
+    assert dialog.suggestion.text() == "–" and not dialog.override_reason.isEnabled()
+    dialog.impact.setCurrentIndex(dialog.impact.findData("organisation"))
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("stopped"))
+    assert dialog.suggestion.text() == "P1"
+    dialog.impact.setCurrentIndex(dialog.impact.findData("one"))
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("workaround"))
+    assert dialog.suggestion.text() == "P4"
+    dialog.security.setChecked(True)
+    assert dialog.suggestion.text() == "P1"
+
+
+def test_an_override_without_a_reason_shows_a_dutch_message_and_saves_nothing(
+    qtbot: QtBot, store: Store
+) -> None:
+    main = window(qtbot, store)
+    dialog = main.new_intake()
+    dialog.choose_caller(main.directory.find("Anna")[0])
+    dialog.summary.setText("Printer doet het niet")
+    dialog.category.setCurrentIndex(dialog.category.findData("werkplek"))
+    dialog.impact.setCurrentIndex(dialog.impact.findData("one"))
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("workaround"))
+    dialog.priority.setCurrentIndex(dialog.priority.findData("P2"))
+    assert dialog.override_reason.isEnabled()
+    dialog.save()
+    assert "reden" in dialog.error.text()
+    assert dialog.override_reason.hasFocus() or dialog.isVisible()
+    assert store.tickets() == []
+
+
+def test_a_missing_caller_is_named_next_to_the_form(qtbot: QtBot, store: Store) -> None:
+    dialog = IntakeDialog(store, window(qtbot, store).directory, "agent-1", lambda: NOW)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert dialog.error.text() == "Kies een melder uit het medewerkersbestand."
+
+
+def test_a_granted_uplift_gives_p1_and_its_label(qtbot: QtBot, store: Store) -> None:
+    ticket_id = report(store)
+    dialog = UpliftDialog(store, ticket_id, "agent-1", lambda: NOW)
+    qtbot.addWidget(dialog)
+    assert dialog.verdict.text().startswith("Wordt afgewezen")
+    dialog.critical_role.setChecked(True)
+    dialog.direct_impact.setChecked(True)
+    dialog.cannot_work.setChecked(True)
+    dialog.role_type.setCurrentIndex(dialog.role_type.findText("Zitting"))
+    dialog.motivation.setPlainText("Zitting bij de rechtbank om 11:00, dossier op de laptop")
+    assert "Toegekend" in dialog.verdict.text()
+    assert "P1-uplift (één medewerker)" in dialog.verdict.text()
+    with qtbot.waitSignal(dialog.decided) as decided:
+        dialog.record()
+    assert decided.args[0].granted
+    ticket = store.ticket(ticket_id)
+    assert ticket is not None and (ticket.priority, ticket.uplift) == ("P1", True)
+
+
+def test_a_refused_uplift_says_why_and_is_recorded(qtbot: QtBot, store: Store) -> None:
+    ticket_id = report(store)
+    dialog = UpliftDialog(store, ticket_id, "agent-1", lambda: NOW)
+    qtbot.addWidget(dialog)
+    dialog.critical_role.setChecked(True)
+    dialog.role_type.setCurrentIndex(dialog.role_type.findText("Crisisoverleg"))
+    dialog.direct_impact.setChecked(True)
+    dialog.motivation.setPlainText("Crisisoverleg, maar kan via telefoon deelnemen")
+    assert "De medewerker kan de taak nog uitvoeren." in dialog.verdict.text()
+    with qtbot.waitSignal(dialog.decided) as decided:
+        dialog.record()
+    assert not decided.args[0].granted
+    last = store.events_for(f"ticket:{ticket_id}")[-1]
+    assert last.type == "uplift_decided" and last.data["granted"] is False
+    ticket = store.ticket(ticket_id)
+    assert ticket is not None and ticket.priority == "P3"
+
+
+def test_the_ticket_view_shows_every_clock_with_its_countdown(qtbot: QtBot, store: Store) -> None:
+    ticket_id = report(store)
+    dialog = TicketDialog(store, ticket_id, "agent-1", lambda: NOW)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.evaluation is not None)
+    reaction = [dialog.clocks.item(0, c).text() for c in range(4)]
+    # P3 reported at 10:00: reaction within 4 business hours.
+    assert reaction[0] == "Reactie" and reaction[1].endswith("14:00")
+    assert reaction[2] == "nog 4 u 00 min" and reaction[3] == "loopt"
+    assert dialog.clocks.item(3, 3).text() == "n.v.t."  # no onsite requested
+
+
+def test_an_action_button_records_its_event(qtbot: QtBot, store: Store) -> None:
+    ticket_id = report(store)
+    dialog = TicketDialog(store, ticket_id, "agent-1", lambda: NOW)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.evaluation is not None)
+    with qtbot.waitSignal(dialog.changed):
+        dialog.buttons["Eerste reactie (telefoon)"].click()
+    last = store.events_for(f"ticket:{ticket_id}")[-1]
+    assert (last.type, last.data) == ("first_response", {"channel": "phone"})
+    qtbot.waitUntil(lambda: dialog.clocks.item(0, 3).text() == "gehaald")
+
+
+def test_a_refused_action_shows_the_dutch_reason(qtbot: QtBot, store: Store) -> None:
+    ticket_id = report(store)
+    dialog = TicketDialog(store, ticket_id, "agent-1", lambda: NOW)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.evaluation is not None)
+    dialog.comment_button.click()  # a note without text
+    qtbot.waitUntil(lambda: dialog.message.text() == "Schrijf een notitie.")
+
+
+def test_search_as_you_type_and_quick_filters(qtbot: QtBot, store: Store) -> None:
+    first = report(store, "Laptop start niet op")
+    report(store, "Printer regiokantoor offline", impact="several", urgency="degraded")
+    closed = report(store, "Wachtwoord vergeten", impact="one", urgency="workaround")
+    record_action(store, closed, ActionRequest(Action.CLOSED), "agent-1", NOW)
+    main = window(qtbot, store)
+    assert len(main.model.tickets) == 2  # open tickets by default
+    qtbot.keyClicks(main.search, "laptop")
+    assert [main.model.row_at(r).id for r in range(main.model.rowCount())] == [first]
+    main.search.clear()
+    main.set_quick_filter(main.quick.ALL)
+    assert main.model.rowCount() == 3
+    assert main.counts.text() == "3 van 3 meldingen"

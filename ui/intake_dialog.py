@@ -1,0 +1,279 @@
+"""The intake form, keyboard-first: caller lookup, channel, category, impact, urgency and
+the security flag with the suggested priority updating live; override with a reason.
+Enter on the last field saves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.desk import (
+    CATEGORIES,
+    REPORT_CHANNELS,
+    CallerDirectory,
+    DeskInputError,
+    EmployeeMatch,
+    Intake,
+    intake_events,
+    suggested_priority,
+)
+from halt_desk.domain.profiles import Profile
+from halt_desk.store import Store
+from ui import labels
+from ui.workers import run_in_background
+
+
+class IntakeDialog(QDialog):
+    """Records a new ticket; emits `saved(ticket_id)` once the store has it."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        directory: CallerDirectory,
+        actor: str,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.directory, self.actor, self.clock = store, directory, actor, clock
+        self.caller: EmployeeMatch | None = None
+        self.profile: Profile | None = None
+        self._matches: list[EmployeeMatch] = []
+        self.setWindowTitle(self.tr("Nieuwe melding"))
+        self.setMinimumWidth(560)
+
+        self.caller_edit = QLineEdit()
+        self.caller_edit.setPlaceholderText(self.tr("Naam, e-mailadres of telefoonnummer"))
+        self.caller_edit.setAccessibleName(self.tr("Melder zoeken"))
+        self._completions = QStringListModel(self)
+        completer = QCompleter(self._completions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.caller_edit.setCompleter(completer)
+        completer.activated[str].connect(self._caller_chosen)  # type: ignore[index]
+        self.caller_edit.textEdited.connect(self._lookup)
+        self.caller_edit.editingFinished.connect(self._caller_typed)
+        self.caller_info = QLabel(self.tr("Nog geen melder gekozen"))
+        self.caller_info.setAccessibleName(self.tr("Gekozen melder"))
+
+        self.summary = QLineEdit()
+        self.summary.setAccessibleName(self.tr("Omschrijving"))
+        self.summary.setPlaceholderText(self.tr("Wat is er aan de hand?"))
+        self.channel = self._combo(self.tr("Kanaal"), REPORT_CHANNELS, labels.channel)
+        self.channel.setCurrentIndex(1)  # most reports come in by phone
+        self.category = self._combo(self.tr("Categorie"), CATEGORIES, labels.category)
+        self.impact = self._combo(self.tr("Impact"), (), labels.impact)
+        self.urgency = self._combo(self.tr("Urgentie"), (), labels.urgency)
+        self.security = QCheckBox(self.tr("Beveiligingsincident met hoog risico (datalek, aanval)"))
+        self.security.setAccessibleName(self.tr("Beveiligingsincident"))
+        self.suggestion = QLabel("–")
+        self.suggestion.setAccessibleName(self.tr("Voorgestelde prioriteit"))
+        self.priority = QComboBox()
+        self.priority.setAccessibleName(self.tr("Prioriteit"))
+        self.override_reason = QLineEdit()
+        self.override_reason.setAccessibleName(self.tr("Reden voor afwijken"))
+        self.override_reason.setPlaceholderText(self.tr("Alleen bij afwijken van het voorstel"))
+        self.override_reason.setEnabled(False)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(self.tr("Foutmelding"))
+
+        for widget in (self.impact, self.urgency):
+            widget.currentIndexChanged.connect(self._update_suggestion)
+        self.security.toggled.connect(self._update_suggestion)
+        self.priority.currentIndexChanged.connect(self._priority_changed)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Melder"), self.caller_edit)
+        form.addRow("", self.caller_info)
+        form.addRow(self.tr("&Omschrijving"), self.summary)
+        form.addRow(self.tr("&Kanaal"), self.channel)
+        form.addRow(self.tr("C&ategorie"), self.category)
+        form.addRow(self.tr("&Impact"), self.impact)
+        form.addRow(self.tr("&Urgentie"), self.urgency)
+        form.addRow("", self.security)
+        form.addRow(self.tr("Voorstel"), self.suggestion)
+        form.addRow(self.tr("&Prioriteit"), self.priority)
+        form.addRow(self.tr("&Reden afwijking"), self.override_reason)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(
+            self.tr("Opslaan"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._set_profile(None)
+
+    def _combo(self, name: str, codes: tuple[str, ...], label: Callable[[str], str]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        self._fill(combo, codes, label)
+        return combo
+
+    def _fill(self, combo: QComboBox, codes: tuple[str, ...], label: Callable[[str], str]) -> None:
+        """The choices, after an empty "— kies —": the agent answers, nothing is assumed."""
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("— kies —"), None)
+        for code in codes:
+            combo.addItem(label(code), code)
+        combo.blockSignals(False)
+
+    # --- caller ----------------------------------------------------------------------------
+    def _lookup(self, text: str) -> None:
+        self._matches = self.directory.find(text, 20)
+        self._completions.setStringList([self._describe(m) for m in self._matches])
+
+    @staticmethod
+    def _describe(match: EmployeeMatch) -> str:
+        contact = match.email or match.phone or ""
+        return f"{match.name} — {contact} ({match.org})" if contact else match.name
+
+    def _caller_chosen(self, text: str) -> None:
+        match = next((m for m in self._matches if self._describe(m) == text), None)
+        if match is not None:
+            self.choose_caller(match)
+
+    def _caller_typed(self) -> None:
+        if self.caller is not None and self.caller_edit.text() == self._describe(self.caller):
+            return
+        matches = self.directory.find(self.caller_edit.text(), 2)
+        if len(matches) == 1:
+            self.choose_caller(matches[0])
+
+    def choose_caller(self, match: EmployeeMatch) -> None:
+        """The caller decides the organisation, and with it the contract profile."""
+        self.caller = match
+        self.caller_edit.setText(self._describe(match))
+        details = [match.org, match.role or "", match.location or "", match.phone or ""]
+        self.caller_info.setText(" · ".join(part for part in details if part))
+        try:
+            profile = self.store.organisation_contract(match.org)
+        except Exception:
+            profile = None
+        self._set_profile(profile)
+
+    def _set_profile(self, profile: Profile | None) -> None:
+        self.profile = profile
+        impacts = profile.impacts if profile else ()
+        urgencies = profile.urgencies if profile else ()
+        self._fill(self.impact, impacts, labels.impact)
+        self._fill(self.urgency, urgencies, labels.urgency)
+        self.priority.blockSignals(True)
+        self.priority.clear()
+        for code in profile.priorities if profile else ():
+            self.priority.addItem(code, code)
+        self.priority.blockSignals(False)
+        self.security.setEnabled(bool(profile and profile.security_priority))
+        self._update_suggestion()
+
+    # --- priority --------------------------------------------------------------------------
+    def suggested(self) -> str | None:
+        impact, urgency = self.impact.currentData(), self.urgency.currentData()
+        if self.profile is None or impact is None or urgency is None:
+            return None
+        return suggested_priority(self.profile, impact, urgency, self.security.isChecked())
+
+    def _update_suggestion(self) -> None:
+        suggestion = self.suggested()
+        self.suggestion.setText(suggestion or "–")
+        self.priority.blockSignals(True)
+        self.priority.setCurrentIndex(self.priority.findData(suggestion) if suggestion else -1)
+        self.priority.blockSignals(False)
+        self._priority_changed()
+
+    def _priority_changed(self) -> None:
+        overriding = self.priority.currentData() not in (None, self.suggested())
+        self.override_reason.setEnabled(overriding)
+        if not overriding:
+            self.override_reason.clear()
+
+    # --- keyboard --------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter moves to the next field; on the last field (the priority, or the reason when
+        overriding) it saves. Escape cancels, as in every dialog."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            last = self.override_reason if self.override_reason.isEnabled() else self.priority
+            if self.focusWidget() is last:
+                self.save()
+            else:
+                self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    # --- save ------------------------------------------------------------------------------
+    def intake(self) -> Intake:
+        return Intake(
+            caller=self.caller.id if self.caller else "",
+            summary=self.summary.text(),
+            channel=self.channel.currentData() or "",
+            category=self.category.currentData() or "",
+            impact=self.impact.currentData() or "",
+            urgency=self.urgency.currentData() or "",
+            security=self.security.isChecked(),
+            priority_override=self.priority.currentData(),
+            override_reason=self.override_reason.text(),
+        )
+
+    def save(self) -> None:
+        """Checks the form (errors shown next to it, nothing recorded), then records."""
+        try:
+            events = intake_events(self.store, self.intake(), self.actor, self.clock())
+        except DeskInputError as error:
+            self.show_error(error)
+            return
+        self.error.setText("")
+        self.save_button.setEnabled(False)
+        run_in_background(
+            lambda: self.store.record_events(events),
+            lambda _: self._saved(events[0].stream_key),
+            self._failed,
+        )
+
+    def show_error(self, error: DeskInputError) -> None:
+        self.error.setText(labels.error_text(error))
+        target = {
+            "caller": self.caller_edit,
+            "summary": self.summary,
+            "channel": self.channel,
+            "category": self.category,
+            "impact": self.impact,
+            "urgency": self.urgency,
+            "priority": self.priority,
+            "override_reason": self.override_reason,
+        }.get(error.field)
+        if target is not None:
+            target.setFocus()
+
+    def _saved(self, ticket_id: str) -> None:
+        self.saved.emit(ticket_id)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.error.setText(self.tr("Opslaan mislukt: {error}").format(error=exc))

@@ -1,0 +1,186 @@
+"""The desk's main window: the ticket list with quick filters and search as you type, the
+intake, and a status bar with what is waiting to be sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSizePolicy,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from halt_desk.desk import CallerDirectory
+from halt_desk.store import Store
+from halt_desk.ticket_list import QuickFilter, TicketList
+from ui.intake_dialog import IntakeDialog
+from ui.ticket_dialog import TicketDialog
+from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
+from ui.workers import run_in_background
+
+QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
+    (QuickFilter.OPEN, "Open", "Alt+1"),
+    (QuickFilter.MINE, "Mijn meldingen", "Alt+2"),
+    (QuickFilter.P1, "P1", "Alt+3"),
+    (QuickFilter.BREACHING, "Bijna te laat (30 min)", "Alt+4"),
+    (QuickFilter.WAITING, "Wacht op gebruiker", "Alt+5"),
+    (QuickFilter.ALL, "Alle", "Alt+6"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, user: str, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.store, self.user, self.clock = store, user, clock
+        self.directory = CallerDirectory([])
+        self.quick = QuickFilter.OPEN
+        self.setWindowTitle(self.tr("HALT Desk — servicedesk"))
+        self.resize(1280, 760)
+
+        self.model = TicketTableModel(clock())
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Meldingen"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        # The deadline that falls first on top: what the desk must do next.
+        self.table.sortByColumn(COUNTDOWN_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((150, 80, 170, 380, 110, 130, 150, 110)):
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(self.open_ticket)
+        self.setCentralWidget(self.table)
+
+        toolbar = QToolBar(self.tr("Werkbalk"))
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        new = QAction(self.tr("Nieuwe melding"), self)
+        new.setShortcut(QKeySequence("Ctrl+N"))
+        new.setToolTip(self.tr("Nieuwe melding (Ctrl+N)"))
+        new.triggered.connect(self.new_intake)
+        toolbar.addAction(new)
+        toolbar.addSeparator()
+        self.filter_buttons = QButtonGroup(self)
+        for quick, label, shortcut in QUICK_FILTERS:
+            button = QToolButton()
+            button.setText(self.tr(label))
+            button.setCheckable(True)
+            button.setShortcut(QKeySequence(shortcut))
+            button.setToolTip(shortcut)
+            button.setAccessibleName(self.tr("Filter {name}").format(name=self.tr(label)))
+            button.setChecked(quick is self.quick)
+            button.clicked.connect(lambda _=False, q=quick: self.set_quick_filter(q))
+            self.filter_buttons.addButton(button)
+            toolbar.addWidget(button)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Zoeken: nummer, melder, omschrijving… (Ctrl+F)"))
+        self.search.setAccessibleName(self.tr("Zoeken"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.search.textChanged.connect(self._refilter)
+        self.search.returnPressed.connect(self.table.setFocus)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.search.setFocus)
+        self.addAction(find)
+        toolbar.addWidget(self.search)
+
+        self.connection = QLabel(self.tr("Lokaal (niet verbonden)"))
+        self.connection.setAccessibleName(self.tr("Verbinding"))
+        self.pending = QLabel()
+        self.pending.setAccessibleName(self.tr("Te verzenden"))
+        self.counts = QLabel()
+        self.statusBar().addWidget(self.counts, 1)
+        self.statusBar().addPermanentWidget(self.pending)
+        self.statusBar().addPermanentWidget(self.connection)
+
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)
+        self.loaded = False
+        self.reload()
+
+    # --- data ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Reads the list and the directory on a worker thread; the window stays live."""
+        store, user = self.store, self.user
+
+        def load() -> tuple[TicketList, CallerDirectory, int]:
+            return TicketList.load(store, user), CallerDirectory.load(store), store.outbox_size()
+
+        run_in_background(load, self._loaded)
+
+    def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int]) -> None:
+        tickets, self.directory, pending = loaded
+        self.model.now = self.clock()
+        self.model.set_tickets(tickets)
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() >= 0:
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.pending.setText(self.tr("Te verzenden: {n}").format(n=pending))
+        self._show_counts()
+        self.loaded = True
+
+    def set_quick_filter(self, quick: QuickFilter) -> None:
+        self.quick = quick
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.model.now = self.clock()
+        self.model.set_filter(self.quick, self.search.text())
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        self.counts.setText(
+            self.tr("{shown} van {total} meldingen").format(
+                shown=len(self.model.tickets), total=self.model.tickets.total
+            )
+        )
+
+    def _tick(self) -> None:
+        self.model.tick(self.clock())
+
+    # --- actions ---------------------------------------------------------------------------
+    def new_intake(self) -> IntakeDialog:
+        dialog = IntakeDialog(self.store, self.directory, self.user, self.clock, self)
+        dialog.saved.connect(self._intake_saved)
+        dialog.open()
+        return dialog
+
+    def _intake_saved(self, ticket_id: str) -> None:
+        self.statusBar().showMessage(self.tr("Melding {id} vastgelegd").format(id=ticket_id), 5000)
+        self.reload()
+        self.open_ticket_id(ticket_id)
+
+    def open_ticket(self, index: QModelIndex) -> None:
+        self.open_ticket_id(str(self.model.data(index, TICKET_ID_ROLE)))
+
+    def open_ticket_id(self, ticket_id: str) -> TicketDialog:
+        dialog = TicketDialog(self.store, ticket_id, self.user, self.clock, self)
+        dialog.changed.connect(lambda _: self.reload())
+        dialog.show()
+        return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._timer.stop()
+        super().closeEvent(event)

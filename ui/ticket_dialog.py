@@ -1,0 +1,241 @@
+"""One ticket: its clocks with due time, countdown and colour, the timeline of events, and
+the actions of the agent's day (first response … close with a satisfaction score)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.board import evaluate_ticket
+from halt_desk.desk import Action, ActionRequest, DeskInputError, record_action
+from halt_desk.domain.clocks import ClockState, TicketEvaluation
+from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import CLOCK_NAMES
+from halt_desk.store import Store, TicketView
+from ui import labels
+from ui.uplift_dialog import UpliftDialog
+from ui.workers import run_in_background
+
+#: (label, action, extra fields, shortcut) of the action buttons, in the order of a ticket's life.
+ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
+    ("Eerste reactie (telefoon)", Action.FIRST_RESPONSE, {"channel": "phone"}, "Ctrl+1"),
+    ("Eerste reactie (e-mail)", Action.FIRST_RESPONSE, {"channel": "email"}, "Ctrl+2"),
+    ("Statusupdate", Action.STATUS_UPDATE, {}, "Ctrl+U"),
+    ("Wacht op gebruiker", Action.WAITING_ON_USER, {}, ""),
+    ("Hervat", Action.RESUMED, {}, ""),
+    ("Monteur op locatie aanvragen", Action.ONSITE_REQUESTED, {}, ""),
+    ("Vervangend apparaat aanvragen", Action.SWAP_REQUESTED, {}, ""),
+    ("Noodoplossing", Action.WORKAROUND, {}, ""),
+    ("Weer productief", Action.PRODUCTIVE_AGAIN, {}, ""),
+    ("Opgelost", Action.RESOLVED, {}, "Ctrl+R"),
+)
+
+
+def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
+    """Day and time in the contract's time zone (the one the clocks are agreed in)."""
+    return instant.astimezone(tz).strftime("%d-%m %H:%M") if instant else ""
+
+
+class TicketDialog(QDialog):
+    """Emits `changed(ticket_id)` after every recorded action."""
+
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        ticket_id: str,
+        actor: str,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
+        self.ticket: TicketView | None = None
+        self.evaluation: TicketEvaluation | None = None
+        self.tz: tzinfo | None = None
+        self.setWindowTitle(self.tr("Melding {ticket}").format(ticket=ticket_id))
+        self.resize(980, 680)
+
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.header.setAccessibleName(self.tr("Melding"))
+        self.clocks = QTableWidget(len(CLOCK_NAMES), 4)
+        self.clocks.setAccessibleName(self.tr("Klokken"))
+        self.clocks.setHorizontalHeaderLabels(
+            [self.tr("Klok"), self.tr("Deadline"), self.tr("Nog / te laat"), self.tr("Stand")]
+        )
+        self.clocks.verticalHeader().hide()
+        self.clocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.clocks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.timeline = QTableWidget(0, 4)
+        self.timeline.setAccessibleName(self.tr("Tijdlijn"))
+        self.timeline.setHorizontalHeaderLabels(
+            [self.tr("Tijd"), self.tr("Gebeurtenis"), self.tr("Door"), self.tr("Details")]
+        )
+        self.timeline.verticalHeader().hide()
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.note = QLineEdit()
+        self.note.setAccessibleName(self.tr("Notitie bij de actie"))
+        self.note.setPlaceholderText(self.tr("Notitie (optioneel; verplicht voor 'Notitie')"))
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b3261e; font-weight: bold")
+
+        actions = QGroupBox(self.tr("Acties"))
+        grid = QGridLayout(actions)
+        self.buttons: dict[str, QPushButton] = {}
+        for n, (label, action, extra, shortcut) in enumerate(ACTIONS):
+            button = QPushButton(self.tr(label))
+            if shortcut:
+                button.setShortcut(QKeySequence(shortcut))
+                button.setToolTip(shortcut)
+            button.clicked.connect(
+                lambda _=False, a=action, x=extra: self.act(ActionRequest(a, **x))
+            )
+            grid.addWidget(button, n // 5, n % 5)
+            self.buttons[label] = button
+        more = QHBoxLayout()
+        self.comment_button = QPushButton(self.tr("Notitie"))
+        self.comment_button.clicked.connect(lambda: self.act(ActionRequest(Action.COMMENT)))
+        self.uplift_button = QPushButton(self.tr("P1-uplift…"))
+        self.uplift_button.clicked.connect(self.open_uplift)
+        self.close_button = QPushButton(self.tr("Sluiten met cijfer…"))
+        self.close_button.clicked.connect(self.close_ticket)
+        for button in (self.comment_button, self.uplift_button, self.close_button):
+            more.addWidget(button)
+        more.addStretch()
+        grid.addLayout(more, 2, 0, 1, 5)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.clocks)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(actions)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)
+        self.reload()
+
+    # --- data --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        store, ticket_id, now = self.store, self.ticket_id, self.clock()
+
+        def load() -> tuple[TicketView | None, TicketEvaluation | None, list[Event]]:
+            ticket = store.ticket(ticket_id)
+            if ticket is None:
+                return None, None, []
+            # Times are shown in the contract's time zone, the one its clocks are agreed in.
+            self.tz = store.organisation_contract(ticket.org).calendar.tz
+            events = store.events_for(f"ticket:{ticket_id}")
+            return ticket, evaluate_ticket(store, ticket, now), events
+
+        run_in_background(load, self._show, self._failed)
+
+    def _show(self, loaded: tuple[TicketView | None, TicketEvaluation | None, list[Event]]) -> None:
+        ticket, evaluation, events = loaded
+        self.ticket, self.evaluation = ticket, evaluation
+        if ticket is None or evaluation is None:
+            missing = self.tr("Melding {ticket} bestaat niet.")
+            self.header.setText(missing.format(ticket=self.ticket_id))
+            return
+        uplift = f" · <b>{labels.uplift_label()}</b>" if evaluation.uplift else ""
+        self.header.setText(
+            f"<h2>{ticket.id} — {ticket.summary or ''}</h2>"
+            f"{ticket.org} · {ticket.caller or ''} · {labels.channel(ticket.channel or '')} · "
+            f"<b>{evaluation.priority}</b>{uplift} · {labels.status(str(evaluation.status))}"
+        )
+        self._fill_clocks()
+        self.timeline.setRowCount(len(events))
+        for row, event in enumerate(events):
+            details = ", ".join(f"{k}: {v}" for k, v in event.data.items() if k != "intake")
+            cells = (_when(event.at, self.tz), event.type, event.actor, details)
+            for column, text in enumerate(cells):
+                self.timeline.setItem(row, column, QTableWidgetItem(text))
+        self.timeline.resizeColumnsToContents()
+        closed = str(evaluation.status) == "closed"
+        for button in [*self.buttons.values(), self.comment_button, self.close_button]:
+            button.setEnabled(not closed)
+        self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
+
+    def _fill_clocks(self) -> None:
+        if self.evaluation is None:
+            return
+        now = self.clock()
+        for row, name in enumerate(CLOCK_NAMES):
+            result = self.evaluation.clocks[name]
+            running = result.state is ClockState.RUNNING
+            countdown, colour = labels.countdown(result.due, now) if running else ("", None)
+            state = labels.clock_state(str(result.state))
+            if result.state is ClockState.MET:
+                colour = labels.GREEN
+            elif result.state is ClockState.BREACHED:
+                colour, state = labels.RED, self.tr("te laat (overdue)")
+            cells = (labels.clock(name), _when(result.due, self.tz), countdown, state)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if colour is not None and column >= 2:
+                    item.setForeground(QBrush(colour))
+                self.clocks.setItem(row, column, item)
+
+    def _tick(self) -> None:
+        self._fill_clocks()
+
+    # --- actions -----------------------------------------------------------------------------
+    def act(self, request: ActionRequest) -> None:
+        note = self.note.text()
+        if note.strip():
+            request = ActionRequest(
+                request.action, request.channel, note, request.score, request.to, request.extra
+            )
+        store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
+        self.message.setText("")
+        run_in_background(
+            lambda: record_action(store, ticket_id, request, actor, now), self._done, self._failed
+        )
+
+    def close_ticket(self) -> None:
+        score, ok = QInputDialog.getInt(
+            self, self.tr("Sluiten"), self.tr("Tevredenheid van de melder (1–10):"), 8, 1, 10
+        )
+        if ok:
+            self.act(ActionRequest(Action.CLOSED, score=score))
+
+    def open_uplift(self) -> None:
+        dialog = UpliftDialog(self.store, self.ticket_id, self.actor, self.clock, self)
+        dialog.decided.connect(lambda _: self._done([]))
+        dialog.open()
+
+    def _done(self, _: object) -> None:
+        self.note.clear()
+        self.changed.emit(self.ticket_id)
+        self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DeskInputError):
+            self.message.setText(labels.error_text(exc))
+        else:
+            QMessageBox.warning(self, self.tr("Niet gelukt"), str(exc))

@@ -1,0 +1,69 @@
+"""The one way to leave the UI thread: `run_in_background(fn, on_done, on_error)`.
+
+`fn` runs on Qt's global thread pool; its result (or exception) comes back to the UI thread
+through a queued signal, so slots never run on the worker thread and the UI never waits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+#: Tasks still running: keeps their signal objects alive until the result is delivered.
+_running: set[_Task] = set()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # handed to on_error in the UI thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+def run_in_background(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Runs `fn()` on a worker thread; `on_done(result)` or `on_error(exc)` in the UI thread."""
+    task = _Task(fn)
+
+    def finished(result: Any) -> None:
+        _running.discard(task)
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        _running.discard(task)
+        if on_error is None:
+            log.error("background task failed", exc_info=exc)
+        else:
+            on_error(exc)
+
+    task.signals.done.connect(finished, Qt.ConnectionType.QueuedConnection)
+    task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    _running.add(task)
+    QThreadPool.globalInstance().start(task)
+
+
+def wait_for_background(timeout_ms: int = 30_000) -> bool:
+    """Waits for every running task (closing the app, and tests)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
