@@ -70,3 +70,6 @@ if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$hash-1" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# The English translation of the desktop app (Dutch is built in).
+scripts/build-translations.sh

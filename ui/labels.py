@@ -13,121 +13,135 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks `text` for translation in `context` where it is defined; translated where shown."""
+    return text
 
 
 def status(code: str) -> str:
     names = {
-        "open": _t("Open"),
-        "waiting": _t("Wacht op gebruiker"),
-        "resolved": _t("Opgelost"),
-        "closed": _t("Gesloten"),
+        "open": QCoreApplication.translate("Labels", "Open"),
+        "waiting": QCoreApplication.translate("Labels", "Wacht op gebruiker"),
+        "resolved": QCoreApplication.translate("Labels", "Opgelost"),
+        "closed": QCoreApplication.translate("Labels", "Gesloten"),
     }
     return names.get(code, code)
 
 
 def channel(code: str) -> str:
     names = {
-        "phone": _t("Telefoon"),
-        "email": _t("E-mail"),
-        "portal": _t("Portaal"),
-        "onsite": _t("Op locatie"),
+        "phone": QCoreApplication.translate("Labels", "Telefoon"),
+        "email": QCoreApplication.translate("Labels", "E-mail"),
+        "portal": QCoreApplication.translate("Labels", "Portaal"),
+        "onsite": QCoreApplication.translate("Labels", "Op locatie"),
     }
     return names.get(code, code)
 
 
 def category(code: str) -> str:
     names = {
-        "werkplek": _t("Werkplek en laptop"),
-        "m365": _t("Microsoft 365"),
-        "netwerk": _t("Netwerk en VPN"),
-        "kernapplicatie": _t("Kernapplicatie"),
-        "applicatie": _t("Overige applicatie"),
-        "account": _t("Account en wachtwoord"),
-        "telefonie": _t("Telefonie"),
-        "security": _t("Beveiliging"),
-        "verzoek": _t("Verzoek"),
-        "vraag": _t("Vraag"),
+        "werkplek": QCoreApplication.translate("Labels", "Werkplek en laptop"),
+        "m365": QCoreApplication.translate("Labels", "Microsoft 365"),
+        "netwerk": QCoreApplication.translate("Labels", "Netwerk en VPN"),
+        "kernapplicatie": QCoreApplication.translate("Labels", "Kernapplicatie"),
+        "applicatie": QCoreApplication.translate("Labels", "Overige applicatie"),
+        "account": QCoreApplication.translate("Labels", "Account en wachtwoord"),
+        "telefonie": QCoreApplication.translate("Labels", "Telefonie"),
+        "security": QCoreApplication.translate("Labels", "Beveiliging"),
+        "verzoek": QCoreApplication.translate("Labels", "Verzoek"),
+        "vraag": QCoreApplication.translate("Labels", "Vraag"),
     }
     return names.get(code, code)
 
 
 def impact(code: str) -> str:
     names = {
-        "organisation": _t("Hele organisatie"),
-        "several": _t("Meerdere teams of locaties"),
-        "one": _t("Eén medewerker of klein team"),
-        "none": _t("Geen hinder"),
-        "low": _t("Laag"),
-        "middle": _t("Midden"),
-        "high": _t("Hoog"),
+        "organisation": QCoreApplication.translate("Labels", "Hele organisatie"),
+        "several": QCoreApplication.translate("Labels", "Meerdere teams of locaties"),
+        "one": QCoreApplication.translate("Labels", "Eén medewerker of klein team"),
+        "none": QCoreApplication.translate("Labels", "Geen hinder"),
+        "low": QCoreApplication.translate("Labels", "Laag"),
+        "middle": QCoreApplication.translate("Labels", "Midden"),
+        "high": QCoreApplication.translate("Labels", "Hoog"),
     }
     return names.get(code, code)
 
 
 def urgency(code: str) -> str:
     names = {
-        "stopped": _t("Werk ligt stil"),
-        "degraded": _t("Werk gaat moeizaam"),
-        "workaround": _t("Omweg mogelijk of vraag"),
-        "low": _t("Omweg aanwezig"),
-        "middle": _t("Dienst beperkt"),
-        "high": _t("Dienst niet beschikbaar"),
+        "stopped": QCoreApplication.translate("Labels", "Werk ligt stil"),
+        "degraded": QCoreApplication.translate("Labels", "Werk gaat moeizaam"),
+        "workaround": QCoreApplication.translate("Labels", "Omweg mogelijk of vraag"),
+        "low": QCoreApplication.translate("Labels", "Omweg aanwezig"),
+        "middle": QCoreApplication.translate("Labels", "Dienst beperkt"),
+        "high": QCoreApplication.translate("Labels", "Dienst niet beschikbaar"),
     }
     return names.get(code, code)
 
 
 def clock(code: str) -> str:
     names = {
-        "reaction": _t("Reactie"),
-        "resolution": _t("Oplossing"),
-        "update": _t("Statusupdate"),
-        "onsite": _t("Op locatie"),
-        "swap": _t("Vervangend apparaat"),
-        "emergency_workplace": _t("Noodwerkplek"),
+        "reaction": QCoreApplication.translate("Labels", "Reactie"),
+        "resolution": QCoreApplication.translate("Labels", "Oplossing"),
+        "update": QCoreApplication.translate("Labels", "Statusupdate"),
+        "onsite": QCoreApplication.translate("Labels", "Op locatie"),
+        "swap": QCoreApplication.translate("Labels", "Vervangend apparaat"),
+        "emergency_workplace": QCoreApplication.translate("Labels", "Noodwerkplek"),
     }
     return names.get(code, code)
 
 
 def clock_state(code: str) -> str:
     names = {
-        "met": _t("gehaald"),
-        "breached": _t("overschreden"),
-        "running": _t("loopt"),
-        "not_applicable": _t("n.v.t."),
+        "met": QCoreApplication.translate("Labels", "gehaald"),
+        "breached": QCoreApplication.translate("Labels", "overschreden"),
+        "running": QCoreApplication.translate("Labels", "loopt"),
+        "not_applicable": QCoreApplication.translate("Labels", "n.v.t."),
     }
     return names.get(code, code)
 
 
 def role_type(code: str) -> str:
     names = {
-        "board_or_press": _t("Bestuur of woordvoering"),
-        "crisis_meeting": _t("Crisisoverleg"),
-        "court_session": _t("Zitting"),
-        "class_or_group": _t("Les of voorlichting aan een klas of grote groep"),
-        "chain_partner_meeting": _t("Bestuurlijk overleg met ketenpartners"),
-        "other": _t("Anders (met toelichting)"),
+        "board_or_press": QCoreApplication.translate("Labels", "Bestuur of woordvoering"),
+        "crisis_meeting": QCoreApplication.translate("Labels", "Crisisoverleg"),
+        "court_session": QCoreApplication.translate("Labels", "Zitting"),
+        "class_or_group": QCoreApplication.translate(
+            "Labels", "Les of voorlichting aan een klas of grote groep"
+        ),
+        "chain_partner_meeting": QCoreApplication.translate(
+            "Labels", "Bestuurlijk overleg met ketenpartners"
+        ),
+        "other": QCoreApplication.translate("Labels", "Anders (met toelichting)"),
     }
     return names.get(code, code)
 
 
 def refusal(code: str) -> str:
     names = {
-        "no_critical_role": _t("De medewerker heeft nu geen kritieke rol of tijdkritische taak."),
-        "no_direct_impact": _t(
-            "Er is geen directe impact op continuïteit, veiligheid, publieke taak of imago."
+        "no_critical_role": QCoreApplication.translate(
+            "Labels", "De medewerker heeft nu geen kritieke rol of tijdkritische taak."
         ),
-        "can_still_work": _t("De medewerker kan de taak nog uitvoeren."),
-        "role_type_missing": _t("Kies het soort kritieke rol."),
-        "role_explanation_missing": _t("Bij 'Anders' hoort een toelichting op de rol."),
-        "motivation_missing": _t("Een schriftelijke motivatie (minstens 10 tekens) is verplicht."),
+        "no_direct_impact": QCoreApplication.translate(
+            "Labels",
+            "Er is geen directe impact op continuïteit, veiligheid, publieke taak of imago.",
+        ),
+        "can_still_work": QCoreApplication.translate(
+            "Labels", "De medewerker kan de taak nog uitvoeren."
+        ),
+        "role_type_missing": QCoreApplication.translate("Labels", "Kies het soort kritieke rol."),
+        "role_explanation_missing": QCoreApplication.translate(
+            "Labels", "Bij 'Anders' hoort een toelichting op de rol."
+        ),
+        "motivation_missing": QCoreApplication.translate(
+            "Labels", "Een schriftelijke motivatie (minstens 10 tekens) is verplicht."
+        ),
     }
     return names.get(code, code)
 
 
 def uplift_label() -> str:
-    return _t("P1-uplift (één medewerker)")
+    return QCoreApplication.translate("Labels", "P1-uplift (één medewerker)")
 
 
 #: Background colours per priority (P1 red … P5 grey), readable with black text.
@@ -151,20 +165,20 @@ def countdown(due: datetime | None, now: datetime) -> tuple[str, QColor | None]:
     hours, rest = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     if days:
-        span = _t("{d} d {h} u").format(d=days, h=hours)
+        span = QCoreApplication.translate("Labels", "{d} d {h} u").format(d=days, h=hours)
     elif hours:
-        span = _t("{h} u {m:02d} min").format(h=hours, m=rest)
+        span = QCoreApplication.translate("Labels", "{h} u {m:02d} min").format(h=hours, m=rest)
     else:
-        span = _t("{m} min").format(m=rest)
+        span = QCoreApplication.translate("Labels", "{m} min").format(m=rest)
     if seconds < 0:
-        return _t("te laat {span}").format(span=span), RED
+        return QCoreApplication.translate("Labels", "te laat {span}").format(span=span), RED
     colour = ORANGE if seconds <= 30 * 60 else GREEN
-    return _t("nog {span}").format(span=span), colour
+    return QCoreApplication.translate("Labels", "nog {span}").format(span=span), colour
 
 
 def is_english() -> bool:
     """True when the English translation is installed (it translates this marker)."""
-    return _t("nl") == "en"
+    return QCoreApplication.translate("Labels", "nl") == "en"
 
 
 def error_text(exc: BaseException) -> str:

@@ -26,17 +26,18 @@ from halt_desk.desk import CallerDirectory
 from halt_desk.store import Store
 from halt_desk.ticket_list import QuickFilter, TicketList
 from ui.intake_dialog import IntakeDialog
+from ui.labels import QT_TRANSLATE_NOOP
 from ui.ticket_dialog import TicketDialog
 from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
-    (QuickFilter.OPEN, "Open", "Alt+1"),
-    (QuickFilter.MINE, "Mijn meldingen", "Alt+2"),
-    (QuickFilter.P1, "P1", "Alt+3"),
-    (QuickFilter.BREACHING, "Bijna te laat (30 min)", "Alt+4"),
-    (QuickFilter.WAITING, "Wacht op gebruiker", "Alt+5"),
-    (QuickFilter.ALL, "Alle", "Alt+6"),
+    (QuickFilter.OPEN, QT_TRANSLATE_NOOP("MainWindow", "Open"), "Alt+1"),
+    (QuickFilter.MINE, QT_TRANSLATE_NOOP("MainWindow", "Mijn meldingen"), "Alt+2"),
+    (QuickFilter.P1, QT_TRANSLATE_NOOP("MainWindow", "P1"), "Alt+3"),
+    (QuickFilter.BREACHING, QT_TRANSLATE_NOOP("MainWindow", "Bijna te laat (30 min)"), "Alt+4"),
+    (QuickFilter.WAITING, QT_TRANSLATE_NOOP("MainWindow", "Wacht op gebruiker"), "Alt+5"),
+    (QuickFilter.ALL, QT_TRANSLATE_NOOP("MainWindow", "Alle"), "Alt+6"),
 )
 
 

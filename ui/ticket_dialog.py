@@ -33,21 +33,42 @@ from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.store import Store, TicketView
 from ui import labels
+from ui.labels import QT_TRANSLATE_NOOP
 from ui.uplift_dialog import UpliftDialog
 from ui.workers import run_in_background
 
 #: (label, action, extra fields, shortcut) of the action buttons, in the order of a ticket's life.
 ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
-    ("Eerste reactie (telefoon)", Action.FIRST_RESPONSE, {"channel": "phone"}, "Ctrl+1"),
-    ("Eerste reactie (e-mail)", Action.FIRST_RESPONSE, {"channel": "email"}, "Ctrl+2"),
-    ("Statusupdate", Action.STATUS_UPDATE, {}, "Ctrl+U"),
-    ("Wacht op gebruiker", Action.WAITING_ON_USER, {}, ""),
-    ("Hervat", Action.RESUMED, {}, ""),
-    ("Monteur op locatie aanvragen", Action.ONSITE_REQUESTED, {}, ""),
-    ("Vervangend apparaat aanvragen", Action.SWAP_REQUESTED, {}, ""),
-    ("Noodoplossing", Action.WORKAROUND, {}, ""),
-    ("Weer productief", Action.PRODUCTIVE_AGAIN, {}, ""),
-    ("Opgelost", Action.RESOLVED, {}, "Ctrl+R"),
+    (
+        QT_TRANSLATE_NOOP("TicketDialog", "Eerste reactie (telefoon)"),
+        Action.FIRST_RESPONSE,
+        {"channel": "phone"},
+        "Ctrl+1",
+    ),
+    (
+        QT_TRANSLATE_NOOP("TicketDialog", "Eerste reactie (e-mail)"),
+        Action.FIRST_RESPONSE,
+        {"channel": "email"},
+        "Ctrl+2",
+    ),
+    (QT_TRANSLATE_NOOP("TicketDialog", "Statusupdate"), Action.STATUS_UPDATE, {}, "Ctrl+U"),
+    (QT_TRANSLATE_NOOP("TicketDialog", "Wacht op gebruiker"), Action.WAITING_ON_USER, {}, ""),
+    (QT_TRANSLATE_NOOP("TicketDialog", "Hervat"), Action.RESUMED, {}, ""),
+    (
+        QT_TRANSLATE_NOOP("TicketDialog", "Monteur op locatie aanvragen"),
+        Action.ONSITE_REQUESTED,
+        {},
+        "",
+    ),
+    (
+        QT_TRANSLATE_NOOP("TicketDialog", "Vervangend apparaat aanvragen"),
+        Action.SWAP_REQUESTED,
+        {},
+        "",
+    ),
+    (QT_TRANSLATE_NOOP("TicketDialog", "Noodoplossing"), Action.WORKAROUND, {}, ""),
+    (QT_TRANSLATE_NOOP("TicketDialog", "Weer productief"), Action.PRODUCTIVE_AGAIN, {}, ""),
+    (QT_TRANSLATE_NOOP("TicketDialog", "Opgelost"), Action.RESOLVED, {}, "Ctrl+R"),
 )
 
 
@@ -193,7 +214,7 @@ class TicketDialog(QDialog):
             if result.state is ClockState.MET:
                 colour = labels.GREEN
             elif result.state is ClockState.BREACHED:
-                colour, state = labels.RED, self.tr("te laat (overdue)")
+                colour, state = labels.RED, self.tr("te laat")
             cells = (labels.clock(name), _when(result.due, self.tz), countdown, state)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -15,18 +15,19 @@ from PySide6.QtGui import QBrush, QFont
 
 from halt_desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from ui import labels
+from ui.labels import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "Nummer"),
-    ("org", "Organisatie"),
-    ("caller", "Melder"),
-    ("summary", "Omschrijving"),
-    ("priority", "Prioriteit"),
-    ("status", "Status"),
-    ("next_due", "Volgende deadline"),
-    ("assignee", "Toegewezen aan"),
+    ("id", QT_TRANSLATE_NOOP("TicketTableModel", "Nummer")),
+    ("org", QT_TRANSLATE_NOOP("TicketTableModel", "Organisatie")),
+    ("caller", QT_TRANSLATE_NOOP("TicketTableModel", "Melder")),
+    ("summary", QT_TRANSLATE_NOOP("TicketTableModel", "Omschrijving")),
+    ("priority", QT_TRANSLATE_NOOP("TicketTableModel", "Prioriteit")),
+    ("status", QT_TRANSLATE_NOOP("TicketTableModel", "Status")),
+    ("next_due", QT_TRANSLATE_NOOP("TicketTableModel", "Volgende deadline")),
+    ("assignee", QT_TRANSLATE_NOOP("TicketTableModel", "Toegewezen aan")),
 )
 COUNTDOWN_COLUMN = 6
 #: Role with the row's ticket id (for selection and opening).

@@ -1,0 +1,875 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="nl">
+<context>
+    <name>IntakeDialog</name>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="59"/>
+        <source>Nieuwe melding</source>
+        <translation>New ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="63"/>
+        <source>Naam, e-mailadres of telefoonnummer</source>
+        <translation>Name, e-mail address or phone number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="64"/>
+        <source>Melder zoeken</source>
+        <translation>Find caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="74"/>
+        <source>Nog geen melder gekozen</source>
+        <translation>No caller chosen yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="75"/>
+        <source>Gekozen melder</source>
+        <translation>Chosen caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="78"/>
+        <source>Omschrijving</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="79"/>
+        <source>Wat is er aan de hand?</source>
+        <translation>What is wrong?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="80"/>
+        <source>Kanaal</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="82"/>
+        <source>Categorie</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="83"/>
+        <source>Impact</source>
+        <translation>Impact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="84"/>
+        <source>Urgentie</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="85"/>
+        <source>Beveiligingsincident met hoog risico (datalek, aanval)</source>
+        <translation>High-risk security incident (data leak, attack)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="86"/>
+        <source>Beveiligingsincident</source>
+        <translation>Security incident</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="88"/>
+        <source>Voorgestelde prioriteit</source>
+        <translation>Suggested priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="90"/>
+        <source>Prioriteit</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="92"/>
+        <source>Reden voor afwijken</source>
+        <translation>Reason for the override</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="93"/>
+        <source>Alleen bij afwijken van het voorstel</source>
+        <translation>Only when overriding the suggestion</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="98"/>
+        <source>Foutmelding</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="106"/>
+        <source>&amp;Melder</source>
+        <translation>&amp;Caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="108"/>
+        <source>&amp;Omschrijving</source>
+        <translation>&amp;Summary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="109"/>
+        <source>&amp;Kanaal</source>
+        <translation>C&amp;hannel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="110"/>
+        <source>C&amp;ategorie</source>
+        <translation>C&amp;ategory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="111"/>
+        <source>&amp;Impact</source>
+        <translation>&amp;Impact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="112"/>
+        <source>&amp;Urgentie</source>
+        <translation>&amp;Urgency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="114"/>
+        <source>Voorstel</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="115"/>
+        <source>&amp;Prioriteit</source>
+        <translation>&amp;Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="116"/>
+        <source>&amp;Reden afwijking</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="119"/>
+        <source>Opslaan</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="121"/>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="142"/>
+        <source>— kies —</source>
+        <translation>— choose —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake_dialog.py" line="279"/>
+        <source>Opslaan mislukt: {error}</source>
+        <translation>Saving failed: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="23"/>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="24"/>
+        <source>Wacht op gebruiker</source>
+        <translation>Waiting on user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="25"/>
+        <source>Opgelost</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="26"/>
+        <source>Gesloten</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="33"/>
+        <source>Telefoon</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="34"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="35"/>
+        <source>Portaal</source>
+        <translation>Portal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="36"/>
+        <location filename="../../ui/labels.py" line="87"/>
+        <source>Op locatie</source>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="43"/>
+        <source>Werkplek en laptop</source>
+        <translation>Workplace and laptop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="44"/>
+        <source>Microsoft 365</source>
+        <translation>Microsoft 365</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="45"/>
+        <source>Netwerk en VPN</source>
+        <translation>Network and VPN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="46"/>
+        <source>Kernapplicatie</source>
+        <translation>Core application</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47"/>
+        <source>Overige applicatie</source>
+        <translation>Other application</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="48"/>
+        <source>Account en wachtwoord</source>
+        <translation>Account and password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="49"/>
+        <source>Telefonie</source>
+        <translation>Telephony</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50"/>
+        <source>Beveiliging</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="51"/>
+        <source>Verzoek</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="52"/>
+        <source>Vraag</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="59"/>
+        <source>Hele organisatie</source>
+        <translation>Whole organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="60"/>
+        <source>Meerdere teams of locaties</source>
+        <translation>Several teams or locations</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="61"/>
+        <source>Eén medewerker of klein team</source>
+        <translation>One employee or a small team</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="62"/>
+        <source>Geen hinder</source>
+        <translation>No hindrance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="63"/>
+        <source>Laag</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="64"/>
+        <source>Midden</source>
+        <translation>Medium</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="65"/>
+        <source>Hoog</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="72"/>
+        <source>Werk ligt stil</source>
+        <translation>Work has stopped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="73"/>
+        <source>Werk gaat moeizaam</source>
+        <translation>Work is degraded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="74"/>
+        <source>Omweg mogelijk of vraag</source>
+        <translation>Workaround possible, or a question</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="75"/>
+        <source>Omweg aanwezig</source>
+        <translation>Workaround present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="76"/>
+        <source>Dienst beperkt</source>
+        <translation>Service limited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="77"/>
+        <source>Dienst niet beschikbaar</source>
+        <translation>Service unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="84"/>
+        <source>Reactie</source>
+        <translation>Reaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="85"/>
+        <source>Oplossing</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="86"/>
+        <source>Statusupdate</source>
+        <translation>Status update</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="88"/>
+        <source>Vervangend apparaat</source>
+        <translation>Device swap</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="89"/>
+        <source>Noodwerkplek</source>
+        <translation>Emergency workplace</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="96"/>
+        <source>gehaald</source>
+        <translation>met</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="97"/>
+        <source>overschreden</source>
+        <translation>breached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="98"/>
+        <source>loopt</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="99"/>
+        <source>n.v.t.</source>
+        <translation>n/a</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="106"/>
+        <source>Bestuur of woordvoering</source>
+        <translation>Board or press spokesperson</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="107"/>
+        <source>Crisisoverleg</source>
+        <translation>Crisis meeting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="108"/>
+        <source>Zitting</source>
+        <translation>Court session</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="109"/>
+        <source>Les of voorlichting aan een klas of grote groep</source>
+        <translation>Lesson or talk to a class or large group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="112"/>
+        <source>Bestuurlijk overleg met ketenpartners</source>
+        <translation>Administrative meeting with chain partners</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="115"/>
+        <source>Anders (met toelichting)</source>
+        <translation>Other (with explanation)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="122"/>
+        <source>De medewerker heeft nu geen kritieke rol of tijdkritische taak.</source>
+        <translation>The employee has no critical role or time-critical obligation now.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="125"/>
+        <source>Er is geen directe impact op continuïteit, veiligheid, publieke taak of imago.</source>
+        <translation>There is no direct impact on continuity, safety, the public task or reputation.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="129"/>
+        <source>De medewerker kan de taak nog uitvoeren.</source>
+        <translation>The employee can still do the task.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="132"/>
+        <source>Kies het soort kritieke rol.</source>
+        <translation>Choose the type of critical role.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
+        <source>Bij &apos;Anders&apos; hoort een toelichting op de rol.</source>
+        <translation>&apos;Other&apos; needs an explanation of the role.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="136"/>
+        <source>Een schriftelijke motivatie (minstens 10 tekens) is verplicht.</source>
+        <translation>A written motivation (at least 10 characters) is required.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="144"/>
+        <source>P1-uplift (één medewerker)</source>
+        <translation>P1 uplift (one employee)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="168"/>
+        <source>{d} d {h} u</source>
+        <extracomment>Background colours per priority (P1 red … P5 grey), readable with black text.</extracomment>
+        <translation>{d} d {h} h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="170"/>
+        <source>{h} u {m:02d} min</source>
+        <translation>{h} h {m:02d} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="172"/>
+        <source>{m} min</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="174"/>
+        <source>te laat {span}</source>
+        <translation>{span} overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="176"/>
+        <source>nog {span}</source>
+        <translation>{span} left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="181"/>
+        <source>nl</source>
+        <translation>en</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="35"/>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="36"/>
+        <source>Mijn meldingen</source>
+        <translation>My tickets</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="37"/>
+        <source>P1</source>
+        <translation>P1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="38"/>
+        <source>Bijna te laat (30 min)</source>
+        <translation>Breaching soon (30 min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="39"/>
+        <source>Wacht op gebruiker</source>
+        <translation>Waiting on user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="40"/>
+        <source>Alle</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="50"/>
+        <source>HALT Desk — servicedesk</source>
+        <translation>HALT Desk — service desk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="56"/>
+        <source>Meldingen</source>
+        <translation>Tickets</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="72"/>
+        <source>Werkbalk</source>
+        <translation>Toolbar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="75"/>
+        <source>Nieuwe melding</source>
+        <translation>New ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="77"/>
+        <source>Nieuwe melding (Ctrl+N)</source>
+        <translation>New ticket (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="88"/>
+        <source>Filter {name}</source>
+        <translation>Filter {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="97"/>
+        <source>Zoeken: nummer, melder, omschrijving… (Ctrl+F)</source>
+        <translation>Search: number, caller, summary… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="98"/>
+        <source>Zoeken</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="109"/>
+        <source>Lokaal (niet verbonden)</source>
+        <translation>Local (not connected)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="110"/>
+        <source>Verbinding</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="112"/>
+        <source>Te verzenden</source>
+        <translation>Waiting to sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="141"/>
+        <source>Te verzenden: {n}</source>
+        <translation>Waiting to sync: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="156"/>
+        <source>{shown} van {total} meldingen</source>
+        <translation>{shown} of {total} tickets</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="172"/>
+        <source>Melding {id} vastgelegd</source>
+        <translation>Ticket {id} recorded</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDialog</name>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="43"/>
+        <source>Eerste reactie (telefoon)</source>
+        <extracomment>(label, action, extra fields, shortcut) of the action buttons, in the order of a ticket&apos;s life.</extracomment>
+        <translation>First response (phone)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="49"/>
+        <source>Eerste reactie (e-mail)</source>
+        <translation>First response (e-mail)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="54"/>
+        <source>Statusupdate</source>
+        <translation>Status update</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="55"/>
+        <source>Wacht op gebruiker</source>
+        <translation>Waiting on user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="56"/>
+        <source>Hervat</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="58"/>
+        <source>Monteur op locatie aanvragen</source>
+        <translation>Request field engineer on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="64"/>
+        <source>Vervangend apparaat aanvragen</source>
+        <translation>Request device swap</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="69"/>
+        <source>Noodoplossing</source>
+        <translation>Workaround</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="70"/>
+        <source>Weer productief</source>
+        <translation>Productive again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="71"/>
+        <source>Opgelost</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="98"/>
+        <source>Melding {ticket}</source>
+        <translation>Ticket {ticket}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="104"/>
+        <source>Melding</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="106"/>
+        <source>Klokken</source>
+        <translation>Clocks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <source>Klok</source>
+        <translation>Clock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <source>Deadline</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <source>Nog / te laat</source>
+        <translation>Left / overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <source>Stand</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="114"/>
+        <source>Tijdlijn</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <source>Tijd</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <source>Gebeurtenis</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <source>Door</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="122"/>
+        <source>Notitie bij de actie</source>
+        <translation>Note with the action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="123"/>
+        <source>Notitie (optioneel; verplicht voor &apos;Notitie&apos;)</source>
+        <translation>Note (optional; required for &apos;Note&apos;)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="127"/>
+        <source>Acties</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="141"/>
+        <source>Notitie</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="143"/>
+        <source>P1-uplift…</source>
+        <translation>P1 uplift…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="145"/>
+        <source>Sluiten met cijfer…</source>
+        <translation>Close with score…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="183"/>
+        <source>Melding {ticket} bestaat niet.</source>
+        <translation>Ticket {ticket} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="217"/>
+        <source>te laat</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="243"/>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="243"/>
+        <source>Tevredenheid van de melder (1–10):</source>
+        <translation>Caller&apos;s satisfaction (1–10):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="262"/>
+        <source>Niet gelukt</source>
+        <translation>Did not work</translation>
+    </message>
+</context>
+<context>
+    <name>TicketTableModel</name>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="23"/>
+        <source>Nummer</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="24"/>
+        <source>Organisatie</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="25"/>
+        <source>Melder</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="26"/>
+        <source>Omschrijving</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="27"/>
+        <source>Prioriteit</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="28"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="29"/>
+        <source>Volgende deadline</source>
+        <translation>Next deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_model.py" line="30"/>
+        <source>Toegewezen aan</source>
+        <translation>Assigned to</translation>
+    </message>
+</context>
+<context>
+    <name>UpliftDialog</name>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="46"/>
+        <source>P1-uplift voor één medewerker — {ticket}</source>
+        <translation>P1 uplift for one employee — {ticket}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="51"/>
+        <source>Een melding die één medewerker treft wordt P1 als alle drie de criteria gelden. Leg de motivatie schriftelijk vast; ook een afwijzing wordt vastgelegd.</source>
+        <translation>A ticket that hits one employee becomes P1 when all three criteria hold. Write down the motivation; a refusal is recorded too.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="57"/>
+        <source>1. De medewerker heeft nu een kritieke rol of tijdkritische verplichting</source>
+        <translation>1. The employee has a critical role or time-critical obligation now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="60"/>
+        <source>2. Er is directe impact op continuïteit, veiligheid, publieke taak of imago</source>
+        <translation>2. There is direct impact on continuity, safety, the public task or reputation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="62"/>
+        <source>3. De medewerker kan de taak niet uitvoeren</source>
+        <translation>3. The employee cannot do the task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="64"/>
+        <source>Soort rol</source>
+        <translation>Role type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="65"/>
+        <source>— kies —</source>
+        <translation>— choose —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="69"/>
+        <source>Toelichting op de rol</source>
+        <translation>Explanation of the role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="71"/>
+        <source>Motivatie</source>
+        <translation>Motivation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="73"/>
+        <source>Bijvoorbeeld: geeft over een uur voorlichting aan een schoolklas.</source>
+        <translation>For example: gives a talk to a school class in an hour.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="79"/>
+        <source>Uitkomst</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="85"/>
+        <source>Soort &amp;rol</source>
+        <translation>&amp;Role type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="86"/>
+        <source>&amp;Toelichting</source>
+        <translation>&amp;Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="87"/>
+        <source>&amp;Motivatie</source>
+        <translation>&amp;Motivation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="90"/>
+        <source>Besluit vastleggen</source>
+        <translation>Record decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="92"/>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="125"/>
+        <source>Toegekend: de melding wordt P1 met het label “{label}”.</source>
+        <translation>Granted: the ticket becomes P1 with the label “{label}”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="132"/>
+        <source>Wordt afgewezen:</source>
+        <translation>Will be refused:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/uplift_dialog.py" line="137"/>
+        <source>Een schriftelijke motivatie is verplicht.</source>
+        <translation>A written motivation is required.</translation>
+    </message>
+</context>
+</TS>
