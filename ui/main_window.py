@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QSizePolicy,
+    QSystemTrayIcon,
     QTableView,
     QToolBar,
     QToolButton,
@@ -23,14 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.desk import CallerDirectory
+from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
 from halt_desk.store import Store
 from halt_desk.ticket_list import QuickFilter, TicketList
+from ui import labels
 from ui.intake_dialog import IntakeDialog
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.ticket_dialog import TicketDialog
 from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
+REMINDER_INTERVAL_MS = 30_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
     (QuickFilter.OPEN, QT_TRANSLATE_NOOP("MainWindow", "Open"), "Alt+1"),
     (QuickFilter.MINE, QT_TRANSLATE_NOOP("MainWindow", "Mijn meldingen"), "Alt+2"),
@@ -111,7 +115,10 @@ class MainWindow(QMainWindow):
         self.pending = QLabel()
         self.pending.setAccessibleName(self.tr("Te verzenden"))
         self.counts = QLabel()
+        self.reminder_state = QLabel()
+        self.reminder_state.setAccessibleName(self.tr("Herinneringen"))
         self.statusBar().addWidget(self.counts, 1)
+        self.statusBar().addPermanentWidget(self.reminder_state)
         self.statusBar().addPermanentWidget(self.pending)
         self.statusBar().addPermanentWidget(self.connection)
 
@@ -119,6 +126,17 @@ class MainWindow(QMainWindow):
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
         self.loaded = False
+        self.last_notification: list[str] = []
+        self.reminders: list[Reminder] = []
+        self._reminded: set[tuple[str, str, str, str]] = set()
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(self.tr("HALT Desk"))
+            self.tray.show()
+        self._reminder_timer = QTimer(self)
+        self._reminder_timer.timeout.connect(self.check_reminders)
+        self._reminder_timer.start(REMINDER_INTERVAL_MS)
         self.reload()
 
     # --- data ------------------------------------------------------------------------------
@@ -141,6 +159,47 @@ class MainWindow(QMainWindow):
         self.pending.setText(self.tr("Te verzenden: {n}").format(n=pending))
         self._show_counts()
         self.loaded = True
+        self.check_reminders()
+
+    # --- reminders -------------------------------------------------------------------------
+    def check_reminders(self) -> None:
+        """Evaluates the open tickets on a worker thread; new reminders pop up once."""
+        store, now = self.store, self.clock()
+        run_in_background(lambda: collect_reminders(store, now), self._show_reminders)
+
+    def _show_reminders(self, reminders: list[Reminder]) -> None:
+        self.reminders = reminders
+        overdue = sum(r.kind is ReminderKind.OVERDUE for r in reminders)
+        soon = len(reminders) - overdue
+        self.reminder_state.setText(
+            self.tr("Te laat: {overdue} · bijna: {soon}").format(overdue=overdue, soon=soon)
+        )
+        self.reminder_state.setStyleSheet("color: #b3261e; font-weight: bold" if overdue else "")
+        new = [r for r in reminders if r.key not in self._reminded]
+        self._reminded.update(r.key for r in new)
+        if new:
+            self.notify(new)
+
+    def notify(self, reminders: list[Reminder]) -> None:
+        lines = [self._reminder_text(r) for r in reminders[:3]]
+        if len(reminders) > 3:
+            lines.append(self.tr("… en nog {n}").format(n=len(reminders) - 3))
+        title = self.tr("HALT Desk: deadlines")
+        if self.tray is not None:
+            icon = QSystemTrayIcon.MessageIcon.Warning
+            self.tray.showMessage(title, "\n".join(lines), icon, 15_000)
+        self.statusBar().showMessage(lines[0], 15_000)
+        self.last_notification = lines
+
+    def _reminder_text(self, reminder: Reminder) -> str:
+        clock = labels.clock(reminder.clock)
+        if reminder.kind is ReminderKind.OVERDUE:
+            text = self.tr("{ticket}: {clock} is te laat")
+        elif reminder.kind is ReminderKind.UPDATE_DUE:
+            text = self.tr("{ticket}: statusupdate P1 binnen 5 minuten")
+        else:
+            text = self.tr("{ticket}: {clock} verloopt binnen 15 minuten")
+        return text.format(ticket=reminder.ticket, clock=clock)
 
     def set_quick_filter(self, quick: QuickFilter) -> None:
         self.quick = quick

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -197,3 +199,23 @@ def test_search_as_you_type_and_quick_filters(qtbot: QtBot, store: Store) -> Non
     main.set_quick_filter(main.quick.ALL)
     assert main.model.rowCount() == 3
     assert main.counts.text() == "3 van 3 meldingen"
+
+
+def test_a_deadline_within_15_minutes_is_reminded_once(qtbot: QtBot, store: Store) -> None:
+    report(store, impact="several", urgency="degraded")  # P2: reaction within 1 hour
+    moments = [NOW + timedelta(minutes=50)]
+    main = MainWindow(store, "agent-1", lambda: moments[0])
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.last_notification != [])
+    assert main.last_notification[0].endswith("Reactie verloopt binnen 15 minuten")
+    assert main.reminder_state.text() == "Te laat: 0 · bijna: 1"
+    main.last_notification = []
+    main.check_reminders()
+    qtbot.waitUntil(lambda: main.reminders != [] and main.reminder_state.text() != "")
+    qtbot.wait(50)
+    assert main.last_notification == []  # not again
+    moments[0] = NOW + timedelta(minutes=61)
+    main.check_reminders()
+    qtbot.waitUntil(lambda: main.reminder_state.text() == "Te laat: 1 · bijna: 0")
+    assert main.last_notification[0].endswith("Reactie is te laat")

@@ -1,0 +1,36 @@
+"""A small directory (Stichting Halt, two employees) for desk, reminder and GUI tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from halt_desk.domain.events import Event, new_event
+
+#: Tuesday 12 January 2027, 10:00 in Amsterdam: inside the service window.
+NOW = datetime.fromisoformat("2027-01-12T10:00:00+01:00")
+SETUP = datetime.fromisoformat("2027-01-04T09:00:00+01:00")
+
+
+def reference_events() -> list[Event]:
+    def reg(stream: str, kind: str, data: dict[str, object]) -> Event:
+        return new_event(stream, kind, SETUP, "admin", data)
+
+    return [
+        reg("org:halt", "organisation_registered", {"name": "Stichting Halt", "profile": "halt"}),
+        reg(
+            "employee:e1",
+            "employee_registered",
+            {
+                "org": "halt",
+                "name": "Anna de Vries",
+                "email": "a.devries@halt.nl",
+                "phone": "06-12345678",
+                "role": "Halt-medewerker",
+            },
+        ),
+        reg(
+            "employee:e2",
+            "employee_registered",
+            {"org": "halt", "name": "Bram Jansen", "email": "b.jansen@halt.nl"},
+        ),
+    ]
