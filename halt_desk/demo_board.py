@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from halt_desk.board import BoardRow, sla_board
 from halt_desk.demo import generate
+from halt_desk.domain.events import Event
 from halt_desk.domain.uplift import UPLIFT_LABEL
 from halt_desk.paths import user_data_dir
 from halt_desk.store import Store
@@ -72,18 +73,16 @@ def print_board(rows: list[BoardRow], now: datetime, limit: int, out: TextIO) ->
         out.write(f"... and {len(rows) - limit} more (--limit)\n")
 
 
-def run_demo(
+def build_demo_store(
+    path: Path,
     seed: int = 1,
     months: int = 3,
     tickets_per_month: int = 400,
-    path: Path | None = None,
-    limit: int = 25,
     now: datetime | None = None,
-    out: TextIO = sys.stdout,
-) -> int:
-    """Rebuilds the demo store (its own file, never the real cache) and prints the board."""
+) -> tuple[list[Event], float]:
+    """Replaces `path` with a store of the demo data set up to `now`; returns its events and
+    the seconds it took."""
     moment = now or datetime.now(UTC)
-    path = path or user_data_dir() / DEMO_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_database(path)
     started = time.perf_counter()
@@ -96,15 +95,31 @@ def run_demo(
     events = [e for e in dataset.events if e.at <= moment]
     with Store.open(path) as store:
         store.record_events(events, bulk=True)
-        elapsed = time.perf_counter() - started
-        kinds = Counter(e.stream_kind for e in events if e.type.endswith("_registered"))
-        tickets = sum(1 for e in events if e.type == "ticket_reported")
-        out.write(
-            f"HALT Desk demo store: {path}\n"
-            f"Loaded {kinds['org']} organisations, {kinds['employee']} employees, "
-            f"{kinds['depot']} depots, {kinds['device']} loaners and {tickets:,} tickets "
-            f"({len(events):,} events, seed {seed}) in {elapsed:.1f} s\n"
-        )
+    return events, time.perf_counter() - started
+
+
+def run_demo(
+    seed: int = 1,
+    months: int = 3,
+    tickets_per_month: int = 400,
+    path: Path | None = None,
+    limit: int = 25,
+    now: datetime | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Rebuilds the demo store (its own file, never the real cache) and prints the board."""
+    moment = now or datetime.now(UTC)
+    path = path or user_data_dir() / DEMO_FILE
+    events, elapsed = build_demo_store(path, seed, months, tickets_per_month, moment)
+    kinds = Counter(e.stream_kind for e in events if e.type.endswith("_registered"))
+    tickets = sum(1 for e in events if e.type == "ticket_reported")
+    out.write(
+        f"HALT Desk demo store: {path}\n"
+        f"Loaded {kinds['org']} organisations, {kinds['employee']} employees, "
+        f"{kinds['depot']} depots, {kinds['device']} loaners and {tickets:,} tickets "
+        f"({len(events):,} events, seed {seed}) in {elapsed:.1f} s\n"
+    )
+    with Store.open(path) as store:
         print_board(sla_board(store, moment), moment, limit, out)
     out.write(
         "\nThe desktop window arrives in a later release; `halt-desk sla check` evaluates "

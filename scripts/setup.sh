@@ -39,7 +39,8 @@ python=$(find_python) || { apt_install python3 python3-venv; python=$(find_pytho
 
 # Libraries the Qt desktop app needs on Linux (OpenGL/EGL, fonts, keyboard, X11 cursor).
 apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
-  libxcb-cursor0 fonts-dejavu-core
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
 
 if [ $want_tests -eq 1 ]; then
   # A virtual screen for the window screenshots of the GUI tests (they run offscreen too).

@@ -140,6 +140,31 @@ def refusal(code: str) -> str:
     return names.get(code, code)
 
 
+def event_type(code: str) -> str:
+    names = {
+        "ticket_reported": QCoreApplication.translate("Labels", "Gemeld"),
+        "first_response": QCoreApplication.translate("Labels", "Eerste reactie"),
+        "status_update": QCoreApplication.translate("Labels", "Statusupdate"),
+        "priority_changed": QCoreApplication.translate("Labels", "Prioriteit gewijzigd"),
+        "waiting_on_user": QCoreApplication.translate("Labels", "Wacht op gebruiker"),
+        "resumed": QCoreApplication.translate("Labels", "Hervat"),
+        "onsite_requested": QCoreApplication.translate("Labels", "Monteur aangevraagd"),
+        "onsite_arrival": QCoreApplication.translate("Labels", "Monteur op locatie"),
+        "workaround": QCoreApplication.translate("Labels", "Noodoplossing"),
+        "swap_requested": QCoreApplication.translate("Labels", "Vervangend apparaat aangevraagd"),
+        "swap_delivered": QCoreApplication.translate("Labels", "Vervangend apparaat geleverd"),
+        "emergency_workplace": QCoreApplication.translate("Labels", "Noodwerkplek"),
+        "productive_again": QCoreApplication.translate("Labels", "Weer productief"),
+        "resolved": QCoreApplication.translate("Labels", "Opgelost"),
+        "uplift_decided": QCoreApplication.translate("Labels", "P1-uplift besloten"),
+        "assigned": QCoreApplication.translate("Labels", "Toegewezen"),
+        "comment": QCoreApplication.translate("Labels", "Notitie"),
+        "csat_recorded": QCoreApplication.translate("Labels", "Tevredenheid"),
+        "closed": QCoreApplication.translate("Labels", "Gesloten"),
+    }
+    return names.get(code, code)
+
+
 def uplift_label() -> str:
     return QCoreApplication.translate("Labels", "P1-uplift (één medewerker)")
 

@@ -77,6 +77,22 @@ def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
     return instant.astimezone(tz).strftime("%d-%m %H:%M") if instant else ""
 
 
+#: Fields of an event's data that the header already shows, or that are internal.
+_HIDDEN_FIELDS = frozenset({"org", "caller", "intake", "reasons", "criteria"})
+
+
+def _details(event: Event) -> str:
+    """The event's data as a short line: its text first, then the other fields."""
+    data = event.data
+    parts = [str(data["text"])] if "text" in data else []
+    parts += [
+        f"{key}: {value}"
+        for key, value in data.items()
+        if key not in _HIDDEN_FIELDS and key != "text" and value not in (None, "", [])
+    ]
+    return " · ".join(parts)
+
+
 class TicketDialog(QDialog):
     """Emits `changed(ticket_id)` after every recorded action."""
 
@@ -95,6 +111,7 @@ class TicketDialog(QDialog):
         self.ticket: TicketView | None = None
         self.evaluation: TicketEvaluation | None = None
         self.tz: tzinfo | None = None
+        self.caller_name = ""
         self.setWindowTitle(self.tr("Melding {ticket}").format(ticket=ticket_id))
         self.resize(980, 680)
 
@@ -110,6 +127,9 @@ class TicketDialog(QDialog):
         self.clocks.verticalHeader().hide()
         self.clocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.clocks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
+        self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
         self.timeline = QTableWidget(0, 4)
         self.timeline.setAccessibleName(self.tr("Tijdlijn"))
         self.timeline.setHorizontalHeaderLabels(
@@ -146,6 +166,10 @@ class TicketDialog(QDialog):
         self.close_button.clicked.connect(self.close_ticket)
         for button in (self.comment_button, self.uplift_button, self.close_button):
             more.addWidget(button)
+        # Enter in the note field must never press an action by accident.
+        for button in [*self.buttons.values(), self.comment_button, self.uplift_button]:
+            button.setAutoDefault(False)
+        self.close_button.setAutoDefault(False)
         more.addStretch()
         grid.addLayout(more, 2, 0, 1, 5)
 
@@ -171,6 +195,8 @@ class TicketDialog(QDialog):
                 return None, None, []
             # Times are shown in the contract's time zone, the one its clocks are agreed in.
             self.tz = store.organisation_contract(ticket.org).calendar.tz
+            caller = store.reference(f"employee:{ticket.caller}") if ticket.caller else None
+            self.caller_name = str(caller.get("name")) if caller else (ticket.caller or "")
             events = store.events_for(f"ticket:{ticket_id}")
             return ticket, evaluate_ticket(store, ticket, now), events
 
@@ -186,14 +212,14 @@ class TicketDialog(QDialog):
         uplift = f" · <b>{labels.uplift_label()}</b>" if evaluation.uplift else ""
         self.header.setText(
             f"<h2>{ticket.id} — {ticket.summary or ''}</h2>"
-            f"{ticket.org} · {ticket.caller or ''} · {labels.channel(ticket.channel or '')} · "
+            f"{ticket.org} · {self.caller_name} · {labels.channel(ticket.channel or '')} · "
             f"<b>{evaluation.priority}</b>{uplift} · {labels.status(str(evaluation.status))}"
         )
         self._fill_clocks()
         self.timeline.setRowCount(len(events))
         for row, event in enumerate(events):
-            details = ", ".join(f"{k}: {v}" for k, v in event.data.items() if k != "intake")
-            cells = (_when(event.at, self.tz), event.type, event.actor, details)
+            cells = (_when(event.at, self.tz), labels.event_type(event.type), event.actor,
+                     _details(event))  # fmt: skip
             for column, text in enumerate(cells):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
         self.timeline.resizeColumnsToContents()

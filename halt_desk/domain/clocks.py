@@ -107,8 +107,15 @@ class TicketEvaluation(NamedTuple):
 
     @property
     def next_due(self) -> datetime | None:
-        """Earliest deadline of a running clock (for countdowns and sorting)."""
-        dues = [c.due for c in self.clocks.values() if c.state is ClockState.RUNNING and c.due]
+        """Earliest deadline of a clock that has not stopped: running, or breached and still
+        open (an overdue ticket sorts first and counts down into "late")."""
+        dues = [
+            c.due
+            for c in self.clocks.values()
+            if c.due is not None
+            and c.met_at is None
+            and c.state in (ClockState.RUNNING, ClockState.BREACHED)
+        ]
         return min(dues) if dues else None
 
     def to_json_text(self) -> str:

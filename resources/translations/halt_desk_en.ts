@@ -168,16 +168,19 @@
     </message>
     <message>
         <location filename="../../ui/labels.py" line="24"/>
+        <location filename="../../ui/labels.py" line="149"/>
         <source>Wacht op gebruiker</source>
         <translation>Waiting on user</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/labels.py" line="158"/>
         <source>Opgelost</source>
         <translation>Resolved</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="26"/>
+        <location filename="../../ui/labels.py" line="163"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
@@ -329,6 +332,7 @@
     </message>
     <message>
         <location filename="../../ui/labels.py" line="86"/>
+        <location filename="../../ui/labels.py" line="147"/>
         <source>Statusupdate</source>
         <translation>Status update</translation>
     </message>
@@ -339,6 +343,7 @@
     </message>
     <message>
         <location filename="../../ui/labels.py" line="89"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
@@ -423,38 +428,108 @@
         <translation>A written motivation (at least 10 characters) is required.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="144"/>
+        <location filename="../../ui/labels.py" line="145"/>
+        <source>Gemeld</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="146"/>
+        <source>Eerste reactie</source>
+        <translation>First response</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="148"/>
+        <source>Prioriteit gewijzigd</source>
+        <translation>Priority changed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="150"/>
+        <source>Hervat</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="151"/>
+        <source>Monteur aangevraagd</source>
+        <translation>Field engineer requested</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="152"/>
+        <source>Monteur op locatie</source>
+        <translation>Field engineer on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="153"/>
+        <source>Noodoplossing</source>
+        <translation>Workaround</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="154"/>
+        <source>Vervangend apparaat aangevraagd</source>
+        <translation>Device swap requested</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="155"/>
+        <source>Vervangend apparaat geleverd</source>
+        <translation>Replacement device delivered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="157"/>
+        <source>Weer productief</source>
+        <translation>Productive again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="159"/>
+        <source>P1-uplift besloten</source>
+        <translation>P1 uplift decided</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="160"/>
+        <source>Toegewezen</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="161"/>
+        <source>Notitie</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="162"/>
+        <source>Tevredenheid</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="169"/>
         <source>P1-uplift (één medewerker)</source>
         <translation>P1 uplift (one employee)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="168"/>
+        <location filename="../../ui/labels.py" line="193"/>
         <source>{d} d {h} u</source>
         <extracomment>Background colours per priority (P1 red … P5 grey), readable with black text.</extracomment>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="170"/>
+        <location filename="../../ui/labels.py" line="195"/>
         <source>{h} u {m:02d} min</source>
         <translation>{h} h {m:02d} min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="172"/>
+        <location filename="../../ui/labels.py" line="197"/>
         <source>{m} min</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="174"/>
+        <location filename="../../ui/labels.py" line="199"/>
         <source>te laat {span}</source>
         <translation>{span} overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="176"/>
+        <location filename="../../ui/labels.py" line="201"/>
         <source>nog {span}</source>
         <translation>{span} left</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="181"/>
+        <location filename="../../ui/labels.py" line="206"/>
         <source>nl</source>
         <translation>en</translation>
     </message>
@@ -656,117 +731,118 @@
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="98"/>
+        <location filename="../../ui/ticket_dialog.py" line="115"/>
         <source>Melding {ticket}</source>
+        <extracomment>Fields of an event&apos;s data that the header already shows, or that are internal.</extracomment>
         <translation>Ticket {ticket}</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="104"/>
+        <location filename="../../ui/ticket_dialog.py" line="121"/>
         <source>Melding</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="106"/>
+        <location filename="../../ui/ticket_dialog.py" line="123"/>
         <source>Klokken</source>
         <translation>Clocks</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <location filename="../../ui/ticket_dialog.py" line="125"/>
         <source>Klok</source>
         <translation>Clock</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <location filename="../../ui/ticket_dialog.py" line="125"/>
         <source>Deadline</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <location filename="../../ui/ticket_dialog.py" line="125"/>
         <source>Nog / te laat</source>
         <translation>Left / overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="108"/>
+        <location filename="../../ui/ticket_dialog.py" line="125"/>
         <source>Stand</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="114"/>
+        <location filename="../../ui/ticket_dialog.py" line="134"/>
         <source>Tijdlijn</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <location filename="../../ui/ticket_dialog.py" line="136"/>
         <source>Tijd</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <location filename="../../ui/ticket_dialog.py" line="136"/>
         <source>Gebeurtenis</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <location filename="../../ui/ticket_dialog.py" line="136"/>
         <source>Door</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="116"/>
+        <location filename="../../ui/ticket_dialog.py" line="136"/>
         <source>Details</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="122"/>
+        <location filename="../../ui/ticket_dialog.py" line="142"/>
         <source>Notitie bij de actie</source>
         <translation>Note with the action</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="123"/>
+        <location filename="../../ui/ticket_dialog.py" line="143"/>
         <source>Notitie (optioneel; verplicht voor &apos;Notitie&apos;)</source>
         <translation>Note (optional; required for &apos;Note&apos;)</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="127"/>
+        <location filename="../../ui/ticket_dialog.py" line="147"/>
         <source>Acties</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="141"/>
+        <location filename="../../ui/ticket_dialog.py" line="161"/>
         <source>Notitie</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="143"/>
+        <location filename="../../ui/ticket_dialog.py" line="163"/>
         <source>P1-uplift…</source>
         <translation>P1 uplift…</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="145"/>
+        <location filename="../../ui/ticket_dialog.py" line="165"/>
         <source>Sluiten met cijfer…</source>
         <translation>Close with score…</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="183"/>
+        <location filename="../../ui/ticket_dialog.py" line="205"/>
         <source>Melding {ticket} bestaat niet.</source>
         <translation>Ticket {ticket} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="217"/>
+        <location filename="../../ui/ticket_dialog.py" line="239"/>
         <source>te laat</source>
         <translation>overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="243"/>
+        <location filename="../../ui/ticket_dialog.py" line="265"/>
         <source>Sluiten</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="243"/>
+        <location filename="../../ui/ticket_dialog.py" line="265"/>
         <source>Tevredenheid van de melder (1–10):</source>
         <translation>Caller&apos;s satisfaction (1–10):</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="262"/>
+        <location filename="../../ui/ticket_dialog.py" line="284"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>

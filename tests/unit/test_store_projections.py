@@ -411,7 +411,8 @@ def test_refresh_evaluates_open_tickets_again_at_the_current_time(path: Path) ->
         ticket = store.ticket("T1")
     assert ticket is not None
     assert ticket.within_norm is False
-    assert ticket.next_due == t("13 09:00")  # resolution: 8 business hours
+    # No response yet: the overdue reaction stays the most pressing deadline (shown as late).
+    assert ticket.next_due == t("12 11:00")
 
 
 # --- published contract profiles ------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""Screenshots of the desk under a real X server (Xvfb): main window, intake, uplift, ticket.
+
+    xvfb-run -a .venv/bin/python -m tests.gui.screenshots OUT_DIR
+
+Builds a small demo cache, opens the windows as an agent would and saves one PNG per
+window, grabbed from the X screen (what a person would see, window decorations aside).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from halt_desk.demo_board import build_demo_store
+from halt_desk.store import Store
+from ui.app import application
+from ui.main_window import MainWindow
+from ui.uplift_dialog import UpliftDialog
+
+
+def settle(app: QApplication, ms: int = 300) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def shoot(widget: QWidget, path: Path) -> None:
+    screen = QGuiApplication.primaryScreen()
+    frame = widget.frameGeometry()
+    image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    image.save(str(path))
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    app = application("nl")
+    now = datetime.now(UTC).astimezone()
+    with tempfile.TemporaryDirectory() as folder:
+        store_path = Path(folder) / "demo.sqlite3"
+        build_demo_store(store_path, seed=1, months=2, tickets_per_month=300)
+        with Store.open(store_path) as store:
+            window = MainWindow(store, "agent:sanne.visser", lambda: now)
+            window.move(0, 0)
+            window.show()
+            while not window.loaded:
+                settle(app, 100)
+            settle(app)
+            shoot(window, out / "main-window.png")
+
+            intake = window.new_intake()
+            intake.move(200, 120)
+            caller = window.directory.find("de vries")[0]
+            intake.choose_caller(caller)
+            intake.summary.setText("Laptop start niet op, geeft over een uur les")
+            intake.category.setCurrentIndex(intake.category.findData("werkplek"))
+            intake.impact.setCurrentIndex(intake.impact.findData("one"))
+            intake.urgency.setCurrentIndex(intake.urgency.findData("stopped"))
+            settle(app)
+            shoot(intake, out / "intake.png")
+            intake.save()
+            while intake.isVisible():
+                settle(app, 100)
+            settle(app, 600)
+            ticket_id = window.model.tickets.row(0).id if len(window.model.tickets) else ""
+            dialogs = [w for w in app.topLevelWidgets() if w.isVisible() and w is not window]
+            ticket_view = dialogs[-1] if dialogs else None
+            if ticket_view is not None:
+                ticket_view.move(120, 40)
+                settle(app, 600)
+                shoot(ticket_view, out / "ticket-view.png")
+                ticket_id = ticket_view.ticket_id  # type: ignore[attr-defined]
+
+            uplift = UpliftDialog(store, ticket_id, "agent:sanne.visser", lambda: now, window)
+            uplift.move(240, 160)
+            uplift.show()
+            uplift.critical_role.setChecked(True)
+            uplift.direct_impact.setChecked(True)
+            uplift.cannot_work.setChecked(True)
+            uplift.role_type.setCurrentIndex(uplift.role_type.findData("class_or_group"))
+            uplift.motivation.setPlainText(
+                "Geeft om 11:00 voorlichting aan een schoolklas in Tilburg; lesmateriaal "
+                "staat alleen op de laptop."
+            )
+            settle(app)
+            shoot(uplift, out / "uplift.png")
+    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
