@@ -18,6 +18,8 @@ from halt_desk.store import Store
 #: How far ahead "breaching soon" looks (the desk's 30-minute warning).
 BREACH_WINDOW = timedelta(minutes=30)
 OPEN_STATUSES = frozenset({"open", "waiting"})
+#: Selections kept for backspace (quick filter and search text → rows).
+_RECENT = 32
 
 
 class QuickFilter(StrEnum):
@@ -91,7 +93,10 @@ class TicketList:
         self._text = ""
         self._now: datetime | None = None
         self._sort: tuple[str, bool] | None = None
-        self.visible: list[int] = list(range(len(self._rows)))
+        #: Every row in the sort order; a selection is a subsequence of it.
+        self._order: list[int] = list(range(len(self._rows)))
+        self._recent: dict[tuple[QuickFilter, str], tuple[int, ...]] = {}
+        self.visible: list[int] = list(self._order)
 
     @classmethod
     def load(cls, store: Store, user: str | None = None) -> TicketList:
@@ -115,29 +120,50 @@ class TicketList:
         return None
 
     def apply(self, quick: QuickFilter, text: str, now: datetime) -> None:
-        """Selects the rows that pass the quick filter and contain every word of `text`."""
+        """Selects the rows that pass the quick filter and contain every word of `text`, in
+        the current sort order.
+
+        A keystroke that adds to the search looks only at the rows that matched before; a
+        backspace finds its earlier result in a small cache (the breaching filter depends on
+        the time, so it is never cached)."""
         text = " ".join(text.lower().split())
-        narrowing = (
-            quick is self._quick
-            and text.startswith(self._text)
-            and quick is not QuickFilter.BREACHING
-        )
-        candidates = self.visible if narrowing else range(len(self._rows))
-        words = text.split()
-        search = self._search
-        if words:
-            candidates = [i for i in candidates if all(word in search[i] for word in words)]
-        keep = self._quick_test(quick, now)
-        selected = [i for i in candidates if keep(self._rows[i])] if keep else list(candidates)
+        key = (quick, text)
+        cached = self._recent.get(key) if quick is not QuickFilter.BREACHING else None
+        if cached is not None:
+            self.visible = list(cached)
+        else:
+            narrowing = (
+                quick is self._quick
+                and text.startswith(self._text)
+                and quick is not QuickFilter.BREACHING
+            )
+            candidates: list[int] = self.visible if narrowing else self._order
+            if not narrowing:
+                keep = self._quick_test(quick, now)
+                if keep is not None:
+                    rows = self._rows
+                    candidates = [i for i in candidates if keep(rows[i])]
+            search = self._search
+            for word in text.split():
+                candidates = [i for i in candidates if word in search[i]]
+            self.visible = candidates if candidates is not self._order else list(candidates)
+            if quick is not QuickFilter.BREACHING:
+                self._remember(key, self.visible)
         self._quick, self._text, self._now = quick, text, now
-        self.visible = selected
-        if self._sort is not None and not narrowing:  # a narrowed selection keeps its order
-            self.sort(*self._sort)
+
+    def _remember(self, key: tuple[QuickFilter, str], selection: list[int]) -> None:
+        self._recent[key] = tuple(selection)
+        if len(self._recent) > _RECENT:
+            self._recent.pop(next(iter(self._recent)))
 
     def sort(self, column: str, descending: bool = False) -> None:
+        """Sorts every row once; later selections come out of this order without sorting."""
         key = SORT_KEYS[column]
         rows = self._rows
-        self.visible.sort(key=lambda i: key(rows[i]), reverse=descending)
+        self._order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=descending)
+        rank = {index: position for position, index in enumerate(self._order)}
+        self.visible.sort(key=rank.__getitem__)
+        self._recent.clear()
         self._sort = (column, descending)
 
     def _quick_test(

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,16 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # handed to on_error in the UI thread
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._deliver(self.signals.done, result)
+
+    @staticmethod
+    def _deliver(signal: SignalInstance, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app closed while the task ran: nobody to tell
+            log.debug("background result dropped: the receiver is gone")
 
 
 def run_in_background(

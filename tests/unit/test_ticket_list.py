@@ -1,0 +1,118 @@
+"""The desk's ticket list: quick filters, search as you type, sorting (without Qt)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from halt_desk.ticket_list import SORT_KEYS, QuickFilter, TicketList, TicketListRow
+
+BASE = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+
+
+def row(n: int, summary: str, caller: str = "Anna de Vries", **changes: object) -> TicketListRow:
+    fields: dict[str, object] = {
+        "id": f"HALT-2027-{n:04d}",
+        "org": "halt",
+        "caller": f"e{n}",
+        "caller_name": caller,
+        "summary": summary,
+        "priority": "P3",
+        "uplift": False,
+        "status": "open",
+        "reported_at": BASE + timedelta(minutes=n),
+        "next_due": BASE + timedelta(hours=4, minutes=n),
+        "assignee": None,
+    }
+    fields.update(changes)
+    return TicketListRow(**fields)  # type: ignore[arg-type]
+
+
+ROWS = [
+    row(1, "Laptop start niet op"),
+    row(2, "VPN valt weg", "Bram Jansen", priority="P1", assignee="agent-1"),
+    row(3, "Laptop scherm zwart", "Bram Jansen", status="waiting"),
+    row(4, "Printer offline", status="closed", next_due=None),
+    row(5, "Wachtwoord reset", next_due=BASE + timedelta(minutes=20), priority="P2"),
+]
+
+
+def ids(tickets: TicketList) -> list[str]:
+    return [tickets.row(p).id[-1] for p in range(len(tickets))]
+
+
+def test_search_matches_every_word_in_any_field() -> None:
+    tickets = TicketList(ROWS)
+    tickets.apply(QuickFilter.ALL, "laptop", BASE)
+    assert ids(tickets) == ["1", "3"]
+    tickets.apply(QuickFilter.ALL, "laptop jansen", BASE)
+    assert ids(tickets) == ["3"]
+    tickets.apply(QuickFilter.ALL, "HALT-2027-0004", BASE)
+    assert ids(tickets) == ["4"]
+
+
+def test_backspace_gives_the_wider_selection_again() -> None:
+    tickets = TicketList(ROWS)
+    for text in ("l", "la", "lap", "la", "l", ""):
+        tickets.apply(QuickFilter.ALL, text, BASE)
+    assert ids(tickets) == ["1", "2", "3", "4", "5"]
+
+
+def test_quick_filters() -> None:
+    tickets = TicketList(ROWS, user="agent-1")
+    expected = {
+        QuickFilter.OPEN: ["1", "2", "3", "5"],
+        QuickFilter.MINE: ["2"],
+        QuickFilter.P1: ["2"],
+        QuickFilter.WAITING: ["3"],
+        QuickFilter.BREACHING: ["5"],  # due within 30 minutes
+    }
+    for quick, wanted in expected.items():
+        tickets.apply(quick, "", BASE)
+        assert ids(tickets) == wanted, quick
+
+
+def test_breaching_follows_the_time() -> None:
+    tickets = TicketList(ROWS)
+    tickets.apply(QuickFilter.BREACHING, "", BASE)
+    assert ids(tickets) == ["5"]
+    tickets.apply(QuickFilter.BREACHING, "", BASE + timedelta(hours=3, minutes=45))
+    assert ids(tickets) == ["1", "2", "3", "5"]
+
+
+def test_a_selection_keeps_the_sort_order() -> None:
+    tickets = TicketList(ROWS)
+    tickets.sort("next_due")
+    tickets.apply(QuickFilter.OPEN, "", BASE)
+    assert ids(tickets) == ["5", "1", "2", "3"]
+    tickets.apply(QuickFilter.OPEN, "a", BASE)
+    tickets.sort("caller", descending=True)
+    assert tickets.row(0).caller_name == "Bram Jansen"
+
+
+WORDS = st.sampled_from(["l", "la", "lap", "laptop", "jansen", "vpn", "0003", "a b", " "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(list(QuickFilter)), WORDS, st.sampled_from([None, *SORT_KEYS])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_every_selection_equals_a_fresh_one(
+    steps: list[tuple[QuickFilter, str, str | None]],
+) -> None:
+    tickets = TicketList(ROWS, user="agent-1")
+    for quick, text, sort in steps:
+        if sort is not None:
+            tickets.sort(sort)
+        tickets.apply(quick, text, BASE)
+        fresh = TicketList(ROWS, user="agent-1")
+        if tickets._sort is not None:
+            fresh.sort(*tickets._sort)
+        fresh.apply(quick, text, BASE)
+        assert tickets.visible == fresh.visible
