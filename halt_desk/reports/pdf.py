@@ -532,12 +532,23 @@ def _trend_panel(
         drawing.add(
             String(
                 px + plot_w,
-                y + 2,
+                y0 + height - 11,
                 t("norm_line", hours=t.number(norm, 0 if float(norm).is_integer() else 1)),
                 fontName=FONT,
-                fontSize=6,
+                fontSize=7,
                 fillColor=RED,
                 textAnchor="end",
+            )
+        )
+        drawing.add(
+            Line(
+                px + plot_w - 62,
+                y0 + height - 8.5,
+                px + plot_w - 50,
+                y0 + height - 8.5,
+                strokeColor=RED,
+                strokeWidth=1,
+                strokeDashArray=[3, 2],
             )
         )
 
