@@ -321,6 +321,7 @@ def read_export(
             )
             raise InvalidExport(source, "reported_at", problem, ticket.id)
         tickets.append(ticket)
+    tickets.sort(key=lambda t: (t.evaluation.reported_at, t.id))
     kpis = compute_kpis(profile, tickets, now)
     return MonthReport(
         month=exported_month,
