@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from halt_desk.domain.clocks import ClockState, TicketStatus
 from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.reports.export import MonthReport
 from halt_desk.reports.i18n import Texts
@@ -119,6 +120,10 @@ def tickets_csv(report: MonthReport, t: Texts) -> str:
         t("breaches"),
     ]
     rows: list[list[Any]] = [header]
+    states = {state: t(f"state_{state}") for state in ClockState}
+    statuses = {status: t(f"status_{status}") for status in TicketStatus}
+    clock_names = {name: t.clock(name) for name in CLOCK_NAMES}
+    yes, no = t("yes"), t("no")
     for ticket in report.tickets:
         ev = ticket.evaluation
         rows.append(
@@ -126,17 +131,17 @@ def tickets_csv(report: MonthReport, t: Texts) -> str:
                 ev.id,
                 when(ev.reported_at),
                 ev.priority,
-                t("yes") if ev.uplift else t("no"),
-                t(f"status_{ev.status}"),
+                yes if ev.uplift else no,
+                statuses[ev.status],
                 _yes_no(t, ev.within_norm),
-                *[t(f"state_{ev.clocks[name].state}") for name in CLOCK_NAMES],
+                *[states[clock.state] for clock in ev.clocks.values()],
                 "" if ev.mttr_business_minutes is None else ev.mttr_business_minutes,
                 "" if ev.mttp_business_minutes is None else ev.mttp_business_minutes,
                 "" if ev.mttp_wall_minutes is None else ev.mttp_wall_minutes,
                 "" if ticket.csat is None else ticket.csat,
                 ticket.category or "",
                 ticket.channel or "",
-                ", ".join(t.clock(name) for name in ev.breaches),
+                ", ".join(clock_names[name] for name in ev.breaches),
             ]
         )
     return _write(t, rows)

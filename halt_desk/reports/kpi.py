@@ -85,6 +85,9 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+_FACT_TYPES = frozenset({"assigned", "uplift_decided", "comment", "csat_recorded"})
+
+
 def read_ticket(
     raw: Mapping[str, Any], index: int, profile: Profile, now: datetime, source: str
 ) -> ReportTicket:
@@ -95,21 +98,22 @@ def read_ticket(
     """
     timeline = parse_ticket(raw, f"tickets[{index}]")
     ticket_id = timeline.id
-    order = sorted(
-        range(len(raw.get("events") or ())),
-        key=lambda i: timeline_at(raw["events"][i]),
+    # Only the few events the report reads besides the clocks, in time order (stable).
+    facts = sorted(
+        (
+            (timeline_at(event), i, event)
+            for i, event in enumerate(raw.get("events") or ())
+            if event.get("type") in _FACT_TYPES
+        ),
+        key=lambda item: (item[0], item[1]),
     )
     assignee: str | None = None
     uplift: UpliftFacts | None = None
     comments: list[Comment] = []
     csat: int | None = None
     explanations: dict[str, str] = {}
-    for i in order:
-        event = raw["events"][i]
-        kind = event.get("type")
-        if kind not in ("assigned", "uplift_decided", "comment", "csat_recorded"):
-            continue
-        at = timeline_at(event)
+    for at, i, event in facts:
+        kind = event["type"]
         actor = _text(event.get("actor"))
         if kind == "assigned":
             assignee = _text(event.get("to"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -21,12 +22,14 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
+    Flowable,
     Frame,
     KeepTogether,
     NextPageTemplate,
@@ -59,6 +62,10 @@ RED_BG = colors.HexColor("#fde8e6")
 GREY_BG = colors.HexColor("#eef0f3")
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
+#: The breach list can run to thousands of rows: it is set in the PDF's built-in
+#: Helvetica (WinAnsi: every Dutch letter, – and ‘’), which costs a fraction of an
+#: embedded TrueType font; a cell with a character outside it falls back to Vera.
+FAST_FONT, FAST_FONT_ITALIC = "Helvetica", "Helvetica-Oblique"
 MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
@@ -585,10 +592,125 @@ def _uplift_section(report: MonthReport, t: Texts) -> list[Any]:
     return flow
 
 
-def _breach_rows(report: MonthReport, t: Texts, breaches: Sequence[Breach]) -> list[list[Any]]:
+def _fits_fast_font(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _wrapped(text: str, width: float, font: str = FONT, size: float = 7.5) -> str:
+    """`text` broken into lines that fit `width` points (a plain table cell: much cheaper
+    to lay out than a Paragraph, which counts with thousands of breach rows)."""
+    return "\n".join(simpleSplit(text, font, size, width))
+
+
+BREACH_WIDTHS = tuple(m * mm for m in (30, 13, 24, 26, 30, 57))
+_LINE = 9.0  # leading of a breach row's text
+_PAD = 3.0
+
+
+class _BreachRows(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """The breach list drawn straight onto the canvas: a header band, zebra rows, and a
+    split at any row boundary (header repeated). A platypus Table of thousands of rows
+    costs seconds in cell styling and re-measuring at every page break; this does not."""
+
+    def __init__(
+        self,
+        header: Sequence[str],
+        rows: Sequence[tuple[list[str], bool]],
+        start: int = 0,
+        stop: int | None = None,
+        offsets: Sequence[float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = rows  # (cells, explanation missing), shared by the parts of a split
+        self.start, self.stop = start, len(rows) if stop is None else stop
+        if offsets is None:  # offsets[i]: height of rows[:i]; computed once for all parts
+            offsets = [0.0]
+            for cells, _ in rows:
+                lines = max(cell.count("\n") + 1 for cell in cells)
+                offsets.append(offsets[-1] + lines * _LINE + 2 * _PAD)
+        self.offsets = offsets
+        self.head_height = _LINE + 2 * _PAD + 2
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = sum(BREACH_WIDTHS)
+        self.height = self.head_height + self.offsets[self.stop] - self.offsets[self.start]
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        limit = self.offsets[self.start] + avail_height - self.head_height
+        cut = bisect_right(self.offsets, limit, self.start, self.stop + 1) - 1
+        if cut <= self.start:
+            return []
+        if cut >= self.stop:
+            return [self]
+        return [
+            _BreachRows(self.header, self.rows, self.start, cut, self.offsets),
+            _BreachRows(self.header, self.rows, cut, self.stop, self.offsets),
+        ]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        width = sum(BREACH_WIDTHS)
+        top = self.height
+        canvas.setFillColor(BRAND)
+        canvas.rect(0, top - self.head_height, width, self.head_height, stroke=0, fill=1)
+        text = canvas.beginText()
+        text.setFillColor(colors.white)
+        text.setFont(FONT_BOLD, 7.5)
+        x = 0.0
+        for label, column in zip(self.header, BREACH_WIDTHS, strict=True):
+            text.setTextOrigin(x + _PAD, top - _PAD - 8)
+            text.textOut(label)
+            x += column
+        canvas.drawText(text)
+        # Backgrounds and rules first, then all the text in one text object.
+        base = top - self.head_height - self.offsets[self.start]
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.25)
+        canvas.setFillColor(ZEBRA)
+        for index in range(self.start, self.stop):
+            low = base - self.offsets[index + 1]
+            if (index - self.start) % 2:
+                canvas.rect(0, low, width, self.offsets[index + 1] - self.offsets[index], 0, 1)
+            canvas.line(0, low, width, low)
+        text = canvas.beginText()
+        font = FAST_FONT
+        text.setFont(font, 7.5)
+        text.setFillColor(INK)
+        for index in range(self.start, self.stop):
+            cells, missing = self.rows[index]
+            x = 0.0
+            line_top = base - self.offsets[index] - _PAD - 7
+            for column, cell in enumerate(cells):
+                wanted = FAST_FONT
+                if column == 5:
+                    if missing:
+                        wanted = FAST_FONT_ITALIC
+                    elif not _fits_fast_font(cell):
+                        wanted = FONT
+                if wanted != font:
+                    font = wanted
+                    text.setFont(font, 7.5)
+                    text.setFillColor(RED if font == FAST_FONT_ITALIC else INK)
+                line_y = line_top
+                for line in cell.split("\n"):
+                    text.setTextOrigin(x + _PAD, line_y)
+                    text.textOut(line)
+                    line_y -= _LINE
+                x += BREACH_WIDTHS[column]
+        canvas.drawText(text)
+
+
+def _breach_rows(report: MonthReport, t: Texts, breaches: Sequence[Breach]) -> _BreachRows:
     tz = report.profile.calendar.tz
-    missing = _p(escape(t("no_explanation")), "cell_missing")
-    rows: list[list[Any]] = [_head(t, "ticket", "prio", "clock", "due", "late", "explanation")]
+    text_width = BREACH_WIDTHS[-1] - 2 * _PAD
+    missing = t("no_explanation")
+    rows: list[tuple[list[str], bool]] = []
     for b in breaches:
         if b.clock == "update":
             late = t("missed_updates", count=b.missed or 0)
@@ -596,17 +718,15 @@ def _breach_rows(report: MonthReport, t: Texts, breaches: Sequence[Breach]) -> l
             late = f"{_duration(t, b.late_business_minutes)} ({t('still_open')})"
         else:
             late = _duration(t, b.late_business_minutes)
-        rows.append(
-            [
-                b.ticket,
-                b.priority,
-                t.clock(b.clock),
-                _when(t, b.due, tz),
-                late,
-                _p(escape(b.explanation)) if b.explanation else missing,
-            ]
-        )
-    return rows
+        if b.explanation:
+            font = FAST_FONT if _fits_fast_font(b.explanation) else FONT
+            explanation = _wrapped(b.explanation, text_width, font)
+        else:
+            explanation = missing
+        cells = [b.ticket, b.priority, t.clock(b.clock), _when(t, b.due, tz), late, explanation]
+        rows.append((cells, not b.explanation))
+    header = [t(key) for key in ("ticket", "prio", "clock", "due", "late", "explanation")]
+    return _BreachRows(header, rows)
 
 
 def _breach_section(report: MonthReport, t: Texts) -> list[Any]:
@@ -615,8 +735,7 @@ def _breach_section(report: MonthReport, t: Texts) -> list[Any]:
     if not breaches:
         return [*flow, _p(escape(t("breaches_none")), "body")]
     flow += [_p(escape(t("breaches_note")), "note"), Spacer(1, 2 * mm)]
-    widths = [m * mm for m in (30, 13, 24, 26, 30, 57)]
-    flow.append(_table(_breach_rows(report, t, breaches), widths))
+    flow.append(_breach_rows(report, t, breaches))
     return flow
 
 

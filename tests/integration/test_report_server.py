@@ -76,15 +76,11 @@ def test_the_report_from_the_server_equals_the_report_from_the_export(
     from_server, from_export = tmp_path / "server.csv", tmp_path / "export.csv"
     base = ["report", "slr", "--month", "2027-02", "--org", "halt"]
     now = "2027-03-10T12:00:00+01:00"
-    code = main(
-        [*base, "--server", url, "--now", now, "--out", str(tmp_path / "s.pdf")]
-        + ["--csv", str(from_server)]
-    )
+    server_args = ["--server", url, "--now", now, "--csv", str(from_server)]
+    code = main([*base, *server_args, "--out", str(tmp_path / "s.pdf")])
     assert code == 0
-    code = main(
-        [*base, "--from", str(FIXTURE), "--out", str(tmp_path / "e.pdf")]
-        + ["--csv", str(from_export)]
-    )
+    export_args = ["--from", str(FIXTURE), "--csv", str(from_export)]
+    code = main([*base, *export_args, "--out", str(tmp_path / "e.pdf")])
     assert code == 0
     # Same tickets, same engine, same moment: the same figures to the ticket.
     assert from_server.read_text(encoding="utf-8") == from_export.read_text(encoding="utf-8")
