@@ -81,6 +81,8 @@ def _month_export(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
     )
 
     month = Month.parse(args.month)
+    if getattr(args, "server", None) and args.store:
+        raise CliError("give --server or --store, not both")
     if getattr(args, "server", None):
         token = os.environ.get("HALT_DESK_TOKEN", "").strip()
         if not token:

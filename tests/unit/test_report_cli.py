@@ -165,6 +165,13 @@ def test_server_without_a_token_is_refused(
     assert_failed(code, capsys, out_dir, "HALT_DESK_TOKEN")
 
 
+def test_server_and_store_together_are_refused(
+    out_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = slr(out_dir / "a.pdf", "--server", "http://127.0.0.1:9", "--store", str(tmp_path))
+    assert_failed(code, capsys, out_dir, "not both")
+
+
 def test_a_missing_local_cache_is_not_created(
     out_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
