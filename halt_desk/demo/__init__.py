@@ -23,6 +23,7 @@ from typing import Any
 from halt_desk.demo._clock import BusinessMinutes, Terms
 from halt_desk.demo._names import DESOM_SUMMARIES, HALT_SUMMARIES
 from halt_desk.demo._reference import (
+    DEPOT_MINIMUM,
     DEPOTS,
     DESK_AGENTS,
     DESOM_LOCATIONS,
@@ -324,7 +325,7 @@ def _reference_events(
             "depot_registered",
             at(),
             SYSTEM_ACTOR,
-            {"name": depot.name, "city": depot.city},
+            {"name": depot.name, "city": depot.city, "minimum": DEPOT_MINIMUM[depot.id]},
         )
     for emp in employees:
         data = {

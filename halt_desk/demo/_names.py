@@ -144,6 +144,15 @@ COMMENT_TEXTS: tuple[str, ...] = (
     "Gebruiker heeft laptop opnieuw opgestart op verzoek, probleem blijft.",
     "Rechten aangepast, wachten op replicatie.",
 )
+#: Explanations of a breached clock for the monthly report (seed 003 §10.1.3: deviations
+#: are explained in the SLR), recorded as a `comment` with `breach_explanation`.
+BREACH_EXPLANATIONS: tuple[str, ...] = (
+    "Piekdrukte na storing bij de leverancier; extra bezetting ingepland vanaf volgende week.",
+    "Medewerker onbereikbaar op het opgegeven nummer; terugbelprocedure aangescherpt.",
+    "Tweede lijn had onvoldoende capaciteit; escalatieafspraak met leverancier gemaakt.",
+    "Onderdeel niet op voorraad bij de partner; bufferstock voor dit model verhoogd.",
+    "Ticket verkeerd gerouteerd bij aanmelding; intake-instructie bijgewerkt.",
+)
 RESOLUTION_TEXTS: dict[str, tuple[str, ...]] = {
     "outage": (
         "Storing bij leverancier verholpen, dienst weer beschikbaar.",

@@ -148,6 +148,20 @@ DEPOTS: tuple[Depot, ...] = (
 )
 #: Loaner stock per depot and the models with their weight in the fleet.
 DEPOT_STOCK: dict[str, int] = {"depot-utrecht": 24, "depot-zwolle": 16}
+#: Agreed minimum of ready loaners per depot and model (DESIGN §2.6; reference data of
+#: the depot record, field `minimum`); below it the desk shows a shortage.
+DEPOT_MINIMUM: dict[str, dict[str, int]] = {
+    "depot-utrecht": {
+        "Dell Latitude 5450": 6,
+        "HP EliteBook 840 G11": 4,
+        "Lenovo ThinkPad T14 Gen 5": 2,
+    },
+    "depot-zwolle": {
+        "Dell Latitude 5450": 4,
+        "HP EliteBook 840 G11": 2,
+        "Lenovo ThinkPad T14 Gen 5": 1,
+    },
+}
 LOANER_MODELS: tuple[tuple[str, int], ...] = (
     ("Dell Latitude 5450", 5),
     ("HP EliteBook 840 G11", 3),

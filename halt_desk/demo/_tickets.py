@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from halt_desk.demo._clock import Terms
 from halt_desk.demo._names import (
+    BREACH_EXPLANATIONS,
     COMMENT_TEXTS,
     PRIORITY_CHANGE_REASONS,
     RESOLUTION_TEXTS,
@@ -438,6 +439,12 @@ def _plan_extras(
         text = draw.choice(COMMENT_TEXTS)
         steps.append((draw.randint(resp + 1, res - 1), "comment", {"text": text}, agent, None))
     closed = draw.randint(res + width // 2, res + 3 * width)
+    if breached and res % 4:
+        # Most breaches get an explanation for the monthly report; chosen from the
+        # resolution minute rather than a draw, so the demo's other draws stay as they were.
+        text = BREACH_EXPLANATIONS[res % len(BREACH_EXPLANATIONS)]
+        data = {"text": text, "breach_explanation": True}
+        steps.append(((res + closed) // 2, "comment", data, agent, None))
     if draw.random() < 0.35:
         score = draw.pick(_SCORES, _CSAT_BREACHED_CUM if breached else _CSAT_MET_CUM)
         at = draw.randint(res + 5, closed)

@@ -73,6 +73,11 @@ class Profile:
     clocks: Mapping[str, ClockRule]
     norms: Mapping[str, float]
     csat_norm: float
+    #: Agreed MTTP per priority in business seconds (seed 003 §10.5 C); empty when the
+    #: contract names none, and a priority without one has no MTTP norm.
+    mttp_norms: Mapping[str, float] = field(default_factory=dict)
+    #: The service provider's name as reports show it ("" when the profile names none).
+    provider: str = ""
 
     def rank(self, priority: str) -> int:
         """0 for the most urgent priority; raises KeyError for an unknown one."""
@@ -222,10 +227,23 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
     csat = norms_raw.get("csat", 8)
     if not isinstance(csat, int | float) or not 1 <= csat <= 10:
         raise InvalidProfile(name, "norms.csat", "must be a score from 1 to 10")
+    mttp_raw = norms_raw.get("mttp", {})
+    if not isinstance(mttp_raw, Mapping):
+        raise InvalidProfile(name, "norms.mttp", "must be a table of priority = duration")
+    mttp_norms: dict[str, float] = {}
+    for key, value in mttp_raw.items():
+        where = f"norms.mttp.{key}"
+        p.priority(key, where)
+        mttp_target = p.target(value, where, allow_day_end=False)
+        if mttp_target is not None:
+            mttp_norms[key] = mttp_target.seconds
     uplift = raw.get("uplift", False)
     if not isinstance(uplift, bool):
         raise InvalidProfile(name, "uplift", "must be true or false")
     title = raw.get("title", name)
+    provider = raw.get("provider", "")
+    if not isinstance(provider, str):
+        raise InvalidProfile(name, "provider", "must be a string")
     return Profile(
         name=name,
         title=str(title),
@@ -240,6 +258,8 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
         clocks=clocks,
         norms=norms,
         csat_norm=float(csat),
+        mttp_norms=mttp_norms,
+        provider=provider,
     )
 
 

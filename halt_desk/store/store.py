@@ -440,6 +440,14 @@ class Store:
         with self._read() as session:
             return stream_events(session, stream)
 
+    def events_for_streams(self, streams: Sequence[str]) -> dict[str, list[Event]]:
+        """The events of several streams (each ordered as `events_for`), in a few queries."""
+        found: dict[str, list[Event]] = {}
+        with self._read() as session:
+            for chunk in _chunks(list(dict.fromkeys(streams))):
+                found.update(streams_events(session, chunk))
+        return found
+
     def ticket(self, ticket_id: str) -> TicketView | None:
         with self._read() as session:
             row = session.get(TicketRow, ticket_id)
@@ -522,6 +530,15 @@ class Store:
         ).order_by(Employee.name, Employee.id)
         with self._read() as session:
             return [dict(row._mapping) for row in session.execute(query)]
+
+    def references(self, kind: str) -> dict[str, dict[str, Any]]:
+        """Every reference record of one kind (`org`, `employee`, `location`, `depot`):
+        id → all its fields."""
+        model = REFERENCE_MODELS.get(kind)
+        if model is None:
+            raise ValueError(f"{kind!r} is not a kind of reference record")
+        with self._read() as session:
+            return {row.id: json.loads(row.fields) for row in session.scalars(select(model))}
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         """All fields of a reference record (`org:<id>`, `employee:<id>`, …), or None."""
