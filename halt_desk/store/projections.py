@@ -1,7 +1,11 @@
 """Folds of state: rebuilds the projection row of one stream from all of its stored events.
 
-Every fold reads the whole stream (ordered by `at`, then insertion) and rewrites the row,
-so events that arrive out of order (offline work, sync) give the same result as in order.
+Every fold reads the whole stream and rewrites the row, in the order central applies
+events: the events central confirmed in `seq` order, then this machine's unsent events in
+the order they were recorded (rejected events are left out). So a projection here agrees
+with central's once both have the same events, whatever order they arrived in here. An
+unsent event that no longer fits on top of what central confirmed is left out of the fold
+(central will reject it, and sync shows the reason) unless it is the one being recorded.
 Ticket rows are the fold through the domain's SLA engine (`timeline_from_events` +
 `evaluate`), the same code `halt-desk sla check` runs; device rows the fold through the
 domain's life cycle (`fold_device`). Nothing here decides a contract rule.
@@ -10,21 +14,31 @@ domain's life cycle (`fold_device`). Nothing here decides a contract rule.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from halt_desk.domain.clocks import evaluate
-from halt_desk.domain.devices import fold_device
-from halt_desk.domain.errors import InvalidEvent
+from halt_desk.domain.clocks import TicketEvaluation, evaluate
+from halt_desk.domain.devices import DeviceFold, apply_device_event
+from halt_desk.domain.errors import HaltDeskError, InvalidEvent
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store.errors import UnknownStream
-from halt_desk.store.models import REFERENCE_MODELS, DeviceRow, EventRow, Organisation, TicketRow
+from halt_desk.store.models import (
+    REFERENCE_MODELS,
+    DeviceRow,
+    EventRow,
+    Organisation,
+    OutboxRow,
+    TicketRow,
+)
+
+log = logging.getLogger(__name__)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -61,13 +75,19 @@ def stream_events(session: Session, stream: str) -> list[Event]:
     return [event_from_row(row) for row in rows]
 
 
-def streams_events(session: Session, streams: Sequence[str]) -> dict[str, list[Event]]:
-    """The events of several streams in one query, each list ordered as `stream_events`."""
+#: Events that take part in folds: all but this machine's events central rejected.
+_FOLDED = or_(OutboxRow.event_id.is_(None), OutboxRow.status != "rejected")
+
+
+def fold_events(session: Session, streams: Sequence[str]) -> dict[str, list[Event]]:
+    """The events of `streams` in fold order: confirmed ones by `seq`, then unsent ones in
+    recording order; rejected ones left out."""
     found: dict[str, list[Event]] = {stream: [] for stream in streams}
     rows = session.scalars(
         select(EventRow)
-        .where(EventRow.stream.in_(streams))
-        .order_by(EventRow.stream, EventRow.at_utc_us, EventRow.local_order)
+        .outerjoin(OutboxRow, and_(OutboxRow.event_id == EventRow.id))
+        .where(EventRow.stream.in_(streams), _FOLDED)
+        .order_by(EventRow.stream, EventRow.seq.is_(None), EventRow.seq, EventRow.local_order)
     )
     for row in rows:
         found[row.stream].append(event_from_row(row))
@@ -105,40 +125,69 @@ def _required_text(fields: Mapping[str, Any], key: str, event: Event) -> str:
 
 
 def fold_stream(
-    session: Session, stream: str, now: Clock, events: Sequence[Event] | None = None
+    session: Session,
+    stream: str,
+    now: Clock,
+    events: Sequence[Event] | None = None,
+    strict: frozenset[str] = frozenset(),
 ) -> set[str]:
-    """Rewrites the projection row of `stream` from its stored `events` (read if not given);
-    returns further streams whose projections depend on this one and must be folded again
-    (tickets of an organisation whose profile changed). Raises UnknownStream if the stream
-    lacks its opening event."""
+    """Rewrites the projection row of `stream` from its stored `events` (in fold order; read
+    if not given); returns further streams whose projections depend on this one and must be
+    folded again (tickets of an organisation whose profile changed).
+
+    An event the rules refuse raises if its id is in `strict` (the events being recorded);
+    any other refused event is left out of the fold (an unsent event that no longer fits
+    after a pull; central will reject it). Raises UnknownStream if the stream lacks its
+    opening event.
+    """
     if events is None:
-        events = stream_events(session, stream)
+        events = fold_events(session, [stream])[stream]
     if not events:
         return set()
     kind, _, key = stream.partition(":")
     if kind in REFERENCE_MODELS:
-        return _fold_reference(session, kind, key, events)
+        return _fold_reference(session, kind, key, events, strict)
     if kind == "device":
-        _fold_device(session, key, events)
+        _fold_device(session, key, events, strict)
         return set()
     if kind == "ticket":
-        fold_ticket(session, key, events, now)
+        fold_ticket(session, key, events, now, strict)
         return set()
     raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
 
 
-def _fold_reference(session: Session, kind: str, key: str, events: Sequence[Event]) -> set[str]:
+def _skip(event: Event, error: HaltDeskError, strict: frozenset[str]) -> None:
+    """Leaves `event` out of a fold, or raises `error` if it is being recorded now."""
+    if event.id in strict:
+        raise error
+    log.warning("event %s (%s) left out of its fold: %s", event.id, event.type, error)
+
+
+def _fold_reference(
+    session: Session,
+    kind: str,
+    key: str,
+    events: Sequence[Event],
+    strict: frozenset[str] = frozenset(),
+) -> set[str]:
     model = REFERENCE_MODELS[kind]
     fields: dict[str, Any] = {}
     registered = False
+    kept: list[Event] = []
     for event in events:
         if event.type.endswith("_registered"):
             registered = True
         elif not registered:
-            raise UnknownStream(
+            error = UnknownStream(
                 event.stream, f"{event.type} before the record was registered (event {event.id})"
             )
+            _skip(event, error, strict)
+            continue
         fields.update(event.data)
+        kept.append(event)
+    if not kept:
+        return set()
+    events = kept
     last = events[-1]
     row = session.get(model, key)
     old_profile = row.profile if isinstance(row, Organisation) else None
@@ -160,15 +209,30 @@ def _fold_reference(session: Session, kind: str, key: str, events: Sequence[Even
     return set()
 
 
-def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> None:
-    """The device row: the fold of the domain's life cycle (`fold_device`). An event the
-    life cycle refuses raises IllegalTransition, so the write that brought it stores nothing."""
+def _fold_device(
+    session: Session, asset_tag: str, events: Sequence[Event], strict: frozenset[str] = frozenset()
+) -> None:
+    """The device row: the fold of the domain's life cycle (`apply_device_event`). An event
+    being recorded that the life cycle refuses raises IllegalTransition, so the write that
+    brought it stores nothing."""
     if events[0].type != "device_registered":
-        raise UnknownStream(
+        error = UnknownStream(
             events[0].stream,
             f"{events[0].type} before device_registered (event {events[0].id})",
         )
-    device = fold_device(events)
+        if events[0].id in strict or not any(e.type == "device_registered" for e in events):
+            raise error
+    device: DeviceFold | None = None
+    last: Event | None = None
+    for event in events:
+        try:
+            device = apply_device_event(device, event)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
+            continue
+        last = event
+    if device is None or last is None:
+        return
     row = session.get(DeviceRow, asset_tag)
     if row is None:
         row = DeviceRow(asset_tag=asset_tag)
@@ -179,11 +243,40 @@ def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> N
     row.org = device.org
     row.depot = device.depot
     row.state = str(device.state)
-    row.updated_at = events[-1].at.isoformat()
+    row.updated_at = max(e.at for e in events).isoformat()
 
 
-def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:
+def fold_ticket(
+    session: Session,
+    ticket_id: str,
+    events: Sequence[Event],
+    now: Clock,
+    strict: frozenset[str] = frozenset(),
+) -> None:
     """The ticket row: report fields, the assignee, and the SLA engine's evaluation."""
+    try:
+        _write_ticket(session, ticket_id, events, now)
+        return
+    except HaltDeskError:
+        if all(event.id in strict for event in events):
+            raise
+    # Some event does not fit: keep the longest run that does, event by event.
+    kept: list[Event] = []
+    for event in events:
+        try:
+            _ticket_evaluation(session, ticket_id, [*kept, event], now)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
+            continue
+        kept.append(event)
+    if kept:
+        _write_ticket(session, ticket_id, kept, now)
+
+
+def _ticket_evaluation(
+    session: Session, ticket_id: str, events: Sequence[Event], now: Clock
+) -> tuple[Event, str, TicketEvaluation]:
+    """The report, organisation and SLA evaluation of a ticket; writes nothing."""
     stream = f"ticket:{ticket_id}"
     reports = [event for event in events if event.type == "ticket_reported"]
     if not reports:
@@ -198,8 +291,12 @@ def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: 
     timeline = timeline_from_events(ticket_id, events)
     # Evaluated now (never before the last event): next_due and within_norm are a snapshot
     # for lists and sorting; live countdowns evaluate again at display time.
-    last = events[-1]
-    evaluation = evaluate(profile, timeline, max(now(), last.at))
+    latest = max(event.at for event in events)
+    return report, org_id, evaluate(profile, timeline, max(now(), latest))
+
+
+def _write_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:
+    report, org_id, evaluation = _ticket_evaluation(session, ticket_id, events, now)
     assignee = None
     for event in events:
         if event.type == "assigned":
@@ -227,7 +324,7 @@ def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: 
     row.mttp_business_minutes = evaluation.mttp_business_minutes
     row.mttp_wall_minutes = evaluation.mttp_wall_minutes
     row.within_norm = evaluation.within_norm
-    row.updated_at = last.at.isoformat()
+    row.updated_at = max(event.at for event in events).isoformat()
 
 
 #: Order in which a batch folds its streams: reference data first (tickets need the
