@@ -36,14 +36,22 @@ from halt_desk.sync.settings import SyncSettings, load_settings, save_settings
 
 
 def client_factory(
-    server: str, token: str, tls: TlsOptions | None = None
+    server: str,
+    token: str,
+    tls: TlsOptions | None = None,
+    timeout: tuple[float, float] = (5.0, 30.0),
 ) -> Callable[[ServerClock], CentralClient]:
     """A `client_factory` for SyncEngine: a new CentralClient per round, its answers' Date
     headers feeding the clock."""
 
     def make(clock: ServerClock) -> CentralClient:
         return CentralClient(
-            server, token, tls=tls, device_clock=clock.device_now, observer=clock.observe
+            server,
+            token,
+            tls=tls,
+            timeout=timeout,
+            device_clock=clock.device_now,
+            observer=clock.observe,
         )
 
     return make
