@@ -112,6 +112,7 @@ class Laptop:
         token: str,
         user: str,
         device_clock: Callable[[], datetime] | None = None,
+        timeout: tuple[float, float] = (5.0, 30.0),
         **options: Any,
     ) -> None:
         self.user = user
@@ -119,7 +120,7 @@ class Laptop:
         self.store = Store.open(path, recording_clock=self.clock, clock=self.clock.now)
         self.clock.attach(self.store)
         self.engine = SyncEngine(
-            self.store, client_factory(server_url, token), self.clock, **options
+            self.store, client_factory(server_url, token, timeout=timeout), self.clock, **options
         )
 
     def record(self, stream: str, kind: str, data: dict[str, Any] | None = None) -> Event:
