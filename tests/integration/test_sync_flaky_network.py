@@ -65,7 +65,8 @@ def test_two_clients_converge_through_a_flaky_network(
             laptop = rng.choice(laptops)
             stream = rng.choice(TICKETS)
             kind = rng.choice(["comment", "status_update", "assigned"])
-            data = {"to": rng.choice(["jan", "piet"])} if kind == "assigned" else {"text": f"{step}"}
+            who = rng.choice(["jan", "piet"])
+            data = {"to": who} if kind == "assigned" else {"text": f"{step}"}
             laptop.record(stream, kind, data)
             if rng.random() < 0.4:
                 states.add(rng.choice(laptops).engine.sync_once().state)
