@@ -89,4 +89,3 @@ def test_two_clients_converge_through_a_flaky_network(
         assert {t.id: t.assignee for t in a.store.tickets()} == assignees
         for laptop in laptops:
             laptop.close()
-
