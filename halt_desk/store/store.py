@@ -30,6 +30,7 @@ from halt_desk.store.engine import create_store_engine, read_only
 from halt_desk.store.errors import EventConflict, UnknownConflict, UnknownStream
 from halt_desk.store.models import (
     REFERENCE_MODELS,
+    Base,
     ConflictRow,
     DeviceRow,
     EventRow,
@@ -44,6 +45,7 @@ from halt_desk.store.projections import (
     fold_events,
     fold_order,
     fold_stream,
+    forget_preloaded,
     load_projection_rows,
     stream_events,
     utc_us,
@@ -197,11 +199,24 @@ class ClockOffset:
 
 def _validated(event: Event) -> Event:
     """The event as it would arrive over the wire: validated, `data` made plain JSON."""
+    wire = event.to_json()
     try:
-        wire = json.loads(json.dumps(event.to_json(), allow_nan=False))
+        text = json.dumps(wire["data"], allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidEvent(event.id, "data", f"not plain JSON: {exc}") from None
+    if not _is_plain_json(wire["data"]):
+        # Tuples, non-string keys …: store what JSON makes of them, as central would.
+        wire["data"] = json.loads(text)
     return Event.from_json(wire)
+
+
+def _is_plain_json(value: object) -> bool:
+    """True if `value` comes back from a JSON round trip unchanged (the common case)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_plain_json(item) for item in value)
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 def _difference(stored: Event, offered: Event) -> str:
@@ -387,16 +402,22 @@ class Store:
     def _cursor(session: Session) -> int:
         return int(session.scalar(select(SyncCursor.last_seq).where(SyncCursor.id == 1)) or 0)
 
-    def ingest_remote(self, events_with_seq: Iterable[tuple[int, Event]]) -> int:
+    def ingest_remote(
+        self, events_with_seq: Iterable[tuple[int, Event]], *, parsed: bool = False
+    ) -> int:
         """Stores events pulled from central as `(seq, event)` pairs, in one transaction.
 
         No outbox rows; origin 'remote'. An event already here (our own, sent earlier)
         gets its `seq` and leaves the outbox. Projections are folded (central's order),
         edits that were concurrent with one of ours on the same ticket field become
         conflict records, and the sync cursor moves to the highest seq seen, all in the
-        same transaction. Returns the number of new events.
+        same transaction. Returns the number of new events. `parsed=True`: the events were
+        just built by `Event.from_json` from central's JSON (no second check needed).
         """
-        batch = [(seq, _validated(event)) for seq, event in events_with_seq]
+        if parsed:
+            batch = list(events_with_seq)
+        else:
+            batch = [(seq, _validated(event)) for seq, event in events_with_seq]
         if not batch:
             return 0
         with self._write() as session:
@@ -570,11 +591,12 @@ class Store:
                 }
             )
         if event_rows:
-            # Core-style bulk INSERTs: no ORM object per event (bulk loads stay fast).
-            session.execute(insert(EventRow), event_rows)
+            # Core executemany INSERTs: no ORM object per event (bulk loads stay fast).
+            connection = session.connection()
+            connection.execute(insert(Base.metadata.tables["events"]), event_rows)
             if origin == "local":
                 outbox = [{"event_id": row["id"], "created": recorded_at} for row in event_rows]
-                session.execute(insert(OutboxRow), outbox)
+                connection.execute(insert(Base.metadata.tables["outbox"]), outbox)
         return new
 
     def _fold(
@@ -598,8 +620,11 @@ class Store:
             events = fold_events(session, chunk)
             with session.no_autoflush:
                 loaded = load_projection_rows(session, chunk)
-                for stream in chunk:
-                    fold_stream(session, stream, self._clock, events[stream], strict)
+                try:
+                    for stream in chunk:
+                        fold_stream(session, stream, self._clock, events[stream], strict)
+                finally:
+                    forget_preloaded(session)
             session.flush()
             del loaded
 

@@ -217,7 +217,7 @@ class SyncEngine:
             since = self.store.last_pulled_seq()
             page = client.changes(since, self._pull_page)
             if page.events:
-                counts["pulled"] += self.store.ingest_remote(page.events)
+                counts["pulled"] += self.store.ingest_remote(page.events, parsed=True)
                 done += len(page.events)
                 self._progress("pull", done, None)
             if not page.more or not page.events:
