@@ -63,6 +63,9 @@ log = logging.getLogger(__name__)
 CLOCK_AHEAD_LIMIT_SECONDS = 300
 MAX_BATCH = 1000
 MAX_PAGE = 5000
+#: Ticket events still taken on a closed ticket (a conflict about the closing is settled
+#: after it, so its resolution must be accepted too).
+AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"})
 
 
 class UnknownUser(HaltDeskError):
@@ -453,7 +456,7 @@ class Central:
             return
         if ticket is None:
             raise Rejected(f"unknown stream ticket:{key} (no ticket_reported)")
-        if ticket["closed"] and event.type not in ("comment", "csat_recorded"):
+        if ticket["closed"] and event.type not in AFTER_CLOSE_TYPES:
             raise Rejected(f"ticket {key} is closed")
         history = batch.history(event.stream)
         profile = batch.profile_of(ticket["org"])

@@ -36,6 +36,8 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
     "comment",
     "csat_recorded",
     "closed",
+    # A person's choice on a sync conflict (two concurrent edits of one field).
+    "conflict_resolved",
 }
 DEVICE_EVENT_TYPES: frozenset[str] = frozenset(
     {

@@ -36,7 +36,7 @@ from typing import Any
 from halt_desk.domain.devices import fold_device, is_ready_stock
 from halt_desk.domain.errors import HaltDeskError, InvalidTimeline
 from halt_desk.domain.events import Event, parse_instant
-from halt_desk.domain.profiles import Profile, load_profile
+from halt_desk.domain.profiles import Profile, resolve_profile
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
 from halt_desk.reports.month import Month
@@ -155,7 +155,9 @@ def build_export(
     organisations = source.organisations()
     org_id = choose_organisation(org, organisations)
     fields = organisations[org_id]
-    profile = load_profile(str(fields.get("profile")))
+    profile_name = str(fields.get("profile"))
+    published = source.published_profile(profile_name)
+    profile = resolve_profile(profile_name, published)
     tz = profile.calendar.tz
     month.check_begun(now, tz)
 
@@ -187,6 +189,9 @@ def build_export(
         "tickets": tickets,
         "history": history,
         "stock": _stock(source, org_id, stock_moment),
+        # A profile published through the changes feed travels with the export, so the
+        # report from the file uses the very same rules.
+        **({"profile_document": published} if published is not None else {}),
     }
 
 
@@ -295,7 +300,10 @@ def read_export(
     if org is not None and org != org_id:
         raise UnknownOrganisation(org, [org_id], f"the export is for {org_id!r}, not {org!r}")
     try:
-        profile = load_profile(r.text(doc, "profile"))
+        published = doc.get("profile_document")
+        profile = resolve_profile(
+            r.text(doc, "profile"), published if isinstance(published, str) else None
+        )
     except HaltDeskError as exc:
         raise r.fail("profile", str(exc)) from None
     now = r.instant(doc, "now")

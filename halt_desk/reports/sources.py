@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import profile_document
 from halt_desk.reports.errors import SourceUnavailable
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,11 @@ class EventSource(Protocol):
 
     def depots(self) -> Mapping[str, Mapping[str, Any]]:
         """Depot id → its reference fields (`name`, `city`, `minimum`, …)."""
+        ...
+
+    def published_profile(self, name: str) -> str | None:
+        """The TOML text of contract profile `name` as last published through the changes
+        feed, or None when only the built-in profile exists."""
         ...
 
     def ticket_streams(
@@ -77,6 +83,10 @@ class EventsSource:
     def organisations(self) -> Mapping[str, Mapping[str, Any]]:
         return self._references("org")
 
+    def published_profile(self, name: str) -> str | None:
+        published = self._streams.get(f"profile:{name}")
+        return profile_document(published[-1].data, name) if published else None
+
     def depots(self) -> Mapping[str, Mapping[str, Any]]:
         return self._references("depot")
 
@@ -115,6 +125,10 @@ class StoreSource:
     def organisations(self) -> Mapping[str, Mapping[str, Any]]:
         organisations: Mapping[str, Mapping[str, Any]] = self._store.references("org")
         return organisations
+
+    def published_profile(self, name: str) -> str | None:
+        published = self._store.events_for_streams([f"profile:{name}"])[f"profile:{name}"]
+        return profile_document(published[-1].data, name) if published else None
 
     def depots(self) -> Mapping[str, Mapping[str, Any]]:
         depots: Mapping[str, Mapping[str, Any]] = self._store.references("depot")

@@ -10,19 +10,34 @@ from halt_desk.store.errors import (
     SchemaTooNew,
     StoreError,
     StoreUnreadable,
+    UnknownConflict,
     UnknownStream,
 )
 from halt_desk.store.schema import backup_database
-from halt_desk.store.store import DeviceView, Store, TicketView, default_path
+from halt_desk.store.store import (
+    ClockOffset,
+    ConflictView,
+    DeviceView,
+    RecordingClock,
+    RejectedEvent,
+    Store,
+    TicketView,
+    default_path,
+)
 
 __all__ = [
+    "ClockOffset",
+    "ConflictView",
     "DeviceView",
     "EventConflict",
+    "RecordingClock",
+    "RejectedEvent",
     "SchemaTooNew",
     "Store",
     "StoreError",
     "StoreUnreadable",
     "TicketView",
+    "UnknownConflict",
     "UnknownStream",
     "backup_database",
     "default_path",

@@ -49,3 +49,12 @@ class UnknownStream(StoreError):
         self.stream = stream
         self.problem = problem
         super().__init__(f"stream {stream!r}: {problem}")
+
+
+class UnknownConflict(StoreError):
+    """A conflict id that is not here, or that cannot be resolved as asked."""
+
+    def __init__(self, conflict_id: str, problem: str) -> None:
+        self.conflict_id = conflict_id
+        self.problem = problem
+        super().__init__(f"conflict {conflict_id}: {problem}")

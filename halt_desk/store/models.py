@@ -55,6 +55,9 @@ class EventRow(Base):
     #: Global sequence number assigned by the central API; None until central has it.
     seq: Mapped[int | None]
     origin: Mapped[str]
+    #: For an event recorded here: the sync cursor when it was recorded (every central
+    #: event up to this `seq` had been seen). Tells concurrent edits from informed ones.
+    base_seq: Mapped[int | None]
 
     __table_args__ = (
         CheckConstraint("origin IN ('local', 'remote')", name="origin"),
@@ -64,7 +67,8 @@ class EventRow(Base):
 
 
 class OutboxRow(Base):
-    """An event recorded here that central has not confirmed yet."""
+    """An event recorded here that central has not confirmed yet: `pending` until it is
+    sent, or `rejected` (kept, with central's reason, never sent again by itself)."""
 
     __tablename__ = "outbox"
 
@@ -74,6 +78,12 @@ class OutboxRow(Base):
     created: Mapped[str]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None]
+    status: Mapped[str] = mapped_column(default="pending", server_default="pending", index=True)
+    #: Central's reason for a rejection.
+    reason: Mapped[str | None]
+    rejected_at: Mapped[str | None]
+
+    __table_args__ = (CheckConstraint("status IN ('pending', 'rejected')", name="status"),)
 
 
 class SyncCursor(Base):
@@ -84,8 +94,38 @@ class SyncCursor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[str | None]
+    #: Last known offset of central's clock from this machine's clock (central − device),
+    #: in milliseconds, and when (device time, ISO-8601) it was measured.
+    clock_offset_ms: Mapped[int | None]
+    clock_measured_at: Mapped[str | None]
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+class ConflictRow(Base):
+    """Two concurrent edits of one field of a ticket: one recorded here, one by another
+    client. Open until a person's `conflict_resolved` event settles it."""
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket: Mapped[str] = mapped_column(index=True)
+    field: Mapped[str]
+    local_event_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("events.id", ondelete="CASCADE")
+    )
+    remote_event_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("events.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(default="open", server_default="open", index=True)
+    detected_at: Mapped[str]
+    #: The `conflict_resolved` event that settled it.
+    resolved_by: Mapped[str | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+        Index("ix_conflicts_pair", "local_event_id", "remote_event_id", "field", unique=True),
+    )
 
 
 # --- reference data (projections of `org:`, `employee:`, `location:`, `depot:` streams) -------

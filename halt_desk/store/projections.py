@@ -1,7 +1,11 @@
 """Folds of state: rebuilds the projection row of one stream from all of its stored events.
 
-Every fold reads the whole stream (ordered by `at`, then insertion) and rewrites the row,
-so events that arrive out of order (offline work, sync) give the same result as in order.
+Every fold reads the whole stream and rewrites the row, in the order central applies
+events: the events central confirmed in `seq` order, then this machine's unsent events in
+the order they were recorded (rejected events are left out). So a projection here agrees
+with central's once both have the same events, whatever order they arrived in here. An
+unsent event that no longer fits on top of what central confirmed is left out of the fold
+(central will reject it, and sync shows the reason) unless it is the one being recorded.
 Ticket rows are the fold through the domain's SLA engine (`timeline_from_events` +
 `evaluate`), the same code `halt-desk sla check` runs; device rows the fold through the
 domain's life cycle (`fold_device`). Nothing here decides a contract rule.
@@ -10,21 +14,31 @@ domain's life cycle (`fold_device`). Nothing here decides a contract rule.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from halt_desk.domain.clocks import evaluate
-from halt_desk.domain.devices import fold_device
-from halt_desk.domain.errors import InvalidEvent
+from halt_desk.domain.clocks import TicketEvaluation, evaluate
+from halt_desk.domain.devices import DeviceFold, apply_device_event
+from halt_desk.domain.errors import HaltDeskError, InvalidEvent
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store.errors import UnknownStream
-from halt_desk.store.models import REFERENCE_MODELS, DeviceRow, EventRow, Organisation, TicketRow
+from halt_desk.store.models import (
+    REFERENCE_MODELS,
+    DeviceRow,
+    EventRow,
+    Organisation,
+    OutboxRow,
+    TicketRow,
+)
+
+log = logging.getLogger(__name__)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -63,30 +77,71 @@ def stream_events(session: Session, stream: str) -> list[Event]:
     return [event_from_row(row) for row in rows]
 
 
-def streams_events(session: Session, streams: Sequence[str]) -> dict[str, list[Event]]:
-    """The events of several streams in one query, each list ordered as `stream_events`."""
+#: Events that take part in folds: all but this machine's events central rejected.
+_FOLDED = or_(OutboxRow.event_id.is_(None), OutboxRow.status != "rejected")
+
+
+def fold_events(session: Session, streams: Sequence[str]) -> dict[str, list[Event]]:
+    """The events of `streams` in fold order: confirmed ones by `seq`, then unsent ones in
+    recording order; rejected ones left out."""
     found: dict[str, list[Event]] = {stream: [] for stream in streams}
-    rows = session.scalars(
-        select(EventRow)
-        .where(EventRow.stream.in_(streams))
-        .order_by(EventRow.stream, EventRow.at_utc_us, EventRow.local_order)
+    # Plain rows, no ORM objects: a pull folds tens of thousands of events.
+    rows = session.execute(
+        select(
+            EventRow.id,
+            EventRow.stream,
+            EventRow.type,
+            EventRow.at,
+            EventRow.actor,
+            EventRow.data,
+        )
+        .outerjoin(OutboxRow, and_(OutboxRow.event_id == EventRow.id))
+        .where(EventRow.stream.in_(streams), _FOLDED)
+        .order_by(EventRow.stream, EventRow.seq.is_(None), EventRow.seq, EventRow.local_order)
     )
-    for row in rows:
-        found[row.stream].append(event_from_row(row))
+    parse_time = datetime.fromisoformat
+    parse_data = json.loads
+    for event_id, stream, event_type, at, actor, data in rows:
+        found[stream].append(
+            Event(event_id, stream, event_type, parse_time(at), actor, parse_data(data))
+        )
     return found
 
 
 def load_projection_rows(session: Session, streams: Sequence[str]) -> list[object]:
-    """Loads the ticket and device rows of `streams` into the session in two queries, so
-    the folds find them without a query each; keep the result referenced while folding."""
+    """Loads the ticket and device rows of `streams` (and every organisation) into the
+    session in a few queries, so the folds find them without a query each, and a stream
+    without a row is known to have none; keep the result referenced while folding."""
     tickets = [s.partition(":")[2] for s in streams if s.startswith("ticket:")]
     devices = [s.partition(":")[2] for s in streams if s.startswith("device:")]
     loaded: list[object] = []
     if tickets:
         loaded += session.scalars(select(TicketRow).where(TicketRow.id.in_(tickets))).all()
+        loaded += session.scalars(select(Organisation)).all()
     if devices:
         loaded += session.scalars(select(DeviceRow).where(DeviceRow.asset_tag.in_(devices))).all()
+    session.info[_PRELOADED] = {(TicketRow, key) for key in tickets} | {
+        (DeviceRow, key) for key in devices
+    }
     return loaded
+
+
+def forget_preloaded(session: Session) -> None:
+    session.info.pop(_PRELOADED, None)
+
+
+_PRELOADED = "halt_desk_preloaded"
+_Row = TypeVar("_Row", TicketRow, DeviceRow, Organisation)
+
+
+def _row(session: Session, model: type[_Row], key: str) -> _Row | None:
+    """`session.get`, without a query for a row `load_projection_rows` found missing."""
+    preloaded = session.info.get(_PRELOADED, ())
+    if (model, key) in preloaded or model is Organisation:
+        found = session.identity_map.get(session.identity_key(model, key))
+        if found is not None or model is not Organisation:
+            return found if isinstance(found, model) else None
+    return session.get(model, key)
 
 
 def _text(value: object) -> str | None:
@@ -107,42 +162,71 @@ def _required_text(fields: Mapping[str, Any], key: str, event: Event) -> str:
 
 
 def fold_stream(
-    session: Session, stream: str, now: Clock, events: Sequence[Event] | None = None
+    session: Session,
+    stream: str,
+    now: Clock,
+    events: Sequence[Event] | None = None,
+    strict: frozenset[str] = frozenset(),
 ) -> set[str]:
-    """Rewrites the projection row of `stream` from its stored `events` (read if not given);
-    returns further streams whose projections depend on this one and must be folded again
-    (tickets of an organisation whose profile changed). Raises UnknownStream if the stream
-    lacks its opening event."""
+    """Rewrites the projection row of `stream` from its stored `events` (in fold order; read
+    if not given); returns further streams whose projections depend on this one and must be
+    folded again (tickets of an organisation whose profile changed).
+
+    An event the rules refuse raises if its id is in `strict` (the events being recorded);
+    any other refused event is left out of the fold (an unsent event that no longer fits
+    after a pull; central will reject it). Raises UnknownStream if the stream lacks its
+    opening event.
+    """
     if events is None:
-        events = stream_events(session, stream)
+        events = fold_events(session, [stream])[stream]
     if not events:
         return set()
     kind, _, key = stream.partition(":")
     if kind in REFERENCE_MODELS:
-        return _fold_reference(session, kind, key, events)
+        return _fold_reference(session, kind, key, events, strict)
     if kind == "profile":
         return _fold_profile(session, key, events)
     if kind == "device":
-        _fold_device(session, key, events)
+        _fold_device(session, key, events, strict)
         return set()
     if kind == "ticket":
-        fold_ticket(session, key, events, now)
+        fold_ticket(session, key, events, now, strict)
         return set()
     raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
 
 
-def _fold_reference(session: Session, kind: str, key: str, events: Sequence[Event]) -> set[str]:
+def _skip(event: Event, error: HaltDeskError, strict: frozenset[str]) -> None:
+    """Leaves `event` out of a fold, or raises `error` if it is being recorded now."""
+    if event.id in strict:
+        raise error
+    log.warning("event %s (%s) left out of its fold: %s", event.id, event.type, error)
+
+
+def _fold_reference(
+    session: Session,
+    kind: str,
+    key: str,
+    events: Sequence[Event],
+    strict: frozenset[str] = frozenset(),
+) -> set[str]:
     model = REFERENCE_MODELS[kind]
     fields: dict[str, Any] = {}
     registered = False
+    kept: list[Event] = []
     for event in events:
         if event.type.endswith("_registered"):
             registered = True
         elif not registered:
-            raise UnknownStream(
+            error = UnknownStream(
                 event.stream, f"{event.type} before the record was registered (event {event.id})"
             )
+            _skip(event, error, strict)
+            continue
         fields.update(event.data)
+        kept.append(event)
+    if not kept:
+        return set()
+    events = kept
     last = events[-1]
     row = session.get(model, key)
     old_profile = row.profile if isinstance(row, Organisation) else None
@@ -178,33 +262,44 @@ def _fold_profile(session: Session, name: str, events: Sequence[Event]) -> set[s
 
 
 def published_profile(session: Session, name: str) -> Profile:
-    """The contract profile `name`: its latest published document (by `at`, then storage
-    order), else the built-in resource file. Cached for the session: a bulk fold evaluates
-    thousands of tickets against the same few profiles."""
+    """The contract profile `name`: its latest published document in fold order (the last
+    one central confirmed, or this machine's own unsent one), else the built-in resource
+    file. Cached for the session: a bulk fold evaluates thousands of tickets against the
+    same few profiles."""
     cache: dict[str, Profile] = session.info.setdefault(_PROFILES, {})
     profile = cache.get(name)
     if profile is None:
-        document = session.scalars(
-            select(EventRow.data)
-            .where(EventRow.stream == f"profile:{name}")
-            .order_by(EventRow.at_utc_us.desc(), EventRow.local_order.desc())
-            .limit(1)
-        ).first()
-        text = profile_document(json.loads(document), name) if document is not None else None
+        published = fold_events(session, [f"profile:{name}"])[f"profile:{name}"]
+        text = profile_document(published[-1].data, name) if published else None
         profile = cache[name] = resolve_profile(name, text)
     return profile
 
 
-def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> None:
-    """The device row: the fold of the domain's life cycle (`fold_device`). An event the
-    life cycle refuses raises IllegalTransition, so the write that brought it stores nothing."""
+def _fold_device(
+    session: Session, asset_tag: str, events: Sequence[Event], strict: frozenset[str] = frozenset()
+) -> None:
+    """The device row: the fold of the domain's life cycle (`apply_device_event`). An event
+    being recorded that the life cycle refuses raises IllegalTransition, so the write that
+    brought it stores nothing."""
     if events[0].type != "device_registered":
-        raise UnknownStream(
+        error = UnknownStream(
             events[0].stream,
             f"{events[0].type} before device_registered (event {events[0].id})",
         )
-    device = fold_device(events)
-    row = session.get(DeviceRow, asset_tag)
+        if events[0].id in strict or not any(e.type == "device_registered" for e in events):
+            raise error
+    device: DeviceFold | None = None
+    last: Event | None = None
+    for event in events:
+        try:
+            device = apply_device_event(device, event)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
+            continue
+        last = event
+    if device is None or last is None:
+        return
+    row = _row(session, DeviceRow, asset_tag)
     if row is None:
         row = DeviceRow(asset_tag=asset_tag)
         session.add(row)
@@ -214,11 +309,40 @@ def _fold_device(session: Session, asset_tag: str, events: Sequence[Event]) -> N
     row.org = device.org
     row.depot = device.depot
     row.state = str(device.state)
-    row.updated_at = events[-1].at.isoformat()
+    row.updated_at = max(e.at for e in events).isoformat()
 
 
-def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:
+def fold_ticket(
+    session: Session,
+    ticket_id: str,
+    events: Sequence[Event],
+    now: Clock,
+    strict: frozenset[str] = frozenset(),
+) -> None:
     """The ticket row: report fields, the assignee, and the SLA engine's evaluation."""
+    try:
+        _write_ticket(session, ticket_id, events, now)
+        return
+    except HaltDeskError:
+        if all(event.id in strict for event in events):
+            raise
+    # Some event does not fit: keep the longest run that does, event by event.
+    kept: list[Event] = []
+    for event in events:
+        try:
+            _ticket_evaluation(session, ticket_id, [*kept, event], now)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
+            continue
+        kept.append(event)
+    if kept:
+        _write_ticket(session, ticket_id, kept, now)
+
+
+def _ticket_evaluation(
+    session: Session, ticket_id: str, events: Sequence[Event], now: Clock
+) -> tuple[Event, str, TicketEvaluation]:
+    """The report, organisation and SLA evaluation of a ticket; writes nothing."""
     stream = f"ticket:{ticket_id}"
     reports = [event for event in events if event.type == "ticket_reported"]
     if not reports:
@@ -226,20 +350,24 @@ def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: 
     # The same report the timeline uses: the earliest (first stored on a tie).
     report = min(reports, key=lambda event: event.at)
     org_id = _required_text(report.data, "org", report)
-    organisation = session.get(Organisation, org_id)
+    organisation = _row(session, Organisation, org_id)
     if organisation is None:
         raise UnknownStream(f"org:{org_id}", f"organisation of ticket {ticket_id!r} is not known")
     profile = published_profile(session, organisation.profile)
     timeline = timeline_from_events(ticket_id, events)
     # Evaluated now (never before the last event): next_due and within_norm are a snapshot
     # for lists and sorting; live countdowns evaluate again at display time.
-    last = events[-1]
-    evaluation = evaluate(profile, timeline, max(now(), last.at))
+    latest = max(event.at for event in events)
+    return report, org_id, evaluate(profile, timeline, max(now(), latest))
+
+
+def _write_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:
+    report, org_id, evaluation = _ticket_evaluation(session, ticket_id, events, now)
     assignee = None
     for event in events:
         if event.type == "assigned":
             assignee = _text(event.data.get("to"))
-    row = session.get(TicketRow, ticket_id)
+    row = _row(session, TicketRow, ticket_id)
     if row is None:
         row = TicketRow(id=ticket_id)
         session.add(row)
@@ -262,7 +390,7 @@ def fold_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: 
     row.mttp_business_minutes = evaluation.mttp_business_minutes
     row.mttp_wall_minutes = evaluation.mttp_wall_minutes
     row.within_norm = evaluation.within_norm
-    row.updated_at = last.at.isoformat()
+    row.updated_at = max(event.at for event in events).isoformat()
 
 
 #: Order in which a batch folds its streams: reference data first (tickets need the

@@ -9,26 +9,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.clocks import TicketStatus
+from halt_desk.domain.conflicts import STATUS_FIELD, conflict_field, field_value
 from halt_desk.domain.errors import InvalidEvent
-from halt_desk.domain.events import Event
+from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile
 from halt_desk.paths import user_data_dir
 from halt_desk.store.engine import create_store_engine, read_only
-from halt_desk.store.errors import EventConflict, UnknownStream
+from halt_desk.store.errors import EventConflict, UnknownConflict, UnknownStream
 from halt_desk.store.models import (
     REFERENCE_MODELS,
+    Base,
+    ConflictRow,
     DeviceRow,
     Employee,
     EventRow,
@@ -41,12 +45,13 @@ from halt_desk.store.projections import (
     FOLDED_FIRST,
     Clock,
     event_from_row,
+    fold_events,
     fold_order,
     fold_stream,
+    forget_preloaded,
     load_projection_rows,
     published_profile,
     stream_events,
-    streams_events,
     utc_us,
 )
 from halt_desk.store.schema import upgrade_schema
@@ -57,6 +62,8 @@ CACHE_FILE_NAME = "cache.sqlite3"
 OPEN_STATUSES: tuple[str, ...] = (TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 #: Ids per IN (...) clause; well under SQLite's bound-parameter limit.
 _CHUNK = 500
+#: What `record()` adds to `data` (not copied when an event is recorded again by choice).
+_STAMP_FIELDS = frozenset({"device_at", "clock_offset_ms", "base_seq"})
 
 
 def default_path() -> Path:
@@ -150,13 +157,70 @@ class DeviceView:
         )
 
 
+class RecordingClock(Protocol):
+    """What `Store.record` needs of a clock: the device time the user sees, and the last
+    known offset of central's clock from it (central − device)."""
+
+    def device_now(self) -> datetime: ...
+
+    def offset(self) -> timedelta: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedEvent:
+    """An event recorded here that central refused, with central's reason."""
+
+    event: Event
+    reason: str
+    rejected_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictView:
+    """Two concurrent edits of one field of a ticket: ours and another client's."""
+
+    id: str
+    ticket: str
+    field: str
+    local_event: Event
+    remote_event: Event
+    status: str  # open | resolved
+    detected_at: datetime
+    resolved_by: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockOffset:
+    """The last measured offset of central's clock from this machine's (central − device)."""
+
+    offset: timedelta
+    measured_at: datetime
+
+
 def _validated(event: Event) -> Event:
     """The event as it would arrive over the wire: validated, `data` made plain JSON."""
+    wire = event.to_json()
     try:
-        wire = json.loads(json.dumps(event.to_json(), allow_nan=False))
+        text = json.dumps(wire["data"], allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidEvent(event.id, "data", f"not plain JSON: {exc}") from None
+    if not _is_plain_json(wire["data"]):
+        # Tuples, non-string keys …: store what JSON makes of them, as central would.
+        wire["data"] = json.loads(text)
     return Event.from_json(wire)
+
+
+def _is_plain_json(value: object) -> bool:
+    """True if `value` comes back from a JSON round trip unchanged (the common case)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_plain_json(item) for item in value)
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 def _difference(stored: Event, offered: Event) -> str:
@@ -174,18 +238,34 @@ class Store:
     """The local SQLite cache of one user. Safe to share between threads; each call uses
     its own session. Open with `Store.open()`, close with `close()` or a `with` block."""
 
-    def __init__(self, path: Path, engine: Engine, clock: Clock, backup: Path | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        clock: Clock,
+        backup: Path | None,
+        recording_clock: RecordingClock | None = None,
+    ) -> None:
         self._path = path
         self._engine = engine
         self._reader = read_only(engine)
         self._clock = clock
         self._backup = backup
+        self._recording_clock = recording_clock
 
     @classmethod
-    def open(cls, path: Path | None = None, *, clock: Clock | None = None) -> Store:
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        clock: Clock | None = None,
+        recording_clock: RecordingClock | None = None,
+    ) -> Store:
         """Opens (creating or migrating) the cache at `path`, default `default_path()`.
 
         `clock` gives the moment ticket clocks are evaluated at (default: the system time).
+        `recording_clock` stamps events made with `record()` (device time + offset to
+        central; default: the system time, no offset).
         Raises SchemaTooNew, without touching the file, if a newer HALT Desk wrote it.
         """
         target = Path(path) if path is not None else default_path()
@@ -197,7 +277,7 @@ class Store:
             engine.dispose()
             raise
         log.debug("opened the local cache %s", target.name)
-        return cls(target, engine, clock or _utc_now, backup)
+        return cls(target, engine, clock or _utc_now, backup, recording_clock)
 
     @property
     def path(self) -> Path:
@@ -250,7 +330,8 @@ class Store:
             if not self._insert(session, [event], origin="local"):
                 log.debug("event %s was already stored", event.id)
                 return False
-            self._fold(session, {event.stream})
+            self._fold(session, {event.stream}, frozenset({event.id}))
+            self._settle_conflicts(session, [event])
         log.debug("recorded event %s (%s on a %s stream)", event.id, event.type, event.stream_kind)
         return True
 
@@ -265,18 +346,82 @@ class Store:
         batch = [_validated(event) for event in events]
         with self._write() as session:
             new = self._insert(session, batch, origin="local")
-            self._fold(session, {event.stream for event in new})
+            self._fold(session, {event.stream for event in new}, frozenset(e.id for e in new))
+            self._settle_conflicts(session, new)
         log.info("recorded %d new of %d events in one transaction", len(new), len(batch))
         return len(new)
 
-    def ingest_remote(self, events_with_seq: Iterable[tuple[int, Event]]) -> int:
+    def record(
+        self,
+        stream: str,
+        event_type: str,
+        actor: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        clock: RecordingClock | None = None,
+    ) -> Event:
+        """Records a new event of this user now, stamped for sync; returns it.
+
+        `at` is the device time plus the last known offset to central's clock, so SLA clocks
+        run on central's time; `data` keeps what the user saw (`device_at`), that offset
+        (`clock_offset_ms`) and the sync cursor at this moment (`base_seq`: every central
+        event up to it had been seen, which tells a concurrent edit from an informed one).
+        Nothing of it is rewritten later, so a re-sent event has the same content.
+        """
+        with self._write() as session:
+            event = self._stamped(session, stream, event_type, actor, data, clock)
+            self._insert(session, [event], origin="local")
+            self._fold(session, {event.stream}, frozenset({event.id}))
+            self._settle_conflicts(session, [event])
+        log.debug("recorded event %s (%s on a %s stream)", event.id, event.type, event.stream_kind)
+        return event
+
+    def _stamped(
+        self,
+        session: Session,
+        stream: str,
+        event_type: str,
+        actor: str,
+        data: Mapping[str, Any] | None,
+        clock: RecordingClock | None,
+    ) -> Event:
+        clock = clock or self._recording_clock
+        if clock is not None:
+            device_at, offset = clock.device_now(), clock.offset()
+        else:
+            device_at, offset = self._clock(), timedelta(0)
+        if device_at.tzinfo is None:
+            raise InvalidEvent(None, "at", "the device clock gave a time without UTC offset")
+        offset_ms = round(offset / timedelta(milliseconds=1))
+        stamped = {
+            **dict(data or {}),
+            "device_at": device_at.isoformat(),
+            "clock_offset_ms": offset_ms,
+            "base_seq": self._cursor(session),
+        }
+        at = device_at + timedelta(milliseconds=offset_ms)
+        return new_event(stream, event_type, at, actor, stamped)
+
+    @staticmethod
+    def _cursor(session: Session) -> int:
+        return int(session.scalar(select(SyncCursor.last_seq).where(SyncCursor.id == 1)) or 0)
+
+    def ingest_remote(
+        self, events_with_seq: Iterable[tuple[int, Event]], *, parsed: bool = False
+    ) -> int:
         """Stores events pulled from central as `(seq, event)` pairs, in one transaction.
 
         No outbox rows; origin 'remote'. An event already here (our own, sent earlier)
-        gets its `seq` and leaves the outbox. Projections are folded and the sync cursor
-        moves to the highest seq seen. Returns the number of new events.
+        gets its `seq` and leaves the outbox. Projections are folded (central's order),
+        edits that were concurrent with one of ours on the same ticket field become
+        conflict records, and the sync cursor moves to the highest seq seen, all in the
+        same transaction. Returns the number of new events. `parsed=True`: the events were
+        just built by `Event.from_json` from central's JSON (no second check needed).
         """
-        batch = [(seq, _validated(event)) for seq, event in events_with_seq]
+        if parsed:
+            batch = list(events_with_seq)
+        else:
+            batch = [(seq, _validated(event)) for seq, event in events_with_seq]
         if not batch:
             return 0
         with self._write() as session:
@@ -289,6 +434,8 @@ class Store:
                 session.execute(delete(OutboxRow).where(OutboxRow.event_id.in_(chunk)))
             new = self._insert(session, [event for _, event in batch], "remote", seqs, known)
             self._fold(session, {event.stream for event in new})
+            self._detect_conflicts(session, new, seqs)
+            self._settle_conflicts(session, new)
             top = max(seqs.values())
             session.execute(
                 update(SyncCursor)
@@ -297,6 +444,92 @@ class Store:
             )
         log.info("ingested %d new of %d remote events (up to seq %d)", len(new), len(batch), top)
         return len(new)
+
+    def _detect_conflicts(
+        self, session: Session, remote: Sequence[Event], seqs: Mapping[str, int]
+    ) -> None:
+        """Conflict records for each new remote ticket event that edits a field one of our
+        events edited concurrently: neither had seen the other when it was recorded."""
+        candidates = [e for e in remote if e.stream_kind == "ticket"]
+        if not candidates:
+            return
+        streams = sorted({e.stream for e in candidates})
+        ours: dict[str, list[tuple[Event, int, int | None]]] = {}
+        for chunk in _chunks(streams):
+            rows = session.scalars(
+                select(EventRow)
+                .outerjoin(OutboxRow, OutboxRow.event_id == EventRow.id)
+                .where(
+                    EventRow.stream.in_(chunk),
+                    EventRow.origin == "local",
+                    EventRow.base_seq.is_not(None),
+                    or_(OutboxRow.event_id.is_(None), OutboxRow.status != "rejected"),
+                )
+                .order_by(EventRow.local_order)
+            )
+            for row in rows:
+                assert row.base_seq is not None
+                ours.setdefault(row.stream, []).append((event_from_row(row), row.base_seq, row.seq))
+        if not ours:
+            return
+        now = _utc_now().isoformat()
+        found: list[dict[str, Any]] = []
+        for theirs in candidates:
+            seq = seqs[theirs.id]
+            base = theirs.data.get("base_seq")
+            # Without a base (another kind of client) it is taken to have seen all before it.
+            their_base = base if isinstance(base, int) and not isinstance(base, bool) else seq - 1
+            for mine, my_base, my_seq in ours.get(theirs.stream, ()):
+                saw_theirs = my_base >= seq
+                they_saw_mine = my_seq is not None and my_seq <= their_base
+                if saw_theirs or they_saw_mine:
+                    continue
+                field = conflict_field(mine, theirs)
+                if field is None:
+                    continue
+                found.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "ticket": theirs.stream_key,
+                        "field": field,
+                        "local_event_id": mine.id,
+                        "remote_event_id": theirs.id,
+                        "status": "open",
+                        "detected_at": now,
+                    }
+                )
+        if found:
+            session.execute(insert(ConflictRow).prefix_with("OR IGNORE"), found)
+            log.info("%d sync conflict(s) found", len(found))
+
+    @staticmethod
+    def _settle_conflicts(session: Session, events: Sequence[Event]) -> None:
+        """Marks the conflicts that `conflict_resolved` events settle (by their event pair,
+        so a resolution recorded on another client settles ours too)."""
+        for event in events:
+            if event.type != "conflict_resolved":
+                continue
+            pair = event.data.get("events")
+            if not isinstance(pair, list) or len(pair) != 2:
+                continue
+            first, second = (str(item) for item in pair)
+            session.execute(
+                update(ConflictRow)
+                .where(
+                    or_(
+                        and_(
+                            ConflictRow.local_event_id == first,
+                            ConflictRow.remote_event_id == second,
+                        ),
+                        and_(
+                            ConflictRow.local_event_id == second,
+                            ConflictRow.remote_event_id == first,
+                        ),
+                    ),
+                    ConflictRow.status == "open",
+                )
+                .values(status="resolved", resolved_by=event.id)
+            )
 
     def refresh_tickets(self) -> int:
         """Evaluates the clocks of every open ticket again at the current time (the stored
@@ -334,6 +567,7 @@ class Store:
         }
         next_order = (session.scalar(select(func.max(EventRow.local_order))) or 0) + 1
         recorded_at = _utc_now().isoformat()
+        base_seq = self._cursor(session) if origin == "local" else None
         new: list[Event] = []
         event_rows: list[dict[str, Any]] = []
         for event in events:
@@ -357,24 +591,29 @@ class Store:
                     "local_order": next_order + len(event_rows),
                     "seq": seqs.get(event.id) if seqs is not None else None,
                     "origin": origin,
+                    "base_seq": base_seq,
                 }
             )
         if event_rows:
-            # Core-style bulk INSERTs: no ORM object per event (bulk loads stay fast).
-            session.execute(insert(EventRow), event_rows)
+            # Core executemany INSERTs: no ORM object per event (bulk loads stay fast).
+            connection = session.connection()
+            connection.execute(insert(Base.metadata.tables["events"]), event_rows)
             if origin == "local":
                 outbox = [{"event_id": row["id"], "created": recorded_at} for row in event_rows]
-                session.execute(insert(OutboxRow), outbox)
+                connection.execute(insert(Base.metadata.tables["outbox"]), outbox)
         return new
 
-    def _fold(self, session: Session, streams: set[str]) -> None:
+    def _fold(
+        self, session: Session, streams: set[str], strict: frozenset[str] = frozenset()
+    ) -> None:
         """Folds the projections of `streams`, reference data first, then whatever depends
-        on a changed row (tickets of an organisation whose profile changed)."""
+        on a changed row (tickets of an organisation whose profile changed). Events in
+        `strict` (being recorded) must fit; others that do not are left out of the fold."""
         ordered = sorted(streams, key=fold_order)
         references = [s for s in ordered if s.partition(":")[0] in FOLDED_FIRST]
         dependants: set[str] = set()
         for stream in references:
-            dependants |= fold_stream(session, stream, self._clock)
+            dependants |= fold_stream(session, stream, self._clock, strict=strict)
         # Tickets look up their organisation: reference rows must be in the database first.
         session.flush()
         others = [s for s in ordered if s.partition(":")[0] not in FOLDED_FIRST]
@@ -382,35 +621,87 @@ class Store:
         # Per chunk: the events and rows in a few queries, no autoflush per stream, and the
         # new rows out in one batched INSERT (loading demo data is mostly this loop).
         for chunk in _chunks(others):
-            events = streams_events(session, chunk)
+            events = fold_events(session, chunk)
             with session.no_autoflush:
                 loaded = load_projection_rows(session, chunk)
-                for stream in chunk:
-                    fold_stream(session, stream, self._clock, events[stream])
+                try:
+                    for stream in chunk:
+                        fold_stream(session, stream, self._clock, events[stream], strict)
+                finally:
+                    forget_preloaded(session)
             session.flush()
             del loaded
 
     # ------------------------------------------------------------------ outbox
 
     def pending_outbox(self, limit: int = 100) -> list[Event]:
-        """Up to `limit` events central has not confirmed, oldest first."""
+        """Up to `limit` events central has not confirmed (nor rejected), oldest first."""
+        columns = (EventRow.id, EventRow.stream, EventRow.type, EventRow.at, EventRow.actor)
         with self._read() as session:
-            rows = session.scalars(
-                select(EventRow)
+            # Plain rows, no ORM objects: a push reads the outbox in large batches.
+            rows = session.execute(
+                select(*columns, EventRow.data)
                 .join(OutboxRow, OutboxRow.event_id == EventRow.id)
+                .where(OutboxRow.status == "pending")
                 .order_by(EventRow.local_order)
                 .limit(limit)
             )
-            return [event_from_row(row) for row in rows]
+            return [
+                Event(
+                    id=row.id,
+                    stream=row.stream,
+                    type=row.type,
+                    at=datetime.fromisoformat(row.at),
+                    actor=row.actor,
+                    data=json.loads(row.data),
+                )
+                for row in rows
+            ]
 
-    def mark_sent(self, ids: Iterable[str]) -> int:
-        """Removes the outbox rows of events central confirmed; returns how many."""
+    def mark_sent(self, ids: Iterable[str] | Mapping[str, int | None]) -> int:
+        """Removes the outbox rows of events central confirmed; returns how many. Given a
+        mapping of id → central `seq`, the events also get their seq."""
+        return self.apply_push_results(ids, {})
+
+    def apply_push_results(
+        self, confirmed: Iterable[str] | Mapping[str, int | None], rejected: Mapping[str, str]
+    ) -> int:
+        """One push's answers, in one transaction: `confirmed` events (accepted or duplicate;
+        with their seq if a mapping) leave the outbox; `rejected` ones (id → central's
+        reason) stay, marked rejected, and are left out of the projections. Returns the
+        number of outbox rows removed."""
+        seqs = dict(confirmed) if isinstance(confirmed, Mapping) else dict.fromkeys(confirmed)
         removed = 0
-        unique = list(dict.fromkeys(ids))
         with self._write() as session:
-            for chunk in _chunks(unique):
+            for chunk in _chunks(list(seqs)):
                 result = session.execute(delete(OutboxRow).where(OutboxRow.event_id.in_(chunk)))
                 removed += int(getattr(result, "rowcount", 0) or 0)
+            with_seq = [
+                {"event_id": event_id, "new_seq": seq}
+                for event_id, seq in seqs.items()
+                if seq is not None
+            ]
+            if with_seq:
+                session.connection().exec_driver_sql(
+                    "UPDATE events SET seq = :new_seq WHERE id = :event_id AND seq IS NULL",
+                    with_seq,
+                )
+            if rejected:
+                now = _utc_now().isoformat()
+                session.connection().exec_driver_sql(
+                    "UPDATE outbox SET status = 'rejected', reason = :reason, "
+                    "rejected_at = :now WHERE event_id = :event_id",
+                    [
+                        {"event_id": event_id, "reason": reason, "now": now}
+                        for event_id, reason in rejected.items()
+                    ],
+                )
+                streams = set(
+                    session.scalars(select(EventRow.stream).where(EventRow.id.in_(list(rejected))))
+                )
+                self._fold(session, streams)
+        if rejected:
+            log.warning("central rejected %d event(s)", len(rejected))
         return removed
 
     def record_send_failure(self, ids: Iterable[str], error: str) -> None:
@@ -425,13 +716,167 @@ class Store:
                 )
 
     def outbox_size(self) -> int:
+        """Events still to be sent (rejected ones not counted)."""
         with self._read() as session:
-            return int(session.scalar(select(func.count()).select_from(OutboxRow)) or 0)
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending")
+                )
+                or 0
+            )
+
+    def rejected_events(self) -> list[RejectedEvent]:
+        """Our events central refused, oldest first, each with central's reason."""
+        with self._read() as session:
+            rows = session.execute(
+                select(EventRow, OutboxRow.reason, OutboxRow.rejected_at)
+                .join(OutboxRow, OutboxRow.event_id == EventRow.id)
+                .where(OutboxRow.status == "rejected")
+                .order_by(EventRow.local_order)
+            ).all()
+            return [
+                RejectedEvent(
+                    event_from_row(row),
+                    reason or "",
+                    datetime.fromisoformat(rejected_at) if rejected_at else _utc_now(),
+                )
+                for row, reason, rejected_at in rows
+            ]
+
+    def send_again(self, ids: Iterable[str]) -> int:
+        """Puts rejected events back in the outbox (after the cause was fixed); returns how
+        many. They take part in the projections again."""
+        unique = list(dict.fromkeys(ids))
+        with self._write() as session:
+            result = session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.event_id.in_(unique), OutboxRow.status == "rejected")
+                .values(status="pending", reason=None, rejected_at=None)
+            )
+            streams = set(session.scalars(select(EventRow.stream).where(EventRow.id.in_(unique))))
+            self._fold(session, streams)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def last_pulled_seq(self) -> int:
         """The highest central `seq` pulled so far (0 before the first pull)."""
         with self._read() as session:
-            return int(session.scalar(select(SyncCursor.last_seq).where(SyncCursor.id == 1)) or 0)
+            return self._cursor(session)
+
+    # ------------------------------------------------------------------ clock offset
+
+    def clock_offset(self) -> ClockOffset | None:
+        """The last measured offset to central's clock, or None before the first contact."""
+        with self._read() as session:
+            row = session.get(SyncCursor, 1)
+            if row is None or row.clock_offset_ms is None or row.clock_measured_at is None:
+                return None
+            return ClockOffset(
+                timedelta(milliseconds=row.clock_offset_ms),
+                datetime.fromisoformat(row.clock_measured_at),
+            )
+
+    def save_clock_offset(self, offset: timedelta, measured_at: datetime) -> None:
+        """Keeps the offset measured at a contact with central (survives restarts)."""
+        if measured_at.tzinfo is None:
+            raise InvalidEvent(None, "measured_at", "a time without UTC offset")
+        with self._write() as session:
+            session.execute(
+                update(SyncCursor)
+                .where(SyncCursor.id == 1)
+                .values(
+                    clock_offset_ms=round(offset / timedelta(milliseconds=1)),
+                    clock_measured_at=measured_at.isoformat(),
+                )
+            )
+
+    # ------------------------------------------------------------------ conflicts
+
+    def conflicts(self, open_only: bool = False) -> list[ConflictView]:
+        """Concurrent edits found while pulling, oldest first."""
+        query = select(ConflictRow).order_by(ConflictRow.detected_at, ConflictRow.id)
+        if open_only:
+            query = query.where(ConflictRow.status == "open")
+        with self._read() as session:
+            rows = list(session.scalars(query))
+            ids = {row.local_event_id for row in rows} | {row.remote_event_id for row in rows}
+            events = {event.id: event for event in self._events_by_id(session, sorted(ids))}
+            return [
+                ConflictView(
+                    id=row.id,
+                    ticket=row.ticket,
+                    field=row.field,
+                    local_event=events[row.local_event_id],
+                    remote_event=events[row.remote_event_id],
+                    status=row.status,
+                    detected_at=datetime.fromisoformat(row.detected_at),
+                    resolved_by=row.resolved_by,
+                )
+                for row in rows
+            ]
+
+    @staticmethod
+    def _events_by_id(session: Session, ids: Sequence[str]) -> list[Event]:
+        found: list[Event] = []
+        for chunk in _chunks(ids):
+            found += [
+                event_from_row(row)
+                for row in session.scalars(select(EventRow).where(EventRow.id.in_(chunk)))
+            ]
+        return found
+
+    def resolve_conflict(
+        self,
+        conflict_id: str,
+        chosen_event_id: str,
+        actor: str,
+        *,
+        clock: RecordingClock | None = None,
+    ) -> list[Event]:
+        """Records a person's choice on a conflict: a `conflict_resolved` event naming both
+        events, the field and the chosen value, plus, if the ticket does not show that value
+        now, the event that sets it (`assigned`, `priority_changed`, `uplift_decided`). All
+        in one transaction; returns the events recorded. Raises UnknownConflict."""
+        with self._write() as session:
+            row = session.get(ConflictRow, conflict_id)
+            if row is None:
+                raise UnknownConflict(conflict_id, "no such conflict")
+            if row.status != "open":
+                raise UnknownConflict(conflict_id, f"already resolved by event {row.resolved_by}")
+            if chosen_event_id not in (row.local_event_id, row.remote_event_id):
+                raise UnknownConflict(
+                    conflict_id, f"chosen event {chosen_event_id} is not one of its two events"
+                )
+            chosen = self._events_by_id(session, [chosen_event_id])[0]
+            value = field_value(chosen)
+            stream = chosen.stream
+            resolution = self._stamped(
+                session,
+                stream,
+                "conflict_resolved",
+                actor,
+                {
+                    "conflict": conflict_id,
+                    "events": sorted([row.local_event_id, row.remote_event_id]),
+                    "field": row.field,
+                    "value": value,
+                    "chosen_event": chosen_event_id,
+                },
+                clock,
+            )
+            recorded = [resolution]
+            current = [
+                event
+                for event in fold_events(session, [stream])[stream]
+                if row.field != STATUS_FIELD and event.type == chosen.type
+            ]
+            if row.field != STATUS_FIELD and (not current or field_value(current[-1]) != value):
+                keep = {k: v for k, v in chosen.data.items() if k not in _STAMP_FIELDS}
+                recorded.append(self._stamped(session, stream, chosen.type, actor, keep, clock))
+            self._insert(session, recorded, origin="local")
+            self._fold(session, {stream}, frozenset(event.id for event in recorded))
+            self._settle_conflicts(session, recorded)
+        log.info("conflict %s resolved (%s)", conflict_id, row.field)
+        return recorded
 
     # ------------------------------------------------------------------ reading
 
@@ -441,11 +886,12 @@ class Store:
             return stream_events(session, stream)
 
     def events_for_streams(self, streams: Sequence[str]) -> dict[str, list[Event]]:
-        """The events of several streams (each ordered as `events_for`), in a few queries."""
+        """The events of several streams in fold order (those central confirmed by `seq`,
+        then unsent ones; rejected ones left out), in a few queries."""
         found: dict[str, list[Event]] = {}
         with self._read() as session:
             for chunk in _chunks(list(dict.fromkeys(streams))):
-                found.update(streams_events(session, chunk))
+                found.update(fold_events(session, chunk))
         return found
 
     def ticket(self, ticket_id: str) -> TicketView | None:

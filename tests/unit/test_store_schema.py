@@ -20,14 +20,16 @@ from halt_desk.store import schema as store_schema
 from halt_desk.store.models import Base
 
 InstallMigrations = Callable[..., Path]
+#: The packaged head revision; the test-only revision comes after it.
+HEAD = store_schema.head_revision()
 AT = datetime.fromisoformat("2027-01-12T10:00:00+01:00")
 
 SECOND_REVISION = '''"""Test-only second revision."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9002"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -66,7 +68,7 @@ def _revision(path: Path) -> list[str]:
 def migrations_with_second_revision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> InstallMigrations:
-    """A copy of the packaged migrations plus a test-only revision 0002; returns a function
+    """A copy of the packaged migrations plus a test-only revision 9002; returns a function
     that switches the store to it (with optional extra upgrade code)."""
 
     def install(extra: str = "pass") -> Path:
@@ -74,7 +76,8 @@ def migrations_with_second_revision(
         shutil.copytree(
             store_schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__")
         )
-        (folder / "versions" / "0002_test_only.py").write_text(SECOND_REVISION.format(extra=extra))
+        text = SECOND_REVISION.format(extra=extra, head=HEAD)
+        (folder / "versions" / "9002_test_only.py").write_text(text)
         monkeypatch.setattr(store_schema, "MIGRATIONS_DIR", folder)
         return folder
 
@@ -197,11 +200,11 @@ def test_opening_a_database_at_an_older_revision_backs_it_up_then_upgrades(
         store.record_event(_org_event())
     migrations_with_second_revision()
     with Store.open(path) as store:
-        assert store.backup_path == tmp_path / "cache.sqlite3.bak-0001"
+        assert store.backup_path == tmp_path / f"cache.sqlite3.bak-{HEAD}"
         assert len(store.events_for("org:halt")) == 1
-    assert _revision(path) == ["0002"]
-    assert _revision(tmp_path / "cache.sqlite3.bak-0001") == ["0001"]
-    assert "test_only" not in _tables(tmp_path / "cache.sqlite3.bak-0001")
+    assert _revision(path) == ["9002"]
+    assert _revision(tmp_path / f"cache.sqlite3.bak-{HEAD}") == [HEAD]
+    assert "test_only" not in _tables(tmp_path / f"cache.sqlite3.bak-{HEAD}")
 
 
 def test_a_failing_upgrade_leaves_the_database_at_its_old_revision(
@@ -212,9 +215,9 @@ def test_a_failing_upgrade_leaves_the_database_at_its_old_revision(
     migrations_with_second_revision(extra='raise RuntimeError("upgrade step failed")')
     with pytest.raises(RuntimeError, match="upgrade step failed"):
         Store.open(path)
-    assert _revision(path) == ["0001"]
+    assert _revision(path) == [HEAD]
     assert "test_only" not in _tables(path)  # SQLite DDL rolled back with the transaction
-    assert (tmp_path / "cache.sqlite3.bak-0001").is_file()
+    assert (tmp_path / f"cache.sqlite3.bak-{HEAD}").is_file()
 
 
 def test_database_written_by_a_newer_version_is_refused_untouched(
@@ -225,12 +228,12 @@ def test_database_written_by_a_newer_version_is_refused_untouched(
     path = tmp_path / "cache.sqlite3"
     packaged = store_schema.MIGRATIONS_DIR
     migrations_with_second_revision()
-    Store.open(path).close()  # "the newer app" migrates to 0002
+    Store.open(path).close()  # "the newer app" migrates to 9002
     monkeypatch.setattr(store_schema, "MIGRATIONS_DIR", packaged)
     before = path.read_bytes()
     with pytest.raises(SchemaTooNew) as raised:
         Store.open(path)
-    assert raised.value.revision == "0002"
+    assert raised.value.revision == "9002"
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.bak-*"))
 

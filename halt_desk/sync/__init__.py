@@ -1,0 +1,103 @@
+"""Offline-first sync of the local cache with central (no Qt; the UI wraps the callbacks).
+
+clock = ServerClock()                       # device clock + last known offset
+store = Store.open(recording_clock=clock, clock=clock.now)
+clock.attach(store)
+engine = connect(store, clock, load_settings(), open_token_store())
+summary = engine.sync_once()                # or engine.run_forever(stop_event) in a thread
+store.rejected_events(), store.conflicts(open_only=True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from halt_desk.store import Store
+from halt_desk.sync.client import CentralClient, ChangesPage, PushResult, TlsOptions
+from halt_desk.sync.clock import CLOCK_WARNING_LIMIT, ServerClock, describe_offset
+from halt_desk.sync.credentials import (
+    EncryptedFileTokens,
+    KeychainTokens,
+    TokenStore,
+    open_token_store,
+)
+from halt_desk.sync.engine import SyncEngine, SyncState, SyncSummary
+from halt_desk.sync.errors import (
+    AuthenticationFailed,
+    CredentialStoreError,
+    NotSignedIn,
+    ProtocolError,
+    ServerUnreachable,
+    SettingsError,
+    SyncError,
+)
+from halt_desk.sync.settings import SyncSettings, load_settings, save_settings
+
+
+def client_factory(
+    server: str,
+    token: str,
+    tls: TlsOptions | None = None,
+    timeout: tuple[float, float] = (5.0, 30.0),
+) -> Callable[[ServerClock], CentralClient]:
+    """A `client_factory` for SyncEngine: a new CentralClient per round, its answers' Date
+    headers feeding the clock."""
+
+    def make(clock: ServerClock) -> CentralClient:
+        return CentralClient(
+            server,
+            token,
+            tls=tls,
+            timeout=timeout,
+            device_clock=clock.device_now,
+            observer=clock.observe,
+        )
+
+    return make
+
+
+def connect(
+    store: Store, clock: ServerClock, settings: SyncSettings, tokens: TokenStore, **options: Any
+) -> SyncEngine:
+    """A SyncEngine for the signed-in user; NotSignedIn if there is no server or token."""
+    if not settings.server:
+        raise NotSignedIn("not signed in: no central server configured (halt-desk sync login)")
+    token = tokens.get(settings.server)
+    if not token:
+        raise NotSignedIn(
+            f"not signed in to {settings.server}: no token in {tokens.description} "
+            "(halt-desk sync login)"
+        )
+    make = client_factory(settings.server, token, settings.tls())
+    return SyncEngine(store, make, clock, **options)
+
+
+__all__ = [
+    "CLOCK_WARNING_LIMIT",
+    "AuthenticationFailed",
+    "CentralClient",
+    "ChangesPage",
+    "CredentialStoreError",
+    "EncryptedFileTokens",
+    "KeychainTokens",
+    "NotSignedIn",
+    "ProtocolError",
+    "PushResult",
+    "ServerClock",
+    "ServerUnreachable",
+    "SettingsError",
+    "SyncEngine",
+    "SyncError",
+    "SyncSettings",
+    "SyncState",
+    "SyncSummary",
+    "TlsOptions",
+    "TokenStore",
+    "client_factory",
+    "connect",
+    "describe_offset",
+    "load_settings",
+    "open_token_store",
+    "save_settings",
+]

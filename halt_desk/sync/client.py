@@ -1,0 +1,221 @@
+"""HTTP client of the central API (DESIGN §3.2): push a batch, read a page of changes.
+
+`requests` with verified TLS (optionally a CA bundle and a client certificate), a bearer
+token that never appears in a log or an error, timeouts on every call, and a few quick
+retries of a request inside one call (urllib3 `Retry`, POST included: central is idempotent
+on event ids, so a repeated push only gives `duplicate`). Longer outages are the engine's
+business (back-off between sync rounds).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from halt_desk import __version__
+from halt_desk.domain.events import Event
+from halt_desk.sync.errors import AuthenticationFailed, ProtocolError, ServerUnreachable
+
+log = logging.getLogger(__name__)
+
+#: Called after every answer: (Date header, device time sent, device time received).
+ResponseObserver = Callable[[str | None, datetime, datetime], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TlsOptions:
+    """TLS is always verified: against the system's CAs, or `ca_bundle` if given. A client
+    certificate (mutual TLS) is `client_cert` (PEM) and `client_key` (PEM, unencrypted,
+    readable only by the user), or both in `client_cert`."""
+
+    ca_bundle: Path | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    id: str | None
+    status: str  # accepted | duplicate | rejected
+    seq: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesPage:
+    events: list[tuple[int, Event]]
+    next: int
+    more: bool
+
+
+def _retry() -> Retry:
+    return Retry(
+        total=3,
+        connect=3,
+        read=2,
+        status=2,
+        backoff_factor=0.2,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=None,  # every method: pushes are idempotent on event ids
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+
+
+class CentralClient:
+    """One user's connection to central. Not shared between threads."""
+
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        tls: TlsOptions | None = None,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        device_clock: Callable[[], datetime] | None = None,
+        observer: ResponseObserver | None = None,
+    ) -> None:
+        self.server = server.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._device_clock = device_clock
+        self._observer = observer
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = f"halt-desk/{__version__}"
+        adapter = HTTPAdapter(max_retries=_retry(), pool_connections=1, pool_maxsize=2)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        tls = tls or TlsOptions()
+        # Never verify=False: a CA bundle path replaces the system CAs, nothing disables them.
+        self._session.verify = str(tls.ca_bundle) if tls.ca_bundle else True
+        if tls.client_cert is not None:
+            self._session.cert = (
+                (str(tls.client_cert), str(tls.client_key))
+                if tls.client_key is not None
+                else str(tls.client_cert)
+            )
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:  # never the token
+        return f"CentralClient({self.server!r})"
+
+    # ------------------------------------------------------------------ calls
+
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/api/v1/health", "health", auth=False)
+
+    def push(self, events: Sequence[Event]) -> list[PushResult]:
+        """POST /api/v1/events; one result per event, in order."""
+        body = {"events": [event.to_json() for event in events]}
+        answer = self._call("POST", "/api/v1/events", "push", json=body)
+        raw = answer.get("results")
+        if not isinstance(raw, list) or len(raw) != len(events):
+            raise ProtocolError(self.server, "push", "results do not match the batch")
+        results: list[PushResult] = []
+        for event, item in zip(events, raw, strict=True):
+            if not isinstance(item, Mapping) or item.get("status") not in (
+                "accepted",
+                "duplicate",
+                "rejected",
+            ):
+                raise ProtocolError(self.server, "push", f"malformed result for {event.id}")
+            if item.get("id") not in (None, event.id):
+                raise ProtocolError(self.server, "push", f"result out of order at {event.id}")
+            seq = item.get("seq")
+            results.append(
+                PushResult(
+                    event.id,
+                    str(item["status"]),
+                    seq if isinstance(seq, int) else None,
+                    str(item["reason"]) if item.get("reason") is not None else None,
+                )
+            )
+        return results
+
+    def changes(self, since: int, limit: int) -> ChangesPage:
+        """GET /api/v1/changes: events after `since` in seq order."""
+        answer = self._call(
+            "GET", "/api/v1/changes", "changes", params={"since": since, "limit": limit}
+        )
+        raw = answer.get("events")
+        if not isinstance(raw, list):
+            raise ProtocolError(self.server, "changes", "no event list")
+        events: list[tuple[int, Event]] = []
+        for item in raw:
+            if not isinstance(item, Mapping) or not isinstance(item.get("seq"), int):
+                raise ProtocolError(self.server, "changes", "an event without seq")
+            fields = {key: value for key, value in item.items() if key != "seq"}
+            events.append((int(item["seq"]), Event.from_json(fields)))
+        next_seq, more = answer.get("next"), answer.get("more")
+        if not isinstance(next_seq, int) or not isinstance(more, bool):
+            raise ProtocolError(self.server, "changes", "no next/more")
+        return ChangesPage(events, next_seq, more)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _now(self) -> datetime:
+        if self._device_clock is not None:
+            return self._device_clock()
+        from halt_desk.sync.clock import system_clock
+
+        return system_clock()
+
+    def _call(
+        self, method: str, path: str, what: str, *, auth: bool = True, **kwargs: Any
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self._token}"} if auth else {}
+        sent = self._now()
+        try:
+            response = self._session.request(
+                method, self.server + path, headers=headers, timeout=self._timeout, **kwargs
+            )
+        except requests.exceptions.SSLError as exc:
+            raise ServerUnreachable(self.server, f"TLS failed ({type(exc).__name__})") from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise ServerUnreachable(self.server, _short(exc)) from None
+        except requests.RequestException as exc:
+            raise ServerUnreachable(self.server, _short(exc)) from None
+        received = self._now()
+        if self._observer is not None:
+            self._observer(response.headers.get("Date"), sent, received)
+        status = response.status_code
+        if status >= 500:
+            raise ServerUnreachable(self.server, f"{what}: HTTP {status}")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if status in (401, 403):
+            detail = body.get("detail") if isinstance(body, Mapping) else None
+            raise AuthenticationFailed(self.server, status, str(detail or "refused"))
+        if status >= 400:
+            detail = body.get("detail") if isinstance(body, Mapping) else None
+            raise ProtocolError(self.server, what, f"HTTP {status}: {detail or 'refused'}")
+        if not isinstance(body, dict):
+            # A cut connection can leave a truncated body: transient, try again later.
+            raise ServerUnreachable(self.server, f"{what}: incomplete answer")
+        return body
+
+
+def _short(exc: BaseException) -> str:
+    """A one-line reason without the URL's query or any header."""
+    name = type(exc).__name__
+    if isinstance(exc, requests.Timeout):
+        return f"timed out ({name})"
+    return f"connection failed ({name})"

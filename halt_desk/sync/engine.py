@@ -1,0 +1,292 @@
+"""The sync engine: push the outbox, pull the changes feed, keep the clock offset.
+
+`SyncEngine.sync_once()` does one round and returns a `SyncSummary`; `run_forever(stop)`
+repeats it in a worker thread with back-off while central cannot be reached. Progress and
+state go out through plain callbacks (the desktop app wraps them in Qt signals); nothing
+here imports Qt or waits on the UI.
+
+Guarantees (DESIGN §1, §4): an outbox row leaves only when central answered `accepted` or
+`duplicate` for it (in one transaction per batch, with its seq); a `rejected` event stays in
+the store with central's reason and is not sent again by itself; any transport error, 5xx
+or timeout leaves the outbox as it was, and the next round sends the same events again
+(central answers `duplicate` for the ones it had). Pulled events and the cursor are written
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.store import Store
+from halt_desk.sync.client import CentralClient
+from halt_desk.sync.clock import ServerClock, describe_offset
+from halt_desk.sync.errors import AuthenticationFailed, ServerUnreachable, SyncError
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 500
+PULL_PAGE = 2000
+
+
+class SyncState(StrEnum):
+    """What the sync status shows."""
+
+    IDLE = "idle"  # not started yet
+    SYNCING = "syncing"
+    ONLINE = "online"  # last round reached central and finished
+    CLOCK_WARNING = "clock_warning"  # online, but this computer's clock is > 2 min off
+    OFFLINE = "offline"  # central not reachable; the outbox waits
+    SIGNED_OUT = "signed_out"  # central refused the token
+    ERROR = "error"  # central answered something unusable; see `error`
+
+
+#: States in which the last round reached central.
+REACHED = frozenset({SyncState.ONLINE, SyncState.CLOCK_WARNING})
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSummary:
+    """One round of sync: counts, the resulting state and what needs a person's eye."""
+
+    state: SyncState
+    pushed: int = 0  # accepted by central this round
+    duplicates: int = 0  # central had them already (an earlier round's answer was lost)
+    rejected: int = 0  # refused this round (kept with the reason)
+    pulled: int = 0  # new events from other clients
+    conflicts: int = 0  # new conflict records this round
+    outbox: int = 0  # still waiting to be sent
+    open_conflicts: int = 0
+    rejected_total: int = 0
+    clock_offset: timedelta | None = None  # central − device
+    clock_measured_at: datetime | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        offset = self.clock_offset
+        return {
+            "state": str(self.state),
+            "pushed": self.pushed,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "pulled": self.pulled,
+            "conflicts": self.conflicts,
+            "outbox": self.outbox,
+            "open_conflicts": self.open_conflicts,
+            "rejected_total": self.rejected_total,
+            "clock_offset_ms": round(offset / timedelta(milliseconds=1)) if offset else 0,
+            "clock_measured_at": (
+                self.clock_measured_at.isoformat() if self.clock_measured_at else None
+            ),
+            "error": self.error,
+            "warnings": list(self.warnings),
+        }
+
+
+StateCallback = Callable[[SyncState, str | None], None]
+#: (phase "push" | "pull", done so far, total if known)
+ProgressCallback = Callable[[str, int, int | None], None]
+SummaryCallback = Callable[[SyncSummary], None]
+
+
+def _ignore(*_args: object) -> None:
+    return None
+
+
+class SyncEngine:
+    """Sync of one local store with central for one signed-in user.
+
+    `client_factory` makes a `CentralClient` (a new one per round, so a thread that runs
+    `run_forever` owns its own HTTP session); `clock` is the store's ServerClock.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        client_factory: Callable[[ServerClock], CentralClient],
+        clock: ServerClock,
+        *,
+        push_batch: int = PUSH_BATCH,
+        pull_page: int = PULL_PAGE,
+        on_state: StateCallback = _ignore,
+        on_progress: ProgressCallback = _ignore,
+        on_summary: SummaryCallback = _ignore,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self._client_factory = client_factory
+        self._push_batch = push_batch
+        self._pull_page = pull_page
+        self._on_state = on_state
+        self._on_progress = on_progress
+        self._on_summary = on_summary
+        self._round = threading.Lock()
+        self._wake = threading.Event()
+        self._state = SyncState.IDLE
+        self.last_summary: SyncSummary | None = None
+
+    @property
+    def state(self) -> SyncState:
+        return self._state
+
+    def _set_state(self, state: SyncState, detail: str | None = None) -> None:
+        self._state = state
+        try:
+            self._on_state(state, detail)
+        except Exception:  # a broken listener must not stop sync
+            log.exception("sync state listener failed")
+
+    def _progress(self, phase: str, done: int, total: int | None) -> None:
+        try:
+            self._on_progress(phase, done, total)
+        except Exception:
+            log.exception("sync progress listener failed")
+
+    def wake(self) -> None:
+        """Asks a running `run_forever` to sync now (e.g. after the user recorded events)."""
+        self._wake.set()
+
+    # ------------------------------------------------------------------ one round
+
+    def sync_once(self) -> SyncSummary:
+        """Pushes the whole outbox, then pulls every change; returns what happened. Never
+        raises for network trouble: that is state OFFLINE with the outbox untouched."""
+        with self._round:
+            self._set_state(SyncState.SYNCING)
+            counts = {"pushed": 0, "duplicates": 0, "rejected": 0, "pulled": 0, "conflicts": 0}
+            state, error = SyncState.ONLINE, None
+            try:
+                with self._client_factory(self.clock) as client:
+                    self._push(client, counts)
+                    self._pull(client, counts)
+            except ServerUnreachable as exc:
+                state, error = SyncState.OFFLINE, str(exc)
+            except AuthenticationFailed as exc:
+                state, error = SyncState.SIGNED_OUT, str(exc)
+            except HaltDeskError as exc:
+                state, error = SyncState.ERROR, str(exc)
+            summary = self._summary(state, error, counts)
+            self.last_summary = summary
+            if error:
+                log.warning("sync round ended %s: %s", summary.state, error)
+            self._set_state(summary.state, error)
+            try:
+                self._on_summary(summary)
+            except Exception:
+                log.exception("sync summary listener failed")
+            return summary
+
+    def _push(self, client: CentralClient, counts: dict[str, int]) -> None:
+        total = self.store.outbox_size()
+        done = 0
+        self._progress("push", 0, total)
+        previous: list[str] = []
+        while True:
+            batch = self.store.pending_outbox(self._push_batch)
+            if not batch:
+                return
+            if [event.id for event in batch] == previous:  # pragma: no cover - store bug guard
+                raise SyncError("the outbox did not move after central's answer")
+            previous = [event.id for event in batch]
+            results = client.push(batch)
+            confirmed: dict[str, int | None] = {}
+            rejected: dict[str, str] = {}
+            for event, result in zip(batch, results, strict=True):
+                if result.status == "rejected":
+                    rejected[event.id] = result.reason or "rejected by central"
+                else:
+                    confirmed[event.id] = result.seq
+                    counts["pushed" if result.status == "accepted" else "duplicates"] += 1
+            counts["rejected"] += len(rejected)
+            self.store.apply_push_results(confirmed, rejected)
+            done += len(batch)
+            self._progress("push", done, max(total, done))
+
+    def _pull(self, client: CentralClient, counts: dict[str, int]) -> None:
+        conflicts_before = len(self.store.conflicts())
+        done = 0
+        self._progress("pull", 0, None)
+        while True:
+            since = self.store.last_pulled_seq()
+            page = client.changes(since, self._pull_page)
+            if page.events:
+                counts["pulled"] += self.store.ingest_remote(page.events, parsed=True)
+                done += len(page.events)
+                self._progress("pull", done, None)
+            if not page.more or not page.events:
+                break
+            if self.store.last_pulled_seq() <= since:  # pragma: no cover - central bug guard
+                raise SyncError(f"central's changes feed did not move past seq {since}")
+        counts["conflicts"] = len(self.store.conflicts()) - conflicts_before
+
+    def _summary(self, state: SyncState, error: str | None, counts: dict[str, int]) -> SyncSummary:
+        warnings: list[str] = []
+        measured = self.clock.measured_at
+        offset = self.clock.offset() if measured is not None else None
+        if offset is not None and self.clock.warning:
+            warnings.append(
+                f"this computer's clock is {describe_offset(offset)}; times are corrected "
+                "with the measured offset, but please set the clock right"
+            )
+            if state is SyncState.ONLINE:
+                state = SyncState.CLOCK_WARNING
+        rejected_total = len(self.store.rejected_events())
+        open_conflicts = len(self.store.conflicts(open_only=True))
+        if rejected_total:
+            warnings.append(f"{rejected_total} event(s) refused by central; see the reasons")
+        if open_conflicts:
+            warnings.append(f"{open_conflicts} conflicting edit(s) wait for a decision")
+        return SyncSummary(
+            state=state,
+            outbox=self.store.outbox_size(),
+            open_conflicts=open_conflicts,
+            rejected_total=rejected_total,
+            clock_offset=offset,
+            clock_measured_at=measured,
+            error=error,
+            warnings=tuple(warnings),
+            **counts,
+        )
+
+    # ------------------------------------------------------------------ the loop
+
+    def run_forever(
+        self,
+        stop: threading.Event,
+        *,
+        interval: float = 30.0,
+        max_backoff: float = 300.0,
+        first_backoff: float = 1.0,
+    ) -> None:
+        """Syncs until `stop` is set: every `interval` seconds (or at once after `wake()`),
+        and after a failed round again after a back-off that doubles up to `max_backoff`
+        (with jitter, so many laptops coming back online do not hit central together)."""
+        failures = 0
+        while not stop.is_set():
+            summary = self.sync_once()
+            if summary.state in REACHED:
+                failures = 0
+                delay = interval
+            else:
+                failures += 1
+                delay = min(max_backoff, first_backoff * 2 ** (failures - 1))
+                delay *= random.uniform(0.5, 1.0)  # jitter, not security
+                log.info("next sync attempt in %.1f s", delay)
+            self._sleep(stop, delay)
+
+    def _sleep(self, stop: threading.Event, delay: float) -> None:
+        """Waits `delay` seconds, less if `stop` is set or `wake()` is called."""
+        step = 0.2
+        remaining = delay
+        while remaining > 0 and not stop.is_set():
+            if self._wake.wait(min(step, remaining)):
+                break
+            remaining -= step
+        self._wake.clear()

@@ -1,0 +1,134 @@
+"""Sync settings of this user: central's URL, the user name, TLS files (TOML, no secrets).
+
+The file is `settings.toml` in the configuration folder (platformdirs; `HALT_DESK_CONFIG_DIR`
+overrides it, and with only `HALT_DESK_DATA_DIR` set it lives in that folder). The token is
+never here: it is in the keychain (`halt_desk.sync.credentials`).
+
+    [sync]
+    server = "https://desk.example.nl:8765"
+    user = "jan"
+    ca_bundle = "/etc/halt-desk/ca.pem"        # optional: CA certificates to trust
+    client_cert = "/home/jan/.local/share/halt-desk/client.pem"  # optional: mutual TLS
+    client_key = "/home/jan/.local/share/halt-desk/client.key"   # optional, mode 0600
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from halt_desk.paths import APP_AUTHOR, APP_NAME
+from halt_desk.sync.client import TlsOptions
+from halt_desk.sync.errors import SettingsError
+
+FILE_NAME = "settings.toml"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("HALT_DESK_CONFIG_DIR") or os.environ.get("HALT_DESK_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def settings_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+def check_server_url(url: str) -> str:
+    """`https://host[:port]` (or `http://` on loopback only); returns it without a slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError("--server", "server", f"{url!r} is not an http(s) URL")
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme == "http" and not loopback:
+        raise SettingsError(
+            "--server", "server", "plain http is only allowed to this computer; use https"
+        )
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise SettingsError("--server", "server", "give only scheme, host, port and path")
+    return url.strip().rstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    server: str | None = None
+    user: str | None = None
+    ca_bundle: Path | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
+
+    def tls(self) -> TlsOptions:
+        if self.client_key is not None and os.name == "posix":
+            try:
+                mode = self.client_key.stat().st_mode
+            except OSError as exc:
+                raise SettingsError(
+                    str(settings_path()), "client_key", f"cannot read: {exc.strerror}"
+                ) from None
+            if mode & 0o077:
+                raise SettingsError(
+                    str(settings_path()),
+                    "client_key",
+                    f"{self.client_key} is readable by others; chmod 600 it",
+                )
+        return TlsOptions(self.ca_bundle, self.client_cert, self.client_key)
+
+    def with_server(self, server: str, user: str | None) -> SyncSettings:
+        return replace(self, server=check_server_url(server), user=user)
+
+
+_KEYS = ("server", "user", "ca_bundle", "client_cert", "client_key")
+
+
+def load_settings(path: Path | None = None) -> SyncSettings:
+    path = path or settings_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return SyncSettings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(str(path), "file", str(exc)) from None
+    section = raw.get("sync", {})
+    if not isinstance(section, dict):
+        raise SettingsError(str(path), "sync", "expected a [sync] table")
+    values: dict[str, str] = {}
+    for key in _KEYS:
+        value = section.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError(str(path), f"sync.{key}", "expected a non-empty string")
+        values[key] = value
+    if "server" in values:
+        try:
+            values["server"] = check_server_url(values["server"])
+        except SettingsError as exc:
+            raise SettingsError(str(path), "sync.server", exc.problem) from None
+    return SyncSettings(
+        server=values.get("server"),
+        user=values.get("user"),
+        ca_bundle=Path(values["ca_bundle"]) if "ca_bundle" in values else None,
+        client_cert=Path(values["client_cert"]) if "client_cert" in values else None,
+        client_key=Path(values["client_key"]) if "client_key" in values else None,
+    )
+
+
+def save_settings(settings: SyncSettings, path: Path | None = None) -> Path:
+    path = path or settings_path()
+    lines = ["# HALT Desk sync settings (no secrets: the token is in the keychain)", "[sync]"]
+    for key in _KEYS:
+        value = getattr(settings, key)
+        if value is not None:
+            # A JSON string is a valid TOML basic string.
+            lines.append(f"{key} = {json.dumps(str(value), ensure_ascii=False)}")
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path

@@ -1,0 +1,95 @@
+"""`halt-desk sync login` and `halt-desk sync --once` as a person runs them in a terminal,
+on a machine without a keychain (the encrypted token file is used, and said so)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.central_server import ThreadServer
+from tests.sync_support import Desk
+
+EXE = Path(sys.executable).with_name("halt-desk")
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    with ThreadServer(desk.central) as server:
+        yield desk, server
+    desk.central.close()
+
+
+def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HALT_DESK_DATA_DIR": str(data_dir),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "HALT_DESK_CREDENTIALS_PASSPHRASE": "correct horse battery staple",
+    }
+    return subprocess.run(
+        [str(EXE), *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_login_keeps_the_token_encrypted_and_sync_once_reports(
+    tmp_path: Path, desk: tuple[Desk, ThreadServer]
+) -> None:
+    central, server = desk
+    data = tmp_path / "laptop"
+    token = central.tokens["agent-a"]
+    login = run(["sync", "login", "--server", server.url, "--user", "agent-a"], data, token + "\n")
+    assert login.returncode == 0, login.stderr
+    assert "encrypted file" in login.stderr  # the fallback is announced
+    for path in data.iterdir():
+        if path.is_file():
+            assert token not in path.read_text(errors="replace"), path.name
+    assert (data / "credentials.enc").stat().st_mode & 0o077 == 0
+    once = run(["sync", "--once"], data)
+    assert once.returncode == 0, once.stderr
+    assert "state: online" in once.stdout
+    assert "pulled 2" in once.stdout
+    assert "clock: this computer is" in once.stdout
+    assert token not in once.stdout + once.stderr
+    as_json = run(["sync", "--once", "--json"], data)
+    assert json.loads(as_json.stdout)["state"] == "online"
+
+
+def test_a_wrong_token_is_refused_at_login(tmp_path: Path, desk: tuple[Desk, ThreadServer]) -> None:
+    _, server = desk
+    login = run(["sync", "login", "--server", server.url], tmp_path / "d", "not-a-token\n")
+    assert login.returncode == 2
+    assert "sign-in refused" in login.stderr and "not-a-token" not in login.stderr
+
+
+def test_sync_without_login_says_so_with_exit_2(tmp_path: Path) -> None:
+    once = run(["sync", "--once"], tmp_path / "d")
+    assert once.returncode == 2
+    assert "not signed in" in once.stderr
+
+
+def test_a_wrong_passphrase_is_named(tmp_path: Path, desk: tuple[Desk, ThreadServer]) -> None:
+    central, server = desk
+    data = tmp_path / "laptop"
+    token = central.tokens["agent-a"] + "\n"
+    assert run(["sync", "login", "--server", server.url], data, token).returncode == 0
+    env_run = subprocess.run(
+        [str(EXE), "sync", "--once"],
+        env={
+            **os.environ,
+            "HALT_DESK_DATA_DIR": str(data),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            "HALT_DESK_CREDENTIALS_PASSPHRASE": "wrong",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert env_run.returncode == 2 and "wrong passphrase" in env_run.stderr

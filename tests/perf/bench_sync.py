@@ -1,0 +1,124 @@
+"""Benchmarks of client sync end to end; prints figures, asserts nothing.
+
+Run: .venv/bin/python tests/perf/bench_sync.py [--push N] [--pull N]
+Targets on a 2-core machine: push 10,000 events from the outbox to central ≤ 5 s (the
+whole `sync_once()` round, which also pulls them back and confirms them); pull 100,000
+changes into an empty cache ≤ 10 s. Central runs as its own process (`halt-desk serve`,
+SQLite) on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from halt_desk.central.service import Central
+from halt_desk.domain.events import Event, new_event
+from halt_desk.store import Store
+from halt_desk.sync import ServerClock, SyncEngine, client_factory
+from tests.central_server import ProcessServer
+from tests.perf.bench_central import ticket_events
+
+PROFILE = {"name": "Halt", "profile": "halt"}
+
+
+def central_with_users(folder: Path) -> tuple[str, dict[str, str]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite+pysqlite:///{folder / 'central.sqlite3'}"
+    with Central.open(url) as central:
+        tokens = {role: central.add_user(f"{role}-bench", role) for role in ("admin", "agent")}
+        admin = central.authenticate(tokens["admin"])
+        assert admin is not None
+        org = new_event("org:halt", "organisation_registered", datetime.now(UTC), "b", PROFILE)
+        central.record(admin, [org.to_json()], "bench")
+    return url, tokens
+
+
+def client(path: Path, server: ProcessServer, token: str) -> tuple[Store, SyncEngine]:
+    clock = ServerClock()
+    store = Store.open(path, recording_clock=clock, clock=clock.now)
+    clock.attach(store)
+    engine = SyncEngine(store, client_factory(server.url, token), clock, pull_page=5000)
+    return store, engine
+
+
+def bench_push(folder: Path, count: int) -> None:
+    url, tokens = central_with_users(folder)
+    server = ProcessServer(url, folder / "server")
+    server.start()
+    try:
+        store, engine = client(folder / "push.sqlite3", server, tokens["agent"])
+        engine.sync_once()  # the organisation
+        events = [Event.from_json(raw) for raw in ticket_events(count, "P")]
+        started = time.perf_counter()
+        store.record_events(events, bulk=True)
+        recorded = time.perf_counter() - started
+        pushed_at: list[float] = []
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if phase == "pull" and done == 0:
+                pushed_at.append(time.perf_counter())
+
+        engine._on_progress = progress
+        started = time.perf_counter()
+        summary = engine.sync_once()
+        total = time.perf_counter() - started
+        assert summary.pushed == count and summary.outbox == 0, summary
+        push = pushed_at[0] - started
+        print(f"record {count} events (bulk, one transaction): {recorded:.2f} s")
+        print(f"push {count} events (batches of 500) until all confirmed: {push:.2f} s")
+        print(f"whole sync_once (push + pull of the same {count} back): {total:.2f} s")
+        store.close()
+    finally:
+        server.stop()
+
+
+def bench_pull(folder: Path, count: int) -> None:
+    url, tokens = central_with_users(folder)
+    started = time.perf_counter()
+    with Central.open(url) as central:
+        agent = central.authenticate(tokens["agent"])
+        assert agent is not None
+        events = ticket_events(count, "Q")
+        for start in range(0, len(events), 1000):
+            results = central.record(agent, events[start : start + 1000], "bench")
+            assert all(r.status == "accepted" for r in results)
+    print(f"(seeded central with {count} events in {time.perf_counter() - started:.1f} s)")
+    server = ProcessServer(url, folder / "server")
+    server.start()
+    try:
+        store, engine = client(folder / "pull.sqlite3", server, tokens["agent"])
+        started = time.perf_counter()
+        summary = engine.sync_once()
+        elapsed = time.perf_counter() - started
+        assert summary.pulled == count + 1, summary
+        print(
+            f"pull {count + 1} changes into an empty cache: {elapsed:.2f} s "
+            f"({(count + 1) / elapsed:,.0f} events/s, {len(store.tickets())} tickets folded)"
+        )
+        store.close()
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--push", type=int, default=10_000)
+    parser.add_argument("--pull", type=int, default=100_000)
+    parser.add_argument("--only", choices=["push", "pull"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "push"):
+            bench_push(Path(tmp) / "push", args.push)
+        if args.only in (None, "pull"):
+            bench_pull(Path(tmp) / "pull", args.pull)
+
+
+if __name__ == "__main__":
+    main()
