@@ -16,7 +16,7 @@ from typing import Any
 
 from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS, Event, new_event
+from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS, Event
 from halt_desk.domain.profiles import Profile
 from halt_desk.domain.uplift import UpliftDecision, UpliftRequest, decide_uplift
 from halt_desk.store import Store, TicketView
@@ -213,13 +213,12 @@ def intake_events(
     }
     if intake.description.strip():
         data["description"] = intake.description.strip()
-    events = [new_event(stream, "ticket_reported", now, actor, data)]
+    events = [store.stamped_event(stream, "ticket_reported", actor, data, at=now)]
     if override is not None and override != suggested:
         events.append(
-            new_event(
+            store.stamped_event(
                 stream,
                 "priority_changed",
-                now,
                 actor,
                 {
                     "priority": override,
@@ -227,6 +226,7 @@ def intake_events(
                     "suggested": suggested,
                     "reason": intake.override_reason.strip(),
                 },
+                at=now,
             )
         )
     return events
@@ -235,7 +235,7 @@ def intake_events(
 def record_intake(store: Store, intake: Intake, actor: str, now: datetime) -> str:
     """Checks and records an intake in one transaction; returns the new ticket number."""
     events = intake_events(store, intake, actor, now)
-    store.record_events(events)
+    store.record_events(events, bulk=True)  # the report and its override, or neither
     return events[0].stream_key
 
 
@@ -253,7 +253,9 @@ def record_uplift(
         )
     decision = decide_uplift(request)
     store.record_event(
-        new_event(f"ticket:{ticket_id}", "uplift_decided", now, actor, decision.event_data())
+        store.stamped_event(
+            f"ticket:{ticket_id}", "uplift_decided", actor, decision.event_data(), at=now
+        )
     )
     return decision
 
@@ -302,9 +304,10 @@ def action_events(
         data["text"] = request.text.strip()
     data.update(request.extra)
     stream = f"ticket:{ticket.id}"
-    events = [new_event(stream, request.action.value, now, actor, data)]
+    events = [store.stamped_event(stream, request.action.value, actor, data, at=now)]
     if request.action is Action.CLOSED and request.score is not None:
-        events.insert(0, new_event(stream, "csat_recorded", now, actor, {"score": request.score}))
+        score = {"score": request.score}
+        events.insert(0, store.stamped_event(stream, "csat_recorded", actor, score, at=now))
     return events
 
 
@@ -313,7 +316,7 @@ def record_action(
 ) -> list[Event]:
     """Checks and records one ticket action in one transaction; returns its events."""
     events = action_events(store, ticket_id, request, actor, now)
-    store.record_events(events)
+    store.record_events(events, bulk=True)
     return events
 
 

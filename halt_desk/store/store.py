@@ -376,6 +376,22 @@ class Store:
         log.debug("recorded event %s (%s on a %s stream)", event.id, event.type, event.stream_kind)
         return event
 
+    def stamped_event(
+        self,
+        stream: str,
+        event_type: str,
+        actor: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> Event:
+        """A new event of this user, stamped for sync exactly as `record` stamps it, but not
+        stored: for an action that records several events in one transaction
+        (`record_events(..., bulk=True)`). `at`, when given, is the moment on central's time
+        (the app's clock); the device time is then `at` minus the known offset."""
+        with self._read() as session:
+            return self._stamped(session, stream, event_type, actor, data, None, at)
+
     def _stamped(
         self,
         session: Session,
@@ -384,12 +400,16 @@ class Store:
         actor: str,
         data: Mapping[str, Any] | None,
         clock: RecordingClock | None,
+        at: datetime | None = None,
     ) -> Event:
         clock = clock or self._recording_clock
-        if clock is not None:
-            device_at, offset = clock.device_now(), clock.offset()
+        offset = clock.offset() if clock is not None else timedelta(0)
+        if at is not None:
+            device_at = at - offset
+        elif clock is not None:
+            device_at = clock.device_now()
         else:
-            device_at, offset = self._clock(), timedelta(0)
+            device_at = self._clock()
         if device_at.tzinfo is None:
             raise InvalidEvent(None, "at", "the device clock gave a time without UTC offset")
         offset_ms = round(offset / timedelta(milliseconds=1))

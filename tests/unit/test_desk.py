@@ -20,7 +20,7 @@ from halt_desk.desk import (
     record_intake,
     record_uplift,
 )
-from halt_desk.domain.events import new_event
+from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.uplift import RefusalReason, RoleType, UpliftRequest
 from halt_desk.store import Store
 
@@ -83,6 +83,22 @@ def store(tmp_path: Path) -> Iterator[Store]:
             ]
         )
         yield opened
+
+
+#: Fields every event of this user carries for sync (device time, clock offset, cursor).
+STAMP = {"device_at", "clock_offset_ms", "base_seq"}
+
+
+def action_data(event: Event) -> dict[str, object]:
+    """The action's own fields, without the sync stamp."""
+    return {key: value for key, value in event.data.items() if key not in STAMP}
+
+
+def test_every_desk_event_is_stamped_for_sync(store: Store) -> None:
+    ticket_id = record_intake(store, intake(), "agent-1", NOW)
+    (report,) = store.events_for(f"ticket:{ticket_id}")
+    assert set(report.data) >= STAMP
+    assert report.data["device_at"] == NOW.isoformat() and report.data["base_seq"] == 0
 
 
 def intake(**changes: object) -> Intake:
@@ -150,7 +166,7 @@ def test_an_override_is_its_own_event_with_the_reason(store: Store) -> None:
     )
     _report, override = store.events_for(f"ticket:{ticket_id}")
     assert override.type == "priority_changed"
-    assert override.data == {
+    assert action_data(override) == {
         "priority": "P2",
         "override": True,
         "suggested": "P3",
@@ -262,7 +278,7 @@ def test_a_first_response_needs_its_channel(store: Store) -> None:
     record_action(
         store, ticket_id, ActionRequest(Action.FIRST_RESPONSE, channel="phone"), "agent-1", NOW
     )
-    assert store.events_for(f"ticket:{ticket_id}")[-1].data == {"channel": "phone"}
+    assert action_data(store.events_for(f"ticket:{ticket_id}")[-1]) == {"channel": "phone"}
 
 
 def test_closing_with_a_score_records_the_satisfaction_first(store: Store) -> None:
@@ -304,4 +320,5 @@ def test_a_status_update_keeps_its_note(store: Store) -> None:
         "agent-1",
         NOW,
     )
-    assert store.events_for(f"ticket:{ticket_id}")[-1].data == {"text": "Onderdeel besteld"}
+    last = store.events_for(f"ticket:{ticket_id}")[-1]
+    assert action_data(last) == {"text": "Onderdeel besteld"}
