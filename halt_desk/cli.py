@@ -151,7 +151,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from halt_desk.demo_board import run_demo
+    from halt_desk.paths import user_data_dir
 
+    if not args.no_window:
+        app = importlib.import_module("ui.app")
+        code: int = app.run_demo_app(
+            user_data_dir() / "demo",
+            seed=args.seed,
+            months=args.months,
+            tickets_per_month=args.tickets_per_month,
+            language=args.lang,
+        )
+        return code
     return run_demo(
         seed=args.seed,
         months=args.months,
@@ -389,13 +400,8 @@ def _read_token() -> str:
 
 
 def cmd_sync_login(args: argparse.Namespace) -> int:
-    from halt_desk.sync import (
-        AuthenticationFailed,
-        CentralClient,
-        ServerUnreachable,
-        load_settings,
-        save_settings,
-    )
+    from halt_desk.sync import AuthenticationFailed, ServerUnreachable, load_settings
+    from halt_desk.sync.signin import sign_in
 
     settings = load_settings().with_server(args.server, args.user)
     from dataclasses import replace
@@ -408,18 +414,16 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
         settings = replace(settings, client_key=Path(args.client_key).resolve())
     assert settings.server is not None
     token = _read_token()
-    with CentralClient(settings.server, token, tls=settings.tls()) as client:
-        try:
-            client.changes(0, 1)
-        except AuthenticationFailed as exc:
-            raise CliError(f"sign-in refused by {settings.server}: {exc.detail}") from None
-        except ServerUnreachable as exc:
-            if not args.offline:
-                raise CliError(f"{exc} (use --offline to keep the token anyway)") from None
-            print(f"halt-desk: note: {exc}; token kept without checking", file=sys.stderr)
     tokens = _token_store()
-    tokens.set(settings.server, token)
-    path = save_settings(settings)
+    try:
+        path, checked = sign_in(settings, token, tokens, keep_if_unreachable=args.offline)
+    except AuthenticationFailed as exc:
+        raise CliError(f"sign-in refused by {settings.server}: {exc.detail}") from None
+    except ServerUnreachable as exc:
+        raise CliError(f"{exc} (use --offline to keep the token anyway)") from None
+    if not checked:
+        print(f"halt-desk: note: {settings.server} not reachable; token kept without checking",
+              file=sys.stderr)  # fmt: skip
     print(f"signed in to {settings.server}; token kept in {tokens.description}")
     print(f"settings: {path}")
     return 0
@@ -449,10 +453,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="load the demo data set into a demo store and show the SLA board",
+        help="the desktop app against a central API with demo data (nothing to set up)",
         description=(
-            "Builds a fresh demo store (two customers, loaner depots, months of tickets up "
-            "to now, deterministic by seed) and prints the SLA board of the open tickets."
+            "Starts a central API in this process on a free loopback port with the demo data "
+            "set (two customers, loaner depots, months of tickets up to now, deterministic by "
+            "seed) and opens the desktop app signed in to it, with its own demo cache. "
+            "--no-window builds a demo store and prints the SLA board instead."
         ),
     )
     demo.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
@@ -462,6 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--store", help="demo database file (default: demo.sqlite3 in the data dir)")
     demo.add_argument("--limit", type=_positive_int, default=25, help="board rows to show")
+    demo.add_argument(
+        "--no-window",
+        action="store_true",
+        help="no desktop window: build the demo store and print the SLA board",
+    )
+    demo.add_argument("--lang", choices=("nl", "en"), help="language of the window (default nl)")
     demo.set_defaults(handler=cmd_demo)
 
     app = commands.add_parser(

@@ -122,7 +122,7 @@ def run_demo(
     with Store.open(path) as store:
         print_board(sla_board(store, moment), moment, limit, out)
     out.write(
-        "\nThe desktop window arrives in a later release; `halt-desk sla check` evaluates "
-        "any timeline file with the same engine.\n"
+        "\n`halt-desk demo` without --no-window opens the desktop app on the demo data; "
+        "`halt-desk sla check` evaluates any timeline file with the same engine.\n"
     )
     return 0

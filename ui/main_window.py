@@ -26,10 +26,13 @@ from PySide6.QtWidgets import (
 from halt_desk.desk import CallerDirectory
 from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
 from halt_desk.store import Store
+from halt_desk.sync import SyncSummary
 from halt_desk.ticket_list import QuickFilter, TicketList
 from ui import labels
 from ui.intake_dialog import IntakeDialog
 from ui.labels import QT_TRANSLATE_NOOP
+from ui.sync_controller import SyncController
+from ui.sync_issues import SyncIssuesDialog
 from ui.ticket_dialog import TicketDialog
 from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
@@ -46,9 +49,15 @@ QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, user: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        user: str,
+        clock: Callable[[], datetime],
+        sync: SyncController | None = None,
+    ) -> None:
         super().__init__()
-        self.store, self.user, self.clock = store, user, clock
+        self.store, self.user, self.clock, self.sync = store, user, clock, sync
         self.directory = CallerDirectory([])
         self.quick = QuickFilter.OPEN
         self.setWindowTitle(self.tr("HALT Desk — servicedesk"))
@@ -119,8 +128,22 @@ class MainWindow(QMainWindow):
         self.reminder_state.setAccessibleName(self.tr("Herinneringen"))
         self.statusBar().addWidget(self.counts, 1)
         self.statusBar().addPermanentWidget(self.reminder_state)
+        self.issues = QToolButton()
+        self.issues.setAccessibleName(self.tr("Geweigerd en conflicten"))
+        self.issues.setToolTip(self.tr("Wat de server weigerde en gelijktijdige wijzigingen"))
+        self.issues.setAutoRaise(True)
+        self.issues.clicked.connect(self.open_sync_issues)
+        self.issues.hide()
+        self.statusBar().addPermanentWidget(self.issues)
         self.statusBar().addPermanentWidget(self.pending)
         self.statusBar().addPermanentWidget(self.connection)
+        sync_now = QAction(self.tr("Nu synchroniseren"), self)
+        sync_now.setShortcut(QKeySequence("F9"))
+        sync_now.triggered.connect(self.sync_now)
+        self.addAction(sync_now)
+        if sync is not None:
+            sync.state_changed.connect(self._sync_state)
+            sync.summary_ready.connect(self._sync_summary)
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -230,6 +253,7 @@ class MainWindow(QMainWindow):
     def _intake_saved(self, ticket_id: str) -> None:
         self.statusBar().showMessage(self.tr("Melding {id} vastgelegd").format(id=ticket_id), 5000)
         self.reload()
+        self.sync_now()
         self.open_ticket_id(ticket_id)
 
     def open_ticket(self, index: QModelIndex) -> None:
@@ -237,9 +261,52 @@ class MainWindow(QMainWindow):
 
     def open_ticket_id(self, ticket_id: str) -> TicketDialog:
         dialog = TicketDialog(self.store, ticket_id, self.user, self.clock, self)
-        dialog.changed.connect(lambda _: self.reload())
+        dialog.changed.connect(lambda _: self._changed_here())
         dialog.show()
         return dialog
+
+    # --- sync --------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        if self.sync is not None:
+            self.sync.sync_now()
+
+    def _sync_state(self, state: str, detail: str) -> None:
+        texts = {
+            "idle": self.tr("Nog niet verbonden"),
+            "syncing": self.tr("Synchroniseren…"),
+            "online": self.tr("Online"),
+            "clock_warning": self.tr("Online — klok van deze computer wijkt af"),
+            "offline": self.tr("Offline — wijzigingen wachten"),
+            "signed_out": self.tr("Afgemeld — meld opnieuw aan"),
+            "error": self.tr("Synchronisatiefout"),
+        }
+        self.connection.setText(texts.get(state, state))
+        self.connection.setToolTip(detail)
+        alarming = state in ("clock_warning", "signed_out", "error")
+        self.connection.setStyleSheet("color: #b3261e; font-weight: bold" if alarming else "")
+
+    def _sync_summary(self, summary: SyncSummary) -> None:
+        self.pending.setText(self.tr("Te verzenden: {n}").format(n=summary.outbox))
+        needing_eyes = summary.open_conflicts + summary.rejected_total
+        self.issues.setVisible(needing_eyes > 0)
+        self.issues.setText(
+            self.tr("Conflicten: {c} · geweigerd: {r}").format(
+                c=summary.open_conflicts, r=summary.rejected_total
+            )
+        )
+        if summary.pulled or summary.rejected or summary.conflicts:
+            self.reload()
+
+    def open_sync_issues(self) -> SyncIssuesDialog:
+        dialog = SyncIssuesDialog(self.store, self.user, self)
+        dialog.changed.connect(self._changed_here)
+        dialog.open()
+        return dialog
+
+    def _changed_here(self) -> None:
+        """Something was recorded here: show it, and send it."""
+        self.reload()
+        self.sync_now()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()

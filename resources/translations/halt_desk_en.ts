@@ -537,144 +537,371 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="39"/>
+        <location filename="../../ui/main_window.py" line="42"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="40"/>
+        <location filename="../../ui/main_window.py" line="43"/>
         <source>Mijn meldingen</source>
         <translation>My tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="41"/>
+        <location filename="../../ui/main_window.py" line="44"/>
         <source>P1</source>
         <translation>P1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="42"/>
+        <location filename="../../ui/main_window.py" line="45"/>
         <source>Bijna te laat (30 min)</source>
         <translation>Breaching soon (30 min)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="43"/>
+        <location filename="../../ui/main_window.py" line="46"/>
         <source>Wacht op gebruiker</source>
         <translation>Waiting on user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="44"/>
+        <location filename="../../ui/main_window.py" line="47"/>
         <source>Alle</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="54"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>HALT Desk — servicedesk</source>
         <translation>HALT Desk — service desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>Meldingen</source>
         <translation>Tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="85"/>
         <source>Werkbalk</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="79"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>Nieuwe melding</source>
         <translation>New ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81"/>
+        <location filename="../../ui/main_window.py" line="90"/>
         <source>Nieuwe melding (Ctrl+N)</source>
         <translation>New ticket (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="101"/>
         <source>Filter {name}</source>
         <translation>Filter {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="110"/>
         <source>Zoeken: nummer, melder, omschrijving… (Ctrl+F)</source>
         <translation>Search: number, caller, summary… (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102"/>
+        <location filename="../../ui/main_window.py" line="111"/>
         <source>Zoeken</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>Lokaal (niet verbonden)</source>
         <translation>Local (not connected)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Verbinding</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Te verzenden</source>
         <translation>Waiting to sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>Herinneringen</source>
         <translation>Reminders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="132"/>
+        <source>Geweigerd en conflicten</source>
+        <translation>Refused and conflicts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="133"/>
+        <source>Wat de server weigerde en gelijktijdige wijzigingen</source>
+        <translation>What the server refused, and concurrent edits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="140"/>
+        <source>Nu synchroniseren</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>HALT Desk</source>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Te verzenden: {n}</source>
         <translation>Waiting to sync: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="198"/>
         <source>Te laat: {overdue} · bijna: {soon}</source>
         <translation>Overdue: {overdue} · soon: {soon}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>… en nog {n}</source>
         <translation>… and {n} more</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>HALT Desk: deadlines</source>
         <translation>HALT Desk: deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>{ticket}: {clock} is te laat</source>
         <translation>{ticket}: {clock} is overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>{ticket}: statusupdate P1 binnen 5 minuten</source>
         <translation>{ticket}: P1 status update due within 5 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>{ticket}: {clock} verloopt binnen 15 minuten</source>
         <translation>{ticket}: {clock} breaches within 15 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>{shown} van {total} meldingen</source>
         <translation>{shown} of {total} tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>Melding {id} vastgelegd</source>
         <translation>Ticket {id} recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="275"/>
+        <source>Nog niet verbonden</source>
+        <translation>Not connected yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="276"/>
+        <source>Synchroniseren…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="277"/>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="278"/>
+        <source>Online — klok van deze computer wijkt af</source>
+        <translation>Online — this computer&apos;s clock is off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="279"/>
+        <source>Offline — wijzigingen wachten</source>
+        <translation>Offline — changes are waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <source>Afgemeld — meld opnieuw aan</source>
+        <translation>Signed out — sign in again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="281"/>
+        <source>Synchronisatiefout</source>
+        <translation>Sync error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="293"/>
+        <source>Conflicten: {c} · geweigerd: {r}</source>
+        <translation>Conflicts: {c} · refused: {r}</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/sign_in.py" line="31"/>
+        <source>Aanmelden bij HALT Desk</source>
+        <translation>Sign in to HALT Desk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="35"/>
+        <source>Meld deze computer aan bij de centrale server. Het token krijgt u van de beheerder; het wordt bewaard in {where}.</source>
+        <translation>Sign this computer in to the central server. Your administrator gives you the token; it is kept in {where}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="41"/>
+        <source>Serveradres</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="43"/>
+        <source>Uw naam op meldingen</source>
+        <translation>Your name on tickets</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="46"/>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="51"/>
+        <source>&amp;Server</source>
+        <translation>&amp;Server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="52"/>
+        <source>&amp;Naam</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="53"/>
+        <source>&amp;Token</source>
+        <translation>&amp;Token</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="56"/>
+        <source>Aanmelden</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="58"/>
+        <source>Offline werken</source>
+        <translation>Work offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="71"/>
+        <source>Ongeldig serveradres: {error}</source>
+        <translation>Invalid server address: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="75"/>
+        <source>Vul het token in.</source>
+        <translation>Enter the token.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="81"/>
+        <source>Controleren…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="93"/>
+        <source>De server weigert dit token.</source>
+        <translation>The server refuses this token.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="95"/>
+        <source>De server is niet bereikbaar: {error}</source>
+        <translation>The server cannot be reached: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncIssuesDialog</name>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="46"/>
+        <source>Geweigerd en conflicten</source>
+        <translation>Refused and conflicts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="49"/>
+        <source>Door de server geweigerd</source>
+        <translation>Refused by the server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="51"/>
+        <source>Vastgelegd</source>
+        <translation>Recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="51"/>
+        <source>Wat</source>
+        <translation>What</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="51"/>
+        <source>Waarop</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="51"/>
+        <source>Reden</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="54"/>
+        <source>Opnieuw versturen</source>
+        <translation>Send again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="55"/>
+        <source>Nadat de oorzaak is opgelost</source>
+        <translation>After the cause has been fixed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="58"/>
+        <source>Conflicten</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="60"/>
+        <source>Melding</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="60"/>
+        <source>Veld</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="60"/>
+        <source>Mijn wijziging</source>
+        <translation>My change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="60"/>
+        <source>Andere</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="63"/>
+        <source>Mijn wijziging houden</source>
+        <translation>Keep my change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="64"/>
+        <source>De andere wijziging nemen</source>
+        <translation>Take the other change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="72"/>
+        <source>&lt;b&gt;Door de server geweigerd&lt;/b&gt; (blijft bewaard)</source>
+        <translation>&lt;b&gt;Refused by the server&lt;/b&gt; (kept)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="75"/>
+        <source>&lt;b&gt;Gelijktijdige wijzigingen&lt;/b&gt; — kies per conflict</source>
+        <translation>&lt;b&gt;Concurrent edits&lt;/b&gt; — choose per conflict</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="128"/>
+        <source>Kies eerst een conflict in de lijst.</source>
+        <translation>First choose a conflict in the list.</translation>
     </message>
 </context>
 <context>
@@ -822,27 +1049,27 @@
         <translation>Close with score…</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="205"/>
+        <location filename="../../ui/ticket_dialog.py" line="209"/>
         <source>Melding {ticket} bestaat niet.</source>
         <translation>Ticket {ticket} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="239"/>
+        <location filename="../../ui/ticket_dialog.py" line="243"/>
         <source>te laat</source>
         <translation>overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="265"/>
+        <location filename="../../ui/ticket_dialog.py" line="269"/>
         <source>Sluiten</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="265"/>
+        <location filename="../../ui/ticket_dialog.py" line="269"/>
         <source>Tevredenheid van de melder (1–10):</source>
         <translation>Caller&apos;s satisfaction (1–10):</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="284"/>
+        <location filename="../../ui/ticket_dialog.py" line="288"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>
@@ -986,6 +1213,19 @@
         <location filename="../../ui/uplift_dialog.py" line="137"/>
         <source>Een schriftelijke motivatie is verplicht.</source>
         <translation>A written motivation is required.</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../ui/app.py" line="129"/>
+        <source>Demo wordt klaargezet…</source>
+        <translation>Preparing the demo…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="139"/>
+        <source>Demo kon niet starten: {error}</source>
+        <translation>The demo could not start: {error}</translation>
     </message>
 </context>
 </TS>

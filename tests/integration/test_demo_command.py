@@ -55,6 +55,7 @@ def test_demo_command_runs_from_the_entry_point(tmp_path: Path) -> None:
         [
             str(exe),
             "demo",
+            "--no-window",
             "--months",
             "1",
             "--tickets-per-month",

@@ -1,0 +1,143 @@
+"""What sync could not do, for a person to decide: events central refused (with its reason)
+and concurrent edits of the same ticket field by two people (with a choice per conflict;
+the choice is itself an event)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.domain.conflicts import field_value
+from halt_desk.store import Store
+from halt_desk.store.store import ConflictView, RejectedEvent
+from ui import labels
+from ui.workers import run_in_background
+
+
+def _value(view: ConflictView, mine: bool) -> str:
+    event = view.local_event if mine else view.remote_event
+    value = field_value(event)
+    return f"{value} ({event.actor}, {event.at.astimezone().strftime('%d-%m %H:%M')})"
+
+
+class SyncIssuesDialog(QDialog):
+    """Lists refused events and open conflicts; emits `changed` after a choice or a resend."""
+
+    changed = Signal()
+
+    def __init__(self, store: Store, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.actor = store, actor
+        self.refused: list[RejectedEvent] = []
+        self.conflicts: list[ConflictView] = []
+        self.setWindowTitle(self.tr("Geweigerd en conflicten"))
+        self.resize(900, 560)
+        self.rejected_table = QTableWidget(0, 4)
+        self.rejected_table.setAccessibleName(self.tr("Door de server geweigerd"))
+        self.rejected_table.setHorizontalHeaderLabels(
+            [self.tr("Vastgelegd"), self.tr("Wat"), self.tr("Waarop"), self.tr("Reden")]
+        )
+        self.rejected_table.horizontalHeader().setStretchLastSection(True)
+        self.resend = QPushButton(self.tr("Opnieuw versturen"))
+        self.resend.setToolTip(self.tr("Nadat de oorzaak is opgelost"))
+        self.resend.clicked.connect(self.send_again)
+        self.conflict_table = QTableWidget(0, 4)
+        self.conflict_table.setAccessibleName(self.tr("Conflicten"))
+        self.conflict_table.setHorizontalHeaderLabels(
+            [self.tr("Melding"), self.tr("Veld"), self.tr("Mijn wijziging"), self.tr("Andere")]
+        )
+        self.conflict_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.keep_mine = QPushButton(self.tr("Mijn wijziging houden"))
+        self.take_theirs = QPushButton(self.tr("De andere wijziging nemen"))
+        self.keep_mine.clicked.connect(lambda: self.resolve(mine=True))
+        self.take_theirs.clicked.connect(lambda: self.resolve(mine=False))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("<b>Door de server geweigerd</b> (blijft bewaard)")))
+        layout.addWidget(self.rejected_table)
+        layout.addWidget(self.resend)
+        layout.addWidget(QLabel(self.tr("<b>Gelijktijdige wijzigingen</b> — kies per conflict")))
+        layout.addWidget(self.conflict_table)
+        row = QHBoxLayout()
+        row.addWidget(self.keep_mine)
+        row.addWidget(self.take_theirs)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.loaded = False
+        self.reload()
+
+    def reload(self) -> None:
+        store = self.store
+        run_in_background(
+            lambda: (store.rejected_events(), store.conflicts(open_only=True)), self._show
+        )
+
+    def _show(self, loaded: tuple[list[RejectedEvent], list[ConflictView]]) -> None:
+        self.refused, self.conflicts = loaded
+        self.rejected_table.setRowCount(len(self.refused))
+        for row, item in enumerate(self.refused):
+            event = item.event
+            cells = (
+                event.at.astimezone().strftime("%d-%m %H:%M"),
+                labels.event_type(event.type),
+                event.stream_key,
+                item.reason,
+            )
+            for column, text in enumerate(cells):
+                self.rejected_table.setItem(row, column, QTableWidgetItem(text))
+        self.rejected_table.resizeColumnsToContents()
+        self.conflict_table.setRowCount(len(self.conflicts))
+        for row, view in enumerate(self.conflicts):
+            cells = (view.ticket, view.field, _value(view, True), _value(view, False))
+            for column, text in enumerate(cells):
+                self.conflict_table.setItem(row, column, QTableWidgetItem(text))
+        self.resend.setEnabled(bool(self.refused))
+        self.keep_mine.setEnabled(bool(self.conflicts))
+        self.take_theirs.setEnabled(bool(self.conflicts))
+        self.loaded = True
+
+    def send_again(self) -> None:
+        rows = {index.row() for index in self.rejected_table.selectedIndexes()}
+        chosen = [self.refused[r].event.id for r in sorted(rows)] or [
+            item.event.id for item in self.refused
+        ]
+        store = self.store
+        run_in_background(lambda: store.send_again(chosen), self._done, self._failed)
+
+    def resolve(self, mine: bool) -> None:
+        row = self.conflict_table.currentRow()
+        if not 0 <= row < len(self.conflicts):
+            self.message.setText(self.tr("Kies eerst een conflict in de lijst."))
+            return
+        view = self.conflicts[row]
+        chosen = view.local_event.id if mine else view.remote_event.id
+        store, actor = self.store, self.actor
+        run_in_background(
+            lambda: store.resolve_conflict(view.id, chosen, actor), self._done, self._failed
+        )
+
+    def _done(self, _: Any) -> None:
+        self.message.setText("")
+        self.changed.emit()
+        self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(labels.error_text(exc))
