@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 from halt_desk.desk import CallerDirectory
 from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
 from halt_desk.store import Store
-from halt_desk.sync import SyncSummary
 from halt_desk.ticket_list import QuickFilter, TicketList
 from ui import labels
 from ui.intake_dialog import IntakeDialog
@@ -36,6 +36,9 @@ from ui.sync_issues import SyncIssuesDialog
 from ui.ticket_dialog import TicketDialog
 from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from halt_desk.sync import SyncSummary
 
 REMINDER_INTERVAL_MS = 30_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (

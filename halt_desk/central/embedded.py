@@ -19,7 +19,7 @@ class EmbeddedServer:
     """uvicorn serving `create_app(central)` on 127.0.0.1, on a port it already holds (so
     there is no race for a free port)."""
 
-    def __init__(self, central: Central, host: str = "127.0.0.1") -> None:
+    def __init__(self, central: Central, host: str = "127.0.0.1", port: int = 0) -> None:
         import uvicorn
 
         from halt_desk.central.app import create_app
@@ -27,7 +27,7 @@ class EmbeddedServer:
         self.central = central
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
+        self.sock.bind((host, port))
         self.port: int = self.sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}"
         config = uvicorn.Config(create_app(central), log_level="warning", access_log=False)

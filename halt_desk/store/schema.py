@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from halt_desk.store.errors import SchemaTooNew, StoreUnreadable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +32,43 @@ BASE_REVISION = "base"
 
 def alembic_config() -> Config:
     """An Alembic config without an ini file, pointing at the packaged migrations."""
+    from alembic.config import Config
+
     config = Config()
     # ConfigParser interpolation: a literal '%' in the install path must be doubled.
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     return config
 
 
-def _script_directory() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
+_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(?:None|[\"']([^\"']*)[\"'])", re.M)
+
+
+def _revision_graph() -> dict[str, str | None]:
+    """revision → down_revision of the packaged migrations, read from their files.
+
+    Opening the cache runs this on every start; importing Alembic (half a second) is left
+    for when a migration really has to run. A test checks it agrees with Alembic's view."""
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision is None or down is None:  # pragma: no cover - every migration has both
+            raise RuntimeError(f"{path.name}: no revision / down_revision")
+        graph[revision.group(1)] = down.group(1)
+    return graph
 
 
 def known_revisions() -> frozenset[str]:
-    return frozenset(script.revision for script in _script_directory().walk_revisions())
+    return frozenset(_revision_graph())
 
 
 def head_revision() -> str:
-    head = _script_directory().get_current_head()
-    if head is None:  # pragma: no cover - the package always ships 0001
-        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
-    return head
+    graph = _revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down is not None}
+    if len(heads) != 1:  # pragma: no cover - the package ships one line of migrations
+        raise RuntimeError(f"migrations in {MIGRATIONS_DIR} have heads {sorted(heads)}")
+    return heads.pop()
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
@@ -130,6 +150,8 @@ def upgrade_schema(path: Path, engine: Engine) -> Path | None:
     backup = None
     if stored is not None:
         backup = backup_database(path, "+".join(stored) or BASE_REVISION)
+    from alembic import command
+
     config = alembic_config()
     # One BEGIN IMMEDIATE transaction: a second process opening the same file waits, then
     # finds the schema at head (Alembic reads the revision inside the lock) and does nothing.

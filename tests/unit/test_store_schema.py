@@ -264,3 +264,25 @@ def test_open_creates_missing_parent_folders(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "cache.sqlite3"
     Store.open(path).close()
     assert path.is_file()
+
+
+def test_the_revisions_read_from_the_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(store_schema.alembic_config())
+    assert store_schema.head_revision() == script.get_current_head()
+    assert store_schema.known_revisions() == {s.revision for s in script.walk_revisions()}
+
+
+def test_opening_a_current_cache_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "cache.sqlite3"
+    Store.open(path).close()
+    probe = (
+        "import sys; from pathlib import Path; from halt_desk.store import Store; "
+        f"Store.open(Path({str(path)!r})).close(); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
