@@ -31,6 +31,7 @@ from halt_desk.ticket_list import QuickFilter, TicketList
 from ui import labels
 from ui.intake_dialog import IntakeDialog
 from ui.labels import QT_TRANSLATE_NOOP
+from ui.report_dialog import ReportDialog
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
 from ui.ticket_dialog import TicketDialog
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store, self.user, self.clock, self.sync = store, user, clock, sync
         self.directory = CallerDirectory([])
+        self.organisations: dict[str, str] = {}
         self.quick = QuickFilter.OPEN
         self.setWindowTitle(self.tr("HALT Desk — servicedesk"))
         self.resize(1280, 760)
@@ -93,6 +95,11 @@ class MainWindow(QMainWindow):
         new.setToolTip(self.tr("Nieuwe melding (Ctrl+N)"))
         new.triggered.connect(self.new_intake)
         toolbar.addAction(new)
+        report = QAction(self.tr("Maandrapport…"), self)
+        report.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        report.setToolTip(self.tr("Maandrapport service levels (Ctrl+Shift+R)"))
+        report.triggered.connect(self.open_report)
+        toolbar.addAction(report)
         toolbar.addSeparator()
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
@@ -170,13 +177,18 @@ class MainWindow(QMainWindow):
         """Reads the list and the directory on a worker thread; the window stays live."""
         store, user = self.store, self.user
 
-        def load() -> tuple[TicketList, CallerDirectory, int]:
-            return TicketList.load(store, user), CallerDirectory.load(store), store.outbox_size()
+        def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str]]:
+            organisations = {
+                org_id: str(fields.get("name") or org_id)
+                for org_id, fields in store.references("org").items()
+            }
+            directory = CallerDirectory.load(store)
+            return TicketList.load(store, user), directory, store.outbox_size(), organisations
 
         run_in_background(load, self._loaded)
 
-    def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int]) -> None:
-        tickets, self.directory, pending = loaded
+    def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int, dict[str, str]]) -> None:
+        tickets, self.directory, pending, self.organisations = loaded
         self.model.now = self.clock()
         self.model.set_tickets(tickets)
         header = self.table.horizontalHeader()
@@ -266,6 +278,11 @@ class MainWindow(QMainWindow):
         dialog = TicketDialog(self.store, ticket_id, self.user, self.clock, self)
         dialog.changed.connect(lambda _: self._changed_here())
         dialog.show()
+        return dialog
+
+    def open_report(self) -> ReportDialog:
+        dialog = ReportDialog(self.store, self.organisations, self.clock, self)
+        dialog.open()
         return dialog
 
     # --- sync --------------------------------------------------------------------------------

@@ -537,200 +537,303 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="42"/>
+        <location filename="../../ui/main_window.py" line="46"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="43"/>
+        <location filename="../../ui/main_window.py" line="47"/>
         <source>Mijn meldingen</source>
         <translation>My tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="44"/>
+        <location filename="../../ui/main_window.py" line="48"/>
         <source>P1</source>
         <translation>P1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="45"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>Bijna te laat (30 min)</source>
         <translation>Breaching soon (30 min)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="46"/>
+        <location filename="../../ui/main_window.py" line="50"/>
         <source>Wacht op gebruiker</source>
         <translation>Waiting on user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="51"/>
         <source>Alle</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>HALT Desk — servicedesk</source>
         <translation>HALT Desk — service desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="74"/>
         <source>Meldingen</source>
         <translation>Tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85"/>
+        <location filename="../../ui/main_window.py" line="90"/>
         <source>Werkbalk</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>Nieuwe melding</source>
         <translation>New ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Nieuwe melding (Ctrl+N)</source>
         <translation>New ticket (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="98"/>
+        <source>Maandrapport…</source>
+        <translation>Monthly report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="100"/>
+        <source>Maandrapport service levels (Ctrl+Shift+R)</source>
+        <translation>Monthly service-level report (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="111"/>
         <source>Filter {name}</source>
         <translation>Filter {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="110"/>
+        <location filename="../../ui/main_window.py" line="120"/>
         <source>Zoeken: nummer, melder, omschrijving… (Ctrl+F)</source>
         <translation>Search: number, caller, summary… (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111"/>
+        <location filename="../../ui/main_window.py" line="121"/>
         <source>Zoeken</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Lokaal (niet verbonden)</source>
         <translation>Local (not connected)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Verbinding</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Te verzenden</source>
         <translation>Waiting to sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Herinneringen</source>
         <translation>Reminders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>Geweigerd en conflicten</source>
         <translation>Refused and conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Wat de server weigerde en gelijktijdige wijzigingen</source>
         <translation>What the server refused, and concurrent edits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Nu synchroniseren</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>HALT Desk</source>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>Te verzenden: {n}</source>
         <translation>Waiting to sync: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="213"/>
         <source>Te laat: {overdue} · bijna: {soon}</source>
         <translation>Overdue: {overdue} · soon: {soon}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>… en nog {n}</source>
         <translation>… and {n} more</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>HALT Desk: deadlines</source>
         <translation>HALT Desk: deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>{ticket}: {clock} is te laat</source>
         <translation>{ticket}: {clock} is overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>{ticket}: statusupdate P1 binnen 5 minuten</source>
         <translation>{ticket}: P1 status update due within 5 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>{ticket}: {clock} verloopt binnen 15 minuten</source>
         <translation>{ticket}: {clock} breaches within 15 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="253"/>
         <source>{shown} van {total} meldingen</source>
         <translation>{shown} of {total} tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Melding {id} vastgelegd</source>
         <translation>Ticket {id} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Nog niet verbonden</source>
         <translation>Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Synchroniseren…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>Online — klok van deze computer wijkt af</source>
         <translation>Online — this computer&apos;s clock is off</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Offline — wijzigingen wachten</source>
         <translation>Offline — changes are waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Afgemeld — meld opnieuw aan</source>
         <translation>Signed out — sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>Synchronisatiefout</source>
         <translation>Sync error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>Conflicten: {c} · geweigerd: {r}</source>
         <translation>Conflicts: {c} · refused: {r}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="51"/>
+        <source>Maandrapport (service levels)</source>
+        <translation>Monthly report (service levels)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="54"/>
+        <source>Maand (JJJJ-MM)</source>
+        <translation>Month (YYYY-MM)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="56"/>
+        <source>Organisatie</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="60"/>
+        <source>Taal van het rapport</source>
+        <translation>Language of the report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="61"/>
+        <source>Nederlands</source>
+        <translation>Dutch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="62"/>
+        <source>Engels</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="64"/>
+        <source>PDF-bestand</source>
+        <translation>PDF file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="65"/>
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="67"/>
+        <source>Ook CSV (kerncijfers en één regel per melding)</source>
+        <translation>Also CSV (key figures and one line per ticket)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="74"/>
+        <source>&amp;Maand</source>
+        <translation>&amp;Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="75"/>
+        <source>&amp;Organisatie</source>
+        <translation>&amp;Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="76"/>
+        <source>&amp;Taal</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="77"/>
+        <source>&amp;Bestand</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="81"/>
+        <source>Rapport maken</source>
+        <translation>Make report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="83"/>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="92"/>
+        <source>Rapport opslaan</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="104"/>
+        <source>Rapport wordt gemaakt…</source>
+        <translation>Making the report…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_dialog.py" line="114"/>
+        <source>Geschreven: {files}</source>
+        <translation>Written: {files}</translation>
     </message>
 </context>
 <context>

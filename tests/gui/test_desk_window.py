@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -219,3 +220,30 @@ def test_a_deadline_within_15_minutes_is_reminded_once(qtbot: QtBot, store: Stor
     main.check_reminders()
     qtbot.waitUntil(lambda: main.reminder_state.text() == "Te laat: 1 · bijna: 0")
     assert main.last_notification[0].endswith("Reactie is te laat")
+
+
+def test_the_monthly_report_from_the_menu(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    intake = Intake("e1", "Laptop start niet op", "phone", "werkplek", "one", "stopped")
+    record_intake(store, intake, "agent-1", NOW - timedelta(hours=1))  # January 2027
+    main = window(qtbot, store)
+    dialog = main.open_report()
+    assert dialog.org.currentText() == "Stichting Halt"
+    dialog.month.setText("2027-01")
+    dialog.out.setText(str(tmp_path / "slr.pdf"))
+    dialog.with_csv.setChecked(True)
+    with qtbot.waitSignal(dialog.written, timeout=30_000) as written:
+        dialog.make()
+    assert (tmp_path / "slr.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "slr.csv").exists() and len(written.args[0]) == 3
+
+
+def test_a_bad_month_gives_a_message_and_no_file(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    main = window(qtbot, store)
+    dialog = main.open_report()
+    dialog.month.setText("januari")
+    dialog.out.setText(str(tmp_path / "slr.pdf"))
+    dialog.make()
+    qtbot.waitUntil(lambda: dialog.make_button.isEnabled() and "januari" in dialog.message.text())
+    assert not (tmp_path / "slr.pdf").exists()

@@ -1,0 +1,121 @@
+"""Rapportage → Maandrapport: the monthly service-level report of one organisation from the
+local cache, written as PDF (and CSV) by the same code as `halt-desk report slr`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.reports.from_store import write_month_report
+from halt_desk.store import Store
+from ui import labels
+from ui.workers import run_in_background
+
+
+def previous_month(now: datetime) -> str:
+    first = now.replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+class ReportDialog(QDialog):
+    """Emits `written(paths)` once the files are there."""
+
+    written = Signal(list)
+
+    def __init__(
+        self,
+        store: Store,
+        organisations: dict[str, str],
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.clock = store, clock
+        self.setWindowTitle(self.tr("Maandrapport (service levels)"))
+        self.setMinimumWidth(560)
+        self.month = QLineEdit(previous_month(clock()))
+        self.month.setAccessibleName(self.tr("Maand (JJJJ-MM)"))
+        self.org = QComboBox()
+        self.org.setAccessibleName(self.tr("Organisatie"))
+        for org_id, name in sorted(organisations.items(), key=lambda item: item[1]):
+            self.org.addItem(name, org_id)
+        self.language = QComboBox()
+        self.language.setAccessibleName(self.tr("Taal van het rapport"))
+        self.language.addItem(self.tr("Nederlands"), "nl")
+        self.language.addItem(self.tr("Engels"), "en")
+        self.out = QLineEdit(str(Path.home() / f"slr-{self.month.text()}.pdf"))
+        self.out.setAccessibleName(self.tr("PDF-bestand"))
+        browse = QPushButton(self.tr("Bladeren…"))
+        browse.clicked.connect(self._browse)
+        self.with_csv = QCheckBox(self.tr("Ook CSV (kerncijfers en één regel per melding)"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.tr("&Maand"), self.month)
+        form.addRow(self.tr("&Organisatie"), self.org)
+        form.addRow(self.tr("&Taal"), self.language)
+        form.addRow(self.tr("&Bestand"), out_row)
+        form.addRow("", self.with_csv)
+        buttons = QDialogButtonBox()
+        self.make_button = buttons.addButton(
+            self.tr("Rapport maken"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(self.tr("Sluiten"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.make)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Rapport opslaan"), self.out.text(),
+                                              "PDF (*.pdf)")  # fmt: skip
+        if path:
+            self.out.setText(path)
+
+    def make(self) -> None:
+        out = Path(self.out.text()).expanduser()
+        csv = out.with_suffix(".csv") if self.with_csv.isChecked() else None
+        store, month, org = self.store, self.month.text().strip(), self.org.currentData()
+        lang, now = self.language.currentData(), self.clock()
+        self.make_button.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Rapport wordt gemaakt…"))
+        run_in_background(
+            lambda: write_month_report(store, month, org, out, now, csv=csv, lang=lang),
+            self._done,
+            self._failed,
+        )
+
+    def _done(self, paths: list[Path]) -> None:
+        self.make_button.setEnabled(True)
+        self.message.setText(
+            self.tr("Geschreven: {files}").format(files=", ".join(str(p) for p in paths))
+        )
+        self.written.emit(paths)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.make_button.setEnabled(True)
+        self.message.setStyleSheet("color: #b3261e")
+        self.message.setText(labels.error_text(exc))
