@@ -58,8 +58,9 @@ class ThreadServer:
 class ProcessServer:
     """`halt-desk serve` as a child process, for tests that kill it with SIGKILL."""
 
-    def __init__(self, db_url: str, data_dir: Path) -> None:
+    def __init__(self, db_url: str, data_dir: Path, workers: int | None = None) -> None:
         self.db_url = db_url
+        self.workers = workers
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -68,8 +69,11 @@ class ProcessServer:
     def start(self) -> None:
         exe = Path(sys.executable).with_name("halt-desk")
         env = {**os.environ, "HALT_DESK_DATA_DIR": str(self.data_dir)}
+        command = [str(exe), "serve", "--db", self.db_url, "--port", str(self.port)]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(
-            [str(exe), "serve", "--db", self.db_url, "--port", str(self.port)],
+            command,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
