@@ -14,12 +14,13 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import queue
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,9 @@ from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.paths import user_data_dir
+
+if sys.platform != "win32":
+    import fcntl
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +181,32 @@ def _fold_from_json(text: str) -> DeviceFold:
     return DeviceFold(**fields)
 
 
+class _FileLock:
+    """An exclusive `flock` on a file beside the SQLite database, for the writers of every
+    process: a waiting process is woken the moment the lock is free. Where there is no
+    `fcntl` (Windows), SQLite's own lock and busy handler do the job alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        if sys.platform == "win32":
+            return
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if sys.platform != "win32" and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class Central:
     """The central store. Thread-safe: each call takes its own connection."""
 
@@ -191,9 +221,15 @@ class Central:
         else:
             self.reader = engine
         # SQLite's busy handler polls with sleeps of up to 100 ms; queueing this process's
-        # writers on a lock instead keeps waits short and fair (other processes still wait
-        # through busy_timeout). PostgreSQL queues lock waiters itself.
-        self._local_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # writers on a lock, and the writers of all processes on a file lock (server
+        # workers, the CLI), keeps waits short and fair; a process that does not take the
+        # file lock still waits through busy_timeout. PostgreSQL queues lock waiters itself.
+        self._local_writer: threading.Lock | None = None
+        self._process_writer: _FileLock | None = None
+        if engine.dialect.name == "sqlite":
+            self._local_writer = threading.Lock()
+            if engine.url.database:
+                self._process_writer = _FileLock(Path(f"{engine.url.database}-writer.lock"))
         #: Goes up whenever this process adds or revokes a user: lets a cache of
         #: `authenticate` answers (the API's TokenCache) drop them at once.
         self.users_version = 0
@@ -206,6 +242,8 @@ class Central:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._process_writer is not None:
+            self._process_writer.close()
 
     def __enter__(self) -> Central:
         return self
@@ -219,7 +257,7 @@ class Central:
             with self._begin_write() as conn:
                 yield conn
             return
-        with self._local_writer, self._begin_write() as conn:
+        with self._local_writer, self._process_writer or nullcontext(), self._begin_write() as conn:
             yield conn
 
     @contextmanager
