@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -135,6 +136,7 @@ class Load:
     p99_ms: float
     cpu_seconds: float
     failures: int
+    generator_cpu_seconds: float | None = None  # wrk's own CPU time, when wrk made the load
 
     @property
     def rate(self) -> float:
@@ -216,10 +218,13 @@ def bench_wrk(
     env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
     env["BENCH_PATH"] = path
     cpu = cpu_seconds(server.process.pid)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [*command, server.url + path], env=env, capture_output=True, text=True, check=True
     )
     cpu = cpu_seconds(server.process.pid) - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     line = next(x for x in out.stdout.splitlines() if x.startswith("JSON "))
     figures = json.loads(line[5:])
     if figures["rejected"] or figures["errors"]:
@@ -231,6 +236,7 @@ def bench_wrk(
         p99_ms=figures["p99_us"] / 1000,
         cpu_seconds=cpu,
         failures=figures["rejected"] + figures["errors"],
+        generator_cpu_seconds=wrk_cpu,
     )
 
 
@@ -281,9 +287,12 @@ def bench_python(
 
 
 def describe(load: Load) -> str:
+    generator = ""
+    if load.generator_cpu_seconds is not None:
+        generator = f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
     return (
         f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
-        f"server CPU {load.cpu_ms_per_request:.2f} ms per request "
+        f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
         f"({load.requests} requests in {load.seconds:.1f} s, {load.failures} not accepted)"
     )
 
