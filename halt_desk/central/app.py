@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -289,7 +290,9 @@ WORKER_DB_ENV = "HALT_DESK_CENTRAL_DB"
 def create_worker_app() -> FastAPI:
     """The app of one worker process of `serve(..., workers=N)`: its own `Central` on the
     database that `serve` opened (and migrated) first."""
-    return create_app(Central(create_central_engine(os.environ[WORKER_DB_ENV])), owns_central=True)
+    app = create_app(Central(create_central_engine(os.environ[WORKER_DB_ENV])), owns_central=True)
+    gc.freeze()  # as in `serve`
+    return app
 
 
 def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: int = 1) -> None:
@@ -304,7 +307,12 @@ def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: 
     import uvicorn
 
     if workers <= 1:
-        uvicorn.run(create_app(central), host=host, port=port, log_level="info", access_log=False)
+        app = create_app(central)
+        # Everything loaded so far lives as long as the process: left out of the
+        # collector's full passes, which then take ~20 ms instead of ~150 ms (seen in a
+        # push's p99 under load).
+        gc.freeze()
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
         return
     os.environ[WORKER_DB_ENV] = central.engine.url.render_as_string(hide_password=False)
     uvicorn.run(
