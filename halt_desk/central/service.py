@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -808,22 +808,24 @@ class GroupCommitter:
         self._thread.start()
 
     def record(self, user: User, raw_events: Sequence[object], address: str) -> list[EventResult]:
-        return self._submit(user, raw_events, address).result()
+        submission = _Submission(user, raw_events, address, Future())
+        self._submit(submission)
+        assert submission.result is not None
+        return submission.result.result()
 
     async def record_async(
         self, user: User, raw_events: Sequence[object], address: str
     ) -> list[EventResult]:
         """`record` for the event loop: waits for the writer without holding a thread."""
-        return await asyncio.wrap_future(self._submit(user, raw_events, address))
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[list[EventResult]] = loop.create_future()
+        self._submit(_Submission(user, raw_events, address, waiter=(loop, waiter)))
+        return await waiter
 
-    def _submit(
-        self, user: User, raw_events: Sequence[object], address: str
-    ) -> Future[list[EventResult]]:
-        if len(raw_events) > MAX_BATCH:
+    def _submit(self, submission: _Submission) -> None:
+        if len(submission.events) > MAX_BATCH:
             raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
-        submission = _Submission(user, raw_events, address)
         self._queue.put(submission)
-        return submission.result
 
     def close(self) -> None:
         self._queue.put(None)
@@ -851,20 +853,54 @@ class GroupCommitter:
     def _commit(self, group: list[_Submission]) -> None:
         try:
             outcomes = self.central.record_many([(s.user, s.events, s.address) for s in group])
-        except Exception:
+        except Exception as exc:
             if len(group) == 1:
-                group[0].result.set_exception(sys.exc_info()[1] or RuntimeError("failed"))
+                _settle([(group[0], exc)])
                 return
             for submission in group:  # isolate the batch that failed
                 self._commit([submission])
             return
-        for submission, results in zip(group, outcomes, strict=True):
-            submission.result.set_result(results)
+        _settle(list(zip(group, outcomes, strict=True)))
+
+
+_Outcome = list[EventResult] | BaseException
+
+
+def _settle(settled: Sequence[tuple[_Submission, _Outcome]]) -> None:
+    """Hands each caller its outcome: waiters on an event loop all in one call to it (one
+    wake-up of the loop per commit, not one per push)."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]] = {}
+    for submission, outcome in settled:
+        if submission.waiter is not None:
+            loop, waiter = submission.waiter
+            loops.setdefault(loop, []).append((waiter, outcome))
+        elif submission.result is not None:
+            if isinstance(outcome, BaseException):
+                submission.result.set_exception(outcome)
+            else:
+                submission.result.set_result(outcome)
+    for loop, waiters in loops.items():
+        with suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(_settle_waiters, waiters)
+
+
+def _settle_waiters(waiters: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:
+    for waiter, outcome in waiters:
+        if waiter.done():  # cancelled: the client went away
+            continue
+        if isinstance(outcome, BaseException):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)
 
 
 @dataclass
 class _Submission:
+    """One caller's batch, and where its outcome goes: a thread's Future, or a Future of
+    an event loop (set on that loop's thread)."""
+
     user: User
     events: Sequence[object]
     address: str
-    result: Future[list[EventResult]] = dataclasses.field(default_factory=Future)
+    result: Future[list[EventResult]] | None = None
+    waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[list[EventResult]]] | None = None
