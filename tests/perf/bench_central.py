@@ -42,6 +42,8 @@ from tests.central_server import ProcessServer, bearer
 START = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 PUSH_SCRIPT = Path(__file__).with_name("push.lua")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+#: The root process of the PostgreSQL server of the running benchmark (None on SQLite).
+DATABASE_PROCESS: list[int | None] = [None]
 
 
 def event(stream: str, kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +130,16 @@ def cpu_seconds(root: int) -> float:
     return total / CLOCK_TICKS
 
 
+def database_cpu_seconds() -> float | None:
+    root = DATABASE_PROCESS[0]
+    return cpu_seconds(root) if root is not None else None
+
+
+def _since(before: float | None) -> float | None:
+    now = database_cpu_seconds()
+    return now - before if now is not None and before is not None else None
+
+
 @dataclass
 class Load:
     requests: int
@@ -137,6 +149,7 @@ class Load:
     cpu_seconds: float
     failures: int
     generator_cpu_seconds: float | None = None  # wrk's own CPU time, when wrk made the load
+    database_cpu_seconds: float | None = None  # PostgreSQL's CPU time (all its processes)
 
     @property
     def rate(self) -> float:
@@ -158,7 +171,10 @@ def running_server(
         pg = ThrowawayPostgres()
         pg.start()
         url = pg.new_database("bench")
+        process = getattr(pg, "_process", None)  # the postmaster, to count its CPU time
+        DATABASE_PROCESS[0] = process.pid if process is not None else None
     else:
+        DATABASE_PROCESS[0] = None
         url = f"sqlite+pysqlite:///{folder / 'central.sqlite3'}"
     central = Central.open(url)
     tokens = {role: central.add_user(f"{role}-bench", role) for role in ("admin", "agent")}
@@ -188,12 +204,14 @@ def running_server(
             pg.stop()
 
 
-def bench_batches(server: ProcessServer, token: str) -> tuple[float, float]:
-    """Seconds and server CPU seconds for 10,000 events in batches of 500."""
+def bench_batches(server: ProcessServer, token: str) -> tuple[float, float, float | None]:
+    """Seconds, server CPU seconds and PostgreSQL CPU seconds (None on SQLite) for 10,000
+    events in batches of 500."""
     events = ticket_events(10_000, "B")
     session = requests.Session()
     assert server.process is not None
     cpu = cpu_seconds(server.process.pid)
+    database_cpu = database_cpu_seconds()
     started = time.perf_counter()
     for i in range(0, len(events), 500):
         response = session.post(
@@ -204,7 +222,8 @@ def bench_batches(server: ProcessServer, token: str) -> tuple[float, float]:
         )
         results = response.json()["results"]
         assert all(r["status"] == "accepted" for r in results), results[:3]
-    return time.perf_counter() - started, cpu_seconds(server.process.pid) - cpu
+    seconds = time.perf_counter() - started
+    return seconds, cpu_seconds(server.process.pid) - cpu, _since(database_cpu)
 
 
 def bench_wrk(
@@ -218,6 +237,7 @@ def bench_wrk(
     env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
     env["BENCH_PATH"] = path
     cpu = cpu_seconds(server.process.pid)
+    database_cpu = database_cpu_seconds()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [*command, server.url + path], env=env, capture_output=True, text=True, check=True
@@ -237,6 +257,7 @@ def bench_wrk(
         cpu_seconds=cpu,
         failures=figures["rejected"] + figures["errors"],
         generator_cpu_seconds=wrk_cpu,
+        database_cpu_seconds=_since(database_cpu),
     )
 
 
@@ -272,6 +293,7 @@ def bench_python(
     assert server.process is not None
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     cpu = cpu_seconds(server.process.pid)
+    database_cpu = database_cpu_seconds()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -282,14 +304,24 @@ def bench_python(
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     return Load(
-        len(latencies), elapsed, statistics.median(latencies) * 1000, p99 * 1000, cpu, failures
+        len(latencies),
+        elapsed,
+        statistics.median(latencies) * 1000,
+        p99 * 1000,
+        cpu,
+        failures,
+        database_cpu_seconds=_since(database_cpu),
     )
 
 
 def describe(load: Load) -> str:
     generator = ""
+    if load.database_cpu_seconds is not None:
+        generator += (
+            f", PostgreSQL {load.database_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+        )
     if load.generator_cpu_seconds is not None:
-        generator = f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+        generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
     return (
         f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
         f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
@@ -316,10 +348,11 @@ def main() -> None:
             running_server(backend, Path(folder), args.workers) as (server, tokens),
         ):
             if not args.no_batches:
-                seconds, cpu = bench_batches(server, tokens["agent"])
+                seconds, cpu, database_cpu = bench_batches(server, tokens["agent"])
+                database = f", PostgreSQL {database_cpu:.2f} s" if database_cpu else ""
                 print(
                     f"[{backend}] 10,000 events in batches of 500: {seconds:.2f} s "
-                    f"({10_000 / seconds:,.0f} events/s, server CPU {cpu:.2f} s; "
+                    f"({10_000 / seconds:,.0f} events/s, server CPU {cpu:.2f} s{database}; "
                     "target ≤ 5 s)"
                 )
             if args.health and load == "wrk":
