@@ -3,6 +3,7 @@ FastAPI route for everything else: both must give the very same answers."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -80,3 +81,21 @@ def test_pushes_the_fast_path_leaves_alone_get_the_routes_answer(
     route = push(running.url, token, body, "application/vnd.halt+json")
     assert fast.status_code == route.status_code
     assert fast.content == route.content
+
+
+def test_a_number_beyond_64_bits_is_stored_exactly(server: tuple[ThreadServer, str]) -> None:
+    running, token = server
+    push(running.url, token, orjson.dumps({"events": [org_event()]}), "application/json")
+    body = orjson.dumps({"events": [org_event()]}).replace(
+        b'"profile":"halt"', b'"profile":"halt","big":-9223372036854775809'
+    )
+    body = body.replace(b'"org:halt"', b'"org:other"')
+    pushed = push(running.url, token, body, "application/json")  # token cached: fast path
+    assert pushed.json()["results"][0]["status"] == "accepted"
+    changes = requests.get(
+        f"{running.url}/api/v1/changes",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    stored = json.loads(changes.text)["events"][-1]["data"]  # json: exact integers
+    assert stored["big"] == -9223372036854775809
