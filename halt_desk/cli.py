@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     central = Central.open(args.db)
     print(f"HALT Desk central API on http://{args.host}:{args.port}/api/v1", flush=True)
-    serve(central, args.host, args.port)
+    serve(central, args.host, args.port, args.workers)
     return 0
 
 
@@ -490,6 +490,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="server processes (default 1); one per core uses every core",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     central = commands.add_parser("central", help="administer the central API")

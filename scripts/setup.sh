@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs HALT Desk into ./.venv (and, with --test, everything its tests need).
+# Installs HALT Desk into ./.venv (and, with --test, everything its tests need; with
+# --bench, also the load generator of tests/perf/bench_central.py: wrk).
 # Safe to run again: it only adds what is missing. Works as root or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
-[ "${1:-}" = "--test" ] && want_tests=1
+want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_tests=1 ;;
+    --bench) want_tests=1; want_bench=1 ;;
+    *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -48,6 +56,10 @@ if [ $want_tests -eq 1 ]; then
   # Server binaries for the integration tests: tests/pg.py runs its own throwaway server from
   # /usr/lib/postgresql/*/bin on a free port; the system service is never used.
   apt_install postgresql
+fi
+if [ $want_bench -eq 1 ]; then
+  # An HTTP load generator in C, so that the load costs little of the CPU it measures.
+  apt_install wrk
 fi
 
 if [ ! -x .venv/bin/python ]; then

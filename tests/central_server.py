@@ -58,8 +58,9 @@ class ThreadServer:
 class ProcessServer:
     """`halt-desk serve` as a child process, for tests that kill it with SIGKILL."""
 
-    def __init__(self, db_url: str, data_dir: Path) -> None:
+    def __init__(self, db_url: str, data_dir: Path, workers: int | None = None) -> None:
         self.db_url = db_url
+        self.workers = workers
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -68,11 +69,15 @@ class ProcessServer:
     def start(self) -> None:
         exe = Path(sys.executable).with_name("halt-desk")
         env = {**os.environ, "HALT_DESK_DATA_DIR": str(self.data_dir)}
+        command = [str(exe), "serve", "--db", self.db_url, "--port", str(self.port)]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(
-            [str(exe), "serve", "--db", self.db_url, "--port", str(self.port)],
+            command,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: kill() takes the workers too
         )
         deadline = time.monotonic() + 30
         while True:
@@ -86,14 +91,19 @@ class ProcessServer:
             time.sleep(0.05)
 
     def kill(self) -> None:
+        """SIGKILL to the server and every worker process it started."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
 
 
 def bearer(token: str) -> dict[str, Any]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -46,6 +49,56 @@ def new_token() -> str:
 def token_hash(token: str) -> str:
     """Tokens carry 256 random bits, so a plain SHA-256 is enough to store them safely."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+#: How long the API trusts a token it has looked up. A user revoked by another process (the
+#: `halt-desk central user revoke` command, another server worker) is locked out within
+#: this time; one revoked through the same `Central` at once.
+TOKEN_CACHE_SECONDS = 1.0
+
+
+class TokenCache:
+    """Users of recently checked tokens, so that a request needs no database read to know
+    who sent it. Keyed by the token's hash (no token is kept in memory); an entry is used
+    for at most `ttl` seconds, and all are dropped when the users version given to `get`
+    differs from the one they were stored under (a user was added or revoked)."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(
+        self, ttl: float = TOKEN_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._version = 0
+        self._entries: dict[str, tuple[float, User]] = {}
+
+    def get(self, token: str, version: int) -> User | None:
+        """The cached user of `token`, or None: unknown, expired or possibly revoked."""
+        key = token_hash(token)
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._version = version
+                return None
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if self._clock() >= entry[0]:
+                del self._entries[key]
+                return None
+            return entry[1]
+
+    def put(self, token: str, user: User, version: int) -> None:
+        """Keeps `user` for `token`, as looked up while the users version was `version`."""
+        key = token_hash(token)
+        with self._lock:
+            if version != self._version:
+                return  # users changed during the look-up: it may already be stale
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[key] = (self._clock() + self.ttl, user)
 
 
 def check_may_record(

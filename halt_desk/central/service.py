@@ -9,22 +9,35 @@ the others, and a crash mid-batch leaves nothing of that batch behind.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
 import logging
+import os
 import queue
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import RowMapping, make_url
 
 from halt_desk.central import audit
@@ -56,6 +69,9 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.paths import user_data_dir
+
+if sys.platform != "win32":
+    import fcntl
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +127,42 @@ def _content_hash(event: Event) -> str:
     return hashlib.sha256(event.content_key().encode("utf-8")).hexdigest()
 
 
+#: An event of a batch as parsed before the write lock: the event and its content hash, or
+#: the `rejected` result of something that is not a valid event.
+_Parsed = tuple[Event | None, str, EventResult | None]
+
+
+def _parse_batch(raw_events: Sequence[object]) -> list[_Parsed]:
+    parsed: list[_Parsed] = []
+    for raw in raw_events:
+        try:
+            event = Event.from_json(raw)
+        except HaltDeskError as exc:
+            raw_id = raw.get("id") if isinstance(raw, Mapping) else None
+            shown = raw_id if isinstance(raw_id, str) else None
+            parsed.append((None, "", EventResult(shown, "rejected", None, str(exc))))
+        else:
+            parsed.append((event, _content_hash(event), None))
+    return parsed
+
+
+# Statements of the push path, built once (building and cache-keying a statement costs
+# more than running it on SQLite).
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_SET_SEQ = update(seq_counter).where(seq_counter.c.id == 1).values(value=bindparam("value"))
+_STORED_IDS = select(events.c.id, events.c.seq, events.c.content_hash).where(events.c.id.in_(_IDS))
+_TICKETS = select(tickets).where(tickets.c.id.in_(_IDS))
+_HISTORIES = select(events).where(events.c.stream.in_(_IDS)).order_by(events.c.seq)
+_DEVICES = select(devices.c.asset_tag, devices.c.fold).where(devices.c.asset_tag.in_(_IDS))
+#: Most values one IN list gets (SQLite allows 32,766 parameters, PostgreSQL 65,535).
+_IN_CHUNK = 500
+
+
+def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield list(values[start : start + _IN_CHUNK])
+
+
 def _event_from_row(row: RowMapping) -> Event:
     return Event(
         id=row["id"],
@@ -139,6 +191,32 @@ def _fold_from_json(text: str) -> DeviceFold:
     return DeviceFold(**fields)
 
 
+class _FileLock:
+    """An exclusive `flock` on a file beside the SQLite database, for the writers of every
+    process: a waiting process is woken the moment the lock is free. Where there is no
+    `fcntl` (Windows), SQLite's own lock and busy handler do the job alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        if sys.platform == "win32":
+            return
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if sys.platform != "win32" and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class Central:
     """The central store. Thread-safe: each call takes its own connection."""
 
@@ -153,9 +231,18 @@ class Central:
         else:
             self.reader = engine
         # SQLite's busy handler polls with sleeps of up to 100 ms; queueing this process's
-        # writers on a lock instead keeps waits short and fair (other processes still wait
-        # through busy_timeout). PostgreSQL queues lock waiters itself.
-        self._local_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # writers on a lock, and the writers of all processes on a file lock (server
+        # workers, the CLI), keeps waits short and fair; a process that does not take the
+        # file lock still waits through busy_timeout. PostgreSQL queues lock waiters itself.
+        self._local_writer: threading.Lock | None = None
+        self._process_writer: _FileLock | None = None
+        if engine.dialect.name == "sqlite":
+            self._local_writer = threading.Lock()
+            if engine.url.database:
+                self._process_writer = _FileLock(Path(f"{engine.url.database}-writer.lock"))
+        #: Goes up whenever this process adds or revokes a user: lets a cache of
+        #: `authenticate` answers (the API's TokenCache) drop them at once.
+        self.users_version = 0
 
     @classmethod
     def open(cls, url: str | None = None) -> Central:
@@ -165,6 +252,8 @@ class Central:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._process_writer is not None:
+            self._process_writer.close()
 
     def __enter__(self) -> Central:
         return self
@@ -178,7 +267,7 @@ class Central:
             with self._begin_write() as conn:
                 yield conn
             return
-        with self._local_writer, self._begin_write() as conn:
+        with self._local_writer, self._process_writer or nullcontext(), self._begin_write() as conn:
             yield conn
 
     @contextmanager
@@ -216,6 +305,7 @@ class Central:
                 )
             )
             self._audit(conn, "cli", "user.added", f"user:{name}", "local", {"role": role})
+        self.users_version += 1
         return token
 
     def revoke_user(self, name: str) -> None:
@@ -228,8 +318,11 @@ class Central:
             if result.rowcount == 0:
                 raise UnknownUser(f"no active user {name!r}")
             self._audit(conn, "cli", "user.revoked", f"user:{name}", "local", {})
+        self.users_version += 1
 
     def authenticate(self, token: str) -> User | None:
+        """The active user of `token`, read from the database every time (the API keeps
+        the answers for a second in a TokenCache)."""
         with self.reader.connect() as conn:
             row = (
                 conn.execute(
@@ -330,52 +423,70 @@ class Central:
 
         One commit for all of them is what lets many small pushes share the cost of the
         write lock and the disk flush (group commit); each batch keeps its own results and
-        its own audit entry.
+        its own audit entry. The reads they need (known ids, tickets, ticket histories,
+        devices) are made once for all of them, and their events and audit entries are
+        written with one multi-row insert each, so a push costs about the same few
+        statements alone or in a group of fifty.
         """
         for _, raw_events, _ in submissions:
             if len(raw_events) > MAX_BATCH:
                 raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
         server_now = datetime.now(UTC)
+        # Parsing and hashing need no database: done before taking the write lock.
+        parsed = [_parse_batch(raw_events) for _, raw_events, _ in submissions]
         outcome: list[list[EventResult]] = []
         with self._write() as conn:
             seq = start_seq = int(conn.info.pop("last_seq"))
             batch = _Batch(conn)
-            for user, raw_events, address in submissions:
-                results, seq = self._apply_batch(batch, user, raw_events, address, seq, server_now)
+            batch.prefetch([item[0] for items in parsed for item in items if item[0] is not None])
+            rows: list[dict[str, Any]] = []
+            entries: list[audit.Entry] = []
+            for (user, _, address), items in zip(submissions, parsed, strict=True):
+                results, accepted, seq = self._apply_batch(batch, user, items, seq, server_now)
                 outcome.append(results)
+                if accepted:
+                    rows.extend(accepted)
+                    entries.append(
+                        audit.Entry(
+                            at=_now_iso(),
+                            actor=user.name,
+                            action="events.recorded",
+                            object="events",
+                            address=address,
+                            detail={
+                                "events": [
+                                    [r["seq"], r["id"], r["stream"], r["type"]] for r in accepted
+                                ]
+                            },
+                        )
+                    )
+            batch.flush()
+            if rows:
+                conn.execute(insert(events), rows)
+                audit.append_many(conn, audit_log, entries)
             if seq != start_seq:
-                conn.execute(update(seq_counter).where(seq_counter.c.id == 1).values(value=seq))
+                conn.execute(_SET_SEQ, {"value": seq})
         return outcome
 
     def _apply_batch(
         self,
         batch: _Batch,
         user: User,
-        raw_events: Sequence[object],
-        address: str,
+        items: list[_Parsed],
         seq: int,
         server_now: datetime,
-    ) -> tuple[list[EventResult], int]:
-        conn = batch.conn
+    ) -> tuple[list[EventResult], list[dict[str, Any]], int]:
+        """Results of one batch and the rows of its accepted events (not written yet)."""
         results: list[EventResult] = []
-        parsed: list[Event | EventResult] = []
-        for raw in raw_events:
-            try:
-                parsed.append(Event.from_json(raw))
-            except HaltDeskError as exc:
-                raw_id = raw.get("id") if isinstance(raw, Mapping) else None
-                shown = raw_id if isinstance(raw_id, str) else None
-                parsed.append(EventResult(shown, "rejected", None, str(exc)))
-        known = batch.stored_ids([e.id for e in parsed if isinstance(e, Event)])
         rows: list[dict[str, Any]] = []
-        for item in parsed:
-            if isinstance(item, EventResult):
-                results.append(item)
+        for event, content, refused in items:
+            if event is None:
+                assert refused is not None
+                results.append(refused)
                 continue
-            event = item
-            content = _content_hash(event)
-            if event.id in known:
-                stored_seq, stored_hash = known[event.id]
+            known = batch.stored_id(event.id)
+            if known is not None:
+                stored_seq, stored_hash = known
                 if stored_hash == content:
                     results.append(EventResult(event.id, "duplicate", stored_seq))
                 else:
@@ -389,7 +500,7 @@ class Central:
                 results.append(EventResult(event.id, "rejected", None, str(exc)))
                 continue
             seq += 1
-            known[event.id] = (seq, content)
+            batch.accepted(event.id, seq, content)
             ahead = (event.at - server_now).total_seconds()
             flagged = int(ahead) if ahead > CLOCK_AHEAD_LIMIT_SECONDS else None
             rows.append(
@@ -415,17 +526,7 @@ class Central:
                     "(stored as sent)"
                 )
             results.append(EventResult(event.id, "accepted", seq, reason))
-        if rows:
-            conn.execute(insert(events), rows)
-            self._audit(
-                conn,
-                user.name,
-                "events.recorded",
-                "events",
-                address,
-                {"events": [[r["seq"], r["id"], r["stream"], r["type"]] for r in rows]},
-            )
-        return results, seq
+        return results, rows, seq
 
     def _check_and_project(self, batch: _Batch, user: User, event: Event) -> None:
         """Permissions and invariants, then the projection update. Raises to reject,
@@ -597,20 +698,50 @@ class _Batch:
         self._profiles: dict[str, str | None] = {}
         self._devices: dict[str, DeviceFold | None] = {}
         self._references: dict[str, dict[str, Any] | None] = {}
-        self._known: dict[str, tuple[int, str]] = {}
+        self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
+        self._new_tickets: dict[str, dict[str, Any]] = {}
 
-    def stored_ids(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
-        """Ids already stored (or accepted earlier in this transaction): seq and content."""
-        found = self._known
-        missing = [i for i in ids if i not in found]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
-            query = select(events.c.id, events.c.seq, events.c.content_hash).where(
-                events.c.id.in_(chunk)
-            )
-            for row in self.conn.execute(query):
-                found[row.id] = (row.seq, row.content_hash)
-        return found
+    def prefetch(self, batch_events: Sequence[Event]) -> None:
+        """Reads at once what the events will look up one by one: whether their ids are
+        stored, their tickets with the histories of those, and their devices."""
+        ids = [e.id for e in batch_events if e.id not in self._known]
+        for chunk in _chunks(ids):
+            for stored in self.conn.execute(_STORED_IDS, {"ids": chunk}):
+                self._known[stored.id] = (stored.seq, stored.content_hash)
+        for event_id in ids:
+            self._known.setdefault(event_id, None)
+        keys = {e.stream_key for e in batch_events if e.stream_kind == "ticket"}
+        ticket_keys = [k for k in keys if k not in self._tickets]
+        for chunk in _chunks(ticket_keys):
+            for ticket in self.conn.execute(_TICKETS, {"ids": chunk}).mappings():
+                self._tickets[ticket["id"]] = dict(ticket)
+        for key in ticket_keys:
+            self._tickets.setdefault(key, None)
+        streams = [f"ticket:{k}" for k in ticket_keys if self._tickets[k] is not None]
+        streams = [s for s in streams if s not in self._history]
+        for stream in streams:
+            self._history[stream] = []
+        for chunk in _chunks(streams):
+            for event_row in self.conn.execute(_HISTORIES, {"ids": chunk}).mappings():
+                self._history[event_row["stream"]].append(_event_from_row(event_row))
+        tags = {e.stream_key for e in batch_events if e.stream_kind == "device"}
+        device_tags = [t for t in tags if t not in self._devices]
+        for chunk in _chunks(device_tags):
+            for device in self.conn.execute(_DEVICES, {"ids": chunk}):
+                self._devices[device.asset_tag] = _fold_from_json(device.fold)
+        for tag in device_tags:
+            self._devices.setdefault(tag, None)
+
+    def stored_id(self, event_id: str) -> tuple[int, str] | None:
+        """Seq and content hash of an id stored before (or accepted earlier in this
+        transaction); None for a new id."""
+        if event_id not in self._known:
+            row = self.conn.execute(_STORED_IDS, {"ids": [event_id]}).first()
+            self._known[event_id] = (row.seq, row.content_hash) if row is not None else None
+        return self._known[event_id]
+
+    def accepted(self, event_id: str, seq: int, content: str) -> None:
+        self._known[event_id] = (seq, content)
 
     def ticket(self, key: str) -> dict[str, Any] | None:
         if key not in self._tickets:
@@ -627,17 +758,25 @@ class _Batch:
         return self._history[stream]
 
     def add_ticket(self, key: str, org: str, event: Event) -> None:
-        self.conn.execute(insert(tickets).values(id=key, org=org, assignee=None, closed=False))
-        self._tickets[key] = {"id": key, "org": org, "assignee": None, "closed": False}
+        """A new ticket row; inserted by `flush`, with the state the batch leaves it in."""
+        ticket = {"id": key, "org": org, "assignee": None, "closed": False}
+        self._tickets[key] = self._new_tickets[key] = ticket
         self._history[event.stream] = [event]
 
     def update_ticket(self, key: str, event: Event, values: Mapping[str, Any]) -> None:
         if values:
-            self.conn.execute(update(tickets).where(tickets.c.id == key).values(**values))
+            if key not in self._new_tickets:
+                self.conn.execute(update(tickets).where(tickets.c.id == key).values(**values))
             ticket = self._tickets[key]
             assert ticket is not None
             ticket.update(values)
         self.history(event.stream).append(event)
+
+    def flush(self) -> None:
+        """Writes what is kept back to be written together: the new tickets."""
+        if self._new_tickets:
+            self.conn.execute(insert(tickets), list(self._new_tickets.values()))
+            self._new_tickets.clear()
 
     def profile_of(self, org: str) -> str | None:
         if org not in self._profiles:
@@ -713,11 +852,24 @@ class GroupCommitter:
         self._thread.start()
 
     def record(self, user: User, raw_events: Sequence[object], address: str) -> list[EventResult]:
-        if len(raw_events) > MAX_BATCH:
-            raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
-        submission = _Submission(user, raw_events, address)
-        self._queue.put(submission)
+        submission = _Submission(user, raw_events, address, Future())
+        self._submit(submission)
+        assert submission.result is not None
         return submission.result.result()
+
+    async def record_async(
+        self, user: User, raw_events: Sequence[object], address: str
+    ) -> list[EventResult]:
+        """`record` for the event loop: waits for the writer without holding a thread."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[list[EventResult]] = loop.create_future()
+        self._submit(_Submission(user, raw_events, address, waiter=(loop, waiter)))
+        return await waiter
+
+    def _submit(self, submission: _Submission) -> None:
+        if len(submission.events) > MAX_BATCH:
+            raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
+        self._queue.put(submission)
 
     def close(self) -> None:
         self._queue.put(None)
@@ -745,20 +897,54 @@ class GroupCommitter:
     def _commit(self, group: list[_Submission]) -> None:
         try:
             outcomes = self.central.record_many([(s.user, s.events, s.address) for s in group])
-        except Exception:
+        except Exception as exc:
             if len(group) == 1:
-                group[0].result.set_exception(sys.exc_info()[1] or RuntimeError("failed"))
+                _settle([(group[0], exc)])
                 return
             for submission in group:  # isolate the batch that failed
                 self._commit([submission])
             return
-        for submission, results in zip(group, outcomes, strict=True):
-            submission.result.set_result(results)
+        _settle(list(zip(group, outcomes, strict=True)))
+
+
+_Outcome = list[EventResult] | BaseException
+
+
+def _settle(settled: Sequence[tuple[_Submission, _Outcome]]) -> None:
+    """Hands each caller its outcome: waiters on an event loop all in one call to it (one
+    wake-up of the loop per commit, not one per push)."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]] = {}
+    for submission, outcome in settled:
+        if submission.waiter is not None:
+            loop, waiter = submission.waiter
+            loops.setdefault(loop, []).append((waiter, outcome))
+        elif submission.result is not None:
+            if isinstance(outcome, BaseException):
+                submission.result.set_exception(outcome)
+            else:
+                submission.result.set_result(outcome)
+    for loop, waiters in loops.items():
+        with suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(_settle_waiters, waiters)
+
+
+def _settle_waiters(waiters: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:
+    for waiter, outcome in waiters:
+        if waiter.done():  # cancelled: the client went away
+            continue
+        if isinstance(outcome, BaseException):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)
 
 
 @dataclass
 class _Submission:
+    """One caller's batch, and where its outcome goes: a thread's Future, or a Future of
+    an event loop (set on that loop's thread)."""
+
     user: User
     events: Sequence[object]
     address: str
-    result: Future[list[EventResult]] = dataclasses.field(default_factory=Future)
+    result: Future[list[EventResult]] | None = None
+    waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[list[EventResult]]] | None = None

@@ -1,15 +1,25 @@
 """Benchmarks of the central API on SQLite and PostgreSQL; prints figures, asserts nothing.
 
 Run: .venv/bin/python tests/perf/bench_central.py [--backend sqlite|postgres|both]
+     [--workers N] [--load wrk|python] [--duration S] [--health]
 Targets on a 2-core machine: 10,000 events in batches of 500 accepted in ≤ 5 s; ≥ 1,000
 events/s sustained with 20 concurrent clients, p99 ≤ 50 ms per single-event push.
-The server runs as its own process (`halt-desk serve`) on 127.0.0.1.
+The server runs as its own process (`halt-desk serve`) on 127.0.0.1. The concurrent load
+comes from `wrk` (scripts/setup.sh --bench installs it) with tests/perf/push.lua, so the
+load generator costs little CPU; without wrk, from 20 Python threads. Every figure comes
+with the server's CPU time (all its processes), the fair measure on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import random
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -17,6 +27,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +40,10 @@ from halt_desk.central.service import Central
 from tests.central_server import ProcessServer, bearer
 
 START = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
+PUSH_SCRIPT = Path(__file__).with_name("push.lua")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+#: The root process of the PostgreSQL server of the running benchmark (None on SQLite).
+DATABASE_PROCESS: list[int | None] = [None]
 
 
 def event(stream: str, kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +58,8 @@ def event(stream: str, kind: str, at: datetime, data: dict[str, Any]) -> dict[st
 
 
 def ticket_events(count: int, prefix: str) -> list[dict[str, Any]]:
-    """`count` ticket events: reports followed by a realistic handful of events each."""
+    """`count` ticket events: reports followed by a realistic handful of events each
+    (the same sequence as tests/perf/push.lua)."""
     events: list[dict[str, Any]] = []
     n = 0
     while len(events) < count:
@@ -82,8 +98,72 @@ def ticket_events(count: int, prefix: str) -> list[dict[str, Any]]:
     return events[:count]
 
 
+# ---------------------------------------------------------------------- server CPU time
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it (the workers of `halt-desk serve --workers`)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(parents.get(pid, []))
+    return tree
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of the live processes of the server so far."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / CLOCK_TICKS
+
+
+def database_cpu_seconds() -> float | None:
+    root = DATABASE_PROCESS[0]
+    return cpu_seconds(root) if root is not None else None
+
+
+def _since(before: float | None) -> float | None:
+    now = database_cpu_seconds()
+    return now - before if now is not None and before is not None else None
+
+
+@dataclass
+class Load:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    cpu_seconds: float
+    failures: int
+    generator_cpu_seconds: float | None = None  # wrk's own CPU time, when wrk made the load
+    database_cpu_seconds: float | None = None  # PostgreSQL's CPU time (all its processes)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_seconds * 1000 / max(self.requests, 1)
+
+
 @contextmanager
-def running_server(backend: str, folder: Path) -> Iterator[tuple[ProcessServer, dict[str, str]]]:
+def running_server(
+    backend: str, folder: Path, workers: int
+) -> Iterator[tuple[ProcessServer, dict[str, str]]]:
     pg = None
     if backend == "postgres":
         from tests.pg import ThrowawayPostgres
@@ -91,12 +171,15 @@ def running_server(backend: str, folder: Path) -> Iterator[tuple[ProcessServer, 
         pg = ThrowawayPostgres()
         pg.start()
         url = pg.new_database("bench")
+        process = getattr(pg, "_process", None)  # the postmaster, to count its CPU time
+        DATABASE_PROCESS[0] = process.pid if process is not None else None
     else:
+        DATABASE_PROCESS[0] = None
         url = f"sqlite+pysqlite:///{folder / 'central.sqlite3'}"
     central = Central.open(url)
     tokens = {role: central.add_user(f"{role}-bench", role) for role in ("admin", "agent")}
     central.close()
-    server = ProcessServer(url, folder / "data")
+    server = ProcessServer(url, folder / "data", workers=workers)
     server.start()
     try:
         requests.post(
@@ -113,7 +196,7 @@ def running_server(backend: str, folder: Path) -> Iterator[tuple[ProcessServer, 
                 ]
             },
             timeout=30,
-        )
+        ).raise_for_status()
         yield server, tokens
     finally:
         server.stop()
@@ -121,9 +204,14 @@ def running_server(backend: str, folder: Path) -> Iterator[tuple[ProcessServer, 
             pg.stop()
 
 
-def bench_batches(server: ProcessServer, token: str) -> float:
+def bench_batches(server: ProcessServer, token: str) -> tuple[float, float, float | None]:
+    """Seconds, server CPU seconds and PostgreSQL CPU seconds (None on SQLite) for 10,000
+    events in batches of 500."""
     events = ticket_events(10_000, "B")
     session = requests.Session()
+    assert server.process is not None
+    cpu = cpu_seconds(server.process.pid)
+    database_cpu = database_cpu_seconds()
     started = time.perf_counter()
     for i in range(0, len(events), 500):
         response = session.post(
@@ -134,19 +222,59 @@ def bench_batches(server: ProcessServer, token: str) -> float:
         )
         results = response.json()["results"]
         assert all(r["status"] == "accepted" for r in results), results[:3]
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return seconds, cpu_seconds(server.process.pid) - cpu, _since(database_cpu)
 
 
-def bench_concurrent(
+def bench_wrk(
+    server: ProcessServer, token: str, clients: int, seconds: float, path: str = "/api/v1/events"
+) -> Load:
+    """wrk with one thread and one connection per client (each walks its own tickets in
+    order); the pushes of push.lua, or plain GETs of `path` when it is not /events."""
+    assert server.process is not None
+    command = ["wrk", f"-t{clients}", f"-c{clients}", f"-d{round(seconds)}s", "--latency", "-s"]
+    command.append(os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)))
+    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
+    env["BENCH_PATH"] = path
+    cpu = cpu_seconds(server.process.pid)
+    database_cpu = database_cpu_seconds()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(
+        [*command, server.url + path], env=env, capture_output=True, text=True, check=True
+    )
+    cpu = cpu_seconds(server.process.pid) - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    line = next(x for x in out.stdout.splitlines() if x.startswith("JSON "))
+    figures = json.loads(line[5:])
+    if figures["rejected"] or figures["errors"]:
+        print(out.stderr.strip()[:3000], line, file=sys.stderr)
+    return Load(
+        requests=figures["requests"],
+        seconds=figures["duration_us"] / 1e6,
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        cpu_seconds=cpu,
+        failures=figures["rejected"] + figures["errors"],
+        generator_cpu_seconds=wrk_cpu,
+        database_cpu_seconds=_since(database_cpu),
+    )
+
+
+def bench_python(
     server: ProcessServer, token: str, clients: int = 20, per_client: int = 100
-) -> tuple[float, float, float]:
+) -> Load:
+    """The fallback load generator: `clients` Python threads on the same cores."""
     latencies: list[float] = []
+    failures = 0
     lock = threading.Lock()
 
     def client(number: int) -> None:
+        nonlocal failures
         session = requests.Session()
         mine = ticket_events(per_client, f"C{number}-")
         own: list[float] = []
+        bad = 0
         for item in mine:
             started = time.perf_counter()
             response = session.post(
@@ -156,45 +284,89 @@ def bench_concurrent(
                 timeout=60,
             )
             own.append(time.perf_counter() - started)
-            assert response.json()["results"][0]["status"] == "accepted"
+            if response.json()["results"][0]["status"] != "accepted":
+                bad += 1
         with lock:
             latencies.extend(own)
+            failures += bad
 
+    assert server.process is not None
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    cpu = cpu_seconds(server.process.pid)
+    database_cpu = database_cpu_seconds()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(server.process.pid) - cpu
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
+    return Load(
+        len(latencies),
+        elapsed,
+        statistics.median(latencies) * 1000,
+        p99 * 1000,
+        cpu,
+        failures,
+        database_cpu_seconds=_since(database_cpu),
+    )
+
+
+def describe(load: Load) -> str:
+    generator = ""
+    if load.database_cpu_seconds is not None:
+        generator += (
+            f", PostgreSQL {load.database_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+        )
+    if load.generator_cpu_seconds is not None:
+        generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+    return (
+        f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
+        f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
+        f"({load.requests} requests in {load.seconds:.1f} s, {load.failures} not accepted)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=None, help="halt-desk serve --workers")
+    parser.add_argument("--load", choices=["wrk", "python"], default=None)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk load")
+    parser.add_argument("--health", action="store_true", help="also GET /health with wrk")
+    parser.add_argument("--no-batches", action="store_true")
     args = parser.parse_args()
+    load = args.load or ("wrk" if shutil.which("wrk") else "python")
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1 and 5 min), {load}")
     for backend in backends:
         with (
             tempfile.TemporaryDirectory() as folder,
-            running_server(backend, Path(folder)) as (
-                server,
-                tokens,
-            ),
+            running_server(backend, Path(folder), args.workers) as (server, tokens),
         ):
-            seconds = bench_batches(server, tokens["agent"])
+            if not args.no_batches:
+                seconds, cpu, database_cpu = bench_batches(server, tokens["agent"])
+                database = f", PostgreSQL {database_cpu:.2f} s" if database_cpu else ""
+                print(
+                    f"[{backend}] 10,000 events in batches of 500: {seconds:.2f} s "
+                    f"({10_000 / seconds:,.0f} events/s, server CPU {cpu:.2f} s{database}; "
+                    "target ≤ 5 s)"
+                )
+            if args.health and load == "wrk":
+                health = bench_wrk(server, "", args.clients, args.duration, "/api/v1/health")
+                print(f"[{backend}] GET /health, {args.clients} connections: {describe(health)}")
+            if load == "wrk":
+                pushes = bench_wrk(server, tokens["agent"], args.clients, args.duration)
+            else:
+                pushes = bench_python(server, tokens["agent"], args.clients)
             print(
-                f"[{backend}] 10,000 events in batches of 500: {seconds:.2f} s "
-                f"({10_000 / seconds:,.0f} events/s; target ≤ 5 s)"
+                f"[{backend}] {args.clients} concurrent clients, single-event pushes: "
+                f"{describe(pushes)} (targets ≥ 1,000/s, p99 ≤ 50 ms)"
             )
-            rate, median, p99 = bench_concurrent(server, tokens["agent"])
-            print(
-                f"[{backend}] 20 concurrent clients, single-event pushes: {rate:,.0f} events/s, "
-                f"median {median:.1f} ms, p99 {p99:.1f} ms (targets ≥ 1,000/s, p99 ≤ 50 ms)"
-            )
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1 and 5 min)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,57 @@
+"""The API's cache of checked tokens: entries expire, and a change of users drops them."""
+
+from __future__ import annotations
+
+from halt_desk.central.auth import TOKEN_CACHE_SECONDS, Role, TokenCache, User
+
+PIET = User(1, "piet", Role.AGENT, None)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_cached_token_is_trusted_for_at_most_a_second() -> None:
+    assert TOKEN_CACHE_SECONDS <= 1.0
+    clock = FakeClock()
+    cache = TokenCache(clock=clock)
+    assert cache.get("t0k3n", 0) is None
+    cache.put("t0k3n", PIET, 0)
+    clock.now += TOKEN_CACHE_SECONDS - 0.01
+    assert cache.get("t0k3n", 0) == PIET
+    clock.now += 0.01
+    assert cache.get("t0k3n", 0) is None
+
+
+def test_another_token_is_not_answered_from_the_cache() -> None:
+    cache = TokenCache(clock=FakeClock())
+    cache.get("t0k3n", 0)
+    cache.put("t0k3n", PIET, 0)
+    assert cache.get("other", 0) is None
+
+
+def test_a_change_of_users_drops_every_entry() -> None:
+    cache = TokenCache(clock=FakeClock())
+    cache.get("t0k3n", 3)
+    cache.put("t0k3n", PIET, 3)
+    assert cache.get("t0k3n", 4) is None
+    assert cache.get("t0k3n", 4) is None  # gone, not only hidden
+
+
+def test_an_answer_looked_up_before_a_change_of_users_is_not_kept() -> None:
+    cache = TokenCache(clock=FakeClock())
+    cache.get("t0k3n", 3)  # miss; the look-up starts while users are at version 3 …
+    cache.get("other", 4)  # … and a user is revoked before it ends
+    cache.put("t0k3n", PIET, 3)
+    assert cache.get("t0k3n", 4) is None
+
+
+def test_the_cache_keeps_token_hashes_not_tokens() -> None:
+    cache = TokenCache(clock=FakeClock())
+    cache.get("t0k3n", 0)
+    cache.put("t0k3n", PIET, 0)
+    assert "t0k3n" not in repr(vars(cache))
