@@ -998,3 +998,55 @@ class Store:
                 return None
             fields: dict[str, Any] = json.loads(row.fields)
             return fields
+
+    # ------------------------------------------------------------------ logistics reads
+
+    def streams_of_kind(self, kind: str, types: Iterable[str] | None = None) -> list[str]:
+        """The streams of one kind (`swap`, `device`, …) that have events, optionally only
+        those with an event of one of `types`; sorted. A range scan of the stream index."""
+        query = select(EventRow.stream).where(
+            EventRow.stream >= f"{kind}:", EventRow.stream < f"{kind};"
+        )
+        if types is not None:
+            query = query.where(EventRow.type.in_(sorted(set(types))))
+        with self._read() as session:
+            return sorted(set(session.scalars(query.distinct())))
+
+    def device_by_serial(self, serial: str) -> DeviceView | None:
+        """The device with this serial number (case-insensitive), or None."""
+        with self._read() as session:
+            row = session.scalars(
+                select(DeviceRow).where(func.upper(DeviceRow.serial) == serial.upper()).limit(1)
+            ).first()
+            return DeviceView.from_row(row) if row is not None else None
+
+    def purge_fields(self, event_ids: Iterable[str], keys: Iterable[str]) -> int:
+        """Removes `keys` from the data of these events (personal data past its retention,
+        DESIGN §2.6) and marks them `purged`; returns how many changed. Events still
+        waiting in the outbox are left alone (central must get them whole first). The only
+        rewrite of stored events besides `seq`; the projections are folded again."""
+        unique = list(dict.fromkeys(event_ids))
+        drop = frozenset(keys)
+        changed = 0
+        with self._write() as session:
+            streams: set[str] = set()
+            for chunk in _chunks(unique):
+                rows = session.scalars(
+                    select(EventRow)
+                    .outerjoin(OutboxRow, OutboxRow.event_id == EventRow.id)
+                    .where(EventRow.id.in_(chunk), OutboxRow.event_id.is_(None))
+                )
+                for row in rows:
+                    data = json.loads(row.data)
+                    if not drop & data.keys():
+                        continue
+                    kept = {k: v for k, v in data.items() if k not in drop}
+                    kept["purged"] = sorted(drop & data.keys())
+                    row.data = json.dumps(kept, sort_keys=True, ensure_ascii=False)
+                    streams.add(row.stream)
+                    changed += 1
+            session.flush()
+            self._fold(session, streams)
+        if changed:
+            log.info("purged personal data from %d event(s)", changed)
+        return changed
