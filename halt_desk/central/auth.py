@@ -73,12 +73,12 @@ def check_may_record(
             raise NotAllowed(
                 f"role field may only record events on tickets assigned to {user.name}"
             )
-    if stream_kind == "ticket" and role is Role.LOGISTICS and event_type in LOGISTICS_TICKET_EVENTS:
+    logistics, agent = role is Role.LOGISTICS, role is Role.AGENT
+    if stream_kind == "ticket" and logistics and event_type in LOGISTICS_TICKET_EVENTS:
         return
-    if stream_kind == "swap" and event_type in SWAP_EVENT_TYPES:
-        if role in (Role.AGENT, Role.LOGISTICS):
-            return
-    if stream_kind == "stock" and event_type in STOCK_EVENT_TYPES and role is Role.LOGISTICS:
+    if stream_kind == "swap" and event_type in SWAP_EVENT_TYPES and (logistics or agent):
+        return
+    if stream_kind == "stock" and event_type in STOCK_EVENT_TYPES and logistics:
         return
     if stream_kind == "device" and event_type in DEVICE_EVENT_TYPES:
         if role is Role.LOGISTICS:
