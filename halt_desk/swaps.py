@@ -821,7 +821,9 @@ def issue_onsite(
     return _record(store, events)
 
 
-def deliver(store: Store, swap_id: str, actor: str, now: datetime) -> list[Event]:
+def deliver(
+    store: Store, swap_id: str, actor: str, now: datetime, *, source: str = "manual"
+) -> list[Event]:
     """The loaner reached the employee: `device_delivered`, the ticket's `swap_delivered`
     and (for a courier) the outbound shipment `delivered`, in one transaction."""
     swap = _open_record(store, swap_id, now)
@@ -839,6 +841,7 @@ def deliver(store: Store, swap_id: str, actor: str, now: datetime) -> list[Event
                 ShipmentStatus.DELIVERED,
                 actor,
                 now,
+                source,
             )
         )
     events.append(_swap_delivered(swap, tag, actor, now))
@@ -874,7 +877,7 @@ def record_shipment_status(
             f"swap {swap_id} has no {leg} shipment",
         )
     if leg is Leg.OUT and status is ShipmentStatus.DELIVERED:
-        return deliver(store, swap_id, actor, now)
+        return deliver(store, swap_id, actor, now, source=source)
     event = _status_event(
         swap_id, leg, shipment.carrier, shipment.tracking, status, actor, now, source, detail
     )

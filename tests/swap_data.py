@@ -33,7 +33,7 @@ def depot_events() -> list[Event]:
         reg(
             "depot:depot-zwolle",
             "depot_registered",
-            {"name": "Depot Zwolle", "city": "Zwolle", "minimum": {MODEL: 1}, "lead_minutes": 600},
+            {"name": "Depot Zwolle", "minimum": {MODEL: 1}, "lead_minutes": 600},
         ),
     ]
 
