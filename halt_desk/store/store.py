@@ -26,6 +26,7 @@ from halt_desk.domain.conflicts import STATUS_FIELD, conflict_field, field_value
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile
+from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
 from halt_desk.paths import user_data_dir
 from halt_desk.store.engine import create_store_engine, read_only
 from halt_desk.store.errors import EventConflict, UnknownConflict, UnknownStream
@@ -227,6 +228,19 @@ def _difference(stored: Event, offered: Event) -> str:
     old, new = stored.to_json(), offered.to_json()
     fields = [key for key in new if old.get(key) != new.get(key)]
     return ", ".join(f"{key} differs" for key in fields) or "content differs"
+
+
+def _redacted_copy(stored: Event, offered: Event) -> bool:
+    """True if `offered` is `stored` with its home-address fields left out (central redacts
+    them for users who may not see them, DESIGN §2.6)."""
+    if not HOME_ADDRESS_KEYS & stored.data.keys():
+        return False
+    same = {**stored.to_json(), "data": redacted(stored.data)}
+    return json.dumps(same, sort_keys=True) == json.dumps(offered.to_json(), sort_keys=True)
+
+
+def _data_text(event: Event) -> str:
+    return json.dumps(dict(event.data), sort_keys=True, ensure_ascii=False)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -570,10 +584,14 @@ class Store:
         base_seq = self._cursor(session) if origin == "local" else None
         new: list[Event] = []
         event_rows: list[dict[str, Any]] = []
+        redacted: list[dict[str, Any]] = []
         for event in events:
             previous = stored.get(event.id)
             if previous is not None:
                 if previous.content_key() != event.content_key():
+                    if origin == "remote" and _redacted_copy(previous, event):
+                        redacted.append({"event_id": event.id, "data": _data_text(event)})
+                        continue
                     raise EventConflict(event.id, _difference(previous, event))
                 continue
             stored[event.id] = event
@@ -593,6 +611,12 @@ class Store:
                     "origin": origin,
                     "base_seq": base_seq,
                 }
+            )
+        if redacted:
+            # Our own event came back without the home address this user may not see:
+            # keep central's copy, so this cache holds no more than the user may read.
+            session.connection().exec_driver_sql(
+                "UPDATE events SET data = :data WHERE id = :event_id", redacted
             )
         if event_rows:
             # Core executemany INSERTs: no ORM object per event (bulk loads stay fast).
