@@ -81,6 +81,11 @@ class MainWindow(QMainWindow):
         new.setToolTip(self.tr("Nieuwe melding (Ctrl+N)"))
         new.triggered.connect(self.new_intake)
         toolbar.addAction(new)
+        logistics = QAction(self.tr("Logistiek"), self)
+        logistics.setShortcut(QKeySequence("Ctrl+L"))
+        logistics.setToolTip(self.tr("Logistiek: swaps, voorraad en scannen (Ctrl+L)"))
+        logistics.triggered.connect(self.open_logistics)
+        toolbar.addAction(logistics)
         toolbar.addSeparator()
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
@@ -240,6 +245,11 @@ class MainWindow(QMainWindow):
         dialog.changed.connect(lambda _: self.reload())
         dialog.show()
         return dialog
+
+    def open_logistics(self) -> QWidget:
+        from ui.logistics_window import open_logistics_window
+
+        return open_logistics_window(self, self.store, self.user, self.clock)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
