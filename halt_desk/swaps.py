@@ -421,8 +421,14 @@ def load_board(store: Store, now: datetime) -> SwapBoard:
     board = SwapBoard(now)
     for ticket_id, facts in tickets.items():
         swap_id = facts.swap_id or f"{ticket_id}-SWAP1"
-        if swap_id not in records and not any(r.ticket == ticket_id for r in records.values()):
-            board.swaps[swap_id] = Swap(swap_id, facts, None, None, None, None)
+        if swap_id in records or any(r.ticket == ticket_id for r in records.values()):
+            continue
+        if facts.swap_met_at is not None or facts.status in ("resolved", "closed"):
+            continue  # delivered (or no longer needed) without a swap record of its own
+        held = devices[0].get(swap_id)
+        state = held.state if held is not None else None
+        tag, model = (held.asset_tag, held.model) if held is not None else (None, None)
+        board.swaps[swap_id] = Swap(swap_id, facts, None, tag, state, model)
     _assemble(store, board, tickets, records, devices)
     return board
 
