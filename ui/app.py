@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QApplication
 
 from halt_desk.paths import resources_dir
 from halt_desk.store import Store
+from halt_desk.swaps import purge_home_addresses
 from ui.main_window import MainWindow
+from ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
@@ -68,4 +70,6 @@ def run_app(
     with Store.open(store_path) as store:
         window = MainWindow(store, user or os.environ.get("USER", "medewerker"), clock)
         window.show()
+        # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
+        run_in_background(lambda: purge_home_addresses(store, clock()), lambda _: None)
         return app.exec()
