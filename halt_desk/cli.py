@@ -674,7 +674,41 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--now", help=now_help)
     export.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
     export.set_defaults(handler=cmd_export)
+    _add_labels_command(commands)
     return parser
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from halt_desk.asset_labels import devices_for_labels, write_label_sheet
+    from halt_desk.store import Store
+
+    if args.depot is None and not args.tags:
+        raise CliError("labels: give --depot or --tags")
+    tags = [tag for tag in (args.tags or "").split(",") if tag.strip()]
+    with Store.open(Path(args.store) if args.store else None) as store:
+        devices = devices_for_labels(store, args.depot, tags)
+    pages = write_label_sheet(devices, Path(args.out), f"Labels {args.depot or ''}".strip())
+    print(f"{len(devices)} label(s) on {pages} page(s): {args.out}")
+    return 0
+
+
+def _add_labels_command(commands: Any) -> None:
+    labels = commands.add_parser(
+        "labels",
+        help="asset labels (Code128 + QR) of a depot's devices as a printable PDF",
+        description=(
+            "Writes an A4 sheet (3 x 8 labels of 70 x 37 mm) with the asset tag as Code128 "
+            "and QR code, model and serial, for every device of the depot (or the given tags) "
+            "in the local cache."
+        ),
+    )
+    labels.add_argument("--depot", help="depot id, e.g. depot-utrecht")
+    labels.add_argument("--tags", help="comma-separated asset tags instead of a whole depot")
+    labels.add_argument(
+        "--store", metavar="FILE", help="local cache file (default: the user's cache)"
+    )
+    labels.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    labels.set_defaults(handler=cmd_labels)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from halt_desk.demo_central import DEMO_USER, DemoCentral, start_demo_central
 from halt_desk.paths import resources_dir
 from halt_desk.store import Store
+from halt_desk.swaps import purge_home_addresses
 from halt_desk.sync import (
     ServerClock,
     SyncEngine,
@@ -94,6 +95,8 @@ def run_app(
         if engine is not None:
             controller.start(engine)
         window.show()
+        # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
+        run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _: None)
         try:
             return app.exec()
         finally:

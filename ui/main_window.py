@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from halt_desk.desk import CallerDirectory
 from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
 from halt_desk.store import Store
+from halt_desk.swaps import purge_home_addresses
 from halt_desk.ticket_list import QuickFilter, TicketList
 from ui import labels
 from ui.intake_dialog import IntakeDialog
@@ -100,6 +101,11 @@ class MainWindow(QMainWindow):
         report.setToolTip(self.tr("Maandrapport service levels (Ctrl+Shift+R)"))
         report.triggered.connect(self.open_report)
         toolbar.addAction(report)
+        logistics = QAction(self.tr("Logistiek"), self)
+        logistics.setShortcut(QKeySequence("Ctrl+L"))
+        logistics.setToolTip(self.tr("Logistiek: swaps, voorraad en scannen (Ctrl+L)"))
+        logistics.triggered.connect(self.open_logistics)
+        toolbar.addAction(logistics)
         toolbar.addSeparator()
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
@@ -316,6 +322,10 @@ class MainWindow(QMainWindow):
         )
         if summary.pulled or summary.rejected or summary.conflicts:
             self.reload()
+        if summary.pulled:
+            # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
+            store, now = self.store, self.clock()
+            run_in_background(lambda: purge_home_addresses(store, now), lambda _: None)
 
     def open_sync_issues(self) -> SyncIssuesDialog:
         dialog = SyncIssuesDialog(self.store, self.user, self)
@@ -327,6 +337,11 @@ class MainWindow(QMainWindow):
         """Something was recorded here: show it, and send it."""
         self.reload()
         self.sync_now()
+
+    def open_logistics(self) -> QWidget:
+        from ui.logistics_window import open_logistics_window
+
+        return open_logistics_window(self, self.store, self.user, self.clock)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()

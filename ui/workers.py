@@ -7,7 +7,8 @@ through a queued signal, so slots never run on the worker thread and the UI neve
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
@@ -56,14 +57,16 @@ def run_in_background(
 
     def finished(result: Any) -> None:
         _running.discard(task)
-        on_done(result)
+        with _receiver_gone_is_fine():
+            on_done(result)
 
     def failed(exc: BaseException) -> None:
         _running.discard(task)
         if on_error is None:
             log.error("background task failed", exc_info=exc)
         else:
-            on_error(exc)
+            with _receiver_gone_is_fine():
+                on_error(exc)
 
     task.signals.done.connect(finished, Qt.ConnectionType.QueuedConnection)
     task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
@@ -74,3 +77,15 @@ def run_in_background(
 def wait_for_background(timeout_ms: int = 30_000) -> bool:
     """Waits for every running task (closing the app, and tests)."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+@contextmanager
+def _receiver_gone_is_fine() -> Iterator[None]:
+    """A result for a window closed while its task ran has nobody to show it to: dropped.
+    Any other error in the receiver still surfaces."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("background result dropped: its window was closed")

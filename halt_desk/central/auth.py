@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.events import DEVICE_EVENT_TYPES, REFERENCE_EVENT_TYPES, TICKET_EVENT_TYPES
+from halt_desk.domain.events import (
+    DEVICE_EVENT_TYPES,
+    REFERENCE_EVENT_TYPES,
+    STOCK_EVENT_TYPES,
+    SWAP_EVENT_TYPES,
+    TICKET_EVENT_TYPES,
+)
 
 
 class Role(StrEnum):
@@ -31,6 +37,9 @@ HOME_ADDRESS_FIELDS = frozenset({"home_address", "address"})
 #: Device events a field engineer records on the spot.
 FIELD_DEVICE_EVENTS = frozenset({"device_issued_onsite", "device_delivered", "device_received"})
 REFERENCE_STREAMS = frozenset(REFERENCE_EVENT_TYPES)
+#: Ticket events logistics records on a swap's ticket: the delivery that stops the swap
+#: clock, the alternative workplace that stops the emergency clock, and a note.
+LOGISTICS_TICKET_EVENTS = frozenset({"swap_delivered", "emergency_workplace", "comment"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +126,13 @@ def check_may_record(
             raise NotAllowed(
                 f"role field may only record events on tickets assigned to {user.name}"
             )
+    logistics, agent = role is Role.LOGISTICS, role is Role.AGENT
+    if stream_kind == "ticket" and logistics and event_type in LOGISTICS_TICKET_EVENTS:
+        return
+    if stream_kind == "swap" and event_type in SWAP_EVENT_TYPES and (logistics or agent):
+        return
+    if stream_kind == "stock" and event_type in STOCK_EVENT_TYPES and logistics:
+        return
     if stream_kind == "device" and event_type in DEVICE_EVENT_TYPES:
         if role is Role.LOGISTICS:
             return

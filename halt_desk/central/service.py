@@ -67,6 +67,7 @@ from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
+from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.paths import user_data_dir
 
@@ -539,6 +540,9 @@ class Central:
         elif kind == "device":
             check_may_record(user, kind, event.type, None)
             self._apply_device(batch, event)
+        elif kind in ("swap", "stock"):
+            check_may_record(user, kind, event.type, None)
+            self._apply_logistics(batch, event)
         else:
             check_may_record(user, kind, event.type, None)
             self._apply_reference(batch, event)
@@ -580,6 +584,18 @@ class Central:
     def _apply_device(self, batch: _Batch, event: Event) -> None:
         fold = batch.device(event.stream_key)
         batch.put_device(event.stream_key, apply_device_event(fold, event), fold is None)
+
+    def _apply_logistics(self, batch: _Batch, event: Event) -> None:
+        """A swap event must fit its swap (opened first and once, nothing after closing);
+        a stock event must name model, kind and note. Same rules as the local store."""
+        if event.stream_kind == "stock":
+            check_stock_event(event)
+        else:
+            fold: SwapFold | None = None
+            for earlier in batch.history(event.stream):
+                fold = apply_swap_event(fold, earlier)
+            apply_swap_event(fold, event)
+        batch.history(event.stream).append(event)
 
     def _apply_reference(self, batch: _Batch, event: Event) -> None:
         stream = event.stream
@@ -628,7 +644,9 @@ class Central:
         for row in rows:
             data = json.loads(row["data"])
             if HOME_ADDRESS_FIELDS & data.keys():
-                assignee = assignees.get(row["stream"].partition(":")[2])
+                # A swap's address belongs to its ticket: the ticket's engineer may see it.
+                ticket_key = data.get("ticket") if row["stream"].startswith("swap:") else None
+                assignee = assignees.get(ticket_key or row["stream"].partition(":")[2])
                 if may_see_home_address(user, assignee):
                     personal = True
                 else:

@@ -64,9 +64,19 @@ REFERENCE_EVENT_TYPES: dict[str, frozenset[str]] = {
     # A contract profile published by an admin: data {"toml": the profile's TOML text}.
     "profile": frozenset({"profile_registered", "profile_updated"}),
 }
+#: A loaner swap `swap:<swap id>` (DESIGN §2.6): its plan (ticket, mode, depot, home
+#: address), the courier status of each leg, and its closing. The loaner's own moves stay on
+#: its device stream; the clocks stay on the ticket.
+SWAP_EVENT_TYPES: frozenset[str] = frozenset(
+    {"swap_opened", "swap_updated", "shipment_status", "swap_closed"}
+)
+#: Buffer stock of one depot `stock:<depot id>`: a recorded mitigation of a shortage.
+STOCK_EVENT_TYPES: frozenset[str] = frozenset({"stock_mitigation"})
 STREAM_EVENT_TYPES: dict[str, frozenset[str]] = {
     "ticket": TICKET_EVENT_TYPES,
     "device": DEVICE_EVENT_TYPES,
+    "swap": SWAP_EVENT_TYPES,
+    "stock": STOCK_EVENT_TYPES,
     **REFERENCE_EVENT_TYPES,
 }
 FIRST_RESPONSE_CHANNELS: frozenset[str] = frozenset({"phone", "email", "portal", "onsite"})

@@ -192,6 +192,9 @@ def fold_stream(
     if kind == "ticket":
         fold_ticket(session, key, events, now, strict)
         return set()
+    if kind in LOGISTICS_KINDS:
+        check_logistics_stream(events, strict)
+        return set()
     raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
 
 
@@ -411,3 +414,24 @@ FOLDED_FIRST = frozenset({"profile", *REFERENCE_MODELS})
 
 def fold_order(stream: str) -> tuple[int, str]:
     return FOLD_ORDER.get(stream.partition(":")[0], 6), stream
+
+
+#: Stream kinds without a projection row of their own: swaps and buffer-stock records are
+#: folded where they are read (`halt_desk.swaps`); recording one only checks that it fits.
+LOGISTICS_KINDS = frozenset({"swap", "stock"})
+
+
+def check_logistics_stream(events: Sequence[Event], strict: frozenset[str]) -> None:
+    """Folds a `swap:` stream through `domain.swaps` (or checks each `stock:` event); an
+    event being recorded that does not fit raises, others are only logged."""
+    from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
+
+    fold: SwapFold | None = None
+    for event in events:
+        try:
+            if event.stream_kind == "swap":
+                fold = apply_swap_event(fold, event)
+            else:
+                check_stock_event(event)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)

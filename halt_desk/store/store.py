@@ -26,6 +26,7 @@ from halt_desk.domain.conflicts import STATUS_FIELD, conflict_field, field_value
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile
+from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
 from halt_desk.paths import user_data_dir
 from halt_desk.store.engine import create_store_engine, read_only
 from halt_desk.store.errors import EventConflict, UnknownConflict, UnknownStream
@@ -227,6 +228,19 @@ def _difference(stored: Event, offered: Event) -> str:
     old, new = stored.to_json(), offered.to_json()
     fields = [key for key in new if old.get(key) != new.get(key)]
     return ", ".join(f"{key} differs" for key in fields) or "content differs"
+
+
+def _redacted_copy(stored: Event, offered: Event) -> bool:
+    """True if `offered` is `stored` with its home-address fields left out (central redacts
+    them for users who may not see them, DESIGN §2.6)."""
+    if not HOME_ADDRESS_KEYS & stored.data.keys():
+        return False
+    same = {**stored.to_json(), "data": redacted(stored.data)}
+    return json.dumps(same, sort_keys=True) == json.dumps(offered.to_json(), sort_keys=True)
+
+
+def _data_text(event: Event) -> str:
+    return json.dumps(dict(event.data), sort_keys=True, ensure_ascii=False)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -590,10 +604,14 @@ class Store:
         base_seq = self._cursor(session) if origin == "local" else None
         new: list[Event] = []
         event_rows: list[dict[str, Any]] = []
+        redacted: list[dict[str, Any]] = []
         for event in events:
             previous = stored.get(event.id)
             if previous is not None:
                 if previous.content_key() != event.content_key():
+                    if origin == "remote" and _redacted_copy(previous, event):
+                        redacted.append({"event_id": event.id, "data": _data_text(event)})
+                        continue
                     raise EventConflict(event.id, _difference(previous, event))
                 continue
             stored[event.id] = event
@@ -613,6 +631,12 @@ class Store:
                     "origin": origin,
                     "base_seq": base_seq,
                 }
+            )
+        if redacted:
+            # Our own event came back without the home address this user may not see:
+            # keep central's copy, so this cache holds no more than the user may read.
+            session.connection().exec_driver_sql(
+                "UPDATE events SET data = :data WHERE id = :event_id", redacted
             )
         if event_rows:
             # Core executemany INSERTs: no ORM object per event (bulk loads stay fast).
@@ -1018,3 +1042,55 @@ class Store:
                 return None
             fields: dict[str, Any] = json.loads(row.fields)
             return fields
+
+    # ------------------------------------------------------------------ logistics reads
+
+    def streams_of_kind(self, kind: str, types: Iterable[str] | None = None) -> list[str]:
+        """The streams of one kind (`swap`, `device`, …) that have events, optionally only
+        those with an event of one of `types`; sorted. A range scan of the stream index."""
+        query = select(EventRow.stream).where(
+            EventRow.stream >= f"{kind}:", EventRow.stream < f"{kind};"
+        )
+        if types is not None:
+            query = query.where(EventRow.type.in_(sorted(set(types))))
+        with self._read() as session:
+            return sorted(set(session.scalars(query.distinct())))
+
+    def device_by_serial(self, serial: str) -> DeviceView | None:
+        """The device with this serial number (case-insensitive), or None."""
+        with self._read() as session:
+            row = session.scalars(
+                select(DeviceRow).where(func.upper(DeviceRow.serial) == serial.upper()).limit(1)
+            ).first()
+            return DeviceView.from_row(row) if row is not None else None
+
+    def purge_fields(self, event_ids: Iterable[str], keys: Iterable[str]) -> int:
+        """Removes `keys` from the data of these events (personal data past its retention,
+        DESIGN §2.6) and marks them `purged`; returns how many changed. Events still
+        waiting in the outbox are left alone (central must get them whole first). The only
+        rewrite of stored events besides `seq`; the projections are folded again."""
+        unique = list(dict.fromkeys(event_ids))
+        drop = frozenset(keys)
+        changed = 0
+        with self._write() as session:
+            streams: set[str] = set()
+            for chunk in _chunks(unique):
+                rows = session.scalars(
+                    select(EventRow)
+                    .outerjoin(OutboxRow, OutboxRow.event_id == EventRow.id)
+                    .where(EventRow.id.in_(chunk), OutboxRow.event_id.is_(None))
+                )
+                for row in rows:
+                    data = json.loads(row.data)
+                    if not drop & data.keys():
+                        continue
+                    kept = {k: v for k, v in data.items() if k not in drop}
+                    kept["purged"] = sorted(drop & data.keys())
+                    row.data = json.dumps(kept, sort_keys=True, ensure_ascii=False)
+                    streams.add(row.stream)
+                    changed += 1
+            session.flush()
+            self._fold(session, streams)
+        if changed:
+            log.info("purged personal data from %d event(s)", changed)
+        return changed

@@ -535,6 +535,319 @@
     </message>
 </context>
 <context>
+    <name>Logistics</name>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="69"/>
+        <source>plannen</source>
+        <translation>to plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="70"/>
+        <source>loaner reserveren</source>
+        <translation>reserve a loaner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="71"/>
+        <source>verzenden</source>
+        <translation>to ship</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="72"/>
+        <source>uitgeven op locatie</source>
+        <translation>issue onsite</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="73"/>
+        <location filename="../../ui/logistics_window.py" line="81"/>
+        <source>onderweg</source>
+        <translation>in transit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="74"/>
+        <source>bij medewerker, retour volgt</source>
+        <translation>with the employee, return to follow</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="75"/>
+        <source>retour onderweg</source>
+        <translation>return in transit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="76"/>
+        <source>gesloten</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="79"/>
+        <source>aangemeld</source>
+        <translation>booked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="80"/>
+        <source>opgehaald</source>
+        <translation>picked up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="82"/>
+        <source>bij bezorger</source>
+        <translation>out for delivery</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="83"/>
+        <source>bezorgd</source>
+        <translation>delivered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="84"/>
+        <source>niet thuis</source>
+        <translation>failed attempt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="85"/>
+        <source>retour afzender</source>
+        <translation>returned to sender</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="88"/>
+        <source>virtuele werkplek</source>
+        <translation>virtual workplace</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="89"/>
+        <source>pool-apparaat</source>
+        <translation>pool device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="92"/>
+        <source>tijdelijk extra voorraad</source>
+        <translation>temporary extra stock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="93"/>
+        <source>ander depot levert</source>
+        <translation>another depot supplies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="94"/>
+        <source>prioritering</source>
+        <translation>prioritisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="97"/>
+        <source>Verzenden</source>
+        <translation>Ship</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="98"/>
+        <source>Ontvangen</source>
+        <translation>Receive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="99"/>
+        <source>Uitgeven op locatie</source>
+        <translation>Issue onsite</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="114"/>
+        <source>Deadline</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="115"/>
+        <source>Melding</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="116"/>
+        <source>Prio</source>
+        <translation>Prio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="117"/>
+        <source>Stap</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="118"/>
+        <source>Loaner</source>
+        <translation>Loaner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="119"/>
+        <location filename="../../ui/logistics_window.py" line="192"/>
+        <source>Depot</source>
+        <translation>Depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="120"/>
+        <source>Zending</source>
+        <translation>Shipment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="121"/>
+        <source>Noodwerkplek</source>
+        <translation>Emergency workplace</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="193"/>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="194"/>
+        <source>Gereed</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="195"/>
+        <source>Minimum</source>
+        <translation>Minimum</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="196"/>
+        <source>Tekort</source>
+        <translation>Shortage</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="197"/>
+        <source>Maatregel</source>
+        <translation>Mitigation</translation>
+    </message>
+</context>
+<context>
+    <name>LogisticsWindow</name>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="447"/>
+        <source>HALT Desk — logistiek</source>
+        <translation>HALT Desk — logistics</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="466"/>
+        <source>Wachtrij</source>
+        <translation>Queue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="467"/>
+        <source>Voorraad</source>
+        <translation>Stock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="468"/>
+        <location filename="../../ui/logistics_window.py" line="480"/>
+        <source>Scannen</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="471"/>
+        <source>Logistiek</source>
+        <translation>Logistics</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="475"/>
+        <source>Swap plannen</source>
+        <translation>Plan swap</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="476"/>
+        <location filename="../../ui/logistics_window.py" line="586"/>
+        <source>Noodwerkplek</source>
+        <translation>Emergency workplace</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="477"/>
+        <location filename="../../ui/logistics_window.py" line="604"/>
+        <source>Status handmatig</source>
+        <translation>Status by hand</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="478"/>
+        <source>Afgeleverd</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="479"/>
+        <location filename="../../ui/logistics_window.py" line="633"/>
+        <location filename="../../ui/logistics_window.py" line="637"/>
+        <source>Maatregel tekort</source>
+        <translation>Shortage mitigation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="481"/>
+        <source>Vernieuwen</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="531"/>
+        <source>{n} swaps open · {s} tekorten in de buffervoorraad</source>
+        <translation>{n} swaps open · {s} shortages in the buffer stock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="556"/>
+        <source>Kies een swap die nog gepland moet worden.</source>
+        <translation>Choose a swap that still needs planning.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="577"/>
+        <source>Swap voor {ticket} gepland</source>
+        <translation>Swap for {ticket} planned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="586"/>
+        <source>Alternatief</source>
+        <translation>Alternative</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="594"/>
+        <source>Noodwerkplek vastgelegd</source>
+        <translation>Emergency workplace recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="600"/>
+        <source>Kies een swap met een zending.</source>
+        <translation>Choose a swap with a shipment.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="604"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="613"/>
+        <source>Status vastgelegd</source>
+        <translation>Status recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="619"/>
+        <source>Kies een swap die onderweg is.</source>
+        <translation>Choose a swap in transit.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="622"/>
+        <source>Aflevering vastgelegd</source>
+        <translation>Delivery recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="628"/>
+        <source>Kies een regel in de voorraad.</source>
+        <translation>Choose a line of the stock.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="633"/>
+        <source>Maatregel</source>
+        <translation>Mitigation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="637"/>
+        <source>Toelichting</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="644"/>
+        <source>Maatregel vastgelegd</source>
+        <translation>Mitigation recorded</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/main_window.py" line="46"/>
@@ -602,145 +915,213 @@
         <translation>Monthly service-level report (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111"/>
+        <location filename="../../ui/main_window.py" line="103"/>
+        <source>Logistiek</source>
+        <translation>Logistics</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="105"/>
+        <source>Logistiek: swaps, voorraad en scannen (Ctrl+L)</source>
+        <translation>Logistics: swaps, stock and scanning (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="116"/>
         <source>Filter {name}</source>
         <translation>Filter {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Zoeken: nummer, melder, omschrijving… (Ctrl+F)</source>
         <translation>Search: number, caller, summary… (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121"/>
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>Zoeken</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>Lokaal (niet verbonden)</source>
         <translation>Local (not connected)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Verbinding</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="140"/>
         <source>Te verzenden</source>
         <translation>Waiting to sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Herinneringen</source>
         <translation>Reminders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Geweigerd en conflicten</source>
         <translation>Refused and conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>Wat de server weigerde en gelijktijdige wijzigingen</source>
         <translation>What the server refused, and concurrent edits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Nu synchroniseren</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>HALT Desk</source>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Te verzenden: {n}</source>
         <translation>Waiting to sync: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="218"/>
         <source>Te laat: {overdue} · bijna: {soon}</source>
         <translation>Overdue: {overdue} · soon: {soon}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>… en nog {n}</source>
         <translation>… and {n} more</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>HALT Desk: deadlines</source>
         <translation>HALT Desk: deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>{ticket}: {clock} is te laat</source>
         <translation>{ticket}: {clock} is overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>{ticket}: statusupdate P1 binnen 5 minuten</source>
         <translation>{ticket}: P1 status update due within 5 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>{ticket}: {clock} verloopt binnen 15 minuten</source>
         <translation>{ticket}: {clock} breaches within 15 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>{shown} van {total} meldingen</source>
         <translation>{shown} of {total} tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>Melding {id} vastgelegd</source>
         <translation>Ticket {id} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Nog niet verbonden</source>
         <translation>Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>Synchroniseren…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>Online — klok van deze computer wijkt af</source>
         <translation>Online — this computer&apos;s clock is off</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>Offline — wijzigingen wachten</source>
         <translation>Offline — changes are waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>Afgemeld — meld opnieuw aan</source>
         <translation>Signed out — sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>Synchronisatiefout</source>
         <translation>Sync error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>Conflicten: {c} · geweigerd: {r}</source>
         <translation>Conflicts: {c} · refused: {r}</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="395"/>
+        <source>Swap plannen</source>
+        <translation>Plan swap</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="397"/>
+        <source>Koerier naar huisadres</source>
+        <translation>Courier to the home address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="398"/>
+        <source>Uitgifte op locatie door engineer</source>
+        <translation>Onsite issue by an engineer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="405"/>
+        <source>Geen loaner op voorraad: leg een noodwerkplek vast.</source>
+        <translation>No loaner in stock: record an emergency workplace.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="407"/>
+        <source>Voorstel haalt de swap-deadline.</source>
+        <translation>The suggestion meets the swap deadline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="409"/>
+        <source>Geen depot haalt de deadline: leg ook een noodwerkplek vast.</source>
+        <translation>No depot meets the deadline: also record an emergency workplace.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="411"/>
+        <source>Manier</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="412"/>
+        <source>Depot</source>
+        <translation>Depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="413"/>
+        <source>Loaner</source>
+        <translation>Loaner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="414"/>
+        <source>Huisadres</source>
+        <translation>Home address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="415"/>
+        <source>Engineer</source>
+        <translation>Engineer</translation>
     </message>
 </context>
 <context>
@@ -834,6 +1215,39 @@
         <location filename="../../ui/report_dialog.py" line="114"/>
         <source>Geschreven: {files}</source>
         <translation>Written: {files}</translation>
+    </message>
+</context>
+<context>
+    <name>ScanWidget</name>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="280"/>
+        <source>Scanveld</source>
+        <translation>Scan field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="281"/>
+        <source>Scan een assettag, serienummer of verzendlabel…</source>
+        <translation>Scan an asset tag, serial number or shipping label…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="288"/>
+        <source>Klaar om te scannen.</source>
+        <translation>Ready to scan.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="289"/>
+        <source>Scanresultaat</source>
+        <translation>Scan result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="298"/>
+        <source>Eerdere scans</source>
+        <translation>Earlier scans</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="326"/>
+        <source>Stap: {step}. Scan maar.</source>
+        <translation>Step: {step}. Go ahead and scan.</translation>
     </message>
 </context>
 <context>
@@ -1321,12 +1735,12 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../ui/app.py" line="129"/>
+        <location filename="../../ui/app.py" line="132"/>
         <source>Demo wordt klaargezet…</source>
         <translation>Preparing the demo…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="139"/>
+        <location filename="../../ui/app.py" line="142"/>
         <source>Demo kon niet starten: {error}</source>
         <translation>The demo could not start: {error}</translation>
     </message>

@@ -38,6 +38,48 @@ def shoot(widget: QWidget, path: Path) -> None:
     image.save(str(path))
 
 
+def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path) -> None:
+    """Two fresh swap requests planned and one shipped, then the queue and a scan."""
+    from halt_desk.desk import Action, ActionRequest, record_action
+    from halt_desk.domain.swaps import SwapMode
+    from halt_desk.swaps import SwapPlan, open_swap, ship_loaner, suggest_loaner
+    from ui.logistics_window import LogisticsWindow
+
+    user = "logistics:kees.brouwer"
+    tickets = [t.id for t in store.tickets(open_only=True) if t.org == "halt"][:4]
+    for index, ticket in enumerate(tickets):
+        extra = {"home_address": f"Voorbeeldstraat {index + 1}, Utrecht"}
+        record_action(store, ticket, ActionRequest(Action.SWAP_REQUESTED, extra=extra), user, now)
+    for index, ticket in enumerate(tickets[:3]):
+        loaner = suggest_loaner(store, ticket, now)
+        plan = SwapPlan(SwapMode.COURIER, loaner.depot or "depot-utrecht", loaner.device)
+        swap, _ = open_swap(store, ticket, plan, user, now)
+        if index == 0:
+            ship_loaner(store, swap, "postnl", "3SHLTD500000001", user, now)
+    window = LogisticsWindow(store, user, lambda: now)
+    window.move(0, 0)
+    window.show()
+    while not window.loaded:
+        settle(app, 100)
+    settle(app)
+    shoot(window, out / "logistics-queue.png")
+    window.tabs.setCurrentWidget(window.stock_view)
+    settle(app)
+    shoot(window, out / "logistics-stock.png")
+    window.show_scan()
+    window.scan.sound = lambda: None
+    reserved = next(r.device for r in window.queue.rows if r.device and r.step == "ship")
+    for code in ("HALT-XX-12345", reserved or ""):
+        done = len(window.scan.outcomes)
+        window.scan.input.setText(code)
+        window.scan.submit()
+        while len(window.scan.outcomes) == done:
+            settle(app, 50)
+    settle(app)
+    shoot(window, out / "scan.png")
+    window.close()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = application("nl")
@@ -90,6 +132,8 @@ def main(out: Path) -> int:
             )
             settle(app)
             shoot(uplift, out / "uplift.png")
+            uplift.close()
+            logistics_screens(app, store, now, out)
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0
 

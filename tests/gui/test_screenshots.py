@@ -22,7 +22,10 @@ def test_screenshots_of_every_window_under_xvfb(tmp_path: Path) -> None:
         cwd=ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     names = sorted(path.name for path in tmp_path.glob("*.png"))
-    assert names == ["intake.png", "main-window.png", "ticket-view.png", "uplift.png"]
+    assert names == [
+        "intake.png", "logistics-queue.png", "logistics-stock.png", "main-window.png",
+        "scan.png", "ticket-view.png", "uplift.png",
+    ]  # fmt: skip
     for path in tmp_path.glob("*.png"):
         image = QImage(str(path))
         assert image.width() > 300 and image.height() > 200, path.name

@@ -8,14 +8,21 @@ from halt_desk.central.auth import NotAllowed, Role, User, check_may_read, check
 from halt_desk.domain.events import STREAM_EVENT_TYPES
 
 FIELD_DEVICE = {"device_issued_onsite", "device_delivered", "device_received"}
+LOGISTICS_TICKET = {"swap_delivered", "emergency_workplace", "comment"}
 
 
 def expected(role: Role, kind: str, event_type: str, assigned_to_me: bool) -> bool:
     """The rule of the roles, written out as a table rather than as the code's branches."""
     if kind == "ticket":
-        return role is Role.AGENT or (
-            role is Role.FIELD and assigned_to_me and event_type != "ticket_reported"
+        return (
+            role is Role.AGENT
+            or (role is Role.FIELD and assigned_to_me and event_type != "ticket_reported")
+            or (role is Role.LOGISTICS and event_type in LOGISTICS_TICKET)
         )
+    if kind == "swap":
+        return role in (Role.AGENT, Role.LOGISTICS)
+    if kind == "stock":
+        return role is Role.LOGISTICS
     if kind == "device":
         return role is Role.LOGISTICS or (role is Role.FIELD and event_type in FIELD_DEVICE)
     return role is Role.ADMIN  # reference data: org, employee, location, depot

@@ -1,0 +1,82 @@
+"""DHL Shipment Tracking – Unified API (`GET https://api-eu.dhl.com/track/shipments?
+trackingNumber=…`, header `DHL-API-Key`): `shipments[].events[]` with `timestamp`,
+`statusCode` (pre-transit, transit, delivered, failure, unknown) and `description`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from halt_desk.couriers.base import (
+    CourierError,
+    Fetch,
+    ShipmentUnknown,
+    TrackingResult,
+    TrackingUpdate,
+)
+from halt_desk.domain.swaps import ShipmentStatus
+
+URL = "https://api-eu.dhl.com/track/shipments"
+_S = ShipmentStatus
+
+
+class DHL:
+    carrier = "dhl"
+
+    def __init__(self, api_key: str, fetch: Fetch) -> None:
+        self._key, self._fetch = api_key, fetch
+
+    def track(self, tracking: str) -> TrackingResult:
+        answer = self._fetch(
+            URL, {"DHL-API-Key": self._key, "Accept": "application/json"},
+            {"trackingNumber": tracking, "language": "nl"},
+        )  # fmt: skip
+        return parse(tracking, answer)
+
+
+def status_of(code: str, description: str) -> ShipmentStatus | None:
+    """The Unified API's coarse statusCode, refined by its description where the code alone
+    does not tell (picked up, out for delivery, returned)."""
+    text = description.lower()
+    if code == "pre-transit":
+        return _S.BOOKED
+    if code == "transit":
+        if "out for delivery" in text or "onderweg naar" in text or "bezorger" in text:
+            return _S.OUT_FOR_DELIVERY
+        if "picked up" in text or "opgehaald" in text or "pickup" in text:
+            return _S.PICKED_UP
+        if "return" in text or "retour" in text:
+            return _S.RETURNED
+        return _S.IN_TRANSIT
+    if code == "delivered":
+        return _S.DELIVERED
+    if code == "failure":
+        return _S.RETURNED if ("return" in text or "retour" in text) else _S.FAILED_ATTEMPT
+    return None
+
+
+def parse(tracking: str, answer: Any) -> TrackingResult:
+    try:
+        shipments = answer["shipments"]
+    except (KeyError, TypeError):
+        raise CourierError("dhl", tracking, "no shipments in the answer") from None
+    if not shipments:
+        raise ShipmentUnknown("dhl", tracking, "unknown tracking number")
+    shipment = shipments[0]
+    raw = list(shipment.get("events") or []) or [shipment.get("status") or {}]
+    updates: list[TrackingUpdate] = []
+    for item in raw:
+        code = str(item.get("statusCode", ""))
+        description = str(item.get("description") or item.get("status") or "")
+        status = status_of(code, description)
+        if status is None:
+            continue
+        try:
+            at = datetime.fromisoformat(str(item["timestamp"]))
+        except (KeyError, ValueError):
+            raise CourierError("dhl", tracking, "bad timestamp in an event") from None
+        if at.tzinfo is None:
+            raise CourierError("dhl", tracking, "an event timestamp without UTC offset")
+        updates.append(TrackingUpdate(status, at, description, code))
+    updates.sort(key=lambda u: u.at)
+    return TrackingResult("dhl", tracking, tuple(updates))

@@ -1,0 +1,357 @@
+"""The scan station without a screen: what a scanned code is, and what it does in a step.
+
+USB scanners type the code and Enter into a focused field (keyboard wedge). `classify`
+tells an asset tag (`HALT-LT-00042`), a courier barcode (PostNL, DHL, DPD, in the formats
+the carriers publish) and a serial number apart, purely from the text. `ScanSession` acts
+on it according to the step (ship, receive, issue) through `halt_desk.swaps`, reading only
+the local store, so it works offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from halt_desk.desk import DeskInputError
+from halt_desk.domain.devices import HELD_STATES, DeviceState
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.events import Event
+from halt_desk.domain.swaps import SwapMode
+from halt_desk.store import Store
+from halt_desk.swaps import (
+    ASSET_TAG_PATTERN,
+    DEVICE_TYPES,
+    STATE_NL,
+    DeviceRefused,
+    SwapBoard,
+    device_record,
+    issue_onsite,
+    load_board,
+    receive_device,
+    ship_loaner,
+    swap_of,
+)
+
+#: Carriers with an adapter and a barcode format: code → name as people write it.
+COURIERS: dict[str, str] = {"postnl": "PostNL", "dhl": "DHL", "dpd": "DPD"}
+
+# Barcode formats as the carriers publish them:
+#  * PostNL domestic "3S" code: 3S + 4-character customer code + serial (13–15 characters);
+#    international: UPU S10 (2 letters, 8 digits, check digit, "NL").
+#  * DHL Parcel Benelux: JVGL + digits; DHL eCommerce/Parcel Europe: JJD + digits;
+#    DHL Express waybill: 10 digits.
+#  * DPD: 14-digit parcel number; the label's 28-character barcode is "%", 7 characters of
+#    destination postcode, the 14-digit parcel number, 3-digit service and 3-digit country.
+_POSTNL_3S = re.compile(r"^3S[A-Z0-9]{4}\d{5,11}$")
+_S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
+_DHL_JVGL = re.compile(r"^JVGL\d{8,22}$")
+_DHL_JJD = re.compile(r"^JJD\d{10,22}$")
+_DHL_EXPRESS = re.compile(r"^\d{10}$")
+_DPD_PARCEL = re.compile(r"^\d{14}$")
+_DPD_LABEL = re.compile(r"^%?[0-9A-Z]{7}(\d{14})\d{6}$")
+_SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,29}$")
+#: AIM symbology identifier some scanners put in front (`]C1` for GS1-128 …).
+_AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+
+
+class CodeKind(StrEnum):
+    ASSET_TAG = "asset_tag"
+    TRACKING = "tracking"
+    SERIAL = "serial"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanCode:
+    """A classified code: `value` is the canonical text (the tracking code for a courier
+    barcode); `carrier` is set for a tracking code."""
+
+    raw: str
+    kind: CodeKind
+    value: str
+    carrier: str | None = None
+
+
+def clean(raw: str) -> str:
+    """What the scanner meant: upper case, no AIM prefix, control characters or spaces."""
+    text = raw.strip()
+    text = _AIM_PREFIX.sub("", text)
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace()).upper()
+
+
+def s10_check_digit(serial: str) -> int:
+    """The UPU S10 check digit of 8 digits (weights 8 6 4 2 3 5 9 7, modulo 11)."""
+    total = sum(int(d) * w for d, w in zip(serial, (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
+    check = 11 - total % 11
+    return {10: 0, 11: 5}.get(check, check)
+
+
+def classify_tracking(code: str) -> tuple[str, str] | None:
+    """(carrier, tracking code) for a courier barcode in one of the published formats."""
+    text = clean(code)
+    if _POSTNL_3S.match(text):
+        return "postnl", text
+    s10 = _S10.match(text)
+    if s10 and s10.group(4) == "NL" and s10_check_digit(s10.group(2)) == int(s10.group(3)):
+        return "postnl", text
+    if _DHL_JVGL.match(text) or _DHL_JJD.match(text) or _DHL_EXPRESS.match(text):
+        return "dhl", text
+    if _DPD_PARCEL.match(text):
+        return "dpd", text
+    label = _DPD_LABEL.match(text)
+    if label:
+        return "dpd", label.group(1)
+    return None
+
+
+def classify(raw: str) -> ScanCode:
+    """Asset tag, courier barcode, serial number or unknown, from the text alone."""
+    text = clean(raw)
+    match = ASSET_TAG_PATTERN.match(text)
+    if match:  # shaped like an asset tag: one of ours, or nothing we know
+        kind = CodeKind.ASSET_TAG if match.group(2) in DEVICE_TYPES else CodeKind.UNKNOWN
+        return ScanCode(raw, kind, text)
+    tracking = classify_tracking(text)
+    if tracking is not None:
+        return ScanCode(raw, CodeKind.TRACKING, tracking[1], tracking[0])
+    if _SERIAL.match(text) and any(ch.isdigit() for ch in text):
+        return ScanCode(raw, CodeKind.SERIAL, text)
+    return ScanCode(raw, CodeKind.UNKNOWN, text)
+
+
+class ScanStep(StrEnum):
+    SHIP = "ship"  # scan the reserved loaner, then the courier label
+    RECEIVE = "receive"  # scan a device (or its return label) arriving at the depot
+    ISSUE = "issue"  # an engineer scans the loaner handed over onsite
+
+
+class Verdict(StrEnum):
+    GOOD = "good"  # done: recorded
+    NEXT = "next"  # recognised; the step needs one more scan
+    UNKNOWN = "unknown"  # not a code this desk knows
+    WRONG_STATE = "wrong_state"  # a known device that may not make this move now
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    """What the scan station shows after a scan, in Dutch and English."""
+
+    verdict: Verdict
+    message_nl: str
+    message_en: str
+    code: ScanCode
+    device: str | None = None
+    swap: str | None = None
+    events: tuple[Event, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict in (Verdict.GOOD, Verdict.NEXT)
+
+
+class ScanSession:
+    """One scan station: its step, its depot and (while shipping) the loaner waiting for
+    its courier label. `handle` never raises for a bad scan: it says what was wrong."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: str,
+        depot: str,
+        clock: Callable[[], datetime],
+        step: ScanStep = ScanStep.SHIP,
+    ) -> None:
+        self.store, self.actor, self.depot, self.clock = store, actor, depot, clock
+        self.step = step
+        self.pending: tuple[str, str] | None = None  # (asset tag, swap) waiting for a label
+        self.selected_swap: str | None = None  # ISSUE from the engineer's own stock
+        self._board: SwapBoard | None = None
+
+    def set_step(self, step: ScanStep) -> None:
+        self.step = step
+        self.pending = None
+
+    def refresh(self) -> None:
+        """Forgets the index of tracking codes (after a sync brought new shipments)."""
+        self._board = None
+
+    def board(self) -> SwapBoard:
+        if self._board is None:
+            self._board = load_board(self.store, self.clock())
+        return self._board
+
+    def handle(self, raw: str) -> ScanOutcome:
+        code = classify(raw)
+        if code.kind is CodeKind.UNKNOWN or not code.value:
+            return _outcome(
+                Verdict.UNKNOWN,
+                f"Onbekende code: {code.value or '(leeg)'}",
+                f"Unknown code: {code.value or '(empty)'}",
+                code,
+            )
+        try:
+            if self.step is ScanStep.SHIP:
+                return self._ship(code)
+            if self.step is ScanStep.RECEIVE:
+                return self._receive(code)
+            return self._issue(code)
+        except DeviceRefused as exc:
+            return _outcome(
+                Verdict.WRONG_STATE,
+                exc.message_nl,
+                str(exc),
+                code,
+                exc.error.asset_tag,
+                exc.error.event_swap,
+            )
+        except DeskInputError as exc:
+            return _outcome(Verdict.WRONG_STATE, exc.message_nl, str(exc), code)
+        except HaltDeskError as exc:  # e.g. a store error: shown, never swallowed silently
+            return _outcome(Verdict.WRONG_STATE, f"Niet gelukt: {exc}", str(exc), code)
+
+    # ------------------------------------------------------------------ the steps
+
+    def _device(self, code: ScanCode) -> tuple[str, str, str | None] | ScanOutcome:
+        """(asset tag, state, swap) of a scanned asset tag or serial, or the outcome that
+        says it is not in the register."""
+        if code.kind is CodeKind.ASSET_TAG:
+            view = self.store.device(code.value)
+        else:
+            view = self.store.device_by_serial(code.value)
+        if view is None:
+            what = "Assettag" if code.kind is CodeKind.ASSET_TAG else "Code"
+            return _outcome(
+                Verdict.UNKNOWN,
+                f"{what} {code.value} staat niet in het register.",
+                f"{code.value} is not in the device register",
+                code,
+            )
+        swap = None
+        if view.state in HELD_STATES:
+            swap = device_record(self.store, view.asset_tag).fold.swap
+        return view.asset_tag, view.state, swap
+
+    def _ship(self, code: ScanCode) -> ScanOutcome:
+        if code.kind is CodeKind.TRACKING and self.pending is not None:
+            tag, held_by = self.pending
+            assert code.carrier is not None
+            events = ship_loaner(
+                self.store, held_by, code.carrier, code.value, self.actor, self.clock(),
+                device=tag,
+            )  # fmt: skip
+            self.pending = None
+            self.refresh()
+            carrier = COURIERS[code.carrier]
+            return _outcome(
+                Verdict.GOOD,
+                f"{tag} verzonden met {carrier} ({code.value}) voor swap {held_by}.",
+                f"{tag} shipped with {carrier} ({code.value}) for swap {held_by}.",
+                code, tag, held_by, tuple(events),
+            )  # fmt: skip
+        if code.kind is CodeKind.TRACKING:
+            return _outcome(
+                Verdict.WRONG_STATE,
+                "Scan eerst de assettag van de loaner, daarna het verzendlabel.",
+                "Scan the loaner's asset tag first, then the shipping label.",
+                code,
+            )
+        found = self._device(code)
+        if isinstance(found, ScanOutcome):
+            return found
+        tag, state, swap_id = found
+        if state != DeviceState.RESERVED or swap_id is None:
+            return _outcome(
+                Verdict.WRONG_STATE,
+                f"{tag} is {STATE_NL.get(state, state)}; alleen een gereserveerde loaner "
+                "kan worden verzonden.",
+                f"{tag} is {state}; only a reserved loaner can be shipped.",
+                code, tag,
+            )  # fmt: skip
+        swap = swap_of(self.store, swap_id, self.clock(), tag)
+        if swap.record is not None and swap.record.mode is SwapMode.ONSITE:
+            return _outcome(
+                Verdict.WRONG_STATE,
+                f"{tag} is gereserveerd voor swap {swap_id} met uitgifte op locatie, "
+                "niet voor de koerier.",
+                f"{tag} is reserved for onsite swap {swap_id}, not for a courier.",
+                code, tag, swap_id,
+            )  # fmt: skip
+        self.pending = (tag, swap_id)
+        return _outcome(
+            Verdict.NEXT,
+            f"{tag} voor swap {swap_id}: scan nu het verzendlabel.",
+            f"{tag} for swap {swap_id}: now scan the shipping label.",
+            code, tag, swap_id,
+        )  # fmt: skip
+
+    def _receive(self, code: ScanCode) -> ScanOutcome:
+        if code.kind is CodeKind.TRACKING:
+            hit = self.board().by_tracking.get(code.value.upper())
+            swap = self.board().swaps.get(hit[0]) if hit else None
+            if swap is None or swap.device is None:
+                return _outcome(
+                    Verdict.UNKNOWN,
+                    f"Geen zending met code {code.value} in deze cache.",
+                    f"No shipment with code {code.value} in this cache.",
+                    code,
+                )
+            code = ScanCode(code.raw, CodeKind.ASSET_TAG, swap.device)
+        found = self._device(code)
+        if isinstance(found, ScanOutcome):
+            return found
+        tag, _, swap_id = found
+        events = receive_device(self.store, tag, self.depot, self.actor, self.clock())
+        self.refresh()
+        closed = f"; swap {swap_id} gesloten" if swap_id else ""
+        return _outcome(
+            Verdict.GOOD,
+            f"{tag} ontvangen in {self.depot}{closed}. Volgende stap: wissen.",
+            f"{tag} received at {self.depot}" + (f"; swap {swap_id} closed" if swap_id else ""),
+            code, tag, swap_id, tuple(events),
+        )  # fmt: skip
+
+    def _issue(self, code: ScanCode) -> ScanOutcome:
+        if code.kind is CodeKind.TRACKING:
+            return _outcome(
+                Verdict.WRONG_STATE,
+                "Bij uitgifte op locatie scant u de assettag, geen verzendlabel.",
+                "For an onsite issue scan the asset tag, not a shipping label.",
+                code,
+            )
+        found = self._device(code)
+        if isinstance(found, ScanOutcome):
+            return found
+        tag, state, swap_id = found
+        if state == DeviceState.IN_STOCK and self.selected_swap:
+            swap_id = self.selected_swap
+        if swap_id is None:
+            return _outcome(
+                Verdict.WRONG_STATE,
+                f"{tag} is {STATE_NL.get(state, state)} en hoort bij geen swap; kies eerst "
+                "de swap.",
+                f"{tag} is {state} and held by no swap; choose the swap first.",
+                code, tag,
+            )  # fmt: skip
+        events = issue_onsite(self.store, swap_id, self.actor, self.clock(), tag)
+        self.refresh()
+        return _outcome(
+            Verdict.GOOD,
+            f"{tag} uitgegeven voor swap {swap_id}; swap-klok gestopt.",
+            f"{tag} issued for swap {swap_id}; swap clock stopped.",
+            code, tag, swap_id, tuple(events),
+        )  # fmt: skip
+
+
+def _outcome(
+    verdict: Verdict,
+    message_nl: str,
+    message_en: str,
+    code: ScanCode,
+    device: str | None = None,
+    swap: str | None = None,
+    events: tuple[Event, ...] = (),
+) -> ScanOutcome:
+    return ScanOutcome(verdict, message_nl, message_en, code, device, swap, events)

@@ -1,0 +1,670 @@
+"""The logistics screens: the swap queue by deadline with countdowns, buffer stock per depot
+and model, and the scan station for keyboard-wedge scanners. Views on halt_desk.swaps,
+halt_desk.logistics and halt_desk.scan; every read and write runs on a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus, SwapMode
+from halt_desk.logistics import QueueRow, StockLevel, buffer_stock, queue_rows, record_mitigation
+from halt_desk.scan import ScanOutcome, ScanSession, ScanStep, Verdict
+from halt_desk.store import Store
+from halt_desk.swaps import (
+    LoanerSuggestion,
+    SwapPlan,
+    SwapStep,
+    deliver,
+    load_board,
+    open_swap,
+    purge_home_addresses,
+    record_emergency_workplace,
+    record_shipment_status,
+    suggest_loaner,
+    swap_rejections,
+)
+from ui import labels
+from ui.labels import QT_TRANSLATE_NOOP
+from ui.workers import run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
+
+STEPS: dict[str, str] = {
+    SwapStep.PLAN: QT_TRANSLATE_NOOP("Logistics", "plannen"),
+    SwapStep.RESERVE: QT_TRANSLATE_NOOP("Logistics", "loaner reserveren"),
+    SwapStep.SHIP: QT_TRANSLATE_NOOP("Logistics", "verzenden"),
+    SwapStep.ISSUE: QT_TRANSLATE_NOOP("Logistics", "uitgeven op locatie"),
+    SwapStep.IN_TRANSIT: QT_TRANSLATE_NOOP("Logistics", "onderweg"),
+    SwapStep.WITH_USER: QT_TRANSLATE_NOOP("Logistics", "bij medewerker, retour volgt"),
+    SwapStep.RETURNING: QT_TRANSLATE_NOOP("Logistics", "retour onderweg"),
+    SwapStep.CLOSED: QT_TRANSLATE_NOOP("Logistics", "gesloten"),
+}
+SHIPMENT: dict[str, str] = {
+    "booked": QT_TRANSLATE_NOOP("Logistics", "aangemeld"),
+    "picked_up": QT_TRANSLATE_NOOP("Logistics", "opgehaald"),
+    "in_transit": QT_TRANSLATE_NOOP("Logistics", "onderweg"),
+    "out_for_delivery": QT_TRANSLATE_NOOP("Logistics", "bij bezorger"),
+    "delivered": QT_TRANSLATE_NOOP("Logistics", "bezorgd"),
+    "failed_attempt": QT_TRANSLATE_NOOP("Logistics", "niet thuis"),
+    "returned": QT_TRANSLATE_NOOP("Logistics", "retour afzender"),
+}
+EMERGENCY: dict[str, str] = {
+    "virtual_workplace": QT_TRANSLATE_NOOP("Logistics", "virtuele werkplek"),
+    "pool_device": QT_TRANSLATE_NOOP("Logistics", "pool-apparaat"),
+}
+MITIGATION: dict[str, str] = {
+    "extra_stock": QT_TRANSLATE_NOOP("Logistics", "tijdelijk extra voorraad"),
+    "other_depot": QT_TRANSLATE_NOOP("Logistics", "ander depot levert"),
+    "priority": QT_TRANSLATE_NOOP("Logistics", "prioritering"),
+}
+SCAN_STEPS: tuple[tuple[ScanStep, str, str], ...] = (
+    (ScanStep.SHIP, QT_TRANSLATE_NOOP("Logistics", "Verzenden"), "F2"),
+    (ScanStep.RECEIVE, QT_TRANSLATE_NOOP("Logistics", "Ontvangen"), "F3"),
+    (ScanStep.ISSUE, QT_TRANSLATE_NOOP("Logistics", "Uitgeven op locatie"), "F4"),
+)
+
+
+def tr(text: str) -> str:
+    return QApplication.translate("Logistics", text)
+
+
+# ------------------------------------------------------------------ the queue
+
+
+class QueueModel(QAbstractTableModel):
+    """The swap queue, in the order halt_desk.logistics sorts it (deadline first)."""
+
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Logistics", "Deadline"),
+        QT_TRANSLATE_NOOP("Logistics", "Melding"),
+        QT_TRANSLATE_NOOP("Logistics", "Prio"),
+        QT_TRANSLATE_NOOP("Logistics", "Stap"),
+        QT_TRANSLATE_NOOP("Logistics", "Loaner"),
+        QT_TRANSLATE_NOOP("Logistics", "Depot"),
+        QT_TRANSLATE_NOOP("Logistics", "Zending"),
+        QT_TRANSLATE_NOOP("Logistics", "Noodwerkplek"),
+    )
+
+    def __init__(self, now: datetime) -> None:
+        super().__init__()
+        self.rows: list[QueueRow] = []
+        self.now = now
+
+    def set_rows(self, rows: list[QueueRow], now: datetime) -> None:
+        self.beginResetModel()
+        self.rows, self.now = rows, now
+        self.endResetModel()
+
+    def tick(self, now: datetime) -> None:
+        self.now = now
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            return labels.countdown(row.due, self.now)[1]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row.clock:
+            return labels.clock(row.clock)
+        return None
+
+    def _text(self, row: QueueRow, column: int) -> str:
+        if column == 0:
+            if row.due is None:
+                return ""
+            text = labels.countdown(row.due, self.now)[0]
+            return f"{text} ({labels.clock(row.clock)})" if row.clock else text
+        if column == 1:
+            return row.ticket or ""
+        if column == 2:
+            return row.priority or ""
+        if column == 3:
+            return tr(STEPS.get(row.step, row.step))
+        if column == 4:
+            return " · ".join(part for part in (row.device, row.model) if part)
+        if column == 5:
+            return row.depot or ""
+        if column == 6 and row.shipment is not None:
+            shipment = row.shipment
+            status = tr(SHIPMENT.get(shipment.status, shipment.status))
+            return f"{shipment.carrier.upper()} {shipment.tracking} · {status}"
+        if column == 7 and row.emergency_kind:
+            return tr(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
+        return ""
+
+
+class StockModel(QAbstractTableModel):
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Logistics", "Depot"),
+        QT_TRANSLATE_NOOP("Logistics", "Model"),
+        QT_TRANSLATE_NOOP("Logistics", "Gereed"),
+        QT_TRANSLATE_NOOP("Logistics", "Minimum"),
+        QT_TRANSLATE_NOOP("Logistics", "Tekort"),
+        QT_TRANSLATE_NOOP("Logistics", "Maatregel"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[StockLevel] = []
+
+    def set_rows(self, rows: list[StockLevel]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and row.shortage:
+            return BAD
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        mitigation = ""
+        if row.mitigation is not None:
+            kind = str(row.mitigation.get("kind", ""))
+            mitigation = f"{tr(MITIGATION.get(kind, kind))}: {row.mitigation.get('note', '')}"
+        values = (
+            row.depot_name,
+            row.model,
+            str(row.ready),
+            str(row.minimum),
+            str(row.shortage) if row.shortage else "",
+            mitigation,
+        )
+        return values[index.column()]
+
+
+# ------------------------------------------------------------------ the scan station
+
+
+class ScanWidget(QWidget):
+    """One always-focused field for a keyboard-wedge scanner (a burst of keys and Enter).
+    Scans are handled one after the other on a worker; the answer shows in colour with a
+    beep (one for good, two for a problem)."""
+
+    def __init__(
+        self,
+        session: ScanSession,
+        parent: QWidget | None = None,
+        on_recorded: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.on_recorded = on_recorded
+        self.sound: Callable[[], None] = QApplication.beep
+        self.outcomes: list[ScanOutcome] = []
+        self._queue: list[str] = []
+        self._busy = False
+
+        self.steps = QButtonGroup(self)
+        step_row = QHBoxLayout()
+        for step, label, shortcut in SCAN_STEPS:
+            button = QRadioButton(f"{tr(label)} ({shortcut})")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setShortcut(QKeySequence(shortcut))
+            button.setChecked(step is session.step)
+            button.toggled.connect(lambda on, s=step: self._step_toggled(on, s))
+            self.steps.addButton(button)
+            step_row.addWidget(button)
+        step_row.addStretch(1)
+
+        self.input = QLineEdit()
+        self.input.setAccessibleName(self.tr("Scanveld"))
+        self.input.setPlaceholderText(self.tr("Scan een assettag, serienummer of verzendlabel…"))
+        font = self.input.font()
+        font.setPointSize(font.pointSize() + 6)
+        self.input.setFont(font)
+        self.input.returnPressed.connect(self.submit)
+        self.input.installEventFilter(self)
+
+        self.feedback = QLabel(self.tr("Klaar om te scannen."))
+        self.feedback.setAccessibleName(self.tr("Scanresultaat"))
+        self.feedback.setWordWrap(True)
+        self.feedback.setMinimumHeight(64)
+        big = self.feedback.font()
+        big.setPointSize(big.pointSize() + 4)
+        big.setBold(True)
+        self.feedback.setFont(big)
+        self.history = QListWidget()
+        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.history.setAccessibleName(self.tr("Eerdere scans"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(step_row)
+        layout.addWidget(self.input)
+        layout.addWidget(self.feedback)
+        layout.addWidget(self.history, 1)
+        self._refocus = QTimer(self)
+        self._refocus.timeout.connect(self._keep_focus)
+        self._refocus.start(250)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """F2–F4 in the scan field choose the step (some scanners send them too)."""
+        if watched is self.input and event.type() == QEvent.Type.KeyPress:
+            key = QKeySequence(event.key()).toString()  # type: ignore[attr-defined]
+            for button, (_, _, shortcut) in zip(self.steps.buttons(), SCAN_STEPS, strict=True):
+                if key == shortcut:
+                    button.setChecked(True)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _step_toggled(self, on: bool, step: ScanStep) -> None:
+        if on:
+            self.set_step(step)
+
+    def set_step(self, step: ScanStep) -> None:
+        self.session.set_step(step)
+        names = {s: label for s, label, _ in SCAN_STEPS}
+        self._show(self.tr("Stap: {step}. Scan maar.").format(step=tr(names[step])), NEXT)
+        self.input.setFocus()
+
+    def _keep_focus(self) -> None:
+        """The field keeps the focus while this screen is shown: a scanner types blind."""
+        window = self.window()
+        if (
+            self.isVisible()
+            and window.isActiveWindow()
+            and QApplication.activeModalWidget() is None
+        ) and not self.input.hasFocus():
+            self.input.setFocus()
+
+    def submit(self) -> None:
+        text = self.input.text()
+        self.input.clear()
+        if not text.strip():
+            return
+        self._queue.append(text)
+        self._next()
+
+    def _next(self) -> None:
+        if self._busy or not self._queue:
+            return
+        self._busy = True
+        text = self._queue.pop(0)
+        session = self.session
+        run_in_background(lambda: session.handle(text), self._done, self._failed)
+
+    def _done(self, outcome: ScanOutcome) -> None:
+        self._busy = False
+        self.outcomes.append(outcome)
+        message = outcome.message_nl if not labels.is_english() else outcome.message_en
+        colour = GOOD if outcome.verdict is Verdict.GOOD else NEXT if outcome.ok else BAD
+        self._show(message, colour)
+        self.history.insertItem(0, message)
+        item = self.history.item(0)
+        if item is not None:
+            item.setForeground(colour)
+        self.sound()
+        if not outcome.ok:
+            QTimer.singleShot(180, self.sound)
+        if outcome.events and self.on_recorded is not None:
+            self.on_recorded()
+        self._next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self._show(labels.error_text(exc), BAD)
+        self.sound()
+        self._next()
+
+    def _show(self, text: str, colour: QColor) -> None:
+        self.feedback.setText(text)
+        self.feedback.setStyleSheet(
+            f"color: white; background: {colour.name()}; padding: 8px; border-radius: 4px"
+        )
+
+
+# ------------------------------------------------------------------ planning a swap
+
+
+class PlanDialog(QDialog):
+    """Mode, depot, loaner and delivery address (or engineer) of a requested swap."""
+
+    def __init__(
+        self, suggestion: LoanerSuggestion, address: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Swap plannen"))
+        self.mode = QComboBox()
+        self.mode.addItem(self.tr("Koerier naar huisadres"), SwapMode.COURIER.value)
+        self.mode.addItem(self.tr("Uitgifte op locatie door engineer"), SwapMode.ONSITE.value)
+        self.depot = QLineEdit(suggestion.depot or "")
+        self.device = QLineEdit(suggestion.device or "")
+        self.address = QLineEdit(address or "")
+        self.engineer = QLineEdit()
+        form = QFormLayout(self)
+        if suggestion.device is None:
+            advice = self.tr("Geen loaner op voorraad: leg een noodwerkplek vast.")
+        elif suggestion.meets_deadline:
+            advice = self.tr("Voorstel haalt de swap-deadline.")
+        else:
+            advice = self.tr("Geen depot haalt de deadline: leg ook een noodwerkplek vast.")
+        form.addRow(QLabel(advice))
+        form.addRow(self.tr("Manier"), self.mode)
+        form.addRow(self.tr("Depot"), self.depot)
+        form.addRow(self.tr("Loaner"), self.device)
+        form.addRow(self.tr("Huisadres"), self.address)
+        form.addRow(self.tr("Engineer"), self.engineer)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def plan(self) -> SwapPlan:
+        return SwapPlan(
+            SwapMode(self.mode.currentData()),
+            self.depot.text().strip(),
+            self.device.text().strip() or None,
+            self.address.text().strip() or None,
+            self.engineer.text().strip() or None,
+        )
+
+
+# ------------------------------------------------------------------ the window
+
+
+class LogisticsWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        user: str,
+        clock: Callable[[], datetime],
+        depot: str = "depot-utrecht",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.user, self.clock = store, user, clock
+        self.setWindowTitle(self.tr("HALT Desk — logistiek"))
+        self.resize(1280, 760)
+        self.loaded = False
+
+        self.queue = QueueModel(clock())
+        self.queue_view = self._table(self.queue, (230, 170, 50, 190, 260, 120, 300, 130))
+        self.stock = StockModel()
+        self.stock_view = self._table(self.stock, (150, 220, 70, 80, 70, 400))
+        self.session = ScanSession(store, user, depot, clock)
+        self.scan = ScanWidget(self.session, on_recorded=self.reload)
+        self.rejections = QLabel()
+        self.rejections.setWordWrap(True)
+        self.rejections.setStyleSheet(f"color: {BAD.name()}")
+        queue_page = QWidget()
+        queue_layout = QVBoxLayout(queue_page)
+        queue_layout.addWidget(self.rejections)
+        queue_layout.addWidget(self.queue_view, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(queue_page, self.tr("Wachtrij"))
+        self.tabs.addTab(self.stock_view, self.tr("Voorraad"))
+        self.tabs.addTab(self.scan, self.tr("Scannen"))
+        self.setCentralWidget(self.tabs)
+
+        toolbar = QToolBar(self.tr("Logistiek"))
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        for text, slot, shortcut in (
+            (self.tr("Swap plannen"), self.plan_selected, "Ctrl+P"),
+            (self.tr("Noodwerkplek"), self.emergency_selected, "Ctrl+E"),
+            (self.tr("Status handmatig"), self.status_selected, "Ctrl+T"),
+            (self.tr("Afgeleverd"), self.deliver_selected, "Ctrl+D"),
+            (self.tr("Maatregel tekort"), self.mitigate_selected, "Ctrl+M"),
+            (self.tr("Scannen"), lambda: self.tabs.setCurrentWidget(self.scan), "F9"),
+            (self.tr("Vernieuwen"), self.reload, "F5"),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text} ({shortcut})")
+            action.triggered.connect(slot)
+            toolbar.addAction(action)
+
+        self.counts = QLabel()
+        self.statusBar().addWidget(self.counts, 1)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(lambda: self.queue.tick(self.clock()))
+        self._timer.start(1000)
+        self.reload(purge=True)
+
+    @staticmethod
+    def _table(model: QAbstractTableModel, widths: tuple[int, ...]) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().hide()
+        view.setAlternatingRowColors(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(widths):
+            view.setColumnWidth(column, width)
+        return view
+
+    # --- data ------------------------------------------------------------------------------
+    def reload(self, purge: bool = False) -> None:
+        store, now = self.store, self.clock()
+
+        def load() -> tuple[list[QueueRow], list[StockLevel], list[str], int]:
+            purged = purge_home_addresses(store, now) if purge else 0
+            board = load_board(store, now)
+            rejected = [r.message_nl for r in swap_rejections(store)]
+            return queue_rows(store, now, board=board), buffer_stock(store), rejected, purged
+
+        run_in_background(load, self._loaded, self._failed)
+
+    def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str], int]) -> None:
+        rows, stock, rejected, _ = loaded
+        now = self.clock()
+        self.queue.set_rows(rows, now)
+        self.stock.set_rows(stock)
+        self.session.refresh()
+        self.rejections.setText("\n".join(rejected))
+        self.rejections.setVisible(bool(rejected))
+        shortages = sum(1 for level in stock if level.shortage)
+        self.counts.setText(
+            self.tr("{n} swaps open · {s} tekorten in de buffervoorraad").format(
+                n=len(rows), s=shortages
+            )
+        )
+        self.loaded = True
+
+    def _failed(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(labels.error_text(exc), 10_000)
+
+    def _run(self, work: Callable[[], object], done_text: str) -> None:
+        def done(_: object) -> None:
+            self.statusBar().showMessage(done_text, 5000)
+            self.reload()
+
+        run_in_background(work, done, self._failed)
+
+    def selected_row(self) -> QueueRow | None:
+        rows = self.queue_view.selectionModel().selectedRows()
+        return self.queue.rows[rows[0].row()] if rows else None
+
+    # --- actions ---------------------------------------------------------------------------
+    def plan_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.ticket is None or row.step is not SwapStep.PLAN:
+            self.statusBar().showMessage(
+                self.tr("Kies een swap die nog gepland moet worden."), 5000
+            )
+            return
+        store, now, ticket = self.store, self.clock(), row.ticket
+
+        def suggest() -> tuple[LoanerSuggestion, str | None]:
+            board = load_board(store, now)
+            swap = next(iter(board.for_ticket(ticket)), None)
+            return suggest_loaner(store, ticket, now, board=board), (
+                swap.home_address if swap else None
+            )
+
+        run_in_background(suggest, lambda found: self._plan(ticket, *found), self._failed)
+
+    def _plan(self, ticket: str, suggestion: LoanerSuggestion, address: str | None) -> None:
+        dialog = PlanDialog(suggestion, address, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        plan, store, user, now = dialog.plan(), self.store, self.user, self.clock()
+        self._run(
+            lambda: open_swap(store, ticket, plan, user, now),
+            self.tr("Swap voor {ticket} gepland").format(ticket=ticket),
+        )
+
+    def emergency_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.ticket is None:
+            return
+        names = [tr(EMERGENCY[k]) for k in EMERGENCY_KINDS]
+        choice, ok = QInputDialog.getItem(
+            self, self.tr("Noodwerkplek"), self.tr("Alternatief"), names, 0, False
+        )
+        if not ok:
+            return
+        kind = EMERGENCY_KINDS[names.index(choice)]
+        store, ticket, user, now = self.store, row.ticket, self.user, self.clock()
+        self._run(
+            lambda: record_emergency_workplace(store, ticket, kind, user, now),
+            self.tr("Noodwerkplek vastgelegd"),
+        )
+
+    def status_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.shipment is None:
+            self.statusBar().showMessage(self.tr("Kies een swap met een zending."), 5000)
+            return
+        names = [tr(SHIPMENT[s.value]) for s in ShipmentStatus]
+        choice, ok = QInputDialog.getItem(
+            self, self.tr("Status handmatig"), self.tr("Status"), names, 0, False
+        )
+        if not ok:
+            return
+        status = list(ShipmentStatus)[names.index(choice)]
+        leg = row.shipment.leg
+        store, swap, user, now = self.store, row.swap, self.user, self.clock()
+        self._run(
+            lambda: record_shipment_status(store, swap, Leg(leg), status, user, now),
+            self.tr("Status vastgelegd"),
+        )
+
+    def deliver_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.step is not SwapStep.IN_TRANSIT:
+            self.statusBar().showMessage(self.tr("Kies een swap die onderweg is."), 5000)
+            return
+        store, swap, user, now = self.store, row.swap, self.user, self.clock()
+        self._run(lambda: deliver(store, swap, user, now), self.tr("Aflevering vastgelegd"))
+
+    def mitigate_selected(self) -> None:
+        rows = self.stock_view.selectionModel().selectedRows()
+        if not rows:
+            self.tabs.setCurrentWidget(self.stock_view)
+            self.statusBar().showMessage(self.tr("Kies een regel in de voorraad."), 5000)
+            return
+        level = self.stock.rows[rows[0].row()]
+        names = [tr(MITIGATION[k]) for k in MITIGATION_KINDS]
+        choice, ok = QInputDialog.getItem(
+            self, self.tr("Maatregel tekort"), self.tr("Maatregel"), names, 0, False
+        )
+        if not ok:
+            return
+        note, ok = QInputDialog.getText(self, self.tr("Maatregel tekort"), self.tr("Toelichting"))
+        if not ok:
+            return
+        kind = MITIGATION_KINDS[names.index(choice)]
+        store, user, now = self.store, self.user, self.clock()
+        self._run(
+            lambda: record_mitigation(store, level.depot, level.model, kind, note, user, now),
+            self.tr("Maatregel vastgelegd"),
+        )
+
+    def show_scan(self) -> None:
+        self.tabs.setCurrentWidget(self.scan)
+        self.scan.input.setFocus()
+
+    def closeEvent(self, event: Any) -> None:
+        self._timer.stop()
+        super().closeEvent(event)
+
+
+def open_logistics_window(
+    parent: QWidget | None, store: Store, user: str, clock: Callable[[], datetime]
+) -> LogisticsWindow:
+    """Opens (or brings up) the logistics window of this main window."""
+    existing = getattr(parent, "_logistics_window", None)
+    if isinstance(existing, LogisticsWindow):
+        existing.show()
+        existing.raise_()
+        existing.activateWindow()
+        return existing
+    window = LogisticsWindow(store, user, clock)
+    if parent is not None:
+        parent._logistics_window = window  # type: ignore[attr-defined]
+    window.show()
+    return window
