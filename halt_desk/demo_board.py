@@ -73,6 +73,17 @@ def print_board(rows: list[BoardRow], now: datetime, limit: int, out: TextIO) ->
         out.write(f"... and {len(rows) - limit} more (--limit)\n")
 
 
+def demo_events(seed: int, months: int, tickets_per_month: int, now: datetime) -> list[Event]:
+    """The demo data set's events up to `now` (none from the future)."""
+    dataset = generate(
+        seed=seed,
+        months=months,
+        end=now.astimezone(DISPLAY_TZ).date(),
+        tickets_per_month=tickets_per_month,
+    )
+    return [e for e in dataset.events if e.at <= now]
+
+
 def build_demo_store(
     path: Path,
     seed: int = 1,
@@ -82,17 +93,10 @@ def build_demo_store(
 ) -> tuple[list[Event], float]:
     """Replaces `path` with a store of the demo data set up to `now`; returns its events and
     the seconds it took."""
-    moment = now or datetime.now(UTC)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_database(path)
     started = time.perf_counter()
-    dataset = generate(
-        seed=seed,
-        months=months,
-        end=moment.astimezone(DISPLAY_TZ).date(),
-        tickets_per_month=tickets_per_month,
-    )
-    events = [e for e in dataset.events if e.at <= moment]
+    events = demo_events(seed, months, tickets_per_month, now or datetime.now(UTC))
     with Store.open(path) as store:
         store.record_events(events, bulk=True)
     return events, time.perf_counter() - started

@@ -17,8 +17,7 @@ from pathlib import Path
 from halt_desk.central.auth import Role, User
 from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.central.service import MAX_BATCH, Central
-from halt_desk.demo import generate
-from halt_desk.demo_board import DISPLAY_TZ
+from halt_desk.demo_board import demo_events
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
 
@@ -110,13 +109,7 @@ def start_demo_central(
     path = folder / "demo-central.sqlite3"
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
-    dataset = generate(
-        seed=seed,
-        months=months,
-        end=moment.astimezone(DISPLAY_TZ).date(),
-        tickets_per_month=tickets_per_month,
-    )
-    events = [e for e in dataset.events if e.at <= moment]
+    events = demo_events(seed, months, tickets_per_month, moment)
     central = Central.open(f"sqlite+pysqlite:///{path}")
     try:
         loaded = load_demo(central, events)

@@ -7,16 +7,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
-import uvicorn
 
-from halt_desk.central.app import create_app
-from halt_desk.central.service import Central
+from halt_desk.central.embedded import EmbeddedServer
 
 
 def free_port() -> int:
@@ -26,33 +23,8 @@ def free_port() -> int:
         return port
 
 
-class ThreadServer:
-    """uvicorn serving `create_app(central)` on a loopback socket it already holds."""
-
-    def __init__(self, central: Central) -> None:
-        self.central = central
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(central), log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
-
-    def __enter__(self) -> ThreadServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("central server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-        self.sock.close()
+#: The product's own in-process server (what `halt-desk demo` runs), for the tests.
+ThreadServer = EmbeddedServer
 
 
 class ProcessServer:

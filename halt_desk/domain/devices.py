@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from halt_desk.domain.errors import IllegalTransition, InvalidEvent
-from halt_desk.domain.events import DEVICE_EVENT_TYPES, Event
+from halt_desk.domain.events import DEVICE_EVENT_TYPES, Event, event_text, required_text
 
 
 class DeviceState(StrEnum):
@@ -128,11 +128,11 @@ def _registered(event: Event) -> DeviceFold:
     return DeviceFold(
         asset_tag=event.stream_key,
         state=_S.UNREADY,
-        org=_text(event, "org"),
-        depot=_text(event, "depot"),
-        model=_text(event, "model"),
-        serial=_text(event, "serial"),
-        type=_text(event, "type"),
+        org=event_text(event, "org"),
+        depot=event_text(event, "depot"),
+        model=event_text(event, "model"),
+        serial=event_text(event, "serial"),
+        type=event_text(event, "type"),
     )
 
 
@@ -150,8 +150,8 @@ def _readiness_checked(fold: DeviceFold, event: Event) -> DeviceFold:
 def _reserved(fold: DeviceFold, event: Event) -> DeviceFold:
     if fold.state is not _S.IN_STOCK:
         reason = "only a device in_stock can be reserved"
-        raise _refused(fold, event, reason, _text(event, "swap"))
-    swap, ticket = _required(event, "swap"), _required(event, "ticket")
+        raise _refused(fold, event, reason, event_text(event, "swap"))
+    swap, ticket = required_text(event, "swap"), required_text(event, "ticket")
     return replace(fold, state=_S.RESERVED, swap=swap, ticket=ticket)
 
 
@@ -168,7 +168,7 @@ def _shipped(fold: DeviceFold, event: Event) -> DeviceFold:
 def _issued_onsite(fold: DeviceFold, event: Event) -> DeviceFold:
     if fold.state is _S.IN_STOCK:
         # An engineer with a loaner in the car issues it without a reservation first.
-        swap, ticket = _required(event, "swap"), _text(event, "ticket")
+        swap, ticket = required_text(event, "swap"), event_text(event, "ticket")
         return replace(fold, state=_S.ISSUED_ONSITE, swap=swap, ticket=ticket)
     _require_held(fold, event, {_S.RESERVED})
     return replace(fold, state=_S.ISSUED_ONSITE)
@@ -187,14 +187,14 @@ def _return_shipped(fold: DeviceFold, event: Event) -> DeviceFold:
 def _received(fold: DeviceFold, event: Event) -> DeviceFold:
     # `with_user`: the engineer takes the device back onsite and brings it to the depot.
     _require_held(fold, event, {_S.RETURN_SHIPPED, _S.WITH_USER}, swap_required=False)
-    depot = _required(event, "depot")
+    depot = required_text(event, "depot")
     return replace(fold, state=_S.RECEIVED, swap=None, ticket=None, depot=depot)
 
 
 def _sanitised(fold: DeviceFold, event: Event) -> DeviceFold:
     _require_state(fold, event, {_S.RECEIVED}, "received")
     for key in ("method", "operator", "certificate"):
-        _required(event, key)
+        required_text(event, key)
     return replace(fold, state=_S.SANITISED)
 
 
@@ -247,7 +247,7 @@ def _require_held(
 ) -> None:
     """`fold` must be in one of `allowed` and held by the event's `data.swap`; without
     `swap_required` an event that names no swap is taken to be for the holding one."""
-    swap = _text(event, "swap")
+    swap = event_text(event, "swap")
     if fold.state not in allowed:
         names = " or ".join(sorted(allowed))
         raise _refused(fold, event, f"allowed only from {names}", swap)
@@ -257,23 +257,6 @@ def _require_held(
         return
     if fold.swap != swap:
         raise _refused(fold, event, "another swap holds the device", swap)
-
-
-def _text(event: Event, key: str) -> str | None:
-    """An optional text field of `event.data`: None if missing, null or blank."""
-    value = event.data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidEvent(event.id, f"data.{key}", f"expected text, got {value!r}")
-    return value if value.strip() else None
-
-
-def _required(event: Event, key: str) -> str:
-    value = _text(event, key)
-    if value is None:
-        raise InvalidEvent(event.id, f"data.{key}", "missing or empty")
-    return value
 
 
 def _check(event: Event, check: str) -> bool:

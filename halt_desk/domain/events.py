@@ -188,3 +188,22 @@ def new_event(
         data=dict(data or {}),
     )
     return Event.from_json(event.to_json())
+
+
+def event_text(event: Event, key: str) -> str | None:
+    """An optional text field of `event.data`: None if missing, null or blank; InvalidEvent
+    naming the field if it is not text."""
+    value = event.data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidEvent(event.id, f"data.{key}", f"expected text, got {value!r}")
+    return value if value.strip() else None
+
+
+def required_text(event: Event, key: str) -> str:
+    """A text field of `event.data` that must be there and not blank."""
+    value = event_text(event, key)
+    if value is None:
+        raise InvalidEvent(event.id, f"data.{key}", "missing or empty")
+    return value

@@ -17,7 +17,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from halt_desk.domain.errors import InvalidEvent
-from halt_desk.domain.events import STOCK_EVENT_TYPES, SWAP_EVENT_TYPES, Event
+from halt_desk.domain.events import (
+    STOCK_EVENT_TYPES,
+    SWAP_EVENT_TYPES,
+    Event,
+    event_text,
+    required_text,
+)
 
 
 class SwapMode(StrEnum):
@@ -123,27 +129,27 @@ def apply_swap_event(fold: SwapFold | None, event: Event) -> SwapFold:
             raise InvalidEvent(event.id, "type", f"swap {key}: swap_opened must come first")
         return SwapFold(
             id=key,
-            ticket=_required(event, "ticket"),
-            org=_text(event, "org"),
+            ticket=required_text(event, "ticket"),
+            org=event_text(event, "org"),
             mode=_mode(event),
-            depot=_text(event, "depot"),
+            depot=event_text(event, "depot"),
             opened_at=event.at,
-            home_address=_text(event, "home_address"),
-            engineer=_text(event, "engineer"),
+            home_address=event_text(event, "home_address"),
+            engineer=event_text(event, "engineer"),
             history=((event.at, event.type, ""),),
         )
     if event.type == "swap_opened":
         raise InvalidEvent(event.id, "type", f"swap {key} is opened already")
     if fold.is_closed:
         raise InvalidEvent(event.id, "type", f"swap {key} is closed; {event.type} refused")
-    history = (*fold.history, (event.at, event.type, _text(event, "status") or ""))
+    history = (*fold.history, (event.at, event.type, event_text(event, "status") or ""))
     if event.type == "swap_updated":
         changes: dict[str, object] = {}
         if "mode" in event.data:
             changes["mode"] = _mode(event)
         for name in ("depot", "home_address", "engineer"):
             if name in event.data:
-                changes[name] = _text(event, name)
+                changes[name] = event_text(event, name)
         return replace(fold, history=history, **changes)  # type: ignore[arg-type]
     if event.type == "shipment_status":
         shipment = _shipment(event)
@@ -151,18 +157,18 @@ def apply_swap_event(fold: SwapFold | None, event: Event) -> SwapFold:
             return replace(fold, outbound=shipment, history=history)
         return replace(fold, inbound=shipment, history=history)
     # swap_closed
-    return replace(fold, closed_at=event.at, outcome=_text(event, "outcome"), history=history)
+    return replace(fold, closed_at=event.at, outcome=event_text(event, "outcome"), history=history)
 
 
 def check_stock_event(event: Event) -> None:
     """A `stock_mitigation` needs a model, a kind of mitigation and a note."""
     if event.stream_kind != "stock" or event.type not in STOCK_EVENT_TYPES:
         raise InvalidEvent(event.id, "type", f"{event.type!r} is not a stock event")
-    _required(event, "model")
-    kind = _required(event, "kind")
+    required_text(event, "model")
+    kind = required_text(event, "kind")
     if kind not in MITIGATION_KINDS:
         raise InvalidEvent(event.id, "data.kind", f"{kind!r} is not one of {MITIGATION_KINDS}")
-    _required(event, "note")
+    required_text(event, "note")
 
 
 def redacted(data: Mapping[str, object]) -> dict[str, object]:
@@ -174,12 +180,12 @@ def redacted(data: Mapping[str, object]) -> dict[str, object]:
 
 
 def _shipment(event: Event) -> Shipment:
-    leg_text = _required(event, "leg")
+    leg_text = required_text(event, "leg")
     try:
         leg = Leg(leg_text)
     except ValueError:
         raise InvalidEvent(event.id, "data.leg", f"{leg_text!r} is not out or return") from None
-    status_text = _required(event, "status")
+    status_text = required_text(event, "status")
     try:
         status = ShipmentStatus(status_text)
     except ValueError:
@@ -189,33 +195,17 @@ def _shipment(event: Event) -> Shipment:
         ) from None
     return Shipment(
         leg=leg,
-        carrier=_required(event, "carrier"),
-        tracking=_required(event, "tracking"),
+        carrier=required_text(event, "carrier"),
+        tracking=required_text(event, "tracking"),
         status=status,
         status_at=event.at,
-        source=_text(event, "source") or "manual",
+        source=event_text(event, "source") or "manual",
     )
 
 
 def _mode(event: Event) -> SwapMode:
-    text = _required(event, "mode")
+    text = required_text(event, "mode")
     try:
         return SwapMode(text)
     except ValueError:
         raise InvalidEvent(event.id, "data.mode", f"{text!r} is not courier or onsite") from None
-
-
-def _text(event: Event, key: str) -> str | None:
-    value = event.data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidEvent(event.id, f"data.{key}", f"expected text, got {value!r}")
-    return value if value.strip() else None
-
-
-def _required(event: Event, key: str) -> str:
-    value = _text(event, key)
-    if value is None:
-        raise InvalidEvent(event.id, f"data.{key}", "missing or empty")
-    return value
