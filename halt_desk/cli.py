@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -348,9 +349,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     import json
     import threading
 
-    from halt_desk.sync import connect, load_settings
+    from halt_desk.sync import connect, effective_settings
 
-    settings = load_settings()
+    settings = effective_settings()
     tokens = _token_store()
     store, clock = _client_store(args.store)
     try:
@@ -394,19 +395,26 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
         CentralClient,
         ServerUnreachable,
         load_settings,
+        machine_settings,
         save_settings,
     )
 
-    settings = load_settings().with_server(args.server, args.user)
-    from dataclasses import replace
-
+    # Without --server the machine's configured server is used and not copied into the
+    # user's settings, so a later change by IT reaches this user too.
+    own = load_settings()
+    if args.server:
+        own = own.with_server(args.server, args.user)
+    elif args.user:
+        own = replace(own, user=args.user)
     if args.ca_bundle:
-        settings = replace(settings, ca_bundle=Path(args.ca_bundle).resolve())
+        own = replace(own, ca_bundle=Path(args.ca_bundle).resolve())
     if args.client_cert:
-        settings = replace(settings, client_cert=Path(args.client_cert).resolve())
+        own = replace(own, client_cert=Path(args.client_cert).resolve())
     if args.client_key:
-        settings = replace(settings, client_key=Path(args.client_key).resolve())
-    assert settings.server is not None
+        own = replace(own, client_key=Path(args.client_key).resolve())
+    settings = own.over(machine_settings())
+    if settings.server is None:
+        raise CliError("give --server (no server is set in the machine configuration either)")
     token = _read_token()
     with CentralClient(settings.server, token, tls=settings.tls()) as client:
         try:
@@ -419,16 +427,16 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
             print(f"halt-desk: note: {exc}; token kept without checking", file=sys.stderr)
     tokens = _token_store()
     tokens.set(settings.server, token)
-    path = save_settings(settings)
+    path = save_settings(own)
     print(f"signed in to {settings.server}; token kept in {tokens.description}")
     print(f"settings: {path}")
     return 0
 
 
 def cmd_sync_logout(args: argparse.Namespace) -> int:
-    from halt_desk.sync import load_settings
+    from halt_desk.sync import effective_settings
 
-    settings = load_settings()
+    settings = effective_settings()
     if not settings.server:
         print("not signed in")
         return 0
@@ -572,7 +580,10 @@ def build_parser() -> argparse.ArgumentParser:
             "or asked for on a terminal; it is never an argument."
         ),
     )
-    login.add_argument("--server", required=True, help="central's URL, e.g. https://desk:8765")
+    login.add_argument(
+        "--server",
+        help="central's URL, e.g. https://desk:8765 (default: the machine configuration's)",
+    )
     login.add_argument("--user", help="your user name at central (for display)")
     login.add_argument("--ca-bundle", help="PEM file of the CA certificates to trust")
     login.add_argument("--client-cert", help="PEM client certificate (mutual TLS)")
