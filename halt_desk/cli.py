@@ -251,6 +251,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from halt_desk.self_test import run_self_test
+
+    return run_self_test()
+
+
 def cmd_import_employees(args: argparse.Namespace) -> int:
     from halt_desk.central.imports import import_employees
     from halt_desk.central.service import Central
@@ -453,6 +459,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"halt-desk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (resources, a throwaway store, settings, the main "
+        "window offscreen), print a short report; exit 0 when all passed, 1 when not",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -677,7 +689,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    handler = getattr(args, "handler", cmd_app)
+    handler = cmd_self_test if args.self_test else getattr(args, "handler", cmd_app)
     try:
         code: int = handler(args)
         return code
