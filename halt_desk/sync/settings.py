@@ -136,7 +136,7 @@ def effective_settings(
 
 def _read_settings(path: Path, keys: tuple[str, ...], *, strict: bool) -> SyncSettings:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return SyncSettings()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

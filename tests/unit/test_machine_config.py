@@ -7,7 +7,13 @@ from pathlib import Path, PureWindowsPath
 import pytest
 
 from halt_desk.config import POSIX_PATH, machine_config_path
-from halt_desk.sync import SettingsError, SyncSettings, effective_settings, machine_settings
+from halt_desk.sync import (
+    SettingsError,
+    SyncSettings,
+    effective_settings,
+    load_settings,
+    machine_settings,
+)
 from halt_desk.sync.settings import save_settings
 
 
@@ -123,3 +129,18 @@ def test_saving_the_users_settings_never_copies_the_machines(tmp_path: Path) -> 
     save_settings(SyncSettings(user="jan"), user)
     assert "desk.example.nl" not in user.read_text(encoding="utf-8")
     assert effective_settings(user, machine).server == "https://desk.example.nl:8765"
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Inno Setup's SaveStringsToUTF8File and older Notepad write UTF-8 with a BOM.
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MACHINE.encode("utf-8"))
+    assert machine_settings(path).server == "https://desk.example.nl:8765"
+
+
+def test_windows_paths_as_the_installer_escapes_them(tmp_path: Path) -> None:
+    # halt-desk.iss doubles every backslash (a TOML basic string).
+    text = '[sync]\nclient_cert = "C:\\\\ProgramData\\\\HALT Desk\\\\client.pem"\n'
+    path = write(tmp_path / "config.toml", text)
+    # (load_settings: the machine reader would read this non-POSIX path as relative here)
+    assert str(load_settings(path).client_cert) == r"C:\ProgramData\HALT Desk\client.pem"
