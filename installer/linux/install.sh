@@ -5,6 +5,7 @@
 #
 #   sudo installer/linux/install.sh                 # into /usr/local
 #   DESTDIR=/tmp/stage PREFIX=/usr installer/linux/install.sh
+#   sudo installer/linux/install.sh --uninstall     # removes exactly those files again
 #
 # User data (~/.local/share/halt-desk, ~/.config/halt-desk, the keyring) is never touched;
 # the machine settings are /etc/halt-desk/config.toml (README: Building and deploying).
@@ -13,6 +14,15 @@ cd "$(dirname "$0")/../.."
 prefix=${PREFIX:-/usr/local}
 dest=${DESTDIR:-}
 bundle=dist/halt-desk
+installed=("$dest$prefix/lib/halt-desk" "$dest$prefix/bin/halt-desk"
+  "$dest$prefix/share/applications/halt-desk.desktop"
+  "$dest$prefix/share/icons/hicolor/scalable/apps/halt-desk.svg")
+
+if [ "${1:-}" = "--uninstall" ]; then
+  rm -rf "${installed[@]}"
+  echo "removed HALT Desk from $dest$prefix; user data and /etc/halt-desk are kept"
+  exit 0
+fi
 [ -x "$bundle/halt-desk" ] || { echo "no bundle in $bundle: run scripts/build-bundle.sh" >&2; exit 1; }
 
 rm -rf "$dest$prefix/lib/halt-desk"

@@ -135,7 +135,7 @@ begin
   end;
 end;
 
-function Param(const Name: String): String;
+function SetupParam(const Name: String): String;
 begin
   Result := Trim(ExpandConstant('{param:' + Name + '|}'));
 end;
@@ -146,7 +146,7 @@ var
   Path, Server: String;
 begin
   Result := '';
-  Server := Param('SERVER');
+  Server := SetupParam('SERVER');
   if (Server <> '') and (Pos('https://', Lowercase(Server)) <> 1) then
   begin
     Result := '/SERVER must be an https:// address, not ' + Server;
@@ -156,10 +156,10 @@ begin
   Lines[0] := '# HALT Desk machine configuration, written by the installer. Settings in a user''s own settings.toml win.';
   Lines[1] := '[sync]';
   AddSetting(Lines, 'server', Server);
-  AddSetting(Lines, 'organisation', Param('ORG'));
-  AddSetting(Lines, 'ca_bundle', Param('CABUNDLE'));
-  AddSetting(Lines, 'client_cert', Param('CLIENTCERT'));
-  AddSetting(Lines, 'client_key', Param('CLIENTKEY'));
+  AddSetting(Lines, 'organisation', SetupParam('ORG'));
+  AddSetting(Lines, 'ca_bundle', SetupParam('CABUNDLE'));
+  AddSetting(Lines, 'client_cert', SetupParam('CLIENTCERT'));
+  AddSetting(Lines, 'client_key', SetupParam('CLIENTKEY'));
   if GetArrayLength(Lines) = 2 then
     Exit;
   Path := ExpandConstant('{#MachineConfigDir}\config.toml');

@@ -234,10 +234,12 @@ def test_the_uninstaller_keeps_user_data(iss: Iss) -> None:
 
 def test_the_iss_writes_the_machine_configuration_where_the_app_reads_it(iss: Iss) -> None:
     code = "\n".join(iss.sections["Code"])
-    written = dict(re.findall(r"AddSetting\(Lines, '(\w+)', (?:Server|Param\('(\w+)'\))\)", code))
+    written = dict(
+        re.findall(r"AddSetting\(Lines, '(\w+)', (?:Server|SetupParam\('(\w+)'\))\)", code)
+    )
     written = {key: param or "SERVER" for key, param in written.items()}
     assert set(written) == set(MACHINE_KEYS)
-    assert "Server := Param('SERVER')" in code
+    assert "Server := SetupParam('SERVER')" in code
     path = iss.expand("{#MachineConfigDir}") + "\\config.toml"
     assert path == "{commonappdata}\\HALT Desk\\config.toml"  # halt_desk.config: ProgramData
     assert "Lines[1] := '[sync]';" in code
@@ -246,7 +248,7 @@ def test_the_iss_writes_the_machine_configuration_where_the_app_reads_it(iss: Is
 
 def test_deploy_documents_every_installer_parameter(iss: Iss, deploy: str) -> None:
     code = "\n".join(iss.sections["Code"])
-    params = set(re.findall(r"Param\('(\w+)'\)", code))
+    params = set(re.findall(r"SetupParam\('(\w+)'\)", code))
     assert params == {"SERVER", "ORG", "CABUNDLE", "CLIENTCERT", "CLIENTKEY"}
     for param in params:
         assert f"/{param}=" in deploy
