@@ -9,10 +9,12 @@ machine-configuration parameters, and the detection rule IT copies into Intune.
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.metadata
 import importlib.util
 import re
 import struct
+import sys
 from pathlib import Path, PureWindowsPath
 from types import ModuleType
 
@@ -178,6 +180,23 @@ def test_the_exe_carries_the_version_the_iss_reads(iss: Iss) -> None:
     setup = iss.setup()
     assert setup["AppVersion"] == "{#AppVersion}"
     assert setup["OutputBaseFilename"] == "HALT-Desk-Setup-{#AppVersion}"
+
+
+def test_pyinstaller_turns_the_version_file_into_a_version_resource(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PyInstaller's reader imports Windows-only modules at the top; stand-ins let its own
+    # parser and serialiser run here (only with the build extra installed).
+    compat = pytest.importorskip("PyInstaller.compat")
+    monkeypatch.setattr(compat, "win32api", ModuleType("win32api"), raising=False)
+    monkeypatch.setitem(sys.modules, "pefile", ModuleType("pefile"))
+    monkeypatch.delitem(sys.modules, "PyInstaller.utils.win32.versioninfo", raising=False)
+    versioninfo = importlib.import_module("PyInstaller.utils.win32.versioninfo")
+    path = tmp_path / "version_info.txt"
+    path.write_text(info.windows_version_file(info.read_version()), encoding="utf-8")
+    resource = versioninfo.load_version_info_from_text_file(str(path))
+    assert resource.ffi.fileVersionMS >> 16 == info.version_numbers(info.read_version())[0]
+    assert len(resource.toRaw()) > 0
 
 
 @pytest.mark.parametrize(
