@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,6 +262,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from halt_desk.self_test import run_self_test
+
+    return run_self_test()
+
+
 def cmd_import_employees(args: argparse.Namespace) -> int:
     from halt_desk.central.imports import import_employees
     from halt_desk.central.service import Central
@@ -359,9 +366,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     import json
     import threading
 
-    from halt_desk.sync import connect, load_settings
+    from halt_desk.sync import connect, effective_settings
 
-    settings = load_settings()
+    settings = effective_settings()
     tokens = _token_store()
     store, clock = _client_store(args.store)
     try:
@@ -400,23 +407,34 @@ def _read_token() -> str:
 
 
 def cmd_sync_login(args: argparse.Namespace) -> int:
-    from halt_desk.sync import AuthenticationFailed, ServerUnreachable, load_settings
+    from halt_desk.sync import (
+        AuthenticationFailed,
+        ServerUnreachable,
+        load_settings,
+        machine_settings,
+    )
     from halt_desk.sync.signin import sign_in
 
-    settings = load_settings().with_server(args.server, args.user)
-    from dataclasses import replace
-
+    # Without --server the machine's configured server is used and not copied into the
+    # user's settings, so a later change by IT reaches this user too.
+    own = load_settings()
+    if args.server:
+        own = own.with_server(args.server, args.user)
+    elif args.user:
+        own = replace(own, user=args.user)
     if args.ca_bundle:
-        settings = replace(settings, ca_bundle=Path(args.ca_bundle).resolve())
+        own = replace(own, ca_bundle=Path(args.ca_bundle).resolve())
     if args.client_cert:
-        settings = replace(settings, client_cert=Path(args.client_cert).resolve())
+        own = replace(own, client_cert=Path(args.client_cert).resolve())
     if args.client_key:
-        settings = replace(settings, client_key=Path(args.client_key).resolve())
-    assert settings.server is not None
+        own = replace(own, client_key=Path(args.client_key).resolve())
+    settings = own.over(machine_settings())
+    if settings.server is None:
+        raise CliError("give --server (no server is set in the machine configuration either)")
     token = _read_token()
     tokens = _token_store()
     try:
-        path, checked = sign_in(settings, token, tokens, keep_if_unreachable=args.offline)
+        path, checked = sign_in(settings, token, tokens, keep_if_unreachable=args.offline, save=own)
     except AuthenticationFailed as exc:
         raise CliError(f"sign-in refused by {settings.server}: {exc.detail}") from None
     except ServerUnreachable as exc:
@@ -430,9 +448,9 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_logout(args: argparse.Namespace) -> int:
-    from halt_desk.sync import load_settings
+    from halt_desk.sync import effective_settings
 
-    settings = load_settings()
+    settings = effective_settings()
     if not settings.server:
         print("not signed in")
         return 0
@@ -449,6 +467,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"halt-desk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (resources, a throwaway store, settings, the main "
+        "window offscreen), print a short report; exit 0 when all passed, 1 when not",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -590,7 +614,10 @@ def build_parser() -> argparse.ArgumentParser:
             "or asked for on a terminal; it is never an argument."
         ),
     )
-    login.add_argument("--server", required=True, help="central's URL, e.g. https://desk:8765")
+    login.add_argument(
+        "--server",
+        help="central's URL, e.g. https://desk:8765 (default: the machine configuration's)",
+    )
     login.add_argument("--user", help="your user name at central (for display)")
     login.add_argument("--ca-bundle", help="PEM file of the CA certificates to trust")
     login.add_argument("--client-cert", help="PEM client certificate (mutual TLS)")
@@ -718,7 +745,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    handler = getattr(args, "handler", cmd_app)
+    handler = cmd_self_test if args.self_test else getattr(args, "handler", cmd_app)
     try:
         code: int = handler(args)
         return code

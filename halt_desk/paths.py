@@ -11,6 +11,9 @@ import platformdirs
 APP_NAME = "halt-desk"
 APP_AUTHOR = "HALT Desk"
 
+#: The folder name of the resources inside the PyInstaller bundle (build.spec puts them there).
+BUNDLE_RESOURCES = "resources"
+
 
 def user_data_dir() -> Path:
     """The per-user data folder (local cache, logs); `HALT_DESK_DATA_DIR` overrides it."""
@@ -20,16 +23,34 @@ def user_data_dir() -> Path:
     return path
 
 
-def resources_dir() -> Path:
-    """The `resources/` folder: next to the package in a checkout, inside it when installed."""
+def is_frozen() -> bool:
+    """True inside the PyInstaller bundle (the installed desktop app)."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def resource_candidates() -> list[Path]:
+    """Where `resources/` may be, in the order they are tried.
+
+    `HALT_DESK_RESOURCES` first; in the bundle `sys._MEIPASS/resources` (the `_internal`
+    folder next to the exe) and nothing else, so an installed app never picks up a stray
+    checkout; otherwise next to the package (a checkout) or inside it (a wheel maps
+    `resources` to `halt_desk/_resources`).
+    """
     override = os.environ.get("HALT_DESK_RESOURCES")
     candidates = [Path(override)] if override else []
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        candidates.append(Path(frozen_root) / "resources")
+    if is_frozen():
+        bundle_root = getattr(sys, "_MEIPASS", None)
+        root = Path(bundle_root) if bundle_root else Path(sys.executable).resolve().parent
+        return [*candidates, root / BUNDLE_RESOURCES]
     here = Path(__file__).resolve().parent
-    candidates += [here.parent / "resources", here / "_resources"]
+    return [*candidates, here.parent / "resources", here / "_resources"]
+
+
+def resources_dir() -> Path:
+    """The `resources/` folder (profiles, translations, icons) of this installation."""
+    candidates = resource_candidates()
     for candidate in candidates:
         if (candidate / "profiles").is_dir():
             return candidate
-    raise FileNotFoundError("HALT Desk resources not found; reinstall the application")
+    tried = ", ".join(str(path) for path in candidates)
+    raise FileNotFoundError(f"HALT Desk resources not found (tried {tried}); reinstall the app")

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Installs HALT Desk into ./.venv (and, with --test, everything its tests need; with
-# --bench, also the load generator of tests/perf/bench_central.py: wrk).
-# Safe to run again: it only adds what is missing. Works as root or as a user with sudo.
+# Installs HALT Desk into ./.venv (with --test, everything its tests need; with --bench,
+# also wrk, the load generator of tests/perf/bench_central.py; with --build, PyInstaller
+# for the desktop bundle). Safe to run again: it only adds what is missing.
+# Works as root or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
 want_bench=0
+want_build=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_tests=1 ;;
     --bench) want_tests=1; want_bench=1 ;;
-    *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+    --build) want_build=1 ;;
+    *) echo "usage: scripts/setup.sh [--test] [--bench] [--build]" >&2; exit 2 ;;
   esac
 done
 
@@ -62,6 +65,11 @@ if [ $want_bench -eq 1 ]; then
   apt_install wrk
 fi
 
+if [ $want_build -eq 1 ]; then
+  # PyInstaller reads the libraries' dependencies with ldd and objdump (binutils).
+  apt_install binutils
+fi
+
 if [ ! -x .venv/bin/python ]; then
   if ! "$python" -m venv .venv 2>/dev/null; then
     rm -rf .venv
@@ -70,18 +78,34 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
-# One stamp per pyproject.toml version; the test install includes the app install.
+# One stamp per pyproject.toml version and set of extras; the app install is part of every
+# one, so a stamp that covers the wanted extras is enough.
 hash=$(sha1sum pyproject.toml | cut -c1-12)
-stamp=".venv/.installed-$hash-$want_tests"
-if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$hash-1" ]; then
+covered() {
+  local t b
+  for t in 0 1; do
+    for b in 0 1; do
+      [ $t -ge $want_tests ] && [ $b -ge $want_build ] && [ -f ".venv/.installed-$hash-$t$b" ] &&
+        return 0
+    done
+  done
+  return 1
+}
+if ! covered; then
+  have_tests=$want_tests have_build=$want_build
+  # Keep what an earlier run of this pyproject.toml installed (tests stay installed after
+  # a --build run, and the other way round).
+  [ -f ".venv/.installed-$hash-10" ] || [ -f ".venv/.installed-$hash-11" ] && have_tests=1
+  [ -f ".venv/.installed-$hash-01" ] || [ -f ".venv/.installed-$hash-11" ] && have_build=1
+  extras=()
+  [ $have_tests -eq 1 ] && extras+=(test)
+  [ $have_build -eq 1 ] && extras+=(build)
+  spec=.
+  [ ${#extras[@]} -gt 0 ] && spec=".[$(IFS=,; echo "${extras[*]}")]"
   .venv/bin/python -m pip install -q --upgrade pip
-  if [ $want_tests -eq 1 ]; then
-    .venv/bin/python -m pip install -q -e '.[test]'
-  else
-    .venv/bin/python -m pip install -q -e .
-  fi
+  .venv/bin/python -m pip install -q -e "$spec"
   rm -f .venv/.installed-*
-  touch "$stamp"
+  touch ".venv/.installed-$hash-$have_tests$have_build"
 fi
 
 # The English translation of the desktop app (Dutch is built in).

@@ -1,4 +1,5 @@
-"""Shared test set-up: every test gets its own data dir, never the user's real one."""
+"""Shared test set-up: every test gets its own data dir and machine configuration, never
+the real ones of this computer."""
 
 from __future__ import annotations
 
@@ -12,4 +13,6 @@ import pytest
 def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     data_dir = tmp_path / "data"
     monkeypatch.setenv("HALT_DESK_DATA_DIR", str(data_dir))
+    # Nor the machine's configuration (/etc/halt-desk, ProgramData): a file that is absent.
+    monkeypatch.setenv("HALT_DESK_MACHINE_CONFIG", str(tmp_path / "machine" / "config.toml"))
     yield data_dir

@@ -3,7 +3,7 @@
 clock = ServerClock()                       # device clock + last known offset
 store = Store.open(recording_clock=clock, clock=clock.now)
 clock.attach(store)
-engine = connect(store, clock, load_settings(), open_token_store())
+engine = connect(store, clock, effective_settings(), open_token_store())
 summary = engine.sync_once()                # or engine.run_forever(stop_event) in a thread
 store.rejected_events(), store.conflicts(open_only=True)
 """
@@ -32,7 +32,13 @@ from halt_desk.sync.errors import (
     SettingsError,
     SyncError,
 )
-from halt_desk.sync.settings import SyncSettings, load_settings, save_settings
+from halt_desk.sync.settings import (
+    SyncSettings,
+    effective_settings,
+    load_settings,
+    machine_settings,
+    save_settings,
+)
 
 
 def client_factory(
@@ -97,7 +103,9 @@ __all__ = [
     "client_factory",
     "connect",
     "describe_offset",
+    "effective_settings",
     "load_settings",
+    "machine_settings",
     "open_token_store",
     "save_settings",
 ]

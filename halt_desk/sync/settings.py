@@ -10,6 +10,10 @@ never here: it is in the keychain (`halt_desk.sync.credentials`).
     ca_bundle = "/etc/halt-desk/ca.pem"        # optional: CA certificates to trust
     client_cert = "/home/jan/.local/share/halt-desk/client.pem"  # optional: mutual TLS
     client_key = "/home/jan/.local/share/halt-desk/client.key"   # optional, mode 0600
+
+Under it lies the machine-wide configuration IT deploys (`halt_desk.config`: central's URL,
+organisation, TLS files). `effective_settings()` merges the two per setting: what this
+user's settings.toml says wins, the machine's fills in the rest.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from halt_desk.config import MACHINE_KEYS, machine_config_path
 from halt_desk.paths import APP_AUTHOR, APP_NAME
 from halt_desk.sync.client import TlsOptions
 from halt_desk.sync.errors import SettingsError
@@ -63,6 +68,19 @@ class SyncSettings:
     ca_bundle: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
+    #: The organisation this computer works for (machine config; a user may override it).
+    organisation: str | None = None
+
+    def over(self, base: SyncSettings) -> SyncSettings:
+        """These settings with every unset one taken from `base` (the machine's)."""
+        return replace(
+            self,
+            **{
+                key: getattr(base, key)
+                for key in _KEYS
+                if getattr(self, key) is None and getattr(base, key) is not None
+            },
+        )
 
     def tls(self) -> TlsOptions:
         if self.client_key is not None and os.name == "posix":
@@ -84,13 +102,41 @@ class SyncSettings:
         return replace(self, server=check_server_url(server), user=user)
 
 
-_KEYS = ("server", "user", "ca_bundle", "client_cert", "client_key")
+_KEYS = ("server", "user", "ca_bundle", "client_cert", "client_key", "organisation")
+_PATH_KEYS = ("ca_bundle", "client_cert", "client_key")
 
 
 def load_settings(path: Path | None = None) -> SyncSettings:
-    path = path or settings_path()
+    """This user's own settings.toml only (what `sync login` changes and saves)."""
+    return _read_settings(path or settings_path(), _KEYS, strict=False)
+
+
+def machine_settings(path: Path | None = None) -> SyncSettings:
+    """The machine-wide configuration (`halt_desk.config`); relative paths in it are read
+    next to the file, so IT can put ca.pem beside config.toml."""
+    path = path or machine_config_path()
+    settings = _read_settings(path, MACHINE_KEYS, strict=True)
+    base = path.parent
+    return replace(
+        settings,
+        **{
+            key: base / value
+            for key in _PATH_KEYS
+            if (value := getattr(settings, key)) is not None and not value.is_absolute()
+        },
+    )
+
+
+def effective_settings(
+    user_path: Path | None = None, machine_path: Path | None = None
+) -> SyncSettings:
+    """What this computer uses: the user's settings.toml, the machine's config below it."""
+    return load_settings(user_path).over(machine_settings(machine_path))
+
+
+def _read_settings(path: Path, keys: tuple[str, ...], *, strict: bool) -> SyncSettings:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return SyncSettings()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -98,8 +144,13 @@ def load_settings(path: Path | None = None) -> SyncSettings:
     section = raw.get("sync", {})
     if not isinstance(section, dict):
         raise SettingsError(str(path), "sync", "expected a [sync] table")
+    unknown = sorted(set(section) - set(keys))
+    if unknown and strict:
+        # The machine file is written by hand or by the installer: a typo must not pass.
+        known = ", ".join(keys)
+        raise SettingsError(str(path), f"sync.{unknown[0]}", f"not a setting here ({known})")
     values: dict[str, str] = {}
-    for key in _KEYS:
+    for key in keys:
         value = section.get(key)
         if value is None:
             continue
@@ -117,6 +168,7 @@ def load_settings(path: Path | None = None) -> SyncSettings:
         ca_bundle=Path(values["ca_bundle"]) if "ca_bundle" in values else None,
         client_cert=Path(values["client_cert"]) if "client_cert" in values else None,
         client_key=Path(values["client_key"]) if "client_key" in values else None,
+        organisation=values.get("organisation"),
     )
 
 

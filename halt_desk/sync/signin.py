@@ -18,9 +18,12 @@ def sign_in(
     *,
     keep_if_unreachable: bool = False,
     settings_path: Path | None = None,
+    save: SyncSettings | None = None,
 ) -> tuple[Path, bool]:
     """Checks `token` against `settings.server` (a read of one change), then keeps it in
-    `tokens` and saves `settings`. Returns (settings file, whether the token was checked).
+    `tokens` and saves the user's settings: `save`, or `settings` (give the user's own part
+    when `settings` includes the machine's configuration, so that is not copied into them).
+    Returns (settings file, whether the token was checked).
 
     Raises AuthenticationFailed when central refuses the token (nothing is kept), and
     ServerUnreachable when central cannot be reached, unless `keep_if_unreachable`."""
@@ -36,4 +39,4 @@ def sign_in(
                 raise
             checked = False
     tokens.set(settings.server, token)
-    return save_settings(settings, settings_path), checked
+    return save_settings(save or settings, settings_path), checked

@@ -1,0 +1,63 @@
+"""A laptop that IT configured machine-wide: `sync login` needs only the token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.central_server import ThreadServer
+from tests.sync_support import Desk
+
+EXE = Path(sys.executable).with_name("halt-desk")
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    with ThreadServer(desk.central) as server:
+        yield desk, server
+    desk.central.close()
+
+
+def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HALT_DESK_DATA_DIR": str(data_dir),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "HALT_DESK_CREDENTIALS_PASSPHRASE": "correct horse battery staple",
+    }
+    return subprocess.run(
+        [str(EXE), *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_login_without_server_uses_the_machine_configuration(
+    tmp_path: Path, desk: tuple[Desk, ThreadServer]
+) -> None:
+    central, server = desk
+    machine = Path(os.environ["HALT_DESK_MACHINE_CONFIG"])
+    machine.parent.mkdir(parents=True, exist_ok=True)
+    machine.write_text(f'[sync]\nserver = "{server.url}"\norganisation = "halt"\n')
+    data = tmp_path / "laptop"
+    login = run(["sync", "login", "--user", "agent-a"], data, central.tokens["agent-a"] + "\n")
+    assert login.returncode == 0, login.stderr
+    assert f"signed in to {server.url}" in login.stdout
+    own = tomllib.loads((data / "settings.toml").read_text(encoding="utf-8"))
+    assert own["sync"] == {"user": "agent-a"}  # the server keeps following the machine's
+    once = run(["sync", "--once"], data)
+    assert once.returncode == 0, once.stderr
+    assert "state: online" in once.stdout
+
+
+def test_login_without_server_and_without_machine_configuration_asks_for_one(
+    tmp_path: Path,
+) -> None:
+    login = run(["sync", "login"], tmp_path / "laptop", "some-token\n")
+    assert login.returncode == 2
+    assert "give --server" in login.stderr
