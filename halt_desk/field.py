@@ -200,7 +200,7 @@ def _location_of(events: Sequence[Event], caller: Mapping[str, Any] | None) -> s
     for event in reversed(events):
         value = event.data.get("location")
         if isinstance(value, str) and value:
-            return value
+            return value.removeprefix("location:")
     return _text(caller, "location")
 
 
