@@ -258,7 +258,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     # halt_desk never loads Qt.
     app = importlib.import_module("ui.app")
     store = Path(args.store) if getattr(args, "store", None) else None
-    code: int = app.run_app(store, getattr(args, "user", None), getattr(args, "lang", None))
+    code: int = app.run_app(
+        store,
+        getattr(args, "user", None),
+        getattr(args, "lang", None),
+        field=bool(getattr(args, "field", False)),
+    )
     return code
 
 
@@ -507,6 +512,9 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--store", help="local cache file (default: cache.sqlite3 in the data dir)")
     app.add_argument("--user", help="your name as it appears on tickets (default: login name)")
     app.add_argument("--lang", choices=("nl", "en"), help="language (default nl)")
+    app.add_argument(
+        "--field", action="store_true", help="open the field engineer view first (buitendienst)"
+    )
     app.set_defaults(handler=cmd_app)
 
     db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"

@@ -811,10 +811,14 @@ def issue_onsite(
     actor: str,
     now: datetime,
     asset_tag: str | None = None,
+    *,
+    stamped: bool = False,
 ) -> list[Event]:
     """An engineer hands the loaner over on the spot: `device_issued_onsite`, then
     `device_delivered` and the ticket's `swap_delivered` (the swap clock stops), in one
-    transaction. `asset_tag`: a loaner from the engineer's car instead of the reserved one."""
+    transaction. `asset_tag`: a loaner from the engineer's car instead of the reserved one.
+    `stamped`: stamp the events for sync like `Store.stamped_event` (the device time the
+    engineer saw and the clock offset; the field view records this way)."""
     swap = _open_record(store, swap_id, now, asset_tag)
     assert swap.record is not None
     tag = normalise_tag(asset_tag) if asset_tag else _held_device(swap)
@@ -824,6 +828,10 @@ def issue_onsite(
         new_event(f"device:{tag}", "device_delivered", now, actor, {"swap": swap_id}),
         _swap_delivered(swap, tag, actor, now),
     ]
+    if stamped:
+        events = [
+            store.stamped_event(e.stream, e.type, actor, dict(e.data), at=now) for e in events
+        ]
     return _record(store, events)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from halt_desk.demo_central import DEMO_USER, DemoCentral, start_demo_central
+from halt_desk.field import is_field_user
 from halt_desk.paths import resources_dir
 from halt_desk.store import Store
 from halt_desk.swaps import purge_home_addresses
@@ -71,9 +72,12 @@ def run_app(
     store_path: Path | None = None,
     user: str | None = None,
     language: str | None = None,
+    field: bool = False,
 ) -> int:
     """Opens the main window on the local cache, synced with central when signed in (the
-    first run asks for the server and a token, or works offline), until it is closed."""
+    first run asks for the server and a token, or works offline), until it is closed.
+    A field engineer (`field`, or a user name starting with `field:`) gets the field view
+    first."""
     app = application(_language(language))
     settings = load_settings()
     tokens = open_token_store(notify=log.warning)
@@ -95,6 +99,8 @@ def run_app(
         if engine is not None:
             controller.start(engine)
         window.show()
+        if field or is_field_user(name):
+            window.open_field_view()
         # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
         run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _: None)
         try:

@@ -210,3 +210,15 @@ def error_text(exc: BaseException) -> str:
     """The message of an error for the screen: Dutch unless the app runs in English."""
     message_nl = getattr(exc, "message_nl", None)
     return message_nl if isinstance(message_nl, str) and not is_english() else str(exc)
+
+
+def field_missing(code: str) -> str:
+    """What the offline work packet of a ticket lacks (`halt_desk.field.MissingItem.what`)."""
+    names = {
+        "caller": QCoreApplication.translate("Labels", "gegevens van de melder ontbreken"),
+        "organisation": QCoreApplication.translate("Labels", "organisatie ontbreekt"),
+        "location": QCoreApplication.translate("Labels", "locatie ontbreekt"),
+        "swap_address": QCoreApplication.translate("Labels", "afleveradres van de swap ontbreekt"),
+        "loaner": QCoreApplication.translate("Labels", "leenapparaat nog niet bekend"),
+    }
+    return names.get(code, code)

@@ -106,6 +106,11 @@ class MainWindow(QMainWindow):
         logistics.setToolTip(self.tr("Logistiek: swaps, voorraad en scannen (Ctrl+L)"))
         logistics.triggered.connect(self.open_logistics)
         toolbar.addAction(logistics)
+        field = QAction(self.tr("Buitendienst"), self)
+        field.setShortcut(QKeySequence("Ctrl+B"))
+        field.setToolTip(self.tr("Buitendienst: mijn meldingen van vandaag (Ctrl+B)"))
+        field.triggered.connect(self.open_field_view)
+        toolbar.addAction(field)
         toolbar.addSeparator()
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
@@ -342,6 +347,14 @@ class MainWindow(QMainWindow):
         from ui.logistics_window import open_logistics_window
 
         return open_logistics_window(self, self.store, self.user, self.clock)
+
+    def open_field_view(self) -> QWidget:
+        from ui.field_view import FieldView
+
+        view = FieldView(self.store, self.user, self.clock, self.sync, self)
+        view.recorded.connect(lambda _: self.reload())
+        view.show()
+        return view
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()

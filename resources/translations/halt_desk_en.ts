@@ -2,6 +2,268 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="nl">
 <context>
+    <name>FieldView</name>
+    <message>
+        <location filename="../../ui/field_view.py" line="50"/>
+        <source>Aangekomen op locatie</source>
+        <extracomment>Minimum height of a big button (touch screens, gloves in winter).</extracomment>
+        <translation>Arrived on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="51"/>
+        <source>Noodoplossing</source>
+        <translation>Workaround</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="52"/>
+        <source>Leenapparaat uitgegeven</source>
+        <translation>Loaner handed over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="53"/>
+        <source>Oud apparaat meegenomen</source>
+        <translation>Old device taken back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="54"/>
+        <source>Medewerker weer productief</source>
+        <translation>Employee productive again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="55"/>
+        <source>Opgelost</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="56"/>
+        <location filename="../../ui/field_view.py" line="126"/>
+        <location filename="../../ui/field_view.py" line="158"/>
+        <source>Notitie</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="82"/>
+        <source>HALT Desk — buitendienst</source>
+        <translation>HALT Desk — field service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="86"/>
+        <source>Klokwaarschuwing</source>
+        <translation>Clock warning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="92"/>
+        <source>Werk van vandaag meenemen</source>
+        <translation>Take today's work along</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="96"/>
+        <source>Nog niet gecontroleerd of alles offline klaarstaat.</source>
+        <translation>Not yet checked whether everything is ready offline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="99"/>
+        <source>Conflicten en weigeringen bekijken</source>
+        <translation>Review conflicts and refusals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="104"/>
+        <source>Mijn meldingen vandaag (routevolgorde)</source>
+        <translation>My tickets today (route order)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="110"/>
+        <source>Melding</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="114"/>
+        <source>Scan of typ assettag (bijv. HALT-LT-00042)</source>
+        <translation>Scan or type an asset tag (e.g. HALT-LT-00042)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="115"/>
+        <source>Assettag</source>
+        <translation>Asset tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="117"/>
+        <source>Wie bevestigt dat de medewerker kan werken</source>
+        <translation>Who confirms that the employee can work</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="118"/>
+        <location filename="../../ui/field_view.py" line="154"/>
+        <source>Bevestigd door</source>
+        <translation>Confirmed by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="123"/>
+        <source>Weer productief om</source>
+        <translation>Productive again at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="125"/>
+        <source>Notitie (bij elke actie)</source>
+        <translation>Note (with any action)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="141"/>
+        <source>Melding van de actie</source>
+        <translation>Message of the action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="144"/>
+        <source>Vastgelegde acties</source>
+        <translation>Recorded actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="146"/>
+        <source>Tijd (laptop)</source>
+        <translation>Time (laptop)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="146"/>
+        <source>Actie</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="146"/>
+        <source>Verzonden</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="152"/>
+        <source>Scan</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="156"/>
+        <source>Om</source>
+        <translation>At</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="206"/>
+        <source>Let op: de klok van deze laptop liep bij het laatste contact met de server {offset} mis. Controleer de tijden die u vastlegt.</source>
+        <translation>Caution: this laptop's clock was {offset} off at the last contact with the server. Check the times you record.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="221"/>
+        <source>{m} min achter</source>
+        <translation>{m} min behind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="222"/>
+        <source>{m} min voor</source>
+        <translation>{m} min ahead</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="228"/>
+        <source>gehaald {t}</source>
+        <translation>met {t}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="230"/>
+        <source>te laat (uiterlijk {t})</source>
+        <translation>late (due {t})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="232"/>
+        <source>{t} (uiterlijk {due})</source>
+        <translation>{t} (due {due})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="238"/>
+        <source>locatie onbekend</source>
+        <translation>location unknown</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="239"/>
+        <source> · ● {n} niet gesynchroniseerd</source>
+        <translation> · ● {n} not synced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="242"/>
+        <source>Op locatie: {onsite}</source>
+        <translation>On site: {onsite}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="244"/>
+        <source>Swap: {swap}</source>
+        <translation>Swap: {swap}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="267"/>
+        <source>&lt;h2&gt;Geen meldingen voor vandaag&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;No tickets for today&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="275"/>
+        <source>Melder: {name} {phone}</source>
+        <translation>Caller: {name} {phone}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="278"/>
+        <source>Locatie: {place}</source>
+        <translation>Location: {place}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="281"/>
+        <source>Op locatie: {c}</source>
+        <translation>On site: {c}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="282"/>
+        <source>Swap: {c}</source>
+        <translation>Swap: {c}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="283"/>
+        <source>MTTR: {mttr} · MTTP: {mttp} werkminuten ({wall} min klok)</source>
+        <translation>MTTR: {mttr} · MTTP: {mttp} business minutes ({wall} min wall clock)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="291"/>
+        <source>Leenapparaat: {tag} · afleveradres: {address}</source>
+        <translation>Loaner: {tag} · delivery address: {address}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="302"/>
+        <source>● nog niet gesynchroniseerd</source>
+        <translation>● not yet synced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="304"/>
+        <source>verzonden</source>
+        <translation>sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="342"/>
+        <source>Vastgelegd — wordt verzonden zodra er verbinding is.</source>
+        <translation>Recorded — sent as soon as there is a connection.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="359"/>
+        <source>Bezig met ophalen…</source>
+        <translation>Fetching…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="367"/>
+        <source>Compleet: alles voor {n} meldingen staat offline klaar.</source>
+        <translation>Complete: everything for {n} tickets is ready offline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="374"/>
+        <source>geen verbinding met de server</source>
+        <translation>no connection to the server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/field_view.py" line="375"/>
+        <source>Niet compleet — {parts}</source>
+        <translation>Not complete — {parts}</translation>
+    </message>
+</context>
+<context>
     <name>IntakeDialog</name>
     <message>
         <location filename="../../ui/intake_dialog.py" line="59"/>
@@ -533,6 +795,31 @@
         <source>nl</source>
         <translation>en</translation>
     </message>
+    <message>
+        <location filename="../../ui/labels.py" line="218"/>
+        <source>gegevens van de melder ontbreken</source>
+        <translation>the caller's details are missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="219"/>
+        <source>organisatie ontbreekt</source>
+        <translation>organisation missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="220"/>
+        <source>locatie ontbreekt</source>
+        <translation>location missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="221"/>
+        <source>afleveradres van de swap ontbreekt</source>
+        <translation>the swap's delivery address is missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="222"/>
+        <source>leenapparaat nog niet bekend</source>
+        <translation>loaner not known yet</translation>
+    </message>
 </context>
 <context>
     <name>Logistics</name>
@@ -850,218 +1137,228 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="46"/>
+        <location filename="../../ui/main_window.py" line="47"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="48"/>
         <source>Mijn meldingen</source>
         <translation>My tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="48"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>P1</source>
         <translation>P1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="50"/>
         <source>Bijna te laat (30 min)</source>
         <translation>Breaching soon (30 min)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="51"/>
         <source>Wacht op gebruiker</source>
         <translation>Waiting on user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="52"/>
         <source>Alle</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>HALT Desk — servicedesk</source>
         <translation>HALT Desk — service desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="75"/>
         <source>Meldingen</source>
         <translation>Tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90"/>
+        <location filename="../../ui/main_window.py" line="91"/>
         <source>Werkbalk</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>Nieuwe melding</source>
         <translation>New ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Nieuwe melding (Ctrl+N)</source>
         <translation>New ticket (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98"/>
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>Maandrapport…</source>
         <translation>Monthly report…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="101"/>
         <source>Maandrapport service levels (Ctrl+Shift+R)</source>
         <translation>Monthly service-level report (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103"/>
+        <location filename="../../ui/main_window.py" line="104"/>
         <source>Logistiek</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105"/>
+        <location filename="../../ui/main_window.py" line="106"/>
         <source>Logistiek: swaps, voorraad en scannen (Ctrl+L)</source>
         <translation>Logistics: swaps, stock and scanning (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="109"/>
+        <source>Buitendienst</source>
+        <translation>Field service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="111"/>
+        <source>Buitendienst: mijn meldingen van vandaag (Ctrl+B)</source>
+        <translation>Field service: my tickets of today (Ctrl+B)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>Filter {name}</source>
         <translation>Filter {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Zoeken: nummer, melder, omschrijving… (Ctrl+F)</source>
         <translation>Search: number, caller, summary… (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Zoeken</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Lokaal (niet verbonden)</source>
         <translation>Local (not connected)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Verbinding</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>Te verzenden</source>
         <translation>Waiting to sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Herinneringen</source>
         <translation>Reminders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Geweigerd en conflicten</source>
         <translation>Refused and conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Wat de server weigerde en gelijktijdige wijzigingen</source>
         <translation>What the server refused, and concurrent edits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>Nu synchroniseren</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="179"/>
         <source>HALT Desk</source>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Te verzenden: {n}</source>
         <translation>Waiting to sync: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>Te laat: {overdue} · bijna: {soon}</source>
         <translation>Overdue: {overdue} · soon: {soon}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>… en nog {n}</source>
         <translation>… and {n} more</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>HALT Desk: deadlines</source>
         <translation>HALT Desk: deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>{ticket}: {clock} is te laat</source>
         <translation>{ticket}: {clock} is overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>{ticket}: statusupdate P1 binnen 5 minuten</source>
         <translation>{ticket}: P1 status update due within 5 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>{ticket}: {clock} verloopt binnen 15 minuten</source>
         <translation>{ticket}: {clock} breaches within 15 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>{shown} van {total} meldingen</source>
         <translation>{shown} of {total} tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Melding {id} vastgelegd</source>
         <translation>Ticket {id} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>Nog niet verbonden</source>
         <translation>Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>Synchroniseren…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>Online — klok van deze computer wijkt af</source>
         <translation>Online — this computer&apos;s clock is off</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>Offline — wijzigingen wachten</source>
         <translation>Offline — changes are waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>Afgemeld — meld opnieuw aan</source>
         <translation>Signed out — sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>Synchronisatiefout</source>
         <translation>Sync error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>Conflicten: {c} · geweigerd: {r}</source>
         <translation>Conflicts: {c} · refused: {r}</translation>
     </message>
@@ -1735,12 +2032,12 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../ui/app.py" line="132"/>
+        <location filename="../../ui/app.py" line="138"/>
         <source>Demo wordt klaargezet…</source>
         <translation>Preparing the demo…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="142"/>
+        <location filename="../../ui/app.py" line="148"/>
         <source>Demo kon niet starten: {error}</source>
         <translation>The demo could not start: {error}</translation>
     </message>

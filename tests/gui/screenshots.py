@@ -80,6 +80,48 @@ def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path)
     window.close()
 
 
+def field_screens(app: QApplication, store: Store, now: datetime, out: Path) -> None:
+    """Three tickets assigned to a field engineer, one with an onsite swap and a reserved
+    loaner; the arrival recorded offline (not yet synced); the laptop clock 7 minutes off."""
+    from datetime import timedelta
+
+    from halt_desk.desk import Action, ActionRequest, record_action
+    from halt_desk.domain.swaps import SwapMode
+    from halt_desk.field import FieldAction, FieldRequest, record_field_action
+    from halt_desk.swaps import SwapPlan, open_swap, suggest_loaner
+    from ui.field_view import FieldView
+
+    engineer = "field:jan.bakker"
+    tickets = [t.id for t in store.tickets(open_only=True) if t.org == "halt"][5:8]
+    for ticket in tickets:
+        request = ActionRequest(Action.ASSIGNED, to=engineer)
+        record_action(store, ticket, request, "agent:sanne.visser", now)
+        record_action(store, ticket, ActionRequest(Action.ONSITE_REQUESTED), "agent", now)
+    extra = {"home_address": "Voorbeeldlaan 7, Zwolle"}
+    record_action(store, tickets[0], ActionRequest(Action.SWAP_REQUESTED, extra=extra), "a", now)
+    loaner = suggest_loaner(store, tickets[0], now)
+    plan = SwapPlan(SwapMode.ONSITE, loaner.depot or "depot-utrecht", loaner.device, None, engineer)
+    open_swap(store, tickets[0], plan, "agent", now)
+    arrival = FieldRequest(FieldAction.ARRIVED, text="bij de receptie")
+    record_field_action(store, tickets[0], arrival, engineer, now + timedelta(minutes=1))
+    store.save_clock_offset(timedelta(minutes=-7), now)
+    view = FieldView(store, engineer, lambda: now + timedelta(minutes=2))
+    view.move(0, 0)
+    view.show()
+    while not view.loaded:
+        settle(app, 100)
+    row = next(i for i, item in enumerate(view.items) if item.id == tickets[0])
+    view.list.setCurrentRow(row)
+    settle(app)
+    shoot(view, out / "field-view.png")
+    view.take_work_along()
+    while view.readiness is None:
+        settle(app, 100)
+    settle(app)
+    shoot(view, out / "field-view-take-along.png")
+    view.close()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = application("nl")
@@ -134,6 +176,7 @@ def main(out: Path) -> int:
             shoot(uplift, out / "uplift.png")
             uplift.close()
             logistics_screens(app, store, now, out)
+            field_screens(app, store, now, out)
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0
 

@@ -1,0 +1,101 @@
+"""The field view offline: big buttons record the engineer's events, each shows as not yet
+synced, and a laptop clock that was off at the last contact is a clear warning."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QTime
+from pytestqt.qtbot import QtBot
+
+from halt_desk.desk import Action, ActionRequest, record_action
+from halt_desk.field import FieldAction
+from halt_desk.store import Store
+from tests.gui.conftest import NOW
+from tests.swap_data import swap_ticket
+from ui.field_view import BUTTON_HEIGHT, FieldView
+from ui.main_window import MainWindow
+
+ENGINEER = "field:jan"
+
+
+def assigned(store: Store) -> str:
+    ticket = swap_ticket(store, NOW)
+    record_action(store, ticket, ActionRequest(Action.ASSIGNED, to=ENGINEER), "agent", NOW)
+    record_action(store, ticket, ActionRequest(Action.ONSITE_REQUESTED), "agent", NOW)
+    return ticket
+
+
+def view(qtbot: QtBot, store: Store) -> FieldView:
+    widget = FieldView(store, ENGINEER, lambda: NOW + timedelta(minutes=40))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.loaded, timeout=10_000)
+    return widget
+
+
+def test_arrival_button_records_the_event_and_marks_it_unsynced(qtbot: QtBot, store: Store) -> None:
+    ticket = assigned(store)
+    widget = view(qtbot, store)
+    current = widget.current_ticket()
+    assert current is not None and current.id == ticket
+    arrived = widget.buttons[FieldAction.ARRIVED]
+    assert arrived.minimumHeight() >= BUTTON_HEIGHT
+    arrived.click()
+    qtbot.waitUntil(lambda: widget.action_table.rowCount() == 1, timeout=10_000)
+    assert [e.type for e in store.events_for(f"ticket:{ticket}")][-1] == "onsite_arrival"
+    assert widget.action_table.item(0, 2).text() == "● nog niet gesynchroniseerd"
+    assert "niet gesynchroniseerd" in widget.list.item(0).text()
+    assert "gehaald" in widget.list.item(0).text()  # the onsite clock stopped
+
+
+def test_productive_again_needs_a_name_then_records_confirmed_by(
+    qtbot: QtBot, store: Store
+) -> None:
+
+    ticket = assigned(store)
+    widget = view(qtbot, store)
+    widget.buttons[FieldAction.PRODUCTIVE_AGAIN].click()
+    qtbot.waitUntil(lambda: bool(widget.message.text()), timeout=10_000)
+    assert "bevestigt" in widget.message.text()
+    widget.confirmed_by.setText("Anna de Vries")
+    confirmed = (NOW + timedelta(minutes=30)).astimezone()  # as the laptop shows it
+    widget.productive_time.setTime(QTime(confirmed.hour, confirmed.minute))
+    widget.buttons[FieldAction.PRODUCTIVE_AGAIN].click()
+    qtbot.waitUntil(lambda: widget.action_table.rowCount() == 1, timeout=10_000)
+    event = store.events_for(f"ticket:{ticket}")[-1]
+    assert event.type == "productive_again" and event.data["confirmed_by"] == "Anna de Vries"
+    assert "MTTP: 30 werkminuten" in widget.detail.text()
+
+
+def test_a_laptop_clock_off_by_more_than_two_minutes_is_a_warning(
+    qtbot: QtBot, store: Store
+) -> None:
+    assigned(store)
+    store.save_clock_offset(timedelta(minutes=-7), NOW)
+    widget = view(qtbot, store)
+    assert widget.clock_warning.isVisible()
+    assert "7 min voor" in widget.clock_warning.text()
+
+
+def test_no_warning_when_the_clock_was_in_step(qtbot: QtBot, store: Store) -> None:
+    assigned(store)
+    store.save_clock_offset(timedelta(seconds=30), NOW)
+    assert not view(qtbot, store).clock_warning.isVisible()
+
+
+def test_take_work_along_offline_says_what_is_missing(qtbot: QtBot, store: Store) -> None:
+    ticket = assigned(store)
+    widget = view(qtbot, store)
+    widget.take_along.click()
+    qtbot.waitUntil(lambda: widget.readiness is not None, timeout=10_000)
+    text = widget.readiness_label.text()
+    assert "Niet compleet" in text and ticket in text and "leenapparaat" in text
+
+
+def test_main_window_opens_the_field_view_with_ctrl_b(qtbot: QtBot, store: Store) -> None:
+    window = MainWindow(store, ENGINEER, lambda: NOW)
+    qtbot.addWidget(window)
+    opened = window.open_field_view()
+    assert isinstance(opened, FieldView)
+    qtbot.waitUntil(lambda: opened.loaded, timeout=10_000)

@@ -1,0 +1,385 @@
+"""The field engineer's view: today's tickets in route order with their onsite and swap
+countdowns, big touch-friendly buttons for the onsite actions, a "not yet synced" marker
+per action, the laptop clock warning, and "take today's work along". A view on
+`halt_desk.field`; all reads and writes run off the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.domain.clocks import ClockResult, ClockState
+from halt_desk.field import (
+    FieldAction,
+    FieldRequest,
+    FieldTicket,
+    Readiness,
+    clock_warning,
+    my_tickets,
+    record_field_action,
+    take_work_along,
+)
+from halt_desk.store import Store
+from ui import labels
+from ui.labels import QT_TRANSLATE_NOOP
+from ui.sync_controller import SyncController
+from ui.sync_issues import SyncIssuesDialog
+from ui.workers import run_in_background
+
+#: Minimum height of a big button (touch screens, gloves in winter).
+BUTTON_HEIGHT = 64
+BUTTONS: tuple[tuple[FieldAction, str], ...] = (
+    (FieldAction.ARRIVED, QT_TRANSLATE_NOOP("FieldView", "Aangekomen op locatie")),
+    (FieldAction.WORKAROUND, QT_TRANSLATE_NOOP("FieldView", "Noodoplossing")),
+    (FieldAction.LOANER_ISSUED, QT_TRANSLATE_NOOP("FieldView", "Leenapparaat uitgegeven")),
+    (FieldAction.OLD_DEVICE_COLLECTED, QT_TRANSLATE_NOOP("FieldView", "Oud apparaat meegenomen")),
+    (FieldAction.PRODUCTIVE_AGAIN, QT_TRANSLATE_NOOP("FieldView", "Medewerker weer productief")),
+    (FieldAction.RESOLVED, QT_TRANSLATE_NOOP("FieldView", "Opgelost")),
+    (FieldAction.COMMENT, QT_TRANSLATE_NOOP("FieldView", "Notitie")),
+)
+
+
+def _hm(instant: datetime | None) -> str:
+    return instant.astimezone().strftime("%d-%m %H:%M") if instant else "–"
+
+
+class FieldView(QWidget):
+    """My tickets of today and the onsite actions; emits `recorded` after each action."""
+
+    recorded = Signal(object)  # the events
+
+    def __init__(
+        self,
+        store: Store,
+        user: str,
+        clock: Callable[[], datetime],
+        sync: SyncController | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.store, self.user, self.clock, self.sync = store, user, clock, sync
+        self.items: list[FieldTicket] = []
+        self.readiness: Readiness | None = None
+        self.loaded = False
+        self.setWindowTitle(self.tr("HALT Desk — buitendienst"))
+        self.resize(1200, 780)
+
+        self.clock_warning = QLabel()
+        self.clock_warning.setAccessibleName(self.tr("Klokwaarschuwing"))
+        self.clock_warning.setStyleSheet(
+            "background: #b3261e; color: white; font-weight: bold; padding: 8px"
+        )
+        self.clock_warning.setWordWrap(True)
+        self.clock_warning.hide()
+        self.take_along = QPushButton(self.tr("Werk van vandaag meenemen"))
+        self.take_along.setMinimumHeight(BUTTON_HEIGHT)
+        self.take_along.clicked.connect(self.take_work_along)
+        self.readiness_label = QLabel(
+            self.tr("Nog niet gecontroleerd of alles offline klaarstaat.")
+        )
+        self.readiness_label.setWordWrap(True)
+        self.review = QPushButton(self.tr("Conflicten en weigeringen bekijken"))
+        self.review.setMinimumHeight(BUTTON_HEIGHT)
+        self.review.clicked.connect(self.open_review)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Mijn meldingen vandaag (routevolgorde)"))
+        self.list.setStyleSheet("QListWidget::item { padding: 10px; }")
+        self.list.currentRowChanged.connect(lambda _: self._show_detail())
+        self.detail = QLabel()
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(self.tr("Melding"))
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.scan = QLineEdit()
+        self.scan.setPlaceholderText(self.tr("Scan of typ assettag (bijv. HALT-LT-00042)"))
+        self.scan.setAccessibleName(self.tr("Assettag"))
+        self.confirmed_by = QLineEdit()
+        self.confirmed_by.setPlaceholderText(self.tr("Wie bevestigt dat de medewerker kan werken"))
+        self.confirmed_by.setAccessibleName(self.tr("Bevestigd door"))
+        self.productive_time = QTimeEdit()
+        self.productive_time.setDisplayFormat("HH:mm")
+        shown = clock().astimezone()  # the laptop's own time zone: what the engineer sees
+        self.productive_time.setTime(QTime(shown.hour, shown.minute))
+        self.productive_time.setAccessibleName(self.tr("Weer productief om"))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Notitie (bij elke actie)"))
+        self.note.setAccessibleName(self.tr("Notitie"))
+        for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
+            edit.setMinimumHeight(40)
+
+        self.buttons: dict[FieldAction, QPushButton] = {}
+        grid = QGridLayout()
+        for index, (action, label) in enumerate(BUTTONS):
+            button = QPushButton(self.tr(label))
+            button.setMinimumHeight(BUTTON_HEIGHT)
+            button.setStyleSheet("font-size: 15pt")
+            button.clicked.connect(lambda _=False, a=action: self.act(a))
+            self.buttons[action] = button
+            grid.addWidget(button, index // 2, index % 2)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Melding van de actie"))
+
+        self.action_table = QTableWidget(0, 3)
+        self.action_table.setAccessibleName(self.tr("Vastgelegde acties"))
+        self.action_table.setHorizontalHeaderLabels(
+            [self.tr("Tijd (laptop)"), self.tr("Actie"), self.tr("Verzonden")]
+        )
+        self.action_table.horizontalHeader().setStretchLastSection(True)
+        self.action_table.verticalHeader().hide()
+
+        inputs = QGridLayout()
+        inputs.addWidget(QLabel(self.tr("Scan")), 0, 0)
+        inputs.addWidget(self.scan, 0, 1)
+        inputs.addWidget(QLabel(self.tr("Bevestigd door")), 1, 0)
+        inputs.addWidget(self.confirmed_by, 1, 1)
+        inputs.addWidget(QLabel(self.tr("Om")), 1, 2)
+        inputs.addWidget(self.productive_time, 1, 3)
+        inputs.addWidget(QLabel(self.tr("Notitie")), 2, 0)
+        inputs.addWidget(self.note, 2, 1, 1, 3)
+
+        right = QVBoxLayout()
+        right.addWidget(self.detail)
+        right.addLayout(inputs)
+        right.addLayout(grid)
+        right.addWidget(self.message)
+        right.addWidget(self.action_table, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.take_along)
+        top.addWidget(self.review)
+        top.addWidget(self.readiness_label, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.list, 2)
+        body.addLayout(right, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.clock_warning)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+        refresh = QPushButton(self)
+        refresh.hide()
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.clicked.connect(self.reload)
+        if sync is not None:
+            sync.summary_ready.connect(lambda _: self.reload())
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._show_detail_and_list)
+        self._timer.start(30_000)
+        self.reload()
+
+    # --- data --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        store, user, now = self.store, self.user, self.clock()
+
+        def load() -> tuple[list[FieldTicket], Any]:
+            return my_tickets(store, user, now), clock_warning(store)
+
+        run_in_background(load, self._loaded, self._failed)
+
+    def _loaded(self, loaded: tuple[list[FieldTicket], Any]) -> None:
+        items, offset = loaded
+        current = self.current_ticket()
+        self.items = items
+        if offset is not None:
+            self.clock_warning.setText(
+                self.tr(
+                    "Let op: de klok van deze laptop liep bij het laatste contact met de server "
+                    "{offset} mis. Controleer de tijden die u vastlegt."
+                ).format(offset=self._offset_text(offset))
+            )
+        self.clock_warning.setVisible(offset is not None)
+        self._fill_list()
+        ids = [item.id for item in items]
+        self.list.setCurrentRow(ids.index(current.id) if current and current.id in ids else 0)
+        self._show_detail()
+        self.loaded = True
+
+    def _offset_text(self, offset: Any) -> str:
+        seconds = round(abs(offset.total_seconds()))
+        minutes = seconds // 60
+        if offset.total_seconds() > 0:
+            return self.tr("{m} min achter").format(m=minutes)
+        return self.tr("{m} min voor").format(m=minutes)
+
+    def _countdown(self, result: ClockResult) -> str:
+        if result.state is ClockState.NOT_APPLICABLE:
+            return "–"
+        if result.state is ClockState.MET:
+            return self.tr("gehaald {t}").format(t=_hm(result.met_at))
+        if result.met_at is not None or result.state is ClockState.BREACHED:
+            return self.tr("te laat (uiterlijk {t})").format(t=_hm(result.due))
+        text, _ = labels.countdown(result.due, self.clock())
+        return self.tr("{t} (uiterlijk {due})").format(t=text, due=_hm(result.due))
+
+    def _fill_list(self) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for number, item in enumerate(self.items, start=1):
+            place = item.city or self.tr("locatie onbekend")
+            unsynced = self.tr(" · ● {n} niet gesynchroniseerd").format(n=len(item.unsynced))
+            text = (
+                f"{number}. {place} — {item.id} ({item.evaluation.priority})\n"
+                + self.tr("Op locatie: {onsite}").format(onsite=self._countdown(item.onsite))
+                + "\n"
+                + self.tr("Swap: {swap}").format(swap=self._countdown(item.swap_clock))
+                + (unsynced if item.unsynced else "")
+            )
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.ItemDataRole.UserRole, item.id)
+            self.list.addItem(entry)
+        self.list.blockSignals(False)
+
+    def current_ticket(self) -> FieldTicket | None:
+        row = self.list.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _show_detail_and_list(self) -> None:
+        row = self.list.currentRow()
+        self._fill_list()
+        self.list.setCurrentRow(row)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        item = self.current_ticket()
+        for button in self.buttons.values():
+            button.setEnabled(item is not None)
+        if item is None:
+            self.detail.setText(self.tr("<h2>Geen meldingen voor vandaag</h2>"))
+            self.action_table.setRowCount(0)
+            return
+        ev = item.evaluation
+        mttr = ev.mttr_business_minutes
+        mttp = ev.mttp_business_minutes
+        lines = [
+            f"<h2>{item.id} — {item.ticket.summary or ''}</h2>",
+            self.tr("Melder: {name} {phone}").format(
+                name=item.caller_name or item.ticket.caller or "–", phone=item.caller_phone or ""
+            ),
+            self.tr("Locatie: {place}").format(
+                place=", ".join(p for p in (item.location_name, item.city) if p) or "–"
+            ),
+            self.tr("Op locatie: {c}").format(c=self._countdown(item.onsite)),
+            self.tr("Swap: {c}").format(c=self._countdown(item.swap_clock)),
+            self.tr("MTTR: {mttr} · MTTP: {mttp} werkminuten ({wall} min klok)").format(
+                mttr="–" if mttr is None else mttr,
+                mttp="–" if mttp is None else mttp,
+                wall="–" if ev.mttp_wall_minutes is None else ev.mttp_wall_minutes,
+            ),
+        ]
+        if item.swap is not None:
+            lines.append(
+                self.tr("Leenapparaat: {tag} · afleveradres: {address}").format(
+                    tag=item.loaner or "–", address=item.swap_address or "–"
+                )
+            )
+        self.detail.setText("<br>".join(lines))
+        self.buttons[FieldAction.LOANER_ISSUED].setEnabled(item.swap is not None)
+        self.action_table.setRowCount(len(item.actions))
+        for row, event in enumerate(reversed(item.actions)):
+            device_at = event.data.get("device_at")
+            seen = datetime.fromisoformat(device_at) if isinstance(device_at, str) else event.at
+            sent = (
+                self.tr("● nog niet gesynchroniseerd")
+                if item.is_unsynced(event)
+                else self.tr("verzonden")
+            )
+            cells = (seen.strftime("%d-%m %H:%M:%S"), labels.event_type(event.type), sent)
+            for column, text in enumerate(cells):
+                self.action_table.setItem(row, column, QTableWidgetItem(text))
+        self.action_table.resizeColumnsToContents()
+
+    # --- actions -----------------------------------------------------------------------------
+    def request_for(self, action: FieldAction) -> FieldRequest:
+        productive_at = None
+        if action is FieldAction.PRODUCTIVE_AGAIN:
+            now = self.clock().astimezone()
+            chosen = self.productive_time.time()
+            productive_at = now.replace(
+                hour=chosen.hour(), minute=chosen.minute(), second=0, microsecond=0
+            )
+        return FieldRequest(
+            action,
+            text=self.note.text(),
+            asset_tag=self.scan.text() or None,
+            confirmed_by=self.confirmed_by.text(),
+            productive_at=productive_at,
+        )
+
+    def act(self, action: FieldAction) -> None:
+        item = self.current_ticket()
+        if item is None:
+            return
+        request = self.request_for(action)
+        store, user, now = self.store, self.user, self.clock()
+        run_in_background(
+            lambda: record_field_action(store, item.id, request, user, now),
+            self._done,
+            self._failed,
+        )
+
+    def _done(self, events: Any) -> None:
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Vastgelegd — wordt verzonden zodra er verbinding is."))
+        self.note.clear()
+        self.scan.clear()
+        self.recorded.emit(events)
+        if self.sync is not None:
+            self.sync.sync_now()
+        self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.message.setText(labels.error_text(exc))
+
+    def take_work_along(self) -> None:
+        """Sync once (when connected), then check the work packet of today's tickets."""
+        store, user = self.store, self.user
+        engine = self.sync.engine if self.sync is not None else None
+        sync = engine.sync_once if engine is not None else None
+        self.readiness_label.setText(self.tr("Bezig met ophalen…"))
+        run_in_background(
+            lambda: take_work_along(store, user, sync, self.clock), self._ready, self._failed
+        )
+
+    def _ready(self, readiness: Readiness) -> None:
+        self.readiness = readiness
+        if readiness.complete:
+            text = self.tr("Compleet: alles voor {n} meldingen staat offline klaar.").format(
+                n=len(readiness.tickets)
+            )
+            style = "color: #1b6e20; font-weight: bold"
+        else:
+            parts = [f"{m.ticket}: {labels.field_missing(m.what)}" for m in readiness.missing]
+            if not readiness.synced:
+                parts.insert(0, self.tr("geen verbinding met de server"))
+            text = self.tr("Niet compleet — {parts}").format(parts="; ".join(parts))
+            style = "color: #b3261e; font-weight: bold"
+        self.readiness_label.setText(text)
+        self.readiness_label.setStyleSheet(style)
+        self.reload()
+
+    def open_review(self) -> SyncIssuesDialog:
+        dialog = SyncIssuesDialog(self.store, self.user, self)
+        dialog.changed.connect(self.reload)
+        dialog.open()
+        return dialog
