@@ -54,7 +54,7 @@
     <message>
         <location filename="../../ui/field_view.py" line="92"/>
         <source>Werk van vandaag meenemen</source>
-        <translation>Take today's work along</translation>
+        <translation>Take today&apos;s work along</translation>
     </message>
     <message>
         <location filename="../../ui/field_view.py" line="96"/>
@@ -145,7 +145,7 @@
     <message>
         <location filename="../../ui/field_view.py" line="206"/>
         <source>Let op: de klok van deze laptop liep bij het laatste contact met de server {offset} mis. Controleer de tijden die u vastlegt.</source>
-        <translation>Caution: this laptop's clock was {offset} off at the last contact with the server. Check the times you record.</translation>
+        <translation>Caution: this laptop&apos;s clock was {offset} off at the last contact with the server. Check the times you record.</translation>
     </message>
     <message>
         <location filename="../../ui/field_view.py" line="221"/>
@@ -798,7 +798,7 @@
     <message>
         <location filename="../../ui/labels.py" line="218"/>
         <source>gegevens van de melder ontbreken</source>
-        <translation>the caller's details are missing</translation>
+        <translation>the caller&apos;s details are missing</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="219"/>
@@ -813,7 +813,7 @@
     <message>
         <location filename="../../ui/labels.py" line="221"/>
         <source>afleveradres van de swap ontbreekt</source>
-        <translation>the swap's delivery address is missing</translation>
+        <translation>the swap&apos;s delivery address is missing</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="222"/>
