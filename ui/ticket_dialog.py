@@ -214,6 +214,7 @@ class TicketDialog(QDialog):
             f"<h2>{ticket.id} — {ticket.summary or ''}</h2>"
             f"{ticket.org} · {self.caller_name} · {labels.channel(ticket.channel or '')} · "
             f"<b>{evaluation.priority}</b>{uplift} · {labels.status(str(evaluation.status))}"
+            f"<br>{self._figures(evaluation)}"
         )
         self._fill_clocks()
         self.timeline.setRowCount(len(events))
@@ -227,6 +228,24 @@ class TicketDialog(QDialog):
         for button in [*self.buttons.values(), self.comment_button, self.close_button]:
             button.setEnabled(not closed)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
+
+    def _figures(self, evaluation: TicketEvaluation) -> str:
+        """MTTR and MTTP of the ticket (business hours; MTTP also wall clock), the figures
+        `halt-desk sla check` prints; "–" until the ticket has them."""
+
+        english = labels.is_english()
+
+        def hours(minutes: int | None) -> str:
+            if minutes is None:
+                return "–"
+            text = f"{minutes / 60:.1f}"
+            return f"{text} h" if english else f"{text.replace('.', ',')} u"
+
+        return self.tr("MTTR {mttr} · MTTP {mttp} (kloktijd {wall})").format(
+            mttr=hours(evaluation.mttr_business_minutes),
+            mttp=hours(evaluation.mttp_business_minutes),
+            wall=hours(evaluation.mttp_wall_minutes),
+        )
 
     def _fill_clocks(self) -> None:
         if self.evaluation is None:

@@ -1868,22 +1868,27 @@
         <translation>Ticket {ticket} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="243"/>
+        <location filename="../../ui/ticket_dialog.py" line="244"/>
+        <source>MTTR {mttr} · MTTP {mttp} (kloktijd {wall})</source>
+        <translation>MTTR {mttr} · MTTP {mttp} (wall clock {wall})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ticket_dialog.py" line="262"/>
         <source>te laat</source>
         <translation>overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="269"/>
+        <location filename="../../ui/ticket_dialog.py" line="288"/>
         <source>Sluiten</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="269"/>
+        <location filename="../../ui/ticket_dialog.py" line="288"/>
         <source>Tevredenheid van de melder (1–10):</source>
         <translation>Caller&apos;s satisfaction (1–10):</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="288"/>
+        <location filename="../../ui/ticket_dialog.py" line="307"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>

@@ -247,3 +247,14 @@ def test_a_bad_month_gives_a_message_and_no_file(
     dialog.make()
     qtbot.waitUntil(lambda: dialog.make_button.isEnabled() and "januari" in dialog.message.text())
     assert not (tmp_path / "slr.pdf").exists()
+
+
+def test_the_ticket_view_shows_mttr_and_mttp(qtbot: QtBot, store: Store) -> None:
+    ticket_id = report(store)
+    later = NOW + timedelta(hours=1, minutes=30)
+    record_action(store, ticket_id, ActionRequest(Action.RESOLVED), "agent-1", later)
+    dialog = TicketDialog(store, ticket_id, "agent-1", lambda: later)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.evaluation is not None)
+    # Resolved 90 business minutes after the report; no productive_again: MTTP = MTTR.
+    assert "MTTR 1,5 u · MTTP 1,5 u (kloktijd 1,5 u)" in dialog.header.text()
