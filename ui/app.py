@@ -12,11 +12,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from halt_desk.demo_central import DEMO_USER, DemoCentral, start_demo_central
 from halt_desk.field import is_field_user
 from halt_desk.paths import resources_dir
 from halt_desk.store import Store
-from halt_desk.swaps import purge_home_addresses
 from halt_desk.sync import (
     ServerClock,
     SyncEngine,
@@ -102,6 +100,8 @@ def run_app(
         if field or is_field_user(name):
             window.open_field_view()
         # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
+        from halt_desk.swaps import purge_home_addresses
+
         run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _: None)
         try:
             return app.exec()
@@ -125,6 +125,8 @@ def run_demo_app(
     """`halt-desk demo`: a central API in this process with the demo data on a free loopback
     port, and the app signed in to it with a fresh demo cache. Nothing of the user's own
     settings, token or cache is touched."""
+    from halt_desk.demo_central import DEMO_USER, DemoCentral, start_demo_central
+
     app = application(_language(language))
     clock = ServerClock()
     store_path = folder / "demo-cache.sqlite3"

@@ -27,20 +27,21 @@ from PySide6.QtWidgets import (
 from halt_desk.desk import CallerDirectory
 from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
 from halt_desk.store import Store
-from halt_desk.swaps import purge_home_addresses
 from halt_desk.ticket_list import QuickFilter, TicketList
 from ui import labels
 from ui.intake_dialog import IntakeDialog
 from ui.labels import QT_TRANSLATE_NOOP
-from ui.report_dialog import ReportDialog
-from ui.sync_controller import SyncController
-from ui.sync_issues import SyncIssuesDialog
-from ui.ticket_dialog import TicketDialog
 from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
+    # Imported where they are first used: the window must show fast (reportlab, the sync
+    # client and the dialogs load after it).
     from halt_desk.sync import SyncSummary
+    from ui.report_dialog import ReportDialog
+    from ui.sync_controller import SyncController
+    from ui.sync_issues import SyncIssuesDialog
+    from ui.ticket_dialog import TicketDialog
 
 REMINDER_INTERVAL_MS = 30_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
@@ -286,12 +287,16 @@ class MainWindow(QMainWindow):
         self.open_ticket_id(str(self.model.data(index, TICKET_ID_ROLE)))
 
     def open_ticket_id(self, ticket_id: str) -> TicketDialog:
+        from ui.ticket_dialog import TicketDialog
+
         dialog = TicketDialog(self.store, ticket_id, self.user, self.clock, self)
         dialog.changed.connect(lambda _: self._changed_here())
         dialog.show()
         return dialog
 
     def open_report(self) -> ReportDialog:
+        from ui.report_dialog import ReportDialog
+
         dialog = ReportDialog(self.store, self.organisations, self.clock, self)
         dialog.open()
         return dialog
@@ -329,10 +334,14 @@ class MainWindow(QMainWindow):
             self.reload()
         if summary.pulled:
             # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
+            from halt_desk.swaps import purge_home_addresses
+
             store, now = self.store, self.clock()
             run_in_background(lambda: purge_home_addresses(store, now), lambda _: None)
 
     def open_sync_issues(self) -> SyncIssuesDialog:
+        from ui.sync_issues import SyncIssuesDialog
+
         dialog = SyncIssuesDialog(self.store, self.user, self)
         dialog.changed.connect(self._changed_here)
         dialog.open()
