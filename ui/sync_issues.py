@@ -54,6 +54,9 @@ class SyncIssuesDialog(QDialog):
         self.resend = QPushButton(self.tr("Opnieuw versturen"))
         self.resend.setToolTip(self.tr("Nadat de oorzaak is opgelost"))
         self.resend.clicked.connect(self.send_again)
+        self.dismiss = QPushButton(self.tr("Gezien, niet opnieuw versturen"))
+        self.dismiss.setToolTip(self.tr("Uw keuze wordt op de melding vastgelegd"))
+        self.dismiss.clicked.connect(self.dismiss_refused)
         self.conflict_table = QTableWidget(0, 4)
         self.conflict_table.setAccessibleName(self.tr("Conflicten"))
         self.conflict_table.setHorizontalHeaderLabels(
@@ -71,7 +74,11 @@ class SyncIssuesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<b>Door de server geweigerd</b> (blijft bewaard)")))
         layout.addWidget(self.rejected_table)
-        layout.addWidget(self.resend)
+        refused_row = QHBoxLayout()
+        refused_row.addWidget(self.resend)
+        refused_row.addWidget(self.dismiss)
+        refused_row.addStretch()
+        layout.addLayout(refused_row)
         layout.addWidget(QLabel(self.tr("<b>Gelijktijdige wijzigingen</b> — kies per conflict")))
         layout.addWidget(self.conflict_table)
         row = QHBoxLayout()
@@ -110,6 +117,7 @@ class SyncIssuesDialog(QDialog):
             for column, text in enumerate(cells):
                 self.conflict_table.setItem(row, column, QTableWidgetItem(text))
         self.resend.setEnabled(bool(self.refused))
+        self.dismiss.setEnabled(bool(self.refused))
         self.keep_mine.setEnabled(bool(self.conflicts))
         self.take_theirs.setEnabled(bool(self.conflicts))
         self.loaded = True
@@ -121,6 +129,20 @@ class SyncIssuesDialog(QDialog):
         ]
         store = self.store
         run_in_background(lambda: store.send_again(chosen), self._done, self._failed)
+
+    def dismiss_refused(self) -> None:
+        """The selected refused events (seen, not to be sent again): the choice is recorded."""
+        rows = sorted({index.row() for index in self.rejected_table.selectedIndexes()})
+        if not rows:
+            self.message.setText(self.tr("Kies eerst een geweigerde wijziging in de lijst."))
+            return
+        chosen = [self.refused[r].event.id for r in rows]
+        store, actor = self.store, self.actor
+        run_in_background(
+            lambda: [store.dismiss_rejected(event_id, actor) for event_id in chosen],
+            self._done,
+            self._failed,
+        )
 
     def resolve(self, mine: bool) -> None:
         row = self.conflict_table.currentRow()

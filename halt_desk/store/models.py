@@ -83,7 +83,9 @@ class OutboxRow(Base):
     reason: Mapped[str | None]
     rejected_at: Mapped[str | None]
 
-    __table_args__ = (CheckConstraint("status IN ('pending', 'rejected')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'rejected', 'dismissed')", name="status"),
+    )
 
 
 class SyncCursor(Base):

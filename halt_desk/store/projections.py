@@ -77,8 +77,10 @@ def stream_events(session: Session, stream: str) -> list[Event]:
     return [event_from_row(row) for row in rows]
 
 
-#: Events that take part in folds: all but this machine's events central rejected.
-_FOLDED = or_(OutboxRow.event_id.is_(None), OutboxRow.status != "rejected")
+#: Outbox states of events central refused (kept, shown, or dismissed by a person).
+REFUSED = ("rejected", "dismissed")
+#: Events that take part in folds: all but this machine's events central refused.
+_FOLDED = or_(OutboxRow.event_id.is_(None), OutboxRow.status.not_in(REFUSED))
 
 
 def fold_events(session: Session, streams: Sequence[str]) -> dict[str, list[Event]]:

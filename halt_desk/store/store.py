@@ -44,6 +44,7 @@ from halt_desk.store.models import (
 )
 from halt_desk.store.projections import (
     FOLDED_FIRST,
+    REFUSED,
     Clock,
     event_from_row,
     fold_events,
@@ -222,6 +223,10 @@ def _is_plain_json(value: object) -> bool:
     if isinstance(value, list):
         return all(_is_plain_json(item) for item in value)
     return value is None or isinstance(value, str | int | float | bool)
+
+
+def _is_dismissal(row: EventRow) -> bool:
+    return row.type == "comment" and json.loads(row.data).get("kind") == "refused_event_dismissed"
 
 
 def _difference(stored: Event, offered: Event) -> str:
@@ -497,7 +502,7 @@ class Store:
                     EventRow.stream.in_(chunk),
                     EventRow.origin == "local",
                     EventRow.base_seq.is_not(None),
-                    or_(OutboxRow.event_id.is_(None), OutboxRow.status != "rejected"),
+                    or_(OutboxRow.event_id.is_(None), OutboxRow.status.not_in(REFUSED)),
                 )
                 .order_by(EventRow.local_order)
             )
@@ -786,6 +791,37 @@ class Store:
                 )
                 for row, reason, rejected_at in rows
             ]
+
+    def dismiss_rejected(self, event_id: str, actor: str, note: str = "") -> Event | None:
+        """A person saw a refused event and chose not to send it again: it stays stored (and
+        out of the folds, as refused), leaves the list of refused events, and the choice is
+        recorded on the ticket as a `comment` (kind `refused_event_dismissed`, with central's
+        reason) in the same transaction. Returns that comment (None for a non-ticket event,
+        or for a refused dismissal itself).
+        Raises UnknownStream if `event_id` is not a refused event of this cache."""
+        with self._write() as session:
+            row = session.execute(
+                select(EventRow, OutboxRow)
+                .join(OutboxRow, OutboxRow.event_id == EventRow.id)
+                .where(EventRow.id == event_id, OutboxRow.status == "rejected")
+            ).first()
+            if row is None:
+                raise UnknownStream(event_id, "not an event central refused here")
+            event_row, outbox_row = row
+            outbox_row.status = "dismissed"
+            if not event_row.stream.startswith("ticket:") or _is_dismissal(event_row):
+                return None  # a refused dismissal is not recorded again: no endless chain
+            data = {
+                "kind": "refused_event_dismissed",
+                "event": event_row.id,
+                "event_type": event_row.type,
+                "reason": outbox_row.reason or "",
+                "text": note.strip() or f"{event_row.type} niet opnieuw verstuurd",
+            }
+            comment = self._stamped(session, event_row.stream, "comment", actor, data, None)
+            self._insert(session, [comment], origin="local")
+            self._fold(session, {comment.stream}, frozenset({comment.id}))
+        return comment
 
     def send_again(self, ids: Iterable[str]) -> int:
         """Puts rejected events back in the outbox (after the cause was fixed); returns how

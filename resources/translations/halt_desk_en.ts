@@ -1137,228 +1137,228 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="48"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="48"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>Mijn meldingen</source>
         <translation>My tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="50"/>
         <source>P1</source>
         <translation>P1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="51"/>
         <source>Bijna te laat (30 min)</source>
         <translation>Breaching soon (30 min)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="52"/>
         <source>Wacht op gebruiker</source>
         <translation>Waiting on user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52"/>
+        <location filename="../../ui/main_window.py" line="53"/>
         <source>Alle</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="70"/>
         <source>HALT Desk — servicedesk</source>
         <translation>HALT Desk — service desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>Meldingen</source>
         <translation>Tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>Werkbalk</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Nieuwe melding</source>
         <translation>New ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="97"/>
         <source>Nieuwe melding (Ctrl+N)</source>
         <translation>New ticket (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>Maandrapport…</source>
         <translation>Monthly report…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="102"/>
         <source>Maandrapport service levels (Ctrl+Shift+R)</source>
         <translation>Monthly service-level report (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="104"/>
+        <location filename="../../ui/main_window.py" line="105"/>
         <source>Logistiek</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="107"/>
         <source>Logistiek: swaps, voorraad en scannen (Ctrl+L)</source>
         <translation>Logistics: swaps, stock and scanning (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109"/>
+        <location filename="../../ui/main_window.py" line="110"/>
         <source>Buitendienst</source>
         <translation>Field service</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111"/>
+        <location filename="../../ui/main_window.py" line="112"/>
         <source>Buitendienst: mijn meldingen van vandaag (Ctrl+B)</source>
         <translation>Field service: my tickets of today (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Filter {name}</source>
         <translation>Filter {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Zoeken: nummer, melder, omschrijving… (Ctrl+F)</source>
         <translation>Search: number, caller, summary… (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Zoeken</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Lokaal (niet verbonden)</source>
         <translation>Local (not connected)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Verbinding</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Te verzenden</source>
         <translation>Waiting to sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Herinneringen</source>
         <translation>Reminders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Geweigerd en conflicten</source>
         <translation>Refused and conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Wat de server weigerde en gelijktijdige wijzigingen</source>
         <translation>What the server refused, and concurrent edits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Nu synchroniseren</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="179"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>HALT Desk</source>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Te verzenden: {n}</source>
         <translation>Waiting to sync: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>Te laat: {overdue} · bijna: {soon}</source>
         <translation>Overdue: {overdue} · soon: {soon}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>… en nog {n}</source>
         <translation>… and {n} more</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>HALT Desk: deadlines</source>
         <translation>HALT Desk: deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>{ticket}: {clock} is te laat</source>
         <translation>{ticket}: {clock} is overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>{ticket}: statusupdate P1 binnen 5 minuten</source>
         <translation>{ticket}: P1 status update due within 5 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>{ticket}: {clock} verloopt binnen 15 minuten</source>
         <translation>{ticket}: {clock} breaches within 15 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>{shown} van {total} meldingen</source>
         <translation>{shown} of {total} tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Melding {id} vastgelegd</source>
         <translation>Ticket {id} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>Nog niet verbonden</source>
         <translation>Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>Synchroniseren…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Online — klok van deze computer wijkt af</source>
         <translation>Online — this computer&apos;s clock is off</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>Offline — wijzigingen wachten</source>
         <translation>Offline — changes are waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>Afgemeld — meld opnieuw aan</source>
         <translation>Signed out — sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Synchronisatiefout</source>
         <translation>Sync error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>Conflicten: {c} · geweigerd: {r}</source>
         <translation>Conflicts: {c} · refused: {r}</translation>
     </message>
@@ -1668,52 +1668,67 @@
         <translation>After the cause has been fixed</translation>
     </message>
     <message>
+        <location filename="../../ui/sync_issues.py" line="57"/>
+        <source>Gezien, niet opnieuw versturen</source>
+        <translation>Seen, do not send again</translation>
+    </message>
+    <message>
         <location filename="../../ui/sync_issues.py" line="58"/>
+        <source>Uw keuze wordt op de melding vastgelegd</source>
+        <translation>Your choice is recorded on the ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="61"/>
         <source>Conflicten</source>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="60"/>
+        <location filename="../../ui/sync_issues.py" line="63"/>
         <source>Melding</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="60"/>
+        <location filename="../../ui/sync_issues.py" line="63"/>
         <source>Veld</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="60"/>
+        <location filename="../../ui/sync_issues.py" line="63"/>
         <source>Mijn wijziging</source>
         <translation>My change</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="60"/>
+        <location filename="../../ui/sync_issues.py" line="63"/>
         <source>Andere</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="63"/>
+        <location filename="../../ui/sync_issues.py" line="66"/>
         <source>Mijn wijziging houden</source>
         <translation>Keep my change</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="64"/>
+        <location filename="../../ui/sync_issues.py" line="67"/>
         <source>De andere wijziging nemen</source>
         <translation>Take the other change</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="72"/>
+        <location filename="../../ui/sync_issues.py" line="75"/>
         <source>&lt;b&gt;Door de server geweigerd&lt;/b&gt; (blijft bewaard)</source>
         <translation>&lt;b&gt;Refused by the server&lt;/b&gt; (kept)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="75"/>
+        <location filename="../../ui/sync_issues.py" line="82"/>
         <source>&lt;b&gt;Gelijktijdige wijzigingen&lt;/b&gt; — kies per conflict</source>
         <translation>&lt;b&gt;Concurrent edits&lt;/b&gt; — choose per conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_issues.py" line="128"/>
+        <location filename="../../ui/sync_issues.py" line="137"/>
+        <source>Kies eerst een geweigerde wijziging in de lijst.</source>
+        <translation>First choose a refused change in the list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_issues.py" line="150"/>
         <source>Kies eerst een conflict in de lijst.</source>
         <translation>First choose a conflict in the list.</translation>
     </message>
@@ -2037,12 +2052,12 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../ui/app.py" line="138"/>
+        <location filename="../../ui/app.py" line="144"/>
         <source>Demo wordt klaargezet…</source>
         <translation>Preparing the demo…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="148"/>
+        <location filename="../../ui/app.py" line="154"/>
         <source>Demo kon niet starten: {error}</source>
         <translation>The demo could not start: {error}</translation>
     </message>

@@ -91,3 +91,8 @@ def test_what_central_refuses_is_shown_with_its_reason(
     qtbot.waitUntil(lambda: issues.loaded)
     reasons = {issues.rejected_table.item(row, 3).text() for row in range(2)}
     assert any("may not record device_registered" in reason for reason in reasons)
+    issues.rejected_table.selectRow(0)
+    with qtbot.waitSignal(issues.changed):
+        issues.dismiss.click()
+    qtbot.waitUntil(lambda: len(issues.refused) == 1)
+    assert len(store.rejected_events()) == 1  # the other refused event is still shown
