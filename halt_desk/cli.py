@@ -113,6 +113,7 @@ def cmd_report_slr(args: argparse.Namespace) -> int:
     t = texts(args.lang)
     month = Month.parse(args.month)
     now = _parse_now(args.now)
+    gc.disable()  # a one-shot batch of long-lived objects: cyclic collection only costs time
     if args.from_file:
         if now is not None:
             raise CliError("--now cannot be used with --from: the export fixes its own moment")
