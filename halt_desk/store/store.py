@@ -1100,6 +1100,16 @@ class Store:
             ).first()
             return DeviceView.from_row(row) if row is not None else None
 
+    def has_event_before(self, event_type: str, moment: datetime) -> bool:
+        """Whether any event of `event_type` happened at or before `moment`."""
+        query = (
+            select(EventRow.id)
+            .where(EventRow.type == event_type, EventRow.at_utc_us <= utc_us(moment))
+            .limit(1)
+        )
+        with self._read() as session:
+            return session.scalar(query) is not None
+
     def purge_fields(self, event_ids: Iterable[str], keys: Iterable[str]) -> int:
         """Removes `keys` from the data of these events (personal data past its retention,
         DESIGN §2.6) and marks them `purged`; returns how many changed. Events still
