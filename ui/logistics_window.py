@@ -449,7 +449,7 @@ class LogisticsWindow(QMainWindow):
         self.loaded = False
 
         self.queue = QueueModel(clock())
-        self.queue_view = self._table(self.queue, (230, 170, 50, 190, 260, 120, 300, 130))
+        self.queue_view = self._table(self.queue, (300, 170, 45, 110, 250, 110, 280, 130))
         self.stock = StockModel()
         self.stock_view = self._table(self.stock, (150, 220, 70, 80, 70, 400))
         self.session = ScanSession(store, user, depot, clock)
@@ -501,6 +501,7 @@ class LogisticsWindow(QMainWindow):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().hide()
         view.setAlternatingRowColors(True)
+        view.setWordWrap(False)  # one line per swap: a deadline never wraps
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate(widths):
             view.setColumnWidth(column, width)
