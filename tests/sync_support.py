@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,3 +144,22 @@ class Laptop:
 def shifted(delta: timedelta) -> Callable[[], datetime]:
     """A device clock that is `delta` off the real time (positive: ahead)."""
     return lambda: datetime.now(UTC).astimezone() + delta
+
+
+HALT_DESK = Path(sys.executable).with_name("halt-desk")
+
+
+def run_halt_desk(
+    args: list[str], data_dir: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`halt-desk ARGS` as a person runs it in a terminal on a laptop without a keychain
+    (the encrypted token file, with its passphrase from the environment)."""
+    env = {
+        **os.environ,
+        "HALT_DESK_DATA_DIR": str(data_dir),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "HALT_DESK_CREDENTIALS_PASSPHRASE": "correct horse battery staple",
+    }
+    return subprocess.run(
+        [str(HALT_DESK), *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
+    )

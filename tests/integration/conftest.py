@@ -8,12 +8,12 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from tests.pg import ThrowawayPostgres
+from tests.central_server import ThreadServer
+from tests.pg import ThrowawayPostgres
+from tests.sync_support import Desk
 
 _database_numbers = itertools.count(1)
 
@@ -68,3 +68,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
+    """A central with the sync tests' users and reference data, served on 127.0.0.1."""
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    with ThreadServer(desk.central) as server:
+        yield desk, server
+    desk.central.close()

@@ -3,38 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.central_server import ThreadServer
 from tests.sync_support import Desk
-
-EXE = Path(sys.executable).with_name("halt-desk")
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
-    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
-    with ThreadServer(desk.central) as server:
-        yield desk, server
-    desk.central.close()
-
-
-def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HALT_DESK_DATA_DIR": str(data_dir),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-        "HALT_DESK_CREDENTIALS_PASSPHRASE": "correct horse battery staple",
-    }
-    return subprocess.run(
-        [str(EXE), *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
-    )
+from tests.sync_support import run_halt_desk as run
 
 
 def test_login_without_server_uses_the_machine_configuration(

@@ -4,11 +4,9 @@ sync status warns about the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import requests
 
 from halt_desk.domain.clocks import evaluate
@@ -17,14 +15,6 @@ from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.sync import SyncState
 from tests.central_server import ThreadServer, bearer
 from tests.sync_support import REPORT_DATA, Desk, Laptop, shifted
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
-    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
-    with ThreadServer(desk.central) as server:
-        yield desk, server
-    desk.central.close()
 
 
 def test_a_clock_ten_minutes_slow_gives_central_times_and_a_warning(

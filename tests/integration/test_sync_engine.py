@@ -3,24 +3,13 @@ offline and sign-in states, duplicates after a lost answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from halt_desk.domain.events import new_event
 from halt_desk.sync import SyncState, client_factory
 from halt_desk.sync.client import CentralClient
 from tests.central_server import ThreadServer, free_port
 from tests.sync_support import ALL_PASS, REPORT_DATA, Desk, Laptop, wire
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
-    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
-    with ThreadServer(desk.central) as server:
-        yield desk, server
-    desk.central.close()
 
 
 def laptop(tmp_path: Path, desk: tuple[Desk, ThreadServer], user: str) -> Laptop:

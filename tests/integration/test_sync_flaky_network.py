@@ -4,10 +4,8 @@ the network heals, all three hold the same events and the same ticket state."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from halt_desk.sync import SyncState
@@ -16,14 +14,6 @@ from tests.flaky_proxy import FlakyProxy
 from tests.sync_support import REPORT_DATA, Desk, Laptop
 
 TICKETS = [f"ticket:F{n}" for n in range(5)]
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
-    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
-    with ThreadServer(desk.central) as server:
-        yield desk, server
-    desk.central.close()
 
 
 def ticket_state(laptop: Laptop) -> list[tuple[object, ...]]:
