@@ -69,3 +69,23 @@ def test_an_arrival_on_a_ticket_reassigned_meanwhile_is_refused_and_reviewed(
     assert dismissal.event.id == comment.id
     assert field.store.dismiss_rejected(comment.id, "field-a") is None  # no endless chain
     assert field.store.rejected_events() == [] and field.store.outbox_size() == 0
+
+
+def test_work_recorded_on_a_ticket_closed_meanwhile_is_refused_with_the_reason(
+    setting: tuple[Desk, ThreadServer, Laptop, Laptop],
+) -> None:
+    _, _, agent, field = setting
+    agent.engine.sync_once()
+    agent.record("ticket:T2", "ticket_reported", REPORT_DATA | {"priority": "P3"})
+    agent.record("ticket:T2", "assigned", {"to": "field-a"})
+    agent.engine.sync_once()
+    field.engine.sync_once()
+    workaround = field.record("ticket:T2", "workaround")  # offline, on site
+    agent.record("ticket:T2", "resolved")
+    agent.record("ticket:T2", "closed")  # the desk closes it meanwhile
+    agent.engine.sync_once()
+    assert field.engine.sync_once().rejected == 1
+    (refused,) = field.store.rejected_events()
+    assert refused.event.id == workaround.id and "closed" in refused.reason
+    ticket = field.store.ticket("T2")
+    assert ticket is not None and ticket.status == "closed"  # central's state, not ours
