@@ -153,3 +153,30 @@ def test_an_edit_made_after_seeing_the_other_is_no_conflict(
     b.engine.sync_once()
     assert a.engine.sync_once().conflicts == 0
     assert a.store.conflicts() == b.store.conflicts() == []
+
+
+def test_a_pull_in_many_small_pages_gets_every_event_once_in_order(
+    tmp_path: Path, desk: tuple[Desk, ThreadServer]
+) -> None:
+    central, server = desk
+    central.seed(
+        "agent-a",
+        [
+            wire(f"ticket:P{n}", "ticket_reported", REPORT_DATA | {"priority": "P3"})
+            for n in range(7)
+        ]
+        + [wire(f"ticket:P{n}", "comment", {"text": f"note {n}"}) for n in range(7)],
+    )
+    b = Laptop(
+        tmp_path / "small-pages.sqlite3",
+        server.url,
+        central.tokens["agent-b"],
+        "agent-b",
+        pull_page=3,  # 16 events: six pages, each fetched while the one before is written
+    )
+    summary = b.engine.sync_once()
+    assert summary.pulled == 16 and summary.state is SyncState.ONLINE
+    assert b.event_ids() == set(central.event_ids())
+    assert b.store.last_pulled_seq() == max(seq for seq, _ in central.events())
+    assert b.engine.sync_once().pulled == 0
+    b.close()
