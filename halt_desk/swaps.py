@@ -795,12 +795,31 @@ def ship_loaner(
     code plus the outbound shipment `booked`, in one transaction. `device`: the loaner, if
     the caller knows it (a scan), which saves reading the others."""
     swap = _open_record(store, swap_id, now, device)
+    return _hand_to_courier(
+        store, swap, "device_shipped", Leg.OUT, ShipmentStatus.BOOKED, carrier, tracking,
+        actor, now,
+    )  # fmt: skip
+
+
+def _hand_to_courier(
+    store: Store,
+    swap: Swap,
+    device_event: str,
+    leg: Leg,
+    status: ShipmentStatus,
+    carrier: str,
+    tracking: str,
+    actor: str,
+    now: datetime,
+) -> list[Event]:
+    """The loaner handed to a courier on one leg: the device event with carrier and tracking
+    code plus the leg's first shipment status, in one transaction."""
     tag = _held_device(swap)
     carrier, tracking = _courier(carrier, tracking)
-    shipped = {"swap": swap_id, "carrier": carrier, "tracking": tracking}
+    data = {"swap": swap.id, "carrier": carrier, "tracking": tracking}
     events = [
-        new_event(f"device:{tag}", "device_shipped", now, actor, shipped),
-        _status_event(swap_id, Leg.OUT, carrier, tracking, ShipmentStatus.BOOKED, actor, now),
+        new_event(f"device:{tag}", device_event, now, actor, data),
+        _status_event(swap.id, leg, carrier, tracking, status, actor, now),
     ]
     return _record(store, events)
 
@@ -946,14 +965,10 @@ def book_return(
     """Secure pickup of the loaner at the employee (`device_return_shipped`) and the return
     shipment `picked_up`, in one transaction. Encryption stays on until sanitisation."""
     swap = _open_record(store, swap_id, now)
-    tag = _held_device(swap)
-    carrier, tracking = _courier(carrier, tracking)
-    data = {"swap": swap_id, "carrier": carrier, "tracking": tracking}
-    events = [
-        new_event(f"device:{tag}", "device_return_shipped", now, actor, data),
-        _status_event(swap_id, Leg.RETURN, carrier, tracking, ShipmentStatus.PICKED_UP, actor, now),
-    ]
-    return _record(store, events)
+    return _hand_to_courier(
+        store, swap, "device_return_shipped", Leg.RETURN, ShipmentStatus.PICKED_UP, carrier,
+        tracking, actor, now,
+    )  # fmt: skip
 
 
 def receive_device(

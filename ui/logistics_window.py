@@ -4,7 +4,7 @@ halt_desk.logistics and halt_desk.scan; every read and write runs on a worker.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -104,10 +104,30 @@ def tr(text: str) -> str:
     return QApplication.translate("Logistics", text)
 
 
+class _RowsModel(QAbstractTableModel):
+    """A read-only table of `rows` under translated `HEADERS` (the two logistics lists)."""
+
+    HEADERS: tuple[str, ...] = ()
+    rows: Sequence[object]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+
 # ------------------------------------------------------------------ the queue
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(_RowsModel):
     """The swap queue, in the order halt_desk.logistics sorts it (deadline first)."""
 
     HEADERS = (
@@ -135,19 +155,6 @@ class QueueModel(QAbstractTableModel):
         self.now = now
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -187,7 +194,7 @@ class QueueModel(QAbstractTableModel):
         return ""
 
 
-class StockModel(QAbstractTableModel):
+class StockModel(_RowsModel):
     HEADERS = (
         QT_TRANSLATE_NOOP("Logistics", "Depot"),
         QT_TRANSLATE_NOOP("Logistics", "Model"),
@@ -205,19 +212,6 @@ class StockModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -935,68 +935,68 @@
         <translation>Issue onsite</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="114"/>
+        <location filename="../../ui/logistics_window.py" line="134"/>
         <source>Deadline</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="115"/>
+        <location filename="../../ui/logistics_window.py" line="135"/>
         <source>Melding</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="116"/>
+        <location filename="../../ui/logistics_window.py" line="136"/>
         <source>Prio</source>
         <translation>Prio</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="117"/>
+        <location filename="../../ui/logistics_window.py" line="137"/>
         <source>Stap</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="118"/>
+        <location filename="../../ui/logistics_window.py" line="138"/>
         <source>Loaner</source>
         <translation>Loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="119"/>
-        <location filename="../../ui/logistics_window.py" line="192"/>
+        <location filename="../../ui/logistics_window.py" line="139"/>
+        <location filename="../../ui/logistics_window.py" line="199"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="120"/>
+        <location filename="../../ui/logistics_window.py" line="140"/>
         <source>Zending</source>
         <translation>Shipment</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="121"/>
+        <location filename="../../ui/logistics_window.py" line="141"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="193"/>
+        <location filename="../../ui/logistics_window.py" line="200"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="194"/>
+        <location filename="../../ui/logistics_window.py" line="201"/>
         <source>Gereed</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="195"/>
+        <location filename="../../ui/logistics_window.py" line="202"/>
         <source>Minimum</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="196"/>
+        <location filename="../../ui/logistics_window.py" line="203"/>
         <source>Tekort</source>
         <translation>Shortage</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="197"/>
+        <location filename="../../ui/logistics_window.py" line="204"/>
         <source>Maatregel</source>
         <translation>Mitigation</translation>
     </message>
@@ -1004,132 +1004,132 @@
 <context>
     <name>LogisticsWindow</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="447"/>
+        <location filename="../../ui/logistics_window.py" line="441"/>
         <source>HALT Desk — logistiek</source>
         <translation>HALT Desk — logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="466"/>
+        <location filename="../../ui/logistics_window.py" line="460"/>
         <source>Wachtrij</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="467"/>
+        <location filename="../../ui/logistics_window.py" line="461"/>
         <source>Voorraad</source>
         <translation>Stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="468"/>
-        <location filename="../../ui/logistics_window.py" line="480"/>
+        <location filename="../../ui/logistics_window.py" line="462"/>
+        <location filename="../../ui/logistics_window.py" line="474"/>
         <source>Scannen</source>
         <translation>Scan</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="471"/>
+        <location filename="../../ui/logistics_window.py" line="465"/>
         <source>Logistiek</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="475"/>
+        <location filename="../../ui/logistics_window.py" line="469"/>
         <source>Swap plannen</source>
         <translation>Plan swap</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="476"/>
-        <location filename="../../ui/logistics_window.py" line="586"/>
+        <location filename="../../ui/logistics_window.py" line="470"/>
+        <location filename="../../ui/logistics_window.py" line="581"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="477"/>
-        <location filename="../../ui/logistics_window.py" line="604"/>
+        <location filename="../../ui/logistics_window.py" line="471"/>
+        <location filename="../../ui/logistics_window.py" line="599"/>
         <source>Status handmatig</source>
         <translation>Status by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="478"/>
+        <location filename="../../ui/logistics_window.py" line="472"/>
         <source>Afgeleverd</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="479"/>
-        <location filename="../../ui/logistics_window.py" line="633"/>
-        <location filename="../../ui/logistics_window.py" line="637"/>
+        <location filename="../../ui/logistics_window.py" line="473"/>
+        <location filename="../../ui/logistics_window.py" line="628"/>
+        <location filename="../../ui/logistics_window.py" line="632"/>
         <source>Maatregel tekort</source>
         <translation>Shortage mitigation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="481"/>
+        <location filename="../../ui/logistics_window.py" line="475"/>
         <source>Vernieuwen</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="531"/>
+        <location filename="../../ui/logistics_window.py" line="526"/>
         <source>{n} swaps open · {s} tekorten in de buffervoorraad</source>
         <translation>{n} swaps open · {s} shortages in the buffer stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="556"/>
+        <location filename="../../ui/logistics_window.py" line="551"/>
         <source>Kies een swap die nog gepland moet worden.</source>
         <translation>Choose a swap that still needs planning.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="577"/>
+        <location filename="../../ui/logistics_window.py" line="572"/>
         <source>Swap voor {ticket} gepland</source>
         <translation>Swap for {ticket} planned</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="586"/>
+        <location filename="../../ui/logistics_window.py" line="581"/>
         <source>Alternatief</source>
         <translation>Alternative</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="594"/>
+        <location filename="../../ui/logistics_window.py" line="589"/>
         <source>Noodwerkplek vastgelegd</source>
         <translation>Emergency workplace recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="600"/>
+        <location filename="../../ui/logistics_window.py" line="595"/>
         <source>Kies een swap met een zending.</source>
         <translation>Choose a swap with a shipment.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="604"/>
+        <location filename="../../ui/logistics_window.py" line="599"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="613"/>
+        <location filename="../../ui/logistics_window.py" line="608"/>
         <source>Status vastgelegd</source>
         <translation>Status recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="619"/>
+        <location filename="../../ui/logistics_window.py" line="614"/>
         <source>Kies een swap die onderweg is.</source>
         <translation>Choose a swap in transit.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="622"/>
+        <location filename="../../ui/logistics_window.py" line="617"/>
         <source>Aflevering vastgelegd</source>
         <translation>Delivery recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="628"/>
+        <location filename="../../ui/logistics_window.py" line="623"/>
         <source>Kies een regel in de voorraad.</source>
         <translation>Choose a line of the stock.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="633"/>
+        <location filename="../../ui/logistics_window.py" line="628"/>
         <source>Maatregel</source>
         <translation>Mitigation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="637"/>
+        <location filename="../../ui/logistics_window.py" line="632"/>
         <source>Toelichting</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="644"/>
+        <location filename="../../ui/logistics_window.py" line="639"/>
         <source>Maatregel vastgelegd</source>
         <translation>Mitigation recorded</translation>
     </message>
@@ -1366,57 +1366,57 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="395"/>
+        <location filename="../../ui/logistics_window.py" line="389"/>
         <source>Swap plannen</source>
         <translation>Plan swap</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="397"/>
+        <location filename="../../ui/logistics_window.py" line="391"/>
         <source>Koerier naar huisadres</source>
         <translation>Courier to the home address</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="398"/>
+        <location filename="../../ui/logistics_window.py" line="392"/>
         <source>Uitgifte op locatie door engineer</source>
         <translation>Onsite issue by an engineer</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="405"/>
+        <location filename="../../ui/logistics_window.py" line="399"/>
         <source>Geen loaner op voorraad: leg een noodwerkplek vast.</source>
         <translation>No loaner in stock: record an emergency workplace.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="407"/>
+        <location filename="../../ui/logistics_window.py" line="401"/>
         <source>Voorstel haalt de swap-deadline.</source>
         <translation>The suggestion meets the swap deadline.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="409"/>
+        <location filename="../../ui/logistics_window.py" line="403"/>
         <source>Geen depot haalt de deadline: leg ook een noodwerkplek vast.</source>
         <translation>No depot meets the deadline: also record an emergency workplace.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="411"/>
+        <location filename="../../ui/logistics_window.py" line="405"/>
         <source>Manier</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="412"/>
+        <location filename="../../ui/logistics_window.py" line="406"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="413"/>
+        <location filename="../../ui/logistics_window.py" line="407"/>
         <source>Loaner</source>
         <translation>Loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="414"/>
+        <location filename="../../ui/logistics_window.py" line="408"/>
         <source>Huisadres</source>
         <translation>Home address</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="415"/>
+        <location filename="../../ui/logistics_window.py" line="409"/>
         <source>Engineer</source>
         <translation>Engineer</translation>
     </message>
@@ -1517,32 +1517,32 @@
 <context>
     <name>ScanWidget</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="280"/>
+        <location filename="../../ui/logistics_window.py" line="274"/>
         <source>Scanveld</source>
         <translation>Scan field</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="281"/>
+        <location filename="../../ui/logistics_window.py" line="275"/>
         <source>Scan een assettag, serienummer of verzendlabel…</source>
         <translation>Scan an asset tag, serial number or shipping label…</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="288"/>
+        <location filename="../../ui/logistics_window.py" line="282"/>
         <source>Klaar om te scannen.</source>
         <translation>Ready to scan.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="289"/>
+        <location filename="../../ui/logistics_window.py" line="283"/>
         <source>Scanresultaat</source>
         <translation>Scan result</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="298"/>
+        <location filename="../../ui/logistics_window.py" line="292"/>
         <source>Eerdere scans</source>
         <translation>Earlier scans</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="326"/>
+        <location filename="../../ui/logistics_window.py" line="320"/>
         <source>Stap: {step}. Scan maar.</source>
         <translation>Step: {step}. Go ahead and scan.</translation>
     </message>
