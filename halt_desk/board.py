@@ -43,9 +43,12 @@ def evaluate_ticket(store: Store, ticket: TicketView, now: datetime) -> TicketEv
     return evaluate(profile, timeline_from_events(ticket.id, events), now)
 
 
-def sla_board(store: Store, now: datetime) -> list[BoardRow]:
-    """Open tickets, the ones with a breached clock first, then by the next deadline."""
-    rows = [BoardRow(t, evaluate_ticket(store, t, now)) for t in store.tickets(open_only=True)]
+def sla_board(store: Store, now: datetime, due_before: datetime | None = None) -> list[BoardRow]:
+    """Open tickets, the ones with a breached clock first, then by the next deadline.
+
+    With `due_before`, only the open tickets whose stored next deadline falls before it."""
+    tickets = store.tickets(open_only=True, due_before=due_before)
+    rows = [BoardRow(t, evaluate_ticket(store, t, now)) for t in tickets]
 
     def order(row: BoardRow) -> tuple[bool, datetime, str]:
         clock = row.next_clock

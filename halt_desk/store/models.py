@@ -224,6 +224,8 @@ class TicketRow(Base):
     mttp_business_minutes: Mapped[int | None]
     mttp_wall_minutes: Mapped[int | None]
     within_norm: Mapped[bool | None]
+    #: A clock breached and still open at the last fold (NULL: folded before this was kept).
+    overdue: Mapped[bool | None]
     #: `at` of the latest event of the ticket.
     updated_at: Mapped[str]
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from halt_desk.domain.clocks import TicketEvaluation, evaluate
+from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.devices import DeviceFold, apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
 from halt_desk.domain.events import Event
@@ -395,6 +395,9 @@ def _write_ticket(session: Session, ticket_id: str, events: Sequence[Event], now
     row.mttp_business_minutes = evaluation.mttp_business_minutes
     row.mttp_wall_minutes = evaluation.mttp_wall_minutes
     row.within_norm = evaluation.within_norm
+    row.overdue = any(
+        c.state is ClockState.BREACHED and c.met_at is None for c in evaluation.clocks.values()
+    )
     row.updated_at = max(event.at for event in events).isoformat()
 
 

@@ -979,11 +979,25 @@ class Store:
             row = session.get(TicketRow, ticket_id)
             return TicketView.from_row(row) if row is not None else None
 
-    def tickets(self, open_only: bool = False) -> list[TicketView]:
-        """All tickets (or the open and waiting ones), oldest report first."""
+    def tickets(
+        self, open_only: bool = False, due_before: datetime | None = None
+    ) -> list[TicketView]:
+        """All tickets (or the open and waiting ones), oldest report first.
+
+        `due_before` keeps only the tickets that may need attention by then: a stored next
+        deadline (snapshot of the last fold) before that moment, or a clock already overdue
+        at the last fold. Deadlines only move when an event folds the ticket again, so
+        this narrows tens of thousands of tickets to the few worth a live evaluation."""
         query = select(TicketRow).order_by(TicketRow.reported_at_utc_us, TicketRow.id)
         if open_only:
             query = query.where(TicketRow.status.in_(OPEN_STATUSES))
+        if due_before is not None:
+            query = query.where(
+                or_(
+                    TicketRow.next_due_utc_us <= utc_us(due_before),
+                    TicketRow.overdue.is_not(False),
+                )
+            )
         with self._read() as session:
             return [TicketView.from_row(row) for row in session.scalars(query)]
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from halt_desk.board import sla_board
+from halt_desk.demo_board import build_demo_store
 from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
-from halt_desk.reminders import ReminderKind, collect_reminders
+from halt_desk.reminders import BREACH_WARNING, ReminderKind, collect_reminders, reminders_for
 from halt_desk.store import Store
 from tests.desk_data import reference_events
 
@@ -70,3 +72,21 @@ def test_a_reminder_has_a_new_key_once_its_deadline_moves(store: Store) -> None:
     later = now + timedelta(minutes=26)
     after = {r.key for r in collect_reminders(store, later) if r.clock == "update"}
     assert before and after and before.isdisjoint(after)
+
+
+def test_only_tickets_due_soon_are_evaluated_and_nothing_is_missed(tmp_path: Path) -> None:
+    """Reminders read only tickets whose stored next deadline is within 15 minutes; over
+    two days of moments after the fold they equal the reminders of every open ticket."""
+    path = tmp_path / "demo.sqlite3"
+    build_demo_store(path, months=1, tickets_per_month=150, now=datetime.now(UTC))
+    start = datetime.now(UTC)
+    moments = [start + timedelta(minutes=37 * step) for step in range(80)]
+    with Store.open(path) as demo:
+        open_tickets = len(demo.tickets(open_only=True))
+        narrowed = []
+        for moment in moments:
+            full = reminders_for(sla_board(demo, moment), moment)
+            assert collect_reminders(demo, moment) == full, moment
+            narrowed.append(len(demo.tickets(open_only=True, due_before=moment + BREACH_WARNING)))
+    assert any(count < open_tickets for count in narrowed), "the narrowing should narrow"
+    assert open_tickets > 0
