@@ -276,4 +276,4 @@ class IntakeDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        self.error.setText(self.tr("Opslaan mislukt: {error}").format(error=exc))
+        self.error.setText(self.tr("Opslaan mislukt: {error}").format(error=labels.error_text(exc)))

@@ -304,4 +304,4 @@ class TicketDialog(QDialog):
         if isinstance(exc, DeskInputError):
             self.message.setText(labels.error_text(exc))
         else:
-            QMessageBox.warning(self, self.tr("Niet gelukt"), str(exc))
+            QMessageBox.warning(self, self.tr("Niet gelukt"), labels.error_text(exc))

@@ -8,6 +8,7 @@ with Store.open() as store:          # creates or migrates <user data dir>/cache
 from halt_desk.store.errors import (
     EventConflict,
     SchemaTooNew,
+    StoreDiskError,
     StoreError,
     StoreUnreadable,
     UnknownConflict,
@@ -34,6 +35,7 @@ __all__ = [
     "RejectedEvent",
     "SchemaTooNew",
     "Store",
+    "StoreDiskError",
     "StoreError",
     "StoreUnreadable",
     "TicketView",

@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from halt_desk.store.errors import StoreDiskError
+
 BUSY_TIMEOUT_MS = 5000
+#: SQLite primary result codes (sqlite3.h) of a write the disk refused.
+_DISK_PROBLEMS = {8: "read_only", 10: "io", 13: "full"}
 _READ_ONLY_OPTION = "halt_desk_read_only"
 
 
@@ -34,6 +38,23 @@ def create_store_engine(path: Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def report_disk_errors(engine: Engine, path: Path) -> None:
+    """A write the disk refuses (SQLITE_FULL, SQLITE_IOERR…, SQLITE_READONLY) raises
+    `StoreDiskError` naming the cache file instead of a bare driver error, whether it comes
+    from a statement or from the commit (where WAL writes reach the disk). The transaction
+    is rolled back either way; the caller gets an error it can show and recover from."""
+
+    def translate(context: ExceptionContext) -> None:
+        original = context.original_exception
+        code = getattr(original, "sqlite_errorcode", None)
+        if isinstance(original, sqlite3.Error) and isinstance(code, int):
+            problem = _DISK_PROBLEMS.get(code & 0xFF)
+            if problem is not None:
+                raise StoreDiskError(path, problem) from original
+
+    event.listen(engine, "handle_error", translate)
 
 
 def read_only(engine: Engine) -> Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from halt_desk.domain.errors import HaltDeskError
 
@@ -58,3 +59,34 @@ class UnknownConflict(StoreError):
         self.conflict_id = conflict_id
         self.problem = problem
         super().__init__(f"conflict {conflict_id}: {problem}")
+
+
+class StoreDiskError(StoreError):
+    """The disk refused a write to the cache: full, failing, or read-only.
+
+    SQLite rolled the whole transaction back, so nothing of the action is stored, and
+    everything committed before is intact. The person is told in Dutch (`message_nl`),
+    keeps what they typed, and can try again once the disk has room."""
+
+    _PROBLEMS: ClassVar[dict[str, str]] = {
+        "full": "the disk holding it is full",
+        "io": "the disk reported an error while writing",
+        "read_only": "the file or its folder is read-only",
+    }
+    _PROBLEMS_NL: ClassVar[dict[str, str]] = {
+        "full": "De schijf is vol",
+        "io": "De schijf gaf een fout bij het schrijven",
+        "read_only": "Het bestand of de map is alleen-lezen",
+    }
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(
+            f"local cache {str(path)!r} could not be written: {self._PROBLEMS[problem]}; "
+            "this change was not saved and nothing else changed"
+        )
+        self.message_nl = (
+            f"{self._PROBLEMS_NL[problem]}: deze wijziging is niet opgeslagen. Eerder "
+            "opgeslagen werk is veilig. Maak ruimte vrij (of los het op) en probeer het opnieuw."
+        )

@@ -28,7 +28,7 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile
 from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
 from halt_desk.paths import user_data_dir
-from halt_desk.store.engine import create_store_engine, read_only
+from halt_desk.store.engine import create_store_engine, read_only, report_disk_errors
 from halt_desk.store.errors import EventConflict, UnknownConflict, UnknownStream
 from halt_desk.store.models import (
     REFERENCE_MODELS,
@@ -290,6 +290,7 @@ class Store:
         target = Path(path) if path is not None else default_path()
         target.parent.mkdir(parents=True, exist_ok=True)
         engine = create_store_engine(target)
+        report_disk_errors(engine, target)
         try:
             backup = upgrade_schema(target, engine)
         except BaseException:

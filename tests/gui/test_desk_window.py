@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
 from halt_desk.store import Store
+from tests.disk_space import fill_until_refused, no_room_to_grow
 from tests.gui.conftest import NOW
 from ui.intake_dialog import IntakeDialog
 from ui.main_window import MainWindow
@@ -258,3 +259,25 @@ def test_the_ticket_view_shows_mttr_and_mttp(qtbot: QtBot, store: Store) -> None
     qtbot.waitUntil(lambda: dialog.evaluation is not None)
     # Resolved 90 business minutes after the report; no productive_again: MTTP = MTTR.
     assert "MTTR 1,5 u · MTTP 1,5 u (kloktijd 1,5 u)" in dialog.header.text()
+
+
+def test_a_full_disk_keeps_the_intake_on_screen_with_a_dutch_message(
+    qtbot: QtBot, store: Store
+) -> None:
+    main = window(qtbot, store)
+    dialog = main.new_intake()
+    dialog.choose_caller(main.directory.find("Anna")[0])
+    dialog.summary.setText("Laptop start niet op " + "x" * 4000)
+    dialog.category.setCurrentIndex(dialog.category.findData("werkplek"))
+    dialog.impact.setCurrentIndex(dialog.impact.findData("one"))
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("stopped"))
+    with no_room_to_grow(store):
+        saved, _ = fill_until_refused(store)
+        dialog.save()
+        qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert "De schijf is vol" in dialog.error.text()
+    assert dialog.isVisible() and dialog.summary.text().startswith("Laptop start niet op")
+    assert len(store.tickets()) == saved
+    with qtbot.waitSignal(dialog.saved):  # room again: the same form saves
+        dialog.save()
+    assert len(store.tickets()) == saved + 1
