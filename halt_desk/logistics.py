@@ -1,5 +1,6 @@
 """The logistics screens without a screen: the swap queue by deadline, and buffer stock.
 
+`find_devices` answers the device register's search box (typed text or a scanned label).
 `queue_rows` lists every open swap and swap request with the deadline that falls first
 (the swap clock, or the emergency-workplace clock while it runs), most urgent on top, the
 way the GUI shows it with countdowns. `buffer_stock` counts ready loaners per depot and
@@ -9,7 +10,7 @@ shortage (seed 003 §10.1.5 item 4).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,8 @@ from halt_desk.desk import DeskInputError
 from halt_desk.domain.devices import DeviceState
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.swaps import MITIGATION_KINDS, Shipment
-from halt_desk.store import Store
+from halt_desk.scan import CodeKind, classify
+from halt_desk.store import DeviceView, Store
 from halt_desk.swaps import Swap, SwapBoard, SwapStep, load_board
 
 #: Dutch names of the queue steps.
@@ -211,3 +213,32 @@ def record_mitigation(
     event = new_event(f"stock:{depot}", "stock_mitigation", now, actor, data)
     store.record_events([event], bulk=True)
     return event
+
+
+def find_devices(
+    devices: Iterable[DeviceView],
+    text: str = "",
+    depot: str | None = None,
+    state: str | None = None,
+) -> list[DeviceView]:
+    """The register rows a logistics person is looking for, by asset tag.
+
+    A scanned or typed whole asset tag finds exactly that device, whatever the scanner
+    adds around it; other text finds every device whose asset tag, serial number or model
+    contains it (case and spaces ignored). `depot` and `state` narrow further."""
+    code = classify(text) if text.strip() else None
+    needle = code.value if code is not None else ""
+
+    def wanted(device: DeviceView) -> bool:
+        if depot is not None and device.depot != depot:
+            return False
+        if state is not None and device.state != state:
+            return False
+        if code is None:
+            return True
+        if code.kind is CodeKind.ASSET_TAG:
+            return device.asset_tag == needle
+        fields = (device.asset_tag, device.serial or "", (device.model or "").replace(" ", ""))
+        return any(needle in field.upper() for field in fields)
+
+    return sorted((d for d in devices if wanted(d)), key=lambda d: d.asset_tag)

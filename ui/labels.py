@@ -165,6 +165,53 @@ def event_type(code: str) -> str:
     return names.get(code, code)
 
 
+def device_state(code: str) -> str:
+    names = {
+        "unready": QCoreApplication.translate("Labels", "niet gereed"),
+        "in_stock": QCoreApplication.translate("Labels", "op voorraad"),
+        "reserved": QCoreApplication.translate("Labels", "gereserveerd"),
+        "shipped": QCoreApplication.translate("Labels", "verzonden"),
+        "issued_onsite": QCoreApplication.translate("Labels", "op locatie uitgegeven"),
+        "with_user": QCoreApplication.translate("Labels", "bij de medewerker"),
+        "return_shipped": QCoreApplication.translate("Labels", "retour onderweg"),
+        "received": QCoreApplication.translate("Labels", "ontvangen in depot"),
+        "sanitised": QCoreApplication.translate("Labels", "gewist"),
+        "returned_to_lessor": QCoreApplication.translate("Labels", "terug naar leasemaatschappij"),
+        "retired": QCoreApplication.translate("Labels", "afgevoerd"),
+    }
+    return names.get(code, code)
+
+
+def device_event(code: str) -> str:
+    names = {
+        "device_registered": QCoreApplication.translate("Labels", "Geregistreerd"),
+        "readiness_checked": QCoreApplication.translate("Labels", "Gereedheid gecontroleerd"),
+        "device_reserved": QCoreApplication.translate("Labels", "Gereserveerd"),
+        "device_released": QCoreApplication.translate("Labels", "Reservering vrijgegeven"),
+        "device_shipped": QCoreApplication.translate("Labels", "Verzonden"),
+        "device_issued_onsite": QCoreApplication.translate("Labels", "Op locatie uitgegeven"),
+        "device_delivered": QCoreApplication.translate("Labels", "Afgeleverd"),
+        "device_return_shipped": QCoreApplication.translate("Labels", "Retour verzonden"),
+        "device_received": QCoreApplication.translate("Labels", "Ontvangen in depot"),
+        "device_sanitised": QCoreApplication.translate("Labels", "Gewist"),
+        "device_returned_to_lessor": QCoreApplication.translate(
+            "Labels", "Terug naar leasemaatschappij"
+        ),
+        "device_retired": QCoreApplication.translate("Labels", "Afgevoerd"),
+    }
+    return names.get(code, code)
+
+
+def readiness_check(code: str) -> str:
+    names = {
+        "autopilot": QCoreApplication.translate("Labels", "Autopilot/Intune ingericht"),
+        "bitlocker": QCoreApplication.translate("Labels", "BitLocker aan"),
+        "base_apps": QCoreApplication.translate("Labels", "Basisapplicaties geïnstalleerd"),
+        "mfa": QCoreApplication.translate("Labels", "MFA werkt"),
+    }
+    return names.get(code, code)
+
+
 def uplift_label() -> str:
     return QCoreApplication.translate("Labels", "P1-uplift (één medewerker)")
 

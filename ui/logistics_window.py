@@ -1,6 +1,7 @@
 """The logistics screens: the swap queue by deadline with countdowns, buffer stock per depot
-and model, and the scan station for keyboard-wedge scanners. Views on halt_desk.swaps,
-halt_desk.logistics and halt_desk.scan; every read and write runs on a worker."""
+and model, the scan station for keyboard-wedge scanners, and the device register (its own
+module). Views on halt_desk.swaps, halt_desk.logistics and halt_desk.scan; every read and
+write runs on a worker."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ from halt_desk.swaps import (
     swap_rejections,
 )
 from ui import labels
+from ui.device_register import DevicesPage
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.workers import run_in_background
 
@@ -460,6 +462,10 @@ class LogisticsWindow(QMainWindow):
         self.tabs.addTab(queue_page, self.tr("Wachtrij"))
         self.tabs.addTab(self.stock_view, self.tr("Voorraad"))
         self.tabs.addTab(self.scan, self.tr("Scannen"))
+        self.devices = DevicesPage(
+            store, user, clock, depot, lambda text: self.statusBar().showMessage(text, 10_000)
+        )
+        self.tabs.addTab(self.devices, self.tr("Apparaten"))
         self.setCentralWidget(self.tabs)
 
         toolbar = QToolBar(self.tr("Logistiek"))
@@ -472,6 +478,7 @@ class LogisticsWindow(QMainWindow):
             (self.tr("Afgeleverd"), self.deliver_selected, "Ctrl+D"),
             (self.tr("Maatregel tekort"), self.mitigate_selected, "Ctrl+M"),
             (self.tr("Scannen"), lambda: self.tabs.setCurrentWidget(self.scan), "F9"),
+            (self.tr("Apparaten"), self.show_devices, "F8"),
             (self.tr("Vernieuwen"), self.reload, "F5"),
         ):
             action = QAction(text, self)
@@ -512,6 +519,7 @@ class LogisticsWindow(QMainWindow):
             return queue_rows(store, now, board=board), buffer_stock(store), rejected, purged
 
         run_in_background(load, self._loaded, self._failed)
+        self.devices.reload()
 
     def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str], int]) -> None:
         rows, stock, rejected, _ = loaded
@@ -638,6 +646,11 @@ class LogisticsWindow(QMainWindow):
             lambda: record_mitigation(store, level.depot, level.model, kind, note, user, now),
             self.tr("Maatregel vastgelegd"),
         )
+
+    def show_devices(self) -> None:
+        self.tabs.setCurrentWidget(self.devices)
+        self.devices.search.setFocus()
+        self.devices.search.selectAll()
 
     def show_scan(self) -> None:
         self.tabs.setCurrentWidget(self.scan)

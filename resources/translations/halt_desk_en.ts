@@ -2,6 +2,226 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="nl">
 <context>
+    <name>DeviceDialog</name>
+    <message>
+        <location filename="../../ui/device_register.py" line="137"/>
+        <source>Nieuw apparaat</source>
+        <translation>New device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="158"/>
+        <source>onbekend</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="166"/>
+        <source>&amp;Assettag</source>
+        <translation>&amp;Asset tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="167"/>
+        <source>&amp;Serienummer</source>
+        <translation>&amp;Serial number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="168"/>
+        <source>&amp;Model</source>
+        <translation>&amp;Model</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="169"/>
+        <source>&amp;Organisatie</source>
+        <translation>&amp;Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="170"/>
+        <source>&amp;Depot</source>
+        <translation>&amp;Depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="171"/>
+        <source>&amp;Leasemaatschappij</source>
+        <translation>&amp;Lessor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="172"/>
+        <source>Aan&amp;koopdatum</source>
+        <translation>Pur&amp;chase date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="180"/>
+        <source>Registreren</source>
+        <translation>Register</translation>
+    </message>
+</context>
+<context>
+    <name>Devices</name>
+    <message>
+        <location filename="../../ui/device_register.py" line="64"/>
+        <source>Assettag</source>
+        <extracomment>The purchase date field shows this (its minimum) as &quot;onbekend&quot;.</extracomment>
+        <translation>Asset tag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="65"/>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="66"/>
+        <source>Serienummer</source>
+        <translation>Serial number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="67"/>
+        <source>Organisatie</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="68"/>
+        <source>Depot</source>
+        <translation>Depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="69"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="70"/>
+        <source>Bijgewerkt</source>
+        <translation>Updated</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <location filename="../../ui/device_register.py" line="306"/>
+        <source>Zoek of scan: assettag, serienummer of model</source>
+        <translation>Search or scan: asset tag, serial number or model</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="307"/>
+        <source>Zoeken in het register</source>
+        <translation>Search the register</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="312"/>
+        <source>Depot</source>
+        <translation>Depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="315"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="316"/>
+        <source>Alle statussen</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="340"/>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="342"/>
+        <source>Nieuw apparaat</source>
+        <translation>New device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="343"/>
+        <source>Gereedheid</source>
+        <translation>Readiness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="344"/>
+        <source>Labels afdrukken</source>
+        <translation>Print labels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="386"/>
+        <source>Alle depots</source>
+        <translation>All depots</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="420"/>
+        <source>{text} staat niet in het register.</source>
+        <translation>{text} is not in the register.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="434"/>
+        <source>{count} apparaten gekozen.</source>
+        <translation>{count} devices selected.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="449"/>
+        <source>Leasemaatschappij: {lessor}</source>
+        <translation>Lessor: {lessor}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="450"/>
+        <source>Aankoopdatum: {day}</source>
+        <translation>Purchase date: {day}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="451"/>
+        <source>Laatste swap: {swap}</source>
+        <translation>Last swap: {swap}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="454"/>
+        <source>Nu in swap {swap}</source>
+        <translation>Now in swap {swap}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="458"/>
+        <source>Nog niet gereed: {checks}</source>
+        <translation>Not ready yet: {checks}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="466"/>
+        <source>Geschiedenis</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="482"/>
+        <source>{tag} staat in het register; vul de gereedheid in.</source>
+        <translation>{tag} is in the register; fill in its readiness.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="489"/>
+        <source>Kies eerst één apparaat.</source>
+        <translation>Choose one device first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="497"/>
+        <source>Gereedheid vastgelegd.</source>
+        <translation>Readiness recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="505"/>
+        <source>Geen apparaten om labels voor af te drukken.</source>
+        <translation>No devices to print labels for.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="510"/>
+        <source>Labels opslaan</source>
+        <translation>Save labels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="515"/>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="525"/>
+        <source>{count} labels op {pages} pagina&apos;s: {file}</source>
+        <translation>{count} labels on {pages} page(s): {file}</translation>
+    </message>
+</context>
+<context>
     <name>FieldView</name>
     <message>
         <location filename="../../ui/field_view.py" line="50"/>
@@ -760,63 +980,198 @@
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="169"/>
+        <location filename="../../ui/labels.py" line="170"/>
+        <source>niet gereed</source>
+        <translation>not ready</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="171"/>
+        <source>op voorraad</source>
+        <translation>in stock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="172"/>
+        <source>gereserveerd</source>
+        <translation>reserved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="173"/>
+        <source>verzonden</source>
+        <translation>shipped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="174"/>
+        <source>op locatie uitgegeven</source>
+        <translation>issued on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="175"/>
+        <source>bij de medewerker</source>
+        <translation>with the employee</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="176"/>
+        <source>retour onderweg</source>
+        <translation>return in transit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="177"/>
+        <source>ontvangen in depot</source>
+        <translation>received at the depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="178"/>
+        <source>gewist</source>
+        <translation>sanitised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="179"/>
+        <source>terug naar leasemaatschappij</source>
+        <translation>returned to the lessor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="180"/>
+        <source>afgevoerd</source>
+        <translation>retired</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="187"/>
+        <source>Geregistreerd</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="188"/>
+        <source>Gereedheid gecontroleerd</source>
+        <translation>Readiness checked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="189"/>
+        <source>Gereserveerd</source>
+        <translation>Reserved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="190"/>
+        <source>Reservering vrijgegeven</source>
+        <translation>Reservation released</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="191"/>
+        <source>Verzonden</source>
+        <translation>Shipped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="192"/>
+        <source>Op locatie uitgegeven</source>
+        <translation>Issued on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="193"/>
+        <source>Afgeleverd</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="194"/>
+        <source>Retour verzonden</source>
+        <translation>Return shipped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="195"/>
+        <source>Ontvangen in depot</source>
+        <translation>Received at the depot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="196"/>
+        <source>Gewist</source>
+        <translation>Sanitised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="197"/>
+        <source>Terug naar leasemaatschappij</source>
+        <translation>Returned to the lessor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="200"/>
+        <source>Afgevoerd</source>
+        <translation>Retired</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="207"/>
+        <source>Autopilot/Intune ingericht</source>
+        <translation>Autopilot/Intune set up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="208"/>
+        <source>BitLocker aan</source>
+        <translation>BitLocker on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="209"/>
+        <source>Basisapplicaties geïnstalleerd</source>
+        <translation>Base applications installed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="210"/>
+        <source>MFA werkt</source>
+        <translation>MFA works</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="216"/>
         <source>P1-uplift (één medewerker)</source>
         <translation>P1 uplift (one employee)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="193"/>
+        <location filename="../../ui/labels.py" line="240"/>
         <source>{d} d {h} u</source>
         <extracomment>Background colours per priority (P1 red … P5 grey), readable with black text.</extracomment>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="195"/>
+        <location filename="../../ui/labels.py" line="242"/>
         <source>{h} u {m:02d} min</source>
         <translation>{h} h {m:02d} min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="197"/>
+        <location filename="../../ui/labels.py" line="244"/>
         <source>{m} min</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="199"/>
+        <location filename="../../ui/labels.py" line="246"/>
         <source>te laat {span}</source>
         <translation>{span} overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="201"/>
+        <location filename="../../ui/labels.py" line="248"/>
         <source>nog {span}</source>
         <translation>{span} left</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="206"/>
+        <location filename="../../ui/labels.py" line="253"/>
         <source>nl</source>
         <translation>en</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="218"/>
+        <location filename="../../ui/labels.py" line="265"/>
         <source>gegevens van de melder ontbreken</source>
         <translation>the caller&apos;s details are missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="219"/>
+        <location filename="../../ui/labels.py" line="266"/>
         <source>organisatie ontbreekt</source>
         <translation>organisation missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="220"/>
+        <location filename="../../ui/labels.py" line="267"/>
         <source>locatie ontbreekt</source>
         <translation>location missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="221"/>
+        <location filename="../../ui/labels.py" line="268"/>
         <source>afleveradres van de swap ontbreekt</source>
         <translation>the swap&apos;s delivery address is missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="222"/>
+        <location filename="../../ui/labels.py" line="269"/>
         <source>leenapparaat nog niet bekend</source>
         <translation>loaner not known yet</translation>
     </message>
@@ -824,179 +1179,179 @@
 <context>
     <name>Logistics</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="69"/>
+        <location filename="../../ui/logistics_window.py" line="71"/>
         <source>plannen</source>
         <translation>to plan</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="70"/>
+        <location filename="../../ui/logistics_window.py" line="72"/>
         <source>loaner reserveren</source>
         <translation>reserve a loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="71"/>
+        <location filename="../../ui/logistics_window.py" line="73"/>
         <source>verzenden</source>
         <translation>to ship</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="72"/>
+        <location filename="../../ui/logistics_window.py" line="74"/>
         <source>uitgeven op locatie</source>
         <translation>issue onsite</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="73"/>
-        <location filename="../../ui/logistics_window.py" line="81"/>
+        <location filename="../../ui/logistics_window.py" line="75"/>
+        <location filename="../../ui/logistics_window.py" line="83"/>
         <source>onderweg</source>
         <translation>in transit</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="74"/>
+        <location filename="../../ui/logistics_window.py" line="76"/>
         <source>bij medewerker, retour volgt</source>
         <translation>with the employee, return to follow</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="75"/>
+        <location filename="../../ui/logistics_window.py" line="77"/>
         <source>retour onderweg</source>
         <translation>return in transit</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="76"/>
+        <location filename="../../ui/logistics_window.py" line="78"/>
         <source>gesloten</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="79"/>
+        <location filename="../../ui/logistics_window.py" line="81"/>
         <source>aangemeld</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="80"/>
+        <location filename="../../ui/logistics_window.py" line="82"/>
         <source>opgehaald</source>
         <translation>picked up</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="82"/>
+        <location filename="../../ui/logistics_window.py" line="84"/>
         <source>bij bezorger</source>
         <translation>out for delivery</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="83"/>
+        <location filename="../../ui/logistics_window.py" line="85"/>
         <source>bezorgd</source>
         <translation>delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="84"/>
+        <location filename="../../ui/logistics_window.py" line="86"/>
         <source>niet thuis</source>
         <translation>failed attempt</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="85"/>
+        <location filename="../../ui/logistics_window.py" line="87"/>
         <source>retour afzender</source>
         <translation>returned to sender</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="88"/>
+        <location filename="../../ui/logistics_window.py" line="90"/>
         <source>virtuele werkplek</source>
         <translation>virtual workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="89"/>
+        <location filename="../../ui/logistics_window.py" line="91"/>
         <source>pool-apparaat</source>
         <translation>pool device</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="92"/>
+        <location filename="../../ui/logistics_window.py" line="94"/>
         <source>tijdelijk extra voorraad</source>
         <translation>temporary extra stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="93"/>
+        <location filename="../../ui/logistics_window.py" line="95"/>
         <source>ander depot levert</source>
         <translation>another depot supplies</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="94"/>
+        <location filename="../../ui/logistics_window.py" line="96"/>
         <source>prioritering</source>
         <translation>prioritisation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="97"/>
+        <location filename="../../ui/logistics_window.py" line="99"/>
         <source>Verzenden</source>
         <translation>Ship</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="98"/>
+        <location filename="../../ui/logistics_window.py" line="100"/>
         <source>Ontvangen</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="99"/>
+        <location filename="../../ui/logistics_window.py" line="101"/>
         <source>Uitgeven op locatie</source>
         <translation>Issue onsite</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="134"/>
+        <location filename="../../ui/logistics_window.py" line="136"/>
         <source>Deadline</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="135"/>
+        <location filename="../../ui/logistics_window.py" line="137"/>
         <source>Melding</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="136"/>
+        <location filename="../../ui/logistics_window.py" line="138"/>
         <source>Prio</source>
         <translation>Prio</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="137"/>
+        <location filename="../../ui/logistics_window.py" line="139"/>
         <source>Stap</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="138"/>
+        <location filename="../../ui/logistics_window.py" line="140"/>
         <source>Loaner</source>
         <translation>Loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="139"/>
-        <location filename="../../ui/logistics_window.py" line="199"/>
+        <location filename="../../ui/logistics_window.py" line="141"/>
+        <location filename="../../ui/logistics_window.py" line="201"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="140"/>
+        <location filename="../../ui/logistics_window.py" line="142"/>
         <source>Zending</source>
         <translation>Shipment</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="141"/>
+        <location filename="../../ui/logistics_window.py" line="143"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="200"/>
+        <location filename="../../ui/logistics_window.py" line="202"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="201"/>
+        <location filename="../../ui/logistics_window.py" line="203"/>
         <source>Gereed</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="202"/>
+        <location filename="../../ui/logistics_window.py" line="204"/>
         <source>Minimum</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="203"/>
+        <location filename="../../ui/logistics_window.py" line="205"/>
         <source>Tekort</source>
         <translation>Shortage</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="204"/>
+        <location filename="../../ui/logistics_window.py" line="206"/>
         <source>Maatregel</source>
         <translation>Mitigation</translation>
     </message>
@@ -1004,132 +1359,138 @@
 <context>
     <name>LogisticsWindow</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="441"/>
+        <location filename="../../ui/logistics_window.py" line="443"/>
         <source>HALT Desk — logistiek</source>
         <translation>HALT Desk — logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="460"/>
+        <location filename="../../ui/logistics_window.py" line="462"/>
         <source>Wachtrij</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="461"/>
+        <location filename="../../ui/logistics_window.py" line="463"/>
         <source>Voorraad</source>
         <translation>Stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="462"/>
-        <location filename="../../ui/logistics_window.py" line="474"/>
+        <location filename="../../ui/logistics_window.py" line="464"/>
+        <location filename="../../ui/logistics_window.py" line="480"/>
         <source>Scannen</source>
         <translation>Scan</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="465"/>
+        <location filename="../../ui/logistics_window.py" line="468"/>
+        <location filename="../../ui/logistics_window.py" line="481"/>
+        <source>Apparaten</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="471"/>
         <source>Logistiek</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="469"/>
+        <location filename="../../ui/logistics_window.py" line="475"/>
         <source>Swap plannen</source>
         <translation>Plan swap</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="470"/>
-        <location filename="../../ui/logistics_window.py" line="581"/>
+        <location filename="../../ui/logistics_window.py" line="476"/>
+        <location filename="../../ui/logistics_window.py" line="589"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="471"/>
-        <location filename="../../ui/logistics_window.py" line="599"/>
+        <location filename="../../ui/logistics_window.py" line="477"/>
+        <location filename="../../ui/logistics_window.py" line="607"/>
         <source>Status handmatig</source>
         <translation>Status by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="472"/>
+        <location filename="../../ui/logistics_window.py" line="478"/>
         <source>Afgeleverd</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="473"/>
-        <location filename="../../ui/logistics_window.py" line="628"/>
-        <location filename="../../ui/logistics_window.py" line="632"/>
+        <location filename="../../ui/logistics_window.py" line="479"/>
+        <location filename="../../ui/logistics_window.py" line="636"/>
+        <location filename="../../ui/logistics_window.py" line="640"/>
         <source>Maatregel tekort</source>
         <translation>Shortage mitigation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="475"/>
+        <location filename="../../ui/logistics_window.py" line="482"/>
         <source>Vernieuwen</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="526"/>
+        <location filename="../../ui/logistics_window.py" line="534"/>
         <source>{n} swaps open · {s} tekorten in de buffervoorraad</source>
         <translation>{n} swaps open · {s} shortages in the buffer stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="551"/>
+        <location filename="../../ui/logistics_window.py" line="559"/>
         <source>Kies een swap die nog gepland moet worden.</source>
         <translation>Choose a swap that still needs planning.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="572"/>
+        <location filename="../../ui/logistics_window.py" line="580"/>
         <source>Swap voor {ticket} gepland</source>
         <translation>Swap for {ticket} planned</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="581"/>
+        <location filename="../../ui/logistics_window.py" line="589"/>
         <source>Alternatief</source>
         <translation>Alternative</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="589"/>
+        <location filename="../../ui/logistics_window.py" line="597"/>
         <source>Noodwerkplek vastgelegd</source>
         <translation>Emergency workplace recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="595"/>
+        <location filename="../../ui/logistics_window.py" line="603"/>
         <source>Kies een swap met een zending.</source>
         <translation>Choose a swap with a shipment.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="599"/>
+        <location filename="../../ui/logistics_window.py" line="607"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="608"/>
+        <location filename="../../ui/logistics_window.py" line="616"/>
         <source>Status vastgelegd</source>
         <translation>Status recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="614"/>
+        <location filename="../../ui/logistics_window.py" line="622"/>
         <source>Kies een swap die onderweg is.</source>
         <translation>Choose a swap in transit.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="617"/>
+        <location filename="../../ui/logistics_window.py" line="625"/>
         <source>Aflevering vastgelegd</source>
         <translation>Delivery recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="623"/>
+        <location filename="../../ui/logistics_window.py" line="631"/>
         <source>Kies een regel in de voorraad.</source>
         <translation>Choose a line of the stock.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="628"/>
+        <location filename="../../ui/logistics_window.py" line="636"/>
         <source>Maatregel</source>
         <translation>Mitigation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="632"/>
+        <location filename="../../ui/logistics_window.py" line="640"/>
         <source>Toelichting</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="639"/>
+        <location filename="../../ui/logistics_window.py" line="647"/>
         <source>Maatregel vastgelegd</source>
         <translation>Mitigation recorded</translation>
     </message>
@@ -1366,59 +1727,77 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="389"/>
+        <location filename="../../ui/logistics_window.py" line="391"/>
         <source>Swap plannen</source>
         <translation>Plan swap</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="391"/>
+        <location filename="../../ui/logistics_window.py" line="393"/>
         <source>Koerier naar huisadres</source>
         <translation>Courier to the home address</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="392"/>
+        <location filename="../../ui/logistics_window.py" line="394"/>
         <source>Uitgifte op locatie door engineer</source>
         <translation>Onsite issue by an engineer</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="399"/>
+        <location filename="../../ui/logistics_window.py" line="401"/>
         <source>Geen loaner op voorraad: leg een noodwerkplek vast.</source>
         <translation>No loaner in stock: record an emergency workplace.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="401"/>
+        <location filename="../../ui/logistics_window.py" line="403"/>
         <source>Voorstel haalt de swap-deadline.</source>
         <translation>The suggestion meets the swap deadline.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="403"/>
+        <location filename="../../ui/logistics_window.py" line="405"/>
         <source>Geen depot haalt de deadline: leg ook een noodwerkplek vast.</source>
         <translation>No depot meets the deadline: also record an emergency workplace.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="405"/>
+        <location filename="../../ui/logistics_window.py" line="407"/>
         <source>Manier</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="406"/>
+        <location filename="../../ui/logistics_window.py" line="408"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="407"/>
+        <location filename="../../ui/logistics_window.py" line="409"/>
         <source>Loaner</source>
         <translation>Loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="408"/>
+        <location filename="../../ui/logistics_window.py" line="410"/>
         <source>Huisadres</source>
         <translation>Home address</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="409"/>
+        <location filename="../../ui/logistics_window.py" line="411"/>
         <source>Engineer</source>
         <translation>Engineer</translation>
+    </message>
+</context>
+<context>
+    <name>ReadinessDialog</name>
+    <message>
+        <location filename="../../ui/device_register.py" line="245"/>
+        <source>Gereedheid van {tag}</source>
+        <translation>Readiness of {tag}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="249"/>
+        <source>Een leenapparaat is pas voorraad als alle vier de punten kloppen.</source>
+        <translation>A loaner is stock only when all four points are right.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/device_register.py" line="264"/>
+        <source>Vastleggen</source>
+        <translation>Record</translation>
     </message>
 </context>
 <context>
@@ -1517,32 +1896,32 @@
 <context>
     <name>ScanWidget</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="274"/>
+        <location filename="../../ui/logistics_window.py" line="276"/>
         <source>Scanveld</source>
         <translation>Scan field</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="275"/>
+        <location filename="../../ui/logistics_window.py" line="277"/>
         <source>Scan een assettag, serienummer of verzendlabel…</source>
         <translation>Scan an asset tag, serial number or shipping label…</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="282"/>
+        <location filename="../../ui/logistics_window.py" line="284"/>
         <source>Klaar om te scannen.</source>
         <translation>Ready to scan.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="283"/>
+        <location filename="../../ui/logistics_window.py" line="285"/>
         <source>Scanresultaat</source>
         <translation>Scan result</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="292"/>
+        <location filename="../../ui/logistics_window.py" line="294"/>
         <source>Eerdere scans</source>
         <translation>Earlier scans</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="320"/>
+        <location filename="../../ui/logistics_window.py" line="322"/>
         <source>Stap: {step}. Scan maar.</source>
         <translation>Step: {step}. Go ahead and scan.</translation>
     </message>

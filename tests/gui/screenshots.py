@@ -77,6 +77,15 @@ def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path)
             settle(app, 50)
     settle(app)
     shoot(window, out / "scan.png")
+    window.show_devices()
+    while not window.devices.loaded:
+        settle(app, 100)
+    window.devices.search.setText(reserved or "")
+    while window.devices.record is None:
+        settle(app, 50)
+    window.devices.search.clear()
+    settle(app)
+    shoot(window, out / "device-register.png")
     window.close()
 
 

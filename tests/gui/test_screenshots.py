@@ -23,7 +23,8 @@ def test_screenshots_of_every_window_under_xvfb(tmp_path: Path) -> None:
     )  # fmt: skip
     names = sorted(path.name for path in tmp_path.glob("*.png"))
     assert names == [
-        "field-view-take-along.png", "field-view.png", "intake.png", "logistics-queue.png",
+        "device-register.png", "field-view-take-along.png", "field-view.png", "intake.png",
+        "logistics-queue.png",
         "logistics-stock.png", "main-window.png",
         "scan.png", "ticket-view.png", "uplift.png",
     ]  # fmt: skip

@@ -1,0 +1,530 @@
+"""The device register of the logistics window: every loaner by asset tag with its state,
+search by typing or scanning a label, a new device, its readiness checklist, and printable
+asset labels. Views on halt_desk.swaps (register_device, check_readiness, device_record),
+halt_desk.logistics.find_devices and halt_desk.asset_labels; reads and writes on a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from halt_desk.desk import DeskInputError
+from halt_desk.domain.devices import READINESS_CHECKS, DeviceState
+from halt_desk.logistics import find_devices
+from halt_desk.store import DeviceView, Store
+from halt_desk.swaps import (
+    DeviceRecord,
+    DeviceRegistration,
+    check_readiness,
+    device_record,
+    register_device,
+)
+from ui import labels
+from ui.labels import QT_TRANSLATE_NOOP
+from ui.workers import run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+UNREADY_COLOUR = QColor("#fbeaa0")
+GONE_COLOUR = QColor("#9e9e9e")
+#: The purchase date field shows this (its minimum) as "onbekend".
+NO_DATE = QDate(2000, 1, 1)
+
+
+def tr(text: str) -> str:
+    return QApplication.translate("Devices", text)
+
+
+class DevicesModel(QAbstractTableModel):
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Devices", "Assettag"),
+        QT_TRANSLATE_NOOP("Devices", "Model"),
+        QT_TRANSLATE_NOOP("Devices", "Serienummer"),
+        QT_TRANSLATE_NOOP("Devices", "Organisatie"),
+        QT_TRANSLATE_NOOP("Devices", "Depot"),
+        QT_TRANSLATE_NOOP("Devices", "Status"),
+        QT_TRANSLATE_NOOP("Devices", "Bijgewerkt"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[DeviceView] = []
+        self.names: dict[str, str] = {}  # organisation and depot ids → their names
+
+    def set_rows(self, rows: Sequence[DeviceView]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        device = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (
+                device.asset_tag,
+                device.model or "",
+                device.serial or "",
+                self.names.get(device.org or "", device.org or ""),
+                self.names.get(device.depot or "", device.depot or ""),
+                labels.device_state(device.state),
+                device.updated_at.astimezone().strftime("%d-%m-%Y %H:%M"),
+            )
+            return values[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and device.state == DeviceState.UNREADY:
+            return UNREADY_COLOUR
+        if role == Qt.ItemDataRole.ForegroundRole and device.state in (
+            DeviceState.RETIRED,
+            DeviceState.RETURNED_TO_LESSOR,
+        ):
+            return GONE_COLOUR
+        return None
+
+
+class DeviceDialog(QDialog):
+    """A new device for the register; errors name the field and keep what was typed."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: str,
+        clock: Callable[[], datetime],
+        orgs: dict[str, str],
+        depots: dict[str, str],
+        models: Sequence[str],
+        depot: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.actor, self.clock = store, actor, clock
+        self.setWindowTitle(self.tr("Nieuw apparaat"))
+        self.asset_tag = QLineEdit()
+        self.asset_tag.setPlaceholderText("HALT-LT-00042")
+        self.serial = QLineEdit()
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        self.model.addItems(list(models))
+        self.model.setCurrentText("")
+        self.org = QComboBox()
+        for org_id, name in orgs.items():
+            self.org.addItem(name, org_id)
+        self.depot = QComboBox()
+        for depot_id, name in depots.items():
+            self.depot.addItem(name, depot_id)
+        if depot is not None and self.depot.findData(depot) >= 0:
+            self.depot.setCurrentIndex(self.depot.findData(depot))
+        self.lessor = QLineEdit()
+        self.purchase_date = QDateEdit()
+        self.purchase_date.setDisplayFormat("dd-MM-yyyy")
+        self.purchase_date.setCalendarPopup(True)
+        self.purchase_date.setMinimumDate(NO_DATE)
+        self.purchase_date.setSpecialValueText(self.tr("onbekend"))
+        self.purchase_date.setDate(NO_DATE)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e; font-weight: bold")
+
+        form = QFormLayout()
+        for text, widget in (
+            (self.tr("&Assettag"), self.asset_tag),
+            (self.tr("&Serienummer"), self.serial),
+            (self.tr("&Model"), self.model),
+            (self.tr("&Organisatie"), self.org),
+            (self.tr("&Depot"), self.depot),
+            (self.tr("&Leasemaatschappij"), self.lessor),
+            (self.tr("Aan&koopdatum"), self.purchase_date),
+        ):
+            form.addRow(text, widget)
+            widget.setAccessibleName(text.replace("&", ""))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Registreren"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.registered_tag: str | None = None
+
+    def registration(self) -> DeviceRegistration:
+        bought = self.purchase_date.date()
+        return DeviceRegistration(
+            asset_tag=self.asset_tag.text(),
+            serial=self.serial.text(),
+            model=self.model.currentText(),
+            org=self.org.currentData() or "",
+            depot=self.depot.currentData() or "",
+            lessor=self.lessor.text().strip() or None,
+            purchase_date=None
+            if bought == NO_DATE
+            else date(bought.year(), bought.month(), bought.day()),
+        )
+
+    def save(self) -> None:
+        store, actor, now, registration = self.store, self.actor, self.clock(), self.registration()
+        self.save_button.setEnabled(False)
+        run_in_background(
+            lambda: register_device(store, registration, actor, now).stream_key,
+            self._saved,
+            self._failed,
+        )
+
+    def _saved(self, tag: str) -> None:
+        self.registered_tag = tag
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.error.setText(labels.error_text(exc))
+        if isinstance(exc, DeskInputError):
+            target = {
+                "asset_tag": self.asset_tag,
+                "serial": self.serial,
+                "model": self.model,
+                "org": self.org,
+                "depot": self.depot,
+            }.get(exc.field)
+            if target is not None:
+                target.setFocus()
+
+
+class ReadinessDialog(QDialog):
+    """The readiness checklist of one device, ticked as it was last checked."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: str,
+        clock: Callable[[], datetime],
+        record: DeviceRecord,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.actor, self.clock = store, actor, clock
+        self.asset_tag = record.fold.asset_tag
+        self.setWindowTitle(self.tr("Gereedheid van {tag}").format(tag=self.asset_tag))
+        self.checks: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(self.tr("Een leenapparaat is pas voorraad als alle vier de punten kloppen."))
+        )
+        for check in READINESS_CHECKS:
+            box = QCheckBox(labels.readiness_check(check))
+            box.setChecked(bool(record.fold.readiness.get(check)))
+            self.checks[check] = box
+            layout.addWidget(box)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e; font-weight: bold")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Vastleggen"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        store, actor, now, tag = self.store, self.actor, self.clock(), self.asset_tag
+        checks = {name: box.isChecked() for name, box in self.checks.items()}
+        self.save_button.setEnabled(False)
+        run_in_background(
+            lambda: check_readiness(store, tag, checks, actor, now),
+            lambda _: self.accept(),
+            self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.error.setText(labels.error_text(exc))
+
+
+class DevicesPage(QWidget):
+    """The register: filters on top, the devices, and the chosen device's details."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: str,
+        clock: Callable[[], datetime],
+        depot: str | None,
+        show_message: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.actor, self.clock, self.home_depot = store, actor, clock, depot
+        self.show_message = show_message
+        self.all_devices: list[DeviceView] = []
+        self.orgs: dict[str, str] = {}
+        self.depots: dict[str, str] = {}
+        self.loaded = False
+        self.record: DeviceRecord | None = None
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Zoek of scan: assettag, serienummer of model"))
+        self.search.setAccessibleName(self.tr("Zoeken in het register"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.apply_filter)
+        self.search.returnPressed.connect(self._scanned)
+        self.depot_filter = QComboBox()
+        self.depot_filter.setAccessibleName(self.tr("Depot"))
+        self.depot_filter.currentIndexChanged.connect(self.apply_filter)
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName(self.tr("Status"))
+        self.state_filter.addItem(self.tr("Alle statussen"), None)
+        for state in DeviceState:
+            self.state_filter.addItem(labels.device_state(state.value), state.value)
+        self.state_filter.currentIndexChanged.connect(self.apply_filter)
+
+        self.model = DevicesModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((140, 220, 130, 90, 140, 180, 130)):
+            self.view.setColumnWidth(column, width)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.doubleClicked.connect(lambda _: self.check_selected())
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.details.setMinimumWidth(300)
+
+        toolbar = QToolBar(self.tr("Register"))
+        for text, slot, shortcut in (
+            (self.tr("Nieuw apparaat"), self.new_device, "Ctrl+Shift+N"),
+            (self.tr("Gereedheid"), self.check_selected, "Ctrl+G"),
+            (self.tr("Labels afdrukken"), self.print_labels, "Ctrl+L"),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{text} ({shortcut})")
+            action.triggered.connect(slot)
+            toolbar.addAction(action)
+            self.addAction(action)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.depot_filter, 1)
+        filters.addWidget(self.state_filter, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(toolbar)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+
+    # --- data ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        store = self.store
+
+        def load() -> tuple[list[DeviceView], dict[str, str], dict[str, str]]:
+            orgs = {key: str(f.get("name") or key) for key, f in store.references("org").items()}
+            depots = {
+                key: str(f.get("name") or key) for key, f in store.references("depot").items()
+            }
+            return store.devices(), orgs, depots
+
+        run_in_background(load, self._loaded, self._failed)
+
+    def _loaded(self, loaded: tuple[list[DeviceView], dict[str, str], dict[str, str]]) -> None:
+        self.all_devices, self.orgs, self.depots = loaded
+        self.model.names = {**self.orgs, **self.depots}
+        chosen = self.depot_filter.currentData() if self.depot_filter.count() else None
+        self.depot_filter.blockSignals(True)
+        self.depot_filter.clear()
+        self.depot_filter.addItem(self.tr("Alle depots"), None)
+        for depot_id, name in sorted(self.depots.items(), key=lambda item: item[1]):
+            self.depot_filter.addItem(name, depot_id)
+        index = self.depot_filter.findData(chosen) if chosen is not None else 0
+        self.depot_filter.setCurrentIndex(max(index, 0))
+        self.depot_filter.blockSignals(False)
+        self.apply_filter()
+        self.loaded = True
+
+    def _failed(self, exc: BaseException) -> None:
+        self.show_message(labels.error_text(exc))
+
+    def apply_filter(self) -> None:
+        """Filters the loaded register in place (a few thousand rows: no worker needed)."""
+        chosen = {d.asset_tag for d in self.selected_devices()}
+        rows = find_devices(
+            self.all_devices,
+            self.search.text(),
+            self.depot_filter.currentData(),
+            self.state_filter.currentData(),
+        )
+        self.model.set_rows(rows)
+        for row, device in enumerate(rows):
+            if device.asset_tag in chosen or len(rows) == 1:
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+
+    def _scanned(self) -> None:
+        """A scanner ends with Enter: one match is selected and its details shown."""
+        if self.model.rowCount() == 1:
+            self.view.selectRow(0)
+            self.view.setFocus()
+        elif self.model.rowCount() == 0 and self.search.text().strip():
+            self.show_message(
+                self.tr("{text} staat niet in het register.").format(
+                    text=self.search.text().strip()
+                )
+            )
+
+    def selected_devices(self) -> list[DeviceView]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.model.rows[row] for row in rows if row < len(self.model.rows)]
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected_devices()
+        if len(chosen) != 1:
+            self.record = None
+            self.details.setText(
+                self.tr("{count} apparaten gekozen.").format(count=len(chosen)) if chosen else ""
+            )
+            return
+        store, tag = self.store, chosen[0].asset_tag
+        run_in_background(lambda: device_record(store, tag), self._show_record, self._failed)
+
+    def _show_record(self, record: DeviceRecord) -> None:
+        chosen = self.selected_devices()
+        if len(chosen) != 1 or chosen[0].asset_tag != record.fold.asset_tag:
+            return  # the selection moved on while this was read
+        self.record = record
+        fold = record.fold
+        missing = [labels.readiness_check(c) for c in record.missing_checks]
+        lines = [
+            f"<b>{fold.asset_tag}</b> — {labels.device_state(str(fold.state))}",
+            self.tr("Leasemaatschappij: {lessor}").format(lessor=record.lessor or "–"),
+            self.tr("Aankoopdatum: {day}").format(day=record.purchase_date or "–"),
+            self.tr("Laatste swap: {swap}").format(swap=record.last_swap or "–"),
+        ]
+        if fold.swap:
+            lines.append(self.tr("Nu in swap {swap}").format(swap=fold.swap))
+        if missing:
+            lines.append(
+                "<span style='color:#b3261e'>"
+                + self.tr("Nog niet gereed: {checks}").format(checks=", ".join(missing))
+                + "</span>"
+            )
+        history = [
+            f"{e.at.astimezone().strftime('%d-%m-%Y %H:%M')} · {labels.device_event(e.type)}"
+            f" · {e.actor}"
+            for e in reversed(record.events[-12:])
+        ]
+        lines.append("<br><b>" + self.tr("Geschiedenis") + "</b><br>" + "<br>".join(history))
+        self.details.setText("<br>".join(lines))
+
+    # --- actions ---------------------------------------------------------------------------
+    def new_device(self) -> DeviceDialog:
+        models = sorted({d.model for d in self.all_devices if d.model})
+        depot = self.depot_filter.currentData() or self.home_depot
+        dialog = DeviceDialog(
+            self.store, self.actor, self.clock, self.orgs, self.depots, models, depot, self
+        )
+        dialog.accepted.connect(lambda: self._registered(dialog.registered_tag))
+        dialog.open()
+        return dialog
+
+    def _registered(self, tag: str | None) -> None:
+        self.show_message(
+            self.tr("{tag} staat in het register; vul de gereedheid in.").format(tag=tag)
+        )
+        self.search.setText(tag or "")
+        self.reload()
+
+    def check_selected(self) -> ReadinessDialog | None:
+        if self.record is None:
+            self.show_message(self.tr("Kies eerst één apparaat."))
+            return None
+        dialog = ReadinessDialog(self.store, self.actor, self.clock, self.record, self)
+        dialog.accepted.connect(self._checked)
+        dialog.open()
+        return dialog
+
+    def _checked(self) -> None:
+        self.show_message(self.tr("Gereedheid vastgelegd."))
+        self.reload()
+        self._selection_changed()
+
+    def print_labels(self, out: Path | None = None) -> None:
+        """Labels of the chosen devices, or of every device the filters show."""
+        devices = self.selected_devices() or list(self.model.rows)
+        if not devices:
+            self.show_message(self.tr("Geen apparaten om labels voor af te drukken."))
+            return
+        if out is None:
+            depot = self.depot_filter.currentData() or "register"
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Labels opslaan"), f"labels-{depot}.pdf", "PDF (*.pdf)"
+            )
+            if not name:
+                return
+            out = Path(name)
+        target, title = out, self.tr("Labels")
+
+        def write() -> int:
+            from halt_desk.asset_labels import write_label_sheet
+
+            return write_label_sheet(devices, target, title)
+
+        run_in_background(
+            write,
+            lambda pages: self.show_message(
+                self.tr("{count} labels op {pages} pagina's: {file}").format(
+                    count=len(devices), pages=pages, file=target
+                )
+            ),
+            self._failed,
+        )
