@@ -22,6 +22,7 @@ from halt_desk.central.service import Central
 from halt_desk.domain.events import Event
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock, SyncEngine, client_factory
+from tests.central_server import ThreadServer
 
 USERS = {
     "admin": "admin",
@@ -139,6 +140,13 @@ class Laptop:
             return {row[0] for row in connection.execute(f"SELECT id FROM events{where}")}
         finally:
             connection.close()
+
+
+def laptop(tmp_path: Path, desk: tuple[Desk, ThreadServer], user: str) -> Laptop:
+    """`user`'s laptop with its own cache in `tmp_path`, talking to the `desk` fixture's
+    central."""
+    central, server = desk
+    return Laptop(tmp_path / f"{user}.sqlite3", server.url, central.tokens[user], user)
 
 
 def shifted(delta: timedelta) -> Callable[[], datetime]:

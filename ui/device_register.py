@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,9 +46,9 @@ from halt_desk.swaps import (
 )
 from ui import labels
 from ui.labels import QT_TRANSLATE_NOOP
+from ui.table_models import Index, RowsTableModel
 from ui.workers import run_in_background
 
-Index = QModelIndex | QPersistentModelIndex
 UNREADY_COLOUR = QColor("#fbeaa0")
 GONE_COLOUR = QColor("#9e9e9e")
 #: The purchase date field shows this (its minimum) as "onbekend".
@@ -59,7 +59,8 @@ def tr(text: str) -> str:
     return QApplication.translate("Devices", text)
 
 
-class DevicesModel(QAbstractTableModel):
+class DevicesModel(RowsTableModel):
+    CONTEXT = "Devices"
     HEADERS = (
         QT_TRANSLATE_NOOP("Devices", "Assettag"),
         QT_TRANSLATE_NOOP("Devices", "Model"),
@@ -79,19 +80,6 @@ class DevicesModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -157,9 +145,7 @@ class DeviceDialog(QDialog):
         self.purchase_date.setMinimumDate(NO_DATE)
         self.purchase_date.setSpecialValueText(self.tr("onbekend"))
         self.purchase_date.setDate(NO_DATE)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.error = labels.error_label()
 
         form = QFormLayout()
         for text, widget in (
@@ -253,9 +239,7 @@ class ReadinessDialog(QDialog):
             box.setChecked(bool(record.fold.readiness.get(check)))
             self.checks[check] = box
             layout.addWidget(box)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.error = labels.error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -92,9 +92,7 @@ class IntakeDialog(QDialog):
         self.override_reason.setAccessibleName(self.tr("Reden voor afwijken"))
         self.override_reason.setPlaceholderText(self.tr("Alleen bij afwijken van het voorstel"))
         self.override_reason.setEnabled(False)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color: #b3261e; font-weight: bold")
-        self.error.setWordWrap(True)
+        self.error = labels.error_label()
         self.error.setAccessibleName(self.tr("Foutmelding"))
 
         for widget in (self.impact, self.urgency):

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -251,6 +252,14 @@ def countdown(due: datetime | None, now: datetime) -> tuple[str, QColor | None]:
 def is_english() -> bool:
     """True when the English translation is installed (it translates this marker)."""
     return QCoreApplication.translate("Labels", "nl") == "en"
+
+
+def error_label() -> QLabel:
+    """The red line under a form where its errors appear (empty until there is one)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b3261e; font-weight: bold")
+    return label
 
 
 def error_text(exc: BaseException) -> str:

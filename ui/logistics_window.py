@@ -5,7 +5,7 @@ write runs on a worker."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +62,7 @@ from halt_desk.swaps import (
 from ui import labels
 from ui.device_register import DevicesPage
 from ui.labels import QT_TRANSLATE_NOOP
+from ui.table_models import RowsTableModel
 from ui.workers import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -106,24 +107,10 @@ def tr(text: str) -> str:
     return QApplication.translate("Logistics", text)
 
 
-class _RowsModel(QAbstractTableModel):
-    """A read-only table of `rows` under translated `HEADERS` (the two logistics lists)."""
+class _RowsModel(RowsTableModel):
+    """The two logistics lists."""
 
-    HEADERS: tuple[str, ...] = ()
-    rows: Sequence[object]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
+    CONTEXT = "Logistics"
 
 
 # ------------------------------------------------------------------ the queue

@@ -141,8 +141,7 @@ class TicketDialog(QDialog):
         self.note = QLineEdit()
         self.note.setAccessibleName(self.tr("Notitie bij de actie"))
         self.note.setPlaceholderText(self.tr("Notitie (optioneel; verplicht voor 'Notitie')"))
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.message = labels.error_label()
 
         actions = QGroupBox(self.tr("Acties"))
         grid = QGridLayout(actions)

@@ -4,52 +4,52 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../../ui/device_register.py" line="137"/>
+        <location filename="../../ui/device_register.py" line="125"/>
         <source>Nieuw apparaat</source>
         <translation>New device</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="158"/>
+        <location filename="../../ui/device_register.py" line="146"/>
         <source>onbekend</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="166"/>
+        <location filename="../../ui/device_register.py" line="152"/>
         <source>&amp;Assettag</source>
         <translation>&amp;Asset tag</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="167"/>
+        <location filename="../../ui/device_register.py" line="153"/>
         <source>&amp;Serienummer</source>
         <translation>&amp;Serial number</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="168"/>
+        <location filename="../../ui/device_register.py" line="154"/>
         <source>&amp;Model</source>
         <translation>&amp;Model</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="169"/>
+        <location filename="../../ui/device_register.py" line="155"/>
         <source>&amp;Organisatie</source>
         <translation>&amp;Organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="170"/>
+        <location filename="../../ui/device_register.py" line="156"/>
         <source>&amp;Depot</source>
         <translation>&amp;Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="171"/>
+        <location filename="../../ui/device_register.py" line="157"/>
         <source>&amp;Leasemaatschappij</source>
         <translation>&amp;Lessor</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="172"/>
+        <location filename="../../ui/device_register.py" line="158"/>
         <source>Aan&amp;koopdatum</source>
         <translation>Pur&amp;chase date</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="180"/>
+        <location filename="../../ui/device_register.py" line="166"/>
         <source>Registreren</source>
         <translation>Register</translation>
     </message>
@@ -57,38 +57,38 @@
 <context>
     <name>Devices</name>
     <message>
-        <location filename="../../ui/device_register.py" line="64"/>
+        <location filename="../../ui/device_register.py" line="65"/>
         <source>Assettag</source>
         <extracomment>The purchase date field shows this (its minimum) as &quot;onbekend&quot;.</extracomment>
         <translation>Asset tag</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="65"/>
+        <location filename="../../ui/device_register.py" line="66"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="66"/>
+        <location filename="../../ui/device_register.py" line="67"/>
         <source>Serienummer</source>
         <translation>Serial number</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="67"/>
+        <location filename="../../ui/device_register.py" line="68"/>
         <source>Organisatie</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="68"/>
+        <location filename="../../ui/device_register.py" line="69"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="69"/>
+        <location filename="../../ui/device_register.py" line="70"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="70"/>
+        <location filename="../../ui/device_register.py" line="71"/>
         <source>Bijgewerkt</source>
         <translation>Updated</translation>
     </message>
@@ -96,127 +96,127 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/device_register.py" line="306"/>
+        <location filename="../../ui/device_register.py" line="290"/>
         <source>Zoek of scan: assettag, serienummer of model</source>
         <translation>Search or scan: asset tag, serial number or model</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="307"/>
+        <location filename="../../ui/device_register.py" line="291"/>
         <source>Zoeken in het register</source>
         <translation>Search the register</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="312"/>
+        <location filename="../../ui/device_register.py" line="296"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="315"/>
+        <location filename="../../ui/device_register.py" line="299"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="316"/>
+        <location filename="../../ui/device_register.py" line="300"/>
         <source>Alle statussen</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="340"/>
+        <location filename="../../ui/device_register.py" line="324"/>
         <source>Register</source>
         <translation>Register</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="342"/>
+        <location filename="../../ui/device_register.py" line="326"/>
         <source>Nieuw apparaat</source>
         <translation>New device</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="343"/>
+        <location filename="../../ui/device_register.py" line="327"/>
         <source>Gereedheid</source>
         <translation>Readiness</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="344"/>
+        <location filename="../../ui/device_register.py" line="328"/>
         <source>Labels afdrukken</source>
         <translation>Print labels</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="386"/>
+        <location filename="../../ui/device_register.py" line="370"/>
         <source>Alle depots</source>
         <translation>All depots</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="420"/>
+        <location filename="../../ui/device_register.py" line="404"/>
         <source>{text} staat niet in het register.</source>
         <translation>{text} is not in the register.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="434"/>
+        <location filename="../../ui/device_register.py" line="418"/>
         <source>{count} apparaten gekozen.</source>
         <translation>{count} devices selected.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="449"/>
+        <location filename="../../ui/device_register.py" line="433"/>
         <source>Leasemaatschappij: {lessor}</source>
         <translation>Lessor: {lessor}</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="450"/>
+        <location filename="../../ui/device_register.py" line="434"/>
         <source>Aankoopdatum: {day}</source>
         <translation>Purchase date: {day}</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="451"/>
+        <location filename="../../ui/device_register.py" line="435"/>
         <source>Laatste swap: {swap}</source>
         <translation>Last swap: {swap}</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="454"/>
+        <location filename="../../ui/device_register.py" line="438"/>
         <source>Nu in swap {swap}</source>
         <translation>Now in swap {swap}</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="458"/>
+        <location filename="../../ui/device_register.py" line="442"/>
         <source>Nog niet gereed: {checks}</source>
         <translation>Not ready yet: {checks}</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="466"/>
+        <location filename="../../ui/device_register.py" line="450"/>
         <source>Geschiedenis</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="482"/>
+        <location filename="../../ui/device_register.py" line="466"/>
         <source>{tag} staat in het register; vul de gereedheid in.</source>
         <translation>{tag} is in the register; fill in its readiness.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="489"/>
+        <location filename="../../ui/device_register.py" line="473"/>
         <source>Kies eerst één apparaat.</source>
         <translation>Choose one device first.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="497"/>
+        <location filename="../../ui/device_register.py" line="481"/>
         <source>Gereedheid vastgelegd.</source>
         <translation>Readiness recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="505"/>
+        <location filename="../../ui/device_register.py" line="489"/>
         <source>Geen apparaten om labels voor af te drukken.</source>
         <translation>No devices to print labels for.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="510"/>
+        <location filename="../../ui/device_register.py" line="494"/>
         <source>Labels opslaan</source>
         <translation>Save labels</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="515"/>
+        <location filename="../../ui/device_register.py" line="499"/>
         <source>Labels</source>
         <translation>Labels</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="525"/>
+        <location filename="../../ui/device_register.py" line="509"/>
         <source>{count} labels op {pages} pagina&apos;s: {file}</source>
         <translation>{count} labels on {pages} page(s): {file}</translation>
     </message>
@@ -571,72 +571,72 @@
         <translation>Only when overriding the suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="98"/>
+        <location filename="../../ui/intake_dialog.py" line="96"/>
         <source>Foutmelding</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="106"/>
+        <location filename="../../ui/intake_dialog.py" line="104"/>
         <source>&amp;Melder</source>
         <translation>&amp;Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="108"/>
+        <location filename="../../ui/intake_dialog.py" line="106"/>
         <source>&amp;Omschrijving</source>
         <translation>&amp;Summary</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="109"/>
+        <location filename="../../ui/intake_dialog.py" line="107"/>
         <source>&amp;Kanaal</source>
         <translation>C&amp;hannel</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="110"/>
+        <location filename="../../ui/intake_dialog.py" line="108"/>
         <source>C&amp;ategorie</source>
         <translation>C&amp;ategory</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="111"/>
+        <location filename="../../ui/intake_dialog.py" line="109"/>
         <source>&amp;Impact</source>
         <translation>&amp;Impact</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="112"/>
+        <location filename="../../ui/intake_dialog.py" line="110"/>
         <source>&amp;Urgentie</source>
         <translation>&amp;Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="114"/>
+        <location filename="../../ui/intake_dialog.py" line="112"/>
         <source>Voorstel</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="115"/>
+        <location filename="../../ui/intake_dialog.py" line="113"/>
         <source>&amp;Prioriteit</source>
         <translation>&amp;Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="116"/>
+        <location filename="../../ui/intake_dialog.py" line="114"/>
         <source>&amp;Reden afwijking</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="119"/>
+        <location filename="../../ui/intake_dialog.py" line="117"/>
         <source>Opslaan</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="121"/>
+        <location filename="../../ui/intake_dialog.py" line="119"/>
         <source>Annuleren</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="142"/>
+        <location filename="../../ui/intake_dialog.py" line="140"/>
         <source>— kies —</source>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../ui/intake_dialog.py" line="279"/>
+        <location filename="../../ui/intake_dialog.py" line="277"/>
         <source>Opslaan mislukt: {error}</source>
         <translation>Saving failed: {error}</translation>
     </message>
@@ -644,534 +644,534 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
+        <location filename="../../ui/labels.py" line="24"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24"/>
-        <location filename="../../ui/labels.py" line="149"/>
+        <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/labels.py" line="150"/>
         <source>Wacht op gebruiker</source>
         <translation>Waiting on user</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25"/>
-        <location filename="../../ui/labels.py" line="158"/>
+        <location filename="../../ui/labels.py" line="26"/>
+        <location filename="../../ui/labels.py" line="159"/>
         <source>Opgelost</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="26"/>
-        <location filename="../../ui/labels.py" line="163"/>
+        <location filename="../../ui/labels.py" line="27"/>
+        <location filename="../../ui/labels.py" line="164"/>
         <source>Gesloten</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33"/>
+        <location filename="../../ui/labels.py" line="34"/>
         <source>Telefoon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="34"/>
+        <location filename="../../ui/labels.py" line="35"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="35"/>
+        <location filename="../../ui/labels.py" line="36"/>
         <source>Portaal</source>
         <translation>Portal</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="36"/>
-        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="37"/>
+        <location filename="../../ui/labels.py" line="88"/>
         <source>Op locatie</source>
         <translation>On site</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43"/>
+        <location filename="../../ui/labels.py" line="44"/>
         <source>Werkplek en laptop</source>
         <translation>Workplace and laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/labels.py" line="45"/>
         <source>Microsoft 365</source>
         <translation>Microsoft 365</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/labels.py" line="46"/>
         <source>Netwerk en VPN</source>
         <translation>Network and VPN</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="46"/>
+        <location filename="../../ui/labels.py" line="47"/>
         <source>Kernapplicatie</source>
         <translation>Core application</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47"/>
+        <location filename="../../ui/labels.py" line="48"/>
         <source>Overige applicatie</source>
         <translation>Other application</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48"/>
+        <location filename="../../ui/labels.py" line="49"/>
         <source>Account en wachtwoord</source>
         <translation>Account and password</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49"/>
+        <location filename="../../ui/labels.py" line="50"/>
         <source>Telefonie</source>
         <translation>Telephony</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50"/>
+        <location filename="../../ui/labels.py" line="51"/>
         <source>Beveiliging</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="51"/>
+        <location filename="../../ui/labels.py" line="52"/>
         <source>Verzoek</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="52"/>
+        <location filename="../../ui/labels.py" line="53"/>
         <source>Vraag</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="59"/>
+        <location filename="../../ui/labels.py" line="60"/>
         <source>Hele organisatie</source>
         <translation>Whole organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60"/>
+        <location filename="../../ui/labels.py" line="61"/>
         <source>Meerdere teams of locaties</source>
         <translation>Several teams or locations</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="61"/>
+        <location filename="../../ui/labels.py" line="62"/>
         <source>Eén medewerker of klein team</source>
         <translation>One employee or a small team</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="62"/>
+        <location filename="../../ui/labels.py" line="63"/>
         <source>Geen hinder</source>
         <translation>No hindrance</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="63"/>
+        <location filename="../../ui/labels.py" line="64"/>
         <source>Laag</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="64"/>
+        <location filename="../../ui/labels.py" line="65"/>
         <source>Midden</source>
         <translation>Medium</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="65"/>
+        <location filename="../../ui/labels.py" line="66"/>
         <source>Hoog</source>
         <translation>High</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="72"/>
+        <location filename="../../ui/labels.py" line="73"/>
         <source>Werk ligt stil</source>
         <translation>Work has stopped</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="73"/>
+        <location filename="../../ui/labels.py" line="74"/>
         <source>Werk gaat moeizaam</source>
         <translation>Work is degraded</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="74"/>
+        <location filename="../../ui/labels.py" line="75"/>
         <source>Omweg mogelijk of vraag</source>
         <translation>Workaround possible, or a question</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="75"/>
+        <location filename="../../ui/labels.py" line="76"/>
         <source>Omweg aanwezig</source>
         <translation>Workaround present</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="76"/>
+        <location filename="../../ui/labels.py" line="77"/>
         <source>Dienst beperkt</source>
         <translation>Service limited</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="77"/>
+        <location filename="../../ui/labels.py" line="78"/>
         <source>Dienst niet beschikbaar</source>
         <translation>Service unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="84"/>
+        <location filename="../../ui/labels.py" line="85"/>
         <source>Reactie</source>
         <translation>Reaction</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="85"/>
+        <location filename="../../ui/labels.py" line="86"/>
         <source>Oplossing</source>
         <translation>Resolution</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86"/>
-        <location filename="../../ui/labels.py" line="147"/>
+        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="148"/>
         <source>Statusupdate</source>
         <translation>Status update</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="88"/>
+        <location filename="../../ui/labels.py" line="89"/>
         <source>Vervangend apparaat</source>
         <translation>Device swap</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89"/>
-        <location filename="../../ui/labels.py" line="156"/>
+        <location filename="../../ui/labels.py" line="90"/>
+        <location filename="../../ui/labels.py" line="157"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="96"/>
+        <location filename="../../ui/labels.py" line="97"/>
         <source>gehaald</source>
         <translation>met</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="97"/>
+        <location filename="../../ui/labels.py" line="98"/>
         <source>overschreden</source>
         <translation>breached</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="98"/>
+        <location filename="../../ui/labels.py" line="99"/>
         <source>loopt</source>
         <translation>running</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="99"/>
+        <location filename="../../ui/labels.py" line="100"/>
         <source>n.v.t.</source>
         <translation>n/a</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="106"/>
+        <location filename="../../ui/labels.py" line="107"/>
         <source>Bestuur of woordvoering</source>
         <translation>Board or press spokesperson</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="107"/>
+        <location filename="../../ui/labels.py" line="108"/>
         <source>Crisisoverleg</source>
         <translation>Crisis meeting</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="108"/>
+        <location filename="../../ui/labels.py" line="109"/>
         <source>Zitting</source>
         <translation>Court session</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="109"/>
+        <location filename="../../ui/labels.py" line="110"/>
         <source>Les of voorlichting aan een klas of grote groep</source>
         <translation>Lesson or talk to a class or large group</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="112"/>
+        <location filename="../../ui/labels.py" line="113"/>
         <source>Bestuurlijk overleg met ketenpartners</source>
         <translation>Administrative meeting with chain partners</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="115"/>
+        <location filename="../../ui/labels.py" line="116"/>
         <source>Anders (met toelichting)</source>
         <translation>Other (with explanation)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="122"/>
+        <location filename="../../ui/labels.py" line="123"/>
         <source>De medewerker heeft nu geen kritieke rol of tijdkritische taak.</source>
         <translation>The employee has no critical role or time-critical obligation now.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="125"/>
+        <location filename="../../ui/labels.py" line="126"/>
         <source>Er is geen directe impact op continuïteit, veiligheid, publieke taak of imago.</source>
         <translation>There is no direct impact on continuity, safety, the public task or reputation.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="129"/>
+        <location filename="../../ui/labels.py" line="130"/>
         <source>De medewerker kan de taak nog uitvoeren.</source>
         <translation>The employee can still do the task.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="132"/>
+        <location filename="../../ui/labels.py" line="133"/>
         <source>Kies het soort kritieke rol.</source>
         <translation>Choose the type of critical role.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="133"/>
+        <location filename="../../ui/labels.py" line="134"/>
         <source>Bij &apos;Anders&apos; hoort een toelichting op de rol.</source>
         <translation>&apos;Other&apos; needs an explanation of the role.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="136"/>
+        <location filename="../../ui/labels.py" line="137"/>
         <source>Een schriftelijke motivatie (minstens 10 tekens) is verplicht.</source>
         <translation>A written motivation (at least 10 characters) is required.</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="145"/>
+        <location filename="../../ui/labels.py" line="146"/>
         <source>Gemeld</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="146"/>
+        <location filename="../../ui/labels.py" line="147"/>
         <source>Eerste reactie</source>
         <translation>First response</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="148"/>
+        <location filename="../../ui/labels.py" line="149"/>
         <source>Prioriteit gewijzigd</source>
         <translation>Priority changed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="150"/>
+        <location filename="../../ui/labels.py" line="151"/>
         <source>Hervat</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="151"/>
+        <location filename="../../ui/labels.py" line="152"/>
         <source>Monteur aangevraagd</source>
         <translation>Field engineer requested</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="152"/>
+        <location filename="../../ui/labels.py" line="153"/>
         <source>Monteur op locatie</source>
         <translation>Field engineer on site</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="154"/>
         <source>Noodoplossing</source>
         <translation>Workaround</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="154"/>
+        <location filename="../../ui/labels.py" line="155"/>
         <source>Vervangend apparaat aangevraagd</source>
         <translation>Device swap requested</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>Vervangend apparaat geleverd</source>
         <translation>Replacement device delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="157"/>
+        <location filename="../../ui/labels.py" line="158"/>
         <source>Weer productief</source>
         <translation>Productive again</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="159"/>
+        <location filename="../../ui/labels.py" line="160"/>
         <source>P1-uplift besloten</source>
         <translation>P1 uplift decided</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="160"/>
+        <location filename="../../ui/labels.py" line="161"/>
         <source>Toegewezen</source>
         <translation>Assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="161"/>
+        <location filename="../../ui/labels.py" line="162"/>
         <source>Notitie</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="162"/>
+        <location filename="../../ui/labels.py" line="163"/>
         <source>Tevredenheid</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="170"/>
+        <location filename="../../ui/labels.py" line="171"/>
         <source>niet gereed</source>
         <translation>not ready</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="171"/>
+        <location filename="../../ui/labels.py" line="172"/>
         <source>op voorraad</source>
         <translation>in stock</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="172"/>
+        <location filename="../../ui/labels.py" line="173"/>
         <source>gereserveerd</source>
         <translation>reserved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="173"/>
+        <location filename="../../ui/labels.py" line="174"/>
         <source>verzonden</source>
         <translation>shipped</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="174"/>
+        <location filename="../../ui/labels.py" line="175"/>
         <source>op locatie uitgegeven</source>
         <translation>issued on site</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="175"/>
+        <location filename="../../ui/labels.py" line="176"/>
         <source>bij de medewerker</source>
         <translation>with the employee</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="176"/>
+        <location filename="../../ui/labels.py" line="177"/>
         <source>retour onderweg</source>
         <translation>return in transit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="177"/>
+        <location filename="../../ui/labels.py" line="178"/>
         <source>ontvangen in depot</source>
         <translation>received at the depot</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="178"/>
+        <location filename="../../ui/labels.py" line="179"/>
         <source>gewist</source>
         <translation>sanitised</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="179"/>
+        <location filename="../../ui/labels.py" line="180"/>
         <source>terug naar leasemaatschappij</source>
         <translation>returned to the lessor</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="180"/>
+        <location filename="../../ui/labels.py" line="181"/>
         <source>afgevoerd</source>
         <translation>retired</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="187"/>
+        <location filename="../../ui/labels.py" line="188"/>
         <source>Geregistreerd</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="188"/>
+        <location filename="../../ui/labels.py" line="189"/>
         <source>Gereedheid gecontroleerd</source>
         <translation>Readiness checked</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="189"/>
+        <location filename="../../ui/labels.py" line="190"/>
         <source>Gereserveerd</source>
         <translation>Reserved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="190"/>
+        <location filename="../../ui/labels.py" line="191"/>
         <source>Reservering vrijgegeven</source>
         <translation>Reservation released</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="191"/>
+        <location filename="../../ui/labels.py" line="192"/>
         <source>Verzonden</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="192"/>
+        <location filename="../../ui/labels.py" line="193"/>
         <source>Op locatie uitgegeven</source>
         <translation>Issued on site</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="193"/>
+        <location filename="../../ui/labels.py" line="194"/>
         <source>Afgeleverd</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="194"/>
+        <location filename="../../ui/labels.py" line="195"/>
         <source>Retour verzonden</source>
         <translation>Return shipped</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="195"/>
+        <location filename="../../ui/labels.py" line="196"/>
         <source>Ontvangen in depot</source>
         <translation>Received at the depot</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="196"/>
+        <location filename="../../ui/labels.py" line="197"/>
         <source>Gewist</source>
         <translation>Sanitised</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="197"/>
+        <location filename="../../ui/labels.py" line="198"/>
         <source>Terug naar leasemaatschappij</source>
         <translation>Returned to the lessor</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="200"/>
+        <location filename="../../ui/labels.py" line="201"/>
         <source>Afgevoerd</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="207"/>
+        <location filename="../../ui/labels.py" line="208"/>
         <source>Autopilot/Intune ingericht</source>
         <translation>Autopilot/Intune set up</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="208"/>
+        <location filename="../../ui/labels.py" line="209"/>
         <source>BitLocker aan</source>
         <translation>BitLocker on</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="209"/>
+        <location filename="../../ui/labels.py" line="210"/>
         <source>Basisapplicaties geïnstalleerd</source>
         <translation>Base applications installed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="210"/>
+        <location filename="../../ui/labels.py" line="211"/>
         <source>MFA werkt</source>
         <translation>MFA works</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="216"/>
+        <location filename="../../ui/labels.py" line="217"/>
         <source>P1-uplift (één medewerker)</source>
         <translation>P1 uplift (one employee)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="240"/>
+        <location filename="../../ui/labels.py" line="241"/>
         <source>{d} d {h} u</source>
         <extracomment>Background colours per priority (P1 red … P5 grey), readable with black text.</extracomment>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="242"/>
+        <location filename="../../ui/labels.py" line="243"/>
         <source>{h} u {m:02d} min</source>
         <translation>{h} h {m:02d} min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="244"/>
+        <location filename="../../ui/labels.py" line="245"/>
         <source>{m} min</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="246"/>
+        <location filename="../../ui/labels.py" line="247"/>
         <source>te laat {span}</source>
         <translation>{span} overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="248"/>
+        <location filename="../../ui/labels.py" line="249"/>
         <source>nog {span}</source>
         <translation>{span} left</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="253"/>
+        <location filename="../../ui/labels.py" line="254"/>
         <source>nl</source>
         <translation>en</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="265"/>
+        <location filename="../../ui/labels.py" line="274"/>
         <source>gegevens van de melder ontbreken</source>
         <translation>the caller&apos;s details are missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="266"/>
+        <location filename="../../ui/labels.py" line="275"/>
         <source>organisatie ontbreekt</source>
         <translation>organisation missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="267"/>
+        <location filename="../../ui/labels.py" line="276"/>
         <source>locatie ontbreekt</source>
         <translation>location missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="268"/>
+        <location filename="../../ui/labels.py" line="277"/>
         <source>afleveradres van de swap ontbreekt</source>
         <translation>the swap&apos;s delivery address is missing</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="269"/>
+        <location filename="../../ui/labels.py" line="278"/>
         <source>leenapparaat nog niet bekend</source>
         <translation>loaner not known yet</translation>
     </message>
@@ -1179,179 +1179,179 @@
 <context>
     <name>Logistics</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="71"/>
+        <location filename="../../ui/logistics_window.py" line="72"/>
         <source>plannen</source>
         <translation>to plan</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="72"/>
+        <location filename="../../ui/logistics_window.py" line="73"/>
         <source>loaner reserveren</source>
         <translation>reserve a loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="73"/>
+        <location filename="../../ui/logistics_window.py" line="74"/>
         <source>verzenden</source>
         <translation>to ship</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="74"/>
+        <location filename="../../ui/logistics_window.py" line="75"/>
         <source>uitgeven op locatie</source>
         <translation>issue onsite</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="75"/>
-        <location filename="../../ui/logistics_window.py" line="83"/>
+        <location filename="../../ui/logistics_window.py" line="76"/>
+        <location filename="../../ui/logistics_window.py" line="84"/>
         <source>onderweg</source>
         <translation>in transit</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="76"/>
+        <location filename="../../ui/logistics_window.py" line="77"/>
         <source>bij medewerker, retour volgt</source>
         <translation>with the employee, return to follow</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="77"/>
+        <location filename="../../ui/logistics_window.py" line="78"/>
         <source>retour onderweg</source>
         <translation>return in transit</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="78"/>
+        <location filename="../../ui/logistics_window.py" line="79"/>
         <source>gesloten</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="81"/>
+        <location filename="../../ui/logistics_window.py" line="82"/>
         <source>aangemeld</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="82"/>
+        <location filename="../../ui/logistics_window.py" line="83"/>
         <source>opgehaald</source>
         <translation>picked up</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="84"/>
+        <location filename="../../ui/logistics_window.py" line="85"/>
         <source>bij bezorger</source>
         <translation>out for delivery</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="85"/>
+        <location filename="../../ui/logistics_window.py" line="86"/>
         <source>bezorgd</source>
         <translation>delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="86"/>
+        <location filename="../../ui/logistics_window.py" line="87"/>
         <source>niet thuis</source>
         <translation>failed attempt</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="87"/>
+        <location filename="../../ui/logistics_window.py" line="88"/>
         <source>retour afzender</source>
         <translation>returned to sender</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="90"/>
+        <location filename="../../ui/logistics_window.py" line="91"/>
         <source>virtuele werkplek</source>
         <translation>virtual workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="91"/>
+        <location filename="../../ui/logistics_window.py" line="92"/>
         <source>pool-apparaat</source>
         <translation>pool device</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="94"/>
+        <location filename="../../ui/logistics_window.py" line="95"/>
         <source>tijdelijk extra voorraad</source>
         <translation>temporary extra stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="95"/>
+        <location filename="../../ui/logistics_window.py" line="96"/>
         <source>ander depot levert</source>
         <translation>another depot supplies</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="96"/>
+        <location filename="../../ui/logistics_window.py" line="97"/>
         <source>prioritering</source>
         <translation>prioritisation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="99"/>
+        <location filename="../../ui/logistics_window.py" line="100"/>
         <source>Verzenden</source>
         <translation>Ship</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="100"/>
+        <location filename="../../ui/logistics_window.py" line="101"/>
         <source>Ontvangen</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="101"/>
+        <location filename="../../ui/logistics_window.py" line="102"/>
         <source>Uitgeven op locatie</source>
         <translation>Issue onsite</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="136"/>
+        <location filename="../../ui/logistics_window.py" line="123"/>
         <source>Deadline</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="137"/>
+        <location filename="../../ui/logistics_window.py" line="124"/>
         <source>Melding</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="138"/>
+        <location filename="../../ui/logistics_window.py" line="125"/>
         <source>Prio</source>
         <translation>Prio</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="139"/>
+        <location filename="../../ui/logistics_window.py" line="126"/>
         <source>Stap</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="140"/>
+        <location filename="../../ui/logistics_window.py" line="127"/>
         <source>Loaner</source>
         <translation>Loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="141"/>
-        <location filename="../../ui/logistics_window.py" line="201"/>
+        <location filename="../../ui/logistics_window.py" line="128"/>
+        <location filename="../../ui/logistics_window.py" line="188"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="142"/>
+        <location filename="../../ui/logistics_window.py" line="129"/>
         <source>Zending</source>
         <translation>Shipment</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="143"/>
+        <location filename="../../ui/logistics_window.py" line="130"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="202"/>
+        <location filename="../../ui/logistics_window.py" line="189"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="203"/>
+        <location filename="../../ui/logistics_window.py" line="190"/>
         <source>Gereed</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="204"/>
+        <location filename="../../ui/logistics_window.py" line="191"/>
         <source>Minimum</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="205"/>
+        <location filename="../../ui/logistics_window.py" line="192"/>
         <source>Tekort</source>
         <translation>Shortage</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="206"/>
+        <location filename="../../ui/logistics_window.py" line="193"/>
         <source>Maatregel</source>
         <translation>Mitigation</translation>
     </message>
@@ -1359,138 +1359,138 @@
 <context>
     <name>LogisticsWindow</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="443"/>
+        <location filename="../../ui/logistics_window.py" line="430"/>
         <source>HALT Desk — logistiek</source>
         <translation>HALT Desk — logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="462"/>
+        <location filename="../../ui/logistics_window.py" line="449"/>
         <source>Wachtrij</source>
         <translation>Queue</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="463"/>
+        <location filename="../../ui/logistics_window.py" line="450"/>
         <source>Voorraad</source>
         <translation>Stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="464"/>
-        <location filename="../../ui/logistics_window.py" line="480"/>
+        <location filename="../../ui/logistics_window.py" line="451"/>
+        <location filename="../../ui/logistics_window.py" line="467"/>
         <source>Scannen</source>
         <translation>Scan</translation>
     </message>
     <message>
+        <location filename="../../ui/logistics_window.py" line="455"/>
         <location filename="../../ui/logistics_window.py" line="468"/>
-        <location filename="../../ui/logistics_window.py" line="481"/>
         <source>Apparaten</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="471"/>
+        <location filename="../../ui/logistics_window.py" line="458"/>
         <source>Logistiek</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="475"/>
+        <location filename="../../ui/logistics_window.py" line="462"/>
         <source>Swap plannen</source>
         <translation>Plan swap</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="476"/>
-        <location filename="../../ui/logistics_window.py" line="589"/>
+        <location filename="../../ui/logistics_window.py" line="463"/>
+        <location filename="../../ui/logistics_window.py" line="576"/>
         <source>Noodwerkplek</source>
         <translation>Emergency workplace</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="477"/>
-        <location filename="../../ui/logistics_window.py" line="607"/>
+        <location filename="../../ui/logistics_window.py" line="464"/>
+        <location filename="../../ui/logistics_window.py" line="594"/>
         <source>Status handmatig</source>
         <translation>Status by hand</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="478"/>
+        <location filename="../../ui/logistics_window.py" line="465"/>
         <source>Afgeleverd</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="479"/>
-        <location filename="../../ui/logistics_window.py" line="636"/>
-        <location filename="../../ui/logistics_window.py" line="640"/>
+        <location filename="../../ui/logistics_window.py" line="466"/>
+        <location filename="../../ui/logistics_window.py" line="623"/>
+        <location filename="../../ui/logistics_window.py" line="627"/>
         <source>Maatregel tekort</source>
         <translation>Shortage mitigation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="482"/>
+        <location filename="../../ui/logistics_window.py" line="469"/>
         <source>Vernieuwen</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="534"/>
+        <location filename="../../ui/logistics_window.py" line="521"/>
         <source>{n} swaps open · {s} tekorten in de buffervoorraad</source>
         <translation>{n} swaps open · {s} shortages in the buffer stock</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="559"/>
+        <location filename="../../ui/logistics_window.py" line="546"/>
         <source>Kies een swap die nog gepland moet worden.</source>
         <translation>Choose a swap that still needs planning.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="580"/>
+        <location filename="../../ui/logistics_window.py" line="567"/>
         <source>Swap voor {ticket} gepland</source>
         <translation>Swap for {ticket} planned</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="589"/>
+        <location filename="../../ui/logistics_window.py" line="576"/>
         <source>Alternatief</source>
         <translation>Alternative</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="597"/>
+        <location filename="../../ui/logistics_window.py" line="584"/>
         <source>Noodwerkplek vastgelegd</source>
         <translation>Emergency workplace recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="603"/>
+        <location filename="../../ui/logistics_window.py" line="590"/>
         <source>Kies een swap met een zending.</source>
         <translation>Choose a swap with a shipment.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="607"/>
+        <location filename="../../ui/logistics_window.py" line="594"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="616"/>
+        <location filename="../../ui/logistics_window.py" line="603"/>
         <source>Status vastgelegd</source>
         <translation>Status recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="622"/>
+        <location filename="../../ui/logistics_window.py" line="609"/>
         <source>Kies een swap die onderweg is.</source>
         <translation>Choose a swap in transit.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="625"/>
+        <location filename="../../ui/logistics_window.py" line="612"/>
         <source>Aflevering vastgelegd</source>
         <translation>Delivery recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="631"/>
+        <location filename="../../ui/logistics_window.py" line="618"/>
         <source>Kies een regel in de voorraad.</source>
         <translation>Choose a line of the stock.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="636"/>
+        <location filename="../../ui/logistics_window.py" line="623"/>
         <source>Maatregel</source>
         <translation>Mitigation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="640"/>
+        <location filename="../../ui/logistics_window.py" line="627"/>
         <source>Toelichting</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="647"/>
+        <location filename="../../ui/logistics_window.py" line="634"/>
         <source>Maatregel vastgelegd</source>
         <translation>Mitigation recorded</translation>
     </message>
@@ -1727,57 +1727,57 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="391"/>
+        <location filename="../../ui/logistics_window.py" line="378"/>
         <source>Swap plannen</source>
         <translation>Plan swap</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="393"/>
+        <location filename="../../ui/logistics_window.py" line="380"/>
         <source>Koerier naar huisadres</source>
         <translation>Courier to the home address</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="394"/>
+        <location filename="../../ui/logistics_window.py" line="381"/>
         <source>Uitgifte op locatie door engineer</source>
         <translation>Onsite issue by an engineer</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="401"/>
+        <location filename="../../ui/logistics_window.py" line="388"/>
         <source>Geen loaner op voorraad: leg een noodwerkplek vast.</source>
         <translation>No loaner in stock: record an emergency workplace.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="403"/>
+        <location filename="../../ui/logistics_window.py" line="390"/>
         <source>Voorstel haalt de swap-deadline.</source>
         <translation>The suggestion meets the swap deadline.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="405"/>
+        <location filename="../../ui/logistics_window.py" line="392"/>
         <source>Geen depot haalt de deadline: leg ook een noodwerkplek vast.</source>
         <translation>No depot meets the deadline: also record an emergency workplace.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="407"/>
+        <location filename="../../ui/logistics_window.py" line="394"/>
         <source>Manier</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="408"/>
+        <location filename="../../ui/logistics_window.py" line="395"/>
         <source>Depot</source>
         <translation>Depot</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="409"/>
+        <location filename="../../ui/logistics_window.py" line="396"/>
         <source>Loaner</source>
         <translation>Loaner</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="410"/>
+        <location filename="../../ui/logistics_window.py" line="397"/>
         <source>Huisadres</source>
         <translation>Home address</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="411"/>
+        <location filename="../../ui/logistics_window.py" line="398"/>
         <source>Engineer</source>
         <translation>Engineer</translation>
     </message>
@@ -1785,17 +1785,17 @@
 <context>
     <name>ReadinessDialog</name>
     <message>
-        <location filename="../../ui/device_register.py" line="245"/>
+        <location filename="../../ui/device_register.py" line="231"/>
         <source>Gereedheid van {tag}</source>
         <translation>Readiness of {tag}</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="249"/>
+        <location filename="../../ui/device_register.py" line="235"/>
         <source>Een leenapparaat is pas voorraad als alle vier de punten kloppen.</source>
         <translation>A loaner is stock only when all four points are right.</translation>
     </message>
     <message>
-        <location filename="../../ui/device_register.py" line="264"/>
+        <location filename="../../ui/device_register.py" line="248"/>
         <source>Vastleggen</source>
         <translation>Record</translation>
     </message>
@@ -1896,32 +1896,32 @@
 <context>
     <name>ScanWidget</name>
     <message>
-        <location filename="../../ui/logistics_window.py" line="276"/>
+        <location filename="../../ui/logistics_window.py" line="263"/>
         <source>Scanveld</source>
         <translation>Scan field</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="277"/>
+        <location filename="../../ui/logistics_window.py" line="264"/>
         <source>Scan een assettag, serienummer of verzendlabel…</source>
         <translation>Scan an asset tag, serial number or shipping label…</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="284"/>
+        <location filename="../../ui/logistics_window.py" line="271"/>
         <source>Klaar om te scannen.</source>
         <translation>Ready to scan.</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="285"/>
+        <location filename="../../ui/logistics_window.py" line="272"/>
         <source>Scanresultaat</source>
         <translation>Scan result</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="294"/>
+        <location filename="../../ui/logistics_window.py" line="281"/>
         <source>Eerdere scans</source>
         <translation>Earlier scans</translation>
     </message>
     <message>
-        <location filename="../../ui/logistics_window.py" line="322"/>
+        <location filename="../../ui/logistics_window.py" line="309"/>
         <source>Stap: {step}. Scan maar.</source>
         <translation>Step: {step}. Go ahead and scan.</translation>
     </message>
@@ -2237,52 +2237,52 @@
         <translation>Note (optional; required for &apos;Note&apos;)</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="147"/>
+        <location filename="../../ui/ticket_dialog.py" line="146"/>
         <source>Acties</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="161"/>
+        <location filename="../../ui/ticket_dialog.py" line="160"/>
         <source>Notitie</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="163"/>
+        <location filename="../../ui/ticket_dialog.py" line="162"/>
         <source>P1-uplift…</source>
         <translation>P1 uplift…</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="165"/>
+        <location filename="../../ui/ticket_dialog.py" line="164"/>
         <source>Sluiten met cijfer…</source>
         <translation>Close with score…</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="209"/>
+        <location filename="../../ui/ticket_dialog.py" line="208"/>
         <source>Melding {ticket} bestaat niet.</source>
         <translation>Ticket {ticket} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="244"/>
+        <location filename="../../ui/ticket_dialog.py" line="243"/>
         <source>MTTR {mttr} · MTTP {mttp} (kloktijd {wall})</source>
         <translation>MTTR {mttr} · MTTP {mttp} (wall clock {wall})</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="262"/>
+        <location filename="../../ui/ticket_dialog.py" line="261"/>
         <source>te laat</source>
         <translation>overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="288"/>
+        <location filename="../../ui/ticket_dialog.py" line="287"/>
         <source>Sluiten</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="288"/>
+        <location filename="../../ui/ticket_dialog.py" line="287"/>
         <source>Tevredenheid van de melder (1–10):</source>
         <translation>Caller&apos;s satisfaction (1–10):</translation>
     </message>
     <message>
-        <location filename="../../ui/ticket_dialog.py" line="307"/>
+        <location filename="../../ui/ticket_dialog.py" line="306"/>
         <source>Niet gelukt</source>
         <translation>Did not work</translation>
     </message>

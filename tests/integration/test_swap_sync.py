@@ -31,7 +31,7 @@ from halt_desk.swaps import (
 )
 from tests.central_server import ThreadServer
 from tests.swap_data import ALL_PASS, HOME, MODEL
-from tests.sync_support import Desk, Laptop, wire
+from tests.sync_support import Desk, Laptop, laptop, wire
 
 TZ = ZoneInfo("Europe/Amsterdam")
 TAG = "HALT-LT-00001"
@@ -63,11 +63,6 @@ def desk(tmp_path: Path) -> Iterator[tuple[Desk, ThreadServer]]:
     with ThreadServer(desk.central) as server:
         yield desk, server
     desk.central.close()
-
-
-def laptop(tmp_path: Path, desk: tuple[Desk, ThreadServer], user: str) -> Laptop:
-    central, server = desk
-    return Laptop(tmp_path / f"{user}.sqlite3", server.url, central.tokens[user], user)
 
 
 def base() -> datetime:

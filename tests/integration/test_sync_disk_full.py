@@ -8,12 +8,7 @@ from pathlib import Path
 from halt_desk.sync import SyncState
 from tests.central_server import ThreadServer
 from tests.disk_space import fill_until_refused, no_room_to_grow, small_file_system
-from tests.sync_support import REPORT_DATA, Desk, Laptop, wire
-
-
-def laptop(tmp_path: Path, desk: tuple[Desk, ThreadServer], user: str) -> Laptop:
-    central, server = desk
-    return Laptop(tmp_path / f"{user}.sqlite3", server.url, central.tokens[user], user)
+from tests.sync_support import REPORT_DATA, Desk, Laptop, laptop, wire
 
 
 def test_a_pull_onto_a_full_disk_is_retried_whole_once_there_is_room(

@@ -9,12 +9,7 @@ from halt_desk.domain.events import new_event
 from halt_desk.sync import SyncState, client_factory
 from halt_desk.sync.client import CentralClient
 from tests.central_server import ThreadServer, free_port
-from tests.sync_support import ALL_PASS, REPORT_DATA, Desk, Laptop, wire
-
-
-def laptop(tmp_path: Path, desk: tuple[Desk, ThreadServer], user: str) -> Laptop:
-    central, server = desk
-    return Laptop(tmp_path / f"{user}.sqlite3", server.url, central.tokens[user], user)
+from tests.sync_support import ALL_PASS, REPORT_DATA, Desk, Laptop, laptop, wire
 
 
 def test_events_recorded_offline_reach_central_and_the_other_client(
