@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from halt_desk.domain.errors import InvalidTimeline
@@ -98,6 +98,19 @@ def _event(raw: object, ticket: str, index: int, reported_ts: float) -> Timeline
         at = _instant(value, ticket, f"events[{index}].at")
     if at.tzinfo is None:
         raise InvalidTimeline(ticket, f"events[{index}].at", f"{value!r} has no UTC offset")
+    return _checked_event(event_type, at, raw, ticket, index, reported_ts)
+
+
+def _checked_event(
+    event_type: str,
+    at: datetime,
+    raw: Mapping[str, Any],
+    ticket: str,
+    index: int,
+    reported_ts: float,
+) -> TimelineEvent:
+    """The clock's view of one event of a known type at an aware `at`; `raw` holds its
+    fields."""
     ts = at.timestamp()
     if ts < reported_ts:
         problem = f"{event_type} at {at.isoformat()} is before reported_at"
@@ -137,13 +150,7 @@ def parse_ticket(raw: object, where: str) -> TicketTimeline:
     if not ticket_id:
         raise InvalidTimeline(None, f"{where}.id", "missing or not a string")
     reported_at = _instant(raw.get("reported_at"), ticket_id, "reported_at")
-    priority = _text(raw, "priority", ticket_id, "priority")
-    impact = _text(raw, "impact", ticket_id, "impact")
-    urgency = _text(raw, "urgency", ticket_id, "urgency")
-    if priority is None and (impact is None or urgency is None):
-        raise InvalidTimeline(
-            ticket_id, "priority", "missing (give priority, or impact and urgency)"
-        )
+    priority, impact, urgency = _ticket_priority(raw, ticket_id)
     security = raw.get("security", False)
     if not isinstance(security, bool):
         raise InvalidTimeline(ticket_id, "security", "must be true or false")
@@ -162,6 +169,20 @@ def parse_ticket(raw: object, where: str) -> TicketTimeline:
         security=security,
         events=tuple(events),
     )
+
+
+def _ticket_priority(
+    raw: Mapping[str, Any], ticket_id: str
+) -> tuple[str | None, str | None, str | None]:
+    """Priority, impact and urgency of a report: a priority, or impact and urgency."""
+    priority = _text(raw, "priority", ticket_id, "priority")
+    impact = _text(raw, "impact", ticket_id, "impact")
+    urgency = _text(raw, "urgency", ticket_id, "urgency")
+    if priority is None and (impact is None or urgency is None):
+        raise InvalidTimeline(
+            ticket_id, "priority", "missing (give priority, or impact and urgency)"
+        )
+    return priority, impact, urgency
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,23 +231,51 @@ def parse_document(raw: object) -> TimelineDocument:
 
 
 def timeline_from_events(ticket_id: str, events: Sequence[Event]) -> TicketTimeline:
-    """The timeline of a stored ticket: its `ticket_reported` plus every later event."""
+    """The timeline of a stored ticket: its `ticket_reported` plus every later event.
+
+    The same timeline, and the same errors, as `parse_ticket` gives for the §3.3 document
+    of these events (report fields from the report's data; each later event's data with
+    its type and `at`), built without writing that document out and parsing it back: a
+    pull folds thousands of tickets.
+    """
     reported = [e for e in events if e.type == "ticket_reported"]
     if not reported:
         raise InvalidTimeline(ticket_id, "ticket_reported", "the ticket has no report event")
     report = min(reported, key=lambda e: e.at)
+    if not ticket_id:
+        raise InvalidTimeline(None, f"ticket:{ticket_id}.id", "missing or not a string")
+    reported_at = _stored_instant(report.at, ticket_id, "reported_at")
     data = report.data
-    raw: dict[str, Any] = {
-        "id": ticket_id,
-        "reported_at": report.at.isoformat(),
-        "priority": data.get("priority"),
-        "impact": data.get("impact"),
-        "urgency": data.get("urgency"),
-        "security": bool(data.get("security", False)),
-        "events": [
-            {**dict(e.data), "type": e.type, "at": e.at.isoformat()}
-            for e in events
-            if e is not report and e.type != "ticket_reported"
-        ],
-    }
-    return parse_ticket(raw, f"ticket:{ticket_id}")
+    priority, impact, urgency = _ticket_priority(data, ticket_id)
+    reported_ts = reported_at.timestamp()
+    timeline_events: list[TimelineEvent] = []
+    index = 0
+    for event in events:
+        event_type = event.type
+        if event is report or event_type == "ticket_reported":
+            continue
+        if type(event_type) is not str or event_type not in TICKET_EVENT_TYPES:
+            problem = f"unknown event type {event_type!r}"
+            raise InvalidTimeline(ticket_id, f"events[{index}].type", problem)
+        at = _stored_instant(event.at, ticket_id, f"events[{index}].at")
+        timeline_events.append(
+            _checked_event(event_type, at, event.data, ticket_id, index, reported_ts)
+        )
+        index += 1
+    timeline_events.sort(key=lambda e: e.ts)
+    return TicketTimeline(
+        id=ticket_id,
+        reported_at=reported_at,
+        priority=priority,
+        impact=impact,
+        urgency=urgency,
+        security=bool(data.get("security", False)),
+        events=tuple(timeline_events),
+    )
+
+
+def _stored_instant(at: datetime, ticket: str, where: str) -> datetime:
+    """`at` as `datetime.fromisoformat(at.isoformat())` gives it: a fixed UTC offset."""
+    if type(at.tzinfo) is timezone:
+        return at
+    return _instant(at.isoformat(), ticket, where)

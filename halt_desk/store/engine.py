@@ -1,4 +1,5 @@
-"""The SQLite engine of the local cache: WAL, synchronous=FULL, busy timeout, BEGIN IMMEDIATE.
+"""The SQLite engine of the local cache: WAL, synchronous=FULL (NORMAL only for pulled pages,
+see `repeatable`), busy timeout, BEGIN IMMEDIATE.
 
 pysqlite's own transaction handling is switched off (`isolation_level = None`) so that we
 emit BEGIN ourselves: `BEGIN IMMEDIATE` for every transaction, so a writer takes the write
@@ -23,6 +24,7 @@ BUSY_TIMEOUT_MS = 5000
 #: SQLite primary result codes (sqlite3.h) of a write the disk refused.
 _DISK_PROBLEMS = {8: "read_only", 10: "io", 13: "full"}
 _READ_ONLY_OPTION = "halt_desk_read_only"
+_REPEATABLE_OPTION = "halt_desk_repeatable"
 
 
 def sqlite_url(path: Path) -> str:
@@ -62,6 +64,20 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{_READ_ONLY_OPTION: True})
 
 
+def repeatable(engine: Engine) -> Engine:
+    """The same engine (same pool), for write transactions whose content can be fetched
+    again: they commit with `synchronous = NORMAL`.
+
+    In WAL mode that skips the fsync at commit, never the write: the commit survives a
+    crash or kill of the process, only a power loss or an OS crash can undo it, and it
+    never corrupts the file. A page pulled from central (events, their cursor) lost that
+    way is pulled again, a clock offset measured again; this machine's own actions never
+    go through here. A later FULL commit makes the earlier ones durable too (the WAL is
+    written in order).
+    """
+    return engine.execution_options(**{_REPEATABLE_OPTION: True})
+
+
 def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     assert isinstance(dbapi_connection, sqlite3.Connection)
     # No implicit BEGIN from pysqlite: `_on_begin` emits it.
@@ -79,7 +95,11 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
 
 
 def _on_begin(connection: Connection) -> None:
-    if connection.get_execution_options().get(_READ_ONLY_OPTION):
+    options = connection.get_execution_options()
+    if options.get(_READ_ONLY_OPTION):
         connection.exec_driver_sql("BEGIN")
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    # Per write transaction, as the pool hands a connection to any kind of write next.
+    level = "NORMAL" if options.get(_REPEATABLE_OPTION) else "FULL"
+    connection.exec_driver_sql(f"PRAGMA synchronous = {level}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

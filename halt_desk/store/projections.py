@@ -87,6 +87,8 @@ def fold_events(session: Session, streams: Sequence[str]) -> dict[str, list[Even
     """The events of `streams` in fold order: confirmed ones by `seq`, then unsent ones in
     recording order; rejected ones left out."""
     found: dict[str, list[Event]] = {stream: [] for stream in streams}
+    if not streams:
+        return found
     # Plain rows, no ORM objects: a pull folds tens of thousands of events.
     rows = session.execute(
         select(
@@ -111,29 +113,31 @@ def fold_events(session: Session, streams: Sequence[str]) -> dict[str, list[Even
 
 
 def load_projection_rows(session: Session, streams: Sequence[str]) -> list[object]:
-    """Loads the ticket and device rows of `streams` (and every organisation) into the
-    session in a few queries, so the folds find them without a query each, and a stream
-    without a row is known to have none; keep the result referenced while folding."""
-    tickets = [s.partition(":")[2] for s in streams if s.startswith("ticket:")]
+    """Loads the device rows of `streams` (and every organisation, which tickets look up)
+    into the session in a few queries, so the folds find them without a query each, and a
+    stream without a row is known to have none; keep the result referenced while folding.
+    Ticket rows are not loaded: a ticket fold writes its row whole (`write_ticket_rows`)."""
     devices = [s.partition(":")[2] for s in streams if s.startswith("device:")]
     loaded: list[object] = []
-    if tickets:
-        loaded += session.scalars(select(TicketRow).where(TicketRow.id.in_(tickets))).all()
-        loaded += session.scalars(select(Organisation)).all()
+    if any(s.startswith("ticket:") for s in streams):
+        organisations = session.scalars(select(Organisation)).all()
+        session.info[_ORG_PROFILES] = {row.id: row.profile for row in organisations}
+        loaded += organisations
     if devices:
         loaded += session.scalars(select(DeviceRow).where(DeviceRow.asset_tag.in_(devices))).all()
-    session.info[_PRELOADED] = {(TicketRow, key) for key in tickets} | {
-        (DeviceRow, key) for key in devices
-    }
+    session.info[_PRELOADED] = {(DeviceRow, key) for key in devices}
     return loaded
 
 
 def forget_preloaded(session: Session) -> None:
     session.info.pop(_PRELOADED, None)
+    session.info.pop(_ORG_PROFILES, None)
 
 
 _PRELOADED = "halt_desk_preloaded"
-_Row = TypeVar("_Row", TicketRow, DeviceRow, Organisation)
+#: Organisation id → profile name, while `load_projection_rows` holds the organisations.
+_ORG_PROFILES = "halt_desk_org_profiles"
+_Row = TypeVar("_Row", DeviceRow, Organisation)
 
 
 def _row(session: Session, model: type[_Row], key: str) -> _Row | None:
@@ -169,10 +173,12 @@ def fold_stream(
     now: Clock,
     events: Sequence[Event] | None = None,
     strict: frozenset[str] = frozenset(),
+    ticket_rows: list[TicketValues] | None = None,
 ) -> set[str]:
     """Rewrites the projection row of `stream` from its stored `events` (in fold order; read
     if not given); returns further streams whose projections depend on this one and must be
-    folded again (tickets of an organisation whose profile changed).
+    folded again (tickets of an organisation whose profile changed). A ticket's row goes to
+    `ticket_rows` if given, for the caller to write a batch at once (`write_ticket_rows`).
 
     An event the rules refuse raises if its id is in `strict` (the events being recorded);
     any other refused event is left out of the fold (an unsent event that no longer fits
@@ -192,7 +198,12 @@ def fold_stream(
         _fold_device(session, key, events, strict)
         return set()
     if kind == "ticket":
-        fold_ticket(session, key, events, now, strict)
+        values = fold_ticket(session, key, events, now, strict)
+        if values is not None:
+            if ticket_rows is None:
+                write_ticket_rows(session, [values])
+            else:
+                ticket_rows.append(values)
         return set()
     if kind in LOGISTICS_KINDS:
         check_logistics_stream(events, strict)
@@ -323,11 +334,11 @@ def fold_ticket(
     events: Sequence[Event],
     now: Clock,
     strict: frozenset[str] = frozenset(),
-) -> None:
-    """The ticket row: report fields, the assignee, and the SLA engine's evaluation."""
+) -> TicketValues | None:
+    """The ticket row: report fields, the assignee, and the SLA engine's evaluation (None
+    if no event fits). Writes nothing: see `write_ticket_rows`."""
     try:
-        _write_ticket(session, ticket_id, events, now)
-        return
+        return _ticket_values(session, ticket_id, events, now)
     except HaltDeskError:
         if all(event.id in strict for event in events):
             raise
@@ -340,8 +351,7 @@ def fold_ticket(
             _skip(event, exc, strict)
             continue
         kept.append(event)
-    if kept:
-        _write_ticket(session, ticket_id, kept, now)
+    return _ticket_values(session, ticket_id, kept, now) if kept else None
 
 
 def _ticket_evaluation(
@@ -355,10 +365,14 @@ def _ticket_evaluation(
     # The same report the timeline uses: the earliest (first stored on a tie).
     report = min(reports, key=lambda event: event.at)
     org_id = _required_text(report.data, "org", report)
-    organisation = _row(session, Organisation, org_id)
-    if organisation is None:
-        raise UnknownStream(f"org:{org_id}", f"organisation of ticket {ticket_id!r} is not known")
-    profile = published_profile(session, organisation.profile)
+    profile_name = session.info.get(_ORG_PROFILES, {}).get(org_id)
+    if profile_name is None:
+        organisation = _row(session, Organisation, org_id)
+        if organisation is None:
+            problem = f"organisation of ticket {ticket_id!r} is not known"
+            raise UnknownStream(f"org:{org_id}", problem)
+        profile_name = organisation.profile
+    profile = published_profile(session, profile_name)
     timeline = timeline_from_events(ticket_id, events)
     # Evaluated now (never before the last event): next_due and within_norm are a snapshot
     # for lists and sorting; live countdowns evaluate again at display time.
@@ -366,39 +380,60 @@ def _ticket_evaluation(
     return report, org_id, evaluate(profile, timeline, max(now(), latest))
 
 
-def _write_ticket(session: Session, ticket_id: str, events: Sequence[Event], now: Clock) -> None:
+#: The values of one `tickets` row, in the order of `_TICKET_COLUMNS`.
+TicketValues = tuple[Any, ...]
+_TICKET_COLUMNS = tuple(column.name for column in TicketRow.__table__.columns)
+#: One upsert per fold batch: the row is the fold, so an existing row is replaced whole.
+_UPSERT_TICKET = (
+    f"INSERT INTO tickets ({', '.join(_TICKET_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _TICKET_COLUMNS)}) ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _TICKET_COLUMNS if name != "id")
+)
+
+
+def _ticket_values(
+    session: Session, ticket_id: str, events: Sequence[Event], now: Clock
+) -> TicketValues:
     report, org_id, evaluation = _ticket_evaluation(session, ticket_id, events, now)
     assignee = None
     for event in events:
         if event.type == "assigned":
             assignee = _text(event.data.get("to"))
-    row = _row(session, TicketRow, ticket_id)
-    if row is None:
-        row = TicketRow(id=ticket_id)
-        session.add(row)
-    row.org = org_id
-    row.caller = _text(report.data.get("caller"))
-    row.summary = _text(report.data.get("summary"))
-    row.category = _text(report.data.get("category"))
-    row.channel = _text(report.data.get("channel"))
-    row.priority = evaluation.priority
-    row.uplift = evaluation.uplift
-    row.status = str(evaluation.status)
-    row.reported_at = report.at.isoformat()
-    row.reported_at_utc_us = utc_us(report.at)
+    data = report.data
     next_due = evaluation.next_due
-    row.next_due = next_due.isoformat() if next_due else None
-    row.next_due_utc_us = utc_us(next_due) if next_due else None
-    row.assignee = assignee
-    row.resolved_at = evaluation.resolved_at.isoformat() if evaluation.resolved_at else None
-    row.mttr_business_minutes = evaluation.mttr_business_minutes
-    row.mttp_business_minutes = evaluation.mttp_business_minutes
-    row.mttp_wall_minutes = evaluation.mttp_wall_minutes
-    row.within_norm = evaluation.within_norm
-    row.overdue = any(
-        c.state is ClockState.BREACHED and c.met_at is None for c in evaluation.clocks.values()
-    )
-    row.updated_at = max(event.at for event in events).isoformat()
+    resolved_at = evaluation.resolved_at
+    values = {
+        "id": ticket_id,
+        "org": org_id,
+        "caller": _text(data.get("caller")),
+        "summary": _text(data.get("summary")),
+        "category": _text(data.get("category")),
+        "channel": _text(data.get("channel")),
+        "priority": evaluation.priority,
+        "uplift": evaluation.uplift,
+        "status": str(evaluation.status),
+        "reported_at": report.at.isoformat(),
+        "reported_at_utc_us": utc_us(report.at),
+        "next_due": next_due.isoformat() if next_due else None,
+        "next_due_utc_us": utc_us(next_due) if next_due else None,
+        "assignee": assignee,
+        "resolved_at": resolved_at.isoformat() if resolved_at else None,
+        "mttr_business_minutes": evaluation.mttr_business_minutes,
+        "mttp_business_minutes": evaluation.mttp_business_minutes,
+        "mttp_wall_minutes": evaluation.mttp_wall_minutes,
+        "within_norm": evaluation.within_norm,
+        "overdue": any(
+            c.state is ClockState.BREACHED and c.met_at is None for c in evaluation.clocks.values()
+        ),
+        "updated_at": max(event.at for event in events).isoformat(),
+    }
+    return tuple(values[name] for name in _TICKET_COLUMNS)
+
+
+def write_ticket_rows(session: Session, rows: Sequence[TicketValues]) -> None:
+    """Inserts or replaces these ticket rows (from `fold_ticket`) in one executemany."""
+    if rows:
+        session.connection().exec_driver_sql(_UPSERT_TICKET, list(rows))
 
 
 #: Order in which a batch folds its streams: reference data first (tickets need the

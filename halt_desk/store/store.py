@@ -28,7 +28,12 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.profiles import Profile
 from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
 from halt_desk.paths import user_data_dir
-from halt_desk.store.engine import create_store_engine, read_only, report_disk_errors
+from halt_desk.store.engine import (
+    create_store_engine,
+    read_only,
+    repeatable,
+    report_disk_errors,
+)
 from halt_desk.store.errors import EventConflict, UnknownConflict, UnknownStream
 from halt_desk.store.models import (
     REFERENCE_MODELS,
@@ -46,6 +51,7 @@ from halt_desk.store.projections import (
     FOLDED_FIRST,
     REFUSED,
     Clock,
+    TicketValues,
     event_from_row,
     fold_events,
     fold_order,
@@ -55,6 +61,7 @@ from halt_desk.store.projections import (
     published_profile,
     stream_events,
     utc_us,
+    write_ticket_rows,
 )
 from halt_desk.store.schema import upgrade_schema
 
@@ -64,6 +71,24 @@ CACHE_FILE_NAME = "cache.sqlite3"
 OPEN_STATUSES: tuple[str, ...] = (TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 #: Ids per IN (...) clause; well under SQLite's bound-parameter limit.
 _CHUNK = 500
+_EVENT_COLUMNS = (
+    "id",
+    "stream",
+    "type",
+    "at",
+    "at_utc_us",
+    "actor",
+    "data",
+    "recorded_at",
+    "local_order",
+    "seq",
+    "origin",
+    "base_seq",
+)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
+)
 #: What `record()` adds to `data` (not copied when an event is recorded again by choice).
 _STAMP_FIELDS = frozenset({"device_at", "clock_offset_ms", "base_seq"})
 
@@ -244,8 +269,13 @@ def _redacted_copy(stored: Event, offered: Event) -> bool:
     return json.dumps(same, sort_keys=True) == json.dumps(offered.to_json(), sort_keys=True)
 
 
+#: How `data` is stored: keys sorted, non-ASCII kept. One encoder for every event, as
+#: `json.dumps` with options builds a new one per call (a pull stores 100,000 events).
+_encode_data = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
+
 def _data_text(event: Event) -> str:
-    return json.dumps(dict(event.data), sort_keys=True, ensure_ascii=False)
+    return _encode_data(dict(event.data))
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -268,6 +298,7 @@ class Store:
         self._path = path
         self._engine = engine
         self._reader = read_only(engine)
+        self._repeatable = repeatable(engine)
         self._clock = clock
         self._backup = backup
         self._recording_clock = recording_clock
@@ -325,9 +356,11 @@ class Store:
     # ------------------------------------------------------------------ sessions
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
-        """One write transaction (BEGIN IMMEDIATE): committed on success, else rolled back."""
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+    def _write(self, *, repeatable: bool = False) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE): committed on success, else rolled back.
+        `repeatable`: only what central can send again (see `engine.repeatable`)."""
+        engine = self._repeatable if repeatable else self._engine
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -464,16 +497,32 @@ class Store:
             batch = [(seq, _validated(event)) for seq, event in events_with_seq]
         if not batch:
             return 0
-        with self._write() as session:
+        # Repeatable: lost to a power cut, the page and its cursor go together, and the
+        # next pull fetches the page again.
+        with self._write(repeatable=True) as session:
             seqs = {event.id: seq for seq, event in batch}
-            known = self._existing(session, [event for _, event in batch])
-            for row in known.values():
-                if row.seq is None:
-                    row.seq = seqs[row.id]
+            events = [event for _, event in batch]
+            known = self._existing(session, events)
+            # Our own events came back: they get central's seq and leave the outbox.
+            connection = session.connection()
+            with_seq = [
+                {"seq": seqs[key], "id": key} for key, (_, seq) in known.items() if seq is None
+            ]
+            if with_seq:
+                connection.exec_driver_sql("UPDATE events SET seq = :seq WHERE id = :id", with_seq)
             for chunk in _chunks(list(known)):
                 session.execute(delete(OutboxRow).where(OutboxRow.event_id.in_(chunk)))
-            new = self._insert(session, [event for _, event in batch], "remote", seqs, known)
-            self._fold(session, {event.stream for event in new})
+            streams = list(dict.fromkeys(event.stream for event in events))
+            seen_before = self._streams_with_events(session, streams)
+            stored = {key: event for key, (event, _) in known.items()}
+            new = self._insert(session, events, "remote", seqs, stored)
+            # A stream with no event stored before this page folds from the page alone:
+            # all of its events are confirmed ones, and the fold order is their seq.
+            fresh: dict[str, list[Event]] = {}
+            for event in sorted(new, key=lambda e: seqs[e.id]):
+                if event.stream not in seen_before:
+                    fresh.setdefault(event.stream, []).append(event)
+            self._fold(session, {event.stream for event in new}, fresh=fresh)
             self._detect_conflicts(session, new, seqs)
             self._settle_conflicts(session, new)
             top = max(seqs.values())
@@ -581,12 +630,35 @@ class Store:
             self._fold(session, {f"ticket:{ticket_id}" for ticket_id in ids})
         return len(ids)
 
-    def _existing(self, session: Session, events: Sequence[Event]) -> dict[str, EventRow]:
-        found: dict[str, EventRow] = {}
+    @staticmethod
+    def _existing(session: Session, events: Sequence[Event]) -> dict[str, tuple[Event, int | None]]:
+        """The events among `events` stored already (by id), each with its central seq."""
+        found: dict[str, tuple[Event, int | None]] = {}
         ids = list(dict.fromkeys(event.id for event in events))
+        connection = session.connection()
+        parse_time, parse_data = datetime.fromisoformat, json.loads
         for chunk in _chunks(ids):
-            for row in session.scalars(select(EventRow).where(EventRow.id.in_(chunk))):
-                found[row.id] = row
+            # Plain SQL: a pull looks up every one of its events, almost all unknown.
+            rows = connection.exec_driver_sql(
+                "SELECT id, stream, type, at, actor, data, seq FROM events "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            for event_id, stream, event_type, at, actor, data, seq in rows:
+                event = Event(event_id, stream, event_type, parse_time(at), actor, parse_data(data))
+                found[event_id] = (event, seq)
+        return found
+
+    @staticmethod
+    def _streams_with_events(session: Session, streams: Sequence[str]) -> set[str]:
+        """Those of `streams` that have at least one stored event."""
+        found: set[str] = set()
+        for chunk in _chunks(streams):
+            found.update(
+                session.scalars(
+                    select(EventRow.stream).where(EventRow.stream.in_(chunk)).distinct()
+                )
+            )
         return found
 
     def _insert(
@@ -595,21 +667,21 @@ class Store:
         events: Sequence[Event],
         origin: str,
         seqs: dict[str, int] | None = None,
-        known: dict[str, EventRow] | None = None,
+        known: dict[str, Event] | None = None,
     ) -> list[Event]:
         """Adds the events not stored yet (and their outbox rows for local ones); returns
-        them. A known id with other content raises EventConflict."""
-        stored = {
-            event_id: event_from_row(row)
-            for event_id, row in (
-                known if known is not None else self._existing(session, events)
-            ).items()
-        }
+        them. `known`: those of `events` stored already, if the caller looked them up. A
+        known id with other content raises EventConflict."""
+        stored = (
+            dict(known)
+            if known is not None
+            else {key: event for key, (event, _) in self._existing(session, events).items()}
+        )
         next_order = (session.scalar(select(func.max(EventRow.local_order))) or 0) + 1
         recorded_at = _utc_now().isoformat()
         base_seq = self._cursor(session) if origin == "local" else None
         new: list[Event] = []
-        event_rows: list[dict[str, Any]] = []
+        event_rows: list[tuple[Any, ...]] = []
         redacted: list[dict[str, Any]] = []
         for event in events:
             previous = stored.get(event.id)
@@ -622,21 +694,22 @@ class Store:
                 continue
             stored[event.id] = event
             new.append(event)
+            at = event.at
             event_rows.append(
-                {
-                    "id": event.id,
-                    "stream": event.stream,
-                    "type": event.type,
-                    "at": event.at.isoformat(),
-                    "at_utc_us": utc_us(event.at),
-                    "actor": event.actor,
-                    "data": json.dumps(dict(event.data), sort_keys=True, ensure_ascii=False),
-                    "recorded_at": recorded_at,
-                    "local_order": next_order + len(event_rows),
-                    "seq": seqs.get(event.id) if seqs is not None else None,
-                    "origin": origin,
-                    "base_seq": base_seq,
-                }
+                (
+                    event.id,
+                    event.stream,
+                    event.type,
+                    at.isoformat(),
+                    utc_us(at),
+                    event.actor,
+                    _data_text(event),
+                    recorded_at,
+                    next_order + len(event_rows),
+                    seqs.get(event.id) if seqs is not None else None,
+                    origin,
+                    base_seq,
+                )
             )
         if redacted:
             # Our own event came back without the home address this user may not see:
@@ -645,41 +718,59 @@ class Store:
                 "UPDATE events SET data = :data WHERE id = :event_id", redacted
             )
         if event_rows:
-            # Core executemany INSERTs: no ORM object per event (bulk loads stay fast).
+            # Plain executemany with positional rows: a pull inserts 100,000 events, and
+            # SQLAlchemy's per-row parameter processing would cost more than SQLite.
             connection = session.connection()
-            connection.execute(insert(Base.metadata.tables["events"]), event_rows)
+            connection.exec_driver_sql(_INSERT_EVENT, event_rows)
             if origin == "local":
-                outbox = [{"event_id": row["id"], "created": recorded_at} for row in event_rows]
+                outbox = [{"event_id": row[0], "created": recorded_at} for row in event_rows]
                 connection.execute(insert(Base.metadata.tables["outbox"]), outbox)
         return new
 
     def _fold(
-        self, session: Session, streams: set[str], strict: frozenset[str] = frozenset()
+        self,
+        session: Session,
+        streams: set[str],
+        strict: frozenset[str] = frozenset(),
+        *,
+        fresh: Mapping[str, list[Event]] | None = None,
     ) -> None:
         """Folds the projections of `streams`, reference data first, then whatever depends
         on a changed row (tickets of an organisation whose profile changed). Events in
-        `strict` (being recorded) must fit; others that do not are left out of the fold."""
+        `strict` (being recorded) must fit; others that do not are left out of the fold.
+        `fresh`: streams whose complete event list, in fold order, the caller holds (read
+        from the database otherwise)."""
+        fresh = fresh or {}
+        moment = self._clock()
+
+        def now() -> datetime:
+            """One moment for the whole batch: the clock is read once, not per ticket."""
+            return moment
+
         ordered = sorted(streams, key=fold_order)
         references = [s for s in ordered if s.partition(":")[0] in FOLDED_FIRST]
         dependants: set[str] = set()
         for stream in references:
-            dependants |= fold_stream(session, stream, self._clock, strict=strict)
+            dependants |= fold_stream(session, stream, now, fresh.get(stream), strict)
         # Tickets look up their organisation: reference rows must be in the database first.
         session.flush()
         others = [s for s in ordered if s.partition(":")[0] not in FOLDED_FIRST]
         others += sorted(dependants - streams)
         # Per chunk: the events and rows in a few queries, no autoflush per stream, and the
-        # new rows out in one batched INSERT (loading demo data is mostly this loop).
+        # rows out in one batched statement (loading demo data is mostly this loop).
         for chunk in _chunks(others):
-            events = fold_events(session, chunk)
+            events = fold_events(session, [s for s in chunk if s not in fresh])
+            events.update((s, fresh[s]) for s in chunk if s in fresh)
+            ticket_rows: list[TicketValues] = []
             with session.no_autoflush:
                 loaded = load_projection_rows(session, chunk)
                 try:
                     for stream in chunk:
-                        fold_stream(session, stream, self._clock, events[stream], strict)
+                        fold_stream(session, stream, now, events[stream], strict, ticket_rows)
                 finally:
                     forget_preloaded(session)
             session.flush()
+            write_ticket_rows(session, ticket_rows)
             del loaded
 
     # ------------------------------------------------------------------ outbox
@@ -860,7 +951,7 @@ class Store:
         """Keeps the offset measured at a contact with central (survives restarts)."""
         if measured_at.tzinfo is None:
             raise InvalidEvent(None, "measured_at", "a time without UTC offset")
-        with self._write() as session:
+        with self._write(repeatable=True) as session:  # measured again at the next contact
             session.execute(
                 update(SyncCursor)
                 .where(SyncCursor.id == 1)

@@ -9,6 +9,7 @@ business (back-off between sync rounds).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -25,6 +27,12 @@ from halt_desk.domain.events import Event
 from halt_desk.sync.errors import AuthenticationFailed, ProtocolError, ServerUnreachable
 
 log = logging.getLogger(__name__)
+
+#: Every digit becomes "0", any other byte "x": then 19 digits in a row (possibly an
+#: integer orjson would read otherwise than `json`) are a plain substring search, ten times
+#: faster on a page of changes than a regular expression.
+_DIGITS = bytes(48 if 48 <= byte <= 57 else 120 for byte in range(256))
+_LONG_NUMBER = b"0" * 19
 
 #: Called after every answer: (Date header, device time sent, device time received).
 ResponseObserver = Callable[[str | None, datetime, datetime], None]
@@ -54,6 +62,18 @@ class ChangesPage:
     events: list[tuple[int, Event]]
     next: int
     more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RawAnswer:
+    """An answer as it came off the wire, before it is observed, checked and parsed."""
+
+    what: str  # which call, for messages
+    status: int
+    date: str | None  # the Date header
+    content: bytes
+    sent: datetime  # device time when the request left
+    received: datetime  # device time when the answer was in
 
 
 def _retry() -> Retry:
@@ -150,18 +170,31 @@ class CentralClient:
 
     def changes(self, since: int, limit: int) -> ChangesPage:
         """GET /api/v1/changes: events after `since` in seq order."""
-        answer = self._call(
+        return self.read_changes(self.fetch_changes(since, limit))
+
+    def fetch_changes(self, since: int, limit: int) -> RawAnswer:
+        """The network half of `changes`: sends the request and reads the whole answer,
+        nothing more (no clock observation, no parsing). It may run in a helper thread
+        while the caller writes the page before (the session is then used by that thread
+        alone); `read_changes` turns the answer into the page in the caller's thread."""
+        return self._send(
             "GET", "/api/v1/changes", "changes", params={"since": since, "limit": limit}
         )
-        raw = answer.get("events")
-        if not isinstance(raw, list):
+
+    def read_changes(self, raw: RawAnswer) -> ChangesPage:
+        """The page of changes in an answer from `fetch_changes`."""
+        answer = self._answer(raw)
+        events_raw = answer.get("events")
+        if not isinstance(events_raw, list):
             raise ProtocolError(self.server, "changes", "no event list")
         events: list[tuple[int, Event]] = []
-        for item in raw:
-            if not isinstance(item, Mapping) or not isinstance(item.get("seq"), int):
+        from_json = Event.from_json
+        for item in events_raw:
+            seq = item.get("seq") if isinstance(item, Mapping) else None
+            if not isinstance(seq, int):
                 raise ProtocolError(self.server, "changes", "an event without seq")
-            fields = {key: value for key, value in item.items() if key != "seq"}
-            events.append((int(item["seq"]), Event.from_json(fields)))
+            # `from_json` reads only the event's own fields: `seq` beside them is ignored.
+            events.append((int(seq), from_json(item)))
         next_seq, more = answer.get("next"), answer.get("more")
         if not isinstance(next_seq, int) or not isinstance(more, bool):
             raise ProtocolError(self.server, "changes", "no next/more")
@@ -179,28 +212,36 @@ class CentralClient:
     def _call(
         self, method: str, path: str, what: str, *, auth: bool = True, **kwargs: Any
     ) -> dict[str, Any]:
+        return self._answer(self._send(method, path, what, auth=auth, **kwargs))
+
+    def _send(
+        self, method: str, path: str, what: str, *, auth: bool = True, **kwargs: Any
+    ) -> RawAnswer:
         headers = {"Authorization": f"Bearer {self._token}"} if auth else {}
         sent = self._now()
         try:
             response = self._session.request(
                 method, self.server + path, headers=headers, timeout=self._timeout, **kwargs
             )
+            content = response.content  # the whole body: a cut connection shows here
         except requests.exceptions.SSLError as exc:
             raise ServerUnreachable(self.server, f"TLS failed ({type(exc).__name__})") from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ServerUnreachable(self.server, _short(exc)) from None
         except requests.RequestException as exc:
             raise ServerUnreachable(self.server, _short(exc)) from None
-        received = self._now()
+        return RawAnswer(
+            what, response.status_code, response.headers.get("Date"), content, sent, self._now()
+        )
+
+    def _answer(self, raw: RawAnswer) -> dict[str, Any]:
+        """The JSON object of an answer; observes its Date header; raises for an error."""
         if self._observer is not None:
-            self._observer(response.headers.get("Date"), sent, received)
-        status = response.status_code
+            self._observer(raw.date, raw.sent, raw.received)
+        status, what = raw.status, raw.what
         if status >= 500:
             raise ServerUnreachable(self.server, f"{what}: HTTP {status}")
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = _decode(raw.content)
         if status in (401, 403):
             detail = body.get("detail") if isinstance(body, Mapping) else None
             raise AuthenticationFailed(self.server, status, str(detail or "refused"))
@@ -211,6 +252,24 @@ class CentralClient:
             # A cut connection can leave a truncated body: transient, try again later.
             raise ServerUnreachable(self.server, f"{what}: incomplete answer")
         return body
+
+
+def _decode(content: bytes) -> Any:
+    """The JSON body, or None if it is not JSON (a cut connection leaves a truncated one).
+
+    orjson parses a page of 5,000 changes several times faster than `json`; a body it
+    would read otherwise than `json` (an integer beyond 64 bits becomes a float; NaN is
+    refused) goes to `json`, so the answer means the same whichever parser read it.
+    """
+    if _LONG_NUMBER not in content.translate(_DIGITS):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
 
 
 def _short(exc: BaseException) -> str:

@@ -113,6 +113,27 @@ def test_an_invalid_event_is_refused_before_anything_is_stored(store: Store, pat
     assert sql_rows(path, "SELECT count(*) FROM events") == [(0,)]
 
 
+@pytest.mark.parametrize(
+    ("event_id", "accepted"),
+    [
+        ("7d4f2d8e-3c1b-4b7a-9f5e-2a6c8b1d0e3f", True),
+        ("7D4F2D8E-3C1B-4B7A-9F5E-2A6C8B1D0E3F", True),  # other spellings uuid.UUID takes
+        ("{7d4f2d8e-3c1b-4b7a-9f5e-2a6c8b1d0e3f}", True),
+        ("7d4f2d8e3c1b4b7a9f5e2a6c8b1d0e3f", True),
+        ("7d4f2d8e-3c1b-4b7a-9f5e-2a6c8b1d0e3", False),
+        ("7d4f2d8e-3c1b-4b7a-9f5e-2a6c8b1d0e3f\n", False),
+        ("not-a-uuid", False),
+    ],
+)
+def test_an_event_id_is_any_uuid_spelling(event_id: str, accepted: bool) -> None:
+    wire = {**org().to_json(), "id": event_id}
+    if accepted:
+        assert Event.from_json(wire).id == event_id
+    else:
+        with pytest.raises(InvalidEvent, match="is not a UUID"):
+            Event.from_json(wire)
+
+
 def test_an_event_whose_data_is_not_plain_json_is_refused(store: Store, path: Path) -> None:
     bad = replace(org(), data={"name": "Halt", "profile": "halt", "since": datetime(2027, 1, 1)})
     with pytest.raises(InvalidEvent, match="data"):

@@ -1,7 +1,9 @@
-"""Sync parts without a server: clock offset estimation, token stores, settings."""
+"""Sync parts without a server: clock offset estimation, token stores, settings, reading
+an answer of central."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import UTC, datetime, timedelta
@@ -15,12 +17,14 @@ from halt_desk.sync import (
     CredentialStoreError,
     EncryptedFileTokens,
     KeychainTokens,
+    ServerUnreachable,
     SettingsError,
     SyncSettings,
     load_settings,
     open_token_store,
     save_settings,
 )
+from halt_desk.sync.client import CentralClient, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset, estimate_offset, parse_http_date
 
 T0 = datetime(2027, 1, 12, 10, 0, 0, tzinfo=UTC)
@@ -152,3 +156,35 @@ def test_a_malformed_settings_file_names_the_setting(tmp_path: Path) -> None:
     path.write_text("[sync]\nserver = 5\n")
     with pytest.raises(SettingsError, match=r"sync\.server"):
         load_settings(path)
+
+
+# --- answers of central ----------------------------------------------------------------------
+
+
+def changes_answer(body: bytes) -> RawAnswer:
+    return RawAnswer("changes", 200, None, body, T0, T0)
+
+
+def test_a_page_of_changes_keeps_an_integer_beyond_64_bits_exact() -> None:
+    # orjson would read it as a float; the event would then differ from central's copy.
+    event = {
+        "id": "7d4f2d8e-3c1b-4b7a-9f5e-2a6c8b1d0e3f",
+        "stream": "ticket:T1",
+        "type": "comment",
+        "at": "2027-01-12T10:00:00+01:00",
+        "actor": "agent",
+        "data": {"text": "serial", "number": 2**70, "small": 12},
+        "seq": 7,
+    }
+    body = json.dumps({"events": [event], "next": 7, "more": False}).encode()
+    with CentralClient("http://127.0.0.1:9", "token") as client:
+        page = client.read_changes(changes_answer(body))
+    ((seq, read),) = page.events
+    assert seq == 7 and read.data == {"text": "serial", "number": 2**70, "small": 12}
+    assert (page.next, page.more) == (7, False)
+
+
+def test_a_cut_off_page_of_changes_is_a_transient_failure() -> None:
+    body = json.dumps({"events": [], "next": 0, "more": False}).encode()[:-3]
+    with CentralClient("http://127.0.0.1:9", "token") as client, pytest.raises(ServerUnreachable):
+        client.read_changes(changes_answer(body))
