@@ -111,6 +111,11 @@ def run_app(
     controllers: list[SyncController] = []
 
     def load() -> tuple[Store, ServerClock, SyncSettings, TokenStore]:
+        # What `loaded` uses, imported here, off the UI thread (the contract rules alone
+        # take a few hundred milliseconds).
+        import halt_desk.field
+        import halt_desk.swaps
+        import halt_desk.sync.worker  # noqa: F401
         from halt_desk.sync import load_settings, open_token_store
 
         store, clock = open_local_cache(store_path)

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 REMINDER_INTERVAL_MS = 30_000
 #: Pause after a page of pulled events before the list is read again (pages come in bursts).
-RELOAD_AFTER_PULL_MS = 1_000
+RELOAD_AFTER_PULL_MS = 2_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
     (QuickFilter.OPEN, QT_TRANSLATE_NOOP("MainWindow", "Open"), "Alt+1"),
     (QuickFilter.MINE, QT_TRANSLATE_NOOP("MainWindow", "Mijn meldingen"), "Alt+2"),
@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.last_notification: list[str] = []
         self.reminders: list[Reminder] = []
         self._reminded: set[tuple[str, str, str, str]] = set()
+        self._reminders_asked = 0  # the last request to the sync process
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -219,17 +220,19 @@ class MainWindow(QMainWindow):
         sync.state_changed.connect(self._sync_state)
         sync.summary_ready.connect(self._sync_summary)
         sync.data_changed.connect(self._pulled)
+        sync.reminders_ready.connect(self._reminders_from_sync)
 
     # --- data ------------------------------------------------------------------------------
     def reload(self) -> None:
         """Reads the list and the directory on a worker thread; the window stays live."""
-        from halt_desk.desk import CallerDirectory
-
         store, user = self.store, self.user
         if store is None:
             return
 
         def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str]]:
+            # Imported here, off the UI thread: the window showed before the rules loaded.
+            from halt_desk.desk import CallerDirectory
+
             organisations = {
                 org_id: str(fields.get("name") or org_id)
                 for org_id, fields in store.references("org").items()
@@ -259,7 +262,18 @@ class MainWindow(QMainWindow):
         store, now = self.store, self.clock()
         if store is None:
             return
+        if self.sync is not None:
+            # Evaluated in the sync process: a second of Python on a thread of this one
+            # would stall the window (the interpreter lock) while a sync runs.
+            request = self.sync.reminders(now)
+            if request is not None:
+                self._reminders_asked = request
+                return
         run_in_background(lambda: collect_reminders(store, now), self._show_reminders)
+
+    def _reminders_from_sync(self, request: int, reminders: list[Reminder]) -> None:
+        if request == self._reminders_asked:  # an older answer would show a stale state
+            self._show_reminders(reminders)
 
     def _show_reminders(self, reminders: list[Reminder]) -> None:
         from halt_desk.reminders import ReminderKind
@@ -386,11 +400,15 @@ class MainWindow(QMainWindow):
             self._reload_soon.stop()
             self.reload()
         if summary.pulled:
-            # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
-            from halt_desk.swaps import purge_home_addresses
-
             store, now = self._opened_store(), self.clock()
-            run_in_background(lambda: purge_home_addresses(store, now), lambda _: None)
+
+            def purge() -> int:
+                # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
+                from halt_desk.swaps import purge_home_addresses
+
+                return purge_home_addresses(store, now)
+
+            run_in_background(purge, lambda _: None)
 
     def _pulled(self) -> None:
         if not self._reload_soon.isActive():

@@ -19,13 +19,19 @@ import itertools
 import json
 import logging
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
 from halt_desk.sync import ServerClock, SyncState, SyncSummary
-from halt_desk.sync.worker import SyncTarget, summary_from_json, worker_command
+from halt_desk.sync.worker import (
+    SyncTarget,
+    reminder_from_json,
+    summary_from_json,
+    worker_command,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,7 @@ class SyncController(QObject):
     progress = Signal(str, int, object)  # phase, done, total or None
     summary_ready = Signal(object)  # SyncSummary
     data_changed = Signal()  # a page of pulled events is in the cache
+    reminders_ready = Signal(int, object)  # request, list[Reminder] (see `reminders()`)
     _round_asked = Signal(int)  # from `round()` on a worker thread to the UI thread
 
     def __init__(
@@ -123,6 +130,16 @@ class SyncController(QObject):
                 self._waiting.pop(request, None)
             return SyncSummary(SyncState.ERROR, error="the sync process did not answer")
         return answer[0]
+
+    def reminders(self, now: datetime) -> int | None:
+        """Asks the sync process for the reminders at `now` (evaluated there, off this
+        process's interpreter lock); they come with `reminders_ready` and the request
+        number returned here. None while no process runs (evaluate them here instead)."""
+        if self._stopping or self.process_id is None:
+            return None
+        request = next(self._requests)
+        self._send({"cmd": "reminders", "request": request, "now": now.isoformat()})
+        return request
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Lets the worker finish its round and exit; kills it after `timeout` seconds."""
@@ -216,6 +233,9 @@ class SyncController(QObject):
             self.progress.emit(phase, done, message.get("total"))
             if phase == "pull" and done > 0:
                 self.data_changed.emit()
+        elif kind == "reminders":
+            found = [reminder_from_json(item) for item in message["reminders"]]
+            self.reminders_ready.emit(int(message["request"]), found)
         elif kind == "summary":
             summary = summary_from_json(message["summary"])
             self._summary(summary)

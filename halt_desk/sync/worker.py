@@ -16,11 +16,18 @@ Commands (one JSON object per line):
     {"cmd": "connect", "server": URL, "token": T, "ca_bundle"/"client_cert"/"client_key":
      path or null, "interval": seconds}      first; again later for new credentials
     {"cmd": "sync", "request": N}            a round now; its summary carries "request": N
+    {"cmd": "reminders", "request": N, "now": ISO-8601}
+                                             the desk's reminders at `now`, evaluated here
     {"cmd": "stop"}                          finish the round and exit
 Messages:
     {"type": "state", "state": SyncState, "detail": str or null}
     {"type": "progress", "phase": "push" | "pull", "done": N, "total": N or null}
     {"type": "summary", "request": N, "summary": SyncSummary.to_json()}
+    {"type": "reminders", "request": N, "reminders": [reminder_to_json(...), ...]}
+
+Reminders are evaluated here too while the app syncs: they fold every open ticket's
+clocks, a second of Python that in a thread of the app would stall the window as the sync
+thread did.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
 from halt_desk.store import Store
 from halt_desk.sync import client_factory
 from halt_desk.sync.client import CentralClient, TlsOptions
@@ -136,6 +144,28 @@ def summary_from_json(data: dict[str, Any]) -> SyncSummary:
     )
 
 
+def reminder_to_json(reminder: Reminder) -> dict[str, str]:
+    return {
+        "ticket": reminder.ticket,
+        "summary": reminder.summary,
+        "priority": reminder.priority,
+        "clock": reminder.clock,
+        "kind": reminder.kind.value,
+        "due": reminder.due.isoformat(),
+    }
+
+
+def reminder_from_json(data: dict[str, str]) -> Reminder:
+    return Reminder(
+        data["ticket"],
+        data["summary"],
+        data["priority"],
+        data["clock"],
+        ReminderKind(data["kind"]),
+        datetime.fromisoformat(data["due"]),
+    )
+
+
 class _Output:
     """JSON lines to the parent; the engine thread and the command reader both write."""
 
@@ -168,6 +198,8 @@ class SyncWorker:
         self._requested = 0  # the last `sync` request read
         self._serving = 0  # the last request read when the current round began
         self._engine: SyncEngine | None = None
+        self._store: Store | None = None
+        self._store_ready = threading.Event()
 
     # -------------------------------------------------------------- commands
     def read_commands(self) -> None:
@@ -200,6 +232,14 @@ class SyncWorker:
             with self._lock:
                 self._requested = max(self._requested, int(command.get("request", 0)))
             self._wake()
+        elif kind == "reminders":
+            request, now = int(command["request"]), datetime.fromisoformat(command["now"])
+            if now.tzinfo is None:
+                raise ValueError("reminders need an aware `now`")
+            # A thread of its own: commands (stop above all) are still read meanwhile.
+            threading.Thread(
+                target=self._reminders, args=(request, now), name="reminders", daemon=True
+            ).start()
         elif kind == "stop":
             self.stop()
         else:
@@ -208,7 +248,21 @@ class SyncWorker:
     def stop(self) -> None:
         self._stop.set()
         self._connected.set()  # not connected yet: nothing to wait for any more
+        self._store_ready.set()
         self._wake()
+
+    def _reminders(self, request: int, now: datetime) -> None:
+        self._store_ready.wait()
+        store = self._store
+        if store is None or self._stop.is_set():
+            return
+        try:
+            found = collect_reminders(store, now)
+        except Exception:  # the next request (every 30 s) tries again
+            log.exception("evaluating the reminders failed")
+            return
+        reminders = [reminder_to_json(reminder) for reminder in found]
+        self._out.send({"type": "reminders", "request": request, "reminders": reminders})
 
     def _wake(self) -> None:
         engine = self._engine
@@ -248,6 +302,8 @@ class SyncWorker:
         clock = ServerClock()
         with Store.open(self.store_path, recording_clock=clock, clock=clock.now) as store:
             clock.attach(store)
+            self._store = store
+            self._store_ready.set()
             self._engine = SyncEngine(
                 store,
                 self._client,

@@ -101,3 +101,16 @@ def test_a_round_can_be_waited_for_from_a_worker_thread(
     waiting.join()
     assert answers[0].error is None
     assert (answers[0].pushed, answers[0].outbox) == (1, 0)
+
+
+def test_the_window_gets_its_reminders_from_the_sync_process(
+    qtbot: QtBot, synced: tuple[SyncController, MainWindow, Store]
+) -> None:
+    controller, main, _ = synced
+    main.reminder_state.clear()
+    answers: list[int] = []
+    controller.reminders_ready.connect(lambda request, _: answers.append(request))
+    main.check_reminders()
+    asked = main._reminders_asked
+    qtbot.waitUntil(lambda: asked in answers, timeout=PATIENCE_MS)
+    assert main.reminder_state.text() == "Te laat: 0 · bijna: 0"

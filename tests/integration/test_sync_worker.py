@@ -6,14 +6,22 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 
 from halt_desk.central.embedded import EmbeddedServer
+from halt_desk.domain.events import new_event
+from halt_desk.reminders import ReminderKind
 from halt_desk.store import Store
-from halt_desk.sync.worker import SyncTarget, summary_from_json, worker_command
+from halt_desk.sync.worker import (
+    SyncTarget,
+    reminder_from_json,
+    summary_from_json,
+    worker_command,
+)
 from tests.sync_support import REPORT_DATA, Desk
 
 #: Seconds a test waits for the child's next line or its exit before it fails.
@@ -142,3 +150,29 @@ def test_the_worker_started_from_a_bundle_runs_the_bundles_own_program(
         "--store",
         str(tmp_path / "cache.sqlite3"),
     ]
+
+
+def test_the_worker_evaluates_the_reminders_of_the_cache(
+    tmp_path: Path, central: tuple[Desk, str], worker: subprocess.Popen[str]
+) -> None:
+    desk, url = central
+    send(worker, SyncTarget(url, desk.tokens["agent-a"]).connect_command(60))
+    messages_until_summary(worker)  # the organisation is in the cache now
+    reported = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+    with Store.open(tmp_path / "cache.sqlite3", clock=lambda: reported) as store:
+        store.record_event(
+            new_event("ticket:T1", "ticket_reported", reported, "agent-a",
+                      REPORT_DATA | {"priority": "P1"})
+        )  # fmt: skip
+    now = reported + timedelta(hours=1)
+    send(worker, {"cmd": "reminders", "request": 3, "now": now.isoformat()})
+    assert worker.stdout is not None
+    for line in worker.stdout:
+        message = json.loads(line)
+        if message["type"] == "reminders":
+            break
+    assert message["request"] == 3
+    reminders = [reminder_from_json(item) for item in message["reminders"]]
+    assert ("T1", "reaction", ReminderKind.OVERDUE) in {
+        (r.ticket, r.clock, r.kind) for r in reminders
+    }
