@@ -256,9 +256,8 @@ class MainWindow(QMainWindow):
 
     # --- reminders -------------------------------------------------------------------------
     def check_reminders(self) -> None:
-        """Evaluates the open tickets on a worker thread; new reminders pop up once."""
-        from halt_desk.reminders import collect_reminders
-
+        """Evaluates the open tickets (in the sync process, else on a worker thread); new
+        reminders pop up once."""
         store, now = self.store, self.clock()
         if store is None:
             return
@@ -269,6 +268,8 @@ class MainWindow(QMainWindow):
             if request is not None:
                 self._reminders_asked = request
                 return
+        from halt_desk.reminders import collect_reminders
+
         run_in_background(lambda: collect_reminders(store, now), self._show_reminders)
 
     def _reminders_from_sync(self, request: int, reminders: list[Reminder]) -> None:
