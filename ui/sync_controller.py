@@ -107,11 +107,6 @@ class SyncController(QObject):
         self._stopping = False
         self._launch()
 
-    def set_target(self, target: SyncTarget) -> None:
-        """New server or token (signed in again): used from the worker's next round."""
-        self._target = target
-        self._send(target.connect_command(self.interval))
-
     def sync_now(self) -> None:
         """Asks for a round now (after an action, or the user's "Nu synchroniseren")."""
         self._ask_round(0)

@@ -176,3 +176,13 @@ def test_the_worker_evaluates_the_reminders_of_the_cache(
     assert ("T1", "reaction", ReminderKind.OVERDUE) in {
         (r.ticket, r.clock, r.kind) for r in reminders
     }
+
+
+def test_new_credentials_apply_from_the_next_round(
+    central: tuple[Desk, str], worker: subprocess.Popen[str]
+) -> None:
+    desk, url = central
+    send(worker, SyncTarget(url, "not-a-token").connect_command(60))
+    assert messages_until_summary(worker)[-1]["summary"]["state"] == "signed_out"
+    send(worker, SyncTarget(url, desk.tokens["agent-a"]).connect_command(60))
+    assert messages_until_summary(worker)[-1]["summary"]["state"] == "online"
