@@ -26,8 +26,13 @@ from ui.workers import run_in_background, wait_for_background
 if TYPE_CHECKING:
     from halt_desk.demo_central import DemoCentral
     from halt_desk.store import Store
-    from halt_desk.sync import ServerClock, SyncSettings, TokenStore
+    from halt_desk.sync import ServerClock, SyncError, SyncSettings, TokenStore
+    from halt_desk.sync.worker import SyncTarget
     from ui.sync_controller import SyncController
+
+    #: The cache, its clock, the settings, the token store, and where to sync (None: not
+    #: signed in; an error: signed in, but the settings are unusable).
+    Loaded = tuple[Store, ServerClock, SyncSettings, TokenStore, SyncTarget | SyncError | None]
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
@@ -110,38 +115,46 @@ def run_app(
     opened: list[Store] = []
     controllers: list[SyncController] = []
 
-    def load() -> tuple[Store, ServerClock, SyncSettings, TokenStore]:
+    def load() -> Loaded:
         # What `loaded` uses, imported here, off the UI thread (the contract rules alone
-        # take a few hundred milliseconds).
+        # take a few hundred milliseconds), and the keychain read here too.
         import halt_desk.field
-        import halt_desk.swaps
-        import halt_desk.sync.worker  # noqa: F401
-        from halt_desk.sync import load_settings, open_token_store
+        import halt_desk.swaps  # noqa: F401
+        from halt_desk.sync import NotSignedIn, SyncError, load_settings, open_token_store
+        from halt_desk.sync.worker import signed_in_target
 
         store, clock = open_local_cache(store_path)
-        return store, clock, load_settings(), open_token_store(notify=log.warning)
+        settings, tokens = load_settings(), open_token_store(notify=log.warning)
+        try:
+            return store, clock, settings, tokens, signed_in_target(settings, tokens)
+        except NotSignedIn:
+            return store, clock, settings, tokens, None
+        except SyncError as exc:
+            return store, clock, settings, tokens, exc
 
-    def loaded(result: tuple[Store, ServerClock, SyncSettings, TokenStore]) -> None:
+    def loaded(result: Loaded) -> None:
         from halt_desk.field import is_field_user
         from halt_desk.swaps import purge_home_addresses
         from halt_desk.sync import SyncError
-        from halt_desk.sync.worker import signed_in_target
+        from halt_desk.sync.worker import SyncTarget, signed_in_target
         from ui.sign_in import SignInDialog
         from ui.sync_controller import SyncController
 
-        store, clock, settings, tokens = result
+        store, clock, settings, tokens, target = result
         opened.append(store)
-        if settings.server is None or tokens.get(settings.server) is None:
+        if target is None:  # the first run: ask for the server and a token
             dialog = SignInDialog(settings, tokens, window)
             if dialog.exec() == SignInDialog.DialogCode.Accepted:
                 settings = dialog.settings
+                try:
+                    target = signed_in_target(settings, tokens)
+                except SyncError as exc:
+                    target = exc
         name = user or settings.user or os.environ.get("USER") or "medewerker"
         window.user, window.clock = name, clock.now
         window.attach_store(store)
-        try:
-            target = signed_in_target(settings, tokens)
-        except SyncError as exc:
-            log.info("working offline: %s", exc)
+        if not isinstance(target, SyncTarget):
+            log.info("working offline: %s", target or "not signed in")
         else:
             controller = SyncController(store.path, clock)
             controllers.append(controller)
