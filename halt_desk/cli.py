@@ -372,6 +372,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     import json
     import threading
 
+    if args.worker:
+        from halt_desk.store import default_path
+        from halt_desk.sync.worker import run_worker
+
+        return run_worker(Path(args.store) if args.store else default_path())
     from halt_desk.sync import connect, effective_settings
 
     settings = effective_settings()
@@ -612,6 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument(
         "--interval", type=_positive_int, default=30, help="seconds between rounds (default 30)"
     )
+    # The desktop app's own sync process (halt_desk.sync.worker): JSON lines on stdin/stdout.
+    sync.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     sync.set_defaults(handler=cmd_sync)
     sync_commands = sync.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
     login = sync_commands.add_parser(

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from halt_desk.store import Store
+if TYPE_CHECKING:  # the desk window imports this list before the store loads (start time)
+    from halt_desk.store import Store
 
 #: How far ahead "breaching soon" looks (the desk's 30-minute warning).
 BREACH_WINDOW = timedelta(minutes=30)

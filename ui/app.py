@@ -1,4 +1,10 @@
-"""Starts the desktop app: Qt application, language, the local store and the main window."""
+"""Starts the desktop app: Qt application, language, the main window, then the local cache
+and sync.
+
+The window shows first: the store (SQLAlchemy), the contract rules, the keychain and the sync
+client load after it, on a worker thread, and the list fills in when the cache is open. Sync
+runs in a child process (`ui.sync_controller`).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +13,26 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from halt_desk.field import is_field_user
 from halt_desk.paths import resources_dir
-from halt_desk.store import Store
-from halt_desk.sync import (
-    ServerClock,
-    SyncEngine,
-    SyncError,
-    client_factory,
-    connect,
-    load_settings,
-    open_token_store,
-)
 from ui.main_window import MainWindow
-from ui.sign_in import SignInDialog
-from ui.sync_controller import SyncController
 from ui.workers import run_in_background, wait_for_background
+
+if TYPE_CHECKING:
+    from halt_desk.demo_central import DemoCentral
+    from halt_desk.store import Store
+    from halt_desk.sync import ServerClock, SyncError, SyncSettings, TokenStore
+    from halt_desk.sync.worker import SyncTarget
+    from ui.sync_controller import SyncController
+
+    #: The cache, its clock, the settings, the token store, and where to sync (None: not
+    #: signed in; an error: signed in, but the settings are unusable).
+    Loaded = tuple[Store, ServerClock, SyncSettings, TokenStore, SyncTarget | SyncError | None]
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
@@ -60,14 +65,38 @@ def application(language: str = "nl") -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("HALT Desk")
     app.setOrganizationName("HALT Desk")
-    # The UI thread shares Python's interpreter lock with the sync and worker threads: a
-    # shorter switch interval lets it in sooner (keeps timers and repaints smooth).
+    # The UI thread shares Python's interpreter lock with the worker threads (list loads,
+    # reminders; sync has a process of its own): a shorter switch interval lets it in
+    # sooner (keeps timers and repaints smooth).
     sys.setswitchinterval(UI_SWITCH_INTERVAL)
     icon = resources_dir() / "icons" / "halt-desk.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_language(app, language)
     return app
+
+
+def open_local_cache(path: Path | None) -> tuple[Store, ServerClock]:
+    """Opens (creating or migrating) the cache with a ServerClock that knows the last offset
+    measured on this machine. Runs on a worker thread: it imports the store and sync."""
+    from halt_desk.store import Store
+    from halt_desk.sync import ServerClock
+
+    clock = ServerClock()
+    store = Store.open(path, recording_clock=clock, clock=clock.now)
+    clock.attach(store)
+    return store, clock
+
+
+def _cache_failed(window: MainWindow, exc: BaseException) -> None:
+    """A cache that cannot be opened (written by a newer version, unreadable): say so, stop."""
+    log.error("cannot open the local cache: %s", exc)
+    QMessageBox.critical(
+        window,
+        window.tr("HALT Desk"),
+        window.tr("De lokale gegevens kunnen niet worden geopend: {error}").format(error=exc),
+    )
+    QApplication.exit(2)
 
 
 def run_app(
@@ -81,36 +110,73 @@ def run_app(
     A field engineer (`field`, or a user name starting with `field:`) gets the field view
     first."""
     app = application(_language(language))
-    settings = load_settings()
-    tokens = open_token_store(notify=log.warning)
-    if settings.server is None or tokens.get(settings.server) is None:
-        dialog = SignInDialog(settings, tokens)
-        if dialog.exec() == SignInDialog.DialogCode.Accepted:
-            settings = dialog.settings
-    clock = ServerClock()
-    with Store.open(store_path, recording_clock=clock, clock=clock.now) as store:
-        clock.attach(store)
-        controller = SyncController()
+    window = MainWindow(None, user or os.environ.get("USER") or "medewerker", local_now)
+    window.show()
+    opened: list[Store] = []
+    controllers: list[SyncController] = []
+
+    def load() -> Loaded:
+        # What `loaded` uses, imported here, off the UI thread (the contract rules alone
+        # take a few hundred milliseconds), and the keychain read here too.
+        import halt_desk.field
+        import halt_desk.swaps  # noqa: F401
+        from halt_desk.sync import NotSignedIn, SyncError, load_settings, open_token_store
+        from halt_desk.sync.worker import signed_in_target
+
+        store, clock = open_local_cache(store_path)
+        settings, tokens = load_settings(), open_token_store(notify=log.warning)
         try:
-            engine = connect(store, clock, settings, tokens, **controller.callbacks())
+            return store, clock, settings, tokens, signed_in_target(settings, tokens)
+        except NotSignedIn:
+            return store, clock, settings, tokens, None
         except SyncError as exc:
-            log.info("working offline: %s", exc)
-            engine = None
+            return store, clock, settings, tokens, exc
+
+    def loaded(result: Loaded) -> None:
+        from halt_desk.field import is_field_user
+        from halt_desk.swaps import purge_home_addresses
+        from halt_desk.sync import SyncError
+        from halt_desk.sync.worker import SyncTarget, signed_in_target
+        from ui.sign_in import SignInDialog
+        from ui.sync_controller import SyncController
+
+        store, clock, settings, tokens, target = result
+        opened.append(store)
+        if target is None:  # the first run: ask for the server and a token
+            dialog = SignInDialog(settings, tokens, window)
+            if dialog.exec() == SignInDialog.DialogCode.Accepted:
+                settings = dialog.settings
+                try:
+                    target = signed_in_target(settings, tokens)
+                except SyncError as exc:
+                    target = exc
         name = user or settings.user or os.environ.get("USER") or "medewerker"
-        window = MainWindow(store, name, clock.now, controller if engine else None)
-        if engine is not None:
-            controller.start(engine)
-        window.show()
+        window.user, window.clock = name, clock.now
+        window.attach_store(store)
+        if not isinstance(target, SyncTarget):
+            log.info("working offline: %s", target or "not signed in")
+        else:
+            controller = SyncController(store.path, clock)
+            controllers.append(controller)
+            window.attach_sync(controller)
+            controller.start(target)
         if field or is_field_user(name):
             window.open_field_view()
         # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
-        from halt_desk.swaps import purge_home_addresses
-
         run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _: None)
-        try:
-            return app.exec()
-        finally:
+
+    # After the first paint: the window is on screen before the heavy imports start.
+    QTimer.singleShot(
+        0, lambda: run_in_background(load, loaded, lambda exc: _cache_failed(window, exc))
+    )
+    try:
+        return app.exec()
+    finally:
+        for controller in controllers:
             controller.stop()
+        wait_for_background()
+        for store in opened:
+            store.close()
 
 
 def _language(language: str | None) -> str:
@@ -129,42 +195,57 @@ def run_demo_app(
     """`halt-desk demo`: a central API in this process with the demo data on a free loopback
     port, and the app signed in to it with a fresh demo cache. Nothing of the user's own
     settings, token or cache is touched."""
-    from halt_desk.demo_central import DEMO_USER, DemoCentral, start_demo_central
-
     app = application(_language(language))
-    clock = ServerClock()
+    window = MainWindow(None, "", local_now)
+    window.setWindowTitle(window.windowTitle() + " — demo")
+    window.connection.setText(window.tr("Demo wordt klaargezet…"))
+    window.show()
     store_path = folder / "demo-cache.sqlite3"
-    for stale in (store_path, Path(f"{store_path}-wal"), Path(f"{store_path}-shm")):
-        stale.unlink(missing_ok=True)
-    with Store.open(store_path, recording_clock=clock, clock=clock.now) as store:
-        clock.attach(store)
-        controller = SyncController(interval=5.0)
-        window = MainWindow(store, DEMO_USER, clock.now, controller)
-        window.setWindowTitle(window.windowTitle() + " — demo")
-        window.connection.setText(window.tr("Demo wordt klaargezet…"))
-        window.show()
-        running: list[DemoCentral] = []
+    opened: list[Store] = []
+    controllers: list[SyncController] = []
+    running: list[DemoCentral] = []
 
-        def started(demo: DemoCentral) -> None:
-            running.append(demo)
-            make = client_factory(demo.url, demo.token)
-            controller.start(SyncEngine(store, make, clock, **controller.callbacks()))
+    def prepare() -> tuple[Store, ServerClock, DemoCentral]:
+        from halt_desk.demo_central import start_demo_central
 
-        def failed(exc: BaseException) -> None:
-            window.connection.setText(window.tr("Demo kon niet starten: {error}").format(error=exc))
-
-        run_in_background(
-            lambda: start_demo_central(
-                folder, seed=seed, months=months, tickets_per_month=tickets_per_month
-            ),
-            started,
-            failed,
-        )
+        for stale in (store_path, Path(f"{store_path}-wal"), Path(f"{store_path}-shm")):
+            stale.unlink(missing_ok=True)
+        store, clock = open_local_cache(store_path)
         try:
-            return app.exec()
-        finally:
+            demo = start_demo_central(
+                folder, seed=seed, months=months, tickets_per_month=tickets_per_month
+            )
+        except BaseException:
+            store.close()
+            raise
+        return store, clock, demo
+
+    def started(result: tuple[Store, ServerClock, DemoCentral]) -> None:
+        from halt_desk.sync.worker import SyncTarget
+        from ui.sync_controller import SyncController
+
+        store, clock, demo = result
+        opened.append(store)
+        running.append(demo)
+        window.user, window.clock = demo.user, clock.now
+        window.attach_store(store)
+        controller = SyncController(store.path, clock, interval=5.0)
+        controllers.append(controller)
+        window.attach_sync(controller)
+        controller.start(SyncTarget(demo.url, demo.token))
+
+    def failed(exc: BaseException) -> None:
+        window.connection.setText(window.tr("Demo kon niet starten: {error}").format(error=exc))
+
+    QTimer.singleShot(0, lambda: run_in_background(prepare, started, failed))
+    try:
+        return app.exec()
+    finally:
+        for controller in controllers:
             controller.stop()
-            wait_for_background()
-            app.processEvents()  # a demo central that started while closing is stopped too
-            for demo in running:
-                demo.stop()
+        wait_for_background()
+        app.processEvents()  # a demo central that started while closing is stopped too
+        for demo in running:
+            demo.stop()
+        for store in opened:
+            store.close()

@@ -354,8 +354,8 @@ class FieldView(QWidget):
     def take_work_along(self) -> None:
         """Sync once (when connected), then check the work packet of today's tickets."""
         store, user = self.store, self.user
-        engine = self.sync.engine if self.sync is not None else None
-        sync = engine.sync_once if engine is not None else None
+        # The round runs in the sync process; this worker thread waits for its summary.
+        sync = self.sync.round if self.sync is not None and self.sync.running else None
         self.readiness_label.setText(self.tr("Bezig met ophalen…"))
         run_in_background(
             lambda: take_work_along(store, user, sync, self.clock), self._ready, self._failed

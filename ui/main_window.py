@@ -24,26 +24,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.desk import CallerDirectory
-from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
-from halt_desk.store import Store
 from halt_desk.ticket_list import QuickFilter, TicketList
 from ui import labels
-from ui.intake_dialog import IntakeDialog
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    # Imported where they are first used: the window must show fast (reportlab, the sync
-    # client and the dialogs load after it).
+    # Imported where they are first used: the window must show fast, before the store
+    # (SQLAlchemy), the contract rules, reportlab, the sync client and the dialogs load.
+    from halt_desk.desk import CallerDirectory
+    from halt_desk.reminders import Reminder
+    from halt_desk.store import Store
     from halt_desk.sync import SyncSummary
+    from ui.intake_dialog import IntakeDialog
     from ui.report_dialog import ReportDialog
     from ui.sync_controller import SyncController
     from ui.sync_issues import SyncIssuesDialog
     from ui.ticket_dialog import TicketDialog
 
 REMINDER_INTERVAL_MS = 30_000
+#: Pause after a page of pulled events before the list is read again (pages come in bursts).
+RELOAD_AFTER_PULL_MS = 2_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
     (QuickFilter.OPEN, QT_TRANSLATE_NOOP("MainWindow", "Open"), "Alt+1"),
     (QuickFilter.MINE, QT_TRANSLATE_NOOP("MainWindow", "Mijn meldingen"), "Alt+2"),
@@ -57,14 +59,17 @@ QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         user: str,
         clock: Callable[[], datetime],
         sync: SyncController | None = None,
     ) -> None:
+        """Without a `store` the window shows at once, empty, with the actions that need
+        the cache disabled, until `attach_store()` (the app opens the cache meanwhile)."""
         super().__init__()
-        self.store, self.user, self.clock, self.sync = store, user, clock, sync
-        self.directory = CallerDirectory([])
+        self.user, self.clock = user, clock
+        self.sync: SyncController | None = None
+        self.directory: CallerDirectory | None = None
         self.organisations: dict[str, str] = {}
         self.quick = QuickFilter.OPEN
         self.setWindowTitle(self.tr("HALT Desk — servicedesk"))
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         field.setToolTip(self.tr("Buitendienst: mijn meldingen van vandaag (Ctrl+B)"))
         field.triggered.connect(self.open_field_view)
         toolbar.addAction(field)
+        self._needs_store = (new, report, logistics, field)
         toolbar.addSeparator()
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
@@ -164,8 +170,12 @@ class MainWindow(QMainWindow):
         sync_now.triggered.connect(self.sync_now)
         self.addAction(sync_now)
         if sync is not None:
-            sync.state_changed.connect(self._sync_state)
-            sync.summary_ready.connect(self._sync_summary)
+            self.attach_sync(sync)
+        # Pages of a long pull land every second or so: one list reload for a burst of them.
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(RELOAD_AFTER_PULL_MS)
+        self._reload_soon.timeout.connect(self.reload)
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -174,6 +184,7 @@ class MainWindow(QMainWindow):
         self.last_notification: list[str] = []
         self.reminders: list[Reminder] = []
         self._reminded: set[tuple[str, str, str, str]] = set()
+        self._reminders_asked = 0  # the last request to the sync process
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -182,14 +193,46 @@ class MainWindow(QMainWindow):
         self._reminder_timer = QTimer(self)
         self._reminder_timer.timeout.connect(self.check_reminders)
         self._reminder_timer.start(REMINDER_INTERVAL_MS)
+        self.store: Store | None = None
+        if store is not None:
+            self.attach_store(store)
+        else:
+            for action in self._needs_store:
+                action.setEnabled(False)
+            self.counts.setText(self.tr("Meldingen worden geladen…"))
+
+    def attach_store(self, store: Store) -> None:
+        """Shows the cache `store` (opened after the window appeared, or given at once)."""
+        self.store = store
+        for action in self._needs_store:
+            action.setEnabled(True)
         self.reload()
+
+    def _opened_store(self) -> Store:
+        """The cache; every action that needs it stays disabled until it is attached."""
+        if self.store is None:
+            raise RuntimeError("the local cache is not open yet")
+        return self.store
+
+    def attach_sync(self, sync: SyncController) -> None:
+        """Shows the state of `sync` in the status bar and reloads when it brought changes."""
+        self.sync = sync
+        sync.state_changed.connect(self._sync_state)
+        sync.summary_ready.connect(self._sync_summary)
+        sync.data_changed.connect(self._pulled)
+        sync.reminders_ready.connect(self._reminders_from_sync)
 
     # --- data ------------------------------------------------------------------------------
     def reload(self) -> None:
         """Reads the list and the directory on a worker thread; the window stays live."""
         store, user = self.store, self.user
+        if store is None:
+            return
 
         def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str]]:
+            # Imported here, off the UI thread: the window showed before the rules loaded.
+            from halt_desk.desk import CallerDirectory
+
             organisations = {
                 org_id: str(fields.get("name") or org_id)
                 for org_id, fields in store.references("org").items()
@@ -213,11 +256,29 @@ class MainWindow(QMainWindow):
 
     # --- reminders -------------------------------------------------------------------------
     def check_reminders(self) -> None:
-        """Evaluates the open tickets on a worker thread; new reminders pop up once."""
+        """Evaluates the open tickets (in the sync process, else on a worker thread); new
+        reminders pop up once."""
         store, now = self.store, self.clock()
+        if store is None:
+            return
+        if self.sync is not None:
+            # Evaluated in the sync process: a second of Python on a thread of this one
+            # would stall the window (the interpreter lock) while a sync runs.
+            request = self.sync.reminders(now)
+            if request is not None:
+                self._reminders_asked = request
+                return
+        from halt_desk.reminders import collect_reminders
+
         run_in_background(lambda: collect_reminders(store, now), self._show_reminders)
 
+    def _reminders_from_sync(self, request: int, reminders: list[Reminder]) -> None:
+        if request == self._reminders_asked:  # an older answer would show a stale state
+            self._show_reminders(reminders)
+
     def _show_reminders(self, reminders: list[Reminder]) -> None:
+        from halt_desk.reminders import ReminderKind
+
         self.reminders = reminders
         overdue = sum(r.kind is ReminderKind.OVERDUE for r in reminders)
         soon = len(reminders) - overdue
@@ -242,6 +303,8 @@ class MainWindow(QMainWindow):
         self.last_notification = lines
 
     def _reminder_text(self, reminder: Reminder) -> str:
+        from halt_desk.reminders import ReminderKind
+
         clock = labels.clock(reminder.clock)
         if reminder.kind is ReminderKind.OVERDUE:
             text = self.tr("{ticket}: {clock} is te laat")
@@ -272,7 +335,11 @@ class MainWindow(QMainWindow):
 
     # --- actions ---------------------------------------------------------------------------
     def new_intake(self) -> IntakeDialog:
-        dialog = IntakeDialog(self.store, self.directory, self.user, self.clock, self)
+        from halt_desk.desk import CallerDirectory
+        from ui.intake_dialog import IntakeDialog
+
+        directory = self.directory or CallerDirectory([])
+        dialog = IntakeDialog(self._opened_store(), directory, self.user, self.clock, self)
         dialog.saved.connect(self._intake_saved)
         dialog.open()
         return dialog
@@ -289,7 +356,7 @@ class MainWindow(QMainWindow):
     def open_ticket_id(self, ticket_id: str) -> TicketDialog:
         from ui.ticket_dialog import TicketDialog
 
-        dialog = TicketDialog(self.store, ticket_id, self.user, self.clock, self)
+        dialog = TicketDialog(self._opened_store(), ticket_id, self.user, self.clock, self)
         dialog.changed.connect(lambda _: self._changed_here())
         dialog.show()
         return dialog
@@ -297,7 +364,7 @@ class MainWindow(QMainWindow):
     def open_report(self) -> ReportDialog:
         from ui.report_dialog import ReportDialog
 
-        dialog = ReportDialog(self.store, self.organisations, self.clock, self)
+        dialog = ReportDialog(self._opened_store(), self.organisations, self.clock, self)
         dialog.open()
         return dialog
 
@@ -331,18 +398,27 @@ class MainWindow(QMainWindow):
             )
         )
         if summary.pulled or summary.rejected or summary.conflicts:
+            self._reload_soon.stop()
             self.reload()
         if summary.pulled:
-            # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
-            from halt_desk.swaps import purge_home_addresses
+            store, now = self._opened_store(), self.clock()
 
-            store, now = self.store, self.clock()
-            run_in_background(lambda: purge_home_addresses(store, now), lambda _: None)
+            def purge() -> int:
+                # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
+                from halt_desk.swaps import purge_home_addresses
+
+                return purge_home_addresses(store, now)
+
+            run_in_background(purge, lambda _: None)
+
+    def _pulled(self) -> None:
+        if not self._reload_soon.isActive():
+            self._reload_soon.start()
 
     def open_sync_issues(self) -> SyncIssuesDialog:
         from ui.sync_issues import SyncIssuesDialog
 
-        dialog = SyncIssuesDialog(self.store, self.user, self)
+        dialog = SyncIssuesDialog(self._opened_store(), self.user, self)
         dialog.changed.connect(self._changed_here)
         dialog.open()
         return dialog
@@ -355,12 +431,12 @@ class MainWindow(QMainWindow):
     def open_logistics(self) -> QWidget:
         from ui.logistics_window import open_logistics_window
 
-        return open_logistics_window(self, self.store, self.user, self.clock)
+        return open_logistics_window(self, self._opened_store(), self.user, self.clock)
 
     def open_field_view(self) -> QWidget:
         from ui.field_view import FieldView
 
-        view = FieldView(self.store, self.user, self.clock, self.sync, self)
+        view = FieldView(self._opened_store(), self.user, self.clock, self.sync, self)
         view.recorded.connect(lambda _: self.reload())
         view.show()
         return view

@@ -67,15 +67,10 @@ def connect(
     store: Store, clock: ServerClock, settings: SyncSettings, tokens: TokenStore, **options: Any
 ) -> SyncEngine:
     """A SyncEngine for the signed-in user; NotSignedIn if there is no server or token."""
-    if not settings.server:
-        raise NotSignedIn("not signed in: no central server configured (halt-desk sync login)")
-    token = tokens.get(settings.server)
-    if not token:
-        raise NotSignedIn(
-            f"not signed in to {settings.server}: no token in {tokens.description} "
-            "(halt-desk sync login)"
-        )
-    make = client_factory(settings.server, token, settings.tls())
+    from halt_desk.sync.worker import signed_in_target  # the worker imports this package
+
+    target = signed_in_target(settings, tokens)
+    make = client_factory(target.server, target.token, target.tls)
     return SyncEngine(store, make, clock, **options)
 
 

@@ -89,6 +89,12 @@ class ServerClock:
             if known is not None:
                 self._offset, self._measured_at = known.offset, known.measured_at
 
+    def adopt(self, offset: timedelta, measured_at: datetime) -> None:
+        """Takes an offset measured by another process on the same store (the desktop app's
+        sync process, which keeps it in the store itself)."""
+        with self._lock:
+            self._offset, self._measured_at = offset, measured_at
+
     def device_now(self) -> datetime:
         """What the laptop's clock says (the time the user sees)."""
         return self._device_clock()

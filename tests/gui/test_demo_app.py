@@ -28,7 +28,8 @@ def watch():
     if windows:
         window = windows[0]
         seen.update(title=window.windowTitle(), connection=window.connection.text(),
-                    tickets=window.model.tickets.total, pending=window.pending.text())
+                    tickets=window.model.tickets.total, pending=window.pending.text(),
+                    sync_process=window.sync.process_id if window.sync else None)
         synced = window.connection.text() == "Online" and window.model.tickets.total > 0
         if synced or time.monotonic() > deadline:
             window.close()
@@ -38,6 +39,7 @@ def watch():
 
 QTimer.singleShot(100, watch)
 seen["exit"] = run_demo_app(Path(sys.argv[1]), months=1, tickets_per_month=40)
+seen["sync_process_left"] = Path(f"/proc/{seen['sync_process']}").exists()
 print(json.dumps(seen))
 """
 
@@ -56,4 +58,6 @@ def test_the_demo_opens_the_app_signed_in_and_synced(tmp_path: Path) -> None:
     assert seen["connection"] == "Online"
     assert seen["tickets"] > 0
     assert seen["pending"] == "Te verzenden: 0"
+    assert seen["sync_process"] is not None  # sync ran in a child process
+    assert not seen["sync_process_left"]  # and it ended with the app
     assert (tmp_path / "demo" / "demo-cache.sqlite3").exists()

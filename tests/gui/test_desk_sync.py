@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.store import Store
-from halt_desk.sync import ServerClock, SyncEngine, client_factory
+from halt_desk.sync import ServerClock
+from halt_desk.sync.worker import SyncTarget
 from tests.sync_support import ALL_PASS, Desk
 from ui.main_window import MainWindow
 from ui.sync_controller import SyncController
@@ -33,14 +34,11 @@ def window(qtbot: QtBot, tmp_path: Path, desk: Desk) -> Iterator[tuple[MainWindo
     clock = ServerClock()
     store = Store.open(tmp_path / "cache.sqlite3", recording_clock=clock, clock=clock.now)
     clock.attach(store)
-    controller = SyncController(interval=0.3)
-    url = f"http://127.0.0.1:{port}"
-    engine = SyncEngine(store, client_factory(url, desk.tokens["agent-a"]), clock,
-                        **controller.callbacks())  # fmt: skip
+    controller = SyncController(store.path, clock, interval=0.3)
     main = MainWindow(store, "agent-a", clock.now, controller)
     qtbot.addWidget(main)
     main.show()
-    controller.start(engine)
+    controller.start(SyncTarget(f"http://127.0.0.1:{port}", desk.tokens["agent-a"]))
     yield main, store, port
     controller.stop()
     store.close()

@@ -2,9 +2,10 @@
 
 Run: .venv/bin/python tests/perf/bench_ui_lag.py
 Target on a 2-core machine: the UI thread never stalls more than 100 ms while a sync of
-10,000 events runs (the sync thread, the list reloads and the countdown ticks all active).
+10,000 events runs (the sync process, the list reloads and the countdown ticks all active).
 A 10 ms timer in the UI thread measures the gaps between its ticks. Central runs as its
-own process (`halt-desk serve`) with the demo data set, as it does for a desk.
+own process (`halt-desk serve`) with the demo data set, as it does for a desk; sync runs in
+the app's sync process (`halt-desk sync --worker`), as it does in the app.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 from halt_desk.demo_central import start_demo_central
 from halt_desk.store import Store
-from halt_desk.sync import ServerClock, SyncEngine, client_factory
+from halt_desk.sync import ServerClock
+from halt_desk.sync.worker import SyncTarget
 from tests.central_server import ProcessServer
 from ui.app import application
 from ui.main_window import MainWindow
@@ -44,9 +46,7 @@ def main() -> None:
         clock = ServerClock()
         store = Store.open(Path(folder) / "cache.sqlite3", recording_clock=clock, clock=clock.now)
         clock.attach(store)
-        controller = SyncController(interval=1.0)
-        engine = SyncEngine(store, client_factory(server.url, demo.token), clock,
-                            **controller.callbacks())  # fmt: skip
+        controller = SyncController(store.path, clock, interval=1.0)
         window = MainWindow(store, demo.user, clock.now, controller)
         window.show()
         gaps: list[float] = []
@@ -63,7 +63,7 @@ def main() -> None:
         timer.timeout.connect(tick)
         timer.start(10)
         sync_started = time.perf_counter()
-        controller.start(engine)
+        controller.start(SyncTarget(server.url, demo.token))
         done: list[float] = []
 
         def check() -> None:
