@@ -1634,98 +1634,98 @@
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>HALT Desk</source>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>Meldingen worden geladen…</source>
         <translation>Loading tickets…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="392"/>
         <source>Te verzenden: {n}</source>
         <translation>Waiting to sync: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Te laat: {overdue} · bijna: {soon}</source>
         <translation>Overdue: {overdue} · soon: {soon}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>… en nog {n}</source>
         <translation>… and {n} more</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>HALT Desk: deadlines</source>
         <translation>HALT Desk: deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>{ticket}: {clock} is te laat</source>
         <translation>{ticket}: {clock} is overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>{ticket}: statusupdate P1 binnen 5 minuten</source>
         <translation>{ticket}: P1 status update due within 5 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>{ticket}: {clock} verloopt binnen 15 minuten</source>
         <translation>{ticket}: {clock} breaches within 15 minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>{shown} van {total} meldingen</source>
         <translation>{shown} of {total} tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Melding {id} vastgelegd</source>
         <translation>Ticket {id} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Nog niet verbonden</source>
         <translation>Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>Synchroniseren…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="380"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="381"/>
         <source>Online — klok van deze computer wijkt af</source>
         <translation>Online — this computer&apos;s clock is off</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>Offline — wijzigingen wachten</source>
         <translation>Offline — changes are waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="383"/>
         <source>Afgemeld — meld opnieuw aan</source>
         <translation>Signed out — sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="384"/>
         <source>Synchronisatiefout</source>
         <translation>Sync error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>Conflicten: {c} · geweigerd: {r}</source>
         <translation>Conflicts: {c} · refused: {r}</translation>
     </message>
@@ -2437,22 +2437,23 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../ui/app.py" line="91"/>
+        <location filename="../../ui/app.py" line="96"/>
         <source>HALT Desk</source>
+        <extracomment>The cache, its clock, the settings, the token store, and where to sync (None: not signed in; an error: signed in, but the settings are unusable).</extracomment>
         <translation>HALT Desk</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="92"/>
+        <location filename="../../ui/app.py" line="97"/>
         <source>De lokale gegevens kunnen niet worden geopend: {error}</source>
         <translation>The local data cannot be opened: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="183"/>
+        <location filename="../../ui/app.py" line="201"/>
         <source>Demo wordt klaargezet…</source>
         <translation>Preparing the demo…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="220"/>
+        <location filename="../../ui/app.py" line="238"/>
         <source>Demo kon niet starten: {error}</source>
         <translation>The demo could not start: {error}</translation>
     </message>
