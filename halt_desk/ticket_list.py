@@ -8,6 +8,7 @@ extends the search only looks at the rows that matched before, and sorting is on
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -64,6 +65,11 @@ def row_from_store(raw: Sequence[Any]) -> TicketListRow:
     )  # fmt: skip
 
 
+def _report_order(row: TicketListRow) -> tuple[datetime, str]:
+    """The store's order of the list: oldest report first, then by id."""
+    return row.reported_at, row.id
+
+
 def _search_text(row: TicketListRow) -> str:
     parts = (row.id, row.org, row.caller_name, row.summary, row.assignee, row.caller)
     return "\x1f".join(part for part in parts if part).lower()
@@ -86,10 +92,15 @@ SORT_KEYS: dict[str, Callable[[TicketListRow], Any]] = {
 class TicketList:
     """All tickets of the cache, and the visible selection of them."""
 
-    def __init__(self, rows: Sequence[TicketListRow], user: str | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[TicketListRow],
+        user: str | None = None,
+        search: Sequence[str] | None = None,
+    ) -> None:
         self.user = user
         self._rows = list(rows)
-        self._search = [_search_text(row) for row in self._rows]
+        self._search = list(search) if search is not None else [_search_text(r) for r in rows]
         self._quick = QuickFilter.ALL
         self._text = ""
         self._now: datetime | None = None
@@ -102,6 +113,35 @@ class TicketList:
     @classmethod
     def load(cls, store: Store, user: str | None = None) -> TicketList:
         return cls([row_from_store(raw) for raw in store.ticket_list()], user)
+
+    def updated(self, changed: Sequence[TicketListRow]) -> TicketList:
+        """A new list with `changed` in it: a row with a known id replaces that row, a new
+        one joins in report order. The other rows keep their search text, and the new
+        list is sorted as this one was, so the work stays off the UI thread (this list is
+        only read: the screen may go on using it meanwhile). Its selection is empty until
+        `apply`."""
+        rows, search = list(self._rows), list(self._search)
+        where = {row.id: index for index, row in enumerate(rows)}
+        added: list[TicketListRow] = []
+        for row in changed:
+            index = where.get(row.id)
+            if index is None:
+                added.append(row)
+            else:
+                rows[index], search[index] = row, _search_text(row)
+        for row in sorted(added, key=_report_order):
+            index = bisect.bisect_right(rows, _report_order(row), key=_report_order)
+            rows.insert(index, row)
+            search.insert(index, _search_text(row))
+        fresh = TicketList(rows, self.user, search)
+        if self._sort is not None:
+            fresh.sort(*self._sort)
+        return fresh
+
+    @property
+    def sorted_by(self) -> tuple[str, bool] | None:
+        """(column, descending) of the last `sort`, or None in report order."""
+        return self._sort
 
     def __len__(self) -> int:
         return len(self.visible)

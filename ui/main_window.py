@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.ticket_list import QuickFilter, TicketList
+from halt_desk.ticket_list import QuickFilter, TicketList, row_from_store
 from ui import labels
 from ui.labels import QT_TRANSLATE_NOOP
-from ui.ticket_model import COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
+from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         self._reload_soon.setSingleShot(True)
         self._reload_soon.setInterval(RELOAD_AFTER_PULL_MS)
         self._reload_soon.timeout.connect(self.reload)
+        self._reloading = False
+        self._reload_again: str | None = None  # "changes" or "full", asked during a read
+        self._marker = 0  # Store.change_marker() at the last read
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -223,36 +226,82 @@ class MainWindow(QMainWindow):
         sync.reminders_ready.connect(self._reminders_from_sync)
 
     # --- data ------------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Reads the list and the directory on a worker thread; the window stays live."""
+    def reload(self, full: bool = False) -> None:
+        """Reads the list and the directory on a worker thread; the window stays live.
+
+        Usually only the tickets that got events since the last read are read again and
+        merged into a new list, sorted there too, so a cache of 50,000 tickets costs the
+        UI thread no more than a small one (a whole read holds Python's interpreter lock
+        for about a second). `full` reads everything: after a refusal or a conflict
+        changed rows without a new event, or when organisations, employees or profiles
+        changed. One read at a time; asked again meanwhile, it runs once more after."""
         store, user = self.store, self.user
         if store is None:
             return
+        if self._reloading:
+            if full or self._reload_again is None:
+                self._reload_again = "full" if full else "changes"
+            return
+        self._reloading = True
+        base = None if full or not self.loaded else self.model.tickets
+        marker, sort = self._marker, self._wanted_sort()
 
-        def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str]]:
+        def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str], int]:
             # Imported here, off the UI thread: the window showed before the rules loaded.
             from halt_desk.desk import CallerDirectory
 
+            now_at = store.change_marker()  # before the reads it guards
+            changed = store.tickets_changed_since(marker) if base is not None else None
+            if base is not None and changed is not None:
+                rows = [row_from_store(raw) for raw in store.ticket_list(changed)]
+                tickets = base.updated(rows) if rows else base
+            else:
+                tickets = TicketList.load(store, user)
+            if sort is not None and tickets.sorted_by != sort:
+                tickets.sort(*sort)
             organisations = {
                 org_id: str(fields.get("name") or org_id)
                 for org_id, fields in store.references("org").items()
             }
             directory = CallerDirectory.load(store)
-            return TicketList.load(store, user), directory, store.outbox_size(), organisations
+            pending = store.outbox_size()
+            return tickets, directory, pending, organisations, now_at
 
-        run_in_background(load, self._loaded)
+        run_in_background(load, self._loaded, self._reload_failed)
 
-    def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int, dict[str, str]]) -> None:
-        tickets, self.directory, pending, self.organisations = loaded
-        self.model.now = self.clock()
-        self.model.set_tickets(tickets)
+    def _wanted_sort(self) -> tuple[str, bool] | None:
         header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() >= 0:
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if header.sortIndicatorSection() < 0:
+            return None
+        column = COLUMNS[header.sortIndicatorSection()][0]
+        return column, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+    def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int, dict[str, str], int]) -> None:
+        tickets, self.directory, pending, self.organisations, self._marker = loaded
+        self.model.now = self.clock()
+        if tickets is not self.model.tickets:
+            self.model.set_tickets(tickets)
+        sort = self._wanted_sort()
+        if sort is not None and tickets.sorted_by != sort:  # the user sorted meanwhile
+            self.model.sort(
+                self.table.horizontalHeader().sortIndicatorSection(),
+                self.table.horizontalHeader().sortIndicatorOrder(),
+            )
         self.pending.setText(self.tr("Te verzenden: {n}").format(n=pending))
         self._show_counts()
         self.loaded = True
+        self._reload_done()
         self.check_reminders()
+
+    def _reload_failed(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(labels.error_text(exc), 10_000)
+        self._reload_done()
+
+    def _reload_done(self) -> None:
+        self._reloading = False
+        again, self._reload_again = self._reload_again, None
+        if again is not None:
+            self.reload(full=again == "full")
 
     # --- reminders -------------------------------------------------------------------------
     def check_reminders(self) -> None:
@@ -399,7 +448,8 @@ class MainWindow(QMainWindow):
         )
         if summary.pulled or summary.rejected or summary.conflicts:
             self._reload_soon.stop()
-            self.reload()
+            # A refusal or a conflict changes rows without a new event: read them all.
+            self.reload(full=bool(summary.rejected or summary.conflicts))
         if summary.pulled:
             store, now = self._opened_store(), self.clock()
 
@@ -419,13 +469,14 @@ class MainWindow(QMainWindow):
         from ui.sync_issues import SyncIssuesDialog
 
         dialog = SyncIssuesDialog(self._opened_store(), self.user, self)
-        dialog.changed.connect(self._changed_here)
+        dialog.changed.connect(lambda: self._changed_here(full=True))
         dialog.open()
         return dialog
 
-    def _changed_here(self) -> None:
-        """Something was recorded here: show it, and send it."""
-        self.reload()
+    def _changed_here(self, full: bool = False) -> None:
+        """Something was recorded here: show it, and send it. `full` after a choice on a
+        refused event (sending it again or not changes rows without a new event)."""
+        self.reload(full=full)
         self.sync_now()
 
     def open_logistics(self) -> QWidget:

@@ -283,6 +283,10 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + _CHUNK]
 
 
+#: Stream kinds whose events never change a row of the ticket list.
+_KINDS_OUTSIDE_TICKET_ROWS = frozenset({"device", "swap", "stock", "depot", "location"})
+
+
 class Store:
     """The local SQLite cache of one user. Safe to share between threads; each call uses
     its own session. Open with `Store.open()`, close with `close()` or a `with` block."""
@@ -328,7 +332,13 @@ class Store:
             engine.dispose()
             raise
         log.debug("opened the local cache %s", target.name)
-        return cls(target, engine, clock or _utc_now, backup, recording_clock)
+        store = cls(target, engine, clock or _utc_now, backup, recording_clock)
+        try:
+            store._fold_unknown_overdue()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
 
     @property
     def path(self) -> Path:
@@ -619,6 +629,21 @@ class Store:
                 )
                 .values(status="resolved", resolved_by=event.id)
             )
+
+    def _fold_unknown_overdue(self) -> int:
+        """Folds again the open tickets folded before `overdue` was kept (schema 0004), once:
+        until then reminders would have to evaluate every one of them. Returns how many."""
+        unknown = select(TicketRow.id).where(
+            TicketRow.overdue.is_(None), TicketRow.status.in_(OPEN_STATUSES)
+        )
+        with self._read() as session:
+            if session.scalar(unknown.limit(1)) is None:
+                return 0
+        with self._write() as session:
+            ids = list(session.scalars(unknown))
+            self._fold(session, {f"ticket:{ticket_id}" for ticket_id in ids})
+        log.info("folded %d open tickets again for their overdue state", len(ids))
+        return len(ids)
 
     def refresh_tickets(self) -> int:
         """Evaluates the clocks of every open ticket again at the current time (the stored
@@ -1093,10 +1118,44 @@ class Store:
         with self._read() as session:
             return [TicketView.from_row(row) for row in session.scalars(query)]
 
-    def ticket_list(self) -> list[tuple[Any, ...]]:
-        """Every ticket as a light tuple for lists of tens of thousands of rows: (id, org,
-        caller id, caller name, summary, priority, uplift, status, reported_at, next_due,
-        assignee), times as ISO text, oldest report first. One query, no ORM objects."""
+    def change_marker(self) -> int:
+        """Where the cache stands now (the newest event's `local_order`): what
+        `tickets_changed_since` counts from. Read it before reading what it guards."""
+        with self._read() as session:
+            return int(session.scalar(select(func.max(EventRow.local_order))) or 0)
+
+    def tickets_changed_since(self, marker: int) -> set[str] | None:
+        """Ids of the tickets that got events after `marker`, or None when something every
+        ticket row may depend on changed too (an organisation, an employee's name, a
+        contract profile): then the whole list must be read again. Devices, swaps, stock,
+        depots and locations do not change ticket rows."""
+        query = select(EventRow.stream).where(EventRow.local_order > marker).distinct()
+        with self._read() as session:
+            streams = session.scalars(query).all()
+        changed: set[str] = set()
+        for stream in streams:
+            kind, _, key = stream.partition(":")
+            if kind == "ticket":
+                changed.add(key)
+            elif kind not in _KINDS_OUTSIDE_TICKET_ROWS:
+                return None
+        return changed
+
+    def ticket_list(self, ids: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
+        """Every ticket (or the ones with these ids) as a light tuple for lists of tens of
+        thousands of rows: (id, org, caller id, caller name, summary, priority, uplift,
+        status, reported_at, next_due, assignee), times as ISO text, oldest report first.
+        One query per 500 ids, no ORM objects."""
+        if ids is None:
+            return [row[:-1] for row in self._ticket_list(None)]
+        wanted = sorted(set(ids))
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(wanted), 500):
+            found += self._ticket_list(wanted[start : start + 500])
+        return [row[:-1] for row in sorted(found, key=lambda row: (row[-1], row[0]))]
+
+    def _ticket_list(self, ids: list[str] | None) -> list[tuple[Any, ...]]:
+        """Rows as `ticket_list` gives them, each with reported_at_utc_us appended."""
         query = (
             select(
                 TicketRow.id,
@@ -1110,10 +1169,13 @@ class Store:
                 TicketRow.reported_at,
                 TicketRow.next_due,
                 TicketRow.assignee,
+                TicketRow.reported_at_utc_us,
             )
             .outerjoin(Employee, Employee.id == TicketRow.caller)
             .order_by(TicketRow.reported_at_utc_us, TicketRow.id)
         )
+        if ids is not None:
+            query = query.where(TicketRow.id.in_(ids))
         with self._read() as session:
             return [tuple(row) for row in session.execute(query)]
 

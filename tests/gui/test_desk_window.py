@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
+from halt_desk.domain.events import new_event
 from halt_desk.store import Store
 from tests.disk_space import fill_until_refused, no_room_to_grow
 from tests.gui.conftest import NOW
@@ -281,3 +282,32 @@ def test_a_full_disk_keeps_the_intake_on_screen_with_a_dutch_message(
     with qtbot.waitSignal(dialog.saved):  # room again: the same form saves
         dialog.save()
     assert len(store.tickets()) == saved + 1
+
+
+def test_the_list_reads_only_changed_tickets_and_everything_after_a_rename(
+    qtbot: QtBot, store: Store
+) -> None:
+    first = report(store)
+    main = window(qtbot, store)
+    shown = main.model.tickets
+    marker = store.change_marker()
+    second = report(store, "VPN valt weg")  # as if pulled: recorded behind the window's back
+    record_action(store, first, ActionRequest(Action.WAITING_ON_USER), "agent-1", NOW)
+    assert store.tickets_changed_since(marker) == {first, second}
+    main.reload()
+    qtbot.waitUntil(lambda: main.model.tickets.total == 2)
+    assert main.model.tickets is not shown
+    rows = {main.model.tickets.row(p).id: main.model.tickets.row(p) for p in range(2)}
+    assert rows[first].status == "waiting" and rows[second].summary == "VPN valt weg"
+
+    renamed = new_event(
+        "employee:e1", "employee_updated", NOW, "admin", {"name": "Anna de Vries-Bakker"}
+    )
+    store.record_events([renamed])
+    assert store.tickets_changed_since(store.change_marker() - 1) is None  # read it all
+    main.reload()
+    qtbot.waitUntil(
+        lambda: (
+            {main.model.tickets.row(p).caller_name for p in range(2)} == {"Anna de Vries-Bakker"}
+        )
+    )

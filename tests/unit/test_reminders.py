@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -90,3 +91,26 @@ def test_only_tickets_due_soon_are_evaluated_and_nothing_is_missed(tmp_path: Pat
             narrowed.append(len(demo.tickets(open_only=True, due_before=moment + BREACH_WARNING)))
     assert any(count < open_tickets for count in narrowed), "the narrowing should narrow"
     assert open_tickets > 0
+
+
+def test_tickets_folded_before_overdue_was_kept_are_folded_again_on_open(
+    tmp_path: Path,
+) -> None:
+    """A cache from before schema 0004 has no overdue state: opening it folds its open
+    tickets once, so reminders narrow again instead of evaluating every one of them."""
+    path = tmp_path / "old.sqlite3"
+    with Store.open(path, clock=lambda: REPORTED) as old:
+        old.record_events(reference_events())
+        late = report(old, "several", "degraded")  # P2: reaction within 1 h
+        report(old, "one", "stopped")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE tickets SET overdue = NULL")
+    later = REPORTED + timedelta(hours=2)
+    with Store.open(path, clock=lambda: later) as reopened:
+        due_soon = reopened.tickets(open_only=True, due_before=later + BREACH_WARNING)
+        assert [t.id for t in due_soon] == [late]  # the other is due in 4 business hours
+        assert [(r.ticket, r.kind) for r in collect_reminders(reopened, later)] == [
+            (late, ReminderKind.OVERDUE)
+        ]
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM tickets WHERE overdue IS NULL").fetchone() == (0,)

@@ -116,3 +116,55 @@ def test_every_selection_equals_a_fresh_one(
             fresh.sort(*tickets._sort)
         fresh.apply(quick, text, BASE)
         assert tickets.visible == fresh.visible
+
+
+def test_an_updated_list_replaces_known_rows_and_inserts_new_ones_in_report_order() -> None:
+    tickets = TicketList(ROWS, user="agent-1")
+    tickets.sort("next_due")
+    changed = [
+        row(3, "Laptop scherm zwart", "Bram Jansen", status="open", priority="P1"),
+        row(9, "Nieuwe melding"),
+        row(0, "Oudere melding, later binnengekomen"),
+    ]
+    fresh = tickets.updated(changed)
+    assert fresh is not tickets and tickets.total == 5  # the shown list is left alone
+    assert fresh.sorted_by == ("next_due", False)
+    fresh.apply(QuickFilter.ALL, "", BASE)
+    rebuilt = TicketList([changed[2], ROWS[0], ROWS[1], changed[0], ROWS[3], ROWS[4], changed[1]])
+    rebuilt.sort("next_due")
+    rebuilt.apply(QuickFilter.ALL, "", BASE)
+    assert [fresh.row(p) for p in range(len(fresh))] == [
+        rebuilt.row(p) for p in range(len(rebuilt))
+    ]
+    fresh.apply(QuickFilter.ALL, "oudere", BASE)  # search texts of new rows are there
+    assert ids(fresh) == ["0"]
+    fresh.apply(QuickFilter.WAITING, "", BASE)  # and of replaced rows renewed
+    assert ids(fresh) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(0, 12), st.sampled_from(["open", "waiting", "closed"])),
+        max_size=10,
+    ),
+    sort=st.sampled_from([None, *SORT_KEYS]),
+)
+def test_an_updated_list_equals_one_read_whole(
+    changes: list[tuple[int, str]], sort: str | None
+) -> None:
+    tickets = TicketList(ROWS, user="agent-1")
+    if sort is not None:
+        tickets.sort(sort)
+    changed = {n: row(n, f"melding {n}", status=status) for n, status in changes}
+    whole = {r.id: r for r in ROWS} | {r.id: r for r in changed.values()}
+    fresh = tickets.updated(list(changed.values()))
+    rebuilt = TicketList(sorted(whole.values(), key=lambda r: (r.reported_at, r.id)), "agent-1")
+    if sort is not None:
+        rebuilt.sort(sort)
+    for quick in QuickFilter:
+        fresh.apply(quick, "melding", BASE)
+        rebuilt.apply(quick, "melding", BASE)
+        assert [fresh.row(p) for p in range(len(fresh))] == [
+            rebuilt.row(p) for p in range(len(rebuilt))
+        ]
