@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Select, Table, insert, select, text
 
+from halt_desk.central.bulk import insert_rows
 from halt_desk.domain.errors import HaltDeskError
 
 #: `prev_hash` of the first row.
@@ -145,7 +146,7 @@ def append_many(conn: Connection, table: Table, entries: Sequence[Entry]) -> Non
     row and one multi-row insert: what `append` does for each, at the cost of one append.
     The same locking rules as for `append` hold."""
     if entries:
-        conn.execute(insert(table), _chained_rows(conn, table, entries))
+        insert_rows(conn, table, _chained_rows(conn, table, entries))
 
 
 @functools.cache

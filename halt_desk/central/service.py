@@ -51,6 +51,7 @@ from halt_desk.central.auth import (
     new_token,
     token_hash,
 )
+from halt_desk.central.bulk import insert_rows
 from halt_desk.central.migrate import upgrade
 from halt_desk.central.schema import (
     audit_log,
@@ -478,7 +479,7 @@ class Central:
                         )
                 batch.flush()
                 if rows:
-                    conn.execute(insert(events), rows)
+                    insert_rows(conn, events, rows)
                     audit.append_many(conn, audit_log, entries)
                 if seq != start_seq:
                     conn.execute(_SET_SEQ, {"value": seq})
@@ -833,7 +834,7 @@ class _Batch:
     def flush(self) -> None:
         """Writes what is kept back to be written together: the new tickets."""
         if self._new_tickets:
-            self.conn.execute(insert(tickets), list(self._new_tickets.values()))
+            insert_rows(self.conn, tickets, list(self._new_tickets.values()))
             self._new_tickets.clear()
 
     def profile_of(self, org: str) -> str | None:
