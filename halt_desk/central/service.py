@@ -441,9 +441,10 @@ class Central:
         One commit for all of them is what lets many small pushes share the cost of the
         write lock and the disk flush (group commit); each batch keeps its own results and
         its own audit entry. The reads they need (known ids, tickets, ticket histories,
-        devices) are made once for all of them, and their events and audit entries are
-        written with one multi-row insert each, so a push costs about the same few
-        statements alone or in a group of fifty.
+        devices) are made once for all of them, and only for what the process's
+        StreamCache does not hold; their events and audit entries are written with one
+        multi-row insert each, so a push costs about the same few statements alone or in
+        a group of fifty.
         """
         for _, raw_events, _ in submissions:
             if len(raw_events) > MAX_BATCH:
