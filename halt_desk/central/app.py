@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Annotated, Any
 
 import orjson
@@ -20,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halt_desk import __version__
-from halt_desk.central.auth import NotAllowed, TokenCache, User
+from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.service import (
     MAX_BATCH,
     MAX_PAGE,
@@ -74,24 +76,53 @@ def _bearer_token(header: str) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+class Authenticator:
+    """Who sent a bearer token: the app's TokenCache, else a database look-up on a worker
+    thread that every request waiting for the same token shares.
+
+    Under load a cached token expires (TOKEN_CACHE_SECONDS) while many pushes with it are
+    in flight; each looking it up on a thread of its own made a burst of slow answers
+    every second, which set the push's p99.
+    """
+
+    def __init__(self, central: Central, tokens: TokenCache) -> None:
+        self.central = central
+        self.tokens = tokens
+        self._pending: dict[tuple[str, int], asyncio.Future[User | None]] = {}
+
+    async def user(self, token: str) -> User | None:
+        """The active user of `token`, or None: unknown or revoked."""
+        version = self.central.users_version
+        user = self.tokens.get(token, version)
+        if user is not None:
+            return user
+        key = (token_hash(token), version)
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = asyncio.ensure_future(self._look_up(token, version))
+            pending.add_done_callback(lambda _: self._pending.pop(key, None))
+        # Shielded: a client that goes away must not cancel the others' look-up.
+        return await asyncio.shield(pending)
+
+    async def _look_up(self, token: str, version: int) -> User | None:
+        user = await run_in_threadpool(self.central.authenticate, token)
+        if user is not None:
+            self.tokens.put(token, user, version)
+        return user
+
+
 async def current_user(request: Request) -> User:
     """The user of the bearer token; 401 with a problem body otherwise.
 
-    Async, like every dependency of the push path, so that a push needs no worker thread:
-    a token seen within the last second is answered from the app's TokenCache, any other
-    is looked up in the database on a worker thread."""
+    Async, like every dependency of the push path, so that a push needs no worker thread
+    for a token the app's TokenCache knows."""
     token = _bearer_token(request.headers.get("authorization", ""))
     if token is None:
         raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
-    central = _central(request)
-    tokens: TokenCache = request.app.state.tokens
-    version = central.users_version
-    user = tokens.get(token, version)
+    authenticator: Authenticator = request.app.state.authenticator
+    user = await authenticator.user(token)
     if user is None:
-        user = await run_in_threadpool(central.authenticate, token)
-        if user is None:
-            raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
-        tokens.put(token, user, version)
+        raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
     return user
 
 
@@ -113,21 +144,18 @@ def _results_body(results: list[EventResult]) -> bytes:
 
 class PushFastPath:
     """ASGI middleware that answers the everyday push itself: POST /api/v1/events, JSON,
-    an object whose `events` list the route would accept, from a token in the TokenCache.
+    an object whose `events` list the route would accept, with the token of an active user.
 
     Same writer, same results and the same response bytes as the route, without FastAPI's
     routing, dependency and validation layers, which cost more CPU than the push itself.
-    Anything else (another path, a token not cached yet, a body that is not such an
+    Anything else (another path, an unknown or revoked token, a body that is not such an
     object) goes on to the app with the body already read, so every error answer, and
     the API's description, come from the route alone.
     """
 
-    def __init__(
-        self, app: ASGIApp, central: Central, tokens: TokenCache, writer: GroupCommitter
-    ) -> None:
+    def __init__(self, app: ASGIApp, authenticator: Authenticator, writer: GroupCommitter) -> None:
         self.app = app
-        self.central = central
-        self.tokens = tokens
+        self.authenticator = authenticator
         self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,10 +172,11 @@ class PushFastPath:
                 break
         body = b"".join(chunks)
         pushed = self._push_of(scope, body)
-        if pushed is None:
+        user = await self.authenticator.user(pushed[0]) if pushed is not None else None
+        if pushed is None or user is None:
             await self.app(scope, _replay(body, receive), send)
             return
-        user, raw_events = pushed
+        raw_events = pushed[1]
         client = scope.get("client")
         address = client[0] if client else "unknown"  # as client_address() says
         results = await self.writer.record_async(user, raw_events, address)
@@ -164,18 +193,15 @@ class PushFastPath:
         )
         await send({"type": "http.response.body", "body": payload})
 
-    def _push_of(self, scope: Scope, body: bytes) -> tuple[User, list[Any]] | None:
-        """The user and events of a push this path answers, or None to leave it to the
-        route."""
+    def _push_of(self, scope: Scope, body: bytes) -> tuple[str, list[Any]] | None:
+        """The bearer token and events of a push this path answers if the token is a
+        user's, or None to leave it to the route."""
         headers = dict(reversed(scope["headers"]))  # the first of a repeated header counts
         content_type = headers.get(b"content-type", b"").partition(b";")[0].strip().lower()
         if content_type != b"application/json":
             return None
         token = _bearer_token(headers.get(b"authorization", b"").decode("latin-1"))
         if token is None:
-            return None
-        user = self.tokens.get(token, self.central.users_version)
-        if user is None:
             return None
         if _LONG_NUMBER.search(body):
             return None  # orjson reads an integer beyond 64 bits as a float; json does not
@@ -186,7 +212,7 @@ class PushFastPath:
         raw_events = document.get("events") if isinstance(document, dict) else None
         if not isinstance(raw_events, list) or len(raw_events) > MAX_BATCH:
             return None
-        return user, raw_events
+        return token, raw_events
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -203,6 +229,17 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+class _CentralAPI(FastAPI):
+    """The FastAPI app with the PushFastPath in front of everything FastAPI and Starlette
+    wrap around a request (telemetry, body limit, error middleware): as a middleware
+    inside those, a push paid for all of them without using any."""
+
+    push_fast_path: PushFastPath
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.push_fast_path(scope, receive, send)
+
+
 def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     """The API over `central`; with `owns_central`, the app closes it when it stops."""
     writer = GroupCommitter(central)
@@ -214,7 +251,7 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
         if owns_central:
             central.close()
 
-    app = FastAPI(
+    app = _CentralAPI(
         lifespan=lifespan,
         title="HALT Desk central API",
         version=__version__,
@@ -222,7 +259,8 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     )
     app.state.central = central
     app.state.tokens = tokens = TokenCache()
-    app.add_middleware(PushFastPath, central=central, tokens=tokens, writer=writer)
+    app.state.authenticator = authenticator = Authenticator(central, tokens)
+    app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(_: Request, exc: StarletteHTTPException) -> JSONResponse:

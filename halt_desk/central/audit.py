@@ -16,6 +16,7 @@ onto another host or a write-once share) and pass the kept ones to
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,8 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, insert, select, text
+from sqlalchemy import Connection, Select, Table, insert, select, text
 
+from halt_desk.central.bulk import insert_rows
 from halt_desk.domain.errors import HaltDeskError
 
 #: `prev_hash` of the first row.
@@ -144,7 +146,14 @@ def append_many(conn: Connection, table: Table, entries: Sequence[Entry]) -> Non
     row and one multi-row insert: what `append` does for each, at the cost of one append.
     The same locking rules as for `append` hold."""
     if entries:
-        conn.execute(insert(table), _chained_rows(conn, table, entries))
+        insert_rows(conn, table, _chained_rows(conn, table, entries))
+
+
+@functools.cache
+def _last_hash(table: Table) -> Select[Any]:
+    """The query of the last row's hash, built once per table: on the push path, building
+    a statement costs more than running it."""
+    return select(table.c.hash).order_by(table.c.id.desc()).limit(1)
 
 
 def _chained_rows(conn: Connection, table: Table, entries: Sequence[Entry]) -> list[dict[str, Any]]:
@@ -152,9 +161,7 @@ def _chained_rows(conn: Connection, table: Table, entries: Sequence[Entry]) -> l
     if conn.dialect.name == "postgresql":
         quoted = conn.dialect.identifier_preparer.format_table(table)
         conn.execute(text(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE"))
-    last = conn.execute(
-        select(table.c.hash).order_by(table.c.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    last = conn.execute(_last_hash(table)).scalar_one_or_none()
     prev_hash = last if last is not None else GENESIS_HASH
     rows: list[dict[str, Any]] = []
     for entry in entries:

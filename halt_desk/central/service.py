@@ -51,6 +51,7 @@ from halt_desk.central.auth import (
     new_token,
     token_hash,
 )
+from halt_desk.central.bulk import insert_rows
 from halt_desk.central.migrate import upgrade
 from halt_desk.central.schema import (
     audit_log,
@@ -62,6 +63,7 @@ from halt_desk.central.schema import (
     tickets,
     users,
 )
+from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
 from halt_desk.domain.errors import HaltDeskError
@@ -109,7 +111,12 @@ def default_url() -> str:
 
 
 def create_central_engine(url: str) -> Engine:
-    """SQLite gets the cache's pragmas and BEGIN IMMEDIATE; PostgreSQL a connection pool."""
+    """SQLite gets the cache's pragmas and BEGIN IMMEDIATE; PostgreSQL a connection pool.
+
+    synchronous=FULL stays on the central too, though NORMAL (with WAL) would save a disk
+    flush per group commit and still survive a kill of the server: a client drops an event
+    from its outbox once the central accepted it, so a commit lost on power loss would be
+    an event lost everywhere, and `seq` values handed out would be given out again."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         from halt_desk.store.engine import create_store_engine
@@ -150,11 +157,19 @@ def _parse_batch(raw_events: Sequence[object]) -> list[_Parsed]:
 # Statements of the push path, built once (building and cache-keying a statement costs
 # more than running it on SQLite).
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_LOCK_SEQ = select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
 _SET_SEQ = update(seq_counter).where(seq_counter.c.id == 1).values(value=bindparam("value"))
 _STORED_IDS = select(events.c.id, events.c.seq, events.c.content_hash).where(events.c.id.in_(_IDS))
 _TICKETS = select(tickets).where(tickets.c.id.in_(_IDS))
 _HISTORIES = select(events).where(events.c.stream.in_(_IDS)).order_by(events.c.seq)
 _DEVICES = select(devices.c.asset_tag, devices.c.fold).where(devices.c.asset_tag.in_(_IDS))
+_TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
+_HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
+_ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
+_DEVICE = select(devices.c.fold).where(devices.c.asset_tag == bindparam("tag"))
+_REFERENCE = select(reference_records.c.data).where(
+    reference_records.c.stream == bindparam("stream")
+)
 #: Most values one IN list gets (SQLite allows 32,766 parameters, PostgreSQL 65,535).
 _IN_CHUNK = 500
 
@@ -234,13 +249,14 @@ class Central:
         # SQLite's busy handler polls with sleeps of up to 100 ms; queueing this process's
         # writers on a lock, and the writers of all processes on a file lock (server
         # workers, the CLI), keeps waits short and fair; a process that does not take the
-        # file lock still waits through busy_timeout. PostgreSQL queues lock waiters itself.
-        self._local_writer: threading.Lock | None = None
+        # file lock still waits through busy_timeout. PostgreSQL queues lock waiters itself,
+        # but this process's writers queue on the lock there too: it is what lets one
+        # writer at a time use and update the StreamCache, after its commit as well.
+        self._local_writer = threading.Lock()
         self._process_writer: _FileLock | None = None
-        if engine.dialect.name == "sqlite":
-            self._local_writer = threading.Lock()
-            if engine.url.database:
-                self._process_writer = _FileLock(Path(f"{engine.url.database}-writer.lock"))
+        if engine.dialect.name == "sqlite" and engine.url.database:
+            self._process_writer = _FileLock(Path(f"{engine.url.database}-writer.lock"))
+        self._streams = StreamCache()
         #: Goes up whenever this process adds or revokes a user: lets a cache of
         #: `authenticate` answers (the API's TokenCache) drop them at once.
         self.users_version = 0
@@ -264,21 +280,21 @@ class Central:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        if self._local_writer is None:
-            with self._begin_write() as conn:
-                yield conn
-            return
-        with self._local_writer, self._process_writer or nullcontext(), self._begin_write() as conn:
+        with self._writer_lock(), self._begin_write() as conn:
             yield conn
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        """This process's writers one at a time; on SQLite, those of all processes."""
+        with self._local_writer, self._process_writer or nullcontext():
+            yield
 
     @contextmanager
     def _begin_write(self) -> Iterator[Connection]:
         with self.engine.begin() as conn:
             # Serialise writers: the counter row stays locked until commit (PostgreSQL);
             # SQLite's BEGIN IMMEDIATE already holds the write lock.
-            last_seq = conn.execute(
-                select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
-            ).scalar_one()
+            last_seq = conn.execute(_LOCK_SEQ).scalar_one()
             conn.info["last_seq"] = last_seq  # read under the lock; record_many starts here
             yield conn
 
@@ -425,9 +441,10 @@ class Central:
         One commit for all of them is what lets many small pushes share the cost of the
         write lock and the disk flush (group commit); each batch keeps its own results and
         its own audit entry. The reads they need (known ids, tickets, ticket histories,
-        devices) are made once for all of them, and their events and audit entries are
-        written with one multi-row insert each, so a push costs about the same few
-        statements alone or in a group of fifty.
+        devices) are made once for all of them, and only for what the process's
+        StreamCache does not hold; their events and audit entries are written with one
+        multi-row insert each, so a push costs about the same few statements alone or in
+        a group of fifty.
         """
         for _, raw_events, _ in submissions:
             if len(raw_events) > MAX_BATCH:
@@ -436,37 +453,44 @@ class Central:
         # Parsing and hashing need no database: done before taking the write lock.
         parsed = [_parse_batch(raw_events) for _, raw_events, _ in submissions]
         outcome: list[list[EventResult]] = []
-        with self._write() as conn:
-            seq = start_seq = int(conn.info.pop("last_seq"))
-            batch = _Batch(conn)
-            batch.prefetch([item[0] for items in parsed for item in items if item[0] is not None])
-            rows: list[dict[str, Any]] = []
-            entries: list[audit.Entry] = []
-            for (user, _, address), items in zip(submissions, parsed, strict=True):
-                results, accepted, seq = self._apply_batch(batch, user, items, seq, server_now)
-                outcome.append(results)
-                if accepted:
-                    rows.extend(accepted)
-                    entries.append(
-                        audit.Entry(
-                            at=_now_iso(),
-                            actor=user.name,
-                            action="events.recorded",
-                            object="events",
-                            address=address,
-                            detail={
-                                "events": [
-                                    [r["seq"], r["id"], r["stream"], r["type"]] for r in accepted
-                                ]
-                            },
+        with self._writer_lock():
+            with self._begin_write() as conn:
+                seq = start_seq = int(conn.info.pop("last_seq"))
+                self._streams.catch_up(conn, start_seq)
+                batch = _Batch(conn, self._streams)
+                batch.prefetch(
+                    [item[0] for items in parsed for item in items if item[0] is not None]
+                )
+                rows: list[dict[str, Any]] = []
+                entries: list[audit.Entry] = []
+                for (user, _, address), items in zip(submissions, parsed, strict=True):
+                    results, accepted, seq = self._apply_batch(batch, user, items, seq, server_now)
+                    outcome.append(results)
+                    if accepted:
+                        rows.extend(accepted)
+                        entries.append(
+                            audit.Entry(
+                                at=_now_iso(),
+                                actor=user.name,
+                                action="events.recorded",
+                                object="events",
+                                address=address,
+                                detail={
+                                    "events": [
+                                        [r["seq"], r["id"], r["stream"], r["type"]]
+                                        for r in accepted
+                                    ]
+                                },
+                            )
                         )
-                    )
-            batch.flush()
-            if rows:
-                conn.execute(insert(events), rows)
-                audit.append_many(conn, audit_log, entries)
-            if seq != start_seq:
-                conn.execute(_SET_SEQ, {"value": seq})
+                batch.flush()
+                if rows:
+                    insert_rows(conn, events, rows)
+                    audit.append_many(conn, audit_log, entries)
+                if seq != start_seq:
+                    conn.execute(_SET_SEQ, {"value": seq})
+            # Committed, and still the only writer of this process: the cache may learn.
+            batch.publish_to(start_seq, seq)
         return outcome
 
     def _apply_batch(
@@ -707,10 +731,16 @@ class Central:
 
 
 class _Batch:
-    """What one batch has read and changed so far: later events see earlier ones."""
+    """What one batch has read and changed so far: later events see earlier ones.
 
-    def __init__(self, conn: Connection) -> None:
+    Looks in the process's StreamCache (valid for this transaction: `catch_up` ran under
+    the write lock) before the database; what it read or changed goes back into the cache
+    once the transaction has committed (`publish_to`).
+    """
+
+    def __init__(self, conn: Connection, cache: StreamCache) -> None:
         self.conn = conn
+        self.cache = cache
         self._tickets: dict[str, dict[str, Any] | None] = {}
         self._history: dict[str, list[Event]] = {}
         self._profiles: dict[str, str | None] = {}
@@ -720,8 +750,9 @@ class _Batch:
         self._new_tickets: dict[str, dict[str, Any]] = {}
 
     def prefetch(self, batch_events: Sequence[Event]) -> None:
-        """Reads at once what the events will look up one by one: whether their ids are
-        stored, their tickets with the histories of those, and their devices."""
+        """Reads at once what the events will look up one by one and the cache does not
+        hold: whether their ids are stored, their tickets with the histories of those, and
+        their devices."""
         ids = [e.id for e in batch_events if e.id not in self._known]
         for chunk in _chunks(ids):
             for stored in self.conn.execute(_STORED_IDS, {"ids": chunk}):
@@ -729,26 +760,42 @@ class _Batch:
         for event_id in ids:
             self._known.setdefault(event_id, None)
         keys = {e.stream_key for e in batch_events if e.stream_kind == "ticket"}
-        ticket_keys = [k for k in keys if k not in self._tickets]
+        ticket_keys = [k for k in keys if k not in self._tickets and not self._cached_ticket(k)]
         for chunk in _chunks(ticket_keys):
             for ticket in self.conn.execute(_TICKETS, {"ids": chunk}).mappings():
                 self._tickets[ticket["id"]] = dict(ticket)
         for key in ticket_keys:
             self._tickets.setdefault(key, None)
-        streams = [f"ticket:{k}" for k in ticket_keys if self._tickets[k] is not None]
-        streams = [s for s in streams if s not in self._history]
+        streams = [f"ticket:{k}" for k in keys if self._tickets[k] is not None]
+        streams = [s for s in streams if s not in self._history and not self._cached_history(s)]
         for stream in streams:
             self._history[stream] = []
         for chunk in _chunks(streams):
             for event_row in self.conn.execute(_HISTORIES, {"ids": chunk}).mappings():
                 self._history[event_row["stream"]].append(_event_from_row(event_row))
         tags = {e.stream_key for e in batch_events if e.stream_kind == "device"}
-        device_tags = [t for t in tags if t not in self._devices]
+        device_tags = [t for t in tags if t not in self._devices and t not in self.cache.devices]
         for chunk in _chunks(device_tags):
             for device in self.conn.execute(_DEVICES, {"ids": chunk}):
                 self._devices[device.asset_tag] = _fold_from_json(device.fold)
         for tag in device_tags:
             self._devices.setdefault(tag, None)
+
+    def _cached_ticket(self, key: str) -> bool:
+        """Takes the row of ticket `key` from the cache into the batch, if it is there."""
+        cached = self.cache.tickets.get(key, MISSING)
+        if isinstance(cached, Missing):
+            return False
+        self._tickets[key] = dict(cached) if cached is not None else None  # update_ticket
+        return True
+
+    def _cached_history(self, stream: str) -> bool:
+        """Takes the history of `stream` from the cache into the batch, if it is there."""
+        cached = self.cache.histories.get(stream)
+        if cached is None:
+            return False
+        self._history[stream] = list(cached)
+        return True
 
     def stored_id(self, event_id: str) -> tuple[int, str] | None:
         """Seq and content hash of an id stored before (or accepted earlier in this
@@ -762,16 +809,16 @@ class _Batch:
         self._known[event_id] = (seq, content)
 
     def ticket(self, key: str) -> dict[str, Any] | None:
-        if key not in self._tickets:
-            row = self.conn.execute(select(tickets).where(tickets.c.id == key)).mappings().first()
+        if key not in self._tickets and not self._cached_ticket(key):
+            row = self.conn.execute(_TICKET, {"id": key}).mappings().first()
             self._tickets[key] = dict(row) if row is not None else None
         return self._tickets[key]
 
     def history(self, stream: str) -> list[Event]:
-        if stream not in self._history:
-            query = select(events).where(events.c.stream == stream).order_by(events.c.seq)
+        if stream not in self._history and not self._cached_history(stream):
             self._history[stream] = [
-                _event_from_row(row) for row in self.conn.execute(query).mappings()
+                _event_from_row(row)
+                for row in self.conn.execute(_HISTORY, {"stream": stream}).mappings()
             ]
         return self._history[stream]
 
@@ -793,27 +840,34 @@ class _Batch:
     def flush(self) -> None:
         """Writes what is kept back to be written together: the new tickets."""
         if self._new_tickets:
-            self.conn.execute(insert(tickets), list(self._new_tickets.values()))
+            insert_rows(self.conn, tickets, list(self._new_tickets.values()))
             self._new_tickets.clear()
 
     def profile_of(self, org: str) -> str | None:
         if org not in self._profiles:
-            self._profiles[org] = self.conn.execute(
-                select(organisations.c.profile).where(organisations.c.id == org)
-            ).scalar_one_or_none()
+            cached = self.cache.org_profiles.get(org, MISSING)
+            if isinstance(cached, Missing):
+                cached = self.conn.execute(_ORG_PROFILE, {"id": org}).scalar_one_or_none()
+            self._profiles[org] = cached
         return self._profiles[org]
 
     def profile(self, name: str) -> Profile:
         """The contract profile `name` as published through the feed, else the built-in one."""
         published = self.reference(f"profile:{name}")
-        return resolve_profile(name, published["toml"] if published is not None else None)
+        document = published["toml"] if published is not None else None
+        key = (name, document)
+        profile = self.cache.profiles.get(key)
+        if profile is None:
+            profile = self.cache.profiles[key] = resolve_profile(name, document)
+        return profile
 
     def device(self, tag: str) -> DeviceFold | None:
         if tag not in self._devices:
-            row = self.conn.execute(
-                select(devices.c.fold).where(devices.c.asset_tag == tag)
-            ).first()
-            self._devices[tag] = _fold_from_json(row.fold) if row is not None else None
+            cached = self.cache.devices.get(tag, MISSING)
+            if isinstance(cached, Missing):
+                row = self.conn.execute(_DEVICE, {"tag": tag}).first()
+                cached = _fold_from_json(row.fold) if row is not None else None
+            self._devices[tag] = cached
         return self._devices[tag]
 
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
@@ -826,10 +880,11 @@ class _Batch:
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         if stream not in self._references:
-            row = self.conn.execute(
-                select(reference_records.c.data).where(reference_records.c.stream == stream)
-            ).first()
-            self._references[stream] = json.loads(row.data) if row is not None else None
+            cached = self.cache.references.get(stream, MISSING)
+            if isinstance(cached, Missing):
+                row = self.conn.execute(_REFERENCE, {"stream": stream}).first()
+                cached = json.loads(row.data) if row is not None else None
+            self._references[stream] = cached
         return self._references[stream]
 
     def put_reference(self, stream: str, data: dict[str, Any], new: bool) -> None:
@@ -850,6 +905,18 @@ class _Batch:
                 insert(organisations).values(id=key, name=data.get("name"), profile=data["profile"])
             )
             self._profiles[key] = data["profile"]
+
+    def publish_to(self, start_seq: int, end_seq: int) -> None:
+        """Hands what the committed transaction read and left behind to the cache."""
+        self.cache.publish(
+            start_seq,
+            end_seq,
+            self._tickets,
+            self._history,
+            self._profiles,
+            self._devices,
+            self._references,
+        )
 
 
 class GroupCommitter:

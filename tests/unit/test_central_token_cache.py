@@ -1,8 +1,16 @@
-"""The API's cache of checked tokens: entries expire, and a change of users drops them."""
+"""The API's cache of checked tokens: entries expire, a change of users drops them, and
+concurrent requests with one token look it up once."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from halt_desk.central.app import Authenticator
 from halt_desk.central.auth import TOKEN_CACHE_SECONDS, Role, TokenCache, User
+from halt_desk.central.service import Central, create_central_engine
 
 PIET = User(1, "piet", Role.AGENT, None)
 
@@ -55,3 +63,40 @@ def test_the_cache_keeps_token_hashes_not_tokens() -> None:
     cache.get("t0k3n", 0)
     cache.put("t0k3n", PIET, 0)
     assert "t0k3n" not in repr(vars(cache))
+
+
+class CountingCentral(Central):
+    """A real Central that counts its token look-ups."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.look_ups = 0
+
+    def authenticate(self, token: str) -> User | None:
+        self.look_ups += 1
+        return super().authenticate(token)
+
+
+def test_requests_waiting_for_one_token_share_one_look_up(tmp_path: Path) -> None:
+    url = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    Central.open(url).close()  # migrated
+    central = CountingCentral(create_central_engine(url))
+    token = central.add_user("piet", "agent")
+    clock = FakeClock()
+    authenticator = Authenticator(central, TokenCache(clock=clock))
+
+    async def twenty() -> list[User | None]:
+        return await asyncio.gather(*(authenticator.user(token) for _ in range(20)))
+
+    try:
+        users = asyncio.run(twenty())
+        assert [u.name if u else None for u in users] == ["piet"] * 20
+        assert central.look_ups == 1
+        clock.now += TOKEN_CACHE_SECONDS  # expired: looked up again, once
+        asyncio.run(twenty())
+        assert central.look_ups == 2
+        central.revoke_user("piet")  # a change of users: looked up at once, refused
+        assert asyncio.run(twenty()) == [None] * 20
+        assert central.look_ups == 3
+    finally:
+        central.close()

@@ -1,0 +1,130 @@
+"""What the central's writer knows of its streams between transactions, kept per process.
+
+Reading a ticket's row and whole history from the database (and parsing every stored
+event again) for each push cost more than checking the push. Events are append-only and
+every change to a ticket, device, swap, organisation or other reference record comes with
+an accepted event, which takes the next `seq`. So what this process read or wrote at
+`seq` N is still true while the sequence counter stands at N; when it stands higher,
+another process (a second server or worker, the CLI) wrote in between, and exactly the
+streams of the events after N have changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sqlalchemy import Connection, bindparam, select
+
+from halt_desk.central.schema import events
+from halt_desk.domain.devices import DeviceFold
+from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import Profile
+
+
+class Missing:
+    """The answer for a key the cache does not hold (`None` is a cached answer: no such
+    ticket, device, record or organisation)."""
+
+
+MISSING: Final = Missing()
+
+_CHANGED_STREAMS = (
+    select(events.c.stream)
+    .where(events.c.seq > bindparam("after"), events.c.seq <= bindparam("upto"))
+    .distinct()
+)
+
+
+class StreamCache:
+    """Ticket rows, ticket and swap histories, device folds, reference records and
+    organisations' profiles as the last transaction of this process left them.
+
+    Only a writer holding the central write lock may call `catch_up` and `publish`
+    (`Central` takes its own lock around them on every backend), so the cache needs no
+    lock of its own. Values handed out are never changed in place: a caller that changes
+    a ticket row copies it first, histories are tuples.
+    """
+
+    #: Past this many entries in one table the cache starts again empty: a bound on memory
+    #: (a busy desk has a few thousand open tickets) that costs a re-read, never a wrong
+    #: answer.
+    MAX_ENTRIES = 50_000
+    #: A gap of more events than this since the last transaction is cheaper to forget
+    #: than to look through.
+    CATCH_UP_LIMIT = 5_000
+
+    def __init__(self) -> None:
+        #: The sequence counter the cached values hold for; None: nothing is cached.
+        self.seq: int | None = None
+        self.tickets: dict[str, dict[str, Any] | None] = {}
+        self.histories: dict[str, tuple[Event, ...]] = {}
+        self.org_profiles: dict[str, str | None] = {}
+        self.devices: dict[str, DeviceFold | None] = {}
+        self.references: dict[str, dict[str, Any] | None] = {}
+        #: Resolved contract profiles by name and published TOML (None: the built-in one):
+        #: a pure function of those two, valid whatever changes later.
+        self.profiles: dict[tuple[str, str | None], Profile] = {}
+
+    def clear(self) -> None:
+        self.seq = None
+        for table in self._tables():
+            table.clear()
+        self.profiles.clear()
+
+    def catch_up(self, conn: Connection, last_seq: int) -> None:
+        """Makes the cache hold for `last_seq`, the counter just read under the write lock:
+        forgets the streams of the events other processes recorded since the last
+        transaction of this one."""
+        if self.seq == last_seq:
+            return
+        if self.seq is None or last_seq < self.seq or last_seq - self.seq > self.CATCH_UP_LIMIT:
+            # Nothing cached yet, a database that went back (restored), or a long gap.
+            self.clear()
+        else:
+            for stream in conn.execute(
+                _CHANGED_STREAMS, {"after": self.seq, "upto": last_seq}
+            ).scalars():
+                self._forget(stream)
+        self.seq = last_seq
+
+    def publish(
+        self,
+        start_seq: int,
+        end_seq: int,
+        tickets: Mapping[str, dict[str, Any] | None],
+        histories: Mapping[str, list[Event]],
+        org_profiles: Mapping[str, str | None],
+        devices: Mapping[str, DeviceFold | None],
+        references: Mapping[str, dict[str, Any] | None],
+    ) -> None:
+        """Takes over what a committed transaction that began at `start_seq` read and left
+        behind at `end_seq`. The caller hands over its ticket rows: it must not change
+        them any more."""
+        if self.seq != start_seq:  # not begun with catch_up: what it read may be stale
+            self.clear()
+            return
+        if any(len(table) > self.MAX_ENTRIES for table in self._tables()):
+            self.clear()
+        self.tickets.update(tickets)
+        self.histories.update((stream, tuple(history)) for stream, history in histories.items())
+        self.org_profiles.update(org_profiles)
+        self.devices.update(devices)
+        self.references.update(references)
+        if len(self.profiles) > self.MAX_ENTRIES:
+            self.profiles.clear()
+        self.seq = end_seq
+
+    def _tables(self) -> tuple[dict[str, Any], ...]:
+        return (self.tickets, self.histories, self.org_profiles, self.devices, self.references)
+
+    def _forget(self, stream: str) -> None:
+        kind, _, key = stream.partition(":")
+        self.histories.pop(stream, None)
+        self.references.pop(stream, None)
+        if kind == "ticket":
+            self.tickets.pop(key, None)
+        elif kind == "device":
+            self.devices.pop(key, None)
+        elif kind == "org":
+            self.org_profiles.pop(key, None)

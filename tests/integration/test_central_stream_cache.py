@@ -1,0 +1,181 @@
+"""Each central process keeps what its writer read of tickets, devices and organisations
+(StreamCache): a write by another process on the same database must never be missed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from halt_desk.central.auth import Role, User
+from halt_desk.central.schema import events
+from halt_desk.central.service import Central
+from tests.central_server import ProcessServer, bearer
+
+START = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
+ADMIN = User(1, "admin-user", Role.ADMIN, None)
+AGENT = User(2, "agent-user", Role.AGENT, None)
+FIELD = User(3, "field-user", Role.FIELD, None)
+LOGISTICS = User(4, "logistics-user", Role.LOGISTICS, None)
+
+
+def ev(stream: str, kind: str, minutes: int, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "stream": stream,
+        "type": kind,
+        "at": (START + timedelta(minutes=minutes)).isoformat(),
+        "actor": "tester",
+        "data": data or {},
+    }
+
+
+def reported(key: str, org: str = "halt") -> dict[str, Any]:
+    data = {"org": org, "caller": "e1", "summary": "Laptop", "priority": "P3"}
+    return ev(f"ticket:{key}", "ticket_reported", 0, data)
+
+
+def org(key: str) -> dict[str, Any]:
+    return ev(f"org:{key}", "organisation_registered", 0, {"name": key, "profile": "halt"})
+
+
+def registered(tag: str) -> dict[str, Any]:
+    data = {"serial": "S1", "model": "X1", "type": "laptop", "org": "halt", "depot": "d1"}
+    return ev(f"device:{tag}", "device_registered", 0, data)
+
+
+def checked(tag: str, minutes: int) -> dict[str, Any]:
+    data = {"autopilot": True, "bitlocker": True, "base_apps": True, "mfa": True}
+    return ev(f"device:{tag}", "readiness_checked", minutes, data)
+
+
+@pytest.fixture
+def two_centrals(db_url: str) -> Iterator[tuple[Central, Central]]:
+    """Two `Central`s on one database, each with its own cache, as two processes have."""
+    first = Central.open(db_url)
+    second = Central.open(db_url)
+    try:
+        yield first, second
+    finally:
+        first.close()
+        second.close()
+
+
+def status(central: Central, user: User, event: dict[str, Any]) -> tuple[str, str | None]:
+    (result,) = central.record(user, [event], "127.0.0.1")
+    return result.status, result.reason
+
+
+def test_what_another_central_changed_is_seen_on_the_next_push(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    a, b = two_centrals
+    stream = "ticket:T1"
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    # a learns that the ticket, the organisation and the device do not exist...
+    assert status(a, AGENT, ev(stream, "comment", 5, {"text": "x"}))[0] == "rejected"
+    assert status(a, AGENT, reported("T2", org="other"))[0] == "rejected"
+    assert status(a, LOGISTICS, checked("LT-1", 5))[0] == "rejected"
+    # ...and then b creates all three.
+    assert status(b, AGENT, reported("T1"))[0] == "accepted"
+    assert status(b, ADMIN, org("other"))[0] == "accepted"
+    assert status(b, LOGISTICS, registered("LT-1"))[0] == "accepted"
+    assert status(a, AGENT, ev(stream, "first_response", 10, {"channel": "phone"}))[0] == (
+        "accepted"
+    )
+    assert status(a, AGENT, reported("T2", org="other"))[0] == "accepted"
+    assert status(a, LOGISTICS, checked("LT-1", 5))[0] == "accepted"
+
+    # The field engineer may record once b assigned the ticket to them, not before.
+    refused, reason = status(a, FIELD, ev(stream, "onsite_arrival", 20))
+    assert refused == "rejected" and "assigned" in (reason or "")
+    assert status(b, AGENT, ev(stream, "assigned", 25, {"to": FIELD.name}))[0] == "accepted"
+    assert status(a, FIELD, ev(stream, "onsite_arrival", 30))[0] == "accepted"
+
+    # Closed by b: a refuses more clock events and still takes a comment.
+    assert status(b, AGENT, ev(stream, "closed", 40))[0] == "accepted"
+    refused, reason = status(a, AGENT, ev(stream, "status_update", 50))
+    assert (refused, reason) == ("rejected", "ticket T1 is closed")
+    assert status(a, AGENT, ev(stream, "comment", 55, {"text": "nazorg"}))[0] == "accepted"
+
+    # A duplicate of an event b accepted is a duplicate for a too, with b's seq.
+    event = ev(stream, "comment", 60, {"text": "één keer"})
+    (by_b,) = b.record(AGENT, [event], "127.0.0.1")
+    (by_a,) = a.record(AGENT, [event], "127.0.0.1")
+    assert by_b.status == "accepted" and (by_a.status, by_a.seq) == ("duplicate", by_b.seq)
+
+    with a.engine.connect() as conn:
+        seqs = list(conn.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
+    assert seqs == list(range(1, len(seqs) + 1))
+    # What a keeps of the ticket is its whole history, b's events included.
+    for central in (a, b):
+        for user in (AGENT, FIELD):
+            state = central.ticket_state(user, "T1", "127.0.0.1")
+            assert state is not None and state["assignee"] == FIELD.name
+    assert status(a, AGENT, ev(stream, "comment", 70, {"text": "laatste"}))[0] == "accepted"
+    history = a._streams.histories[stream]
+    with a.engine.connect() as conn:
+        stored = conn.execute(
+            select(events.c.id).where(events.c.stream == stream).order_by(events.c.seq)
+        ).all()
+    assert [e.id for e in history] == [row.id for row in stored]
+
+
+def test_two_server_processes_take_turns_on_one_ticket(db_url: str, tmp_path: Path) -> None:
+    central = Central.open(db_url)
+    tokens = {name: central.add_user(f"{name}-user", name) for name in ("admin", "agent")}
+    tokens["field"] = central.add_user("field-user", "field")
+    central.close()
+    servers = [ProcessServer(db_url, tmp_path / f"data{n}") for n in (1, 2)]
+    for server in servers:
+        server.start()
+    session = requests.Session()
+
+    def push(server: ProcessServer, who: str, event: dict[str, Any]) -> str:
+        response = session.post(
+            f"{server.url}/api/v1/events",
+            json={"events": [event]},
+            headers=bearer(tokens[who]),
+            timeout=30,
+        )
+        response.raise_for_status()
+        result: str = response.json()["results"][0]["status"]
+        return result
+
+    try:
+        one, two = servers
+        assert push(one, "admin", org("halt")) == "accepted"
+        stream = "ticket:P1"
+        assert push(two, "agent", reported("P1")) == "accepted"
+        # Both processes have read the ticket now, with nobody assigned.
+        assert push(one, "field", ev(stream, "onsite_arrival", 5)) == "rejected"
+        assert push(two, "field", ev(stream, "onsite_arrival", 6)) == "rejected"
+        for minute in range(10, 50, 10):  # turns, each process seeing the other's event
+            server = one if minute % 20 else two
+            assert push(server, "agent", ev(stream, "status_update", minute)) == "accepted"
+        assert push(two, "agent", ev(stream, "assigned", 55, {"to": "field-user"})) == "accepted"
+        assert push(one, "field", ev(stream, "onsite_arrival", 60)) == "accepted"
+        assert push(one, "agent", ev(stream, "closed", 70)) == "accepted"
+        assert push(two, "field", ev(stream, "workaround", 80)) == "rejected"
+        assert push(two, "agent", ev(stream, "comment", 90, {"text": "klaar"})) == "accepted"
+        changes = session.get(
+            f"{one.url}/api/v1/changes", headers=bearer(tokens["agent"]), timeout=30
+        ).json()["events"]
+        assert [e["seq"] for e in changes] == list(range(1, len(changes) + 1))
+        assert [e["type"] for e in changes if e["stream"] == stream] == [
+            "ticket_reported",
+            *["status_update"] * 4,
+            "assigned",
+            "onsite_arrival",
+            "closed",
+            "comment",
+        ]
+    finally:
+        for server in servers:
+            server.stop()
