@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +21,10 @@ from halt_desk.domain.profiles import CLOCK_NAMES, ClockRule, Profile, Target
 from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
 
 INF = math.inf
+#: A UTC epoch as an aware datetime, called directly with the calendar's zone: a wrapper
+#: function around it costs as much again, and it runs about nine times per ticket.
+_from_ts = datetime.fromtimestamp
+_new_tuple = tuple.__new__
 
 
 class ClockState(StrEnum):
@@ -60,12 +64,17 @@ class ClockResult(NamedTuple):
         return self._format()
 
     def _format(self) -> str:
-        text = f'{{"due":{_iso(self.due)},"met_at":{_iso(self.met_at)},"state":"{self.state}"'
-        if self.warn_at is not None:
-            text += f',"warn_at":"{self.warn_at.isoformat()}"'
-        if self.name == "resolution":
+        # The most frequent output line of `sla check` (six per ticket): locals and plain
+        # comparisons rather than helper calls, which cost as much as the formatting itself.
+        due, met_at, warn_at, name = self.due, self.met_at, self.warn_at, self.name
+        due_text = "null" if due is None else '"' + due.isoformat() + '"'
+        met_text = "null" if met_at is None else '"' + met_at.isoformat() + '"'
+        text = f'{{"due":{due_text},"met_at":{met_text},"state":"{self.state.value}"'
+        if warn_at is not None:
+            text += f',"warn_at":"{warn_at.isoformat()}"'
+        if name == "resolution":
             text += ',"paused":true' if self.paused else ',"paused":false'
-        elif self.name == "update":
+        elif name == "update":
             text += f',"missed":{self.missed or 0},"last_update":{_iso(self.last_update)}'
         return text + "}"
 
@@ -125,7 +134,13 @@ class TicketEvaluation(NamedTuple):
         that halves the cost of the output. `to_json()` parses this text, so there is
         one definition of the format.
         """
-        clocks = ",".join(f'"{name}":{c.to_json_text()}' for name, c in self.clocks.items())
+        parts = []
+        for name, clock in self.clocks.items():
+            if clock.state is ClockState.NOT_APPLICABLE:
+                parts.append(_NOT_APPLICABLE_ITEM[name])
+            else:
+                parts.append(f'"{name}":{clock._format()}')
+        clocks = ",".join(parts)
         return (
             f'{{"id":{_encode_string(self.id)},"priority":{_encode_string(self.priority)},'
             f'"uplift":{_json_value(self.uplift)},"status":"{self.status}",'
@@ -143,6 +158,7 @@ class TicketEvaluation(NamedTuple):
 
 _NOT_APPLICABLE = {name: ClockResult(name, ClockState.NOT_APPLICABLE) for name in CLOCK_NAMES}
 _NOT_APPLICABLE_TEXT = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
+_NOT_APPLICABLE_ITEM = {name: f'"{name}":{text}' for name, text in _NOT_APPLICABLE_TEXT.items()}
 
 
 @dataclass(slots=True)
@@ -161,7 +177,10 @@ class _Evaluator:
         self.tl = timeline
         self.now_ts = now.timestamp()
         self.report_ts = timeline.reported_at.timestamp()
-        self._ordinals: dict[float, float] = {}
+        # The calendar's lookup directly: a memo of it cost more than it saved, since only
+        # about one ask in three repeats an instant and the lookup is one binary search.
+        self.ordinal: Callable[[float], float] = self.cal.ordinal
+        self.tz = self.cal.tz
         #: Where a pause that was never resumed counts as ended: now, or the clock's stop.
         self.open_pause_until = self.now_ts
         self.report_b = self.ordinal(self.report_ts)
@@ -169,13 +188,6 @@ class _Evaluator:
         priority, cell = self._initial_priority()
         self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
         self._fold()
-
-    def ordinal(self, ts: float) -> float:
-        """The calendar ordinal of `ts`, remembered: each instant is asked for several times."""
-        value = self._ordinals.get(ts)
-        if value is None:
-            value = self._ordinals[ts] = self.cal.ordinal(ts)
-        return value
 
     # ------------------------------------------------------------ priorities
     def _priority(self, value: str, where: str) -> str:
@@ -412,15 +424,18 @@ class _Evaluator:
             if target is not None and not target.is_day_end:
                 lead = target.seconds - rule.warn[final.priority].seconds
                 warn_ord = self._ordinal_of_units(max(due_units - lead, 0.0), pausable)
-                warn_at = cal.to_datetime(cal.instant_ts(warn_ord))
+                warn_at = _from_ts(cal.instant_ts(warn_ord), self.tz)
         paused = pausable and self.open_pause is not None and stop_ts is None
         if stop_ts is not None:
             state = ClockState.MET if stop_ts <= due_ts else ClockState.BREACHED
-            return ClockResult(
-                name, state, cal.to_datetime(due_ts), cal.to_datetime(stop_ts), warn_at, paused
-            )
-        state = ClockState.BREACHED if self.now_ts > due_ts else ClockState.RUNNING
-        return ClockResult(name, state, cal.to_datetime(due_ts), None, warn_at, paused)
+            met_at = _from_ts(stop_ts, self.tz)
+        else:
+            state = ClockState.BREACHED if self.now_ts > due_ts else ClockState.RUNNING
+            met_at = None
+        # tuple.__new__ rather than the NamedTuple's Python-level constructor (every field
+        # given, so its defaults do not matter)
+        fields = (name, state, _from_ts(due_ts, self.tz), met_at, warn_at, paused, None, None)
+        return _new_tuple(ClockResult, fields)
 
     def _interval(self, rule: ClockRule, change: _Change) -> float | None:
         target = rule.targets.get(change.priority)
@@ -452,7 +467,8 @@ class _Evaluator:
             return passed, due + passed * step
 
         items: list[tuple[float, int, str | None]] = [(ts, 0, None) for ts in self.updates]
-        items += [(c.ts, 1, c.priority) for c in self.changes[1:]]
+        if len(self.changes) > 1:
+            items += [(c.ts, 1, c.priority) for c in self.changes[1:]]
         items.sort()  # by time; an update before a priority change at the same moment
         for ts, kind, priority in items:
             if ts <= start_ts or (end_ts is not None and ts >= end_ts):
@@ -491,15 +507,15 @@ class _Evaluator:
         if next_due is not None and interval is not None:
             passed, next_due = count_missed(next_due, interval, stop, self.ordinal(stop))
             missed += passed
-        due = cal.to_datetime(cal.instant_ts(next_due)) if next_due is not None else None
-        last = cal.to_datetime(last_update) if last_update is not None else None
+        due = _from_ts(cal.instant_ts(next_due), self.tz) if next_due is not None else None
+        last = _from_ts(last_update, self.tz) if last_update is not None else None
         if missed:
             state = ClockState.BREACHED
         elif end_ts is not None:
             state = ClockState.MET
         else:
             state = ClockState.RUNNING
-        met_at = cal.to_datetime(end_ts) if end_ts is not None else None
+        met_at = _from_ts(end_ts, self.tz) if end_ts is not None else None
         return ClockResult("update", state, due, met_at, None, False, missed, last)
 
     # ------------------------------------------------------------------ result
@@ -520,7 +536,6 @@ class _Evaluator:
             ),
         }
         assert tuple(clocks) == CLOCK_NAMES
-        cal = self.cal
         mttr = mttp = mttp_wall = None
         if self.resolved_ts is not None:
             resolved_b = self.ordinal(self.resolved_ts)
@@ -556,9 +571,9 @@ class _Evaluator:
             mttp_wall_minutes=mttp_wall,
             within_norm=within_norm,
             reported_at=self.tl.reported_at,
-            resolved_at=cal.to_datetime(self.resolved_ts) if self.resolved_ts else None,
-            productive_at=cal.to_datetime(productive_ts) if productive_ts else None,
-            breaches=tuple(n for n, c in clocks.items() if c.state is ClockState.BREACHED),
+            resolved_at=_from_ts(self.resolved_ts, self.tz) if self.resolved_ts else None,
+            productive_at=_from_ts(productive_ts, self.tz) if productive_ts else None,
+            breaches=tuple([n for n, c in clocks.items() if c.state is ClockState.BREACHED]),
         )
 
 

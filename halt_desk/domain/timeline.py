@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from halt_desk.domain.errors import InvalidTimeline
@@ -61,6 +62,16 @@ class TimelineDocument:
     tickets: tuple[TicketTimeline, ...]
 
 
+#: Event types whose only clock-relevant facts are their type and moment.
+_PLAIN_TYPES: frozenset[str] = TICKET_EVENT_TYPES - {
+    "first_response",
+    "priority_changed",
+    "uplift_decided",
+}
+_new_tuple = tuple.__new__
+_by_ts = attrgetter("ts")
+
+
 def _text(raw: Mapping[str, Any], key: str, ticket: str | None, where: str) -> str | None:
     value = raw.get(key)
     if value is None:
@@ -112,6 +123,10 @@ def _checked_event(
     """The clock's view of one event of a known type at an aware `at`; `raw` holds its
     fields."""
     ts = at.timestamp()
+    if event_type in _PLAIN_TYPES and ts >= reported_ts:
+        # Most events carry no field a clock reads: build the tuple directly rather than
+        # through the NamedTuple's Python-level constructor (runs for every event).
+        return _new_tuple(TimelineEvent, (event_type, at, ts, index, None, None, None, None, None))
     if ts < reported_ts:
         problem = f"{event_type} at {at.isoformat()} is before reported_at"
         raise InvalidTimeline(ticket, f"events[{index}].at", problem)
@@ -159,7 +174,7 @@ def parse_ticket(raw: object, where: str) -> TicketTimeline:
         raise InvalidTimeline(ticket_id, "events", "expected a list")
     reported_ts = reported_at.timestamp()
     events = [_event(item, ticket_id, index, reported_ts) for index, item in enumerate(raw_events)]
-    events.sort(key=lambda e: e.ts)
+    events.sort(key=_by_ts)
     return TicketTimeline(
         id=ticket_id,
         reported_at=reported_at,
@@ -262,7 +277,7 @@ def timeline_from_events(ticket_id: str, events: Sequence[Event]) -> TicketTimel
             _checked_event(event_type, at, event.data, ticket_id, index, reported_ts)
         )
         index += 1
-    timeline_events.sort(key=lambda e: e.ts)
+    timeline_events.sort(key=_by_ts)
     return TicketTimeline(
         id=ticket_id,
         reported_at=reported_at,
