@@ -39,8 +39,9 @@ class Reminder:
     due: datetime
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.ticket, self.clock, self.kind.value, self.due.isoformat())
+    def key(self) -> tuple[str, str, str, datetime]:
+        """The same deadline gives the same key (an aware datetime hashes by its instant)."""
+        return (self.ticket, self.clock, self.kind.value, self.due)
 
 
 def reminders_for(rows: Iterable[BoardRow], now: datetime) -> list[Reminder]:

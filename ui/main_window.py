@@ -3,6 +3,8 @@ intake, and a status bar with what is waiting to be sent."""
 
 from __future__ import annotations
 
+import gc
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
 REMINDER_INTERVAL_MS = 30_000
 #: Pause after a page of pulled events before the list is read again (pages come in bursts).
+log = logging.getLogger(__name__)
 RELOAD_AFTER_PULL_MS = 2_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
     (QuickFilter.OPEN, QT_TRANSLATE_NOOP("MainWindow", "Open"), "Alt+1"),
@@ -186,8 +189,10 @@ class MainWindow(QMainWindow):
         self.loaded = False
         self.last_notification: list[str] = []
         self.reminders: list[Reminder] = []
-        self._reminded: set[tuple[str, str, str, str]] = set()
+        self._reminded: set[tuple[str, str, str, datetime]] = set()
         self._reminders_asked = 0  # the last request to the sync process
+        self._reminders_running = False  # evaluated here (no sync process)
+        self._reminders_again = False
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -290,6 +295,10 @@ class MainWindow(QMainWindow):
         self.pending.setText(self.tr("Te verzenden: {n}").format(n=pending))
         self._show_counts()
         self.loaded = True
+        # The list (tens of thousands of rows) lives until the next load: out of the cyclic
+        # collector's sight, or each full collection walks it while every thread waits
+        # (pauses of several hundred ms on 50,000 tickets). Its garbage is still freed.
+        gc.freeze()
         self._reload_done()
         self.check_reminders()
 
@@ -317,9 +326,29 @@ class MainWindow(QMainWindow):
             if request is not None:
                 self._reminders_asked = request
                 return
+        if self._reminders_running:  # one evaluation at a time; the newest asks once more
+            self._reminders_again = True
+            return
         from halt_desk.reminders import collect_reminders
 
-        run_in_background(lambda: collect_reminders(store, now), self._show_reminders)
+        self._reminders_running = True
+        run_in_background(
+            lambda: collect_reminders(store, now), self._reminders_done, self._reminders_failed
+        )
+
+    def _reminders_done(self, reminders: list[Reminder]) -> None:
+        self._reminders_finished()
+        self._show_reminders(reminders)
+
+    def _reminders_failed(self, exc: BaseException) -> None:
+        log.warning("reminders could not be evaluated: %s", exc)
+        self._reminders_finished()
+
+    def _reminders_finished(self) -> None:
+        self._reminders_running = False
+        if self._reminders_again:
+            self._reminders_again = False
+            self.check_reminders()
 
     def _reminders_from_sync(self, request: int, reminders: list[Reminder]) -> None:
         if request == self._reminders_asked:  # an older answer would show a stale state
