@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from halt_desk.central.embedded import EmbeddedServer
+from tests.sync_support import Desk
+
 
 @pytest.fixture(autouse=True)
 def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
@@ -16,3 +19,13 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     # Nor the machine's configuration (/etc/halt-desk, ProgramData): a file that is absent.
     monkeypatch.setenv("HALT_DESK_MACHINE_CONFIG", str(tmp_path / "machine" / "config.toml"))
     yield data_dir
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[tuple[Desk, str]]:
+    """A central with the sync tests' users and reference data, served in this process on
+    127.0.0.1 (`EmbeddedServer`); yields it with its URL."""
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    with EmbeddedServer(desk.central) as server:
+        yield desk, server.url
+    desk.central.close()

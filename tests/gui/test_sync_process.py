@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock, SyncSummary
 from halt_desk.sync.worker import SyncTarget
@@ -21,14 +20,6 @@ from ui.main_window import MainWindow
 from ui.sync_controller import SyncController
 
 PATIENCE_MS = 30_000
-
-
-@pytest.fixture
-def central(tmp_path: Path) -> Iterator[tuple[Desk, str]]:
-    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
-    with EmbeddedServer(desk.central) as server:
-        yield desk, server.url
-    desk.central.close()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import IO, Any
 
 import pytest
 
-from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.domain.events import new_event
 from halt_desk.reminders import ReminderKind
 from halt_desk.store import Store
@@ -26,14 +25,6 @@ from tests.sync_support import REPORT_DATA, Desk
 
 #: Seconds a test waits for the child's next line or its exit before it fails.
 PATIENCE = 60
-
-
-@pytest.fixture
-def central(tmp_path: Path) -> Iterator[tuple[Desk, str]]:
-    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
-    with EmbeddedServer(desk.central) as server:
-        yield desk, server.url
-    desk.central.close()
 
 
 @pytest.fixture
