@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -47,7 +48,11 @@ def sla_board(store: Store, now: datetime, due_before: datetime | None = None) -
     """Open tickets, the ones with a breached clock first, then by the next deadline.
 
     With `due_before`, only the open tickets whose stored next deadline falls before it."""
-    tickets = store.tickets(open_only=True, due_before=due_before)
+    return board_of(store, store.tickets(open_only=True, due_before=due_before), now)
+
+
+def board_of(store: Store, tickets: Sequence[TicketView], now: datetime) -> list[BoardRow]:
+    """`tickets` evaluated at `now`, in the board's order."""
     # The events of all of them in a few queries and each organisation's contract once:
     # a board of thousands of tickets is mostly evaluation, not reading.
     histories = store.events_for_streams([f"ticket:{t.id}" for t in tickets])

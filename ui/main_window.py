@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     # Imported where they are first used: the window must show fast, before the store
     # (SQLAlchemy), the contract rules, reportlab, the sync client and the dialogs load.
     from halt_desk.desk import CallerDirectory
-    from halt_desk.reminders import Reminder
+    from halt_desk.reminders import Reminder, ReminderWatch
     from halt_desk.store import Store
     from halt_desk.sync import SyncSummary
     from ui.intake_dialog import IntakeDialog
@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self._reminded: set[tuple[str, str, str, datetime]] = set()
         self._reminders_asked = 0  # the last request to the sync process
         self._reminders_running = False  # evaluated here (no sync process)
+        self._watch: ReminderWatch | None = None
         self._reminders_again = False
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -329,12 +330,13 @@ class MainWindow(QMainWindow):
         if self._reminders_running:  # one evaluation at a time; the newest asks once more
             self._reminders_again = True
             return
-        from halt_desk.reminders import collect_reminders
+        if self._watch is None or self._watch.store is not store:
+            from halt_desk.reminders import ReminderWatch
 
+            self._watch = ReminderWatch(store)
+        watch = self._watch
         self._reminders_running = True
-        run_in_background(
-            lambda: collect_reminders(store, now), self._reminders_done, self._reminders_failed
-        )
+        run_in_background(lambda: watch.collect(now), self._reminders_done, self._reminders_failed)
 
     def _reminders_done(self, reminders: list[Reminder]) -> None:
         self._reminders_finished()

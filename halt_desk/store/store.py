@@ -1096,6 +1096,28 @@ class Store:
             row = session.get(TicketRow, ticket_id)
             return TicketView.from_row(row) if row is not None else None
 
+    def tickets_by_id(self, ids: Iterable[str]) -> list[TicketView]:
+        """The tickets with these ids that exist, oldest report first."""
+        found: list[TicketView] = []
+        with self._read() as session:
+            for chunk in _chunks(sorted(set(ids))):
+                query = select(TicketRow).where(TicketRow.id.in_(chunk))
+                found += [TicketView.from_row(row) for row in session.scalars(query)]
+        return sorted(found, key=lambda t: (t.reported_at, t.id))
+
+    def open_ticket_ids(self, due_before: datetime) -> set[str]:
+        """Ids of what `tickets(open_only=True, due_before=...)` returns, without reading
+        the rows: the reminders' candidates, asked for every 30 seconds."""
+        query = select(TicketRow.id).where(
+            TicketRow.status.in_(OPEN_STATUSES),
+            or_(
+                TicketRow.next_due_utc_us <= utc_us(due_before),
+                TicketRow.overdue.is_not(False),
+            ),
+        )
+        with self._read() as session:
+            return set(session.scalars(query))
+
     def tickets(
         self, open_only: bool = False, due_before: datetime | None = None
     ) -> list[TicketView]:

@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from halt_desk.reminders import Reminder, ReminderKind, collect_reminders
+from halt_desk.reminders import Reminder, ReminderKind, ReminderWatch
 from halt_desk.store import Store
 from halt_desk.sync import client_factory
 from halt_desk.sync.client import CentralClient, TlsOptions
@@ -200,6 +200,7 @@ class SyncWorker:
         self._engine: SyncEngine | None = None
         self._store: Store | None = None
         self._store_ready = threading.Event()
+        self._watch: ReminderWatch | None = None  # reminders kept between requests
 
     # -------------------------------------------------------------- commands
     def read_commands(self) -> None:
@@ -257,7 +258,9 @@ class SyncWorker:
         if store is None or self._stop.is_set():
             return
         try:
-            found = collect_reminders(store, now)
+            if self._watch is None:
+                self._watch = ReminderWatch(store)
+            found = self._watch.collect(now)
         except Exception:  # the next request (every 30 s) tries again
             log.exception("evaluating the reminders failed")
             return

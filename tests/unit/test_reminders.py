@@ -12,7 +12,13 @@ import pytest
 from halt_desk.board import sla_board
 from halt_desk.demo_board import build_demo_store
 from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
-from halt_desk.reminders import BREACH_WARNING, ReminderKind, collect_reminders, reminders_for
+from halt_desk.reminders import (
+    BREACH_WARNING,
+    ReminderKind,
+    ReminderWatch,
+    collect_reminders,
+    reminders_for,
+)
 from halt_desk.store import Store
 from tests.desk_data import reference_events
 
@@ -114,3 +120,27 @@ def test_tickets_folded_before_overdue_was_kept_are_folded_again_on_open(
         ]
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM tickets WHERE overdue IS NULL").fetchone() == (0,)
+
+
+def test_a_watch_gives_the_reminders_of_a_full_check_while_time_and_tickets_move(
+    tmp_path: Path,
+) -> None:
+    """ReminderWatch evaluates again only what events or the time can have changed; over
+    two days of checks every 7 minutes, with actions and new tickets in between, it
+    answers exactly what evaluating every candidate answers."""
+    path = tmp_path / "demo.sqlite3"
+    build_demo_store(path, months=1, tickets_per_month=150, now=datetime.now(UTC))
+    start = datetime.now(UTC)
+    with Store.open(path) as demo:
+        watch = ReminderWatch(demo)
+        open_ids = [t.id for t in demo.tickets(open_only=True)]
+        kept: list[bool] = []
+        for step in range(400):
+            moment = start + timedelta(minutes=7 * step)
+            if step % 50 == 25:  # someone works on a ticket, someone reports a new one
+                ticket = open_ids[step % len(open_ids)]
+                request = ActionRequest(Action.STATUS_UPDATE)
+                record_action(demo, ticket, request, "agent-1", moment)
+            assert watch.collect(moment) == collect_reminders(demo, moment), moment
+            kept.append(watch.evaluated < watch.candidates)
+        assert sum(kept) > 300  # most checks reuse most earlier evaluations
