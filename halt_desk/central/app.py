@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,6 +33,7 @@ from halt_desk.central.service import (
     create_central_engine,
 )
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.store.errors import StoreDiskError
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,27 @@ def _problem(status: int, title: str, detail: str) -> JSONResponse:
         status_code=status,
         media_type="application/problem+json",
     )
+
+
+#: Seconds a client is asked to wait when the central cannot serve for now.
+RETRY_AFTER_SECONDS = 2
+
+
+def _unavailable(exc: BaseException) -> JSONResponse | None:
+    """The 503 answer when the central cannot serve for now (its database unreachable or
+    busy, its disk refusing writes): clients retry that later, where a 400 would tell
+    them the request was wrong and a 500 would hide what happened. None for any other
+    error."""
+    if isinstance(exc, StoreDiskError):
+        detail = "the central's disk refused the write; try again later"
+    elif isinstance(exc, OperationalError):
+        detail = "the central's database is unavailable; try again later"
+    else:
+        return None
+    log.warning("answered 503: %s", exc)
+    response = _problem(503, "service unavailable", detail)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _central(request: Request) -> Central:
@@ -171,16 +194,17 @@ class PushFastPath:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        pushed = self._push_of(scope, body)
-        user = await self.authenticator.user(pushed[0]) if pushed is not None else None
-        if pushed is None or user is None:
+        try:
+            payload = await self._answer(scope, body)
+        except Exception as exc:
+            unavailable = _unavailable(exc)
+            if unavailable is None:
+                raise
+            await unavailable(scope, receive, send)
+            return
+        if payload is None:
             await self.app(scope, _replay(body, receive), send)
             return
-        raw_events = pushed[1]
-        client = scope.get("client")
-        address = client[0] if client else "unknown"  # as client_address() says
-        results = await self.writer.record_async(user, raw_events, address)
-        payload = _results_body(results)
         await send(
             {
                 "type": "http.response.start",
@@ -192,6 +216,16 @@ class PushFastPath:
             }
         )
         await send({"type": "http.response.body", "body": payload})
+
+    async def _answer(self, scope: Scope, body: bytes) -> bytes | None:
+        """The response body of a push this path answers, or None to leave it to the app."""
+        pushed = self._push_of(scope, body)
+        user = await self.authenticator.user(pushed[0]) if pushed is not None else None
+        if pushed is None or user is None:
+            return None
+        client = scope.get("client")
+        address = client[0] if client else "unknown"  # as client_address() says
+        return _results_body(await self.writer.record_async(user, pushed[1], address))
 
     def _push_of(self, scope: Scope, body: bytes) -> tuple[str, list[Any]] | None:
         """The bearer token and events of a push this path answers if the token is a
@@ -278,6 +312,13 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     @app.exception_handler(NotAllowed)
     async def not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
         return _problem(403, "not allowed", str(exc))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(StoreDiskError)
+    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
+        response = _unavailable(exc)
+        assert response is not None
+        return response
 
     @app.exception_handler(HaltDeskError)
     async def bad_input(_: Request, exc: HaltDeskError) -> JSONResponse:

@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, Table, insert, select, text
+from sqlalchemy import Connection, Executable, Select, Table, insert, select, text
+from sqlalchemy.dialects import postgresql as postgresql_dialects
 
 from halt_desk.central.bulk import insert_rows
 from halt_desk.domain.errors import HaltDeskError
@@ -149,6 +150,19 @@ def append_many(conn: Connection, table: Table, entries: Sequence[Entry]) -> Non
         insert_rows(conn, table, _chained_rows(conn, table, entries))
 
 
+def head_reads(table: Table, postgresql: bool) -> list[Executable]:
+    """The statements that lock the chain of `table` against other appenders (PostgreSQL)
+    and read its last hash (the last statement's one row, or no row for an empty chain):
+    for a caller that sends them together with its own reads (`bulk.read_together`) and
+    then appends with `chained_rows`. The lock holds until the transaction ends."""
+    return [*_lock(table, postgresql), _last_hash(table)]
+
+
+def head_hash(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The chain's last hash from the rows of the last `head_reads` statement."""
+    return str(rows[0]["hash"]) if rows else GENESIS_HASH
+
+
 @functools.cache
 def _last_hash(table: Table) -> Select[Any]:
     """The query of the last row's hash, built once per table: on the push path, building
@@ -156,13 +170,25 @@ def _last_hash(table: Table) -> Select[Any]:
     return select(table.c.hash).order_by(table.c.id.desc()).limit(1)
 
 
+@functools.cache
+def _lock(table: Table, postgresql: bool) -> tuple[Executable, ...]:
+    if not postgresql:
+        return ()
+    preparer = postgresql_dialects.dialect().identifier_preparer  # type: ignore[no-untyped-call]
+    quoted = preparer.format_table(table)
+    return (text(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE"),)
+
+
 def _chained_rows(conn: Connection, table: Table, entries: Sequence[Entry]) -> list[dict[str, Any]]:
     """The rows of `entries`, chained to the current last row (locked first on PostgreSQL)."""
-    if conn.dialect.name == "postgresql":
-        quoted = conn.dialect.identifier_preparer.format_table(table)
-        conn.execute(text(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE"))
+    for statement in _lock(table, conn.dialect.name == "postgresql"):
+        conn.execute(statement)
     last = conn.execute(_last_hash(table)).scalar_one_or_none()
-    prev_hash = last if last is not None else GENESIS_HASH
+    return chained_rows(last if last is not None else GENESIS_HASH, entries)
+
+
+def chained_rows(prev_hash: str, entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """The rows of `entries`, each chained to the one before, the first to `prev_hash`."""
     rows: list[dict[str, Any]] = []
     for entry in entries:
         at_text = utc_text(entry.at)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext, suppress
@@ -27,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     Connection,
     Engine,
+    Executable,
+    Select,
     bindparam,
     create_engine,
     delete,
@@ -38,7 +41,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import RowMapping, make_url
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from halt_desk.central import audit
 from halt_desk.central.auth import (
@@ -51,7 +57,14 @@ from halt_desk.central.auth import (
     new_token,
     token_hash,
 )
-from halt_desk.central.bulk import insert_rows
+from halt_desk.central.bulk import (
+    Read,
+    in_list,
+    insert_rows,
+    is_postgresql,
+    pipelined,
+    read_together,
+)
 from halt_desk.central.migrate import upgrade
 from halt_desk.central.schema import (
     audit_log,
@@ -67,7 +80,7 @@ from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.events import Event, check_storable, new_event
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.timeline import timeline_from_events
@@ -124,7 +137,46 @@ def create_central_engine(url: str) -> Engine:
         if not parsed.database:
             raise HaltDeskError("a SQLite central database needs a file path")
         return create_store_engine(Path(parsed.database))
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_after_idle(engine)
+    return engine
+
+
+#: A pooled PostgreSQL connection that lay unused for longer than this is pinged before it
+#: is handed out again.
+IDLE_PING_SECONDS = 1.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping`, but only for connections that lay idle.
+
+    Under load the writer takes a connection for every group commit, and a ping each time
+    was a round trip more per commit (about a sixth of the writer's time). A connection in
+    steady use is known to be alive; one lost in between (PostgreSQL restarted within the
+    last second) fails its transaction with a lost-connection error, which invalidates the
+    whole pool, and the writer then tries that group once more on a new connection.
+    """
+
+    @sqlalchemy_event.listens_for(engine, "checkin")
+    def checked_in(_: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sqlalchemy_event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, _: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool drops this connection and hands out a new one instead.
+            raise DisconnectionError(f"connection lost while idle: {exc}") from exc
+
+
+def lost_connection(exc: BaseException) -> bool:
+    """Whether `exc` is the database connection going away (a restart, a network cut):
+    worth one more try on a new connection, and otherwise a 503, not a bug."""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _now_iso() -> str:
@@ -145,6 +197,7 @@ def _parse_batch(raw_events: Sequence[object]) -> list[_Parsed]:
     for raw in raw_events:
         try:
             event = Event.from_json(raw)
+            check_storable(event)
         except HaltDeskError as exc:
             raw_id = raw.get("id") if isinstance(raw, Mapping) else None
             shown = raw_id if isinstance(raw_id, str) else None
@@ -156,13 +209,40 @@ def _parse_batch(raw_events: Sequence[object]) -> list[_Parsed]:
 
 # Statements of the push path, built once (building and cache-keying a statement costs
 # more than running it on SQLite).
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _LOCK_SEQ = select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
 _SET_SEQ = update(seq_counter).where(seq_counter.c.id == 1).values(value=bindparam("value"))
-_STORED_IDS = select(events.c.id, events.c.seq, events.c.content_hash).where(events.c.id.in_(_IDS))
-_TICKETS = select(tickets).where(tickets.c.id.in_(_IDS))
-_HISTORIES = select(events).where(events.c.stream.in_(_IDS)).order_by(events.c.seq)
-_DEVICES = select(devices.c.asset_tag, devices.c.fold).where(devices.c.asset_tag.in_(_IDS))
+_STORED_ID = select(events.c.id, events.c.seq, events.c.content_hash).where(
+    events.c.id == bindparam("id")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """The reads that begin a group commit, each of the values of its list parameter
+    `ids`: stored events by id, tickets by id, ticket histories by stream, device folds."""
+
+    stored_ids: Select[Any]
+    tickets: Select[Any]
+    histories: Select[Any]
+    devices: Select[Any]
+
+
+@functools.cache
+def _reads(postgresql: bool) -> _Reads:
+    return _Reads(
+        stored_ids=select(events.c.id, events.c.seq, events.c.content_hash).where(
+            in_list(events.c.id, "ids", postgresql)
+        ),
+        tickets=select(tickets).where(in_list(tickets.c.id, "ids", postgresql)),
+        histories=select(events)
+        .where(in_list(events.c.stream, "ids", postgresql))
+        .order_by(events.c.seq),
+        devices=select(devices.c.asset_tag, devices.c.fold).where(
+            in_list(devices.c.asset_tag, "ids", postgresql)
+        ),
+    )
+
+
 _TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
 _HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
 _ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
@@ -179,7 +259,7 @@ def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
         yield list(values[start : start + _IN_CHUNK])
 
 
-def _event_from_row(row: RowMapping) -> Event:
+def _event_from_row(row: Mapping[Any, Any]) -> Event:
     return Event(
         id=row["id"],
         stream=row["stream"],
@@ -453,42 +533,41 @@ class Central:
         # Parsing and hashing need no database: done before taking the write lock.
         parsed = [_parse_batch(raw_events) for _, raw_events, _ in submissions]
         outcome: list[list[EventResult]] = []
-        with self._writer_lock():
-            with self._begin_write() as conn:
-                seq = start_seq = int(conn.info.pop("last_seq"))
-                self._streams.catch_up(conn, start_seq)
-                batch = _Batch(conn, self._streams)
-                batch.prefetch(
-                    [item[0] for items in parsed for item in items if item[0] is not None]
-                )
-                rows: list[dict[str, Any]] = []
-                entries: list[audit.Entry] = []
-                for (user, _, address), items in zip(submissions, parsed, strict=True):
-                    results, accepted, seq = self._apply_batch(batch, user, items, seq, server_now)
-                    outcome.append(results)
-                    if accepted:
-                        rows.extend(accepted)
-                        entries.append(
-                            audit.Entry(
-                                at=_now_iso(),
-                                actor=user.name,
-                                action="events.recorded",
-                                object="events",
-                                address=address,
-                                detail={
-                                    "events": [
-                                        [r["seq"], r["id"], r["stream"], r["type"]]
-                                        for r in accepted
-                                    ]
-                                },
-                            )
+        with self._writer_lock(), self.engine.connect() as conn:
+            transaction = conn.begin()
+            batch = _Batch(conn, self._streams)
+            seq = start_seq = batch.open(
+                [item[0] for items in parsed for item in items if item[0] is not None]
+            )
+            rows: list[dict[str, Any]] = []
+            entries: list[audit.Entry] = []
+            for (user, _, address), items in zip(submissions, parsed, strict=True):
+                results, accepted, seq = self._apply_batch(batch, user, items, seq, server_now)
+                outcome.append(results)
+                if accepted:
+                    rows.extend(accepted)
+                    entries.append(
+                        audit.Entry(
+                            at=_now_iso(),
+                            actor=user.name,
+                            action="events.recorded",
+                            object="events",
+                            address=address,
+                            detail={
+                                "events": [
+                                    [r["seq"], r["id"], r["stream"], r["type"]] for r in accepted
+                                ]
+                            },
                         )
+                    )
+            audit_rows = audit.chained_rows(batch.audit_head, entries)
+            with pipelined(conn):  # the writes and COMMIT in one round trip on PostgreSQL
                 batch.flush()
-                if rows:
-                    insert_rows(conn, events, rows)
-                    audit.append_many(conn, audit_log, entries)
+                insert_rows(conn, events, rows)
+                insert_rows(conn, audit_log, audit_rows)
                 if seq != start_seq:
                     conn.execute(_SET_SEQ, {"value": seq})
+                transaction.commit()
             # Committed, and still the only writer of this process: the cache may learn.
             batch.publish_to(start_seq, seq)
         return outcome
@@ -748,38 +827,82 @@ class _Batch:
         self._references: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
+        #: Changes to write at `flush`: statement and values, in the order they were made.
+        self._writes: list[tuple[Executable, dict[str, Any]]] = []
+        #: The audit chain's last hash, read by `open` under the write lock.
+        self.audit_head = audit.GENESIS_HASH
 
-    def prefetch(self, batch_events: Sequence[Event]) -> None:
-        """Reads at once what the events will look up one by one and the cache does not
-        hold: whether their ids are stored, their tickets with the histories of those, and
-        their devices."""
-        ids = [e.id for e in batch_events if e.id not in self._known]
-        for chunk in _chunks(ids):
-            for stored in self.conn.execute(_STORED_IDS, {"ids": chunk}):
-                self._known[stored.id] = (stored.seq, stored.content_hash)
+    def open(self, batch_events: Sequence[Event]) -> int:
+        """Begins the group: takes the write lock, reads the sequence counter and the audit
+        chain's head, and reads at once what the events will look up one by one: whether
+        their ids are stored, their tickets with the histories of those, and their devices,
+        as far as the cache does not hold them. On PostgreSQL all of that is one round trip.
+        Returns the counter (the last `seq` handed out).
+
+        What to read is decided before the counter tells whether the cache still holds:
+        what is read from the database after the lock is right either way, and what the
+        streams of other processes' events make stale is forgotten (`catch_up`) before the
+        cache is consulted.
+        """
+        postgresql = is_postgresql(self.conn)
+        reads = _reads(postgresql)
+        ids = list(dict.fromkeys(e.id for e in batch_events))
+        keys = list(
+            dict.fromkeys(
+                e.stream_key
+                for e in batch_events
+                if e.stream_kind == "ticket" and e.stream_key not in self.cache.tickets
+            )
+        )
+        streams = list(
+            dict.fromkeys(
+                e.stream
+                for e in batch_events
+                if e.stream_kind == "ticket" and e.stream not in self.cache.histories
+            )
+        )
+        tags = list(
+            dict.fromkeys(
+                e.stream_key
+                for e in batch_events
+                if e.stream_kind == "device" and e.stream_key not in self.cache.devices
+            )
+        )
+        head = audit.head_reads(audit_log, postgresql)
+        queries: list[Read] = [(_LOCK_SEQ, {}), *((statement, {}) for statement in head)]
+        for statement, values in (
+            (reads.stored_ids, ids),
+            (reads.tickets, keys),
+            (reads.histories, streams),
+            (reads.devices, tags),
+        ):
+            chunks = [values] if postgresql else list(_chunks(values))
+            queries += [(statement, {"ids": chunk}) for chunk in chunks if chunk]
+        answers = read_together(self.conn, queries)
+        last_seq = int(answers[0][0]["value"])
+        self.audit_head = audit.head_hash(answers[len(head)])
+        for (asked, _), rows in zip(
+            queries[1 + len(head) :], answers[1 + len(head) :], strict=True
+        ):
+            for row in rows:
+                if asked is reads.stored_ids:
+                    self._known[row["id"]] = (row["seq"], row["content_hash"])
+                elif asked is reads.tickets:
+                    self._tickets[row["id"]] = row
+                elif asked is reads.histories:
+                    self._history.setdefault(row["stream"], []).append(_event_from_row(row))
+                else:
+                    self._devices[row["asset_tag"]] = _fold_from_json(row["fold"])
         for event_id in ids:
             self._known.setdefault(event_id, None)
-        keys = {e.stream_key for e in batch_events if e.stream_kind == "ticket"}
-        ticket_keys = [k for k in keys if k not in self._tickets and not self._cached_ticket(k)]
-        for chunk in _chunks(ticket_keys):
-            for ticket in self.conn.execute(_TICKETS, {"ids": chunk}).mappings():
-                self._tickets[ticket["id"]] = dict(ticket)
-        for key in ticket_keys:
+        for key in keys:
             self._tickets.setdefault(key, None)
-        streams = [f"ticket:{k}" for k in keys if self._tickets[k] is not None]
-        streams = [s for s in streams if s not in self._history and not self._cached_history(s)]
         for stream in streams:
-            self._history[stream] = []
-        for chunk in _chunks(streams):
-            for event_row in self.conn.execute(_HISTORIES, {"ids": chunk}).mappings():
-                self._history[event_row["stream"]].append(_event_from_row(event_row))
-        tags = {e.stream_key for e in batch_events if e.stream_kind == "device"}
-        device_tags = [t for t in tags if t not in self._devices and t not in self.cache.devices]
-        for chunk in _chunks(device_tags):
-            for device in self.conn.execute(_DEVICES, {"ids": chunk}):
-                self._devices[device.asset_tag] = _fold_from_json(device.fold)
-        for tag in device_tags:
+            self._history.setdefault(stream, [])
+        for tag in tags:
             self._devices.setdefault(tag, None)
+        self.cache.catch_up(self.conn, last_seq)
+        return last_seq
 
     def _cached_ticket(self, key: str) -> bool:
         """Takes the row of ticket `key` from the cache into the batch, if it is there."""
@@ -801,7 +924,7 @@ class _Batch:
         """Seq and content hash of an id stored before (or accepted earlier in this
         transaction); None for a new id."""
         if event_id not in self._known:
-            row = self.conn.execute(_STORED_IDS, {"ids": [event_id]}).first()
+            row = self.conn.execute(_STORED_ID, {"id": event_id}).first()
             self._known[event_id] = (row.seq, row.content_hash) if row is not None else None
         return self._known[event_id]
 
@@ -831,17 +954,22 @@ class _Batch:
     def update_ticket(self, key: str, event: Event, values: Mapping[str, Any]) -> None:
         if values:
             if key not in self._new_tickets:
-                self.conn.execute(update(tickets).where(tickets.c.id == key).values(**values))
+                self._writes.append((update(tickets).where(tickets.c.id == key), dict(values)))
             ticket = self._tickets[key]
             assert ticket is not None
             ticket.update(values)
         self.history(event.stream).append(event)
 
     def flush(self) -> None:
-        """Writes what is kept back to be written together: the new tickets."""
+        """Writes what the events changed, kept back until all of them were checked so the
+        writes go to the database together: the new tickets (as the batch left them), then
+        every other change in the order it was made."""
         if self._new_tickets:
             insert_rows(self.conn, tickets, list(self._new_tickets.values()))
             self._new_tickets.clear()
+        for statement, values in self._writes:
+            self.conn.execute(statement, values)
+        self._writes.clear()
 
     def profile_of(self, org: str) -> str | None:
         if org not in self._profiles:
@@ -873,9 +1001,9 @@ class _Batch:
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
         values = {"state": str(fold.state), "swap": fold.swap, "fold": _fold_to_json(fold)}
         if new:
-            self.conn.execute(insert(devices).values(asset_tag=tag, **values))
+            self._writes.append((insert(devices), {"asset_tag": tag, **values}))
         else:
-            self.conn.execute(update(devices).where(devices.c.asset_tag == tag).values(**values))
+            self._writes.append((update(devices).where(devices.c.asset_tag == tag), values))
         self._devices[tag] = fold
 
     def reference(self, stream: str) -> dict[str, Any] | None:
@@ -890,20 +1018,20 @@ class _Batch:
     def put_reference(self, stream: str, data: dict[str, Any], new: bool) -> None:
         text = json.dumps(data)
         if new:
-            self.conn.execute(insert(reference_records).values(stream=stream, data=text))
+            self._writes.append((insert(reference_records), {"stream": stream, "data": text}))
         else:
-            self.conn.execute(
-                update(reference_records)
-                .where(reference_records.c.stream == stream)
-                .values(data=text)
+            self._writes.append(
+                (
+                    update(reference_records).where(reference_records.c.stream == stream),
+                    {"data": text},
+                )
             )
         self._references[stream] = data
         kind, _, key = stream.partition(":")
         if kind == "org":
-            self.conn.execute(delete(organisations).where(organisations.c.id == key))
-            self.conn.execute(
-                insert(organisations).values(id=key, name=data.get("name"), profile=data["profile"])
-            )
+            self._writes.append((delete(organisations).where(organisations.c.id == key), {}))
+            row = {"id": key, "name": data.get("name"), "profile": data["profile"]}
+            self._writes.append((insert(organisations), row))
             self._profiles[key] = data["profile"]
 
     def publish_to(self, start_seq: int, end_seq: int) -> None:
@@ -979,15 +1107,21 @@ class GroupCommitter:
                 size += len(more.events)
             self._commit(group)
 
-    def _commit(self, group: list[_Submission]) -> None:
+    def _commit(self, group: list[_Submission], *, again: bool = False) -> None:
         try:
             outcomes = self.central.record_many([(s.user, s.events, s.address) for s in group])
         except Exception as exc:
+            if lost_connection(exc) and not again:
+                # The pool is invalidated by now: once more, on a new connection. Events
+                # whose COMMIT did reach the database before the loss come back as
+                # duplicates, with their seq, which a client takes as confirmed.
+                self._commit(group, again=True)
+                return
             if len(group) == 1:
                 _settle([(group[0], exc)])
                 return
             for submission in group:  # isolate the batch that failed
-                self._commit([submission])
+                self._commit([submission], again=again)
             return
         _settle(list(zip(group, outcomes, strict=True)))
 

@@ -125,7 +125,11 @@ class BusinessCalendar:
 
     def _ensure_ts(self, ts: float) -> None:
         if ts >= self._open_ts[-1]:
-            self._extend_to(datetime.fromtimestamp(ts, self.tz).year + 1)
+            try:
+                year = datetime.fromtimestamp(ts, self.tz).year
+            except (OverflowError, ValueError, OSError):  # beyond the year 9999 locally
+                raise OutOfCalendarRange(f"dates after {LAST_YEAR} are not supported") from None
+            self._extend_to(year + 1)
         elif ts < self._open_ts[0]:
             raise OutOfCalendarRange(f"dates before {FIRST_YEAR} are not supported")
 

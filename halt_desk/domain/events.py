@@ -187,6 +187,33 @@ class Event:
         return cls(event_id, stream, event_type, at, actor, dict(data))
 
 
+def check_storable(event: Event) -> None:
+    """Raises InvalidEvent for text a database or a JSON answer cannot carry.
+
+    A NUL character is valid JSON (`\\u0000`), but PostgreSQL's text columns cannot hold
+    it; a lone surrogate (`\\ud800`) is valid JSON too, but no UTF-8 text can hold it.
+    The central checks every event it is sent, so such an event is refused with a
+    reason instead of failing a group commit, or being stored and then breaking the
+    changes feed for every client. Inside `data` a NUL is harmless (stored escaped).
+    """
+    for name, value in (("stream", event.stream), ("actor", event.actor)):
+        if "\x00" in value:
+            raise InvalidEvent(event.id, name, "contains a NUL character")
+        _check_unicode(event.id, name, value)
+    _check_unicode(event.id, "data", json.dumps(event.data, ensure_ascii=False))
+
+
+def _check_unicode(event_id: str, field: str, text: str) -> None:
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidEvent(
+            event_id, field, "contains a lone surrogate (not Unicode text)"
+        ) from None
+
+
 def new_event(
     stream: str, event_type: str, at: datetime, actor: str, data: Mapping[str, Any] | None = None
 ) -> Event:

@@ -178,6 +178,17 @@ def test_event_before_the_report_is_rejected_by_the_shared_engine(api: Api) -> N
     assert result["status"] == "rejected" and "before reported_at" in result["reason"]
 
 
+def test_a_report_beyond_the_calendar_is_rejected_with_a_reason(api: Api) -> None:
+    """The last instant of the year 9999 in UTC is already the year 10000 in Amsterdam,
+    which Python's dates cannot hold: a reason, not a server error."""
+    setup_reference(api)
+    for stamp in ("9999-12-31T23:30:00+00:00", "2350-06-01T09:00:00+00:00"):
+        event = {**report("T9"), "at": stamp}
+        result = api.post("agent", [event])[0]
+        assert result["status"] == "rejected", result
+        assert result["reason"] == "dates after 2199 are not supported"
+
+
 def test_ticket_of_an_unknown_organisation_is_rejected(api: Api) -> None:
     result = api.post("agent", [report()])[0]
     assert result["status"] == "rejected" and "unknown organisation" in result["reason"]

@@ -1,6 +1,6 @@
 """The rows of a group commit go in as one statement (`insert_rows`): on PostgreSQL as
-arrays through unnest. Every value must arrive as given, NULLs among numbers included,
-and audit rows must get their ids in chain order."""
+one JSON array, each element read as a row of the table. Every value must arrive as
+given, NULLs among numbers included, and audit rows must get their ids in chain order."""
 
 from __future__ import annotations
 

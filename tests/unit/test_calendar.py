@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from halt_desk.domain.errors import OutOfCalendarRange
 from halt_desk.domain.profiles import load_profile
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -19,6 +20,15 @@ DESOM = load_profile("desom").calendar
 def at(text: str) -> datetime:
     """Local Amsterdam time 'YYYY-MM-DD HH:MM'."""
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=AMS)
+
+
+def test_instants_outside_the_supported_years_are_refused_by_name() -> None:
+    with pytest.raises(OutOfCalendarRange, match="after 2199"):
+        HALT.ordinal(datetime(9999, 12, 31, 23, 30, tzinfo=UTC).timestamp())
+    with pytest.raises(OutOfCalendarRange, match="after 2199"):
+        HALT.ordinal(datetime(2300, 1, 1, tzinfo=UTC).timestamp())
+    with pytest.raises(OutOfCalendarRange, match="before 2010"):
+        HALT.ordinal(datetime(2009, 12, 31, tzinfo=UTC).timestamp())
 
 
 def test_adding_inside_one_day_stays_on_that_day() -> None:
