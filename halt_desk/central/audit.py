@@ -153,7 +153,7 @@ def append_many(conn: Connection, table: Table, entries: Sequence[Entry]) -> Non
 def head_reads(table: Table, postgresql: bool) -> list[Executable]:
     """The statements that lock the chain of `table` against other appenders (PostgreSQL)
     and read its last hash (the last statement's one row, or no row for an empty chain):
-    for a caller that sends them together with its own reads (`bulk.read_together`) and
+    for a caller that sends them together with its own reads (`bulk.GroupTransaction.read`) and
     then appends with `chained_rows`. The lock holds until the transaction ends."""
     return [*_lock(table, postgresql), _last_hash(table)]
 

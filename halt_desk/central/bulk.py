@@ -1,19 +1,20 @@
-"""The statements of the push path, sent to the database in as few round trips as it allows.
+"""The statements of a group commit, sent to the database in as few round trips as it allows.
 
 A group commit on PostgreSQL used to cost ten round trips (the pool's ping, BEGIN, the
 lock on the counter, the known ids, the audit lock and chain head, the inserts, the
 counter, COMMIT), and with twenty clients pushing, the writer thread spent most of its
-time waiting for them and for the interpreter lock after each answer. psycopg's pipeline
-mode sends queued statements together: `read_together` takes the opening reads of a
-group in one round trip and `pipelined` its writes with COMMIT in another. SQLite answers
-in-process, so there both simply run one statement after another.
+time waiting for them and for the interpreter lock after each answer. A
+`GroupTransaction` sends the opening reads, BEGIN included, as one string of statements
+and the writes with COMMIT as another: two round trips. psycopg's pipeline mode would do
+the same with server-side parameters, but its Python machinery cost the writer about
+twice the CPU of rendering the parameters as literals (psycopg's `ClientCursor`, which
+quotes them itself). SQLite answers in-process, so there the statements simply run one
+after another in an ordinary transaction.
 
-psycopg sends an `executemany` as one INSERT per row (pipelined, but still a parse, bind
-and execute for PostgreSQL and a round of Python in the driver for each row): for a group
-commit of twenty single-event pushes that was forty statements for the events and their
-audit entries. On PostgreSQL `insert_rows` sends the rows as one array per column through
-`unnest`, in their given order (audit ids must follow the chain); SQLite's `executemany`
-runs in C and stays.
+Rows are inserted with one statement per table: on PostgreSQL as one JSON array read as
+rows of the table (psycopg sends an `executemany` as one INSERT per row, and arrays per
+column cost the writer more CPU in psycopg's array dumper than the JSON costs in orjson);
+SQLite's `executemany` runs in C and stays.
 """
 
 from __future__ import annotations
@@ -24,14 +25,25 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Table, TextClause, any_, bindparam, insert, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    TextClause,
+    any_,
+    bindparam,
+    insert,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Compiled, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnClause
 
 #: A statement and its parameters.
-Read = tuple[Executable, Mapping[str, Any]]
+Statement = tuple[Executable, Mapping[str, Any]]
 
 
 def is_postgresql(conn: Connection) -> bool:
@@ -40,69 +52,137 @@ def is_postgresql(conn: Connection) -> bool:
 
 def in_list(column: ColumnClause[Any], name: str, postgresql: bool) -> ColumnElement[bool]:
     """`column` is one of the values of the list parameter `name`: one array parameter
-    (`= ANY`) on PostgreSQL, which compiles once and takes any number of values; an
-    expanding IN elsewhere (callers keep those lists within the parameter limit)."""
+    (`= ANY`) on PostgreSQL, which takes any number of values; an expanding IN elsewhere
+    (callers keep those lists within the parameter limit)."""
     if postgresql:
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
 
 
-def read_together(conn: Connection, reads: Sequence[Read]) -> list[list[dict[str, Any]]]:
-    """The rows of each statement in `reads` (dicts by column name), in order.
+class GroupTransaction:
+    """One transaction of a group commit: reads sent together, writes kept back and sent
+    together with the commit.
 
-    On PostgreSQL they reach the server in one round trip, with the BEGIN of the
-    connection's transaction if it has none yet; each runs after the one before it, in
-    its own snapshot (so a read after `SELECT … FOR UPDATE` sees what the lock's last
-    holder committed). A statement that returns no rows (LOCK TABLE) gives an empty list.
+    Statements must be built once (module constants): they are compiled once per
+    statement object and kept. Reads and writes made through `conn` directly in between
+    (a lookup the opening reads did not foresee) run inside the same transaction.
     """
-    if not is_postgresql(conn):
-        return [
-            [dict(row) for row in conn.execute(statement, dict(params)).mappings()]
-            for statement, params in reads
-        ]
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    cursors = []
-    with driver.pipeline():
-        for statement, params in reads:
-            compiled = _compiled(conn.dialect, statement)
-            cursor = driver.cursor()
-            cursor.execute(compiled.string, compiled.construct_params(dict(params)))
-            cursors.append(cursor)
-    results: list[list[dict[str, Any]]] = []
-    for cursor in cursors:
-        if cursor.description is None:
-            results.append([])
-            continue
-        names = [column.name for column in cursor.description]
-        results.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-        cursor.close()
-    return results
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.postgresql = is_postgresql(conn)
+        self._writes: list[Statement] = []
+        self._begun = False
+        self._done = False
+        self._client_cursor: Any = None
+
+    def read(self, reads: Sequence[Statement]) -> list[list[dict[str, Any]]]:
+        """The rows of each statement (dicts by column name), in order; the first call
+        begins the transaction. Each statement runs after the one before it, in its own
+        snapshot: a read after `SELECT … FOR UPDATE` sees what the lock's last holder
+        committed. A statement without rows (LOCK TABLE) gives an empty list."""
+        if not self.postgresql:
+            self._begun = True
+            return [
+                [dict(row) for row in self.conn.execute(statement, dict(params)).mappings()]
+                for statement, params in reads
+            ]
+        # SQLAlchemy closes the cursor of a string whose first result has no rows (BEGIN's
+        # or LOCK's), so a one-row SELECT goes first.
+        prefix = ["SELECT 1 AS first"] if self._begun else ["SELECT 1 AS first", "BEGIN"]
+        self._begun = True
+        cursor = self._send([*prefix, *(self._literal(s, p) for s, p in reads)])
+        more = True
+        for _ in prefix:
+            more = bool(cursor.nextset())
+        results: list[list[dict[str, Any]]] = []
+        while more:
+            if cursor.description is None:
+                results.append([])
+            else:
+                names = [column.name for column in cursor.description]
+                results.append([dict(zip(names, row, strict=True)) for row in cursor])
+            more = bool(cursor.nextset())
+        if len(results) != len(reads):  # pragma: no cover - one result per statement
+            raise RuntimeError(f"{len(reads)} statements gave {len(results)} results")
+        return results
+
+    def write(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        """Keeps a write back until `commit`."""
+        self._writes.append((statement, params))
+
+    def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Keeps back one insert of `rows` (see `insert_rows`)."""
+        if rows:
+            self._writes.append(_rows_statement(self.conn.dialect, table, rows))
+
+    def commit(self) -> None:
+        """Sends the writes kept back, in order, and commits: one round trip on
+        PostgreSQL. An error rolls back everything of this transaction."""
+        if self.postgresql:
+            sql = [self._literal(statement, params) for statement, params in self._writes]
+            if not self._begun:
+                sql.insert(0, "BEGIN")
+            self._send([*sql, "COMMIT"])
+        else:
+            for statement, params in self._writes:
+                self.conn.execute(statement, params)
+            self.conn.commit()
+        self._writes.clear()
+        self._done = True
+
+    def abandon(self) -> None:
+        """Rolls back after an error (on PostgreSQL the transaction was begun by hand, so
+        it is ended by hand too; a connection that is gone needs nothing)."""
+        self._writes.clear()
+        if self._done:
+            return
+        self._done = True
+        if not self.postgresql:
+            self.conn.rollback()
+        elif self._begun and not self.conn.invalidated:
+            with suppress(DBAPIError):
+                self._send(["ROLLBACK"])
+
+    def _send(self, sql: Sequence[str]) -> Any:
+        """Runs statements (parameters already rendered) as one string, through SQLAlchemy
+        so that a lost connection is noticed and reported as usual; returns the DBAPI
+        cursor, on the first statement's result."""
+        result = self.conn.exec_driver_sql(
+            "; ".join(sql), execution_options={"no_parameters": True}
+        )
+        return result.cursor
+
+    def _literal(self, statement: Executable, params: Mapping[str, Any]) -> str:
+        """`statement` with `params` rendered as SQL literals by psycopg's ClientCursor,
+        which quotes them itself, so that several statements can travel as one string."""
+        if self._client_cursor is None:
+            from psycopg import ClientCursor
+
+            driver = self.conn.connection.driver_connection
+            assert driver is not None
+            self._client_cursor = ClientCursor(driver)
+        compiled = _compiled(self.conn.dialect, statement)
+        return str(self._client_cursor.mogrify(compiled.string, compiled.construct_params(params)))
 
 
 @contextmanager
-def pipelined(conn: Connection) -> Iterator[None]:
-    """Statements executed inside go to PostgreSQL together, with a COMMIT issued inside
-    too, when the block ends (or when something inside needs an answer: a SELECT run
-    through SQLAlchemy here would get none, so only writes belong inside). An error of
-    any of them is raised at that point and the transaction is rolled back by the
-    caller. Elsewhere a no-op."""
-    if not is_postgresql(conn):
-        yield
-        return
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    try:
-        with driver.pipeline():
-            yield
-    except BaseException:
-        # A COMMIT that failed in the pipeline leaves the server's transaction aborted,
-        # while SQLAlchemy counts it as ended and so skips its rollback when the
-        # connection goes back to the pool: the next user would find it unusable.
-        if not driver.closed:
-            with suppress(conn.dialect.loaded_dbapi.Error):  # lost: the pool drops it
-                driver.rollback()
-        raise
+def group_transaction(engine: Engine) -> Iterator[GroupTransaction]:
+    """A connection and its `GroupTransaction`; rolled back if the block fails.
+
+    On PostgreSQL the connection runs in autocommit mode while it is held, so psycopg
+    sends no BEGIN of its own (a round trip); the group's BEGIN and COMMIT travel with its
+    statements. SQLAlchemy restores the isolation level when the connection goes back to
+    the pool."""
+    with engine.connect() as conn:
+        if is_postgresql(conn):
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        group = GroupTransaction(conn)
+        try:
+            yield group
+        except BaseException:
+            group.abandon()
+            raise
 
 
 #: Compiled statements by dialect and statement object (kept, so its id stays its own).
@@ -110,8 +190,8 @@ _COMPILED: dict[tuple[str, int], tuple[Executable, Compiled]] = {}
 
 
 def _compiled(dialect: Dialect, statement: Executable) -> Compiled:
-    """`statement` compiled for `dialect`, once per statement object (the push path's
-    statements are built once, at import)."""
+    """`statement` compiled for `dialect`, once per statement object: the group commit's
+    statements are module constants, and compiling one costs more than running it."""
     key = (dialect.name, id(statement))
     entry = _COMPILED.get(key)
     if entry is None or entry[0] is not statement:
@@ -120,14 +200,19 @@ def _compiled(dialect: Dialect, statement: Executable) -> Compiled:
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Inserts `rows` (each with the same keys; plain JSON values) into `table`, in order."""
-    if not rows:
-        return
-    if not is_postgresql(conn):
-        conn.execute(insert(table), list(rows))
-        return
-    statement = _json_insert(conn.dialect, table, tuple(rows[0]))
-    conn.execute(statement, {"rows": orjson.dumps(rows).decode()})
+    """Inserts `rows` (each with the same keys; plain JSON values) into `table`, in order,
+    with one statement."""
+    if rows:
+        statement, params = _rows_statement(conn.dialect, table, rows)
+        conn.execute(statement, params)
+
+
+def _rows_statement(dialect: Dialect, table: Table, rows: Sequence[Mapping[str, Any]]) -> Any:
+    """The statement and parameters that insert `rows`: one JSON text on PostgreSQL, the
+    rows themselves (an executemany) elsewhere."""
+    if dialect.name != "postgresql":
+        return insert(table), list(rows)
+    return _json_insert(dialect, table, tuple(rows[0])), {"rows": orjson.dumps(rows).decode()}
 
 
 @functools.lru_cache(maxsize=64)

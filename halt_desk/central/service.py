@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Executable,
     Select,
     bindparam,
     create_engine,
@@ -58,12 +57,11 @@ from halt_desk.central.auth import (
     token_hash,
 )
 from halt_desk.central.bulk import (
-    Read,
+    GroupTransaction,
+    Statement,
+    group_transaction,
     in_list,
-    insert_rows,
     is_postgresql,
-    pipelined,
-    read_together,
 )
 from halt_desk.central.migrate import upgrade
 from halt_desk.central.schema import (
@@ -211,6 +209,31 @@ def _parse_batch(raw_events: Sequence[object]) -> list[_Parsed]:
 # more than running it on SQLite).
 _LOCK_SEQ = select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
 _SET_SEQ = update(seq_counter).where(seq_counter.c.id == 1).values(value=bindparam("value"))
+#: The writes of a group commit (values by parameter name).
+_SET_TICKET = {
+    name: update(tickets).where(tickets.c.id == bindparam("key")).values({name: bindparam("value")})
+    for name in ("assignee", "closed")
+}
+_ADD_DEVICE = insert(devices).values(
+    {name: bindparam(name) for name in ("asset_tag", "state", "swap", "fold")}
+)
+_SET_DEVICE = (
+    update(devices)
+    .where(devices.c.asset_tag == bindparam("tag"))
+    .values({name: bindparam(name) for name in ("state", "swap", "fold")})
+)
+_ADD_REFERENCE = insert(reference_records).values(
+    stream=bindparam("stream"), data=bindparam("data")
+)
+_SET_REFERENCE = (
+    update(reference_records)
+    .where(reference_records.c.stream == bindparam("key"))
+    .values(data=bindparam("data"))
+)
+_DROP_ORGANISATION = delete(organisations).where(organisations.c.id == bindparam("id"))
+_ADD_ORGANISATION = insert(organisations).values(
+    {name: bindparam(name) for name in ("id", "name", "profile")}
+)
 _STORED_ID = select(events.c.id, events.c.seq, events.c.content_hash).where(
     events.c.id == bindparam("id")
 )
@@ -533,9 +556,8 @@ class Central:
         # Parsing and hashing need no database: done before taking the write lock.
         parsed = [_parse_batch(raw_events) for _, raw_events, _ in submissions]
         outcome: list[list[EventResult]] = []
-        with self._writer_lock(), self.engine.connect() as conn:
-            transaction = conn.begin()
-            batch = _Batch(conn, self._streams)
+        with self._writer_lock(), group_transaction(self.engine) as group:
+            batch = _Batch(group, self._streams)
             seq = start_seq = batch.open(
                 [item[0] for items in parsed for item in items if item[0] is not None]
             )
@@ -560,14 +582,12 @@ class Central:
                             },
                         )
                     )
-            audit_rows = audit.chained_rows(batch.audit_head, entries)
-            with pipelined(conn):  # the writes and COMMIT in one round trip on PostgreSQL
-                batch.flush()
-                insert_rows(conn, events, rows)
-                insert_rows(conn, audit_log, audit_rows)
-                if seq != start_seq:
-                    conn.execute(_SET_SEQ, {"value": seq})
-                transaction.commit()
+            batch.flush()
+            group.insert_rows(events, rows)
+            group.insert_rows(audit_log, audit.chained_rows(batch.audit_head, entries))
+            if seq != start_seq:
+                group.write(_SET_SEQ, {"value": seq})
+            group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
             # Committed, and still the only writer of this process: the cache may learn.
             batch.publish_to(start_seq, seq)
         return outcome
@@ -817,8 +837,9 @@ class _Batch:
     once the transaction has committed (`publish_to`).
     """
 
-    def __init__(self, conn: Connection, cache: StreamCache) -> None:
-        self.conn = conn
+    def __init__(self, group: GroupTransaction, cache: StreamCache) -> None:
+        self.group = group
+        self.conn = group.conn
         self.cache = cache
         self._tickets: dict[str, dict[str, Any] | None] = {}
         self._history: dict[str, list[Event]] = {}
@@ -827,8 +848,6 @@ class _Batch:
         self._references: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
-        #: Changes to write at `flush`: statement and values, in the order they were made.
-        self._writes: list[tuple[Executable, dict[str, Any]]] = []
         #: The audit chain's last hash, read by `open` under the write lock.
         self.audit_head = audit.GENESIS_HASH
 
@@ -869,7 +888,7 @@ class _Batch:
             )
         )
         head = audit.head_reads(audit_log, postgresql)
-        queries: list[Read] = [(_LOCK_SEQ, {}), *((statement, {}) for statement in head)]
+        queries: list[Statement] = [(_LOCK_SEQ, {}), *((statement, {}) for statement in head)]
         for statement, values in (
             (reads.stored_ids, ids),
             (reads.tickets, keys),
@@ -878,7 +897,7 @@ class _Batch:
         ):
             chunks = [values] if postgresql else list(_chunks(values))
             queries += [(statement, {"ids": chunk}) for chunk in chunks if chunk]
-        answers = read_together(self.conn, queries)
+        answers = self.group.read(queries)
         last_seq = int(answers[0][0]["value"])
         self.audit_head = audit.head_hash(answers[len(head)])
         for (asked, _), rows in zip(
@@ -954,7 +973,8 @@ class _Batch:
     def update_ticket(self, key: str, event: Event, values: Mapping[str, Any]) -> None:
         if values:
             if key not in self._new_tickets:
-                self._writes.append((update(tickets).where(tickets.c.id == key), dict(values)))
+                for name, value in values.items():
+                    self.group.write(_SET_TICKET[name], {"key": key, "value": value})
             ticket = self._tickets[key]
             assert ticket is not None
             ticket.update(values)
@@ -965,11 +985,8 @@ class _Batch:
         writes go to the database together: the new tickets (as the batch left them), then
         every other change in the order it was made."""
         if self._new_tickets:
-            insert_rows(self.conn, tickets, list(self._new_tickets.values()))
+            self.group.insert_rows(tickets, list(self._new_tickets.values()))
             self._new_tickets.clear()
-        for statement, values in self._writes:
-            self.conn.execute(statement, values)
-        self._writes.clear()
 
     def profile_of(self, org: str) -> str | None:
         if org not in self._profiles:
@@ -1001,9 +1018,9 @@ class _Batch:
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
         values = {"state": str(fold.state), "swap": fold.swap, "fold": _fold_to_json(fold)}
         if new:
-            self._writes.append((insert(devices), {"asset_tag": tag, **values}))
+            self.group.write(_ADD_DEVICE, {"asset_tag": tag, **values})
         else:
-            self._writes.append((update(devices).where(devices.c.asset_tag == tag), values))
+            self.group.write(_SET_DEVICE, {"tag": tag, **values})
         self._devices[tag] = fold
 
     def reference(self, stream: str) -> dict[str, Any] | None:
@@ -1018,20 +1035,15 @@ class _Batch:
     def put_reference(self, stream: str, data: dict[str, Any], new: bool) -> None:
         text = json.dumps(data)
         if new:
-            self._writes.append((insert(reference_records), {"stream": stream, "data": text}))
+            self.group.write(_ADD_REFERENCE, {"stream": stream, "data": text})
         else:
-            self._writes.append(
-                (
-                    update(reference_records).where(reference_records.c.stream == stream),
-                    {"data": text},
-                )
-            )
+            self.group.write(_SET_REFERENCE, {"key": stream, "data": text})
         self._references[stream] = data
         kind, _, key = stream.partition(":")
         if kind == "org":
-            self._writes.append((delete(organisations).where(organisations.c.id == key), {}))
+            self.group.write(_DROP_ORGANISATION, {"id": key})
             row = {"id": key, "name": data.get("name"), "profile": data["profile"]}
-            self._writes.append((insert(organisations), row))
+            self.group.write(_ADD_ORGANISATION, row)
             self._profiles[key] = data["profile"]
 
     def publish_to(self, start_seq: int, end_seq: int) -> None:

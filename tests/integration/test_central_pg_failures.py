@@ -128,7 +128,7 @@ def test_while_the_database_is_down_the_api_answers_503_and_loses_nothing(
 def test_a_group_the_database_refuses_leaves_a_clean_connection(
     running: tuple[Central, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A write refused inside the pipelined commit (here a NUL character, let through by
+    """A write refused with the commit (here a NUL character, let through by
     switching off the check that normally refuses it) fails that push alone; the pooled
     connection is rolled back, so the next push on it is accepted."""
     central, client = running
