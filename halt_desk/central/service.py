@@ -24,11 +24,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Connection,
     Engine,
     Select,
@@ -75,11 +76,12 @@ from halt_desk.central.schema import (
     users,
 )
 from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
+from halt_desk.domain.calendar import FIRST_YEAR, LAST_YEAR
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
-from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.events import Event, check_storable, new_event
-from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
+from halt_desk.domain.errors import HaltDeskError, InvalidEvent, OutOfCalendarRange
+from halt_desk.domain.events import Event, check_storable, event_text, new_event
+from halt_desk.domain.profiles import CLOCK_NAMES, Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.paths import user_data_dir
@@ -181,6 +183,39 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _max_length(column: Column[Any]) -> int:
+    """The length of a String column (the central's own schema gives every one)."""
+    length = column.type.length  # type: ignore[attr-defined]
+    assert isinstance(length, int)
+    return length
+
+
+def _column_text(event: Event, key: str, column: Column[Any]) -> str | None:
+    """The optional text `data[key]` of `event`, that a projection stores in `column`:
+    InvalidEvent if it is not text or longer than the column (a server error otherwise,
+    from SQLite for a list, from PostgreSQL for text too long)."""
+    value = event_text(event, key)
+    limit = _max_length(column)
+    if value is not None and len(value) > limit:
+        raise InvalidEvent(event.id, f"data.{key}", f"longer than {limit} characters")
+    return value
+
+
+def _check_report_fields(event: Event) -> None:
+    """The fields of a ticket event that the service-level report reads and refuses when
+    wrong (reports/kpi.py): accepted here, one such event made the report of its whole
+    organisation fail, on every desk."""
+    if event.type == "csat_recorded":
+        score = event.data.get("score")
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 10:
+            raise InvalidEvent(event.id, "data.score", f"{score!r} is not a score 1–10")
+    elif event.type == "comment":
+        clock = event.data.get("clock")
+        if clock is not None and (not isinstance(clock, str) or clock not in CLOCK_NAMES):
+            known = ", ".join(CLOCK_NAMES)
+            raise InvalidEvent(event.id, "data.clock", f"{clock!r} is not a clock ({known})")
+
+
 def _content_hash(event: Event) -> str:
     return hashlib.sha256(event.content_key().encode("utf-8")).hexdigest()
 
@@ -192,17 +227,86 @@ _Parsed = tuple[Event | None, str, EventResult | None]
 
 def _parse_batch(raw_events: Sequence[object]) -> list[_Parsed]:
     parsed: list[_Parsed] = []
+    latest = datetime.now(UTC) + _LATEST_AHEAD
     for raw in raw_events:
         try:
             event = Event.from_json(raw)
             check_storable(event)
+            _check_fits(event, latest)
         except HaltDeskError as exc:
-            raw_id = raw.get("id") if isinstance(raw, Mapping) else None
-            shown = raw_id if isinstance(raw_id, str) else None
-            parsed.append((None, "", EventResult(shown, "rejected", None, str(exc))))
+            parsed.append((None, "", _refusal(raw, str(exc))))
         else:
             parsed.append((event, _content_hash(event), None))
     return parsed
+
+
+def _refusal(raw: object, reason: str) -> EventResult:
+    """The `rejected` result of something that is not a valid event, in text the answer can
+    carry: a lone surrogate in its id or in the reason (which may quote what was sent)
+    cannot be encoded, so the id is left out and the reason shows it escaped."""
+    raw_id = raw.get("id") if isinstance(raw, Mapping) else None
+    shown = raw_id if isinstance(raw_id, str) and _is_unicode(raw_id) else None
+    if not _is_unicode(reason):
+        reason = reason.encode("utf-8", "backslashreplace").decode("utf-8")
+    return EventResult(shown, "rejected", None, reason)
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: How far ahead of the server clock an event's `at` may lie: `clock_ahead_seconds` is a
+#: 32-bit column (about 68 years).
+_LATEST_AHEAD = timedelta(seconds=2**31 - 1)
+_MINUTE = timedelta(minutes=1)
+_ID_LENGTH = _max_length(events.c.id)
+_STREAM_LENGTH = _max_length(events.c.stream)
+_ACTOR_LENGTH = _max_length(events.c.actor)
+#: The longest key of a stream kind whose key is also a projection's key (the profile's
+#: name is stored with each organisation that uses it).
+_KEY_LENGTHS = {
+    "ticket": _max_length(tickets.c.id),
+    "device": _max_length(devices.c.asset_tag),
+    "org": _max_length(organisations.c.id),
+    "profile": _max_length(organisations.c.profile),
+}
+
+
+def _check_fits(event: Event, latest: datetime) -> None:
+    """Raises InvalidEvent for an event the central's columns cannot hold.
+
+    SQLite stores text of any length, PostgreSQL refuses what is longer than its column:
+    such an event failed the whole group commit there (a server error for every push in
+    it). Both backends refuse the same, with the limit named. `at` must fall within the
+    years the business calendar covers (as on a ticket, whose clocks need it), with an
+    offset of whole minutes (ISO-8601's form; an offset with seconds and microseconds
+    made `at` longer than its column), and not so far ahead that the distance overflows.
+    """
+    for name, value, limit in (
+        ("id", event.id, _ID_LENGTH),
+        ("stream", event.stream, _STREAM_LENGTH),
+        ("actor", event.actor, _ACTOR_LENGTH),
+    ):
+        if len(value) > limit:
+            raise InvalidEvent(event.id, name, f"longer than {limit} characters")
+    key_limit = _KEY_LENGTHS.get(event.stream_kind)
+    if key_limit is not None and len(event.stream_key) > key_limit:
+        problem = f"the id after {event.stream_kind}: is at most {key_limit} characters"
+        raise InvalidEvent(event.id, "stream", problem)
+    at = event.at
+    # Worded as the calendar words it for a ticket event.
+    if at.year > LAST_YEAR:
+        raise OutOfCalendarRange(f"dates after {LAST_YEAR} are not supported")
+    if at.year < FIRST_YEAR:
+        raise OutOfCalendarRange(f"dates before {FIRST_YEAR} are not supported")
+    if at.utcoffset() % _MINUTE:  # type: ignore[operator]
+        raise InvalidEvent(event.id, "at", "the UTC offset must be whole minutes")
+    if at > latest:
+        raise InvalidEvent(event.id, "at", "more than 68 years ahead of the server clock")
 
 
 # Statements of the push path, built once (building and cache-keying a statement costs
@@ -691,9 +795,10 @@ class Central:
         if profile is None:  # pragma: no cover - a ticket is only stored for a known org
             raise Rejected(f"ticket {key}: unknown organisation {ticket['org']!r}")
         self._check_timeline(key, [*history, event], batch.profile(profile))
+        _check_report_fields(event)
         values: dict[str, Any] = {}
         if event.type == "assigned":
-            values["assignee"] = event.data.get("to")
+            values["assignee"] = _column_text(event, "to", tickets.c.assignee)
         if event.type == "closed":
             values["closed"] = True
         batch.update_ticket(key, event, values)
@@ -706,7 +811,12 @@ class Central:
 
     def _apply_device(self, batch: _Batch, event: Event) -> None:
         fold = batch.device(event.stream_key)
-        batch.put_device(event.stream_key, apply_device_event(fold, event), fold is None)
+        folded = apply_device_event(fold, event)
+        if folded.swap is not None and len(folded.swap) > _max_length(devices.c.swap):
+            raise InvalidEvent(
+                event.id, "data.swap", f"longer than {_max_length(devices.c.swap)} characters"
+            )
+        batch.put_device(event.stream_key, folded, fold is None)
 
     def _apply_logistics(self, batch: _Batch, event: Event) -> None:
         """A swap event must fit its swap (opened first and once, nothing after closing);
@@ -734,6 +844,7 @@ class Central:
             if not isinstance(profile, str):
                 raise Rejected(f"{stream}: an organisation needs a contract profile")
             batch.profile(profile)  # unknown profile → rejected with the known names
+            _column_text(event, "name", organisations.c.name)
         elif event.stream_kind == "profile":
             # The whole document is replaced, never merged: validated before it is stored.
             data = dict(event.data)

@@ -187,11 +187,21 @@ class Event:
         return cls(event_id, stream, event_type, at, actor, dict(data))
 
 
+#: How deeply `data` may nest. The changes feed answers each event inside a page, and the
+#: API's JSON encoder gives up beyond 255 levels in all: deeper data, once accepted, would
+#: break the feed for every client. Real event data is flat or nearly so.
+MAX_DATA_DEPTH = 64
+_TOO_DEEP = f"nested more than {MAX_DATA_DEPTH} levels deep"
+
+
 def check_storable(event: Event) -> None:
-    """Raises InvalidEvent for text a database or a JSON answer cannot carry.
+    """Raises InvalidEvent for what a database or a JSON answer cannot carry.
 
     A NUL character is valid JSON (`\\u0000`), but PostgreSQL's text columns cannot hold
     it; a lone surrogate (`\\ud800`) is valid JSON too, but no UTF-8 text can hold it.
+    Python's JSON reader (the API's, for a body its fast path leaves to the route) also
+    takes `NaN`, `Infinity` and numbers like `1e400`, which no JSON answer may carry,
+    and data of any depth, which the answer's encoder refuses beyond MAX_DATA_DEPTH.
     The central checks every event it is sent, so such an event is refused with a
     reason instead of failing a group commit, or being stored and then breaking the
     changes feed for every client. Inside `data` a NUL is harmless (stored escaped).
@@ -200,7 +210,30 @@ def check_storable(event: Event) -> None:
         if "\x00" in value:
             raise InvalidEvent(event.id, name, "contains a NUL character")
         _check_unicode(event.id, name, value)
-    _check_unicode(event.id, "data", json.dumps(event.data, ensure_ascii=False))
+    try:
+        text = json.dumps(event.data, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise InvalidEvent(event.id, "data", "contains NaN or an infinite number") from None
+    except RecursionError:
+        raise InvalidEvent(event.id, "data", _TOO_DEEP) from None
+    # Nesting n levels deep takes n opening brackets: data with fewer needs no walk.
+    brackets = text.count("{") + text.count("[")
+    if brackets > MAX_DATA_DEPTH and _too_deep(event.data, MAX_DATA_DEPTH):
+        raise InvalidEvent(event.id, "data", _TOO_DEEP)
+    _check_unicode(event.id, "data", text)
+
+
+def _too_deep(value: object, levels_left: int) -> bool:
+    """Whether `value` (decoded JSON) nests more than `levels_left` objects or arrays deep."""
+    if isinstance(value, Mapping):
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return False
+    if levels_left == 0:
+        return True
+    return any(_too_deep(child, levels_left - 1) for child in children)
 
 
 def _check_unicode(event_id: str, field: str, text: str) -> None:
