@@ -87,14 +87,12 @@ class GroupTransaction:
                 [dict(row) for row in self.conn.execute(statement, dict(params)).mappings()]
                 for statement, params in reads
             ]
-        # SQLAlchemy closes the cursor of a string whose first result has no rows (BEGIN's
-        # or LOCK's), so a one-row SELECT goes first.
-        prefix = ["SELECT 1 AS first"] if self._begun else ["SELECT 1 AS first", "BEGIN"]
+        begins = not self._begun
         self._begun = True
-        cursor = self._send([*prefix, *(self._literal(s, p) for s, p in reads)])
-        more = True
-        for _ in prefix:
-            more = bool(cursor.nextset())
+        cursor = self._send(
+            "the group's reads", ["BEGIN"] * begins + [self._literal(s, p) for s, p in reads]
+        )
+        more = bool(cursor.nextset()) if begins else True  # past BEGIN's (empty) result
         results: list[list[dict[str, Any]]] = []
         while more:
             if cursor.description is None:
@@ -103,6 +101,7 @@ class GroupTransaction:
                 names = [column.name for column in cursor.description]
                 results.append([dict(zip(names, row, strict=True)) for row in cursor])
             more = bool(cursor.nextset())
+        cursor.close()
         if len(results) != len(reads):  # pragma: no cover - one result per statement
             raise RuntimeError(f"{len(reads)} statements gave {len(results)} results")
         return results
@@ -123,7 +122,7 @@ class GroupTransaction:
             sql = [self._literal(statement, params) for statement, params in self._writes]
             if not self._begun:
                 sql.insert(0, "BEGIN")
-            self._send([*sql, "COMMIT"])
+            self._send("the group's writes and COMMIT", [*sql, "COMMIT"]).close()
         else:
             for statement, params in self._writes:
                 self.conn.execute(statement, params)
@@ -142,16 +141,36 @@ class GroupTransaction:
             self.conn.rollback()
         elif self._begun and not self.conn.invalidated:
             with suppress(DBAPIError):
-                self._send(["ROLLBACK"])
+                self._send("ROLLBACK", ["ROLLBACK"]).close()
 
-    def _send(self, sql: Sequence[str]) -> Any:
-        """Runs statements (parameters already rendered) as one string, through SQLAlchemy
-        so that a lost connection is noticed and reported as usual; returns the DBAPI
-        cursor, on the first statement's result."""
-        result = self.conn.exec_driver_sql(
-            "; ".join(sql), execution_options={"no_parameters": True}
-        )
-        return result.cursor
+    def _send(self, what: str, sql: Sequence[str]) -> Any:
+        """Runs statements (parameters already rendered) as one string, on the driver's
+        own cursor (SQLAlchemy's result handling cost more than the statements), and
+        returns it on the first statement's result.
+
+        An error is reported as SQLAlchemy would, naming `what` instead of the SQL, which
+        holds the events' data. A lost connection is discarded, and with it the pool:
+        what lost one (a restart of PostgreSQL) lost all of them.
+        """
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            cursor.execute("; ".join(sql))
+        except self.conn.dialect.loaded_dbapi.Error as exc:
+            lost = self.conn.dialect.is_disconnect(exc, driver, cursor)
+            if lost:
+                self.conn.invalidate(exc)
+                self.conn.engine.dispose(close=False)
+            raise DBAPIError.instance(
+                what,
+                None,
+                exc,
+                self.conn.dialect.loaded_dbapi.Error,
+                connection_invalidated=lost,
+                dialect=self.conn.dialect,
+            ) from exc
+        return cursor
 
     def _literal(self, statement: Executable, params: Mapping[str, Any]) -> str:
         """`statement` with `params` rendered as SQL literals by psycopg's ClientCursor,

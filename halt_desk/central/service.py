@@ -137,7 +137,8 @@ def create_central_engine(url: str) -> Engine:
         if not parsed.database:
             raise HaltDeskError("a SQLite central database needs a file path")
         return create_store_engine(Path(parsed.database))
-    engine = create_engine(url, pool_size=10, max_overflow=20)
+    # Parameters stay out of error messages and logs: they hold personal data and hashes.
+    engine = create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
     _ping_after_idle(engine)
     return engine
 
