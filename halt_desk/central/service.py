@@ -80,7 +80,7 @@ from halt_desk.domain.calendar import FIRST_YEAR, LAST_YEAR
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent, OutOfCalendarRange
-from halt_desk.domain.events import Event, check_storable, event_text, new_event
+from halt_desk.domain.events import Event, check_storable, event_text, is_unicode, new_event
 from halt_desk.domain.profiles import CLOCK_NAMES, Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.timeline import timeline_from_events
@@ -246,18 +246,10 @@ def _refusal(raw: object, reason: str) -> EventResult:
     carry: a lone surrogate in its id or in the reason (which may quote what was sent)
     cannot be encoded, so the id is left out and the reason shows it escaped."""
     raw_id = raw.get("id") if isinstance(raw, Mapping) else None
-    shown = raw_id if isinstance(raw_id, str) and _is_unicode(raw_id) else None
-    if not _is_unicode(reason):
+    shown = raw_id if isinstance(raw_id, str) and is_unicode(raw_id) else None
+    if not is_unicode(reason):
         reason = reason.encode("utf-8", "backslashreplace").decode("utf-8")
     return EventResult(shown, "rejected", None, reason)
-
-
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 #: How far ahead of the server clock an event's `at` may lie: `clock_ahead_seconds` is a

@@ -237,14 +237,20 @@ def _too_deep(value: object, levels_left: int) -> bool:
 
 
 def _check_unicode(event_id: str, field: str, text: str) -> None:
+    if not is_unicode(text):
+        raise InvalidEvent(event_id, field, "contains a lone surrogate (not Unicode text)")
+
+
+def is_unicode(text: str) -> bool:
+    """Whether `text` is Unicode text (UTF-8 can hold it): not so with a lone surrogate,
+    which a JSON escape such as `\\ud800` gives."""
     if text.isascii():
-        return
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidEvent(
-            event_id, field, "contains a lone surrogate (not Unicode text)"
-        ) from None
+        return False
+    return True
 
 
 def new_event(
