@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from halt_desk.desk import Intake, record_intake
+from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.store import Store, StoreDiskError
 from tests.desk_data import NOW
 

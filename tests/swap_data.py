@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.events import Event, new_event
 from halt_desk.store import Store
 from tests.desk_data import SETUP

@@ -24,10 +24,10 @@ from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
 
 if TYPE_CHECKING:
-    from halt_desk.demo_central import DemoCentral
+    from halt_desk.demo.desk_session import DemoCentral
     from halt_desk.store import Store
     from halt_desk.sync import ServerClock, SyncError, SyncSettings, TokenStore
-    from halt_desk.sync.worker import SyncTarget
+    from halt_desk.sync.signin import SyncTarget
     from ui.sync_controller import SyncController
 
     #: The cache, its clock, the settings, the token store, and where to sync (None: not
@@ -118,10 +118,10 @@ def run_app(
     def load() -> Loaded:
         # What `loaded` uses, imported here, off the UI thread (the contract rules alone
         # take a few hundred milliseconds), and the keychain read here too.
-        import halt_desk.field
-        import halt_desk.swaps  # noqa: F401
+        import halt_desk.field.route
+        import halt_desk.logistics.swap_steps  # noqa: F401
         from halt_desk.sync import NotSignedIn, SyncError, load_settings, open_token_store
-        from halt_desk.sync.worker import signed_in_target
+        from halt_desk.sync.signin import signed_in_target
 
         store, clock = open_local_cache(store_path)
         settings, tokens = load_settings(), open_token_store(notify=log.warning)
@@ -133,10 +133,10 @@ def run_app(
             return store, clock, settings, tokens, exc
 
     def loaded(result: Loaded) -> None:
-        from halt_desk.field import is_field_user
-        from halt_desk.swaps import purge_home_addresses
+        from halt_desk.field.route import is_field_user
+        from halt_desk.logistics.privacy import purge_home_addresses
         from halt_desk.sync import SyncError
-        from halt_desk.sync.worker import SyncTarget, signed_in_target
+        from halt_desk.sync.signin import SyncTarget, signed_in_target
         from ui.sign_in import SignInDialog
         from ui.sync_controller import SyncController
 
@@ -206,7 +206,7 @@ def run_demo_app(
     running: list[DemoCentral] = []
 
     def prepare() -> tuple[Store, ServerClock, DemoCentral]:
-        from halt_desk.demo_central import start_demo_central
+        from halt_desk.demo.desk_session import start_demo_central
 
         for stale in (store_path, Path(f"{store_path}-wal"), Path(f"{store_path}-shm")):
             stale.unlink(missing_ok=True)
@@ -221,7 +221,7 @@ def run_demo_app(
         return store, clock, demo
 
     def started(result: tuple[Store, ServerClock, DemoCentral]) -> None:
-        from halt_desk.sync.worker import SyncTarget
+        from halt_desk.sync.signin import SyncTarget
         from ui.sync_controller import SyncController
 
         store, clock, demo = result

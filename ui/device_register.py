@@ -33,17 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.desk import DeskInputError
 from halt_desk.domain.devices import READINESS_CHECKS, DeviceState
-from halt_desk.logistics import find_devices
-from halt_desk.store import DeviceView, Store
-from halt_desk.swaps import (
+from halt_desk.domain.errors import DeskInputError
+from halt_desk.logistics.register import (
     DeviceRecord,
     DeviceRegistration,
     check_readiness,
     device_record,
+    find_devices,
     register_device,
 )
+from halt_desk.store import DeviceView, Store
 from ui import labels
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.table_models import Index, RowsTableModel
@@ -499,7 +499,7 @@ class DevicesPage(QWidget):
         target, title = out, self.tr("Labels")
 
         def write() -> int:
-            from halt_desk.asset_labels import write_label_sheet
+            from halt_desk.logistics.asset_labels import write_label_sheet
 
             return write_label_sheet(devices, target, title)
 

@@ -27,16 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.domain.clocks import ClockResult, ClockState
-from halt_desk.field import (
-    FieldAction,
-    FieldRequest,
-    FieldTicket,
-    Readiness,
-    clock_warning,
-    my_tickets,
-    record_field_action,
-    take_work_along,
-)
+from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action
+from halt_desk.field.packet import Readiness, take_work_along
+from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
 from halt_desk.store import Store
 from ui import labels
 from ui.labels import QT_TRANSLATE_NOOP

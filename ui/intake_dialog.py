@@ -22,16 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.desk import (
+from halt_desk.desk.intake import (
     CATEGORIES,
     REPORT_CHANNELS,
     CallerDirectory,
-    DeskInputError,
     EmployeeMatch,
     Intake,
     intake_events,
     suggested_priority,
 )
+from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.profiles import Profile
 from halt_desk.store import Store
 from ui import labels

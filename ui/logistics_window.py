@@ -43,22 +43,20 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus, SwapMode
-from halt_desk.logistics import QueueRow, StockLevel, buffer_stock, queue_rows, record_mitigation
-from halt_desk.scan import ScanOutcome, ScanSession, ScanStep, Verdict
-from halt_desk.store import Store
-from halt_desk.swaps import (
-    LoanerSuggestion,
+from halt_desk.logistics.loaners import LoanerSuggestion, suggest_loaner
+from halt_desk.logistics.privacy import purge_home_addresses
+from halt_desk.logistics.queue import QueueRow, queue_rows
+from halt_desk.logistics.scan_station import ScanOutcome, ScanSession, ScanStep, Verdict
+from halt_desk.logistics.stock import StockLevel, buffer_stock, record_mitigation
+from halt_desk.logistics.swap_board import SwapStep, load_board, swap_rejections
+from halt_desk.logistics.swap_steps import (
     SwapPlan,
-    SwapStep,
     deliver,
-    load_board,
     open_swap,
-    purge_home_addresses,
     record_emergency_workplace,
     record_shipment_status,
-    suggest_loaner,
-    swap_rejections,
 )
+from halt_desk.store import Store
 from ui import labels
 from ui.device_register import DevicesPage
 from ui.labels import QT_TRANSLATE_NOOP

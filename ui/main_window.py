@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.ticket_list import QuickFilter, TicketList, row_from_store
+from halt_desk.desk.ticket_list import QuickFilter, TicketList, row_from_store
 from ui import labels
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
@@ -35,8 +35,8 @@ from ui.workers import run_in_background
 if TYPE_CHECKING:
     # Imported where they are first used: the window must show fast, before the store
     # (SQLAlchemy), the contract rules, reportlab, the sync client and the dialogs load.
-    from halt_desk.desk import CallerDirectory
-    from halt_desk.reminders import Reminder, ReminderWatch
+    from halt_desk.desk.intake import CallerDirectory
+    from halt_desk.desk.reminders import Reminder, ReminderWatch
     from halt_desk.store import Store
     from halt_desk.sync import SyncSummary
     from ui.intake_dialog import IntakeDialog
@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
 
         def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str], int]:
             # Imported here, off the UI thread: the window showed before the rules loaded.
-            from halt_desk.desk import CallerDirectory
+            from halt_desk.desk.intake import CallerDirectory
 
             now_at = store.change_marker()  # before the reads it guards
             changed = store.tickets_changed_since(marker) if base is not None else None
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
             self._reminders_again = True
             return
         if self._watch is None or self._watch.store is not store:
-            from halt_desk.reminders import ReminderWatch
+            from halt_desk.desk.reminders import ReminderWatch
 
             self._watch = ReminderWatch(store)
         watch = self._watch
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
             self._show_reminders(reminders)
 
     def _show_reminders(self, reminders: list[Reminder]) -> None:
-        from halt_desk.reminders import ReminderKind
+        from halt_desk.desk.reminders import ReminderKind
 
         self.reminders = reminders
         overdue = sum(r.kind is ReminderKind.OVERDUE for r in reminders)
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         self.last_notification = lines
 
     def _reminder_text(self, reminder: Reminder) -> str:
-        from halt_desk.reminders import ReminderKind
+        from halt_desk.desk.reminders import ReminderKind
 
         clock = labels.clock(reminder.clock)
         if reminder.kind is ReminderKind.OVERDUE:
@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
 
     # --- actions ---------------------------------------------------------------------------
     def new_intake(self) -> IntakeDialog:
-        from halt_desk.desk import CallerDirectory
+        from halt_desk.desk.intake import CallerDirectory
         from ui.intake_dialog import IntakeDialog
 
         directory = self.directory or CallerDirectory([])
@@ -486,7 +486,7 @@ class MainWindow(QMainWindow):
 
             def purge() -> int:
                 # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
-                from halt_desk.swaps import purge_home_addresses
+                from halt_desk.logistics.privacy import purge_home_addresses
 
                 return purge_home_addresses(store, now)
 

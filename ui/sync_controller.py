@@ -2,9 +2,9 @@
 
 Sync used to run on a thread of the app; its folds of pulled pages held Python's interpreter
 lock long enough to stall the window for up to 400 ms. Now `halt-desk sync --worker`
-(`halt_desk.sync.worker`) does the work in a process of its own on the same cache file, and
-this object only reads its JSON lines through a QProcess in the UI thread: no thread of
-ours holds the lock while it syncs.
+(`halt_desk.background.sync_process`) does the work in a process of its own on the same
+cache file, and this object only reads its JSON lines through a QProcess in the UI thread:
+no thread of ours holds the lock while it syncs.
 
 The token goes to the child over standard input, never on its command line or in its
 environment. A child that dies is started again after a back-off that doubles up to a
@@ -25,13 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
+from halt_desk.background.sync_process import reminder_from_json, summary_from_json, worker_command
 from halt_desk.sync import ServerClock, SyncState, SyncSummary
-from halt_desk.sync.worker import (
-    SyncTarget,
-    reminder_from_json,
-    summary_from_json,
-    worker_command,
-)
+from halt_desk.sync.signin import SyncTarget
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.board import evaluate_ticket
-from halt_desk.desk import Action, ActionRequest, DeskInputError, record_action
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.board import evaluate_ticket
 from halt_desk.domain.clocks import ClockState, TicketEvaluation
+from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.store import Store, TicketView

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from halt_desk.ticket_list import QuickFilter, TicketList, TicketListRow
+from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from ui import labels
 from ui.labels import QT_TRANSLATE_NOOP
 

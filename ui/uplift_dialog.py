@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.desk import record_uplift
+from halt_desk.desk.actions import record_uplift
 from halt_desk.domain.uplift import RoleType, UpliftDecision, UpliftRequest, decide_uplift
 from halt_desk.store import Store
 from ui import labels

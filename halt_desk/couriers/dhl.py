@@ -4,6 +4,7 @@ trackingNumber=…`, header `DHL-API-Key`): `shipments[].events[]` with `timesta
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from halt_desk.couriers.base import (
     TrackingResult,
     TrackingUpdate,
 )
+from halt_desk.couriers.registry import Carrier
 from halt_desk.domain.swaps import ShipmentStatus
 
 URL = "https://api-eu.dhl.com/track/shipments"
@@ -80,3 +82,17 @@ def parse(tracking: str, answer: Any) -> TrackingResult:
         updates.append(TrackingUpdate(status, at, description, code))
     updates.sort(key=lambda u: u.at)
     return TrackingResult("dhl", tracking, tuple(updates))
+
+
+# Barcode formats DHL publishes: DHL Parcel Benelux JVGL + digits; DHL eCommerce/Parcel
+# Europe JJD + digits; DHL Express waybill: 10 digits.
+_JVGL = re.compile(r"^JVGL\d{8,22}$")
+_JJD = re.compile(r"^JJD\d{10,22}$")
+_EXPRESS = re.compile(r"^\d{10}$")
+
+
+def recognise(code: str) -> str | None:
+    return code if _JVGL.match(code) or _JJD.match(code) or _EXPRESS.match(code) else None
+
+
+CARRIER = Carrier("dhl", "DHL", recognise, DHL)

@@ -6,6 +6,7 @@ goes in the `Authorization` header."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from halt_desk.couriers.base import (
     TrackingResult,
     TrackingUpdate,
 )
+from halt_desk.couriers.registry import Carrier
 from halt_desk.domain.swaps import ShipmentStatus
 
 BASE_URL = "https://tracking.dpd.de/rest/plc/nl_NL/"
@@ -75,3 +77,20 @@ def parse(tracking: str, answer: Any) -> TrackingResult:
         updates.append(TrackingUpdate(status, at, str(label), code))
     updates.sort(key=lambda u: u.at)
     return TrackingResult("dpd", tracking, tuple(updates))
+
+
+# Barcode formats DPD publishes: the 14-digit parcel number; the label's 28-character
+# barcode is "%", 7 characters of destination postcode, the parcel number, 3-digit service
+# and 3-digit country.
+_PARCEL = re.compile(r"^\d{14}$")
+_LABEL = re.compile(r"^%?[0-9A-Z]{7}(\d{14})\d{6}$")
+
+
+def recognise(code: str) -> str | None:
+    if _PARCEL.match(code):
+        return code
+    label = _LABEL.match(code)
+    return label.group(1) if label else None
+
+
+CARRIER = Carrier("dpd", "DPD", recognise, DPD)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from halt_desk.couriers.base import (
     TrackingResult,
     TrackingUpdate,
 )
+from halt_desk.couriers.registry import Carrier
 from halt_desk.domain.swaps import ShipmentStatus
 
 BASE_URL = "https://api.postnl.nl/shipment/v2/status/barcode/"
@@ -86,3 +88,28 @@ def _update(tracking: str, item: Any) -> TrackingUpdate | None:
     except (KeyError, ValueError):
         raise CourierError("postnl", tracking, f"bad TimeStamp in status {code}") from None
     return TrackingUpdate(status, at, str(item.get("StatusDescription", "")), code)
+
+
+# Barcode formats PostNL publishes: the domestic "3S" code (3S + 4-character customer code +
+# serial, 13–15 characters) and international UPU S10 (2 letters, 8 digits, check digit, NL).
+_POSTNL_3S = re.compile(r"^3S[A-Z0-9]{4}\d{5,11}$")
+_S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
+
+
+def s10_check_digit(serial: str) -> int:
+    """The UPU S10 check digit of 8 digits (weights 8 6 4 2 3 5 9 7, modulo 11)."""
+    total = sum(int(d) * w for d, w in zip(serial, (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
+    check = 11 - total % 11
+    return {10: 0, 11: 5}.get(check, check)
+
+
+def recognise(code: str) -> str | None:
+    if _POSTNL_3S.match(code):
+        return code
+    s10 = _S10.match(code)
+    if s10 and s10.group(4) == "NL" and s10_check_digit(s10.group(2)) == int(s10.group(3)):
+        return code
+    return None
+
+
+CARRIER = Carrier("postnl", "PostNL", recognise, PostNL)

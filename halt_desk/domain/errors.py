@@ -81,3 +81,12 @@ class IllegalTransition(HaltDeskError):
             where = f"device {asset_tag} is {state}{held}"
         wanted = f" for swap {event_swap}" if event_swap is not None else ""
         super().__init__(f"{where}; {event_type}{wanted} refused ({reason})")
+
+
+class DeskInputError(HaltDeskError):
+    """Input a person must correct: names the field, and says what is wrong in Dutch."""
+
+    def __init__(self, field_name: str, message_nl: str, message_en: str) -> None:
+        self.field = field_name
+        self.message_nl = message_nl
+        super().__init__(f"{field_name}: {message_en}")

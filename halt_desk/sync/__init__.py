@@ -39,6 +39,7 @@ from halt_desk.sync.settings import (
     machine_settings,
     save_settings,
 )
+from halt_desk.sync.signin import SyncTarget, signed_in_target
 
 
 def client_factory(
@@ -67,8 +68,6 @@ def connect(
     store: Store, clock: ServerClock, settings: SyncSettings, tokens: TokenStore, **options: Any
 ) -> SyncEngine:
     """A SyncEngine for the signed-in user; NotSignedIn if there is no server or token."""
-    from halt_desk.sync.worker import signed_in_target  # the worker imports this package
-
     target = signed_in_target(settings, tokens)
     make = client_factory(target.server, target.token, target.tls)
     return SyncEngine(store, make, clock, **options)
@@ -93,6 +92,7 @@ __all__ = [
     "SyncSettings",
     "SyncState",
     "SyncSummary",
+    "SyncTarget",
     "TlsOptions",
     "TokenStore",
     "client_factory",
@@ -103,4 +103,5 @@ __all__ = [
     "machine_settings",
     "open_token_store",
     "save_settings",
+    "signed_in_target",
 ]

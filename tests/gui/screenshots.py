@@ -17,7 +17,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from halt_desk.demo_board import build_demo_store
+from halt_desk.demo.terminal import build_demo_store
 from halt_desk.store import Store
 from ui.app import application
 from ui.main_window import MainWindow
@@ -40,9 +40,10 @@ def shoot(widget: QWidget, path: Path) -> None:
 
 def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path) -> None:
     """Two fresh swap requests planned and one shipped, then the queue and a scan."""
-    from halt_desk.desk import Action, ActionRequest, record_action
+    from halt_desk.desk.actions import Action, ActionRequest, record_action
     from halt_desk.domain.swaps import SwapMode
-    from halt_desk.swaps import SwapPlan, open_swap, ship_loaner, suggest_loaner
+    from halt_desk.logistics.loaners import suggest_loaner
+    from halt_desk.logistics.swap_steps import SwapPlan, open_swap, ship_loaner
     from ui.logistics_window import LogisticsWindow
 
     user = "logistics:kees.brouwer"
@@ -94,10 +95,12 @@ def field_screens(app: QApplication, store: Store, now: datetime, out: Path) -> 
     loaner; the arrival recorded offline (not yet synced); the laptop clock 7 minutes off."""
     from datetime import timedelta
 
-    from halt_desk.desk import Action, ActionRequest, record_action
+    from halt_desk.desk.actions import Action, ActionRequest, record_action
     from halt_desk.domain.swaps import SwapMode
-    from halt_desk.field import FieldAction, FieldRequest, record_field_action
-    from halt_desk.swaps import SwapPlan, open_swap, suggest_loaner
+    from halt_desk.field.onsite import FieldRequest, record_field_action
+    from halt_desk.field.route import FieldAction
+    from halt_desk.logistics.loaners import suggest_loaner
+    from halt_desk.logistics.swap_steps import SwapPlan, open_swap
     from ui.field_view import FieldView
 
     engineer = "field:jan.bakker"

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock
-from halt_desk.sync.worker import SyncTarget
+from halt_desk.sync.signin import SyncTarget
 from tests.sync_support import ALL_PASS, Desk
 from ui.main_window import MainWindow
 from ui.sync_controller import SyncController

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.events import new_event
 from halt_desk.store import Store
 from tests.disk_space import fill_until_refused, no_room_to_grow

@@ -12,9 +12,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
-from halt_desk.logistics import find_devices
+from halt_desk.logistics.register import device_record, find_devices
 from halt_desk.store import Store
-from halt_desk.swaps import device_record
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events
 from ui.device_register import DeviceDialog, DevicesPage, ReadinessDialog

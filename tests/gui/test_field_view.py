@@ -8,8 +8,8 @@ from datetime import timedelta
 from PySide6.QtCore import QTime
 from pytestqt.qtbot import QtBot
 
-from halt_desk.desk import Action, ActionRequest, record_action
-from halt_desk.field import FieldAction
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.field.route import FieldAction
 from halt_desk.store import Store
 from tests.gui.conftest import NOW
 from tests.swap_data import swap_ticket

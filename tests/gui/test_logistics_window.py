@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from halt_desk.domain.swaps import SwapMode
-from halt_desk.scan import ScanStep, Verdict
+from halt_desk.logistics.scan_station import ScanStep, Verdict
+from halt_desk.logistics.swap_steps import SwapPlan, deliver, open_swap
 from halt_desk.store import Store
-from halt_desk.swaps import SwapPlan, deliver, open_swap
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
 from ui.logistics_window import LogisticsWindow, ScanWidget

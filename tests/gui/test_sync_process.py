@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock, SyncSummary
-from halt_desk.sync.worker import SyncTarget
+from halt_desk.sync.signin import SyncTarget
 from tests.sync_support import REPORT_DATA, Desk
 from ui.main_window import MainWindow
 from ui.sync_controller import SyncController

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from halt_desk.board import sla_board
-from halt_desk.demo_board import run_demo
+from halt_desk.demo.terminal import run_demo
+from halt_desk.desk.board import sla_board
 from halt_desk.store import Store
 
 NOW = datetime(2026, 11, 26, 13, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))

@@ -15,16 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from halt_desk.board import evaluate_ticket
 from halt_desk.central.embedded import EmbeddedServer
-from halt_desk.field import (
-    FieldAction,
-    FieldRequest,
-    my_tickets,
-    record_field_action,
-    sla_timeline,
-    take_work_along,
-)
+from halt_desk.desk.board import evaluate_ticket
+from halt_desk.field.onsite import FieldRequest, record_field_action, sla_timeline
+from halt_desk.field.packet import take_work_along
+from halt_desk.field.route import FieldAction, my_tickets
 from tests.sync_support import ALL_PASS, Desk, Laptop, wire
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,7 +32,8 @@ CHILD = """
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from halt_desk.field import FieldAction, FieldRequest, record_field_action
+from halt_desk.field.onsite import FieldRequest, record_field_action
+from halt_desk.field.route import FieldAction
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock
 from tests.integration.test_field_day import day_plan

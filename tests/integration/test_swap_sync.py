@@ -12,22 +12,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.swaps import Leg, ShipmentStatus, SwapMode
-from halt_desk.swaps import (
+from halt_desk.logistics.register import check_readiness
+from halt_desk.logistics.swap_board import SwapStep, load_board, swap_rejections
+from halt_desk.logistics.swap_steps import (
     Sanitisation,
     SwapPlan,
-    SwapStep,
     book_return,
-    check_readiness,
     deliver,
-    load_board,
     open_swap,
     receive_device,
     record_sanitisation,
     record_shipment_status,
     ship_loaner,
-    swap_rejections,
 )
 from tests.central_server import ThreadServer
 from tests.swap_data import ALL_PASS, HOME, MODEL

@@ -12,15 +12,11 @@ from typing import IO, Any
 
 import pytest
 
+from halt_desk.background.sync_process import reminder_from_json, summary_from_json, worker_command
+from halt_desk.desk.reminders import ReminderKind
 from halt_desk.domain.events import new_event
-from halt_desk.reminders import ReminderKind
 from halt_desk.store import Store
-from halt_desk.sync.worker import (
-    SyncTarget,
-    reminder_from_json,
-    summary_from_json,
-    worker_command,
-)
+from halt_desk.sync.signin import SyncTarget
 from tests.sync_support import REPORT_DATA, Desk
 
 #: Seconds a test waits for the child's next line or its exit before it fails.

@@ -24,10 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QTableView
 
 from halt_desk.demo import generate
-from halt_desk.desk import Intake, record_intake
+from halt_desk.desk.intake import Intake, record_intake
+from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from halt_desk.domain.events import Event, new_event
 from halt_desk.store import Store
-from halt_desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from ui.ticket_model import TicketTableModel
 
 NOW = datetime(2027, 3, 31, 12, 0, tzinfo=UTC)

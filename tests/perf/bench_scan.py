@@ -27,7 +27,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from halt_desk.domain.events import Event, new_event
-from halt_desk.scan import ScanOutcome, ScanSession, ScanStep
+from halt_desk.logistics.scan_station import ScanOutcome, ScanSession, ScanStep
 from halt_desk.store import Store
 from tests.desk_data import NOW, SETUP, reference_events
 from tests.swap_data import ALL_PASS, DEPOT, MODEL, depot_events

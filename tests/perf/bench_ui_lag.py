@@ -25,10 +25,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from halt_desk.demo_central import start_demo_central
+from halt_desk.demo.desk_session import start_demo_central
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock
-from halt_desk.sync.worker import SyncTarget
+from halt_desk.sync.signin import SyncTarget
 from tests.central_server import ProcessServer
 from ui.app import application
 from ui.main_window import MainWindow

@@ -11,13 +11,15 @@ from typing import Any
 
 import pytest
 
-from halt_desk.couriers import ShipmentUnknown, adapters_from_keychain, poll_shipments
+from halt_desk.couriers.base import ShipmentUnknown
 from halt_desk.couriers.dhl import DHL
 from halt_desk.couriers.dpd import DPD
 from halt_desk.couriers.postnl import PostNL
 from halt_desk.domain.swaps import Leg, ShipmentStatus, SwapMode
+from halt_desk.logistics.swap_board import SwapStep, load_board
+from halt_desk.logistics.swap_steps import SwapPlan, open_swap, ship_loaner
+from halt_desk.logistics.tracking import adapters_from_keychain, poll_shipments
 from halt_desk.store import Store
-from halt_desk.swaps import SwapPlan, SwapStep, load_board, open_swap, ship_loaner
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
 

@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from halt_desk.desk import (
-    Action,
-    ActionRequest,
-    DeskInputError,
-    Intake,
-    find_callers,
-    new_ticket_id,
-    record_action,
-    record_intake,
-    record_uplift,
-)
+from halt_desk.desk.actions import Action, ActionRequest, record_action, record_uplift
+from halt_desk.desk.intake import Intake, find_callers, new_ticket_id, record_intake
+from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.uplift import RefusalReason, RoleType, UpliftRequest
 from halt_desk.store import Store

@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 import pytest
 
+from halt_desk.cli.sla_check import render_check
 from halt_desk.demo import generate_timelines
-from halt_desk.sla_batch import render_check
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "engine" / "golden.json"
 #: (profile, tickets, seed) of each generated set.

@@ -9,23 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from halt_desk.desk import Action, ActionRequest, DeskInputError, record_action
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import new_event
 from halt_desk.domain.swaps import SwapMode
-from halt_desk.field import (
-    FieldAction,
-    FieldRequest,
-    PacketEntry,
-    clock_warning,
-    gather_packet,
-    missing_for_offline,
-    my_tickets,
-    record_field_action,
-    sla_timeline,
-    unsynced_ids,
-)
+from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action, sla_timeline
+from halt_desk.field.packet import PacketEntry, gather_packet, missing_for_offline
+from halt_desk.field.route import FieldAction, my_tickets, unsynced_ids
+from halt_desk.logistics.swap_steps import SwapPlan, open_swap
 from halt_desk.store import Store
-from halt_desk.swaps import SwapPlan, open_swap
 from tests.desk_data import NOW, SETUP, reference_events
 from tests.swap_data import depot_events, loaner_events, swap_ticket
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from halt_desk.board import sla_board
-from halt_desk.demo_board import build_demo_store
-from halt_desk.desk import Action, ActionRequest, Intake, record_action, record_intake
-from halt_desk.reminders import (
+from halt_desk.demo.terminal import build_demo_store
+from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.board import sla_board
+from halt_desk.desk.intake import Intake, record_intake
+from halt_desk.desk.reminders import (
     BREACH_WARNING,
     ReminderKind,
     ReminderWatch,

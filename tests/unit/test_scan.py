@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from halt_desk.couriers.postnl import s10_check_digit
 from halt_desk.domain.swaps import SwapMode
-from halt_desk.scan import CodeKind, ScanSession, ScanStep, Verdict, classify, s10_check_digit
+from halt_desk.logistics.codes import CodeKind, classify
+from halt_desk.logistics.scan_station import ScanSession, ScanStep, Verdict
+from halt_desk.logistics.swap_board import load_board
+from halt_desk.logistics.swap_steps import SwapPlan, deliver, open_swap
 from halt_desk.store import Store
-from halt_desk.swaps import SwapPlan, deliver, load_board, open_swap
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
 
@@ -86,7 +89,7 @@ def test_ship_refuses_a_loaner_in_stock_and_a_label_without_a_loaner(store: Stor
 
 
 def test_receive_by_return_label_closes_the_swap(store: Store) -> None:
-    from halt_desk.swaps import book_return, ship_loaner
+    from halt_desk.logistics.swap_steps import book_return, ship_loaner
 
     ticket = swap_ticket(store, NOW)
     swap, _ = open_swap(store, ticket, SwapPlan(SwapMode.COURIER, DEPOT, "HALT-LT-00001"), "d", NOW)

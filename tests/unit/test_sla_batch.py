@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from halt_desk.cli.sla_check import render_check, render_check_text
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.sla_batch import render_check, render_check_text
 
 
 def document(count: int) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from halt_desk.desk import intake_events, record_intake
+from halt_desk.desk.intake import intake_events, record_intake
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
 from tests.disk_space import (

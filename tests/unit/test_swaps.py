@@ -9,33 +9,35 @@ from pathlib import Path
 
 import pytest
 
-from halt_desk.desk import DeskInputError
+from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.swaps import Leg, ShipmentStatus, SwapMode
-from halt_desk.logistics import buffer_stock, queue_rows, record_mitigation
-from halt_desk.store import Store
-from halt_desk.swaps import (
-    DeviceRefused,
+from halt_desk.logistics.loaners import suggest_loaner
+from halt_desk.logistics.privacy import purge_home_addresses
+from halt_desk.logistics.queue import queue_rows
+from halt_desk.logistics.refusals import DeviceRefused
+from halt_desk.logistics.register import (
     DeviceRegistration,
+    check_readiness,
+    device_record,
+    register_device,
+)
+from halt_desk.logistics.stock import buffer_stock, record_mitigation
+from halt_desk.logistics.swap_board import SwapStep, load_board
+from halt_desk.logistics.swap_steps import (
     Sanitisation,
     SwapPlan,
-    SwapStep,
     book_return,
-    check_readiness,
     deliver,
-    device_record,
     issue_onsite,
-    load_board,
     open_swap,
-    purge_home_addresses,
     receive_device,
     record_emergency_workplace,
     record_sanitisation,
     record_shipment_status,
-    register_device,
     return_to_lessor,
     ship_loaner,
-    suggest_loaner,
 )
+from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import ALL_PASS, DEPOT, HOME, MODEL, depot_events, loaner_events, swap_ticket
 

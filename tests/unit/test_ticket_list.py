@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from halt_desk.ticket_list import SORT_KEYS, QuickFilter, TicketList, TicketListRow
+from halt_desk.desk.ticket_list import SORT_KEYS, QuickFilter, TicketList, TicketListRow
 
 BASE = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
 

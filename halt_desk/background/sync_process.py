@@ -37,78 +37,22 @@ import logging
 import os
 import sys
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from halt_desk.reminders import Reminder, ReminderKind, ReminderWatch
+from halt_desk.desk.reminders import Reminder, ReminderKind, ReminderWatch
 from halt_desk.store import Store
 from halt_desk.sync import client_factory
-from halt_desk.sync.client import CentralClient, TlsOptions
+from halt_desk.sync.client import CentralClient
 from halt_desk.sync.clock import ServerClock
-from halt_desk.sync.credentials import TokenStore
 from halt_desk.sync.engine import SyncEngine, SyncState, SyncSummary
-from halt_desk.sync.errors import NotSignedIn
-from halt_desk.sync.settings import SyncSettings
+from halt_desk.sync.signin import SyncTarget
 
 log = logging.getLogger(__name__)
 
 #: Seconds between rounds when `connect` does not say.
 DEFAULT_INTERVAL = 15.0
-
-
-@dataclass(frozen=True, slots=True)
-class SyncTarget:
-    """Where the worker syncs to and with what credentials (sent on standard input)."""
-
-    server: str
-    token: str
-    tls: TlsOptions = field(default_factory=TlsOptions)
-
-    def __repr__(self) -> str:  # the token must never reach a log line
-        return f"SyncTarget(server={self.server!r}, token=<hidden>)"
-
-    def connect_command(self, interval: float) -> dict[str, Any]:
-        def path(value: Path | None) -> str | None:
-            return str(value) if value is not None else None
-
-        return {
-            "cmd": "connect",
-            "server": self.server,
-            "token": self.token,
-            "ca_bundle": path(self.tls.ca_bundle),
-            "client_cert": path(self.tls.client_cert),
-            "client_key": path(self.tls.client_key),
-            "interval": interval,
-        }
-
-    @classmethod
-    def from_command(cls, command: dict[str, Any]) -> SyncTarget:
-        def path(key: str) -> Path | None:
-            value = command.get(key)
-            return Path(value) if isinstance(value, str) and value else None
-
-        server, token = command.get("server"), command.get("token")
-        if not isinstance(server, str) or not isinstance(token, str) or not token:
-            raise ValueError("connect needs a server and a token")
-        return cls(
-            server, token, TlsOptions(path("ca_bundle"), path("client_cert"), path("client_key"))
-        )
-
-
-def signed_in_target(settings: SyncSettings, tokens: TokenStore) -> SyncTarget:
-    """Server, token and TLS of the signed-in user; NotSignedIn if there is no server or
-    token (SettingsError for a client key others can read)."""
-    if not settings.server:
-        raise NotSignedIn("not signed in: no central server configured (halt-desk sync login)")
-    token = tokens.get(settings.server)
-    if not token:
-        raise NotSignedIn(
-            f"not signed in to {settings.server}: no token in {tokens.description} "
-            "(halt-desk sync login)"
-        )
-    return SyncTarget(settings.server, token, settings.tls())
 
 
 def worker_command(store_path: Path, *, executable: str | None = None) -> list[str]:

@@ -1,125 +1,25 @@
-"""The scan station without a screen: what a scanned code is, and what it does in a step.
-
-USB scanners type the code and Enter into a focused field (keyboard wedge). `classify`
-tells an asset tag (`HALT-LT-00042`), a courier barcode (PostNL, DHL, DPD, in the formats
-the carriers publish) and a serial number apart, purely from the text. `ScanSession` acts
-on it according to the step (ship, receive, issue) through `halt_desk.swaps`, reading only
-the local store, so it works offline.
+"""The scan station without a screen: a classified code acts on a swap according to the
+step (ship, receive, issue), reading only the local store, so it works offline.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from halt_desk.desk import DeskInputError
+from halt_desk.couriers.registry import carriers
 from halt_desk.domain.devices import HELD_STATES, DeviceState
-from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.swaps import SwapMode
+from halt_desk.logistics.codes import CodeKind, ScanCode, classify
+from halt_desk.logistics.refusals import STATE_NL, DeviceRefused
+from halt_desk.logistics.register import device_record
+from halt_desk.logistics.swap_board import SwapBoard, load_board, swap_of
+from halt_desk.logistics.swap_steps import issue_onsite, receive_device, ship_loaner
 from halt_desk.store import Store
-from halt_desk.swaps import (
-    ASSET_TAG_PATTERN,
-    DEVICE_TYPES,
-    STATE_NL,
-    DeviceRefused,
-    SwapBoard,
-    device_record,
-    issue_onsite,
-    load_board,
-    receive_device,
-    ship_loaner,
-    swap_of,
-)
-
-#: Carriers with an adapter and a barcode format: code → name as people write it.
-COURIERS: dict[str, str] = {"postnl": "PostNL", "dhl": "DHL", "dpd": "DPD"}
-
-# Barcode formats as the carriers publish them:
-#  * PostNL domestic "3S" code: 3S + 4-character customer code + serial (13–15 characters);
-#    international: UPU S10 (2 letters, 8 digits, check digit, "NL").
-#  * DHL Parcel Benelux: JVGL + digits; DHL eCommerce/Parcel Europe: JJD + digits;
-#    DHL Express waybill: 10 digits.
-#  * DPD: 14-digit parcel number; the label's 28-character barcode is "%", 7 characters of
-#    destination postcode, the 14-digit parcel number, 3-digit service and 3-digit country.
-_POSTNL_3S = re.compile(r"^3S[A-Z0-9]{4}\d{5,11}$")
-_S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
-_DHL_JVGL = re.compile(r"^JVGL\d{8,22}$")
-_DHL_JJD = re.compile(r"^JJD\d{10,22}$")
-_DHL_EXPRESS = re.compile(r"^\d{10}$")
-_DPD_PARCEL = re.compile(r"^\d{14}$")
-_DPD_LABEL = re.compile(r"^%?[0-9A-Z]{7}(\d{14})\d{6}$")
-_SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,29}$")
-#: AIM symbology identifier some scanners put in front (`]C1` for GS1-128 …).
-_AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
-
-
-class CodeKind(StrEnum):
-    ASSET_TAG = "asset_tag"
-    TRACKING = "tracking"
-    SERIAL = "serial"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class ScanCode:
-    """A classified code: `value` is the canonical text (the tracking code for a courier
-    barcode); `carrier` is set for a tracking code."""
-
-    raw: str
-    kind: CodeKind
-    value: str
-    carrier: str | None = None
-
-
-def clean(raw: str) -> str:
-    """What the scanner meant: upper case, no AIM prefix, control characters or spaces."""
-    text = raw.strip()
-    text = _AIM_PREFIX.sub("", text)
-    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace()).upper()
-
-
-def s10_check_digit(serial: str) -> int:
-    """The UPU S10 check digit of 8 digits (weights 8 6 4 2 3 5 9 7, modulo 11)."""
-    total = sum(int(d) * w for d, w in zip(serial, (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
-    check = 11 - total % 11
-    return {10: 0, 11: 5}.get(check, check)
-
-
-def classify_tracking(code: str) -> tuple[str, str] | None:
-    """(carrier, tracking code) for a courier barcode in one of the published formats."""
-    text = clean(code)
-    if _POSTNL_3S.match(text):
-        return "postnl", text
-    s10 = _S10.match(text)
-    if s10 and s10.group(4) == "NL" and s10_check_digit(s10.group(2)) == int(s10.group(3)):
-        return "postnl", text
-    if _DHL_JVGL.match(text) or _DHL_JJD.match(text) or _DHL_EXPRESS.match(text):
-        return "dhl", text
-    if _DPD_PARCEL.match(text):
-        return "dpd", text
-    label = _DPD_LABEL.match(text)
-    if label:
-        return "dpd", label.group(1)
-    return None
-
-
-def classify(raw: str) -> ScanCode:
-    """Asset tag, courier barcode, serial number or unknown, from the text alone."""
-    text = clean(raw)
-    match = ASSET_TAG_PATTERN.match(text)
-    if match:  # shaped like an asset tag: one of ours, or nothing we know
-        kind = CodeKind.ASSET_TAG if match.group(2) in DEVICE_TYPES else CodeKind.UNKNOWN
-        return ScanCode(raw, kind, text)
-    tracking = classify_tracking(text)
-    if tracking is not None:
-        return ScanCode(raw, CodeKind.TRACKING, tracking[1], tracking[0])
-    if _SERIAL.match(text) and any(ch.isdigit() for ch in text):
-        return ScanCode(raw, CodeKind.SERIAL, text)
-    return ScanCode(raw, CodeKind.UNKNOWN, text)
 
 
 class ScanStep(StrEnum):
@@ -244,7 +144,7 @@ class ScanSession:
             )  # fmt: skip
             self.pending = None
             self.refresh()
-            carrier = COURIERS[code.carrier]
+            carrier = carriers()[code.carrier].name
             return _outcome(
                 Verdict.GOOD,
                 f"{tag} verzonden met {carrier} ({code.value}) voor swap {held_by}.",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from halt_desk.board import BoardRow, board_of, sla_board
+from halt_desk.desk.board import BoardRow, board_of, sla_board
 from halt_desk.domain.clocks import ClockState
 from halt_desk.store import Store
 

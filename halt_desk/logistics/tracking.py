@@ -3,7 +3,7 @@
 `poll_shipments` is a plain function the GUI runs on its worker (and a script in a loop):
 for every shipment of an open swap that is not final it asks the carrier's adapter and
 records the statuses newer than the last one known as `shipment_status` (source
-`api:<carrier>`); an outbound `delivered` is the delivery itself (`swaps.deliver`). One
+`api:<carrier>`); an outbound `delivered` is the delivery itself (`swap_steps.deliver`). One
 carrier failing never stops the others; errors come back in the summary, with the carrier
 and tracking code but no key and no address.
 """
@@ -11,27 +11,20 @@ and tracking code but no key and no address.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from halt_desk.couriers.base import CourierAdapter, CourierError, Fetch, http_fetch
-from halt_desk.couriers.dhl import DHL
-from halt_desk.couriers.dpd import DPD
-from halt_desk.couriers.postnl import PostNL
+from halt_desk.couriers.registry import carriers
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.swaps import Leg, Shipment
+from halt_desk.logistics.swap_board import SwapStep, load_board, swap_of
+from halt_desk.logistics.swap_steps import record_shipment_status
 from halt_desk.store import Store
-from halt_desk.swaps import SwapStep, load_board, record_shipment_status, swap_of
 
 log = logging.getLogger(__name__)
-
-ADAPTERS: dict[str, Callable[[str, Fetch], CourierAdapter]] = {
-    "postnl": PostNL,
-    "dhl": DHL,
-    "dpd": DPD,
-}
 
 
 def keychain_entry(carrier: str) -> str:
@@ -53,10 +46,10 @@ def adapters_from_keychain(
     carriers without a key are left out (their statuses are typed in by hand)."""
     fetch = fetch or http_fetch()
     found: dict[str, CourierAdapter] = {}
-    for carrier, make in ADAPTERS.items():
-        key = tokens.get(keychain_entry(carrier))
+    for code, carrier in carriers().items():
+        key = tokens.get(keychain_entry(code))
         if key:
-            found[carrier] = make(key, fetch)
+            found[code] = carrier.adapter(key, fetch)
     return found
 
 

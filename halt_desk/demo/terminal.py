@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from halt_desk.board import BoardRow, sla_board
 from halt_desk.demo import generate
+from halt_desk.desk.board import BoardRow, sla_board
 from halt_desk.domain.events import Event
 from halt_desk.domain.uplift import UPLIFT_LABEL
 from halt_desk.paths import user_data_dir

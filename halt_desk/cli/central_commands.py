@@ -1,0 +1,194 @@
+"""`halt-desk serve` and `halt-desk central …`: the central API and its administration
+(users, reference data, the audit log, contract profiles)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
+
+from halt_desk.cli.common import CliError, positive_int
+
+log = logging.getLogger("halt_desk")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from halt_desk.central.app import serve
+    from halt_desk.central.service import Central
+
+    central = Central.open(args.db)
+    print(f"HALT Desk central API on http://{args.host}:{args.port}/api/v1", flush=True)
+    serve(central, args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+
+    with Central.open(args.db) as central:
+        token = central.add_user(args.name, args.role, args.org)
+    print(f"user {args.name} ({args.role}) added; token (shown only now):")
+    print(token)
+    return 0
+
+
+def cmd_user_revoke(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+
+    with Central.open(args.db) as central:
+        central.revoke_user(args.name)
+    print(f"user {args.name} revoked")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from halt_desk.central.audit import read_checkpoint_file
+    from halt_desk.central.service import Central
+
+    checkpoints = read_checkpoint_file(Path(args.checkpoints)) if args.checkpoints else []
+    with Central.open(args.db) as central:
+        problems = central.verify_audit(checkpoints)
+    if not problems:
+        kept = f" (and matches {len(checkpoints)} checkpoint(s))" if checkpoints else ""
+        print(f"audit log intact{kept}")
+        return 0
+    for problem in problems:
+        print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
+    print(f"audit log damaged: {len(problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from halt_desk.central.audit import append_checkpoint_file
+    from halt_desk.central.service import Central
+
+    with Central.open(args.db) as central:
+        point = central.audit_checkpoint()
+    if point is None:
+        print("audit log is empty: nothing to keep")
+        return 0
+    if args.file:
+        append_checkpoint_file(Path(args.file), point, datetime.now(UTC))
+    print(f"row {point.row_id} {point.hash}")
+    return 0
+
+
+def cmd_profile_publish(args: argparse.Namespace) -> int:
+    from halt_desk.central.service import Central
+    from halt_desk.domain.profiles import parse_profile_text
+
+    path = Path(args.file)
+    try:
+        document = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    name = args.name or path.stem
+    parse_profile_text(document, name)  # a malformed profile is refused before anything
+    with Central.open(args.db) as central:
+        result = central.publish_profile(document, name, f"publish:{path.name}")
+    if result.status != "accepted":
+        raise CliError(f"profile {name!r} not published: {result.reason or result.status}")
+    print(f"profile {name} published (seq {result.seq})")
+    return 0
+
+
+def cmd_import_employees(args: argparse.Namespace) -> int:
+    from halt_desk.central.imports import import_employees
+    from halt_desk.central.service import Central
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    with Central.open(args.db) as central:
+        report = import_employees(central, text, dry_run=args.dry_run, actor=f"import:{args.file}")
+    for line in report.lines(args.dry_run):
+        print(line)
+    return 1 if report.rejected else 0
+
+
+def add_commands(commands: Any) -> None:
+    """`serve` and `central`."""
+    db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
+    serve = commands.add_parser("serve", help="run the central HTTP API")
+    serve.add_argument("--db", help=db_help)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="server processes (default 1); one per core uses every core",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    central = commands.add_parser("central", help="administer the central API")
+    central_commands = central.add_subparsers(dest="central_command", required=True)
+    user = central_commands.add_parser("user", help="users and tokens")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="add a user and print its token once")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="agent, field, logistics, regie or admin")
+    add.add_argument("--org", help="organisation the user belongs to")
+    add.add_argument("--db", help=db_help)
+    add.set_defaults(handler=cmd_user_add)
+    revoke = user_commands.add_parser("revoke", help="revoke a user's token")
+    revoke.add_argument("name")
+    revoke.add_argument("--db", help=db_help)
+    revoke.set_defaults(handler=cmd_user_revoke)
+    imports = central_commands.add_parser("import", help="import reference data")
+    import_commands = imports.add_subparsers(dest="import_command", required=True)
+    employees = import_commands.add_parser(
+        "employees",
+        help="import the employee directory from CSV",
+        description="Columns: id, org, name, email, phone, team, region, location, role "
+        "(id, org and name required). Exit 0 when every line was taken, 1 when some lines "
+        "were rejected (each is listed), 2 when the file cannot be read at all.",
+    )
+    employees.add_argument("file", metavar="FILE.csv")
+    employees.add_argument("--dry-run", action="store_true", help="check and report only")
+    employees.add_argument("--db", help=db_help)
+    employees.set_defaults(handler=cmd_import_employees)
+    audit = central_commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser(
+        "verify",
+        help="check the hash chain of the audit log",
+        description="Exit 0 when the chain is intact, 1 with every damaged row listed.",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="checkpoint file of `audit checkpoint --file`: also catches a chain rewritten "
+        "wholesale or rows cut off at the end",
+    )
+    verify.add_argument("--db", help=db_help)
+    verify.set_defaults(handler=cmd_audit_verify)
+    keep = audit_commands.add_parser(
+        "checkpoint",
+        help="print the latest row id and hash, and append it to a file kept elsewhere",
+        description="Run it regularly (cron) with --file on another disk, host or write-once "
+        "share; `audit verify --checkpoints FILE` then checks the log against it.",
+    )
+    keep.add_argument("--file", metavar="FILE", help="append the checkpoint to this file")
+    keep.add_argument("--db", help=db_help)
+    keep.set_defaults(handler=cmd_audit_checkpoint)
+    profile = central_commands.add_parser("profile", help="contract profiles")
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
+    publish = profile_commands.add_parser(
+        "publish",
+        help="publish a contract profile (TOML) to every client through the changes feed",
+        description="Checks the profile, then records it as profile_registered (new name) or "
+        "profile_updated; clocks of the tickets of organisations using it follow the new "
+        "document.",
+    )
+    publish.add_argument("file", metavar="FILE.toml")
+    publish.add_argument("--name", help="profile name (default: the file name without .toml)")
+    publish.add_argument("--db", help=db_help)
+    publish.set_defaults(handler=cmd_profile_publish)

@@ -1,0 +1,248 @@
+"""`halt-desk sync …`: signing this computer in, sync rounds and the app's sync process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from halt_desk.store import Store
+    from halt_desk.sync import ServerClock, SyncSummary, TokenStore
+
+from halt_desk.cli.common import EXIT_BAD_INPUT, CliError, positive_int
+
+log = logging.getLogger("halt_desk")
+
+
+def _ask_passphrase() -> str | None:
+    """The passphrase of the encrypted token file: environment, else asked on a terminal."""
+    from halt_desk.sync.credentials import passphrase_from_env
+
+    given = passphrase_from_env()
+    if given or not sys.stdin.isatty():
+        return given
+    import getpass
+
+    return getpass.getpass("Passphrase for the HALT Desk token file: ") or None
+
+
+def _token_store() -> TokenStore:
+    from halt_desk.sync import open_token_store
+
+    return open_token_store(
+        passphrase=_ask_passphrase,
+        notify=lambda message: print(f"halt-desk: note: {message}", file=sys.stderr),
+    )
+
+
+def _client_store(path: str | None) -> tuple[Store, ServerClock]:
+    from halt_desk.store import Store
+    from halt_desk.sync import ServerClock
+
+    clock = ServerClock()
+    store = Store.open(Path(path) if path else None, recording_clock=clock, clock=clock.now)
+    clock.attach(store)
+    return store, clock
+
+
+def _print_summary(summary: SyncSummary, store: Store, server: str) -> None:
+    from halt_desk.sync import describe_offset
+
+    print(f"state: {summary.state}")
+    print(f"server: {server}")
+    print(
+        f"pushed {summary.pushed}, duplicates {summary.duplicates}, rejected {summary.rejected}, "
+        f"pulled {summary.pulled}, new conflicts {summary.conflicts}"
+    )
+    print(f"outbox: {summary.outbox} waiting")
+    if summary.clock_offset is None:
+        print("clock: not measured yet")
+    else:
+        measured = summary.clock_measured_at.isoformat() if summary.clock_measured_at else "?"
+        offset_ms = round(summary.clock_offset.total_seconds() * 1000)
+        print(
+            f"clock: this computer is {describe_offset(summary.clock_offset)} "
+            f"(offset {offset_ms:+d} ms, measured {measured})"
+        )
+    rejected = store.rejected_events()
+    if rejected:
+        print(f"rejected by central ({len(rejected)}):")
+        for item in rejected:
+            event = item.event
+            print(f"  {event.id} {event.type} on {event.stream}: {item.reason}")
+    conflicts = store.conflicts(open_only=True)
+    if conflicts:
+        print(f"open conflicts ({len(conflicts)}):")
+        for conflict in conflicts:
+            ours, theirs = conflict.local_event, conflict.remote_event
+            print(
+                f"  {conflict.id} ticket {conflict.ticket} {conflict.field}: "
+                f"ours {ours.type} {ours.id} by {ours.actor}, "
+                f"theirs {theirs.type} {theirs.id} by {theirs.actor}"
+            )
+    if summary.error:
+        print(f"error: {summary.error}")
+    for warning in summary.warnings:
+        print(f"warning: {warning}")
+
+
+def _exit_code(state: str) -> int:
+    """0 reached central, 1 offline (try later), 2 signed out or an error."""
+    if state in ("online", "clock_warning"):
+        return 0
+    return 1 if state == "offline" else EXIT_BAD_INPUT
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import threading
+
+    if args.worker:
+        from halt_desk.background.sync_process import run_worker
+        from halt_desk.store import default_path
+
+        return run_worker(Path(args.store) if args.store else default_path())
+    from halt_desk.sync import connect, effective_settings
+
+    settings = effective_settings()
+    tokens = _token_store()
+    store, clock = _client_store(args.store)
+    try:
+        server = settings.server or "?"
+
+        def show(summary: SyncSummary) -> None:
+            if args.json:
+                print(json.dumps(summary.to_json()), flush=True)
+            else:
+                _print_summary(summary, store, server)
+                print(flush=True)
+
+        engine = connect(store, clock, settings, tokens)
+        if args.once:
+            summary = engine.sync_once()
+            show(summary)
+            return _exit_code(str(summary.state))
+        engine = connect(store, clock, settings, tokens, on_summary=show)
+        engine.run_forever(threading.Event(), interval=args.interval)
+        return 0
+    finally:
+        store.close()
+
+
+def _read_token() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        token = getpass.getpass("Token (from your HALT Desk administrator): ")
+    else:
+        token = sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        raise CliError("no token given (type it, or pipe it on standard input)")
+    return token
+
+
+def cmd_sync_login(args: argparse.Namespace) -> int:
+    from halt_desk.sync import (
+        AuthenticationFailed,
+        ServerUnreachable,
+        load_settings,
+        machine_settings,
+    )
+    from halt_desk.sync.signin import sign_in
+
+    # Without --server the machine's configured server is used and not copied into the
+    # user's settings, so a later change by IT reaches this user too.
+    own = load_settings()
+    if args.server:
+        own = own.with_server(args.server, args.user)
+    elif args.user:
+        own = replace(own, user=args.user)
+    if args.ca_bundle:
+        own = replace(own, ca_bundle=Path(args.ca_bundle).resolve())
+    if args.client_cert:
+        own = replace(own, client_cert=Path(args.client_cert).resolve())
+    if args.client_key:
+        own = replace(own, client_key=Path(args.client_key).resolve())
+    settings = own.over(machine_settings())
+    if settings.server is None:
+        raise CliError("give --server (no server is set in the machine configuration either)")
+    token = _read_token()
+    tokens = _token_store()
+    try:
+        path, checked = sign_in(settings, token, tokens, keep_if_unreachable=args.offline, save=own)
+    except AuthenticationFailed as exc:
+        raise CliError(f"sign-in refused by {settings.server}: {exc.detail}") from None
+    except ServerUnreachable as exc:
+        raise CliError(f"{exc} (use --offline to keep the token anyway)") from None
+    if not checked:
+        print(f"halt-desk: note: {settings.server} not reachable; token kept without checking",
+              file=sys.stderr)  # fmt: skip
+    print(f"signed in to {settings.server}; token kept in {tokens.description}")
+    print(f"settings: {path}")
+    return 0
+
+
+def cmd_sync_logout(args: argparse.Namespace) -> int:
+    from halt_desk.sync import effective_settings
+
+    settings = effective_settings()
+    if not settings.server:
+        print("not signed in")
+        return 0
+    tokens = _token_store()
+    tokens.delete(settings.server)
+    print(f"signed out of {settings.server}; the token was removed from {tokens.description}")
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    """`sync`, `sync login` and `sync logout`."""
+    sync = commands.add_parser(
+        "sync",
+        help="sync this computer's store with central (push the outbox, pull changes)",
+        description=(
+            "Sends the events recorded here to central and fetches everyone else's. Prints "
+            "the state, the counts, this computer's clock offset, events central refused "
+            "and open conflicts. Exit 0 when central was reached, 1 when it could not be "
+            "reached (the outbox waits), 2 when not signed in or refused."
+        ),
+    )
+    sync.add_argument("--once", action="store_true", help="one round, then exit")
+    sync.add_argument("--store", help="local cache file (default: cache.sqlite3 in the data dir)")
+    sync.add_argument("--json", action="store_true", help="print each round as one JSON line")
+    sync.add_argument(
+        "--interval", type=positive_int, default=30, help="seconds between rounds (default 30)"
+    )
+    # The desktop app's own sync process (halt_desk.background.sync_process): JSON lines on
+    # stdin/stdout.
+    sync.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    sync.set_defaults(handler=cmd_sync)
+    sync_commands = sync.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
+    login = sync_commands.add_parser(
+        "login",
+        help="sign in to central with a token",
+        description=(
+            "Checks the token against central and keeps it in the system keychain (or, "
+            "without one, in an encrypted file). The token is read from standard input, "
+            "or asked for on a terminal; it is never an argument."
+        ),
+    )
+    login.add_argument(
+        "--server",
+        help="central's URL, e.g. https://desk:8765 (default: the machine configuration's)",
+    )
+    login.add_argument("--user", help="your user name at central (for display)")
+    login.add_argument("--ca-bundle", help="PEM file of the CA certificates to trust")
+    login.add_argument("--client-cert", help="PEM client certificate (mutual TLS)")
+    login.add_argument("--client-key", help="PEM key of the client certificate (mode 0600)")
+    login.add_argument(
+        "--offline", action="store_true", help="keep the token even if central is unreachable"
+    )
+    login.set_defaults(handler=cmd_sync_login)
+    logout = sync_commands.add_parser("logout", help="remove the token of this computer")
+    logout.set_defaults(handler=cmd_sync_logout)

@@ -1,0 +1,169 @@
+"""The onsite actions of a field engineer (arrival, workaround, loaner issued, productive
+again, resolved), stamped with the device time and clock offset, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from halt_desk.desk.actions import Action, ActionRequest, action_events
+from halt_desk.domain.errors import DeskInputError
+from halt_desk.domain.events import Event
+from halt_desk.domain.swaps import HOME_ADDRESS_KEYS
+from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.field.route import (
+    OLD_DEVICE_KIND,
+    FieldAction,
+    active_swap,
+    assigned_to,
+    assignee_names,
+)
+from halt_desk.logistics.register import check_asset_tag
+from halt_desk.logistics.swap_board import load_board
+from halt_desk.logistics.swap_steps import issue_onsite
+from halt_desk.store import Store, TicketView
+from halt_desk.sync.clock import CLOCK_WARNING_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRequest:
+    """One press of a big button with what it needs: `asset_tag` (a scan) for the loaner
+    and the old device, `confirmed_by` and `productive_at` for "productive again"."""
+
+    action: FieldAction
+    text: str = ""
+    asset_tag: str | None = None
+    confirmed_by: str = ""
+    productive_at: datetime | None = None
+
+
+def _my_open_ticket(store: Store, ticket_id: str, engineer: str) -> TicketView:
+    ticket = store.ticket(ticket_id)
+    if ticket is None:
+        raise DeskInputError("ticket", f"Melding {ticket_id} bestaat niet.", "unknown ticket")
+    if not ticket.is_open:
+        raise DeskInputError(
+            "ticket", f"Melding {ticket_id} is al afgerond.", f"ticket {ticket_id} is not open"
+        )
+    if not assigned_to(ticket, assignee_names(engineer)):
+        raise DeskInputError(
+            "ticket",
+            f"Melding {ticket_id} is niet aan u toegewezen.",
+            f"ticket {ticket_id} is not assigned to this engineer",
+        )
+    return ticket
+
+
+def field_events(
+    store: Store, ticket_id: str, request: FieldRequest, engineer: str, now: datetime
+) -> list[Event]:
+    """The events of one field action (not for the loaner: `record_field_action` hands
+    that to `swaps.issue_onsite`). DeskInputError names the ticket or field."""
+    ticket = _my_open_ticket(store, ticket_id, engineer)
+    action = request.action
+    text = request.text.strip()
+    if action is FieldAction.OLD_DEVICE_COLLECTED:
+        tag = check_asset_tag(request.asset_tag or "")
+        extra = {"kind": OLD_DEVICE_KIND, "asset": tag}
+        note = text or f"Oud apparaat {tag} meegenomen"
+        desk_request = ActionRequest(Action.COMMENT, text=note, extra=extra)
+        return action_events(store, ticket.id, desk_request, engineer, now)
+    if action is FieldAction.PRODUCTIVE_AGAIN:
+        confirmed_by = request.confirmed_by.strip()
+        if not confirmed_by:
+            raise DeskInputError(
+                "confirmed_by",
+                "Vul in wie bevestigt dat de medewerker weer kan werken.",
+                "productive_again needs the name of the person confirming",
+            )
+        at = request.productive_at or now
+        if at.tzinfo is None:
+            raise DeskInputError("productive_at", "Tijd zonder tijdzone.", "naive time")
+        if at > now + timedelta(minutes=1):
+            raise DeskInputError(
+                "productive_at",
+                "Het tijdstip ligt in de toekomst.",
+                "productive_at is in the future",
+            )
+        if at < ticket.reported_at:
+            raise DeskInputError(
+                "productive_at",
+                "Het tijdstip ligt vóór de melding.",
+                "productive_at is before the report",
+            )
+        extra = {"confirmed_by": confirmed_by, "recorded_at": now.isoformat()}
+        desk_request = ActionRequest(Action.PRODUCTIVE_AGAIN, text=text, extra=extra)
+        return action_events(store, ticket.id, desk_request, engineer, at)
+    if action is FieldAction.ARRIVED:
+        # Not one of the desk's buttons: the arrival is the engineer's own event.
+        data: dict[str, Any] = {"text": text} if text else {}
+        stream = f"ticket:{ticket.id}"
+        return [store.stamped_event(stream, "onsite_arrival", engineer, data, at=now)]
+    simple = {
+        FieldAction.WORKAROUND: Action.WORKAROUND,
+        FieldAction.RESOLVED: Action.RESOLVED,
+        FieldAction.COMMENT: Action.COMMENT,
+    }
+    if action not in simple:
+        raise DeskInputError("action", "Onbekende actie.", f"unknown field action {action!r}")
+    return action_events(store, ticket.id, ActionRequest(simple[action], text=text), engineer, now)
+
+
+def record_field_action(
+    store: Store, ticket_id: str, request: FieldRequest, engineer: str, now: datetime
+) -> list[Event]:
+    """Checks and records one field action in one transaction; returns its events.
+
+    `now` is the app's clock (central's time as this laptop knows it); the events keep the
+    device time the engineer saw and the offset (`data.device_at`, `clock_offset_ms`)."""
+    if request.action is FieldAction.LOANER_ISSUED:
+        _my_open_ticket(store, ticket_id, engineer)
+        tag = check_asset_tag(request.asset_tag or "")
+        swap = active_swap(load_board(store, now).for_ticket(ticket_id))
+        if swap is None or swap.record is None:
+            raise DeskInputError(
+                "swap",
+                f"Melding {ticket_id} heeft geen geplande swap.",
+                f"ticket {ticket_id} has no opened swap",
+            )
+        return issue_onsite(store, swap.id, engineer, now, tag, stamped=True)
+    events = field_events(store, ticket_id, request, engineer, now)
+    store.record_events(events, bulk=True)
+    return events
+
+
+# ------------------------------------------------------------------ clock and SLA figures
+
+
+def clock_warning(store: Store) -> timedelta | None:
+    """The offset central − laptop measured at the last contact with central, when it is
+    more than 2 minutes (DESIGN: the laptop clock is off); None otherwise."""
+    known = store.clock_offset()
+    if known is None or abs(known.offset) <= CLOCK_WARNING_LIMIT:
+        return None
+    return known.offset
+
+
+def sla_timeline(events: Sequence[Event], ticket_id: str) -> dict[str, Any]:
+    """One ticket of the §3.3 timeline JSON from its stored events (what `halt-desk sla
+    check` reads), the same fields the local clocks are evaluated from."""
+    timeline_from_events(ticket_id, events)  # raises InvalidTimeline naming the ticket
+    report = min((e for e in events if e.type == "ticket_reported"), key=lambda e: e.at)
+    data = report.data
+    ticket: dict[str, Any] = {"id": ticket_id, "reported_at": report.at.isoformat()}
+    for key in ("priority", "impact", "urgency", "security"):
+        if data.get(key) is not None:
+            ticket[key] = data[key]
+    ticket["events"] = [
+        {
+            **{k: v for k, v in e.data.items() if k not in HOME_ADDRESS_KEYS},
+            "type": e.type,
+            "at": e.at.isoformat(),
+        }
+        for e in events
+        if e is not report and e.type != "ticket_reported"
+    ]
+    return ticket

@@ -1,0 +1,2 @@
+"""The depot: device register, loaner swaps, scan station, buffer stock, queue, labels and
+courier tracking."""

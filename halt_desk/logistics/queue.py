@@ -1,0 +1,93 @@
+"""The logistics queue: every open swap and swap request with the deadline that falls
+first, most urgent on top, with countdowns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from halt_desk.domain.swaps import Shipment
+from halt_desk.logistics.swap_board import Swap, SwapBoard, SwapStep, load_board
+from halt_desk.store import Store
+
+#: Dutch names of the queue steps.
+STEP_NL: dict[str, str] = {
+    SwapStep.PLAN: "plannen",
+    SwapStep.RESERVE: "loaner reserveren",
+    SwapStep.SHIP: "verzenden",
+    SwapStep.ISSUE: "uitgeven op locatie",
+    SwapStep.IN_TRANSIT: "onderweg",
+    SwapStep.WITH_USER: "bij medewerker (retour volgt)",
+    SwapStep.RETURNING: "retour onderweg",
+    SwapStep.CLOSED: "gesloten",
+}
+_NO_DEADLINE = float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the logistics queue."""
+
+    swap: str
+    ticket: str | None
+    priority: str | None
+    step: SwapStep
+    due: datetime | None  # the deadline that falls first among the running clocks
+    clock: str | None  # "swap" or "emergency_workplace"
+    swap_due: datetime | None
+    emergency_due: datetime | None
+    device: str | None
+    model: str | None
+    depot: str | None
+    mode: str | None
+    shipment: Shipment | None  # the leg that is moving (outbound, then return)
+    emergency_kind: str | None
+
+    def sort_key(self) -> tuple[float, int, str]:
+        due = self.due.timestamp() if self.due else _NO_DEADLINE
+        return due, _STEP_ORDER.get(self.step, 9), self.swap
+
+
+_STEP_ORDER = {step: i for i, step in enumerate(SwapStep)}
+
+
+def _row(swap: Swap) -> QueueRow:
+    deadline = swap.open_deadline()
+    facts, record = swap.ticket, swap.record
+    shipment = None
+    if record is not None:
+        shipment = record.inbound or record.outbound
+    return QueueRow(
+        swap=swap.id,
+        ticket=facts.ticket if facts else (record.ticket if record else None),
+        priority=facts.priority if facts else None,
+        step=swap.step,
+        due=deadline[0] if deadline else None,
+        clock=deadline[1] if deadline else None,
+        swap_due=facts.swap_due if facts else None,
+        emergency_due=facts.emergency_due if facts else None,
+        device=swap.device,
+        model=swap.device_model,
+        depot=record.depot if record else None,
+        mode=record.mode.value if record else None,
+        shipment=shipment,
+        emergency_kind=facts.emergency_kind if facts else None,
+    )
+
+
+def queue_rows(
+    store: Store, now: datetime, *, board: SwapBoard | None = None, closed: bool = False
+) -> list[QueueRow]:
+    """Open swaps and swap requests, the one whose deadline falls first on top; swaps
+    without a running clock (the return leg) after them. `closed`: include closed ones."""
+    board = board or load_board(store, now)
+    rows = [_row(s) for s in board.swaps.values() if closed or s.step is not SwapStep.CLOSED]
+    return sorted(rows, key=QueueRow.sort_key)
+
+
+def countdown_minutes(due: datetime | None, now: datetime) -> int | None:
+    """Whole minutes left until `due` (negative when late); None without a deadline."""
+    if due is None:
+        return None
+    return int((due - now).total_seconds() // 60)

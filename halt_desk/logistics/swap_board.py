@@ -1,0 +1,360 @@
+"""The swap board: every swap and swap request of the local cache, folded with its
+ticket's clocks and the loaner it holds (the logistics queue and the scan station read it).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
+from halt_desk.domain.devices import (
+    HELD_STATES,
+    DeviceFold,
+    DeviceState,
+    apply_device_event,
+)
+from halt_desk.domain.errors import DeskInputError, HaltDeskError
+from halt_desk.domain.events import Event
+from halt_desk.domain.swaps import (
+    HOME_ADDRESS_KEYS,
+    Leg,
+    SwapFold,
+    SwapMode,
+    apply_swap_event,
+)
+from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.logistics.register import SWAP_DEVICE_TYPES, normalise_tag, text_or_none
+from halt_desk.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class SwapStep(StrEnum):
+    """What a swap waits for next (the logistics queue's "step" column)."""
+
+    PLAN = "plan"  # swap requested on the ticket, no swap opened yet
+    RESERVE = "reserve"  # opened, no loaner reserved
+    SHIP = "ship"  # loaner reserved, courier to book
+    ISSUE = "issue"  # loaner reserved, engineer to issue it onsite
+    IN_TRANSIT = "in_transit"  # shipped, not delivered
+    WITH_USER = "with_user"  # delivered; the return leg is still to come
+    RETURNING = "returning"  # return shipment on its way to the depot
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketSwapFacts:
+    """A ticket with a swap request: its priority, clocks and the request's data."""
+
+    ticket: str
+    org: str
+    priority: str
+    status: str
+    swap_id: str | None
+    home_address: str | None
+    requested_at: datetime
+    swap_due: datetime | None
+    swap_state: ClockState
+    swap_met_at: datetime | None
+    emergency_due: datetime | None
+    emergency_state: ClockState
+    emergency_met_at: datetime | None
+    emergency_kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """A swap as the logistics screens show it: the swap record (or None while only
+    requested), its ticket's clocks and the loaner it holds (or held last)."""
+
+    id: str
+    ticket: TicketSwapFacts | None
+    record: SwapFold | None
+    device: str | None
+    device_state: DeviceState | None
+    device_model: str | None
+
+    @property
+    def step(self) -> SwapStep:
+        record, state = self.record, self.device_state
+        if record is None:
+            return SwapStep.PLAN
+        if record.is_closed:
+            return SwapStep.CLOSED
+        if state is None or self.device is None or state is DeviceState.IN_STOCK:
+            return SwapStep.RESERVE
+        if state is DeviceState.RESERVED:
+            return SwapStep.ISSUE if record.mode is SwapMode.ONSITE else SwapStep.SHIP
+        if state in (DeviceState.SHIPPED, DeviceState.ISSUED_ONSITE):
+            return SwapStep.IN_TRANSIT
+        if state is DeviceState.WITH_USER:
+            return SwapStep.WITH_USER
+        if state is DeviceState.RETURN_SHIPPED:
+            return SwapStep.RETURNING
+        return SwapStep.CLOSED
+
+    @property
+    def home_address(self) -> str | None:
+        if self.record is not None and self.record.home_address:
+            return self.record.home_address
+        return self.ticket.home_address if self.ticket is not None else None
+
+    @property
+    def delivered(self) -> bool:
+        return self.ticket is not None and self.ticket.swap_met_at is not None
+
+    def open_deadline(self) -> tuple[datetime, str] | None:
+        """The earliest clock still running (or overdue) on this swap: the swap clock, or
+        the emergency-workplace clock (P1: 4 hours) while neither stopped."""
+        facts = self.ticket
+        if facts is None or facts.status in ("resolved", "closed"):
+            return None
+        running = (ClockState.RUNNING, ClockState.BREACHED)
+        dues: list[tuple[datetime, str]] = []
+        if facts.swap_due and facts.swap_met_at is None and facts.swap_state in running:
+            dues.append((facts.swap_due, "swap"))
+        if (
+            facts.emergency_due
+            and facts.emergency_met_at is None
+            and facts.emergency_state in running
+        ):
+            dues.append((facts.emergency_due, "emergency_workplace"))
+        return min(dues) if dues else None
+
+
+@dataclass
+class SwapBoard:
+    """Every swap and swap request known to the local cache, evaluated at `now`; the index
+    of courier tracking codes for the scan station."""
+
+    now: datetime
+    swaps: dict[str, Swap] = field(default_factory=dict)
+    by_tracking: dict[str, tuple[str, Leg]] = field(default_factory=dict)
+
+    def for_ticket(self, ticket_id: str) -> list[Swap]:
+        return [s for s in self.swaps.values() if s.ticket and s.ticket.ticket == ticket_id]
+
+    def holding(self, asset_tag: str) -> Swap | None:
+        return next(
+            (s for s in self.swaps.values() if s.device == asset_tag and s.step != "closed"),
+            None,
+        )
+
+
+def load_board(store: Store, now: datetime) -> SwapBoard:
+    """Folds every swap, the tickets that asked for one and the loaners they hold."""
+    tickets = _ticket_facts(store, now, store.streams_of_kind("ticket", {"swap_requested"}))
+    records = _swap_records(store, store.streams_of_kind("swap"))
+    devices = _swap_devices(store, store.streams_of_kind("device", SWAP_DEVICE_TYPES))
+    board = SwapBoard(now)
+    for ticket_id, facts in tickets.items():
+        swap_id = facts.swap_id or f"{ticket_id}-SWAP1"
+        if swap_id in records or any(r.ticket == ticket_id for r in records.values()):
+            continue
+        if facts.swap_met_at is not None or facts.status in ("resolved", "closed"):
+            continue  # delivered (or no longer needed) without a swap record of its own
+        held = devices[0].get(swap_id)
+        state = held.state if held is not None else None
+        tag, model = (held.asset_tag, held.model) if held is not None else (None, None)
+        board.swaps[swap_id] = Swap(swap_id, facts, None, tag, state, model)
+    _assemble(store, board, tickets, records, devices)
+    return board
+
+
+def swap_of(store: Store, swap_id: str, now: datetime, device: str | None = None) -> Swap:
+    """One swap, folded from its own streams only; `device`: the loaner the caller already
+    knows (a scan), so no other device is read. DeskInputError if the swap is unknown."""
+    records = _swap_records(store, [f"swap:{swap_id}"])
+    record = records.get(swap_id)
+    if record is None:
+        swap = load_board(store, now).swaps.get(swap_id)
+        if swap is None:
+            raise DeskInputError("swap", f"Swap {swap_id} bestaat niet.", f"unknown swap {swap_id}")
+        return swap
+    tickets = _ticket_facts(store, now, [f"ticket:{record.ticket}"])
+    streams = (
+        [f"device:{normalise_tag(device)}"]
+        if device
+        else store.streams_of_kind("device", SWAP_DEVICE_TYPES)
+    )
+    devices = _swap_devices(store, streams)
+    if device and swap_id not in devices[0] and swap_id not in devices[1]:
+        devices = _swap_devices(store, store.streams_of_kind("device", SWAP_DEVICE_TYPES))
+    board = SwapBoard(now)
+    _assemble(store, board, tickets, records, devices)
+    return board.swaps[swap_id]
+
+
+def _swap_records(store: Store, streams: Sequence[str]) -> dict[str, SwapFold]:
+    records: dict[str, SwapFold] = {}
+    for events in store.events_for_streams(streams).values():
+        fold: SwapFold | None = None
+        for event in events:
+            try:
+                fold = apply_swap_event(fold, event)
+            except HaltDeskError:
+                continue
+        if fold is not None:
+            records[fold.id] = fold
+    return records
+
+
+_Devices = tuple[dict[str, DeviceFold], dict[str, DeviceFold]]
+
+
+def _swap_devices(store: Store, streams: Sequence[str]) -> _Devices:
+    """Per swap: the loaner that holds it now, and the loaner it reserved last."""
+    holder: dict[str, DeviceFold] = {}
+    last_device: dict[str, DeviceFold] = {}
+    for events in store.events_for_streams(streams).values():
+        fold: DeviceFold | None = None
+        for event in events:
+            try:
+                fold = apply_device_event(fold, event)
+            except HaltDeskError:
+                continue
+            swap = event.data.get("swap")
+            if isinstance(swap, str) and event.type in SWAP_DEVICE_TYPES:
+                last_device[swap] = fold
+        if fold is not None and fold.swap is not None:
+            holder[fold.swap] = fold
+    return holder, last_device
+
+
+def _assemble(
+    store: Store,
+    board: SwapBoard,
+    tickets: Mapping[str, TicketSwapFacts],
+    records: Mapping[str, SwapFold],
+    devices: _Devices,
+) -> None:
+    holder, last_device = devices
+    for swap_id, record in records.items():
+        device = holder.get(swap_id)
+        state = device.state if device is not None else None
+        if device is None and swap_id in last_device:
+            # Not held any more: show where the loaner is now, unless another swap has it.
+            device = last_device[swap_id]
+            view = store.device(device.asset_tag)
+            now_state = DeviceState(view.state) if view is not None else None
+            state = now_state if now_state not in HELD_STATES else None
+        board.swaps[swap_id] = Swap(
+            swap_id,
+            tickets.get(record.ticket),
+            record,
+            device.asset_tag if device else None,
+            state,
+            device.model if device else None,
+        )
+        for shipment in (record.outbound, record.inbound):
+            if shipment is not None:
+                board.by_tracking[shipment.tracking.upper()] = (swap_id, shipment.leg)
+
+
+def _ticket_facts(
+    store: Store, now: datetime, streams: Sequence[str]
+) -> dict[str, TicketSwapFacts]:
+    facts: dict[str, TicketSwapFacts] = {}
+    profiles: dict[str, Any] = {}
+    for stream, events in store.events_for_streams(streams).items():
+        ticket_id = stream.partition(":")[2]
+        view = store.ticket(ticket_id)
+        if view is None or not events:
+            continue
+        profile = profiles.get(view.org)
+        if profile is None:
+            profile = profiles[view.org] = store.organisation_contract(view.org)
+        try:
+            evaluation = evaluate(profile, timeline_from_events(ticket_id, events), now)
+        except HaltDeskError:
+            log.warning("ticket %s left off the swap board: its timeline does not fold", ticket_id)
+            continue
+        requests = [e for e in events if e.type == "swap_requested"]
+        if not requests:
+            continue
+        emergency = [e for e in events if e.type == "emergency_workplace"]
+        request = requests[-1]
+        addresses = [
+            text_or_none(e.data.get(k)) for e in requests for k in sorted(HOME_ADDRESS_KEYS)
+        ]
+        address = next((a for a in reversed(addresses) if a), None)
+        facts[ticket_id] = _facts(ticket_id, view.org, evaluation, request, address, emergency)
+    return facts
+
+
+def _facts(
+    ticket_id: str,
+    org: str,
+    evaluation: TicketEvaluation,
+    request: Event,
+    address: str | None,
+    emergency: Sequence[Event],
+) -> TicketSwapFacts:
+    swap_clock = evaluation.clocks["swap"]
+    emergency_clock = evaluation.clocks["emergency_workplace"]
+    return TicketSwapFacts(
+        ticket=ticket_id,
+        org=org,
+        priority=evaluation.priority,
+        status=str(evaluation.status),
+        swap_id=text_or_none(request.data.get("swap")),
+        home_address=address,
+        requested_at=request.at,
+        swap_due=swap_clock.due,
+        swap_state=swap_clock.state,
+        swap_met_at=swap_clock.met_at,
+        emergency_due=emergency_clock.due,
+        emergency_state=emergency_clock.state,
+        emergency_met_at=emergency_clock.met_at,
+        emergency_kind=text_or_none(emergency[0].data.get("kind")) if emergency else None,
+    )
+
+
+# ------------------------------------------------------------------ sync outcome
+
+
+@dataclass(frozen=True, slots=True)
+class SwapRejection:
+    """An event of a swap that central refused, e.g. a loaner another swap reserved first."""
+
+    event: Event
+    swap: str | None
+    device: str | None
+    other_swap: str | None
+    reason: str
+
+    @property
+    def message_nl(self) -> str:
+        if self.other_swap and self.device:
+            return (
+                f"Loaner {self.device} is al gereserveerd voor swap {self.other_swap}; "
+                f"de reservering voor swap {self.swap} is geweigerd. Kies een andere loaner."
+            )
+        return f"Geweigerd door de centrale: {self.reason}"
+
+
+_OTHER_SWAP = re.compile(r"for swap (\S+);")
+
+
+def swap_rejections(store: Store) -> list[SwapRejection]:
+    """The swap and device events central refused, naming the swap that holds the loaner."""
+    found: list[SwapRejection] = []
+    for rejected in store.rejected_events():
+        event = rejected.event
+        if event.stream_kind not in ("device", "swap"):
+            continue
+        swap = text_or_none(event.data.get("swap")) or (
+            event.stream_key if event.stream_kind == "swap" else None
+        )
+        match = _OTHER_SWAP.search(rejected.reason)
+        device = event.stream_key if event.stream_kind == "device" else None
+        found.append(
+            SwapRejection(event, swap, device, match.group(1) if match else None, rejected.reason)
+        )
+    return found
