@@ -46,7 +46,7 @@ from halt_desk.store import Store
 from halt_desk.sync import client_factory
 from halt_desk.sync.client import CentralClient
 from halt_desk.sync.clock import ServerClock
-from halt_desk.sync.engine import SyncEngine, SyncState, SyncSummary
+from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.signin import SyncTarget
 
 log = logging.getLogger(__name__)

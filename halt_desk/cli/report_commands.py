@@ -126,8 +126,21 @@ def cmd_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Help texts the report and the export share.
+MONTH_HELP = "the month, YYYY-MM (tickets reported in it, in the contract's time zone)"
+ORG_HELP = "organisation id (may be left out when the source has only one)"
+NOW_HELP = "moment the clocks are evaluated at, ISO-8601 with UTC offset (default: now)"
+
+
 def add_commands(commands: Any) -> None:
     """`sla check`, `report slr`, `export` and `labels`."""
+    _add_sla_check(commands)
+    _add_report_slr(commands)
+    _add_export(commands)
+    _add_labels(commands)
+
+
+def _add_sla_check(commands: Any) -> None:
     sla = commands.add_parser("sla", help="contract clocks")
     sla_commands = sla.add_subparsers(dest="sla_command", metavar="SUBCOMMAND", required=True)
     check = sla_commands.add_parser(
@@ -144,9 +157,8 @@ def add_commands(commands: Any) -> None:
     check.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
     check.set_defaults(handler=cmd_sla_check)
 
-    month_help = "the month, YYYY-MM (tickets reported in it, in the contract's time zone)"
-    org_help = "organisation id (may be left out when the source has only one)"
-    now_help = "moment the clocks are evaluated at, ISO-8601 with UTC offset (default: now)"
+
+def _add_report_slr(commands: Any) -> None:
     report = commands.add_parser("report", help="service-level reports")
     report_commands = report.add_subparsers(
         dest="report_command", metavar="SUBCOMMAND", required=True
@@ -161,8 +173,8 @@ def add_commands(commands: Any) -> None:
             "input; then no file is written."
         ),
     )
-    slr.add_argument("--month", required=True, help=month_help)
-    slr.add_argument("--org", help=org_help)
+    slr.add_argument("--month", required=True, help=MONTH_HELP)
+    slr.add_argument("--org", help=ORG_HELP)
     where = slr.add_mutually_exclusive_group()
     where.add_argument(
         "--from", dest="from_file", metavar="EXPORT.json", help="a `halt-desk export` file"
@@ -178,9 +190,11 @@ def add_commands(commands: Any) -> None:
         help="also write the KPI table to FILE.csv and one line per ticket to FILE-tickets.csv",
     )
     slr.add_argument("--lang", choices=("nl", "en"), default="nl", help="language (default nl)")
-    slr.add_argument("--now", help=now_help)
+    slr.add_argument("--now", help=NOW_HELP)
     slr.set_defaults(handler=cmd_report_slr)
 
+
+def _add_export(commands: Any) -> None:
     export = commands.add_parser(
         "export",
         help="one organisation's month as timelines plus ticket details (JSON)",
@@ -190,16 +204,19 @@ def add_commands(commands: Any) -> None:
             "reads it. Source: the local cache (default, or --store) or --server."
         ),
     )
-    export.add_argument("--month", required=True, help=month_help)
-    export.add_argument("--org", help=org_help)
+    export.add_argument("--month", required=True, help=MONTH_HELP)
+    export.add_argument("--org", help=ORG_HELP)
     export.add_argument("--out", required=True, metavar="FILE.json", help="the file to write")
     export.add_argument(
         "--store", metavar="FILE", help="local cache file (default: the user's cache)"
     )
     export.add_argument("--server", metavar="URL", help="central API instead of the local cache")
-    export.add_argument("--now", help=now_help)
+    export.add_argument("--now", help=NOW_HELP)
     export.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
     export.set_defaults(handler=cmd_export)
+
+
+def _add_labels(commands: Any) -> None:
     labels = commands.add_parser(
         "labels",
         help="asset labels (Code128 + QR) of a depot's devices as a printable PDF",

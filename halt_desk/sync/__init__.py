@@ -22,7 +22,7 @@ from halt_desk.sync.credentials import (
     TokenStore,
     open_token_store,
 )
-from halt_desk.sync.engine import SyncEngine, SyncState, SyncSummary
+from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.errors import (
     AuthenticationFailed,
     CredentialStoreError,
