@@ -22,7 +22,6 @@ from halt_desk.sync.credentials import (
     TokenStore,
     open_token_store,
 )
-from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.errors import (
     AuthenticationFailed,
     CredentialStoreError,
@@ -32,6 +31,7 @@ from halt_desk.sync.errors import (
     SettingsError,
     SyncError,
 )
+from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.settings import (
     SyncSettings,
     effective_settings,
