@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.couriers.registry import carrier_name
 from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus, SwapMode
 from halt_desk.logistics.loaners import LoanerSuggestion, suggest_loaner
 from halt_desk.logistics.privacy import purge_home_addresses
@@ -175,7 +176,7 @@ class QueueModel(_RowsModel):
         if column == 6 and row.shipment is not None:
             shipment = row.shipment
             status = tr(SHIPMENT.get(shipment.status, shipment.status))
-            return f"{shipment.carrier.upper()} {shipment.tracking} · {status}"
+            return f"{carrier_name(shipment.carrier)} {shipment.tracking} · {status}"
         if column == 7 and row.emergency_kind:
             return tr(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
         return ""

@@ -46,6 +46,12 @@ def carriers() -> Mapping[str, Carrier]:
     return found
 
 
+def carrier_name(code: str) -> str:
+    """A carrier's name as people write it ("PostNL"); an unknown code as it is."""
+    found = carriers().get(code)
+    return found.name if found is not None else code
+
+
 def carrier_names() -> str:
     """The carriers as a person lists them: "DHL, DPD of PostNL" (Dutch "or")."""
     names = sorted(c.name for c in carriers().values())
