@@ -86,32 +86,13 @@ class _HaltPlan:
     """One `halt` ticket's plan as it is built: the steps so far and the moments and
     priority that later steps steer by (all in business minutes)."""
 
+    # fmt: off
     __slots__ = (
-        "add",
-        "agent",
-        "breached",
-        "change_at",
-        "draw",
-        "due_res",
-        "field",
-        "first_fix",
-        "kind",
-        "late",
-        "logistics",
-        "mix",
-        "old_p",
-        "p",
-        "productive",
-        "rand",
-        "res",
-        "resolver",
-        "resp",
-        "steps",
-        "terms",
-        "ticket",
-        "upgraded",
-        "work",
+        "add", "agent", "breached", "change_at", "draw", "due_res", "field", "first_fix", "kind",
+        "late", "logistics", "mix", "old_p", "p", "productive", "rand", "res", "resolver", "resp",
+        "steps", "terms", "ticket", "upgraded", "work",
     )
+    # fmt: on
 
     def __init__(
         self, draw: Draws, terms: Terms, ticket: HaltTicket, actors: tuple[str, str, str], mix: Mix
@@ -158,14 +139,8 @@ class _HaltPlan:
         add((at, "first_response", {"channel": "phone"}, agent, picked_up))
 
     def _desk_reaction(self) -> None:
-        ticket, terms, rand, agent, add, p = (
-            self.ticket,
-            self.terms,
-            self.rand,
-            self.agent,
-            self.add,
-            self.p,
-        )
+        ticket, terms, rand, p = self.ticket, self.terms, self.rand, self.p
+        agent, add = self.agent, self.add
         target = terms.reaction[p]
         if ticket.uplift_role is not None:
             # An uplift is asked for on the phone, so the call itself is the response.
@@ -407,13 +382,8 @@ class _HaltPlan:
     def _updates_before_change(self, channel: str) -> int:
         """The updates while the old priority is in force; returns the minute from which
         the current priority's updates count (the resolution when there are none left)."""
-        rand, update, miss, add, agent = (
-            self.rand,
-            self.terms.update,
-            self.mix.update_miss,
-            self.add,
-            self.agent,
-        )
+        rand, update, miss = self.rand, self.terms.update, self.mix.update_miss
+        add, agent = self.add, self.agent
         p, change_at, res = self.p, self.change_at, self.res
         t = self.resp
         while t < change_at:
@@ -435,13 +405,8 @@ class _HaltPlan:
     def _updates_from(self, t: int, interval: int, channel: str) -> None:
         """Updates every `interval` minutes from `t` until the resolution: the bulk of all
         planned events, so `_gap` is inlined and everything is local."""
-        rand, add, agent, res, miss = (
-            self.rand,
-            self.add,
-            self.agent,
-            self.res,
-            self.mix.update_miss,
-        )
+        rand, add, agent = self.rand, self.add, self.agent
+        res, miss = self.res, self.mix.update_miss
         late_base, late_span = 1.05 * interval, 0.55 * interval / miss
         early_base, early_span = 0.5 * interval, 0.47 * interval / (1.0 - miss)
         while True:
