@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from halt_desk.demo import DemoDataset, generate, generate_timelines, timelines
-from halt_desk.demo._clock import BusinessMinutes, Terms
+from halt_desk.demo.business_minutes import BusinessMinutes, Terms
 from halt_desk.domain.events import CLOCK_EVENT_TYPES, TICKET_EVENT_TYPES, Event
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.sla import evaluate_document
