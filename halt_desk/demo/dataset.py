@@ -19,7 +19,7 @@ from halt_desk.demo.halt_plan import (
     HaltTicket,
     plan_halt,
 )
-from halt_desk.demo.loaners import LoanerStock
+from halt_desk.demo.loaner_stock import LoanerStock
 from halt_desk.demo.moments import report_moments
 from halt_desk.demo.planning import DEMO_MIX, Draws, Step
 from halt_desk.demo.reference import (
