@@ -6,7 +6,7 @@ tickets, all as events of DESIGN §3.2–§3.4); `timelines()` turns its tickets
 inputs for the benchmarks. The same arguments always give the same result: all chance
 comes from `random.Random(seed)`, never from the clock or the global generator.
 
-Where things are: `dataset` generates the data set (with `registration`, `loaners`,
+Where things are: `dataset` generates the data set (with `registration`, `loaner_stock`,
 `moments` and `event_log`); `halt_plan` and `desom_plan` plan one ticket's events (with
 `planning`, `business_minutes` and `texts`); `reference` holds the fixed records;
 `timelines` builds the §3.3 inputs.
