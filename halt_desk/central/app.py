@@ -24,14 +24,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
-from halt_desk.central.service import (
-    MAX_BATCH,
-    MAX_PAGE,
-    Central,
-    EventResult,
-    GroupCommitter,
-    create_central_engine,
-)
+from halt_desk.central.engine import create_central_engine
+from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.service import Central
+from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.store.errors import StoreDiskError
 
