@@ -24,14 +24,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
-from halt_desk.central.service import (
-    MAX_BATCH,
-    MAX_PAGE,
-    Central,
-    EventResult,
-    GroupCommitter,
-    create_central_engine,
-)
+from halt_desk.central.engine import create_central_engine
+from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.service import Central
+from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.store.errors import StoreDiskError
 
@@ -295,6 +291,14 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     app.state.tokens = tokens = TokenCache()
     app.state.authenticator = authenticator = Authenticator(central, tokens)
     app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
+    _add_problem_handlers(app)
+    _add_routes(app, central, writer)
+    return app
+
+
+def _add_problem_handlers(app: FastAPI) -> None:
+    """Every refusal as a JSON problem body with its status: 4xx for the request, 503 while
+    the database cannot be reached."""
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -323,6 +327,10 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     @app.exception_handler(HaltDeskError)
     async def bad_input(_: Request, exc: HaltDeskError) -> JSONResponse:
         return _problem(400, "bad request", str(exc))
+
+
+def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
+    """The routes of the API (a push that PushFastPath answers never reaches them)."""
 
     @app.get("/api/v1/health")
     async def health() -> dict[str, str]:
@@ -365,8 +373,6 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     ) -> dict[str, Any]:
         rows = central.audit_rows(user, client, after, limit)
         return {"entries": rows, "next": rows[-1]["id"] if rows else after}
-
-    return app
 
 
 #: The database URL of the worker processes of `serve(..., workers=N)`, set by `serve`.

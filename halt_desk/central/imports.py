@@ -70,6 +70,24 @@ def import_employees(
     central: Central, text: str, dry_run: bool = False, actor: str = "import"
 ) -> ImportReport:
     """Checks every line, then records the valid ones (unless `dry_run`)."""
+    reader = _open_csv(text)
+    orgs, existing = _directory(central)
+    report = ImportReport()
+    now = datetime.now(UTC).isoformat()
+    try:
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise InvalidImport(f"not a CSV file: {exc}") from None
+    events, event_lines = _events(rows, orgs, existing, now, actor, report)
+    if dry_run or not events:
+        return report
+    _record(central, actor, events, event_lines, report)
+    report.rejected.sort()
+    return report
+
+
+def _open_csv(text: str) -> csv.DictReader[str]:
+    """A reader of the lines of `text`, once its header names the columns we know."""
     try:
         reader = csv.DictReader(io.StringIO(text))
         header = reader.fieldnames or []
@@ -83,6 +101,11 @@ def import_employees(
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         raise InvalidImport(f"unknown column(s): {', '.join(unknown)}")
+    return reader
+
+
+def _directory(central: Central) -> tuple[set[str], dict[str, str]]:
+    """The organisations' ids, and the stored employees' data (JSON) by employee id."""
     with central.reader.connect() as conn:
         orgs = set(conn.execute(select(organisations.c.id)).scalars())
         existing = {
@@ -91,15 +114,22 @@ def import_employees(
                 select(reference_records).where(reference_records.c.stream.like("employee:%"))
             )
         }
-    report = ImportReport()
+    return orgs, existing
+
+
+def _events(
+    rows: list[tuple[int, dict[str | Any, str | Any]]],
+    orgs: set[str],
+    existing: dict[str, str],
+    now: str,
+    actor: str,
+    report: ImportReport,
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The events of the valid lines that change something, with their line numbers;
+    counted (and the rejected lines listed) in `report`."""
     events: list[dict[str, Any]] = []
     event_lines: list[int] = []
     seen: set[str] = set()
-    now = datetime.now(UTC).isoformat()
-    try:
-        rows = list(enumerate(reader, start=2))
-    except csv.Error as exc:
-        raise InvalidImport(f"not a CSV file: {exc}") from None
     for line, raw in rows:
         row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
         problem = _check_line(row, orgs)
@@ -132,8 +162,17 @@ def import_employees(
             }
         )
         event_lines.append(line)
-    if dry_run or not events:
-        return report
+    return events, event_lines
+
+
+def _record(
+    central: Central,
+    actor: str,
+    events: list[dict[str, Any]],
+    event_lines: list[int],
+    report: ImportReport,
+) -> None:
+    """Records `events` in batches of 500; the central's refusals go into `report`."""
     importer = User(0, actor, Role.ADMIN, None)
     for start in range(0, len(events), 500):
         chunk = events[start : start + 500]
@@ -146,5 +185,3 @@ def import_employees(
                 report.registered -= 1
             else:
                 report.updated -= 1
-    report.rejected.sort()
-    return report

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from halt_desk.central.auth import Role, User
 from halt_desk.central.embedded import EmbeddedServer
-from halt_desk.central.service import MAX_BATCH, Central
+from halt_desk.central.service import Central
+from halt_desk.central.validation import MAX_BATCH
 from halt_desk.demo.terminal import demo_events
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event

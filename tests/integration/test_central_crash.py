@@ -13,7 +13,8 @@ from typing import Any
 import requests
 from sqlalchemy import text
 
-from halt_desk.central.service import Central, create_central_engine
+from halt_desk.central.engine import create_central_engine
+from halt_desk.central.service import Central
 from tests.central_server import ProcessServer, bearer
 
 

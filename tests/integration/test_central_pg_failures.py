@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from halt_desk.central import service
+from halt_desk.central import engine, validation
 from halt_desk.central.service import Central
 from tests.central_server import ThreadServer, bearer
 from tests.pg import ThrowawayPostgres
@@ -83,7 +83,7 @@ def test_a_push_right_after_a_restart_goes_through_on_a_new_connection(
     """The pooled connections are not pinged (they count as in steady use), so the first
     group meets a dead connection: it is tried once more and accepted."""
     central, client = running
-    monkeypatch.setattr(service, "IDLE_PING_SECONDS", 3600.0)
+    monkeypatch.setattr(engine, "IDLE_PING_SECONDS", 3600.0)
     assert client.push([report("R1")]).json()["results"][0]["status"] == "accepted"
     crash_and_restart(postgres_server)
     answer = client.push([report("R2")])
@@ -98,7 +98,7 @@ def test_an_idle_connection_is_pinged_and_replaced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     central, client = running
-    monkeypatch.setattr(service, "IDLE_PING_SECONDS", 0.0)
+    monkeypatch.setattr(engine, "IDLE_PING_SECONDS", 0.0)
     crash_and_restart(postgres_server)
     assert client.changes().status_code == 200  # a read gets a live connection too
     assert client.push([report("R1")]).json()["results"][0]["status"] == "accepted"
@@ -132,7 +132,7 @@ def test_a_group_the_database_refuses_leaves_a_clean_connection(
     switching off the check that normally refuses it) fails that push alone; the pooled
     connection is rolled back, so the next push on it is accepted."""
     central, client = running
-    monkeypatch.setattr(service, "check_storable", lambda event: None)
+    monkeypatch.setattr(validation, "check_storable", lambda event: None)
     poisoned = client.push([{**report("P1"), "actor": "agent\x00"}])
     assert poisoned.status_code == 500
     monkeypatch.undo()

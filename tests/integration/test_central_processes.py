@@ -12,7 +12,8 @@ from typing import Any
 import requests
 from sqlalchemy import text
 
-from halt_desk.central.service import Central, create_central_engine
+from halt_desk.central.engine import create_central_engine
+from halt_desk.central.service import Central
 from tests.central_server import ProcessServer, bearer
 
 START = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)

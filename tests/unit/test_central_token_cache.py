@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 
 from halt_desk.central.app import Authenticator
 from halt_desk.central.auth import TOKEN_CACHE_SECONDS, Role, TokenCache, User
-from halt_desk.central.service import Central, create_central_engine
+from halt_desk.central.engine import create_central_engine
+from halt_desk.central.service import Central
 
 PIET = User(1, "piet", Role.AGENT, None)
 

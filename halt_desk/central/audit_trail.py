@@ -1,0 +1,74 @@
+"""The central's own entries in its audit log (users added or revoked, personal data and
+the log itself read), and the log read back: export, verification, checkpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from halt_desk.central import audit
+from halt_desk.central.auth import User, check_may_read
+from halt_desk.central.engine import CentralDatabase
+from halt_desk.central.schema import audit_log
+from halt_desk.central.validation import MAX_PAGE
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def append_entry(
+    conn: Connection,
+    actor: str,
+    action: str,
+    obj: str,
+    address: str,
+    detail: Mapping[str, Any],
+) -> None:
+    """One entry at the end of the chain, in the transaction of `conn`."""
+    audit.append(
+        conn,
+        audit_log,
+        at=now_iso(),
+        actor=actor,
+        action=action,
+        object=obj,
+        address=address,
+        detail=dict(detail),
+    )
+
+
+def audit_rows(
+    db: CentralDatabase, user: User, address: str, after_id: int = 0, limit: int = 1000
+) -> list[dict[str, Any]]:
+    check_may_read(user, "audit")
+    with db.write() as conn:
+        rows = (
+            conn.execute(
+                select(audit_log)
+                .where(audit_log.c.id > after_id)
+                .order_by(audit_log.c.id)
+                .limit(min(limit, MAX_PAGE))
+            )
+            .mappings()
+            .all()
+        )
+        append_entry(conn, user.name, "audit.exported", "audit", address, {"after": after_id})
+    return [dict(row) for row in rows]
+
+
+def verify_audit(
+    db: CentralDatabase, checkpoints: Sequence[audit.Checkpoint] = ()
+) -> list[audit.AuditProblem]:
+    with db.reader.connect() as conn:
+        return audit.verify_table(conn, audit_log, checkpoints=checkpoints)
+
+
+def audit_checkpoint(db: CentralDatabase) -> audit.Checkpoint | None:
+    """The id and hash of the latest audit row, to keep outside the database."""
+    with db.reader.connect() as conn:
+        return audit.checkpoint(conn, audit_log)

@@ -1,0 +1,169 @@
+"""The central's database connection: engine set-up per backend, pings after idle, and
+write transactions one at a time (a process lock, a file lock, the sequence counter's lock).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from halt_desk.central.schema import seq_counter
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.paths import user_data_dir
+
+if sys.platform != "win32":
+    import fcntl
+
+#: Locks the sequence counter's row and reads it: the first statement of every write
+#: transaction (SQLite's BEGIN IMMEDIATE already holds the write lock).
+LOCK_SEQ = select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
+
+#: A pooled PostgreSQL connection that lay unused for longer than this is pinged before it
+#: is handed out again.
+IDLE_PING_SECONDS = 1.0
+
+
+def default_url() -> str:
+    return f"sqlite+pysqlite:///{user_data_dir() / 'central.sqlite3'}"
+
+
+def create_central_engine(url: str) -> Engine:
+    """SQLite gets the cache's pragmas and BEGIN IMMEDIATE; PostgreSQL a connection pool.
+
+    synchronous=FULL stays on the central too, though NORMAL (with WAL) would save a disk
+    flush per group commit and still survive a kill of the server: a client drops an event
+    from its outbox once the central accepted it, so a commit lost on power loss would be
+    an event lost everywhere, and `seq` values handed out would be given out again."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        from halt_desk.store.engine import create_store_engine
+
+        if not parsed.database:
+            raise HaltDeskError("a SQLite central database needs a file path")
+        return create_store_engine(Path(parsed.database))
+    # Parameters stay out of error messages and logs: they hold personal data and hashes.
+    engine = create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping`, but only for connections that lay idle.
+
+    Under load the writer takes a connection for every group commit, and a ping each time
+    was a round trip more per commit (about a sixth of the writer's time). A connection in
+    steady use is known to be alive; one lost in between (PostgreSQL restarted within the
+    last second) fails its transaction with a lost-connection error, which invalidates the
+    whole pool, and the writer then tries that group once more on a new connection.
+    """
+
+    @sqlalchemy_event.listens_for(engine, "checkin")
+    def checked_in(_: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sqlalchemy_event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, _: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool drops this connection and hands out a new one instead.
+            raise DisconnectionError(f"connection lost while idle: {exc}") from exc
+
+
+def lost_connection(exc: BaseException) -> bool:
+    """Whether `exc` is the database connection going away (a restart, a network cut):
+    worth one more try on a new connection, and otherwise a 503, not a bug."""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class _FileLock:
+    """An exclusive `flock` on a file beside the SQLite database, for the writers of every
+    process: a waiting process is woken the moment the lock is free. Where there is no
+    `fcntl` (Windows), SQLite's own lock and busy handler do the job alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        if sys.platform == "win32":
+            return
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if sys.platform != "win32" and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class CentralDatabase:
+    """The engine, a view of it for reads, and the lock that lets writers in one at a time.
+    Thread-safe: each call takes its own connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # On SQLite every transaction of the engine begins IMMEDIATE (a write lock); reads
+        # go through a deferred-BEGIN view of the same pool so they never queue for it.
+        if engine.dialect.name == "sqlite":
+            from halt_desk.store.engine import read_only
+
+            self.reader = read_only(engine)
+        else:
+            self.reader = engine
+        # SQLite's busy handler polls with sleeps of up to 100 ms; queueing this process's
+        # writers on a lock, and the writers of all processes on a file lock (server
+        # workers, the CLI), keeps waits short and fair; a process that does not take the
+        # file lock still waits through busy_timeout. PostgreSQL queues lock waiters itself,
+        # but this process's writers queue on the lock there too: it is what lets one
+        # writer at a time use and update the StreamCache, after its commit as well.
+        self._local_writer = threading.Lock()
+        self._process_writer: _FileLock | None = None
+        if engine.dialect.name == "sqlite" and engine.url.database:
+            self._process_writer = _FileLock(Path(f"{engine.url.database}-writer.lock"))
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._process_writer is not None:
+            self._process_writer.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction, under the writer lock, that begins by locking the counter."""
+        with self.writer_lock(), self._begin_write() as conn:
+            yield conn
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """This process's writers one at a time; on SQLite, those of all processes."""
+        with self._local_writer, self._process_writer or nullcontext():
+            yield
+
+    @contextmanager
+    def _begin_write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            # Serialise writers: the counter row stays locked until commit (PostgreSQL);
+            # SQLite's BEGIN IMMEDIATE already holds the write lock.
+            last_seq = conn.execute(LOCK_SEQ).scalar_one()
+            conn.info["last_seq"] = last_seq  # read under the lock (nothing reads it now)
+            yield conn

@@ -1,0 +1,286 @@
+"""Recording events: batches checked event by event against the rules of their stream
+(ticket, device, swap and stock, reference records) and written in one group commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from halt_desk.central import audit
+from halt_desk.central.audit_trail import now_iso
+from halt_desk.central.auth import User, check_may_record
+from halt_desk.central.batch import SET_SEQ, Batch
+from halt_desk.central.bulk import group_transaction
+from halt_desk.central.engine import CentralDatabase
+from halt_desk.central.schema import (
+    audit_log,
+    devices,
+    events,
+    organisations,
+    reference_records,
+    tickets,
+)
+from halt_desk.central.stream_cache import StreamCache
+from halt_desk.central.validation import (
+    MAX_BATCH,
+    EventResult,
+    Parsed,
+    Rejected,
+    check_report_fields,
+    column_text,
+    max_length,
+    parse_batch,
+)
+from halt_desk.domain.clocks import evaluate
+from halt_desk.domain.devices import apply_device_event
+from halt_desk.domain.errors import HaltDeskError, InvalidEvent
+from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
+from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
+from halt_desk.domain.timeline import timeline_from_events
+
+#: An event more than this far ahead of the server clock is flagged (never rewritten).
+CLOCK_AHEAD_LIMIT_SECONDS = 300
+#: Ticket events still taken on a closed ticket (a conflict about the closing is settled
+#: after it, so its resolution must be accepted too).
+AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"})
+
+
+def record_many(
+    db: CentralDatabase,
+    streams: StreamCache,
+    submissions: Sequence[tuple[User, Sequence[object], str]],
+) -> list[list[EventResult]]:
+    """Several batches (from concurrent requests) in one transaction, in the given order.
+
+    One commit for all of them is what lets many small pushes share the cost of the
+    write lock and the disk flush (group commit); each batch keeps its own results and
+    its own audit entry. The reads they need (known ids, tickets, ticket histories,
+    devices) are made once for all of them, and only for what the process's
+    StreamCache does not hold; their events and audit entries are written with one
+    multi-row insert each, so a push costs about the same few statements alone or in
+    a group of fifty.
+    """
+    for _, raw_events, _ in submissions:
+        if len(raw_events) > MAX_BATCH:
+            raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
+    server_now = datetime.now(UTC)
+    # Parsing and hashing need no database: done before taking the write lock.
+    parsed = [parse_batch(raw_events) for _, raw_events, _ in submissions]
+    outcome: list[list[EventResult]] = []
+    with db.writer_lock(), group_transaction(db.engine) as group:
+        batch = Batch(group, streams)
+        seq = start_seq = batch.open(
+            [item[0] for items in parsed for item in items if item[0] is not None]
+        )
+        rows: list[dict[str, Any]] = []
+        entries: list[audit.Entry] = []
+        for (user, _, address), items in zip(submissions, parsed, strict=True):
+            results, accepted, seq = _apply_batch(batch, user, items, seq, server_now)
+            outcome.append(results)
+            if accepted:
+                rows.extend(accepted)
+                entries.append(
+                    audit.Entry(
+                        at=now_iso(),
+                        actor=user.name,
+                        action="events.recorded",
+                        object="events",
+                        address=address,
+                        detail={
+                            "events": [
+                                [r["seq"], r["id"], r["stream"], r["type"]] for r in accepted
+                            ]
+                        },
+                    )
+                )
+        batch.flush()
+        group.insert_rows(events, rows)
+        group.insert_rows(audit_log, audit.chained_rows(batch.audit_head, entries))
+        if seq != start_seq:
+            group.write(SET_SEQ, {"value": seq})
+        group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
+        # Committed, and still the only writer of this process: the cache may learn.
+        batch.publish_to(start_seq, seq)
+    return outcome
+
+
+def _apply_batch(
+    batch: Batch,
+    user: User,
+    items: list[Parsed],
+    seq: int,
+    server_now: datetime,
+) -> tuple[list[EventResult], list[dict[str, Any]], int]:
+    """Results of one batch and the rows of its accepted events (not written yet)."""
+    results: list[EventResult] = []
+    rows: list[dict[str, Any]] = []
+    for event, content, refused in items:
+        if event is None:
+            assert refused is not None
+            results.append(refused)
+            continue
+        known = batch.stored_id(event.id)
+        if known is not None:
+            stored_seq, stored_hash = known
+            if stored_hash == content:
+                results.append(EventResult(event.id, "duplicate", stored_seq))
+            else:
+                results.append(
+                    EventResult(event.id, "rejected", None, "id reused with different content")
+                )
+            continue
+        try:
+            _check_and_project(batch, user, event)
+        except HaltDeskError as exc:
+            results.append(EventResult(event.id, "rejected", None, str(exc)))
+            continue
+        seq += 1
+        batch.accepted(event.id, seq, content)
+        ahead = (event.at - server_now).total_seconds()
+        flagged = int(ahead) if ahead > CLOCK_AHEAD_LIMIT_SECONDS else None
+        rows.append(
+            {
+                "seq": seq,
+                "id": event.id,
+                "stream": event.stream,
+                "type": event.type,
+                "at": event.at.isoformat(),
+                "at_utc_us": int(event.at.timestamp() * 1_000_000),
+                "actor": event.actor,
+                "data": json.dumps(dict(event.data), sort_keys=True),
+                "content_hash": content,
+                "received_at": server_now.isoformat(),
+                "received_by": user.name,
+                "clock_ahead_seconds": flagged,
+            }
+        )
+        reason = None
+        if flagged is not None:
+            reason = (
+                f"flagged: at is {flagged // 60} minutes ahead of the server clock (stored as sent)"
+            )
+        results.append(EventResult(event.id, "accepted", seq, reason))
+    return results, rows, seq
+
+
+def _check_and_project(batch: Batch, user: User, event: Event) -> None:
+    """Permissions and invariants, then the projection update. Raises to reject,
+    always before writing anything of this event."""
+    kind = event.stream_kind
+    if kind == "ticket":
+        ticket = batch.ticket(event.stream_key)
+        check_may_record(user, kind, event.type, ticket["assignee"] if ticket else None)
+        _apply_ticket(batch, event, ticket)
+    elif kind == "device":
+        check_may_record(user, kind, event.type, None)
+        _apply_device(batch, event)
+    elif kind in ("swap", "stock"):
+        check_may_record(user, kind, event.type, None)
+        _apply_logistics(batch, event)
+    else:
+        check_may_record(user, kind, event.type, None)
+        _apply_reference(batch, event)
+
+
+def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> None:
+    key = event.stream_key
+    if event.type == "ticket_reported":
+        if ticket is not None:
+            raise Rejected(f"ticket {key} was reported already")
+        org = event.data.get("org")
+        profile = batch.profile_of(org) if isinstance(org, str) else None
+        if profile is None:
+            raise Rejected(f"ticket {key}: unknown organisation {org!r}")
+        _check_timeline(key, [event], batch.profile(profile))
+        batch.add_ticket(key, org, event)  # type: ignore[arg-type]
+        return
+    if ticket is None:
+        raise Rejected(f"unknown stream ticket:{key} (no ticket_reported)")
+    if ticket["closed"] and event.type not in AFTER_CLOSE_TYPES:
+        raise Rejected(f"ticket {key} is closed")
+    history = batch.history(event.stream)
+    profile = batch.profile_of(ticket["org"])
+    if profile is None:  # pragma: no cover - a ticket is only stored for a known org
+        raise Rejected(f"ticket {key}: unknown organisation {ticket['org']!r}")
+    _check_timeline(key, [*history, event], batch.profile(profile))
+    check_report_fields(event)
+    values: dict[str, Any] = {}
+    if event.type == "assigned":
+        values["assignee"] = column_text(event, "to", tickets.c.assignee)
+    if event.type == "closed":
+        values["closed"] = True
+    batch.update_ticket(key, event, values)
+
+
+def _check_timeline(ticket_id: str, history: Sequence[Event], profile: Profile) -> None:
+    """The ticket must still fold through the shared engine (same rules as sla check)."""
+    timeline = timeline_from_events(ticket_id, history)
+    evaluate(profile, timeline, datetime.now(UTC))
+
+
+def _apply_device(batch: Batch, event: Event) -> None:
+    fold = batch.device(event.stream_key)
+    folded = apply_device_event(fold, event)
+    if folded.swap is not None and len(folded.swap) > max_length(devices.c.swap):
+        raise InvalidEvent(
+            event.id, "data.swap", f"longer than {max_length(devices.c.swap)} characters"
+        )
+    batch.put_device(event.stream_key, folded, fold is None)
+
+
+def _apply_logistics(batch: Batch, event: Event) -> None:
+    """A swap event must fit its swap (opened first and once, nothing after closing);
+    a stock event must name model, kind and note. Same rules as the local store."""
+    if event.stream_kind == "stock":
+        check_stock_event(event)
+    else:
+        fold: SwapFold | None = None
+        for earlier in batch.history(event.stream):
+            fold = apply_swap_event(fold, earlier)
+        apply_swap_event(fold, event)
+    batch.history(event.stream).append(event)
+
+
+def _apply_reference(batch: Batch, event: Event) -> None:
+    stream = event.stream
+    existing = batch.reference(stream)
+    registering = event.type.endswith("_registered")
+    if registering and existing is not None:
+        raise Rejected(f"{stream} is registered already")
+    if not registering and existing is None:
+        raise Rejected(f"unknown stream {stream} (not registered)")
+    data = {**(existing or {}), **dict(event.data)}
+    if event.stream_kind == "org":
+        profile = data.get("profile")
+        if not isinstance(profile, str):
+            raise Rejected(f"{stream}: an organisation needs a contract profile")
+        batch.profile(profile)  # unknown profile → rejected with the known names
+        column_text(event, "name", organisations.c.name)
+    elif event.stream_kind == "profile":
+        # The whole document is replaced, never merged: validated before it is stored.
+        data = dict(event.data)
+        resolve_profile(event.stream_key, profile_document(data, event.stream_key))
+    batch.put_reference(stream, data, existing is None)
+
+
+def profile_event(db: CentralDatabase, document: str, name: str, actor: str) -> Event:
+    """The event that publishes `document` (profile TOML) as `profile:<name>`:
+    `profile_registered` the first time, `profile_updated` after that."""
+    stream = f"profile:{name}"
+    with db.reader.connect() as conn:
+        known = conn.execute(
+            select(reference_records.c.stream).where(reference_records.c.stream == stream)
+        ).first()
+    return new_event(
+        stream,
+        "profile_updated" if known else "profile_registered",
+        datetime.now(UTC),
+        actor,
+        {"toml": document},
+    )
