@@ -22,7 +22,7 @@ class EmbeddedServer:
     def __init__(self, central: Central, host: str = "127.0.0.1", port: int = 0) -> None:
         import uvicorn
 
-        from halt_desk.central.app import create_app
+        from halt_desk.central.api import create_app
 
         self.central = central
         self.sock = socket.socket()

@@ -8,10 +8,10 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, select
 from sqlalchemy import event as sqlalchemy_event
@@ -91,6 +91,9 @@ def lost_connection(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
+T = TypeVar("T")
+
+
 class _FileLock:
     """An exclusive `flock` on a file beside the SQLite database, for the writers of every
     process: a waiting process is woken the moment the lock is free. Where there is no
@@ -146,6 +149,18 @@ class CentralDatabase:
         self.engine.dispose()
         if self._process_writer is not None:
             self._process_writer.close()
+
+    def read(self, query: Callable[[Connection], T]) -> T:
+        """`query` on a reading connection; when that connection turns out to be lost (the
+        database restarted while it lay in the pool), once more on a new one."""
+        try:
+            with self.reader.connect() as conn:
+                return query(conn)
+        except DBAPIError as exc:
+            if not lost_connection(exc):
+                raise
+        with self.reader.connect() as conn:  # the pool dropped every connection it had
+            return query(conn)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -58,16 +58,10 @@ def revoke_user(db: CentralDatabase, name: str) -> None:
 def authenticate(db: CentralDatabase, token: str) -> User | None:
     """The active user of `token`, read from the database every time (the API keeps
     the answers for a second in a TokenCache)."""
-    with db.reader.connect() as conn:
-        row = (
-            conn.execute(
-                select(users).where(
-                    users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
-                )
-            )
-            .mappings()
-            .first()
-        )
+    query = select(users).where(
+        users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
+    )
+    row = db.read(lambda conn: conn.execute(query).mappings().first())
     if row is None:
         return None
     return User(row["id"], row["name"], Role(row["role"]), row["org"])

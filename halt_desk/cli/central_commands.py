@@ -19,7 +19,7 @@ log = logging.getLogger("halt_desk")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from halt_desk.central.app import serve
+    from halt_desk.central.api import serve
     from halt_desk.central.service import Central
 
     central = Central.open(args.db)

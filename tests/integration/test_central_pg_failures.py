@@ -92,6 +92,23 @@ def test_a_push_right_after_a_restart_goes_through_on_a_new_connection(
     assert central.event_count() == 3  # the organisation, R1, R2: each once
 
 
+def test_a_token_look_up_right_after_a_restart_goes_through_on_a_new_connection(
+    running: tuple[Central, Client],
+    postgres_server: ThrowawayPostgres,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The API keeps a token's user for a second only: on a loaded machine the restart
+    takes longer, and the next request looks its token up on a pooled connection that died
+    with the server. That read is tried once more, like a push."""
+    central, client = running
+    monkeypatch.setattr(engine, "IDLE_PING_SECONDS", 3600.0)
+    token = client.headers["Authorization"].removeprefix("Bearer ")
+    assert central.authenticate(token) is not None  # a pooled reading connection
+    crash_and_restart(postgres_server)
+    user = central.authenticate(token)
+    assert user is not None and user.name == "agent-user"
+
+
 def test_an_idle_connection_is_pinged_and_replaced(
     running: tuple[Central, Client],
     postgres_server: ThrowawayPostgres,

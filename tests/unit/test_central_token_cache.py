@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from halt_desk.central.app import Authenticator
+from halt_desk.central.api import Authenticator
 from halt_desk.central.auth import TOKEN_CACHE_SECONDS, Role, TokenCache, User
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.service import Central
