@@ -19,6 +19,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from halt_desk.i18n import _
 from halt_desk.paths import resources_dir
 from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
@@ -93,8 +94,8 @@ def _cache_failed(window: MainWindow, exc: BaseException) -> None:
     log.error("cannot open the local cache: %s", exc)
     QMessageBox.critical(
         window,
-        window.tr("HALT Desk"),
-        window.tr("De lokale gegevens kunnen niet worden geopend: {error}").format(error=exc),
+        _("HALT Desk"),
+        _("The local data cannot be opened: {error}").format(error=exc),
     )
     QApplication.exit(2)
 
@@ -163,7 +164,7 @@ def run_app(
         if field or is_field_user(name):
             window.open_field_view()
         # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
-        run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _: None)
+        run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _ignored: None)
 
     # After the first paint: the window is on screen before the heavy imports start.
     QTimer.singleShot(
@@ -198,7 +199,7 @@ def run_demo_app(
     app = application(_language(language))
     window = MainWindow(None, "", local_now)
     window.setWindowTitle(window.windowTitle() + " — demo")
-    window.connection.setText(window.tr("Demo wordt klaargezet…"))
+    window.connection.setText(_("Preparing the demo…"))
     window.show()
     store_path = folder / "demo-cache.sqlite3"
     opened: list[Store] = []
@@ -235,7 +236,7 @@ def run_demo_app(
         controller.start(SyncTarget(demo.url, demo.token))
 
     def failed(exc: BaseException) -> None:
-        window.connection.setText(window.tr("Demo kon niet starten: {error}").format(error=exc))
+        window.connection.setText(_("The demo could not start: {error}").format(error=exc))
 
     QTimer.singleShot(0, lambda: run_in_background(prepare, started, failed))
     try:
