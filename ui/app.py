@@ -19,7 +19,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from halt_desk.i18n import _
+from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
 from halt_desk.paths import resources_dir
 from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     Loaded = tuple[Store, ServerClock, SyncSettings, TokenStore, SyncTarget | SyncError | None]
 
 log = logging.getLogger(__name__)
-LANGUAGES = ("nl", "en")
 UI_SWITCH_INTERVAL = 0.001
 
 
@@ -45,20 +44,21 @@ def local_now() -> datetime:
 
 
 def install_language(app: QApplication, language: str) -> None:
-    """Dutch is the source language; English comes from resources/translations/*.qm."""
+    """Our texts speak `language` through the catalogue (halt_desk.i18n); Qt's own
+    standard dialogs and buttons through Qt's translation of qtbase (English is built in)."""
+    set_language(language)
     locale = QLocale.Language.Dutch if language == "nl" else QLocale.Language.English
     QLocale.setDefault(QLocale(locale))
-    if language == "nl":
-        qt_base = QTranslator(app)
-        if qt_base.load("qtbase_nl", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt_base)
+    if language == "en":
         return
-    translator = QTranslator(app)
-    path = resources_dir() / "translations" / f"halt_desk_{language}.qm"
-    if translator.load(str(path)):
-        app.installTranslator(translator)
+    qt_base = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_base.load(f"qtbase_{language}", path):
+        app.installTranslator(qt_base)
     else:
-        log.warning("translation %s not found; the app stays Dutch", path.name)
+        log.info(
+            "Qt's own translation qtbase_%s not found; its standard buttons stay English", language
+        )
 
 
 def application(language: str = "nl") -> QApplication:
@@ -181,8 +181,8 @@ def run_app(
 
 
 def _language(language: str | None) -> str:
-    chosen = language or os.environ.get("HALT_DESK_LANG", "nl")
-    return chosen if chosen in LANGUAGES else "nl"
+    chosen = language or os.environ.get("HALT_DESK_LANG", DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def run_demo_app(

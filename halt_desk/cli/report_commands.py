@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from halt_desk.i18n import LANGUAGES
+
 if TYPE_CHECKING:
     pass
 
@@ -177,7 +179,7 @@ def add_commands(commands: Any) -> None:
         metavar="FILE.csv",
         help="also write the KPI table to FILE.csv and one line per ticket to FILE-tickets.csv",
     )
-    slr.add_argument("--lang", choices=("nl", "en"), default="nl", help="language (default nl)")
+    slr.add_argument("--lang", choices=LANGUAGES, default="nl", help="language (default nl)")
     slr.add_argument("--now", help=now_help)
     slr.set_defaults(handler=cmd_report_slr)
 

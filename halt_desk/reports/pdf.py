@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from halt_desk.reports.export import MonthReport, StockReport, TrendPoint
-from halt_desk.reports.i18n import Texts
+from halt_desk.reports.texts import Texts
 from halt_desk.reports.kpi import Breach, PriorityKpi, Share
 
 FONT = "HaltVera"
