@@ -78,18 +78,31 @@ def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
     return instant.astimezone(tz).strftime("%d-%m %H:%M") if instant else ""
 
 
-#: Fields of an event's data that the header already shows, or that are internal.
-_HIDDEN_FIELDS = frozenset({"org", "caller", "intake", "reasons", "criteria"})
+#: The fields of an event's data worth a word in the timeline (the header shows the others,
+#: or they are bookkeeping such as `device_at`), with their names and how to word values.
+_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "summary": (N_("summary"), str),
+    "channel": (N_("channel"), labels.channel),
+    "category": (N_("category"), labels.category),
+    "impact": (N_("impact"), labels.impact),
+    "urgency": (N_("urgency"), labels.urgency),
+    "priority": (N_("priority"), str),
+    "to": (N_("to"), str),
+    "score": (N_("score"), str),
+    "confirmed_by": (N_("confirmed by"), str),
+    "role_type": (N_("role"), labels.role_type),
+    "motivation": (N_("motivation"), str),
+}
 
 
 def _details(event: Event) -> str:
-    """The event's data as a short line: its text first, then the other fields."""
+    """The event's data as a short line: its text first, then the fields worth a word."""
     data = event.data
     parts = [str(data["text"])] if "text" in data else []
     parts += [
-        f"{key}: {value}"
-        for key, value in data.items()
-        if key not in _HIDDEN_FIELDS and key != "text" and value not in (None, "", [])
+        f"{_(name)}: {word(str(data[key]))}"
+        for key, (name, word) in _FIELDS.items()
+        if data.get(key) not in (None, "", [])
     ]
     return " · ".join(parts)
 
@@ -237,7 +250,7 @@ class TicketDialog(QDialog):
             if minutes is None:
                 return "–"
             text = f"{minutes / 60:.1f}"
-            return f"{text} h" if english else f"{text.replace('.', ',')} u"
+            return _("{hours} h").format(hours=text if english else text.replace(".", ","))
 
         return _("MTTR {mttr} · MTTP {mttp} (wall clock {wall})").format(
             mttr=hours(evaluation.mttr_business_minutes),

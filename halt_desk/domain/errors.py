@@ -119,6 +119,8 @@ class DeskInputError(HaltDeskError):
         raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
     """
 
+    words: Words
+
     def __init__(self, field_name: str, code: Msg, /, **params: object) -> None:
         self.field = field_name
         self.code = code
