@@ -198,7 +198,7 @@ def run_demo_app(
     settings, token or cache is touched."""
     app = application(_language(language))
     window = MainWindow(None, "", local_now)
-    window.setWindowTitle(window.windowTitle() + " — demo")
+    window.setWindowTitle(_("{title} — demo").format(title=window.windowTitle()))
     window.connection.setText(_("Preparing the demo…"))
     window.show()
     store_path = folder / "demo-cache.sqlite3"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import gettext
 import io
-import re
 import json
+import re
 import sqlite3
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 

@@ -78,9 +78,8 @@ def test_ship_takes_the_asset_tag_then_the_label(store: Store) -> None:
 def test_ship_refuses_a_loaner_in_stock_and_a_label_without_a_loaner(store: Store) -> None:
     scan = station(store, ScanStep.SHIP)
     label_first = scan.handle("3SHLTD123456789")
-    assert (
-        label_first.verdict is Verdict.WRONG_STATE and "eerst de assettag" in label_first.message("nl")
-    )
+    assert label_first.verdict is Verdict.WRONG_STATE
+    assert "eerst de assettag" in label_first.message("nl")
     in_stock = scan.handle("SN000002X")  # by serial
     assert in_stock.verdict is Verdict.WRONG_STATE
     assert "HALT-LT-00002 is op voorraad" in in_stock.message("nl")
