@@ -30,7 +30,7 @@ from halt_desk.domain.clocks import ClockResult, ClockState
 from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action
 from halt_desk.field.packet import Readiness, take_work_along
 from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
-from halt_desk.i18n import N_, _
+from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
 from ui.sync_controller import SyncController
@@ -349,9 +349,12 @@ class FieldView(QWidget):
     def _ready(self, readiness: Readiness) -> None:
         self.readiness = readiness
         if readiness.complete:
-            text = _("Complete: everything for {n} tickets is ready offline.").format(
-                n=len(readiness.tickets)
-            )
+            count = len(readiness.tickets)
+            text = ngettext(
+                "Complete: everything for {n} ticket is ready offline.",
+                "Complete: everything for {n} tickets is ready offline.",
+                count,
+            ).format(n=count)
             style = "color: #1b6e20; font-weight: bold"
         else:
             parts = [f"{m.ticket}: {labels.field_missing(m.what)}" for m in readiness.missing]

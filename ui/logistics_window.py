@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus, SwapMode
-from halt_desk.i18n import N_, _, pgettext
+from halt_desk.i18n import N_, _, ngettext, pgettext
 from halt_desk.logistics.loaners import LoanerSuggestion, suggest_loaner
 from halt_desk.logistics.privacy import purge_home_addresses
 from halt_desk.logistics.queue import STEP_NAMES, QueueRow, queue_rows
@@ -500,7 +500,11 @@ class LogisticsWindow(QMainWindow):
         self.rejections.setVisible(bool(rejected))
         shortages = sum(1 for level in stock if level.shortage)
         self.counts.setText(
-            _("{n} swaps open · {s} shortages in the buffer stock").format(n=len(rows), s=shortages)
+            ngettext("{n} swap open", "{n} swaps open", len(rows)).format(n=len(rows))
+            + " · "
+            + ngettext(
+                "{s} shortage in the buffer stock", "{s} shortages in the buffer stock", shortages
+            ).format(s=shortages)
         )
         self.loaded = True
 

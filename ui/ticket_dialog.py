@@ -167,7 +167,7 @@ class TicketDialog(QDialog):
                 lambda _ignored=False, a=action, x=extra: self.act(ActionRequest(a, **x))
             )
             grid.addWidget(button, n // 5, n % 5)
-            self.buttons[label] = button
+            self.buttons[label] = button  # by message id (English), whatever the language
         more = QHBoxLayout()
         self.comment_button = QPushButton(_("Note"))
         self.comment_button.clicked.connect(lambda: self.act(ActionRequest(Action.COMMENT)))

@@ -101,7 +101,9 @@ def pseudo_catalogue() -> gettext.GNUTranslations:
     catalog = Catalog(locale="nl", domain=i18n.DOMAIN)
     for message in dutch:
         if message.id:
-            catalog.add(message.id, pseudo(str(message.string)), context=message.context)
+            forms = message.string
+            made = pseudo(forms) if isinstance(forms, str) else tuple(pseudo(f) for f in forms)
+            catalog.add(message.id, made, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
