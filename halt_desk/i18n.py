@@ -14,7 +14,6 @@ from __future__ import annotations
 import gettext
 import io
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,14 +83,6 @@ def set_language(lang: str) -> None:
 
 def current_language() -> str:
     return _current
-
-
-def language_from_environment(chosen: str | None = None) -> str:
-    """`chosen` (e.g. `--lang`), else `HALT_DESK_LANG`, else Dutch; UnknownLanguage if it
-    names a language without a catalogue."""
-    lang = (chosen or os.environ.get("HALT_DESK_LANG") or DEFAULT_LANGUAGE).strip().lower()
-    translator(lang)
-    return lang
 
 
 def _(message: str) -> str:
