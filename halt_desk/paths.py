@@ -47,7 +47,7 @@ def resource_candidates() -> list[Path]:
 
 
 def resources_dir() -> Path:
-    """The `resources/` folder (profiles, translations, icons) of this installation."""
+    """The `resources/` folder (profiles, message catalogue, icons) of this installation."""
     candidates = resource_candidates()
     for candidate in candidates:
         if (candidate / "profiles").is_dir():

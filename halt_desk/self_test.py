@@ -32,6 +32,7 @@ class CheckResult:
 
 def check_resources() -> str:
     from halt_desk.domain.profiles import available_profiles, load_profile
+    from halt_desk.i18n import DOMAIN, LANGUAGES
     from halt_desk.paths import resources_dir
 
     root = resources_dir()
@@ -40,9 +41,9 @@ def check_resources() -> str:
         load_profile(name)  # a damaged profile fails here, naming the setting
     if "halt" not in names:
         raise RuntimeError(f"profile 'halt' missing in {root / 'profiles'}")
-    translations = sorted(p.stem.rpartition("_")[2] for p in root.glob("translations/*.qm"))
-    if "en" not in translations:
-        raise RuntimeError(f"English translation missing in {root / 'translations'}")
+    translations = sorted(p.parts[-3] for p in root.glob(f"locale/*/LC_MESSAGES/{DOMAIN}.mo"))
+    if missing := sorted(set(LANGUAGES) - set(translations)):
+        raise RuntimeError(f"message catalogue {', '.join(missing)} missing in {root / 'locale'}")
     if not (root / "icons" / "halt-desk.svg").is_file():
         raise RuntimeError(f"icon missing in {root / 'icons'}")
     return f"{root} (profiles {', '.join(names)}; translations {', '.join(translations)}; icon)"

@@ -108,5 +108,5 @@ if ! covered; then
   touch ".venv/.installed-$hash-$have_tests$have_build"
 fi
 
-# The English translation of the desktop app (Dutch is built in).
+# The message catalogue (resources/locale/*/LC_MESSAGES/halt_desk.po) compiled into .mo files.
 scripts/build-translations.sh

@@ -19,6 +19,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
 from halt_desk.paths import resources_dir
 from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     Loaded = tuple[Store, ServerClock, SyncSettings, TokenStore, SyncTarget | SyncError | None]
 
 log = logging.getLogger(__name__)
-LANGUAGES = ("nl", "en")
 UI_SWITCH_INTERVAL = 0.001
 
 
@@ -44,20 +44,21 @@ def local_now() -> datetime:
 
 
 def install_language(app: QApplication, language: str) -> None:
-    """Dutch is the source language; English comes from resources/translations/*.qm."""
+    """Our texts speak `language` through the catalogue (halt_desk.i18n); Qt's own
+    standard dialogs and buttons through Qt's translation of qtbase (English is built in)."""
+    set_language(language)
     locale = QLocale.Language.Dutch if language == "nl" else QLocale.Language.English
     QLocale.setDefault(QLocale(locale))
-    if language == "nl":
-        qt_base = QTranslator(app)
-        if qt_base.load("qtbase_nl", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt_base)
+    if language == "en":
         return
-    translator = QTranslator(app)
-    path = resources_dir() / "translations" / f"halt_desk_{language}.qm"
-    if translator.load(str(path)):
-        app.installTranslator(translator)
+    qt_base = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_base.load(f"qtbase_{language}", path):
+        app.installTranslator(qt_base)
     else:
-        log.warning("translation %s not found; the app stays Dutch", path.name)
+        log.info(
+            "Qt's own translation qtbase_%s not found; its standard buttons stay English", language
+        )
 
 
 def application(language: str = "nl") -> QApplication:
@@ -93,8 +94,8 @@ def _cache_failed(window: MainWindow, exc: BaseException) -> None:
     log.error("cannot open the local cache: %s", exc)
     QMessageBox.critical(
         window,
-        window.tr("HALT Desk"),
-        window.tr("De lokale gegevens kunnen niet worden geopend: {error}").format(error=exc),
+        _("HALT Desk"),
+        _("The local data cannot be opened: {error}").format(error=exc),
     )
     QApplication.exit(2)
 
@@ -163,7 +164,7 @@ def run_app(
         if field or is_field_user(name):
             window.open_field_view()
         # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
-        run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _: None)
+        run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _ignored: None)
 
     # After the first paint: the window is on screen before the heavy imports start.
     QTimer.singleShot(
@@ -180,8 +181,8 @@ def run_app(
 
 
 def _language(language: str | None) -> str:
-    chosen = language or os.environ.get("HALT_DESK_LANG", "nl")
-    return chosen if chosen in LANGUAGES else "nl"
+    chosen = language or os.environ.get("HALT_DESK_LANG", DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def run_demo_app(
@@ -197,8 +198,8 @@ def run_demo_app(
     settings, token or cache is touched."""
     app = application(_language(language))
     window = MainWindow(None, "", local_now)
-    window.setWindowTitle(window.windowTitle() + " — demo")
-    window.connection.setText(window.tr("Demo wordt klaargezet…"))
+    window.setWindowTitle(_("{title} — demo").format(title=window.windowTitle()))
+    window.connection.setText(_("Preparing the demo…"))
     window.show()
     store_path = folder / "demo-cache.sqlite3"
     opened: list[Store] = []
@@ -235,7 +236,7 @@ def run_demo_app(
         controller.start(SyncTarget(demo.url, demo.token))
 
     def failed(exc: BaseException) -> None:
-        window.connection.setText(window.tr("Demo kon niet starten: {error}").format(error=exc))
+        window.connection.setText(_("The demo could not start: {error}").format(error=exc))
 
     QTimer.singleShot(0, lambda: run_in_background(prepare, started, failed))
     try:

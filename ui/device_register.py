@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.domain.devices import READINESS_CHECKS, DeviceState
 from halt_desk.domain.errors import DeskInputError
+from halt_desk.i18n import N_, _, pgettext
 from halt_desk.logistics.register import (
     DeviceRecord,
     DeviceRegistration,
@@ -45,7 +45,6 @@ from halt_desk.logistics.register import (
 )
 from halt_desk.store import DeviceView, Store
 from ui import labels
-from ui.labels import QT_TRANSLATE_NOOP
 from ui.table_models import Index, RowsTableModel
 from ui.workers import run_in_background
 
@@ -55,20 +54,15 @@ GONE_COLOUR = QColor("#9e9e9e")
 NO_DATE = QDate(2000, 1, 1)
 
 
-def tr(text: str) -> str:
-    return QApplication.translate("Devices", text)
-
-
 class DevicesModel(RowsTableModel):
-    CONTEXT = "Devices"
     HEADERS = (
-        QT_TRANSLATE_NOOP("Devices", "Assettag"),
-        QT_TRANSLATE_NOOP("Devices", "Model"),
-        QT_TRANSLATE_NOOP("Devices", "Serienummer"),
-        QT_TRANSLATE_NOOP("Devices", "Organisatie"),
-        QT_TRANSLATE_NOOP("Devices", "Depot"),
-        QT_TRANSLATE_NOOP("Devices", "Status"),
-        QT_TRANSLATE_NOOP("Devices", "Bijgewerkt"),
+        N_("Asset tag"),
+        N_("Model"),
+        N_("Serial number"),
+        N_("Organisation"),
+        N_("Depot"),
+        N_("Status"),
+        N_("Updated"),
     )
 
     def __init__(self) -> None:
@@ -122,7 +116,7 @@ class DeviceDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.store, self.actor, self.clock = store, actor, clock
-        self.setWindowTitle(self.tr("Nieuw apparaat"))
+        self.setWindowTitle(_("New device"))
         self.asset_tag = QLineEdit()
         self.asset_tag.setPlaceholderText("HALT-LT-00042")
         self.serial = QLineEdit()
@@ -143,19 +137,19 @@ class DeviceDialog(QDialog):
         self.purchase_date.setDisplayFormat("dd-MM-yyyy")
         self.purchase_date.setCalendarPopup(True)
         self.purchase_date.setMinimumDate(NO_DATE)
-        self.purchase_date.setSpecialValueText(self.tr("onbekend"))
+        self.purchase_date.setSpecialValueText(_("unknown"))
         self.purchase_date.setDate(NO_DATE)
         self.error = labels.error_label()
 
         form = QFormLayout()
         for text, widget in (
-            (self.tr("&Assettag"), self.asset_tag),
-            (self.tr("&Serienummer"), self.serial),
-            (self.tr("&Model"), self.model),
-            (self.tr("&Organisatie"), self.org),
-            (self.tr("&Depot"), self.depot),
-            (self.tr("&Leasemaatschappij"), self.lessor),
-            (self.tr("Aan&koopdatum"), self.purchase_date),
+            (_("&Asset tag"), self.asset_tag),
+            (_("&Serial number"), self.serial),
+            (_("&Model"), self.model),
+            (_("&Organisation"), self.org),
+            (_("&Depot"), self.depot),
+            (_("&Lessor"), self.lessor),
+            (_("Pur&chase date"), self.purchase_date),
         ):
             form.addRow(text, widget)
             widget.setAccessibleName(text.replace("&", ""))
@@ -163,7 +157,7 @@ class DeviceDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("Registreren"))
+        self.save_button.setText(pgettext("verb", "Register"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -228,12 +222,10 @@ class ReadinessDialog(QDialog):
         super().__init__(parent)
         self.store, self.actor, self.clock = store, actor, clock
         self.asset_tag = record.fold.asset_tag
-        self.setWindowTitle(self.tr("Gereedheid van {tag}").format(tag=self.asset_tag))
+        self.setWindowTitle(_("Readiness of {tag}").format(tag=self.asset_tag))
         self.checks: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(self.tr("Een leenapparaat is pas voorraad als alle vier de punten kloppen."))
-        )
+        layout.addWidget(QLabel(_("A loaner is stock only when all four points are right.")))
         for check in READINESS_CHECKS:
             box = QCheckBox(labels.readiness_check(check))
             box.setChecked(bool(record.fold.readiness.get(check)))
@@ -245,7 +237,7 @@ class ReadinessDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("Vastleggen"))
+        self.save_button.setText(_("Record"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -256,7 +248,7 @@ class ReadinessDialog(QDialog):
         self.save_button.setEnabled(False)
         run_in_background(
             lambda: check_readiness(store, tag, checks, actor, now),
-            lambda _: self.accept(),
+            lambda _ignored: self.accept(),
             self._failed,
         )
 
@@ -287,17 +279,17 @@ class DevicesPage(QWidget):
         self.record: DeviceRecord | None = None
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Zoek of scan: assettag, serienummer of model"))
-        self.search.setAccessibleName(self.tr("Zoeken in het register"))
+        self.search.setPlaceholderText(_("Search or scan: asset tag, serial number or model"))
+        self.search.setAccessibleName(_("Search the register"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.apply_filter)
         self.search.returnPressed.connect(self._scanned)
         self.depot_filter = QComboBox()
-        self.depot_filter.setAccessibleName(self.tr("Depot"))
+        self.depot_filter.setAccessibleName(_("Depot"))
         self.depot_filter.currentIndexChanged.connect(self.apply_filter)
         self.state_filter = QComboBox()
-        self.state_filter.setAccessibleName(self.tr("Status"))
-        self.state_filter.addItem(self.tr("Alle statussen"), None)
+        self.state_filter.setAccessibleName(_("Status"))
+        self.state_filter.addItem(_("All states"), None)
         for state in DeviceState:
             self.state_filter.addItem(labels.device_state(state.value), state.value)
         self.state_filter.currentIndexChanged.connect(self.apply_filter)
@@ -314,18 +306,18 @@ class DevicesPage(QWidget):
         for column, width in enumerate((140, 220, 130, 90, 140, 180, 130)):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.view.doubleClicked.connect(lambda _: self.check_selected())
+        self.view.doubleClicked.connect(lambda _ignored: self.check_selected())
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.details.setMinimumWidth(300)
 
-        toolbar = QToolBar(self.tr("Register"))
+        toolbar = QToolBar(_("Register"))
         for text, slot, shortcut in (
-            (self.tr("Nieuw apparaat"), self.new_device, "Ctrl+Shift+N"),
-            (self.tr("Gereedheid"), self.check_selected, "Ctrl+G"),
-            (self.tr("Labels afdrukken"), self.print_labels, "Ctrl+L"),
+            (_("New device"), self.new_device, "Ctrl+Shift+N"),
+            (_("Readiness"), self.check_selected, "Ctrl+G"),
+            (_("Print labels"), self.print_labels, "Ctrl+L"),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
@@ -367,7 +359,7 @@ class DevicesPage(QWidget):
         chosen = self.depot_filter.currentData() if self.depot_filter.count() else None
         self.depot_filter.blockSignals(True)
         self.depot_filter.clear()
-        self.depot_filter.addItem(self.tr("Alle depots"), None)
+        self.depot_filter.addItem(_("All depots"), None)
         for depot_id, name in sorted(self.depots.items(), key=lambda item: item[1]):
             self.depot_filter.addItem(name, depot_id)
         index = self.depot_filter.findData(chosen) if chosen is not None else 0
@@ -401,9 +393,7 @@ class DevicesPage(QWidget):
             self.view.setFocus()
         elif self.model.rowCount() == 0 and self.search.text().strip():
             self.show_message(
-                self.tr("{text} staat niet in het register.").format(
-                    text=self.search.text().strip()
-                )
+                _("{text} is not in the register.").format(text=self.search.text().strip())
             )
 
     def selected_devices(self) -> list[DeviceView]:
@@ -415,7 +405,7 @@ class DevicesPage(QWidget):
         if len(chosen) != 1:
             self.record = None
             self.details.setText(
-                self.tr("{count} apparaten gekozen.").format(count=len(chosen)) if chosen else ""
+                _("{count} devices selected.").format(count=len(chosen)) if chosen else ""
             )
             return
         store, tag = self.store, chosen[0].asset_tag
@@ -430,16 +420,16 @@ class DevicesPage(QWidget):
         missing = [labels.readiness_check(c) for c in record.missing_checks]
         lines = [
             f"<b>{fold.asset_tag}</b> — {labels.device_state(str(fold.state))}",
-            self.tr("Leasemaatschappij: {lessor}").format(lessor=record.lessor or "–"),
-            self.tr("Aankoopdatum: {day}").format(day=record.purchase_date or "–"),
-            self.tr("Laatste swap: {swap}").format(swap=record.last_swap or "–"),
+            _("Lessor: {lessor}").format(lessor=record.lessor or "–"),
+            _("Purchase date: {day}").format(day=record.purchase_date or "–"),
+            _("Last swap: {swap}").format(swap=record.last_swap or "–"),
         ]
         if fold.swap:
-            lines.append(self.tr("Nu in swap {swap}").format(swap=fold.swap))
+            lines.append(_("Now in swap {swap}").format(swap=fold.swap))
         if missing:
             lines.append(
                 "<span style='color:#b3261e'>"
-                + self.tr("Nog niet gereed: {checks}").format(checks=", ".join(missing))
+                + _("Not ready yet: {checks}").format(checks=", ".join(missing))
                 + "</span>"
             )
         history = [
@@ -447,7 +437,7 @@ class DevicesPage(QWidget):
             f" · {e.actor}"
             for e in reversed(record.events[-12:])
         ]
-        lines.append("<br><b>" + self.tr("Geschiedenis") + "</b><br>" + "<br>".join(history))
+        lines.append("<br><b>" + _("History") + "</b><br>" + "<br>".join(history))
         self.details.setText("<br>".join(lines))
 
     # --- actions ---------------------------------------------------------------------------
@@ -462,15 +452,13 @@ class DevicesPage(QWidget):
         return dialog
 
     def _registered(self, tag: str | None) -> None:
-        self.show_message(
-            self.tr("{tag} staat in het register; vul de gereedheid in.").format(tag=tag)
-        )
+        self.show_message(_("{tag} is in the register; fill in its readiness.").format(tag=tag))
         self.search.setText(tag or "")
         self.reload()
 
     def check_selected(self) -> ReadinessDialog | None:
         if self.record is None:
-            self.show_message(self.tr("Kies eerst één apparaat."))
+            self.show_message(_("Choose one device first."))
             return None
         dialog = ReadinessDialog(self.store, self.actor, self.clock, self.record, self)
         dialog.accepted.connect(self._checked)
@@ -478,7 +466,7 @@ class DevicesPage(QWidget):
         return dialog
 
     def _checked(self) -> None:
-        self.show_message(self.tr("Gereedheid vastgelegd."))
+        self.show_message(_("Readiness recorded."))
         self.reload()
         self._selection_changed()
 
@@ -486,17 +474,17 @@ class DevicesPage(QWidget):
         """Labels of the chosen devices, or of every device the filters show."""
         devices = self.selected_devices() or list(self.model.rows)
         if not devices:
-            self.show_message(self.tr("Geen apparaten om labels voor af te drukken."))
+            self.show_message(_("No devices to print labels for."))
             return
         if out is None:
             depot = self.depot_filter.currentData() or "register"
-            name, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Labels opslaan"), f"labels-{depot}.pdf", "PDF (*.pdf)"
+            name, _ignored = QFileDialog.getSaveFileName(
+                self, _("Save labels"), f"labels-{depot}.pdf", "PDF (*.pdf)"
             )
             if not name:
                 return
             out = Path(name)
-        target, title = out, self.tr("Labels")
+        target, title = out, _("Labels")
 
         def write() -> int:
             from halt_desk.logistics.asset_labels import write_label_sheet
@@ -506,7 +494,7 @@ class DevicesPage(QWidget):
         run_in_background(
             write,
             lambda pages: self.show_message(
-                self.tr("{count} labels op {pages} pagina's: {file}").format(
+                _("{count} labels on {pages} page(s): {file}").format(
                     count=len(devices), pages=pages, file=target
                 )
             ),

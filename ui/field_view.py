@@ -30,9 +30,9 @@ from halt_desk.domain.clocks import ClockResult, ClockState
 from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action
 from halt_desk.field.packet import Readiness, take_work_along
 from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
+from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
-from ui.labels import QT_TRANSLATE_NOOP
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
 from ui.workers import run_in_background
@@ -40,13 +40,13 @@ from ui.workers import run_in_background
 #: Minimum height of a big button (touch screens, gloves in winter).
 BUTTON_HEIGHT = 64
 BUTTONS: tuple[tuple[FieldAction, str], ...] = (
-    (FieldAction.ARRIVED, QT_TRANSLATE_NOOP("FieldView", "Aangekomen op locatie")),
-    (FieldAction.WORKAROUND, QT_TRANSLATE_NOOP("FieldView", "Noodoplossing")),
-    (FieldAction.LOANER_ISSUED, QT_TRANSLATE_NOOP("FieldView", "Leenapparaat uitgegeven")),
-    (FieldAction.OLD_DEVICE_COLLECTED, QT_TRANSLATE_NOOP("FieldView", "Oud apparaat meegenomen")),
-    (FieldAction.PRODUCTIVE_AGAIN, QT_TRANSLATE_NOOP("FieldView", "Medewerker weer productief")),
-    (FieldAction.RESOLVED, QT_TRANSLATE_NOOP("FieldView", "Opgelost")),
-    (FieldAction.COMMENT, QT_TRANSLATE_NOOP("FieldView", "Notitie")),
+    (FieldAction.ARRIVED, N_("Arrived on site")),
+    (FieldAction.WORKAROUND, N_("Workaround")),
+    (FieldAction.LOANER_ISSUED, N_("Loaner handed over")),
+    (FieldAction.OLD_DEVICE_COLLECTED, N_("Old device taken back")),
+    (FieldAction.PRODUCTIVE_AGAIN, N_("Employee productive again")),
+    (FieldAction.RESOLVED, N_("Resolved")),
+    (FieldAction.COMMENT, N_("Note")),
 )
 
 
@@ -72,83 +72,79 @@ class FieldView(QWidget):
         self.items: list[FieldTicket] = []
         self.readiness: Readiness | None = None
         self.loaded = False
-        self.setWindowTitle(self.tr("HALT Desk — buitendienst"))
+        self.setWindowTitle(_("HALT Desk — field service"))
         self.resize(1200, 780)
 
         self.clock_warning = QLabel()
-        self.clock_warning.setAccessibleName(self.tr("Klokwaarschuwing"))
+        self.clock_warning.setAccessibleName(_("Clock warning"))
         self.clock_warning.setStyleSheet(
             "background: #b3261e; color: white; font-weight: bold; padding: 8px"
         )
         self.clock_warning.setWordWrap(True)
         self.clock_warning.hide()
-        self.take_along = QPushButton(self.tr("Werk van vandaag meenemen"))
+        self.take_along = QPushButton(_("Take today's work along"))
         self.take_along.setMinimumHeight(BUTTON_HEIGHT)
         self.take_along.clicked.connect(self.take_work_along)
-        self.readiness_label = QLabel(
-            self.tr("Nog niet gecontroleerd of alles offline klaarstaat.")
-        )
+        self.readiness_label = QLabel(_("Not yet checked whether everything is ready offline."))
         self.readiness_label.setWordWrap(True)
-        self.review = QPushButton(self.tr("Conflicten en weigeringen bekijken"))
+        self.review = QPushButton(_("Review conflicts and refusals"))
         self.review.setMinimumHeight(BUTTON_HEIGHT)
         self.review.clicked.connect(self.open_review)
 
         self.list = QListWidget()
-        self.list.setAccessibleName(self.tr("Mijn meldingen vandaag (routevolgorde)"))
+        self.list.setAccessibleName(_("My tickets today (route order)"))
         self.list.setStyleSheet("QListWidget::item { padding: 10px; }")
-        self.list.currentRowChanged.connect(lambda _: self._show_detail())
+        self.list.currentRowChanged.connect(lambda _ignored: self._show_detail())
         self.detail = QLabel()
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setWordWrap(True)
-        self.detail.setAccessibleName(self.tr("Melding"))
+        self.detail.setAccessibleName(_("Ticket"))
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
 
         self.scan = QLineEdit()
-        self.scan.setPlaceholderText(self.tr("Scan of typ assettag (bijv. HALT-LT-00042)"))
-        self.scan.setAccessibleName(self.tr("Assettag"))
+        self.scan.setPlaceholderText(_("Scan or type an asset tag (e.g. HALT-LT-00042)"))
+        self.scan.setAccessibleName(_("Asset tag"))
         self.confirmed_by = QLineEdit()
-        self.confirmed_by.setPlaceholderText(self.tr("Wie bevestigt dat de medewerker kan werken"))
-        self.confirmed_by.setAccessibleName(self.tr("Bevestigd door"))
+        self.confirmed_by.setPlaceholderText(_("Who confirms that the employee can work"))
+        self.confirmed_by.setAccessibleName(_("Confirmed by"))
         self.productive_time = QTimeEdit()
         self.productive_time.setDisplayFormat("HH:mm")
         shown = clock().astimezone()  # the laptop's own time zone: what the engineer sees
         self.productive_time.setTime(QTime(shown.hour, shown.minute))
-        self.productive_time.setAccessibleName(self.tr("Weer productief om"))
+        self.productive_time.setAccessibleName(_("Productive again at"))
         self.note = QLineEdit()
-        self.note.setPlaceholderText(self.tr("Notitie (bij elke actie)"))
-        self.note.setAccessibleName(self.tr("Notitie"))
+        self.note.setPlaceholderText(_("Note (with any action)"))
+        self.note.setAccessibleName(_("Note"))
         for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
             edit.setMinimumHeight(40)
 
         self.buttons: dict[FieldAction, QPushButton] = {}
         grid = QGridLayout()
         for index, (action, label) in enumerate(BUTTONS):
-            button = QPushButton(self.tr(label))
+            button = QPushButton(_(label))
             button.setMinimumHeight(BUTTON_HEIGHT)
             button.setStyleSheet("font-size: 15pt")
-            button.clicked.connect(lambda _=False, a=action: self.act(a))
+            button.clicked.connect(lambda _ignored=False, a=action: self.act(a))
             self.buttons[action] = button
             grid.addWidget(button, index // 2, index % 2)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("Melding van de actie"))
+        self.message.setAccessibleName(_("Message of the action"))
 
         self.action_table = QTableWidget(0, 3)
-        self.action_table.setAccessibleName(self.tr("Vastgelegde acties"))
-        self.action_table.setHorizontalHeaderLabels(
-            [self.tr("Tijd (laptop)"), self.tr("Actie"), self.tr("Verzonden")]
-        )
+        self.action_table.setAccessibleName(_("Recorded actions"))
+        self.action_table.setHorizontalHeaderLabels([_("Time (laptop)"), _("Action"), _("Sent")])
         self.action_table.horizontalHeader().setStretchLastSection(True)
         self.action_table.verticalHeader().hide()
 
         inputs = QGridLayout()
-        inputs.addWidget(QLabel(self.tr("Scan")), 0, 0)
+        inputs.addWidget(QLabel(_("Scan")), 0, 0)
         inputs.addWidget(self.scan, 0, 1)
-        inputs.addWidget(QLabel(self.tr("Bevestigd door")), 1, 0)
+        inputs.addWidget(QLabel(_("Confirmed by")), 1, 0)
         inputs.addWidget(self.confirmed_by, 1, 1)
-        inputs.addWidget(QLabel(self.tr("Om")), 1, 2)
+        inputs.addWidget(QLabel(_("At")), 1, 2)
         inputs.addWidget(self.productive_time, 1, 3)
-        inputs.addWidget(QLabel(self.tr("Notitie")), 2, 0)
+        inputs.addWidget(QLabel(_("Note")), 2, 0)
         inputs.addWidget(self.note, 2, 1, 1, 3)
 
         right = QVBoxLayout()
@@ -174,7 +170,7 @@ class FieldView(QWidget):
         refresh.setShortcut(QKeySequence("F5"))
         refresh.clicked.connect(self.reload)
         if sync is not None:
-            sync.summary_ready.connect(lambda _: self.reload())
+            sync.summary_ready.connect(lambda _ignored: self.reload())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._show_detail_and_list)
         self._timer.start(30_000)
@@ -195,9 +191,9 @@ class FieldView(QWidget):
         self.items = items
         if offset is not None:
             self.clock_warning.setText(
-                self.tr(
-                    "Let op: de klok van deze laptop liep bij het laatste contact met de server "
-                    "{offset} mis. Controleer de tijden die u vastlegt."
+                _(
+                    "Caution: this laptop's clock was {offset} off at the last "
+                    "contact with the server. Check the times you record."
                 ).format(offset=self._offset_text(offset))
             )
         self.clock_warning.setVisible(offset is not None)
@@ -211,30 +207,30 @@ class FieldView(QWidget):
         seconds = round(abs(offset.total_seconds()))
         minutes = seconds // 60
         if offset.total_seconds() > 0:
-            return self.tr("{m} min achter").format(m=minutes)
-        return self.tr("{m} min voor").format(m=minutes)
+            return _("{m} min behind").format(m=minutes)
+        return _("{m} min ahead").format(m=minutes)
 
     def _countdown(self, result: ClockResult) -> str:
         if result.state is ClockState.NOT_APPLICABLE:
             return "–"
         if result.state is ClockState.MET:
-            return self.tr("gehaald {t}").format(t=_hm(result.met_at))
+            return _("met {t}").format(t=_hm(result.met_at))
         if result.met_at is not None or result.state is ClockState.BREACHED:
-            return self.tr("te laat (uiterlijk {t})").format(t=_hm(result.due))
-        text, _ = labels.countdown(result.due, self.clock())
-        return self.tr("{t} (uiterlijk {due})").format(t=text, due=_hm(result.due))
+            return _("late (due {t})").format(t=_hm(result.due))
+        text, _ignored = labels.countdown(result.due, self.clock())
+        return _("{t} (due {due})").format(t=text, due=_hm(result.due))
 
     def _fill_list(self) -> None:
         self.list.blockSignals(True)
         self.list.clear()
         for number, item in enumerate(self.items, start=1):
-            place = item.city or self.tr("locatie onbekend")
-            unsynced = self.tr(" · ● {n} niet gesynchroniseerd").format(n=len(item.unsynced))
+            place = item.city or _("location unknown")
+            unsynced = _(" · ● {n} not synced").format(n=len(item.unsynced))
             text = (
                 f"{number}. {place} — {item.id} ({item.evaluation.priority})\n"
-                + self.tr("Op locatie: {onsite}").format(onsite=self._countdown(item.onsite))
+                + _("On site: {onsite}").format(onsite=self._countdown(item.onsite))
                 + "\n"
-                + self.tr("Swap: {swap}").format(swap=self._countdown(item.swap_clock))
+                + _("Swap: {swap}").format(swap=self._countdown(item.swap_clock))
                 + (unsynced if item.unsynced else "")
             )
             entry = QListWidgetItem(text)
@@ -257,7 +253,7 @@ class FieldView(QWidget):
         for button in self.buttons.values():
             button.setEnabled(item is not None)
         if item is None:
-            self.detail.setText(self.tr("<h2>Geen meldingen voor vandaag</h2>"))
+            self.detail.setText(_("<h2>No tickets for today</h2>"))
             self.action_table.setRowCount(0)
             return
         ev = item.evaluation
@@ -265,15 +261,15 @@ class FieldView(QWidget):
         mttp = ev.mttp_business_minutes
         lines = [
             f"<h2>{item.id} — {item.ticket.summary or ''}</h2>",
-            self.tr("Melder: {name} {phone}").format(
+            _("Caller: {name} {phone}").format(
                 name=item.caller_name or item.ticket.caller or "–", phone=item.caller_phone or ""
             ),
-            self.tr("Locatie: {place}").format(
+            _("Location: {place}").format(
                 place=", ".join(p for p in (item.location_name, item.city) if p) or "–"
             ),
-            self.tr("Op locatie: {c}").format(c=self._countdown(item.onsite)),
-            self.tr("Swap: {c}").format(c=self._countdown(item.swap_clock)),
-            self.tr("MTTR: {mttr} · MTTP: {mttp} werkminuten ({wall} min klok)").format(
+            _("On site: {c}").format(c=self._countdown(item.onsite)),
+            _("Swap: {c}").format(c=self._countdown(item.swap_clock)),
+            _("MTTR: {mttr} · MTTP: {mttp} business minutes ({wall} min wall clock)").format(
                 mttr="–" if mttr is None else mttr,
                 mttp="–" if mttp is None else mttp,
                 wall="–" if ev.mttp_wall_minutes is None else ev.mttp_wall_minutes,
@@ -281,7 +277,7 @@ class FieldView(QWidget):
         ]
         if item.swap is not None:
             lines.append(
-                self.tr("Leenapparaat: {tag} · afleveradres: {address}").format(
+                _("Loaner: {tag} · delivery address: {address}").format(
                     tag=item.loaner or "–", address=item.swap_address or "–"
                 )
             )
@@ -291,11 +287,7 @@ class FieldView(QWidget):
         for row, event in enumerate(reversed(item.actions)):
             device_at = event.data.get("device_at")
             seen = datetime.fromisoformat(device_at) if isinstance(device_at, str) else event.at
-            sent = (
-                self.tr("● nog niet gesynchroniseerd")
-                if item.is_unsynced(event)
-                else self.tr("verzonden")
-            )
+            sent = _("● not yet synced") if item.is_unsynced(event) else _("sent")
             cells = (seen.strftime("%d-%m %H:%M:%S"), labels.event_type(event.type), sent)
             for column, text in enumerate(cells):
                 self.action_table.setItem(row, column, QTableWidgetItem(text))
@@ -332,7 +324,7 @@ class FieldView(QWidget):
 
     def _done(self, events: Any) -> None:
         self.message.setStyleSheet("")
-        self.message.setText(self.tr("Vastgelegd — wordt verzonden zodra er verbinding is."))
+        self.message.setText(_("Recorded — sent as soon as there is a connection."))
         self.note.clear()
         self.scan.clear()
         self.recorded.emit(events)
@@ -349,7 +341,7 @@ class FieldView(QWidget):
         store, user = self.store, self.user
         # The round runs in the sync process; this worker thread waits for its summary.
         sync = self.sync.round if self.sync is not None and self.sync.running else None
-        self.readiness_label.setText(self.tr("Bezig met ophalen…"))
+        self.readiness_label.setText(_("Fetching…"))
         run_in_background(
             lambda: take_work_along(store, user, sync, self.clock), self._ready, self._failed
         )
@@ -357,15 +349,18 @@ class FieldView(QWidget):
     def _ready(self, readiness: Readiness) -> None:
         self.readiness = readiness
         if readiness.complete:
-            text = self.tr("Compleet: alles voor {n} meldingen staat offline klaar.").format(
-                n=len(readiness.tickets)
-            )
+            count = len(readiness.tickets)
+            text = ngettext(
+                "Complete: everything for {n} ticket is ready offline.",
+                "Complete: everything for {n} tickets is ready offline.",
+                count,
+            ).format(n=count)
             style = "color: #1b6e20; font-weight: bold"
         else:
             parts = [f"{m.ticket}: {labels.field_missing(m.what)}" for m in readiness.missing]
             if not readiness.synced:
-                parts.insert(0, self.tr("geen verbinding met de server"))
-            text = self.tr("Niet compleet — {parts}").format(parts="; ".join(parts))
+                parts.insert(0, _("no connection to the server"))
+            text = _("Not complete — {parts}").format(parts="; ".join(parts))
             style = "color: #b3261e; font-weight: bold"
         self.readiness_label.setText(text)
         self.readiness_label.setStyleSheet(style)

@@ -33,6 +33,7 @@ from halt_desk.desk.intake import (
 )
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.profiles import Profile
+from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.workers import run_in_background
@@ -56,12 +57,12 @@ class IntakeDialog(QDialog):
         self.caller: EmployeeMatch | None = None
         self.profile: Profile | None = None
         self._matches: list[EmployeeMatch] = []
-        self.setWindowTitle(self.tr("Nieuwe melding"))
+        self.setWindowTitle(_("New ticket"))
         self.setMinimumWidth(560)
 
         self.caller_edit = QLineEdit()
-        self.caller_edit.setPlaceholderText(self.tr("Naam, e-mailadres of telefoonnummer"))
-        self.caller_edit.setAccessibleName(self.tr("Melder zoeken"))
+        self.caller_edit.setPlaceholderText(_("Name, e-mail address or phone number"))
+        self.caller_edit.setAccessibleName(_("Find caller"))
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -71,29 +72,29 @@ class IntakeDialog(QDialog):
         completer.activated[str].connect(self._caller_chosen)  # type: ignore[index]
         self.caller_edit.textEdited.connect(self._lookup)
         self.caller_edit.editingFinished.connect(self._caller_typed)
-        self.caller_info = QLabel(self.tr("Nog geen melder gekozen"))
-        self.caller_info.setAccessibleName(self.tr("Gekozen melder"))
+        self.caller_info = QLabel(_("No caller chosen yet"))
+        self.caller_info.setAccessibleName(_("Chosen caller"))
 
         self.summary = QLineEdit()
-        self.summary.setAccessibleName(self.tr("Omschrijving"))
-        self.summary.setPlaceholderText(self.tr("Wat is er aan de hand?"))
-        self.channel = self._combo(self.tr("Kanaal"), REPORT_CHANNELS, labels.channel)
+        self.summary.setAccessibleName(_("Summary"))
+        self.summary.setPlaceholderText(_("What is wrong?"))
+        self.channel = self._combo(_("Channel"), REPORT_CHANNELS, labels.channel)
         self.channel.setCurrentIndex(1)  # most reports come in by phone
-        self.category = self._combo(self.tr("Categorie"), CATEGORIES, labels.category)
-        self.impact = self._combo(self.tr("Impact"), (), labels.impact)
-        self.urgency = self._combo(self.tr("Urgentie"), (), labels.urgency)
-        self.security = QCheckBox(self.tr("Beveiligingsincident met hoog risico (datalek, aanval)"))
-        self.security.setAccessibleName(self.tr("Beveiligingsincident"))
+        self.category = self._combo(_("Category"), CATEGORIES, labels.category)
+        self.impact = self._combo(_("Impact"), (), labels.impact)
+        self.urgency = self._combo(_("Urgency"), (), labels.urgency)
+        self.security = QCheckBox(_("High-risk security incident (data leak, attack)"))
+        self.security.setAccessibleName(_("Security incident"))
         self.suggestion = QLabel("–")
-        self.suggestion.setAccessibleName(self.tr("Voorgestelde prioriteit"))
+        self.suggestion.setAccessibleName(_("Suggested priority"))
         self.priority = QComboBox()
-        self.priority.setAccessibleName(self.tr("Prioriteit"))
+        self.priority.setAccessibleName(_("Priority"))
         self.override_reason = QLineEdit()
-        self.override_reason.setAccessibleName(self.tr("Reden voor afwijken"))
-        self.override_reason.setPlaceholderText(self.tr("Alleen bij afwijken van het voorstel"))
+        self.override_reason.setAccessibleName(_("Reason for the override"))
+        self.override_reason.setPlaceholderText(_("Only when overriding the suggestion"))
         self.override_reason.setEnabled(False)
         self.error = labels.error_label()
-        self.error.setAccessibleName(self.tr("Foutmelding"))
+        self.error.setAccessibleName(_("Error"))
 
         for widget in (self.impact, self.urgency):
             widget.currentIndexChanged.connect(self._update_suggestion)
@@ -101,22 +102,20 @@ class IntakeDialog(QDialog):
         self.priority.currentIndexChanged.connect(self._priority_changed)
 
         form = QFormLayout()
-        form.addRow(self.tr("&Melder"), self.caller_edit)
+        form.addRow(_("&Caller"), self.caller_edit)
         form.addRow("", self.caller_info)
-        form.addRow(self.tr("&Omschrijving"), self.summary)
-        form.addRow(self.tr("&Kanaal"), self.channel)
-        form.addRow(self.tr("C&ategorie"), self.category)
-        form.addRow(self.tr("&Impact"), self.impact)
-        form.addRow(self.tr("&Urgentie"), self.urgency)
+        form.addRow(_("&Summary"), self.summary)
+        form.addRow(_("C&hannel"), self.channel)
+        form.addRow(_("C&ategory"), self.category)
+        form.addRow(_("&Impact"), self.impact)
+        form.addRow(_("&Urgency"), self.urgency)
         form.addRow("", self.security)
-        form.addRow(self.tr("Voorstel"), self.suggestion)
-        form.addRow(self.tr("&Prioriteit"), self.priority)
-        form.addRow(self.tr("&Reden afwijking"), self.override_reason)
+        form.addRow(_("Suggestion"), self.suggestion)
+        form.addRow(_("&Priority"), self.priority)
+        form.addRow(_("&Reason"), self.override_reason)
         buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            self.tr("Opslaan"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button.setDefault(False)
@@ -137,7 +136,7 @@ class IntakeDialog(QDialog):
         """The choices, after an empty "— kies —": the agent answers, nothing is assumed."""
         combo.blockSignals(True)
         combo.clear()
-        combo.addItem(self.tr("— kies —"), None)
+        combo.addItem(_("— choose —"), None)
         for code in codes:
             combo.addItem(label(code), code)
         combo.blockSignals(False)
@@ -249,7 +248,7 @@ class IntakeDialog(QDialog):
         self.save_button.setEnabled(False)
         run_in_background(
             lambda: self.store.record_events(events),
-            lambda _: self._saved(events[0].stream_key),
+            lambda _ignored: self._saved(events[0].stream_key),
             self._failed,
         )
 
@@ -274,4 +273,4 @@ class IntakeDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        self.error.setText(self.tr("Opslaan mislukt: {error}").format(error=labels.error_text(exc)))
+        self.error.setText(_("Saving failed: {error}").format(error=labels.error_text(exc)))

@@ -44,9 +44,10 @@ from PySide6.QtWidgets import (
 
 from halt_desk.couriers.registry import carrier_name
 from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus, SwapMode
+from halt_desk.i18n import N_, _, ngettext, pgettext
 from halt_desk.logistics.loaners import LoanerSuggestion, suggest_loaner
 from halt_desk.logistics.privacy import purge_home_addresses
-from halt_desk.logistics.queue import QueueRow, queue_rows
+from halt_desk.logistics.queue import STEP_NAMES, QueueRow, queue_rows
 from halt_desk.logistics.scan_station import ScanOutcome, ScanSession, ScanStep, Verdict
 from halt_desk.logistics.stock import StockLevel, buffer_stock, record_mitigation
 from halt_desk.logistics.swap_board import SwapStep, load_board, swap_rejections
@@ -60,56 +61,39 @@ from halt_desk.logistics.swap_steps import (
 from halt_desk.store import Store
 from ui import labels
 from ui.device_register import DevicesPage
-from ui.labels import QT_TRANSLATE_NOOP
 from ui.table_models import RowsTableModel
 from ui.workers import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
 GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
 
-STEPS: dict[str, str] = {
-    SwapStep.PLAN: QT_TRANSLATE_NOOP("Logistics", "plannen"),
-    SwapStep.RESERVE: QT_TRANSLATE_NOOP("Logistics", "loaner reserveren"),
-    SwapStep.SHIP: QT_TRANSLATE_NOOP("Logistics", "verzenden"),
-    SwapStep.ISSUE: QT_TRANSLATE_NOOP("Logistics", "uitgeven op locatie"),
-    SwapStep.IN_TRANSIT: QT_TRANSLATE_NOOP("Logistics", "onderweg"),
-    SwapStep.WITH_USER: QT_TRANSLATE_NOOP("Logistics", "bij medewerker, retour volgt"),
-    SwapStep.RETURNING: QT_TRANSLATE_NOOP("Logistics", "retour onderweg"),
-    SwapStep.CLOSED: QT_TRANSLATE_NOOP("Logistics", "gesloten"),
-}
 SHIPMENT: dict[str, str] = {
-    "booked": QT_TRANSLATE_NOOP("Logistics", "aangemeld"),
-    "picked_up": QT_TRANSLATE_NOOP("Logistics", "opgehaald"),
-    "in_transit": QT_TRANSLATE_NOOP("Logistics", "onderweg"),
-    "out_for_delivery": QT_TRANSLATE_NOOP("Logistics", "bij bezorger"),
-    "delivered": QT_TRANSLATE_NOOP("Logistics", "bezorgd"),
-    "failed_attempt": QT_TRANSLATE_NOOP("Logistics", "niet thuis"),
-    "returned": QT_TRANSLATE_NOOP("Logistics", "retour afzender"),
+    "booked": N_("booked"),
+    "picked_up": N_("picked up"),
+    "in_transit": N_("in transit"),
+    "out_for_delivery": N_("out for delivery"),
+    "delivered": N_("delivered"),
+    "failed_attempt": N_("failed attempt"),
+    "returned": N_("returned to sender"),
 }
 EMERGENCY: dict[str, str] = {
-    "virtual_workplace": QT_TRANSLATE_NOOP("Logistics", "virtuele werkplek"),
-    "pool_device": QT_TRANSLATE_NOOP("Logistics", "pool-apparaat"),
+    "virtual_workplace": N_("virtual workplace"),
+    "pool_device": N_("pool device"),
 }
 MITIGATION: dict[str, str] = {
-    "extra_stock": QT_TRANSLATE_NOOP("Logistics", "tijdelijk extra voorraad"),
-    "other_depot": QT_TRANSLATE_NOOP("Logistics", "ander depot levert"),
-    "priority": QT_TRANSLATE_NOOP("Logistics", "prioritering"),
+    "extra_stock": N_("temporary extra stock"),
+    "other_depot": N_("another depot supplies"),
+    "priority": N_("prioritisation"),
 }
 SCAN_STEPS: tuple[tuple[ScanStep, str, str], ...] = (
-    (ScanStep.SHIP, QT_TRANSLATE_NOOP("Logistics", "Verzenden"), "F2"),
-    (ScanStep.RECEIVE, QT_TRANSLATE_NOOP("Logistics", "Ontvangen"), "F3"),
-    (ScanStep.ISSUE, QT_TRANSLATE_NOOP("Logistics", "Uitgeven op locatie"), "F4"),
+    (ScanStep.SHIP, N_("Ship"), "F2"),
+    (ScanStep.RECEIVE, N_("Receive"), "F3"),
+    (ScanStep.ISSUE, N_("Issue onsite"), "F4"),
 )
-
-
-def tr(text: str) -> str:
-    return QApplication.translate("Logistics", text)
 
 
 class _RowsModel(RowsTableModel):
     """The two logistics lists."""
-
-    CONTEXT = "Logistics"
 
 
 # ------------------------------------------------------------------ the queue
@@ -119,14 +103,14 @@ class QueueModel(_RowsModel):
     """The swap queue, in the order halt_desk.logistics sorts it (deadline first)."""
 
     HEADERS = (
-        QT_TRANSLATE_NOOP("Logistics", "Deadline"),
-        QT_TRANSLATE_NOOP("Logistics", "Melding"),
-        QT_TRANSLATE_NOOP("Logistics", "Prio"),
-        QT_TRANSLATE_NOOP("Logistics", "Stap"),
-        QT_TRANSLATE_NOOP("Logistics", "Loaner"),
-        QT_TRANSLATE_NOOP("Logistics", "Depot"),
-        QT_TRANSLATE_NOOP("Logistics", "Zending"),
-        QT_TRANSLATE_NOOP("Logistics", "Noodwerkplek"),
+        N_("Deadline"),
+        N_("Ticket"),
+        N_("Prio"),
+        N_("Step"),
+        N_("Loaner"),
+        N_("Depot"),
+        N_("Shipment"),
+        N_("Emergency workplace"),
     )
 
     def __init__(self, now: datetime) -> None:
@@ -168,28 +152,28 @@ class QueueModel(_RowsModel):
         if column == 2:
             return row.priority or ""
         if column == 3:
-            return tr(STEPS.get(row.step, row.step))
+            return _(STEP_NAMES.get(row.step, row.step))
         if column == 4:
             return " · ".join(part for part in (row.device, row.model) if part)
         if column == 5:
             return row.depot or ""
         if column == 6 and row.shipment is not None:
             shipment = row.shipment
-            status = tr(SHIPMENT.get(shipment.status, shipment.status))
+            status = _(SHIPMENT.get(shipment.status, shipment.status))
             return f"{carrier_name(shipment.carrier)} {shipment.tracking} · {status}"
         if column == 7 and row.emergency_kind:
-            return tr(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
+            return _(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
         return ""
 
 
 class StockModel(_RowsModel):
     HEADERS = (
-        QT_TRANSLATE_NOOP("Logistics", "Depot"),
-        QT_TRANSLATE_NOOP("Logistics", "Model"),
-        QT_TRANSLATE_NOOP("Logistics", "Gereed"),
-        QT_TRANSLATE_NOOP("Logistics", "Minimum"),
-        QT_TRANSLATE_NOOP("Logistics", "Tekort"),
-        QT_TRANSLATE_NOOP("Logistics", "Maatregel"),
+        N_("Depot"),
+        N_("Model"),
+        N_("Ready"),
+        N_("Minimum"),
+        N_("Shortage"),
+        N_("Mitigation"),
     )
 
     def __init__(self) -> None:
@@ -212,7 +196,7 @@ class StockModel(_RowsModel):
         mitigation = ""
         if row.mitigation is not None:
             kind = str(row.mitigation.get("kind", ""))
-            mitigation = f"{tr(MITIGATION.get(kind, kind))}: {row.mitigation.get('note', '')}"
+            mitigation = f"{_(MITIGATION.get(kind, kind))}: {row.mitigation.get('note', '')}"
         values = (
             row.depot_name,
             row.model,
@@ -249,7 +233,7 @@ class ScanWidget(QWidget):
         self.steps = QButtonGroup(self)
         step_row = QHBoxLayout()
         for step, label, shortcut in SCAN_STEPS:
-            button = QRadioButton(f"{tr(label)} ({shortcut})")
+            button = QRadioButton(f"{_(label)} ({shortcut})")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setShortcut(QKeySequence(shortcut))
             button.setChecked(step is session.step)
@@ -259,16 +243,16 @@ class ScanWidget(QWidget):
         step_row.addStretch(1)
 
         self.input = QLineEdit()
-        self.input.setAccessibleName(self.tr("Scanveld"))
-        self.input.setPlaceholderText(self.tr("Scan een assettag, serienummer of verzendlabel…"))
+        self.input.setAccessibleName(_("Scan field"))
+        self.input.setPlaceholderText(_("Scan an asset tag, serial number or shipping label…"))
         font = self.input.font()
         font.setPointSize(font.pointSize() + 6)
         self.input.setFont(font)
         self.input.returnPressed.connect(self.submit)
         self.input.installEventFilter(self)
 
-        self.feedback = QLabel(self.tr("Klaar om te scannen."))
-        self.feedback.setAccessibleName(self.tr("Scanresultaat"))
+        self.feedback = QLabel(_("Ready to scan."))
+        self.feedback.setAccessibleName(_("Scan result"))
         self.feedback.setWordWrap(True)
         self.feedback.setMinimumHeight(64)
         big = self.feedback.font()
@@ -277,7 +261,7 @@ class ScanWidget(QWidget):
         self.feedback.setFont(big)
         self.history = QListWidget()
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.history.setAccessibleName(self.tr("Eerdere scans"))
+        self.history.setAccessibleName(_("Earlier scans"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(step_row)
@@ -292,7 +276,7 @@ class ScanWidget(QWidget):
         """F2–F4 in the scan field choose the step (some scanners send them too)."""
         if watched is self.input and event.type() == QEvent.Type.KeyPress:
             key = QKeySequence(event.key()).toString()  # type: ignore[attr-defined]
-            for button, (_, _, shortcut) in zip(self.steps.buttons(), SCAN_STEPS, strict=True):
+            for button, (*_ignored, shortcut) in zip(self.steps.buttons(), SCAN_STEPS, strict=True):
                 if key == shortcut:
                     button.setChecked(True)
                     return True
@@ -304,8 +288,8 @@ class ScanWidget(QWidget):
 
     def set_step(self, step: ScanStep) -> None:
         self.session.set_step(step)
-        names = {s: label for s, label, _ in SCAN_STEPS}
-        self._show(self.tr("Stap: {step}. Scan maar.").format(step=tr(names[step])), NEXT)
+        names = {s: label for s, label, _ignored in SCAN_STEPS}
+        self._show(_("Step: {step}. Go ahead and scan.").format(step=_(names[step])), NEXT)
         self.input.setFocus()
 
     def _keep_focus(self) -> None:
@@ -337,7 +321,7 @@ class ScanWidget(QWidget):
     def _done(self, outcome: ScanOutcome) -> None:
         self._busy = False
         self.outcomes.append(outcome)
-        message = outcome.message_nl if not labels.is_english() else outcome.message_en
+        message = outcome.message()
         colour = GOOD if outcome.verdict is Verdict.GOOD else NEXT if outcome.ok else BAD
         self._show(message, colour)
         self.history.insertItem(0, message)
@@ -374,27 +358,27 @@ class PlanDialog(QDialog):
         self, suggestion: LoanerSuggestion, address: str | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Swap plannen"))
+        self.setWindowTitle(_("Plan swap"))
         self.mode = QComboBox()
-        self.mode.addItem(self.tr("Koerier naar huisadres"), SwapMode.COURIER.value)
-        self.mode.addItem(self.tr("Uitgifte op locatie door engineer"), SwapMode.ONSITE.value)
+        self.mode.addItem(_("Courier to the home address"), SwapMode.COURIER.value)
+        self.mode.addItem(_("Onsite issue by an engineer"), SwapMode.ONSITE.value)
         self.depot = QLineEdit(suggestion.depot or "")
         self.device = QLineEdit(suggestion.device or "")
         self.address = QLineEdit(address or "")
         self.engineer = QLineEdit()
         form = QFormLayout(self)
         if suggestion.device is None:
-            advice = self.tr("Geen loaner op voorraad: leg een noodwerkplek vast.")
+            advice = _("No loaner in stock: record an emergency workplace.")
         elif suggestion.meets_deadline:
-            advice = self.tr("Voorstel haalt de swap-deadline.")
+            advice = _("The suggestion meets the swap deadline.")
         else:
-            advice = self.tr("Geen depot haalt de deadline: leg ook een noodwerkplek vast.")
+            advice = _("No depot meets the deadline: also record an emergency workplace.")
         form.addRow(QLabel(advice))
-        form.addRow(self.tr("Manier"), self.mode)
-        form.addRow(self.tr("Depot"), self.depot)
-        form.addRow(self.tr("Loaner"), self.device)
-        form.addRow(self.tr("Huisadres"), self.address)
-        form.addRow(self.tr("Engineer"), self.engineer)
+        form.addRow(_("Mode"), self.mode)
+        form.addRow(_("Depot"), self.depot)
+        form.addRow(_("Loaner"), self.device)
+        form.addRow(_("Home address"), self.address)
+        form.addRow(_("Engineer"), self.engineer)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -426,7 +410,7 @@ class LogisticsWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.store, self.user, self.clock = store, user, clock
-        self.setWindowTitle(self.tr("HALT Desk — logistiek"))
+        self.setWindowTitle(_("HALT Desk — logistics"))
         self.resize(1280, 760)
         self.loaded = False
 
@@ -445,27 +429,27 @@ class LogisticsWindow(QMainWindow):
         queue_layout.addWidget(self.queue_view, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(queue_page, self.tr("Wachtrij"))
-        self.tabs.addTab(self.stock_view, self.tr("Voorraad"))
-        self.tabs.addTab(self.scan, self.tr("Scannen"))
+        self.tabs.addTab(queue_page, _("Queue"))
+        self.tabs.addTab(self.stock_view, _("Stock"))
+        self.tabs.addTab(self.scan, pgettext("verb", "Scan"))
         self.devices = DevicesPage(
             store, user, clock, depot, lambda text: self.statusBar().showMessage(text, 10_000)
         )
-        self.tabs.addTab(self.devices, self.tr("Apparaten"))
+        self.tabs.addTab(self.devices, _("Devices"))
         self.setCentralWidget(self.tabs)
 
-        toolbar = QToolBar(self.tr("Logistiek"))
+        toolbar = QToolBar(_("Logistics"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
         for text, slot, shortcut in (
-            (self.tr("Swap plannen"), self.plan_selected, "Ctrl+P"),
-            (self.tr("Noodwerkplek"), self.emergency_selected, "Ctrl+E"),
-            (self.tr("Status handmatig"), self.status_selected, "Ctrl+T"),
-            (self.tr("Afgeleverd"), self.deliver_selected, "Ctrl+D"),
-            (self.tr("Maatregel tekort"), self.mitigate_selected, "Ctrl+M"),
-            (self.tr("Scannen"), lambda: self.tabs.setCurrentWidget(self.scan), "F9"),
-            (self.tr("Apparaten"), self.show_devices, "F8"),
-            (self.tr("Vernieuwen"), self.reload, "F5"),
+            (_("Plan swap"), self.plan_selected, "Ctrl+P"),
+            (_("Emergency workplace"), self.emergency_selected, "Ctrl+E"),
+            (_("Status by hand"), self.status_selected, "Ctrl+T"),
+            (_("Delivered"), self.deliver_selected, "Ctrl+D"),
+            (_("Shortage mitigation"), self.mitigate_selected, "Ctrl+M"),
+            (pgettext("verb", "Scan"), lambda: self.tabs.setCurrentWidget(self.scan), "F9"),
+            (_("Devices"), self.show_devices, "F8"),
+            (_("Refresh"), self.reload, "F5"),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
@@ -501,14 +485,14 @@ class LogisticsWindow(QMainWindow):
         def load() -> tuple[list[QueueRow], list[StockLevel], list[str], int]:
             purged = purge_home_addresses(store, now) if purge else 0
             board = load_board(store, now)
-            rejected = [r.message_nl for r in swap_rejections(store)]
+            rejected = [r.message() for r in swap_rejections(store)]
             return queue_rows(store, now, board=board), buffer_stock(store), rejected, purged
 
         run_in_background(load, self._loaded, self._failed)
         self.devices.reload()
 
     def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str], int]) -> None:
-        rows, stock, rejected, _ = loaded
+        rows, stock, rejected, _ignored = loaded
         now = self.clock()
         self.queue.set_rows(rows, now)
         self.stock.set_rows(stock)
@@ -517,9 +501,11 @@ class LogisticsWindow(QMainWindow):
         self.rejections.setVisible(bool(rejected))
         shortages = sum(1 for level in stock if level.shortage)
         self.counts.setText(
-            self.tr("{n} swaps open · {s} tekorten in de buffervoorraad").format(
-                n=len(rows), s=shortages
-            )
+            ngettext("{n} swap open", "{n} swaps open", len(rows)).format(n=len(rows))
+            + " · "
+            + ngettext(
+                "{s} shortage in the buffer stock", "{s} shortages in the buffer stock", shortages
+            ).format(s=shortages)
         )
         self.loaded = True
 
@@ -527,7 +513,7 @@ class LogisticsWindow(QMainWindow):
         self.statusBar().showMessage(labels.error_text(exc), 10_000)
 
     def _run(self, work: Callable[[], object], done_text: str) -> None:
-        def done(_: object) -> None:
+        def done(_ignored: object) -> None:
             self.statusBar().showMessage(done_text, 5000)
             self.reload()
 
@@ -541,9 +527,7 @@ class LogisticsWindow(QMainWindow):
     def plan_selected(self) -> None:
         row = self.selected_row()
         if row is None or row.ticket is None or row.step is not SwapStep.PLAN:
-            self.statusBar().showMessage(
-                self.tr("Kies een swap die nog gepland moet worden."), 5000
-            )
+            self.statusBar().showMessage(_("Choose a swap that still needs planning."), 5000)
             return
         store, now, ticket = self.store, self.clock(), row.ticket
 
@@ -563,16 +547,16 @@ class LogisticsWindow(QMainWindow):
         plan, store, user, now = dialog.plan(), self.store, self.user, self.clock()
         self._run(
             lambda: open_swap(store, ticket, plan, user, now),
-            self.tr("Swap voor {ticket} gepland").format(ticket=ticket),
+            _("Swap for {ticket} planned").format(ticket=ticket),
         )
 
     def emergency_selected(self) -> None:
         row = self.selected_row()
         if row is None or row.ticket is None:
             return
-        names = [tr(EMERGENCY[k]) for k in EMERGENCY_KINDS]
+        names = [_(EMERGENCY[k]) for k in EMERGENCY_KINDS]
         choice, ok = QInputDialog.getItem(
-            self, self.tr("Noodwerkplek"), self.tr("Alternatief"), names, 0, False
+            self, _("Emergency workplace"), _("Alternative"), names, 0, False
         )
         if not ok:
             return
@@ -580,18 +564,16 @@ class LogisticsWindow(QMainWindow):
         store, ticket, user, now = self.store, row.ticket, self.user, self.clock()
         self._run(
             lambda: record_emergency_workplace(store, ticket, kind, user, now),
-            self.tr("Noodwerkplek vastgelegd"),
+            _("Emergency workplace recorded"),
         )
 
     def status_selected(self) -> None:
         row = self.selected_row()
         if row is None or row.shipment is None:
-            self.statusBar().showMessage(self.tr("Kies een swap met een zending."), 5000)
+            self.statusBar().showMessage(_("Choose a swap with a shipment."), 5000)
             return
-        names = [tr(SHIPMENT[s.value]) for s in ShipmentStatus]
-        choice, ok = QInputDialog.getItem(
-            self, self.tr("Status handmatig"), self.tr("Status"), names, 0, False
-        )
+        names = [_(SHIPMENT[s.value]) for s in ShipmentStatus]
+        choice, ok = QInputDialog.getItem(self, _("Status by hand"), _("Status"), names, 0, False)
         if not ok:
             return
         status = list(ShipmentStatus)[names.index(choice)]
@@ -599,38 +581,38 @@ class LogisticsWindow(QMainWindow):
         store, swap, user, now = self.store, row.swap, self.user, self.clock()
         self._run(
             lambda: record_shipment_status(store, swap, Leg(leg), status, user, now),
-            self.tr("Status vastgelegd"),
+            _("Status recorded"),
         )
 
     def deliver_selected(self) -> None:
         row = self.selected_row()
         if row is None or row.step is not SwapStep.IN_TRANSIT:
-            self.statusBar().showMessage(self.tr("Kies een swap die onderweg is."), 5000)
+            self.statusBar().showMessage(_("Choose a swap in transit."), 5000)
             return
         store, swap, user, now = self.store, row.swap, self.user, self.clock()
-        self._run(lambda: deliver(store, swap, user, now), self.tr("Aflevering vastgelegd"))
+        self._run(lambda: deliver(store, swap, user, now), _("Delivery recorded"))
 
     def mitigate_selected(self) -> None:
         rows = self.stock_view.selectionModel().selectedRows()
         if not rows:
             self.tabs.setCurrentWidget(self.stock_view)
-            self.statusBar().showMessage(self.tr("Kies een regel in de voorraad."), 5000)
+            self.statusBar().showMessage(_("Choose a line of the stock."), 5000)
             return
         level = self.stock.rows[rows[0].row()]
-        names = [tr(MITIGATION[k]) for k in MITIGATION_KINDS]
+        names = [_(MITIGATION[k]) for k in MITIGATION_KINDS]
         choice, ok = QInputDialog.getItem(
-            self, self.tr("Maatregel tekort"), self.tr("Maatregel"), names, 0, False
+            self, _("Shortage mitigation"), _("Mitigation"), names, 0, False
         )
         if not ok:
             return
-        note, ok = QInputDialog.getText(self, self.tr("Maatregel tekort"), self.tr("Toelichting"))
+        note, ok = QInputDialog.getText(self, _("Shortage mitigation"), _("Explanation"))
         if not ok:
             return
         kind = MITIGATION_KINDS[names.index(choice)]
         store, user, now = self.store, self.user, self.clock()
         self._run(
             lambda: record_mitigation(store, level.depot, level.model, kind, note, user, now),
-            self.tr("Maatregel vastgelegd"),
+            _("Mitigation recorded"),
         )
 
     def show_devices(self) -> None:

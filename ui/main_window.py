@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, row_from_store
+from halt_desk.i18n import N_, _
 from ui import labels
-from ui.labels import QT_TRANSLATE_NOOP
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
@@ -50,12 +50,12 @@ REMINDER_INTERVAL_MS = 30_000
 log = logging.getLogger(__name__)
 RELOAD_AFTER_PULL_MS = 2_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
-    (QuickFilter.OPEN, QT_TRANSLATE_NOOP("MainWindow", "Open"), "Alt+1"),
-    (QuickFilter.MINE, QT_TRANSLATE_NOOP("MainWindow", "Mijn meldingen"), "Alt+2"),
-    (QuickFilter.P1, QT_TRANSLATE_NOOP("MainWindow", "P1"), "Alt+3"),
-    (QuickFilter.BREACHING, QT_TRANSLATE_NOOP("MainWindow", "Bijna te laat (30 min)"), "Alt+4"),
-    (QuickFilter.WAITING, QT_TRANSLATE_NOOP("MainWindow", "Wacht op gebruiker"), "Alt+5"),
-    (QuickFilter.ALL, QT_TRANSLATE_NOOP("MainWindow", "Alle"), "Alt+6"),
+    (QuickFilter.OPEN, N_("Open"), "Alt+1"),
+    (QuickFilter.MINE, N_("My tickets"), "Alt+2"),
+    (QuickFilter.P1, N_("P1"), "Alt+3"),
+    (QuickFilter.BREACHING, N_("Breaching soon (30 min)"), "Alt+4"),
+    (QuickFilter.WAITING, N_("Waiting on user"), "Alt+5"),
+    (QuickFilter.ALL, N_("All"), "Alt+6"),
 )
 
 
@@ -75,13 +75,13 @@ class MainWindow(QMainWindow):
         self.directory: CallerDirectory | None = None
         self.organisations: dict[str, str] = {}
         self.quick = QuickFilter.OPEN
-        self.setWindowTitle(self.tr("HALT Desk — servicedesk"))
+        self.setWindowTitle(_("HALT Desk — service desk"))
         self.resize(1280, 760)
 
         self.model = TicketTableModel(clock())
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Meldingen"))
+        self.table.setAccessibleName(_("Tickets"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
@@ -97,27 +97,27 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(self.open_ticket)
         self.setCentralWidget(self.table)
 
-        toolbar = QToolBar(self.tr("Werkbalk"))
+        toolbar = QToolBar(_("Toolbar"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        new = QAction(self.tr("Nieuwe melding"), self)
+        new = QAction(_("New ticket"), self)
         new.setShortcut(QKeySequence("Ctrl+N"))
-        new.setToolTip(self.tr("Nieuwe melding (Ctrl+N)"))
+        new.setToolTip(_("New ticket (Ctrl+N)"))
         new.triggered.connect(self.new_intake)
         toolbar.addAction(new)
-        report = QAction(self.tr("Maandrapport…"), self)
+        report = QAction(_("Monthly report…"), self)
         report.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        report.setToolTip(self.tr("Maandrapport service levels (Ctrl+Shift+R)"))
+        report.setToolTip(_("Monthly service-level report (Ctrl+Shift+R)"))
         report.triggered.connect(self.open_report)
         toolbar.addAction(report)
-        logistics = QAction(self.tr("Logistiek"), self)
+        logistics = QAction(_("Logistics"), self)
         logistics.setShortcut(QKeySequence("Ctrl+L"))
-        logistics.setToolTip(self.tr("Logistiek: swaps, voorraad en scannen (Ctrl+L)"))
+        logistics.setToolTip(_("Logistics: swaps, stock and scanning (Ctrl+L)"))
         logistics.triggered.connect(self.open_logistics)
         toolbar.addAction(logistics)
-        field = QAction(self.tr("Buitendienst"), self)
+        field = QAction(_("Field service"), self)
         field.setShortcut(QKeySequence("Ctrl+B"))
-        field.setToolTip(self.tr("Buitendienst: mijn meldingen van vandaag (Ctrl+B)"))
+        field.setToolTip(_("Field service: my tickets of today (Ctrl+B)"))
         field.triggered.connect(self.open_field_view)
         toolbar.addAction(field)
         self._needs_store = (new, report, logistics, field)
@@ -125,21 +125,21 @@ class MainWindow(QMainWindow):
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
             button = QToolButton()
-            button.setText(self.tr(label))
+            button.setText(_(label))
             button.setCheckable(True)
             button.setShortcut(QKeySequence(shortcut))
             button.setToolTip(shortcut)
-            button.setAccessibleName(self.tr("Filter {name}").format(name=self.tr(label)))
+            button.setAccessibleName(_("Filter {name}").format(name=_(label)))
             button.setChecked(quick is self.quick)
-            button.clicked.connect(lambda _=False, q=quick: self.set_quick_filter(q))
+            button.clicked.connect(lambda _ignored=False, q=quick: self.set_quick_filter(q))
             self.filter_buttons.addButton(button)
             toolbar.addWidget(button)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Zoeken: nummer, melder, omschrijving… (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Zoeken"))
+        self.search.setPlaceholderText(_("Search: number, caller, summary… (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self._refilter)
@@ -150,25 +150,25 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         toolbar.addWidget(self.search)
 
-        self.connection = QLabel(self.tr("Lokaal (niet verbonden)"))
-        self.connection.setAccessibleName(self.tr("Verbinding"))
+        self.connection = QLabel(_("Local (not connected)"))
+        self.connection.setAccessibleName(_("Connection"))
         self.pending = QLabel()
-        self.pending.setAccessibleName(self.tr("Te verzenden"))
+        self.pending.setAccessibleName(_("Waiting to sync"))
         self.counts = QLabel()
         self.reminder_state = QLabel()
-        self.reminder_state.setAccessibleName(self.tr("Herinneringen"))
+        self.reminder_state.setAccessibleName(_("Reminders"))
         self.statusBar().addWidget(self.counts, 1)
         self.statusBar().addPermanentWidget(self.reminder_state)
         self.issues = QToolButton()
-        self.issues.setAccessibleName(self.tr("Geweigerd en conflicten"))
-        self.issues.setToolTip(self.tr("Wat de server weigerde en gelijktijdige wijzigingen"))
+        self.issues.setAccessibleName(_("Refused and conflicts"))
+        self.issues.setToolTip(_("What the server refused, and concurrent edits"))
         self.issues.setAutoRaise(True)
         self.issues.clicked.connect(self.open_sync_issues)
         self.issues.hide()
         self.statusBar().addPermanentWidget(self.issues)
         self.statusBar().addPermanentWidget(self.pending)
         self.statusBar().addPermanentWidget(self.connection)
-        sync_now = QAction(self.tr("Nu synchroniseren"), self)
+        sync_now = QAction(_("Sync now"), self)
         sync_now.setShortcut(QKeySequence("F9"))
         sync_now.triggered.connect(self.sync_now)
         self.addAction(sync_now)
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
-            self.tray.setToolTip(self.tr("HALT Desk"))
+            self.tray.setToolTip(_("HALT Desk"))
             self.tray.show()
         self._reminder_timer = QTimer(self)
         self._reminder_timer.timeout.connect(self.check_reminders)
@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
         else:
             for action in self._needs_store:
                 action.setEnabled(False)
-            self.counts.setText(self.tr("Meldingen worden geladen…"))
+            self.counts.setText(_("Loading tickets…"))
 
     def attach_store(self, store: Store) -> None:
         """Shows the cache `store` (opened after the window appeared, or given at once)."""
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
                 self.table.horizontalHeader().sortIndicatorSection(),
                 self.table.horizontalHeader().sortIndicatorOrder(),
             )
-        self.pending.setText(self.tr("Te verzenden: {n}").format(n=pending))
+        self.pending.setText(_("Waiting to sync: {n}").format(n=pending))
         self._show_counts()
         self.loaded = True
         # The list (tens of thousands of rows) lives until the next load: out of the cyclic
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         overdue = sum(r.kind is ReminderKind.OVERDUE for r in reminders)
         soon = len(reminders) - overdue
         self.reminder_state.setText(
-            self.tr("Te laat: {overdue} · bijna: {soon}").format(overdue=overdue, soon=soon)
+            _("Overdue: {overdue} · soon: {soon}").format(overdue=overdue, soon=soon)
         )
         self.reminder_state.setStyleSheet("color: #b3261e; font-weight: bold" if overdue else "")
         new = [r for r in reminders if r.key not in self._reminded]
@@ -374,8 +374,8 @@ class MainWindow(QMainWindow):
     def notify(self, reminders: list[Reminder]) -> None:
         lines = [self._reminder_text(r) for r in reminders[:3]]
         if len(reminders) > 3:
-            lines.append(self.tr("… en nog {n}").format(n=len(reminders) - 3))
-        title = self.tr("HALT Desk: deadlines")
+            lines.append(_("… and {n} more").format(n=len(reminders) - 3))
+        title = _("HALT Desk: deadlines")
         if self.tray is not None:
             icon = QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage(title, "\n".join(lines), icon, 15_000)
@@ -387,11 +387,11 @@ class MainWindow(QMainWindow):
 
         clock = labels.clock(reminder.clock)
         if reminder.kind is ReminderKind.OVERDUE:
-            text = self.tr("{ticket}: {clock} is te laat")
+            text = _("{ticket}: {clock} is overdue")
         elif reminder.kind is ReminderKind.UPDATE_DUE:
-            text = self.tr("{ticket}: statusupdate P1 binnen 5 minuten")
+            text = _("{ticket}: P1 status update due within 5 minutes")
         else:
-            text = self.tr("{ticket}: {clock} verloopt binnen 15 minuten")
+            text = _("{ticket}: {clock} breaches within 15 minutes")
         return text.format(ticket=reminder.ticket, clock=clock)
 
     def set_quick_filter(self, quick: QuickFilter) -> None:
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self) -> None:
         self.counts.setText(
-            self.tr("{shown} van {total} meldingen").format(
+            _("{shown} of {total} tickets").format(
                 shown=len(self.model.tickets), total=self.model.tickets.total
             )
         )
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _intake_saved(self, ticket_id: str) -> None:
-        self.statusBar().showMessage(self.tr("Melding {id} vastgelegd").format(id=ticket_id), 5000)
+        self.statusBar().showMessage(_("Ticket {id} recorded").format(id=ticket_id), 5000)
         self.reload()
         self.sync_now()
         self.open_ticket_id(ticket_id)
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         from ui.ticket_dialog import TicketDialog
 
         dialog = TicketDialog(self._opened_store(), ticket_id, self.user, self.clock, self)
-        dialog.changed.connect(lambda _: self._changed_here())
+        dialog.changed.connect(lambda _ignored: self._changed_here())
         dialog.show()
         return dialog
 
@@ -455,13 +455,13 @@ class MainWindow(QMainWindow):
 
     def _sync_state(self, state: str, detail: str) -> None:
         texts = {
-            "idle": self.tr("Nog niet verbonden"),
-            "syncing": self.tr("Synchroniseren…"),
-            "online": self.tr("Online"),
-            "clock_warning": self.tr("Online — klok van deze computer wijkt af"),
-            "offline": self.tr("Offline — wijzigingen wachten"),
-            "signed_out": self.tr("Afgemeld — meld opnieuw aan"),
-            "error": self.tr("Synchronisatiefout"),
+            "idle": _("Not connected yet"),
+            "syncing": _("Syncing…"),
+            "online": _("Online"),
+            "clock_warning": _("Online — this computer's clock is off"),
+            "offline": _("Offline — changes are waiting"),
+            "signed_out": _("Signed out — sign in again"),
+            "error": _("Sync error"),
         }
         self.connection.setText(texts.get(state, state))
         self.connection.setToolTip(detail)
@@ -469,11 +469,11 @@ class MainWindow(QMainWindow):
         self.connection.setStyleSheet("color: #b3261e; font-weight: bold" if alarming else "")
 
     def _sync_summary(self, summary: SyncSummary) -> None:
-        self.pending.setText(self.tr("Te verzenden: {n}").format(n=summary.outbox))
+        self.pending.setText(_("Waiting to sync: {n}").format(n=summary.outbox))
         needing_eyes = summary.open_conflicts + summary.rejected_total
         self.issues.setVisible(needing_eyes > 0)
         self.issues.setText(
-            self.tr("Conflicten: {c} · geweigerd: {r}").format(
+            _("Conflicts: {c} · refused: {r}").format(
                 c=summary.open_conflicts, r=summary.rejected_total
             )
         )
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
 
                 return purge_home_addresses(store, now)
 
-            run_in_background(purge, lambda _: None)
+            run_in_background(purge, lambda _ignored: None)
 
     def _pulled(self) -> None:
         if not self._reload_soon.isActive():
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         from ui.field_view import FieldView
 
         view = FieldView(self._opened_store(), self.user, self.clock, self.sync, self)
-        view.recorded.connect(lambda _: self.reload())
+        view.recorded.connect(lambda _ignored: self.reload())
         view.show()
         return view
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.i18n import _
 from halt_desk.reports.from_store import write_month_report
 from halt_desk.store import Store
 from ui import labels
@@ -48,39 +49,39 @@ class ReportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.store, self.clock = store, clock
-        self.setWindowTitle(self.tr("Maandrapport (service levels)"))
+        self.setWindowTitle(_("Monthly report (service levels)"))
         self.setMinimumWidth(560)
         self.month = QLineEdit(previous_month(clock()))
-        self.month.setAccessibleName(self.tr("Maand (JJJJ-MM)"))
+        self.month.setAccessibleName(_("Month (YYYY-MM)"))
         self.org = QComboBox()
-        self.org.setAccessibleName(self.tr("Organisatie"))
+        self.org.setAccessibleName(_("Organisation"))
         for org_id, name in sorted(organisations.items(), key=lambda item: item[1]):
             self.org.addItem(name, org_id)
         self.language = QComboBox()
-        self.language.setAccessibleName(self.tr("Taal van het rapport"))
-        self.language.addItem(self.tr("Nederlands"), "nl")
-        self.language.addItem(self.tr("Engels"), "en")
+        self.language.setAccessibleName(_("Language of the report"))
+        self.language.addItem(_("Dutch"), "nl")
+        self.language.addItem(_("English"), "en")
         self.out = QLineEdit(str(Path.home() / f"slr-{self.month.text()}.pdf"))
-        self.out.setAccessibleName(self.tr("PDF-bestand"))
-        browse = QPushButton(self.tr("Bladeren…"))
+        self.out.setAccessibleName(_("PDF file"))
+        browse = QPushButton(_("Browse…"))
         browse.clicked.connect(self._browse)
-        self.with_csv = QCheckBox(self.tr("Ook CSV (kerncijfers en één regel per melding)"))
+        self.with_csv = QCheckBox(_("Also CSV (key figures and one line per ticket)"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         out_row = QHBoxLayout()
         out_row.addWidget(self.out, 1)
         out_row.addWidget(browse)
         form = QFormLayout()
-        form.addRow(self.tr("&Maand"), self.month)
-        form.addRow(self.tr("&Organisatie"), self.org)
-        form.addRow(self.tr("&Taal"), self.language)
-        form.addRow(self.tr("&Bestand"), out_row)
+        form.addRow(_("&Month"), self.month)
+        form.addRow(_("&Organisation"), self.org)
+        form.addRow(_("&Language"), self.language)
+        form.addRow(_("&File"), out_row)
         form.addRow("", self.with_csv)
         buttons = QDialogButtonBox()
         self.make_button = buttons.addButton(
-            self.tr("Rapport maken"), QDialogButtonBox.ButtonRole.AcceptRole
+            _("Make report"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        buttons.addButton(self.tr("Sluiten"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.make)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -89,7 +90,7 @@ class ReportDialog(QDialog):
         layout.addWidget(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Rapport opslaan"), self.out.text(),
+        path, _ignored = QFileDialog.getSaveFileName(self, _("Save report"), self.out.text(),
                                               "PDF (*.pdf)")  # fmt: skip
         if path:
             self.out.setText(path)
@@ -101,7 +102,7 @@ class ReportDialog(QDialog):
         lang, now = self.language.currentData(), self.clock()
         self.make_button.setEnabled(False)
         self.message.setStyleSheet("")
-        self.message.setText(self.tr("Rapport wordt gemaakt…"))
+        self.message.setText(_("Making the report…"))
         run_in_background(
             lambda: write_month_report(store, month, org, out, now, csv=csv, lang=lang),
             self._done,
@@ -110,9 +111,7 @@ class ReportDialog(QDialog):
 
     def _done(self, paths: list[Path]) -> None:
         self.make_button.setEnabled(True)
-        self.message.setText(
-            self.tr("Geschreven: {files}").format(files=", ".join(str(p) for p in paths))
-        )
+        self.message.setText(_("Written: {files}").format(files=", ".join(str(p) for p in paths)))
         self.written.emit(paths)
 
     def _failed(self, exc: BaseException) -> None:

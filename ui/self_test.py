@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from datetime import UTC, datetime
+from gettext import GNUTranslations
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
@@ -20,11 +21,10 @@ from PySide6.QtCore import (
     QThreadPool,
     QTimer,
     QtMsgType,
-    QTranslator,
     qInstallMessageHandler,
 )
 
-from halt_desk.paths import resources_dir
+from halt_desk.i18n import DOMAIN, LANGUAGES, locale_dir, translator
 from halt_desk.store import Store
 
 WINDOW_TIMEOUT_S = 30.0
@@ -53,10 +53,10 @@ def _show_and_close(store_path: Path, timeout_s: float) -> str:
     from ui.main_window import MainWindow
 
     app = application("nl")
-    translator = QTranslator()
-    qm = resources_dir() / "translations" / "halt_desk_en.qm"
-    if not translator.load(str(qm)):
-        raise RuntimeError(f"Qt cannot load the translation {qm}")
+    for lang in LANGUAGES:
+        mo = locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if not mo.is_file() or not isinstance(translator(lang), GNUTranslations):
+            raise RuntimeError(f"the message catalogue {mo} cannot be loaded")
     if app.windowIcon().isNull():
         raise RuntimeError("the application icon did not load (SVG image plugin missing?)")
     started = time.perf_counter()

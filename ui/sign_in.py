@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.i18n import _
 from halt_desk.sync import AuthenticationFailed, ServerUnreachable, SyncSettings, TokenStore
 from halt_desk.sync.settings import check_server_url
 from halt_desk.sync.signin import sign_in
@@ -28,34 +29,34 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.settings, self.tokens = settings, tokens
-        self.setWindowTitle(self.tr("Aanmelden bij HALT Desk"))
+        self.setWindowTitle(_("Sign in to HALT Desk"))
         self.setMinimumWidth(520)
         intro = QLabel(
-            self.tr(
-                "Meld deze computer aan bij de centrale server. Het token krijgt u van de "
-                "beheerder; het wordt bewaard in {where}."
+            _(
+                "Sign this computer in to the central server. Your "
+                "administrator gives you the token; it is kept in {where}."
             ).format(where=tokens.description)
         )
         intro.setWordWrap(True)
         self.server = QLineEdit(settings.server or "https://")
-        self.server.setAccessibleName(self.tr("Serveradres"))
+        self.server.setAccessibleName(_("Server address"))
         self.user = QLineEdit(settings.user or "")
-        self.user.setAccessibleName(self.tr("Uw naam op meldingen"))
+        self.user.setAccessibleName(_("Your name on tickets"))
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setAccessibleName(self.tr("Token"))
+        self.token.setAccessibleName(_("Token"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3261e")
         form = QFormLayout()
-        form.addRow(self.tr("&Server"), self.server)
-        form.addRow(self.tr("&Naam"), self.user)
-        form.addRow(self.tr("&Token"), self.token)
+        form.addRow(_("&Server"), self.server)
+        form.addRow(_("&Name"), self.user)
+        form.addRow(_("&Token"), self.token)
         buttons = QDialogButtonBox()
         self.sign_in_button = buttons.addButton(
-            self.tr("Aanmelden"), QDialogButtonBox.ButtonRole.AcceptRole
+            _("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        buttons.addButton(self.tr("Offline werken"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(_("Work offline"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -68,21 +69,21 @@ class SignInDialog(QDialog):
         try:
             server = check_server_url(self.server.text().strip())
         except Exception as exc:
-            self.message.setText(self.tr("Ongeldig serveradres: {error}").format(error=exc))
+            self.message.setText(_("Invalid server address: {error}").format(error=exc))
             self.server.setFocus()
             return
         if not self.token.text().strip():
-            self.message.setText(self.tr("Vul het token in."))
+            self.message.setText(_("Enter the token."))
             self.token.setFocus()
             return
         settings = self.settings.with_server(server, self.user.text().strip() or None)
         token, tokens = self.token.text(), self.tokens
         self.sign_in_button.setEnabled(False)
-        self.message.setText(self.tr("Controleren…"))
+        self.message.setText(_("Checking…"))
         run_in_background(lambda: sign_in(settings, token, tokens), self._done, self._failed)
         self._pending = settings
 
-    def _done(self, _: object) -> None:
+    def _done(self, _ignored: object) -> None:
         self.settings = self._pending
         self.token.clear()
         self.accept()
@@ -90,8 +91,8 @@ class SignInDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.sign_in_button.setEnabled(True)
         if isinstance(exc, AuthenticationFailed):
-            self.message.setText(self.tr("De server weigert dit token."))
+            self.message.setText(_("The server refuses this token."))
         elif isinstance(exc, ServerUnreachable):
-            self.message.setText(self.tr("De server is niet bereikbaar: {error}").format(error=exc))
+            self.message.setText(_("The server cannot be reached: {error}").format(error=exc))
         else:
             self.message.setText(str(exc))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.domain.conflicts import field_value
+from halt_desk.i18n import _
 from halt_desk.store import Store
 from halt_desk.store.store import ConflictView, RejectedEvent
 from ui import labels
@@ -43,28 +44,28 @@ class SyncIssuesDialog(QDialog):
         self.store, self.actor = store, actor
         self.refused: list[RejectedEvent] = []
         self.conflicts: list[ConflictView] = []
-        self.setWindowTitle(self.tr("Geweigerd en conflicten"))
+        self.setWindowTitle(_("Refused and conflicts"))
         self.resize(900, 560)
         self.rejected_table = QTableWidget(0, 4)
-        self.rejected_table.setAccessibleName(self.tr("Door de server geweigerd"))
+        self.rejected_table.setAccessibleName(_("Refused by the server"))
         self.rejected_table.setHorizontalHeaderLabels(
-            [self.tr("Vastgelegd"), self.tr("Wat"), self.tr("Waarop"), self.tr("Reden")]
+            [_("Recorded"), _("What"), _("On"), _("Reason")]
         )
         self.rejected_table.horizontalHeader().setStretchLastSection(True)
-        self.resend = QPushButton(self.tr("Opnieuw versturen"))
-        self.resend.setToolTip(self.tr("Nadat de oorzaak is opgelost"))
+        self.resend = QPushButton(_("Send again"))
+        self.resend.setToolTip(_("After the cause has been fixed"))
         self.resend.clicked.connect(self.send_again)
-        self.dismiss = QPushButton(self.tr("Gezien, niet opnieuw versturen"))
-        self.dismiss.setToolTip(self.tr("Uw keuze wordt op de melding vastgelegd"))
+        self.dismiss = QPushButton(_("Seen, do not send again"))
+        self.dismiss.setToolTip(_("Your choice is recorded on the ticket"))
         self.dismiss.clicked.connect(self.dismiss_refused)
         self.conflict_table = QTableWidget(0, 4)
-        self.conflict_table.setAccessibleName(self.tr("Conflicten"))
+        self.conflict_table.setAccessibleName(_("Conflicts"))
         self.conflict_table.setHorizontalHeaderLabels(
-            [self.tr("Melding"), self.tr("Veld"), self.tr("Mijn wijziging"), self.tr("Andere")]
+            [_("Ticket"), _("Field"), _("My change"), _("Other")]
         )
         self.conflict_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.keep_mine = QPushButton(self.tr("Mijn wijziging houden"))
-        self.take_theirs = QPushButton(self.tr("De andere wijziging nemen"))
+        self.keep_mine = QPushButton(_("Keep my change"))
+        self.take_theirs = QPushButton(_("Take the other change"))
         self.keep_mine.clicked.connect(lambda: self.resolve(mine=True))
         self.take_theirs.clicked.connect(lambda: self.resolve(mine=False))
         self.message = QLabel()
@@ -72,14 +73,14 @@ class SyncIssuesDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("<b>Door de server geweigerd</b> (blijft bewaard)")))
+        layout.addWidget(QLabel(_("<b>Refused by the server</b> (kept)")))
         layout.addWidget(self.rejected_table)
         refused_row = QHBoxLayout()
         refused_row.addWidget(self.resend)
         refused_row.addWidget(self.dismiss)
         refused_row.addStretch()
         layout.addLayout(refused_row)
-        layout.addWidget(QLabel(self.tr("<b>Gelijktijdige wijzigingen</b> — kies per conflict")))
+        layout.addWidget(QLabel(_("<b>Concurrent edits</b> — choose per conflict")))
         layout.addWidget(self.conflict_table)
         row = QHBoxLayout()
         row.addWidget(self.keep_mine)
@@ -134,7 +135,7 @@ class SyncIssuesDialog(QDialog):
         """The selected refused events (seen, not to be sent again): the choice is recorded."""
         rows = sorted({index.row() for index in self.rejected_table.selectedIndexes()})
         if not rows:
-            self.message.setText(self.tr("Kies eerst een geweigerde wijziging in de lijst."))
+            self.message.setText(_("First choose a refused change in the list."))
             return
         chosen = [self.refused[r].event.id for r in rows]
         store, actor = self.store, self.actor
@@ -147,7 +148,7 @@ class SyncIssuesDialog(QDialog):
     def resolve(self, mine: bool) -> None:
         row = self.conflict_table.currentRow()
         if not 0 <= row < len(self.conflicts):
-            self.message.setText(self.tr("Kies eerst een conflict in de lijst."))
+            self.message.setText(_("First choose a conflict in the list."))
             return
         view = self.conflicts[row]
         chosen = view.local_event.id if mine else view.remote_event.id
@@ -156,7 +157,7 @@ class SyncIssuesDialog(QDialog):
             lambda: store.resolve_conflict(view.id, chosen, actor), self._done, self._failed
         )
 
-    def _done(self, _: Any) -> None:
+    def _done(self, _ignored: Any) -> None:
         self.message.setText("")
         self.changed.emit()
         self.reload()

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QApplication
+
+from halt_desk.i18n import _
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class RowsTableModel(QAbstractTableModel):
-    """Subclasses name their translation `CONTEXT` and `HEADERS` (marked with
-    QT_TRANSLATE_NOOP in that context), keep `rows`, and answer `data`."""
+    """Subclasses name their `HEADERS` (marked with `N_()` for the catalogue), keep `rows`,
+    and answer `data`."""
 
-    CONTEXT = ""
     HEADERS: tuple[str, ...] = ()
     rows: Sequence[object]
 
@@ -29,5 +29,5 @@ class RowsTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QApplication.translate(self.CONTEXT, self.HEADERS[section])
+            return _(self.HEADERS[section])
         return None

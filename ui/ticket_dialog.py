@@ -32,44 +32,44 @@ from halt_desk.domain.clocks import ClockState, TicketEvaluation
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import CLOCK_NAMES
+from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
-from ui.labels import QT_TRANSLATE_NOOP
 from ui.uplift_dialog import UpliftDialog
 from ui.workers import run_in_background
 
 #: (label, action, extra fields, shortcut) of the action buttons, in the order of a ticket's life.
 ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
     (
-        QT_TRANSLATE_NOOP("TicketDialog", "Eerste reactie (telefoon)"),
+        N_("First response (phone)"),
         Action.FIRST_RESPONSE,
         {"channel": "phone"},
         "Ctrl+1",
     ),
     (
-        QT_TRANSLATE_NOOP("TicketDialog", "Eerste reactie (e-mail)"),
+        N_("First response (e-mail)"),
         Action.FIRST_RESPONSE,
         {"channel": "email"},
         "Ctrl+2",
     ),
-    (QT_TRANSLATE_NOOP("TicketDialog", "Statusupdate"), Action.STATUS_UPDATE, {}, "Ctrl+U"),
-    (QT_TRANSLATE_NOOP("TicketDialog", "Wacht op gebruiker"), Action.WAITING_ON_USER, {}, ""),
-    (QT_TRANSLATE_NOOP("TicketDialog", "Hervat"), Action.RESUMED, {}, ""),
+    (N_("Status update"), Action.STATUS_UPDATE, {}, "Ctrl+U"),
+    (N_("Waiting on user"), Action.WAITING_ON_USER, {}, ""),
+    (N_("Resume"), Action.RESUMED, {}, ""),
     (
-        QT_TRANSLATE_NOOP("TicketDialog", "Monteur op locatie aanvragen"),
+        N_("Request field engineer on site"),
         Action.ONSITE_REQUESTED,
         {},
         "",
     ),
     (
-        QT_TRANSLATE_NOOP("TicketDialog", "Vervangend apparaat aanvragen"),
+        N_("Request device swap"),
         Action.SWAP_REQUESTED,
         {},
         "",
     ),
-    (QT_TRANSLATE_NOOP("TicketDialog", "Noodoplossing"), Action.WORKAROUND, {}, ""),
-    (QT_TRANSLATE_NOOP("TicketDialog", "Weer productief"), Action.PRODUCTIVE_AGAIN, {}, ""),
-    (QT_TRANSLATE_NOOP("TicketDialog", "Opgelost"), Action.RESOLVED, {}, "Ctrl+R"),
+    (N_("Workaround"), Action.WORKAROUND, {}, ""),
+    (N_("Productive again"), Action.PRODUCTIVE_AGAIN, {}, ""),
+    (N_("Resolved"), Action.RESOLVED, {}, "Ctrl+R"),
 )
 
 
@@ -78,18 +78,31 @@ def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
     return instant.astimezone(tz).strftime("%d-%m %H:%M") if instant else ""
 
 
-#: Fields of an event's data that the header already shows, or that are internal.
-_HIDDEN_FIELDS = frozenset({"org", "caller", "intake", "reasons", "criteria"})
+#: The fields of an event's data worth a word in the timeline (the header shows the others,
+#: or they are bookkeeping such as `device_at`), with their names and how to word values.
+_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "summary": (N_("summary"), str),
+    "channel": (N_("channel"), labels.channel),
+    "category": (N_("category"), labels.category),
+    "impact": (N_("impact"), labels.impact),
+    "urgency": (N_("urgency"), labels.urgency),
+    "priority": (N_("priority"), str),
+    "to": (N_("to"), str),
+    "score": (N_("score"), str),
+    "confirmed_by": (N_("confirmed by"), str),
+    "role_type": (N_("role"), labels.role_type),
+    "motivation": (N_("motivation"), str),
+}
 
 
 def _details(event: Event) -> str:
-    """The event's data as a short line: its text first, then the other fields."""
+    """The event's data as a short line: its text first, then the fields worth a word."""
     data = event.data
     parts = [str(data["text"])] if "text" in data else []
     parts += [
-        f"{key}: {value}"
-        for key, value in data.items()
-        if key not in _HIDDEN_FIELDS and key != "text" and value not in (None, "", [])
+        f"{_(name)}: {word(str(data[key]))}"
+        for key, (name, word) in _FIELDS.items()
+        if data.get(key) not in (None, "", [])
     ]
     return " · ".join(parts)
 
@@ -113,17 +126,17 @@ class TicketDialog(QDialog):
         self.evaluation: TicketEvaluation | None = None
         self.tz: tzinfo | None = None
         self.caller_name = ""
-        self.setWindowTitle(self.tr("Melding {ticket}").format(ticket=ticket_id))
+        self.setWindowTitle(_("Ticket {ticket}").format(ticket=ticket_id))
         self.resize(980, 680)
 
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
-        self.header.setAccessibleName(self.tr("Melding"))
+        self.header.setAccessibleName(_("Ticket"))
         self.clocks = QTableWidget(len(CLOCK_NAMES), 4)
-        self.clocks.setAccessibleName(self.tr("Klokken"))
+        self.clocks.setAccessibleName(_("Clocks"))
         self.clocks.setHorizontalHeaderLabels(
-            [self.tr("Klok"), self.tr("Deadline"), self.tr("Nog / te laat"), self.tr("Stand")]
+            [_("Clock"), _("Deadline"), _("Left / overdue"), _("State")]
         )
         self.clocks.verticalHeader().hide()
         self.clocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -132,37 +145,35 @@ class TicketDialog(QDialog):
         rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
         self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
         self.timeline = QTableWidget(0, 4)
-        self.timeline.setAccessibleName(self.tr("Tijdlijn"))
-        self.timeline.setHorizontalHeaderLabels(
-            [self.tr("Tijd"), self.tr("Gebeurtenis"), self.tr("Door"), self.tr("Details")]
-        )
+        self.timeline.setAccessibleName(_("Timeline"))
+        self.timeline.setHorizontalHeaderLabels([_("Time"), _("Event"), _("By"), _("Details")])
         self.timeline.verticalHeader().hide()
         self.timeline.horizontalHeader().setStretchLastSection(True)
         self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.note = QLineEdit()
-        self.note.setAccessibleName(self.tr("Notitie bij de actie"))
-        self.note.setPlaceholderText(self.tr("Notitie (optioneel; verplicht voor 'Notitie')"))
+        self.note.setAccessibleName(_("Note with the action"))
+        self.note.setPlaceholderText(_("Note (optional; required for 'Note')"))
         self.message = labels.error_label()
 
-        actions = QGroupBox(self.tr("Acties"))
+        actions = QGroupBox(_("Actions"))
         grid = QGridLayout(actions)
         self.buttons: dict[str, QPushButton] = {}
         for n, (label, action, extra, shortcut) in enumerate(ACTIONS):
-            button = QPushButton(self.tr(label))
+            button = QPushButton(_(label))
             if shortcut:
                 button.setShortcut(QKeySequence(shortcut))
                 button.setToolTip(shortcut)
             button.clicked.connect(
-                lambda _=False, a=action, x=extra: self.act(ActionRequest(a, **x))
+                lambda _ignored=False, a=action, x=extra: self.act(ActionRequest(a, **x))
             )
             grid.addWidget(button, n // 5, n % 5)
-            self.buttons[label] = button
+            self.buttons[label] = button  # by message id (English), whatever the language
         more = QHBoxLayout()
-        self.comment_button = QPushButton(self.tr("Notitie"))
+        self.comment_button = QPushButton(_("Note"))
         self.comment_button.clicked.connect(lambda: self.act(ActionRequest(Action.COMMENT)))
-        self.uplift_button = QPushButton(self.tr("P1-uplift…"))
+        self.uplift_button = QPushButton(_("P1 uplift…"))
         self.uplift_button.clicked.connect(self.open_uplift)
-        self.close_button = QPushButton(self.tr("Sluiten met cijfer…"))
+        self.close_button = QPushButton(_("Close with score…"))
         self.close_button.clicked.connect(self.close_ticket)
         for button in (self.comment_button, self.uplift_button, self.close_button):
             more.addWidget(button)
@@ -206,7 +217,7 @@ class TicketDialog(QDialog):
         ticket, evaluation, events = loaded
         self.ticket, self.evaluation = ticket, evaluation
         if ticket is None or evaluation is None:
-            missing = self.tr("Melding {ticket} bestaat niet.")
+            missing = _("Ticket {ticket} does not exist.")
             self.header.setText(missing.format(ticket=self.ticket_id))
             return
         uplift = f" · <b>{labels.uplift_label()}</b>" if evaluation.uplift else ""
@@ -239,9 +250,9 @@ class TicketDialog(QDialog):
             if minutes is None:
                 return "–"
             text = f"{minutes / 60:.1f}"
-            return f"{text} h" if english else f"{text.replace('.', ',')} u"
+            return _("{hours} h").format(hours=text if english else text.replace(".", ","))
 
-        return self.tr("MTTR {mttr} · MTTP {mttp} (kloktijd {wall})").format(
+        return _("MTTR {mttr} · MTTP {mttp} (wall clock {wall})").format(
             mttr=hours(evaluation.mttr_business_minutes),
             mttp=hours(evaluation.mttp_business_minutes),
             wall=hours(evaluation.mttp_wall_minutes),
@@ -259,7 +270,7 @@ class TicketDialog(QDialog):
             if result.state is ClockState.MET:
                 colour = labels.GREEN
             elif result.state is ClockState.BREACHED:
-                colour, state = labels.RED, self.tr("te laat")
+                colour, state = labels.RED, _("overdue")
             cells = (labels.clock(name), _when(result.due, self.tz), countdown, state)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -285,17 +296,17 @@ class TicketDialog(QDialog):
 
     def close_ticket(self) -> None:
         score, ok = QInputDialog.getInt(
-            self, self.tr("Sluiten"), self.tr("Tevredenheid van de melder (1–10):"), 8, 1, 10
+            self, _("Close"), _("Caller's satisfaction (1–10):"), 8, 1, 10
         )
         if ok:
             self.act(ActionRequest(Action.CLOSED, score=score))
 
     def open_uplift(self) -> None:
         dialog = UpliftDialog(self.store, self.ticket_id, self.actor, self.clock, self)
-        dialog.decided.connect(lambda _: self._done([]))
+        dialog.decided.connect(lambda _ignored: self._done([]))
         dialog.open()
 
-    def _done(self, _: object) -> None:
+    def _done(self, _ignored: object) -> None:
         self.note.clear()
         self.changed.emit(self.ticket_id)
         self.reload()
@@ -304,4 +315,4 @@ class TicketDialog(QDialog):
         if isinstance(exc, DeskInputError):
             self.message.setText(labels.error_text(exc))
         else:
-            QMessageBox.warning(self, self.tr("Niet gelukt"), labels.error_text(exc))
+            QMessageBox.warning(self, _("Did not work"), labels.error_text(exc))

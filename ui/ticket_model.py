@@ -14,20 +14,20 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont
 
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
+from halt_desk.i18n import N_, _
 from ui import labels
-from ui.labels import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", QT_TRANSLATE_NOOP("TicketTableModel", "Nummer")),
-    ("org", QT_TRANSLATE_NOOP("TicketTableModel", "Organisatie")),
-    ("caller", QT_TRANSLATE_NOOP("TicketTableModel", "Melder")),
-    ("summary", QT_TRANSLATE_NOOP("TicketTableModel", "Omschrijving")),
-    ("priority", QT_TRANSLATE_NOOP("TicketTableModel", "Prioriteit")),
-    ("status", QT_TRANSLATE_NOOP("TicketTableModel", "Status")),
-    ("next_due", QT_TRANSLATE_NOOP("TicketTableModel", "Volgende deadline")),
-    ("assignee", QT_TRANSLATE_NOOP("TicketTableModel", "Toegewezen aan")),
+    ("id", N_("Number")),
+    ("org", N_("Organisation")),
+    ("caller", N_("Caller")),
+    ("summary", N_("Summary")),
+    ("priority", N_("Priority")),
+    ("status", N_("Status")),
+    ("next_due", N_("Next deadline")),
+    ("assignee", N_("Assigned to")),
 )
 COUNTDOWN_COLUMN = 6
 #: Role with the row's ticket id (for selection and opening).
@@ -79,7 +79,7 @@ class TicketTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(COLUMNS[section][1])
+            return _(COLUMNS[section][1])
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -100,7 +100,7 @@ class TicketTableModel(QAbstractTableModel):
             colour = labels.PRIORITY_COLOURS.get(row.priority)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ForegroundRole and column == "next_due" and row.is_open:
-            _, colour = labels.countdown(row.next_due, self.now)
+            _ignored, colour = labels.countdown(row.next_due, self.now)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.FontRole and column == "priority" and row.priority == "P1":
             return self._bold
@@ -123,7 +123,7 @@ class TicketTableModel(QAbstractTableModel):
         if column == "summary":
             return row.summary or ""
         if column == "priority":
-            return f"{row.priority} · {self.tr('uplift')}" if row.uplift else row.priority
+            return f"{row.priority} · {_('uplift')}" if row.uplift else row.priority
         if column == "status":
             return labels.status(row.status)
         if column == "next_due":

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.desk.actions import record_uplift
 from halt_desk.domain.uplift import RoleType, UpliftDecision, UpliftRequest, decide_uplift
+from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.workers import run_in_background
@@ -43,53 +44,54 @@ class UpliftDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
-        title = self.tr("P1-uplift voor één medewerker — {ticket}")
+        title = _("P1 uplift for one employee — {ticket}")
         self.setWindowTitle(title.format(ticket=ticket_id))
         self.setMinimumWidth(600)
         intro = QLabel(
-            self.tr(
-                "Een melding die één medewerker treft wordt P1 als alle drie de criteria "
-                "gelden. Leg de motivatie schriftelijk vast; ook een afwijzing wordt vastgelegd."
+            _(
+                "A ticket that hits one employee becomes P1 when all three "
+                "criteria hold. Write down the motivation; a refusal is "
+                "recorded too."
             )
         )
         intro.setWordWrap(True)
         self.critical_role = QCheckBox(
-            self.tr("1. De medewerker heeft nu een kritieke rol of tijdkritische verplichting")
+            _("1. The employee has a critical role or time-critical obligation now")
         )
         self.direct_impact = QCheckBox(
-            self.tr("2. Er is directe impact op continuïteit, veiligheid, publieke taak of imago")
+            _("2. There is direct impact on continuity, safety, the public task or reputation")
         )
-        self.cannot_work = QCheckBox(self.tr("3. De medewerker kan de taak niet uitvoeren"))
+        self.cannot_work = QCheckBox(_("3. The employee cannot do the task"))
         self.role_type = QComboBox()
-        self.role_type.setAccessibleName(self.tr("Soort rol"))
-        self.role_type.addItem(self.tr("— kies —"), None)
+        self.role_type.setAccessibleName(_("Role type"))
+        self.role_type.addItem(_("— choose —"), None)
         for role in RoleType:
             self.role_type.addItem(labels.role_type(role.value), role.value)
         self.role_explanation = QLineEdit()
-        self.role_explanation.setAccessibleName(self.tr("Toelichting op de rol"))
+        self.role_explanation.setAccessibleName(_("Explanation of the role"))
         self.motivation = QPlainTextEdit()
-        self.motivation.setAccessibleName(self.tr("Motivatie"))
+        self.motivation.setAccessibleName(_("Motivation"))
         self.motivation.setPlaceholderText(
-            self.tr("Bijvoorbeeld: geeft over een uur voorlichting aan een schoolklas.")
+            _("For example: gives a talk to a school class in an hour.")
         )
         self.motivation.setTabChangesFocus(True)
         self.motivation.setFixedHeight(80)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
-        self.verdict.setAccessibleName(self.tr("Uitkomst"))
+        self.verdict.setAccessibleName(_("Outcome"))
 
         form = QFormLayout()
         form.addRow(self.critical_role)
         form.addRow(self.direct_impact)
         form.addRow(self.cannot_work)
-        form.addRow(self.tr("Soort &rol"), self.role_type)
-        form.addRow(self.tr("&Toelichting"), self.role_explanation)
-        form.addRow(self.tr("&Motivatie"), self.motivation)
+        form.addRow(_("&Role type"), self.role_type)
+        form.addRow(_("&Explanation"), self.role_explanation)
+        form.addRow(_("&Motivation"), self.motivation)
         buttons = QDialogButtonBox()
         self.record_button = buttons.addButton(
-            self.tr("Besluit vastleggen"), QDialogButtonBox.ButtonRole.AcceptRole
+            _("Record decision"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.record)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -122,19 +124,19 @@ class UpliftDialog(QDialog):
         if decision.granted:
             self.verdict.setStyleSheet("color: #1e7b34; font-weight: bold")
             self.verdict.setText(
-                self.tr("Toegekend: de melding wordt P1 met het label “{label}”.").format(
+                _("Granted: the ticket becomes P1 with the label “{label}”.").format(
                     label=labels.uplift_label()
                 )
             )
         else:
             reasons = "\n".join(f"• {labels.refusal(r.value)}" for r in decision.reasons)
             self.verdict.setStyleSheet("color: #b3261e")
-            self.verdict.setText(self.tr("Wordt afgewezen:") + "\n" + reasons)
+            self.verdict.setText(_("Will be refused:") + "\n" + reasons)
 
     def record(self) -> None:
         request = self.request()
         if not request.motivation.strip():
-            self.verdict.setText(self.tr("Een schriftelijke motivatie is verplicht."))
+            self.verdict.setText(_("A written motivation is required."))
             self.motivation.setFocus()
             return
         self.record_button.setEnabled(False)

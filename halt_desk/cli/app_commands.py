@@ -9,6 +9,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from halt_desk.i18n import LANGUAGES
+
 if TYPE_CHECKING:
     pass
 
@@ -84,7 +86,7 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="no desktop window: build the demo store and print the SLA board",
     )
-    demo.add_argument("--lang", choices=("nl", "en"), help="language of the window (default nl)")
+    demo.add_argument("--lang", choices=LANGUAGES, help="language of the window (default nl)")
     demo.set_defaults(handler=cmd_demo)
 
     app = commands.add_parser(
@@ -93,7 +95,7 @@ def add_commands(commands: Any) -> None:
     )
     app.add_argument("--store", help="local cache file (default: cache.sqlite3 in the data dir)")
     app.add_argument("--user", help="your name as it appears on tickets (default: login name)")
-    app.add_argument("--lang", choices=("nl", "en"), help="language (default nl)")
+    app.add_argument("--lang", choices=LANGUAGES, help="language (default nl)")
     app.add_argument(
         "--field", action="store_true", help="open the field engineer view first (buitendienst)"
     )

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from halt_desk.i18n import LANGUAGES
+
 if TYPE_CHECKING:
     pass
 
@@ -189,7 +191,7 @@ def _add_report_slr(commands: Any) -> None:
         metavar="FILE.csv",
         help="also write the KPI table to FILE.csv and one line per ticket to FILE-tickets.csv",
     )
-    slr.add_argument("--lang", choices=("nl", "en"), default="nl", help="language (default nl)")
+    slr.add_argument("--lang", choices=LANGUAGES, default="nl", help="language (default nl)")
     slr.add_argument("--now", help=NOW_HELP)
     slr.set_defaults(handler=cmd_report_slr)
 

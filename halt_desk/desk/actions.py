@@ -13,6 +13,7 @@ from typing import Any
 from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS, Event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.uplift import UpliftDecision, UpliftRequest, decide_uplift
 from halt_desk.store import Store, TicketView
 
@@ -55,11 +56,7 @@ def record_uplift(
     ticket = _open_ticket(store, ticket_id)
     profile = store.organisation_contract(ticket.org)
     if not profile.uplift:
-        raise DeskInputError(
-            "uplift",
-            "Het contract van deze organisatie kent geen P1-uplift.",
-            f"profile {profile.name} has no uplift",
-        )
+        raise DeskInputError("uplift", Msg.NO_UPLIFT_IN_CONTRACT)
     decision = decide_uplift(request)
     store.record_event(
         store.stamped_event(
@@ -71,25 +68,25 @@ def record_uplift(
 
 def _first_response(request: ActionRequest) -> dict[str, Any]:
     if request.channel not in FIRST_RESPONSE_CHANNELS:
-        raise DeskInputError("channel", "Kies hoe u de melder hebt bereikt.", "unknown channel")
+        raise DeskInputError("channel", Msg.CHOOSE_REACHED_CHANNEL)
     return {"channel": request.channel}
 
 
 def _comment(request: ActionRequest) -> dict[str, Any]:
     if not request.text.strip():
-        raise DeskInputError("text", "Schrijf een notitie.", "comment is empty")
+        raise DeskInputError("text", Msg.WRITE_A_NOTE)
     return {"text": request.text.strip()}
 
 
 def _assigned(request: ActionRequest) -> dict[str, Any]:
     if not request.to or not request.to.strip():
-        raise DeskInputError("to", "Kies aan wie u de melding toewijst.", "assignee missing")
+        raise DeskInputError("to", Msg.CHOOSE_ASSIGNEE)
     return {"to": request.to.strip()}
 
 
 def _closed(request: ActionRequest) -> dict[str, Any]:
     if request.score is not None and request.score not in CSAT_RANGE:
-        raise DeskInputError("score", "Een tevredenheidscijfer is 1 tot en met 10.", "1-10")
+        raise DeskInputError("score", Msg.SCORE_OUT_OF_RANGE)
     return {}
 
 
@@ -132,7 +129,7 @@ def record_action(
 def _open_ticket(store: Store, ticket_id: str) -> TicketView:
     ticket = store.ticket(ticket_id)
     if ticket is None:
-        raise DeskInputError("ticket", f"Melding {ticket_id} bestaat niet.", "unknown ticket")
+        raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
     if ticket.status == TicketStatus.CLOSED:
-        raise DeskInputError("ticket", f"Melding {ticket_id} is gesloten.", "ticket is closed")
+        raise DeskInputError("ticket", Msg.TICKET_CLOSED, ticket=ticket_id)
     return ticket

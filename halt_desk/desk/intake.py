@@ -12,6 +12,7 @@ from typing import Any
 
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
 from halt_desk.store import Store
 
@@ -114,9 +115,7 @@ def suggested_priority(profile: Profile, impact: str, urgency: str, security: bo
     try:
         return profile.suggest_priority(impact, urgency, security)
     except HaltDeskError:
-        raise DeskInputError(
-            "impact", "Kies impact en urgentie uit de lijst.", "unknown impact or urgency"
-        ) from None
+        raise DeskInputError("impact", Msg.CHOOSE_IMPACT_AND_URGENCY) from None
 
 
 def intake_events(
@@ -126,31 +125,27 @@ def intake_events(
     answers that gave it, then `priority_changed` with the reason if the agent overrides."""
     caller = store.reference(f"employee:{intake.caller}") if intake.caller else None
     if caller is None:
-        raise DeskInputError("caller", "Kies een melder uit het medewerkersbestand.", "unknown")
+        raise DeskInputError("caller", Msg.CHOOSE_CALLER)
     org = str(caller.get("org") or "")
     profile = store.organisation_contract(org)
     summary = intake.summary.strip()
     if not summary:
-        raise DeskInputError("summary", "Vul een korte omschrijving in.", "summary is empty")
+        raise DeskInputError("summary", Msg.FILL_IN_SUMMARY)
     if intake.channel not in REPORT_CHANNELS:
-        raise DeskInputError("channel", "Kies een kanaal.", f"unknown channel {intake.channel!r}")
+        raise DeskInputError("channel", Msg.CHOOSE_CHANNEL)
     if intake.category not in CATEGORIES:
-        raise DeskInputError("category", "Kies een categorie.", "unknown category")
+        raise DeskInputError("category", Msg.CHOOSE_CATEGORY)
     if intake.impact not in profile.impacts:
-        raise DeskInputError("impact", "Kies de impact.", f"unknown impact {intake.impact!r}")
+        raise DeskInputError("impact", Msg.CHOOSE_IMPACT)
     if intake.urgency not in profile.urgencies:
-        raise DeskInputError("urgency", "Kies de urgentie.", f"unknown urgency {intake.urgency!r}")
+        raise DeskInputError("urgency", Msg.CHOOSE_URGENCY)
     suggested = suggested_priority(profile, intake.impact, intake.urgency, intake.security)
     override = intake.priority_override
     if override is not None and override != suggested:
         if override not in profile.priorities:
-            raise DeskInputError("priority", "Kies een bestaande prioriteit.", "unknown priority")
+            raise DeskInputError("priority", Msg.CHOOSE_PRIORITY)
         if len(intake.override_reason.strip()) < MIN_OVERRIDE_REASON:
-            raise DeskInputError(
-                "override_reason",
-                "Geef een reden waarom u van de voorgestelde prioriteit afwijkt.",
-                "an override needs a reason",
-            )
+            raise DeskInputError("override_reason", Msg.OVERRIDE_NEEDS_REASON)
     ticket_id = ticket_id or new_ticket_id(org, now)
     stream = f"ticket:{ticket_id}"
     data: dict[str, Any] = {

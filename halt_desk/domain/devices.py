@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from halt_desk.domain.errors import IllegalTransition, InvalidEvent
+from halt_desk.domain.errors import IllegalTransition, InvalidEvent, Refusal
 from halt_desk.domain.events import DEVICE_EVENT_TYPES, Event, event_text, required_text
 
 
@@ -109,7 +109,11 @@ def apply_device_event(fold: DeviceFold | None, event: Event) -> DeviceFold:
     if fold is None:
         if event.type != "device_registered":
             raise IllegalTransition(
-                event.stream_key, None, event.type, "device_registered must come first"
+                event.stream_key,
+                None,
+                event.type,
+                Refusal.NOT_REGISTERED,
+                "device_registered must come first",
             )
         return _registered(event)
     if event.stream_key != fold.asset_tag:
@@ -117,7 +121,7 @@ def apply_device_event(fold: DeviceFold | None, event: Event) -> DeviceFold:
             event.id, "stream", f"{event.stream!r} is not the stream of device {fold.asset_tag}"
         )
     if fold.state in TERMINAL_STATES:
-        raise _refused(fold, event, "the device has left the life cycle")
+        raise _refused(fold, event, Refusal.LEFT_LIFE_CYCLE, "the device has left the life cycle")
     return _MOVES[event.type](fold, event)
 
 
@@ -137,7 +141,7 @@ def _registered(event: Event) -> DeviceFold:
 
 
 def _registered_again(fold: DeviceFold, event: Event) -> DeviceFold:
-    raise _refused(fold, event, "the device is already registered")
+    raise _refused(fold, event, Refusal.ALREADY_REGISTERED, "the device is already registered")
 
 
 def _readiness_checked(fold: DeviceFold, event: Event) -> DeviceFold:
@@ -150,7 +154,7 @@ def _readiness_checked(fold: DeviceFold, event: Event) -> DeviceFold:
 def _reserved(fold: DeviceFold, event: Event) -> DeviceFold:
     if fold.state is not _S.IN_STOCK:
         reason = "only a device in_stock can be reserved"
-        raise _refused(fold, event, reason, event_text(event, "swap"))
+        raise _refused(fold, event, Refusal.WRONG_STATE, reason, event_text(event, "swap"))
     swap, ticket = required_text(event, "swap"), required_text(event, "ticket")
     return replace(fold, state=_S.RESERVED, swap=swap, ticket=ticket)
 
@@ -229,17 +233,18 @@ _MOVES: Mapping[str, Callable[[DeviceFold, Event], DeviceFold]] = {
 
 
 def _refused(
-    fold: DeviceFold, event: Event, reason: str, event_swap: str | None = None
+    fold: DeviceFold, event: Event, code: Refusal, reason: str, event_swap: str | None = None
 ) -> IllegalTransition:
     return IllegalTransition(
-        fold.asset_tag, fold.state, event.type, reason, swap=fold.swap, event_swap=event_swap
+        fold.asset_tag, fold.state, event.type, code, reason, swap=fold.swap, event_swap=event_swap
     )
 
 
 def _require_state(fold: DeviceFold, event: Event, allowed: set[DeviceState], where: str) -> None:
     if fold.state not in allowed:
         names = " or ".join(sorted(allowed))
-        raise _refused(fold, event, f"allowed only when the device is {where} ({names})")
+        reason = f"allowed only when the device is {where} ({names})"
+        raise _refused(fold, event, Refusal.WRONG_STATE, reason)
 
 
 def _require_held(
@@ -250,13 +255,13 @@ def _require_held(
     swap = event_text(event, "swap")
     if fold.state not in allowed:
         names = " or ".join(sorted(allowed))
-        raise _refused(fold, event, f"allowed only from {names}", swap)
+        raise _refused(fold, event, Refusal.WRONG_STATE, f"allowed only from {names}", swap)
     if swap is None:
         if swap_required:
             raise InvalidEvent(event.id, "data.swap", "missing or empty")
         return
     if fold.swap != swap:
-        raise _refused(fold, event, "another swap holds the device", swap)
+        raise _refused(fold, event, Refusal.OTHER_SWAP, "another swap holds the device", swap)
 
 
 def _check(event: Event, check: str) -> bool:

@@ -1,10 +1,27 @@
-"""Specific errors of the contract rules; each names the object and the field at fault."""
+"""Specific errors of the contract rules; each names the object and the field at fault.
+
+What a person reads comes from the catalogue: an error that a screen shows carries `words`
+(a message code with its parameters) and `message()` puts them in the reader's language;
+`str()` stays English, for logs, the CLI and the wire.
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words
 
 
 class HaltDeskError(Exception):
     """Base of every error HALT Desk reports to a person (CLI exit 2, API 4xx, GUI message)."""
+
+    #: The catalogue text for a person, if this error has one (else `str()` is shown).
+    words: Words | None = None
+
+    def message(self, lang: str | None = None) -> str:
+        """For a person, in `lang` (default: the current language)."""
+        return self.words.text(lang) if self.words is not None else str(self)
 
 
 class InvalidProfile(HaltDeskError):
@@ -51,6 +68,16 @@ class OutOfCalendarRange(HaltDeskError):
     """An instant too far in the past or future for the business calendar."""
 
 
+class Refusal(StrEnum):
+    """Why the device life cycle refuses a move (`IllegalTransition.code`)."""
+
+    NOT_REGISTERED = "not_registered"  # the first event of a device must register it
+    ALREADY_REGISTERED = "already_registered"
+    LEFT_LIFE_CYCLE = "left_life_cycle"  # returned to the lessor or retired
+    WRONG_STATE = "wrong_state"  # not allowed in the device's current state
+    OTHER_SWAP = "other_swap"  # another swap holds the device
+
+
 class IllegalTransition(HaltDeskError):
     """A device event the life cycle (DESIGN §2.6) does not allow in the device's state.
 
@@ -63,6 +90,7 @@ class IllegalTransition(HaltDeskError):
         asset_tag: str,
         state: str | None,
         event_type: str,
+        code: Refusal,
         reason: str,
         *,
         swap: str | None = None,
@@ -71,6 +99,7 @@ class IllegalTransition(HaltDeskError):
         self.asset_tag = asset_tag
         self.state = state
         self.event_type = event_type
+        self.code = code
         self.reason = reason
         self.swap = swap
         self.event_swap = event_swap
@@ -84,9 +113,16 @@ class IllegalTransition(HaltDeskError):
 
 
 class DeskInputError(HaltDeskError):
-    """Input a person must correct: names the field, and says what is wrong in Dutch."""
+    """Input a person must correct: names the field, and what is wrong as a message code
+    (`Msg`) with its parameters; the catalogue words it (`message()`), `str()` in English.
 
-    def __init__(self, field_name: str, message_nl: str, message_en: str) -> None:
+        raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
+    """
+
+    words: Words
+
+    def __init__(self, field_name: str, code: Msg, /, **params: object) -> None:
         self.field = field_name
-        self.message_nl = message_nl
-        super().__init__(f"{field_name}: {message_en}")
+        self.code = code
+        self.words = Words.of(code.value, **params)
+        super().__init__(f"{field_name}: {self.words.english()}")

@@ -12,6 +12,7 @@ from typing import Any
 from halt_desk.desk.actions import Action, ActionRequest, action_events
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.swaps import HOME_ADDRESS_KEYS
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.field.route import (
@@ -43,17 +44,11 @@ class FieldRequest:
 def _my_open_ticket(store: Store, ticket_id: str, engineer: str) -> TicketView:
     ticket = store.ticket(ticket_id)
     if ticket is None:
-        raise DeskInputError("ticket", f"Melding {ticket_id} bestaat niet.", "unknown ticket")
+        raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
     if not ticket.is_open:
-        raise DeskInputError(
-            "ticket", f"Melding {ticket_id} is al afgerond.", f"ticket {ticket_id} is not open"
-        )
+        raise DeskInputError("ticket", Msg.TICKET_ALREADY_DONE, ticket=ticket_id)
     if not assigned_to(ticket, assignee_names(engineer)):
-        raise DeskInputError(
-            "ticket",
-            f"Melding {ticket_id} is niet aan u toegewezen.",
-            f"ticket {ticket_id} is not assigned to this engineer",
-        )
+        raise DeskInputError("ticket", Msg.TICKET_NOT_YOURS, ticket=ticket_id)
     return ticket
 
 
@@ -74,26 +69,14 @@ def field_events(
     if action is FieldAction.PRODUCTIVE_AGAIN:
         confirmed_by = request.confirmed_by.strip()
         if not confirmed_by:
-            raise DeskInputError(
-                "confirmed_by",
-                "Vul in wie bevestigt dat de medewerker weer kan werken.",
-                "productive_again needs the name of the person confirming",
-            )
+            raise DeskInputError("confirmed_by", Msg.FILL_IN_CONFIRMED_BY)
         at = request.productive_at or now
         if at.tzinfo is None:
-            raise DeskInputError("productive_at", "Tijd zonder tijdzone.", "naive time")
+            raise DeskInputError("productive_at", Msg.TIME_WITHOUT_ZONE)
         if at > now + timedelta(minutes=1):
-            raise DeskInputError(
-                "productive_at",
-                "Het tijdstip ligt in de toekomst.",
-                "productive_at is in the future",
-            )
+            raise DeskInputError("productive_at", Msg.TIME_IN_FUTURE)
         if at < ticket.reported_at:
-            raise DeskInputError(
-                "productive_at",
-                "Het tijdstip ligt vóór de melding.",
-                "productive_at is before the report",
-            )
+            raise DeskInputError("productive_at", Msg.TIME_BEFORE_REPORT)
         extra = {"confirmed_by": confirmed_by, "recorded_at": now.isoformat()}
         desk_request = ActionRequest(Action.PRODUCTIVE_AGAIN, text=text, extra=extra)
         return action_events(store, ticket.id, desk_request, engineer, at)
@@ -108,7 +91,7 @@ def field_events(
         FieldAction.COMMENT: Action.COMMENT,
     }
     if action not in simple:
-        raise DeskInputError("action", "Onbekende actie.", f"unknown field action {action!r}")
+        raise DeskInputError("action", Msg.UNKNOWN_ACTION)
     return action_events(store, ticket.id, ActionRequest(simple[action], text=text), engineer, now)
 
 
@@ -124,11 +107,7 @@ def record_field_action(
         tag = check_asset_tag(request.asset_tag or "")
         swap = active_swap(load_board(store, now).for_ticket(ticket_id))
         if swap is None or swap.record is None:
-            raise DeskInputError(
-                "swap",
-                f"Melding {ticket_id} heeft geen geplande swap.",
-                f"ticket {ticket_id} has no opened swap",
-            )
+            raise DeskInputError("swap", Msg.TICKET_HAS_NO_SWAP, ticket=ticket_id)
         return issue_onsite(store, swap.id, engineer, now, tag, stamped=True)
     events = field_events(store, ticket_id, request, engineer, now)
     store.record_events(events, bulk=True)

@@ -13,6 +13,7 @@ from halt_desk.domain.devices import (
     DeviceState,
 )
 from halt_desk.domain.errors import DeskInputError
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.swaps import (
     SwapMode,
 )
@@ -61,11 +62,7 @@ def suggest_loaner(
     board = board or load_board(store, now)
     facts = next((s.ticket for s in board.for_ticket(ticket_id) if s.ticket), None)
     if facts is None:
-        raise DeskInputError(
-            "ticket",
-            f"Melding {ticket_id} heeft geen swap-aanvraag.",
-            f"ticket {ticket_id} has no swap_requested",
-        )
+        raise DeskInputError("ticket", Msg.NO_SWAP_REQUEST, ticket=ticket_id)
     due = facts.swap_due
     depots = store.references("depot")
     candidates: list[tuple[bool, int, timedelta, datetime, str, str, str]] = []

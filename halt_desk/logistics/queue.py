@@ -4,23 +4,25 @@ first, most urgent on top, with countdowns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from halt_desk.domain.swaps import Shipment
+from halt_desk.i18n import N_
 from halt_desk.logistics.swap_board import Swap, SwapBoard, SwapStep, load_board
 from halt_desk.store import Store
 
-#: Dutch names of the queue steps.
-STEP_NL: dict[str, str] = {
-    SwapStep.PLAN: "plannen",
-    SwapStep.RESERVE: "loaner reserveren",
-    SwapStep.SHIP: "verzenden",
-    SwapStep.ISSUE: "uitgeven op locatie",
-    SwapStep.IN_TRANSIT: "onderweg",
-    SwapStep.WITH_USER: "bij medewerker (retour volgt)",
-    SwapStep.RETURNING: "retour onderweg",
-    SwapStep.CLOSED: "gesloten",
+#: Where a swap is in the logistics queue.
+STEP_NAMES: Mapping[str, str] = {
+    SwapStep.PLAN: N_("to plan"),
+    SwapStep.RESERVE: N_("reserve a loaner"),
+    SwapStep.SHIP: N_("to ship"),
+    SwapStep.ISSUE: N_("issue onsite"),
+    SwapStep.IN_TRANSIT: N_("in transit"),
+    SwapStep.WITH_USER: N_("with the employee, return to follow"),
+    SwapStep.RETURNING: N_("return in transit"),
+    SwapStep.CLOSED: N_("closed"),
 }
 _NO_DEADLINE = float("inf")
 

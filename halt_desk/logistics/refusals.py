@@ -5,70 +5,54 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from halt_desk.domain.errors import DeskInputError, IllegalTransition
+from halt_desk.domain.errors import DeskInputError, IllegalTransition, Refusal
 from halt_desk.domain.events import Event
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import N_, Words
+from halt_desk.logistics.words import action_words, state_words
 from halt_desk.store import Store
 
-#: Dutch names of the device states, for messages.
-STATE_NL: dict[str, str] = {
-    "unready": "niet gereed",
-    "in_stock": "op voorraad",
-    "reserved": "gereserveerd",
-    "shipped": "verzonden",
-    "issued_onsite": "op locatie uitgegeven",
-    "with_user": "bij de medewerker",
-    "return_shipped": "retour onderweg",
-    "received": "ontvangen in depot",
-    "sanitised": "gewist",
-    "returned_to_lessor": "terug naar leasemaatschappij",
-    "retired": "afgevoerd",
+_WHY = {
+    Refusal.LEFT_LIFE_CYCLE: N_("the device is out of circulation"),
+    Refusal.ALREADY_REGISTERED: N_("it is already in the register"),
 }
-_EVENT_NL: dict[str, str] = {
-    "device_registered": "registreren",
-    "readiness_checked": "gereedheid controleren",
-    "device_reserved": "reserveren",
-    "device_released": "reservering vrijgeven",
-    "device_shipped": "verzenden",
-    "device_issued_onsite": "op locatie uitgeven",
-    "device_delivered": "afleveren",
-    "device_return_shipped": "retour laten ophalen",
-    "device_received": "ontvangen",
-    "device_sanitised": "wissen vastleggen",
-    "device_returned_to_lessor": "terugsturen naar leasemaatschappij",
-    "device_retired": "afvoeren",
-}
+_NOT_NOW = N_("that is not allowed in this step of the life cycle")
+_OTHER_SWAP = N_("another swap ({swap}) has the device already")
 
 
 class DeviceRefused(DeskInputError):
-    """A move the device life cycle refuses: names the device, its state and the swap."""
+    """A move the device life cycle refuses: names the device, its state and the swap;
+    `str()` is the domain's English message."""
 
     def __init__(self, error: IllegalTransition) -> None:
         self.error = error
-        super().__init__("device", refusal_nl(error), str(error).partition(": ")[2] or str(error))
-        # DeskInputError prefixes the field; keep the domain's full English message.
+        code, params = refusal(error)
+        super().__init__("device", code, **params)
         self.args = (str(error),)
 
     def __str__(self) -> str:
         return str(self.error)
 
 
-def refusal_nl(error: IllegalTransition) -> str:
-    """The life cycle's refusal in Dutch: which device, in which state, what was refused
-    and why."""
-    action = _EVENT_NL.get(error.event_type, error.event_type)
+def refusal(error: IllegalTransition) -> tuple[Msg, dict[str, object]]:
+    """The life cycle's refusal for a person: which device, in which state, what was
+    refused and why (a message code and its parameters)."""
+    action = action_words(error.event_type)
     if error.state is None:
-        return f"Apparaat {error.asset_tag} staat niet in het register; {action} kan niet."
-    state = STATE_NL.get(str(error.state), str(error.state))
-    held = f" voor swap {error.swap}" if error.swap else ""
+        return Msg.DEVICE_REFUSED_UNREGISTERED, {"tag": error.asset_tag, "action": action}
     if error.swap and error.event_swap and error.swap != error.event_swap:
-        why = f"een andere swap ({error.swap}) heeft het apparaat al"
-    elif "left the life cycle" in error.reason:
-        why = "het apparaat is uit de omloop"
-    elif "already registered" in error.reason:
-        why = "het staat al in het register"
+        why = Words.of(_OTHER_SWAP, swap=error.swap)
     else:
-        why = "dat mag niet in deze stap van de levenscyclus"
-    return f"Apparaat {error.asset_tag} is {state}{held}; {action} kan niet: {why}."
+        why = Words(_WHY.get(error.code, _NOT_NOW))
+    params: dict[str, object] = {
+        "tag": error.asset_tag,
+        "state": state_words(error.state),
+        "action": action,
+        "why": why,
+    }
+    if error.swap:
+        return Msg.DEVICE_REFUSED_HELD, {**params, "swap": error.swap}
+    return Msg.DEVICE_REFUSED, params
 
 
 def record_device_events(store: Store, events: Sequence[Event]) -> list[Event]:

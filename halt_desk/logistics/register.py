@@ -18,6 +18,8 @@ from halt_desk.domain.devices import (
 )
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import N_, Words
 from halt_desk.logistics.codes import ASSET_TAG_PATTERN, DEVICE_TYPES, CodeKind, classify
 from halt_desk.logistics.refusals import record_device_events
 from halt_desk.store import DeviceView, Store
@@ -70,9 +72,7 @@ def check_asset_tag(text: str) -> str:
     match = ASSET_TAG_PATTERN.match(tag)
     if match is None or match.group(2) not in DEVICE_TYPES:
         raise DeskInputError(
-            "asset_tag",
-            f"{text.strip() or 'Leeg'} is geen assettag (zoals HALT-LT-00042).",
-            f"{text!r} is not an asset tag like HALT-LT-00042",
+            "asset_tag", Msg.NOT_AN_ASSET_TAG, text=text.strip() or Words(N_("Empty"))
         )
     return tag
 
@@ -84,25 +84,17 @@ def register_device(
     readiness checklist passes."""
     tag = check_asset_tag(registration.asset_tag)
     if store.device(tag) is not None:
-        raise DeskInputError(
-            "asset_tag", f"Apparaat {tag} staat al in het register.", f"{tag} is registered"
-        )
+        raise DeskInputError("asset_tag", Msg.DEVICE_ALREADY_REGISTERED, tag=tag)
     serial = registration.serial.strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{4,30}", serial):
-        raise DeskInputError(
-            "serial", "Vul het serienummer in (letters en cijfers).", "serial missing or malformed"
-        )
+        raise DeskInputError("serial", Msg.FILL_IN_SERIAL)
     if store.device_by_serial(serial) is not None:
-        raise DeskInputError(
-            "serial", f"Serienummer {serial} hoort al bij een ander apparaat.", "serial in use"
-        )
+        raise DeskInputError("serial", Msg.SERIAL_IN_USE, serial=serial)
     for name, value in (("model", registration.model), ("org", registration.org)):
         if not value.strip():
-            raise DeskInputError(name, f"Vul {_FIELD_NL[name]} in.", f"{name} is empty")
+            raise DeskInputError(name, _FILL_IN[name])
     if store.reference(f"depot:{registration.depot}") is None:
-        raise DeskInputError(
-            "depot", "Kies een bestaand depot.", f"unknown depot {registration.depot!r}"
-        )
+        raise DeskInputError("depot", Msg.CHOOSE_DEPOT)
     match = ASSET_TAG_PATTERN.match(tag)
     assert match is not None
     data: dict[str, Any] = {
@@ -122,7 +114,7 @@ def register_device(
     return event
 
 
-_FIELD_NL = {"model": "het model", "org": "de organisatie"}
+_FILL_IN = {"model": Msg.FILL_IN_MODEL, "org": Msg.FILL_IN_ORGANISATION}
 
 
 def check_readiness(
@@ -133,9 +125,7 @@ def check_readiness(
     tag = device_record(store, asset_tag).fold.asset_tag
     unknown = set(checks) - set(READINESS_CHECKS)
     if unknown:
-        raise DeskInputError(
-            "checks", "Onbekend onderdeel van de checklist.", f"unknown checks {sorted(unknown)}"
-        )
+        raise DeskInputError("checks", Msg.UNKNOWN_CHECK)
     data = {check: bool(checks.get(check, False)) for check in READINESS_CHECKS}
     (event,) = record_device_events(
         store, [new_event(f"device:{tag}", "readiness_checked", now, actor, data)]
@@ -148,9 +138,7 @@ def device_record(store: Store, asset_tag: str) -> DeviceRecord:
     tag = normalise_tag(asset_tag)
     events = store.events_for_streams([f"device:{tag}"])[f"device:{tag}"]
     if not events:
-        raise DeskInputError(
-            "asset_tag", f"Apparaat {tag} staat niet in het register.", f"unknown device {tag}"
-        )
+        raise DeskInputError("asset_tag", Msg.DEVICE_NOT_FOUND, tag=tag)
     fold = _tolerant_device_fold(events)
     assert fold is not None
     registered = events[0].data

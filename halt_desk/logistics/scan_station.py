@@ -14,11 +14,13 @@ from halt_desk.domain.devices import HELD_STATES, DeviceState
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.swaps import SwapMode
+from halt_desk.i18n import N_, Words
 from halt_desk.logistics.codes import CodeKind, ScanCode, classify
-from halt_desk.logistics.refusals import STATE_NL, DeviceRefused
+from halt_desk.logistics.refusals import DeviceRefused
 from halt_desk.logistics.register import device_record
 from halt_desk.logistics.swap_board import SwapBoard, load_board, swap_of
 from halt_desk.logistics.swap_steps import issue_onsite, receive_device, ship_loaner
+from halt_desk.logistics.words import state_words
 from halt_desk.store import Store
 
 
@@ -37,15 +39,17 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ScanOutcome:
-    """What the scan station shows after a scan, in Dutch and English."""
+    """What the scan station shows after a scan (`message()` in the reader's language)."""
 
     verdict: Verdict
-    message_nl: str
-    message_en: str
+    words: Words
     code: ScanCode
     device: str | None = None
     swap: str | None = None
     events: tuple[Event, ...] = ()
+
+    def message(self, lang: str | None = None) -> str:
+        return self.words.text(lang)
 
     @property
     def ok(self) -> bool:
@@ -86,12 +90,8 @@ class ScanSession:
     def handle(self, raw: str) -> ScanOutcome:
         code = classify(raw)
         if code.kind is CodeKind.UNKNOWN or not code.value:
-            return _outcome(
-                Verdict.UNKNOWN,
-                f"Onbekende code: {code.value or '(leeg)'}",
-                f"Unknown code: {code.value or '(empty)'}",
-                code,
-            )
+            shown = code.value or Words(N_("(empty)"))
+            return _outcome(Verdict.UNKNOWN, Words.of(N_("Unknown code: {code}"), code=shown), code)
         try:
             if self.step is ScanStep.SHIP:
                 return self._ship(code)
@@ -100,17 +100,13 @@ class ScanSession:
             return self._issue(code)
         except DeviceRefused as exc:
             return _outcome(
-                Verdict.WRONG_STATE,
-                exc.message_nl,
-                str(exc),
-                code,
-                exc.error.asset_tag,
-                exc.error.event_swap,
+                Verdict.WRONG_STATE, exc.words, code, exc.error.asset_tag, exc.error.event_swap
             )
         except DeskInputError as exc:
-            return _outcome(Verdict.WRONG_STATE, exc.message_nl, str(exc), code)
+            return _outcome(Verdict.WRONG_STATE, exc.words, code)
         except HaltDeskError as exc:  # e.g. a store error: shown, never swallowed silently
-            return _outcome(Verdict.WRONG_STATE, f"Niet gelukt: {exc}", str(exc), code)
+            failed = Words.of(N_("Failed: {error}"), error=exc.words or str(exc))
+            return _outcome(Verdict.WRONG_STATE, failed, code)
 
     # ------------------------------------------------------------------ the steps
 
@@ -122,13 +118,11 @@ class ScanSession:
         else:
             view = self.store.device_by_serial(code.value)
         if view is None:
-            what = "Assettag" if code.kind is CodeKind.ASSET_TAG else "Code"
-            return _outcome(
-                Verdict.UNKNOWN,
-                f"{what} {code.value} staat niet in het register.",
-                f"{code.value} is not in the device register",
-                code,
-            )
+            if code.kind is CodeKind.ASSET_TAG:
+                unknown = N_("Asset tag {code} is not in the register.")
+            else:
+                unknown = N_("Code {code} is not in the register.")
+            return _outcome(Verdict.UNKNOWN, Words.of(unknown, code=code.value), code)
         swap = None
         if view.state in HELD_STATES:
             swap = device_record(self.store, view.asset_tag).fold.swap
@@ -145,59 +139,40 @@ class ScanSession:
             self.pending = None
             self.refresh()
             carrier = carriers()[code.carrier].name
-            return _outcome(
-                Verdict.GOOD,
-                f"{tag} verzonden met {carrier} ({code.value}) voor swap {held_by}.",
-                f"{tag} shipped with {carrier} ({code.value}) for swap {held_by}.",
-                code, tag, held_by, tuple(events),
+            shipped = Words.of(
+                N_("{tag} shipped with {carrier} ({code}) for swap {swap}."),
+                tag=tag, carrier=carrier, code=code.value, swap=held_by,
             )  # fmt: skip
+            return _outcome(Verdict.GOOD, shipped, code, tag, held_by, tuple(events))
         if code.kind is CodeKind.TRACKING:
-            return _outcome(
-                Verdict.WRONG_STATE,
-                "Scan eerst de assettag van de loaner, daarna het verzendlabel.",
-                "Scan the loaner's asset tag first, then the shipping label.",
-                code,
-            )
+            first = N_("Scan the loaner's asset tag first, then the shipping label.")
+            return _outcome(Verdict.WRONG_STATE, Words(first), code)
         found = self._device(code)
         if isinstance(found, ScanOutcome):
             return found
         tag, state, swap_id = found
         if state != DeviceState.RESERVED or swap_id is None:
+            only = N_("{tag} is {state}; only a reserved loaner can be shipped.")
             return _outcome(
-                Verdict.WRONG_STATE,
-                f"{tag} is {STATE_NL.get(state, state)}; alleen een gereserveerde loaner "
-                "kan worden verzonden.",
-                f"{tag} is {state}; only a reserved loaner can be shipped.",
-                code, tag,
-            )  # fmt: skip
+                Verdict.WRONG_STATE, Words.of(only, tag=tag, state=state_words(state)), code, tag
+            )
         swap = swap_of(self.store, swap_id, self.clock(), tag)
         if swap.record is not None and swap.record.mode is SwapMode.ONSITE:
+            onsite = N_("{tag} is reserved for onsite swap {swap}, not for a courier.")
             return _outcome(
-                Verdict.WRONG_STATE,
-                f"{tag} is gereserveerd voor swap {swap_id} met uitgifte op locatie, "
-                "niet voor de koerier.",
-                f"{tag} is reserved for onsite swap {swap_id}, not for a courier.",
-                code, tag, swap_id,
-            )  # fmt: skip
+                Verdict.WRONG_STATE, Words.of(onsite, tag=tag, swap=swap_id), code, tag, swap_id
+            )
         self.pending = (tag, swap_id)
-        return _outcome(
-            Verdict.NEXT,
-            f"{tag} voor swap {swap_id}: scan nu het verzendlabel.",
-            f"{tag} for swap {swap_id}: now scan the shipping label.",
-            code, tag, swap_id,
-        )  # fmt: skip
+        label = N_("{tag} for swap {swap}: now scan the shipping label.")
+        return _outcome(Verdict.NEXT, Words.of(label, tag=tag, swap=swap_id), code, tag, swap_id)
 
     def _receive(self, code: ScanCode) -> ScanOutcome:
         if code.kind is CodeKind.TRACKING:
             hit = self.board().by_tracking.get(code.value.upper())
             swap = self.board().swaps.get(hit[0]) if hit else None
             if swap is None or swap.device is None:
-                return _outcome(
-                    Verdict.UNKNOWN,
-                    f"Geen zending met code {code.value} in deze cache.",
-                    f"No shipment with code {code.value} in this cache.",
-                    code,
-                )
+                none = N_("No shipment with code {code} in this cache.")
+                return _outcome(Verdict.UNKNOWN, Words.of(none, code=code.value), code)
             code = ScanCode(code.raw, CodeKind.ASSET_TAG, swap.device)
         found = self._device(code)
         if isinstance(found, ScanOutcome):
@@ -205,22 +180,17 @@ class ScanSession:
         tag, _, swap_id = found
         events = receive_device(self.store, tag, self.depot, self.actor, self.clock())
         self.refresh()
-        closed = f"; swap {swap_id} gesloten" if swap_id else ""
-        return _outcome(
-            Verdict.GOOD,
-            f"{tag} ontvangen in {self.depot}{closed}. Volgende stap: wissen.",
-            f"{tag} received at {self.depot}" + (f"; swap {swap_id} closed" if swap_id else ""),
-            code, tag, swap_id, tuple(events),
-        )  # fmt: skip
+        if swap_id:
+            received = N_("{tag} received at {depot}; swap {swap} closed. Next step: wiping.")
+        else:
+            received = N_("{tag} received at {depot}. Next step: wiping.")
+        words = Words.of(received, tag=tag, depot=self.depot, swap=swap_id)
+        return _outcome(Verdict.GOOD, words, code, tag, swap_id, tuple(events))
 
     def _issue(self, code: ScanCode) -> ScanOutcome:
         if code.kind is CodeKind.TRACKING:
-            return _outcome(
-                Verdict.WRONG_STATE,
-                "Bij uitgifte op locatie scant u de assettag, geen verzendlabel.",
-                "For an onsite issue scan the asset tag, not a shipping label.",
-                code,
-            )
+            not_label = N_("For an onsite issue scan the asset tag, not a shipping label.")
+            return _outcome(Verdict.WRONG_STATE, Words(not_label), code)
         found = self._device(code)
         if isinstance(found, ScanOutcome):
             return found
@@ -228,30 +198,23 @@ class ScanSession:
         if state == DeviceState.IN_STOCK and self.selected_swap:
             swap_id = self.selected_swap
         if swap_id is None:
-            return _outcome(
-                Verdict.WRONG_STATE,
-                f"{tag} is {STATE_NL.get(state, state)} en hoort bij geen swap; kies eerst "
-                "de swap.",
-                f"{tag} is {state} and held by no swap; choose the swap first.",
-                code, tag,
-            )  # fmt: skip
+            no_swap = N_("{tag} is {state} and held by no swap; choose the swap first.")
+            words = Words.of(no_swap, tag=tag, state=state_words(state))
+            return _outcome(Verdict.WRONG_STATE, words, code, tag)
         events = issue_onsite(self.store, swap_id, self.actor, self.clock(), tag)
         self.refresh()
-        return _outcome(
-            Verdict.GOOD,
-            f"{tag} uitgegeven voor swap {swap_id}; swap-klok gestopt.",
-            f"{tag} issued for swap {swap_id}; swap clock stopped.",
-            code, tag, swap_id, tuple(events),
-        )  # fmt: skip
+        issued = Words.of(
+            N_("{tag} issued for swap {swap}; swap clock stopped."), tag=tag, swap=swap_id
+        )
+        return _outcome(Verdict.GOOD, issued, code, tag, swap_id, tuple(events))
 
 
 def _outcome(
     verdict: Verdict,
-    message_nl: str,
-    message_en: str,
+    words: Words,
     code: ScanCode,
     device: str | None = None,
     swap: str | None = None,
     events: tuple[Event, ...] = (),
 ) -> ScanOutcome:
-    return ScanOutcome(verdict, message_nl, message_en, code, device, swap, events)
+    return ScanOutcome(verdict, words, code, device, swap, events)

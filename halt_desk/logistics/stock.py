@@ -12,6 +12,7 @@ from typing import Any
 from halt_desk.domain.devices import DeviceState
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.swaps import MITIGATION_KINDS
 from halt_desk.store import Store
 
@@ -101,19 +102,13 @@ def record_mitigation(
     """Records what is done about a shortage (`stock_mitigation` on `stock:<depot>`):
     extra stock, another depot covering, or priority for the most urgent swaps."""
     if store.reference(f"depot:{depot}") is None:
-        raise DeskInputError("depot", "Kies een bestaand depot.", f"unknown depot {depot!r}")
+        raise DeskInputError("depot", Msg.CHOOSE_DEPOT)
     if not model.strip():
-        raise DeskInputError("model", "Kies het model.", "model is empty")
+        raise DeskInputError("model", Msg.CHOOSE_MODEL)
     if kind not in MITIGATION_KINDS:
-        raise DeskInputError(
-            "kind",
-            "Kies extra voorraad, ander depot of prioritering.",
-            f"unknown mitigation {kind!r}",
-        )
+        raise DeskInputError("kind", Msg.CHOOSE_MITIGATION)
     if len(note.strip()) < 5:
-        raise DeskInputError(
-            "note", "Beschrijf de maatregel in een paar woorden.", "a mitigation needs a note"
-        )
+        raise DeskInputError("note", Msg.DESCRIBE_MITIGATION)
     level = next((s for s in buffer_stock(store) if s.depot == depot and s.model == model), None)
     data: dict[str, Any] = {"model": model.strip(), "kind": kind, "note": note.strip()}
     if level is not None:

@@ -21,6 +21,7 @@ from halt_desk.domain.devices import (
 )
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.swaps import (
     HOME_ADDRESS_KEYS,
     Leg,
@@ -29,6 +30,7 @@ from halt_desk.domain.swaps import (
     apply_swap_event,
 )
 from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.i18n import N_, Words
 from halt_desk.logistics.register import SWAP_DEVICE_TYPES, normalise_tag, text_or_none
 from halt_desk.store import Store
 
@@ -175,7 +177,7 @@ def swap_of(store: Store, swap_id: str, now: datetime, device: str | None = None
     if record is None:
         swap = load_board(store, now).swaps.get(swap_id)
         if swap is None:
-            raise DeskInputError("swap", f"Swap {swap_id} bestaat niet.", f"unknown swap {swap_id}")
+            raise DeskInputError("swap", Msg.SWAP_NOT_FOUND, swap=swap_id)
         return swap
     tickets = _ticket_facts(store, now, [f"ticket:{record.ticket}"])
     streams = (
@@ -329,14 +331,17 @@ class SwapRejection:
     other_swap: str | None
     reason: str
 
-    @property
-    def message_nl(self) -> str:
+    def message(self, lang: str | None = None) -> str:
+        """For the logistics screen, in `lang` (default: the current language)."""
         if self.other_swap and self.device:
-            return (
-                f"Loaner {self.device} is al gereserveerd voor swap {self.other_swap}; "
-                f"de reservering voor swap {self.swap} is geweigerd. Kies een andere loaner."
+            taken = N_(
+                "Loaner {device} is already reserved for swap {other}; the reservation for "
+                "swap {swap} was refused. Choose another loaner."
             )
-        return f"Geweigerd door de centrale: {self.reason}"
+            words = Words.of(taken, device=self.device, other=self.other_swap, swap=self.swap)
+        else:
+            words = Words.of(N_("Refused by the central: {reason}"), reason=self.reason)
+        return words.text(lang)
 
 
 _OTHER_SWAP = re.compile(r"for swap (\S+);")

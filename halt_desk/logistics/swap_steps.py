@@ -14,12 +14,14 @@ from halt_desk.domain.devices import (
 )
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.swaps import (
     EMERGENCY_KINDS,
     Leg,
     ShipmentStatus,
     SwapMode,
 )
+from halt_desk.i18n import N_, Words
 from halt_desk.logistics.codes import classify_tracking
 from halt_desk.logistics.refusals import record_device_events
 from halt_desk.logistics.register import device_record, normalise_tag
@@ -54,24 +56,16 @@ def open_swap(
     the events. A courier swap needs the home address, an onsite swap the engineer."""
     ticket = store.ticket(ticket_id)
     if ticket is None:
-        raise DeskInputError("ticket", f"Melding {ticket_id} bestaat niet.", "unknown ticket")
+        raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
     board = load_board(store, now)
     pending = [s for s in board.for_ticket(ticket_id) if s.record is None]
     if not pending:
         if board.for_ticket(ticket_id):
-            raise DeskInputError(
-                "ticket",
-                f"Voor melding {ticket_id} is al een swap geopend.",
-                "a swap is open already",
-            )
-        raise DeskInputError(
-            "ticket",
-            f"Melding {ticket_id} heeft geen swap-aanvraag.",
-            f"ticket {ticket_id} has no swap_requested",
-        )
+            raise DeskInputError("ticket", Msg.SWAP_ALREADY_OPEN, ticket=ticket_id)
+        raise DeskInputError("ticket", Msg.NO_SWAP_REQUEST, ticket=ticket_id)
     swap_id = pending[0].id
     if store.reference(f"depot:{plan.depot}") is None:
-        raise DeskInputError("depot", "Kies een bestaand depot.", f"unknown depot {plan.depot!r}")
+        raise DeskInputError("depot", Msg.CHOOSE_DEPOT)
     data: dict[str, Any] = {
         "ticket": ticket_id,
         "org": ticket.org,
@@ -84,20 +78,12 @@ def open_swap(
     if plan.mode is SwapMode.COURIER:
         address = (plan.home_address or "").strip() or (facts.home_address if facts else None)
         if not address:
-            raise DeskInputError(
-                "home_address",
-                "Vul het huisadres voor de koerier in.",
-                "a courier swap needs the home address",
-            )
+            raise DeskInputError("home_address", Msg.FILL_IN_HOME_ADDRESS)
         if address != (facts.home_address if facts else None):
             data["home_address"] = address
     else:
         if not (plan.engineer or "").strip():
-            raise DeskInputError(
-                "engineer",
-                "Kies de engineer die de loaner uitgeeft.",
-                "an onsite swap needs the engineer",
-            )
+            raise DeskInputError("engineer", Msg.CHOOSE_ENGINEER)
         data["engineer"] = (plan.engineer or "").strip()
     events = [new_event(f"swap:{swap_id}", "swap_opened", now, actor, data)]
     if plan.device:
@@ -110,9 +96,7 @@ def _reservation(
 ) -> Event:
     tag = normalise_tag(asset_tag)
     if store.device(tag) is None:
-        raise DeskInputError(
-            "device", f"Apparaat {tag} staat niet in het register.", f"unknown device {tag}"
-        )
+        raise DeskInputError("device", Msg.DEVICE_NOT_FOUND, tag=tag)
     data = {"swap": swap_id, "ticket": ticket_id}
     return new_event(f"device:{tag}", "device_reserved", now, actor, data)
 
@@ -263,11 +247,7 @@ def record_shipment_status(
     assert swap.record is not None
     shipment = swap.record.shipment(leg)
     if shipment is None:
-        raise DeskInputError(
-            "leg",
-            "Deze swap heeft nog geen zending voor dit traject.",
-            f"swap {swap_id} has no {leg} shipment",
-        )
+        raise DeskInputError("leg", Msg.NO_SHIPMENT_FOR_LEG)
     if leg is Leg.OUT and status is ShipmentStatus.DELIVERED:
         return deliver(store, swap_id, actor, now, source=source)
     event = _status_event(
@@ -305,11 +285,9 @@ def record_emergency_workplace(
     """No swap in time: the employee works on an alternative (virtual workplace or pool
     device) — the ticket's `emergency_workplace`, which stops the emergency clock."""
     if kind not in EMERGENCY_KINDS:
-        raise DeskInputError(
-            "kind", "Kies virtuele werkplek of pool-apparaat.", f"unknown kind {kind!r}"
-        )
+        raise DeskInputError("kind", Msg.CHOOSE_EMERGENCY_KIND)
     if store.ticket(ticket_id) is None:
-        raise DeskInputError("ticket", f"Melding {ticket_id} bestaat niet.", "unknown ticket")
+        raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
     data: dict[str, Any] = {"kind": kind}
     if note.strip():
         data["text"] = note.strip()
@@ -339,7 +317,7 @@ def receive_device(
     record = device_record(store, asset_tag)
     tag = record.fold.asset_tag
     if store.reference(f"depot:{depot}") is None:
-        raise DeskInputError("depot", "Kies een bestaand depot.", f"unknown depot {depot!r}")
+        raise DeskInputError("depot", Msg.CHOOSE_DEPOT)
     swap_id = record.fold.swap
     data: dict[str, Any] = {"depot": depot}
     if swap_id:
@@ -382,17 +360,11 @@ def record_sanitisation(
     """Records the data sanitisation of a received device (`device_sanitised`)."""
     tag = device_record(store, asset_tag).fold.asset_tag
     if sanitisation.method not in SANITISATION_METHODS:
-        raise DeskInputError(
-            "method",
-            "Kies een wismethode (NIST SP 800-88 Clear/Purge/Destroy of BitLocker crypto-erase).",
-            f"unknown method {sanitisation.method!r}",
-        )
+        raise DeskInputError("method", Msg.CHOOSE_SANITISATION_METHOD)
     if not sanitisation.operator.strip():
-        raise DeskInputError("operator", "Vul in wie het apparaat heeft gewist.", "no operator")
+        raise DeskInputError("operator", Msg.FILL_IN_OPERATOR)
     if not sanitisation.certificate.strip():
-        raise DeskInputError(
-            "certificate", "Vul het nummer van het wiscertificaat in.", "no certificate id"
-        )
+        raise DeskInputError("certificate", Msg.FILL_IN_CERTIFICATE)
     data = {
         "method": sanitisation.method,
         "method_name": SANITISATION_METHODS[sanitisation.method],
@@ -426,7 +398,7 @@ def close_swap(store: Store, swap_id: str, outcome: str, actor: str, now: dateti
     to stock in the same transaction."""
     swap = _open_record(store, swap_id, now)
     if not outcome.strip():
-        raise DeskInputError("outcome", "Geef aan waarom de swap stopt.", "no outcome")
+        raise DeskInputError("outcome", Msg.GIVE_OUTCOME)
     events: list[Event] = []
     if swap.device and swap.device_state is DeviceState.RESERVED:
         events.append(
@@ -441,21 +413,15 @@ def close_swap(store: Store, swap_id: str, outcome: str, actor: str, now: dateti
 def _open_record(store: Store, swap_id: str, now: datetime, device: str | None = None) -> Swap:
     swap = swap_of(store, swap_id, now, device)
     if swap.record is None:
-        raise DeskInputError(
-            "swap", f"Swap {swap_id} is nog niet gepland.", f"swap {swap_id} is not opened"
-        )
+        raise DeskInputError("swap", Msg.SWAP_NOT_PLANNED, swap=swap_id)
     if swap.record.is_closed:
-        raise DeskInputError("swap", f"Swap {swap_id} is gesloten.", f"swap {swap_id} is closed")
+        raise DeskInputError("swap", Msg.SWAP_CLOSED, swap=swap_id)
     return swap
 
 
 def _held_device(swap: Swap) -> str:
     if swap.device is None or swap.device_state is None:
-        raise DeskInputError(
-            "device",
-            f"Swap {swap.id} heeft geen loaner; reserveer er eerst een.",
-            f"swap {swap.id} holds no loaner",
-        )
+        raise DeskInputError("device", Msg.SWAP_HAS_NO_LOANER, swap=swap.id)
     return swap.device
 
 
@@ -466,13 +432,9 @@ def _courier(carrier: str, tracking: str) -> tuple[str, str]:
     name = carrier.strip().lower()
     known = carriers().get(name)
     if known is None:
-        raise DeskInputError(
-            "carrier", f"Kies de vervoerder ({carrier_names()}).", f"unknown carrier {carrier!r}"
-        )
+        raise DeskInputError("carrier", Msg.CHOOSE_CARRIER, carriers=carrier_names())
     if found is None or found[0] != name:
         raise DeskInputError(
-            "tracking",
-            f"{code or 'Leeg'} is geen track-and-tracecode van {known.name}.",
-            f"{code!r} is not a {name} tracking code",
+            "tracking", Msg.NOT_A_TRACKING_CODE, code=code or Words(N_("Empty")), carrier=known.name
         )
     return name, found[1]

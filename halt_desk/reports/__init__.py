@@ -19,10 +19,10 @@ from halt_desk.reports.errors import (
     UnknownOrganisation,
 )
 from halt_desk.reports.export import MonthReport, build_export, read_export
-from halt_desk.reports.i18n import texts
 from halt_desk.reports.kpi import MonthKpis, PriorityKpi, ReportTicket, Share, compute_kpis
 from halt_desk.reports.month import Month
 from halt_desk.reports.output import write_files
+from halt_desk.reports.texts import texts
 
 __all__ = [
     "EmptyMonth",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from halt_desk.reports.csv_out import kpi_csv, tickets_csv, tickets_path
 from halt_desk.reports.export import build_export, read_export
-from halt_desk.reports.i18n import texts
 from halt_desk.reports.month import Month
 from halt_desk.reports.output import write_files
 from halt_desk.reports.pdf import render_pdf
 from halt_desk.reports.sources import StoreSource
+from halt_desk.reports.texts import texts
 from halt_desk.store import Store
 
 

@@ -42,8 +42,8 @@ from reportlab.platypus import (
 )
 
 from halt_desk.reports.export import MonthReport, StockReport, TrendPoint
-from halt_desk.reports.i18n import Texts
 from halt_desk.reports.kpi import Breach, PriorityKpi, Share
+from halt_desk.reports.texts import Texts
 
 FONT = "HaltVera"
 FONT_BOLD = "HaltVera-Bold"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.i18n import N_, Words
 
 
 class StoreError(HaltDeskError):
@@ -65,7 +66,7 @@ class StoreDiskError(StoreError):
     """The disk refused a write to the cache: full, failing, or read-only.
 
     SQLite rolled the whole transaction back, so nothing of the action is stored, and
-    everything committed before is intact. The person is told in Dutch (`message_nl`),
+    everything committed before is intact. The person is told in their language (`message()`),
     keeps what they typed, and can try again once the disk has room."""
 
     _PROBLEMS: ClassVar[dict[str, str]] = {
@@ -73,11 +74,15 @@ class StoreDiskError(StoreError):
         "io": "the disk reported an error while writing",
         "read_only": "the file or its folder is read-only",
     }
-    _PROBLEMS_NL: ClassVar[dict[str, str]] = {
-        "full": "De schijf is vol",
-        "io": "De schijf gaf een fout bij het schrijven",
-        "read_only": "Het bestand of de map is alleen-lezen",
+    _PROBLEMS_WORDS: ClassVar[dict[str, str]] = {
+        "full": N_("The disk is full"),
+        "io": N_("The disk reported an error while writing"),
+        "read_only": N_("The file or its folder is read-only"),
     }
+    _ADVICE = N_(
+        "{problem}: this change was not saved. Work saved earlier is safe. Free some space "
+        "(or solve the problem) and try again."
+    )
 
     def __init__(self, path: Path, problem: str) -> None:
         self.path = path
@@ -86,7 +91,4 @@ class StoreDiskError(StoreError):
             f"local cache {str(path)!r} could not be written: {self._PROBLEMS[problem]}; "
             "this change was not saved and nothing else changed"
         )
-        self.message_nl = (
-            f"{self._PROBLEMS_NL[problem]}: deze wijziging is niet opgeslagen. Eerder "
-            "opgeslagen werk is veilig. Maak ruimte vrij (of los het op) en probeer het opnieuw."
-        )
+        self.words = Words.of(self._ADVICE, problem=Words(self._PROBLEMS_WORDS[problem]))

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from halt_desk import i18n
 from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.conflicts import STATUS_FIELD, conflict_field, field_value
 from halt_desk.domain.errors import InvalidEvent
@@ -933,7 +934,8 @@ class Store:
                 "event": event_row.id,
                 "event_type": event_row.type,
                 "reason": outbox_row.reason or "",
-                "text": note.strip() or f"{event_row.type} niet opnieuw verstuurd",
+                "text": note.strip()
+                or i18n._("{event} not sent again").format(event=event_row.type),
             }
             comment = self._stamped(session, event_row.stream, "comment", actor, data, None)
             self._insert(session, [comment], origin="local")

@@ -175,7 +175,7 @@ def test_an_action_button_records_its_event(qtbot: QtBot, store: Store) -> None:
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.evaluation is not None)
     with qtbot.waitSignal(dialog.changed):
-        dialog.buttons["Eerste reactie (telefoon)"].click()
+        dialog.buttons["First response (phone)"].click()  # keyed by the message id
     last = store.events_for(f"ticket:{ticket_id}")[-1]
     assert (last.type, last.data["channel"]) == ("first_response", "phone")
     qtbot.waitUntil(lambda: dialog.clocks.item(0, 3).text() == "gehaald")

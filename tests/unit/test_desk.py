@@ -172,7 +172,7 @@ def test_an_override_without_a_reason_is_refused_and_records_nothing(store: Stor
     with pytest.raises(DeskInputError) as refused:
         record_intake(store, intake(priority_override="P1"), "agent-1", NOW)
     assert refused.value.field == "override_reason"
-    assert "reden" in refused.value.message_nl
+    assert "reden" in refused.value.message("nl")
     assert store.tickets() == []
 
 
@@ -199,7 +199,7 @@ def test_bad_intake_input_names_the_field_and_records_nothing(
 ) -> None:
     with pytest.raises(DeskInputError) as refused:
         record_intake(store, intake(**changes), "agent-1", NOW)
-    assert refused.value.field == field_name and refused.value.message_nl
+    assert refused.value.field == field_name and refused.value.message("nl")
     assert store.tickets() == []
 
 
@@ -300,7 +300,7 @@ def test_a_closed_ticket_takes_no_more_actions(store: Store) -> None:
 def test_an_action_on_an_unknown_ticket_is_refused(store: Store) -> None:
     with pytest.raises(DeskInputError) as refused:
         record_action(store, "HALT-2027-NOPE", ActionRequest(Action.RESOLVED), "agent-1", NOW)
-    assert refused.value.message_nl == "Melding HALT-2027-NOPE bestaat niet."
+    assert refused.value.message("nl") == "Melding HALT-2027-NOPE bestaat niet."
 
 
 def test_a_status_update_keeps_its_note(store: Store) -> None:

@@ -154,7 +154,7 @@ def test_a_ticket_of_someone_else_is_refused_naming_the_ticket(store: Store) -> 
     ticket = swap_ticket(store, NOW)
     with pytest.raises(DeskInputError) as refused:
         record_field_action(store, ticket, FieldRequest(FieldAction.ARRIVED), ENGINEER, NOW)
-    assert refused.value.field == "ticket" and ticket in refused.value.message_nl
+    assert refused.value.field == "ticket" and ticket in refused.value.message("nl")
 
 
 def test_clock_warning_only_beyond_two_minutes(store: Store) -> None:

@@ -26,7 +26,6 @@ from halt_desk.reports import (
     UnknownOrganisation,
     read_export,
 )
-from halt_desk.reports.i18n import CATALOGUE
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "slr_2027-02.json"
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -274,13 +273,3 @@ def _explain(clock: str) -> dict[str, Any]:
         "breach_explanation": True,
         "clock": clock,
     }
-
-
-def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders() -> None:
-    import string
-
-    for key, (nl, en) in CATALOGUE.items():
-        assert nl and en, key
-        fields_nl = {f for _, f, _, _ in string.Formatter().parse(nl) if f}
-        fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
-        assert fields_nl == fields_en, key

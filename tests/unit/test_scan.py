@@ -68,7 +68,7 @@ def test_ship_takes_the_asset_tag_then_the_label(store: Store) -> None:
     swap, _ = open_swap(store, ticket, SwapPlan(SwapMode.COURIER, DEPOT, "HALT-LT-00001"), "d", NOW)
     scan = station(store, ScanStep.SHIP)
     first = scan.handle("HALT-LT-00001\n")
-    assert first.verdict is Verdict.NEXT and "scan nu het verzendlabel" in first.message_nl
+    assert first.verdict is Verdict.NEXT and "scan nu het verzendlabel" in first.message("nl")
     second = scan.handle("3SHLTD123456789")
     assert second.verdict is Verdict.GOOD and second.swap == swap
     assert store.device("HALT-LT-00001").state == "shipped"  # type: ignore[union-attr]
@@ -78,14 +78,13 @@ def test_ship_takes_the_asset_tag_then_the_label(store: Store) -> None:
 def test_ship_refuses_a_loaner_in_stock_and_a_label_without_a_loaner(store: Store) -> None:
     scan = station(store, ScanStep.SHIP)
     label_first = scan.handle("3SHLTD123456789")
-    assert (
-        label_first.verdict is Verdict.WRONG_STATE and "eerst de assettag" in label_first.message_nl
-    )
+    assert label_first.verdict is Verdict.WRONG_STATE
+    assert "eerst de assettag" in label_first.message("nl")
     in_stock = scan.handle("SN000002X")  # by serial
     assert in_stock.verdict is Verdict.WRONG_STATE
-    assert "HALT-LT-00002 is op voorraad" in in_stock.message_nl
+    assert "HALT-LT-00002 is op voorraad" in in_stock.message("nl")
     unknown = scan.handle("HALT-LT-09999")
-    assert unknown.verdict is Verdict.UNKNOWN and "niet in het register" in unknown.message_nl
+    assert unknown.verdict is Verdict.UNKNOWN and "niet in het register" in unknown.message("nl")
 
 
 def test_receive_by_return_label_closes_the_swap(store: Store) -> None:
@@ -101,7 +100,7 @@ def test_receive_by_return_label_closes_the_swap(store: Store) -> None:
     assert outcome.verdict is Verdict.GOOD and outcome.device == "HALT-LT-00001"
     assert load_board(store, NOW).swaps[swap].record.is_closed  # type: ignore[union-attr]
     again = scan.handle("HALT-LT-00001")
-    assert again.verdict is Verdict.WRONG_STATE and "ontvangen in depot" in again.message_nl
+    assert again.verdict is Verdict.WRONG_STATE and "ontvangen in depot" in again.message("nl")
 
 
 def test_issue_onsite_of_the_reserved_loaner(store: Store) -> None:
@@ -109,7 +108,7 @@ def test_issue_onsite_of_the_reserved_loaner(store: Store) -> None:
     plan = SwapPlan(SwapMode.ONSITE, DEPOT, "HALT-LT-00003", engineer="field:wendy")
     swap, _ = open_swap(store, ticket, plan, "d", NOW)
     ship = station(store, ScanStep.SHIP).handle("HALT-LT-00003")
-    assert ship.verdict is Verdict.WRONG_STATE and "op locatie" in ship.message_nl
+    assert ship.verdict is Verdict.WRONG_STATE and "op locatie" in ship.message("nl")
     outcome = station(store, ScanStep.ISSUE).handle("HALT-LT-00003")
     assert outcome.verdict is Verdict.GOOD and outcome.swap == swap
     assert store.device("HALT-LT-00003").state == "with_user"  # type: ignore[union-attr]

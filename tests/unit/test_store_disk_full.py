@@ -49,7 +49,8 @@ def test_a_full_database_refuses_the_action_whole_and_keeps_everything_before(
             saved, refused = fill_until_refused(store)
         assert refused.problem == "full"
         assert "full" in str(refused) and "nothing else changed" in str(refused)
-        assert refused.message_nl.startswith("De schijf is vol: deze wijziging is niet opgeslagen")
+        dutch = refused.message("nl")
+        assert dutch.startswith("De schijf is vol: deze wijziging is niet opgeslagen")
         # Every event of a saved intake is there with its outbox row; of the refused one none.
         per_intake = len(intake_events(store, BIG_INTAKE, "agent-1", NOW))
         events, outbox, tickets, integrity = counts(path)

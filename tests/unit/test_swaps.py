@@ -73,7 +73,7 @@ def test_a_registered_device_is_ready_stock_only_after_the_whole_checklist(store
 def test_a_bad_asset_tag_or_a_serial_in_use_is_refused_naming_the_field(store: Store) -> None:
     with pytest.raises(DeskInputError) as bad:
         register_device(store, DeviceRegistration("LT-42", "X1234", MODEL, "halt", DEPOT), "d", NOW)
-    assert bad.value.field == "asset_tag" and "HALT-LT-00042" in bad.value.message_nl
+    assert bad.value.field == "asset_tag" and "HALT-LT-00042" in bad.value.message("nl")
     with pytest.raises(DeskInputError) as used:
         register_device(
             store, DeviceRegistration("HALT-LT-00099", "SN000001X", MODEL, "halt", DEPOT), "d", NOW
@@ -133,12 +133,12 @@ def test_an_illegal_move_says_the_state_and_why_in_dutch(store: Store) -> None:
     open_swap(store, first, SwapPlan(SwapMode.COURIER, DEPOT, TAG), "depot", later(1))
     with pytest.raises(DeviceRefused) as refused:
         open_swap(store, second, SwapPlan(SwapMode.COURIER, DEPOT, TAG), "depot", later(2))
-    assert f"Apparaat {TAG} is gereserveerd voor swap {first}-SWAP1" in refused.value.message_nl
-    assert "reserveren kan niet" in refused.value.message_nl
+    assert f"Apparaat {TAG} is gereserveerd voor swap {first}-SWAP1" in refused.value.message("nl")
+    assert "reserveren kan niet" in refused.value.message("nl")
     assert load_board(store, later(2)).for_ticket(second)[0].record is None  # nothing stored
     with pytest.raises(DeviceRefused) as early:
         record_sanitisation(store, "HALT-LT-00002", Sanitisation("nist_purge", "K", "C1"), "d", NOW)
-    assert "op voorraad" in early.value.message_nl
+    assert "op voorraad" in early.value.message("nl")
 
 
 def test_a_courier_swap_needs_an_address_and_a_valid_tracking_code(store: Store) -> None:
@@ -199,7 +199,7 @@ def test_a_device_back_to_its_lessor_leaves_the_life_cycle(store: Store) -> None
     assert store.device(TAG).state == "returned_to_lessor"  # type: ignore[union-attr]
     with pytest.raises(DeviceRefused) as gone:
         check_readiness(store, TAG, ALL_PASS, "depot", later(900))
-    assert "uit de omloop" in gone.value.message_nl
+    assert "uit de omloop" in gone.value.message("nl")
 
 
 def test_home_addresses_leave_the_cache_30_days_after_the_swap_closed(store: Store) -> None:

@@ -1,0 +1,78 @@
+"""The codes of the messages the core gives a person (`DeskInputError` and its kin): each
+code's value is the English message id in the catalogue, with `{placeholders}`; the
+catalogue words it in the reader's language (halt_desk.i18n)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from halt_desk.i18n import N_
+
+
+class Msg(StrEnum):
+    """What is wrong with a person's input; stable names, catalogue texts as values."""
+
+    # tickets
+    TICKET_NOT_FOUND = N_("Ticket {ticket} does not exist.")
+    TICKET_CLOSED = N_("Ticket {ticket} is closed.")
+    TICKET_ALREADY_DONE = N_("Ticket {ticket} is already finished.")
+    TICKET_NOT_YOURS = N_("Ticket {ticket} is not assigned to you.")
+    NO_UPLIFT_IN_CONTRACT = N_("The contract of this organisation has no P1 uplift.")
+    CHOOSE_REACHED_CHANNEL = N_("Choose how you reached the caller.")
+    WRITE_A_NOTE = N_("Write a note.")
+    CHOOSE_ASSIGNEE = N_("Choose who to assign the ticket to.")
+    SCORE_OUT_OF_RANGE = N_("A satisfaction score is 1 to 10.")
+    # intake
+    CHOOSE_IMPACT_AND_URGENCY = N_("Choose impact and urgency from the list.")
+    CHOOSE_CALLER = N_("Choose a caller from the staff directory.")
+    FILL_IN_SUMMARY = N_("Fill in a short summary.")
+    CHOOSE_CHANNEL = N_("Choose a channel.")
+    CHOOSE_CATEGORY = N_("Choose a category.")
+    CHOOSE_IMPACT = N_("Choose the impact.")
+    CHOOSE_URGENCY = N_("Choose the urgency.")
+    CHOOSE_PRIORITY = N_("Choose an existing priority.")
+    OVERRIDE_NEEDS_REASON = N_("Give a reason why you depart from the suggested priority.")
+    # field work
+    FILL_IN_CONFIRMED_BY = N_("Fill in who confirms that the employee can work again.")
+    TIME_WITHOUT_ZONE = N_("Time without a time zone.")
+    TIME_IN_FUTURE = N_("The time lies in the future.")
+    TIME_BEFORE_REPORT = N_("The time lies before the report.")
+    UNKNOWN_ACTION = N_("Unknown action.")
+    TICKET_HAS_NO_SWAP = N_("Ticket {ticket} has no planned swap.")
+    # device register
+    NOT_AN_ASSET_TAG = N_("{text} is not an asset tag (such as HALT-LT-00042).")
+    DEVICE_ALREADY_REGISTERED = N_("Device {tag} is already in the register.")
+    DEVICE_NOT_FOUND = N_("Device {tag} is not in the register.")
+    FILL_IN_SERIAL = N_("Fill in the serial number (letters and digits).")
+    SERIAL_IN_USE = N_("Serial number {serial} already belongs to another device.")
+    FILL_IN_MODEL = N_("Fill in the model.")
+    FILL_IN_ORGANISATION = N_("Fill in the organisation.")
+    CHOOSE_DEPOT = N_("Choose an existing depot.")
+    UNKNOWN_CHECK = N_("Unknown item of the checklist.")
+    # swaps
+    SWAP_NOT_FOUND = N_("Swap {swap} does not exist.")
+    SWAP_ALREADY_OPEN = N_("A swap is already open for ticket {ticket}.")
+    NO_SWAP_REQUEST = N_("Ticket {ticket} has no swap request.")
+    FILL_IN_HOME_ADDRESS = N_("Fill in the home address for the courier.")
+    CHOOSE_ENGINEER = N_("Choose the engineer who issues the loaner.")
+    NO_SHIPMENT_FOR_LEG = N_("This swap has no shipment for this leg yet.")
+    CHOOSE_EMERGENCY_KIND = N_("Choose virtual workplace or pool device.")
+    CHOOSE_SANITISATION_METHOD = N_(
+        "Choose a wiping method (NIST SP 800-88 Clear/Purge/Destroy or BitLocker crypto-erase)."
+    )
+    FILL_IN_OPERATOR = N_("Fill in who wiped the device.")
+    FILL_IN_CERTIFICATE = N_("Fill in the number of the wiping certificate.")
+    GIVE_OUTCOME = N_("Say why the swap stops.")
+    SWAP_NOT_PLANNED = N_("Swap {swap} is not planned yet.")
+    SWAP_CLOSED = N_("Swap {swap} is closed.")
+    SWAP_HAS_NO_LOANER = N_("Swap {swap} has no loaner; reserve one first.")
+    CHOOSE_CARRIER = N_("Choose the carrier ({carriers}).")
+    NOT_A_TRACKING_CODE = N_("{code} is not a track-and-trace code of {carrier}.")
+    # stock
+    CHOOSE_MODEL = N_("Choose the model.")
+    CHOOSE_MITIGATION = N_("Choose extra stock, another depot or prioritising.")
+    DESCRIBE_MITIGATION = N_("Describe the measure in a few words.")
+    # the device life cycle refuses a move (logistics.refusals)
+    DEVICE_REFUSED_UNREGISTERED = N_("Device {tag} is not in the register; cannot {action}.")
+    DEVICE_REFUSED = N_("Device {tag} is {state}; cannot {action}: {why}.")
+    DEVICE_REFUSED_HELD = N_("Device {tag} is {state} for swap {swap}; cannot {action}: {why}.")
