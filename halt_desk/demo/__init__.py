@@ -8,7 +8,7 @@ comes from `random.Random(seed)`, never from the clock or the global generator.
 
 Where things are: `dataset` generates the data set (with `registration`, `loaner_stock`,
 `moments` and `event_log`); `halt_plan` and `desom_plan` plan one ticket's events (with
-`planning`, `business_minutes` and `texts`); `reference` holds the fixed records;
+`planning`, `business_minutes` and `sample_texts`); `reference` holds the fixed records;
 `timelines` builds the §3.3 inputs.
 """
 

@@ -39,7 +39,7 @@ from halt_desk.demo.reference import (
     build_employees,
 )
 from halt_desk.demo.registration import register_reference_data
-from halt_desk.demo.texts import DESOM_SUMMARIES, HALT_SUMMARIES
+from halt_desk.demo.sample_texts import DESOM_SUMMARIES, HALT_SUMMARIES
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import load_profile
 

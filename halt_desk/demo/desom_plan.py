@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from halt_desk.demo.business_minutes import Terms
 from halt_desk.demo.planning import CHANNELS, Draws, Mix, Step, plan_extras
-from halt_desk.demo.texts import RESOLUTION_TEXTS, WORKAROUND_TEXTS
+from halt_desk.demo.sample_texts import RESOLUTION_TEXTS, WORKAROUND_TEXTS
 
 #: Demo weight of each (impact, urgency) cell: about P1 3 %, P2 10 %, P5 25 %.
 DESOM_CELL_WEIGHTS: dict[tuple[str, str], int] = {

@@ -11,7 +11,7 @@ from typing import Any
 
 from halt_desk.demo.business_minutes import Terms
 from halt_desk.demo.planning import CHANNELS, Draws, Mix, Step, plan_extras, skewed
-from halt_desk.demo.texts import (
+from halt_desk.demo.sample_texts import (
     PRIORITY_CHANGE_REASONS,
     RESOLUTION_TEXTS,
     UPLIFT_MOTIVATIONS,

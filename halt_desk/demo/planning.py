@@ -16,7 +16,7 @@ from itertools import accumulate
 from math import sqrt
 from typing import Any, TypeVar
 
-from halt_desk.demo.texts import BREACH_EXPLANATIONS, COMMENT_TEXTS
+from halt_desk.demo.sample_texts import BREACH_EXPLANATIONS, COMMENT_TEXTS
 
 #: A planned event: (business minute, type, data, actor, wall clock). The business minute
 #: orders the steps; `wall` (UTC epoch seconds) is set only for a step outside the service

@@ -6,7 +6,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from halt_desk.demo.texts import FIRST_NAMES, SURNAMES
+from halt_desk.demo.sample_texts import FIRST_NAMES, SURNAMES
 
 
 @dataclass(frozen=True, slots=True)

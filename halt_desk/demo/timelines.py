@@ -18,7 +18,7 @@ from halt_desk.demo.desom_plan import DESOM_CELL_WEIGHTS, plan_desom
 from halt_desk.demo.halt_plan import HALT_PRIORITIES, HaltTicket, plan_halt
 from halt_desk.demo.moments import Report, report_moments
 from halt_desk.demo.planning import BENCHMARK_MIX, Draws, Step
-from halt_desk.demo.texts import HALT_SUMMARIES
+from halt_desk.demo.sample_texts import HALT_SUMMARIES
 from halt_desk.domain.events import CLOCK_EVENT_TYPES
 from halt_desk.domain.profiles import Profile, load_profile
 
