@@ -18,26 +18,27 @@ PRODUCT = ("halt_desk", "ui")
 #: rooms on lower floors, never a higher one. Rooms on one floor may use each other, as long
 #: as no circle forms (checked separately).
 FLOORS: dict[str, int] = {
-    "halt_desk.domain": 0,
-    "halt_desk.paths": 0,
-    "halt_desk.config": 0,
-    "halt_desk.i18n": 0,
-    "halt_desk.changes": 0,
+    # the foundation every room may use: where files live, the message catalogue
     "halt_desk": 0,  # the package itself: only __version__
-    "halt_desk.store": 1,
-    "halt_desk.couriers": 1,
-    "halt_desk.sync": 2,
-    "halt_desk.central": 2,
-    "halt_desk.desk": 3,
-    "halt_desk.logistics": 3,
-    "halt_desk.field": 3,
-    "halt_desk.reports": 3,
-    "halt_desk.demo": 4,
-    "halt_desk.background": 4,
-    "halt_desk.self_test": 5,
-    "halt_desk.cli": 6,
-    "halt_desk.__main__": 7,
-    "ui": 8,
+    "halt_desk.paths": 0,
+    "halt_desk.i18n": 0,
+    "halt_desk.config": 1,
+    "halt_desk.domain": 1,
+    "halt_desk.changes": 1,
+    "halt_desk.store": 2,
+    "halt_desk.couriers": 2,
+    "halt_desk.sync": 3,
+    "halt_desk.central": 3,
+    "halt_desk.desk": 4,
+    "halt_desk.logistics": 4,
+    "halt_desk.field": 4,
+    "halt_desk.reports": 4,
+    "halt_desk.demo": 5,
+    "halt_desk.background": 5,
+    "halt_desk.self_test": 6,
+    "halt_desk.cli": 7,
+    "halt_desk.__main__": 8,
+    "ui": 9,
 }
 MAX_FILE_LINES = 700
 MAX_FUNCTION_LINES = 80
