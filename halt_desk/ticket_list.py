@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the desk window imports this list before the store loads (start time)
-    from halt_desk.store import Store
+    from halt_desk.store import Store, TicketListEntry
 
 #: How far ahead "breaching soon" looks (the desk's 30-minute warning).
 BREACH_WINDOW = timedelta(minutes=30)
@@ -55,13 +55,12 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def row_from_store(raw: Sequence[Any]) -> TicketListRow:
+def row_from_store(raw: TicketListEntry) -> TicketListRow:
     """A row of `Store.ticket_list()` with its times parsed."""
-    (ticket_id, org, caller, name, summary, priority, uplift, status, reported, due, to) = raw
-    reported_at = datetime.fromisoformat(reported)
     return TicketListRow(
-        ticket_id, org, caller, name, summary, priority, bool(uplift), status,
-        reported_at, _time(due), to,
+        raw.id, raw.org, raw.caller, raw.caller_name, raw.summary, raw.priority,
+        bool(raw.uplift), raw.status, datetime.fromisoformat(raw.reported_at),
+        _time(raw.next_due), raw.assignee,
     )  # fmt: skip
 
 
