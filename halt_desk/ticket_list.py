@@ -56,11 +56,25 @@ def _time(value: str | None) -> datetime | None:
 
 
 def row_from_store(raw: TicketListEntry) -> TicketListRow:
-    """A row of `Store.ticket_list()` with its times parsed."""
+    """A row of `Store.ticket_list()` with its times parsed. Unpacked by position, as
+    reading 11 fields by name costs a fifth more over 200,000 rows: both rows have the same
+    fields in the same order (a test holds them to it)."""
+    (
+        ticket_id,
+        org,
+        caller,
+        caller_name,
+        summary,
+        priority,
+        uplift,
+        status,
+        reported_at,
+        next_due,
+        assignee,
+    ) = raw
     return TicketListRow(
-        raw.id, raw.org, raw.caller, raw.caller_name, raw.summary, raw.priority,
-        bool(raw.uplift), raw.status, datetime.fromisoformat(raw.reported_at),
-        _time(raw.next_due), raw.assignee,
+        ticket_id, org, caller, caller_name, summary, priority, bool(uplift), status,
+        datetime.fromisoformat(reported_at), _time(next_due), assignee,
     )  # fmt: skip
 
 
