@@ -1,12 +1,5 @@
-"""The local cache: `Store.record_event()` is the one way to change state on this machine.
-
-`Store` is the one object callers hold; each method hands over to the module that does that
-job: `recording` (this user's events), `ingest` (pulled pages), `outbox`, `conflicts`,
-`sync_state` (pull cursor, clock offset), `queries` (reads), `housekeeping` (refolds, purges).
-An event, its outbox row and the projections it changes are written in one SQLite
-transaction (BEGIN IMMEDIATE), so the timeline, the outbox and the clocks never disagree.
-Reads use deferred transactions and never wait for a writer (WAL).
-"""
+"""The local cache as one object, `Store`: opening and closing it, and each call handed to
+the module that does that job. `Store.record_event()` is the one way to change state here."""
 
 from __future__ import annotations
 
@@ -56,7 +49,15 @@ def _utc_now() -> datetime:
 
 class Store:
     """The local SQLite cache of one user. Safe to share between threads; each call uses
-    its own session. Open with `Store.open()`, close with `close()` or a `with` block."""
+    its own session. Open with `Store.open()`, close with `close()` or a `with` block.
+
+    Each method hands over to the module that does the job: `recording` (this user's
+    events), `ingest` (pulled pages), `outbox`, `conflicts`, `sync_state` (pull cursor,
+    clock offset), `queries` (reads), `housekeeping` (folding again, purging); `eventlog`
+    holds what they share. An event, its outbox row and the projections it changes are
+    written in one SQLite transaction (BEGIN IMMEDIATE), so the timeline, the outbox and
+    the clocks never disagree. Reads use deferred transactions and never wait for a
+    writer (WAL)."""
 
     def __init__(
         self,
