@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.domain.conflicts import field_value
 from halt_desk.i18n import _
-from halt_desk.store import Store
-from halt_desk.store.store import ConflictView, RejectedEvent
+from halt_desk.store import ConflictView, RejectedEvent, Store
 from ui import labels
 from ui.workers import run_in_background
 

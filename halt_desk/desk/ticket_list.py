@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the desk window imports this list before the store loads (start time)
-    from halt_desk.store import Store
+    from halt_desk.store import Store, TicketListEntry
 
 #: How far ahead "breaching soon" looks (the desk's 30-minute warning).
 BREACH_WINDOW = timedelta(minutes=30)
@@ -55,13 +55,26 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def row_from_store(raw: Sequence[Any]) -> TicketListRow:
-    """A row of `Store.ticket_list()` with its times parsed."""
-    (ticket_id, org, caller, name, summary, priority, uplift, status, reported, due, to) = raw
-    reported_at = datetime.fromisoformat(reported)
+def row_from_store(raw: TicketListEntry) -> TicketListRow:
+    """A row of `Store.ticket_list()` with its times parsed. Unpacked by position, as
+    reading 11 fields by name costs a fifth more over 200,000 rows: both rows have the same
+    fields in the same order (a test holds them to it)."""
+    (
+        ticket_id,
+        org,
+        caller,
+        caller_name,
+        summary,
+        priority,
+        uplift,
+        status,
+        reported_at,
+        next_due,
+        assignee,
+    ) = raw
     return TicketListRow(
-        ticket_id, org, caller, name, summary, priority, bool(uplift), status,
-        reported_at, _time(due), to,
+        ticket_id, org, caller, caller_name, summary, priority, bool(uplift), status,
+        datetime.fromisoformat(reported_at), _time(next_due), assignee,
     )  # fmt: skip
 
 

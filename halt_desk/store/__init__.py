@@ -5,6 +5,8 @@ with Store.open() as store:          # creates or migrates <user data dir>/cache
     store.ticket("T1")
 """
 
+from halt_desk.store.cache import RecordingClock
+from halt_desk.store.conflicts import ConflictView
 from halt_desk.store.errors import (
     EventConflict,
     SchemaTooNew,
@@ -14,17 +16,11 @@ from halt_desk.store.errors import (
     UnknownConflict,
     UnknownStream,
 )
+from halt_desk.store.outbox import RejectedEvent
+from halt_desk.store.queries import DeviceView, TicketListEntry, TicketView
 from halt_desk.store.schema import backup_database
-from halt_desk.store.store import (
-    ClockOffset,
-    ConflictView,
-    DeviceView,
-    RecordingClock,
-    RejectedEvent,
-    Store,
-    TicketView,
-    default_path,
-)
+from halt_desk.store.store import Store, default_path
+from halt_desk.store.sync_state import ClockOffset
 
 __all__ = [
     "ClockOffset",
@@ -38,6 +34,7 @@ __all__ = [
     "StoreDiskError",
     "StoreError",
     "StoreUnreadable",
+    "TicketListEntry",
     "TicketView",
     "UnknownConflict",
     "UnknownStream",

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from halt_desk.desk.ticket_list import SORT_KEYS, QuickFilter, TicketList, TicketListRow
+from halt_desk.desk.ticket_list import (
+    SORT_KEYS,
+    QuickFilter,
+    TicketList,
+    TicketListRow,
+    row_from_store,
+)
+from halt_desk.store import TicketListEntry
 
 BASE = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
 
@@ -168,3 +175,27 @@ def test_an_updated_list_equals_one_read_whole(
         assert [fresh.row(p) for p in range(len(fresh))] == [
             rebuilt.row(p) for p in range(len(rebuilt))
         ]
+
+
+def test_a_store_row_has_the_fields_of_a_list_row_in_the_same_order() -> None:
+    # `row_from_store` unpacks by position (for speed): the orders must agree.
+    assert TicketListEntry._fields == TicketListRow._fields
+
+
+def test_a_store_row_becomes_a_list_row_with_its_times_parsed() -> None:
+    entry = TicketListEntry(
+        id="HALT-2027-0001",
+        org="halt",
+        caller="e1",
+        caller_name="Anna de Vries",
+        summary="Laptop start niet op",
+        priority="P2",
+        uplift=True,
+        status="open",
+        reported_at=BASE.isoformat(),
+        next_due=None,
+        assignee="agent-1",
+    )
+    listed = row_from_store(entry)
+    assert listed == row(1, "Laptop start niet op", priority="P2", uplift=True,
+                         reported_at=BASE, next_due=None, assignee="agent-1")  # fmt: skip

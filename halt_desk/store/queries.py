@@ -1,0 +1,376 @@
+"""Reads of the cache: events per stream, tickets (as views and as light list rows),
+devices, organisations and their contract profiles, the employee and reference records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, func, or_, select
+
+from halt_desk.domain.clocks import TicketStatus
+from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import Profile
+from halt_desk.store.cache import Cache
+from halt_desk.store.errors import UnknownStream
+from halt_desk.store.eventlog import chunks
+from halt_desk.store.models import (
+    REFERENCE_MODELS,
+    DeviceRow,
+    Employee,
+    EventRow,
+    Organisation,
+    TicketRow,
+)
+from halt_desk.store.projections import fold_events, published_profile, stream_events, utc_us
+
+OPEN_STATUSES: tuple[str, ...] = (TicketStatus.OPEN.value, TicketStatus.WAITING.value)
+#: Stream kinds whose events never change a row of the ticket list.
+_KINDS_OUTSIDE_TICKET_ROWS = frozenset({"device", "swap", "stock", "depot", "location"})
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """The projection row of one ticket (a snapshot; clocks evaluated at its last fold)."""
+
+    id: str
+    org: str
+    caller: str | None
+    summary: str | None
+    category: str | None
+    channel: str | None
+    priority: str
+    uplift: bool
+    status: str
+    reported_at: datetime
+    next_due: datetime | None
+    assignee: str | None
+    resolved_at: datetime | None
+    mttr_business_minutes: int | None
+    mttp_business_minutes: int | None
+    mttp_wall_minutes: int | None
+    within_norm: bool | None
+    updated_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @classmethod
+    def from_row(cls, row: TicketRow) -> TicketView:
+        return cls(
+            id=row.id,
+            org=row.org,
+            caller=row.caller,
+            summary=row.summary,
+            category=row.category,
+            channel=row.channel,
+            priority=row.priority,
+            uplift=row.uplift,
+            status=row.status,
+            reported_at=datetime.fromisoformat(row.reported_at),
+            next_due=_time(row.next_due),
+            assignee=row.assignee,
+            resolved_at=_time(row.resolved_at),
+            mttr_business_minutes=row.mttr_business_minutes,
+            mttp_business_minutes=row.mttp_business_minutes,
+            mttp_wall_minutes=row.mttp_wall_minutes,
+            within_norm=row.within_norm,
+            updated_at=datetime.fromisoformat(row.updated_at),
+        )
+
+
+class TicketListEntry(NamedTuple):
+    """One ticket as `Store.ticket_list()` gives it for lists of tens of thousands of rows:
+    a light row straight from the projection, times as ISO text (parsed by the list)."""
+
+    id: str
+    org: str
+    caller: str | None
+    caller_name: str | None
+    summary: str | None
+    priority: str
+    uplift: bool
+    status: str
+    reported_at: str
+    next_due: str | None
+    assignee: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceView:
+    """The projection row of one device."""
+
+    asset_tag: str
+    serial: str | None
+    model: str | None
+    type: str | None
+    org: str | None
+    depot: str | None
+    state: str
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: DeviceRow) -> DeviceView:
+        return cls(
+            asset_tag=row.asset_tag,
+            serial=row.serial,
+            model=row.model,
+            type=row.type,
+            org=row.org,
+            depot=row.depot,
+            state=row.state,
+            updated_at=datetime.fromisoformat(row.updated_at),
+        )
+
+
+# ---------------------------------------------------------------------- events
+
+
+def events_for(cache: Cache, stream: str) -> list[Event]:
+    """The events of `stream`, ordered by `at`, then by the order they were stored."""
+    with cache.read() as session:
+        return stream_events(session, stream)
+
+
+def events_for_streams(cache: Cache, streams: Sequence[str]) -> dict[str, list[Event]]:
+    """The events of several streams in fold order (those central confirmed by `seq`,
+    then unsent ones; rejected ones left out), in a few queries."""
+    found: dict[str, list[Event]] = {}
+    with cache.read() as session:
+        for chunk in chunks(list(dict.fromkeys(streams))):
+            found.update(fold_events(session, chunk))
+    return found
+
+
+def streams_of_kind(cache: Cache, kind: str, types: Iterable[str] | None = None) -> list[str]:
+    """The streams of one kind (`swap`, `device`, …) that have events, optionally only
+    those with an event of one of `types`; sorted. A range scan of the stream index."""
+    query = select(EventRow.stream).where(
+        EventRow.stream >= f"{kind}:", EventRow.stream < f"{kind};"
+    )
+    if types is not None:
+        query = query.where(EventRow.type.in_(sorted(set(types))))
+    with cache.read() as session:
+        return sorted(set(session.scalars(query.distinct())))
+
+
+def has_event_before(cache: Cache, event_type: str, moment: datetime) -> bool:
+    """Whether any event of `event_type` happened at or before `moment`."""
+    query = (
+        select(EventRow.id)
+        .where(EventRow.type == event_type, EventRow.at_utc_us <= utc_us(moment))
+        .limit(1)
+    )
+    with cache.read() as session:
+        return session.scalar(query) is not None
+
+
+def change_marker(cache: Cache) -> int:
+    """Where the cache stands now (the newest event's `local_order`): what
+    `tickets_changed_since` counts from. Read it before reading what it guards."""
+    with cache.read() as session:
+        return int(session.scalar(select(func.max(EventRow.local_order))) or 0)
+
+
+def tickets_changed_since(cache: Cache, marker: int) -> set[str] | None:
+    """Ids of the tickets that got events after `marker`, or None when something every
+    ticket row may depend on changed too (an organisation, an employee's name, a
+    contract profile): then the whole list must be read again. Devices, swaps, stock,
+    depots and locations do not change ticket rows."""
+    query = select(EventRow.stream).where(EventRow.local_order > marker).distinct()
+    with cache.read() as session:
+        streams = session.scalars(query).all()
+    changed: set[str] = set()
+    for stream in streams:
+        kind, _, key = stream.partition(":")
+        if kind == "ticket":
+            changed.add(key)
+        elif kind not in _KINDS_OUTSIDE_TICKET_ROWS:
+            return None
+    return changed
+
+
+# ---------------------------------------------------------------------- tickets
+
+
+def ticket(cache: Cache, ticket_id: str) -> TicketView | None:
+    with cache.read() as session:
+        row = session.get(TicketRow, ticket_id)
+        return TicketView.from_row(row) if row is not None else None
+
+
+def tickets_by_id(cache: Cache, ids: Iterable[str]) -> list[TicketView]:
+    """The tickets with these ids that exist, oldest report first."""
+    found: list[TicketView] = []
+    with cache.read() as session:
+        for chunk in chunks(sorted(set(ids))):
+            query = select(TicketRow).where(TicketRow.id.in_(chunk))
+            found += [TicketView.from_row(row) for row in session.scalars(query)]
+    return sorted(found, key=lambda t: (t.reported_at, t.id))
+
+
+def _due_by(due_before: datetime) -> Any:
+    """A stored next deadline before `due_before`, or a clock already overdue at the last
+    fold (see `tickets`)."""
+    return or_(
+        TicketRow.next_due_utc_us <= utc_us(due_before),
+        TicketRow.overdue.is_not(False),
+    )
+
+
+def open_ticket_ids(cache: Cache, due_before: datetime) -> set[str]:
+    """Ids of what `tickets(open_only=True, due_before=...)` returns, without reading
+    the rows: the reminders' candidates, asked for every 30 seconds."""
+    query = select(TicketRow.id).where(TicketRow.status.in_(OPEN_STATUSES), _due_by(due_before))
+    with cache.read() as session:
+        return set(session.scalars(query))
+
+
+def tickets(
+    cache: Cache, open_only: bool = False, due_before: datetime | None = None
+) -> list[TicketView]:
+    """All tickets (or the open and waiting ones), oldest report first.
+
+    `due_before` keeps only the tickets that may need attention by then: a stored next
+    deadline (snapshot of the last fold) before that moment, or a clock already overdue
+    at the last fold. Deadlines only move when an event folds the ticket again, so
+    this narrows tens of thousands of tickets to the few worth a live evaluation."""
+    query = select(TicketRow).order_by(TicketRow.reported_at_utc_us, TicketRow.id)
+    if open_only:
+        query = query.where(TicketRow.status.in_(OPEN_STATUSES))
+    if due_before is not None:
+        query = query.where(_due_by(due_before))
+    with cache.read() as session:
+        return [TicketView.from_row(row) for row in session.scalars(query)]
+
+
+def _ticket_list_query(*extra: Any) -> Select[*tuple[Any, ...]]:
+    """The columns of `TicketListEntry` (then `extra`), oldest report first."""
+    return (
+        select(
+            TicketRow.id,
+            TicketRow.org,
+            TicketRow.caller,
+            Employee.name,
+            TicketRow.summary,
+            TicketRow.priority,
+            TicketRow.uplift,
+            TicketRow.status,
+            TicketRow.reported_at,
+            TicketRow.next_due,
+            TicketRow.assignee,
+            *extra,
+        )
+        .outerjoin(Employee, Employee.id == TicketRow.caller)
+        .order_by(TicketRow.reported_at_utc_us, TicketRow.id)
+    )
+
+
+def ticket_list(cache: Cache, ids: Iterable[str] | None = None) -> list[TicketListEntry]:
+    """Every ticket (or the ones with these ids) as a `TicketListEntry`, oldest report
+    first. One query per 500 ids, no ORM objects."""
+    entry = TicketListEntry._make
+    if ids is None:
+        with cache.read() as session:
+            return [entry(row) for row in session.execute(_ticket_list_query())]
+    found: list[tuple[Any, ...]] = []
+    for chunk in chunks(sorted(set(ids))):
+        query = _ticket_list_query(TicketRow.reported_at_utc_us).where(TicketRow.id.in_(chunk))
+        with cache.read() as session:
+            found += [tuple(row) for row in session.execute(query)]
+    found.sort(key=lambda row: (row[-1], row[0]))
+    return [entry(row[:-1]) for row in found]
+
+
+# ---------------------------------------------------------------------- devices
+
+
+def device(cache: Cache, asset_tag: str) -> DeviceView | None:
+    with cache.read() as session:
+        row = session.get(DeviceRow, asset_tag)
+        return DeviceView.from_row(row) if row is not None else None
+
+
+def devices(cache: Cache, depot: str | None = None) -> list[DeviceView]:
+    query = select(DeviceRow).order_by(DeviceRow.asset_tag)
+    if depot is not None:
+        query = query.where(DeviceRow.depot == depot)
+    with cache.read() as session:
+        return [DeviceView.from_row(row) for row in session.scalars(query)]
+
+
+def device_by_serial(cache: Cache, serial: str) -> DeviceView | None:
+    """The device with this serial number (case-insensitive), or None."""
+    with cache.read() as session:
+        row = session.scalars(
+            select(DeviceRow).where(func.upper(DeviceRow.serial) == serial.upper()).limit(1)
+        ).first()
+        return DeviceView.from_row(row) if row is not None else None
+
+
+# ---------------------------------------------------------------------- reference data
+
+
+def organisation_profile(cache: Cache, org_id: str) -> str:
+    """The contract profile name of an organisation; UnknownStream if it is not known."""
+    with cache.read() as session:
+        profile = session.scalar(select(Organisation.profile).where(Organisation.id == org_id))
+    if profile is None:
+        raise UnknownStream(f"org:{org_id}", "organisation is not known")
+    return profile
+
+
+def profile(cache: Cache, name: str) -> Profile:
+    """The contract profile `name` as this cache knows it: published through the changes
+    feed, else built in."""
+    with cache.read() as session:
+        return published_profile(session, name)
+
+
+def employees(cache: Cache) -> list[dict[str, Any]]:
+    """The employee directory (id, name, org, email, phone, team, location, role), by
+    name: small enough to hold in memory for the caller lookup."""
+    query = select(
+        Employee.id,
+        Employee.name,
+        Employee.org,
+        Employee.email,
+        Employee.phone,
+        Employee.team,
+        Employee.location,
+        Employee.role,
+    ).order_by(Employee.name, Employee.id)
+    with cache.read() as session:
+        return [dict(row._mapping) for row in session.execute(query)]
+
+
+def references(cache: Cache, kind: str) -> dict[str, dict[str, Any]]:
+    """Every reference record of one kind (`org`, `employee`, `location`, `depot`):
+    id → all its fields."""
+    model = REFERENCE_MODELS.get(kind)
+    if model is None:
+        raise ValueError(f"{kind!r} is not a kind of reference record")
+    with cache.read() as session:
+        return {row.id: json.loads(row.fields) for row in session.scalars(select(model))}
+
+
+def reference(cache: Cache, stream: str) -> dict[str, Any] | None:
+    """All fields of a reference record (`org:<id>`, `employee:<id>`, …), or None."""
+    kind, _, key = stream.partition(":")
+    model = REFERENCE_MODELS.get(kind)
+    if model is None:
+        raise ValueError(f"{stream!r} is not a reference stream")
+    with cache.read() as session:
+        row = session.get(model, key)
+        if row is None:
+            return None
+        fields: dict[str, Any] = json.loads(row.fields)
+        return fields
