@@ -16,8 +16,9 @@ from enum import StrEnum
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, NamedTuple
 
+from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, REPORTED, ClockKind, StopRule
 from halt_desk.domain.errors import InvalidTimeline
-from halt_desk.domain.profiles import CLOCK_NAMES, ClockRule, Profile, Target
+from halt_desk.domain.profiles import ClockRule, Profile, Target
 from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
 
 INF = math.inf
@@ -72,9 +73,9 @@ class ClockResult(NamedTuple):
         text = f'{{"due":{due_text},"met_at":{met_text},"state":"{self.state.value}"'
         if warn_at is not None:
             text += f',"warn_at":"{warn_at.isoformat()}"'
-        if name == "resolution":
+        if name in _PAUSABLE:
             text += ',"paused":true' if self.paused else ',"paused":false'
-        elif name == "update":
+        elif name in _INTERVAL:
             text += f',"missed":{self.missed or 0},"last_update":{_iso(self.last_update)}'
         return text + "}"
 
@@ -156,6 +157,9 @@ class TicketEvaluation(NamedTuple):
         return value
 
 
+#: Clocks whose JSON has "paused", and those with "missed" and "last_update" (§3.3).
+_PAUSABLE = frozenset(spec.name for spec in CLOCKS if spec.pausable)
+_INTERVAL = frozenset(spec.name for spec in CLOCKS if spec.kind is ClockKind.INTERVAL)
 _NOT_APPLICABLE = {name: ClockResult(name, ClockState.NOT_APPLICABLE) for name in CLOCK_NAMES}
 _NOT_APPLICABLE_TEXT = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
 _NOT_APPLICABLE_ITEM = {name: f'"{name}":{text}' for name, text in _NOT_APPLICABLE_TEXT.items()}
@@ -237,89 +241,64 @@ class _Evaluator:
 
     # ------------------------------------------------------------------ fold
     def _fold(self) -> None:
-        """One pass over the events collecting what each clock needs."""
-        resolution = self.profile.clocks["resolution"]
-        reaction = self.profile.clocks["reaction"]
-        current = self.changes[0].priority
-        self.first_response_ts: float | None = None
-        self.reaction_stop: float | None = None
-        self.updates: list[float] = []
+        """One pass over the events collecting what each clock needs (see `_HANDLERS`)."""
+        #: Per clock of `CLOCKS`: when it stopped, when it started (clocks that do not run
+        #: from the report), whether it applies, and the restarts of an interval clock.
+        self.stops: list[float | None] = [None] * _CLOCK_COUNT
+        self.starts: list[float | None] = [None] * _CLOCK_COUNT
+        self.applies: list[bool] = list(_APPLIES_UNREQUESTED)
+        self.restarts: dict[int, list[float]] = {}
         self.pauses: list[tuple[float, float | None]] = []  # business ordinals
-        self.onsite_requested = False
-        self.onsite_stop: float | None = None
-        self.swap_requested = False
-        self.swap_stop: float | None = None
-        self.emergency_stop: float | None = None
-        self.workaround_stop: float | None = None
+        self.pause_start: float | None = None
         self.resolved_ts: float | None = None
         self.productive_ts: float | None = None
         self.closed = False
-        pause_start: float | None = None
+        handlers = _HANDLERS
         for event in self.tl.events:
-            kind = event.type
-            if kind == "priority_changed":
-                change = self._change_from(event)
-                self.changes.append(change)
-                current = change.priority
-            elif kind == "uplift_decided":
-                if not self.profile.uplift:
-                    problem = f"P1-uplift is not part of profile {self.profile.name}"
-                    raise InvalidTimeline(self.tl.id, f"{event.field}.type", problem)
-                if event.granted:
-                    self.uplift = True
-                    top = self.profile.priorities[0]
-                    self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
-                    current = top
-            elif kind == "first_response":
-                if self.first_response_ts is None:
-                    self.first_response_ts = event.ts
-                if self.reaction_stop is None:
-                    allowed = reaction.channels.get(current)
-                    if allowed is None or event.channel in allowed:
-                        self.reaction_stop = event.ts
-            elif kind == "status_update":
-                self.updates.append(event.ts)
-            elif kind == "waiting_on_user":
-                if pause_start is None and self.resolved_ts is None:
-                    pause_start = self.ordinal(event.ts)
-            elif kind == "resumed":
-                if pause_start is not None:
-                    self.pauses.append((pause_start, self.ordinal(event.ts)))
-                    pause_start = None
-            elif kind == "onsite_requested":
-                self.onsite_requested = True
-            elif kind == "onsite_arrival":
-                if self.onsite_stop is None:
-                    self.onsite_stop = event.ts
-            elif kind == "swap_requested":
-                self.swap_requested = True
-            elif kind == "swap_delivered":
-                if self.swap_stop is None:
-                    self.swap_stop = event.ts
-                if self.emergency_stop is None:
-                    self.emergency_stop = event.ts
-            elif kind == "emergency_workplace":
-                if self.emergency_stop is None:
-                    self.emergency_stop = event.ts
-            elif kind == "productive_again":
-                if self.productive_ts is None:
-                    self.productive_ts = event.ts
-                if self.emergency_stop is None:
-                    self.emergency_stop = event.ts
-            elif kind == "workaround":
-                if self.workaround_stop is None and current in resolution.stop_on_workaround:
-                    self.workaround_stop = event.ts
-            elif kind == "resolved":
-                if self.resolved_ts is None:
-                    self.resolved_ts = event.ts
-                    if pause_start is not None:  # resolving ends a pause
-                        self.pauses.append((pause_start, self.ordinal(event.ts)))
-                        pause_start = None
-            elif kind == "closed":
-                self.closed = True
-        self.open_pause = pause_start
+            handler = handlers.get(event.type)
+            if handler is not None:
+                handler(self, event)
+        self.open_pause = pause_start = self.pause_start
         if pause_start is not None:
             self.pauses.append((pause_start, None))
+
+    # The events that are facts of the ticket rather than of one clock; `_bind_handlers`
+    # adds what each clock of `CLOCKS` does on its events.
+    def _on_priority_changed(self, event: TimelineEvent) -> None:
+        self.changes.append(self._change_from(event))
+
+    def _on_uplift_decided(self, event: TimelineEvent) -> None:
+        profile = self.profile
+        if not profile.uplift:
+            problem = f"P1-uplift is not part of profile {profile.name}"
+            raise InvalidTimeline(self.tl.id, f"{event.field}.type", problem)
+        if event.granted:
+            self.uplift = True
+            top = profile.priorities[0]
+            self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
+
+    def _on_waiting_on_user(self, event: TimelineEvent) -> None:
+        if self.pause_start is None and self.resolved_ts is None:
+            self.pause_start = self.ordinal(event.ts)
+
+    def _on_resumed(self, event: TimelineEvent) -> None:
+        if self.pause_start is not None:
+            self.pauses.append((self.pause_start, self.ordinal(event.ts)))
+            self.pause_start = None
+
+    def _on_resolved(self, event: TimelineEvent) -> None:
+        if self.resolved_ts is None:
+            self.resolved_ts = event.ts
+            if self.pause_start is not None:  # resolving ends a pause
+                self.pauses.append((self.pause_start, self.ordinal(event.ts)))
+                self.pause_start = None
+
+    def _on_productive_again(self, event: TimelineEvent) -> None:
+        if self.productive_ts is None:
+            self.productive_ts = event.ts
+
+    def _on_closed(self, event: TimelineEvent) -> None:
+        self.closed = True
 
     # ------------------------------------------------------------ clock units
     def _paused_before(self, ordinal: float) -> float:
@@ -441,14 +420,15 @@ class _Evaluator:
         target = rule.targets.get(change.priority)
         return None if target is None else target.seconds
 
-    def update_clock(self) -> ClockResult:
-        """Status updates: every interval from the first response until resolved."""
-        rule = self.profile.clocks.get("update")
-        start_ts = self.first_response_ts
+    def interval_clock(
+        self, name: str, start_ts: float | None, restarts: list[float], end_ts: float | None
+    ) -> ClockResult:
+        """A deadline every interval from `start_ts` until `end_ts` (the update clock:
+        status updates from the first response until resolved)."""
+        rule = self.profile.clocks.get(name)
         if rule is None or start_ts is None:
-            return _NOT_APPLICABLE["update"]
+            return _NOT_APPLICABLE[name]
         cal = self.cal
-        end_ts = self.resolved_ts
         rank = self.profile.rank
         current = _Change(start_ts, self.priority_at(start_ts), None)
         interval = self._interval(rule, current)
@@ -466,7 +446,7 @@ class _Evaluator:
                 passed += 1  # `ts` lies after closing time, past a deadline at closing
             return passed, due + passed * step
 
-        items: list[tuple[float, int, str | None]] = [(ts, 0, None) for ts in self.updates]
+        items: list[tuple[float, int, str | None]] = [(ts, 0, None) for ts in restarts]
         if len(self.changes) > 1:
             items += [(c.ts, 1, c.priority) for c in self.changes[1:]]
         items.sort()  # by time; an update before a priority change at the same moment
@@ -502,7 +482,7 @@ class _Evaluator:
             interval = new_interval
         if not applicable or (interval is None and missed == 0 and end_ts is None):
             # never required, or no longer required (downgraded to a priority without updates)
-            return _NOT_APPLICABLE["update"]
+            return _NOT_APPLICABLE[name]
         stop = end_ts if end_ts is not None else self.now_ts
         if next_due is not None and interval is not None:
             passed, next_due = count_missed(next_due, interval, stop, self.ordinal(stop))
@@ -516,26 +496,20 @@ class _Evaluator:
         else:
             state = ClockState.RUNNING
         met_at = _from_ts(end_ts, self.tz) if end_ts is not None else None
-        return ClockResult("update", state, due, met_at, None, False, missed, last)
+        return ClockResult(name, state, due, met_at, None, False, missed, last)
 
     # ------------------------------------------------------------------ result
     def evaluate(self) -> TicketEvaluation:
-        resolution_stop = self.resolved_ts
-        if self.workaround_stop is not None and (
-            resolution_stop is None or self.workaround_stop < resolution_stop
-        ):
-            resolution_stop = self.workaround_stop
-        clocks = {
-            "reaction": self.deadline_clock("reaction", self.reaction_stop),
-            "resolution": self.deadline_clock("resolution", resolution_stop, pausable=True),
-            "update": self.update_clock(),
-            "onsite": self.deadline_clock("onsite", self.onsite_stop, self.onsite_requested),
-            "swap": self.deadline_clock("swap", self.swap_stop, self.swap_requested),
-            "emergency_workplace": self.deadline_clock(
-                "emergency_workplace", self.emergency_stop, self.swap_requested
-            ),
-        }
-        assert tuple(clocks) == CLOCK_NAMES
+        stops, applies = self.stops, self.applies
+        clocks: dict[str, ClockResult] = {}
+        for name, slot, is_interval, pausable in _PLAN:
+            if not applies[slot]:
+                clocks[name] = _NOT_APPLICABLE[name]
+            elif is_interval:
+                restarts = self.restarts.get(slot, [])
+                clocks[name] = self.interval_clock(name, self.starts[slot], restarts, stops[slot])
+            else:
+                clocks[name] = self.deadline_clock(name, stops[slot], True, pausable)
         mttr = mttp = mttp_wall = None
         if self.resolved_ts is not None:
             resolved_b = self.ordinal(self.resolved_ts)
@@ -544,11 +518,11 @@ class _Evaluator:
         if productive_ts is not None:
             mttp = int((self.ordinal(productive_ts) - self.report_b) // 60)
             mttp_wall = int((productive_ts - self.report_ts) // 60)
-        states = (clocks["reaction"].state, clocks["resolution"].state)
+        states = [clocks[name].state for name in _NORM_CLOCKS]
         within_norm: bool | None
         if ClockState.BREACHED in states:
             within_norm = False
-        elif states == (ClockState.MET, ClockState.MET):
+        elif all(state is ClockState.MET for state in states):
             within_norm = True
         else:
             within_norm = None
@@ -575,6 +549,101 @@ class _Evaluator:
             productive_at=_from_ts(productive_ts, self.tz) if productive_ts else None,
             breaches=tuple([n for n, c in clocks.items() if c.state is ClockState.BREACHED]),
         )
+
+
+
+# --------------------------------------------------------------------- event handlers
+#: What an event does to the evaluator of its ticket.
+Handler = Callable[[_Evaluator, TimelineEvent], None]
+
+_FACT_HANDLERS: Mapping[str, Handler] = {
+    "priority_changed": _Evaluator._on_priority_changed,
+    "uplift_decided": _Evaluator._on_uplift_decided,
+    "waiting_on_user": _Evaluator._on_waiting_on_user,
+    "resumed": _Evaluator._on_resumed,
+    "resolved": _Evaluator._on_resolved,
+    "productive_again": _Evaluator._on_productive_again,
+    "closed": _Evaluator._on_closed,
+}
+
+
+def _stop(slot: int, name: str, rule: StopRule | None) -> Handler:
+    """The first event of a stop type (that its rule accepts) stops clock `slot`."""
+    if rule is None:
+
+        def stop(ev: _Evaluator, event: TimelineEvent) -> None:
+            if ev.stops[slot] is None:
+                ev.stops[slot] = event.ts
+
+        return stop
+
+    def stop_if(ev: _Evaluator, event: TimelineEvent) -> None:
+        if ev.stops[slot] is None:
+            clock_rule = ev.profile.clocks.get(name)
+            if clock_rule is None or rule(clock_rule, ev.changes[-1].priority, event):
+                ev.stops[slot] = event.ts
+
+    return stop_if
+
+
+def _start(slot: int) -> Handler:
+    def start(ev: _Evaluator, event: TimelineEvent) -> None:
+        if ev.starts[slot] is None:
+            ev.starts[slot] = event.ts
+
+    return start
+
+
+def _restart(slot: int) -> Handler:
+    def restart(ev: _Evaluator, event: TimelineEvent) -> None:
+        ev.restarts.setdefault(slot, []).append(event.ts)
+
+    return restart
+
+
+def _request(slot: int) -> Handler:
+    def request(ev: _Evaluator, event: TimelineEvent) -> None:
+        ev.applies[slot] = True
+
+    return request
+
+
+def _chain(actions: list[Handler]) -> Handler:
+    if len(actions) == 1:
+        return actions[0]
+
+    def chained(ev: _Evaluator, event: TimelineEvent) -> None:
+        for action in actions:
+            action(ev, event)
+
+    return chained
+
+
+def _bind_handlers() -> dict[str, Handler]:
+    """Event type → handler: the ticket's facts, then what `CLOCKS` declares per clock."""
+    actions: dict[str, list[Handler]] = {kind: [h] for kind, h in _FACT_HANDLERS.items()}
+    for slot, spec in enumerate(CLOCKS):
+        for stop in spec.stops:
+            actions.setdefault(stop.event, []).append(_stop(slot, spec.name, stop.rule))
+        if spec.starts != REPORTED:
+            actions.setdefault(spec.starts, []).append(_start(slot))
+        if spec.restarts is not None:
+            actions.setdefault(spec.restarts, []).append(_restart(slot))
+        if spec.requested_by is not None:
+            actions.setdefault(spec.requested_by, []).append(_request(slot))
+    return {kind: _chain(handlers) for kind, handlers in actions.items()}
+
+
+_HANDLERS = _bind_handlers()
+_CLOCK_COUNT = len(CLOCKS)
+#: Whether each clock applies before any event: unless it waits for a request.
+_APPLIES_UNREQUESTED = tuple(spec.requested_by is None for spec in CLOCKS)
+#: (name, slot, is an interval clock, pausable) per clock, in output order.
+_PLAN = tuple(
+    (spec.name, slot, spec.kind is ClockKind.INTERVAL, spec.pausable)
+    for slot, spec in enumerate(CLOCKS)
+)
+_NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 
 
 def evaluate(profile: Profile, timeline: TicketTimeline, now: datetime) -> TicketEvaluation:

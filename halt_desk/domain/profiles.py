@@ -13,19 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from halt_desk.domain.calendar import WEEKDAY_NAMES, BusinessCalendar, ServiceWindow
+from halt_desk.domain.clockspec import CLOCK_NAMES as CLOCK_NAMES  # the screens import it here
+from halt_desk.domain.clockspec import CLOCK_SPECS, CLOCKS, REQUIRED_CLOCKS
 from halt_desk.domain.errors import InvalidProfile, UnknownProfile
 from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS
 
-#: Clock names of DESIGN §3.3, in the order they are reported.
-CLOCK_NAMES: tuple[str, ...] = (
-    "reaction",
-    "resolution",
-    "update",
-    "onsite",
-    "swap",
-    "emergency_workplace",
-)
-REQUIRED_CLOCKS = ("reaction", "resolution")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|wd)\s*$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _DAY_END_TARGETS = {"same_day": 0, "next_day": 1}
@@ -332,7 +324,8 @@ class _Parser:
             return None
         if isinstance(value, str) and value in _DAY_END_TARGETS:
             if not allow_day_end:
-                raise self.fail(where, f"{value!r} is only allowed on the swap clock")
+                allowed = " and ".join(s.name for s in CLOCKS if s.day_end_targets)
+                raise self.fail(where, f"{value!r} is only allowed on the {allowed} clock")
             return Target(days_later=_DAY_END_TARGETS[value], text=value)
         match = _DURATION.match(value) if isinstance(value, str) else None
         if match is None:
@@ -356,7 +349,8 @@ class _Parser:
     ) -> ClockRule:
         base = f"clocks.{clock_name}"
         targets_raw = self.table(raw, "targets", f"{base}.targets")
-        allow_day_end = clock_name == "swap"
+        spec = CLOCK_SPECS[clock_name]
+        allow_day_end = spec.day_end_targets
         targets: dict[str, Target] = {}
         for key, value in targets_raw.items():
             self.priority(key, f"{base}.targets.{key}")
@@ -402,8 +396,8 @@ class _Parser:
                     if cell is None:
                         raise self.fail(where, "a cell needs a target")
                     cells[(impact, urgency)] = cell
-        if clock_name == "resolution" and any(t.is_day_end for t in targets.values()):
-            raise self.fail(f"{base}.targets", "the resolution clock needs durations")
+        if spec.pausable and any(t.is_day_end for t in targets.values()):
+            raise self.fail(f"{base}.targets", f"the {clock_name} clock needs durations")
         return ClockRule(
             name=clock_name,
             targets=targets,
