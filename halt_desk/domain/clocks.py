@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, NamedTuple
 
-from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, REPORTED, ClockKind, StopRule
+from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, REPORTED, ClockKind
 from halt_desk.domain.errors import InvalidTimeline
+from halt_desk.domain.events import TICKET_EVENT_TYPES
 from halt_desk.domain.profiles import ClockRule, Profile, Target
 from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
 
@@ -191,6 +192,13 @@ class _Evaluator:
         self.uplift = False
         priority, cell = self._initial_priority()
         self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
+        #: What the clocks of `CLOCKS` found, at the places `_LAYOUT` gives them.
+        self.marks: list[Any] = list(_INITIAL_MARKS)
+        self.pauses: list[tuple[float, float | None]] = []  # business ordinals
+        self.pause_start: float | None = None
+        self.resolved_ts: float | None = None
+        self.productive_ts: float | None = None
+        self.closed = False
         self._fold()
 
     # ------------------------------------------------------------ priorities
@@ -242,23 +250,11 @@ class _Evaluator:
     # ------------------------------------------------------------------ fold
     def _fold(self) -> None:
         """One pass over the events collecting what each clock needs (see `_HANDLERS`)."""
-        #: Per clock of `CLOCKS`: when it stopped, when it started (clocks that do not run
-        #: from the report), whether it applies, and the restarts of an interval clock.
-        self.stops: list[float | None] = [None] * _CLOCK_COUNT
-        self.starts: list[float | None] = [None] * _CLOCK_COUNT
-        self.applies: list[bool] = list(_APPLIES_UNREQUESTED)
-        self.restarts: dict[int, list[float]] = {}
-        self.pauses: list[tuple[float, float | None]] = []  # business ordinals
-        self.pause_start: float | None = None
-        self.resolved_ts: float | None = None
-        self.productive_ts: float | None = None
-        self.closed = False
-        handlers = _HANDLERS
+        handlers = _HANDLERS  # every ticket event type (the timeline's parsers check them)
         for event in self.tl.events:
-            handler = handlers.get(event.type)
-            if handler is not None:
-                handler(self, event)
-        self.open_pause = pause_start = self.pause_start
+            handlers[event.type](self, event)
+        pause_start = self.pause_start
+        self.open_pause: float | None = pause_start
         if pause_start is not None:
             self.pauses.append((pause_start, None))
 
@@ -421,12 +417,17 @@ class _Evaluator:
         return None if target is None else target.seconds
 
     def interval_clock(
-        self, name: str, start_ts: float | None, restarts: list[float], end_ts: float | None
+        self,
+        name: str,
+        start_ts: float | None,
+        restarts: Sequence[float],
+        end_ts: float | None,
+        applies: bool = True,
     ) -> ClockResult:
         """A deadline every interval from `start_ts` until `end_ts` (the update clock:
         status updates from the first response until resolved)."""
         rule = self.profile.clocks.get(name)
-        if rule is None or start_ts is None:
+        if rule is None or start_ts is None or not applies:
             return _NOT_APPLICABLE[name]
         cal = self.cal
         rank = self.profile.rank
@@ -500,16 +501,7 @@ class _Evaluator:
 
     # ------------------------------------------------------------------ result
     def evaluate(self) -> TicketEvaluation:
-        stops, applies = self.stops, self.applies
-        clocks: dict[str, ClockResult] = {}
-        for name, slot, is_interval, pausable in _PLAN:
-            if not applies[slot]:
-                clocks[name] = _NOT_APPLICABLE[name]
-            elif is_interval:
-                restarts = self.restarts.get(slot, [])
-                clocks[name] = self.interval_clock(name, self.starts[slot], restarts, stops[slot])
-            else:
-                clocks[name] = self.deadline_clock(name, stops[slot], True, pausable)
+        clocks = _evaluate_clocks(self)
         mttr = mttp = mttp_wall = None
         if self.resolved_ts is not None:
             resolved_b = self.ordinal(self.resolved_ts)
@@ -518,14 +510,14 @@ class _Evaluator:
         if productive_ts is not None:
             mttp = int((self.ordinal(productive_ts) - self.report_b) // 60)
             mttp_wall = int((productive_ts - self.report_ts) // 60)
-        states = [clocks[name].state for name in _NORM_CLOCKS]
-        within_norm: bool | None
-        if ClockState.BREACHED in states:
-            within_norm = False
-        elif all(state is ClockState.MET for state in states):
-            within_norm = True
-        else:
-            within_norm = None
+        within_norm: bool | None = True  # unless one is breached, or one is still open
+        for name in _NORM_CLOCKS:
+            state = clocks[name].state
+            if state is ClockState.BREACHED:
+                within_norm = False
+                break
+            if state is not ClockState.MET:
+                within_norm = None
         if self.closed:
             status = TicketStatus.CLOSED
         elif self.resolved_ts is not None:
@@ -551,7 +543,6 @@ class _Evaluator:
         )
 
 
-
 # --------------------------------------------------------------------- event handlers
 #: What an event does to the evaluator of its ticket.
 Handler = Callable[[_Evaluator, TimelineEvent], None]
@@ -567,82 +558,131 @@ _FACT_HANDLERS: Mapping[str, Handler] = {
 }
 
 
-def _stop(slot: int, name: str, rule: StopRule | None) -> Handler:
-    """The first event of a stop type (that its rule accepts) stops clock `slot`."""
-    if rule is None:
-
-        def stop(ev: _Evaluator, event: TimelineEvent) -> None:
-            if ev.stops[slot] is None:
-                ev.stops[slot] = event.ts
-
-        return stop
-
-    def stop_if(ev: _Evaluator, event: TimelineEvent) -> None:
-        if ev.stops[slot] is None:
-            clock_rule = ev.profile.clocks.get(name)
-            if clock_rule is None or rule(clock_rule, ev.changes[-1].priority, event):
-                ev.stops[slot] = event.ts
-
-    return stop_if
+def _ignore(ev: _Evaluator, event: TimelineEvent) -> None:
+    """Events no clock reads (assigned, comment, …)."""
 
 
-def _start(slot: int) -> Handler:
-    def start(ev: _Evaluator, event: TimelineEvent) -> None:
-        if ev.starts[slot] is None:
-            ev.starts[slot] = event.ts
+class _Marks(NamedTuple):
+    """Where one clock keeps what the fold finds in a ticket's `marks` list: one list per
+    ticket, since a list per kind of mark cost more than the fold itself."""
 
-    return start
-
-
-def _restart(slot: int) -> Handler:
-    def restart(ev: _Evaluator, event: TimelineEvent) -> None:
-        ev.restarts.setdefault(slot, []).append(event.ts)
-
-    return restart
+    stop: int  # the moment of its first stop event (None: still open)
+    start: int | None  # clocks started by an event: the moment of the first one
+    requested: int | None  # clocks that wait for a request: True once requested
+    restarts: int | None  # interval clocks: the moments of its restart events, or None
 
 
-def _request(slot: int) -> Handler:
-    def request(ev: _Evaluator, event: TimelineEvent) -> None:
-        ev.applies[slot] = True
+def _layout() -> tuple[tuple[_Marks, ...], tuple[object, ...]]:
+    """The `_Marks` of each clock of `CLOCKS`, and the initial `marks` of a ticket."""
+    initial: list[object] = []
 
-    return request
+    def place(value: object) -> int:
+        initial.append(value)
+        return len(initial) - 1
 
-
-def _chain(actions: list[Handler]) -> Handler:
-    if len(actions) == 1:
-        return actions[0]
-
-    def chained(ev: _Evaluator, event: TimelineEvent) -> None:
-        for action in actions:
-            action(ev, event)
-
-    return chained
-
-
-def _bind_handlers() -> dict[str, Handler]:
-    """Event type → handler: the ticket's facts, then what `CLOCKS` declares per clock."""
-    actions: dict[str, list[Handler]] = {kind: [h] for kind, h in _FACT_HANDLERS.items()}
-    for slot, spec in enumerate(CLOCKS):
-        for stop in spec.stops:
-            actions.setdefault(stop.event, []).append(_stop(slot, spec.name, stop.rule))
-        if spec.starts != REPORTED:
-            actions.setdefault(spec.starts, []).append(_start(slot))
-        if spec.restarts is not None:
-            actions.setdefault(spec.restarts, []).append(_restart(slot))
-        if spec.requested_by is not None:
-            actions.setdefault(spec.requested_by, []).append(_request(slot))
-    return {kind: _chain(handlers) for kind, handlers in actions.items()}
+    layout = tuple(
+        _Marks(
+            stop=place(None),
+            start=None if spec.starts == REPORTED else place(None),
+            requested=None if spec.requested_by is None else place(False),
+            restarts=None if spec.restarts is None else place(None),
+        )
+        for spec in CLOCKS
+    )
+    return layout, tuple(initial)
 
 
-_HANDLERS = _bind_handlers()
-_CLOCK_COUNT = len(CLOCKS)
-#: Whether each clock applies before any event: unless it waits for a request.
-_APPLIES_UNREQUESTED = tuple(spec.requested_by is None for spec in CLOCKS)
-#: (name, slot, is an interval clock, pausable) per clock, in output order.
-_PLAN = tuple(
-    (spec.name, slot, spec.kind is ClockKind.INTERVAL, spec.pausable)
-    for slot, spec in enumerate(CLOCKS)
-)
+_LAYOUT, _INITIAL_MARKS = _layout()
+
+
+def _clock_steps(kind: str) -> tuple[list[str], dict[str, object]]:
+    """The statements that the clocks of `CLOCKS` declare for an event of type `kind`,
+    and the names those statements use (`m` is the ticket's marks, `ts` the event's moment)."""
+    lines: list[str] = []
+    names: dict[str, object] = {}
+    for spec, where in zip(CLOCKS, _LAYOUT, strict=True):
+        for index, stop in enumerate(spec.stops):
+            if stop.event != kind:
+                continue
+            lines.append(f"if m[{where.stop}] is None:")
+            if stop.rule is None:
+                lines.append(f"    m[{where.stop}] = ts")
+                continue
+            rule = f"rule_{where.stop}_{index}"  # stop.rule, given the latest priority
+            names[rule] = stop.rule
+            lines += [  # a profile without this clock: it does not apply, whatever stops it
+                f"    clock_rule = ev.profile.clocks.get({spec.name!r})",
+                f"    if clock_rule is None or {rule}(clock_rule, ev.changes[-1].priority, event):",
+                f"        m[{where.stop}] = ts",
+            ]
+        if spec.starts == kind:
+            lines += [f"if m[{where.start}] is None:", f"    m[{where.start}] = ts"]
+        if spec.restarts == kind:
+            lines += [
+                f"if m[{where.restarts}] is None:",
+                f"    m[{where.restarts}] = [ts]",
+                "else:",
+                f"    m[{where.restarts}].append(ts)",
+            ]
+        if spec.requested_by == kind:
+            lines.append(f"m[{where.requested}] = True")
+    return lines, names
+
+
+def _bind_handlers() -> tuple[dict[str, Handler], dict[str, str]]:
+    """Event type → handler, for every ticket event type; and the source of each handler
+    written here (for reading, and for tests).
+
+    A handler does the ticket's fact (`_FACT_HANDLERS`), then what each clock of `CLOCKS`
+    declares for its type, as straight-line code written once at import: a walk over the
+    table for each event made the fold a third slower than the `elif` chain it replaced,
+    and `sla check` runs it for millions of events.
+    """
+    handlers: dict[str, Handler] = {}
+    sources: dict[str, str] = {}
+    for kind in sorted(TICKET_EVENT_TYPES):
+        lines, names = _clock_steps(kind)
+        fact = _FACT_HANDLERS.get(kind)
+        if not lines:
+            handlers[kind] = _ignore if fact is None else fact
+            continue
+        body = ["fact(ev, event)"] if fact is not None else []
+        body.append("m = ev.marks")
+        if any("ts" in line for line in lines):
+            body.append("ts = event.ts")
+        source = f"def on_{kind}(ev, event):\n" + "".join(f"    {line}\n" for line in body + lines)
+        namespace: dict[str, Any] = {"fact": fact, **names}
+        exec(source, namespace)  # our own text, written from the table above
+        handlers[kind] = namespace[f"on_{kind}"]
+        sources[kind] = source
+    return handlers, sources
+
+
+_HANDLERS, HANDLER_SOURCES = _bind_handlers()
+
+
+def _bind_clocks() -> tuple[Callable[[_Evaluator], dict[str, ClockResult]], str]:
+    """The function that evaluates every clock of a folded ticket, in the order of
+    `CLOCKS`, written out at import like the handlers (a loop over the table cost more)."""
+    items = []
+    for spec, where in zip(CLOCKS, _LAYOUT, strict=True):
+        applies = "True" if where.requested is None else f"m[{where.requested}]"
+        if spec.kind is ClockKind.INTERVAL:
+            assert where.restarts is not None
+            start = "ev.report_ts" if where.start is None else f"m[{where.start}]"
+            times = f"m[{where.restarts}] or ()"
+            call = f"ev.interval_clock({spec.name!r}, {start}, {times}, m[{where.stop}], {applies})"
+        else:
+            call = f"ev.deadline_clock({spec.name!r}, m[{where.stop}], {applies}, {spec.pausable})"
+        items.append(f"        {spec.name!r}: {call},\n")
+    head = "def evaluate_clocks(ev):\n    m = ev.marks\n    return {\n"
+    source = head + "".join(items) + "    }\n"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # our own text, written from the table above
+    return namespace["evaluate_clocks"], source
+
+
+_evaluate_clocks, CLOCKS_SOURCE = _bind_clocks()
 _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 
 
