@@ -78,10 +78,11 @@ from halt_desk.central.schema import (
 from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
 from halt_desk.domain.calendar import FIRST_YEAR, LAST_YEAR
 from halt_desk.domain.clocks import evaluate
+from halt_desk.domain.clockspec import CLOCK_NAMES
 from halt_desk.domain.devices import DeviceFold, DeviceState, apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent, OutOfCalendarRange
 from halt_desk.domain.events import Event, check_storable, event_text, is_unicode, new_event
-from halt_desk.domain.profiles import CLOCK_NAMES, Profile, profile_document, resolve_profile
+from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.paths import user_data_dir

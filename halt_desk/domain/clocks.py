@@ -429,7 +429,6 @@ class _Evaluator:
         rule = self.profile.clocks.get(name)
         if rule is None or start_ts is None or not applies:
             return _NOT_APPLICABLE[name]
-        cal = self.cal
         rank = self.profile.rank
         current = _Change(start_ts, self.priority_at(start_ts), None)
         interval = self._interval(rule, current)
@@ -438,15 +437,7 @@ class _Evaluator:
         next_due = restart + interval if interval is not None else None
         missed = 0
         last_update: float | None = None
-
-        def count_missed(due: float, step: float, ts: float, ordinal: float) -> tuple[int, float]:
-            """Deadlines that passed before `ts` (wall clock), and the first one still open."""
-            passed = 0 if ordinal <= due else math.ceil((ordinal - due) / step)
-            edge = due + passed * step
-            if edge == ordinal and ts > cal.instant_ts(edge):
-                passed += 1  # `ts` lies after closing time, past a deadline at closing
-            return passed, due + passed * step
-
+        count_missed = self._count_missed
         items: list[tuple[float, int, str | None]] = [(ts, 0, None) for ts in restarts]
         if len(self.changes) > 1:
             items += [(c.ts, 1, c.priority) for c in self.changes[1:]]
@@ -488,7 +479,27 @@ class _Evaluator:
         if next_due is not None and interval is not None:
             passed, next_due = count_missed(next_due, interval, stop, self.ordinal(stop))
             missed += passed
-        due = _from_ts(cal.instant_ts(next_due), self.tz) if next_due is not None else None
+        return self._interval_result(name, next_due, missed, last_update, end_ts)
+
+    def _count_missed(
+        self, due: float, step: float, ts: float, ordinal: float
+    ) -> tuple[int, float]:
+        """Deadlines that passed before `ts` (wall clock), and the first one still open."""
+        passed = 0 if ordinal <= due else math.ceil((ordinal - due) / step)
+        edge = due + passed * step
+        if edge == ordinal and ts > self.cal.instant_ts(edge):
+            passed += 1  # `ts` lies after closing time, past a deadline at closing
+        return passed, due + passed * step
+
+    def _interval_result(
+        self,
+        name: str,
+        next_due: float | None,
+        missed: int,
+        last_update: float | None,
+        end_ts: float | None,
+    ) -> ClockResult:
+        due = _from_ts(self.cal.instant_ts(next_due), self.tz) if next_due is not None else None
         last = _from_ts(last_update, self.tz) if last_update is not None else None
         if missed:
             state = ClockState.BREACHED
