@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,8 @@ from enum import StrEnum
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, NamedTuple
 
-from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, REPORTED, ClockKind
+from halt_desk.domain.clockcode import INITIAL_MARKS, clock_steps, clocks_source
+from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
 from halt_desk.domain.errors import InvalidTimeline
 from halt_desk.domain.events import TICKET_EVENT_TYPES
 from halt_desk.domain.profiles import ClockRule, Profile, Target
@@ -192,8 +194,8 @@ class _Evaluator:
         self.uplift = False
         priority, cell = self._initial_priority()
         self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
-        #: What the clocks of `CLOCKS` found, at the places `_LAYOUT` gives them.
-        self.marks: list[Any] = list(_INITIAL_MARKS)
+        #: What the clocks of `CLOCKS` found, at the places `clockcode.LAYOUT` gives them.
+        self.marks: list[Any] = list(INITIAL_MARKS)
         self.pauses: list[tuple[float, float | None]] = []  # business ordinals
         self.pause_start: float | None = None
         self.resolved_ts: float | None = None
@@ -569,75 +571,11 @@ _FACT_HANDLERS: Mapping[str, Handler] = {
 }
 
 
+_USES_TS = re.compile(r"\bts\b").search
+
+
 def _ignore(ev: _Evaluator, event: TimelineEvent) -> None:
     """Events no clock reads (assigned, comment, …)."""
-
-
-class _Marks(NamedTuple):
-    """Where one clock keeps what the fold finds in a ticket's `marks` list: one list per
-    ticket, since a list per kind of mark cost more than the fold itself."""
-
-    stop: int  # the moment of its first stop event (None: still open)
-    start: int | None  # clocks started by an event: the moment of the first one
-    requested: int | None  # clocks that wait for a request: True once requested
-    restarts: int | None  # interval clocks: the moments of its restart events, or None
-
-
-def _layout() -> tuple[tuple[_Marks, ...], tuple[object, ...]]:
-    """The `_Marks` of each clock of `CLOCKS`, and the initial `marks` of a ticket."""
-    initial: list[object] = []
-
-    def place(value: object) -> int:
-        initial.append(value)
-        return len(initial) - 1
-
-    layout = tuple(
-        _Marks(
-            stop=place(None),
-            start=None if spec.starts == REPORTED else place(None),
-            requested=None if spec.requested_by is None else place(False),
-            restarts=None if spec.restarts is None else place(None),
-        )
-        for spec in CLOCKS
-    )
-    return layout, tuple(initial)
-
-
-_LAYOUT, _INITIAL_MARKS = _layout()
-
-
-def _clock_steps(kind: str) -> tuple[list[str], dict[str, object]]:
-    """The statements that the clocks of `CLOCKS` declare for an event of type `kind`,
-    and the names those statements use (`m` is the ticket's marks, `ts` the event's moment)."""
-    lines: list[str] = []
-    names: dict[str, object] = {}
-    for spec, where in zip(CLOCKS, _LAYOUT, strict=True):
-        for index, stop in enumerate(spec.stops):
-            if stop.event != kind:
-                continue
-            lines.append(f"if m[{where.stop}] is None:")
-            if stop.rule is None:
-                lines.append(f"    m[{where.stop}] = ts")
-                continue
-            rule = f"rule_{where.stop}_{index}"  # stop.rule, given the latest priority
-            names[rule] = stop.rule
-            lines += [  # a profile without this clock: it does not apply, whatever stops it
-                f"    clock_rule = ev.profile.clocks.get({spec.name!r})",
-                f"    if clock_rule is None or {rule}(clock_rule, ev.changes[-1].priority, event):",
-                f"        m[{where.stop}] = ts",
-            ]
-        if spec.starts == kind:
-            lines += [f"if m[{where.start}] is None:", f"    m[{where.start}] = ts"]
-        if spec.restarts == kind:
-            lines += [
-                f"if m[{where.restarts}] is None:",
-                f"    m[{where.restarts}] = [ts]",
-                "else:",
-                f"    m[{where.restarts}].append(ts)",
-            ]
-        if spec.requested_by == kind:
-            lines.append(f"m[{where.requested}] = True")
-    return lines, names
 
 
 def _bind_handlers() -> tuple[dict[str, Handler], dict[str, str]]:
@@ -652,18 +590,18 @@ def _bind_handlers() -> tuple[dict[str, Handler], dict[str, str]]:
     handlers: dict[str, Handler] = {}
     sources: dict[str, str] = {}
     for kind in sorted(TICKET_EVENT_TYPES):
-        lines, names = _clock_steps(kind)
+        lines, names = clock_steps(kind)
         fact = _FACT_HANDLERS.get(kind)
         if not lines:
             handlers[kind] = _ignore if fact is None else fact
             continue
         body = ["fact(ev, event)"] if fact is not None else []
         body.append("m = ev.marks")
-        if any("ts" in line for line in lines):
+        if any(_USES_TS(line) for line in lines):
             body.append("ts = event.ts")
         source = f"def on_{kind}(ev, event):\n" + "".join(f"    {line}\n" for line in body + lines)
         namespace: dict[str, Any] = {"fact": fact, **names}
-        exec(source, namespace)  # our own text, written from the table above
+        exec(source, namespace)  # our own text, written from the clock table
         handlers[kind] = namespace[f"on_{kind}"]
         sources[kind] = source
     return handlers, sources
@@ -675,21 +613,9 @@ _HANDLERS, HANDLER_SOURCES = _bind_handlers()
 def _bind_clocks() -> tuple[Callable[[_Evaluator], dict[str, ClockResult]], str]:
     """The function that evaluates every clock of a folded ticket, in the order of
     `CLOCKS`, written out at import like the handlers (a loop over the table cost more)."""
-    items = []
-    for spec, where in zip(CLOCKS, _LAYOUT, strict=True):
-        applies = "True" if where.requested is None else f"m[{where.requested}]"
-        if spec.kind is ClockKind.INTERVAL:
-            assert where.restarts is not None
-            start = "ev.report_ts" if where.start is None else f"m[{where.start}]"
-            times = f"m[{where.restarts}] or ()"
-            call = f"ev.interval_clock({spec.name!r}, {start}, {times}, m[{where.stop}], {applies})"
-        else:
-            call = f"ev.deadline_clock({spec.name!r}, m[{where.stop}], {applies}, {spec.pausable})"
-        items.append(f"        {spec.name!r}: {call},\n")
-    head = "def evaluate_clocks(ev):\n    m = ev.marks\n    return {\n"
-    source = head + "".join(items) + "    }\n"
+    source = clocks_source()
     namespace: dict[str, Any] = {}
-    exec(source, namespace)  # our own text, written from the table above
+    exec(source, namespace)  # our own text, written from the clock table
     return namespace["evaluate_clocks"], source
 
 
