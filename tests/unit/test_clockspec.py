@@ -63,8 +63,8 @@ def test_the_built_in_profiles_give_targets_only_for_clocks_of_the_table() -> No
 
 
 def test_a_table_with_an_unknown_event_type_is_refused() -> None:
-    wrong = ClockSpec("callback", stops=(Stop("callback_made"),))
-    with pytest.raises(ValueError, match="callback: unknown event types"):
+    wrong = ClockSpec("escalation", stops=(Stop("escalated"),))
+    with pytest.raises(ValueError, match="escalation: unknown event types"):
         clockspec._check((*CLOCKS, wrong))
 
 
