@@ -23,23 +23,23 @@ class Marks(NamedTuple):
     stop: int  # the moment of its first stop event (None: still open)
     start: int | None  # clocks started by an event: the moment of the first one
     requested: int | None  # clocks that wait for a request: True once requested
-    restarts: int | None  # interval clocks: the moments of its restart events, or None
+    restarts: int | None  # interval clocks: the list of the moments of its restart events
 
 
-def layout() -> tuple[tuple[Marks, ...], tuple[object, ...]]:
-    """The `Marks` of each clock of `CLOCKS`, and the initial `marks` of a ticket."""
-    initial: list[object] = []
+def layout() -> tuple[tuple[Marks, ...], tuple[str, ...]]:
+    """The `Marks` of each clock of `CLOCKS`, and the initial value of each mark (source)."""
+    initial: list[str] = []
 
-    def place(value: object) -> int:
+    def place(value: str) -> int:
         initial.append(value)
         return len(initial) - 1
 
     layout = tuple(
         Marks(
-            stop=place(None),
-            start=None if spec.starts == REPORTED else place(None),
-            requested=None if spec.requested_by is None else place(False),
-            restarts=None if spec.restarts is None else place(None),
+            stop=place("None"),
+            start=None if spec.starts == REPORTED else place("None"),
+            requested=None if spec.requested_by is None else place("False"),
+            restarts=None if spec.restarts is None else place("[]"),
         )
         for spec in CLOCKS
     )
@@ -47,6 +47,12 @@ def layout() -> tuple[tuple[Marks, ...], tuple[object, ...]]:
 
 
 LAYOUT, INITIAL_MARKS = layout()
+
+
+def new_marks_source() -> str:
+    """`new_marks()`: the marks of a ticket before its first event (a fresh list of restarts
+    for each interval clock)."""
+    return f"def new_marks():\n    return [{', '.join(INITIAL_MARKS)}]\n"
 
 
 def clock_steps(kind: str) -> tuple[list[str], dict[str, object]]:
@@ -72,12 +78,7 @@ def clock_steps(kind: str) -> tuple[list[str], dict[str, object]]:
         if spec.starts == kind:
             lines += [f"if m[{where.start}] is None:", f"    m[{where.start}] = ts"]
         if spec.restarts == kind:
-            lines += [
-                f"if m[{where.restarts}] is None:",
-                f"    m[{where.restarts}] = [ts]",
-                "else:",
-                f"    m[{where.restarts}].append(ts)",
-            ]
+            lines.append(f"m[{where.restarts}].append(ts)")
         if spec.requested_by == kind:
             lines.append(f"m[{where.requested}] = True")
     return lines, names
@@ -91,7 +92,7 @@ def clocks_source() -> str:
         if spec.kind is ClockKind.INTERVAL:
             assert where.restarts is not None
             start = "ev.report_ts" if where.start is None else f"m[{where.start}]"
-            times = f"m[{where.restarts}] or ()"
+            times = f"m[{where.restarts}]"
             call = f"ev.interval_clock({spec.name!r}, {start}, {times}, m[{where.stop}], {applies})"
         else:
             call = f"ev.deadline_clock({spec.name!r}, m[{where.stop}], {applies}, {spec.pausable})"

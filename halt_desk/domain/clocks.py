@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from json.encoder import encode_basestring as _encode_string
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
-from halt_desk.domain.clockcode import INITIAL_MARKS, clock_steps, clocks_source
+from halt_desk.domain.clockcode import clock_steps, clocks_source, new_marks_source
 from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
 from halt_desk.domain.errors import InvalidTimeline
 from halt_desk.domain.events import TICKET_EVENT_TYPES
@@ -76,9 +76,10 @@ class ClockResult(NamedTuple):
         text = f'{{"due":{due_text},"met_at":{met_text},"state":"{self.state.value}"'
         if warn_at is not None:
             text += f',"warn_at":"{warn_at.isoformat()}"'
-        if name in _PAUSABLE:
+        fields = _JSON_FIELDS[name]
+        if fields is _PAUSED:
             text += ',"paused":true' if self.paused else ',"paused":false'
-        elif name in _INTERVAL:
+        elif fields is _MISSED:
             text += f',"missed":{self.missed or 0},"last_update":{_iso(self.last_update)}'
         return text + "}"
 
@@ -160,9 +161,13 @@ class TicketEvaluation(NamedTuple):
         return value
 
 
-#: Clocks whose JSON has "paused", and those with "missed" and "last_update" (§3.3).
-_PAUSABLE = frozenset(spec.name for spec in CLOCKS if spec.pausable)
-_INTERVAL = frozenset(spec.name for spec in CLOCKS if spec.kind is ClockKind.INTERVAL)
+#: The fields a clock's JSON has besides due, met_at, state and warn_at (§3.3): "paused"
+#: for pausable clocks, "missed" and "last_update" for interval clocks.
+_PAUSED, _MISSED, _NONE = "paused", "missed", ""
+_JSON_FIELDS = {
+    spec.name: _PAUSED if spec.pausable else _MISSED if spec.kind is ClockKind.INTERVAL else _NONE
+    for spec in CLOCKS
+}
 _NOT_APPLICABLE = {name: ClockResult(name, ClockState.NOT_APPLICABLE) for name in CLOCK_NAMES}
 _NOT_APPLICABLE_TEXT = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
 _NOT_APPLICABLE_ITEM = {name: f'"{name}":{text}' for name, text in _NOT_APPLICABLE_TEXT.items()}
@@ -195,7 +200,7 @@ class _Evaluator:
         priority, cell = self._initial_priority()
         self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
         #: What the clocks of `CLOCKS` found, at the places `clockcode.LAYOUT` gives them.
-        self.marks: list[Any] = list(INITIAL_MARKS)
+        self.marks: list[Any] = _new_marks()
         self.pauses: list[tuple[float, float | None]] = []  # business ordinals
         self.pause_start: float | None = None
         self.resolved_ts: float | None = None
@@ -254,7 +259,7 @@ class _Evaluator:
         """One pass over the events collecting what each clock needs (see `_HANDLERS`)."""
         handlers = _HANDLERS  # every ticket event type (the timeline's parsers check them)
         for event in self.tl.events:
-            handlers[event.type](self, event)
+            handlers[event[_TYPE]](self, event)  # event.type, by index: a third cheaper
         pause_start = self.pause_start
         self.open_pause: float | None = pause_start
         if pause_start is not None:
@@ -572,6 +577,11 @@ _FACT_HANDLERS: Mapping[str, Handler] = {
 
 
 _USES_TS = re.compile(r"\bts\b").search
+#: Places of `TimelineEvent.type` and `.ts`: the fold reads them by index, since CPython
+#: 3.11 does not specialise the attribute access of a NamedTuple field.
+_TYPE: Final = 0
+_TS = TimelineEvent._fields.index("ts")
+assert TimelineEvent._fields[_TYPE] == "type"
 
 
 def _ignore(ev: _Evaluator, event: TimelineEvent) -> None:
@@ -598,7 +608,7 @@ def _bind_handlers() -> tuple[dict[str, Handler], dict[str, str]]:
         body = ["fact(ev, event)"] if fact is not None else []
         body.append("m = ev.marks")
         if any(_USES_TS(line) for line in lines):
-            body.append("ts = event.ts")
+            body.append(f"ts = event[{_TS}]")  # event.ts
         source = f"def on_{kind}(ev, event):\n" + "".join(f"    {line}\n" for line in body + lines)
         namespace: dict[str, Any] = {"fact": fact, **names}
         exec(source, namespace)  # our own text, written from the clock table
@@ -620,6 +630,16 @@ def _bind_clocks() -> tuple[Callable[[_Evaluator], dict[str, ClockResult]], str]
 
 
 _evaluate_clocks, CLOCKS_SOURCE = _bind_clocks()
+
+
+def _bind_new_marks() -> Callable[[], list[Any]]:
+    namespace: dict[str, Any] = {}
+    exec(new_marks_source(), namespace)  # our own text, written from the clock table
+    new_marks: Callable[[], list[Any]] = namespace["new_marks"]
+    return new_marks
+
+
+_new_marks = _bind_new_marks()
 _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 
 
