@@ -14,9 +14,9 @@ from sqlalchemy import Column
 
 from halt_desk.central.schema import devices, events, organisations, tickets
 from halt_desk.domain.calendar import FIRST_YEAR, LAST_YEAR
+from halt_desk.domain.clockspec import CLOCK_NAMES
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent, OutOfCalendarRange
 from halt_desk.domain.events import Event, check_storable, event_text, is_unicode
-from halt_desk.domain.profiles import CLOCK_NAMES
 
 MAX_BATCH = 1000
 MAX_PAGE = 5000

@@ -9,23 +9,15 @@ from dataclasses import dataclass, field
 from datetime import time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from halt_desk.domain.calendar import WEEKDAY_NAMES, BusinessCalendar, ServiceWindow
+from halt_desk.domain.clockspec import CLOCK_NAMES as CLOCK_NAMES  # the screens import it here
+from halt_desk.domain.clockspec import CLOCK_SPECS, CLOCKS, REQUIRED_CLOCKS
 from halt_desk.domain.errors import InvalidProfile, UnknownProfile
 from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS
 
-#: Clock names of DESIGN §3.3, in the order they are reported.
-CLOCK_NAMES: tuple[str, ...] = (
-    "reaction",
-    "resolution",
-    "update",
-    "onsite",
-    "swap",
-    "emergency_workplace",
-)
-REQUIRED_CLOCKS = ("reaction", "resolution")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|wd)\s*$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _DAY_END_TARGETS = {"same_day": 0, "next_day": 1}
@@ -176,67 +168,9 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
     calendar = p.calendar(cal)
     p.day_seconds = calendar.window.day_seconds
 
-    intake = p.table(raw, "intake")
-    impacts = tuple(p.str_list(intake, "impact", "intake.impact"))
-    urgencies = tuple(p.str_list(intake, "urgency", "intake.urgency"))
-    aliases_raw = intake.get("aliases", {})
-    if not isinstance(aliases_raw, Mapping) or not all(
-        isinstance(v, str) and (v in impacts or v in urgencies) for v in aliases_raw.values()
-    ):
-        raise InvalidProfile(name, "intake.aliases", "must map names to impact/urgency levels")
-    matrix_raw = p.table(intake, "matrix", "intake.matrix")
-    matrix: dict[tuple[str, str], str] = {}
-    for impact in impacts:
-        row = p.table(matrix_raw, impact, f"intake.matrix.{impact}")
-        for urgency in urgencies:
-            where = f"intake.matrix.{impact}.{urgency}"
-            if urgency not in row:
-                raise InvalidProfile(name, where, "missing")
-            matrix[(impact, urgency)] = p.priority(row[urgency], where)
-    security = intake.get("security_priority")
-    security_priority = (
-        None if security is None else p.priority(security, "intake.security_priority")
-    )
-
-    clocks_raw = p.table(raw, "clocks")
-    clocks: dict[str, ClockRule] = {}
-    for clock_name, clock_raw in clocks_raw.items():
-        if clock_name not in CLOCK_NAMES:
-            raise InvalidProfile(
-                name, f"clocks.{clock_name}", f"unknown clock (known: {', '.join(CLOCK_NAMES)})"
-            )
-        if not isinstance(clock_raw, Mapping):
-            raise InvalidProfile(name, f"clocks.{clock_name}", "must be a table")
-        clocks[clock_name] = p.clock(clock_name, clock_raw, impacts, urgencies)
-    for required in REQUIRED_CLOCKS:
-        if required not in clocks:
-            raise InvalidProfile(name, f"clocks.{required}", "missing")
-
-    norms_raw = p.table(raw, "norms")
-    within = p.table(norms_raw, "within_norm", "norms.within_norm")
-    norms: dict[str, float] = {}
-    for key, value in within.items():
-        where = f"norms.within_norm.{key}"
-        p.priority(key, where)
-        if not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise InvalidProfile(name, where, "must be a percentage from 0 to 100")
-        norms[key] = float(value)
-    for priority in p.priorities:
-        if priority not in norms:
-            raise InvalidProfile(name, f"norms.within_norm.{priority}", "missing")
-    csat = norms_raw.get("csat", 8)
-    if not isinstance(csat, int | float) or not 1 <= csat <= 10:
-        raise InvalidProfile(name, "norms.csat", "must be a score from 1 to 10")
-    mttp_raw = norms_raw.get("mttp", {})
-    if not isinstance(mttp_raw, Mapping):
-        raise InvalidProfile(name, "norms.mttp", "must be a table of priority = duration")
-    mttp_norms: dict[str, float] = {}
-    for key, value in mttp_raw.items():
-        where = f"norms.mttp.{key}"
-        p.priority(key, where)
-        mttp_target = p.target(value, where, allow_day_end=False)
-        if mttp_target is not None:
-            mttp_norms[key] = mttp_target.seconds
+    intake = p.intake(p.table(raw, "intake"))
+    clocks = p.clocks(p.table(raw, "clocks"), intake.impacts, intake.urgencies)
+    norms, csat, mttp_norms = p.norms(p.table(raw, "norms"))
     uplift = raw.get("uplift", False)
     if not isinstance(uplift, bool):
         raise InvalidProfile(name, "uplift", "must be true or false")
@@ -250,17 +184,25 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
         priorities=p.priorities,
         uplift=uplift,
         calendar=calendar,
-        impacts=impacts,
-        urgencies=urgencies,
-        aliases=dict(aliases_raw),
-        matrix=matrix,
-        security_priority=security_priority,
+        impacts=intake.impacts,
+        urgencies=intake.urgencies,
+        aliases=intake.aliases,
+        matrix=intake.matrix,
+        security_priority=intake.security_priority,
         clocks=clocks,
         norms=norms,
-        csat_norm=float(csat),
+        csat_norm=csat,
         mttp_norms=mttp_norms,
         provider=provider,
     )
+
+
+class _Intake(NamedTuple):
+    impacts: tuple[str, ...]
+    urgencies: tuple[str, ...]
+    aliases: dict[str, str]
+    matrix: dict[tuple[str, str], str]
+    security_priority: str | None
 
 
 class _Parser:
@@ -273,6 +215,76 @@ class _Parser:
 
     def fail(self, where: str, problem: str) -> InvalidProfile:
         return InvalidProfile(self.name, where, problem)
+
+    def intake(self, intake: Mapping[str, Any]) -> _Intake:
+        impacts = tuple(self.str_list(intake, "impact", "intake.impact"))
+        urgencies = tuple(self.str_list(intake, "urgency", "intake.urgency"))
+        aliases_raw = intake.get("aliases", {})
+        if not isinstance(aliases_raw, Mapping) or not all(
+            isinstance(v, str) and (v in impacts or v in urgencies) for v in aliases_raw.values()
+        ):
+            raise self.fail("intake.aliases", "must map names to impact/urgency levels")
+        matrix_raw = self.table(intake, "matrix", "intake.matrix")
+        matrix: dict[tuple[str, str], str] = {}
+        for impact in impacts:
+            row = self.table(matrix_raw, impact, f"intake.matrix.{impact}")
+            for urgency in urgencies:
+                where = f"intake.matrix.{impact}.{urgency}"
+                if urgency not in row:
+                    raise self.fail(where, "missing")
+                matrix[(impact, urgency)] = self.priority(row[urgency], where)
+        security = intake.get("security_priority")
+        security_priority = (
+            None if security is None else self.priority(security, "intake.security_priority")
+        )
+        return _Intake(impacts, urgencies, dict(aliases_raw), matrix, security_priority)
+
+    def clocks(
+        self, clocks_raw: Mapping[str, Any], impacts: tuple[str, ...], urgencies: tuple[str, ...]
+    ) -> dict[str, ClockRule]:
+        clocks: dict[str, ClockRule] = {}
+        for clock_name, clock_raw in clocks_raw.items():
+            if clock_name not in CLOCK_NAMES:
+                raise self.fail(
+                    f"clocks.{clock_name}", f"unknown clock (known: {', '.join(CLOCK_NAMES)})"
+                )
+            if not isinstance(clock_raw, Mapping):
+                raise self.fail(f"clocks.{clock_name}", "must be a table")
+            clocks[clock_name] = self.clock(clock_name, clock_raw, impacts, urgencies)
+        for required in REQUIRED_CLOCKS:
+            if required not in clocks:
+                raise self.fail(f"clocks.{required}", "missing")
+        return clocks
+
+    def norms(
+        self, norms_raw: Mapping[str, Any]
+    ) -> tuple[dict[str, float], float, dict[str, float]]:
+        """Within-norm percentages per priority, the CSAT norm, and MTTP norms (seconds)."""
+        within = self.table(norms_raw, "within_norm", "norms.within_norm")
+        norms: dict[str, float] = {}
+        for key, value in within.items():
+            where = f"norms.within_norm.{key}"
+            self.priority(key, where)
+            if not isinstance(value, int | float) or not 0 <= value <= 100:
+                raise self.fail(where, "must be a percentage from 0 to 100")
+            norms[key] = float(value)
+        for priority in self.priorities:
+            if priority not in norms:
+                raise self.fail(f"norms.within_norm.{priority}", "missing")
+        csat = norms_raw.get("csat", 8)
+        if not isinstance(csat, int | float) or not 1 <= csat <= 10:
+            raise self.fail("norms.csat", "must be a score from 1 to 10")
+        mttp_raw = norms_raw.get("mttp", {})
+        if not isinstance(mttp_raw, Mapping):
+            raise self.fail("norms.mttp", "must be a table of priority = duration")
+        mttp_norms: dict[str, float] = {}
+        for key, value in mttp_raw.items():
+            where = f"norms.mttp.{key}"
+            self.priority(key, where)
+            mttp_target = self.target(value, where, allow_day_end=False)
+            if mttp_target is not None:
+                mttp_norms[key] = mttp_target.seconds
+        return norms, float(csat), mttp_norms
 
     def table(
         self, raw: Mapping[str, Any], key: str, where: str | None = None
@@ -332,7 +344,8 @@ class _Parser:
             return None
         if isinstance(value, str) and value in _DAY_END_TARGETS:
             if not allow_day_end:
-                raise self.fail(where, f"{value!r} is only allowed on the swap clock")
+                allowed = " and ".join(s.name for s in CLOCKS if s.day_end_targets)
+                raise self.fail(where, f"{value!r} is only allowed on the {allowed} clock")
             return Target(days_later=_DAY_END_TARGETS[value], text=value)
         match = _DURATION.match(value) if isinstance(value, str) else None
         if match is None:
@@ -356,7 +369,8 @@ class _Parser:
     ) -> ClockRule:
         base = f"clocks.{clock_name}"
         targets_raw = self.table(raw, "targets", f"{base}.targets")
-        allow_day_end = clock_name == "swap"
+        spec = CLOCK_SPECS[clock_name]
+        allow_day_end = spec.day_end_targets
         targets: dict[str, Target] = {}
         for key, value in targets_raw.items():
             self.priority(key, f"{base}.targets.{key}")
@@ -402,8 +416,8 @@ class _Parser:
                     if cell is None:
                         raise self.fail(where, "a cell needs a target")
                     cells[(impact, urgency)] = cell
-        if clock_name == "resolution" and any(t.is_day_end for t in targets.values()):
-            raise self.fail(f"{base}.targets", "the resolution clock needs durations")
+        if spec.pausable and any(t.is_day_end for t in targets.values()):
+            raise self.fail(f"{base}.targets", f"the {clock_name} clock needs durations")
         return ClockRule(
             name=clock_name,
             targets=targets,

@@ -11,6 +11,7 @@ from typing import Any
 
 from halt_desk.desk.board import evaluate_ticket
 from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation
+from halt_desk.domain.clockspec import CLOCKS
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.logistics.swap_board import Swap, load_board
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 FIELD_USER_PREFIX = "field:"
 #: Largest outbox read to mark unsynced actions (a day offline is a few hundred events).
 _OUTBOX_SCAN = 100_000
+#: The clocks whose deadlines order an engineer's route.
+FIELD_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.field_work)
 #: Ticket event types the field view lists as the engineer's actions.
 FIELD_EVENT_TYPES = frozenset(
     {"onsite_arrival", "workaround", "swap_delivered", "productive_again", "resolved", "comment"}
@@ -90,11 +93,12 @@ class FieldTicket:
         return self.swap.device if self.swap is not None else None
 
     def next_deadline(self) -> datetime | None:
-        """The earliest due time of a running or overdue onsite, swap or resolution clock."""
+        """The earliest due time of a running or overdue clock of the field's work (onsite,
+        swap, resolution: `ClockSpec.field_work`)."""
         open_states = (ClockState.RUNNING, ClockState.BREACHED)
         dues = [
             self.evaluation.clocks[name].due
-            for name in ("onsite", "swap", "resolution")
+            for name in FIELD_CLOCKS
             if self.evaluation.clocks[name].state in open_states
             and self.evaluation.clocks[name].met_at is None
         ]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from halt_desk.domain.clocks import ClockState, TicketStatus
-from halt_desk.domain.profiles import CLOCK_NAMES
+from halt_desk.domain.clockspec import CLOCK_NAMES
 from halt_desk.reports.export import MonthReport
 from halt_desk.reports.kpi import PriorityKpi
 from halt_desk.reports.texts import Texts

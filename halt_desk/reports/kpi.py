@@ -26,12 +26,16 @@ from datetime import datetime
 from typing import Any
 
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
-from halt_desk.domain.profiles import CLOCK_NAMES, Profile
+from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
+from halt_desk.domain.profiles import Profile
 from halt_desk.domain.timeline import parse_ticket
 from halt_desk.reports.errors import InvalidExport
 
 #: Key of an explanation that covers every breached clock of a ticket.
 ANY_CLOCK = "*"
+#: Clocks whose breach is a count of missed intervals rather than a time late.
+_INTERVAL_CLOCKS = frozenset(spec.name for spec in CLOCKS if spec.kind is ClockKind.INTERVAL)
+_CLOCK_ORDER = {name: index for index, name in enumerate(CLOCK_NAMES)}
 
 
 # ---------------------------------------------------------------------------- tickets
@@ -221,7 +225,7 @@ class Breach:
     due: datetime | None
     stopped: datetime | None  # None: still open at the evaluation moment
     late_business_minutes: int | None  # deadline clocks
-    missed: int | None  # the update clock: intervals without an update
+    missed: int | None  # interval clocks (update): intervals without an update
     explanation: str | None
 
 
@@ -325,7 +329,7 @@ def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetim
         for name in ev.breaches:
             clock = ev.clocks[name]
             late = None
-            if name != "update" and clock.due is not None:
+            if name not in _INTERVAL_CLOCKS and clock.due is not None:
                 stop = clock.met_at or now
                 late = calendar.business_minutes_between(clock.due, stop)
             breaches.append(
@@ -336,7 +340,7 @@ def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetim
                     due=clock.due,
                     stopped=clock.met_at,
                     late_business_minutes=late,
-                    missed=clock.missed if name == "update" else None,
+                    missed=clock.missed if name in _INTERVAL_CLOCKS else None,
                     explanation=ticket.explanation(name),
                 )
             )
@@ -357,7 +361,7 @@ def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetim
                 refused += 1
         if ticket.csat is not None:
             scores.append(ticket.csat)
-    breaches.sort(key=lambda b: (profile.rank(b.priority), b.ticket, CLOCK_NAMES.index(b.clock)))
+    breaches.sort(key=lambda b: (profile.rank(b.priority), b.ticket, _CLOCK_ORDER[b.clock]))
     uplifts.sort(key=lambda u: (u.decided_at, u.ticket))
     total = _priority_kpi("total", evaluations, None)
     return MonthKpis(

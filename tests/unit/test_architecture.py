@@ -48,6 +48,7 @@ SAME_CONCEPT = {
     "engine.py": "the database engine of its room (the local cache, central)",
     "self_test.py": "the installation check: its core part and its window part",
     "schema.py": "the database schema of its room (the local cache, central)",
+    "conflicts.py": "concurrent edits of one field: the rule (domain) and their record (store)",
 }
 
 
@@ -66,6 +67,11 @@ def module_name(path: Path) -> str:
 
 
 @cache
+def all_modules() -> frozenset[str]:
+    return frozenset(module_name(p) for p in product_files())
+
+
+@cache
 def parsed(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), str(path))
 
@@ -74,6 +80,7 @@ def imports_of(path: Path) -> set[str]:
     """Every module of ours that `path` imports, at the top or inside a function (both are
     arrows of the house); imports only for type checkers are left out."""
     found: set[str] = set()
+    modules = all_modules()
     own = module_name(path)
     package = own if path.name == "__init__.py" else own.rpartition(".")[0]
 
@@ -90,13 +97,16 @@ def imports_of(path: Path) -> set[str]:
                 parts = package.split(".")
                 base = ".".join(parts[: len(parts) - node.level + 1])
                 base = f"{base}.{node.module}" if node.module else base
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            # `from package import module` imports that module (its package is imported
+            # first whatever the import, as for any module); `from module import name`
+            # imports the module
+            for alias in node.names:
+                name = f"{base}.{alias.name}"
+                found.add(name if name in modules else base)
         for child in ast.iter_child_nodes(node):
             visit(child)
 
     visit(parsed(path))
-    modules = {module_name(p) for p in product_files()}
     return {name for name in found if name in modules and name != own}
 
 
