@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.domain.devices import READINESS_CHECKS, DeviceState
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.logistics.register import (
@@ -45,6 +46,7 @@ from halt_desk.logistics.register import (
 )
 from halt_desk.store import DeviceView, Store
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.table_models import Index, RowsTableModel
 from ui.workers import run_in_background
@@ -189,7 +191,7 @@ class DeviceDialog(QDialog):
     def save(self) -> None:
         store, actor, now, registration = self.store, self.actor, self.clock(), self.registration()
         self.save_button.setEnabled(False)
-        run_in_background(
+        ChangeHub.of(store).run(
             lambda: register_device(store, registration, actor, now).stream_key,
             self._saved,
             self._failed,
@@ -254,7 +256,7 @@ class ReadinessDialog(QDialog):
         store, actor, now, tag = self.store, self.actor, self.clock(), self.asset_tag
         checks = {name: box.isChecked() for name, box in self.checks.items()}
         self.save_button.setEnabled(False)
-        run_in_background(
+        ChangeHub.of(store).run(
             lambda: check_readiness(store, tag, checks, actor, now),
             lambda _: self.accept(),
             self._failed,
@@ -347,8 +349,14 @@ class DevicesPage(QWidget):
         layout.addWidget(toolbar)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
+        # Held back while another tab shows: the register reads again when it shows.
+        follow_changes(self, ChangeHub.of(store), self._changes)
 
     # --- data ------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        if changes.device_register:
+            self.reload()
+
     def reload(self) -> None:
         store = self.store
 
@@ -465,8 +473,7 @@ class DevicesPage(QWidget):
         self.show_message(
             self.tr("{tag} staat in het register; vul de gereedheid in.").format(tag=tag)
         )
-        self.search.setText(tag or "")
-        self.reload()
+        self.search.setText(tag or "")  # the broadcast that follows shows it
 
     def check_selected(self) -> ReadinessDialog | None:
         if self.record is None:
@@ -478,9 +485,7 @@ class DevicesPage(QWidget):
         return dialog
 
     def _checked(self) -> None:
-        self.show_message(self.tr("Gereedheid vastgelegd."))
-        self.reload()
-        self._selection_changed()
+        self.show_message(self.tr("Gereedheid vastgelegd."))  # the broadcast reads it again
 
     def print_labels(self, out: Path | None = None) -> None:
         """Labels of the chosen devices, or of every device the filters show."""

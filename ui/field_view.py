@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.domain.clocks import ClockResult, ClockState
 from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action
 from halt_desk.field.packet import Readiness, take_work_along
 from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
 from halt_desk.store import Store
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
@@ -69,12 +71,33 @@ class FieldView(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store, self.user, self.clock, self.sync = store, user, clock, sync
+        self.hub = ChangeHub.of(store)
+        if sync is not None:
+            self.hub.follow(sync)
         self.items: list[FieldTicket] = []
         self.readiness: Readiness | None = None
         self.loaded = False
         self.setWindowTitle(self.tr("HALT Desk — buitendienst"))
         self.resize(1200, 780)
 
+        self._build_top()
+        self._build_list()
+        self._build_inputs(clock)
+        grid = self._build_buttons()
+        self._build_layout(grid)
+        refresh = QPushButton(self)
+        refresh.hide()
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.clicked.connect(self.reload)
+        # What actions and sync rounds change comes through the broadcast.
+        follow_changes(self, self.hub, self._changes)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._show_detail_and_list)
+        self._timer.start(30_000)
+        self.reload()
+
+    # --- building the view -------------------------------------------------------------------
+    def _build_top(self) -> None:
         self.clock_warning = QLabel()
         self.clock_warning.setAccessibleName(self.tr("Klokwaarschuwing"))
         self.clock_warning.setStyleSheet(
@@ -93,6 +116,7 @@ class FieldView(QWidget):
         self.review.setMinimumHeight(BUTTON_HEIGHT)
         self.review.clicked.connect(self.open_review)
 
+    def _build_list(self) -> None:
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Mijn meldingen vandaag (routevolgorde)"))
         self.list.setStyleSheet("QListWidget::item { padding: 10px; }")
@@ -103,6 +127,7 @@ class FieldView(QWidget):
         self.detail.setAccessibleName(self.tr("Melding"))
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
 
+    def _build_inputs(self, clock: Callable[[], datetime]) -> None:
         self.scan = QLineEdit()
         self.scan.setPlaceholderText(self.tr("Scan of typ assettag (bijv. HALT-LT-00042)"))
         self.scan.setAccessibleName(self.tr("Assettag"))
@@ -120,6 +145,7 @@ class FieldView(QWidget):
         for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
             edit.setMinimumHeight(40)
 
+    def _build_buttons(self) -> QGridLayout:
         self.buttons: dict[FieldAction, QPushButton] = {}
         grid = QGridLayout()
         for index, (action, label) in enumerate(BUTTONS):
@@ -140,7 +166,9 @@ class FieldView(QWidget):
         )
         self.action_table.horizontalHeader().setStretchLastSection(True)
         self.action_table.verticalHeader().hide()
+        return grid
 
+    def _build_layout(self, grid: QGridLayout) -> None:
         inputs = QGridLayout()
         inputs.addWidget(QLabel(self.tr("Scan")), 0, 0)
         inputs.addWidget(self.scan, 0, 1)
@@ -169,18 +197,16 @@ class FieldView(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
-        refresh = QPushButton(self)
-        refresh.hide()
-        refresh.setShortcut(QKeySequence("F5"))
-        refresh.clicked.connect(self.reload)
-        if sync is not None:
-            sync.summary_ready.connect(lambda _: self.reload())
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._show_detail_and_list)
-        self._timer.start(30_000)
-        self.reload()
-
     # --- data --------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        """Reads the day again when a change concerns it: a ticket or swap it shows, an
+        assignment, reference data, or (for its "not yet synced" marks) a round that sent."""
+        shown = [item.id for item in self.items]
+        swaps = [item.swap.id for item in self.items if item.swap is not None]
+        unsynced = any(item.unsynced for item in self.items)
+        if changes.concerns_field(shown, swaps) or (changes.sent and unsynced):
+            self.reload()
+
     def reload(self) -> None:
         store, user, now = self.store, self.user, self.clock()
 
@@ -324,21 +350,19 @@ class FieldView(QWidget):
             return
         request = self.request_for(action)
         store, user, now = self.store, self.user, self.clock()
-        run_in_background(
+        self.hub.run(
             lambda: record_field_action(store, item.id, request, user, now),
             self._done,
             self._failed,
         )
 
     def _done(self, events: Any) -> None:
+        """Recorded; the broadcast that follows shows it and asks sync to send it."""
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Vastgelegd — wordt verzonden zodra er verbinding is."))
         self.note.clear()
         self.scan.clear()
         self.recorded.emit(events)
-        if self.sync is not None:
-            self.sync.sync_now()
-        self.reload()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setStyleSheet("color: #b3261e; font-weight: bold")
@@ -373,6 +397,5 @@ class FieldView(QWidget):
 
     def open_review(self) -> SyncIssuesDialog:
         dialog = SyncIssuesDialog(self.store, self.user, self)
-        dialog.changed.connect(self.reload)
-        dialog.open()
+        dialog.open()  # its choices reach this view through the change broadcast
         return dialog

@@ -35,7 +35,7 @@ from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.profiles import Profile
 from halt_desk.store import Store
 from ui import labels
-from ui.workers import run_in_background
+from ui.changes import ChangeHub
 
 
 class IntakeDialog(QDialog):
@@ -59,6 +59,13 @@ class IntakeDialog(QDialog):
         self.setWindowTitle(self.tr("Nieuwe melding"))
         self.setMinimumWidth(560)
 
+        self._build_caller()
+        self._build_answers()
+        self._build_form()
+        self._set_profile(None)
+
+    # --- building the form -----------------------------------------------------------------
+    def _build_caller(self) -> None:
         self.caller_edit = QLineEdit()
         self.caller_edit.setPlaceholderText(self.tr("Naam, e-mailadres of telefoonnummer"))
         self.caller_edit.setAccessibleName(self.tr("Melder zoeken"))
@@ -74,6 +81,7 @@ class IntakeDialog(QDialog):
         self.caller_info = QLabel(self.tr("Nog geen melder gekozen"))
         self.caller_info.setAccessibleName(self.tr("Gekozen melder"))
 
+    def _build_answers(self) -> None:
         self.summary = QLineEdit()
         self.summary.setAccessibleName(self.tr("Omschrijving"))
         self.summary.setPlaceholderText(self.tr("Wat is er aan de hand?"))
@@ -100,6 +108,7 @@ class IntakeDialog(QDialog):
         self.security.toggled.connect(self._update_suggestion)
         self.priority.currentIndexChanged.connect(self._priority_changed)
 
+    def _build_form(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("&Melder"), self.caller_edit)
         form.addRow("", self.caller_info)
@@ -125,7 +134,6 @@ class IntakeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._set_profile(None)
 
     def _combo(self, name: str, codes: tuple[str, ...], label: Callable[[str], str]) -> QComboBox:
         combo = QComboBox()
@@ -247,8 +255,9 @@ class IntakeDialog(QDialog):
             return
         self.error.setText("")
         self.save_button.setEnabled(False)
-        run_in_background(
-            lambda: self.store.record_events(events),
+        store = self.store
+        ChangeHub.of(store).run(
+            lambda: store.record_events(events),
             lambda _: self._saved(events[0].stream_key),
             self._failed,
         )

@@ -4,6 +4,7 @@ the choice is itself an event)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -20,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.domain.conflicts import field_value
 from halt_desk.store import Store
 from halt_desk.store.store import ConflictView, RejectedEvent
 from ui import labels
+from ui.changes import ChangeHub
 from ui.workers import run_in_background
 
 
@@ -128,7 +131,7 @@ class SyncIssuesDialog(QDialog):
             item.event.id for item in self.refused
         ]
         store = self.store
-        run_in_background(lambda: store.send_again(chosen), self._done, self._failed)
+        self._act(lambda: store.send_again(chosen))
 
     def dismiss_refused(self) -> None:
         """The selected refused events (seen, not to be sent again): the choice is recorded."""
@@ -138,11 +141,7 @@ class SyncIssuesDialog(QDialog):
             return
         chosen = [self.refused[r].event.id for r in rows]
         store, actor = self.store, self.actor
-        run_in_background(
-            lambda: [store.dismiss_rejected(event_id, actor) for event_id in chosen],
-            self._done,
-            self._failed,
-        )
+        self._act(lambda: [store.dismiss_rejected(event_id, actor) for event_id in chosen])
 
     def resolve(self, mine: bool) -> None:
         row = self.conflict_table.currentRow()
@@ -152,9 +151,11 @@ class SyncIssuesDialog(QDialog):
         view = self.conflicts[row]
         chosen = view.local_event.id if mine else view.remote_event.id
         store, actor = self.store, self.actor
-        run_in_background(
-            lambda: store.resolve_conflict(view.id, chosen, actor), self._done, self._failed
-        )
+        self._act(lambda: store.resolve_conflict(view.id, chosen, actor))
+
+    def _act(self, work: Callable[[], object]) -> None:
+        """A choice changes rows without (only) new events: every window reads it all again."""
+        ChangeHub.of(self.store).run(work, self._done, self._failed, extra=Changes.all())
 
     def _done(self, _: Any) -> None:
         self.message.setText("")

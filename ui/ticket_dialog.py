@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.desk.board import evaluate_ticket
 from halt_desk.domain.clocks import ClockState, TicketEvaluation
@@ -34,6 +35,7 @@ from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.store import Store, TicketView
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.uplift_dialog import UpliftDialog
 from ui.workers import run_in_background
@@ -106,16 +108,35 @@ class TicketDialog(QDialog):
         actor: str,
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
+        self.hub = hub or ChangeHub.of(store)
         self.ticket: TicketView | None = None
         self.evaluation: TicketEvaluation | None = None
         self.tz: tzinfo | None = None
         self.caller_name = ""
         self.setWindowTitle(self.tr("Melding {ticket}").format(ticket=ticket_id))
         self.resize(980, 680)
+        self._build_clocks()
+        self._build_timeline()
+        actions = self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.clocks)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(actions)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)
+        follow_changes(self, self.hub, self._changes)
+        self.reload()
 
+    # --- building the dialog -----------------------------------------------------------------
+    def _build_clocks(self) -> None:
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -131,6 +152,8 @@ class TicketDialog(QDialog):
         self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
         self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
+
+    def _build_timeline(self) -> None:
         self.timeline = QTableWidget(0, 4)
         self.timeline.setAccessibleName(self.tr("Tijdlijn"))
         self.timeline.setHorizontalHeaderLabels(
@@ -144,6 +167,7 @@ class TicketDialog(QDialog):
         self.note.setPlaceholderText(self.tr("Notitie (optioneel; verplicht voor 'Notitie')"))
         self.message = labels.error_label()
 
+    def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(self.tr("Acties"))
         grid = QGridLayout(actions)
         self.buttons: dict[str, QPushButton] = {}
@@ -172,20 +196,13 @@ class TicketDialog(QDialog):
         self.close_button.setAutoDefault(False)
         more.addStretch()
         grid.addLayout(more, 2, 0, 1, 5)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.clocks)
-        layout.addWidget(self.timeline, 1)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addWidget(actions)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start(1000)
-        self.reload()
+        return actions
 
     # --- data --------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        if changes.concerns_ticket(self.ticket_id):
+            self.reload()
+
     def reload(self) -> None:
         store, ticket_id, now = self.store, self.ticket_id, self.clock()
 
@@ -279,7 +296,7 @@ class TicketDialog(QDialog):
             )
         store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
         self.message.setText("")
-        run_in_background(
+        self.hub.run(
             lambda: record_action(store, ticket_id, request, actor, now), self._done, self._failed
         )
 
@@ -296,9 +313,9 @@ class TicketDialog(QDialog):
         dialog.open()
 
     def _done(self, _: object) -> None:
+        """Recorded: the broadcast that follows reads the ticket again (here too)."""
         self.note.clear()
         self.changed.emit(self.ticket_id)
-        self.reload()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, DeskInputError):

@@ -1163,6 +1163,13 @@ class Store:
                 return None
         return changed
 
+    def streams_written_since(self, marker: int) -> set[tuple[str, str]]:
+        """(stream, event type) of every event stored after `marker` (`change_marker()`):
+        what `halt_desk.changes` tells the screens."""
+        query = select(EventRow.stream, EventRow.type).where(EventRow.local_order > marker)
+        with self._read() as session:
+            return {(stream, kind) for stream, kind in session.execute(query.distinct())}
+
     def ticket_list(self, ids: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
         """Every ticket (or the ones with these ids) as a light tuple for lists of tens of
         thousands of rows: (id, org, caller id, caller name, summary, priority, uplift,
