@@ -1359,6 +1359,26 @@
 <context>
     <name>LogisticsWindow</name>
     <message>
+        <location filename="../../ui/logistics_window.py" line="1"/>
+        <source>Depot van deze werkplek:</source>
+        <translation>Depot of this workstation:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="1"/>
+        <source>Depot van deze werkplek</source>
+        <translation>Depot of this workstation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="1"/>
+        <source>— kies een depot —</source>
+        <translation>— choose a depot —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/logistics_window.py" line="1"/>
+        <source>Kies het depot van deze werkplek.</source>
+        <translation>Choose the depot of this workstation.</translation>
+    </message>
+    <message>
         <location filename="../../ui/logistics_window.py" line="430"/>
         <source>HALT Desk — logistiek</source>
         <translation>HALT Desk — logistics</translation>
@@ -1901,6 +1921,11 @@
 </context>
 <context>
     <name>ScanWidget</name>
+    <message>
+        <location filename="../../ui/scan_widget.py" line="1"/>
+        <source>Kies eerst het depot van deze werkplek.</source>
+        <translation>Choose the depot of this workstation first.</translation>
+    </message>
     <message>
         <location filename="../../ui/logistics_window.py" line="263"/>
         <source>Scanveld</source>
