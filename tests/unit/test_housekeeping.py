@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,22 +16,13 @@ from halt_desk.background.housekeeping import (
     HousekeepingSchedule,
 )
 from halt_desk.changes import Changes
-from halt_desk.domain.swaps import SwapMode
 from halt_desk.logistics.swap_board import load_board
-from halt_desk.logistics.swap_steps import (
-    SwapPlan,
-    deliver,
-    open_swap,
-    receive_device,
-    ship_loaner,
-)
 from halt_desk.store import Store
 from halt_desk.sync import SyncState, SyncSummary
 from tests.desk_data import NOW, reference_events
-from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
+from tests.swap_data import closed_swap, depot_events, loaner_events
 
 UI = Path(__file__).resolve().parents[2] / "ui"
-TAG = "HALT-LT-00001"
 
 
 @pytest.fixture
@@ -58,18 +49,6 @@ def test_a_pulled_swap_closure_makes_it_due_at_once() -> None:
     assert schedule.due(NOW + timedelta(minutes=1))
     schedule.ran(NOW + timedelta(minutes=1))
     assert not schedule.due(NOW + timedelta(minutes=2))
-
-
-def closed_swap(store: Store, at: datetime) -> tuple[str, str]:
-    """A courier swap with a home address, closed at `at` + 2 h and sent to central."""
-    ticket = swap_ticket(store, at)
-    plan = SwapPlan(SwapMode.COURIER, DEPOT, TAG, home_address="Nieuw 2")
-    swap, _ = open_swap(store, ticket, plan, "d", at)
-    ship_loaner(store, swap, "postnl", "3SHLTD123456789", "d", at + timedelta(minutes=1))
-    deliver(store, swap, "d", at + timedelta(minutes=60))
-    receive_device(store, TAG, DEPOT, "d", at + timedelta(minutes=120))
-    store.mark_sent([e.id for e in store.pending_outbox(1000)])
-    return ticket, swap
 
 
 def summary(pulled: int) -> SyncSummary:
