@@ -288,6 +288,14 @@ class DevicesPage(QWidget):
         self.loaded = False
         self.record: DeviceRecord | None = None
 
+        self._build_filters()
+        self._build_table()
+        self._build_layout(self._build_toolbar())
+        # Held back while another tab shows: the register reads again when it shows.
+        follow_changes(self, ChangeHub.of(store), self._changes)
+
+    # --- building the page -------------------------------------------------------------------
+    def _build_filters(self) -> None:
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Zoek of scan: assettag, serienummer of model"))
         self.search.setAccessibleName(self.tr("Zoeken in het register"))
@@ -304,6 +312,7 @@ class DevicesPage(QWidget):
             self.state_filter.addItem(labels.device_state(state.value), state.value)
         self.state_filter.currentIndexChanged.connect(self.apply_filter)
 
+    def _build_table(self) -> None:
         self.model = DevicesModel()
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -323,6 +332,7 @@ class DevicesPage(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.details.setMinimumWidth(300)
 
+    def _build_toolbar(self) -> QToolBar:
         toolbar = QToolBar(self.tr("Register"))
         for text, slot, shortcut in (
             (self.tr("Nieuw apparaat"), self.new_device, "Ctrl+Shift+N"),
@@ -336,6 +346,9 @@ class DevicesPage(QWidget):
             action.triggered.connect(slot)
             toolbar.addAction(action)
             self.addAction(action)
+        return toolbar
+
+    def _build_layout(self, toolbar: QToolBar) -> None:
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(self.depot_filter, 1)
@@ -349,8 +362,6 @@ class DevicesPage(QWidget):
         layout.addWidget(toolbar)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
-        # Held back while another tab shows: the register reads again when it shows.
-        follow_changes(self, ChangeHub.of(store), self._changes)
 
     # --- data ------------------------------------------------------------------------------
     def _changes(self, changes: Changes) -> None:

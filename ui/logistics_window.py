@@ -260,6 +260,7 @@ class LogisticsWindow(QMainWindow):
         if not depot or depot == self.depot:
             return
         self._use_depot(depot)
+        self.statusBar().clearMessage()  # the question is answered
         none = self.depot_choice.findData(None)
         if none >= 0:
             self.depot_choice.removeItem(none)
