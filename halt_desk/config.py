@@ -12,7 +12,6 @@ The file has the same `[sync]` table as settings.toml, without `user`, plus `org
     organisation = "halt"
     ca_bundle = "ca.pem"               # a relative path is read next to config.toml
     client_cert = "C:\\\\ProgramData\\\\HALT Desk\\\\client.pem"
-    depot = "depot-utrecht"            # a depot workstation (a user's choice overrides it)
 
 Never secrets: tokens stay per user in the keychain. Reading and merging is done by
 `halt_desk.sync.settings.effective_settings()`.
@@ -31,7 +30,7 @@ FILE_NAME = "config.toml"
 WINDOWS_FOLDER = "HALT Desk"
 POSIX_PATH = "/etc/halt-desk/config.toml"
 #: What the machine may set; `user` is per person and stays in settings.toml only.
-MACHINE_KEYS = ("server", "organisation", "ca_bundle", "client_cert", "client_key", "depot")
+MACHINE_KEYS = ("server", "organisation", "ca_bundle", "client_cert", "client_key")
 
 
 def machine_config_path(
