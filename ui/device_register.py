@@ -496,7 +496,8 @@ class DevicesPage(QWidget):
         return dialog
 
     def _checked(self) -> None:
-        self.show_message(self.tr("Gereedheid vastgelegd."))  # the broadcast reads it again
+        # The broadcast that follows the check reads the register and the details again.
+        self.show_message(self.tr("Gereedheid vastgelegd."))
 
     def print_labels(self, out: Path | None = None) -> None:
         """Labels of the chosen devices, or of every device the filters show."""

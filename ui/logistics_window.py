@@ -89,8 +89,8 @@ class LogisticsWindow(QMainWindow):
         self.setWindowTitle(self.tr("HALT Desk — logistiek"))
         self.resize(1280, 760)
         self.loaded = False
-        self._build_pages(store, user, clock, depot)
-        self._build_tabs(store, user, clock, depot)
+        queue_page = self._build_pages(store, user, clock, depot)
+        self._build_tabs(queue_page, store, user, clock, depot)
         toolbar = self._build_toolbar()
         self._build_depot_chooser(toolbar)
         self._build_status_bar()
@@ -101,7 +101,7 @@ class LogisticsWindow(QMainWindow):
     # --- building the window -----------------------------------------------------------------
     def _build_pages(
         self, store: Store, user: str, clock: Callable[[], datetime], depot: str | None
-    ) -> None:
+    ) -> QWidget:
         self.queue = QueueModel(clock())
         self.queue_view = self._table(self.queue, (300, 170, 45, 110, 250, 110, 280, 130))
         self.stock = StockModel()
@@ -111,16 +111,22 @@ class LogisticsWindow(QMainWindow):
         self.rejections = QLabel()
         self.rejections.setWordWrap(True)
         self.rejections.setStyleSheet(f"color: {BAD.name()}")
-        self.queue_page = QWidget()
-        queue_layout = QVBoxLayout(self.queue_page)
+        queue_page = QWidget()
+        queue_layout = QVBoxLayout(queue_page)
         queue_layout.addWidget(self.rejections)
         queue_layout.addWidget(self.queue_view, 1)
+        return queue_page
 
     def _build_tabs(
-        self, store: Store, user: str, clock: Callable[[], datetime], depot: str | None
+        self,
+        queue_page: QWidget,
+        store: Store,
+        user: str,
+        clock: Callable[[], datetime],
+        depot: str | None,
     ) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.queue_page, self.tr("Wachtrij"))
+        self.tabs.addTab(queue_page, self.tr("Wachtrij"))
         self.tabs.addTab(self.stock_view, self.tr("Voorraad"))
         self.tabs.addTab(self.scan, self.tr("Scannen"))
         self.devices = DevicesPage(
