@@ -49,7 +49,7 @@ from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.table_models import Index, RowsTableModel
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 
 UNREADY_COLOUR = QColor("#fbeaa0")
 GONE_COLOUR = QColor("#9e9e9e")
@@ -287,7 +287,7 @@ class DevicesPage(QWidget):
         self.depots: dict[str, str] = {}
         self.loaded = False
         self.record: DeviceRecord | None = None
-
+        self._reads = LatestOnly()
         self._build_filters()
         self._build_table()
         self._build_layout(self._build_toolbar())
@@ -378,7 +378,7 @@ class DevicesPage(QWidget):
             }
             return store.devices(), orgs, depots
 
-        run_in_background(load, self._loaded, self._failed)
+        self._reads.run(load, self._loaded, self._failed)
 
     def _loaded(self, loaded: tuple[list[DeviceView], dict[str, str], dict[str, str]]) -> None:
         self.all_devices, self.orgs, self.depots = loaded

@@ -37,7 +37,7 @@ from ui.changes import ChangeHub, follow_changes
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 
 #: Minimum height of a big button (touch screens, gloves in winter).
 BUTTON_HEIGHT = 64
@@ -72,6 +72,7 @@ class FieldView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.store, self.user, self.clock, self.sync = store, user, clock, sync
         self.hub = ChangeHub.of(store)
+        self._reads = LatestOnly()
         if sync is not None:
             self.hub.follow(sync)
         self.items: list[FieldTicket] = []
@@ -213,7 +214,7 @@ class FieldView(QWidget):
         def load() -> tuple[list[FieldTicket], Any]:
             return my_tickets(store, user, now), clock_warning(store)
 
-        run_in_background(load, self._loaded, self._failed)
+        self._reads.run(load, self._loaded, self._failed)
 
     def _loaded(self, loaded: tuple[list[FieldTicket], Any]) -> None:
         items, offset = loaded

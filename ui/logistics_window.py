@@ -57,7 +57,7 @@ from ui.swap_queue import (
     StockModel,
     tr,
 )
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 
 __all__ = [
     "SCAN_STEPS",
@@ -85,6 +85,7 @@ class LogisticsWindow(QMainWindow):
         super().__init__(parent)
         self.store, self.user, self.clock = store, user, clock
         self.hub = ChangeHub.of(store)
+        self._reads = LatestOnly()
         self.depot = depot
         self.setWindowTitle(self.tr("HALT Desk — logistiek"))
         self.resize(1280, 760)
@@ -210,7 +211,7 @@ class LogisticsWindow(QMainWindow):
             rejected = [r.message_nl for r in swap_rejections(store)]
             return queue_rows(store, now, board=board), buffer_stock(store), rejected
 
-        run_in_background(load, self._loaded, self._failed)
+        self._reads.run(load, self._loaded, self._failed)
 
     def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str]]) -> None:
         rows, stock, rejected = loaded

@@ -26,8 +26,8 @@ from halt_desk.domain.conflicts import field_value
 from halt_desk.store import Store
 from halt_desk.store.store import ConflictView, RejectedEvent
 from ui import labels
-from ui.changes import ChangeHub
-from ui.workers import run_in_background
+from ui.changes import ChangeHub, follow_changes
+from ui.workers import LatestOnly
 
 
 def _value(view: ConflictView, mine: bool) -> str:
@@ -92,11 +92,18 @@ class SyncIssuesDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.loaded = False
+        self._reads = LatestOnly()
+        # A round that refused or found a conflict, and every choice made here, is broadcast.
+        follow_changes(self, ChangeHub.of(store), self._changes)
         self.reload()
+
+    def _changes(self, changes: Changes) -> None:
+        if changes.everything or changes.sent or changes.tickets:
+            self.reload()
 
     def reload(self) -> None:
         store = self.store
-        run_in_background(
+        self._reads.run(
             lambda: (store.rejected_events(), store.conflicts(open_only=True)), self._show
         )
 
@@ -158,9 +165,9 @@ class SyncIssuesDialog(QDialog):
         ChangeHub.of(self.store).run(work, self._done, self._failed, extra=Changes.all())
 
     def _done(self, _: Any) -> None:
+        """Done; the broadcast that follows (everything changed) lists what is left."""
         self.message.setText("")
         self.changed.emit()
-        self.reload()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText(labels.error_text(exc))

@@ -38,7 +38,7 @@ from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.labels import QT_TRANSLATE_NOOP
 from ui.uplift_dialog import UpliftDialog
-from ui.workers import run_in_background
+from ui.workers import LatestOnly
 
 #: (label, action, extra fields, shortcut) of the action buttons, in the order of a ticket's life.
 ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
@@ -113,6 +113,7 @@ class TicketDialog(QDialog):
         super().__init__(parent)
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
         self.hub = hub or ChangeHub.of(store)
+        self._reads = LatestOnly()
         self.ticket: TicketView | None = None
         self.evaluation: TicketEvaluation | None = None
         self.tz: tzinfo | None = None
@@ -217,7 +218,7 @@ class TicketDialog(QDialog):
             events = store.events_for(f"ticket:{ticket_id}")
             return ticket, evaluate_ticket(store, ticket, now), events
 
-        run_in_background(load, self._show, self._failed)
+        self._reads.run(load, self._show, self._failed)
 
     def _show(self, loaded: tuple[TicketView | None, TicketEvaluation | None, list[Event]]) -> None:
         ticket, evaluation, events = loaded
