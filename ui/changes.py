@@ -170,15 +170,16 @@ class ChangeHub(QObject):
 
 
 class _Follower(QObject):
-    """Hands a hub's broadcasts to a window while it is shown; what arrives while it is
-    hidden (another tab, a closed window kept for later) waits, merged, until it shows. A
-    window that was never shown yet (being built) gets them at once."""
+    """Hands a hub's broadcasts to a window while it is shown. While it is hidden (another
+    tab, a closed window kept for later) it only notes that something changed, and reads
+    everything again when it shows (a closed dialog may never show again: it must not
+    collect every change of the day). A window never shown yet gets them at once."""
 
     def __init__(self, widget: QWidget, on_changes: Callable[[Changes], None]) -> None:
         super().__init__(widget)
         self._widget = widget
         self._on_changes = on_changes
-        self._waiting: Changes | None = None
+        self._stale = False
         widget.installEventFilter(self)
 
     def changed(self, changes: Changes) -> None:
@@ -187,18 +188,19 @@ class _Follower(QObject):
         if self._widget.isVisible() or not shown_before:
             self._on_changes(changes)
         else:
-            self._waiting = changes if self._waiting is None else self._waiting | changes
+            self._stale = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and self._waiting is not None:
-            waiting, self._waiting = self._waiting, None
+        if event.type() == QEvent.Type.Show and self._stale:
+            self._stale = False
             # After the show: the widget is visible when it reads again.
-            QTimer.singleShot(0, self, lambda: self._on_changes(waiting))
+            QTimer.singleShot(0, self, lambda: self._on_changes(Changes.all()))
         return False
 
 
 def follow_changes(widget: QWidget, hub: ChangeHub, on_changes: Callable[[Changes], None]) -> None:
-    """Calls `on_changes(changes)` for every broadcast of `hub` while `widget` lives (held
-    back while it is hidden). Disconnected with the widget."""
+    """Calls `on_changes(changes)` for every broadcast of `hub` while `widget` lives; hidden,
+    it gets `Changes.all()` once when it shows again if anything changed meanwhile.
+    Disconnected with the widget."""
     follower = _Follower(widget, on_changes)
     hub.changed.connect(follower.changed)

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.domain.swaps import SwapMode
+from halt_desk.logistics.register import check_readiness
 from halt_desk.logistics.swap_steps import SwapPlan, open_swap
 from halt_desk.store import Store
 from halt_desk.sync import ServerClock
@@ -241,3 +242,24 @@ def test_a_sync_round_reaches_every_window_showing_what_it_pulled(
 
 def test_one_hub_per_cache(store: Store, qtbot: QtBot) -> None:
     assert ChangeHub.of(store) is ChangeHub.of(store)
+
+
+def test_a_hidden_tab_reads_again_when_it_shows(qtbot: QtBot, store: Store) -> None:
+    """The register tab behind the queue does no work for a change; shown, it is current."""
+    window = LogisticsWindow(store, "logistics:kees", lambda: NOW, DEPOT)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.devices
+    qtbot.waitUntil(lambda: window.loaded and page.loaded)
+    assert window.tabs.currentWidget() is not page
+    state = {d.asset_tag: str(d.state) for d in page.all_devices}
+    assert state[TAG] == "in_stock"
+    unready = ALL_PASS | {"mfa": False}
+    hub = ChangeHub.of(store)
+    with qtbot.waitSignal(hub.changed, timeout=PATIENCE_MS) as broadcast:
+        hub.run(lambda: check_readiness(store, TAG, unready, "depot", NOW), lambda _: None)
+    assert TAG in broadcast.args[0].devices
+    assert not page._reads._running  # delivered to a hidden tab: nothing read
+    assert {d.asset_tag: str(d.state) for d in page.all_devices}[TAG] == "in_stock"
+    window.show_devices()
+    qtbot.waitUntil(lambda: {d.asset_tag: str(d.state) for d in page.all_devices}[TAG] == "unready")
