@@ -9,7 +9,7 @@ from it whether what it shows is concerned. Qt-free, so the sync process and tes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the desk window imports this before the store loads (start time)
@@ -115,9 +115,6 @@ class Changes:
             or self.sent
             or self.everything
         )
-
-    def with_sent(self, sent: bool = True) -> Changes:
-        return replace(self, sent=self.sent or sent)
 
     # ------------------------------------------------------------------ who is concerned
 
