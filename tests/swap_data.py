@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.swaps import SwapMode
+from halt_desk.logistics.swap_steps import (
+    SwapPlan,
+    deliver,
+    open_swap,
+    receive_device,
+    ship_loaner,
+)
 from halt_desk.store import Store
 from tests.desk_data import SETUP
 
@@ -74,3 +82,15 @@ def swap_ticket(
     extra = {"home_address": address} if address else {}
     record_action(store, ticket, ActionRequest(Action.SWAP_REQUESTED, extra=extra), "agent-1", now)
     return ticket
+
+
+def closed_swap(store: Store, at: datetime, tag: str = "HALT-LT-00001") -> tuple[str, str]:
+    """A courier swap with a home address, closed at `at` + 2 h and sent to central."""
+    ticket = swap_ticket(store, at)
+    plan = SwapPlan(SwapMode.COURIER, DEPOT, tag, home_address="Nieuw 2")
+    swap, _ = open_swap(store, ticket, plan, "d", at)
+    ship_loaner(store, swap, "postnl", "3SHLTD123456789", "d", at + timedelta(minutes=1))
+    deliver(store, swap, "d", at + timedelta(minutes=60))
+    receive_device(store, tag, DEPOT, "d", at + timedelta(minutes=120))
+    store.mark_sent([e.id for e in store.pending_outbox(1000)])
+    return ticket, swap

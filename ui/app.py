@@ -135,7 +135,6 @@ def run_app(
 
     def loaded(result: Loaded) -> None:
         from halt_desk.field.route import is_field_user
-        from halt_desk.logistics.privacy import purge_home_addresses
         from halt_desk.sync import SyncError
         from halt_desk.sync.signin import SyncTarget, signed_in_target
         from ui.sign_in import SignInDialog
@@ -163,8 +162,8 @@ def run_app(
             controller.start(target)
         if field or is_field_user(name):
             window.open_field_view()
-        # Home addresses of swaps closed 30+ days ago leave this cache (DESIGN §2.6).
-        run_in_background(lambda: purge_home_addresses(store, clock.now()), lambda _ignored: None)
+        # Housekeeping (home addresses past their retention, DESIGN §2.6) runs in the sync
+        # process (halt_desk.background.housekeeping), not here.
 
     # After the first paint: the window is on screen before the heavy imports start.
     QTimer.singleShot(

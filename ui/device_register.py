@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.domain.devices import READINESS_CHECKS, DeviceState
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.i18n import N_, _, pgettext
@@ -45,8 +46,9 @@ from halt_desk.logistics.register import (
 )
 from halt_desk.store import DeviceView, Store
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.table_models import Index, RowsTableModel
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 
 UNREADY_COLOUR = QColor("#fbeaa0")
 GONE_COLOUR = QColor("#9e9e9e")
@@ -183,7 +185,7 @@ class DeviceDialog(QDialog):
     def save(self) -> None:
         store, actor, now, registration = self.store, self.actor, self.clock(), self.registration()
         self.save_button.setEnabled(False)
-        run_in_background(
+        ChangeHub.of(store).run(
             lambda: register_device(store, registration, actor, now).stream_key,
             self._saved,
             self._failed,
@@ -246,7 +248,7 @@ class ReadinessDialog(QDialog):
         store, actor, now, tag = self.store, self.actor, self.clock(), self.asset_tag
         checks = {name: box.isChecked() for name, box in self.checks.items()}
         self.save_button.setEnabled(False)
-        run_in_background(
+        ChangeHub.of(store).run(
             lambda: check_readiness(store, tag, checks, actor, now),
             lambda _ignored: self.accept(),
             self._failed,
@@ -277,7 +279,15 @@ class DevicesPage(QWidget):
         self.depots: dict[str, str] = {}
         self.loaded = False
         self.record: DeviceRecord | None = None
+        self._reads = LatestOnly()
+        self._build_filters()
+        self._build_table()
+        self._build_layout(self._build_toolbar())
+        # Held back while another tab shows: the register reads again when it shows.
+        follow_changes(self, ChangeHub.of(store), self._changes)
 
+    # --- building the page -------------------------------------------------------------------
+    def _build_filters(self) -> None:
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search or scan: asset tag, serial number or model"))
         self.search.setAccessibleName(_("Search the register"))
@@ -294,6 +304,7 @@ class DevicesPage(QWidget):
             self.state_filter.addItem(labels.device_state(state.value), state.value)
         self.state_filter.currentIndexChanged.connect(self.apply_filter)
 
+    def _build_table(self) -> None:
         self.model = DevicesModel()
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -313,6 +324,7 @@ class DevicesPage(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.details.setMinimumWidth(300)
 
+    def _build_toolbar(self) -> QToolBar:
         toolbar = QToolBar(_("Register"))
         for text, slot, shortcut in (
             (_("New device"), self.new_device, "Ctrl+Shift+N"),
@@ -326,6 +338,9 @@ class DevicesPage(QWidget):
             action.triggered.connect(slot)
             toolbar.addAction(action)
             self.addAction(action)
+        return toolbar
+
+    def _build_layout(self, toolbar: QToolBar) -> None:
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(self.depot_filter, 1)
@@ -341,6 +356,10 @@ class DevicesPage(QWidget):
         layout.addWidget(splitter, 1)
 
     # --- data ------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        if changes.device_register:
+            self.reload()
+
     def reload(self) -> None:
         store = self.store
 
@@ -351,7 +370,7 @@ class DevicesPage(QWidget):
             }
             return store.devices(), orgs, depots
 
-        run_in_background(load, self._loaded, self._failed)
+        self._reads.run(load, self._loaded, self._failed)
 
     def _loaded(self, loaded: tuple[list[DeviceView], dict[str, str], dict[str, str]]) -> None:
         self.all_devices, self.orgs, self.depots = loaded
@@ -453,8 +472,7 @@ class DevicesPage(QWidget):
 
     def _registered(self, tag: str | None) -> None:
         self.show_message(_("{tag} is in the register; fill in its readiness.").format(tag=tag))
-        self.search.setText(tag or "")
-        self.reload()
+        self.search.setText(tag or "")  # the broadcast that follows shows it
 
     def check_selected(self) -> ReadinessDialog | None:
         if self.record is None:
@@ -466,9 +484,8 @@ class DevicesPage(QWidget):
         return dialog
 
     def _checked(self) -> None:
+        # The broadcast that follows the check reads the register and the details again.
         self.show_message(_("Readiness recorded."))
-        self.reload()
-        self._selection_changed()
 
     def print_labels(self, out: Path | None = None) -> None:
         """Labels of the chosen devices, or of every device the filters show."""

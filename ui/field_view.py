@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.domain.clocks import ClockResult, ClockState
 from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action
 from halt_desk.field.packet import Readiness, take_work_along
@@ -33,9 +34,10 @@ from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
 from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 
 #: Minimum height of a big button (touch screens, gloves in winter).
 BUTTON_HEIGHT = 64
@@ -69,12 +71,34 @@ class FieldView(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store, self.user, self.clock, self.sync = store, user, clock, sync
+        self.hub = ChangeHub.of(store)
+        self._reads = LatestOnly()
+        if sync is not None:
+            self.hub.follow(sync)
         self.items: list[FieldTicket] = []
         self.readiness: Readiness | None = None
         self.loaded = False
         self.setWindowTitle(_("HALT Desk — field service"))
         self.resize(1200, 780)
 
+        self._build_top()
+        self._build_list()
+        self._build_inputs(clock)
+        grid = self._build_buttons()
+        self._build_layout(grid)
+        refresh = QPushButton(self)
+        refresh.hide()
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.clicked.connect(self.reload)
+        # What actions and sync rounds change comes through the broadcast.
+        follow_changes(self, self.hub, self._changes)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._show_detail_and_list)
+        self._timer.start(30_000)
+        self.reload()
+
+    # --- building the view -------------------------------------------------------------------
+    def _build_top(self) -> None:
         self.clock_warning = QLabel()
         self.clock_warning.setAccessibleName(_("Clock warning"))
         self.clock_warning.setStyleSheet(
@@ -91,6 +115,7 @@ class FieldView(QWidget):
         self.review.setMinimumHeight(BUTTON_HEIGHT)
         self.review.clicked.connect(self.open_review)
 
+    def _build_list(self) -> None:
         self.list = QListWidget()
         self.list.setAccessibleName(_("My tickets today (route order)"))
         self.list.setStyleSheet("QListWidget::item { padding: 10px; }")
@@ -101,6 +126,7 @@ class FieldView(QWidget):
         self.detail.setAccessibleName(_("Ticket"))
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
 
+    def _build_inputs(self, clock: Callable[[], datetime]) -> None:
         self.scan = QLineEdit()
         self.scan.setPlaceholderText(_("Scan or type an asset tag (e.g. HALT-LT-00042)"))
         self.scan.setAccessibleName(_("Asset tag"))
@@ -118,6 +144,7 @@ class FieldView(QWidget):
         for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
             edit.setMinimumHeight(40)
 
+    def _build_buttons(self) -> QGridLayout:
         self.buttons: dict[FieldAction, QPushButton] = {}
         grid = QGridLayout()
         for index, (action, label) in enumerate(BUTTONS):
@@ -136,7 +163,9 @@ class FieldView(QWidget):
         self.action_table.setHorizontalHeaderLabels([_("Time (laptop)"), _("Action"), _("Sent")])
         self.action_table.horizontalHeader().setStretchLastSection(True)
         self.action_table.verticalHeader().hide()
+        return grid
 
+    def _build_layout(self, grid: QGridLayout) -> None:
         inputs = QGridLayout()
         inputs.addWidget(QLabel(_("Scan")), 0, 0)
         inputs.addWidget(self.scan, 0, 1)
@@ -165,25 +194,23 @@ class FieldView(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
-        refresh = QPushButton(self)
-        refresh.hide()
-        refresh.setShortcut(QKeySequence("F5"))
-        refresh.clicked.connect(self.reload)
-        if sync is not None:
-            sync.summary_ready.connect(lambda _ignored: self.reload())
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._show_detail_and_list)
-        self._timer.start(30_000)
-        self.reload()
-
     # --- data --------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        """Reads the day again when a change concerns it: a ticket or swap it shows, an
+        assignment, reference data, or (for its "not yet synced" marks) a round that sent."""
+        shown = [item.id for item in self.items]
+        swaps = [item.swap.id for item in self.items if item.swap is not None]
+        unsynced = any(item.unsynced for item in self.items)
+        if changes.concerns_field(shown, swaps) or (changes.sent and unsynced):
+            self.reload()
+
     def reload(self) -> None:
         store, user, now = self.store, self.user, self.clock()
 
         def load() -> tuple[list[FieldTicket], Any]:
             return my_tickets(store, user, now), clock_warning(store)
 
-        run_in_background(load, self._loaded, self._failed)
+        self._reads.run(load, self._loaded, self._failed)
 
     def _loaded(self, loaded: tuple[list[FieldTicket], Any]) -> None:
         items, offset = loaded
@@ -316,21 +343,19 @@ class FieldView(QWidget):
             return
         request = self.request_for(action)
         store, user, now = self.store, self.user, self.clock()
-        run_in_background(
+        self.hub.run(
             lambda: record_field_action(store, item.id, request, user, now),
             self._done,
             self._failed,
         )
 
     def _done(self, events: Any) -> None:
+        """Recorded; the broadcast that follows shows it and asks sync to send it."""
         self.message.setStyleSheet("")
         self.message.setText(_("Recorded — sent as soon as there is a connection."))
         self.note.clear()
         self.scan.clear()
         self.recorded.emit(events)
-        if self.sync is not None:
-            self.sync.sync_now()
-        self.reload()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setStyleSheet("color: #b3261e; font-weight: bold")
@@ -368,6 +393,5 @@ class FieldView(QWidget):
 
     def open_review(self) -> SyncIssuesDialog:
         dialog = SyncIssuesDialog(self.store, self.user, self)
-        dialog.changed.connect(self.reload)
-        dialog.open()
+        dialog.open()  # its choices reach this view through the change broadcast
         return dialog

@@ -36,7 +36,7 @@ from halt_desk.domain.profiles import Profile
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
-from ui.workers import run_in_background
+from ui.changes import ChangeHub
 
 
 class IntakeDialog(QDialog):
@@ -60,6 +60,13 @@ class IntakeDialog(QDialog):
         self.setWindowTitle(_("New ticket"))
         self.setMinimumWidth(560)
 
+        self._build_caller()
+        self._build_answers()
+        self._build_form()
+        self._set_profile(None)
+
+    # --- building the form -----------------------------------------------------------------
+    def _build_caller(self) -> None:
         self.caller_edit = QLineEdit()
         self.caller_edit.setPlaceholderText(_("Name, e-mail address or phone number"))
         self.caller_edit.setAccessibleName(_("Find caller"))
@@ -75,6 +82,7 @@ class IntakeDialog(QDialog):
         self.caller_info = QLabel(_("No caller chosen yet"))
         self.caller_info.setAccessibleName(_("Chosen caller"))
 
+    def _build_answers(self) -> None:
         self.summary = QLineEdit()
         self.summary.setAccessibleName(_("Summary"))
         self.summary.setPlaceholderText(_("What is wrong?"))
@@ -101,6 +109,7 @@ class IntakeDialog(QDialog):
         self.security.toggled.connect(self._update_suggestion)
         self.priority.currentIndexChanged.connect(self._priority_changed)
 
+    def _build_form(self) -> None:
         form = QFormLayout()
         form.addRow(_("&Caller"), self.caller_edit)
         form.addRow("", self.caller_info)
@@ -124,7 +133,6 @@ class IntakeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._set_profile(None)
 
     def _combo(self, name: str, codes: tuple[str, ...], label: Callable[[str], str]) -> QComboBox:
         combo = QComboBox()
@@ -246,8 +254,9 @@ class IntakeDialog(QDialog):
             return
         self.error.setText("")
         self.save_button.setEnabled(False)
-        run_in_background(
-            lambda: self.store.record_events(events),
+        store = self.store
+        ChangeHub.of(store).run(
+            lambda: store.record_events(events),
             lambda _ignored: self._saved(events[0].stream_key),
             self._failed,
         )

@@ -1,7 +1,8 @@
-"""The logistics screens: the swap queue by deadline with countdowns, buffer stock per depot
-and model, the scan station for keyboard-wedge scanners, and the device register (its own
-module). Views on halt_desk.swaps, halt_desk.logistics and halt_desk.scan; every read and
-write runs on a worker."""
+"""The logistics window: the swap queue by deadline with countdowns, buffer stock per depot
+and model (`ui.swap_queue`), the scan station for keyboard-wedge scanners (`ui.scan_widget`),
+and the device register (`ui.device_register`), for the depot this workstation works for
+(a setting, chosen here). Views on halt_desk.logistics; every read and write runs on a
+worker, and each tab reads again when the change broadcast concerns it."""
 
 from __future__ import annotations
 
@@ -9,32 +10,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QAbstractTableModel, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
-    QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QMainWindow,
-    QRadioButton,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -42,361 +27,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.couriers.registry import carrier_name
-from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus, SwapMode
-from halt_desk.i18n import N_, _, ngettext, pgettext
+from halt_desk.changes import Changes
+from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus
+from halt_desk.i18n import _, ngettext, pgettext
 from halt_desk.logistics.loaners import LoanerSuggestion, suggest_loaner
-from halt_desk.logistics.privacy import purge_home_addresses
-from halt_desk.logistics.queue import STEP_NAMES, QueueRow, queue_rows
-from halt_desk.logistics.scan_station import ScanOutcome, ScanSession, ScanStep, Verdict
+from halt_desk.logistics.queue import QueueRow, queue_rows
+from halt_desk.logistics.scan_station import ScanSession
 from halt_desk.logistics.stock import StockLevel, buffer_stock, record_mitigation
 from halt_desk.logistics.swap_board import SwapStep, load_board, swap_rejections
 from halt_desk.logistics.swap_steps import (
-    SwapPlan,
     deliver,
     open_swap,
     record_emergency_workplace,
     record_shipment_status,
 )
+from halt_desk.logistics.workstation import WorkstationDepot, load_workstation_depot, remember_depot
 from halt_desk.store import Store
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.device_register import DevicesPage
-from ui.table_models import RowsTableModel
-from ui.workers import run_in_background
-
-Index = QModelIndex | QPersistentModelIndex
-GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
-
-SHIPMENT: dict[str, str] = {
-    "booked": N_("booked"),
-    "picked_up": N_("picked up"),
-    "in_transit": N_("in transit"),
-    "out_for_delivery": N_("out for delivery"),
-    "delivered": N_("delivered"),
-    "failed_attempt": N_("failed attempt"),
-    "returned": N_("returned to sender"),
-}
-EMERGENCY: dict[str, str] = {
-    "virtual_workplace": N_("virtual workplace"),
-    "pool_device": N_("pool device"),
-}
-MITIGATION: dict[str, str] = {
-    "extra_stock": N_("temporary extra stock"),
-    "other_depot": N_("another depot supplies"),
-    "priority": N_("prioritisation"),
-}
-SCAN_STEPS: tuple[tuple[ScanStep, str, str], ...] = (
-    (ScanStep.SHIP, N_("Ship"), "F2"),
-    (ScanStep.RECEIVE, N_("Receive"), "F3"),
-    (ScanStep.ISSUE, N_("Issue onsite"), "F4"),
+from ui.scan_widget import SCAN_STEPS, ScanWidget
+from ui.swap_queue import (
+    BAD,
+    EMERGENCY,
+    MITIGATION,
+    SHIPMENT,
+    PlanDialog,
+    QueueModel,
+    StockModel,
 )
+from ui.workers import LatestOnly, run_in_background
 
-
-class _RowsModel(RowsTableModel):
-    """The two logistics lists."""
-
-
-# ------------------------------------------------------------------ the queue
-
-
-class QueueModel(_RowsModel):
-    """The swap queue, in the order halt_desk.logistics sorts it (deadline first)."""
-
-    HEADERS = (
-        N_("Deadline"),
-        N_("Ticket"),
-        N_("Prio"),
-        N_("Step"),
-        N_("Loaner"),
-        N_("Depot"),
-        N_("Shipment"),
-        N_("Emergency workplace"),
-    )
-
-    def __init__(self, now: datetime) -> None:
-        super().__init__()
-        self.rows: list[QueueRow] = []
-        self.now = now
-
-    def set_rows(self, rows: list[QueueRow], now: datetime) -> None:
-        self.beginResetModel()
-        self.rows, self.now = rows, now
-        self.endResetModel()
-
-    def tick(self, now: datetime) -> None:
-        self.now = now
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
-            return labels.countdown(row.due, self.now)[1]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row.clock:
-            return labels.clock(row.clock)
-        return None
-
-    def _text(self, row: QueueRow, column: int) -> str:
-        if column == 0:
-            if row.due is None:
-                return ""
-            text = labels.countdown(row.due, self.now)[0]
-            return f"{text} ({labels.clock(row.clock)})" if row.clock else text
-        if column == 1:
-            return row.ticket or ""
-        if column == 2:
-            return row.priority or ""
-        if column == 3:
-            return _(STEP_NAMES.get(row.step, row.step))
-        if column == 4:
-            return " · ".join(part for part in (row.device, row.model) if part)
-        if column == 5:
-            return row.depot or ""
-        if column == 6 and row.shipment is not None:
-            shipment = row.shipment
-            status = _(SHIPMENT.get(shipment.status, shipment.status))
-            return f"{carrier_name(shipment.carrier)} {shipment.tracking} · {status}"
-        if column == 7 and row.emergency_kind:
-            return _(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
-        return ""
-
-
-class StockModel(_RowsModel):
-    HEADERS = (
-        N_("Depot"),
-        N_("Model"),
-        N_("Ready"),
-        N_("Minimum"),
-        N_("Shortage"),
-        N_("Mitigation"),
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[StockLevel] = []
-
-    def set_rows(self, rows: list[StockLevel]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.ForegroundRole and row.shortage:
-            return BAD
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        mitigation = ""
-        if row.mitigation is not None:
-            kind = str(row.mitigation.get("kind", ""))
-            mitigation = f"{_(MITIGATION.get(kind, kind))}: {row.mitigation.get('note', '')}"
-        values = (
-            row.depot_name,
-            row.model,
-            str(row.ready),
-            str(row.minimum),
-            str(row.shortage) if row.shortage else "",
-            mitigation,
-        )
-        return values[index.column()]
-
-
-# ------------------------------------------------------------------ the scan station
-
-
-class ScanWidget(QWidget):
-    """One always-focused field for a keyboard-wedge scanner (a burst of keys and Enter).
-    Scans are handled one after the other on a worker; the answer shows in colour with a
-    beep (one for good, two for a problem)."""
-
-    def __init__(
-        self,
-        session: ScanSession,
-        parent: QWidget | None = None,
-        on_recorded: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.on_recorded = on_recorded
-        self.sound: Callable[[], None] = QApplication.beep
-        self.outcomes: list[ScanOutcome] = []
-        self._queue: list[str] = []
-        self._busy = False
-
-        self.steps = QButtonGroup(self)
-        step_row = QHBoxLayout()
-        for step, label, shortcut in SCAN_STEPS:
-            button = QRadioButton(f"{_(label)} ({shortcut})")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setShortcut(QKeySequence(shortcut))
-            button.setChecked(step is session.step)
-            button.toggled.connect(lambda on, s=step: self._step_toggled(on, s))
-            self.steps.addButton(button)
-            step_row.addWidget(button)
-        step_row.addStretch(1)
-
-        self.input = QLineEdit()
-        self.input.setAccessibleName(_("Scan field"))
-        self.input.setPlaceholderText(_("Scan an asset tag, serial number or shipping label…"))
-        font = self.input.font()
-        font.setPointSize(font.pointSize() + 6)
-        self.input.setFont(font)
-        self.input.returnPressed.connect(self.submit)
-        self.input.installEventFilter(self)
-
-        self.feedback = QLabel(_("Ready to scan."))
-        self.feedback.setAccessibleName(_("Scan result"))
-        self.feedback.setWordWrap(True)
-        self.feedback.setMinimumHeight(64)
-        big = self.feedback.font()
-        big.setPointSize(big.pointSize() + 4)
-        big.setBold(True)
-        self.feedback.setFont(big)
-        self.history = QListWidget()
-        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.history.setAccessibleName(_("Earlier scans"))
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(step_row)
-        layout.addWidget(self.input)
-        layout.addWidget(self.feedback)
-        layout.addWidget(self.history, 1)
-        self._refocus = QTimer(self)
-        self._refocus.timeout.connect(self._keep_focus)
-        self._refocus.start(250)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """F2–F4 in the scan field choose the step (some scanners send them too)."""
-        if watched is self.input and event.type() == QEvent.Type.KeyPress:
-            key = QKeySequence(event.key()).toString()  # type: ignore[attr-defined]
-            for button, (*_ignored, shortcut) in zip(self.steps.buttons(), SCAN_STEPS, strict=True):
-                if key == shortcut:
-                    button.setChecked(True)
-                    return True
-        return super().eventFilter(watched, event)
-
-    def _step_toggled(self, on: bool, step: ScanStep) -> None:
-        if on:
-            self.set_step(step)
-
-    def set_step(self, step: ScanStep) -> None:
-        self.session.set_step(step)
-        names = {s: label for s, label, _ignored in SCAN_STEPS}
-        self._show(_("Step: {step}. Go ahead and scan.").format(step=_(names[step])), NEXT)
-        self.input.setFocus()
-
-    def _keep_focus(self) -> None:
-        """The field keeps the focus while this screen is shown: a scanner types blind."""
-        window = self.window()
-        if (
-            self.isVisible()
-            and window.isActiveWindow()
-            and QApplication.activeModalWidget() is None
-        ) and not self.input.hasFocus():
-            self.input.setFocus()
-
-    def submit(self) -> None:
-        text = self.input.text()
-        self.input.clear()
-        if not text.strip():
-            return
-        self._queue.append(text)
-        self._next()
-
-    def _next(self) -> None:
-        if self._busy or not self._queue:
-            return
-        self._busy = True
-        text = self._queue.pop(0)
-        session = self.session
-        run_in_background(lambda: session.handle(text), self._done, self._failed)
-
-    def _done(self, outcome: ScanOutcome) -> None:
-        self._busy = False
-        self.outcomes.append(outcome)
-        message = outcome.message()
-        colour = GOOD if outcome.verdict is Verdict.GOOD else NEXT if outcome.ok else BAD
-        self._show(message, colour)
-        self.history.insertItem(0, message)
-        item = self.history.item(0)
-        if item is not None:
-            item.setForeground(colour)
-        self.sound()
-        if not outcome.ok:
-            QTimer.singleShot(180, self.sound)
-        if outcome.events and self.on_recorded is not None:
-            self.on_recorded()
-        self._next()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self._show(labels.error_text(exc), BAD)
-        self.sound()
-        self._next()
-
-    def _show(self, text: str, colour: QColor) -> None:
-        self.feedback.setText(text)
-        self.feedback.setStyleSheet(
-            f"color: white; background: {colour.name()}; padding: 8px; border-radius: 4px"
-        )
-
-
-# ------------------------------------------------------------------ planning a swap
-
-
-class PlanDialog(QDialog):
-    """Mode, depot, loaner and delivery address (or engineer) of a requested swap."""
-
-    def __init__(
-        self, suggestion: LoanerSuggestion, address: str | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Plan swap"))
-        self.mode = QComboBox()
-        self.mode.addItem(_("Courier to the home address"), SwapMode.COURIER.value)
-        self.mode.addItem(_("Onsite issue by an engineer"), SwapMode.ONSITE.value)
-        self.depot = QLineEdit(suggestion.depot or "")
-        self.device = QLineEdit(suggestion.device or "")
-        self.address = QLineEdit(address or "")
-        self.engineer = QLineEdit()
-        form = QFormLayout(self)
-        if suggestion.device is None:
-            advice = _("No loaner in stock: record an emergency workplace.")
-        elif suggestion.meets_deadline:
-            advice = _("The suggestion meets the swap deadline.")
-        else:
-            advice = _("No depot meets the deadline: also record an emergency workplace.")
-        form.addRow(QLabel(advice))
-        form.addRow(_("Mode"), self.mode)
-        form.addRow(_("Depot"), self.depot)
-        form.addRow(_("Loaner"), self.device)
-        form.addRow(_("Home address"), self.address)
-        form.addRow(_("Engineer"), self.engineer)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def plan(self) -> SwapPlan:
-        return SwapPlan(
-            SwapMode(self.mode.currentData()),
-            self.depot.text().strip(),
-            self.device.text().strip() or None,
-            self.address.text().strip() or None,
-            self.engineer.text().strip() or None,
-        )
-
-
-# ------------------------------------------------------------------ the window
+__all__ = [
+    "SCAN_STEPS",
+    "LogisticsWindow",
+    "PlanDialog",
+    "QueueModel",
+    "ScanWidget",
+    "StockModel",
+    "open_logistics_window",
+]
 
 
 class LogisticsWindow(QMainWindow):
@@ -405,21 +75,38 @@ class LogisticsWindow(QMainWindow):
         store: Store,
         user: str,
         clock: Callable[[], datetime],
-        depot: str = "depot-utrecht",
+        depot: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`depot`: the depot this workstation works for; None reads it from the settings
+        (or takes the only one there is, or asks)."""
         super().__init__(parent)
         self.store, self.user, self.clock = store, user, clock
+        self.hub = ChangeHub.of(store)
+        self._reads = LatestOnly()
+        self.depot = depot
         self.setWindowTitle(_("HALT Desk — logistics"))
         self.resize(1280, 760)
         self.loaded = False
+        queue_page = self._build_pages(store, user, clock, depot)
+        self._build_tabs(queue_page, store, user, clock, depot)
+        toolbar = self._build_toolbar()
+        self._build_depot_chooser(toolbar)
+        self._build_status_bar()
+        follow_changes(self, self.hub, self._changes)
+        self.reload()
+        self._load_depots(ask=depot is None)
 
+    # --- building the window -----------------------------------------------------------------
+    def _build_pages(
+        self, store: Store, user: str, clock: Callable[[], datetime], depot: str | None
+    ) -> QWidget:
         self.queue = QueueModel(clock())
         self.queue_view = self._table(self.queue, (300, 170, 45, 110, 250, 110, 280, 130))
         self.stock = StockModel()
         self.stock_view = self._table(self.stock, (150, 220, 70, 80, 70, 400))
-        self.session = ScanSession(store, user, depot, clock)
-        self.scan = ScanWidget(self.session, on_recorded=self.reload)
+        self.session = ScanSession(store, user, depot or "", clock)
+        self.scan = ScanWidget(self.session, hub=self.hub)
         self.rejections = QLabel()
         self.rejections.setWordWrap(True)
         self.rejections.setStyleSheet(f"color: {BAD.name()}")
@@ -427,7 +114,16 @@ class LogisticsWindow(QMainWindow):
         queue_layout = QVBoxLayout(queue_page)
         queue_layout.addWidget(self.rejections)
         queue_layout.addWidget(self.queue_view, 1)
+        return queue_page
 
+    def _build_tabs(
+        self,
+        queue_page: QWidget,
+        store: Store,
+        user: str,
+        clock: Callable[[], datetime],
+        depot: str | None,
+    ) -> None:
         self.tabs = QTabWidget()
         self.tabs.addTab(queue_page, _("Queue"))
         self.tabs.addTab(self.stock_view, _("Stock"))
@@ -438,6 +134,7 @@ class LogisticsWindow(QMainWindow):
         self.tabs.addTab(self.devices, _("Devices"))
         self.setCentralWidget(self.tabs)
 
+    def _build_toolbar(self) -> QToolBar:
         toolbar = QToolBar(_("Logistics"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
@@ -456,13 +153,24 @@ class LogisticsWindow(QMainWindow):
             action.setToolTip(f"{text} ({shortcut})")
             action.triggered.connect(slot)
             toolbar.addAction(action)
+        return toolbar
 
+    def _build_depot_chooser(self, toolbar: QToolBar) -> None:
+        """The depot of this workstation: receiving, new devices and the register's home."""
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(_("Depot of this workstation:")))
+        self.depot_choice = QComboBox()
+        self.depot_choice.setAccessibleName(_("Depot of this workstation"))
+        self.depot_choice.setMinimumContentsLength(18)
+        self.depot_choice.activated.connect(self._depot_chosen)
+        toolbar.addWidget(self.depot_choice)
+
+    def _build_status_bar(self) -> None:
         self.counts = QLabel()
         self.statusBar().addWidget(self.counts, 1)
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.queue.tick(self.clock()))
         self._timer.start(1000)
-        self.reload(purge=True)
 
     @staticmethod
     def _table(model: QAbstractTableModel, widths: tuple[int, ...]) -> QTableView:
@@ -479,20 +187,32 @@ class LogisticsWindow(QMainWindow):
         return view
 
     # --- data ------------------------------------------------------------------------------
-    def reload(self, purge: bool = False) -> None:
-        store, now = self.store, self.clock()
+    def _changes(self, changes: Changes) -> None:
+        """The queue and the stock read again when a change concerns them (the register
+        follows the broadcast itself); new depots reach the chooser."""
+        shown = {row.ticket for row in self.queue.rows if row.ticket}
+        if changes.concerns_logistics(shown):
+            self._reload_lists()
+        if changes.reference or changes.everything:
+            self._load_depots(ask=False)
 
-        def load() -> tuple[list[QueueRow], list[StockLevel], list[str], int]:
-            purged = purge_home_addresses(store, now) if purge else 0
-            board = load_board(store, now)
-            rejected = [r.message() for r in swap_rejections(store)]
-            return queue_rows(store, now, board=board), buffer_stock(store), rejected, purged
-
-        run_in_background(load, self._loaded, self._failed)
+    def reload(self) -> None:
+        """Everything again (F5): queue, stock and the register."""
+        self._reload_lists()
         self.devices.reload()
 
-    def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str], int]) -> None:
-        rows, stock, rejected, _ignored = loaded
+    def _reload_lists(self) -> None:
+        store, now = self.store, self.clock()
+
+        def load() -> tuple[list[QueueRow], list[StockLevel], list[str]]:
+            board = load_board(store, now)
+            rejected = [r.message() for r in swap_rejections(store)]
+            return queue_rows(store, now, board=board), buffer_stock(store), rejected
+
+        self._reads.run(load, self._loaded, self._failed)
+
+    def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str]]) -> None:
+        rows, stock, rejected = loaded
         now = self.clock()
         self.queue.set_rows(rows, now)
         self.stock.set_rows(stock)
@@ -513,11 +233,52 @@ class LogisticsWindow(QMainWindow):
         self.statusBar().showMessage(labels.error_text(exc), 10_000)
 
     def _run(self, work: Callable[[], object], done_text: str) -> None:
-        def done(_ignored: object) -> None:
-            self.statusBar().showMessage(done_text, 5000)
-            self.reload()
+        """An action; the broadcast that follows it refreshes every window, this one too."""
+        self.hub.run(
+            work, lambda _ignored: self.statusBar().showMessage(done_text, 5000), self._failed
+        )
 
-        run_in_background(work, done, self._failed)
+    # --- the depot of this workstation -------------------------------------------------------
+    def _load_depots(self, *, ask: bool) -> None:
+        """Fills the chooser with the known depots; `ask`: take the depot from the settings
+        (or the only one), else ask for it."""
+        store = self.store
+        run_in_background(
+            lambda: load_workstation_depot(store), lambda found: self._depots(found, ask)
+        )
+
+    def _depots(self, found: WorkstationDepot, ask: bool) -> None:
+        if ask and self.depot is None and found.chosen is not None:
+            self._use_depot(found.chosen)
+        self.depot_choice.blockSignals(True)
+        self.depot_choice.clear()
+        if self.depot is None:
+            self.depot_choice.addItem(_("— choose a depot —"), None)
+        for depot_id, name in found.depots.items():
+            self.depot_choice.addItem(name, depot_id)
+        if self.depot is not None and self.depot_choice.findData(self.depot) < 0:
+            self.depot_choice.addItem(self.depot, self.depot)  # not (yet) in this cache
+        self.depot_choice.setCurrentIndex(max(0, self.depot_choice.findData(self.depot)))
+        self.depot_choice.blockSignals(False)
+        if self.depot is None and ask:
+            self.statusBar().showMessage(_("Choose the depot of this workstation."), 30_000)
+            self.depot_choice.setFocus()
+
+    def _depot_chosen(self, index: int) -> None:
+        depot = self.depot_choice.itemData(index)
+        if not depot or depot == self.depot:
+            return
+        self._use_depot(depot)
+        self.statusBar().clearMessage()  # the question is answered
+        none = self.depot_choice.findData(None)
+        if none >= 0:
+            self.depot_choice.removeItem(none)
+        run_in_background(lambda: remember_depot(depot), lambda _ignored: None, self._failed)
+
+    def _use_depot(self, depot: str) -> None:
+        self.depot = depot
+        self.session.depot = depot
+        self.devices.home_depot = depot
 
     def selected_row(self) -> QueueRow | None:
         rows = self.queue_view.selectionModel().selectedRows()
@@ -639,7 +400,7 @@ def open_logistics_window(
         existing.raise_()
         existing.activateWindow()
         return existing
-    window = LogisticsWindow(store, user, clock)
+    window = LogisticsWindow(store, user, clock)  # its depot: the setting, or asked
     if parent is not None:
         parent._logistics_window = window  # type: ignore[attr-defined]
     window.show()

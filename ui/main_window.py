@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, row_from_store
 from halt_desk.i18n import N_, _
 from ui import labels
+from ui.changes import ChangeHub
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
@@ -46,9 +48,7 @@ if TYPE_CHECKING:
     from ui.ticket_dialog import TicketDialog
 
 REMINDER_INTERVAL_MS = 30_000
-#: Pause after a page of pulled events before the list is read again (pages come in bursts).
 log = logging.getLogger(__name__)
-RELOAD_AFTER_PULL_MS = 2_000
 QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
     (QuickFilter.OPEN, N_("Open"), "Alt+1"),
     (QuickFilter.MINE, N_("My tickets"), "Alt+2"),
@@ -72,12 +72,33 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.user, self.clock = user, clock
         self.sync: SyncController | None = None
+        self.hub: ChangeHub | None = None
         self.directory: CallerDirectory | None = None
         self.organisations: dict[str, str] = {}
         self.quick = QuickFilter.OPEN
         self.setWindowTitle(_("HALT Desk — service desk"))
         self.resize(1280, 760)
+        self._build_table(clock)
+        toolbar = self._build_actions()
+        self._build_quick_filters(toolbar)
+        self._build_search(toolbar)
+        self._build_status_bar()
+        self._reloading = False
+        self._reload_again: str | None = None  # "changes" or "full", asked during a read
+        self._marker = 0  # Store.change_marker() at the last read
+        self._start_timers()
+        self.store: Store | None = None
+        if sync is not None:
+            self.attach_sync(sync)
+        if store is not None:
+            self.attach_store(store)
+        else:
+            for action in self._needs_store:
+                action.setEnabled(False)
+            self.counts.setText(_("Loading tickets…"))
 
+    # --- building the window ---------------------------------------------------------------
+    def _build_table(self, clock: Callable[[], datetime]) -> None:
         self.model = TicketTableModel(clock())
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -97,6 +118,7 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(self.open_ticket)
         self.setCentralWidget(self.table)
 
+    def _build_actions(self) -> QToolBar:
         toolbar = QToolBar(_("Toolbar"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
@@ -122,6 +144,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(field)
         self._needs_store = (new, report, logistics, field)
         toolbar.addSeparator()
+        return toolbar
+
+    def _build_quick_filters(self, toolbar: QToolBar) -> None:
         self.filter_buttons = QButtonGroup(self)
         for quick, label, shortcut in QUICK_FILTERS:
             button = QToolButton()
@@ -134,6 +159,8 @@ class MainWindow(QMainWindow):
             button.clicked.connect(lambda _ignored=False, q=quick: self.set_quick_filter(q))
             self.filter_buttons.addButton(button)
             toolbar.addWidget(button)
+
+    def _build_search(self, toolbar: QToolBar) -> None:
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -150,6 +177,7 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         toolbar.addWidget(self.search)
 
+    def _build_status_bar(self) -> None:
         self.connection = QLabel(_("Local (not connected)"))
         self.connection.setAccessibleName(_("Connection"))
         self.pending = QLabel()
@@ -172,17 +200,8 @@ class MainWindow(QMainWindow):
         sync_now.setShortcut(QKeySequence("F9"))
         sync_now.triggered.connect(self.sync_now)
         self.addAction(sync_now)
-        if sync is not None:
-            self.attach_sync(sync)
-        # Pages of a long pull land every second or so: one list reload for a burst of them.
-        self._reload_soon = QTimer(self)
-        self._reload_soon.setSingleShot(True)
-        self._reload_soon.setInterval(RELOAD_AFTER_PULL_MS)
-        self._reload_soon.timeout.connect(self.reload)
-        self._reloading = False
-        self._reload_again: str | None = None  # "changes" or "full", asked during a read
-        self._marker = 0  # Store.change_marker() at the last read
 
+    def _start_timers(self) -> None:
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
@@ -202,17 +221,14 @@ class MainWindow(QMainWindow):
         self._reminder_timer = QTimer(self)
         self._reminder_timer.timeout.connect(self.check_reminders)
         self._reminder_timer.start(REMINDER_INTERVAL_MS)
-        self.store: Store | None = None
-        if store is not None:
-            self.attach_store(store)
-        else:
-            for action in self._needs_store:
-                action.setEnabled(False)
-            self.counts.setText(_("Loading tickets…"))
 
     def attach_store(self, store: Store) -> None:
         """Shows the cache `store` (opened after the window appeared, or given at once)."""
         self.store = store
+        self.hub = ChangeHub.of(store)
+        self.hub.changed.connect(self._changes)  # the desk's own window: always shown
+        if self.sync is not None:
+            self.hub.follow(self.sync)
         for action in self._needs_store:
             action.setEnabled(True)
         self.reload()
@@ -224,14 +240,32 @@ class MainWindow(QMainWindow):
         return self.store
 
     def attach_sync(self, sync: SyncController) -> None:
-        """Shows the state of `sync` in the status bar and reloads when it brought changes."""
+        """Shows the state of `sync` in the status bar; what its rounds pull comes through
+        the change broadcast."""
         self.sync = sync
         sync.state_changed.connect(self._sync_state)
         sync.summary_ready.connect(self._sync_summary)
-        sync.data_changed.connect(self._pulled)
         sync.reminders_ready.connect(self._reminders_from_sync)
+        if self.hub is not None:
+            self.hub.follow(sync)
 
     # --- data ------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        """A broadcast: the list reads the changed tickets again (all of them after a
+        refusal or a conflict, which change rows without a new event)."""
+        if changes.ticket_list:
+            self.reload(full=changes.everything)
+        else:  # devices, swaps, stock: not in the list, but in the outbox count
+            self._show_pending()
+
+    def _show_pending(self) -> None:
+        store = self.store
+        if store is not None:
+            run_in_background(store.outbox_size, self._pending_read, lambda _ignored: None)
+
+    def _pending_read(self, pending: int) -> None:
+        self.pending.setText(_("Waiting to sync: {n}").format(n=pending))
+
     def reload(self, full: bool = False) -> None:
         """Reads the list and the directory on a worker thread; the window stays live.
 
@@ -293,7 +327,7 @@ class MainWindow(QMainWindow):
                 self.table.horizontalHeader().sortIndicatorSection(),
                 self.table.horizontalHeader().sortIndicatorOrder(),
             )
-        self.pending.setText(_("Waiting to sync: {n}").format(n=pending))
+        self._pending_read(pending)
         self._show_counts()
         self.loaded = True
         # The list (tens of thousands of rows) lives until the next load: out of the cyclic
@@ -426,8 +460,6 @@ class MainWindow(QMainWindow):
 
     def _intake_saved(self, ticket_id: str) -> None:
         self.statusBar().showMessage(_("Ticket {id} recorded").format(id=ticket_id), 5000)
-        self.reload()
-        self.sync_now()
         self.open_ticket_id(ticket_id)
 
     def open_ticket(self, index: QModelIndex) -> None:
@@ -437,7 +469,6 @@ class MainWindow(QMainWindow):
         from ui.ticket_dialog import TicketDialog
 
         dialog = TicketDialog(self._opened_store(), ticket_id, self.user, self.clock, self)
-        dialog.changed.connect(lambda _ignored: self._changed_here())
         dialog.show()
         return dialog
 
@@ -477,38 +508,14 @@ class MainWindow(QMainWindow):
                 c=summary.open_conflicts, r=summary.rejected_total
             )
         )
-        if summary.pulled or summary.rejected or summary.conflicts:
-            self._reload_soon.stop()
-            # A refusal or a conflict changes rows without a new event: read them all.
-            self.reload(full=bool(summary.rejected or summary.conflicts))
-        if summary.pulled:
-            store, now = self._opened_store(), self.clock()
-
-            def purge() -> int:
-                # Closed swaps' home addresses leave this cache after 30 days (DESIGN §2.6).
-                from halt_desk.logistics.privacy import purge_home_addresses
-
-                return purge_home_addresses(store, now)
-
-            run_in_background(purge, lambda _ignored: None)
-
-    def _pulled(self) -> None:
-        if not self._reload_soon.isActive():
-            self._reload_soon.start()
+        # What the round pulled reaches the list through the change broadcast (ChangeHub).
 
     def open_sync_issues(self) -> SyncIssuesDialog:
         from ui.sync_issues import SyncIssuesDialog
 
         dialog = SyncIssuesDialog(self._opened_store(), self.user, self)
-        dialog.changed.connect(lambda: self._changed_here(full=True))
         dialog.open()
         return dialog
-
-    def _changed_here(self, full: bool = False) -> None:
-        """Something was recorded here: show it, and send it. `full` after a choice on a
-        refused event (sending it again or not changes rows without a new event)."""
-        self.reload(full=full)
-        self.sync_now()
 
     def open_logistics(self) -> QWidget:
         from ui.logistics_window import open_logistics_window
@@ -519,7 +526,6 @@ class MainWindow(QMainWindow):
         from ui.field_view import FieldView
 
         view = FieldView(self._opened_store(), self.user, self.clock, self.sync, self)
-        view.recorded.connect(lambda _ignored: self.reload())
         view.show()
         return view
 

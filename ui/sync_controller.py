@@ -50,6 +50,7 @@ class SyncController(QObject):
     summary_ready = Signal(object)  # SyncSummary
     data_changed = Signal()  # a page of pulled events is in the cache
     reminders_ready = Signal(int, object)  # request, list[Reminder] (see `reminders()`)
+    housekeeping_done = Signal(object)  # list[str]: streams whose events it rewrote
     _round_asked = Signal(int)  # from `round()` on a worker thread to the UI thread
 
     def __init__(
@@ -227,6 +228,8 @@ class SyncController(QObject):
         elif kind == "reminders":
             found = [reminder_from_json(item) for item in message["reminders"]]
             self.reminders_ready.emit(int(message["request"]), found)
+        elif kind == "housekeeping":
+            self.housekeeping_done.emit([str(s) for s in message["report"]["streams"]])
         elif kind == "summary":
             summary = summary_from_json(message["summary"])
             self._summary(summary)

@@ -4,6 +4,7 @@ the choice is itself an event)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.domain.conflicts import field_value
 from halt_desk.i18n import _
 from halt_desk.store import ConflictView, RejectedEvent, Store
 from ui import labels
-from ui.workers import run_in_background
+from ui.changes import ChangeHub, follow_changes
+from ui.workers import LatestOnly
 
 
 def _value(view: ConflictView, mine: bool) -> str:
@@ -89,11 +92,18 @@ class SyncIssuesDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.loaded = False
+        self._reads = LatestOnly()
+        # A round that refused or found a conflict, and every choice made here, is broadcast.
+        follow_changes(self, ChangeHub.of(store), self._changes)
         self.reload()
+
+    def _changes(self, changes: Changes) -> None:
+        if changes.everything or changes.sent or changes.tickets:
+            self.reload()
 
     def reload(self) -> None:
         store = self.store
-        run_in_background(
+        self._reads.run(
             lambda: (store.rejected_events(), store.conflicts(open_only=True)), self._show
         )
 
@@ -128,7 +138,7 @@ class SyncIssuesDialog(QDialog):
             item.event.id for item in self.refused
         ]
         store = self.store
-        run_in_background(lambda: store.send_again(chosen), self._done, self._failed)
+        self._act(lambda: store.send_again(chosen))
 
     def dismiss_refused(self) -> None:
         """The selected refused events (seen, not to be sent again): the choice is recorded."""
@@ -138,11 +148,7 @@ class SyncIssuesDialog(QDialog):
             return
         chosen = [self.refused[r].event.id for r in rows]
         store, actor = self.store, self.actor
-        run_in_background(
-            lambda: [store.dismiss_rejected(event_id, actor) for event_id in chosen],
-            self._done,
-            self._failed,
-        )
+        self._act(lambda: [store.dismiss_rejected(event_id, actor) for event_id in chosen])
 
     def resolve(self, mine: bool) -> None:
         row = self.conflict_table.currentRow()
@@ -152,14 +158,16 @@ class SyncIssuesDialog(QDialog):
         view = self.conflicts[row]
         chosen = view.local_event.id if mine else view.remote_event.id
         store, actor = self.store, self.actor
-        run_in_background(
-            lambda: store.resolve_conflict(view.id, chosen, actor), self._done, self._failed
-        )
+        self._act(lambda: store.resolve_conflict(view.id, chosen, actor))
+
+    def _act(self, work: Callable[[], object]) -> None:
+        """A choice changes rows without (only) new events: every window reads it all again."""
+        ChangeHub.of(self.store).run(work, self._done, self._failed, extra=Changes.all())
 
     def _done(self, _ignored: Any) -> None:
+        """Done; the broadcast that follows (everything changed) lists what is left."""
         self.message.setText("")
         self.changed.emit()
-        self.reload()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText(labels.error_text(exc))

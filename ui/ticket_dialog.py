@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.desk.board import evaluate_ticket
 from halt_desk.domain.clocks import ClockState, TicketEvaluation
@@ -35,8 +36,9 @@ from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
+from ui.changes import ChangeHub, follow_changes
 from ui.uplift_dialog import UpliftDialog
-from ui.workers import run_in_background
+from ui.workers import LatestOnly
 
 #: (label, action, extra fields, shortcut) of the action buttons, in the order of a ticket's life.
 ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
@@ -119,16 +121,36 @@ class TicketDialog(QDialog):
         actor: str,
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
+        self.hub = hub or ChangeHub.of(store)
+        self._reads = LatestOnly()
         self.ticket: TicketView | None = None
         self.evaluation: TicketEvaluation | None = None
         self.tz: tzinfo | None = None
         self.caller_name = ""
         self.setWindowTitle(_("Ticket {ticket}").format(ticket=ticket_id))
         self.resize(980, 680)
+        self._build_clocks()
+        self._build_timeline()
+        actions = self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.clocks)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(actions)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)
+        follow_changes(self, self.hub, self._changes)
+        self.reload()
 
+    # --- building the dialog -----------------------------------------------------------------
+    def _build_clocks(self) -> None:
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -144,6 +166,8 @@ class TicketDialog(QDialog):
         self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
         self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
+
+    def _build_timeline(self) -> None:
         self.timeline = QTableWidget(0, 4)
         self.timeline.setAccessibleName(_("Timeline"))
         self.timeline.setHorizontalHeaderLabels([_("Time"), _("Event"), _("By"), _("Details")])
@@ -155,6 +179,7 @@ class TicketDialog(QDialog):
         self.note.setPlaceholderText(_("Note (optional; required for 'Note')"))
         self.message = labels.error_label()
 
+    def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(_("Actions"))
         grid = QGridLayout(actions)
         self.buttons: dict[str, QPushButton] = {}
@@ -183,20 +208,13 @@ class TicketDialog(QDialog):
         self.close_button.setAutoDefault(False)
         more.addStretch()
         grid.addLayout(more, 2, 0, 1, 5)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.clocks)
-        layout.addWidget(self.timeline, 1)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addWidget(actions)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start(1000)
-        self.reload()
+        return actions
 
     # --- data --------------------------------------------------------------------------------
+    def _changes(self, changes: Changes) -> None:
+        if changes.concerns_ticket(self.ticket_id):
+            self.reload()
+
     def reload(self) -> None:
         store, ticket_id, now = self.store, self.ticket_id, self.clock()
 
@@ -211,7 +229,7 @@ class TicketDialog(QDialog):
             events = store.events_for(f"ticket:{ticket_id}")
             return ticket, evaluate_ticket(store, ticket, now), events
 
-        run_in_background(load, self._show, self._failed)
+        self._reads.run(load, self._show, self._failed)
 
     def _show(self, loaded: tuple[TicketView | None, TicketEvaluation | None, list[Event]]) -> None:
         ticket, evaluation, events = loaded
@@ -290,7 +308,7 @@ class TicketDialog(QDialog):
             )
         store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
         self.message.setText("")
-        run_in_background(
+        self.hub.run(
             lambda: record_action(store, ticket_id, request, actor, now), self._done, self._failed
         )
 
@@ -307,9 +325,9 @@ class TicketDialog(QDialog):
         dialog.open()
 
     def _done(self, _ignored: object) -> None:
+        """Recorded: the broadcast that follows reads the ticket again (here too)."""
         self.note.clear()
         self.changed.emit(self.ticket_id)
-        self.reload()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, DeskInputError):

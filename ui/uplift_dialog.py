@@ -26,7 +26,7 @@ from halt_desk.domain.uplift import RoleType, UpliftDecision, UpliftRequest, dec
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
-from ui.workers import run_in_background
+from ui.changes import ChangeHub
 
 
 class UpliftDialog(QDialog):
@@ -141,7 +141,7 @@ class UpliftDialog(QDialog):
             return
         self.record_button.setEnabled(False)
         store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
-        run_in_background(
+        ChangeHub.of(store).run(
             lambda: record_uplift(store, ticket_id, request, actor, now),
             self._recorded,
             self._failed,

@@ -89,3 +89,50 @@ def _receiver_gone_is_fine() -> Iterator[None]:
         if "already deleted" not in str(exc):
             raise
         log.debug("background result dropped: its window was closed")
+
+
+class LatestOnly:
+    """The background reads of one screen, one at a time: asked again while one runs, only
+    the newest waiting read runs after it, so an older answer never lands after a newer one
+    (broadcasts can come in bursts)."""
+
+    def __init__(self) -> None:
+        self._running = False
+        self._waiting: (
+            tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None] | None]
+            | None
+        ) = None
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        if self._running:
+            self._waiting = (fn, on_done, on_error)
+            return
+        self._running = True
+
+        def done(result: Any) -> None:
+            try:
+                on_done(result)
+            finally:
+                self._next()
+
+        def failed(exc: BaseException) -> None:
+            try:
+                if on_error is None:
+                    log.error("background read failed", exc_info=exc)
+                else:
+                    on_error(exc)
+            finally:
+                self._next()
+
+        run_in_background(fn, done, failed)
+
+    def _next(self) -> None:
+        self._running = False
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self.run(*waiting)

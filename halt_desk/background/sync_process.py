@@ -24,6 +24,11 @@ Messages:
     {"type": "progress", "phase": "push" | "pull", "done": N, "total": N or null}
     {"type": "summary", "request": N, "summary": SyncSummary.to_json()}
     {"type": "reminders", "request": N, "reminders": [reminder_to_json(...), ...]}
+    {"type": "housekeeping", "report": HousekeepingReport.to_json()}
+                                             after a housekeeping run that changed events
+
+Housekeeping (`halt_desk.background.housekeeping`) runs here, at start and on its schedule
+after the rounds, so no window has to start it.
 
 Reminders are evaluated here too while the app syncs: they fold every open ticket's
 clocks, a second of Python that in a thread of the app would stall the window as the sync
@@ -41,6 +46,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from halt_desk.background.housekeeping import Housekeeper, HousekeepingReport
 from halt_desk.desk.reminders import Reminder, ReminderKind, ReminderWatch
 from halt_desk.store import Store
 from halt_desk.sync import client_factory
@@ -145,6 +151,7 @@ class SyncWorker:
         self._store: Store | None = None
         self._store_ready = threading.Event()
         self._watch: ReminderWatch | None = None  # reminders kept between requests
+        self._housekeeper: Housekeeper | None = None
 
     # -------------------------------------------------------------- commands
     def read_commands(self) -> None:
@@ -237,6 +244,12 @@ class SyncWorker:
         with self._lock:
             request = self._serving
         self._out.send({"type": "summary", "request": request, "summary": summary.to_json()})
+        if self._housekeeper is not None:
+            self._housekept(self._housekeeper.after_round(summary))
+
+    def _housekept(self, report: HousekeepingReport | None) -> None:
+        if report is not None and report.purged:
+            self._out.send({"type": "housekeeping", "report": report.to_json()})
 
     def run(self) -> int:
         """Reads commands on a thread, syncs on this one until told to stop. The interval
@@ -251,6 +264,8 @@ class SyncWorker:
             clock.attach(store)
             self._store = store
             self._store_ready.set()
+            self._housekeeper = Housekeeper(store, clock.now)
+            self._housekept(self._housekeeper.start())
             self._engine = SyncEngine(
                 store,
                 self._client,

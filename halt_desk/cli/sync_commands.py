@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from halt_desk.background.housekeeping import HousekeepingReport
     from halt_desk.store import Store
     from halt_desk.sync import ServerClock, SyncSummary, TokenStore
 
@@ -91,6 +92,12 @@ def _print_summary(summary: SyncSummary, store: Store, server: str) -> None:
         print(f"warning: {warning}")
 
 
+def _print_housekeeping(report: HousekeepingReport | None, as_json: bool) -> None:
+    """A line when housekeeping changed the cache (none in --json: one line per round)."""
+    if report is not None and report.purged and not as_json:
+        print(f"housekeeping: removed home addresses from {report.purged} event(s)", flush=True)
+
+
 def _exit_code(state: str) -> int:
     """0 reached central, 1 offline (try later), 2 signed out or an error."""
     if state in ("online", "clock_warning"):
@@ -106,6 +113,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         from halt_desk.store import default_path
 
         return run_worker(Path(args.store) if args.store else default_path())
+    from halt_desk.background.housekeeping import Housekeeper
     from halt_desk.sync import connect, effective_settings
 
     settings = effective_settings()
@@ -121,12 +129,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 _print_summary(summary, store, server)
                 print(flush=True)
 
+        # Housekeeping (home addresses past their retention) at start and on its schedule.
+        housekeeper = Housekeeper(store, clock.now)
+        _print_housekeeping(housekeeper.start(), args.json)
+
+        def round_done(summary: SyncSummary) -> None:
+            show(summary)
+            _print_housekeeping(housekeeper.after_round(summary), args.json)
+
         engine = connect(store, clock, settings, tokens)
         if args.once:
             summary = engine.sync_once()
-            show(summary)
+            round_done(summary)
             return _exit_code(str(summary.state))
-        engine = connect(store, clock, settings, tokens, on_summary=show)
+        engine = connect(store, clock, settings, tokens, on_summary=round_done)
         engine.run_forever(threading.Event(), interval=args.interval)
         return 0
     finally:
@@ -208,8 +224,9 @@ def add_commands(commands: Any) -> None:
         description=(
             "Sends the events recorded here to central and fetches everyone else's. Prints "
             "the state, the counts, this computer's clock offset, events central refused "
-            "and open conflicts. Exit 0 when central was reached, 1 when it could not be "
-            "reached (the outbox waits), 2 when not signed in or refused."
+            "and open conflicts. Housekeeping runs at start and hourly: home addresses of "
+            "swaps closed 30 days ago leave the cache. Exit 0 when central was reached, 1 "
+            "when it could not be reached (the outbox waits), 2 when not signed in or refused."
         ),
     )
     sync.add_argument("--once", action="store_true", help="one round, then exit")

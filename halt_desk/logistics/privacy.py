@@ -21,10 +21,18 @@ def purge_home_addresses(
 ) -> int:
     """Removes home addresses from the local cache for every swap closed more than
     `retention` ago (DESIGN §2.6): from its `swap:` events and its ticket's
-    `swap_requested`. Run at start and after each sync; returns the events changed."""
-    ids: list[str] = []
+    `swap_requested`. Returns the events changed. The sync process runs it on a schedule
+    (`halt_desk.background.housekeeping`), never a window."""
+    return purge_expired_home_addresses(store, now, retention)[0]
+
+
+def purge_expired_home_addresses(
+    store: Store, now: datetime, retention: timedelta = ADDRESS_RETENTION
+) -> tuple[int, frozenset[str]]:
+    """`purge_home_addresses`, also naming the streams whose events held an expired address
+    (rewritten in place: the screens showing them read again)."""
     if not store.has_event_before("swap_closed", now - retention):
-        return 0  # the usual case, answered by one indexed query instead of the whole board
+        return 0, frozenset()  # the usual case: one indexed query instead of the whole board
     board = load_board(store, now)
     closed = [
         s
@@ -34,12 +42,18 @@ def purge_home_addresses(
         and now - s.record.closed_at >= retention
     ]
     if not closed:
-        return 0
+        return 0, frozenset()
     streams = [f"swap:{s.id}" for s in closed]
     streams += [f"ticket:{s.record.ticket}" for s in closed if s.record is not None]
-    for events in store.events_for_streams(streams).values():
-        ids += [e.id for e in events if HOME_ADDRESS_KEYS & e.data.keys()]
-    return store.purge_fields(ids, HOME_ADDRESS_KEYS) if ids else 0
+    ids: list[str] = []
+    holding: set[str] = set()
+    for stream, events in store.events_for_streams(streams).items():
+        found = [e.id for e in events if HOME_ADDRESS_KEYS & e.data.keys()]
+        ids += found
+        if found:
+            holding.add(stream)
+    purged = store.purge_fields(ids, HOME_ADDRESS_KEYS) if ids else 0
+    return purged, frozenset(holding) if purged else frozenset()
 
 
 def may_see_home_address(role: str, user: str, swap: Swap, assignee: str | None) -> bool:

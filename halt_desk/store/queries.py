@@ -198,6 +198,14 @@ def tickets_changed_since(cache: Cache, marker: int) -> set[str] | None:
     return changed
 
 
+def streams_written_since(cache: Cache, marker: int) -> set[tuple[str, str]]:
+    """(stream, event type) of every event stored after `marker` (`change_marker()`):
+    what `halt_desk.changes` tells the screens."""
+    query = select(EventRow.stream, EventRow.type).where(EventRow.local_order > marker)
+    with cache.read() as session:
+        return {(stream, kind) for stream, kind in session.execute(query.distinct())}
+
+
 # ---------------------------------------------------------------------- tickets
 
 

@@ -265,6 +265,9 @@ class Store:
     ) -> list[TicketView]:
         return queries.tickets(self._cache, open_only, due_before)
 
+    def streams_written_since(self, marker: int) -> set[tuple[str, str]]:
+        return queries.streams_written_since(self._cache, marker)
+
     def ticket_list(self, ids: Iterable[str] | None = None) -> list[TicketListEntry]:
         return queries.ticket_list(self._cache, ids)
 

@@ -10,6 +10,7 @@ never here: it is in the keychain (`halt_desk.sync.credentials`).
     ca_bundle = "/etc/halt-desk/ca.pem"        # optional: CA certificates to trust
     client_cert = "/home/jan/.local/share/halt-desk/client.pem"  # optional: mutual TLS
     client_key = "/home/jan/.local/share/halt-desk/client.key"   # optional, mode 0600
+    depot = "depot-utrecht"                    # optional: a logistics workstation's depot
 
 Under it lies the machine-wide configuration IT deploys (`halt_desk.config`: central's URL,
 organisation, TLS files). `effective_settings()` merges the two per setting: what this
@@ -70,6 +71,8 @@ class SyncSettings:
     client_key: Path | None = None
     #: The organisation this computer works for (machine config; a user may override it).
     organisation: str | None = None
+    #: The depot a logistics workstation works for (chosen in the logistics window).
+    depot: str | None = None
 
     def over(self, base: SyncSettings) -> SyncSettings:
         """These settings with every unset one taken from `base` (the machine's)."""
@@ -102,7 +105,7 @@ class SyncSettings:
         return replace(self, server=check_server_url(server), user=user)
 
 
-_KEYS = ("server", "user", "ca_bundle", "client_cert", "client_key", "organisation")
+_KEYS = ("server", "user", "ca_bundle", "client_cert", "client_key", "organisation", "depot")
 _PATH_KEYS = ("ca_bundle", "client_cert", "client_key")
 
 
@@ -169,6 +172,7 @@ def _read_settings(path: Path, keys: tuple[str, ...], *, strict: bool) -> SyncSe
         client_cert=Path(values["client_cert"]) if "client_cert" in values else None,
         client_key=Path(values["client_key"]) if "client_key" in values else None,
         organisation=values.get("organisation"),
+        depot=values.get("depot"),
     )
 
 

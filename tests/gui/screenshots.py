@@ -57,7 +57,7 @@ def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path)
         swap, _ = open_swap(store, ticket, plan, user, now)
         if index == 0:
             ship_loaner(store, swap, "postnl", "3SHLTD500000001", user, now)
-    window = LogisticsWindow(store, user, lambda: now)
+    window = LogisticsWindow(store, user, lambda: now, "depot-utrecht")  # this workstation's
     window.move(0, 0)
     window.show()
     while not window.loaded:

@@ -6,9 +6,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from halt_desk.store import Store, default_path
 from tests.central_server import ThreadServer
+from tests.desk_data import reference_events
+from tests.swap_data import closed_swap, depot_events, loaner_events
 from tests.sync_support import HALT_DESK, Desk
 from tests.sync_support import run_halt_desk as run
 
@@ -68,3 +74,24 @@ def test_a_wrong_passphrase_is_named(tmp_path: Path, desk: tuple[Desk, ThreadSer
         stdin=subprocess.DEVNULL,
     )
     assert env_run.returncode == 2 and "wrong passphrase" in env_run.stderr
+
+
+def test_sync_once_does_the_housekeeping_too(
+    tmp_path: Path, desk: tuple[Desk, ThreadServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`halt-desk sync --once` removes home addresses past their retention, as the app's
+    sync process does."""
+    central, server = desk
+    data = tmp_path / "laptop"
+    monkeypatch.setenv("HALT_DESK_DATA_DIR", str(data))
+    with Store.open(default_path()) as store:
+        store.record_events([*reference_events(), *depot_events(), *loaner_events()], bulk=True)
+        store.mark_sent([e.id for e in store.pending_outbox(1000)])
+        _, swap = closed_swap(store, datetime.now(UTC) - timedelta(days=40))
+    login = run(["sync", "login", "--server", server.url], data, central.tokens["agent-a"] + "\n")
+    assert login.returncode == 0, login.stderr
+    once = run(["sync", "--once"], data)
+    assert once.returncode == 0, once.stderr
+    assert "housekeeping: removed home addresses from 2 event(s)" in once.stdout
+    with Store.open(default_path()) as store:
+        assert not any("home_address" in e.data for e in store.events_for(f"swap:{swap}"))

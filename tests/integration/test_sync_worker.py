@@ -17,6 +17,8 @@ from halt_desk.desk.reminders import ReminderKind
 from halt_desk.domain.events import new_event
 from halt_desk.store import Store
 from halt_desk.sync.signin import SyncTarget
+from tests.desk_data import reference_events
+from tests.swap_data import closed_swap, depot_events, loaner_events
 from tests.sync_support import REPORT_DATA, Desk
 
 #: Seconds a test waits for the child's next line or its exit before it fails.
@@ -173,3 +175,23 @@ def test_new_credentials_apply_from_the_next_round(
     assert messages_until_summary(worker)[-1]["summary"]["state"] == "signed_out"
     send(worker, SyncTarget(url, desk.tokens["agent-a"]).connect_command(60))
     assert messages_until_summary(worker)[-1]["summary"]["state"] == "online"
+
+
+def test_the_worker_does_its_housekeeping_at_start(
+    tmp_path: Path, central: tuple[Desk, str], worker: subprocess.Popen[str]
+) -> None:
+    """Home addresses of a swap closed 40 days ago leave the cache when the sync process
+    starts, and the window hears which streams were rewritten."""
+    with Store.open(tmp_path / "cache.sqlite3") as store:
+        store.record_events([*reference_events(), *depot_events(), *loaner_events()], bulk=True)
+        store.mark_sent([e.id for e in store.pending_outbox(1000)])
+        ticket, swap = closed_swap(store, datetime.now(UTC) - timedelta(days=40))
+    desk, url = central
+    send(worker, SyncTarget(url, desk.tokens["agent-a"]).connect_command(60))
+    messages = messages_until_summary(worker)
+    reports = [m["report"] for m in messages if m["type"] == "housekeeping"]
+    assert [r["purged"] for r in reports] == [2]
+    assert set(reports[0]["streams"]) == {f"swap:{swap}", f"ticket:{ticket}"}
+    with Store.open(tmp_path / "cache.sqlite3") as store:
+        texts = [e.data for e in store.events_for(f"swap:{swap}")]
+    assert not any("home_address" in data for data in texts)
