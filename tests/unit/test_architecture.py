@@ -49,6 +49,8 @@ SAME_CONCEPT = {
     "self_test.py": "the installation check: its core part and its window part",
     "schema.py": "the database schema of its room (the local cache, central)",
     "conflicts.py": "concurrent edits of one field: the rule (domain) and their record (store)",
+    "changes.py": "the change broadcast: what changed (core) and the hub that tells windows (ui)",
+    "housekeeping.py": "keeping the cache tidy: the store's operations and their schedule",
 }
 
 
