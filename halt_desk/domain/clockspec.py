@@ -10,17 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from halt_desk.domain.events import CLOCK_EVENT_TYPES
 
-if TYPE_CHECKING:  # profiles.py reads this table, so its types are only named here
-    from halt_desk.domain.profiles import ClockRule
+if TYPE_CHECKING:
     from halt_desk.domain.timeline import TimelineEvent
 
-#: Whether an event stops a clock, given the clock's profile rule and the ticket's priority
-#: at the moment of the event.
-StopRule = Callable[["ClockRule", str, "TimelineEvent"], bool]
+
+class ClockTerms(Protocol):
+    """What a stop rule reads of a clock's terms in the contract (`profiles.ClockRule`,
+    which reads this table: the profile depends on the clocks, not the other way round)."""
+
+    @property
+    def channels(self) -> Mapping[str, frozenset[str]]: ...
+
+    @property
+    def stop_on_workaround(self) -> frozenset[str]: ...
+
+
+#: Whether an event stops a clock, given the clock's terms and the ticket's priority at the
+#: moment of the event.
+StopRule = Callable[[ClockTerms, str, "TimelineEvent"], bool]
 
 #: A clock that runs from the report (every deadline clock does).
 REPORTED = "reported"
@@ -69,14 +80,14 @@ class ClockSpec:
 
 
 # ------------------------------------------------------------------------- stop rules
-def counts_as_reaction(rule: ClockRule, priority: str, event: TimelineEvent) -> bool:
+def counts_as_reaction(rule: ClockTerms, priority: str, event: TimelineEvent) -> bool:
     """A first response stops the reaction clock only by a channel the profile names for
     the priority at that moment (halt: P1 only by phone); no channels named: any channel."""
     allowed = rule.channels.get(priority)
     return allowed is None or event.channel in allowed
 
 
-def workaround_stops(rule: ClockRule, priority: str, event: TimelineEvent) -> bool:
+def workaround_stops(rule: ClockTerms, priority: str, event: TimelineEvent) -> bool:
     """A workaround stops the resolution clock at the priorities the profile names (halt: P1)."""
     return priority in rule.stop_on_workaround
 
