@@ -1,6 +1,6 @@
 """The desktop part of `halt-desk --self-test`: the main window shown and closed offscreen.
 
-Called by `halt_desk.self_test` through importlib (the core never imports Qt). Needs no
+Called by `halt_desk.cli.self_test` through importlib (the core never imports Qt). Needs no
 screen: the Qt platform is forced to `offscreen`, so it runs the same on a build server,
 over Intune's system context or in an SSH session.
 """

@@ -57,7 +57,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
-    from halt_desk.self_test import run_self_test
+    from halt_desk.cli.self_test import run_self_test
 
     return run_self_test()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from halt_desk.self_test import run_self_test
+from halt_desk.cli.self_test import run_self_test
 
 EXE = Path(sys.executable).with_name("halt-desk")
 
