@@ -46,7 +46,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.device_register import DevicesPage
-from ui.scan_widget import SCAN_STEPS, ScanWidget
+from ui.scan_widget import ScanWidget
 from ui.swap_queue import (
     BAD,
     EMERGENCY,
@@ -57,16 +57,6 @@ from ui.swap_queue import (
     StockModel,
 )
 from ui.workers import LatestOnly, run_in_background
-
-__all__ = [
-    "SCAN_STEPS",
-    "LogisticsWindow",
-    "PlanDialog",
-    "QueueModel",
-    "ScanWidget",
-    "StockModel",
-    "open_logistics_window",
-]
 
 
 class LogisticsWindow(QMainWindow):

@@ -179,6 +179,5 @@ class CentralDatabase:
         with self.engine.begin() as conn:
             # Serialise writers: the counter row stays locked until commit (PostgreSQL);
             # SQLite's BEGIN IMMEDIATE already holds the write lock.
-            last_seq = conn.execute(LOCK_SEQ).scalar_one()
-            conn.info["last_seq"] = last_seq  # read under the lock (nothing reads it now)
+            conn.execute(LOCK_SEQ).scalar_one()
             yield conn

@@ -17,8 +17,9 @@ from halt_desk.logistics.swap_steps import SwapPlan, deliver, open_swap
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
-from ui.logistics_window import LogisticsWindow, ScanWidget
+from ui.logistics_window import LogisticsWindow
 from ui.main_window import MainWindow
+from ui.scan_widget import ScanWidget
 
 LATER = NOW + timedelta(hours=1)
 

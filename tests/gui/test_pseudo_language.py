@@ -58,10 +58,11 @@ from halt_desk.sync.settings import load_settings
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
 from ui.field_view import FieldView
-from ui.logistics_window import LogisticsWindow, PlanDialog
+from ui.logistics_window import LogisticsWindow
 from ui.main_window import MainWindow
 from ui.report_dialog import ReportDialog
 from ui.sign_in import SignInDialog
+from ui.swap_queue import PlanDialog
 from ui.sync_issues import SyncIssuesDialog
 from ui.ticket_dialog import TicketDialog
 from ui.uplift_dialog import UpliftDialog

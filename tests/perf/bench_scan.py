@@ -31,7 +31,7 @@ from halt_desk.logistics.scan_station import ScanOutcome, ScanSession, ScanStep
 from halt_desk.store import Store
 from tests.desk_data import NOW, SETUP, reference_events
 from tests.swap_data import ALL_PASS, DEPOT, MODEL, depot_events
-from ui.logistics_window import ScanWidget
+from ui.scan_widget import ScanWidget
 
 
 def build(store: Store, devices: int, swaps: int) -> list[str]:
