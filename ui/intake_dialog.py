@@ -37,6 +37,7 @@ from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
+from ui.text_limits import limit_text
 
 
 class IntakeDialog(QDialog):
@@ -101,6 +102,8 @@ class IntakeDialog(QDialog):
         self.override_reason.setAccessibleName(_("Reason for the override"))
         self.override_reason.setPlaceholderText(_("Only when overriding the suggestion"))
         self.override_reason.setEnabled(False)
+        limit_text(self.summary, "summary")
+        limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
         self.error.setAccessibleName(_("Error"))
 

@@ -29,6 +29,7 @@ from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.limits import MAX_REQUEST_BYTES
 from halt_desk.store.errors import StoreDiskError
 
 log = logging.getLogger(__name__)
@@ -178,18 +179,22 @@ class PushFastPath:
         self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away before sending its body
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        if _declared_length(scope) > MAX_REQUEST_BYTES:
+            await _too_large(scope, receive, send)
+            return
+        if scope["method"] != "POST" or scope["path"] != PUSH_PATH:
+            await self.app(scope, receive, send)  # no other route reads a body
+            return
+        read = await _read_body(receive)
+        if read is None:
+            return  # the client went away before sending its body
+        body, too_large = read
+        if too_large:
+            await _too_large(scope, receive, send)
+            return
         try:
             payload = await self._answer(scope, body)
         except Exception as exc:
@@ -243,6 +248,48 @@ class PushFastPath:
         if not isinstance(raw_events, list) or len(raw_events) > MAX_BATCH:
             return None
         return token, raw_events
+
+
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length a request declares (0 when none or not a number)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
+#: What is still read (and dropped) of a body after its limit, so that a client that
+#: sent a little too much gets the 413 instead of a reset connection.
+_DRAIN_BYTES = 1024 * 1024
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool] | None:
+    """The request body and whether it is over MAX_REQUEST_BYTES, counted as it streams
+    in: past the limit nothing more is kept (and at most _DRAIN_BYTES more is read).
+    None when the client went away."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_REQUEST_BYTES:
+            chunks.append(chunk)
+        elif size > MAX_REQUEST_BYTES + _DRAIN_BYTES:
+            break
+        if not message.get("more_body", False):
+            break
+    if size > MAX_REQUEST_BYTES:
+        return b"", True
+    return b"".join(chunks), False
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    limit = MAX_REQUEST_BYTES // (1024 * 1024)
+    detail = f"the request body is larger than {MAX_REQUEST_BYTES} bytes ({limit} MiB)"
+    await _problem(413, "request too large", detail)(scope, receive, send)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -40,8 +39,10 @@ from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
 from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.limits import stored_data_text
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
+from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.domain.timeline import timeline_from_events
 
 #: An event more than this far ahead of the server clock is flagged (never rewritten).
@@ -153,7 +154,7 @@ def _apply_batch(
                 "at": event.at.isoformat(),
                 "at_utc_us": int(event.at.timestamp() * 1_000_000),
                 "actor": event.actor,
-                "data": json.dumps(dict(event.data), sort_keys=True),
+                "data": stored_data_text(event.data),
                 "content_hash": content,
                 "received_at": server_now.isoformat(),
                 "received_by": user.name,
@@ -198,6 +199,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
         if profile is None:
             raise Rejected(f"ticket {key}: unknown organisation {org!r}")
         _check_timeline(key, [event], batch.profile(profile))
+        check_ticket_rules(event, batch.profile(profile))
         batch.add_ticket(key, org, event)  # type: ignore[arg-type]
         return
     if ticket is None:
@@ -210,6 +212,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
         raise Rejected(f"ticket {key}: unknown organisation {ticket['org']!r}")
     _check_timeline(key, [*history, event], batch.profile(profile))
     check_report_fields(event)
+    check_ticket_rules(event, batch.profile(profile))
     values: dict[str, Any] = {}
     if event.type == "assigned":
         values["assignee"] = column_text(event, "to", tickets.c.assignee)

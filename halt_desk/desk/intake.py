@@ -14,6 +14,7 @@ from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
+from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.store import Store
 
 #: Channels a ticket can come in by (the intake form's list, in its order).
@@ -179,6 +180,8 @@ def intake_events(
                 at=now,
             )
         )
+    for event in events:
+        check_ticket_rules(event, profile)  # what central checks again
     return events
 
 
