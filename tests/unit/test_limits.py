@@ -4,6 +4,7 @@ listed in the README; the contract rules (domain.ticket_rules) the desk and cent
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,6 +29,7 @@ from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.store import Store
+from halt_desk.sync.client import PUSH_BODY_BYTES, push_parts
 
 NOW = datetime.fromisoformat("2027-01-12T10:00:00+01:00")
 README = Path(__file__).parents[2] / "README.md"
@@ -237,3 +239,18 @@ def test_a_priority_must_be_the_matrix_s_for_the_impact_and_urgency_given() -> N
         _event("priority_changed", {"priority": "P1", "impact": "high", "urgency": "high"}), DESOM
     )
     check_ticket_rules(_event("priority_changed", {"priority": "P1", "reason": "VIP"}), HALT)
+
+
+def test_a_push_is_split_so_that_no_body_reaches_central_s_limit() -> None:
+    """Many long notes waiting offline go out in several requests, never one over 8 MiB
+    (which central answers 413, and the outbox would never move)."""
+    notes = [
+        new_event("ticket:T1", "comment", NOW, "agent-1", {"text": EMOJI * 16_000})
+        for _ in range(60)
+    ]
+    parts = push_parts(notes)
+    assert [event for part in parts for event in part] == notes
+    for part in parts:
+        body = json.dumps({"events": [event.to_json() for event in part]})
+        assert len(body.encode()) <= PUSH_BODY_BYTES < MAX_REQUEST_BYTES
+    assert len(parts) > 1
