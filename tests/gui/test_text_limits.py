@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from halt_desk.desk.intake import CallerDirectory, Intake, record_intake
@@ -18,6 +20,7 @@ from tests.central_server import ThreadServer
 from tests.gui.conftest import NOW
 from tests.sync_support import Desk, Laptop
 from ui.intake_dialog import IntakeDialog
+from ui.text_limits import ask_text
 from ui.ticket_dialog import TicketDialog
 from ui.uplift_dialog import UpliftDialog
 
@@ -97,3 +100,22 @@ def test_the_longest_emoji_note_the_dialog_takes_syncs_to_central(
     assert (summary.error, summary.rejected, summary.outbox) == (None, 0, 0)
     notes = [e for _, e in desk.events() if e.type == "comment"]
     assert [note.data["text"] for note in notes] == [EMOJI * NOTE]
+
+
+def test_a_question_for_a_short_text_stops_at_its_limit(qtbot: QtBot) -> None:
+    """The logistics window asks for a mitigation's explanation in a small dialog."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    limit = FIELD_LIMITS["note"].chars
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        edit = dialog.findChild(QLineEdit)
+        assert edit is not None
+        edit.insert("n" * (limit + 50))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    text, accepted = ask_text(parent, "Tekort", "Toelichting", "note")
+    assert accepted and text == "n" * limit
