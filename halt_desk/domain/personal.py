@@ -61,8 +61,9 @@ _PRIVATE_CONTACT = {HOME_ADDRESS, "private_email", "private_phone"}
 #: Every event type that may carry personal data, with its schema; any other type carries
 #: none (tickets, devices in the depot, organisations, locations, depots, profiles, stock).
 SCHEMAS: Mapping[str, DataSchema] = {
-    # A ticket's swap request may name the home address the loaner goes to.
-    "swap_requested": _open(HOME_ADDRESS),
+    # A ticket's swap request may name the home address the loaner goes to (the desk's
+    # swap board reads it under either name).
+    "swap_requested": _open(HOME_ADDRESS, "address"),
     # Swap streams: closed.
     "swap_opened": _closed(_SWAP_PLAN, {HOME_ADDRESS}),
     "swap_updated": _closed(_SWAP_PLAN, {HOME_ADDRESS}),
