@@ -5,13 +5,15 @@ events; reads of personal data audited.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, union_all
+from sqlalchemy import Connection, bindparam, func, literal, select
 
 from halt_desk.central.audit_trail import append_entry
 from halt_desk.central.auth import Role, User, may_see_personal
@@ -49,7 +51,7 @@ def changes(
     personal data audited (who, which streams)."""
     limit = max(1, min(limit, MAX_PAGE))
     with db.reader.connect() as conn:
-        rows = conn.execute(_page_query(conn, user, since, limit + 1)).all()
+        rows = _page(conn, user, since, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         out = [
@@ -74,35 +76,33 @@ def changes(
     return out, next_seq, more
 
 
-def _page_query(conn: Connection, user: User, since: int, count: int) -> Select[Any]:
-    """The next `count` events after `since` the user may read. For a user bound to
-    organisations: per organisation (and per contract profile they use) an indexed range
-    on (org, seq) or (stream), each at most `count` rows, merged by seq."""
+def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:
+    """The next `count` events after `since` that the user may read. For a user bound to
+    organisations: per organisation an indexed range on (org, seq), and the events of the
+    contract profiles they use (a handful), each at most `count` rows, merged by seq."""
+    params = {"since": since, "count": count}
     if not user.bound:
-        return select(*_COLUMNS).where(events.c.seq > since).order_by(events.c.seq).limit(count)
-    orgs = sorted(user.orgs)
-    profiles = conn.execute(
-        select(organisations.c.profile)
-        .where(organisations.c.id.in_(orgs), organisations.c.profile.is_not(None))
-        .distinct()
-    ).scalars()
-    parts = [
-        select(*_COLUMNS)
-        .where(events.c.org == org, events.c.seq > since)
-        .order_by(events.c.seq)
-        .limit(count)
-        for org in orgs
-    ] + [
-        select(*_COLUMNS)
-        .where(events.c.stream == f"profile:{name}", events.c.seq > since)
-        .order_by(events.c.seq)
-        .limit(count)
-        for name in sorted(profiles)
-    ]
-    if len(parts) == 1:
-        return parts[0]
-    merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
-    return select(merged).order_by(merged.c.seq).limit(count)
+        return list(conn.execute(_ALL, params))
+    parts = [list(conn.execute(_OF_ORG, {**params, "org": org})) for org in sorted(user.orgs)]
+    parts.append(list(conn.execute(_OF_PROFILES, {**params, "orgs": sorted(user.orgs)})))
+    parts = [part for part in parts if part]
+    if len(parts) <= 1:  # one organisation, no new profile: nothing to merge
+        return parts[0] if parts else []
+    return list(itertools.islice(heapq.merge(*parts, key=lambda row: row.seq), count))
+
+
+_ALL = select(*_COLUMNS).where(events.c.seq > bindparam("since"))
+_ALL = _ALL.order_by(events.c.seq).limit(bindparam("count"))
+_OF_ORG = _ALL.where(events.c.org == bindparam("org"))
+#: The events of the contract profiles the organisations `orgs` use.
+_OF_PROFILES = _ALL.where(
+    events.c.stream.in_(
+        select(literal("profile:") + organisations.c.profile).where(
+            organisations.c.id.in_(bindparam("orgs", expanding=True)),
+            organisations.c.profile.is_not(None),
+        )
+    )
+)
 
 
 @dataclass
