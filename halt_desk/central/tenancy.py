@@ -53,8 +53,22 @@ def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
             check_org(user, before, event.stream)
     else:
         org = None
+    if org is None and _unknown_target(batch, event):
+        return None  # refused by the stream's own rules, with their reason
     check_org(user, org, event.stream)
     return org
+
+
+def _unknown_target(batch: Batch, event: Event) -> bool:
+    """Whether `event` goes to a ticket, swap or device central does not hold."""
+    kind = event.stream_kind
+    if kind == "ticket" and event.type != "ticket_reported":
+        return batch.ticket(event.stream_key) is None
+    if kind == "swap" and event.type != "swap_opened":
+        return batch.swap(event.stream_key) is None
+    if kind == "device" and event.type != "device_registered":
+        return batch.device(event.stream_key) is None
+    return False
 
 
 def _ticket_org(batch: Batch, event: Event) -> str | None:

@@ -239,6 +239,8 @@ def test_a_refusal_for_another_organisation_says_why(world: World) -> None:
     assert "organisation halt" in comment["reason"] and "desom" in comment["reason"]
     (stock,) = world.post("desom-logistics", [ev("stock:depot-a", "stock_mitigation", MITIGATION)])
     assert "provider" in stock["reason"]
+    (unknown,) = world.post("desom-agent", [ev("ticket:NOPE", "comment", {"text": "x"}, 5)])
+    assert "unknown stream ticket:NOPE" in unknown["reason"]
 
 
 def test_regie_of_one_organisation_reads_none_of_another(world: World) -> None:
