@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from halt_desk.central import audit
 from halt_desk.central.auth import User, check_may_read
@@ -28,9 +28,11 @@ def append_entry(
     obj: str,
     address: str,
     detail: Mapping[str, Any],
+    org: str | None = None,
 ) -> None:
-    """One entry at the end of the chain, in the transaction of `conn`."""
-    audit.append(
+    """One entry at the end of the chain, in the transaction of `conn`; `org`: the
+    organisation it concerns (in `detail` too, which the hash covers)."""
+    row_id = audit.append(
         conn,
         audit_log,
         at=now_iso(),
@@ -38,26 +40,31 @@ def append_entry(
         action=action,
         object=obj,
         address=address,
-        detail=dict(detail),
+        detail=dict(detail) if org is None else {**detail, "org": org},
     )
+    if org is not None:
+        conn.execute(update(audit_log).where(audit_log.c.id == row_id).values(org=org))
 
 
 def audit_rows(
     db: CentralDatabase, user: User, address: str, after_id: int = 0, limit: int = 1000
 ) -> list[dict[str, Any]]:
+    """Entries after `after_id`; a user bound to organisations gets only the entries that
+    concern them (the `org` column, indexed with the id)."""
     check_may_read(user, "audit")
+    query = select(audit_log).where(audit_log.c.id > after_id)
+    if user.bound:
+        query = query.where(audit_log.c.org.in_(sorted(user.orgs)))
     with db.write() as conn:
         rows = (
-            conn.execute(
-                select(audit_log)
-                .where(audit_log.c.id > after_id)
-                .order_by(audit_log.c.id)
-                .limit(min(limit, MAX_PAGE))
-            )
+            conn.execute(query.order_by(audit_log.c.id).limit(min(limit, MAX_PAGE)))
             .mappings()
             .all()
         )
-        append_entry(conn, user.name, "audit.exported", "audit", address, {"after": after_id})
+        orgs = sorted(user.orgs) if user.bound else [None]
+        for org in orgs:
+            detail = {"after": after_id}
+            append_entry(conn, user.name, "audit.exported", "audit", address, detail, org)
     return [dict(row) for row in rows]
 
 

@@ -24,6 +24,7 @@ from halt_desk.central.schema import (
     organisations,
     reference_records,
     seq_counter,
+    swaps,
     tickets,
 )
 from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
@@ -41,12 +42,19 @@ _SET_TICKET = {
     for name in ("assignee", "closed")
 }
 _ADD_DEVICE = insert(devices).values(
-    {name: bindparam(name) for name in ("asset_tag", "state", "swap", "fold")}
+    {name: bindparam(name) for name in ("asset_tag", "state", "swap", "fold", "org")}
 )
 _SET_DEVICE = (
     update(devices)
     .where(devices.c.asset_tag == bindparam("tag"))
-    .values({name: bindparam(name) for name in ("state", "swap", "fold")})
+    .values({name: bindparam(name) for name in ("state", "swap", "fold", "org")})
+)
+_SWAP_COLUMNS = ("id", "ticket", "org", "engineer", "closed")
+_ADD_SWAP = insert(swaps).values({name: bindparam(name) for name in _SWAP_COLUMNS})
+_SET_SWAP = (
+    update(swaps)
+    .where(swaps.c.id == bindparam("key"))
+    .values({name: bindparam(name) for name in ("engineer", "closed")})
 )
 _ADD_REFERENCE = insert(reference_records).values(
     stream=bindparam("stream"), data=bindparam("data")
@@ -74,6 +82,7 @@ class _Reads:
     tickets: Select[Any]
     histories: Select[Any]
     devices: Select[Any]
+    swaps: Select[Any]
 
 
 @functools.cache
@@ -89,6 +98,7 @@ def _reads(postgresql: bool) -> _Reads:
         devices=select(devices.c.asset_tag, devices.c.fold).where(
             in_list(devices.c.asset_tag, "ids", postgresql)
         ),
+        swaps=select(swaps).where(in_list(swaps.c.id, "ids", postgresql)),
     )
 
 
@@ -96,6 +106,7 @@ _TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
 _HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
 _ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
 _DEVICE = select(devices.c.fold).where(devices.c.asset_tag == bindparam("tag"))
+_SWAP = select(swaps).where(swaps.c.id == bindparam("id"))
 _REFERENCE = select(reference_records.c.data).where(
     reference_records.c.stream == bindparam("stream")
 )
@@ -106,6 +117,16 @@ _IN_CHUNK = 500
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
     for start in range(0, len(values), _IN_CHUNK):
         yield list(values[start : start + _IN_CHUNK])
+
+
+def _ticket_key(event: Event) -> str | None:
+    """The ticket an event needs the row of: its own, or the one a swap is opened for."""
+    if event.stream_kind == "ticket":
+        return event.stream_key
+    if event.type == "swap_opened":
+        ticket = event.data.get("ticket")
+        return ticket if isinstance(ticket, str) and len(ticket) <= 100 else None
+    return None
 
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:
@@ -147,6 +168,7 @@ class Batch:
         self._profiles: dict[str, str | None] = {}
         self._devices: dict[str, DeviceFold | None] = {}
         self._references: dict[str, dict[str, Any] | None] = {}
+        self._swaps: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
         #: The audit chain's last hash, read by `open` under the write lock.
@@ -167,27 +189,7 @@ class Batch:
         postgresql = is_postgresql(self.conn)
         reads = _reads(postgresql)
         ids = list(dict.fromkeys(e.id for e in batch_events))
-        keys = list(
-            dict.fromkeys(
-                e.stream_key
-                for e in batch_events
-                if e.stream_kind == "ticket" and e.stream_key not in self.cache.tickets
-            )
-        )
-        streams = list(
-            dict.fromkeys(
-                e.stream
-                for e in batch_events
-                if e.stream_kind == "ticket" and e.stream not in self.cache.histories
-            )
-        )
-        tags = list(
-            dict.fromkeys(
-                e.stream_key
-                for e in batch_events
-                if e.stream_kind == "device" and e.stream_key not in self.cache.devices
-            )
-        )
+        keys, streams, tags, swap_keys = self._not_cached(batch_events)
         head = audit.head_reads(audit_log, postgresql)
         queries: list[Statement] = [(LOCK_SEQ, {}), *((statement, {}) for statement in head)]
         for statement, values in (
@@ -195,6 +197,7 @@ class Batch:
             (reads.tickets, keys),
             (reads.histories, streams),
             (reads.devices, tags),
+            (reads.swaps, swap_keys),
         ):
             chunks = [values] if postgresql else list(_chunks(values))
             queries += [(statement, {"ids": chunk}) for chunk in chunks if chunk]
@@ -211,6 +214,8 @@ class Batch:
                     self._tickets[row["id"]] = row
                 elif asked is reads.histories:
                     self._history.setdefault(row["stream"], []).append(event_from_row(row))
+                elif asked is reads.swaps:
+                    self._swaps[row["id"]] = row
                 else:
                     self._devices[row["asset_tag"]] = _fold_from_json(row["fold"])
         for event_id in ids:
@@ -221,8 +226,45 @@ class Batch:
             self._history.setdefault(stream, [])
         for tag in tags:
             self._devices.setdefault(tag, None)
+        for key in swap_keys:
+            self._swaps.setdefault(key, None)
         self.cache.catch_up(self.conn, last_seq)
         return last_seq
+
+    def _not_cached(
+        self, batch_events: Sequence[Event]
+    ) -> tuple[list[str], list[str], list[str], list[str]]:
+        """What the events will look up that the cache does not hold: ticket rows, ticket
+        histories, device folds and swap rows."""
+        keys = list(
+            dict.fromkeys(
+                key
+                for key in map(_ticket_key, batch_events)
+                if key is not None and key not in self.cache.tickets
+            )
+        )
+        streams = list(
+            dict.fromkeys(
+                e.stream
+                for e in batch_events
+                if e.stream_kind == "ticket" and e.stream not in self.cache.histories
+            )
+        )
+        tags = list(
+            dict.fromkeys(
+                e.stream_key
+                for e in batch_events
+                if e.stream_kind == "device" and e.stream_key not in self.cache.devices
+            )
+        )
+        swap_keys = list(
+            dict.fromkeys(
+                e.stream_key
+                for e in batch_events
+                if e.stream_kind == "swap" and e.stream_key not in self.cache.swaps
+            )
+        )
+        return keys, streams, tags, swap_keys
 
     def _cached_ticket(self, key: str) -> bool:
         """Takes the row of ticket `key` from the cache into the batch, if it is there."""
@@ -317,12 +359,34 @@ class Batch:
         return self._devices[tag]
 
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
-        values = {"state": str(fold.state), "swap": fold.swap, "fold": _fold_to_json(fold)}
+        values = {
+            "state": str(fold.state),
+            "swap": fold.swap,
+            "fold": _fold_to_json(fold),
+            "org": fold.org,
+        }
         if new:
             self.group.write(_ADD_DEVICE, {"asset_tag": tag, **values})
         else:
             self.group.write(_SET_DEVICE, {"tag": tag, **values})
         self._devices[tag] = fold
+
+    def swap(self, key: str) -> dict[str, Any] | None:
+        """The swaps projection's row of swap `key` (treat it as read-only)."""
+        if key not in self._swaps:
+            cached = self.cache.swaps.get(key, MISSING)
+            if isinstance(cached, Missing):
+                row = self.conn.execute(_SWAP, {"id": key}).mappings().first()
+                cached = dict(row) if row is not None else None
+            self._swaps[key] = cached
+        return self._swaps[key]
+
+    def put_swap(self, key: str, row: dict[str, Any], new: bool) -> None:
+        if new:
+            self.group.write(_ADD_SWAP, row)
+        else:
+            self.group.write(_SET_SWAP, {"key": key, **{n: row[n] for n in ("engineer", "closed")}})
+        self._swaps[key] = row
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         if stream not in self._references:
@@ -357,4 +421,5 @@ class Batch:
             self._profiles,
             self._devices,
             self._references,
+            self._swaps,
         )

@@ -25,6 +25,7 @@ from halt_desk.central.schema import (
     tickets,
 )
 from halt_desk.central.stream_cache import StreamCache
+from halt_desk.central.tenancy import check_event_org, project_swap
 from halt_desk.central.validation import (
     MAX_BATCH,
     EventResult,
@@ -80,35 +81,45 @@ def record_many(
             [item[0] for items in parsed for item in items if item[0] is not None]
         )
         rows: list[dict[str, Any]] = []
-        entries: list[audit.Entry] = []
+        entries: list[tuple[str | None, audit.Entry]] = []
         for (user, _, address), items in zip(submissions, parsed, strict=True):
             results, accepted, seq = _apply_batch(batch, user, items, seq, server_now)
             outcome.append(results)
-            if accepted:
-                rows.extend(accepted)
-                entries.append(
-                    audit.Entry(
-                        at=now_iso(),
-                        actor=user.name,
-                        action="events.recorded",
-                        object="events",
-                        address=address,
-                        detail={
-                            "events": [
-                                [r["seq"], r["id"], r["stream"], r["type"]] for r in accepted
-                            ]
-                        },
-                    )
-                )
+            rows.extend(accepted)
+            entries.extend(_recorded_entries(user, address, accepted))
         batch.flush()
         group.insert_rows(events, rows)
-        group.insert_rows(audit_log, audit.chained_rows(batch.audit_head, entries))
+        group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
         if seq != start_seq:
             group.write(SET_SEQ, {"value": seq})
         group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
         # Committed, and still the only writer of this process: the cache may learn.
         batch.publish_to(start_seq, seq)
     return outcome
+
+
+def _recorded_entries(
+    user: User, address: str, accepted: list[dict[str, Any]]
+) -> list[tuple[str | None, audit.Entry]]:
+    """The audit entries of a batch's accepted events: one per organisation they concern
+    (one, nearly always), so that a user bound to it reads its own."""
+    by_org: dict[str | None, list[list[Any]]] = {}
+    for r in accepted:
+        by_org.setdefault(r["org"], []).append([r["seq"], r["id"], r["stream"], r["type"]])
+    detail: dict[str, Any]
+    entries = []
+    for org, listed in by_org.items():
+        detail = {"events": listed} if org is None else {"events": listed, "org": org}
+        entry = audit.Entry(now_iso(), user.name, "events.recorded", "events", address, detail)
+        entries.append((org, entry))
+    return entries
+
+
+def _audit_rows(head: str, entries: list[tuple[str | None, audit.Entry]]) -> list[dict[str, Any]]:
+    rows = audit.chained_rows(head, [entry for _, entry in entries])
+    for row, (org, _) in zip(rows, entries, strict=True):
+        row["org"] = org
+    return rows
 
 
 def _apply_batch(
@@ -137,7 +148,7 @@ def _apply_batch(
                 )
             continue
         try:
-            _check_and_project(batch, user, event)
+            org = _check_and_project(batch, user, event)
         except HaltDeskError as exc:
             results.append(EventResult(event.id, "rejected", None, str(exc)))
             continue
@@ -159,6 +170,7 @@ def _apply_batch(
                 "received_at": server_now.isoformat(),
                 "received_by": user.name,
                 "clock_ahead_seconds": flagged,
+                "org": org,
             }
         )
         reason = None
@@ -170,23 +182,25 @@ def _apply_batch(
     return results, rows, seq
 
 
-def _check_and_project(batch: Batch, user: User, event: Event) -> None:
-    """Permissions and invariants, then the projection update. Raises to reject,
-    always before writing anything of this event."""
+def _check_and_project(batch: Batch, user: User, event: Event) -> str | None:
+    """Permissions (role and organisation) and invariants, then the projection update;
+    returns the organisation the event concerns. Raises to reject, always before
+    writing anything of this event."""
     kind = event.stream_kind
+    ticket = batch.ticket(event.stream_key) if kind == "ticket" else None
+    check_may_record(user, kind, event.type, ticket["assignee"] if ticket else None)
+    org = check_event_org(batch, user, event)
     if kind == "ticket":
-        ticket = batch.ticket(event.stream_key)
-        check_may_record(user, kind, event.type, ticket["assignee"] if ticket else None)
         _apply_ticket(batch, event, ticket)
     elif kind == "device":
-        check_may_record(user, kind, event.type, None)
         _apply_device(batch, event)
     elif kind in ("swap", "stock"):
-        check_may_record(user, kind, event.type, None)
         _apply_logistics(batch, event)
+        if kind == "swap":
+            project_swap(batch, event, org)
     else:
-        check_may_record(user, kind, event.type, None)
         _apply_reference(batch, event)
+    return org
 
 
 def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> None:

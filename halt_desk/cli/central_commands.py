@@ -33,7 +33,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
     with Central.open(args.db) as central:
         token = central.add_user(args.name, args.role, args.org)
-    print(f"user {args.name} ({args.role}) added; token (shown only now):")
+    scope = f"organisations {', '.join(sorted(set(args.org)))}" if args.org else "the provider"
+    print(f"user {args.name} ({args.role}, {scope}) added; token (shown only now):")
     print(token)
     return 0
 
@@ -135,7 +136,7 @@ def add_commands(commands: Any) -> None:
     add = user_commands.add_parser("add", help="add a user and print its token once")
     add.add_argument("name")
     add.add_argument("--role", required=True, help="agent, field, logistics, regie or admin")
-    add.add_argument("--org", help="organisation the user belongs to")
+    add.add_argument("--org", action="append", help="bound to this organisation (repeatable)")
     add.add_argument("--db", help=db_help)
     add.set_defaults(handler=cmd_user_add)
     revoke = user_commands.add_parser("revoke", help="revoke a user's token")

@@ -72,7 +72,7 @@ def _batches(events: Sequence[Event]) -> Iterator[tuple[Role, list[Event]]]:
 def load_demo(central: Central, events: Sequence[Event]) -> int:
     """Records the demo events in central; returns how many were accepted. Raises if central
     refuses any (the demo data must follow the contract rules like everything else)."""
-    users = {role: User(0, f"demo-{role}", role, None) for role in Role}
+    users = {role: User(0, f"demo-{role}", role) for role in Role}
     pending: list[tuple[User, Sequence[object], str]] = []
     accepted = 0
 

@@ -11,7 +11,7 @@ the same way everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -169,11 +169,6 @@ def check_stock_event(event: Event) -> None:
     if kind not in MITIGATION_KINDS:
         raise InvalidEvent(event.id, "data.kind", f"{kind!r} is not one of {MITIGATION_KINDS}")
     required_text(event, "note")
-
-
-def redacted(data: Mapping[str, object]) -> dict[str, object]:
-    """`data` without home-address fields."""
-    return {k: v for k, v in data.items() if k not in HOME_ADDRESS_KEYS}
 
 
 # ------------------------------------------------------------------ helpers

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, new_event
-from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
+from halt_desk.domain.personal import is_redaction_of
 from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.errors import EventConflict
 from halt_desk.store.models import Base, EventRow, SyncCursor
@@ -92,12 +92,11 @@ def _difference(stored: Event, offered: Event) -> str:
 
 
 def _redacted_copy(stored: Event, offered: Event) -> bool:
-    """True if `offered` is `stored` with its home-address fields left out (central redacts
-    them for users who may not see them, DESIGN §2.6)."""
-    if not HOME_ADDRESS_KEYS & stored.data.keys():
+    """True if `offered` is `stored` with some of its personal fields left out (central
+    strips them for users who may not see them, DESIGN §2.6; domain/personal.py)."""
+    if {**stored.to_json(), "data": None} != {**offered.to_json(), "data": None}:
         return False
-    same = {**stored.to_json(), "data": redacted(stored.data)}
-    return json.dumps(same, sort_keys=True) == json.dumps(offered.to_json(), sort_keys=True)
+    return is_redaction_of(stored.type, stored.data, offered.data)
 
 
 #: How `data` is stored: keys sorted, non-ASCII kept. One encoder for every event, as

@@ -25,6 +25,6 @@ def test_opening_twice_migrates_once(db_url: str) -> None:
     try:
         with central.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert revision.scalars().all() == ["c0001"]
+            assert revision.scalars().all() == ["c0002"]
     finally:
         central.close()

@@ -1,0 +1,72 @@
+"""Personal data by schema (domain/personal.py): declared fields, closed types, nesting."""
+
+from __future__ import annotations
+
+import pytest
+
+from halt_desk.domain.events import STREAM_EVENT_TYPES
+from halt_desk.domain.personal import (
+    SCHEMAS,
+    is_redaction_of,
+    may_hold_personal,
+    personal_paths,
+    without_personal,
+)
+
+PLAN = {"ticket": "T1", "org": "halt", "mode": "courier", "depot": "depot-a"}
+
+
+def test_every_declared_type_is_a_known_event_type() -> None:
+    known = set().union(*STREAM_EVENT_TYPES.values())
+    assert set(SCHEMAS) <= known
+
+
+def test_a_declared_home_address_is_personal() -> None:
+    data = {**PLAN, "home_address": "Dorpsstraat 1, Zwolle"}
+    assert personal_paths("swap_opened", data) == ["home_address"]
+    assert without_personal("swap_opened", data) == (PLAN, True)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"Home_Address": "Dorpsstraat 1"},
+        {"contact": {"address": "Dorpsstraat 1"}},
+        {"huisadres": "Dorpsstraat 1"},
+        {"private_phone": "06-12345678"},
+    ],
+)
+def test_on_a_closed_type_an_undeclared_field_is_personal(extra: dict[str, object]) -> None:
+    data = {**PLAN, **extra}
+    assert personal_paths("swap_opened", data) != []
+    assert without_personal("swap_opened", data)[0] == PLAN
+
+
+def test_employee_work_contact_stays_and_private_data_goes() -> None:
+    data = {
+        "org": "halt",
+        "name": "Anna de Vries",
+        "email": "anna@halt.nl",
+        "phone": "030-1234567",
+        "home_address": "Laan 3",
+        "Private_Email": "anna@example.org",
+    }
+    kept, found = without_personal("employee_registered", data)
+    assert found and kept == {k: data[k] for k in ("org", "name", "email", "phone")}
+
+
+def test_open_types_keep_undeclared_fields_and_client_stamps_always_stay() -> None:
+    comment = {"text": "belt terug", "Home_Address": "x"}
+    assert not may_hold_personal("comment")
+    assert without_personal("comment", comment) == (comment, False)
+    stamped = {**PLAN, "device_at": "2027-01-05T10:00:00+00:00", "clock_offset_ms": 0}
+    assert personal_paths("swap_opened", stamped) == []
+
+
+def test_a_redacted_copy_is_told_from_a_changed_one() -> None:
+    full = {**PLAN, "home_address": "Laan 3", "contact": {"address": "x"}}
+    assert is_redaction_of("swap_opened", full, PLAN)
+    assert is_redaction_of("swap_opened", full, {**PLAN, "contact": {"address": "x"}})
+    assert not is_redaction_of("swap_opened", full, {**PLAN, "depot": "depot-b"})
+    assert not is_redaction_of("swap_opened", full, {"ticket": "T1"})
+    assert not is_redaction_of("comment", {"text": "a"}, {})
