@@ -36,16 +36,19 @@ events = Table(
     Column("received_at", String(40), nullable=False),
     Column("received_by", String(200), nullable=False),
     Column("clock_ahead_seconds", Integer, nullable=True),  # set when `at` is > 5 min ahead
+    Column("chain", String(64), nullable=False),  # hash chain over the events (event_chain.py)
     Index("ix_events_stream", "stream"),
 )
 
-#: One row (id 1): the last `seq` handed out. Taking the next value locks this row until
-#: commit, so sequence numbers become visible in the order they were given out.
+#: One row (id 1): the last `seq` handed out, and the chain of that event (the head of the
+#: events' hash chain). Taking the next value locks this row until commit, so sequence
+#: numbers become visible in the order they were given out.
 seq_counter = Table(
     "seq_counter",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("value", BigInteger, nullable=False),
+    Column("chain_head", String(64), nullable=False),
 )
 
 users = Table(
