@@ -359,7 +359,7 @@ def read_checkpoint_file(path: Path) -> list[Checkpoint]:
         event_seq, event_chain = raw.get("event_seq"), raw.get("event_chain")
         if not (
             _is_point(row_id, digest)
-            and (event_seq is None and event_chain is None or _is_point(event_seq, event_chain))
+            and ((event_seq is None and event_chain is None) or _is_point(event_seq, event_chain))
         ):
             raise InvalidCheckpointFile(f"{path}, line {number}: not a checkpoint")
         points.append(Checkpoint(row_id, digest, event_seq, event_chain))

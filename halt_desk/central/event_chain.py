@@ -55,7 +55,7 @@ class EventPoint:
     chain: str
 
 
-def chain_hash(prev_chain: str, row: Mapping[str, Any], seq: int | None = None) -> str:
+def chain_hash(prev_chain: str, row: Mapping[Any, Any], seq: int | None = None) -> str:
     """SHA-256 (hex) of `prev_chain` and the chained columns of `row` (at `seq`, if given,
     instead of its own): a JSON array, so no value can run into the next."""
     values = [prev_chain, *(row[name] for name in CHAINED_COLUMNS)]
@@ -85,7 +85,7 @@ class _Suspect:
 
 
 def verify(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Mapping[Any, Any]],
     *,
     head: EventPoint | None = None,
     checkpoints: Iterable[EventPoint] = (),
