@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,9 +43,14 @@ CHAINED_COLUMNS = (
     "received_by",
     "clock_ahead_seconds",
 )
+#: Built once: on the push path, `json.dumps` with options builds an encoder per call.
+_chained_values = operator.itemgetter(*CHAINED_COLUMNS)
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 #: Suspect rows whose content `verify` keeps to tell a moved event from an edited one (the
 #: comparison costs suspects²; beyond this many, the rest are reported as edited or removed).
 _KEPT_SUSPECTS = 256
+#: Up to this many suspects, a moved event is also looked for after every other suspect.
+_WIDE_SEARCH = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +64,10 @@ class EventPoint:
 def chain_hash(prev_chain: str, row: Mapping[Any, Any], seq: int | None = None) -> str:
     """SHA-256 (hex) of `prev_chain` and the chained columns of `row` (at `seq`, if given,
     instead of its own): a JSON array, so no value can run into the next."""
-    values = [prev_chain, *(row[name] for name in CHAINED_COLUMNS)]
+    values = [prev_chain, *_chained_values(row)]
     if seq is not None:
         values[1] = seq
-    text = json.dumps(values, separators=(",", ":"))
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    return hashlib.sha256(_compact_json(values).encode("ascii")).hexdigest()
 
 
 def link(head: str, rows: Sequence[dict[str, Any]]) -> str:
@@ -163,15 +168,18 @@ def _classified(suspects: list[_Suspect]) -> list[AuditProblem]:
 def _moved_from(
     suspect: _Suspect, compared: list[_Suspect], at_seq: dict[int, _Suspect]
 ) -> int | None:
-    """The seq at which `suspect` was chained, if its content fits another suspect's place."""
+    """The seq at which `suspect` was chained, if its content fits another suspect's place:
+    after the event before that place, or (few suspects: events swapped with a neighbour)
+    after any suspect."""
     if suspect.row is None:
         return None
+    others = [other.chain for other in compared] if len(compared) <= _WIDE_SEARCH else []
     for other in compared:
-        place = at_seq[other.seq]
-        if other.seq != suspect.seq and (
-            chain_hash(place.prev_chain, suspect.row, other.seq) == suspect.chain
-        ):
-            return other.seq
+        if other.seq == suspect.seq:
+            continue
+        for before in (at_seq[other.seq].prev_chain, *others):
+            if chain_hash(before, suspect.row, other.seq) == suspect.chain:
+                return other.seq
     return None
 
 

@@ -165,8 +165,7 @@ def add_commands(commands: Any) -> None:
     verify = audit_commands.add_parser(
         "verify",
         help="check the hash chains of the audit log and of the events",
-        description="Exit 0 when both chains are intact, 1 with every damaged audit row "
-        "and event listed.",
+        description="Exit 0 when both are intact, 1 with every damaged row and event listed.",
     )
     verify.add_argument(
         "--checkpoints",
