@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -49,16 +50,14 @@ def private_dir(path: Path, *, tighten: bool = False) -> Path:
 
 def private_file(path: Path) -> Path:
     """Creates `path` empty and 0600 if it is missing, and tightens it to 0600 if it is
-    not (POSIX; elsewhere nothing). For a file about to be written by someone else (SQLite)
-    with personal data or secrets: it is never readable by others, not even for a moment."""
+    not (POSIX, a file of this user; elsewhere nothing). For a file about to be written by
+    someone else (SQLite) with personal data or secrets: it is never readable by others,
+    not even for a moment."""
     if os.name != "posix":
         return path
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
-    try:
-        if stat.S_IMODE(os.fstat(descriptor).st_mode) != PRIVATE_FILE_MODE:
-            os.fchmod(descriptor, PRIVATE_FILE_MODE)
-    finally:
-        os.close(descriptor)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    _tighten(path)
     return path
 
 
@@ -70,13 +69,18 @@ def private_sqlite(path: Path) -> Path:
     private_file(path)
     if os.name == "posix":
         for suffix in SQLITE_COMPANIONS:
-            companion = path.with_name(path.name + suffix)
-            try:
-                if stat.S_IMODE(companion.stat().st_mode) != PRIVATE_FILE_MODE:
-                    companion.chmod(PRIVATE_FILE_MODE)
-            except FileNotFoundError:
-                continue
+            _tighten(path.with_name(path.name + suffix))
     return path
+
+
+def _tighten(path: Path) -> None:
+    """An existing file of this user made 0600 (one of someone else's is theirs to set)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if stat.S_IMODE(info.st_mode) != PRIVATE_FILE_MODE and info.st_uid == os.geteuid():
+        path.chmod(PRIVATE_FILE_MODE)
 
 
 def is_frozen() -> bool:
