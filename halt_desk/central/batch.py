@@ -34,8 +34,13 @@ from halt_desk.domain.profiles import Profile, resolve_profile
 
 # Statements of the push path, built once (building and cache-keying a statement costs
 # more than running it on SQLite).
-#: Moves the sequence counter on to the last `seq` a group commit handed out.
-SET_SEQ = update(seq_counter).where(seq_counter.c.id == 1).values(value=bindparam("value"))
+#: Moves the sequence counter on to the last `seq` a group commit handed out, and the
+#: events' chain head on to that event's chain.
+SET_SEQ = (
+    update(seq_counter)
+    .where(seq_counter.c.id == 1)
+    .values(value=bindparam("value"), chain_head=bindparam("head"))
+)
 #: The writes of a group commit (values by parameter name).
 _SET_TICKET = {
     name: update(tickets).where(tickets.c.id == bindparam("key")).values({name: bindparam("value")})
@@ -173,6 +178,8 @@ class Batch:
         self._new_tickets: dict[str, dict[str, Any]] = {}
         #: The audit chain's last hash, read by `open` under the write lock.
         self.audit_head = audit.GENESIS_HASH
+        #: The events' chain head (the last event's chain), read by `open` with the counter.
+        self.event_head = audit.GENESIS_HASH
 
     def open(self, batch_events: Sequence[Event]) -> int:
         """Begins the group: takes the write lock, reads the sequence counter and the audit
@@ -203,6 +210,7 @@ class Batch:
             queries += [(statement, {"ids": chunk}) for chunk in chunks if chunk]
         answers = self.group.read(queries)
         last_seq = int(answers[0][0]["value"])
+        self.event_head = str(answers[0][0]["chain_head"])
         self.audit_head = audit.head_hash(answers[len(head)])
         for (asked, _), rows in zip(
             queries[1 + len(head) :], answers[1 + len(head) :], strict=True

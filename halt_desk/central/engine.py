@@ -26,9 +26,14 @@ from halt_desk.paths import user_data_dir
 if sys.platform != "win32":
     import fcntl
 
-#: Locks the sequence counter's row and reads it: the first statement of every write
-#: transaction (SQLite's BEGIN IMMEDIATE already holds the write lock).
-LOCK_SEQ = select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
+#: Locks the sequence counter's row and reads it (the last seq, the events' chain head):
+#: the first statement of every write transaction (SQLite's BEGIN IMMEDIATE already holds
+#: the write lock).
+LOCK_SEQ = (
+    select(seq_counter.c.value, seq_counter.c.chain_head)
+    .where(seq_counter.c.id == 1)
+    .with_for_update()
+)
 
 #: A pooled PostgreSQL connection that lay unused for longer than this is pinged before it
 #: is handed out again.

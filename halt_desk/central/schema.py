@@ -39,17 +39,20 @@ events = Table(
     # The organisation the event concerns, resolved when it was recorded (central/tenancy.py);
     # NULL for the provider's own streams (stock, depots, contract profiles).
     Column("org", String(100), nullable=True),
+    Column("chain", String(64), nullable=False),  # hash chain over the events (event_chain.py)
     Index("ix_events_stream", "stream"),
     Index("ix_events_org_seq", "org", "seq"),
 )
 
-#: One row (id 1): the last `seq` handed out. Taking the next value locks this row until
-#: commit, so sequence numbers become visible in the order they were given out.
+#: One row (id 1): the last `seq` handed out, and the chain of that event (the head of the
+#: events' hash chain). Taking the next value locks this row until commit, so sequence
+#: numbers become visible in the order they were given out.
 seq_counter = Table(
     "seq_counter",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("value", BigInteger, nullable=False),
+    Column("chain_head", String(64), nullable=False),
 )
 
 users = Table(

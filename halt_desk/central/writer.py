@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from halt_desk.central import audit
+from halt_desk.central import audit, event_chain
 from halt_desk.central.audit_trail import now_iso
 from halt_desk.central.auth import User, check_may_record
 from halt_desk.central.batch import SET_SEQ, Batch
@@ -88,10 +88,11 @@ def record_many(
             rows.extend(accepted)
             entries.extend(_recorded_entries(user, address, accepted))
         batch.flush()
+        head = event_chain.link(batch.event_head, rows)
         group.insert_rows(events, rows)
         group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
         if seq != start_seq:
-            group.write(SET_SEQ, {"value": seq})
+            group.write(SET_SEQ, {"value": seq, "head": head})
         group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
         # Committed, and still the only writer of this process: the cache may learn.
         batch.publish_to(start_seq, seq)

@@ -56,12 +56,15 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     with Central.open(args.db) as central:
         problems = central.verify_audit(checkpoints)
     if not problems:
-        kept = f" (and matches {len(checkpoints)} checkpoint(s))" if checkpoints else ""
-        print(f"audit log intact{kept}")
+        kept = f" (and match {len(checkpoints)} checkpoint(s))" if checkpoints else ""
+        print(f"audit log and events intact{kept}")
         return 0
     for problem in problems:
-        print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
-    print(f"audit log damaged: {len(problems)} problem(s)", file=sys.stderr)
+        if problem.log == "events":
+            print(f"event seq {problem.row_id}: {problem.kind}: {problem.message}")
+        else:
+            print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
+    print(f"audit log or events damaged: {len(problems)} problem(s)", file=sys.stderr)
     return 1
 
 
@@ -77,6 +80,8 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     if args.file:
         append_checkpoint_file(Path(args.file), point, datetime.now(UTC))
     print(f"row {point.row_id} {point.hash}")
+    if point.event_seq is not None:
+        print(f"event seq {point.event_seq} {point.event_chain}")
     return 0
 
 
@@ -160,8 +165,8 @@ def add_commands(commands: Any) -> None:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser(
         "verify",
-        help="check the hash chain of the audit log",
-        description="Exit 0 when the chain is intact, 1 with every damaged row listed.",
+        help="check the hash chains of the audit log and of the events",
+        description="Exit 0 when both are intact, 1 with every damaged row and event listed.",
     )
     verify.add_argument(
         "--checkpoints",
@@ -173,7 +178,8 @@ def add_commands(commands: Any) -> None:
     verify.set_defaults(handler=cmd_audit_verify)
     keep = audit_commands.add_parser(
         "checkpoint",
-        help="print the latest row id and hash, and append it to a file kept elsewhere",
+        help="print the latest audit row's id and hash and the latest event's seq and chain, "
+        "and append them to a file kept elsewhere",
         description="Run it regularly (cron) with --file on another disk, host or write-once "
         "share; `audit verify --checkpoints FILE` then checks the log against it.",
     )

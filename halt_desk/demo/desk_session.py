@@ -21,6 +21,7 @@ from halt_desk.central.validation import MAX_BATCH
 from halt_desk.demo.terminal import demo_events
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
+from halt_desk.paths import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def start_demo_central(
     """A fresh demo central (`demo-central.sqlite3` in `folder`) with data up to `now`,
     serving on a free loopback port, and a token for the demo user."""
     moment = now or datetime.now(UTC)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / "demo-central.sqlite3"
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)

@@ -88,8 +88,7 @@ class Store:
         Raises SchemaTooNew, without touching the file, if a newer HALT Desk wrote it.
         """
         target = Path(path) if path is not None else default_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_store_engine(target)
+        engine = create_store_engine(target)  # makes the file 0600 (and a new folder 0700)
         report_disk_errors(engine, target)
         try:
             backup = upgrade_schema(target, engine)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+from halt_desk.central.migrate import alembic_config
 from halt_desk.central.schema import metadata
 from halt_desk.central.service import Central
 
@@ -22,9 +24,12 @@ def test_migrations_match_the_schema_module(db_url: str) -> None:
 def test_opening_twice_migrates_once(db_url: str) -> None:
     Central.open(db_url).close()
     central = Central.open(db_url)
+    config = alembic_config()
     try:
         with central.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert revision.scalars().all() == ["c0002"]
+            assert revision.scalars().all() == [
+                ScriptDirectory.from_config(config).get_current_head()
+            ]
     finally:
         central.close()
