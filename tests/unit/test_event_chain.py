@@ -25,6 +25,7 @@ def row(seq: int, **changes: Any) -> dict[str, Any]:
         "received_at": "2027-01-05T09:00:01.000000+00:00",
         "received_by": "agent-user",
         "clock_ahead_seconds": None,
+        "org": "halt",
     } | changes
 
 
@@ -44,7 +45,7 @@ def test_the_chain_of_an_event_is_pinned() -> None:
     values = [GENESIS_HASH, *(row(1)[name] for name in CHAINED_COLUMNS)]
     text = json.dumps(values, separators=(",", ":"))
     assert digest == hashlib.sha256(text.encode("ascii")).hexdigest()
-    assert digest == "d22f24f5785c099aad0e6b6956c03b6f55244c32c3035c8c1e1ba780bbe6e52d"
+    assert digest == "754d22bb2f3a1aab87eedb1a204360228961ea2e44a2673f80c7e80b1966298e"
 
 
 def test_every_chained_column_and_the_chain_before_change_the_chain() -> None:
