@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile
-from halt_desk.paths import user_data_dir
 from halt_desk.store import (
     conflicts,
     housekeeping,
@@ -25,6 +24,7 @@ from halt_desk.store import (
     sync_state,
 )
 from halt_desk.store.cache import Cache, RecordingClock
+from halt_desk.store.cache_file import CACHE_FILE_NAME, default_path
 from halt_desk.store.conflicts import ConflictView
 from halt_desk.store.engine import create_store_engine, report_disk_errors
 from halt_desk.store.outbox import RejectedEvent
@@ -35,12 +35,7 @@ from halt_desk.store.sync_state import ClockOffset
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE_NAME = "cache.sqlite3"
-
-
-def default_path() -> Path:
-    """Where the cache lives unless told otherwise: the user's data folder."""
-    return user_data_dir() / CACHE_FILE_NAME
+__all__ = ["CACHE_FILE_NAME", "Store", "default_path"]
 
 
 def _utc_now() -> datetime:
