@@ -27,9 +27,10 @@ from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.cache_file import CACHE_FILE_NAME, default_path
 from halt_desk.store.conflicts import ConflictView
 from halt_desk.store.engine import create_store_engine, report_disk_errors
+from halt_desk.store.list_rows import TicketListEntry
 from halt_desk.store.outbox import RejectedEvent
 from halt_desk.store.projections import Clock
-from halt_desk.store.queries import DeviceView, TicketListEntry, TicketView
+from halt_desk.store.queries import DeviceView, TicketView
 from halt_desk.store.schema import upgrade_schema
 from halt_desk.store.sync_state import ClockOffset
 
