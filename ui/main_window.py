@@ -489,7 +489,8 @@ class MainWindow(QMainWindow):
 
     def _intake_saved(self, ticket_id: str) -> None:
         self.statusBar().showMessage(_("Ticket {id} recorded").format(id=ticket_id), 5000)
-        self.open_ticket_id(ticket_id)
+        # After the closed intake is painted: the ticket opens in the next turn of the loop.
+        QTimer.singleShot(0, self, lambda: self.open_ticket_id(ticket_id))
 
     def open_ticket(self, index: QModelIndex) -> None:
         if self.store is None:  # the first page is shown, the cache is still opening

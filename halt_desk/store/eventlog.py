@@ -16,7 +16,7 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
 from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.errors import EventConflict
-from halt_desk.store.models import Base, EventRow, SyncCursor
+from halt_desk.store.models import Base, EventRow
 from halt_desk.store.projections import (
     FOLDED_FIRST,
     TicketValues,
@@ -111,7 +111,9 @@ def _data_text(event: Event) -> str:
 
 def sync_cursor(session: Session) -> int:
     """The highest central `seq` pulled so far (0 before the first pull)."""
-    return int(session.scalar(select(SyncCursor.last_seq).where(SyncCursor.id == 1)) or 0)
+    # Plain SQL: asked in every recording transaction and for every stamped event.
+    query = "SELECT last_seq FROM sync_cursor WHERE id = 1"
+    return int(session.connection().exec_driver_sql(query).scalar() or 0)
 
 
 def stamped(

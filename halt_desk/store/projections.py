@@ -285,7 +285,16 @@ def published_profile(session: Session, name: str) -> Profile:
     cache: dict[str, Profile] = session.info.setdefault(_PROFILES, {})
     profile = cache.get(name)
     if profile is None:
-        published = fold_events(session, [f"profile:{name}"])[f"profile:{name}"]
+        stream = f"profile:{name}"
+        # Most caches never had a profile published: one index probe, then the built-in
+        # file (cached), instead of the fold's query (an intake asks for it twice).
+        never_published = (
+            session.connection()
+            .exec_driver_sql("SELECT 1 FROM events WHERE stream = ? LIMIT 1", (stream,))
+            .first()
+            is None
+        )
+        published = [] if never_published else fold_events(session, [stream])[stream]
         text = profile_document(published[-1].data, name) if published else None
         profile = cache[name] = resolve_profile(name, text)
     return profile

@@ -299,6 +299,22 @@ def profile(cache: Cache, name: str) -> Profile:
         return published_profile(session, name)
 
 
+def caller_contract(cache: Cache, employee_id: str) -> tuple[dict[str, Any], Profile] | None:
+    """All fields of the employee `employee_id` and the contract profile of its
+    organisation, in one read (the intake's look-ups); None if the employee is not known,
+    UnknownStream if its organisation is not."""
+    with cache.read() as session:
+        row = session.get(Employee, employee_id)
+        if row is None:
+            return None
+        fields: dict[str, Any] = json.loads(row.fields)
+        org = str(fields.get("org") or "")
+        name = session.scalar(select(Organisation.profile).where(Organisation.id == org))
+        if name is None:
+            raise UnknownStream(f"org:{org}", "organisation is not known")
+        return fields, published_profile(session, name)
+
+
 def employees(cache: Cache) -> list[dict[str, Any]]:
     """The employee directory (id, name, org, email, phone, team, location, role), by
     name: small enough to hold in memory for the caller lookup."""

@@ -286,6 +286,9 @@ class Store:
         """The contract profile an organisation's tickets are evaluated with."""
         return self.profile(self.organisation_profile(org_id))
 
+    def caller_contract(self, employee_id: str) -> tuple[dict[str, Any], Profile] | None:
+        return queries.caller_contract(self._cache, employee_id)
+
     def employees(self) -> list[dict[str, Any]]:
         return queries.employees(self._cache)
 
