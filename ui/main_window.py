@@ -248,6 +248,18 @@ class MainWindow(QMainWindow):
         self.counts.setText(_("Loading tickets…"))
         self.page_shown = True
 
+    def _current_ticket(self) -> str | None:
+        current = self.table.currentIndex()
+        return str(self.model.data(current, TICKET_ID_ROLE)) if current.isValid() else None
+
+    def _choose_ticket(self, ticket_id: str | None) -> None:
+        """Puts the cursor back on `ticket_id` after a new list replaced the rows (a new
+        list resets the model): the whole list after the first page, a reload after a
+        change. Nothing if it is not shown any more."""
+        position = self.model.tickets.position_of(ticket_id) if ticket_id else None
+        if position is not None:
+            self.table.selectRow(position)
+
     def _no_page(self, exc: BaseException) -> None:
         log.debug("no first page from the cache file: %s", exc)  # the whole read follows
 
@@ -348,6 +360,7 @@ class MainWindow(QMainWindow):
     def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int, dict[str, str], int]) -> None:
         tickets, self.directory, pending, self.organisations, self._marker = loaded
         self.model.now = self.clock()
+        chosen = self._current_ticket()
         if tickets is not self.model.tickets:
             self.model.set_tickets(tickets)
         sort = self._wanted_sort()
@@ -356,6 +369,7 @@ class MainWindow(QMainWindow):
                 self.table.horizontalHeader().sortIndicatorSection(),
                 self.table.horizontalHeader().sortIndicatorOrder(),
             )
+        self._choose_ticket(chosen)
         self._pending_read(pending)
         self._show_counts()
         self.loaded = self.page_shown = True

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,8 +53,8 @@ class TicketListEntry(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class FirstPage:
-    """The open tickets whose next deadline falls first (the desk's start view), and the
-    number of tickets in the cache."""
+    """The open tickets whose next deadline falls first (the desk's start view), in report
+    order, and the number of tickets in the cache."""
 
     rows: list[TicketListEntry]
     total: int
@@ -129,4 +130,6 @@ def first_page(path: Path, limit: int = PAGE_ROWS) -> FirstPage | None:
         return None
     finally:
         connection.close()
+    # In report order, as the whole list holds its rows (a list sorts stably from it).
+    rows.sort(key=lambda row: (datetime.fromisoformat(row.reported_at), row.id))
     return FirstPage(rows, total)

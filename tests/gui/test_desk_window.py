@@ -312,3 +312,42 @@ def test_the_list_reads_only_changed_tickets_and_everything_after_a_rename(
             {main.model.tickets.row(p).caller_name for p in range(2)} == {"Anna de Vries-Bakker"}
         )
     )
+
+
+def test_the_list_fills_from_the_cache_file_before_the_store_opens(
+    qtbot: QtBot, store: Store
+) -> None:
+    later = report(store, "VPN valt weg", impact="one", urgency="workaround")  # P4
+    first = report(store, "Laptop start niet op", impact="organisation", urgency="stopped")
+    closed = report(store, "Wachtwoord vergeten")
+    record_action(store, closed, ActionRequest(Action.CLOSED), "agent-1", NOW)
+    main = MainWindow(None, "agent-1", lambda: NOW)  # as the app starts: no store yet
+    qtbot.addWidget(main)
+    main.show()
+    main.show_first_page(store.path)
+    qtbot.waitUntil(lambda: main.page_shown)
+    assert not main.loaded and main.counts.text() == "Meldingen worden geladen…"
+    assert [main.model.row_at(r).id for r in range(main.model.rowCount())] == [first, later]
+    main.table.setFocus()
+    main.table.selectRow(0)
+    enter(qtbot, main.table)  # the cache is not open yet: nothing opens, nothing breaks
+    assert main.findChild(TicketDialog) is None
+    main.attach_store(store)
+    qtbot.waitUntil(lambda: main.loaded)
+    assert main.counts.text() == "2 van 3 meldingen"
+    enter(qtbot, main.table)
+    qtbot.waitUntil(lambda: main.findChild(TicketDialog) is not None)
+
+
+def test_a_first_page_after_the_user_chose_another_view_is_not_shown(
+    qtbot: QtBot, store: Store
+) -> None:
+    from halt_desk.store.list_rows import first_page
+
+    report(store)
+    main = MainWindow(None, "agent-1", lambda: NOW)
+    qtbot.addWidget(main)
+    main.show()
+    main.set_quick_filter(main.quick.ALL)  # before the page came in
+    main._first_page_read(first_page(store.path))
+    assert not main.page_shown and main.model.rowCount() == 0
