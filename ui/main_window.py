@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         tickets.sort("next_due")
         self.model.now = self.clock()
         self.model.set_tickets(tickets)
-        self.counts.setText(_("Loading tickets…"))
+        self._show_counts()
         self.page_shown = True
 
     def _current_ticket(self) -> str | None:
@@ -371,8 +371,8 @@ class MainWindow(QMainWindow):
             )
         self._choose_ticket(chosen)
         self._pending_read(pending)
-        self._show_counts()
         self.loaded = self.page_shown = True
+        self._show_counts()
         # The list (tens of thousands of rows) lives until the next load: out of the cyclic
         # collector's sight, or each full collection walks it while every thread waits
         # (pauses of several hundred ms on 50,000 tickets). Its garbage is still freed.
@@ -481,6 +481,9 @@ class MainWindow(QMainWindow):
         self._show_counts()
 
     def _show_counts(self) -> None:
+        if not self.loaded:  # nothing or the first page: counts would mislead
+            self.counts.setText(_("Loading tickets…"))
+            return
         self.counts.setText(
             _("{shown} of {total} tickets").format(
                 shown=len(self.model.tickets), total=self.model.tickets.total

@@ -351,3 +351,21 @@ def test_a_first_page_after_the_user_chose_another_view_is_not_shown(
     main.set_quick_filter(main.quick.ALL)  # before the page came in
     main._first_page_read(first_page(store.path))
     assert not main.page_shown and main.model.rowCount() == 0
+
+
+def test_a_search_typed_while_the_first_page_shows_covers_every_ticket(
+    qtbot: QtBot, store: Store
+) -> None:
+    report(store, "Laptop start niet op", impact="organisation", urgency="stopped")
+    vpn = report(store, "VPN valt weg", impact="one", urgency="workaround")
+    main = MainWindow(None, "agent-1", lambda: NOW)
+    qtbot.addWidget(main)
+    main.show()
+    main.show_first_page(store.path)
+    qtbot.waitUntil(lambda: main.page_shown)
+    qtbot.keyClicks(main.search, "vpn")
+    assert main.counts.text() == "Meldingen worden geladen…"  # not "1 of 2": a page only
+    main.attach_store(store)
+    qtbot.waitUntil(lambda: main.loaded)
+    assert [main.model.row_at(r).id for r in range(main.model.rowCount())] == [vpn]
+    assert main.counts.text() == "1 van 2 meldingen"
