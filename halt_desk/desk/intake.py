@@ -124,11 +124,11 @@ def intake_events(
 ) -> list[Event]:
     """The events an intake records: `ticket_reported` with the suggested priority and the
     answers that gave it, then `priority_changed` with the reason if the agent overrides."""
-    caller = store.reference(f"employee:{intake.caller}") if intake.caller else None
-    if caller is None:
+    found = store.caller_contract(intake.caller) if intake.caller else None
+    if found is None:
         raise DeskInputError("caller", Msg.CHOOSE_CALLER)
+    caller, profile = found
     org = str(caller.get("org") or "")
-    profile = store.organisation_contract(org)
     summary = intake.summary.strip()
     if not summary:
         raise DeskInputError("summary", Msg.FILL_IN_SUMMARY)

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.errors import InvalidEvent
@@ -16,7 +15,6 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.personal import is_redaction_of
 from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.errors import EventConflict
-from halt_desk.store.models import Base, EventRow, SyncCursor
 from halt_desk.store.projections import (
     FOLDED_FIRST,
     TicketValues,
@@ -49,6 +47,8 @@ _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
 )
+#: An outbox row with the table's defaults (pending, no attempts yet).
+_INSERT_OUTBOX = "INSERT INTO outbox (event_id, created) VALUES (?, ?)"
 #: What `record()` adds to `data` (not copied when an event is recorded again by choice).
 STAMP_FIELDS = frozenset({"device_at", "clock_offset_ms", "base_seq"})
 
@@ -110,7 +110,9 @@ def _data_text(event: Event) -> str:
 
 def sync_cursor(session: Session) -> int:
     """The highest central `seq` pulled so far (0 before the first pull)."""
-    return int(session.scalar(select(SyncCursor.last_seq).where(SyncCursor.id == 1)) or 0)
+    # Plain SQL: asked in every recording transaction and for every stamped event.
+    query = "SELECT last_seq FROM sync_cursor WHERE id = 1"
+    return int(session.connection().exec_driver_sql(query).scalar() or 0)
 
 
 def stamped(
@@ -181,7 +183,11 @@ def insert_events(
         if known is not None
         else {key: event for key, (event, _) in existing_events(session, events).items()}
     )
-    next_order = (session.scalar(select(func.max(EventRow.local_order))) or 0) + 1
+    connection = session.connection()
+    # Plain SQL: asked in every recording transaction (an index's last entry).
+    next_order = (
+        connection.exec_driver_sql("SELECT max(local_order) FROM events").scalar() or 0
+    ) + 1
     recorded_at = utc_now().isoformat()
     base_seq = sync_cursor(session) if origin == "local" else None
     new: list[Event] = []
@@ -224,11 +230,10 @@ def insert_events(
     if event_rows:
         # Plain executemany with positional rows: a pull inserts 100,000 events, and
         # SQLAlchemy's per-row parameter processing would cost more than SQLite.
-        connection = session.connection()
         connection.exec_driver_sql(_INSERT_EVENT, event_rows)
         if origin == "local":
-            outbox = [{"event_id": row[0], "created": recorded_at} for row in event_rows]
-            connection.execute(insert(Base.metadata.tables["outbox"]), outbox)
+            outbox = [(row[0], recorded_at) for row in event_rows]
+            connection.exec_driver_sql(_INSERT_OUTBOX, outbox)
     return new
 
 

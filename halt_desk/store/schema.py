@@ -16,13 +16,12 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from halt_desk.paths import private_file
 from halt_desk.store.errors import SchemaTooNew, StoreUnreadable
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine  # typing only: the desk's first page reads the revision
 
 log = logging.getLogger(__name__)
 
