@@ -397,7 +397,7 @@ def _add_problem_handlers(app: FastAPI) -> None:
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     """The routes of the API (a push that PushFastPath answers never reaches them)."""
 
-    @app.get("/api/v1/health", response_model=Health)
+    @app.get("/api/v1/health", response_model=Health, **declared(413))
     async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
@@ -408,7 +408,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         results = await writer.record_async(user, batch.events, client)
         return Response(_results_body(results), media_type="application/json")
 
-    @app.get("/api/v1/changes", response_model=ChangesPage, **declared(400, 401, 503))
+    @app.get("/api/v1/changes", response_model=ChangesPage, **declared(400, 401, 413, 503))
     def get_changes(
         user: CurrentUser,
         client: Address,
@@ -418,7 +418,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         page, next_seq, more = central.changes(user, since, limit, client)
         return {"events": page, "next": next_seq, "more": more}
 
-    @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 503))
+    @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 413, 503))
     def get_ticket(
         ticket_id: Annotated[str, Path(max_length=100, examples=["HALT-2027-K7M2Q9XW"])],
         user: CurrentUser,
@@ -431,7 +431,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
 
-    @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 503))
+    @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(
         user: CurrentUser,
         client: Address,
