@@ -132,7 +132,7 @@ def _record(central: Central, org_id: str, kind: str, data: dict[str, Any]) -> i
     """Through `Central.record`, as an admin of the provider: the central's own checks
     (registered once, updated only when known, a profile it knows) decide."""
     event = new_event(f"org:{org_id}", kind, datetime.now(UTC), CLI_ACTOR, data)
-    administrator = User(0, CLI_ACTOR, Role.ADMIN, None)
+    administrator = User(0, CLI_ACTOR, Role.ADMIN)
     (result,) = central.record(administrator, [event.to_json()], "local")
     if result.status != "accepted" or result.seq is None:
         raise InvalidOrganisation(f"organisation {org_id!r}: {result.reason or result.status}")

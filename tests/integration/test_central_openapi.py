@@ -61,6 +61,7 @@ def served(tmp_path: Path) -> Iterator[tuple[ThreadServer, dict[str, str]]]:
     central = Central.open(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
     admin = central.add_user("openapi-admin", "admin")
     agent = central.add_user("openapi-agent", "agent")
+    regie = central.add_user("openapi-regie", "regie", "desom")  # halt's ticket is not its
     with ThreadServer(central) as server:
         org = {"name": "Stichting Halt", "profile": "halt"}
         push(server, admin, [ev("org:halt", "organisation_registered", org)])
@@ -72,11 +73,12 @@ def served(tmp_path: Path) -> Iterator[tuple[ThreadServer, dict[str, str]]]:
             "channel": "phone",
         }
         push(server, agent, [ev(f"ticket:{EXAMPLE_TICKET}", "ticket_reported", report)])
-        yield server, {"admin": admin, "agent": agent}
+        yield server, {"admin": admin, "agent": agent, "regie of desom": regie}
     central.close()
 
 
-@pytest.mark.parametrize("role", ["admin", "agent"])  # the agent is refused the audit log
+# The agent is refused the audit log; desom's regie does not see halt's ticket.
+@pytest.mark.parametrize("role", ["admin", "agent", "regie of desom"])
 def test_schemathesis_with_all_checks_finds_nothing(
     served: tuple[ThreadServer, dict[str, str]], tmp_path: Path, role: str
 ) -> None:
