@@ -26,6 +26,7 @@ from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
@@ -56,11 +57,21 @@ class ChangesPage(BaseModel):
     more: bool
 
 
+class AuditPage(BaseModel):
+    entries: list[dict[str, Any]]
+    next: int
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
     return JSONResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail},
         status_code=status,
-        media_type="application/problem+json",
+        media_type=PROBLEM_MEDIA_TYPE,
     )
 
 
@@ -316,6 +327,11 @@ class _CentralAPI(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.push_fast_path(scope, receive, send)
 
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = document(self)
+        return self.openapi_schema
+
 
 def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     """The API over `central`; with `owns_central`, the app closes it when it stops."""
@@ -356,9 +372,11 @@ def _add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_problem(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # 400 like every other malformed request (a body that is not JSON, a batch too
+        # long): a client need not tell FastAPI's validation from the central's own.
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        return _problem(422, "invalid request", f"{where}: {first.get('msg', 'invalid')}")
+        return _problem(400, "invalid request", f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(NotAllowed)
     async def not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
@@ -379,18 +397,18 @@ def _add_problem_handlers(app: FastAPI) -> None:
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     """The routes of the API (a push that PushFastPath answers never reaches them)."""
 
-    @app.get("/api/v1/health")
+    @app.get("/api/v1/health", response_model=Health, **declared(413))
     async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/api/v1/events", response_model=EventResults)
+    @app.post("/api/v1/events", response_model=EventResults, **declared(400, 401, 413, 503))
     async def post_events(batch: EventBatch, user: CurrentUser, client: Address) -> Response:
         # Waits for the writer thread on the event loop; the results are plain JSON
         # already, so they are sent as they are instead of validated again as EventResults.
         results = await writer.record_async(user, batch.events, client)
         return Response(_results_body(results), media_type="application/json")
 
-    @app.get("/api/v1/changes", response_model=ChangesPage)
+    @app.get("/api/v1/changes", response_model=ChangesPage, **declared(400, 401, 413, 503))
     def get_changes(
         user: CurrentUser,
         client: Address,
@@ -400,9 +418,11 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         page, next_seq, more = central.changes(user, since, limit, client)
         return {"events": page, "next": next_seq, "more": more}
 
-    @app.get("/api/v1/tickets/{ticket_id}")
+    @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 413, 503))
     def get_ticket(
-        ticket_id: Annotated[str, Path(max_length=100)], user: CurrentUser, client: Address
+        ticket_id: Annotated[str, Path(max_length=100, examples=["HALT-2027-K7M2Q9XW"])],
+        user: CurrentUser,
+        client: Address,
     ) -> dict[str, Any]:
         # No ticket id holds a NUL (its stream would be refused), and PostgreSQL cannot
         # even compare with one: answered without asking the database.
@@ -411,7 +431,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
 
-    @app.get("/api/v1/audit")
+    @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(
         user: CurrentUser,
         client: Address,
