@@ -268,7 +268,11 @@ class _Evaluator:
     # The events that are facts of the ticket rather than of one clock; `_bind_handlers`
     # adds what each clock of `CLOCKS` does on its events.
     def _on_priority_changed(self, event: TimelineEvent) -> None:
-        self.changes.append(self._change_from(event))
+        change = self._change_from(event)
+        # A change to the priority the ticket already has changes nothing, on every clock
+        # (DESIGN §2.4): not even a DeSom matrix cell it names, nor the cell the ticket had.
+        if change.priority != self.changes[-1].priority:
+            self.changes.append(change)
 
     def _on_uplift_decided(self, event: TimelineEvent) -> None:
         profile = self.profile
@@ -278,7 +282,8 @@ class _Evaluator:
         if event.granted:
             self.uplift = True
             top = profile.priorities[0]
-            self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
+            if self.changes[-1].priority != top:  # already the top: nothing changes
+                self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
 
     def _on_waiting_on_user(self, event: TimelineEvent) -> None:
         if self.pause_start is None and self.resolved_ts is None:
@@ -352,37 +357,31 @@ class _Evaluator:
         return self._units(ordinal, pausable) + target.seconds
 
     def _due_units(self, rule: ClockRule, stop_ts: float | None, pausable: bool) -> float:
-        """Deadline after applying every priority change before the clock stopped."""
-        previous = self.changes[0]
-        due = self._candidate(self._target(rule, previous), previous.ts, pausable)
-        for change in self.changes[1:]:
+        """Deadline after applying every priority change before the clock stopped.
+
+        Consecutive changes always name different priorities (`_on_priority_changed` drops
+        a change to the priority a ticket already has), so the rank decides: an upgrade
+        starts "as if reported at the change" unless the old deadline is sooner, a
+        downgrade recomputes from the report with the new target (DESIGN §2.4).
+        """
+        changes = self.changes
+        first = changes[0]
+        due = self._candidate(self._target(rule, first), first.ts, pausable)
+        if len(changes) == 1:
+            return due
+        rank = self.profile.rank
+        previous_rank = rank(first.priority)
+        for change in changes[1:]:
             if stop_ts is not None and change.ts >= stop_ts:
                 break
-            upgrade = self._is_upgrade(rule, previous, change)
-            previous = change
-            if upgrade is None:
-                continue
+            change_rank = rank(change.priority)
             target = self._target(rule, change)
-            if upgrade:  # as if reported at the change, unless the old deadline is sooner
+            if change_rank < previous_rank:
                 due = min(due, self._candidate(target, change.ts, pausable))
-            else:  # downgrade: recompute from the report with the new target
+            else:
                 due = self._candidate(target, self.report_ts, pausable)
+            previous_rank = change_rank
         return due
-
-    def _is_upgrade(self, rule: ClockRule, old: _Change, new: _Change) -> bool | None:
-        """True for an upgrade, False for a downgrade, None if this clock's target is unchanged.
-
-        Between priorities the rank decides; within one priority (a DeSom matrix cell that
-        changes but keeps its priority) the shorter target counts as the upgrade.
-        """
-        if new.priority != old.priority:
-            return self.profile.rank(new.priority) < self.profile.rank(old.priority)
-        old_target, new_target = self._target(rule, old), self._target(rule, new)
-        if old_target == new_target:
-            return None
-        old_seconds = INF if old_target is None else old_target.seconds
-        new_seconds = INF if new_target is None else new_target.seconds
-        return new_seconds < old_seconds
 
     # ------------------------------------------------------------------ clocks
     def deadline_clock(
@@ -479,8 +478,9 @@ class _Evaluator:
             else:
                 next_due = restart + new_interval
             interval = new_interval
-        if not applicable or (interval is None and missed == 0 and end_ts is None):
-            # never required, or no longer required (downgraded to a priority without updates)
+        if not applicable or (interval is None and missed == 0):
+            # never required, or no longer required (downgraded to a priority without
+            # updates, P4) with no interval missed before: open or resolved alike (§2.4)
             return _NOT_APPLICABLE[name]
         stop = end_ts if end_ts is not None else self.now_ts
         if next_due is not None and interval is not None:
