@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,18 +16,32 @@ from enum import StrEnum
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, Final, NamedTuple
 
-from halt_desk.domain.clockcode import clock_steps, clocks_source, new_marks_source
+from halt_desk.domain.clockcode import (
+    bind_handlers,
+    clocks_source,
+    compile_function,
+    new_marks_source,
+)
 from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
+from halt_desk.domain.clocktimes import TEXTS, local_times, quoted_iso
 from halt_desk.domain.errors import InvalidTimeline
-from halt_desk.domain.events import TICKET_EVENT_TYPES
 from halt_desk.domain.profiles import ClockRule, Profile, Target
 from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
 
 INF = math.inf
-#: A UTC epoch as an aware datetime, called directly with the calendar's zone: a wrapper
-#: function around it costs as much again, and it runs about nine times per ticket.
-_from_ts = datetime.fromtimestamp
 _new_tuple = tuple.__new__
+#: `now` of the latest evaluation and its UTC epoch: one `sla check` asks for it per ticket.
+_last_now: tuple[datetime, float] | None = None
+_text_of = TEXTS.get  # the ISO text of an instant made by `local_times`, by its id
+
+
+def _epoch_of_now(now: datetime) -> float:
+    global _last_now
+    last = _last_now
+    if last is not None and last[0] is now:
+        return last[1]
+    _last_now = (now, now.timestamp())
+    return _last_now[1]
 
 
 class ClockState(StrEnum):
@@ -71,11 +84,19 @@ class ClockResult(NamedTuple):
         # The most frequent output line of `sla check` (six per ticket): locals and plain
         # comparisons rather than helper calls, which cost as much as the formatting itself.
         due, met_at, warn_at, name = self.due, self.met_at, self.warn_at, self.name
-        due_text = "null" if due is None else '"' + due.isoformat() + '"'
-        met_text = "null" if met_at is None else '"' + met_at.isoformat() + '"'
+        if due is None:
+            due_text = "null"
+        else:  # `quoted_iso` inline: its look-up usually answers
+            known = _text_of(id(due))
+            due_text = known[1] if known is not None and known[0] is due else quoted_iso(due)
+        if met_at is None:
+            met_text = "null"
+        else:
+            known = _text_of(id(met_at))
+            met_text = known[1] if known is not None and known[0] is met_at else quoted_iso(met_at)
         text = f'{{"due":{due_text},"met_at":{met_text},"state":"{self.state.value}"'
         if warn_at is not None:
-            text += f',"warn_at":"{warn_at.isoformat()}"'
+            text += f',"warn_at":{quoted_iso(warn_at)}'
         fields = _JSON_FIELDS[name]
         if fields is _PAUSED:
             text += ',"paused":true' if self.paused else ',"paused":false'
@@ -89,7 +110,7 @@ class ClockResult(NamedTuple):
 
 
 def _iso(instant: datetime | None) -> str:
-    return "null" if instant is None else f'"{instant.isoformat()}"'
+    return "null" if instant is None else quoted_iso(instant)
 
 
 def _json_value(value: int | bool | None) -> str:
@@ -187,12 +208,14 @@ class _Evaluator:
         self.profile = profile
         self.cal = profile.calendar
         self.tl = timeline
-        self.now_ts = now.timestamp()
-        self.report_ts = timeline.reported_at.timestamp()
+        self.now_ts = _epoch_of_now(now)
+        self.report_ts = timeline.reported_ts
         # The calendar's lookup directly: a memo of it cost more than it saved, since only
         # about one ask in three repeats an instant and the lookup is one binary search.
         self.ordinal: Callable[[float], float] = self.cal.ordinal
         self.tz = self.cal.tz
+        #: UTC epoch → datetime in the contract's zone (remembered: see `clocktimes`)
+        self.local: Callable[[float], datetime] = local_times(self.tz)
         #: Where a pause that was never resumed counts as ended: now, or the clock's stop.
         self.open_pause_until = self.now_ts
         self.report_b = self.ordinal(self.report_ts)
@@ -405,17 +428,17 @@ class _Evaluator:
             if target is not None and not target.is_day_end:
                 lead = target.seconds - rule.warn[final.priority].seconds
                 warn_ord = self._ordinal_of_units(max(due_units - lead, 0.0), pausable)
-                warn_at = _from_ts(cal.instant_ts(warn_ord), self.tz)
+                warn_at = self.local(cal.instant_ts(warn_ord))
         paused = pausable and self.open_pause is not None and stop_ts is None
         if stop_ts is not None:
             state = ClockState.MET if stop_ts <= due_ts else ClockState.BREACHED
-            met_at = _from_ts(stop_ts, self.tz)
+            met_at = self.local(stop_ts)
         else:
             state = ClockState.BREACHED if self.now_ts > due_ts else ClockState.RUNNING
             met_at = None
         # tuple.__new__ rather than the NamedTuple's Python-level constructor (every field
         # given, so its defaults do not matter)
-        fields = (name, state, _from_ts(due_ts, self.tz), met_at, warn_at, paused, None, None)
+        fields = (name, state, self.local(due_ts), met_at, warn_at, paused, None, None)
         return _new_tuple(ClockResult, fields)
 
     def _interval(self, rule: ClockRule, change: _Change) -> float | None:
@@ -435,6 +458,8 @@ class _Evaluator:
         rule = self.profile.clocks.get(name)
         if rule is None or start_ts is None or not applies:
             return _NOT_APPLICABLE[name]
+        if len(self.changes) == 1:
+            return self._steady_interval_clock(name, rule, start_ts, restarts, end_ts)
         rank = self.profile.rank
         current = _Change(start_ts, self.priority_at(start_ts), None)
         interval = self._interval(rule, current)
@@ -488,6 +513,38 @@ class _Evaluator:
             missed += passed
         return self._interval_result(name, next_due, missed, last_update, end_ts)
 
+    def _steady_interval_clock(
+        self,
+        name: str,
+        rule: ClockRule,
+        start_ts: float,
+        restarts: Sequence[float],
+        end_ts: float | None,
+    ) -> ClockResult:
+        """`interval_clock` of a ticket whose priority never changed (most tickets): the
+        same walk without the priority changes (`restarts` are in time order)."""
+        interval = self._interval(rule, self.changes[0])
+        if interval is None:
+            return _NOT_APPLICABLE[name]
+        ordinal_of, count_missed = self.ordinal, self._count_missed
+        next_due = ordinal_of(start_ts) + interval
+        missed = 0
+        last_update: float | None = None
+        for ts in restarts:
+            if ts <= start_ts:
+                continue
+            if end_ts is not None and ts >= end_ts:
+                break
+            ordinal = ordinal_of(ts)
+            if ordinal >= next_due:  # a smaller ordinal is surely before the deadline
+                passed, next_due = count_missed(next_due, interval, ts, ordinal)
+                missed += passed
+            last_update = ts
+            next_due = ordinal + interval
+        stop = end_ts if end_ts is not None else self.now_ts
+        passed, next_due = count_missed(next_due, interval, stop, ordinal_of(stop))
+        return self._interval_result(name, next_due, missed + passed, last_update, end_ts)
+
     def _count_missed(
         self, due: float, step: float, ts: float, ordinal: float
     ) -> tuple[int, float]:
@@ -506,16 +563,17 @@ class _Evaluator:
         last_update: float | None,
         end_ts: float | None,
     ) -> ClockResult:
-        due = _from_ts(self.cal.instant_ts(next_due), self.tz) if next_due is not None else None
-        last = _from_ts(last_update, self.tz) if last_update is not None else None
+        local = self.local
+        due = local(self.cal.instant_ts(next_due)) if next_due is not None else None
+        last = local(last_update) if last_update is not None else None
         if missed:
             state = ClockState.BREACHED
         elif end_ts is not None:
             state = ClockState.MET
         else:
             state = ClockState.RUNNING
-        met_at = _from_ts(end_ts, self.tz) if end_ts is not None else None
-        return ClockResult(name, state, due, met_at, None, False, missed, last)
+        met_at = local(end_ts) if end_ts is not None else None
+        return _new_tuple(ClockResult, (name, state, due, met_at, None, False, missed, last))
 
     # ------------------------------------------------------------------ result
     def evaluate(self) -> TicketEvaluation:
@@ -544,21 +602,24 @@ class _Evaluator:
             status = TicketStatus.WAITING
         else:
             status = TicketStatus.OPEN
-        return TicketEvaluation(
-            id=self.tl.id,
-            priority=self.changes[-1].priority,
-            uplift=self.uplift,
-            status=status,
-            clocks=clocks,
-            mttr_business_minutes=mttr,
-            mttp_business_minutes=mttp,
-            mttp_wall_minutes=mttp_wall,
-            within_norm=within_norm,
-            reported_at=self.tl.reported_at,
-            resolved_at=_from_ts(self.resolved_ts, self.tz) if self.resolved_ts else None,
-            productive_at=_from_ts(productive_ts, self.tz) if productive_ts else None,
-            breaches=tuple([n for n, c in clocks.items() if c.state is ClockState.BREACHED]),
+        local = self.local
+        breaches = tuple([n for n, c in clocks.items() if c.state is ClockState.BREACHED])
+        fields = (  # every field, in order: tuple.__new__ rather than the keyword constructor
+            self.tl.id,
+            self.changes[-1].priority,
+            self.uplift,
+            status,
+            clocks,
+            mttr,
+            mttp,
+            mttp_wall,
+            within_norm,
+            self.tl.reported_at,
+            local(self.resolved_ts) if self.resolved_ts else None,
+            local(productive_ts) if productive_ts else None,
+            breaches,
         )
+        return _new_tuple(TicketEvaluation, fields)
 
 
 # --------------------------------------------------------------------- event handlers
@@ -576,71 +637,28 @@ _FACT_HANDLERS: Mapping[str, Handler] = {
 }
 
 
-_USES_TS = re.compile(r"\bts\b").search
 #: Places of `TimelineEvent.type` and `.ts`: the fold reads them by index, since CPython
 #: 3.11 does not specialise the attribute access of a NamedTuple field.
 _TYPE: Final = 0
 _TS = TimelineEvent._fields.index("ts")
 if TimelineEvent._fields[_TYPE] != "type":  # pragma: no cover - a guard for the next edit
     raise ImportError("clocks.py reads TimelineEvent.type as field 0")
+if TicketEvaluation._fields[-1] != "breaches" or len(TicketEvaluation._fields) != 13:
+    raise ImportError("evaluate() builds TicketEvaluation by position")  # pragma: no cover
 
 
 def _ignore(ev: _Evaluator, event: TimelineEvent) -> None:
     """Events no clock reads (assigned, comment, …)."""
 
 
-def _bind_handlers() -> tuple[dict[str, Handler], dict[str, str]]:
-    """Event type → handler, for every ticket event type; and the source of each handler
-    written here (for reading, and for tests).
-
-    A handler does the ticket's fact (`_FACT_HANDLERS`), then what each clock of `CLOCKS`
-    declares for its type, as straight-line code written once at import: a walk over the
-    table for each event made the fold a third slower than the `elif` chain it replaced,
-    and `sla check` runs it for millions of events.
-    """
-    handlers: dict[str, Handler] = {}
-    sources: dict[str, str] = {}
-    for kind in sorted(TICKET_EVENT_TYPES):
-        lines, names = clock_steps(kind)
-        fact = _FACT_HANDLERS.get(kind)
-        if not lines:
-            handlers[kind] = _ignore if fact is None else fact
-            continue
-        body = ["fact(ev, event)"] if fact is not None else []
-        body.append("m = ev.marks")
-        if any(_USES_TS(line) for line in lines):
-            body.append(f"ts = event[{_TS}]")  # event.ts
-        source = f"def on_{kind}(ev, event):\n" + "".join(f"    {line}\n" for line in body + lines)
-        namespace: dict[str, Any] = {"fact": fact, **names}
-        exec(source, namespace)  # our own text, written from the clock table
-        handlers[kind] = namespace[f"on_{kind}"]
-        sources[kind] = source
-    return handlers, sources
-
-
-_HANDLERS, HANDLER_SOURCES = _bind_handlers()
-
-
-def _bind_clocks() -> tuple[Callable[[_Evaluator], dict[str, ClockResult]], str]:
-    """The function that evaluates every clock of a folded ticket, in the order of
-    `CLOCKS`, written out at import like the handlers (a loop over the table cost more)."""
-    source = clocks_source()
-    namespace: dict[str, Any] = {}
-    exec(source, namespace)  # our own text, written from the clock table
-    return namespace["evaluate_clocks"], source
-
-
-_evaluate_clocks, CLOCKS_SOURCE = _bind_clocks()
-
-
-def _bind_new_marks() -> Callable[[], list[Any]]:
-    namespace: dict[str, Any] = {}
-    exec(new_marks_source(), namespace)  # our own text, written from the clock table
-    new_marks: Callable[[], list[Any]] = namespace["new_marks"]
-    return new_marks
-
-
-_new_marks = _bind_new_marks()
+# The fast paths, written from the clock table once, at import (see `clockcode`).
+_HANDLERS: dict[str, Handler]
+_HANDLERS, HANDLER_SOURCES = bind_handlers(_FACT_HANDLERS, _ignore, _TS)
+CLOCKS_SOURCE = clocks_source()
+_evaluate_clocks: Callable[[_Evaluator], dict[str, ClockResult]] = compile_function(
+    CLOCKS_SOURCE, "evaluate_clocks"
+)
+_new_marks: Callable[[], list[Any]] = compile_function(new_marks_source(), "new_marks")
 _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 
 
