@@ -88,17 +88,22 @@ def clock_steps(kind: str) -> tuple[list[str], dict[str, object]]:
 
 
 def clocks_source() -> str:
-    """`evaluate_clocks(ev)`: every clock of the folded ticket `ev`, in the order of `CLOCKS`."""
+    """`evaluate_clocks(ev)`: every clock of the folded ticket `ev`, in the order of `CLOCKS`.
+
+    A clock that waits for a request and got none is `NA[name]` (its not-applicable
+    result) without a call: most tickets request no onsite visit or swap.
+    """
     items = []
     for spec, where in zip(CLOCKS, LAYOUT, strict=True):
-        applies = "True" if where.requested is None else f"m[{where.requested}]"
         if spec.kind is ClockKind.INTERVAL:
             assert where.restarts is not None
             start = "ev.report_ts" if where.start is None else f"m[{where.start}]"
             times = f"m[{where.restarts}]"
-            call = f"ev.interval_clock({spec.name!r}, {start}, {times}, m[{where.stop}], {applies})"
+            call = f"ev.interval_clock({spec.name!r}, {start}, {times}, m[{where.stop}])"
         else:
-            call = f"ev.deadline_clock({spec.name!r}, m[{where.stop}], {applies}, {spec.pausable})"
+            call = f"ev.deadline_clock({spec.name!r}, m[{where.stop}], True, {spec.pausable})"
+        if where.requested is not None:
+            call = f"({call} if m[{where.requested}] else NA[{spec.name!r}])"
         items.append(f"        {spec.name!r}: {call},\n")
     head = "def evaluate_clocks(ev):\n    m = ev.marks\n    return {\n"
     return head + "".join(items) + "    }\n"

@@ -167,13 +167,19 @@ class TicketEvaluation(NamedTuple):
             else:
                 parts.append(f'"{name}":{clock._format()}')
         clocks = ",".join(parts)
+        # `_json_value` inline for the three minute counts (an int or None)
+        mttr, mttp, wall = (
+            self.mttr_business_minutes,
+            self.mttp_business_minutes,
+            self.mttp_wall_minutes,
+        )
         return (
             f'{{"id":{_encode_string(self.id)},"priority":{_encode_string(self.priority)},'
-            f'"uplift":{_json_value(self.uplift)},"status":"{self.status}",'
+            f'"uplift":{"true" if self.uplift else "false"},"status":"{self.status}",'
             f'"clocks":{{{clocks}}},'
-            f'"mttr_business_minutes":{_json_value(self.mttr_business_minutes)},'
-            f'"mttp_business_minutes":{_json_value(self.mttp_business_minutes)},'
-            f'"mttp_wall_minutes":{_json_value(self.mttp_wall_minutes)},'
+            f'"mttr_business_minutes":{"null" if mttr is None else int(mttr)},'
+            f'"mttp_business_minutes":{"null" if mttp is None else int(mttp)},'
+            f'"mttp_wall_minutes":{"null" if wall is None else int(wall)},'
             f'"within_norm":{_json_value(self.within_norm)}}}'
         )
 
@@ -373,7 +379,12 @@ class _Evaluator:
         """Deadline in clock units for a clock started (or re-rated) at `ts`."""
         if target is None:
             return INF
-        ordinal = self.ordinal(ts)
+        if ts == self.report_ts:  # from the report (most clocks): no time used yet
+            if target.days_later is None:
+                return target.seconds
+            ordinal = self.report_b
+        else:
+            ordinal = self.ordinal(ts)
         if target.days_later is not None:
             day = self.cal.day_index(ordinal) + target.days_later
             return self.cal.day_end_ordinal(day) - self.report_b
@@ -656,7 +667,7 @@ _HANDLERS: dict[str, Handler]
 _HANDLERS, HANDLER_SOURCES = bind_handlers(_FACT_HANDLERS, _ignore, _TS)
 CLOCKS_SOURCE = clocks_source()
 _evaluate_clocks: Callable[[_Evaluator], dict[str, ClockResult]] = compile_function(
-    CLOCKS_SOURCE, "evaluate_clocks"
+    CLOCKS_SOURCE, "evaluate_clocks", {"NA": _NOT_APPLICABLE}
 )
 _new_marks: Callable[[], list[Any]] = compile_function(new_marks_source(), "new_marks")
 _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)

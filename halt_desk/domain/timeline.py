@@ -184,13 +184,19 @@ def _checked_event(
 
 def parse_ticket(raw: object, where: str) -> TicketTimeline:
     """One ticket of a §3.3 document; raises InvalidTimeline naming the ticket and field."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InvalidTimeline(None, where, "expected a JSON object")
-    ticket_id = _raw_id(raw)
+    ticket_id = raw.get("id")
+    if type(ticket_id) is not str:
+        ticket_id = _raw_id(raw)
     if not ticket_id:
         raise InvalidTimeline(None, f"{where}.id", "missing or not a string")
     reported_at, reported_ts = _instant_ts(raw.get("reported_at"), ticket_id, "reported_at")
-    priority, impact, urgency = _ticket_priority(raw, ticket_id)
+    priority = raw.get("priority")
+    if type(priority) is str and priority and "impact" not in raw and "urgency" not in raw:
+        impact = urgency = None  # `_ticket_priority` of a ticket that gives only a priority
+    else:
+        priority, impact, urgency = _ticket_priority(raw, ticket_id)
     security = raw.get("security", False)
     if not isinstance(security, bool):
         raise InvalidTimeline(ticket_id, "security", "must be true or false")
