@@ -40,6 +40,8 @@ def _epoch_of_now(now: datetime) -> float:
     last = _last_now
     if last is not None and last[0] is now:
         return last[1]
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
     _last_now = (now, now.timestamp())
     return _last_now[1]
 
@@ -259,6 +261,8 @@ class _Evaluator:
 
     def _initial_priority(self) -> tuple[str, tuple[str, str] | None]:
         tl = self.tl
+        if tl.impact is None and tl.priority in self.profile.priorities:
+            return tl.priority, None  # a priority alone (most tickets): nothing to look up
         cell = self._cell(tl.impact, tl.urgency, "")
         if tl.priority is not None:
             return self._priority(tl.priority, "priority"), cell
@@ -674,7 +678,6 @@ _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 
 
 def evaluate(profile: Profile, timeline: TicketTimeline, now: datetime) -> TicketEvaluation:
-    """Every clock and figure of one ticket at `now` under `profile`."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
+    """Every clock and figure of one ticket at `now` under `profile` (a naive `now` is a
+    ValueError)."""
     return _Evaluator(profile, timeline, now).evaluate()

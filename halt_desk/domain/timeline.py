@@ -203,7 +203,20 @@ def parse_ticket(raw: object, where: str) -> TicketTimeline:
     raw_events = raw.get("events", [])
     if not isinstance(raw_events, list):
         raise InvalidTimeline(ticket_id, "events", "expected a list")
-    events = [_event(item, ticket_id, index, reported_ts) for index, item in enumerate(raw_events)]
+    events: list[TimelineEvent] = []
+    append, known_instant = events.append, _INSTANTS.get
+    for index, item in enumerate(raw_events):
+        # `_event`'s fast path inline (a plain event at a moment seen lately: most events);
+        # anything else goes through `_event`, which checks it and names what is wrong
+        if type(item) is dict:
+            event_type, value = item.get("type"), item.get("at")
+            if type(event_type) is str and event_type in _PLAIN_TYPES and type(value) is str:
+                known = known_instant(value)
+                if known is not None and known[1] >= reported_ts:
+                    fields = (event_type, known[0], known[1], index, None, None, None, None, None)
+                    append(_new_tuple(TimelineEvent, fields))
+                    continue
+        append(_event(item, ticket_id, index, reported_ts))
     events.sort(key=_by_ts)
     return TicketTimeline(
         id=ticket_id,
