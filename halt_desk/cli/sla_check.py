@@ -41,7 +41,7 @@ from halt_desk.domain.timeline import parse_ticket
 #: Below this size (bytes of JSON) a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
 #: Blocks per worker: a worker slowed by the machine's other work takes fewer of them.
-BLOCKS_PER_WORKER = 4
+BLOCKS_PER_WORKER = 8
 
 
 class InvalidJson(HaltDeskError):
