@@ -252,6 +252,24 @@ def add_commands(commands: Any) -> None:
     employees.add_argument("--dry-run", action="store_true", help="check and report only")
     employees.add_argument("--db", help=db_help)
     employees.set_defaults(handler=cmd_import_employees)
+    _add_audit_commands(central_commands, db_help)
+    profile = central_commands.add_parser("profile", help="contract profiles")
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
+    publish = profile_commands.add_parser(
+        "publish",
+        help="publish a contract profile (TOML) to every client through the changes feed",
+        description="Checks the profile, then records it as profile_registered (new name) or "
+        "profile_updated; clocks of the tickets of organisations using it follow the new "
+        "document.",
+    )
+    publish.add_argument("file", metavar="FILE.toml")
+    publish.add_argument("--name", help="profile name (default: the file name without .toml)")
+    publish.add_argument("--db", help=db_help)
+    publish.set_defaults(handler=cmd_profile_publish)
+
+
+def _add_audit_commands(central_commands: Any, db_help: str) -> None:
+    """`central audit verify` and `central audit checkpoint`."""
     audit = central_commands.add_parser("audit", help="the audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser(
@@ -277,16 +295,3 @@ def add_commands(commands: Any) -> None:
     keep.add_argument("--file", metavar="FILE", help="append the checkpoint to this file")
     keep.add_argument("--db", help=db_help)
     keep.set_defaults(handler=cmd_audit_checkpoint)
-    profile = central_commands.add_parser("profile", help="contract profiles")
-    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
-    publish = profile_commands.add_parser(
-        "publish",
-        help="publish a contract profile (TOML) to every client through the changes feed",
-        description="Checks the profile, then records it as profile_registered (new name) or "
-        "profile_updated; clocks of the tickets of organisations using it follow the new "
-        "document.",
-    )
-    publish.add_argument("file", metavar="FILE.toml")
-    publish.add_argument("--name", help="profile name (default: the file name without .toml)")
-    publish.add_argument("--db", help=db_help)
-    publish.set_defaults(handler=cmd_profile_publish)
