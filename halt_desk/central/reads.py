@@ -6,6 +6,8 @@ events; reads of personal data audited.
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,19 +79,29 @@ def changes(
 
 def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:
     """The next `count` events after `since` that the user may read. For a user bound to
-    organisations one statement: per organisation an indexed range on (org, seq) and the
-    events of the contract profiles they use (a handful), each at most `count` rows, put
-    together (UNION ALL) and cut to the first `count` by seq."""
+    organisations: per organisation an indexed range on (org, seq), and the events of the
+    contract profiles they use (a handful), each at most `count` rows, merged by seq. On
+    PostgreSQL that is one statement (UNION ALL, one round trip per page); SQLite runs in
+    the process, where the ranges apart and merged here cost less than its sort of the
+    union."""
     params: dict[str, Any] = {"since": since, "count": count}
     if not user.bound:
         return list(conn.execute(_ALL, params))
     orgs = sorted(user.orgs)
-    params.update({f"org{n}": org for n, org in enumerate(orgs)}, orgs=orgs)
-    return list(conn.execute(_bound_page(len(orgs)), params))
+    if conn.dialect.name == "postgresql":
+        params.update({f"org{n}": org for n, org in enumerate(orgs)}, orgs=orgs)
+        return list(conn.execute(_bound_page(len(orgs)), params))
+    parts = [list(conn.execute(_OF_ORG, {**params, "org": org})) for org in orgs]
+    parts.append(list(conn.execute(_OF_PROFILES, {**params, "orgs": orgs})))
+    parts = [part for part in parts if part]
+    if len(parts) <= 1:  # one organisation, no new profile: nothing to merge
+        return parts[0] if parts else []
+    return list(itertools.islice(heapq.merge(*parts, key=lambda row: row.seq), count))
 
 
 _ALL = select(*_COLUMNS).where(events.c.seq > bindparam("since"))
 _ALL = _ALL.order_by(events.c.seq).limit(bindparam("count"))
+_OF_ORG = _ALL.where(events.c.org == bindparam("org"))
 #: The events of the contract profiles the organisations `orgs` use.
 _OF_PROFILES = _ALL.where(
     events.c.stream.in_(
@@ -104,7 +116,7 @@ _OF_PROFILES = _ALL.where(
 @functools.cache
 def _bound_page(orgs: int) -> Executable:
     """The page of a user bound to `orgs` organisations (parameters `org0`, `org1`, …):
-    each range as a subquery (SQLite takes no ORDER BY/LIMIT in a compound's member)."""
+    each range a subquery with its own ORDER BY and LIMIT, the union cut to `count`."""
     ranges = [_ALL.where(events.c.org == bindparam(f"org{n}")) for n in range(orgs)]
     members = [r.subquery(f"r{n}") for n, r in enumerate([*ranges, _OF_PROFILES])]
     union = union_all(*(select(*member.c) for member in members))

@@ -1,6 +1,7 @@
 """The 30-day purge of a closed swap's personal data goes by the event types' schemas
 (domain/personal.py), never by a field's name: undeclared fields on the swap's own streams
-go, a ticket comment stays whatever its keys (DESIGN §2.6, issue 17)."""
+go, a ticket comment stays whatever its keys (DESIGN §2.6, issue 17). What the desk writes
+out for others (the month export, the SLA timeline) leaves the personal fields out."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from halt_desk.domain.events import new_event
 from halt_desk.domain.swaps import SwapMode
+from halt_desk.field.onsite import sla_timeline
 from halt_desk.logistics.privacy import purge_expired_home_addresses, purge_home_addresses
 from halt_desk.logistics.swap_board import load_board
 from halt_desk.logistics.swap_steps import (
@@ -22,6 +24,7 @@ from halt_desk.logistics.swap_steps import (
     receive_device,
     ship_loaner,
 )
+from halt_desk.reports.export import ticket_document
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, HOME, depot_events, loaner_events, swap_ticket
@@ -120,3 +123,17 @@ def test_the_purge_leaves_events_not_yet_sent_to_central(store: Store) -> None:
     store.mark_sent([e.id for e in store.pending_outbox(1000) if e.id != extra.id])
     assert purge_home_addresses(store, CLOSED + timedelta(days=30)) == 2
     assert data_of(store, f"swap:{swap}", "swap_updated") == [{**extra.data}]
+
+
+def test_the_month_export_and_sla_timeline_leave_the_home_address_out(store: Store) -> None:
+    ticket = swap_ticket(store, NOW)
+    store.record_events([new_event(f"ticket:{ticket}", "comment", at(3), "a", COMMENT)])
+    events = store.events_for(f"ticket:{ticket}")
+    assert any(e.data.get("home_address") == HOME for e in events)  # in the cache
+    for document in (ticket_document(ticket, events, at(10)), sla_timeline(events, ticket)):
+        written = document["events"]
+        assert HOME not in repr(written)
+        assert [e for e in written if e["type"] == "swap_requested"]
+        assert [
+            {"text": e["text"], "address": e["address"]} for e in written if e["type"] == "comment"
+        ] == [COMMENT]
