@@ -5,6 +5,7 @@ events; reads of personal data audited.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import json
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal, select
+from sqlalchemy import Connection, Executable, bindparam, func, literal, select, union_all
 
 from halt_desk.central.audit_trail import append_entry
 from halt_desk.central.auth import Role, User, may_see_personal
@@ -79,12 +80,19 @@ def changes(
 def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:
     """The next `count` events after `since` that the user may read. For a user bound to
     organisations: per organisation an indexed range on (org, seq), and the events of the
-    contract profiles they use (a handful), each at most `count` rows, merged by seq."""
-    params = {"since": since, "count": count}
+    contract profiles they use (a handful), each at most `count` rows, merged by seq. On
+    PostgreSQL that is one statement (UNION ALL, one round trip per page); SQLite runs in
+    the process, where the ranges apart and merged here cost less than its sort of the
+    union."""
+    params: dict[str, Any] = {"since": since, "count": count}
     if not user.bound:
         return list(conn.execute(_ALL, params))
-    parts = [list(conn.execute(_OF_ORG, {**params, "org": org})) for org in sorted(user.orgs)]
-    parts.append(list(conn.execute(_OF_PROFILES, {**params, "orgs": sorted(user.orgs)})))
+    orgs = sorted(user.orgs)
+    if conn.dialect.name == "postgresql":
+        params.update({f"org{n}": org for n, org in enumerate(orgs)}, orgs=orgs)
+        return list(conn.execute(_bound_page(len(orgs)), params))
+    parts = [list(conn.execute(_OF_ORG, {**params, "org": org})) for org in orgs]
+    parts.append(list(conn.execute(_OF_PROFILES, {**params, "orgs": orgs})))
     parts = [part for part in parts if part]
     if len(parts) <= 1:  # one organisation, no new profile: nothing to merge
         return parts[0] if parts else []
@@ -103,6 +111,16 @@ _OF_PROFILES = _ALL.where(
         )
     )
 )
+
+
+@functools.cache
+def _bound_page(orgs: int) -> Executable:
+    """The page of a user bound to `orgs` organisations (parameters `org0`, `org1`, …):
+    each range a subquery with its own ORDER BY and LIMIT, the union cut to `count`."""
+    ranges = [_ALL.where(events.c.org == bindparam(f"org{n}")) for n in range(orgs)]
+    members = [r.subquery(f"r{n}") for n, r in enumerate([*ranges, _OF_PROFILES])]
+    union = union_all(*(select(*member.c) for member in members))
+    return union.order_by(union.selected_columns.seq).limit(bindparam("count"))
 
 
 @dataclass

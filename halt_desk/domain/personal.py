@@ -9,7 +9,9 @@ personal. No field is judged by its name anywhere. Paths are dotted for nested o
 (`contact.address`); a public path `contact.name` keeps `contact` with only that field.
 
 Who may see personal fields is the central's business (central/auth.py); this module only
-says which fields they are and takes them out.
+says which fields they are and takes them out. The desk reads them through this module
+too: the screens that show a home address (`home_address`), the 30-day purge of a closed
+swap (`purged`), and what it writes out (`without_personal`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 CLIENT_STAMPS: frozenset[str] = frozenset({"device_at", "clock_offset_ms", "base_seq"})
 #: The home address of a swap or swap request.
 HOME_ADDRESS = "home_address"
+#: The mark the desk's purge leaves in an event's data: the paths it took out (DESIGN §2.6).
+PURGED = "purged"
 #: Streams about one person (the employee directory): every read of one is a read of
 #: personal data, whatever its fields.
 PERSONAL_RECORD_KINDS: frozenset[str] = frozenset({"employee"})
@@ -30,24 +34,31 @@ PERSONAL_RECORD_KINDS: frozenset[str] = frozenset({"employee"})
 @dataclass(frozen=True, slots=True)
 class DataSchema:
     """The fields of one event type: `public` and `personal` dotted paths; `closed`: any
-    other field is personal too."""
+    other field is personal too; `address`: the personal paths that hold the home address,
+    in order of preference (what a screen showing the address reads)."""
 
     public: frozenset[str] = frozenset()
     personal: frozenset[str] = frozenset()
     closed: bool = False
+    address: tuple[str, ...] = ()
 
     @property
     def may_hold_personal(self) -> bool:
         return self.closed or bool(self.personal)
 
 
-def _open(*personal: str) -> DataSchema:
-    return DataSchema(personal=frozenset(personal))
+def _open(*personal: str, address: tuple[str, ...] = ()) -> DataSchema:
+    return DataSchema(personal=frozenset(personal), address=address)
 
 
-def _closed(public: set[str], personal: set[str] | None = None) -> DataSchema:
+def _closed(
+    public: set[str], personal: set[str] | None = None, address: tuple[str, ...] = ()
+) -> DataSchema:
     return DataSchema(
-        public=frozenset(public) | CLIENT_STAMPS, personal=frozenset(personal or ()), closed=True
+        public=frozenset(public) | CLIENT_STAMPS,
+        personal=frozenset(personal or ()),
+        closed=True,
+        address=address,
     )
 
 
@@ -63,10 +74,10 @@ _PRIVATE_CONTACT = {HOME_ADDRESS, "private_email", "private_phone"}
 SCHEMAS: Mapping[str, DataSchema] = {
     # A ticket's swap request may name the home address the loaner goes to (the desk's
     # swap board reads it under either name).
-    "swap_requested": _open(HOME_ADDRESS, "address"),
+    "swap_requested": _open(HOME_ADDRESS, "address", address=(HOME_ADDRESS, "address")),
     # Swap streams: closed.
-    "swap_opened": _closed(_SWAP_PLAN, {HOME_ADDRESS}),
-    "swap_updated": _closed(_SWAP_PLAN, {HOME_ADDRESS}),
+    "swap_opened": _closed(_SWAP_PLAN, {HOME_ADDRESS}, (HOME_ADDRESS,)),
+    "swap_updated": _closed(_SWAP_PLAN, {HOME_ADDRESS}, (HOME_ADDRESS,)),
     "shipment_status": _closed(_SHIPMENT | {"location"}),
     "swap_closed": _closed({"outcome", "device", "reason"}),
     # A device on its way to or from a home: closed.
@@ -75,8 +86,8 @@ SCHEMAS: Mapping[str, DataSchema] = {
     "device_issued_onsite": _closed({"swap", "ticket", "asset"}),
     "device_delivered": _closed({"swap", "ticket"}),
     # Employees: closed.
-    "employee_registered": _closed(_EMPLOYEE, _PRIVATE_CONTACT),
-    "employee_updated": _closed(_EMPLOYEE, _PRIVATE_CONTACT),
+    "employee_registered": _closed(_EMPLOYEE, _PRIVATE_CONTACT, (HOME_ADDRESS,)),
+    "employee_updated": _closed(_EMPLOYEE, _PRIVATE_CONTACT, (HOME_ADDRESS,)),
 }
 _NONE = DataSchema()
 
@@ -110,6 +121,53 @@ def without_personal(event_type: str, data: Mapping[str, Any]) -> tuple[dict[str
     found: list[str] = []
     _walk(schema, data, "", found, kept)
     return kept, bool(found)
+
+
+def purged(event_type: str, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """`data` without its personal fields, its `PURGED` mark naming the paths taken out (with
+    those of an earlier purge); None if it holds nothing personal (nothing to rewrite). A
+    mark that is not a list of paths is judged like any other field."""
+    mark = data.get(PURGED)
+    earlier = mark if isinstance(mark, list) and all(isinstance(p, str) for p in mark) else None
+    rest = {k: v for k, v in data.items() if k != PURGED} if earlier is not None else data
+    schema = SCHEMAS.get(event_type)
+    if schema is None or not schema.may_hold_personal:
+        return None
+    kept: dict[str, Any] = {}
+    found: list[str] = []
+    _walk(schema, rest, "", found, kept)
+    if not found:
+        return None
+    kept[PURGED] = sorted({*found, *(earlier or ())})
+    return kept
+
+
+def address_fields(event_type: str, data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The declared home-address paths present in `data`, with their values, in order of
+    preference (a value may be anything: the caller judges it)."""
+    schema = SCHEMAS.get(event_type)
+    if schema is None:
+        return []
+    found: list[tuple[str, Any]] = []
+    for path in schema.address:
+        node: Any = data
+        for key in path.split("."):
+            node = node.get(key, _ABSENT) if isinstance(node, Mapping) else _ABSENT
+        if node is not _ABSENT:
+            found.append((path, node))
+    return found
+
+
+def home_address(event_type: str, data: Mapping[str, Any]) -> str | None:
+    """The home address an event names at its declared paths: the first non-blank text;
+    None if it names none (or it was redacted by central or purged)."""
+    for _, value in address_fields(event_type, data):
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+_ABSENT = object()
 
 
 def _walk(

@@ -223,8 +223,8 @@ class Store:
     def refresh_tickets(self) -> int:
         return housekeeping.refresh_tickets(self._cache)
 
-    def purge_fields(self, event_ids: Iterable[str], keys: Iterable[str]) -> int:
-        return housekeeping.purge_fields(self._cache, event_ids, keys)
+    def purge_personal(self, event_ids: Iterable[str]) -> int:
+        return housekeeping.purge_personal(self._cache, event_ids)
 
     # ------------------------------------------------------------------ queries.py
 

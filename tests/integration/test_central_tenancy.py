@@ -297,3 +297,33 @@ def test_users_bound_by_the_command_line(
         bound, provider = central.authenticate(two), central.authenticate(msp)
     assert bound is not None and bound.orgs == {"halt", "desom"}
     assert provider is not None and provider.orgs == frozenset() and not provider.bound
+
+
+def test_a_user_of_two_organisations_pages_through_both_and_their_profiles(world: World) -> None:
+    """One statement per page for a bound user: the ranges of each organisation and its
+    profiles' events come out merged in seq order, each once, other organisations left out."""
+    admin = User(0, "setup-admin", Role.ADMIN)
+    other = ev("org:other", "organisation_registered", {"name": "Other", "profile": "halt"})
+    assert world.central.record(admin, [other], "local")[0].status == "accepted"
+    for n in range(12):
+        world.post("agent", [report(f"H{n}", "halt"), report(f"O{n}", "other")])
+        world.post("agent", [report(f"D{n}", "desom")])
+        if n in (3, 8):
+            document = open_profile("halt" if n == 3 else "desom")
+            name = "halt" if n == 3 else "desom"
+            assert world.central.publish_profile(document, name, "admin").status == "accepted"
+    since, seen = 0, []
+    while True:
+        page = world.get("both-agent", "/changes", since=since, limit=4).json()
+        seen += [e["seq"] for e in page["events"]]
+        since = page["next"]
+        if not page["more"]:
+            break
+    everything = world.get("regie", "/changes", since=0, limit=5000).json()["events"]
+    mine = [
+        e["seq"]
+        for e in everything
+        if e["stream"] in HALT_STREAMS | DESOM_STREAMS
+        or e["stream"][:8] in ("ticket:H", "ticket:D")
+    ]
+    assert seen == mine and any(e["stream"] == "profile:desom" for e in everything)

@@ -7,9 +7,11 @@ import pytest
 from halt_desk.domain.events import STREAM_EVENT_TYPES
 from halt_desk.domain.personal import (
     SCHEMAS,
+    home_address,
     is_redaction_of,
     may_hold_personal,
     personal_paths,
+    purged,
     without_personal,
 )
 
@@ -70,3 +72,30 @@ def test_a_redacted_copy_is_told_from_a_changed_one() -> None:
     assert not is_redaction_of("swap_opened", full, {**PLAN, "depot": "depot-b"})
     assert not is_redaction_of("swap_opened", full, {"ticket": "T1"})
     assert not is_redaction_of("comment", {"text": "a"}, {})
+
+
+def test_a_purge_takes_out_what_the_schema_declares_and_marks_the_paths() -> None:
+    data = {**PLAN, "Home_Address": "Laan 3", "contact": {"address": "x", "phone": "06"}}
+    assert purged("swap_updated", data) == {**PLAN, "purged": ["Home_Address", "contact"]}
+    again = purged("swap_updated", {**PLAN, "purged": ["contact"], "private_phone": "06"})
+    assert again == {**PLAN, "purged": ["contact", "private_phone"]}
+    assert purged("swap_updated", {**PLAN, "purged": ["contact"]}) is None  # nothing left
+    # A mark that is not a list of paths is judged like any other field.
+    assert purged("swap_updated", {**PLAN, "purged": {"street": "Laan 3"}}) == {
+        **PLAN,
+        "purged": ["purged"],
+    }
+    assert purged("comment", {"text": "x", "address": "Laan 3"}) is None
+    assert purged("swap_requested", {"text": "x", "address": "Laan 3"}) == {
+        "text": "x",
+        "purged": ["address"],
+    }
+
+
+def test_a_screen_reads_the_home_address_at_the_declared_paths_only() -> None:
+    assert home_address("swap_requested", {"address": "Laan 3"}) == "Laan 3"
+    both = {"address": "Laan 3", "home_address": "Dorpsstraat 1"}
+    assert home_address("swap_requested", both) == "Dorpsstraat 1"
+    assert home_address("swap_opened", {**PLAN, "home_address": " "}) is None
+    assert home_address("swap_opened", {**PLAN, "Home_Address": "Laan 3"}) is None
+    assert home_address("comment", {"address": "Laan 3"}) is None
