@@ -115,9 +115,7 @@ _OF_PROFILES = _ALL.where(_PROFILE_STREAM)
 
 #: Planner settings for the bound page (see `_bound_page`). JIT off as well: a disabled
 #: sort costs 10^10 (PostgreSQL < 18), far past jit_above_cost, and compiling took 160 ms.
-_NO_SORT = select(
-    func.set_config("enable_sort", "off", True), func.set_config("jit", "off", True)
-)
+_NO_SORT = select(func.set_config("enable_sort", "off", True), func.set_config("jit", "off", True))
 
 
 @functools.cache
