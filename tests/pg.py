@@ -156,6 +156,11 @@ class ThrowawayPostgres:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def postmaster_pid(self) -> int | None:
+        """The postmaster's process id (its backends are its children), while it runs."""
+        return self._process.pid if self.running and self._process is not None else None
+
     def __enter__(self) -> ThrowawayPostgres:
         self.start()
         return self

@@ -6,7 +6,8 @@ Run: .venv/bin/python tests/perf/bench_feed.py [--backend sqlite|postgres|both]
 The server runs as its own process (`halt-desk serve`) on 127.0.0.1 over a database with
 10 organisations and 4 events per ticket; both users page with limit=500. Measured A B A B
 (unbound, bound alternating), wall time and the server's CPU time (user + system, all its
-processes) per page; prints figures, asserts nothing.
+processes) per page, and on PostgreSQL the database's CPU time too (the postmaster and its
+backends); prints figures, asserts nothing.
 """
 
 from __future__ import annotations
@@ -97,16 +98,23 @@ def _parent(pid: int) -> int | None:
 
 
 def page_through(
-    session: requests.Session, url: str, token: str, pid: int, pages: int, passes: int = 1
-) -> tuple[float, float, int]:
-    """Wall seconds and server CPU seconds per full page, over at most `pages` pages from
-    the start, `passes` times (the CPU clock ticks in 10 ms: enough pages to tell)."""
+    session: requests.Session,
+    url: str,
+    token: str,
+    pids: tuple[int, int | None],
+    pages: int,
+    passes: int = 1,
+) -> tuple[float, float, float, int]:
+    """Wall seconds, server CPU seconds and database CPU seconds (the postmaster `pids[1]`
+    and its backends) per full page, over at most `pages` pages from the start, `passes`
+    times (the CPU clock ticks in 10 ms: enough pages to tell)."""
     done, events = 0, 0
-    cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
+    cpu0, wall0 = [cpu_seconds(pid) if pid else 0.0 for pid in pids], time.perf_counter()
     for _ in range(passes):
         done, events = _pages(session, url, token, pages, done, events)
-    wall, cpu = time.perf_counter() - wall0, cpu_seconds(pid) - cpu0
-    return wall / done, cpu / done, events // done
+    wall = time.perf_counter() - wall0
+    cpu, db = [(cpu_seconds(pid) if pid else 0.0) - c0 for pid, c0 in zip(pids, cpu0, strict=True)]
+    return wall / done, cpu / done, db / done, events // done
 
 
 def _pages(
@@ -152,17 +160,18 @@ def bench(backend: str, tickets: int, rounds: int, passes: int) -> None:
     server.start()
     assert server.process is not None
     pages = (tickets * 4 // 10) // PAGE  # the bound user's whole feed, in full pages
-    figures: dict[str, list[tuple[float, float]]] = {"unbound": [], "bound": []}
+    figures: dict[str, list[tuple[float, float, float]]] = {"unbound": [], "bound": []}
+    pids = (server.process.pid, pg.postmaster_pid if pg is not None else None)
     try:
         with requests.Session() as session:
-            page_through(session, server.url, provider, server.process.pid, 2)  # warm up
+            page_through(session, server.url, provider, pids, 2)  # warm up
             for _ in range(rounds):
                 for name, token in (("unbound", provider), ("bound", bound)):
-                    wall, cpu, size = page_through(
-                        session, server.url, token, server.process.pid, pages, passes
+                    wall, cpu, db, size = page_through(
+                        session, server.url, token, pids, pages, passes
                     )
                     assert size == PAGE, (name, size)
-                    figures[name].append((wall, cpu))
+                    figures[name].append((wall, cpu, db))
     finally:
         server.stop()
         if pg is not None:
@@ -172,17 +181,19 @@ def bench(backend: str, tickets: int, rounds: int, passes: int) -> None:
     for name, values in figures.items():
         wall = statistics.median(v[0] for v in values) * 1000
         cpu = statistics.median(v[1] for v in values) * 1000
-        summary[name] = (wall, cpu)
+        db = statistics.median(v[2] for v in values) * 1000
+        summary[name] = (wall, cpu, db)
         print(
             f"  {name:8s} {pages} pages of {PAGE} x {passes}: median {wall:6.1f} ms wall, "
-            f"{cpu:6.1f} ms server CPU per page (rounds: "
-            + ", ".join(f"{w * 1000:.1f}/{c * 1000:.1f}" for w, c in values)
+            f"{cpu:6.1f} ms server CPU, {db:4.1f} ms database CPU per page (rounds: "
+            + ", ".join(f"{w * 1000:.1f}/{c * 1000:.1f}/{d * 1000:.1f}" for w, c, d in values)
             + ")"
         )
-    (uw, uc), (bw, bc) = summary["unbound"], summary["bound"]
+    (uw, uc, ud), (bw, bc, bd) = summary["unbound"], summary["bound"]
+    database = f"database CPU {bd - ud:+.1f} ms, " if pg is not None else ""
     print(
         f"  bound vs unbound per page: wall {100 * (bw / uw - 1):+.0f} %, "
-        f"server CPU {100 * (bc / uc - 1):+.0f} % (load average {load_avg:.1f})"
+        f"server CPU {100 * (bc / uc - 1):+.0f} %, {database}(load average {load_avg:.1f})"
     )
 
 
