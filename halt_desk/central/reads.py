@@ -90,7 +90,8 @@ def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:
     orgs = sorted(user.orgs)
     if conn.dialect.name == "postgresql":
         params.update({f"org{n}": org for n, org in enumerate(orgs)}, orgs=orgs)
-        conn.execute(_NO_SORT)  # for this read's transaction only
+        # For the rest of this read's transaction (key look-ups after it) as well.
+        conn.execute(_NO_SORT)
         return list(conn.execute(_bound_page(len(orgs)), params))
     parts = [list(conn.execute(_OF_ORG, {**params, "org": org})) for org in orgs]
     parts.append(list(conn.execute(_OF_PROFILES, {**params, "orgs": orgs})))
