@@ -382,7 +382,9 @@ WORKER_DB_ENV = "HALT_DESK_CENTRAL_DB"
 def create_worker_app() -> FastAPI:
     """The app of one worker process of `serve(..., workers=N)`: its own `Central` on the
     database that `serve` opened (and migrated) first."""
-    app = create_app(Central(create_central_engine(os.environ[WORKER_DB_ENV])), owns_central=True)
+    central = Central(create_central_engine(os.environ[WORKER_DB_ENV]))
+    central.warm_up()
+    app = create_app(central, owns_central=True)
     gc.freeze()  # as in `serve`
     return app
 
@@ -399,6 +401,7 @@ def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: 
     import uvicorn
 
     if workers <= 1:
+        central.warm_up()
         app = create_app(central)
         # Everything loaded so far lives as long as the process: left out of the
         # collector's full passes, which then take ~20 ms instead of ~150 ms (seen in a

@@ -26,7 +26,7 @@ from halt_desk.central.schema import (
     seq_counter,
     tickets,
 )
-from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
+from halt_desk.central.stream_cache import CHANGES_AFTER, MISSING, Missing, StreamCache
 from halt_desk.domain.devices import DeviceFold, DeviceState
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile, resolve_profile
@@ -92,6 +92,8 @@ def _reads(postgresql: bool) -> _Reads:
     )
 
 
+#: The counter, read without locking it (`Batch.prepare`).
+_COUNTER = select(seq_counter.c.value).where(seq_counter.c.id == 1)
 _TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
 _HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
 _ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
@@ -106,6 +108,13 @@ _IN_CHUNK = 500
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
     for start in range(0, len(values), _IN_CHUNK):
         yield list(values[start : start + _IN_CHUNK])
+
+
+def _in_lists(statement: Select[Any], values: Sequence[str], postgresql: bool) -> list[Statement]:
+    """`statement` with its list parameter `ids` for `values`: once on PostgreSQL, in
+    chunks elsewhere; nothing for no values."""
+    chunks = [list(values)] if postgresql else list(_chunks(values))
+    return [(statement, {"ids": chunk}) for chunk in chunks if chunk]
 
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:
@@ -133,12 +142,19 @@ class Batch:
     """What a group commit has read and changed so far: later events see earlier ones, of
     their own batch and of the batches before it in the group.
 
-    Looks in the process's StreamCache (valid for this transaction: `catch_up` ran under
-    the write lock) before the database; what it read or changed goes back into the cache
-    once the transaction has committed (`publish_to`).
+    The group is checked before the write lock is taken (`prepare`), against the process's
+    StreamCache and what the database holds at the counter `base`; under the lock (`lock`)
+    the streams of the events other processes recorded since `base` are compared with
+    every stream the check looked at. Only if one of them changed (or an id the check took
+    for new was stored meanwhile) is the group checked again, under the lock, by a new
+    Batch (`open_locked`). So the lock is held for two round trips, not for the checks.
+    Writes are kept back (`writes`) and handed to the locked transaction by `flush`; what
+    the batch read or changed goes back into the cache once that has committed
+    (`publish_to`).
     """
 
     def __init__(self, group: GroupTransaction, cache: StreamCache) -> None:
+        #: Where look-ups go: outside any transaction while checking ahead of the lock.
         self.group = group
         self.conn = group.conn
         self.cache = cache
@@ -149,23 +165,71 @@ class Batch:
         self._references: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
-        #: The audit chain's last hash, read by `open` under the write lock.
+        #: The writes of the group (other than the inserts of events and audit rows), in
+        #: the order they were made.
+        self.writes: list[Statement] = []
+        #: The counter the check holds for: its accepted events are numbered from here.
+        self.base = 0
+        #: The audit chain's last hash, read by `lock` under the write lock.
         self.audit_head = audit.GENESIS_HASH
 
-    def open(self, batch_events: Sequence[Event]) -> int:
-        """Begins the group: takes the write lock, reads the sequence counter and the audit
-        chain's head, and reads at once what the events will look up one by one: whether
-        their ids are stored, their tickets with the histories of those, and their devices,
-        as far as the cache does not hold them. On PostgreSQL all of that is one round trip.
-        Returns the counter (the last `seq` handed out).
+    def prepare(self, batch_events: Sequence[Event]) -> int:
+        """Readies the batch to check `batch_events` without the write lock; returns `base`.
 
-        What to read is decided before the counter tells whether the cache still holds:
-        what is read from the database after the lock is right either way, and what the
-        streams of other processes' events make stale is forgotten (`catch_up`) before the
-        cache is consulted.
+        With everything their streams need in the cache, nothing is read: `base` is the
+        cache's counter, and their ids are taken for new (`lock` checks that). Otherwise
+        one round trip reads the counter, the streams changed since the cache's counter
+        (forgotten: `catch_up`), whether the ids are stored, and what the cache lacks.
         """
-        postgresql = is_postgresql(self.conn)
-        reads = _reads(postgresql)
+        ids, keys, streams, tags = self._wanted(batch_events)
+        if self.cache.seq is not None and not (keys or streams or tags):
+            for event_id in ids:
+                self._known.setdefault(event_id, None)
+            self.base = self.cache.seq
+            return self.base
+        head: list[Statement] = [(_COUNTER, {})]
+        if self.cache.seq is not None:
+            head.append((CHANGES_AFTER, {"after": self.cache.seq}))
+        answers = self._prefetch(head, ids, keys, streams, tags)
+        self.base = int(answers[0][0]["value"])
+        self.cache.catch_up(self.base, answers[1] if len(head) > 1 else None)
+        return self.base
+
+    def lock(self, group: GroupTransaction, batch_events: Sequence[Event]) -> tuple[int, bool]:
+        """The first round trip of the write transaction `group`: takes the write lock,
+        reads the counter, the audit chain's head, the streams of the events recorded since
+        `base` and which of the ids are stored. Makes the cache hold for the counter.
+        Returns the counter and whether the check made by this batch still holds."""
+        postgresql = is_postgresql(group.conn)
+        head = audit.head_reads(audit_log, postgresql)
+        queries: list[Statement] = [(LOCK_SEQ, {}), *((statement, {}) for statement in head)]
+        queries.append((CHANGES_AFTER, {"after": self.base}))
+        ids = list(dict.fromkeys(e.id for e in batch_events))
+        queries += _in_lists(_reads(postgresql).stored_ids, ids, postgresql)
+        answers = group.read(queries)
+        last_seq = int(answers[0][0]["value"])
+        self.audit_head = audit.head_hash(answers[len(head)])
+        changed = self.cache.catch_up(last_seq, answers[len(head) + 1])
+        holds = changed is not None and not (changed & self._looked_at())
+        for rows in answers[len(head) + 2 :]:
+            for row in rows:
+                if self._known.get(row["id"]) != (row["seq"], row["content_hash"]):
+                    holds = False  # stored since, by another process
+        return last_seq, holds
+
+    def open_locked(self, batch_events: Sequence[Event], last_seq: int, audit_head: str) -> None:
+        """Readies a new batch to check `batch_events` again inside the locked transaction
+        (`lock` ran, the cache holds for `last_seq`): reads what the cache lacks."""
+        self.base = last_seq
+        self.audit_head = audit_head
+        ids, keys, streams, tags = self._wanted(batch_events)
+        self._prefetch([], ids, keys, streams, tags)
+
+    def _wanted(
+        self, batch_events: Sequence[Event]
+    ) -> tuple[list[str], list[str], list[str], list[str]]:
+        """The ids of `batch_events`, and the tickets, ticket histories and devices they
+        will look up that the cache does not hold."""
         ids = list(dict.fromkeys(e.id for e in batch_events))
         keys = list(
             dict.fromkeys(
@@ -188,22 +252,31 @@ class Batch:
                 if e.stream_kind == "device" and e.stream_key not in self.cache.devices
             )
         )
-        head = audit.head_reads(audit_log, postgresql)
-        queries: list[Statement] = [(LOCK_SEQ, {}), *((statement, {}) for statement in head)]
+        return ids, keys, streams, tags
+
+    def _prefetch(
+        self,
+        head: list[Statement],
+        ids: list[str],
+        keys: list[str],
+        streams: list[str],
+        tags: list[str],
+    ) -> list[list[dict[str, Any]]]:
+        """Reads `head` and then, in the same round trip (PostgreSQL), whether `ids` are
+        stored, tickets `keys` with the histories `streams`, and devices `tags`. Returns
+        the answers to `head`; keeps the rest."""
+        postgresql = self.group.postgresql
+        reads = _reads(postgresql)
+        queries = list(head)
         for statement, values in (
             (reads.stored_ids, ids),
             (reads.tickets, keys),
             (reads.histories, streams),
             (reads.devices, tags),
         ):
-            chunks = [values] if postgresql else list(_chunks(values))
-            queries += [(statement, {"ids": chunk}) for chunk in chunks if chunk]
-        answers = self.group.read(queries)
-        last_seq = int(answers[0][0]["value"])
-        self.audit_head = audit.head_hash(answers[len(head)])
-        for (asked, _), rows in zip(
-            queries[1 + len(head) :], answers[1 + len(head) :], strict=True
-        ):
+            queries += _in_lists(statement, values, postgresql)
+        answers = self.group.read(queries) if queries else []
+        for (asked, _), rows in zip(queries[len(head) :], answers[len(head) :], strict=True):
             for row in rows:
                 if asked is reads.stored_ids:
                     self._known[row["id"]] = (row["seq"], row["content_hash"])
@@ -221,8 +294,17 @@ class Batch:
             self._history.setdefault(stream, [])
         for tag in tags:
             self._devices.setdefault(tag, None)
-        self.cache.catch_up(self.conn, last_seq)
-        return last_seq
+        return answers[: len(head)]
+
+    def _looked_at(self) -> set[str]:
+        """Every stream whose state the check read (or took from the cache)."""
+        return {
+            *(f"ticket:{key}" for key in self._tickets),
+            *self._history,
+            *(f"device:{tag}" for tag in self._devices),
+            *self._references,
+            *(f"org:{org}" for org in self._profiles),
+        }
 
     def _cached_ticket(self, key: str) -> bool:
         """Takes the row of ticket `key` from the cache into the batch, if it is there."""
@@ -275,18 +357,22 @@ class Batch:
         if values:
             if key not in self._new_tickets:
                 for name, value in values.items():
-                    self.group.write(_SET_TICKET[name], {"key": key, "value": value})
+                    self.writes.append((_SET_TICKET[name], {"key": key, "value": value}))
             ticket = self._tickets[key]
             assert ticket is not None
             ticket.update(values)
         self.history(event.stream).append(event)
 
-    def flush(self) -> None:
-        """Writes what the events changed, kept back until all of them were checked so the
-        writes go to the database together: the new tickets (as the batch left them), then
-        every other change in the order it was made."""
+    def flush(self, group: GroupTransaction) -> None:
+        """Hands what the events changed to the write transaction `group`, kept back until
+        all of them were checked so the writes go to the database together: every change
+        to a stored row in the order it was made, then the new tickets (as the batch left
+        them)."""
+        for statement, params in self.writes:
+            group.write(statement, params)
+        self.writes.clear()
         if self._new_tickets:
-            self.group.insert_rows(tickets, list(self._new_tickets.values()))
+            group.insert_rows(tickets, list(self._new_tickets.values()))
             self._new_tickets.clear()
 
     def profile_of(self, org: str) -> str | None:
@@ -319,9 +405,9 @@ class Batch:
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
         values = {"state": str(fold.state), "swap": fold.swap, "fold": _fold_to_json(fold)}
         if new:
-            self.group.write(_ADD_DEVICE, {"asset_tag": tag, **values})
+            self.writes.append((_ADD_DEVICE, {"asset_tag": tag, **values}))
         else:
-            self.group.write(_SET_DEVICE, {"tag": tag, **values})
+            self.writes.append((_SET_DEVICE, {"tag": tag, **values}))
         self._devices[tag] = fold
 
     def reference(self, stream: str) -> dict[str, Any] | None:
@@ -336,15 +422,15 @@ class Batch:
     def put_reference(self, stream: str, data: dict[str, Any], new: bool) -> None:
         text = json.dumps(data)
         if new:
-            self.group.write(_ADD_REFERENCE, {"stream": stream, "data": text})
+            self.writes.append((_ADD_REFERENCE, {"stream": stream, "data": text}))
         else:
-            self.group.write(_SET_REFERENCE, {"key": stream, "data": text})
+            self.writes.append((_SET_REFERENCE, {"key": stream, "data": text}))
         self._references[stream] = data
         kind, _, key = stream.partition(":")
         if kind == "org":
-            self.group.write(_DROP_ORGANISATION, {"id": key})
+            self.writes.append((_DROP_ORGANISATION, {"id": key}))
             row = {"id": key, "name": data.get("name"), "profile": data["profile"]}
-            self.group.write(_ADD_ORGANISATION, row)
+            self.writes.append((_ADD_ORGANISATION, row))
             self._profiles[key] = data["profile"]
 
     def publish_to(self, start_seq: int, end_seq: int) -> None:

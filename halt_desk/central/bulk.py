@@ -68,11 +68,13 @@ class GroupTransaction:
     (a lookup the opening reads did not foresee) run inside the same transaction.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, transaction: bool = True) -> None:
         self.conn = conn
         self.postgresql = is_postgresql(conn)
         self._writes: list[Statement] = []
-        self._begun = False
+        #: False: reads only, each statement on its own (no BEGIN, nothing to commit).
+        self.transaction = transaction
+        self._begun = not transaction
         self._done = False
         self._client_cursor: Any = None
 
@@ -118,6 +120,8 @@ class GroupTransaction:
     def commit(self) -> None:
         """Sends the writes kept back, in order, and commits: one round trip on
         PostgreSQL. An error rolls back everything of this transaction."""
+        if not self.transaction:
+            raise RuntimeError("a GroupTransaction for reads has nothing to commit")
         if self.postgresql:
             sql = [self._literal(statement, params) for statement, params in self._writes]
             if not self._begun:
@@ -134,7 +138,7 @@ class GroupTransaction:
         """Rolls back after an error (on PostgreSQL the transaction was begun by hand, so
         it is ended by hand too; a connection that is gone needs nothing)."""
         self._writes.clear()
-        if self._done:
+        if self._done or not self.transaction:
             return
         self._done = True
         if not self.postgresql:
@@ -202,6 +206,18 @@ def group_transaction(engine: Engine) -> Iterator[GroupTransaction]:
         except BaseException:
             group.abandon()
             raise
+
+
+@contextmanager
+def group_reads(engine: Engine) -> Iterator[GroupTransaction]:
+    """A connection for reads outside any write transaction, as a `GroupTransaction` that
+    never begins one: on PostgreSQL each statement runs on its own (autocommit), the
+    statements of one `read` in one round trip; on SQLite `engine` should be a
+    deferred-BEGIN view (a read transaction, which never waits for the write lock)."""
+    with engine.connect() as conn:
+        if is_postgresql(conn):
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield GroupTransaction(conn, transaction=False)
 
 
 #: Compiled statements by dialect and statement object (kept, so its id stays its own).

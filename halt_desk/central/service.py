@@ -22,6 +22,7 @@ from halt_desk.central.engine import CentralDatabase, create_central_engine, def
 from halt_desk.central.migrate import upgrade
 from halt_desk.central.stream_cache import StreamCache
 from halt_desk.central.validation import EventResult
+from halt_desk.domain.profiles import available_profiles, load_profile
 
 
 class Central:
@@ -45,6 +46,13 @@ class Central:
 
     def close(self) -> None:
         self.db.close()
+
+    def warm_up(self) -> None:
+        """Loads what the first push would otherwise pay for (the built-in contract profiles
+        with their holiday calendars: most of a second of CPU), before a server process
+        takes requests."""
+        for name in available_profiles():
+            load_profile(name)
 
     def __enter__(self) -> Central:
         return self

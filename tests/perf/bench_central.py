@@ -1,7 +1,7 @@
 """Benchmarks of the central API on SQLite and PostgreSQL; prints figures, asserts nothing.
 
 Run: .venv/bin/python tests/perf/bench_central.py [--backend sqlite|postgres|both]
-     [--workers N] [--load wrk|python] [--duration S] [--health]
+     [--workers N] [--load wrk|python] [--duration S] [--health] [--profile DIR]
 Targets on a 2-core machine: 10,000 events in batches of 500 accepted in ≤ 5 s; ≥ 1,000
 events/s sustained with 20 concurrent clients, p99 ≤ 50 ms per single-event push.
 The server runs as its own process (`halt-desk serve`) on 127.0.0.1. The concurrent load
@@ -44,6 +44,23 @@ PUSH_SCRIPT = Path(__file__).with_name("push.lua")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 #: The root process of the PostgreSQL server of the running benchmark (None on SQLite).
 DATABASE_PROCESS: list[int | None] = [None]
+#: The database URL of the running benchmark.
+DATABASE_URL: list[str] = [""]
+#: Where the writer thread of a server process spends its time (wall clock), by the
+#: first of these functions on its stack: the part of a group commit it is in. Names of
+#: both the old writer (Batch.open, catch_up: everything under the lock) and the new one.
+PHASES = (
+    ("Batch.lock", "lock: wait for it, counter, audit head, changes since (RT)"),
+    ("Batch.open_locked", "locked: check again after a conflict"),
+    ("Batch.open", "locked: lock + reads (RT, old writer)"),
+    ("StreamCache.catch_up", "locked: catch-up reads (RT, old writer)"),
+    ("GroupTransaction.commit", "locked: writes + COMMIT (RT)"),
+    ("Batch.prepare", "unlocked: reads ahead of the lock (RT)"),
+    ("group_reads", "unlocked: reads ahead of the lock (RT)"),
+    ("_apply_group", "check (unlocked in the new writer)"),
+    ("_apply_batch", "check (locked in the old writer)"),
+    ("Queue.get", "idle: waiting for pushes"),
+)
 
 
 def event(stream: str, kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
@@ -118,21 +135,84 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
-def cpu_seconds(root: int) -> float:
-    """User + system CPU time of the live processes of the server so far."""
-    total = 0
+def cpu_by_process(root: int) -> dict[int, float]:
+    """User + system CPU time of each live process of the server so far."""
+    times: dict[int, float] = {}
     for pid in process_tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / CLOCK_TICKS
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return times
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of the live processes of the server so far."""
+    return sum(cpu_by_process(root).values())
 
 
 def database_cpu_seconds() -> float | None:
     root = DATABASE_PROCESS[0]
     return cpu_seconds(root) if root is not None else None
+
+
+def group_commits() -> int | None:
+    """Updates of the sequence counter so far (one per group commit with accepted events;
+    PostgreSQL only, from its statistics, which lag up to a second)."""
+    if not DATABASE_URL[0].startswith("postgresql"):
+        return None
+    import psycopg
+
+    url = DATABASE_URL[0].replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'seq_counter'"
+        ).fetchone()
+    return int(row[0]) if row else None
+
+
+def profile_start(server: ProcessServer, folder: Path, seconds: float) -> list[Any]:
+    """py-spy (when installed) on every server process that serves requests, for
+    `seconds`: raw stacks of every thread, idle ones too (wall clock)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists() and not shutil.which("py-spy"):
+        print("--profile: py-spy is not installed (pip install py-spy)", file=sys.stderr)
+        return []
+    assert server.process is not None
+    pids = process_tree(server.process.pid)
+    if len(pids) > 1:  # uvicorn's supervisor only watches its workers
+        pids = [pid for pid in pids if pid != server.process.pid]
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [spy, "record", "--nonblocking", "--idle", "--threads", "-f", "raw", "-r", "200"]
+    return [
+        subprocess.Popen(
+            [*command, "-d", str(round(seconds)), "-p", str(pid), "-o", str(folder / f"{pid}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
+def profile_summary(spies: list[Any], folder: Path) -> str:
+    """Share of the writer threads' samples per phase of a group commit (PHASES)."""
+    for spy in spies:
+        spy.wait()
+    counts: dict[str, int] = {}
+    total = 0
+    for path in folder.glob("*.txt"):
+        for line in path.read_text().splitlines():
+            stack, _, number = line.rpartition(" ")
+            if "central-writer" not in stack.partition(";")[0]:
+                continue
+            names = [frame.partition(" (")[0] for frame in stack.split(";")]
+            phase = next((label for name, label in PHASES if name in names), "other")
+            counts[phase] = counts.get(phase, 0) + int(number)
+            total += int(number)
+    lines = [f"  {count * 100 / max(total, 1):5.1f} % {phase}" for phase, count in counts.items()]
+    return "writer threads' wall time (py-spy):\n" + "\n".join(sorted(lines, reverse=True))
 
 
 def _since(before: float | None) -> float | None:
@@ -150,6 +230,9 @@ class Load:
     failures: int
     generator_cpu_seconds: float | None = None  # wrk's own CPU time, when wrk made the load
     database_cpu_seconds: float | None = None  # PostgreSQL's CPU time (all its processes)
+    group_commits: int | None = None  # counter updates (PostgreSQL): pushes share these
+    #: CPU seconds of each server process, most first: how the load was shared out
+    process_cpu_seconds: list[float] | None = None
 
     @property
     def rate(self) -> float:
@@ -171,6 +254,7 @@ def running_server(
         pg = ThrowawayPostgres()
         pg.start()
         url = pg.new_database("bench")
+        DATABASE_URL[0] = url
         process = getattr(pg, "_process", None)  # the postmaster, to count its CPU time
         DATABASE_PROCESS[0] = process.pid if process is not None else None
     else:
@@ -227,7 +311,12 @@ def bench_batches(server: ProcessServer, token: str) -> tuple[float, float, floa
 
 
 def bench_wrk(
-    server: ProcessServer, token: str, clients: int, seconds: float, path: str = "/api/v1/events"
+    server: ProcessServer,
+    token: str,
+    clients: int,
+    seconds: float,
+    path: str = "/api/v1/events",
+    profile: Path | None = None,
 ) -> Load:
     """wrk with one thread and one connection per client (each walks its own tickets in
     order); the pushes of push.lua, or plain GETs of `path` when it is not /events."""
@@ -236,13 +325,25 @@ def bench_wrk(
     command.append(os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)))
     env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
     env["BENCH_PATH"] = path
-    cpu = cpu_seconds(server.process.pid)
+    groups = group_commits()
+    spies = profile_start(server, profile, seconds) if profile is not None else []
+    before = cpu_by_process(server.process.pid)
     database_cpu = database_cpu_seconds()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [*command, server.url + path], env=env, capture_output=True, text=True, check=True
     )
-    cpu = cpu_seconds(server.process.pid) - cpu
+    after_cpu = cpu_by_process(server.process.pid)
+    shares = sorted(
+        (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()), reverse=True
+    )
+    cpu = sum(shares)
+    if profile is not None:
+        print(profile_summary(spies, profile))
+    if groups is not None:
+        time.sleep(1.5)  # the statistics' lag
+        after_groups = group_commits()
+        groups = after_groups - groups if after_groups is not None else None
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     line = next(x for x in out.stdout.splitlines() if x.startswith("JSON "))
@@ -258,6 +359,8 @@ def bench_wrk(
         failures=figures["rejected"] + figures["errors"],
         generator_cpu_seconds=wrk_cpu,
         database_cpu_seconds=_since(database_cpu),
+        group_commits=groups,
+        process_cpu_seconds=shares,
     )
 
 
@@ -322,6 +425,11 @@ def describe(load: Load) -> str:
         )
     if load.generator_cpu_seconds is not None:
         generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+    if load.group_commits:
+        generator += f", {load.requests / load.group_commits:.1f} pushes per commit"
+    if load.process_cpu_seconds and len(load.process_cpu_seconds) > 1:
+        shares = " + ".join(f"{seconds:.1f}" for seconds in load.process_cpu_seconds)
+        generator += f", CPU s by process {shares}"
     return (
         f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
         f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
@@ -338,6 +446,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk load")
     parser.add_argument("--health", action="store_true", help="also GET /health with wrk")
     parser.add_argument("--no-batches", action="store_true")
+    parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
     args = parser.parse_args()
     load = args.load or ("wrk" if shutil.which("wrk") else "python")
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
@@ -359,7 +468,10 @@ def main() -> None:
                 health = bench_wrk(server, "", args.clients, args.duration, "/api/v1/health")
                 print(f"[{backend}] GET /health, {args.clients} connections: {describe(health)}")
             if load == "wrk":
-                pushes = bench_wrk(server, tokens["agent"], args.clients, args.duration)
+                profile = args.profile / backend if args.profile is not None else None
+                pushes = bench_wrk(
+                    server, tokens["agent"], args.clients, args.duration, profile=profile
+                )
             else:
                 pushes = bench_python(server, tokens["agent"], args.clients)
             print(
