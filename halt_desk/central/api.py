@@ -26,6 +26,7 @@ from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
@@ -273,10 +274,13 @@ class _CentralAPI(FastAPI):
 def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     """The API over `central`; with `owns_central`, the app closes it when it stops."""
     writer = GroupCommitter(central)
+    jobs = JobRunner(central.engine, configured_jobs())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
         yield
+        await run_in_threadpool(jobs.stop)
         writer.close()
         if owns_central:
             central.close()

@@ -109,3 +109,15 @@ devices = Table(
     Column("swap", String(100), nullable=True),
     Column("fold", Text, nullable=False),  # JSON of the domain's DeviceFold
 )
+
+
+#: One row per background job (`leases.py`): which process holds it and until when, in
+#: milliseconds since 1970 by the database's clock.
+job_leases = Table(
+    "job_leases",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("renewed_at", BigInteger, nullable=False),
+)

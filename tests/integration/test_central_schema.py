@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+from halt_desk.central.migrate import alembic_config
 from halt_desk.central.schema import metadata
 from halt_desk.central.service import Central
 
@@ -25,6 +27,7 @@ def test_opening_twice_migrates_once(db_url: str) -> None:
     try:
         with central.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert revision.scalars().all() == ["c0001"]
+            head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+            assert revision.scalars().all() == [head]
     finally:
         central.close()
