@@ -179,6 +179,10 @@ class GroupTransaction:
     def _literal(self, statement: Executable, params: Mapping[str, Any]) -> str:
         """`statement` with `params` rendered as SQL literals by psycopg's ClientCursor,
         which quotes them itself, so that several statements can travel as one string."""
+        if not params:  # a constant statement: rendered once
+            rendered = _RENDERED.get(id(statement))
+            if rendered is not None and rendered[0] is statement:
+                return rendered[1]
         if self._client_cursor is None:
             from psycopg import ClientCursor
 
@@ -186,17 +190,31 @@ class GroupTransaction:
             assert driver is not None
             self._client_cursor = ClientCursor(driver)
         compiled = _compiled(self.conn.dialect, statement)
-        return str(self._client_cursor.mogrify(compiled.string, compiled.construct_params(params)))
+        sql = str(self._client_cursor.mogrify(compiled.string, compiled.construct_params(params)))
+        if not params:
+            _RENDERED[id(statement)] = (statement, sql)
+        return sql
 
 
 @contextmanager
-def group_transaction(engine: Engine) -> Iterator[GroupTransaction]:
+def group_transaction(
+    engine: Engine, reads: GroupTransaction | None = None
+) -> Iterator[GroupTransaction]:
     """A connection and its `GroupTransaction`; rolled back if the block fails.
 
     On PostgreSQL the connection runs in autocommit mode while it is held, so psycopg
     sends no BEGIN of its own (a round trip); the group's BEGIN and COMMIT travel with its
     statements. SQLAlchemy restores the isolation level when the connection goes back to
-    the pool."""
+    the pool. `reads` (of `group_reads`, still open): its PostgreSQL connection is used
+    instead of taking another from the pool."""
+    if reads is not None and reads.postgresql:
+        group = GroupTransaction(reads.conn)
+        try:
+            yield group
+        except BaseException:
+            group.abandon()
+            raise
+        return
     with engine.connect() as conn:
         if is_postgresql(conn):
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -220,6 +238,8 @@ def group_reads(engine: Engine) -> Iterator[GroupTransaction]:
         yield GroupTransaction(conn, transaction=False)
 
 
+#: PostgreSQL's text of statements without parameters of their own, by statement object.
+_RENDERED: dict[int, tuple[Executable, str]] = {}
 #: Compiled statements by dialect and statement object (kept, so its id stays its own).
 _COMPILED: dict[tuple[str, int], tuple[Executable, Compiled]] = {}
 

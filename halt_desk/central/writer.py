@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,12 +76,17 @@ def record_many(
     # Parsing and hashing need no database: done before taking any lock.
     parsed = [parse_batch(raw_events) for _, raw_events, _ in submissions]
     checked = [item[0] for items in parsed for item in items if item[0] is not None]
-    with db.local_writer_lock():
-        with group_reads(db.reader) as reads:
-            batch = Batch(reads, streams)
-            base = batch.prepare(checked)
-            applied = _apply_group(batch, submissions, parsed, base, server_now)
-        with db.process_writer_lock(), group_transaction(db.engine) as group:
+    with db.local_writer_lock(), ExitStack() as reading:
+        reads = reading.enter_context(group_reads(db.reader))
+        batch = Batch(reads, streams)
+        base = batch.prepare(checked)
+        applied = _apply_group(batch, submissions, parsed, base, server_now)
+        if not reads.postgresql:
+            reading.close()  # SQLite: the read transaction ends before the write lock
+        with (
+            db.process_writer_lock(),
+            group_transaction(db.engine, reads if reads.postgresql else None) as group,
+        ):
             start_seq, holds = batch.lock(group, checked)
             if holds:
                 applied = _renumbered(applied, base, start_seq)

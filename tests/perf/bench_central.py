@@ -1,7 +1,8 @@
 """Benchmarks of the central API on SQLite and PostgreSQL; prints figures, asserts nothing.
 
 Run: .venv/bin/python tests/perf/bench_central.py [--backend sqlite|postgres|both]
-     [--workers N] [--load wrk|python] [--duration S] [--health] [--profile DIR]
+     [--workers N] [--servers N] [--load wrk|python] [--duration S] [--health]
+     [--profile DIR]
 Targets on a 2-core machine: 10,000 events in batches of 500 accepted in ≤ 5 s; ≥ 1,000
 events/s sustained with 20 concurrent clients, p99 ≤ 50 ms per single-event push.
 The server runs as its own process (`halt-desk serve`) on 127.0.0.1. The concurrent load
@@ -245,8 +246,8 @@ class Load:
 
 @contextmanager
 def running_server(
-    backend: str, folder: Path, workers: int
-) -> Iterator[tuple[ProcessServer, dict[str, str]]]:
+    backend: str, folder: Path, workers: int, count: int = 1
+) -> Iterator[tuple[list[ProcessServer], dict[str, str]]]:
     pg = None
     if backend == "postgres":
         from tests.pg import ThrowawayPostgres
@@ -263,8 +264,10 @@ def running_server(
     central = Central.open(url)
     tokens = {role: central.add_user(f"{role}-bench", role) for role in ("admin", "agent")}
     central.close()
-    server = ProcessServer(url, folder / "data", workers=workers)
-    server.start()
+    servers = [ProcessServer(url, folder / f"data{n}", workers=workers) for n in range(count)]
+    for server in servers:
+        server.start()
+    server = servers[0]
     try:
         requests.post(
             f"{server.url}/api/v1/events",
@@ -281,9 +284,10 @@ def running_server(
             },
             timeout=30,
         ).raise_for_status()
-        yield server, tokens
+        yield servers, tokens
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         if pg is not None:
             pg.stop()
 
@@ -311,7 +315,7 @@ def bench_batches(server: ProcessServer, token: str) -> tuple[float, float, floa
 
 
 def bench_wrk(
-    server: ProcessServer,
+    servers: list[ProcessServer],
     token: str,
     clients: int,
     seconds: float,
@@ -319,25 +323,32 @@ def bench_wrk(
     profile: Path | None = None,
 ) -> Load:
     """wrk with one thread and one connection per client (each walks its own tickets in
-    order); the pushes of push.lua, or plain GETs of `path` when it is not /events."""
-    assert server.process is not None
-    command = ["wrk", f"-t{clients}", f"-c{clients}", f"-d{round(seconds)}s", "--latency", "-s"]
-    command.append(os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)))
-    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
-    env["BENCH_PATH"] = path
+    order); the pushes of push.lua, or plain GETs of `path` when it is not /events. With
+    several servers (hosts behind a load balancer) one wrk per server, the clients shared
+    out evenly."""
+    roots = [server.process.pid for server in servers if server.process is not None]
     groups = group_commits()
-    spies = profile_start(server, profile, seconds) if profile is not None else []
-    before = cpu_by_process(server.process.pid)
+    spies = [
+        spy
+        for server in servers
+        for spy in (profile_start(server, profile, seconds) if profile is not None else [])
+    ]
+    before = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
     database_cpu = database_cpu_seconds()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(
-        [*command, server.url + path], env=env, capture_output=True, text=True, check=True
-    )
-    after_cpu = cpu_by_process(server.process.pid)
+    runs = []
+    for n, server in enumerate(servers):
+        share = clients // len(servers) + (n < clients % len(servers))
+        command = ["wrk", f"-t{share}", f"-c{share}", f"-d{round(seconds)}s", "--latency", "-s"]
+        command += [os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)), server.url + path]
+        env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
+        env["BENCH_PATH"] = path
+        runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
+    outputs = [run.communicate()[0] for run in runs]
+    after_cpu = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
     shares = sorted(
         (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()), reverse=True
     )
-    cpu = sum(shares)
     if profile is not None:
         print(profile_summary(spies, profile))
     if groups is not None:
@@ -346,17 +357,22 @@ def bench_wrk(
         groups = after_groups - groups if after_groups is not None else None
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
-    line = next(x for x in out.stdout.splitlines() if x.startswith("JSON "))
-    figures = json.loads(line[5:])
-    if figures["rejected"] or figures["errors"]:
-        print(out.stderr.strip()[:3000], line, file=sys.stderr)
+    figures = [
+        json.loads(next(x for x in out.splitlines() if x.startswith("JSON "))[5:])
+        for out in outputs
+    ]
+    for part in figures:
+        if part["rejected"] or part["errors"]:
+            print(part, file=sys.stderr)
+    requests = sum(part["requests"] for part in figures)
     return Load(
-        requests=figures["requests"],
-        seconds=figures["duration_us"] / 1e6,
-        p50_ms=figures["p50_us"] / 1000,
-        p99_ms=figures["p99_us"] / 1000,
-        cpu_seconds=cpu,
-        failures=figures["rejected"] + figures["errors"],
+        requests=requests,
+        seconds=max(part["duration_us"] for part in figures) / 1e6,
+        # Of several wrk runs: the median weighted by requests, the worst p99.
+        p50_ms=sum(part["p50_us"] * part["requests"] for part in figures) / max(requests, 1) / 1000,
+        p99_ms=max(part["p99_us"] for part in figures) / 1000,
+        cpu_seconds=sum(shares),
+        failures=sum(part["rejected"] + part["errors"] for part in figures),
         generator_cpu_seconds=wrk_cpu,
         database_cpu_seconds=_since(database_cpu),
         group_commits=groups,
@@ -445,6 +461,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk load")
     parser.add_argument("--health", action="store_true", help="also GET /health with wrk")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="separate `serve`s (hosts), wrk shared out"
+    )
     parser.add_argument("--no-batches", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
     args = parser.parse_args()
@@ -454,10 +473,13 @@ def main() -> None:
     for backend in backends:
         with (
             tempfile.TemporaryDirectory() as folder,
-            running_server(backend, Path(folder), args.workers) as (server, tokens),
+            running_server(backend, Path(folder), args.workers, args.servers) as (
+                servers,
+                tokens,
+            ),
         ):
             if not args.no_batches:
-                seconds, cpu, database_cpu = bench_batches(server, tokens["agent"])
+                seconds, cpu, database_cpu = bench_batches(servers[0], tokens["agent"])
                 database = f", PostgreSQL {database_cpu:.2f} s" if database_cpu else ""
                 print(
                     f"[{backend}] 10,000 events in batches of 500: {seconds:.2f} s "
@@ -465,15 +487,15 @@ def main() -> None:
                     "target ≤ 5 s)"
                 )
             if args.health and load == "wrk":
-                health = bench_wrk(server, "", args.clients, args.duration, "/api/v1/health")
+                health = bench_wrk(servers, "", args.clients, args.duration, "/api/v1/health")
                 print(f"[{backend}] GET /health, {args.clients} connections: {describe(health)}")
             if load == "wrk":
                 profile = args.profile / backend if args.profile is not None else None
                 pushes = bench_wrk(
-                    server, tokens["agent"], args.clients, args.duration, profile=profile
+                    servers, tokens["agent"], args.clients, args.duration, profile=profile
                 )
             else:
-                pushes = bench_python(server, tokens["agent"], args.clients)
+                pushes = bench_python(servers[0], tokens["agent"], args.clients)
             print(
                 f"[{backend}] {args.clients} concurrent clients, single-event pushes: "
                 f"{describe(pushes)} (targets ≥ 1,000/s, p99 ≤ 50 ms)"
