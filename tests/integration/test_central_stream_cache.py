@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -179,3 +180,67 @@ def test_two_server_processes_take_turns_on_one_ticket(db_url: str, tmp_path: Pa
     finally:
         for server in servers:
             server.stop()
+
+
+def test_two_centrals_pushing_to_the_same_tickets_at_once_keep_every_rule(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """Each central checks its groups before it takes the write lock; whatever the other
+    one committed in between on the same streams makes it check again under the lock.
+    Pushed at once from both: every event once, gap-free seqs, a closed ticket takes no
+    more clock events, and what each cache keeps is what the database holds."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    keys = [f"C{n}" for n in range(4)]
+    for key in keys:
+        assert status(b, AGENT, reported(key))[0] == "accepted"
+    results: dict[str, list[Any]] = {"a": [], "b": []}
+    start = threading.Barrier(2)
+    retries: list[tuple[str, int | None, int | None]] = []
+
+    def pusher(name: str, central: Central) -> None:
+        start.wait()
+        for minute in range(1, 41):
+            key = keys[minute % len(keys)]
+            kind = "closed" if minute == 30 and name == "a" else "status_update"
+            event = ev(f"ticket:{key}", kind, minute)
+            results[name] += [(key, kind, r) for r in central.record(AGENT, [event], "x")]
+            first = results[name][-1][2]
+            if minute % 10 == 0 and first.status == "accepted":  # a retry: a duplicate
+                (again,) = central.record(AGENT, [event], "x")
+                retries.append((again.status, again.seq, first.seq))
+
+    threads = [
+        threading.Thread(target=pusher, args=(name, central))
+        for name, central in (("a", a), ("b", b))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results["a"]) == len(results["b"]) == 40  # neither thread failed
+    assert retries and all(status == "duplicate" and seq == was for status, seq, was in retries)
+    accepted = [r.seq for rs in results.values() for _, _, r in rs if r.status == "accepted"]
+    with a.engine.connect() as conn:
+        stored = conn.execute(select(events.c.seq, events.c.stream, events.c.type)).all()
+    seqs = sorted(seq for seq, _, _ in stored)
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert sorted(accepted) == seqs[-len(accepted) :]
+    closed_key = keys[30 % len(keys)]
+    types = [kind for seq, stream, kind in sorted(stored) if stream == f"ticket:{closed_key}"]
+    assert "closed" in types and "status_update" not in types[types.index("closed") :]
+    for central in (a, b):  # one more push each brings the cache up to date
+        for key in keys:
+            status(central, AGENT, ev(f"ticket:{key}", "comment", 99, {"text": "x"}))
+    with a.engine.connect() as conn:
+        for key in keys:
+            ids = list(
+                conn.execute(
+                    select(events.c.id)
+                    .where(events.c.stream == f"ticket:{key}")
+                    .order_by(events.c.seq)
+                ).scalars()
+            )
+            for central in (a, b):
+                cached = central._streams.histories.get(f"ticket:{key}")
+                assert cached is None or [e.id for e in cached] == ids[: len(cached)]
