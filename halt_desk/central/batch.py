@@ -68,10 +68,12 @@ _STORED_ID = select(events.c.id, events.c.seq, events.c.content_hash).where(
 @dataclass(frozen=True, slots=True)
 class _Reads:
     """The reads that begin a group commit, each of the values of its list parameter
-    `ids`: stored events by id, tickets by id, ticket histories by stream, device folds."""
+    `ids`: stored events by id, tickets by id (rows, or only whether they are stored),
+    ticket histories by stream, device folds."""
 
     stored_ids: Select[Any]
     tickets: Select[Any]
+    ticket_ids: Select[Any]
     histories: Select[Any]
     devices: Select[Any]
 
@@ -83,6 +85,7 @@ def _reads(postgresql: bool) -> _Reads:
             in_list(events.c.id, "ids", postgresql)
         ),
         tickets=select(tickets).where(in_list(tickets.c.id, "ids", postgresql)),
+        ticket_ids=select(tickets.c.id).where(in_list(tickets.c.id, "ids", postgresql)),
         histories=select(events)
         .where(in_list(events.c.stream, "ids", postgresql))
         .order_by(events.c.seq),
@@ -165,6 +168,8 @@ class Batch:
         self._references: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
+        #: Tickets `prepare` took for new without reading them.
+        self._assumed_new: list[str] = []
         #: The writes of the group (other than the inserts of events and audit rows), in
         #: the order they were made.
         self.writes: list[Statement] = []
@@ -182,6 +187,19 @@ class Batch:
         (forgotten: `catch_up`), whether the ids are stored, and what the cache lacks.
         """
         ids, keys, streams, tags = self._wanted(batch_events)
+        # A ticket first seen in this group with its report is taken for new (`lock` checks
+        # that it is not stored): the everyday first push of a ticket reads nothing.
+        first: dict[str, Event] = {}
+        for event in batch_events:
+            if event.stream_kind == "ticket":
+                first.setdefault(event.stream_key, event)
+        for key in keys:
+            if first[key].type == "ticket_reported" and f"ticket:{key}" in streams:
+                self._assumed_new.append(key)
+                self._tickets[key] = None
+                self._history[f"ticket:{key}"] = []
+        keys = [key for key in keys if key not in self._tickets]
+        streams = [stream for stream in streams if stream not in self._history]
         if self.cache.seq is not None and not (keys or streams or tags):
             for event_id in ids:
                 self._known.setdefault(event_id, None)
@@ -198,21 +216,27 @@ class Batch:
     def lock(self, group: GroupTransaction, batch_events: Sequence[Event]) -> tuple[int, bool]:
         """The first round trip of the write transaction `group`: takes the write lock,
         reads the counter, the audit chain's head, the streams of the events recorded since
-        `base` and which of the ids are stored. Makes the cache hold for the counter.
-        Returns the counter and whether the check made by this batch still holds."""
+        `base`, which of the ids are stored and whether a ticket taken for new is. Makes the
+        cache hold for the counter. Returns the counter and whether the check made by this
+        batch still holds."""
         postgresql = is_postgresql(group.conn)
+        reads = _reads(postgresql)
         head = audit.head_reads(audit_log, postgresql)
         queries: list[Statement] = [(LOCK_SEQ, {}), *((statement, {}) for statement in head)]
         queries.append((CHANGES_AFTER, {"after": self.base}))
         ids = list(dict.fromkeys(e.id for e in batch_events))
-        queries += _in_lists(_reads(postgresql).stored_ids, ids, postgresql)
+        queries += _in_lists(reads.stored_ids, ids, postgresql)
+        queries += _in_lists(reads.ticket_ids, self._assumed_new, postgresql)
         answers = group.read(queries)
         last_seq = int(answers[0][0]["value"])
         self.audit_head = audit.head_hash(answers[len(head)])
         changed = self.cache.catch_up(last_seq, answers[len(head) + 1])
         holds = changed is not None and not (changed & self._looked_at())
-        for rows in answers[len(head) + 2 :]:
-            for row in rows:
+        checks = len(head) + 2
+        for (asked, _), rows in zip(queries[checks:], answers[checks:], strict=True):
+            if asked is reads.ticket_ids and rows:
+                holds = False  # a ticket taken for new is stored
+            for row in rows if asked is reads.stored_ids else ():
                 if self._known.get(row["id"]) != (row["seq"], row["content_hash"]):
                     holds = False  # stored since, by another process
         return last_seq, holds

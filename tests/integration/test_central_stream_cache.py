@@ -244,3 +244,18 @@ def test_two_centrals_pushing_to_the_same_tickets_at_once_keep_every_rule(
             for central in (a, b):
                 cached = central._streams.histories.get(f"ticket:{key}")
                 assert cached is None or [e.id for e in cached] == ids[: len(cached)]
+
+
+def test_a_ticket_another_central_reported_before_is_not_reported_twice(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """A report of a ticket the cache does not know is checked as new without reading;
+    under the write lock the central finds the ticket stored (by b, before anything a
+    caught up with) and checks again: refused."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    assert status(b, AGENT, reported("T1"))[0] == "accepted"
+    assert status(a, AGENT, reported("T2"))[0] == "accepted"  # a caught up past b's report
+    assert "ticket:T1" not in a._streams.histories
+    assert status(a, AGENT, reported("T1")) == ("rejected", "ticket T1 was reported already")
+    assert status(a, AGENT, ev("ticket:T1", "comment", 5, {"text": "x"}))[0] == "accepted"

@@ -148,6 +148,20 @@ def cpu_by_process(root: int) -> dict[int, float]:
     return times
 
 
+def settled(root: int, timeout: float = 60.0) -> None:
+    """Waits until every process of the server has started (its CPU time stands still
+    for half a second): one worker answering /health does not mean the others listen,
+    and wrk's connections would all go to the first one."""
+    deadline = time.monotonic() + timeout
+    before = cpu_by_process(root)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_by_process(root)
+        if now == before:
+            return
+        before = now
+
+
 def cpu_seconds(root: int) -> float:
     """User + system CPU time of the live processes of the server so far."""
     return sum(cpu_by_process(root).values())
@@ -267,6 +281,8 @@ def running_server(
     servers = [ProcessServer(url, folder / f"data{n}", workers=workers) for n in range(count)]
     for server in servers:
         server.start()
+        assert server.process is not None
+        settled(server.process.pid)
     server = servers[0]
     try:
         requests.post(
