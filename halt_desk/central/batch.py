@@ -249,6 +249,21 @@ class Batch:
         ids, keys, streams, tags = self._wanted(batch_events)
         self._prefetch([], ids, keys, streams, tags)
 
+    def extend_locked(self, group: GroupTransaction, batch_events: Sequence[Event]) -> None:
+        """Readies the batch, whose check still holds under the lock (`lock`), to check
+        more events inside the locked transaction `group`: look-ups go there from now on,
+        and one round trip reads what neither the batch nor the cache holds."""
+        self.group = group
+        self.conn = group.conn
+        ids, keys, streams, tags = self._wanted(batch_events)
+        self._prefetch(
+            [],
+            [event_id for event_id in ids if event_id not in self._known],
+            [key for key in keys if key not in self._tickets],
+            [stream for stream in streams if stream not in self._history],
+            [tag for tag in tags if tag not in self._devices],
+        )
+
     def _wanted(
         self, batch_events: Sequence[Event]
     ) -> tuple[list[str], list[str], list[str], list[str]]:

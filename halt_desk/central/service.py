@@ -11,7 +11,7 @@ the writer lock), users.py, reads.py (changes feed, ticket state), audit_trail.p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -110,11 +110,14 @@ class Central:
         return self.record_many([(user, raw_events, address)])[0]
 
     def record_many(
-        self, submissions: Sequence[tuple[User, Sequence[object], str]]
+        self,
+        submissions: Sequence[writer.Submission],
+        more: Callable[[], Sequence[writer.Submission]] | None = None,
     ) -> list[list[EventResult]]:
         """Several batches (from concurrent requests) in one transaction and one commit,
-        in the given order; each keeps its own results and audit entry (writer.py)."""
-        return writer.record_many(self.db, self._streams, submissions)
+        in the given order; each keeps its own results and audit entry (writer.py). `more`
+        gives batches that arrived meanwhile, to join the group (their results follow)."""
+        return writer.record_many(self.db, self._streams, submissions, more)
 
     # ------------------------------------------------------------------ reads
     def changes(

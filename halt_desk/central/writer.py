@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
@@ -53,10 +53,15 @@ CLOCK_AHEAD_LIMIT_SECONDS = 300
 AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"})
 
 
+#: A batch of events pushed by one user from one address.
+Submission = tuple[User, Sequence[object], str]
+
+
 def record_many(
     db: CentralDatabase,
     streams: StreamCache,
-    submissions: Sequence[tuple[User, Sequence[object], str]],
+    submissions: Sequence[Submission],
+    more: Callable[[], Sequence[Submission]] | None = None,
 ) -> list[list[EventResult]]:
     """Several batches (from concurrent requests) in one transaction, in the given order.
 
@@ -68,6 +73,11 @@ def record_many(
     round trips: taking it (with the audit chain's head and what changed since the
     check) and the writes with COMMIT. If another process changed a stream the check
     looked at, the group is checked again under the lock (`Batch`).
+
+    `more` gives the batches that arrived while the lock was awaited: they join the group
+    (checked under the lock), so processes that take turns on the lock still commit
+    groups as large as one process would. The results are those of `submissions` and then
+    of what `more` gave.
     """
     for _, raw_events, _ in submissions:
         if len(raw_events) > MAX_BATCH:
@@ -88,13 +98,23 @@ def record_many(
             group_transaction(db.engine, reads if reads.postgresql else None) as group,
         ):
             start_seq, holds = batch.lock(group, checked)
+            late = list(more()) if more is not None else []
+            late_parsed = [parse_batch(raw_events) for _, raw_events, _ in late]
+            late_checked = [i[0] for items in late_parsed for i in items if i[0] is not None]
             if holds:
                 applied = _renumbered(applied, base, start_seq)
+                if late:
+                    batch.extend_locked(group, late_checked)
+                    seq = _last_seq(applied, start_seq)
+                    applied += _apply_group(batch, late, late_parsed, seq, server_now)
             else:
                 head = batch.audit_head
                 batch = Batch(group, streams)
-                batch.open_locked(checked, start_seq, head)
-                applied = _apply_group(batch, submissions, parsed, start_seq, server_now)
+                batch.open_locked([*checked, *late_checked], start_seq, head)
+                applied = _apply_group(
+                    batch, [*submissions, *late], [*parsed, *late_parsed], start_seq, server_now
+                )
+            submissions = [*submissions, *late]
             seq = _write_group(group, batch, submissions, applied, start_seq)
             group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
             # Committed, and still the only writer of this process: the cache may learn.
@@ -108,7 +128,7 @@ _Applied = list[tuple[list[EventResult], list[dict[str, Any]]]]
 
 def _apply_group(
     batch: Batch,
-    submissions: Sequence[tuple[User, Sequence[object], str]],
+    submissions: Sequence[Submission],
     parsed: list[list[Parsed]],
     seq: int,
     server_now: datetime,
@@ -119,6 +139,12 @@ def _apply_group(
         results, accepted, seq = _apply_batch(batch, user, items, seq, server_now)
         applied.append((results, accepted))
     return applied
+
+
+def _last_seq(applied: _Applied, start_seq: int) -> int:
+    """The seq of the last event accepted in `applied`, else `start_seq`."""
+    rows = [rows for _, rows in applied if rows]
+    return int(rows[-1][-1]["seq"]) if rows else start_seq
 
 
 def _renumbered(applied: _Applied, base: int, start_seq: int) -> _Applied:
@@ -148,7 +174,7 @@ def _renumbered(applied: _Applied, base: int, start_seq: int) -> _Applied:
 def _write_group(
     group: GroupTransaction,
     batch: Batch,
-    submissions: Sequence[tuple[User, Sequence[object], str]],
+    submissions: Sequence[Submission],
     applied: _Applied,
     start_seq: int,
 ) -> int:
