@@ -259,3 +259,30 @@ def test_a_ticket_another_central_reported_before_is_not_reported_twice(
     assert "ticket:T1" not in a._streams.histories
     assert status(a, AGENT, reported("T1")) == ("rejected", "ticket T1 was reported already")
     assert status(a, AGENT, ev("ticket:T1", "comment", 5, {"text": "x"}))[0] == "accepted"
+
+
+def test_batches_that_arrive_while_the_lock_is_awaited_join_the_group(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """`more` (what queued up meanwhile) joins a group under the write lock: checked with
+    what the group did before it, numbered after it, in one commit; also when the group
+    itself has to be checked again because another central changed its ticket."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    # Held: T2 is reported by the group, and a late batch already records on it.
+    late = [(AGENT, [ev("ticket:T2", "first_response", 5, {"channel": "phone"})], "x")]
+    outcomes = a.record_many([(AGENT, [reported("T2")], "x")], lambda: late)
+    assert [[r.status for r in results] for results in outcomes] == [["accepted"]] * 2
+    assert outcomes[1][0].seq == outcomes[0][0].seq + 1  # type: ignore[operator]
+    # Not held: b closed T1 after a cached it; the whole group is checked again.
+    assert status(b, AGENT, ev("ticket:T1", "closed", 10))[0] == "accepted"
+    late = [(AGENT, [ev("ticket:T1", "comment", 20, {"text": "nazorg"})], "y")]
+    outcomes = a.record_many([(AGENT, [ev("ticket:T1", "status_update", 15)], "x")], lambda: late)
+    (refused,), (taken,) = outcomes
+    assert (refused.status, refused.reason) == ("rejected", "ticket T1 is closed")
+    assert taken.status == "accepted"
+    with a.engine.connect() as conn:
+        seqs = list(conn.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert a.verify_audit() == []
