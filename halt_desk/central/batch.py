@@ -177,6 +177,8 @@ class Batch:
         self.base = 0
         #: The audit chain's last hash, read by `lock` under the write lock.
         self.audit_head = audit.GENESIS_HASH
+        #: Whether `lock` found events of other processes since `base`: they take turns.
+        self.others_wrote = False
 
     def prepare(self, batch_events: Sequence[Event]) -> int:
         """Readies the batch to check `batch_events` without the write lock; returns `base`.
@@ -231,6 +233,7 @@ class Batch:
         last_seq = int(answers[0][0]["value"])
         self.audit_head = audit.head_hash(answers[len(head)])
         changed = self.cache.catch_up(last_seq, answers[len(head) + 1])
+        self.others_wrote = changed is None or bool(changed)
         holds = changed is not None and not (changed & self._looked_at())
         checks = len(head) + 2
         for (asked, _), rows in zip(queries[checks:], answers[checks:], strict=True):

@@ -74,10 +74,10 @@ def record_many(
     check) and the writes with COMMIT. If another process changed a stream the check
     looked at, the group is checked again under the lock (`Batch`).
 
-    `more` gives the batches that arrived while the lock was awaited: they join the group
-    (checked under the lock), so processes that take turns on the lock still commit
-    groups as large as one process would. The results are those of `submissions` and then
-    of what `more` gave.
+    `more` gives the batches that arrived while the lock was awaited: when other processes
+    wrote meanwhile, they join the group (checked under the lock), so processes that take
+    turns on the lock still commit groups about as large as one process would. The results
+    are those of `submissions` and then of what `more` gave.
     """
     for _, raw_events, _ in submissions:
         if len(raw_events) > MAX_BATCH:
@@ -98,7 +98,9 @@ def record_many(
             group_transaction(db.engine, reads if reads.postgresql else None) as group,
         ):
             start_seq, holds = batch.lock(group, checked)
-            late = list(more()) if more is not None else []
+            # Others write too: take in what queued up meanwhile (alone, a group taking in
+            # everything would make every client wait for every commit in lockstep).
+            late = list(more()) if more is not None and batch.others_wrote else []
             late_parsed = [parse_batch(raw_events) for _, raw_events, _ in late]
             late_checked = [i[0] for items in late_parsed for i in items if i[0] is not None]
             if holds:

@@ -264,13 +264,17 @@ def test_a_ticket_another_central_reported_before_is_not_reported_twice(
 def test_batches_that_arrive_while_the_lock_is_awaited_join_the_group(
     two_centrals: tuple[Central, Central],
 ) -> None:
-    """`more` (what queued up meanwhile) joins a group under the write lock: checked with
-    what the group did before it, numbered after it, in one commit; also when the group
-    itself has to be checked again because another central changed its ticket."""
+    """When another central wrote since, `more` (what queued up meanwhile) joins a group
+    under the write lock: checked with what the group did before it, numbered after it, in
+    one commit; also when the group itself has to be checked again because the other
+    central changed its ticket. Alone, a central leaves it for the next group."""
     a, b = two_centrals
     assert status(a, ADMIN, org("halt"))[0] == "accepted"
     assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    late = [(AGENT, [ev("ticket:T1", "comment", 2, {"text": "later"})], "x")]
+    assert len(a.record_many([(AGENT, [reported("T0")], "x")], lambda: late)) == 1
     # Held: T2 is reported by the group, and a late batch already records on it.
+    assert status(b, AGENT, reported("T9"))[0] == "accepted"
     late = [(AGENT, [ev("ticket:T2", "first_response", 5, {"channel": "phone"})], "x")]
     outcomes = a.record_many([(AGENT, [reported("T2")], "x")], lambda: late)
     assert [[r.status for r in results] for results in outcomes] == [["accepted"]] * 2
