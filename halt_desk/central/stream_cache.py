@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BigInteger, bindparam, select
 
 from halt_desk.central.schema import events
 from halt_desk.domain.devices import DeviceFold
@@ -34,12 +34,17 @@ MISSING: Final = Missing()
 CATCH_UP_LIMIT = 5_000
 #: The streams of the events after `after`, in order, one more than CATCH_UP_LIMIT at most
 #: (so a longer gap shows): what `catch_up` forgets. The upper bound is whatever is
-#: committed when it runs; under the write lock that is the counter just read.
+#: committed when it runs; under the write lock that is the counter just read. Written as
+#: a closed range of `seq` (which has no gaps), so that PostgreSQL reads the primary key's
+#: index even before it has statistics of a fast-growing table (`seq > N` alone was read
+#: with a scan of the whole table, on every group commit).
 CHANGES_AFTER = (
     select(events.c.seq, events.c.stream)
-    .where(events.c.seq > bindparam("after"))
+    .where(
+        events.c.seq > bindparam("after", type_=BigInteger()),
+        events.c.seq <= bindparam("after", type_=BigInteger()) + (CATCH_UP_LIMIT + 1),
+    )
     .order_by(events.c.seq)
-    .limit(CATCH_UP_LIMIT + 1)
 )
 
 
