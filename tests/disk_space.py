@@ -17,8 +17,17 @@ from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.store import Store, StoreDiskError
 from tests.desk_data import NOW
 
-#: An intake of caller e1 (tests.desk_data) with a long summary, to fill pages quickly.
-BIG_INTAKE = Intake("e1", "Laptop start niet " + "x" * 400, "phone", "werkplek", "one", "stopped")
+#: An intake of caller e1 (tests.desk_data) with the longest summary (200 characters) and a
+#: description, to fill pages quickly.
+BIG_INTAKE = Intake(
+    "e1",
+    "Laptop start niet " + "x" * 182,
+    "phone",
+    "werkplek",
+    "one",
+    "stopped",
+    description="y" * 400,
+)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
 from halt_desk.paths import resources_dir
+from halt_desk.store.cache_file import default_path
 from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
 
@@ -113,6 +114,8 @@ def run_app(
     app = application(_language(language))
     window = MainWindow(None, user or os.environ.get("USER") or "medewerker", local_now)
     window.show()
+    # The first screenful straight from the cache file while the store opens (beside it).
+    window.show_first_page(store_path or default_path())
     opened: list[Store] = []
     controllers: list[SyncController] = []
 

@@ -48,6 +48,7 @@ from halt_desk.store import DeviceView, Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.table_models import Index, RowsTableModel
+from ui.text_limits import limit_text
 from ui.workers import LatestOnly, run_in_background
 
 UNREADY_COLOUR = QColor("#fbeaa0")
@@ -142,6 +143,11 @@ class DeviceDialog(QDialog):
         self.purchase_date.setSpecialValueText(_("unknown"))
         self.purchase_date.setDate(NO_DATE)
         self.error = labels.error_label()
+        limit_text(self.serial, "serial")
+        limit_text(self.lessor, "lessor")
+        model_edit = self.model.lineEdit()
+        if model_edit is not None:
+            limit_text(model_edit, "model")
 
         form = QFormLayout()
         for text, widget in (

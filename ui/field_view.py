@@ -37,6 +37,7 @@ from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
+from ui.text_limits import limit_text
 from ui.workers import LatestOnly, run_in_background
 
 #: Minimum height of a big button (touch screens, gloves in winter).
@@ -143,6 +144,8 @@ class FieldView(QWidget):
         self.note.setAccessibleName(_("Note"))
         for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
             edit.setMinimumHeight(40)
+        limit_text(self.confirmed_by, "confirmed_by")
+        self.note_counter = limit_text(self.note, "text")
 
     def _build_buttons(self) -> QGridLayout:
         self.buttons: dict[FieldAction, QPushButton] = {}
@@ -175,6 +178,8 @@ class FieldView(QWidget):
         inputs.addWidget(self.productive_time, 1, 3)
         inputs.addWidget(QLabel(_("Note")), 2, 0)
         inputs.addWidget(self.note, 2, 1, 1, 3)
+        if self.note_counter is not None:
+            inputs.addWidget(self.note_counter, 3, 1, 1, 3)
 
         right = QVBoxLayout()
         right.addWidget(self.detail)

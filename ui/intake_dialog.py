@@ -28,15 +28,17 @@ from halt_desk.desk.intake import (
     CallerDirectory,
     EmployeeMatch,
     Intake,
-    intake_events,
+    record_intake,
     suggested_priority,
 )
 from halt_desk.domain.errors import DeskInputError
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
+from ui.text_limits import limit_text
 
 
 class IntakeDialog(QDialog):
@@ -56,6 +58,7 @@ class IntakeDialog(QDialog):
         self.store, self.directory, self.actor, self.clock = store, directory, actor, clock
         self.caller: EmployeeMatch | None = None
         self.profile: Profile | None = None
+        self._saving = False  # a save runs on a worker thread
         self._matches: list[EmployeeMatch] = []
         self.setWindowTitle(_("New ticket"))
         self.setMinimumWidth(560)
@@ -101,6 +104,8 @@ class IntakeDialog(QDialog):
         self.override_reason.setAccessibleName(_("Reason for the override"))
         self.override_reason.setPlaceholderText(_("Only when overriding the suggestion"))
         self.override_reason.setEnabled(False)
+        limit_text(self.summary, "summary")
+        limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
         self.error.setAccessibleName(_("Error"))
 
@@ -246,19 +251,22 @@ class IntakeDialog(QDialog):
         )
 
     def save(self) -> None:
-        """Checks the form (errors shown next to it, nothing recorded), then records."""
-        try:
-            events = intake_events(self.store, self.intake(), self.actor, self.clock())
-        except DeskInputError as error:
-            self.show_error(error)
+        """Checks and records the form on a worker thread: the look-ups of the caller and
+        the contract, then the report (and its override) with their outbox rows in one
+        transaction. The dialog closes once that committed; the list, the other windows
+        and the sync hear of it after that. A form error is shown next to its field and
+        nothing is recorded."""
+        if self._saving:
             return
+        intake, actor, now, store = self.intake(), self.actor, self.clock(), self.store
+        if not intake.caller:  # no look-up needed to say so
+            self.show_error(DeskInputError("caller", Msg.CHOOSE_CALLER))
+            return
+        self._saving = True
         self.error.setText("")
         self.save_button.setEnabled(False)
-        store = self.store
         ChangeHub.of(store).run(
-            lambda: store.record_events(events),
-            lambda _ignored: self._saved(events[0].stream_key),
-            self._failed,
+            lambda: record_intake(store, intake, actor, now), self._saved, self._failed
         )
 
     def show_error(self, error: DeskInputError) -> None:
@@ -277,9 +285,13 @@ class IntakeDialog(QDialog):
             target.setFocus()
 
     def _saved(self, ticket_id: str) -> None:
+        self.accept()  # closed first: what follows (the ticket opening) comes after
         self.saved.emit(ticket_id)
-        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self._saving = False
         self.save_button.setEnabled(True)
-        self.error.setText(_("Saving failed: {error}").format(error=labels.error_text(exc)))
+        if isinstance(exc, DeskInputError):
+            self.show_error(exc)
+        else:
+            self.error.setText(_("Saving failed: {error}").format(error=labels.error_text(exc)))

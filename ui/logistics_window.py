@@ -56,6 +56,7 @@ from ui.swap_queue import (
     QueueModel,
     StockModel,
 )
+from ui.text_limits import ask_text
 from ui.workers import LatestOnly, run_in_background
 
 
@@ -356,7 +357,7 @@ class LogisticsWindow(QMainWindow):
         )
         if not ok:
             return
-        note, ok = QInputDialog.getText(self, _("Shortage mitigation"), _("Explanation"))
+        note, ok = ask_text(self, _("Shortage mitigation"), _("Explanation"), "note")
         if not ok:
             return
         kind = MITIGATION_KINDS[names.index(choice)]

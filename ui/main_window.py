@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from halt_desk.changes import Changes
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, row_from_store
 from halt_desk.i18n import N_, _
+from halt_desk.store.list_rows import FirstPage, first_page
 from ui import labels
 from ui.changes import ChangeHub
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
@@ -205,7 +207,8 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
-        self.loaded = False
+        self.loaded = False  # the whole list is in
+        self.page_shown = False  # rows are on screen: the first page or the whole list
         self.last_notification: list[str] = []
         self.reminders: list[Reminder] = []
         self._reminded: set[tuple[str, str, str, datetime]] = set()
@@ -221,6 +224,44 @@ class MainWindow(QMainWindow):
         self._reminder_timer = QTimer(self)
         self._reminder_timer.timeout.connect(self.check_reminders)
         self._reminder_timer.start(REMINDER_INTERVAL_MS)
+
+    def show_first_page(self, path: Path) -> None:
+        """Fills the list with its first screenful straight from the cache file at `path`
+        (plain sqlite3, a few milliseconds) while the store is still opening; the whole list
+        replaces it when it is read. Nothing is shown if the store was quicker, the user
+        already filtered, searched or sorted, or the file has nothing to show yet."""
+        if not self.loaded:
+            run_in_background(lambda: first_page(path), self._first_page_read, self._no_page)
+
+    def _first_page_read(self, page: FirstPage | None) -> None:
+        start_view = (
+            self.quick is QuickFilter.OPEN
+            and not self.search.text()
+            and self._wanted_sort() == ("next_due", False)
+        )
+        if page is None or self.loaded or not start_view:
+            return
+        tickets = TicketList([row_from_store(raw) for raw in page.rows], self.user)
+        tickets.sort("next_due")
+        self.model.now = self.clock()
+        self.model.set_tickets(tickets)
+        self._show_counts()
+        self.page_shown = True
+
+    def _current_ticket(self) -> str | None:
+        current = self.table.currentIndex()
+        return str(self.model.data(current, TICKET_ID_ROLE)) if current.isValid() else None
+
+    def _choose_ticket(self, ticket_id: str | None) -> None:
+        """Puts the cursor back on `ticket_id` after a new list replaced the rows (a new
+        list resets the model): the whole list after the first page, a reload after a
+        change. Nothing if it is not shown any more."""
+        position = self.model.tickets.position_of(ticket_id) if ticket_id else None
+        if position is not None:
+            self.table.selectRow(position)
+
+    def _no_page(self, exc: BaseException) -> None:
+        log.debug("no first page from the cache file: %s", exc)  # the whole read follows
 
     def attach_store(self, store: Store) -> None:
         """Shows the cache `store` (opened after the window appeared, or given at once)."""
@@ -319,6 +360,7 @@ class MainWindow(QMainWindow):
     def _loaded(self, loaded: tuple[TicketList, CallerDirectory, int, dict[str, str], int]) -> None:
         tickets, self.directory, pending, self.organisations, self._marker = loaded
         self.model.now = self.clock()
+        chosen = self._current_ticket()
         if tickets is not self.model.tickets:
             self.model.set_tickets(tickets)
         sort = self._wanted_sort()
@@ -327,9 +369,10 @@ class MainWindow(QMainWindow):
                 self.table.horizontalHeader().sortIndicatorSection(),
                 self.table.horizontalHeader().sortIndicatorOrder(),
             )
+        self._choose_ticket(chosen)
         self._pending_read(pending)
+        self.loaded = self.page_shown = True
         self._show_counts()
-        self.loaded = True
         # The list (tens of thousands of rows) lives until the next load: out of the cyclic
         # collector's sight, or each full collection walks it while every thread waits
         # (pauses of several hundred ms on 50,000 tickets). Its garbage is still freed.
@@ -438,6 +481,9 @@ class MainWindow(QMainWindow):
         self._show_counts()
 
     def _show_counts(self) -> None:
+        if not self.loaded:  # nothing or the first page: counts would mislead
+            self.counts.setText(_("Loading tickets…"))
+            return
         self.counts.setText(
             _("{shown} of {total} tickets").format(
                 shown=len(self.model.tickets), total=self.model.tickets.total
@@ -460,9 +506,13 @@ class MainWindow(QMainWindow):
 
     def _intake_saved(self, ticket_id: str) -> None:
         self.statusBar().showMessage(_("Ticket {id} recorded").format(id=ticket_id), 5000)
-        self.open_ticket_id(ticket_id)
+        # After the closed intake is painted: the ticket opens in the next turn of the loop.
+        QTimer.singleShot(0, self, lambda: self.open_ticket_id(ticket_id))
 
     def open_ticket(self, index: QModelIndex) -> None:
+        if self.store is None:  # the first page is shown, the cache is still opening
+            self.statusBar().showMessage(_("Loading tickets…"), 3000)
+            return
         self.open_ticket_id(str(self.model.data(index, TICKET_ID_ROLE)))
 
     def open_ticket_id(self, ticket_id: str) -> TicketDialog:

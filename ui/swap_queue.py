@@ -28,6 +28,7 @@ from halt_desk.logistics.stock import StockLevel
 from halt_desk.logistics.swap_steps import SwapPlan
 from ui import labels
 from ui.table_models import RowsTableModel
+from ui.text_limits import limit_text
 
 Index = QModelIndex | QPersistentModelIndex
 GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
@@ -186,6 +187,8 @@ class PlanDialog(QDialog):
         self.device = QLineEdit(suggestion.device or "")
         self.address = QLineEdit(address or "")
         self.engineer = QLineEdit()
+        limit_text(self.address, "home_address")
+        limit_text(self.engineer, "engineer")
         form = QFormLayout(self)
         if suggestion.device is None:
             advice = _("No loaner in stock: record an emergency workplace.")

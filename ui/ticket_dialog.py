@@ -37,6 +37,7 @@ from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
+from ui.text_limits import limit_text
 from ui.uplift_dialog import UpliftDialog
 from ui.workers import LatestOnly
 
@@ -141,6 +142,8 @@ class TicketDialog(QDialog):
         layout.addWidget(self.clocks)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.note)
+        if self.note_counter is not None:
+            layout.addWidget(self.note_counter)
         layout.addWidget(self.message)
         layout.addWidget(actions)
         self._timer = QTimer(self)
@@ -177,6 +180,7 @@ class TicketDialog(QDialog):
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note with the action"))
         self.note.setPlaceholderText(_("Note (optional; required for 'Note')"))
+        self.note_counter = limit_text(self.note, "text")
         self.message = labels.error_label()
 
     def _build_actions(self) -> QGroupBox:

@@ -27,6 +27,7 @@ from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
+from ui.text_limits import limit_text
 
 
 class UpliftDialog(QDialog):
@@ -76,6 +77,8 @@ class UpliftDialog(QDialog):
         )
         self.motivation.setTabChangesFocus(True)
         self.motivation.setFixedHeight(80)
+        limit_text(self.role_explanation, "role_explanation")
+        self.motivation_counter = limit_text(self.motivation, "motivation")
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.verdict.setAccessibleName(_("Outcome"))
@@ -87,6 +90,8 @@ class UpliftDialog(QDialog):
         form.addRow(_("&Role type"), self.role_type)
         form.addRow(_("&Explanation"), self.role_explanation)
         form.addRow(_("&Motivation"), self.motivation)
+        if self.motivation_counter is not None:
+            form.addRow("", self.motivation_counter)
         buttons = QDialogButtonBox()
         self.record_button = buttons.addButton(
             _("Record decision"), QDialogButtonBox.ButtonRole.AcceptRole

@@ -27,9 +27,11 @@ from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.leases import JobRunner, configured_jobs
+from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.limits import MAX_REQUEST_BYTES
 from halt_desk.store.errors import StoreDiskError
 
 log = logging.getLogger(__name__)
@@ -56,11 +58,21 @@ class ChangesPage(BaseModel):
     more: bool
 
 
+class AuditPage(BaseModel):
+    entries: list[dict[str, Any]]
+    next: int
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
     return JSONResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail},
         status_code=status,
-        media_type="application/problem+json",
+        media_type=PROBLEM_MEDIA_TYPE,
     )
 
 
@@ -179,18 +191,22 @@ class PushFastPath:
         self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away before sending its body
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        if _declared_length(scope) > MAX_REQUEST_BYTES:
+            await _too_large(scope, receive, send)
+            return
+        if scope["method"] != "POST" or scope["path"] != PUSH_PATH:
+            await self.app(scope, receive, send)  # no other route reads a body
+            return
+        read = await _read_body(receive)
+        if read is None:
+            return  # the client went away before sending its body
+        body, too_large = read
+        if too_large:
+            await _too_large(scope, receive, send)
+            return
         try:
             payload = await self._answer(scope, body)
         except Exception as exc:
@@ -246,6 +262,48 @@ class PushFastPath:
         return token, raw_events
 
 
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length a request declares (0 when none or not a number)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
+#: What is still read (and dropped) of a body after its limit, so that a client that
+#: sent a little too much gets the 413 instead of a reset connection.
+_DRAIN_BYTES = 1024 * 1024
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool] | None:
+    """The request body and whether it is over MAX_REQUEST_BYTES, counted as it streams
+    in: past the limit nothing more is kept (and at most _DRAIN_BYTES more is read).
+    None when the client went away."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_REQUEST_BYTES:
+            chunks.append(chunk)
+        elif size > MAX_REQUEST_BYTES + _DRAIN_BYTES:
+            break
+        if not message.get("more_body", False):
+            break
+    if size > MAX_REQUEST_BYTES:
+        return b"", True
+    return b"".join(chunks), False
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    limit = MAX_REQUEST_BYTES // (1024 * 1024)
+    detail = f"the request body is larger than {MAX_REQUEST_BYTES} bytes ({limit} MiB)"
+    await _problem(413, "request too large", detail)(scope, receive, send)
+
+
 def _replay(body: bytes, receive: Receive) -> Receive:
     """A `receive` that gives `body` once, then whatever the client sends next."""
     given = False
@@ -269,6 +327,11 @@ class _CentralAPI(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.push_fast_path(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = document(self)
+        return self.openapi_schema
 
 
 def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
@@ -313,9 +376,11 @@ def _add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_problem(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # 400 like every other malformed request (a body that is not JSON, a batch too
+        # long): a client need not tell FastAPI's validation from the central's own.
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        return _problem(422, "invalid request", f"{where}: {first.get('msg', 'invalid')}")
+        return _problem(400, "invalid request", f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(NotAllowed)
     async def not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
@@ -336,18 +401,18 @@ def _add_problem_handlers(app: FastAPI) -> None:
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     """The routes of the API (a push that PushFastPath answers never reaches them)."""
 
-    @app.get("/api/v1/health")
+    @app.get("/api/v1/health", response_model=Health, **declared(413))
     async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/api/v1/events", response_model=EventResults)
+    @app.post("/api/v1/events", response_model=EventResults, **declared(400, 401, 413, 503))
     async def post_events(batch: EventBatch, user: CurrentUser, client: Address) -> Response:
         # Waits for the writer thread on the event loop; the results are plain JSON
         # already, so they are sent as they are instead of validated again as EventResults.
         results = await writer.record_async(user, batch.events, client)
         return Response(_results_body(results), media_type="application/json")
 
-    @app.get("/api/v1/changes", response_model=ChangesPage)
+    @app.get("/api/v1/changes", response_model=ChangesPage, **declared(400, 401, 413, 503))
     def get_changes(
         user: CurrentUser,
         client: Address,
@@ -357,9 +422,11 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         page, next_seq, more = central.changes(user, since, limit, client)
         return {"events": page, "next": next_seq, "more": more}
 
-    @app.get("/api/v1/tickets/{ticket_id}")
+    @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 413, 503))
     def get_ticket(
-        ticket_id: Annotated[str, Path(max_length=100)], user: CurrentUser, client: Address
+        ticket_id: Annotated[str, Path(max_length=100, examples=["HALT-2027-K7M2Q9XW"])],
+        user: CurrentUser,
+        client: Address,
     ) -> dict[str, Any]:
         # No ticket id holds a NUL (its stream would be refused), and PostgreSQL cannot
         # even compare with one: answered without asking the database.
@@ -368,7 +435,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
 
-    @app.get("/api/v1/audit")
+    @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(
         user: CurrentUser,
         client: Address,

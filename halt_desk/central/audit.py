@@ -44,19 +44,24 @@ class InvalidCheckpointFile(HaltDeskError):
 
 @dataclass(frozen=True, slots=True)
 class AuditProblem:
-    """One place where the chain shows tampering: the row where it shows, and what."""
+    """One place where a chain shows tampering: the row where it shows (for the events'
+    chain, `log="events"`, the event's seq), and what."""
 
     row_id: int
     kind: ProblemKind
     message: str
+    log: Literal["audit", "events"] = "audit"
 
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """The id and hash of a row, kept outside the database to verify against later."""
+    """The id and hash of a row, kept outside the database to verify against later; with
+    the seq and chain of the last event at the time (the events' chain, event_chain.py)."""
 
     row_id: int
     hash: str
+    event_seq: int | None = None
+    event_chain: str | None = None
 
 
 def canonical_json(value: Any) -> str:
@@ -324,7 +329,10 @@ def append_checkpoint_file(path: Path, point: Checkpoint, at: datetime) -> None:
     """Appends `point` as one JSON line to `path` and syncs it to disk. The file belongs
     outside the database (another disk, host or write-once share): someone able to rewrite
     the whole chain in the database cannot rewrite the hashes kept there."""
-    line = json.dumps({"row_id": point.row_id, "hash": point.hash, "at": utc_text(at)})
+    kept: dict[str, Any] = {"row_id": point.row_id, "hash": point.hash, "at": utc_text(at)}
+    if point.event_seq is not None:
+        kept |= {"event_seq": point.event_seq, "event_chain": point.event_chain}
+    line = json.dumps(kept)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as out:
         out.write(line + "\n")
@@ -348,7 +356,20 @@ def read_checkpoint_file(path: Path) -> list[Checkpoint]:
             row_id, digest = raw["row_id"], raw["hash"]
         except (ValueError, TypeError, KeyError):
             raise InvalidCheckpointFile(f"{path}, line {number}: not a checkpoint") from None
-        if not isinstance(row_id, int) or not isinstance(digest, str) or len(digest) != 64:
+        event_seq, event_chain = raw.get("event_seq"), raw.get("event_chain")
+        if not (
+            _is_point(row_id, digest)
+            and ((event_seq is None and event_chain is None) or _is_point(event_seq, event_chain))
+        ):
             raise InvalidCheckpointFile(f"{path}, line {number}: not a checkpoint")
-        points.append(Checkpoint(row_id, digest))
+        points.append(Checkpoint(row_id, digest, event_seq, event_chain))
     return points
+
+
+def _is_point(number: Any, digest: Any) -> bool:
+    return (
+        isinstance(number, int)
+        and not isinstance(number, bool)
+        and isinstance(digest, str)
+        and len(digest) == 64
+    )

@@ -24,7 +24,7 @@ class Role(StrEnum):
     AGENT = "agent"  # servicedesk: every ticket event, swap requests, reads devices
     FIELD = "field"  # field engineer: events on tickets assigned to them, onsite devices
     LOGISTICS = "logistics"  # depot: device, shipment and sanitisation events
-    REGIE = "regie"  # the customer's service manager: read only, never home addresses
+    REGIE = "regie"  # the customer's service manager: reads; its escalation register
     ADMIN = "admin"  # users, profiles, reference data
 
 
@@ -32,22 +32,108 @@ class NotAllowed(HaltDeskError):
     """The user's role does not allow this action (HTTP 403, or `rejected` in a batch)."""
 
 
-#: Data fields that hold a home address (personal data, DESIGN §2.6).
-HOME_ADDRESS_FIELDS = frozenset({"home_address", "address"})
+REFERENCE_STREAMS = frozenset(REFERENCE_EVENT_TYPES)
 #: Device events a field engineer records on the spot.
 FIELD_DEVICE_EVENTS = frozenset({"device_issued_onsite", "device_delivered", "device_received"})
-REFERENCE_STREAMS = frozenset(REFERENCE_EVENT_TYPES)
 #: Ticket events logistics records on a swap's ticket: the delivery that stops the swap
 #: clock, the alternative workplace that stops the emergency clock, and a note.
 LOGISTICS_TICKET_EVENTS = frozenset({"swap_delivered", "emergency_workplace", "comment"})
+#: The escalation register of an organisation, stream `escalation:<id>` (DESIGN §3.4; the
+#: governance issue adds the stream kind to the vocabulary and the writer).
+ESCALATION_EVENT_TYPES = frozenset(
+    {
+        "escalation_registered",
+        "escalation_level_changed",
+        "escalation_informed",
+        "escalation_request_sent",
+        "escalation_meeting_held",
+        "escalation_action_added",
+        "escalation_action_updated",
+        "escalation_update",
+        "escalation_closed",
+        "escalation_suggested",
+        "escalation_suggestion_dismissed",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One line of the role matrix: `roles` may record `event_types` on streams of
+    `stream_kind`; with `assigned_only`, only on tickets assigned to the user. Every rule
+    holds within the user's organisations (a user bound to none: all of them)."""
+
+    name: str
+    roles: frozenset[Role]
+    stream_kind: str
+    event_types: frozenset[str]
+    assigned_only: bool = False
+
+
+def _rule(
+    name: str, roles: set[Role], kind: str, types: frozenset[str], assigned: bool = False
+) -> Rule:
+    return Rule(name, frozenset(roles), kind, types, assigned)
+
+
+A, F, L, R, M = Role.AGENT, Role.FIELD, Role.LOGISTICS, Role.REGIE, Role.ADMIN
+#: Named rule: the customer's service manager keeps the escalation register of its own
+#: organisation (the only thing regie records).
+REGIE_ESCALATION_REGISTER = "regie.escalation_register"
+#: Who may record what (DESIGN §3.2, issue 3). Anything not listed is refused.
+RECORD_RULES: tuple[Rule, ...] = (
+    _rule("agent.tickets", {A}, "ticket", TICKET_EVENT_TYPES),
+    _rule("field.assigned_tickets", {F}, "ticket", TICKET_EVENT_TYPES - {"ticket_reported"}, True),
+    _rule("logistics.swap_ticket_events", {L}, "ticket", LOGISTICS_TICKET_EVENTS),
+    _rule("desk.swaps", {A, L}, "swap", SWAP_EVENT_TYPES),
+    _rule("logistics.stock", {L}, "stock", STOCK_EVENT_TYPES),
+    _rule("logistics.devices", {L}, "device", DEVICE_EVENT_TYPES),
+    _rule("field.onsite_devices", {F}, "device", FIELD_DEVICE_EVENTS),
+    *(
+        _rule(f"admin.{kind}", {M}, kind, types)
+        for kind, types in sorted(REFERENCE_EVENT_TYPES.items())
+    ),
+    _rule(REGIE_ESCALATION_REGISTER, {R}, "escalation", ESCALATION_EVENT_TYPES),
+)
+_RULES_BY_KIND: dict[str, tuple[Rule, ...]] = {
+    kind: tuple(r for r in RECORD_RULES if r.stream_kind == kind)
+    for kind in {r.stream_kind for r in RECORD_RULES}
+}
+#: Who may read what; every read holds within the user's organisations.
+READ_RULES: dict[str, frozenset[Role]] = {
+    "changes": frozenset(Role),
+    "ticket": frozenset(Role),
+    "audit": frozenset({M, R}),
+}
+
+
+def rule_named(name: str) -> Rule:
+    return next(rule for rule in RECORD_RULES if rule.name == name)
 
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A user of the central API. `orgs`: the organisations it is bound to; empty for a
+    user of the provider, who works across all organisations."""
+
     id: int
     name: str
     role: Role
-    org: str | None
+    orgs: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        orgs: object = self.orgs
+        if not isinstance(orgs, frozenset):  # None or another iterable of names
+            object.__setattr__(self, "orgs", frozenset(orgs or ()))  # type: ignore[call-overload]
+
+    @property
+    def bound(self) -> bool:
+        return bool(self.orgs)
+
+    def works_for(self, org: str | None) -> bool:
+        """Whether this user may see and change what concerns `org` (None: the provider's
+        own data, for users of the provider only)."""
+        return not self.orgs or org in self.orgs
 
 
 def new_token() -> str:
@@ -113,42 +199,44 @@ class TokenCache:
 def check_may_record(
     user: User, stream_kind: str, event_type: str, ticket_assignee: str | None
 ) -> None:
-    """Raises NotAllowed unless `user` may record this event (DESIGN §3.2, issue roles)."""
-    role = user.role
-    if role is Role.ADMIN and stream_kind in REFERENCE_STREAMS:
-        return
-    if stream_kind == "ticket" and event_type in TICKET_EVENT_TYPES:
-        if role is Role.AGENT:
-            return
-        if role is Role.FIELD:
-            if event_type != "ticket_reported" and ticket_assignee == user.name:
-                return
+    """Raises NotAllowed unless a rule of RECORD_RULES lets `user` record this event.
+    (The organisation is checked apart: `check_org`.)"""
+    for rule in _RULES_BY_KIND.get(stream_kind, ()):
+        if user.role not in rule.roles or event_type not in rule.event_types:
+            continue
+        if rule.assigned_only and ticket_assignee != user.name:
             raise NotAllowed(
-                f"role field may only record events on tickets assigned to {user.name}"
+                f"role {user.role} may only record events on tickets assigned to {user.name}"
             )
-    logistics, agent = role is Role.LOGISTICS, role is Role.AGENT
-    if stream_kind == "ticket" and logistics and event_type in LOGISTICS_TICKET_EVENTS:
         return
-    if stream_kind == "swap" and event_type in SWAP_EVENT_TYPES and (logistics or agent):
-        return
-    if stream_kind == "stock" and event_type in STOCK_EVENT_TYPES and logistics:
-        return
-    if stream_kind == "device" and event_type in DEVICE_EVENT_TYPES:
-        if role is Role.LOGISTICS:
-            return
-        if role is Role.FIELD and event_type in FIELD_DEVICE_EVENTS:
-            return
-    raise NotAllowed(f"role {role} may not record {event_type} on a {stream_kind} stream")
+    raise NotAllowed(f"role {user.role} may not record {event_type} on a {stream_kind} stream")
 
 
-def may_see_home_address(user: User, ticket_assignee: str | None) -> bool:
-    """Logistics always; a field engineer on the tickets assigned to them; nobody else."""
+def check_org(user: User, org: str | None, what: str) -> None:
+    """Raises NotAllowed unless `user` works for `org` (what `what` concerns)."""
+    if user.works_for(org):
+        return
+    mine = ", ".join(sorted(user.orgs))
+    if org is None:
+        raise NotAllowed(f"{what} is the provider's own; {user.name} works for {mine}")
+    raise NotAllowed(f"{what} belongs to organisation {org}; {user.name} works for {mine}")
+
+
+def may_see_personal(user: User, org: str | None, engineers: frozenset[str] = frozenset()) -> bool:
+    """DESIGN §2.6: logistics (within its organisations), and a field engineer named in
+    `engineers` (the engineer of an active swap or the assignee of its ticket); nobody
+    else, and nobody but logistics once the swap is closed (the caller passes no
+    engineers then)."""
+    if not user.works_for(org):
+        return False
     if user.role is Role.LOGISTICS:
         return True
-    return user.role is Role.FIELD and ticket_assignee == user.name
+    return user.role is Role.FIELD and user.name in engineers
 
 
 def check_may_read(user: User, what: str) -> None:
-    """Reads: everyone reads tickets, changes and devices; audit is for admin and regie."""
-    if what == "audit" and user.role not in (Role.ADMIN, Role.REGIE):
-        raise NotAllowed(f"role {user.role} may not read the audit log")
+    """Reads: everyone reads tickets and changes (within their organisations); the audit
+    log is for admin and regie."""
+    if user.role not in READ_RULES.get(what, frozenset()):
+        label = "audit log" if what == "audit" else what
+        raise NotAllowed(f"role {user.role} may not read the {label}")

@@ -24,6 +24,7 @@ from halt_desk.central.schema import (
     organisations,
     reference_records,
     seq_counter,
+    swaps,
     tickets,
 )
 from halt_desk.central.stream_cache import CHANGES_AFTER, MISSING, Missing, StreamCache
@@ -33,20 +34,32 @@ from halt_desk.domain.profiles import Profile, resolve_profile
 
 # Statements of the push path, built once (building and cache-keying a statement costs
 # more than running it on SQLite).
-#: Moves the sequence counter on to the last `seq` a group commit handed out.
-SET_SEQ = update(seq_counter).where(seq_counter.c.id == 1).values(value=bindparam("value"))
+#: Moves the sequence counter on to the last `seq` a group commit handed out, and the
+#: events' chain head on to that event's chain.
+SET_SEQ = (
+    update(seq_counter)
+    .where(seq_counter.c.id == 1)
+    .values(value=bindparam("value"), chain_head=bindparam("head"))
+)
 #: The writes of a group commit (values by parameter name).
 _SET_TICKET = {
     name: update(tickets).where(tickets.c.id == bindparam("key")).values({name: bindparam("value")})
     for name in ("assignee", "closed")
 }
 _ADD_DEVICE = insert(devices).values(
-    {name: bindparam(name) for name in ("asset_tag", "state", "swap", "fold")}
+    {name: bindparam(name) for name in ("asset_tag", "state", "swap", "fold", "org")}
 )
 _SET_DEVICE = (
     update(devices)
     .where(devices.c.asset_tag == bindparam("tag"))
-    .values({name: bindparam(name) for name in ("state", "swap", "fold")})
+    .values({name: bindparam(name) for name in ("state", "swap", "fold", "org")})
+)
+_SWAP_COLUMNS = ("id", "ticket", "org", "engineer", "closed")
+_ADD_SWAP = insert(swaps).values({name: bindparam(name) for name in _SWAP_COLUMNS})
+_SET_SWAP = (
+    update(swaps)
+    .where(swaps.c.id == bindparam("key"))
+    .values({name: bindparam(name) for name in ("engineer", "closed")})
 )
 _ADD_REFERENCE = insert(reference_records).values(
     stream=bindparam("stream"), data=bindparam("data")
@@ -65,6 +78,21 @@ _STORED_ID = select(events.c.id, events.c.seq, events.c.content_hash).where(
 )
 
 
+@dataclass(slots=True)
+class _Wanted:
+    """What a batch's events will look up: their ids, and the tickets, ticket histories,
+    devices and swaps the batch and the cache do not hold."""
+
+    ids: list[str]
+    keys: list[str]
+    streams: list[str]
+    tags: list[str]
+    swaps: list[str]
+
+    def streams_to_read(self) -> bool:
+        return bool(self.keys or self.streams or self.tags or self.swaps)
+
+
 @dataclass(frozen=True, slots=True)
 class _Reads:
     """The reads that begin a group commit, each of the values of its list parameter
@@ -76,6 +104,7 @@ class _Reads:
     ticket_ids: Select[Any]
     histories: Select[Any]
     devices: Select[Any]
+    swaps: Select[Any]
 
 
 @functools.cache
@@ -92,6 +121,7 @@ def _reads(postgresql: bool) -> _Reads:
         devices=select(devices.c.asset_tag, devices.c.fold).where(
             in_list(devices.c.asset_tag, "ids", postgresql)
         ),
+        swaps=select(swaps).where(in_list(swaps.c.id, "ids", postgresql)),
     )
 
 
@@ -101,6 +131,7 @@ _TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
 _HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
 _ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
 _DEVICE = select(devices.c.fold).where(devices.c.asset_tag == bindparam("tag"))
+_SWAP = select(swaps).where(swaps.c.id == bindparam("id"))
 _REFERENCE = select(reference_records.c.data).where(
     reference_records.c.stream == bindparam("stream")
 )
@@ -118,6 +149,16 @@ def _in_lists(statement: Select[Any], values: Sequence[str], postgresql: bool) -
     chunks elsewhere; nothing for no values."""
     chunks = [list(values)] if postgresql else list(_chunks(values))
     return [(statement, {"ids": chunk}) for chunk in chunks if chunk]
+
+
+def _ticket_key(event: Event) -> str | None:
+    """The ticket an event needs the row of: its own, or the one a swap is opened for."""
+    if event.stream_kind == "ticket":
+        return event.stream_key
+    if event.type == "swap_opened":
+        ticket = event.data.get("ticket")
+        return ticket if isinstance(ticket, str) and len(ticket) <= 100 else None
+    return None
 
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:
@@ -166,6 +207,7 @@ class Batch:
         self._profiles: dict[str, str | None] = {}
         self._devices: dict[str, DeviceFold | None] = {}
         self._references: dict[str, dict[str, Any] | None] = {}
+        self._swaps: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
         #: Tickets `prepare` took for new without reading them.
@@ -179,6 +221,8 @@ class Batch:
         self.audit_head = audit.GENESIS_HASH
         #: Whether `lock` found events of other processes since `base`: they take turns.
         self.others_wrote = False
+        #: The events' chain head (the last event's chain), read by `lock` with the counter.
+        self.event_head = audit.GENESIS_HASH
 
     def prepare(self, batch_events: Sequence[Event]) -> int:
         """Readies the batch to check `batch_events` without the write lock; returns `base`.
@@ -188,39 +232,40 @@ class Batch:
         one round trip reads the counter, the streams changed since the cache's counter
         (forgotten: `catch_up`), whether the ids are stored, and what the cache lacks.
         """
-        ids, keys, streams, tags = self._wanted(batch_events)
+        wanted = self._wanted(batch_events)
         # A ticket first seen in this group with its report is taken for new (`lock` checks
         # that it is not stored): the everyday first push of a ticket reads nothing.
         first: dict[str, Event] = {}
         for event in batch_events:
             if event.stream_kind == "ticket":
                 first.setdefault(event.stream_key, event)
-        for key in keys:
-            if first[key].type == "ticket_reported" and f"ticket:{key}" in streams:
+        for key in wanted.keys:
+            # (a ticket only a swap_opened names is looked up, never taken for new)
+            opening = first[key].type if key in first else None
+            if opening == "ticket_reported" and f"ticket:{key}" in wanted.streams:
                 self._assumed_new.append(key)
                 self._tickets[key] = None
                 self._history[f"ticket:{key}"] = []
-        keys = [key for key in keys if key not in self._tickets]
-        streams = [stream for stream in streams if stream not in self._history]
-        if self.cache.seq is not None and not (keys or streams or tags):
-            for event_id in ids:
+        wanted = self._unread(wanted)
+        if self.cache.seq is not None and not wanted.streams_to_read():
+            for event_id in wanted.ids:
                 self._known.setdefault(event_id, None)
             self.base = self.cache.seq
             return self.base
         head: list[Statement] = [(_COUNTER, {})]
         if self.cache.seq is not None:
             head.append((CHANGES_AFTER, {"after": self.cache.seq}))
-        answers = self._prefetch(head, ids, keys, streams, tags)
+        answers = self._prefetch(head, wanted)
         self.base = int(answers[0][0]["value"])
         self.cache.catch_up(self.base, answers[1] if len(head) > 1 else None)
         return self.base
 
     def lock(self, group: GroupTransaction, batch_events: Sequence[Event]) -> tuple[int, bool]:
         """The first round trip of the write transaction `group`: takes the write lock,
-        reads the counter, the audit chain's head, the streams of the events recorded since
-        `base`, which of the ids are stored and whether a ticket taken for new is. Makes the
-        cache hold for the counter. Returns the counter and whether the check made by this
-        batch still holds."""
+        reads the counter with the events' chain head, the audit chain's head, the streams
+        of the events recorded since `base`, which of the ids are stored and whether a
+        ticket taken for new is. Makes the cache hold for the counter. Returns the counter
+        and whether the check made by this batch still holds."""
         postgresql = is_postgresql(group.conn)
         reads = _reads(postgresql)
         head = audit.head_reads(audit_log, postgresql)
@@ -231,6 +276,7 @@ class Batch:
         queries += _in_lists(reads.ticket_ids, self._assumed_new, postgresql)
         answers = group.read(queries)
         last_seq = int(answers[0][0]["value"])
+        self.event_head = str(answers[0][0]["chain_head"])
         self.audit_head = audit.head_hash(answers[len(head)])
         changed = self.cache.catch_up(last_seq, answers[len(head) + 1])
         self.others_wrote = changed is None or bool(changed)
@@ -244,13 +290,14 @@ class Batch:
                     holds = False  # stored since, by another process
         return last_seq, holds
 
-    def open_locked(self, batch_events: Sequence[Event], last_seq: int, audit_head: str) -> None:
+    def open_locked(self, batch_events: Sequence[Event], last_seq: int, locked: Batch) -> None:
         """Readies a new batch to check `batch_events` again inside the locked transaction
-        (`lock` ran, the cache holds for `last_seq`): reads what the cache lacks."""
+        (`locked.lock` ran, the cache holds for `last_seq`): takes the chain heads `locked`
+        read and reads what the cache lacks."""
         self.base = last_seq
-        self.audit_head = audit_head
-        ids, keys, streams, tags = self._wanted(batch_events)
-        self._prefetch([], ids, keys, streams, tags)
+        self.audit_head = locked.audit_head
+        self.event_head = locked.event_head
+        self._prefetch([], self._wanted(batch_events))
 
     def extend_locked(self, group: GroupTransaction, batch_events: Sequence[Event]) -> None:
         """Readies the batch, whose check still holds under the lock (`lock`), to check
@@ -258,26 +305,19 @@ class Batch:
         and one round trip reads what neither the batch nor the cache holds."""
         self.group = group
         self.conn = group.conn
-        ids, keys, streams, tags = self._wanted(batch_events)
-        self._prefetch(
-            [],
-            [event_id for event_id in ids if event_id not in self._known],
-            [key for key in keys if key not in self._tickets],
-            [stream for stream in streams if stream not in self._history],
-            [tag for tag in tags if tag not in self._devices],
-        )
+        wanted = self._unread(self._wanted(batch_events))
+        wanted.ids = [event_id for event_id in wanted.ids if event_id not in self._known]
+        self._prefetch([], wanted)
 
-    def _wanted(
-        self, batch_events: Sequence[Event]
-    ) -> tuple[list[str], list[str], list[str], list[str]]:
-        """The ids of `batch_events`, and the tickets, ticket histories and devices they
-        will look up that the cache does not hold."""
+    def _wanted(self, batch_events: Sequence[Event]) -> _Wanted:
+        """The ids of `batch_events`, and the tickets, ticket histories, devices and swaps
+        they will look up that the cache does not hold."""
         ids = list(dict.fromkeys(e.id for e in batch_events))
         keys = list(
             dict.fromkeys(
-                e.stream_key
-                for e in batch_events
-                if e.stream_kind == "ticket" and e.stream_key not in self.cache.tickets
+                key
+                for key in map(_ticket_key, batch_events)
+                if key is not None and key not in self.cache.tickets
             )
         )
         streams = list(
@@ -287,34 +327,47 @@ class Batch:
                 if e.stream_kind == "ticket" and e.stream not in self.cache.histories
             )
         )
-        tags = list(
+        return _Wanted(
+            ids,
+            keys,
+            streams,
+            self._keys(batch_events, "device", self.cache.devices),
+            self._keys(batch_events, "swap", self.cache.swaps),
+        )
+
+    @staticmethod
+    def _keys(batch_events: Sequence[Event], kind: str, cached: Mapping[str, Any]) -> list[str]:
+        return list(
             dict.fromkeys(
                 e.stream_key
                 for e in batch_events
-                if e.stream_kind == "device" and e.stream_key not in self.cache.devices
+                if e.stream_kind == kind and e.stream_key not in cached
             )
         )
-        return ids, keys, streams, tags
 
-    def _prefetch(
-        self,
-        head: list[Statement],
-        ids: list[str],
-        keys: list[str],
-        streams: list[str],
-        tags: list[str],
-    ) -> list[list[dict[str, Any]]]:
-        """Reads `head` and then, in the same round trip (PostgreSQL), whether `ids` are
-        stored, tickets `keys` with the histories `streams`, and devices `tags`. Returns
-        the answers to `head`; keeps the rest."""
+    def _unread(self, wanted: _Wanted) -> _Wanted:
+        """`wanted` without what the batch holds already (ids stay)."""
+        return _Wanted(
+            wanted.ids,
+            [key for key in wanted.keys if key not in self._tickets],
+            [stream for stream in wanted.streams if stream not in self._history],
+            [tag for tag in wanted.tags if tag not in self._devices],
+            [key for key in wanted.swaps if key not in self._swaps],
+        )
+
+    def _prefetch(self, head: list[Statement], wanted: _Wanted) -> list[list[dict[str, Any]]]:
+        """Reads `head` and then, in the same round trip (PostgreSQL), whether the ids are
+        stored, the tickets with their histories, devices and swaps `wanted`. Returns the
+        answers to `head`; keeps the rest."""
         postgresql = self.group.postgresql
         reads = _reads(postgresql)
         queries = list(head)
         for statement, values in (
-            (reads.stored_ids, ids),
-            (reads.tickets, keys),
-            (reads.histories, streams),
-            (reads.devices, tags),
+            (reads.stored_ids, wanted.ids),
+            (reads.tickets, wanted.keys),
+            (reads.histories, wanted.streams),
+            (reads.devices, wanted.tags),
+            (reads.swaps, wanted.swaps),
         ):
             queries += _in_lists(statement, values, postgresql)
         answers = self.group.read(queries) if queries else []
@@ -326,16 +379,20 @@ class Batch:
                     self._tickets[row["id"]] = row
                 elif asked is reads.histories:
                     self._history.setdefault(row["stream"], []).append(event_from_row(row))
+                elif asked is reads.swaps:
+                    self._swaps[row["id"]] = row
                 else:
                     self._devices[row["asset_tag"]] = _fold_from_json(row["fold"])
-        for event_id in ids:
+        for event_id in wanted.ids:
             self._known.setdefault(event_id, None)
-        for key in keys:
+        for key in wanted.keys:
             self._tickets.setdefault(key, None)
-        for stream in streams:
+        for stream in wanted.streams:
             self._history.setdefault(stream, [])
-        for tag in tags:
+        for tag in wanted.tags:
             self._devices.setdefault(tag, None)
+        for key in wanted.swaps:
+            self._swaps.setdefault(key, None)
         return answers[: len(head)]
 
     def _looked_at(self) -> set[str]:
@@ -344,6 +401,7 @@ class Batch:
             *(f"ticket:{key}" for key in self._tickets),
             *self._history,
             *(f"device:{tag}" for tag in self._devices),
+            *(f"swap:{key}" for key in self._swaps),
             *self._references,
             *(f"org:{org}" for org in self._profiles),
         }
@@ -445,12 +503,35 @@ class Batch:
         return self._devices[tag]
 
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
-        values = {"state": str(fold.state), "swap": fold.swap, "fold": _fold_to_json(fold)}
+        values = {
+            "state": str(fold.state),
+            "swap": fold.swap,
+            "fold": _fold_to_json(fold),
+            "org": fold.org,
+        }
         if new:
             self.writes.append((_ADD_DEVICE, {"asset_tag": tag, **values}))
         else:
             self.writes.append((_SET_DEVICE, {"tag": tag, **values}))
         self._devices[tag] = fold
+
+    def swap(self, key: str) -> dict[str, Any] | None:
+        """The swaps projection's row of swap `key` (treat it as read-only)."""
+        if key not in self._swaps:
+            cached = self.cache.swaps.get(key, MISSING)
+            if isinstance(cached, Missing):
+                row = self.conn.execute(_SWAP, {"id": key}).mappings().first()
+                cached = dict(row) if row is not None else None
+            self._swaps[key] = cached
+        return self._swaps[key]
+
+    def put_swap(self, key: str, row: dict[str, Any], new: bool) -> None:
+        if new:
+            self.writes.append((_ADD_SWAP, row))
+        else:
+            changed = {n: row[n] for n in ("engineer", "closed")}
+            self.writes.append((_SET_SWAP, {"key": key, **changed}))
+        self._swaps[key] = row
 
     def reference(self, stream: str) -> dict[str, Any] | None:
         if stream not in self._references:
@@ -485,4 +566,5 @@ class Batch:
             self._profiles,
             self._devices,
             self._references,
+            self._swaps,
         )

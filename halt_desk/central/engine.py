@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, select
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from halt_desk.central.schema import seq_counter
@@ -26,9 +26,14 @@ from halt_desk.paths import user_data_dir
 if sys.platform != "win32":
     import fcntl
 
-#: Locks the sequence counter's row and reads it: the first statement of every write
-#: transaction (SQLite's BEGIN IMMEDIATE already holds the write lock).
-LOCK_SEQ = select(seq_counter.c.value).where(seq_counter.c.id == 1).with_for_update()
+#: Locks the sequence counter's row and reads it (the last seq, the events' chain head):
+#: the first statement of every write transaction (SQLite's BEGIN IMMEDIATE already holds
+#: the write lock).
+LOCK_SEQ = (
+    select(seq_counter.c.value, seq_counter.c.chain_head)
+    .where(seq_counter.c.id == 1)
+    .with_for_update()
+)
 
 #: A pooled PostgreSQL connection that lay unused for longer than this is pinged before it
 #: is handed out again.
@@ -39,6 +44,29 @@ def default_url() -> str:
     return f"sqlite+pysqlite:///{user_data_dir() / 'central.sqlite3'}"
 
 
+#: The database URLs the central runs on: the driver each backend is installed with.
+SUPPORTED_URLS = "postgresql+psycopg://USER@HOST/DATABASE or sqlite+pysqlite:///PATH"
+_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+#: Seconds to wait for a PostgreSQL server that does not answer (a host that is down),
+#: unless the URL says otherwise: a refusal then comes in seconds, not minutes.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+def parse_url(url: str) -> URL:
+    """The URL of a database the central can run on; HaltDeskError, in one line naming
+    what is wrong, for any other text (before any connection is tried)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise HaltDeskError(f"{url!r} is not a database URL; use {SUPPORTED_URLS}") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in _DRIVERS or driver not in ("", _DRIVERS[backend]):
+        raise HaltDeskError(
+            f"the central does not run on {parsed.drivername}:// databases; use {SUPPORTED_URLS}"
+        )
+    return parsed
+
+
 def create_central_engine(url: str) -> Engine:
     """SQLite gets the cache's pragmas and BEGIN IMMEDIATE; PostgreSQL a connection pool.
 
@@ -46,15 +74,20 @@ def create_central_engine(url: str) -> Engine:
     flush per group commit and still survive a kill of the server: a client drops an event
     from its outbox once the central accepted it, so a commit lost on power loss would be
     an event lost everywhere, and `seq` values handed out would be given out again."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         from halt_desk.store.engine import create_store_engine
 
         if not parsed.database:
             raise HaltDeskError("a SQLite central database needs a file path")
         return create_store_engine(Path(parsed.database))
+    connect_args = (
+        {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    )
     # Parameters stay out of error messages and logs: they hold personal data and hashes.
-    engine = create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
+    engine = create_engine(
+        parsed, pool_size=10, max_overflow=20, hide_parameters=True, connect_args=connect_args
+    )
     _ping_after_idle(engine)
     return engine
 

@@ -173,7 +173,7 @@ def _record(
     report: ImportReport,
 ) -> None:
     """Records `events` in batches of 500; the central's refusals go into `report`."""
-    importer = User(0, actor, Role.ADMIN, None)
+    importer = User(0, actor, Role.ADMIN)
     for start in range(0, len(events), 500):
         chunk = events[start : start + 500]
         results = central.record(importer, chunk, "local")

@@ -36,16 +36,23 @@ events = Table(
     Column("received_at", String(40), nullable=False),
     Column("received_by", String(200), nullable=False),
     Column("clock_ahead_seconds", Integer, nullable=True),  # set when `at` is > 5 min ahead
+    # The organisation the event concerns, resolved when it was recorded (central/tenancy.py);
+    # NULL for the provider's own streams (stock, depots, contract profiles).
+    Column("org", String(100), nullable=True),
+    Column("chain", String(64), nullable=False),  # hash chain over the events (event_chain.py)
     Index("ix_events_stream", "stream"),
+    Index("ix_events_org_seq", "org", "seq"),
 )
 
-#: One row (id 1): the last `seq` handed out. Taking the next value locks this row until
-#: commit, so sequence numbers become visible in the order they were given out.
+#: One row (id 1): the last `seq` handed out, and the chain of that event (the head of the
+#: events' hash chain). Taking the next value locks this row until commit, so sequence
+#: numbers become visible in the order they were given out.
 seq_counter = Table(
     "seq_counter",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("value", BigInteger, nullable=False),
+    Column("chain_head", String(64), nullable=False),
 )
 
 users = Table(
@@ -58,6 +65,15 @@ users = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", String(40), nullable=False),
     Column("revoked_at", String(40), nullable=True),
+)
+
+#: The organisations a user is bound to (`central user add --org X`, repeatable); a user
+#: without a row here works for the provider, across all organisations.
+user_orgs = Table(
+    "user_orgs",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Column("org", String(100), primary_key=True),
 )
 
 audit_log = Table(
@@ -74,6 +90,10 @@ audit_log = Table(
     Column("detail", Text, nullable=False),  # JSON
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The organisation the entry concerns (also in `detail`, which the hash covers); NULL
+    # for the provider's own entries. Users bound to organisations read only theirs.
+    Column("org", String(100), nullable=True),
+    Index("ix_audit_log_org_id", "org", "id"),
 )
 
 # ------------------------------------------------------------------ projections
@@ -108,6 +128,20 @@ devices = Table(
     Column("state", String(30), nullable=False),
     Column("swap", String(100), nullable=True),
     Column("fold", Text, nullable=False),  # JSON of the domain's DeviceFold
+    Column("org", String(100), nullable=True),  # device_registered's org
+)
+
+#: Loaner swaps: whose ticket, whose organisation, which engineer, still open or not (who
+#: may see a swap's home address, DESIGN §2.6).
+swaps = Table(
+    "swaps",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("ticket", String(100), nullable=False),
+    Column("org", String(100), nullable=True),
+    Column("engineer", String(200), nullable=True),
+    Column("closed", Boolean, nullable=False, default=False),
+    Index("ix_swaps_ticket", "ticket"),
 )
 
 

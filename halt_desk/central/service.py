@@ -11,7 +11,7 @@ the writer lock), users.py, reads.py (changes feed, ticket state), audit_trail.p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -61,9 +61,10 @@ class Central:
         self.close()
 
     # ------------------------------------------------------------------ users
-    def add_user(self, name: str, role: str, org: str | None = None) -> str:
-        """Creates a user and returns its token; only the token's hash is kept."""
-        token = users.add_user(self.db, name, role, org)
+    def add_user(self, name: str, role: str, orgs: str | Iterable[str] | None = None) -> str:
+        """Creates a user bound to `orgs` (none: the provider's, across all organisations)
+        and returns its token; only the token's hash is kept."""
+        token = users.add_user(self.db, name, role, orgs)
         self.users_version += 1
         return token
 
@@ -96,7 +97,7 @@ class Central:
         """Records `document` (profile TOML) as `profile_registered` or `profile_updated` of
         `profile:<name>`, so it travels through the changes feed to every client."""
         event = writer.profile_event(self.db, document, name, actor)
-        publisher = User(0, actor, Role.ADMIN, None)
+        publisher = User(0, actor, Role.ADMIN)
         (result,) = self.record(publisher, [event.to_json()], "local")
         return result
 

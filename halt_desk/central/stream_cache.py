@@ -49,7 +49,7 @@ CHANGES_AFTER = (
 
 
 class StreamCache:
-    """Ticket rows, ticket and swap histories, device folds, reference records and
+    """Ticket and swap rows, ticket and swap histories, device folds, reference records and
     organisations' profiles as the last transaction of this process left them.
 
     Only this process's writer, one at a time (`CentralDatabase.local_writer_lock`), uses
@@ -69,6 +69,8 @@ class StreamCache:
         self.histories: dict[str, tuple[Event, ...]] = {}
         self.org_profiles: dict[str, str | None] = {}
         self.devices: dict[str, DeviceFold | None] = {}
+        #: Rows of the swaps projection by swap id (None: no such swap).
+        self.swaps: dict[str, dict[str, Any] | None] = {}
         self.references: dict[str, dict[str, Any] | None] = {}
         #: Resolved contract profiles by name and published TOML (None: the built-in one):
         #: a pure function of those two, valid whatever changes later.
@@ -113,6 +115,7 @@ class StreamCache:
         org_profiles: Mapping[str, str | None],
         devices: Mapping[str, DeviceFold | None],
         references: Mapping[str, dict[str, Any] | None],
+        swaps: Mapping[str, dict[str, Any] | None] | None = None,
     ) -> None:
         """Takes over what a committed transaction that began at `start_seq` read and left
         behind at `end_seq`. The caller hands over its ticket rows: it must not change
@@ -127,12 +130,20 @@ class StreamCache:
         self.org_profiles.update(org_profiles)
         self.devices.update(devices)
         self.references.update(references)
+        self.swaps.update(swaps or {})
         if len(self.profiles) > self.MAX_ENTRIES:
             self.profiles.clear()
         self.seq = end_seq
 
     def _tables(self) -> tuple[dict[str, Any], ...]:
-        return (self.tickets, self.histories, self.org_profiles, self.devices, self.references)
+        return (
+            self.tickets,
+            self.histories,
+            self.org_profiles,
+            self.devices,
+            self.references,
+            self.swaps,
+        )
 
     def _forget(self, stream: str) -> None:
         kind, _, key = stream.partition(":")
@@ -144,3 +155,5 @@ class StreamCache:
             self.devices.pop(key, None)
         elif kind == "org":
             self.org_profiles.pop(key, None)
+        elif kind == "swap":
+            self.swaps.pop(key, None)

@@ -4,12 +4,14 @@ again by their token; every change lands in the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import insert, select, update
 
 from halt_desk.central.audit_trail import append_entry, now_iso
 from halt_desk.central.auth import Role, User, new_token, token_hash
 from halt_desk.central.engine import CentralDatabase
-from halt_desk.central.schema import users
+from halt_desk.central.schema import user_orgs, users
 from halt_desk.domain.errors import HaltDeskError
 
 
@@ -17,8 +19,14 @@ class UnknownUser(HaltDeskError):
     pass
 
 
-def add_user(db: CentralDatabase, name: str, role: str, org: str | None = None) -> str:
-    """Creates a user and returns its token; only the token's hash is kept."""
+def add_user(
+    db: CentralDatabase, name: str, role: str, orgs: str | Iterable[str] | None = None
+) -> str:
+    """Creates a user bound to `orgs` (none: a user of the provider, across all
+    organisations) and returns its token; only the token's hash is kept."""
+    bound = sorted({orgs} if isinstance(orgs, str) else set(orgs or ()))
+    if any(not org.strip() or len(org) > 100 for org in bound):
+        raise HaltDeskError("an organisation id is 1 to 100 characters")
     try:
         role_value = Role(role)
     except ValueError:
@@ -30,16 +38,20 @@ def add_user(db: CentralDatabase, name: str, role: str, org: str | None = None) 
     with db.write() as conn:
         if conn.execute(select(users.c.id).where(users.c.name == name)).first():
             raise HaltDeskError(f"user {name!r} exists already")
-        conn.execute(
+        user_id = conn.execute(
             insert(users).values(
                 name=name,
                 role=role_value.value,
-                org=org,
+                org=None,  # superseded by user_orgs (c0002)
                 token_hash=token_hash(token),
                 created_at=now_iso(),
             )
-        )
-        append_entry(conn, "cli", "user.added", f"user:{name}", "local", {"role": role})
+        ).inserted_primary_key
+        assert user_id is not None
+        if bound:
+            conn.execute(insert(user_orgs), [{"user_id": user_id[0], "org": o} for o in bound])
+        detail = {"role": role, "orgs": bound}
+        append_entry(conn, "cli", "user.added", f"user:{name}", "local", detail)
     return token
 
 
@@ -58,10 +70,14 @@ def revoke_user(db: CentralDatabase, name: str) -> None:
 def authenticate(db: CentralDatabase, token: str) -> User | None:
     """The active user of `token`, read from the database every time (the API keeps
     the answers for a second in a TokenCache)."""
-    query = select(users).where(
-        users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
+    query = (
+        select(users.c.id, users.c.name, users.c.role, user_orgs.c.org)
+        .outerjoin(user_orgs, user_orgs.c.user_id == users.c.id)
+        .where(users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None))
     )
-    row = db.read(lambda conn: conn.execute(query).mappings().first())
-    if row is None:
+    rows = db.read(lambda conn: conn.execute(query).all())
+    if not rows:
         return None
-    return User(row["id"], row["name"], Role(row["role"]), row["org"])
+    first = rows[0]
+    orgs = frozenset(row.org for row in rows if row.org is not None)
+    return User(first.id, first.name, Role(first.role), orgs)

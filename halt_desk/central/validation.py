@@ -17,6 +17,7 @@ from halt_desk.domain.calendar import FIRST_YEAR, LAST_YEAR
 from halt_desk.domain.clockspec import CLOCK_NAMES
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent, OutOfCalendarRange
 from halt_desk.domain.events import Event, check_storable, event_text, is_unicode
+from halt_desk.domain.limits import check_event_limits
 
 MAX_BATCH = 1000
 MAX_PAGE = 5000
@@ -85,7 +86,7 @@ def parse_batch(raw_events: Sequence[object]) -> list[Parsed]:
     for raw in raw_events:
         try:
             event = Event.from_json(raw)
-            check_storable(event)
+            check_event_limits(event.id, event.data, check_storable(event))
             _check_fits(event, latest)
         except HaltDeskError as exc:
             parsed.append((None, "", _refusal(raw, str(exc))))

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from halt_desk.central import audit
+from halt_desk.central import audit, event_chain
 from halt_desk.central.audit_trail import now_iso
 from halt_desk.central.auth import User, check_may_record
 from halt_desk.central.batch import SET_SEQ, Batch
@@ -28,6 +27,7 @@ from halt_desk.central.schema import (
     tickets,
 )
 from halt_desk.central.stream_cache import StreamCache
+from halt_desk.central.tenancy import check_event_org, project_swap
 from halt_desk.central.validation import (
     MAX_BATCH,
     EventResult,
@@ -42,8 +42,10 @@ from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
 from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.limits import stored_data_text
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
+from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.domain.timeline import timeline_from_events
 
 #: An event more than this far ahead of the server clock is flagged (never rewritten).
@@ -110,9 +112,9 @@ def record_many(
                     seq = _last_seq(applied, start_seq)
                     applied += _apply_group(batch, late, late_parsed, seq, server_now)
             else:
-                head = batch.audit_head
+                locked = batch
                 batch = Batch(group, streams)
-                batch.open_locked([*checked, *late_checked], start_seq, head)
+                batch.open_locked([*checked, *late_checked], start_seq, locked)
                 applied = _apply_group(
                     batch, [*submissions, *late], [*parsed, *late_parsed], start_seq, server_now
                 )
@@ -181,31 +183,47 @@ def _write_group(
     start_seq: int,
 ) -> int:
     """Hands the group's writes to `group`: the projections, the events, one audit entry
-    per submission with accepted events, the counter. Returns the last seq handed out."""
+    per organisation of each submission's accepted events, the counter with the events'
+    chain head. Returns the last seq handed out."""
     rows: list[dict[str, Any]] = []
-    entries: list[audit.Entry] = []
+    entries: list[tuple[str | None, audit.Entry]] = []
     for (user, _, address), (_, accepted) in zip(submissions, applied, strict=True):
-        if accepted:
-            rows.extend(accepted)
-            entries.append(
-                audit.Entry(
-                    at=now_iso(),
-                    actor=user.name,
-                    action="events.recorded",
-                    object="events",
-                    address=address,
-                    detail={
-                        "events": [[r["seq"], r["id"], r["stream"], r["type"]] for r in accepted]
-                    },
-                )
-            )
+        rows.extend(accepted)
+        entries.extend(_recorded_entries(user, address, accepted))
     batch.flush(group)
+    # The seqs are final here (renumbered, or checked under the lock): chained in order
+    # from the head `lock` read with the counter.
+    head = event_chain.link(batch.event_head, rows)
     group.insert_rows(events, rows)
-    group.insert_rows(audit_log, audit.chained_rows(batch.audit_head, entries))
+    group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
     seq = rows[-1]["seq"] if rows else start_seq
     if seq != start_seq:
-        group.write(SET_SEQ, {"value": seq})
+        group.write(SET_SEQ, {"value": seq, "head": head})
     return int(seq)
+
+
+def _recorded_entries(
+    user: User, address: str, accepted: list[dict[str, Any]]
+) -> list[tuple[str | None, audit.Entry]]:
+    """The audit entries of a batch's accepted events: one per organisation they concern
+    (one, nearly always), so that a user bound to it reads its own."""
+    by_org: dict[str | None, list[list[Any]]] = {}
+    for r in accepted:
+        by_org.setdefault(r["org"], []).append([r["seq"], r["id"], r["stream"], r["type"]])
+    detail: dict[str, Any]
+    entries = []
+    for org, listed in by_org.items():
+        detail = {"events": listed} if org is None else {"events": listed, "org": org}
+        entry = audit.Entry(now_iso(), user.name, "events.recorded", "events", address, detail)
+        entries.append((org, entry))
+    return entries
+
+
+def _audit_rows(head: str, entries: list[tuple[str | None, audit.Entry]]) -> list[dict[str, Any]]:
+    rows = audit.chained_rows(head, [entry for _, entry in entries])
+    for row, (org, _) in zip(rows, entries, strict=True):
+        row["org"] = org
+    return rows
 
 
 def _apply_batch(
@@ -234,7 +252,7 @@ def _apply_batch(
                 )
             continue
         try:
-            _check_and_project(batch, user, event)
+            org = _check_and_project(batch, user, event)
         except HaltDeskError as exc:
             results.append(EventResult(event.id, "rejected", None, str(exc)))
             continue
@@ -251,11 +269,12 @@ def _apply_batch(
                 "at": event.at.isoformat(),
                 "at_utc_us": int(event.at.timestamp() * 1_000_000),
                 "actor": event.actor,
-                "data": json.dumps(dict(event.data), sort_keys=True),
+                "data": stored_data_text(event.data),
                 "content_hash": content,
                 "received_at": server_now.isoformat(),
                 "received_by": user.name,
                 "clock_ahead_seconds": flagged,
+                "org": org,
             }
         )
         reason = None
@@ -267,23 +286,25 @@ def _apply_batch(
     return results, rows, seq
 
 
-def _check_and_project(batch: Batch, user: User, event: Event) -> None:
-    """Permissions and invariants, then the projection update. Raises to reject,
-    always before writing anything of this event."""
+def _check_and_project(batch: Batch, user: User, event: Event) -> str | None:
+    """Permissions (role and organisation) and invariants, then the projection update;
+    returns the organisation the event concerns. Raises to reject, always before
+    writing anything of this event."""
     kind = event.stream_kind
+    ticket = batch.ticket(event.stream_key) if kind == "ticket" else None
+    check_may_record(user, kind, event.type, ticket["assignee"] if ticket else None)
+    org = check_event_org(batch, user, event)
     if kind == "ticket":
-        ticket = batch.ticket(event.stream_key)
-        check_may_record(user, kind, event.type, ticket["assignee"] if ticket else None)
         _apply_ticket(batch, event, ticket)
     elif kind == "device":
-        check_may_record(user, kind, event.type, None)
         _apply_device(batch, event)
     elif kind in ("swap", "stock"):
-        check_may_record(user, kind, event.type, None)
         _apply_logistics(batch, event)
+        if kind == "swap":
+            project_swap(batch, event, org)
     else:
-        check_may_record(user, kind, event.type, None)
         _apply_reference(batch, event)
+    return org
 
 
 def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> None:
@@ -296,6 +317,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
         if profile is None:
             raise Rejected(f"ticket {key}: unknown organisation {org!r}")
         _check_timeline(key, [event], batch.profile(profile))
+        check_ticket_rules(event, batch.profile(profile))
         batch.add_ticket(key, org, event)  # type: ignore[arg-type]
         return
     if ticket is None:
@@ -308,6 +330,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
         raise Rejected(f"ticket {key}: unknown organisation {ticket['org']!r}")
     _check_timeline(key, [*history, event], batch.profile(profile))
     check_report_fields(event)
+    check_ticket_rules(event, batch.profile(profile))
     values: dict[str, Any] = {}
     if event.type == "assigned":
         values["assignee"] = column_text(event, "to", tickets.c.assignee)

@@ -1,5 +1,5 @@
 """`halt-desk serve` and `halt-desk central …`: the central API and its administration
-(users, reference data, the audit log, contract profiles)."""
+(users, organisations, reference data, the audit log, contract profiles)."""
 
 from __future__ import annotations
 
@@ -11,64 +11,160 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    pass
+    from halt_desk.central.service import Central
 
 from halt_desk.cli.common import CliError, positive_int
+from halt_desk.domain.errors import HaltDeskError
 
 log = logging.getLogger("halt_desk")
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from halt_desk.central.api import serve
+def open_central(url: str | None) -> Central:
+    """The central on `url` (default: the data folder's SQLite file), migrated; CliError,
+    one line naming the database (password hidden) and the reason, when it cannot be
+    used: not a URL the central runs on, a server that cannot be reached, a file that
+    cannot be opened or written."""
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import DBAPIError
+
+    from halt_desk.central.engine import default_url, parse_url
     from halt_desk.central.service import Central
 
-    central = Central.open(args.db)
+    target = url or default_url()
+    try:
+        shown = parse_url(target).render_as_string(hide_password=True)
+    except HaltDeskError as exc:
+        raise CliError(f"--db: {exc}") from None
+    try:
+        return Central.open(target)
+    except DBAPIError as exc:
+        reason = str(exc.orig if exc.orig is not None else exc)
+    except (OSError, CommandError, HaltDeskError) as exc:
+        reason = str(exc)
+    first_line = reason.strip().splitlines()[0] if reason.strip() else "unknown error"
+    raise CliError(f"cannot use the central database {shown}: {first_line}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from halt_desk.central.api import serve
+
+    central = open_central(args.db)
     print(f"HALT Desk central API on http://{args.host}:{args.port}/api/v1", flush=True)
     serve(central, args.host, args.port, args.workers)
     return 0
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from halt_desk.central.service import Central
-
-    with Central.open(args.db) as central:
+    with open_central(args.db) as central:
         token = central.add_user(args.name, args.role, args.org)
-    print(f"user {args.name} ({args.role}) added; token (shown only now):")
+    scope = f"organisations {', '.join(sorted(set(args.org)))}" if args.org else "the provider"
+    print(f"user {args.name} ({args.role}, {scope}) added; token (shown only now):")
     print(token)
     return 0
 
 
 def cmd_user_revoke(args: argparse.Namespace) -> int:
-    from halt_desk.central.service import Central
-
-    with Central.open(args.db) as central:
+    with open_central(args.db) as central:
         central.revoke_user(args.name)
     print(f"user {args.name} revoked")
     return 0
 
 
+def cmd_org_add(args: argparse.Namespace) -> int:
+    from halt_desk.central.organisations import register_organisation
+
+    with open_central(args.db) as central:
+        seq = register_organisation(central, args.id, args.name, args.profile, args.regie_email)
+    print(f"organisation {args.id} registered (seq {seq})")
+    return 0
+
+
+def cmd_org_update(args: argparse.Namespace) -> int:
+    from halt_desk.central.organisations import update_organisation
+
+    with open_central(args.db) as central:
+        seq = update_organisation(central, args.id, args.name, args.profile, args.regie_email)
+    print(f"organisation {args.id} updated (seq {seq})")
+    return 0
+
+
+def cmd_org_list(args: argparse.Namespace) -> int:
+    from halt_desk.central.organisations import list_organisations
+
+    with open_central(args.db) as central:
+        found = list_organisations(central)
+    if not found:
+        print("no organisations registered (add one with `halt-desk central org add`)")
+        return 0
+    rows = [("ID", "NAME", "PROFILE", "REGIE E-MAIL")]
+    rows += [(o.id, o.name, o.profile, ", ".join(o.regie_emails) or "-") for o in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[3]]))
+    return 0
+
+
+def _add_org_commands(central_commands: Any, db_help: str) -> None:
+    org = central_commands.add_parser("org", help="organisations (customers)")
+    org_commands = org.add_subparsers(dest="org_command", required=True)
+    add = org_commands.add_parser(
+        "add",
+        help="register an organisation",
+        description="Records organisation_registered; clients receive it through the "
+        "changes feed. Exit 2, with nothing recorded, for bad input, a known id or an "
+        "unknown profile.",
+    )
+    add.add_argument("id", metavar="ID", help="short lowercase code, e.g. halt")
+    add.add_argument("--name", required=True, help="the organisation's name")
+    add.add_argument("--profile", required=True, help="its contract profile, e.g. halt")
+    update = org_commands.add_parser(
+        "update",
+        help="change an organisation's name, profile or regie e-mail addresses",
+        description="Records organisation_updated with the options given; --regie-email "
+        "replaces the addresses as a whole. Clocks of the organisation's tickets follow a "
+        "new profile.",
+    )
+    update.add_argument("id", metavar="ID")
+    update.add_argument("--name", help="new name")
+    update.add_argument("--profile", help="new contract profile")
+    for command in (add, update):
+        command.add_argument(
+            "--regie-email",
+            action="append",
+            metavar="ADDRESS",
+            help="e-mail address of the customer's service manager (repeat for more)",
+        )
+        command.add_argument("--db", help=db_help)
+    add.set_defaults(handler=cmd_org_add)
+    update.set_defaults(handler=cmd_org_update)
+    listing = org_commands.add_parser("list", help="the registered organisations")
+    listing.add_argument("--db", help=db_help)
+    listing.set_defaults(handler=cmd_org_list)
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from halt_desk.central.audit import read_checkpoint_file
-    from halt_desk.central.service import Central
 
     checkpoints = read_checkpoint_file(Path(args.checkpoints)) if args.checkpoints else []
-    with Central.open(args.db) as central:
+    with open_central(args.db) as central:
         problems = central.verify_audit(checkpoints)
     if not problems:
-        kept = f" (and matches {len(checkpoints)} checkpoint(s))" if checkpoints else ""
-        print(f"audit log intact{kept}")
+        kept = f" (and match {len(checkpoints)} checkpoint(s))" if checkpoints else ""
+        print(f"audit log and events intact{kept}")
         return 0
     for problem in problems:
-        print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
-    print(f"audit log damaged: {len(problems)} problem(s)", file=sys.stderr)
+        if problem.log == "events":
+            print(f"event seq {problem.row_id}: {problem.kind}: {problem.message}")
+        else:
+            print(f"row {problem.row_id}: {problem.kind}: {problem.message}")
+    print(f"audit log or events damaged: {len(problems)} problem(s)", file=sys.stderr)
     return 1
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from halt_desk.central.audit import append_checkpoint_file
-    from halt_desk.central.service import Central
 
-    with Central.open(args.db) as central:
+    with open_central(args.db) as central:
         point = central.audit_checkpoint()
     if point is None:
         print("audit log is empty: nothing to keep")
@@ -76,11 +172,12 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     if args.file:
         append_checkpoint_file(Path(args.file), point, datetime.now(UTC))
     print(f"row {point.row_id} {point.hash}")
+    if point.event_seq is not None:
+        print(f"event seq {point.event_seq} {point.event_chain}")
     return 0
 
 
 def cmd_profile_publish(args: argparse.Namespace) -> int:
-    from halt_desk.central.service import Central
     from halt_desk.domain.profiles import parse_profile_text
 
     path = Path(args.file)
@@ -90,7 +187,7 @@ def cmd_profile_publish(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.file}: {exc}") from None
     name = args.name or path.stem
     parse_profile_text(document, name)  # a malformed profile is refused before anything
-    with Central.open(args.db) as central:
+    with open_central(args.db) as central:
         result = central.publish_profile(document, name, f"publish:{path.name}")
     if result.status != "accepted":
         raise CliError(f"profile {name!r} not published: {result.reason or result.status}")
@@ -100,13 +197,12 @@ def cmd_profile_publish(args: argparse.Namespace) -> int:
 
 def cmd_import_employees(args: argparse.Namespace) -> int:
     from halt_desk.central.imports import import_employees
-    from halt_desk.central.service import Central
 
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {args.file}: {exc}") from None
-    with Central.open(args.db) as central:
+    with open_central(args.db) as central:
         report = import_employees(central, text, dry_run=args.dry_run, actor=f"import:{args.file}")
     for line in report.lines(args.dry_run):
         print(line)
@@ -135,13 +231,14 @@ def add_commands(commands: Any) -> None:
     add = user_commands.add_parser("add", help="add a user and print its token once")
     add.add_argument("name")
     add.add_argument("--role", required=True, help="agent, field, logistics, regie or admin")
-    add.add_argument("--org", help="organisation the user belongs to")
+    add.add_argument("--org", action="append", help="bound to this organisation (repeatable)")
     add.add_argument("--db", help=db_help)
     add.set_defaults(handler=cmd_user_add)
     revoke = user_commands.add_parser("revoke", help="revoke a user's token")
     revoke.add_argument("name")
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(handler=cmd_user_revoke)
+    _add_org_commands(central_commands, db_help)
     imports = central_commands.add_parser("import", help="import reference data")
     import_commands = imports.add_subparsers(dest="import_command", required=True)
     employees = import_commands.add_parser(
@@ -155,30 +252,7 @@ def add_commands(commands: Any) -> None:
     employees.add_argument("--dry-run", action="store_true", help="check and report only")
     employees.add_argument("--db", help=db_help)
     employees.set_defaults(handler=cmd_import_employees)
-    audit = central_commands.add_parser("audit", help="the audit log")
-    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser(
-        "verify",
-        help="check the hash chain of the audit log",
-        description="Exit 0 when the chain is intact, 1 with every damaged row listed.",
-    )
-    verify.add_argument(
-        "--checkpoints",
-        metavar="FILE",
-        help="checkpoint file of `audit checkpoint --file`: also catches a chain rewritten "
-        "wholesale or rows cut off at the end",
-    )
-    verify.add_argument("--db", help=db_help)
-    verify.set_defaults(handler=cmd_audit_verify)
-    keep = audit_commands.add_parser(
-        "checkpoint",
-        help="print the latest row id and hash, and append it to a file kept elsewhere",
-        description="Run it regularly (cron) with --file on another disk, host or write-once "
-        "share; `audit verify --checkpoints FILE` then checks the log against it.",
-    )
-    keep.add_argument("--file", metavar="FILE", help="append the checkpoint to this file")
-    keep.add_argument("--db", help=db_help)
-    keep.set_defaults(handler=cmd_audit_checkpoint)
+    _add_audit_commands(central_commands, db_help)
     profile = central_commands.add_parser("profile", help="contract profiles")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
     publish = profile_commands.add_parser(
@@ -192,3 +266,32 @@ def add_commands(commands: Any) -> None:
     publish.add_argument("--name", help="profile name (default: the file name without .toml)")
     publish.add_argument("--db", help=db_help)
     publish.set_defaults(handler=cmd_profile_publish)
+
+
+def _add_audit_commands(central_commands: Any, db_help: str) -> None:
+    """`central audit verify` and `central audit checkpoint`."""
+    audit = central_commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser(
+        "verify",
+        help="check the hash chains of the audit log and of the events",
+        description="Exit 0 when both are intact, 1 with every damaged row and event listed.",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="checkpoint file of `audit checkpoint --file`: also catches a chain rewritten "
+        "wholesale or rows cut off at the end",
+    )
+    verify.add_argument("--db", help=db_help)
+    verify.set_defaults(handler=cmd_audit_verify)
+    keep = audit_commands.add_parser(
+        "checkpoint",
+        help="print the latest audit row's id and hash and the latest event's seq and chain, "
+        "and append them to a file kept elsewhere",
+        description="Run it regularly (cron) with --file on another disk, host or write-once "
+        "share; `audit verify --checkpoints FILE` then checks the log against it.",
+    )
+    keep.add_argument("--file", metavar="FILE", help="append the checkpoint to this file")
+    keep.add_argument("--db", help=db_help)
+    keep.set_defaults(handler=cmd_audit_checkpoint)

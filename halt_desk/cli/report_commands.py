@@ -24,16 +24,18 @@ log = logging.getLogger("halt_desk")
 
 
 def cmd_sla_check(args: argparse.Namespace) -> int:
-    from halt_desk.cli.sla_check import render_check_text
+    from halt_desk.cli.sla_check import write_check
 
     now = parse_now(args.now)
     source = "standard input" if args.timelines == "-" else args.timelines
     data = read_text(args.timelines)
     indent = args.indent if args.indent is not None or not sys.stdout.isatty() else 2
     gc.disable()  # a one-shot batch of long-lived objects: cyclic collection only costs time
-    text = render_check_text(data, source, profile=args.profile, now=now, indent=indent)
-    sys.stdout.write(text)
-    sys.stdout.write("\n")
+    sys.stdout.flush()
+    out = sys.stdout.buffer  # streamed as UTF-8 bytes, written only once all is known
+    write_check(data, out, source, profile=args.profile, now=now, indent=indent)
+    out.write(b"\n")
+    out.flush()
     return 0
 
 

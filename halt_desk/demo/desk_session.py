@@ -21,6 +21,7 @@ from halt_desk.central.validation import MAX_BATCH
 from halt_desk.demo.terminal import demo_events
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
+from halt_desk.paths import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def _batches(events: Sequence[Event]) -> Iterator[tuple[Role, list[Event]]]:
 def load_demo(central: Central, events: Sequence[Event]) -> int:
     """Records the demo events in central; returns how many were accepted. Raises if central
     refuses any (the demo data must follow the contract rules like everything else)."""
-    users = {role: User(0, f"demo-{role}", role, None) for role in Role}
+    users = {role: User(0, f"demo-{role}", role) for role in Role}
     pending: list[tuple[User, Sequence[object], str]] = []
     accepted = 0
 
@@ -106,7 +107,7 @@ def start_demo_central(
     """A fresh demo central (`demo-central.sqlite3` in `folder`) with data up to `now`,
     serving on a free loopback port, and a token for the demo user."""
     moment = now or datetime.now(UTC)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / "demo-central.sqlite3"
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from halt_desk.demo import generate
 from halt_desk.desk.board import BoardRow, sla_board
 from halt_desk.domain.events import Event
 from halt_desk.domain.uplift import UPLIFT_LABEL
-from halt_desk.paths import user_data_dir
+from halt_desk.paths import private_dir, user_data_dir
 from halt_desk.store import Store
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def build_demo_store(
 ) -> tuple[list[Event], float]:
     """Replaces `path` with a store of the demo data set up to `now`; returns its events and
     the seconds it took."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     _remove_database(path)
     started = time.perf_counter()
     events = demo_events(seed, months, tickets_per_month, now or datetime.now(UTC))

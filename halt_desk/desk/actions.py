@@ -14,6 +14,7 @@ from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS, Event
 from halt_desk.domain.messages import Msg
+from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.domain.uplift import UpliftDecision, UpliftRequest, decide_uplift
 from halt_desk.store import Store, TicketView
 
@@ -58,11 +59,11 @@ def record_uplift(
     if not profile.uplift:
         raise DeskInputError("uplift", Msg.NO_UPLIFT_IN_CONTRACT)
     decision = decide_uplift(request)
-    store.record_event(
-        store.stamped_event(
-            f"ticket:{ticket_id}", "uplift_decided", actor, decision.event_data(), at=now
-        )
+    event = store.stamped_event(
+        f"ticket:{ticket_id}", "uplift_decided", actor, decision.event_data(), at=now
     )
+    check_ticket_rules(event, profile)  # what central checks again
+    store.record_event(event)
     return decision
 
 

@@ -14,6 +14,7 @@ from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
+from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.store import Store
 
 #: Channels a ticket can come in by (the intake form's list, in its order).
@@ -123,11 +124,11 @@ def intake_events(
 ) -> list[Event]:
     """The events an intake records: `ticket_reported` with the suggested priority and the
     answers that gave it, then `priority_changed` with the reason if the agent overrides."""
-    caller = store.reference(f"employee:{intake.caller}") if intake.caller else None
-    if caller is None:
+    found = store.caller_contract(intake.caller) if intake.caller else None
+    if found is None:
         raise DeskInputError("caller", Msg.CHOOSE_CALLER)
+    caller, profile = found
     org = str(caller.get("org") or "")
-    profile = store.organisation_contract(org)
     summary = intake.summary.strip()
     if not summary:
         raise DeskInputError("summary", Msg.FILL_IN_SUMMARY)
@@ -179,6 +180,8 @@ def intake_events(
                 at=now,
             )
         )
+    for event in events:
+        check_ticket_rules(event, profile)  # what central checks again
     return events
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,18 +16,34 @@ from enum import StrEnum
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, Final, NamedTuple
 
-from halt_desk.domain.clockcode import clock_steps, clocks_source, new_marks_source
+from halt_desk.domain.clockcode import (
+    bind_handlers,
+    clocks_source,
+    compile_function,
+    new_marks_source,
+)
 from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
+from halt_desk.domain.clocktimes import TEXTS, local_times, quoted_iso
 from halt_desk.domain.errors import InvalidTimeline
-from halt_desk.domain.events import TICKET_EVENT_TYPES
 from halt_desk.domain.profiles import ClockRule, Profile, Target
 from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
 
 INF = math.inf
-#: A UTC epoch as an aware datetime, called directly with the calendar's zone: a wrapper
-#: function around it costs as much again, and it runs about nine times per ticket.
-_from_ts = datetime.fromtimestamp
 _new_tuple = tuple.__new__
+#: `now` of the latest evaluation and its UTC epoch: one `sla check` asks for it per ticket.
+_last_now: tuple[datetime, float] | None = None
+_text_of = TEXTS.get  # the ISO text of an instant made by `local_times`, by its id
+
+
+def _epoch_of_now(now: datetime) -> float:
+    global _last_now
+    last = _last_now
+    if last is not None and last[0] is now:
+        return last[1]
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    _last_now = (now, now.timestamp())
+    return _last_now[1]
 
 
 class ClockState(StrEnum):
@@ -43,6 +58,16 @@ class TicketStatus(StrEnum):
     WAITING = "waiting"
     RESOLVED = "resolved"
     CLOSED = "closed"
+
+
+#: The members as module constants: in CPython 3.11 `ClockState.MET` is a look-up through
+#: the enum's metaclass (about 0.3 µs), and the engine asks a dozen times per ticket.
+_MET, _BREACHED, _RUNNING = ClockState.MET, ClockState.BREACHED, ClockState.RUNNING
+_NA = ClockState.NOT_APPLICABLE
+_STATE_TEXT = {state: f'"{state.value}"' for state in ClockState}
+_OPEN, _WAITING = TicketStatus.OPEN, TicketStatus.WAITING
+_RESOLVED, _CLOSED = TicketStatus.RESOLVED, TicketStatus.CLOSED
+_STATUS_TEXT = {status: f'"{status.value}"' for status in TicketStatus}
 
 
 class ClockResult(NamedTuple):
@@ -63,7 +88,7 @@ class ClockResult(NamedTuple):
 
     def to_json_text(self) -> str:
         """This clock as the JSON object of DESIGN §3.3 (written directly, for speed)."""
-        if self.state is ClockState.NOT_APPLICABLE:
+        if self.state is _NA:
             return _NOT_APPLICABLE_TEXT[self.name]
         return self._format()
 
@@ -71,11 +96,19 @@ class ClockResult(NamedTuple):
         # The most frequent output line of `sla check` (six per ticket): locals and plain
         # comparisons rather than helper calls, which cost as much as the formatting itself.
         due, met_at, warn_at, name = self.due, self.met_at, self.warn_at, self.name
-        due_text = "null" if due is None else '"' + due.isoformat() + '"'
-        met_text = "null" if met_at is None else '"' + met_at.isoformat() + '"'
-        text = f'{{"due":{due_text},"met_at":{met_text},"state":"{self.state.value}"'
+        if due is None:
+            due_text = "null"
+        else:  # `quoted_iso` inline: its look-up usually answers
+            known = _text_of(id(due))
+            due_text = known[1] if known is not None and known[0] is due else quoted_iso(due)
+        if met_at is None:
+            met_text = "null"
+        else:
+            known = _text_of(id(met_at))
+            met_text = known[1] if known is not None and known[0] is met_at else quoted_iso(met_at)
+        text = f'{{"due":{due_text},"met_at":{met_text},"state":{_STATE_TEXT[self.state]}'
         if warn_at is not None:
-            text += f',"warn_at":"{warn_at.isoformat()}"'
+            text += f',"warn_at":{quoted_iso(warn_at)}'
         fields = _JSON_FIELDS[name]
         if fields is _PAUSED:
             text += ',"paused":true' if self.paused else ',"paused":false'
@@ -89,7 +122,7 @@ class ClockResult(NamedTuple):
 
 
 def _iso(instant: datetime | None) -> str:
-    return "null" if instant is None else f'"{instant.isoformat()}"'
+    return "null" if instant is None else quoted_iso(instant)
 
 
 def _json_value(value: int | bool | None) -> str:
@@ -126,9 +159,7 @@ class TicketEvaluation(NamedTuple):
         dues = [
             c.due
             for c in self.clocks.values()
-            if c.due is not None
-            and c.met_at is None
-            and c.state in (ClockState.RUNNING, ClockState.BREACHED)
+            if c.due is not None and c.met_at is None and c.state in (_RUNNING, _BREACHED)
         ]
         return min(dues) if dues else None
 
@@ -141,18 +172,24 @@ class TicketEvaluation(NamedTuple):
         """
         parts = []
         for name, clock in self.clocks.items():
-            if clock.state is ClockState.NOT_APPLICABLE:
+            if clock.state is _NA:
                 parts.append(_NOT_APPLICABLE_ITEM[name])
             else:
                 parts.append(f'"{name}":{clock._format()}')
         clocks = ",".join(parts)
+        # `_json_value` inline for the three minute counts (an int or None)
+        mttr, mttp, wall = (
+            self.mttr_business_minutes,
+            self.mttp_business_minutes,
+            self.mttp_wall_minutes,
+        )
         return (
             f'{{"id":{_encode_string(self.id)},"priority":{_encode_string(self.priority)},'
-            f'"uplift":{_json_value(self.uplift)},"status":"{self.status}",'
+            f'"uplift":{"true" if self.uplift else "false"},"status":{_STATUS_TEXT[self.status]},'
             f'"clocks":{{{clocks}}},'
-            f'"mttr_business_minutes":{_json_value(self.mttr_business_minutes)},'
-            f'"mttp_business_minutes":{_json_value(self.mttp_business_minutes)},'
-            f'"mttp_wall_minutes":{_json_value(self.mttp_wall_minutes)},'
+            f'"mttr_business_minutes":{"null" if mttr is None else int(mttr)},'
+            f'"mttp_business_minutes":{"null" if mttp is None else int(mttp)},'
+            f'"mttp_wall_minutes":{"null" if wall is None else int(wall)},'
             f'"within_norm":{_json_value(self.within_norm)}}}'
         )
 
@@ -168,7 +205,7 @@ _JSON_FIELDS = {
     spec.name: _PAUSED if spec.pausable else _MISSED if spec.kind is ClockKind.INTERVAL else _NONE
     for spec in CLOCKS
 }
-_NOT_APPLICABLE = {name: ClockResult(name, ClockState.NOT_APPLICABLE) for name in CLOCK_NAMES}
+_NOT_APPLICABLE = {name: ClockResult(name, _NA) for name in CLOCK_NAMES}
 _NOT_APPLICABLE_TEXT = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
 _NOT_APPLICABLE_ITEM = {name: f'"{name}":{text}' for name, text in _NOT_APPLICABLE_TEXT.items()}
 
@@ -187,12 +224,14 @@ class _Evaluator:
         self.profile = profile
         self.cal = profile.calendar
         self.tl = timeline
-        self.now_ts = now.timestamp()
-        self.report_ts = timeline.reported_at.timestamp()
+        self.now_ts = _epoch_of_now(now)
+        self.report_ts = timeline.reported_ts
         # The calendar's lookup directly: a memo of it cost more than it saved, since only
         # about one ask in three repeats an instant and the lookup is one binary search.
         self.ordinal: Callable[[float], float] = self.cal.ordinal
         self.tz = self.cal.tz
+        #: UTC epoch → datetime in the contract's zone (remembered: see `clocktimes`)
+        self.local: Callable[[float], datetime] = local_times(self.tz)
         #: Where a pause that was never resumed counts as ended: now, or the clock's stop.
         self.open_pause_until = self.now_ts
         self.report_b = self.ordinal(self.report_ts)
@@ -230,6 +269,8 @@ class _Evaluator:
 
     def _initial_priority(self) -> tuple[str, tuple[str, str] | None]:
         tl = self.tl
+        if tl.impact is None and tl.priority in self.profile.priorities:
+            return tl.priority, None  # a priority alone (most tickets): nothing to look up
         cell = self._cell(tl.impact, tl.urgency, "")
         if tl.priority is not None:
             return self._priority(tl.priority, "priority"), cell
@@ -268,7 +309,11 @@ class _Evaluator:
     # The events that are facts of the ticket rather than of one clock; `_bind_handlers`
     # adds what each clock of `CLOCKS` does on its events.
     def _on_priority_changed(self, event: TimelineEvent) -> None:
-        self.changes.append(self._change_from(event))
+        change = self._change_from(event)
+        # A change to the priority the ticket already has changes nothing, on every clock
+        # (DESIGN §2.4): not even a DeSom matrix cell it names, nor the cell the ticket had.
+        if change.priority != self.changes[-1].priority:
+            self.changes.append(change)
 
     def _on_uplift_decided(self, event: TimelineEvent) -> None:
         profile = self.profile
@@ -278,7 +323,8 @@ class _Evaluator:
         if event.granted:
             self.uplift = True
             top = profile.priorities[0]
-            self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
+            if self.changes[-1].priority != top:  # already the top: nothing changes
+                self.changes.append(_Change(event.ts, top, self.changes[-1].cell))
 
     def _on_waiting_on_user(self, event: TimelineEvent) -> None:
         if self.pause_start is None and self.resolved_ts is None:
@@ -345,44 +391,43 @@ class _Evaluator:
         """Deadline in clock units for a clock started (or re-rated) at `ts`."""
         if target is None:
             return INF
-        ordinal = self.ordinal(ts)
+        if ts == self.report_ts:  # from the report (most clocks): no time used yet
+            if target.days_later is None:
+                return target.seconds
+            ordinal = self.report_b
+        else:
+            ordinal = self.ordinal(ts)
         if target.days_later is not None:
             day = self.cal.day_index(ordinal) + target.days_later
             return self.cal.day_end_ordinal(day) - self.report_b
         return self._units(ordinal, pausable) + target.seconds
 
     def _due_units(self, rule: ClockRule, stop_ts: float | None, pausable: bool) -> float:
-        """Deadline after applying every priority change before the clock stopped."""
-        previous = self.changes[0]
-        due = self._candidate(self._target(rule, previous), previous.ts, pausable)
-        for change in self.changes[1:]:
+        """Deadline after applying every priority change before the clock stopped.
+
+        Consecutive changes always name different priorities (`_on_priority_changed` drops
+        a change to the priority a ticket already has), so the rank decides: an upgrade
+        starts "as if reported at the change" unless the old deadline is sooner, a
+        downgrade recomputes from the report with the new target (DESIGN §2.4).
+        """
+        changes = self.changes
+        first = changes[0]
+        due = self._candidate(self._target(rule, first), first.ts, pausable)
+        if len(changes) == 1:
+            return due
+        rank = self.profile.rank
+        previous_rank = rank(first.priority)
+        for change in changes[1:]:
             if stop_ts is not None and change.ts >= stop_ts:
                 break
-            upgrade = self._is_upgrade(rule, previous, change)
-            previous = change
-            if upgrade is None:
-                continue
+            change_rank = rank(change.priority)
             target = self._target(rule, change)
-            if upgrade:  # as if reported at the change, unless the old deadline is sooner
+            if change_rank < previous_rank:
                 due = min(due, self._candidate(target, change.ts, pausable))
-            else:  # downgrade: recompute from the report with the new target
+            else:
                 due = self._candidate(target, self.report_ts, pausable)
+            previous_rank = change_rank
         return due
-
-    def _is_upgrade(self, rule: ClockRule, old: _Change, new: _Change) -> bool | None:
-        """True for an upgrade, False for a downgrade, None if this clock's target is unchanged.
-
-        Between priorities the rank decides; within one priority (a DeSom matrix cell that
-        changes but keeps its priority) the shorter target counts as the upgrade.
-        """
-        if new.priority != old.priority:
-            return self.profile.rank(new.priority) < self.profile.rank(old.priority)
-        old_target, new_target = self._target(rule, old), self._target(rule, new)
-        if old_target == new_target:
-            return None
-        old_seconds = INF if old_target is None else old_target.seconds
-        new_seconds = INF if new_target is None else new_target.seconds
-        return new_seconds < old_seconds
 
     # ------------------------------------------------------------------ clocks
     def deadline_clock(
@@ -406,17 +451,17 @@ class _Evaluator:
             if target is not None and not target.is_day_end:
                 lead = target.seconds - rule.warn[final.priority].seconds
                 warn_ord = self._ordinal_of_units(max(due_units - lead, 0.0), pausable)
-                warn_at = _from_ts(cal.instant_ts(warn_ord), self.tz)
+                warn_at = self.local(cal.instant_ts(warn_ord))
         paused = pausable and self.open_pause is not None and stop_ts is None
         if stop_ts is not None:
-            state = ClockState.MET if stop_ts <= due_ts else ClockState.BREACHED
-            met_at = _from_ts(stop_ts, self.tz)
+            state = _MET if stop_ts <= due_ts else _BREACHED
+            met_at = self.local(stop_ts)
         else:
-            state = ClockState.BREACHED if self.now_ts > due_ts else ClockState.RUNNING
+            state = _BREACHED if self.now_ts > due_ts else _RUNNING
             met_at = None
         # tuple.__new__ rather than the NamedTuple's Python-level constructor (every field
         # given, so its defaults do not matter)
-        fields = (name, state, _from_ts(due_ts, self.tz), met_at, warn_at, paused, None, None)
+        fields = (name, state, self.local(due_ts), met_at, warn_at, paused, None, None)
         return _new_tuple(ClockResult, fields)
 
     def _interval(self, rule: ClockRule, change: _Change) -> float | None:
@@ -436,6 +481,8 @@ class _Evaluator:
         rule = self.profile.clocks.get(name)
         if rule is None or start_ts is None or not applies:
             return _NOT_APPLICABLE[name]
+        if len(self.changes) == 1:
+            return self._steady_interval_clock(name, rule, start_ts, restarts, end_ts)
         rank = self.profile.rank
         current = _Change(start_ts, self.priority_at(start_ts), None)
         interval = self._interval(rule, current)
@@ -479,14 +526,47 @@ class _Evaluator:
             else:
                 next_due = restart + new_interval
             interval = new_interval
-        if not applicable or (interval is None and missed == 0 and end_ts is None):
-            # never required, or no longer required (downgraded to a priority without updates)
+        if not applicable or (interval is None and missed == 0):
+            # never required, or no longer required (downgraded to a priority without
+            # updates, P4) with no interval missed before: open or resolved alike (§2.4)
             return _NOT_APPLICABLE[name]
         stop = end_ts if end_ts is not None else self.now_ts
         if next_due is not None and interval is not None:
             passed, next_due = count_missed(next_due, interval, stop, self.ordinal(stop))
             missed += passed
         return self._interval_result(name, next_due, missed, last_update, end_ts)
+
+    def _steady_interval_clock(
+        self,
+        name: str,
+        rule: ClockRule,
+        start_ts: float,
+        restarts: Sequence[float],
+        end_ts: float | None,
+    ) -> ClockResult:
+        """`interval_clock` of a ticket whose priority never changed (most tickets): the
+        same walk without the priority changes (`restarts` are in time order)."""
+        interval = self._interval(rule, self.changes[0])
+        if interval is None:
+            return _NOT_APPLICABLE[name]
+        ordinal_of, count_missed = self.ordinal, self._count_missed
+        next_due = ordinal_of(start_ts) + interval
+        missed = 0
+        last_update: float | None = None
+        for ts in restarts:
+            if ts <= start_ts:
+                continue
+            if end_ts is not None and ts >= end_ts:
+                break
+            ordinal = ordinal_of(ts)
+            if ordinal >= next_due:  # a smaller ordinal is surely before the deadline
+                passed, next_due = count_missed(next_due, interval, ts, ordinal)
+                missed += passed
+            last_update = ts
+            next_due = ordinal + interval
+        stop = end_ts if end_ts is not None else self.now_ts
+        passed, next_due = count_missed(next_due, interval, stop, ordinal_of(stop))
+        return self._interval_result(name, next_due, missed + passed, last_update, end_ts)
 
     def _count_missed(
         self, due: float, step: float, ts: float, ordinal: float
@@ -506,16 +586,17 @@ class _Evaluator:
         last_update: float | None,
         end_ts: float | None,
     ) -> ClockResult:
-        due = _from_ts(self.cal.instant_ts(next_due), self.tz) if next_due is not None else None
-        last = _from_ts(last_update, self.tz) if last_update is not None else None
+        local = self.local
+        due = local(self.cal.instant_ts(next_due)) if next_due is not None else None
+        last = local(last_update) if last_update is not None else None
         if missed:
-            state = ClockState.BREACHED
+            state = _BREACHED
         elif end_ts is not None:
-            state = ClockState.MET
+            state = _MET
         else:
-            state = ClockState.RUNNING
-        met_at = _from_ts(end_ts, self.tz) if end_ts is not None else None
-        return ClockResult(name, state, due, met_at, None, False, missed, last)
+            state = _RUNNING
+        met_at = local(end_ts) if end_ts is not None else None
+        return _new_tuple(ClockResult, (name, state, due, met_at, None, False, missed, last))
 
     # ------------------------------------------------------------------ result
     def evaluate(self) -> TicketEvaluation:
@@ -531,34 +612,37 @@ class _Evaluator:
         within_norm: bool | None = True  # unless one is breached, or one is still open
         for name in _NORM_CLOCKS:
             state = clocks[name].state
-            if state is ClockState.BREACHED:
+            if state is _BREACHED:
                 within_norm = False
                 break
-            if state is not ClockState.MET:
+            if state is not _MET:
                 within_norm = None
         if self.closed:
-            status = TicketStatus.CLOSED
+            status = _CLOSED
         elif self.resolved_ts is not None:
-            status = TicketStatus.RESOLVED
+            status = _RESOLVED
         elif self.open_pause is not None:
-            status = TicketStatus.WAITING
+            status = _WAITING
         else:
-            status = TicketStatus.OPEN
-        return TicketEvaluation(
-            id=self.tl.id,
-            priority=self.changes[-1].priority,
-            uplift=self.uplift,
-            status=status,
-            clocks=clocks,
-            mttr_business_minutes=mttr,
-            mttp_business_minutes=mttp,
-            mttp_wall_minutes=mttp_wall,
-            within_norm=within_norm,
-            reported_at=self.tl.reported_at,
-            resolved_at=_from_ts(self.resolved_ts, self.tz) if self.resolved_ts else None,
-            productive_at=_from_ts(productive_ts, self.tz) if productive_ts else None,
-            breaches=tuple([n for n, c in clocks.items() if c.state is ClockState.BREACHED]),
+            status = _OPEN
+        local = self.local
+        breaches = tuple([n for n, c in clocks.items() if c.state is _BREACHED])
+        fields = (  # every field, in order: tuple.__new__ rather than the keyword constructor
+            self.tl.id,
+            self.changes[-1].priority,
+            self.uplift,
+            status,
+            clocks,
+            mttr,
+            mttp,
+            mttp_wall,
+            within_norm,
+            self.tl.reported_at,
+            local(self.resolved_ts) if self.resolved_ts else None,
+            local(productive_ts) if productive_ts else None,
+            breaches,
         )
+        return _new_tuple(TicketEvaluation, fields)
 
 
 # --------------------------------------------------------------------- event handlers
@@ -576,76 +660,32 @@ _FACT_HANDLERS: Mapping[str, Handler] = {
 }
 
 
-_USES_TS = re.compile(r"\bts\b").search
 #: Places of `TimelineEvent.type` and `.ts`: the fold reads them by index, since CPython
 #: 3.11 does not specialise the attribute access of a NamedTuple field.
 _TYPE: Final = 0
 _TS = TimelineEvent._fields.index("ts")
 if TimelineEvent._fields[_TYPE] != "type":  # pragma: no cover - a guard for the next edit
     raise ImportError("clocks.py reads TimelineEvent.type as field 0")
+if TicketEvaluation._fields[-1] != "breaches" or len(TicketEvaluation._fields) != 13:
+    raise ImportError("evaluate() builds TicketEvaluation by position")  # pragma: no cover
 
 
 def _ignore(ev: _Evaluator, event: TimelineEvent) -> None:
     """Events no clock reads (assigned, comment, …)."""
 
 
-def _bind_handlers() -> tuple[dict[str, Handler], dict[str, str]]:
-    """Event type → handler, for every ticket event type; and the source of each handler
-    written here (for reading, and for tests).
-
-    A handler does the ticket's fact (`_FACT_HANDLERS`), then what each clock of `CLOCKS`
-    declares for its type, as straight-line code written once at import: a walk over the
-    table for each event made the fold a third slower than the `elif` chain it replaced,
-    and `sla check` runs it for millions of events.
-    """
-    handlers: dict[str, Handler] = {}
-    sources: dict[str, str] = {}
-    for kind in sorted(TICKET_EVENT_TYPES):
-        lines, names = clock_steps(kind)
-        fact = _FACT_HANDLERS.get(kind)
-        if not lines:
-            handlers[kind] = _ignore if fact is None else fact
-            continue
-        body = ["fact(ev, event)"] if fact is not None else []
-        body.append("m = ev.marks")
-        if any(_USES_TS(line) for line in lines):
-            body.append(f"ts = event[{_TS}]")  # event.ts
-        source = f"def on_{kind}(ev, event):\n" + "".join(f"    {line}\n" for line in body + lines)
-        namespace: dict[str, Any] = {"fact": fact, **names}
-        exec(source, namespace)  # our own text, written from the clock table
-        handlers[kind] = namespace[f"on_{kind}"]
-        sources[kind] = source
-    return handlers, sources
-
-
-_HANDLERS, HANDLER_SOURCES = _bind_handlers()
-
-
-def _bind_clocks() -> tuple[Callable[[_Evaluator], dict[str, ClockResult]], str]:
-    """The function that evaluates every clock of a folded ticket, in the order of
-    `CLOCKS`, written out at import like the handlers (a loop over the table cost more)."""
-    source = clocks_source()
-    namespace: dict[str, Any] = {}
-    exec(source, namespace)  # our own text, written from the clock table
-    return namespace["evaluate_clocks"], source
-
-
-_evaluate_clocks, CLOCKS_SOURCE = _bind_clocks()
-
-
-def _bind_new_marks() -> Callable[[], list[Any]]:
-    namespace: dict[str, Any] = {}
-    exec(new_marks_source(), namespace)  # our own text, written from the clock table
-    new_marks: Callable[[], list[Any]] = namespace["new_marks"]
-    return new_marks
-
-
-_new_marks = _bind_new_marks()
+# The fast paths, written from the clock table once, at import (see `clockcode`).
+_HANDLERS: dict[str, Handler]
+_HANDLERS, HANDLER_SOURCES = bind_handlers(_FACT_HANDLERS, _ignore, _TS)
+CLOCKS_SOURCE = clocks_source()
+_evaluate_clocks: Callable[[_Evaluator], dict[str, ClockResult]] = compile_function(
+    CLOCKS_SOURCE, "evaluate_clocks", {"NA": _NOT_APPLICABLE}
+)
+_new_marks: Callable[[], list[Any]] = compile_function(new_marks_source(), "new_marks")
 _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 
 
 def evaluate(profile: Profile, timeline: TicketTimeline, now: datetime) -> TicketEvaluation:
-    """Every clock and figure of one ticket at `now` under `profile`."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
+    """Every clock and figure of one ticket at `now` under `profile` (a naive `now` is a
+    ValueError)."""
     return _Evaluator(profile, timeline, now).evaluate()

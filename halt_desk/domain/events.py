@@ -194,8 +194,9 @@ MAX_DATA_DEPTH = 64
 _TOO_DEEP = f"nested more than {MAX_DATA_DEPTH} levels deep"
 
 
-def check_storable(event: Event) -> None:
-    """Raises InvalidEvent for what a database or a JSON answer cannot carry.
+def check_storable(event: Event) -> str:
+    """Raises InvalidEvent for what a database or a JSON answer cannot carry; returns the
+    data's JSON text (UTF-8, the size central stores, for domain.limits).
 
     A NUL character is valid JSON (`\\u0000`), but PostgreSQL's text columns cannot hold
     it; a lone surrogate (`\\ud800`) is valid JSON too, but no UTF-8 text can hold it.
@@ -221,6 +222,7 @@ def check_storable(event: Event) -> None:
     if brackets > MAX_DATA_DEPTH and _too_deep(event.data, MAX_DATA_DEPTH):
         raise InvalidEvent(event.id, "data", _TOO_DEEP)
     _check_unicode(event.id, "data", text)
+    return text
 
 
 def _too_deep(value: object, levels_left: int) -> bool:

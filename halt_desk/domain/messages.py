@@ -22,6 +22,11 @@ class Msg(StrEnum):
     WRITE_A_NOTE = N_("Write a note.")
     CHOOSE_ASSIGNEE = N_("Choose who to assign the ticket to.")
     SCORE_OUT_OF_RANGE = N_("A satisfaction score is 1 to 10.")
+    # the limits table (domain.limits)
+    TEXT_TOO_LONG = N_("This text is too long: at most {limit} characters.")
+    EVENT_TOO_LARGE = N_(
+        "Together these texts are too long to record at once (at most {limit} KiB)."
+    )
     # intake
     CHOOSE_IMPACT_AND_URGENCY = N_("Choose impact and urgency from the list.")
     CHOOSE_CALLER = N_("Choose a caller from the staff directory.")

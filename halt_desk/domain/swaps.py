@@ -11,7 +11,7 @@ the same way everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +24,7 @@ from halt_desk.domain.events import (
     event_text,
     required_text,
 )
+from halt_desk.domain.personal import address_fields
 
 
 class SwapMode(StrEnum):
@@ -58,8 +59,6 @@ FINAL_SHIPMENT_STATUSES: frozenset[ShipmentStatus] = frozenset(
 EMERGENCY_KINDS: tuple[str, ...] = ("virtual_workplace", "pool_device")
 #: Kinds of a buffer-stock mitigation (seed 003 §10.1.5 item 4).
 MITIGATION_KINDS: tuple[str, ...] = ("extra_stock", "other_depot", "priority")
-#: Data fields with a home address (personal data, DESIGN §2.6).
-HOME_ADDRESS_KEYS: frozenset[str] = frozenset({"home_address", "address"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +133,7 @@ def apply_swap_event(fold: SwapFold | None, event: Event) -> SwapFold:
             mode=_mode(event),
             depot=event_text(event, "depot"),
             opened_at=event.at,
-            home_address=event_text(event, "home_address"),
+            home_address=_home_address(event),
             engineer=event_text(event, "engineer"),
             history=((event.at, event.type, ""),),
         )
@@ -147,9 +146,11 @@ def apply_swap_event(fold: SwapFold | None, event: Event) -> SwapFold:
         changes: dict[str, object] = {}
         if "mode" in event.data:
             changes["mode"] = _mode(event)
-        for name in ("depot", "home_address", "engineer"):
+        for name in ("depot", "engineer"):
             if name in event.data:
                 changes[name] = event_text(event, name)
+        if address_fields(event.type, event.data):
+            changes["home_address"] = _home_address(event)
         return replace(fold, history=history, **changes)  # type: ignore[arg-type]
     if event.type == "shipment_status":
         shipment = _shipment(event)
@@ -171,12 +172,18 @@ def check_stock_event(event: Event) -> None:
     required_text(event, "note")
 
 
-def redacted(data: Mapping[str, object]) -> dict[str, object]:
-    """`data` without home-address fields."""
-    return {k: v for k, v in data.items() if k not in HOME_ADDRESS_KEYS}
-
-
 # ------------------------------------------------------------------ helpers
+
+
+def _home_address(event: Event) -> str | None:
+    """The home address at the paths the event type declares (domain.personal): the first
+    non-blank text; InvalidEvent naming the field if one is not text."""
+    for path, value in address_fields(event.type, event.data):
+        if value is not None and not isinstance(value, str):
+            raise InvalidEvent(event.id, f"data.{path}", f"expected text, got {value!r}")
+        if value is not None and value.strip():
+            return str(value)
+    return None
 
 
 def _shipment(event: Event) -> Shipment:

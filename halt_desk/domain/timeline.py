@@ -51,6 +51,8 @@ class TicketTimeline:
     urgency: str | None
     security: bool
     events: tuple[TimelineEvent, ...]
+    #: `reported_at` as a UTC epoch, the engine's unit
+    reported_ts: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,28 @@ def _instant(value: object, ticket: str | None, where: str) -> datetime:
     return parsed
 
 
+#: ISO text → (instant, UTC epoch) of the moments parsed lately. Timelines repeat their
+#: moments (a ticket's events, tickets of one busy minute), and a look-up costs a twentieth
+#: of parsing the text and asking its `timestamp()`; cleared whenever it is full.
+_INSTANTS: dict[str, tuple[datetime, float]] = {}
+_INSTANTS_MAX = 1 << 17
+
+
+def _instant_ts(value: object, ticket: str | None, where: str) -> tuple[datetime, float]:
+    """`_instant(value)` and its UTC epoch, from `_INSTANTS` when it was seen lately."""
+    if type(value) is str:
+        known = _INSTANTS.get(value)
+        if known is not None:
+            return known
+    at = _instant(value, ticket, where)
+    known = (at, at.timestamp())
+    if type(value) is str:
+        if len(_INSTANTS) >= _INSTANTS_MAX:
+            _INSTANTS.clear()
+        _INSTANTS[value] = known
+    return known
+
+
 def _event(raw: object, ticket: str, index: int, reported_ts: float) -> TimelineEvent:
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InvalidTimeline(ticket, f"events[{index}]", "expected a JSON object")
@@ -103,29 +127,30 @@ def _event(raw: object, ticket: str, index: int, reported_ts: float) -> Timeline
         problem = f"unknown event type {event_type!r}"
         raise InvalidTimeline(ticket, f"events[{index}].type", problem)
     value = raw.get("at")
-    try:  # inline fast path of _instant: this line runs for every event of every ticket
-        at = datetime.fromisoformat(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        at = _instant(value, ticket, f"events[{index}].at")
-    if at.tzinfo is None:
-        raise InvalidTimeline(ticket, f"events[{index}].at", f"{value!r} has no UTC offset")
-    return _checked_event(event_type, at, raw, ticket, index, reported_ts)
+    # `_instant_ts` inline, its look-up first: this runs for every event of every ticket
+    known = _INSTANTS.get(value) if type(value) is str else None
+    if known is None:
+        known = _instant_ts(value, ticket, f"events[{index}].at")
+    at, ts = known
+    if ts >= reported_ts and event_type in _PLAIN_TYPES:
+        # Most events carry no field a clock reads: the tuple directly rather than through
+        # the NamedTuple's Python-level constructor.
+        return _new_tuple(TimelineEvent, (event_type, at, ts, index, None, None, None, None, None))
+    return _checked_event(event_type, at, ts, raw, ticket, index, reported_ts)
 
 
 def _checked_event(
     event_type: str,
     at: datetime,
+    ts: float,
     raw: Mapping[str, Any],
     ticket: str,
     index: int,
     reported_ts: float,
 ) -> TimelineEvent:
-    """The clock's view of one event of a known type at an aware `at`; `raw` holds its
-    fields."""
-    ts = at.timestamp()
+    """The clock's view of one event of a known type at an aware `at` (UTC epoch `ts`);
+    `raw` holds its fields."""
     if event_type in _PLAIN_TYPES and ts >= reported_ts:
-        # Most events carry no field a clock reads: build the tuple directly rather than
-        # through the NamedTuple's Python-level constructor (runs for every event).
         return _new_tuple(TimelineEvent, (event_type, at, ts, index, None, None, None, None, None))
     if ts < reported_ts:
         problem = f"{event_type} at {at.isoformat()} is before reported_at"
@@ -159,21 +184,39 @@ def _checked_event(
 
 def parse_ticket(raw: object, where: str) -> TicketTimeline:
     """One ticket of a §3.3 document; raises InvalidTimeline naming the ticket and field."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InvalidTimeline(None, where, "expected a JSON object")
-    ticket_id = _raw_id(raw)
+    ticket_id = raw.get("id")
+    if type(ticket_id) is not str:
+        ticket_id = _raw_id(raw)
     if not ticket_id:
         raise InvalidTimeline(None, f"{where}.id", "missing or not a string")
-    reported_at = _instant(raw.get("reported_at"), ticket_id, "reported_at")
-    priority, impact, urgency = _ticket_priority(raw, ticket_id)
+    reported_at, reported_ts = _instant_ts(raw.get("reported_at"), ticket_id, "reported_at")
+    priority = raw.get("priority")
+    if type(priority) is str and priority and "impact" not in raw and "urgency" not in raw:
+        impact = urgency = None  # `_ticket_priority` of a ticket that gives only a priority
+    else:
+        priority, impact, urgency = _ticket_priority(raw, ticket_id)
     security = raw.get("security", False)
     if not isinstance(security, bool):
         raise InvalidTimeline(ticket_id, "security", "must be true or false")
     raw_events = raw.get("events", [])
     if not isinstance(raw_events, list):
         raise InvalidTimeline(ticket_id, "events", "expected a list")
-    reported_ts = reported_at.timestamp()
-    events = [_event(item, ticket_id, index, reported_ts) for index, item in enumerate(raw_events)]
+    events: list[TimelineEvent] = []
+    append, known_instant = events.append, _INSTANTS.get
+    for index, item in enumerate(raw_events):
+        # `_event`'s fast path inline (a plain event at a moment seen lately: most events);
+        # anything else goes through `_event`, which checks it and names what is wrong
+        if type(item) is dict:
+            event_type, value = item.get("type"), item.get("at")
+            if type(event_type) is str and event_type in _PLAIN_TYPES and type(value) is str:
+                known = known_instant(value)
+                if known is not None and known[1] >= reported_ts:
+                    fields = (event_type, known[0], known[1], index, None, None, None, None, None)
+                    append(_new_tuple(TimelineEvent, fields))
+                    continue
+        append(_event(item, ticket_id, index, reported_ts))
     events.sort(key=_by_ts)
     return TicketTimeline(
         id=ticket_id,
@@ -183,6 +226,7 @@ def parse_ticket(raw: object, where: str) -> TicketTimeline:
         urgency=urgency,
         security=security,
         events=tuple(events),
+        reported_ts=reported_ts,
     )
 
 
@@ -274,7 +318,9 @@ def timeline_from_events(ticket_id: str, events: Sequence[Event]) -> TicketTimel
             raise InvalidTimeline(ticket_id, f"events[{index}].type", problem)
         at = _stored_instant(event.at, ticket_id, f"events[{index}].at")
         timeline_events.append(
-            _checked_event(event_type, at, event.data, ticket_id, index, reported_ts)
+            _checked_event(
+                event_type, at, at.timestamp(), event.data, ticket_id, index, reported_ts
+            )
         )
         index += 1
     timeline_events.sort(key=_by_ts)
@@ -286,6 +332,7 @@ def timeline_from_events(ticket_id: str, events: Sequence[Event]) -> TicketTimel
         urgency=urgency,
         security=bool(data.get("security", False)),
         events=tuple(timeline_events),
+        reported_ts=reported_ts,
     )
 
 

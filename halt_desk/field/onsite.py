@@ -13,7 +13,7 @@ from halt_desk.desk.actions import Action, ActionRequest, action_events
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
-from halt_desk.domain.swaps import HOME_ADDRESS_KEYS
+from halt_desk.domain.personal import without_personal
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.field.route import (
     OLD_DEVICE_KIND,
@@ -138,7 +138,7 @@ def sla_timeline(events: Sequence[Event], ticket_id: str) -> dict[str, Any]:
             ticket[key] = data[key]
     ticket["events"] = [
         {
-            **{k: v for k, v in e.data.items() if k not in HOME_ADDRESS_KEYS},
+            **without_personal(e.type, e.data)[0],
             "type": e.type,
             "at": e.at.isoformat(),
         }

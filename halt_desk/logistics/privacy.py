@@ -1,14 +1,14 @@
 """Home addresses (personal data, DESIGN §2.6): who may see one, and their removal from the
-local cache 30 days after a swap closed.
+local cache 30 days after a swap closed. What is personal is the event type's schema
+(domain/personal.py), never a field's name.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from halt_desk.domain.swaps import (
-    HOME_ADDRESS_KEYS,
-)
+from halt_desk.domain.events import Event
+from halt_desk.domain.personal import may_hold_personal, purged
 from halt_desk.logistics.swap_board import Swap, load_board
 from halt_desk.store import Store
 
@@ -20,8 +20,10 @@ def purge_home_addresses(
     store: Store, now: datetime, retention: timedelta = ADDRESS_RETENTION
 ) -> int:
     """Removes home addresses from the local cache for every swap closed more than
-    `retention` ago (DESIGN §2.6): from its `swap:` events and its ticket's
-    `swap_requested`. Returns the events changed. The sync process runs it on a schedule
+    `retention` ago (DESIGN §2.6): the personal fields its schema declares (on the swap's
+    own streams every undeclared field too) of its `swap:` events, of its ticket's events
+    about it (`swap_requested`) and of its loaner's shipping events. Returns the events
+    changed. The sync process runs it on a schedule
     (`halt_desk.background.housekeeping`), never a window."""
     return purge_expired_home_addresses(store, now, retention)[0]
 
@@ -43,17 +45,34 @@ def purge_expired_home_addresses(
     ]
     if not closed:
         return 0, frozenset()
-    streams = [f"swap:{s.id}" for s in closed]
-    streams += [f"ticket:{s.record.ticket}" for s in closed if s.record is not None]
+    swaps = {f"swap:{s.id}" for s in closed}
+    streams = set(swaps)
+    streams |= {f"ticket:{s.record.ticket}" for s in closed if s.record is not None}
+    streams |= {f"device:{s.device}" for s in closed if s.device}
     ids: list[str] = []
     holding: set[str] = set()
-    for stream, events in store.events_for_streams(streams).items():
-        found = [e.id for e in events if HOME_ADDRESS_KEYS & e.data.keys()]
+    for stream, events in store.events_for_streams(sorted(streams)).items():
+        found = [e.id for e in events if _in_scope(stream, e, swaps) and _holds_personal(e)]
         ids += found
         if found:
             holding.add(stream)
-    purged = store.purge_fields(ids, HOME_ADDRESS_KEYS) if ids else 0
-    return purged, frozenset(holding) if purged else frozenset()
+    count = store.purge_personal(ids) if ids else 0
+    return count, frozenset(holding) if count else frozenset()
+
+
+def _in_scope(stream: str, event: Event, closed: set[str]) -> bool:
+    """An event of a closed swap's stream, or one on its ticket or loaner that names a
+    closed swap (or, on the ticket, names none: a request before its swap had an id)."""
+    if stream in closed:
+        return True
+    swap = event.data.get("swap")
+    if isinstance(swap, str) and swap:
+        return f"swap:{swap}" in closed
+    return stream.startswith("ticket:")
+
+
+def _holds_personal(event: Event) -> bool:
+    return may_hold_personal(event.type) and purged(event.type, event.data) is not None
 
 
 def may_see_home_address(role: str, user: str, swap: Swap, assignee: str | None) -> bool:

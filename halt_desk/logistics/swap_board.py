@@ -22,8 +22,8 @@ from halt_desk.domain.devices import (
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
+from halt_desk.domain.personal import home_address
 from halt_desk.domain.swaps import (
-    HOME_ADDRESS_KEYS,
     Leg,
     SwapFold,
     SwapMode,
@@ -282,9 +282,7 @@ def _ticket_facts(
             continue
         emergency = [e for e in events if e.type == "emergency_workplace"]
         request = requests[-1]
-        addresses = [
-            text_or_none(e.data.get(k)) for e in requests for k in sorted(HOME_ADDRESS_KEYS)
-        ]
+        addresses = [home_address(e.type, e.data) for e in requests]
         address = next((a for a in reversed(addresses) if a), None)
         facts[ticket_id] = _facts(ticket_id, view.org, evaluation, request, address, emergency)
     return facts

@@ -15,6 +15,7 @@ from halt_desk.domain.devices import (
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.messages import Msg
+from halt_desk.domain.personal import HOME_ADDRESS
 from halt_desk.domain.swaps import (
     EMERGENCY_KINDS,
     Leg,
@@ -80,7 +81,7 @@ def open_swap(
         if not address:
             raise DeskInputError("home_address", Msg.FILL_IN_HOME_ADDRESS)
         if address != (facts.home_address if facts else None):
-            data["home_address"] = address
+            data[HOME_ADDRESS] = address  # the swap's declared address field
     else:
         if not (plan.engineer or "").strip():
             raise DeskInputError("engineer", Msg.CHOOSE_ENGINEER)

@@ -36,6 +36,7 @@ from typing import Any
 from halt_desk.domain.devices import fold_device, is_ready_stock
 from halt_desk.domain.errors import HaltDeskError, InvalidTimeline
 from halt_desk.domain.events import Event, parse_instant
+from halt_desk.domain.personal import without_personal
 from halt_desk.domain.profiles import Profile, resolve_profile
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
@@ -63,7 +64,9 @@ def choose_organisation(org: str | None, known: Mapping[str, Mapping[str, Any]])
 
 
 def ticket_document(ticket_id: str, events: Sequence[Event], now: datetime) -> dict[str, Any]:
-    """A stored ticket as an export ticket: its report fields and its events up to `now`."""
+    """A stored ticket as an export ticket: its report fields and its events up to `now`,
+    without their personal fields (a swap request's home address: the export goes to the
+    customer's regie, who may not see it; domain/personal.py)."""
     reports = [e for e in events if e.type == "ticket_reported"]
     if not reports:
         raise InvalidTimeline(ticket_id, "ticket_reported", "the ticket has no report event")
@@ -77,7 +80,12 @@ def ticket_document(ticket_id: str, events: Sequence[Event], now: datetime) -> d
     for key in ("org", "caller", "summary", "category", "channel"):
         doc[key] = data.get(key)
     doc["events"] = [
-        {**dict(e.data), "type": e.type, "at": e.at.isoformat(), "actor": e.actor}
+        {
+            **without_personal(e.type, e.data)[0],
+            "type": e.type,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+        }
         for e in events
         if e is not report and e.type != "ticket_reported" and e.at <= now
     ]

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from halt_desk.paths import private_sqlite
 from halt_desk.store.errors import StoreDiskError
 
 BUSY_TIMEOUT_MS = 5000
@@ -32,7 +33,11 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_store_engine(path: Path) -> Engine:
-    """An engine on the cache file with the pragmas and the BEGIN IMMEDIATE recipe."""
+    """An engine on the cache file with the pragmas and the BEGIN IMMEDIATE recipe. The
+    file (and its -wal and -shm) holds personal data: only its owner may read it (0600,
+    created so or tightened; a new folder for it 0700)."""
+    if str(path) != ":memory:":
+        private_sqlite(path)
     engine = create_engine(
         sqlite_url(path),
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},

@@ -8,15 +8,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, new_event
-from halt_desk.domain.swaps import HOME_ADDRESS_KEYS, redacted
+from halt_desk.domain.personal import is_redaction_of
 from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.errors import EventConflict
-from halt_desk.store.models import Base, EventRow, SyncCursor
 from halt_desk.store.projections import (
     FOLDED_FIRST,
     TicketValues,
@@ -49,6 +47,8 @@ _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
 )
+#: An outbox row with the table's defaults (pending, no attempts yet).
+_INSERT_OUTBOX = "INSERT INTO outbox (event_id, created) VALUES (?, ?)"
 #: What `record()` adds to `data` (not copied when an event is recorded again by choice).
 STAMP_FIELDS = frozenset({"device_at", "clock_offset_ms", "base_seq"})
 
@@ -92,12 +92,11 @@ def _difference(stored: Event, offered: Event) -> str:
 
 
 def _redacted_copy(stored: Event, offered: Event) -> bool:
-    """True if `offered` is `stored` with its home-address fields left out (central redacts
-    them for users who may not see them, DESIGN §2.6)."""
-    if not HOME_ADDRESS_KEYS & stored.data.keys():
+    """True if `offered` is `stored` with some of its personal fields left out (central
+    strips them for users who may not see them, DESIGN §2.6; domain/personal.py)."""
+    if {**stored.to_json(), "data": None} != {**offered.to_json(), "data": None}:
         return False
-    same = {**stored.to_json(), "data": redacted(stored.data)}
-    return json.dumps(same, sort_keys=True) == json.dumps(offered.to_json(), sort_keys=True)
+    return is_redaction_of(stored.type, stored.data, offered.data)
 
 
 #: How `data` is stored: keys sorted, non-ASCII kept. One encoder for every event, as
@@ -111,7 +110,9 @@ def _data_text(event: Event) -> str:
 
 def sync_cursor(session: Session) -> int:
     """The highest central `seq` pulled so far (0 before the first pull)."""
-    return int(session.scalar(select(SyncCursor.last_seq).where(SyncCursor.id == 1)) or 0)
+    # Plain SQL: asked in every recording transaction and for every stamped event.
+    query = "SELECT last_seq FROM sync_cursor WHERE id = 1"
+    return int(session.connection().exec_driver_sql(query).scalar() or 0)
 
 
 def stamped(
@@ -182,7 +183,11 @@ def insert_events(
         if known is not None
         else {key: event for key, (event, _) in existing_events(session, events).items()}
     )
-    next_order = (session.scalar(select(func.max(EventRow.local_order))) or 0) + 1
+    connection = session.connection()
+    # Plain SQL: asked in every recording transaction (an index's last entry).
+    next_order = (
+        connection.exec_driver_sql("SELECT max(local_order) FROM events").scalar() or 0
+    ) + 1
     recorded_at = utc_now().isoformat()
     base_seq = sync_cursor(session) if origin == "local" else None
     new: list[Event] = []
@@ -225,11 +230,10 @@ def insert_events(
     if event_rows:
         # Plain executemany with positional rows: a pull inserts 100,000 events, and
         # SQLAlchemy's per-row parameter processing would cost more than SQLite.
-        connection = session.connection()
         connection.exec_driver_sql(_INSERT_EVENT, event_rows)
         if origin == "local":
-            outbox = [{"event_id": row[0], "created": recorded_at} for row in event_rows]
-            connection.execute(insert(Base.metadata.tables["outbox"]), outbox)
+            outbox = [(row[0], recorded_at) for row in event_rows]
+            connection.exec_driver_sql(_INSERT_OUTBOX, outbox)
     return new
 
 

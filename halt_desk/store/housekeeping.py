@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from halt_desk.domain.personal import purged
 from halt_desk.store.cache import Cache
 from halt_desk.store.eventlog import chunks, fold
 from halt_desk.store.models import EventRow, OutboxRow, TicketRow
@@ -42,13 +43,14 @@ def refresh_tickets(cache: Cache) -> int:
     return len(ids)
 
 
-def purge_fields(cache: Cache, event_ids: Iterable[str], keys: Iterable[str]) -> int:
-    """Removes `keys` from the data of these events (personal data past its retention,
-    DESIGN §2.6) and marks them `purged`; returns how many changed. Events still
-    waiting in the outbox are left alone (central must get them whole first). The only
-    rewrite of stored events besides `seq`; the projections are folded again."""
+def purge_personal(cache: Cache, event_ids: Iterable[str]) -> int:
+    """Removes the personal fields of these events, as their type's schema declares them
+    (domain/personal.py: on a closed type every undeclared field too, nested paths
+    included), and marks them `purged` with the paths taken out (personal data past its
+    retention, DESIGN §2.6); returns how many changed. Events still waiting in the outbox
+    are left alone (central must get them whole first). The only rewrite of stored events
+    besides `seq`; the projections are folded again."""
     unique = list(dict.fromkeys(event_ids))
-    drop = frozenset(keys)
     changed = 0
     with cache.write() as session:
         streams: set[str] = set()
@@ -59,11 +61,9 @@ def purge_fields(cache: Cache, event_ids: Iterable[str], keys: Iterable[str]) ->
                 .where(EventRow.id.in_(chunk), OutboxRow.event_id.is_(None))
             )
             for row in rows:
-                data = json.loads(row.data)
-                if not drop & data.keys():
+                kept = purged(row.type, json.loads(row.data))
+                if kept is None:
                     continue
-                kept = {k: v for k, v in data.items() if k not in drop}
-                kept["purged"] = sorted(drop & data.keys())
                 row.data = json.dumps(kept, sort_keys=True, ensure_ascii=False)
                 streams.add(row.stream)
                 changed += 1

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
@@ -89,19 +89,17 @@ def fold_events(session: Session, streams: Sequence[str]) -> dict[str, list[Even
     found: dict[str, list[Event]] = {stream: [] for stream in streams}
     if not streams:
         return found
-    # Plain rows, no ORM objects: a pull folds tens of thousands of events.
-    rows = session.execute(
-        select(
-            EventRow.id,
-            EventRow.stream,
-            EventRow.type,
-            EventRow.at,
-            EventRow.actor,
-            EventRow.data,
-        )
-        .outerjoin(OutboxRow, and_(OutboxRow.event_id == EventRow.id))
-        .where(EventRow.stream.in_(streams), _FOLDED)
-        .order_by(EventRow.stream, EventRow.seq.is_(None), EventRow.seq, EventRow.local_order)
+    if session.autoflush:  # what an ORM query would do first: pending rows reach SQL
+        session.flush()
+    # Plain SQL and rows, no ORM objects: a pull folds tens of thousands of events, and an
+    # intake pays the statement's processing on every save.
+    rows = session.connection().exec_driver_sql(
+        "SELECT e.id, e.stream, e.type, e.at, e.actor, e.data FROM events AS e "
+        "LEFT OUTER JOIN outbox AS o ON o.event_id = e.id "
+        f"WHERE e.stream IN ({', '.join('?' * len(streams))}) "
+        f"AND (o.event_id IS NULL OR o.status NOT IN ({', '.join('?' * len(REFUSED))})) "
+        "ORDER BY e.stream, e.seq IS NULL, e.seq, e.local_order",
+        (*streams, *REFUSED),
     )
     parse_time = datetime.fromisoformat
     parse_data = json.loads
@@ -285,7 +283,16 @@ def published_profile(session: Session, name: str) -> Profile:
     cache: dict[str, Profile] = session.info.setdefault(_PROFILES, {})
     profile = cache.get(name)
     if profile is None:
-        published = fold_events(session, [f"profile:{name}"])[f"profile:{name}"]
+        stream = f"profile:{name}"
+        # Most caches never had a profile published: one index probe, then the built-in
+        # file (cached), instead of the fold's query (an intake asks for it twice).
+        never_published = (
+            session.connection()
+            .exec_driver_sql("SELECT 1 FROM events WHERE stream = ? LIMIT 1", (stream,))
+            .first()
+            is None
+        )
+        published = [] if never_published else fold_events(session, [stream])[stream]
         text = profile_document(published[-1].data, name) if published else None
         profile = cache[name] = resolve_profile(name, text)
     return profile

@@ -4,12 +4,13 @@ devices, organisations and their contract profiles, the employee and reference r
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 
 from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.events import Event
@@ -17,6 +18,7 @@ from halt_desk.domain.profiles import Profile
 from halt_desk.store.cache import Cache
 from halt_desk.store.errors import UnknownStream
 from halt_desk.store.eventlog import chunks
+from halt_desk.store.list_rows import TicketListEntry, list_rows
 from halt_desk.store.models import (
     REFERENCE_MODELS,
     DeviceRow,
@@ -85,23 +87,6 @@ class TicketView:
             within_norm=row.within_norm,
             updated_at=datetime.fromisoformat(row.updated_at),
         )
-
-
-class TicketListEntry(NamedTuple):
-    """One ticket as `Store.ticket_list()` gives it for lists of tens of thousands of rows:
-    a light row straight from the projection, times as ISO text (parsed by the list)."""
-
-    id: str
-    org: str
-    caller: str | None
-    caller_name: str | None
-    summary: str | None
-    priority: str
-    uplift: bool
-    status: str
-    reported_at: str
-    next_due: str | None
-    assignee: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,42 +245,13 @@ def tickets(
         return [TicketView.from_row(row) for row in session.scalars(query)]
 
 
-def _ticket_list_query(*extra: Any) -> Select[*tuple[Any, ...]]:
-    """The columns of `TicketListEntry` (then `extra`), oldest report first."""
-    return (
-        select(
-            TicketRow.id,
-            TicketRow.org,
-            TicketRow.caller,
-            Employee.name,
-            TicketRow.summary,
-            TicketRow.priority,
-            TicketRow.uplift,
-            TicketRow.status,
-            TicketRow.reported_at,
-            TicketRow.next_due,
-            TicketRow.assignee,
-            *extra,
-        )
-        .outerjoin(Employee, Employee.id == TicketRow.caller)
-        .order_by(TicketRow.reported_at_utc_us, TicketRow.id)
-    )
-
-
 def ticket_list(cache: Cache, ids: Iterable[str] | None = None) -> list[TicketListEntry]:
     """Every ticket (or the ones with these ids) as a `TicketListEntry`, oldest report
-    first. One query per 500 ids, no ORM objects."""
-    entry = TicketListEntry._make
-    if ids is None:
-        with cache.read() as session:
-            return [entry(row) for row in session.execute(_ticket_list_query())]
-    found: list[tuple[Any, ...]] = []
-    for chunk in chunks(sorted(set(ids))):
-        query = _ticket_list_query(TicketRow.reported_at_utc_us).where(TicketRow.id.in_(chunk))
-        with cache.read() as session:
-            found += [tuple(row) for row in session.execute(query)]
-    found.sort(key=lambda row: (row[-1], row[0]))
-    return [entry(row[:-1]) for row in found]
+    first: plain SQL on the driver's connection, inside one read transaction."""
+    with cache.read() as session:
+        connection = session.connection().connection.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        return list_rows(connection, ids)
 
 
 # ---------------------------------------------------------------------- devices
@@ -341,6 +297,22 @@ def profile(cache: Cache, name: str) -> Profile:
     feed, else built in."""
     with cache.read() as session:
         return published_profile(session, name)
+
+
+def caller_contract(cache: Cache, employee_id: str) -> tuple[dict[str, Any], Profile] | None:
+    """All fields of the employee `employee_id` and the contract profile of its
+    organisation, in one read (the intake's look-ups); None if the employee is not known,
+    UnknownStream if its organisation is not."""
+    with cache.read() as session:
+        row = session.get(Employee, employee_id)
+        if row is None:
+            return None
+        fields: dict[str, Any] = json.loads(row.fields)
+        org = str(fields.get("org") or "")
+        name = session.scalar(select(Organisation.profile).where(Organisation.id == org))
+        if name is None:
+            raise UnknownStream(f"org:{org}", "organisation is not known")
+        return fields, published_profile(session, name)
 
 
 def employees(cache: Cache) -> list[dict[str, Any]]:

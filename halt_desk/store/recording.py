@@ -9,11 +9,20 @@ from datetime import datetime
 from typing import Any
 
 from halt_desk.domain.events import Event
+from halt_desk.domain.limits import check_input_limits
 from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.conflicts import settle_conflicts
 from halt_desk.store.eventlog import fold, insert_events, stamped, validated
 
 log = logging.getLogger(__name__)
+
+
+def _checked(event: Event) -> Event:
+    """A local event as the wire would carry it, refused (DeskInputError) over a limit of
+    the one table (domain.limits), as central would refuse it after a sync."""
+    event = validated(event)
+    check_input_limits(event.data)
+    return event
 
 
 def record_event(cache: Cache, event: Event) -> bool:
@@ -24,7 +33,7 @@ def record_event(cache: Cache, event: Event) -> bool:
     content, InvalidEvent for a malformed event, UnknownStream / InvalidTimeline if the
     projection cannot take it; then nothing of it is stored.
     """
-    event = validated(event)
+    event = _checked(event)
     with cache.write() as session:
         if not insert_events(session, [event], origin="local"):
             log.debug("event %s was already stored", event.id)
@@ -43,7 +52,7 @@ def record_events(cache: Cache, events: Iterable[Event], *, bulk: bool = False) 
     """
     if not bulk:
         return sum(record_event(cache, event) for event in events)
-    batch = [validated(event) for event in events]
+    batch = [_checked(event) for event in events]
     with cache.write() as session:
         new = insert_events(session, batch, origin="local")
         fold(cache, session, {event.stream for event in new}, frozenset(e.id for e in new))
@@ -71,6 +80,7 @@ def record(
     """
     with cache.write() as session:
         event = stamped(cache, session, stream, event_type, actor, data, clock)
+        check_input_limits(event.data)
         insert_events(session, [event], origin="local")
         fold(cache, session, {event.stream}, frozenset({event.id}))
         settle_conflicts(session, [event])

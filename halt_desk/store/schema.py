@@ -16,12 +16,12 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
+from halt_desk.paths import private_file
 from halt_desk.store.errors import SchemaTooNew, StoreUnreadable
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine  # typing only: the desk's first page reads the revision
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def backup_database(path: Path, revision: str) -> Path:
     """Copies the database at `path` (consistently, with SQLite's backup API) to
     `backup_path_for(path, revision)` and returns that path."""
     target = backup_path_for(path, revision)
-    partial = target.with_name(target.name + ".partial")
+    partial = private_file(target.with_name(target.name + ".partial"))  # personal data
     source = _connect_read_only(path)
     try:
         destination = sqlite3.connect(partial)

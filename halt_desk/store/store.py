@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile
-from halt_desk.paths import user_data_dir
 from halt_desk.store import (
     conflicts,
     housekeeping,
@@ -25,22 +24,19 @@ from halt_desk.store import (
     sync_state,
 )
 from halt_desk.store.cache import Cache, RecordingClock
+from halt_desk.store.cache_file import CACHE_FILE_NAME, default_path
 from halt_desk.store.conflicts import ConflictView
 from halt_desk.store.engine import create_store_engine, report_disk_errors
+from halt_desk.store.list_rows import TicketListEntry
 from halt_desk.store.outbox import RejectedEvent
 from halt_desk.store.projections import Clock
-from halt_desk.store.queries import DeviceView, TicketListEntry, TicketView
+from halt_desk.store.queries import DeviceView, TicketView
 from halt_desk.store.schema import upgrade_schema
 from halt_desk.store.sync_state import ClockOffset
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE_NAME = "cache.sqlite3"
-
-
-def default_path() -> Path:
-    """Where the cache lives unless told otherwise: the user's data folder."""
-    return user_data_dir() / CACHE_FILE_NAME
+__all__ = ["CACHE_FILE_NAME", "Store", "default_path"]
 
 
 def _utc_now() -> datetime:
@@ -88,8 +84,7 @@ class Store:
         Raises SchemaTooNew, without touching the file, if a newer HALT Desk wrote it.
         """
         target = Path(path) if path is not None else default_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_store_engine(target)
+        engine = create_store_engine(target)  # makes the file 0600 (and a new folder 0700)
         report_disk_errors(engine, target)
         try:
             backup = upgrade_schema(target, engine)
@@ -228,8 +223,8 @@ class Store:
     def refresh_tickets(self) -> int:
         return housekeeping.refresh_tickets(self._cache)
 
-    def purge_fields(self, event_ids: Iterable[str], keys: Iterable[str]) -> int:
-        return housekeeping.purge_fields(self._cache, event_ids, keys)
+    def purge_personal(self, event_ids: Iterable[str]) -> int:
+        return housekeeping.purge_personal(self._cache, event_ids)
 
     # ------------------------------------------------------------------ queries.py
 
@@ -289,6 +284,9 @@ class Store:
     def organisation_contract(self, org_id: str) -> Profile:
         """The contract profile an organisation's tickets are evaluated with."""
         return self.profile(self.organisation_profile(org_id))
+
+    def caller_contract(self, employee_id: str) -> tuple[dict[str, Any], Profile] | None:
+        return queries.caller_contract(self._cache, employee_id)
 
     def employees(self) -> list[dict[str, Any]]:
         return queries.employees(self._cache)

@@ -24,6 +24,7 @@ from urllib3.util.retry import Retry
 
 from halt_desk import __version__
 from halt_desk.domain.events import Event
+from halt_desk.domain.limits import MAX_REQUEST_BYTES
 from halt_desk.sync.errors import AuthenticationFailed, ProtocolError, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,14 @@ class CentralClient:
         return self._call("GET", "/api/v1/health", "health", auth=False)
 
     def push(self, events: Sequence[Event]) -> list[PushResult]:
-        """POST /api/v1/events; one result per event, in order."""
+        """POST /api/v1/events; one result per event, in order. Sent in as many requests
+        as keep each body within PUSH_BODY_BYTES (central answers 413 beyond its limit)."""
+        results: list[PushResult] = []
+        for part in push_parts(events):
+            results.extend(self._push_part(part))
+        return results
+
+    def _push_part(self, events: Sequence[Event]) -> list[PushResult]:
         body = {"events": [event.to_json() for event in events]}
         answer = self._call("POST", "/api/v1/events", "push", json=body)
         raw = answer.get("results")
@@ -252,6 +260,27 @@ class CentralClient:
             # A cut connection can leave a truncated body: transient, try again later.
             raise ServerUnreachable(self.server, f"{what}: incomplete answer")
         return body
+
+
+#: The most one push request carries: half central's limit, room for the JSON around the
+#: events (each event's size is measured as the request writes it, ASCII-escaped).
+PUSH_BODY_BYTES = MAX_REQUEST_BYTES // 2
+
+
+def push_parts(events: Sequence[Event]) -> list[Sequence[Event]]:
+    """`events` in order, in runs whose push body stays within PUSH_BODY_BYTES (an event
+    is never split; every event within the limits table fits many times)."""
+    parts: list[Sequence[Event]] = []
+    start, size = 0, 0
+    for index, event in enumerate(events):
+        length = len(json.dumps(event.to_json())) + 2
+        if size + length > PUSH_BODY_BYTES and index > start:
+            parts.append(events[start:index])
+            start, size = index, 0
+        size += length
+    if start < len(events):
+        parts.append(events[start:])
+    return parts
 
 
 def _decode(content: bytes) -> Any:

@@ -24,7 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from keyring.backend import KeyringBackend
 
-from halt_desk.paths import user_data_dir
+from halt_desk.paths import private_dir, private_file, user_data_dir
 from halt_desk.sync.errors import CredentialStoreError
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,8 @@ class EncryptedFileTokens:
         return base64.urlsafe_b64encode(kdf.derive(secret))
 
     def _load(self) -> tuple[dict[str, Any], dict[str, str]]:
+        if self.path.exists():
+            private_file(self.path)  # a copy made 0644 by hand is tightened again
         try:
             envelope = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -172,7 +174,7 @@ class EncryptedFileTokens:
         envelope["tokens"] = (
             Fernet(self._key).encrypt(json.dumps(tokens).encode("utf-8")).decode("ascii")
         )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         partial = self.path.with_name(self.path.name + ".partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

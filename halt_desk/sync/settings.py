@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from halt_desk.config import MACHINE_KEYS, machine_config_path
-from halt_desk.paths import APP_AUTHOR, APP_NAME
+from halt_desk.paths import APP_AUTHOR, APP_NAME, private_dir, private_file
 from halt_desk.sync.client import TlsOptions
 from halt_desk.sync.errors import SettingsError
 
@@ -39,8 +39,7 @@ FILE_NAME = "settings.toml"
 def config_dir() -> Path:
     override = os.environ.get("HALT_DESK_CONFIG_DIR") or os.environ.get("HALT_DESK_DATA_DIR")
     path = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path, tighten=True)
 
 
 def settings_path() -> Path:
@@ -184,7 +183,7 @@ def save_settings(settings: SyncSettings, path: Path | None = None) -> Path:
         if value is not None:
             # A JSON string is a valid TOML basic string.
             lines.append(f"{key} = {json.dumps(str(value), ensure_ascii=False)}")
-    partial = path.with_name(path.name + ".partial")
+    partial = private_file(path.with_name(path.name + ".partial"))  # who signs in where
     partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(partial, path)
     return path

@@ -150,7 +150,12 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "assigned": {"to": "field-user"},
     "comment": {"text": "gebeld", "clock": "resolution", "breach_explanation": True},
     "csat_recorded": {"score": 8},
-    "uplift_decided": {"granted": True, "role_type": "x", "motivation": "y"},
+    "uplift_decided": {
+        "granted": True,
+        "criteria": {"critical_role": True, "direct_impact": True, "cannot_work": True},
+        "role_type": "court_session",
+        "motivation": "zitting om 14:00 vandaag",
+    },
     "device_registered": {
         "org": "halt",
         "depot": "d1",

@@ -24,10 +24,12 @@ def test_migrations_match_the_schema_module(db_url: str) -> None:
 def test_opening_twice_migrates_once(db_url: str) -> None:
     Central.open(db_url).close()
     central = Central.open(db_url)
+    config = alembic_config()
     try:
         with central.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-            assert revision.scalars().all() == [head]
+            assert revision.scalars().all() == [
+                ScriptDirectory.from_config(config).get_current_head()
+            ]
     finally:
         central.close()

@@ -15,7 +15,7 @@ import requests
 from sqlalchemy import select
 
 from halt_desk.central.auth import Role, User
-from halt_desk.central.schema import events
+from halt_desk.central.schema import events, swaps
 from halt_desk.central.service import Central
 from tests.central_server import ProcessServer, bearer
 
@@ -290,3 +290,35 @@ def test_batches_that_arrive_while_the_lock_is_awaited_join_the_group(
         seqs = list(conn.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
     assert seqs == list(range(1, len(seqs) + 1))
     assert a.verify_audit() == []
+
+
+def test_swap_rows_and_device_organisations_another_central_changed_are_seen(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """What tenancy checks against is caught up like the rest: a swap row a holds does not
+    write back what b changed since (a's group is checked again under the lock), and a
+    device b registered for another organisation is refused to a user bound elsewhere."""
+    a, b = two_centrals
+    for key in ("halt", "other"):
+        assert status(a, ADMIN, org(key))[0] == "accepted"
+    assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    opening = {"ticket": "T1", "mode": "onsite", "engineer": "e1"}
+    assert status(a, LOGISTICS, ev("swap:S1", "swap_opened", 5, opening))[0] == "accepted"
+    assert a._streams.swaps["S1"] is not None
+    update = ev("swap:S1", "swap_updated", 10, {"engineer": "e2"})
+    assert status(b, LOGISTICS, update)[0] == "accepted"
+    closing = ev("swap:S1", "swap_closed", 15, {"outcome": "swapped"})
+    assert status(a, LOGISTICS, closing)[0] == "accepted"
+    with a.engine.connect() as conn:
+        row = conn.execute(select(swaps).where(swaps.c.id == "S1")).one()
+    assert (row.org, row.engineer, row.closed) == ("halt", "e2", True)
+
+    bound = User(5, "halt-logistics", Role.LOGISTICS, frozenset({"halt"}))
+    assert status(a, bound, checked("LT-9", 5))[0] == "rejected"  # a: no such device
+    other = {"serial": "S9", "model": "X1", "type": "laptop", "org": "other", "depot": "d1"}
+    assert status(b, LOGISTICS, ev("device:LT-9", "device_registered", 0, other))[0] == ("accepted")
+    assert status(a, bound, checked("LT-9", 10))[0] == "rejected"  # another organisation's
+    assert status(a, LOGISTICS, checked("LT-9", 10))[0] == "accepted"
+    with a.engine.connect() as conn:
+        orgs = conn.execute(select(events.c.org).where(events.c.stream == "device:LT-9"))
+        assert orgs.scalars().all() == ["other", "other"]

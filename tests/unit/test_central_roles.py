@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from halt_desk.central.auth import NotAllowed, Role, User, check_may_read, check_may_record
+from halt_desk.central.auth import (
+    REGIE_ESCALATION_REGISTER,
+    NotAllowed,
+    Role,
+    User,
+    check_may_read,
+    check_may_record,
+    check_org,
+    rule_named,
+)
 from halt_desk.domain.events import STREAM_EVENT_TYPES
 
 FIELD_DEVICE = {"device_issued_onsite", "device_delivered", "device_received"}
@@ -58,3 +67,28 @@ def test_only_admin_and_regie_read_the_audit_log(role: Role) -> None:
     else:
         with pytest.raises(NotAllowed):
             check_may_read(user, "audit")
+
+
+def test_the_regie_escalation_register_is_a_named_rule_of_the_matrix() -> None:
+    rule = rule_named(REGIE_ESCALATION_REGISTER)
+    assert rule.roles == {Role.REGIE} and rule.stream_kind == "escalation"
+    assert "escalation_registered" in rule.event_types and "escalation_closed" in rule.event_types
+    regie = User(1, "manager", Role.REGIE, frozenset({"desom"}))
+    check_may_record(regie, "escalation", "escalation_registered", None)
+    with pytest.raises(NotAllowed):  # regie records nothing else
+        check_may_record(regie, "ticket", "comment", None)
+    with pytest.raises(NotAllowed):
+        check_may_record(User(2, "agent", Role.AGENT), "escalation", "escalation_update", None)
+
+
+def test_a_bound_user_works_only_for_its_organisations() -> None:
+    bound = User(1, "desom-agent", Role.AGENT, frozenset({"desom", "ssc"}))
+    provider = User(2, "msp-agent", Role.AGENT)
+    check_org(bound, "desom", "ticket:T1")
+    check_org(provider, "halt", "ticket:T1")
+    check_org(provider, None, "stock:depot-a")
+    with pytest.raises(NotAllowed, match="belongs to organisation halt"):
+        check_org(bound, "halt", "ticket:T1")
+    with pytest.raises(NotAllowed, match="provider's own"):
+        check_org(bound, None, "stock:depot-a")
+    assert User(3, "x", Role.AGENT, None).orgs == frozenset()  # type: ignore[arg-type]

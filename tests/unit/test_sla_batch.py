@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
 
-from halt_desk.cli.sla_check import render_check, render_check_text
+from halt_desk.cli.sla_check import render_check, render_check_text, split_tickets, write_check
 from halt_desk.domain.errors import HaltDeskError
 
 
@@ -83,3 +84,57 @@ def test_more_workers_than_tickets_is_fine() -> None:
     doc = document(3)
     parallel = render_check_text(json.dumps(doc), workers=5, min_parallel_bytes=1)
     assert [t["id"] for t in json.loads(parallel)["tickets"]] == ["T0", "T1", "T2"]
+
+
+def test_parallel_output_is_byte_for_byte_the_single_process_output() -> None:
+    doc = document(301)
+    for text in (
+        json.dumps(doc),
+        json.dumps(doc, indent=2),
+        json.dumps(doc, separators=(",", ":")),
+    ):
+        assert render_check_text(text, workers=2, min_parallel_bytes=1) == render_check(doc)
+
+
+def test_split_cuts_only_between_tickets() -> None:
+    doc = document(50)
+    for text in (json.dumps(doc).encode(), json.dumps(doc, indent=3).encode()):
+        split = split_tickets(text, 6)
+        assert split is not None and len(split.blocks) == 6
+        assert json.loads(split.header) == {**doc, "tickets": []}
+        parts = [json.loads(b"[" + text[a:b] + b"]") for a, b in split.blocks]
+        assert [t for part in parts for t in part] == doc["tickets"]
+
+
+def test_a_document_that_does_not_split_is_still_checked() -> None:
+    doc = document(40)
+    last_not_tickets = {"tickets": doc["tickets"], "profile": "halt", "now": doc["now"]}
+    assert split_tickets(json.dumps(last_not_tickets).encode(), 4) is None
+    parallel = render_check_text(json.dumps(last_not_tickets), workers=2, min_parallel_bytes=1)
+    assert parallel == render_check(doc)
+
+
+def test_braces_inside_strings_do_not_change_the_output() -> None:
+    doc = document(60)
+    for n, ticket in enumerate(doc["tickets"]):
+        ticket["summary"] = '}, {"id": "X' + "{" * (n % 3) + '"}]'
+    assert render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1) == render_check(doc)
+
+
+def test_an_id_in_two_blocks_is_refused_like_one_process() -> None:
+    doc = document(64)
+    doc["tickets"][63]["id"] = "T0"
+    with pytest.raises(HaltDeskError) as single:
+        render_check(doc)
+    with pytest.raises(HaltDeskError) as parallel:
+        render_check_text(json.dumps(doc), workers=2, min_parallel_bytes=1)
+    assert str(parallel.value) == str(single.value) == "ticket 'T0': id: appears more than once"
+
+
+def test_write_check_writes_nothing_on_bad_input() -> None:
+    doc = document(64)
+    doc["tickets"][60]["priority"] = "P9"
+    out = io.BytesIO()
+    with pytest.raises(HaltDeskError, match="ticket 'T60': priority"):
+        write_check(json.dumps(doc), out, workers=2, min_parallel_bytes=1)
+    assert out.getvalue() == b""

@@ -1,7 +1,7 @@
 """Leases of background jobs: one process at a time runs each job.
 
 Revision ID: c0004
-Revises: c0001
+Revises: c0003
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c0004"
-down_revision = "c0001"
+down_revision = "c0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,125 @@
+"""Organisations kept apart at the central: the organisation each event concerns, resolved
+when it is recorded (stored in `events.org`), checked against the user's organisations,
+and the swaps projection that ties a swap to its ticket, organisation and engineer.
+
+The organisation of an event, from what the group commit's `Batch` holds already (its
+opening reads and the process's StreamCache), so a push costs no extra round trip:
+
+* `ticket:` the ticket's organisation (`ticket_reported`: its `org`);
+* `swap:` the organisation of the swap's ticket (swaps projection);
+* `device:` the `org` of its `device_registered` (devices projection);
+* `employee:` / `location:` their record's `org`; `org:X` X;
+* the provider's own streams (stock, depots, contract profiles): None, which only users of
+  the provider see. A bound user reads a profile its organisations use (reads.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column
+
+from halt_desk.central.auth import User, check_org
+from halt_desk.central.batch import Batch
+from halt_desk.central.schema import events
+from halt_desk.central.validation import column_text
+from halt_desk.domain.errors import InvalidEvent
+from halt_desk.domain.events import Event, event_text
+
+_ORG: Column[Any] = events.c.org
+#: Reference records that belong to one organisation (their data carries `org`).
+ORG_RECORDS = frozenset({"employee", "location"})
+
+
+def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
+    """The organisation `event` concerns (None: the provider's own). Raises NotAllowed if
+    `user` does not work for it (nor, for a record moved to another organisation, for
+    the one it leaves), Rejected/InvalidEvent if it cannot be told."""
+    kind = event.stream_kind
+    if kind == "ticket":
+        org = _ticket_org(batch, event)
+    elif kind == "swap":
+        org = _swap_org(batch, event)
+    elif kind == "device":
+        org = _device_org(batch, event)
+    elif kind == "org":
+        org = event.stream_key
+    elif kind in ORG_RECORDS:
+        existing = batch.reference(event.stream)
+        before = existing.get("org") if existing is not None else None
+        org = column_text(event, "org", _ORG) if "org" in event.data else None
+        org = org if org is not None else (before if isinstance(before, str) else None)
+        if isinstance(before, str) and before != org:
+            check_org(user, before, event.stream)
+    else:
+        org = None
+    if org is None and _unknown_target(batch, event):
+        return None  # refused by the stream's own rules, with their reason
+    check_org(user, org, event.stream)
+    return org
+
+
+def _unknown_target(batch: Batch, event: Event) -> bool:
+    """Whether `event` goes to a ticket, swap or device central does not hold."""
+    kind = event.stream_kind
+    if kind == "ticket" and event.type != "ticket_reported":
+        return batch.ticket(event.stream_key) is None
+    if kind == "swap" and event.type != "swap_opened":
+        return batch.swap(event.stream_key) is None
+    if kind == "device" and event.type != "device_registered":
+        return batch.device(event.stream_key) is None
+    return False
+
+
+def _ticket_org(batch: Batch, event: Event) -> str | None:
+    if event.type == "ticket_reported":
+        return column_text(event, "org", _ORG)
+    ticket = batch.ticket(event.stream_key)
+    return str(ticket["org"]) if ticket is not None else None
+
+
+def _swap_org(batch: Batch, event: Event) -> str | None:
+    if event.type in ("swap_opened", "swap_updated"):
+        _engineer(event)  # checked before anything of the event is kept
+    if event.type == "swap_opened":
+        ticket_id = event_text(event, "ticket")
+        if ticket_id is not None and len(ticket_id) > 100:
+            raise InvalidEvent(event.id, "data.ticket", "longer than 100 characters")
+        ticket = batch.ticket(ticket_id) if ticket_id is not None else None
+        if ticket is not None:
+            return str(ticket["org"])
+        return column_text(event, "org", _ORG)  # a swap of a ticket central does not hold
+    swap = batch.swap(event.stream_key)
+    return swap["org"] if swap is not None else None
+
+
+def _device_org(batch: Batch, event: Event) -> str | None:
+    if event.type == "device_registered":
+        return column_text(event, "org", _ORG)
+    fold = batch.device(event.stream_key)
+    return fold.org if fold is not None else None
+
+
+def project_swap(batch: Batch, event: Event, org: str | None) -> None:
+    """Keeps the swaps projection after an accepted swap event (checked by the domain's
+    fold and `check_event_org` already): its engineer and whether it is closed."""
+    key = event.stream_key
+    if event.type == "swap_opened":
+        ticket = event_text(event, "ticket") or ""
+        row = {"id": key, "ticket": ticket, "org": org, "engineer": _engineer(event)}
+        batch.put_swap(key, {**row, "closed": False}, True)
+        return
+    swap = batch.swap(key)
+    if swap is None:  # pragma: no cover - the fold refuses an event before swap_opened
+        return
+    if event.type == "swap_updated" and "engineer" in event.data:
+        batch.put_swap(key, {**swap, "engineer": _engineer(event)}, False)
+    elif event.type == "swap_closed":
+        batch.put_swap(key, {**swap, "closed": True}, False)
+
+
+def _engineer(event: Event) -> str | None:
+    engineer = event_text(event, "engineer")
+    if engineer is not None and len(engineer) > 200:
+        raise InvalidEvent(event.id, "data.engineer", "longer than 200 characters")
+    return engineer

@@ -1,0 +1,101 @@
+"""Keeps what a person types within the limits table of the core (domain.limits): a field
+stops at its limit, and a long text shows how many characters are left beneath it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from halt_desk.domain.limits import FIELD_LIMITS, FieldLimit
+from halt_desk.i18n import _, current_language, ngettext
+
+#: From this many characters on a field gets a counter beneath it.
+COUNTER_FROM = 1000
+#: The most a QLineEdit takes (Qt counts UTF-16 units, two for an emoji).
+_QT_MAX_LENGTH = 32767
+
+
+def grouped(number: int) -> str:
+    """`number` with thousands grouped as the reader's language writes it (15.980; 15,980)."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if current_language() == "nl" else text
+
+
+def characters_left(count: int) -> str:
+    return ngettext("{count} character left", "{count} characters left", count).format(
+        count=grouped(count)
+    )
+
+
+class TextLimit(QObject):
+    """Holds `edit` to the limit of data field `key`: what goes beyond is cut off as it is
+    typed or pasted (characters as the core counts them, an emoji is one), and `counter`
+    (for long fields; None otherwise) says how many characters are left."""
+
+    def __init__(self, edit: QLineEdit | QPlainTextEdit, key: str) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        self.limit: FieldLimit = FIELD_LIMITS[key]
+        self.counter: QLabel | None = None
+        if self.limit.chars >= COUNTER_FROM:
+            self.counter = QLabel()
+            self.counter.setAccessibleName(edit.accessibleName() + " · " + _("characters left"))
+            self.counter.setStyleSheet("color: palette(placeholder-text)")
+        if isinstance(edit, QLineEdit):
+            # Qt's own stop, in UTF-16 units: never below the limit for any text.
+            edit.setMaxLength(min(_QT_MAX_LENGTH, 2 * self.limit.chars))
+        edit.textChanged.connect(self._changed)
+        self._changed()
+
+    def text(self) -> str:
+        edit = self.edit
+        return edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
+
+    def left(self) -> int:
+        return self.limit.chars - len(self.text())
+
+    def _changed(self) -> None:
+        text = self.text()
+        fitting = self.limit.fitting(text)
+        if fitting != text:
+            self._cut_to(fitting)  # changes the text again, which lands here within limits
+            return
+        if self.counter is not None:
+            self.counter.setText(characters_left(self.left()))
+
+    def _cut_to(self, fitting: str) -> None:
+        units = len(fitting.encode("utf-16-le")) // 2  # Qt's positions count UTF-16 units
+        edit = self.edit
+        if isinstance(edit, QLineEdit):
+            position = edit.cursorPosition()
+            edit.setText(fitting)
+            edit.setCursorPosition(min(position, units))
+            return
+        position = edit.textCursor().position()
+        edit.setPlainText(fitting)
+        cursor = edit.textCursor()
+        cursor.setPosition(min(position, units))
+        edit.setTextCursor(cursor)
+
+
+def limit_text(edit: QLineEdit | QPlainTextEdit, key: str) -> QLabel | None:
+    """Holds `edit` to the limit of data field `key`; returns the counter to place beneath
+    it (None for a short field, which only stops)."""
+    guard = TextLimit(edit, key)
+    return guard.counter
+
+
+def ask_text(parent: QWidget, title: str, label: str, key: str) -> tuple[str, bool]:
+    """As `QInputDialog.getText`, with the line held to the limit of data field `key`."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setTextValue("")
+    edit = dialog.findChild(QLineEdit)
+    if edit is not None:
+        limit_text(edit, key)
+    accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
+    text = dialog.textValue()
+    dialog.deleteLater()
+    return text, accepted
