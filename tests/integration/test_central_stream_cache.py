@@ -229,6 +229,7 @@ def test_two_centrals_pushing_to_the_same_tickets_at_once_keep_every_rule(
     closed_key = keys[30 % len(keys)]
     types = [kind for seq, stream, kind in sorted(stored) if stream == f"ticket:{closed_key}"]
     assert "closed" in types and "status_update" not in types[types.index("closed") :]
+    assert a.verify_audit() == []  # the events' chain too, in seq order across both
     for central in (a, b):  # one more push each brings the cache up to date
         for key in keys:
             status(central, AGENT, ev(f"ticket:{key}", "comment", 99, {"text": "x"}))
