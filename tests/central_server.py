@@ -30,9 +30,16 @@ ThreadServer = EmbeddedServer
 class ProcessServer:
     """`halt-desk serve` as a child process, for tests that kill it with SIGKILL."""
 
-    def __init__(self, db_url: str, data_dir: Path, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        data_dir: Path,
+        workers: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.db_url = db_url
         self.workers = workers
+        self.env = env or {}
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -40,7 +47,7 @@ class ProcessServer:
 
     def start(self) -> None:
         exe = Path(sys.executable).with_name("halt-desk")
-        env = {**os.environ, "HALT_DESK_DATA_DIR": str(self.data_dir)}
+        env = {**os.environ, "HALT_DESK_DATA_DIR": str(self.data_dir), **self.env}
         command = [str(exe), "serve", "--db", self.db_url, "--port", str(self.port)]
         if self.workers is not None:
             command += ["--workers", str(self.workers)]

@@ -26,6 +26,7 @@ from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
@@ -336,10 +337,13 @@ class _CentralAPI(FastAPI):
 def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     """The API over `central`; with `owns_central`, the app closes it when it stops."""
     writer = GroupCommitter(central)
+    jobs = JobRunner(central.engine, configured_jobs())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
         yield
+        await run_in_threadpool(jobs.stop)
         writer.close()
         if owns_central:
             central.close()
@@ -449,7 +453,9 @@ WORKER_DB_ENV = "HALT_DESK_CENTRAL_DB"
 def create_worker_app() -> FastAPI:
     """The app of one worker process of `serve(..., workers=N)`: its own `Central` on the
     database that `serve` opened (and migrated) first."""
-    app = create_app(Central(create_central_engine(os.environ[WORKER_DB_ENV])), owns_central=True)
+    central = Central(create_central_engine(os.environ[WORKER_DB_ENV]))
+    central.warm_up()
+    app = create_app(central, owns_central=True)
     gc.freeze()  # as in `serve`
     return app
 
@@ -466,6 +472,7 @@ def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: 
     import uvicorn
 
     if workers <= 1:
+        central.warm_up()
         app = create_app(central)
         # Everything loaded so far lives as long as the process: left out of the
         # collector's full passes, which then take ~20 ms instead of ~150 ms (seen in a

@@ -27,7 +27,7 @@ from halt_desk.central.schema import (
     swaps,
     tickets,
 )
-from halt_desk.central.stream_cache import MISSING, Missing, StreamCache
+from halt_desk.central.stream_cache import CHANGES_AFTER, MISSING, Missing, StreamCache
 from halt_desk.domain.devices import DeviceFold, DeviceState
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile, resolve_profile
@@ -78,13 +78,30 @@ _STORED_ID = select(events.c.id, events.c.seq, events.c.content_hash).where(
 )
 
 
+@dataclass(slots=True)
+class _Wanted:
+    """What a batch's events will look up: their ids, and the tickets, ticket histories,
+    devices and swaps the batch and the cache do not hold."""
+
+    ids: list[str]
+    keys: list[str]
+    streams: list[str]
+    tags: list[str]
+    swaps: list[str]
+
+    def streams_to_read(self) -> bool:
+        return bool(self.keys or self.streams or self.tags or self.swaps)
+
+
 @dataclass(frozen=True, slots=True)
 class _Reads:
     """The reads that begin a group commit, each of the values of its list parameter
-    `ids`: stored events by id, tickets by id, ticket histories by stream, device folds."""
+    `ids`: stored events by id, tickets by id (rows, or only whether they are stored),
+    ticket histories by stream, device folds."""
 
     stored_ids: Select[Any]
     tickets: Select[Any]
+    ticket_ids: Select[Any]
     histories: Select[Any]
     devices: Select[Any]
     swaps: Select[Any]
@@ -97,6 +114,7 @@ def _reads(postgresql: bool) -> _Reads:
             in_list(events.c.id, "ids", postgresql)
         ),
         tickets=select(tickets).where(in_list(tickets.c.id, "ids", postgresql)),
+        ticket_ids=select(tickets.c.id).where(in_list(tickets.c.id, "ids", postgresql)),
         histories=select(events)
         .where(in_list(events.c.stream, "ids", postgresql))
         .order_by(events.c.seq),
@@ -107,6 +125,8 @@ def _reads(postgresql: bool) -> _Reads:
     )
 
 
+#: The counter, read without locking it (`Batch.prepare`).
+_COUNTER = select(seq_counter.c.value).where(seq_counter.c.id == 1)
 _TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
 _HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
 _ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
@@ -122,6 +142,13 @@ _IN_CHUNK = 500
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
     for start in range(0, len(values), _IN_CHUNK):
         yield list(values[start : start + _IN_CHUNK])
+
+
+def _in_lists(statement: Select[Any], values: Sequence[str], postgresql: bool) -> list[Statement]:
+    """`statement` with its list parameter `ids` for `values`: once on PostgreSQL, in
+    chunks elsewhere; nothing for no values."""
+    chunks = [list(values)] if postgresql else list(_chunks(values))
+    return [(statement, {"ids": chunk}) for chunk in chunks if chunk]
 
 
 def _ticket_key(event: Event) -> str | None:
@@ -159,12 +186,19 @@ class Batch:
     """What a group commit has read and changed so far: later events see earlier ones, of
     their own batch and of the batches before it in the group.
 
-    Looks in the process's StreamCache (valid for this transaction: `catch_up` ran under
-    the write lock) before the database; what it read or changed goes back into the cache
-    once the transaction has committed (`publish_to`).
+    The group is checked before the write lock is taken (`prepare`), against the process's
+    StreamCache and what the database holds at the counter `base`; under the lock (`lock`)
+    the streams of the events other processes recorded since `base` are compared with
+    every stream the check looked at. Only if one of them changed (or an id the check took
+    for new was stored meanwhile) is the group checked again, under the lock, by a new
+    Batch (`open_locked`). So the lock is held for two round trips, not for the checks.
+    Writes are kept back (`writes`) and handed to the locked transaction by `flush`; what
+    the batch read or changed goes back into the cache once that has committed
+    (`publish_to`).
     """
 
     def __init__(self, group: GroupTransaction, cache: StreamCache) -> None:
+        #: Where look-ups go: outside any transaction while checking ahead of the lock.
         self.group = group
         self.conn = group.conn
         self.cache = cache
@@ -176,74 +210,109 @@ class Batch:
         self._swaps: dict[str, dict[str, Any] | None] = {}
         self._known: dict[str, tuple[int, str] | None] = {}  # None: not stored
         self._new_tickets: dict[str, dict[str, Any]] = {}
-        #: The audit chain's last hash, read by `open` under the write lock.
+        #: Tickets `prepare` took for new without reading them.
+        self._assumed_new: list[str] = []
+        #: The writes of the group (other than the inserts of events and audit rows), in
+        #: the order they were made.
+        self.writes: list[Statement] = []
+        #: The counter the check holds for: its accepted events are numbered from here.
+        self.base = 0
+        #: The audit chain's last hash, read by `lock` under the write lock.
         self.audit_head = audit.GENESIS_HASH
-        #: The events' chain head (the last event's chain), read by `open` with the counter.
+        #: Whether `lock` found events of other processes since `base`: they take turns.
+        self.others_wrote = False
+        #: The events' chain head (the last event's chain), read by `lock` with the counter.
         self.event_head = audit.GENESIS_HASH
 
-    def open(self, batch_events: Sequence[Event]) -> int:
-        """Begins the group: takes the write lock, reads the sequence counter and the audit
-        chain's head, and reads at once what the events will look up one by one: whether
-        their ids are stored, their tickets with the histories of those, and their devices,
-        as far as the cache does not hold them. On PostgreSQL all of that is one round trip.
-        Returns the counter (the last `seq` handed out).
+    def prepare(self, batch_events: Sequence[Event]) -> int:
+        """Readies the batch to check `batch_events` without the write lock; returns `base`.
 
-        What to read is decided before the counter tells whether the cache still holds:
-        what is read from the database after the lock is right either way, and what the
-        streams of other processes' events make stale is forgotten (`catch_up`) before the
-        cache is consulted.
+        With everything their streams need in the cache, nothing is read: `base` is the
+        cache's counter, and their ids are taken for new (`lock` checks that). Otherwise
+        one round trip reads the counter, the streams changed since the cache's counter
+        (forgotten: `catch_up`), whether the ids are stored, and what the cache lacks.
         """
-        postgresql = is_postgresql(self.conn)
+        wanted = self._wanted(batch_events)
+        # A ticket first seen in this group with its report is taken for new (`lock` checks
+        # that it is not stored): the everyday first push of a ticket reads nothing.
+        first: dict[str, Event] = {}
+        for event in batch_events:
+            if event.stream_kind == "ticket":
+                first.setdefault(event.stream_key, event)
+        for key in wanted.keys:
+            # (a ticket only a swap_opened names is looked up, never taken for new)
+            opening = first[key].type if key in first else None
+            if opening == "ticket_reported" and f"ticket:{key}" in wanted.streams:
+                self._assumed_new.append(key)
+                self._tickets[key] = None
+                self._history[f"ticket:{key}"] = []
+        wanted = self._unread(wanted)
+        if self.cache.seq is not None and not wanted.streams_to_read():
+            for event_id in wanted.ids:
+                self._known.setdefault(event_id, None)
+            self.base = self.cache.seq
+            return self.base
+        head: list[Statement] = [(_COUNTER, {})]
+        if self.cache.seq is not None:
+            head.append((CHANGES_AFTER, {"after": self.cache.seq}))
+        answers = self._prefetch(head, wanted)
+        self.base = int(answers[0][0]["value"])
+        self.cache.catch_up(self.base, answers[1] if len(head) > 1 else None)
+        return self.base
+
+    def lock(self, group: GroupTransaction, batch_events: Sequence[Event]) -> tuple[int, bool]:
+        """The first round trip of the write transaction `group`: takes the write lock,
+        reads the counter with the events' chain head, the audit chain's head, the streams
+        of the events recorded since `base`, which of the ids are stored and whether a
+        ticket taken for new is. Makes the cache hold for the counter. Returns the counter
+        and whether the check made by this batch still holds."""
+        postgresql = is_postgresql(group.conn)
         reads = _reads(postgresql)
-        ids = list(dict.fromkeys(e.id for e in batch_events))
-        keys, streams, tags, swap_keys = self._not_cached(batch_events)
         head = audit.head_reads(audit_log, postgresql)
         queries: list[Statement] = [(LOCK_SEQ, {}), *((statement, {}) for statement in head)]
-        for statement, values in (
-            (reads.stored_ids, ids),
-            (reads.tickets, keys),
-            (reads.histories, streams),
-            (reads.devices, tags),
-            (reads.swaps, swap_keys),
-        ):
-            chunks = [values] if postgresql else list(_chunks(values))
-            queries += [(statement, {"ids": chunk}) for chunk in chunks if chunk]
-        answers = self.group.read(queries)
+        queries.append((CHANGES_AFTER, {"after": self.base}))
+        ids = list(dict.fromkeys(e.id for e in batch_events))
+        queries += _in_lists(reads.stored_ids, ids, postgresql)
+        queries += _in_lists(reads.ticket_ids, self._assumed_new, postgresql)
+        answers = group.read(queries)
         last_seq = int(answers[0][0]["value"])
         self.event_head = str(answers[0][0]["chain_head"])
         self.audit_head = audit.head_hash(answers[len(head)])
-        for (asked, _), rows in zip(
-            queries[1 + len(head) :], answers[1 + len(head) :], strict=True
-        ):
-            for row in rows:
-                if asked is reads.stored_ids:
-                    self._known[row["id"]] = (row["seq"], row["content_hash"])
-                elif asked is reads.tickets:
-                    self._tickets[row["id"]] = row
-                elif asked is reads.histories:
-                    self._history.setdefault(row["stream"], []).append(event_from_row(row))
-                elif asked is reads.swaps:
-                    self._swaps[row["id"]] = row
-                else:
-                    self._devices[row["asset_tag"]] = _fold_from_json(row["fold"])
-        for event_id in ids:
-            self._known.setdefault(event_id, None)
-        for key in keys:
-            self._tickets.setdefault(key, None)
-        for stream in streams:
-            self._history.setdefault(stream, [])
-        for tag in tags:
-            self._devices.setdefault(tag, None)
-        for key in swap_keys:
-            self._swaps.setdefault(key, None)
-        self.cache.catch_up(self.conn, last_seq)
-        return last_seq
+        changed = self.cache.catch_up(last_seq, answers[len(head) + 1])
+        self.others_wrote = changed is None or bool(changed)
+        holds = changed is not None and not (changed & self._looked_at())
+        checks = len(head) + 2
+        for (asked, _), rows in zip(queries[checks:], answers[checks:], strict=True):
+            if asked is reads.ticket_ids and rows:
+                holds = False  # a ticket taken for new is stored
+            for row in rows if asked is reads.stored_ids else ():
+                if self._known.get(row["id"]) != (row["seq"], row["content_hash"]):
+                    holds = False  # stored since, by another process
+        return last_seq, holds
 
-    def _not_cached(
-        self, batch_events: Sequence[Event]
-    ) -> tuple[list[str], list[str], list[str], list[str]]:
-        """What the events will look up that the cache does not hold: ticket rows, ticket
-        histories, device folds and swap rows."""
+    def open_locked(self, batch_events: Sequence[Event], last_seq: int, locked: Batch) -> None:
+        """Readies a new batch to check `batch_events` again inside the locked transaction
+        (`locked.lock` ran, the cache holds for `last_seq`): takes the chain heads `locked`
+        read and reads what the cache lacks."""
+        self.base = last_seq
+        self.audit_head = locked.audit_head
+        self.event_head = locked.event_head
+        self._prefetch([], self._wanted(batch_events))
+
+    def extend_locked(self, group: GroupTransaction, batch_events: Sequence[Event]) -> None:
+        """Readies the batch, whose check still holds under the lock (`lock`), to check
+        more events inside the locked transaction `group`: look-ups go there from now on,
+        and one round trip reads what neither the batch nor the cache holds."""
+        self.group = group
+        self.conn = group.conn
+        wanted = self._unread(self._wanted(batch_events))
+        wanted.ids = [event_id for event_id in wanted.ids if event_id not in self._known]
+        self._prefetch([], wanted)
+
+    def _wanted(self, batch_events: Sequence[Event]) -> _Wanted:
+        """The ids of `batch_events`, and the tickets, ticket histories, devices and swaps
+        they will look up that the cache does not hold."""
+        ids = list(dict.fromkeys(e.id for e in batch_events))
         keys = list(
             dict.fromkeys(
                 key
@@ -258,21 +327,84 @@ class Batch:
                 if e.stream_kind == "ticket" and e.stream not in self.cache.histories
             )
         )
-        tags = list(
+        return _Wanted(
+            ids,
+            keys,
+            streams,
+            self._keys(batch_events, "device", self.cache.devices),
+            self._keys(batch_events, "swap", self.cache.swaps),
+        )
+
+    @staticmethod
+    def _keys(batch_events: Sequence[Event], kind: str, cached: Mapping[str, Any]) -> list[str]:
+        return list(
             dict.fromkeys(
                 e.stream_key
                 for e in batch_events
-                if e.stream_kind == "device" and e.stream_key not in self.cache.devices
+                if e.stream_kind == kind and e.stream_key not in cached
             )
         )
-        swap_keys = list(
-            dict.fromkeys(
-                e.stream_key
-                for e in batch_events
-                if e.stream_kind == "swap" and e.stream_key not in self.cache.swaps
-            )
+
+    def _unread(self, wanted: _Wanted) -> _Wanted:
+        """`wanted` without what the batch holds already (ids stay)."""
+        return _Wanted(
+            wanted.ids,
+            [key for key in wanted.keys if key not in self._tickets],
+            [stream for stream in wanted.streams if stream not in self._history],
+            [tag for tag in wanted.tags if tag not in self._devices],
+            [key for key in wanted.swaps if key not in self._swaps],
         )
-        return keys, streams, tags, swap_keys
+
+    def _prefetch(self, head: list[Statement], wanted: _Wanted) -> list[list[dict[str, Any]]]:
+        """Reads `head` and then, in the same round trip (PostgreSQL), whether the ids are
+        stored, the tickets with their histories, devices and swaps `wanted`. Returns the
+        answers to `head`; keeps the rest."""
+        postgresql = self.group.postgresql
+        reads = _reads(postgresql)
+        queries = list(head)
+        for statement, values in (
+            (reads.stored_ids, wanted.ids),
+            (reads.tickets, wanted.keys),
+            (reads.histories, wanted.streams),
+            (reads.devices, wanted.tags),
+            (reads.swaps, wanted.swaps),
+        ):
+            queries += _in_lists(statement, values, postgresql)
+        answers = self.group.read(queries) if queries else []
+        for (asked, _), rows in zip(queries[len(head) :], answers[len(head) :], strict=True):
+            for row in rows:
+                if asked is reads.stored_ids:
+                    self._known[row["id"]] = (row["seq"], row["content_hash"])
+                elif asked is reads.tickets:
+                    self._tickets[row["id"]] = row
+                elif asked is reads.histories:
+                    self._history.setdefault(row["stream"], []).append(event_from_row(row))
+                elif asked is reads.swaps:
+                    self._swaps[row["id"]] = row
+                else:
+                    self._devices[row["asset_tag"]] = _fold_from_json(row["fold"])
+        for event_id in wanted.ids:
+            self._known.setdefault(event_id, None)
+        for key in wanted.keys:
+            self._tickets.setdefault(key, None)
+        for stream in wanted.streams:
+            self._history.setdefault(stream, [])
+        for tag in wanted.tags:
+            self._devices.setdefault(tag, None)
+        for key in wanted.swaps:
+            self._swaps.setdefault(key, None)
+        return answers[: len(head)]
+
+    def _looked_at(self) -> set[str]:
+        """Every stream whose state the check read (or took from the cache)."""
+        return {
+            *(f"ticket:{key}" for key in self._tickets),
+            *self._history,
+            *(f"device:{tag}" for tag in self._devices),
+            *(f"swap:{key}" for key in self._swaps),
+            *self._references,
+            *(f"org:{org}" for org in self._profiles),
+        }
 
     def _cached_ticket(self, key: str) -> bool:
         """Takes the row of ticket `key` from the cache into the batch, if it is there."""
@@ -325,18 +457,22 @@ class Batch:
         if values:
             if key not in self._new_tickets:
                 for name, value in values.items():
-                    self.group.write(_SET_TICKET[name], {"key": key, "value": value})
+                    self.writes.append((_SET_TICKET[name], {"key": key, "value": value}))
             ticket = self._tickets[key]
             assert ticket is not None
             ticket.update(values)
         self.history(event.stream).append(event)
 
-    def flush(self) -> None:
-        """Writes what the events changed, kept back until all of them were checked so the
-        writes go to the database together: the new tickets (as the batch left them), then
-        every other change in the order it was made."""
+    def flush(self, group: GroupTransaction) -> None:
+        """Hands what the events changed to the write transaction `group`, kept back until
+        all of them were checked so the writes go to the database together: every change
+        to a stored row in the order it was made, then the new tickets (as the batch left
+        them)."""
+        for statement, params in self.writes:
+            group.write(statement, params)
+        self.writes.clear()
         if self._new_tickets:
-            self.group.insert_rows(tickets, list(self._new_tickets.values()))
+            group.insert_rows(tickets, list(self._new_tickets.values()))
             self._new_tickets.clear()
 
     def profile_of(self, org: str) -> str | None:
@@ -374,9 +510,9 @@ class Batch:
             "org": fold.org,
         }
         if new:
-            self.group.write(_ADD_DEVICE, {"asset_tag": tag, **values})
+            self.writes.append((_ADD_DEVICE, {"asset_tag": tag, **values}))
         else:
-            self.group.write(_SET_DEVICE, {"tag": tag, **values})
+            self.writes.append((_SET_DEVICE, {"tag": tag, **values}))
         self._devices[tag] = fold
 
     def swap(self, key: str) -> dict[str, Any] | None:
@@ -391,9 +527,10 @@ class Batch:
 
     def put_swap(self, key: str, row: dict[str, Any], new: bool) -> None:
         if new:
-            self.group.write(_ADD_SWAP, row)
+            self.writes.append((_ADD_SWAP, row))
         else:
-            self.group.write(_SET_SWAP, {"key": key, **{n: row[n] for n in ("engineer", "closed")}})
+            changed = {n: row[n] for n in ("engineer", "closed")}
+            self.writes.append((_SET_SWAP, {"key": key, **changed}))
         self._swaps[key] = row
 
     def reference(self, stream: str) -> dict[str, Any] | None:
@@ -408,15 +545,15 @@ class Batch:
     def put_reference(self, stream: str, data: dict[str, Any], new: bool) -> None:
         text = json.dumps(data)
         if new:
-            self.group.write(_ADD_REFERENCE, {"stream": stream, "data": text})
+            self.writes.append((_ADD_REFERENCE, {"stream": stream, "data": text}))
         else:
-            self.group.write(_SET_REFERENCE, {"key": stream, "data": text})
+            self.writes.append((_SET_REFERENCE, {"key": stream, "data": text}))
         self._references[stream] = data
         kind, _, key = stream.partition(":")
         if kind == "org":
-            self.group.write(_DROP_ORGANISATION, {"id": key})
+            self.writes.append((_DROP_ORGANISATION, {"id": key}))
             row = {"id": key, "name": data.get("name"), "profile": data["profile"]}
-            self.group.write(_ADD_ORGANISATION, row)
+            self.writes.append((_ADD_ORGANISATION, row))
             self._profiles[key] = data["profile"]
 
     def publish_to(self, start_seq: int, end_seq: int) -> None:

@@ -68,11 +68,13 @@ class GroupTransaction:
     (a lookup the opening reads did not foresee) run inside the same transaction.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, transaction: bool = True) -> None:
         self.conn = conn
         self.postgresql = is_postgresql(conn)
         self._writes: list[Statement] = []
-        self._begun = False
+        #: False: reads only, each statement on its own (no BEGIN, nothing to commit).
+        self.transaction = transaction
+        self._begun = not transaction
         self._done = False
         self._client_cursor: Any = None
 
@@ -118,6 +120,8 @@ class GroupTransaction:
     def commit(self) -> None:
         """Sends the writes kept back, in order, and commits: one round trip on
         PostgreSQL. An error rolls back everything of this transaction."""
+        if not self.transaction:
+            raise RuntimeError("a GroupTransaction for reads has nothing to commit")
         if self.postgresql:
             sql = [self._literal(statement, params) for statement, params in self._writes]
             if not self._begun:
@@ -134,7 +138,7 @@ class GroupTransaction:
         """Rolls back after an error (on PostgreSQL the transaction was begun by hand, so
         it is ended by hand too; a connection that is gone needs nothing)."""
         self._writes.clear()
-        if self._done:
+        if self._done or not self.transaction:
             return
         self._done = True
         if not self.postgresql:
@@ -175,6 +179,10 @@ class GroupTransaction:
     def _literal(self, statement: Executable, params: Mapping[str, Any]) -> str:
         """`statement` with `params` rendered as SQL literals by psycopg's ClientCursor,
         which quotes them itself, so that several statements can travel as one string."""
+        if not params:  # a constant statement: rendered once
+            rendered = _RENDERED.get(id(statement))
+            if rendered is not None and rendered[0] is statement:
+                return rendered[1]
         if self._client_cursor is None:
             from psycopg import ClientCursor
 
@@ -182,17 +190,31 @@ class GroupTransaction:
             assert driver is not None
             self._client_cursor = ClientCursor(driver)
         compiled = _compiled(self.conn.dialect, statement)
-        return str(self._client_cursor.mogrify(compiled.string, compiled.construct_params(params)))
+        sql = str(self._client_cursor.mogrify(compiled.string, compiled.construct_params(params)))
+        if not params:
+            _RENDERED[id(statement)] = (statement, sql)
+        return sql
 
 
 @contextmanager
-def group_transaction(engine: Engine) -> Iterator[GroupTransaction]:
+def group_transaction(
+    engine: Engine, reads: GroupTransaction | None = None
+) -> Iterator[GroupTransaction]:
     """A connection and its `GroupTransaction`; rolled back if the block fails.
 
     On PostgreSQL the connection runs in autocommit mode while it is held, so psycopg
     sends no BEGIN of its own (a round trip); the group's BEGIN and COMMIT travel with its
     statements. SQLAlchemy restores the isolation level when the connection goes back to
-    the pool."""
+    the pool. `reads` (of `group_reads`, still open): its PostgreSQL connection is used
+    instead of taking another from the pool."""
+    if reads is not None and reads.postgresql:
+        group = GroupTransaction(reads.conn)
+        try:
+            yield group
+        except BaseException:
+            group.abandon()
+            raise
+        return
     with engine.connect() as conn:
         if is_postgresql(conn):
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -204,6 +226,20 @@ def group_transaction(engine: Engine) -> Iterator[GroupTransaction]:
             raise
 
 
+@contextmanager
+def group_reads(engine: Engine) -> Iterator[GroupTransaction]:
+    """A connection for reads outside any write transaction, as a `GroupTransaction` that
+    never begins one: on PostgreSQL each statement runs on its own (autocommit), the
+    statements of one `read` in one round trip; on SQLite `engine` should be a
+    deferred-BEGIN view (a read transaction, which never waits for the write lock)."""
+    with engine.connect() as conn:
+        if is_postgresql(conn):
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield GroupTransaction(conn, transaction=False)
+
+
+#: PostgreSQL's text of statements without parameters of their own, by statement object.
+_RENDERED: dict[int, tuple[Executable, str]] = {}
 #: Compiled statements by dialect and statement object (kept, so its id stays its own).
 _COMPILED: dict[tuple[str, int], tuple[Executable, Compiled]] = {}
 

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -204,8 +204,18 @@ class CentralDatabase:
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """This process's writers one at a time; on SQLite, those of all processes."""
-        with self._local_writer, self._process_writer or nullcontext():
+        with self.local_writer_lock(), self.process_writer_lock():
             yield
+
+    def local_writer_lock(self) -> threading.Lock:
+        """This process's writers one at a time (the first half of `writer_lock`): held
+        while a group is checked ahead of the database's write lock."""
+        return self._local_writer
+
+    def process_writer_lock(self) -> AbstractContextManager[None]:
+        """On SQLite, the writers of all processes one at a time (the second half of
+        `writer_lock`); nothing elsewhere."""
+        return self._process_writer or nullcontext()
 
     @contextmanager
     def _begin_write(self) -> Iterator[Connection]:

@@ -67,22 +67,37 @@ class GroupCommitter:
             if first is None:
                 return
             group = [first]
-            size = len(first.events)
-            while size < self.MAX_EVENTS_PER_COMMIT:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._queue.put(None)
-                    break
-                group.append(more)
-                size += len(more.events)
-            self._commit(group)
+            self._take_queued(group)
+            self._commit(group, late=True)
 
-    def _commit(self, group: list[_Submission], *, again: bool = False) -> None:
+    def _take_queued(self, group: list[_Submission]) -> list[_Submission]:
+        """Moves what waits in the queue into `group`, up to MAX_EVENTS_PER_COMMIT events
+        in all; returns what it moved."""
+        size = sum(len(submission.events) for submission in group)
+        taken: list[_Submission] = []
+        while size < self.MAX_EVENTS_PER_COMMIT:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                self._queue.put(None)
+                break
+            taken.append(more)
+            size += len(more.events)
+        group.extend(taken)
+        return taken
+
+    def _commit(self, group: list[_Submission], *, again: bool = False, late: bool = False) -> None:
+        """Records `group` in one transaction; with `late`, what arrives while it waits for
+        the write lock joins it (and `group` grows)."""
+
+        def more() -> list[tuple[User, Sequence[object], str]]:
+            return [(s.user, s.events, s.address) for s in self._take_queued(group)]
+
+        submissions = [(s.user, s.events, s.address) for s in group]
         try:
-            outcomes = self.central.record_many([(s.user, s.events, s.address) for s in group])
+            outcomes = self.central.record_many(submissions, more if late else None)
         except Exception as exc:
             if lost_connection(exc) and not again:
                 # The pool is invalidated by now: once more, on a new connection. Events

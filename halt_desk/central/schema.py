@@ -143,3 +143,15 @@ swaps = Table(
     Column("closed", Boolean, nullable=False, default=False),
     Index("ix_swaps_ticket", "ticket"),
 )
+
+
+#: One row per background job (`leases.py`): which process holds it and until when, in
+#: milliseconds since 1970 by the database's clock.
+job_leases = Table(
+    "job_leases",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("renewed_at", BigInteger, nullable=False),
+)

@@ -11,7 +11,7 @@ the writer lock), users.py, reads.py (changes feed, ticket state), audit_trail.p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -22,6 +22,7 @@ from halt_desk.central.engine import CentralDatabase, create_central_engine, def
 from halt_desk.central.migrate import upgrade
 from halt_desk.central.stream_cache import StreamCache
 from halt_desk.central.validation import EventResult
+from halt_desk.domain.profiles import available_profiles, load_profile
 
 
 class Central:
@@ -45,6 +46,13 @@ class Central:
 
     def close(self) -> None:
         self.db.close()
+
+    def warm_up(self) -> None:
+        """Loads what the first push would otherwise pay for (the built-in contract profiles
+        with their holiday calendars: most of a second of CPU), before a server process
+        takes requests."""
+        for name in available_profiles():
+            load_profile(name)
 
     def __enter__(self) -> Central:
         return self
@@ -103,11 +111,14 @@ class Central:
         return self.record_many([(user, raw_events, address)])[0]
 
     def record_many(
-        self, submissions: Sequence[tuple[User, Sequence[object], str]]
+        self,
+        submissions: Sequence[writer.Submission],
+        more: Callable[[], Sequence[writer.Submission]] | None = None,
     ) -> list[list[EventResult]]:
         """Several batches (from concurrent requests) in one transaction and one commit,
-        in the given order; each keeps its own results and audit entry (writer.py)."""
-        return writer.record_many(self.db, self._streams, submissions)
+        in the given order; each keeps its own results and audit entry (writer.py). `more`
+        gives batches that arrived meanwhile, to join the group (their results follow)."""
+        return writer.record_many(self.db, self._streams, submissions, more)
 
     # ------------------------------------------------------------------ reads
     def changes(

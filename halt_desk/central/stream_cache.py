@@ -11,10 +11,10 @@ streams of the events after N have changed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import BigInteger, bindparam, select
 
 from halt_desk.central.schema import events
 from halt_desk.domain.devices import DeviceFold
@@ -29,10 +29,22 @@ class Missing:
 
 MISSING: Final = Missing()
 
-_CHANGED_STREAMS = (
-    select(events.c.stream)
-    .where(events.c.seq > bindparam("after"), events.c.seq <= bindparam("upto"))
-    .distinct()
+#: A gap of more events than this since the cache's counter is cheaper to forget than to
+#: look through.
+CATCH_UP_LIMIT = 5_000
+#: The streams of the events after `after`, in order, one more than CATCH_UP_LIMIT at most
+#: (so a longer gap shows): what `catch_up` forgets. The upper bound is whatever is
+#: committed when it runs; under the write lock that is the counter just read. Written as
+#: a closed range of `seq` (which has no gaps), so that PostgreSQL reads the primary key's
+#: index even before it has statistics of a fast-growing table (`seq > N` alone was read
+#: with a scan of the whole table, on every group commit).
+CHANGES_AFTER = (
+    select(events.c.seq, events.c.stream)
+    .where(
+        events.c.seq > bindparam("after", type_=BigInteger()),
+        events.c.seq <= bindparam("after", type_=BigInteger()) + (CATCH_UP_LIMIT + 1),
+    )
+    .order_by(events.c.seq)
 )
 
 
@@ -40,19 +52,15 @@ class StreamCache:
     """Ticket and swap rows, ticket and swap histories, device folds, reference records and
     organisations' profiles as the last transaction of this process left them.
 
-    Only a writer holding the central write lock may call `catch_up` and `publish`
-    (`Central` takes its own lock around them on every backend), so the cache needs no
-    lock of its own. Values handed out are never changed in place: a caller that changes
-    a ticket row copies it first, histories are tuples.
+    Only this process's writer, one at a time (`CentralDatabase.local_writer_lock`), uses
+    the cache, so it needs no lock of its own. Values handed out are never changed in
+    place: a caller that changes a ticket row copies it first, histories are tuples.
     """
 
     #: Past this many entries in one table the cache starts again empty: a bound on memory
     #: (a busy desk has a few thousand open tickets) that costs a re-read, never a wrong
     #: answer.
     MAX_ENTRIES = 50_000
-    #: A gap of more events than this since the last transaction is cheaper to forget
-    #: than to look through.
-    CATCH_UP_LIMIT = 5_000
 
     def __init__(self) -> None:
         #: The sequence counter the cached values hold for; None: nothing is cached.
@@ -74,21 +82,29 @@ class StreamCache:
             table.clear()
         self.profiles.clear()
 
-    def catch_up(self, conn: Connection, last_seq: int) -> None:
-        """Makes the cache hold for `last_seq`, the counter just read under the write lock:
-        forgets the streams of the events other processes recorded since the last
-        transaction of this one."""
+    def catch_up(
+        self, last_seq: int, changes: Sequence[Mapping[str, Any]] | None
+    ) -> set[str] | None:
+        """Makes the cache hold for `last_seq`, a counter read from the database, given
+        `changes`, the rows of CHANGES_AFTER the cache's own counter read after it (None:
+        not read): forgets the streams of the events other processes recorded since.
+        Returns those streams; None when it forgot everything."""
         if self.seq == last_seq:
-            return
-        if self.seq is None or last_seq < self.seq or last_seq - self.seq > self.CATCH_UP_LIMIT:
-            # Nothing cached yet, a database that went back (restored), or a long gap.
+            return set()
+        if (
+            self.seq is None
+            or last_seq < self.seq  # a database that went back (restored)
+            or changes is None
+            or len(changes) > CATCH_UP_LIMIT  # a long gap
+        ):
             self.clear()
-        else:
-            for stream in conn.execute(
-                _CHANGED_STREAMS, {"after": self.seq, "upto": last_seq}
-            ).scalars():
-                self._forget(stream)
+            self.seq = last_seq
+            return None
+        streams = {str(row["stream"]) for row in changes}
+        for stream in streams:
+            self._forget(stream)
         self.seq = last_seq
+        return streams
 
     def publish(
         self,

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +16,7 @@ from halt_desk.central import audit, event_chain
 from halt_desk.central.audit_trail import now_iso
 from halt_desk.central.auth import User, check_may_record
 from halt_desk.central.batch import SET_SEQ, Batch
-from halt_desk.central.bulk import group_transaction
+from halt_desk.central.bulk import GroupTransaction, group_reads, group_transaction
 from halt_desk.central.engine import CentralDatabase
 from halt_desk.central.schema import (
     audit_log,
@@ -53,50 +55,151 @@ CLOCK_AHEAD_LIMIT_SECONDS = 300
 AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"})
 
 
+#: A batch of events pushed by one user from one address.
+Submission = tuple[User, Sequence[object], str]
+
+
 def record_many(
     db: CentralDatabase,
     streams: StreamCache,
-    submissions: Sequence[tuple[User, Sequence[object], str]],
+    submissions: Sequence[Submission],
+    more: Callable[[], Sequence[Submission]] | None = None,
 ) -> list[list[EventResult]]:
     """Several batches (from concurrent requests) in one transaction, in the given order.
 
     One commit for all of them is what lets many small pushes share the cost of the
     write lock and the disk flush (group commit); each batch keeps its own results and
-    its own audit entry. The reads they need (known ids, tickets, ticket histories,
-    devices) are made once for all of them, and only for what the process's
-    StreamCache does not hold; their events and audit entries are written with one
-    multi-row insert each, so a push costs about the same few statements alone or in
-    a group of fifty.
+    its own audit entry. The events are checked before the write lock is taken (against
+    the process's StreamCache and one round trip of reads for what it lacks), so that
+    the processes of a central check in parallel and each holds the lock only for two
+    round trips: taking it (with the audit chain's head and what changed since the
+    check) and the writes with COMMIT. If another process changed a stream the check
+    looked at, the group is checked again under the lock (`Batch`).
+
+    `more` gives the batches that arrived while the lock was awaited: when other processes
+    wrote meanwhile, they join the group (checked under the lock), so processes that take
+    turns on the lock still commit groups about as large as one process would. The results
+    are those of `submissions` and then of what `more` gave.
     """
     for _, raw_events, _ in submissions:
         if len(raw_events) > MAX_BATCH:
             raise HaltDeskError(f"a batch holds at most {MAX_BATCH} events")
     server_now = datetime.now(UTC)
-    # Parsing and hashing need no database: done before taking the write lock.
+    # Parsing and hashing need no database: done before taking any lock.
     parsed = [parse_batch(raw_events) for _, raw_events, _ in submissions]
-    outcome: list[list[EventResult]] = []
-    with db.writer_lock(), group_transaction(db.engine) as group:
-        batch = Batch(group, streams)
-        seq = start_seq = batch.open(
-            [item[0] for items in parsed for item in items if item[0] is not None]
+    checked = [item[0] for items in parsed for item in items if item[0] is not None]
+    with db.local_writer_lock(), ExitStack() as reading:
+        reads = reading.enter_context(group_reads(db.reader))
+        batch = Batch(reads, streams)
+        base = batch.prepare(checked)
+        applied = _apply_group(batch, submissions, parsed, base, server_now)
+        if not reads.postgresql:
+            reading.close()  # SQLite: the read transaction ends before the write lock
+        with (
+            db.process_writer_lock(),
+            group_transaction(db.engine, reads if reads.postgresql else None) as group,
+        ):
+            start_seq, holds = batch.lock(group, checked)
+            # Others write too: take in what queued up meanwhile (alone, a group taking in
+            # everything would make every client wait for every commit in lockstep).
+            late = list(more()) if more is not None and batch.others_wrote else []
+            late_parsed = [parse_batch(raw_events) for _, raw_events, _ in late]
+            late_checked = [i[0] for items in late_parsed for i in items if i[0] is not None]
+            if holds:
+                applied = _renumbered(applied, base, start_seq)
+                if late:
+                    batch.extend_locked(group, late_checked)
+                    seq = _last_seq(applied, start_seq)
+                    applied += _apply_group(batch, late, late_parsed, seq, server_now)
+            else:
+                locked = batch
+                batch = Batch(group, streams)
+                batch.open_locked([*checked, *late_checked], start_seq, locked)
+                applied = _apply_group(
+                    batch, [*submissions, *late], [*parsed, *late_parsed], start_seq, server_now
+                )
+            submissions = [*submissions, *late]
+            seq = _write_group(group, batch, submissions, applied, start_seq)
+            group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
+            # Committed, and still the only writer of this process: the cache may learn.
+            batch.publish_to(start_seq, seq)
+    return [results for results, _ in applied]
+
+
+#: Results and rows of the accepted events of each submission of a group.
+_Applied = list[tuple[list[EventResult], list[dict[str, Any]]]]
+
+
+def _apply_group(
+    batch: Batch,
+    submissions: Sequence[Submission],
+    parsed: list[list[Parsed]],
+    seq: int,
+    server_now: datetime,
+) -> _Applied:
+    """Checks every submission of the group in order, numbering from `seq`."""
+    applied: _Applied = []
+    for (user, _, _), items in zip(submissions, parsed, strict=True):
+        results, accepted, seq = _apply_batch(batch, user, items, seq, server_now)
+        applied.append((results, accepted))
+    return applied
+
+
+def _last_seq(applied: _Applied, start_seq: int) -> int:
+    """The seq of the last event accepted in `applied`, else `start_seq`."""
+    rows = [rows for _, rows in applied if rows]
+    return int(rows[-1][-1]["seq"]) if rows else start_seq
+
+
+def _renumbered(applied: _Applied, base: int, start_seq: int) -> _Applied:
+    """The group checked ahead of the lock as if numbered from `base`, numbered from
+    `start_seq` (what other processes recorded meanwhile touched none of its streams).
+    Seqs up to `base` are of events stored before: they stay."""
+    shift = start_seq - base
+    if not shift:
+        return applied
+    for _, rows in applied:
+        for row in rows:
+            row["seq"] += shift
+    return [
+        (
+            [
+                dataclasses.replace(r, seq=r.seq + shift)
+                if r.seq is not None and r.seq > base
+                else r
+                for r in results
+            ],
+            rows,
         )
-        rows: list[dict[str, Any]] = []
-        entries: list[tuple[str | None, audit.Entry]] = []
-        for (user, _, address), items in zip(submissions, parsed, strict=True):
-            results, accepted, seq = _apply_batch(batch, user, items, seq, server_now)
-            outcome.append(results)
-            rows.extend(accepted)
-            entries.extend(_recorded_entries(user, address, accepted))
-        batch.flush()
-        head = event_chain.link(batch.event_head, rows)
-        group.insert_rows(events, rows)
-        group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
-        if seq != start_seq:
-            group.write(SET_SEQ, {"value": seq, "head": head})
-        group.commit()  # the writes and COMMIT: one round trip on PostgreSQL
-        # Committed, and still the only writer of this process: the cache may learn.
-        batch.publish_to(start_seq, seq)
-    return outcome
+        for results, rows in applied
+    ]
+
+
+def _write_group(
+    group: GroupTransaction,
+    batch: Batch,
+    submissions: Sequence[Submission],
+    applied: _Applied,
+    start_seq: int,
+) -> int:
+    """Hands the group's writes to `group`: the projections, the events, one audit entry
+    per organisation of each submission's accepted events, the counter with the events'
+    chain head. Returns the last seq handed out."""
+    rows: list[dict[str, Any]] = []
+    entries: list[tuple[str | None, audit.Entry]] = []
+    for (user, _, address), (_, accepted) in zip(submissions, applied, strict=True):
+        rows.extend(accepted)
+        entries.extend(_recorded_entries(user, address, accepted))
+    batch.flush(group)
+    # The seqs are final here (renumbered, or checked under the lock): chained in order
+    # from the head `lock` read with the counter.
+    head = event_chain.link(batch.event_head, rows)
+    group.insert_rows(events, rows)
+    group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
+    seq = rows[-1]["seq"] if rows else start_seq
+    if seq != start_seq:
+        group.write(SET_SEQ, {"value": seq, "head": head})
+    return int(seq)
 
 
 def _recorded_entries(

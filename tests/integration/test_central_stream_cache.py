@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ import requests
 from sqlalchemy import select
 
 from halt_desk.central.auth import Role, User
-from halt_desk.central.schema import events
+from halt_desk.central.schema import events, swaps
 from halt_desk.central.service import Central
 from tests.central_server import ProcessServer, bearer
 
@@ -179,3 +180,146 @@ def test_two_server_processes_take_turns_on_one_ticket(db_url: str, tmp_path: Pa
     finally:
         for server in servers:
             server.stop()
+
+
+def test_two_centrals_pushing_to_the_same_tickets_at_once_keep_every_rule(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """Each central checks its groups before it takes the write lock; whatever the other
+    one committed in between on the same streams makes it check again under the lock.
+    Pushed at once from both: every event once, gap-free seqs, a closed ticket takes no
+    more clock events, and what each cache keeps is what the database holds."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    keys = [f"C{n}" for n in range(4)]
+    for key in keys:
+        assert status(b, AGENT, reported(key))[0] == "accepted"
+    results: dict[str, list[Any]] = {"a": [], "b": []}
+    start = threading.Barrier(2)
+    retries: list[tuple[str, int | None, int | None]] = []
+
+    def pusher(name: str, central: Central) -> None:
+        start.wait()
+        for minute in range(1, 41):
+            key = keys[minute % len(keys)]
+            kind = "closed" if minute == 30 and name == "a" else "status_update"
+            event = ev(f"ticket:{key}", kind, minute)
+            results[name] += [(key, kind, r) for r in central.record(AGENT, [event], "x")]
+            first = results[name][-1][2]
+            if minute % 10 == 0 and first.status == "accepted":  # a retry: a duplicate
+                (again,) = central.record(AGENT, [event], "x")
+                retries.append((again.status, again.seq, first.seq))
+
+    threads = [
+        threading.Thread(target=pusher, args=(name, central))
+        for name, central in (("a", a), ("b", b))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results["a"]) == len(results["b"]) == 40  # neither thread failed
+    assert retries and all(status == "duplicate" and seq == was for status, seq, was in retries)
+    accepted = [r.seq for rs in results.values() for _, _, r in rs if r.status == "accepted"]
+    with a.engine.connect() as conn:
+        stored = conn.execute(select(events.c.seq, events.c.stream, events.c.type)).all()
+    seqs = sorted(seq for seq, _, _ in stored)
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert sorted(accepted) == seqs[-len(accepted) :]
+    closed_key = keys[30 % len(keys)]
+    types = [kind for seq, stream, kind in sorted(stored) if stream == f"ticket:{closed_key}"]
+    assert "closed" in types and "status_update" not in types[types.index("closed") :]
+    assert a.verify_audit() == []  # the events' chain too, in seq order across both
+    for central in (a, b):  # one more push each brings the cache up to date
+        for key in keys:
+            status(central, AGENT, ev(f"ticket:{key}", "comment", 99, {"text": "x"}))
+    with a.engine.connect() as conn:
+        for key in keys:
+            ids = list(
+                conn.execute(
+                    select(events.c.id)
+                    .where(events.c.stream == f"ticket:{key}")
+                    .order_by(events.c.seq)
+                ).scalars()
+            )
+            for central in (a, b):
+                cached = central._streams.histories.get(f"ticket:{key}")
+                assert cached is None or [e.id for e in cached] == ids[: len(cached)]
+
+
+def test_a_ticket_another_central_reported_before_is_not_reported_twice(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """A report of a ticket the cache does not know is checked as new without reading;
+    under the write lock the central finds the ticket stored (by b, before anything a
+    caught up with) and checks again: refused."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    assert status(b, AGENT, reported("T1"))[0] == "accepted"
+    assert status(a, AGENT, reported("T2"))[0] == "accepted"  # a caught up past b's report
+    assert "ticket:T1" not in a._streams.histories
+    assert status(a, AGENT, reported("T1")) == ("rejected", "ticket T1 was reported already")
+    assert status(a, AGENT, ev("ticket:T1", "comment", 5, {"text": "x"}))[0] == "accepted"
+
+
+def test_batches_that_arrive_while_the_lock_is_awaited_join_the_group(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """When another central wrote since, `more` (what queued up meanwhile) joins a group
+    under the write lock: checked with what the group did before it, numbered after it, in
+    one commit; also when the group itself has to be checked again because the other
+    central changed its ticket. Alone, a central leaves it for the next group."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    late = [(AGENT, [ev("ticket:T1", "comment", 2, {"text": "later"})], "x")]
+    assert len(a.record_many([(AGENT, [reported("T0")], "x")], lambda: late)) == 1
+    # Held: T2 is reported by the group, and a late batch already records on it.
+    assert status(b, AGENT, reported("T9"))[0] == "accepted"
+    late = [(AGENT, [ev("ticket:T2", "first_response", 5, {"channel": "phone"})], "x")]
+    outcomes = a.record_many([(AGENT, [reported("T2")], "x")], lambda: late)
+    assert [[r.status for r in results] for results in outcomes] == [["accepted"]] * 2
+    assert outcomes[1][0].seq == outcomes[0][0].seq + 1  # type: ignore[operator]
+    # Not held: b closed T1 after a cached it; the whole group is checked again.
+    assert status(b, AGENT, ev("ticket:T1", "closed", 10))[0] == "accepted"
+    late = [(AGENT, [ev("ticket:T1", "comment", 20, {"text": "nazorg"})], "y")]
+    outcomes = a.record_many([(AGENT, [ev("ticket:T1", "status_update", 15)], "x")], lambda: late)
+    (refused,), (taken,) = outcomes
+    assert (refused.status, refused.reason) == ("rejected", "ticket T1 is closed")
+    assert taken.status == "accepted"
+    with a.engine.connect() as conn:
+        seqs = list(conn.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert a.verify_audit() == []
+
+
+def test_swap_rows_and_device_organisations_another_central_changed_are_seen(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """What tenancy checks against is caught up like the rest: a swap row a holds does not
+    write back what b changed since (a's group is checked again under the lock), and a
+    device b registered for another organisation is refused to a user bound elsewhere."""
+    a, b = two_centrals
+    for key in ("halt", "other"):
+        assert status(a, ADMIN, org(key))[0] == "accepted"
+    assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    opening = {"ticket": "T1", "mode": "onsite", "engineer": "e1"}
+    assert status(a, LOGISTICS, ev("swap:S1", "swap_opened", 5, opening))[0] == "accepted"
+    assert a._streams.swaps["S1"] is not None
+    update = ev("swap:S1", "swap_updated", 10, {"engineer": "e2"})
+    assert status(b, LOGISTICS, update)[0] == "accepted"
+    closing = ev("swap:S1", "swap_closed", 15, {"outcome": "swapped"})
+    assert status(a, LOGISTICS, closing)[0] == "accepted"
+    with a.engine.connect() as conn:
+        row = conn.execute(select(swaps).where(swaps.c.id == "S1")).one()
+    assert (row.org, row.engineer, row.closed) == ("halt", "e2", True)
+
+    bound = User(5, "halt-logistics", Role.LOGISTICS, frozenset({"halt"}))
+    assert status(a, bound, checked("LT-9", 5))[0] == "rejected"  # a: no such device
+    other = {"serial": "S9", "model": "X1", "type": "laptop", "org": "other", "depot": "d1"}
+    assert status(b, LOGISTICS, ev("device:LT-9", "device_registered", 0, other))[0] == ("accepted")
+    assert status(a, bound, checked("LT-9", 10))[0] == "rejected"  # another organisation's
+    assert status(a, LOGISTICS, checked("LT-9", 10))[0] == "accepted"
+    with a.engine.connect() as conn:
+        orgs = conn.execute(select(events.c.org).where(events.c.stream == "device:LT-9"))
+        assert orgs.scalars().all() == ["other", "other"]

@@ -1,7 +1,8 @@
 """Benchmarks of the central API on SQLite and PostgreSQL; prints figures, asserts nothing.
 
 Run: .venv/bin/python tests/perf/bench_central.py [--backend sqlite|postgres|both]
-     [--workers N] [--load wrk|python] [--duration S] [--health]
+     [--workers N] [--servers N] [--load wrk|python] [--duration S] [--health]
+     [--profile DIR]
 Targets on a 2-core machine: 10,000 events in batches of 500 accepted in ≤ 5 s; ≥ 1,000
 events/s sustained with 20 concurrent clients, p99 ≤ 50 ms per single-event push.
 The server runs as its own process (`halt-desk serve`) on 127.0.0.1. The concurrent load
@@ -44,6 +45,23 @@ PUSH_SCRIPT = Path(__file__).with_name("push.lua")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 #: The root process of the PostgreSQL server of the running benchmark (None on SQLite).
 DATABASE_PROCESS: list[int | None] = [None]
+#: The database URL of the running benchmark.
+DATABASE_URL: list[str] = [""]
+#: Where the writer thread of a server process spends its time (wall clock), by the
+#: first of these functions on its stack: the part of a group commit it is in. Names of
+#: both the old writer (Batch.open, catch_up: everything under the lock) and the new one.
+PHASES = (
+    ("Batch.lock", "lock: wait for it, counter, audit head, changes since (RT)"),
+    ("Batch.open_locked", "locked: check again after a conflict"),
+    ("Batch.open", "locked: lock + reads (RT, old writer)"),
+    ("StreamCache.catch_up", "locked: catch-up reads (RT, old writer)"),
+    ("GroupTransaction.commit", "locked: writes + COMMIT (RT)"),
+    ("Batch.prepare", "unlocked: reads ahead of the lock (RT)"),
+    ("group_reads", "unlocked: reads ahead of the lock (RT)"),
+    ("_apply_group", "check (unlocked in the new writer)"),
+    ("_apply_batch", "check (locked in the old writer)"),
+    ("Queue.get", "idle: waiting for pushes"),
+)
 
 
 def event(stream: str, kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
@@ -118,21 +136,98 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
-def cpu_seconds(root: int) -> float:
-    """User + system CPU time of the live processes of the server so far."""
-    total = 0
+def cpu_by_process(root: int) -> dict[int, float]:
+    """User + system CPU time of each live process of the server so far."""
+    times: dict[int, float] = {}
     for pid in process_tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / CLOCK_TICKS
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return times
+
+
+def settled(root: int, timeout: float = 60.0) -> None:
+    """Waits until every process of the server has started (its CPU time stands still
+    for half a second): one worker answering /health does not mean the others listen,
+    and wrk's connections would all go to the first one."""
+    deadline = time.monotonic() + timeout
+    before = cpu_by_process(root)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_by_process(root)
+        if now == before:
+            return
+        before = now
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of the live processes of the server so far."""
+    return sum(cpu_by_process(root).values())
 
 
 def database_cpu_seconds() -> float | None:
     root = DATABASE_PROCESS[0]
     return cpu_seconds(root) if root is not None else None
+
+
+def group_commits() -> int | None:
+    """Updates of the sequence counter so far (one per group commit with accepted events;
+    PostgreSQL only, from its statistics, which lag up to a second)."""
+    if not DATABASE_URL[0].startswith("postgresql"):
+        return None
+    import psycopg
+
+    url = DATABASE_URL[0].replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'seq_counter'"
+        ).fetchone()
+    return int(row[0]) if row else None
+
+
+def profile_start(server: ProcessServer, folder: Path, seconds: float) -> list[Any]:
+    """py-spy (when installed) on every server process that serves requests, for
+    `seconds`: raw stacks of every thread, idle ones too (wall clock)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists() and not shutil.which("py-spy"):
+        print("--profile: py-spy is not installed (pip install py-spy)", file=sys.stderr)
+        return []
+    assert server.process is not None
+    pids = process_tree(server.process.pid)
+    if len(pids) > 1:  # uvicorn's supervisor only watches its workers
+        pids = [pid for pid in pids if pid != server.process.pid]
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [spy, "record", "--nonblocking", "--idle", "--threads", "-f", "raw", "-r", "200"]
+    return [
+        subprocess.Popen(
+            [*command, "-d", str(round(seconds)), "-p", str(pid), "-o", str(folder / f"{pid}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
+def profile_summary(spies: list[Any], folder: Path) -> str:
+    """Share of the writer threads' samples per phase of a group commit (PHASES)."""
+    for spy in spies:
+        spy.wait()
+    counts: dict[str, int] = {}
+    total = 0
+    for path in folder.glob("*.txt"):
+        for line in path.read_text().splitlines():
+            stack, _, number = line.rpartition(" ")
+            if "central-writer" not in stack.partition(";")[0]:
+                continue
+            names = [frame.partition(" (")[0] for frame in stack.split(";")]
+            phase = next((label for name, label in PHASES if name in names), "other")
+            counts[phase] = counts.get(phase, 0) + int(number)
+            total += int(number)
+    lines = [f"  {count * 100 / max(total, 1):5.1f} % {phase}" for phase, count in counts.items()]
+    return "writer threads' wall time (py-spy):\n" + "\n".join(sorted(lines, reverse=True))
 
 
 def _since(before: float | None) -> float | None:
@@ -150,6 +245,9 @@ class Load:
     failures: int
     generator_cpu_seconds: float | None = None  # wrk's own CPU time, when wrk made the load
     database_cpu_seconds: float | None = None  # PostgreSQL's CPU time (all its processes)
+    group_commits: int | None = None  # counter updates (PostgreSQL): pushes share these
+    #: CPU seconds of each server process, most first: how the load was shared out
+    process_cpu_seconds: list[float] | None = None
 
     @property
     def rate(self) -> float:
@@ -162,8 +260,8 @@ class Load:
 
 @contextmanager
 def running_server(
-    backend: str, folder: Path, workers: int
-) -> Iterator[tuple[ProcessServer, dict[str, str]]]:
+    backend: str, folder: Path, workers: int, count: int = 1
+) -> Iterator[tuple[list[ProcessServer], dict[str, str]]]:
     pg = None
     if backend == "postgres":
         from tests.pg import ThrowawayPostgres
@@ -171,6 +269,7 @@ def running_server(
         pg = ThrowawayPostgres()
         pg.start()
         url = pg.new_database("bench")
+        DATABASE_URL[0] = url
         process = getattr(pg, "_process", None)  # the postmaster, to count its CPU time
         DATABASE_PROCESS[0] = process.pid if process is not None else None
     else:
@@ -179,8 +278,12 @@ def running_server(
     central = Central.open(url)
     tokens = {role: central.add_user(f"{role}-bench", role) for role in ("admin", "agent")}
     central.close()
-    server = ProcessServer(url, folder / "data", workers=workers)
-    server.start()
+    servers = [ProcessServer(url, folder / f"data{n}", workers=workers) for n in range(count)]
+    for server in servers:
+        server.start()
+        assert server.process is not None
+        settled(server.process.pid)
+    server = servers[0]
     try:
         requests.post(
             f"{server.url}/api/v1/events",
@@ -197,9 +300,10 @@ def running_server(
             },
             timeout=30,
         ).raise_for_status()
-        yield server, tokens
+        yield servers, tokens
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         if pg is not None:
             pg.stop()
 
@@ -227,37 +331,68 @@ def bench_batches(server: ProcessServer, token: str) -> tuple[float, float, floa
 
 
 def bench_wrk(
-    server: ProcessServer, token: str, clients: int, seconds: float, path: str = "/api/v1/events"
+    servers: list[ProcessServer],
+    token: str,
+    clients: int,
+    seconds: float,
+    path: str = "/api/v1/events",
+    profile: Path | None = None,
 ) -> Load:
     """wrk with one thread and one connection per client (each walks its own tickets in
-    order); the pushes of push.lua, or plain GETs of `path` when it is not /events."""
-    assert server.process is not None
-    command = ["wrk", f"-t{clients}", f"-c{clients}", f"-d{round(seconds)}s", "--latency", "-s"]
-    command.append(os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)))
-    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
-    env["BENCH_PATH"] = path
-    cpu = cpu_seconds(server.process.pid)
+    order); the pushes of push.lua, or plain GETs of `path` when it is not /events. With
+    several servers (hosts behind a load balancer) one wrk per server, the clients shared
+    out evenly."""
+    roots = [server.process.pid for server in servers if server.process is not None]
+    groups = group_commits()
+    spies = [
+        spy
+        for server in servers
+        for spy in (profile_start(server, profile, seconds) if profile is not None else [])
+    ]
+    before = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
     database_cpu = database_cpu_seconds()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(
-        [*command, server.url + path], env=env, capture_output=True, text=True, check=True
+    runs = []
+    for n, server in enumerate(servers):
+        share = clients // len(servers) + (n < clients % len(servers))
+        command = ["wrk", f"-t{share}", f"-c{share}", f"-d{round(seconds)}s", "--latency", "-s"]
+        command += [os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)), server.url + path]
+        env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
+        env["BENCH_PATH"] = path
+        runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
+    outputs = [run.communicate()[0] for run in runs]
+    after_cpu = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
+    shares = sorted(
+        (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()), reverse=True
     )
-    cpu = cpu_seconds(server.process.pid) - cpu
+    if profile is not None:
+        print(profile_summary(spies, profile))
+    if groups is not None:
+        time.sleep(1.5)  # the statistics' lag
+        after_groups = group_commits()
+        groups = after_groups - groups if after_groups is not None else None
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
-    line = next(x for x in out.stdout.splitlines() if x.startswith("JSON "))
-    figures = json.loads(line[5:])
-    if figures["rejected"] or figures["errors"]:
-        print(out.stderr.strip()[:3000], line, file=sys.stderr)
+    figures = [
+        json.loads(next(x for x in out.splitlines() if x.startswith("JSON "))[5:])
+        for out in outputs
+    ]
+    for part in figures:
+        if part["rejected"] or part["errors"]:
+            print(part, file=sys.stderr)
+    requests = sum(part["requests"] for part in figures)
     return Load(
-        requests=figures["requests"],
-        seconds=figures["duration_us"] / 1e6,
-        p50_ms=figures["p50_us"] / 1000,
-        p99_ms=figures["p99_us"] / 1000,
-        cpu_seconds=cpu,
-        failures=figures["rejected"] + figures["errors"],
+        requests=requests,
+        seconds=max(part["duration_us"] for part in figures) / 1e6,
+        # Of several wrk runs: the median weighted by requests, the worst p99.
+        p50_ms=sum(part["p50_us"] * part["requests"] for part in figures) / max(requests, 1) / 1000,
+        p99_ms=max(part["p99_us"] for part in figures) / 1000,
+        cpu_seconds=sum(shares),
+        failures=sum(part["rejected"] + part["errors"] for part in figures),
         generator_cpu_seconds=wrk_cpu,
         database_cpu_seconds=_since(database_cpu),
+        group_commits=groups,
+        process_cpu_seconds=shares,
     )
 
 
@@ -322,6 +457,11 @@ def describe(load: Load) -> str:
         )
     if load.generator_cpu_seconds is not None:
         generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+    if load.group_commits:
+        generator += f", {load.requests / load.group_commits:.1f} pushes per commit"
+    if load.process_cpu_seconds and len(load.process_cpu_seconds) > 1:
+        shares = " + ".join(f"{seconds:.1f}" for seconds in load.process_cpu_seconds)
+        generator += f", CPU s by process {shares}"
     return (
         f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
         f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
@@ -337,7 +477,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk load")
     parser.add_argument("--health", action="store_true", help="also GET /health with wrk")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="separate `serve`s (hosts), wrk shared out"
+    )
     parser.add_argument("--no-batches", action="store_true")
+    parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
     args = parser.parse_args()
     load = args.load or ("wrk" if shutil.which("wrk") else "python")
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
@@ -345,10 +489,13 @@ def main() -> None:
     for backend in backends:
         with (
             tempfile.TemporaryDirectory() as folder,
-            running_server(backend, Path(folder), args.workers) as (server, tokens),
+            running_server(backend, Path(folder), args.workers, args.servers) as (
+                servers,
+                tokens,
+            ),
         ):
             if not args.no_batches:
-                seconds, cpu, database_cpu = bench_batches(server, tokens["agent"])
+                seconds, cpu, database_cpu = bench_batches(servers[0], tokens["agent"])
                 database = f", PostgreSQL {database_cpu:.2f} s" if database_cpu else ""
                 print(
                     f"[{backend}] 10,000 events in batches of 500: {seconds:.2f} s "
@@ -356,12 +503,15 @@ def main() -> None:
                     "target ≤ 5 s)"
                 )
             if args.health and load == "wrk":
-                health = bench_wrk(server, "", args.clients, args.duration, "/api/v1/health")
+                health = bench_wrk(servers, "", args.clients, args.duration, "/api/v1/health")
                 print(f"[{backend}] GET /health, {args.clients} connections: {describe(health)}")
             if load == "wrk":
-                pushes = bench_wrk(server, tokens["agent"], args.clients, args.duration)
+                profile = args.profile / backend if args.profile is not None else None
+                pushes = bench_wrk(
+                    servers, tokens["agent"], args.clients, args.duration, profile=profile
+                )
             else:
-                pushes = bench_python(server, tokens["agent"], args.clients)
+                pushes = bench_python(servers[0], tokens["agent"], args.clients)
             print(
                 f"[{backend}] {args.clients} concurrent clients, single-event pushes: "
                 f"{describe(pushes)} (targets ≥ 1,000/s, p99 ≤ 50 ms)"
