@@ -99,6 +99,25 @@ def pgettext(context: str, message: str) -> str:
     return translator(_current).pgettext(context, message)
 
 
+def grouped(number: int, lang: str | None = None) -> str:
+    """`number` with its thousands grouped as `lang` (default: the current language) writes
+    them: 16.000 in Dutch, 16,000 in English."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if (lang or _current) == "nl" else text
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number for a Words parameter that is written with grouped thousands in the
+    reader's language (a limit of 16.000 characters); plain ints stay as they are (years,
+    sequence numbers)."""
+
+    value: int
+
+    def text(self, lang: str | None = None) -> str:
+        return grouped(self.value, lang)
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """A marked catalogue text (with its placeholders) still to be put into a language:
@@ -113,8 +132,8 @@ class Words:
         return cls(message, tuple(params.items()))
 
     def text(self, lang: str | None = None) -> str:
-        """In `lang` (default: the current language); parameters that are Words are put in
-        the same language."""
+        """In `lang` (default: the current language); parameters that are Words or Amount
+        are put in the same language."""
         catalogue = translator(lang or _current)
         if self.context is None:
             template = catalogue.gettext(self.message)
@@ -123,7 +142,7 @@ class Words:
         if not self.params:
             return template
         values = {
-            key: value.text(lang) if isinstance(value, Words) else value
+            key: value.text(lang) if isinstance(value, Words | Amount) else value
             for key, value in self.params
         }
         return template.format(**values)

@@ -7,18 +7,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from halt_desk.domain.limits import FIELD_LIMITS, FieldLimit
-from halt_desk.i18n import _, current_language, ngettext
+from halt_desk.i18n import _, grouped, ngettext
 
 #: From this many characters on a field gets a counter beneath it.
 COUNTER_FROM = 1000
 #: The most a QLineEdit takes (Qt counts UTF-16 units, two for an emoji).
 _QT_MAX_LENGTH = 32767
-
-
-def grouped(number: int) -> str:
-    """`number` with thousands grouped as the reader's language writes it (15.980; 15,980)."""
-    text = f"{number:,}"
-    return text.replace(",", ".") if current_language() == "nl" else text
 
 
 def characters_left(count: int) -> str:

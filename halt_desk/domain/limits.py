@@ -15,6 +15,7 @@ from typing import Any
 
 from halt_desk.domain.errors import DeskInputError, InvalidEvent
 from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Amount
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -141,5 +142,5 @@ def check_input_limits(data: Mapping[str, Any]) -> None:
     if excess is None:
         return
     if excess.limit is None:
-        raise DeskInputError("data", Msg.EVENT_TOO_LARGE, limit=MAX_EVENT_DATA_BYTES // KIB)
-    raise DeskInputError(excess.key or "data", Msg.TEXT_TOO_LONG, limit=excess.limit.chars)
+        raise DeskInputError("data", Msg.EVENT_TOO_LARGE, limit=Amount(MAX_EVENT_DATA_BYTES // KIB))
+    raise DeskInputError(excess.key or "data", Msg.TEXT_TOO_LONG, limit=Amount(excess.limit.chars))

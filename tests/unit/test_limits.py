@@ -93,6 +93,11 @@ def test_the_core_refuses_in_the_readers_language() -> None:
     with pytest.raises(DeskInputError) as whole:
         check_input_limits({"x": "é" * 70_000})
     assert whole.value.code is Msg.EVENT_TOO_LARGE
+    with pytest.raises(DeskInputError) as note:
+        check_input_limits({"text": "n" * 16_001})
+    # Thousands grouped as each language writes them, like the forms' counter.
+    assert note.value.message("nl") == "Deze tekst is te lang: hoogstens 16.000 tekens."
+    assert note.value.message("en") == "This text is too long: at most 16,000 characters."
 
 
 def test_the_readme_lists_the_table() -> None:
