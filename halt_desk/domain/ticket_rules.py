@@ -58,12 +58,13 @@ def check_uplift_decision(event: Event, profile: Profile) -> None:
     granted = event.data.get("granted")
     if not isinstance(granted, bool):
         raise InvalidEvent(event.id, "data.granted", "must be true or false")
+    request = uplift_request(event)  # a refusal too: well-formed answers, or rejected
     if not granted:
         return
     if not profile.uplift:
         problem = f"the contract {profile.name!r} has no P1-uplift"
         raise InvalidEvent(event.id, "data.granted", problem)
-    decision = decide_uplift(uplift_request(event))
+    decision = decide_uplift(request)
     if not decision.granted:
         why = "; ".join(reason.text for reason in decision.reasons)
         raise InvalidEvent(event.id, "data.granted", f"the uplift rules refuse it: {why}")

@@ -224,6 +224,16 @@ def test_malformed_uplift_answers_are_refused(changes: dict[str, Any]) -> None:
         check_ticket_rules(_uplift(**changes), HALT)
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [{"criteria": "yes"}, {"criteria": {"critical_role": False}}, {"role_type": "judge"},
+     {"motivation": 12}],
+)  # fmt: skip
+def test_a_refusal_needs_well_formed_answers_too(changes: dict[str, Any]) -> None:
+    with pytest.raises(InvalidEvent):
+        check_ticket_rules(_uplift(granted=False, **changes), HALT)
+
+
 def test_a_priority_must_be_the_matrix_s_for_the_impact_and_urgency_given() -> None:
     matching = {"priority": "P3", "impact": "one", "urgency": "stopped"}
     check_ticket_rules(_event("ticket_reported", matching), HALT)
