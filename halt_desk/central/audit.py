@@ -128,8 +128,10 @@ def append(
     object: str,  # the column's name, though it hides the builtin
     address: str,
     detail: Mapping[str, Any],
+    unchained: Mapping[str, Any] | None = None,
 ) -> int:
-    """Appends one audit row chained to the current last row; returns its id.
+    """Appends one audit row chained to the current last row; returns its id. `unchained`:
+    values of the table's further columns, outside the hash (an index key such as `org`).
 
     Runs in the caller's transaction: the row is only there once the caller commits, together
     with whatever it records. Appends must be serialised, or two rows would chain to the same
@@ -141,7 +143,7 @@ def append(
     On SQLite the database's single writer serialises appends (use BEGIN IMMEDIATE).
     """
     row = _chained_rows(conn, table, [Entry(at, actor, action, object, address, detail)])[0]
-    key = conn.execute(insert(table).values(**row)).inserted_primary_key
+    key = conn.execute(insert(table).values(**row, **(unchained or {}))).inserted_primary_key
     if key is None:  # pragma: no cover - every dialect we use returns it
         raise RuntimeError("the database did not return the id of the audit row")
     return int(key[0])

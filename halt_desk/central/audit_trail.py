@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from halt_desk.central import audit, event_chain
 from halt_desk.central.auth import User, check_may_read
@@ -34,7 +34,7 @@ def append_entry(
 ) -> None:
     """One entry at the end of the chain, in the transaction of `conn`; `org`: the
     organisation it concerns (in `detail` too, which the hash covers)."""
-    row_id = audit.append(
+    audit.append(
         conn,
         audit_log,
         at=now_iso(),
@@ -43,9 +43,8 @@ def append_entry(
         object=obj,
         address=address,
         detail=dict(detail) if org is None else {**detail, "org": org},
+        unchained={"org": org},
     )
-    if org is not None:
-        conn.execute(update(audit_log).where(audit_log.c.id == row_id).values(org=org))
 
 
 def audit_rows(
