@@ -21,9 +21,8 @@ from sqlalchemy import Column
 
 from halt_desk.central.auth import User, check_org
 from halt_desk.central.batch import Batch
-from halt_desk.central.schema import events
+from halt_desk.central.schema import events, swaps
 from halt_desk.central.validation import column_text
-from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, event_text
 
 _ORG: Column[Any] = events.c.org
@@ -82,9 +81,7 @@ def _swap_org(batch: Batch, event: Event) -> str | None:
     if event.type in ("swap_opened", "swap_updated"):
         _engineer(event)  # checked before anything of the event is kept
     if event.type == "swap_opened":
-        ticket_id = event_text(event, "ticket")
-        if ticket_id is not None and len(ticket_id) > 100:
-            raise InvalidEvent(event.id, "data.ticket", "longer than 100 characters")
+        ticket_id = column_text(event, "ticket", swaps.c.ticket)
         ticket = batch.ticket(ticket_id) if ticket_id is not None else None
         if ticket is not None:
             return str(ticket["org"])
@@ -119,7 +116,4 @@ def project_swap(batch: Batch, event: Event, org: str | None) -> None:
 
 
 def _engineer(event: Event) -> str | None:
-    engineer = event_text(event, "engineer")
-    if engineer is not None and len(engineer) > 200:
-        raise InvalidEvent(event.id, "data.engineer", "longer than 200 characters")
-    return engineer
+    return column_text(event, "engineer", swaps.c.engineer)
