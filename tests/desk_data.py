@@ -1,4 +1,5 @@
-"""A small directory (Stichting Halt, two employees) for desk, reminder and GUI tests."""
+"""A small directory (Stichting Halt, two employees; four colleagues apart) for desk,
+reminder and GUI tests."""
 
 from __future__ import annotations
 
@@ -34,3 +35,21 @@ def reference_events() -> list[Event]:
             {"org": "halt", "name": "Bram Jansen", "email": "b.jansen@halt.nl"},
         ),
     ]
+
+
+def staff_events() -> list[Event]:
+    """The colleagues of STAFF as `staff_registered` records."""
+    return [
+        new_event(f"staff:{user}", "staff_registered", SETUP, "admin", {"name": name, "role": role})
+        for user, name in STAFF.items()
+        for role in [user.partition(":")[0]]
+    ]
+
+
+#: Colleagues by user name (the `actor` of their events) and display name.
+STAFF: dict[str, str] = {
+    "agent:sanne.visser": "Sanne Visser",
+    "agent:linda.dekker": "Linda Dekker",
+    "field:pieter.degroot": "Pieter de Groot",
+    "logistics:kees.brouwer": "Kees Brouwer",
+}

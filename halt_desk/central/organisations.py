@@ -155,11 +155,16 @@ def _checked_profile(profile: str) -> str:
     return profile  # whether the central knows it is its own check (published profiles too)
 
 
+def is_email(address: str) -> bool:
+    """Whether `address` is one e-mail address (no name, no list)."""
+    return len(address) <= _EMAIL_LENGTH and _EMAIL.match(address) is not None
+
+
 def _checked_emails(addresses: Sequence[str]) -> list[str]:
     checked: list[str] = []
     for address in addresses:
         address = address.strip()
-        if len(address) > _EMAIL_LENGTH or not _EMAIL.match(address):
+        if not is_email(address):
             raise InvalidOrganisation(f"{address!r} is not an e-mail address (--regie-email)")
         if address.lower() not in (known.lower() for known in checked):
             checked.append(address)

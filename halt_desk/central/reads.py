@@ -80,7 +80,8 @@ def changes(
 def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:
     """The next `count` events after `since` that the user may read. For a user bound to
     organisations: per organisation an indexed range on (org, seq), and the events of the
-    contract profiles they use (a handful), each at most `count` rows, merged by seq. On
+    contract profiles they use and the provider's staff records (a handful), each at most
+    `count` rows, merged by seq. On
     PostgreSQL that is one statement (UNION ALL, one round trip per page), planned without
     sorts (see `_bound_page`); SQLite runs in the process, where the ranges apart and merged
     here cost less than its sort of the union."""
@@ -95,6 +96,7 @@ def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:
         return list(conn.execute(_bound_page(len(orgs)), params))
     parts = [list(conn.execute(_OF_ORG, {**params, "org": org})) for org in orgs]
     parts.append(list(conn.execute(_OF_PROFILES, {**params, "orgs": orgs})))
+    parts.append(list(conn.execute(_OF_STAFF, params)))
     parts = [part for part in parts if part]
     if len(parts) <= 1:  # one organisation, no new profile: nothing to merge
         return parts[0] if parts else []
@@ -111,7 +113,15 @@ _PROFILE_STREAM = events.c.stream.in_(
         organisations.c.profile.is_not(None),
     )
 )
+#: The provider's staff records (names every desk shows; a bound regie user's record has
+#: its organisation and comes with that organisation's range).
+#: Found by stream (ix_events_stream); the organisation is a filter on those few rows, not
+#: an index condition (`org IS NULL` would read every provider event after `since`).
+_STAFF_STREAM = events.c.stream.in_(
+    select(reference_records.c.stream).where(reference_records.c.stream.like("staff:%"))
+) & (func.coalesce(events.c.org, "") == "")
 _OF_PROFILES = _ALL.where(_PROFILE_STREAM)
+_OF_STAFF = _ALL.where(_STAFF_STREAM)
 
 
 #: Planner settings for the bound page (see `_bound_page`). JIT off as well: a disabled
@@ -131,16 +141,20 @@ def _bound_page(orgs: int) -> Executable:
     organisations' events (after ANALYZE: that index looks random). The organisation is
     compared as a range (`org >= :org AND org <= :org`, ordered by org, seq): with `=` the
     planner drops org from the ordering and the primary key orders by seq without a sort
-    too. The profiles' events (a few) still need a sort, on purpose (ordered by `seq + 0`):
-    in seq order they were again a walk of the primary key, not ix_events_stream."""
+    too. The profiles' and the provider's staff records' events (a few) still need a sort,
+    on purpose (ordered by `seq + 0`): in seq order they were again a walk of the primary
+    key, not ix_events_stream."""
     ranges = [
         _FROM.where(events.c.org >= bindparam(f"org{n}"), events.c.org <= bindparam(f"org{n}"))
         .order_by(events.c.org, events.c.seq)
         .limit(bindparam("count"))
         for n in range(orgs)
     ]
-    profiles = _FROM.where(_PROFILE_STREAM).order_by(events.c.seq + 0).limit(bindparam("count"))
-    members = [r.subquery(f"r{n}") for n, r in enumerate([*ranges, profiles])]
+    shared = [
+        _FROM.where(stream).order_by(events.c.seq + 0).limit(bindparam("count"))
+        for stream in (_PROFILE_STREAM, _STAFF_STREAM)
+    ]
+    members = [r.subquery(f"r{n}") for n, r in enumerate([*ranges, *shared])]
     union = union_all(*(select(*member.c) for member in members))
     return union.order_by(union.selected_columns.seq).limit(bindparam("count"))
 

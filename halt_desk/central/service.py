@@ -68,6 +68,10 @@ class Central:
         self.users_version += 1
         return token
 
+    def user_named(self, name: str) -> User:
+        """The active user called `name` (UnknownUser if there is none)."""
+        return users.user_named(self.db, name)
+
     def revoke_user(self, name: str) -> None:
         users.revoke_user(self.db, name)
         self.users_version += 1

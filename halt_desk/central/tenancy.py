@@ -8,7 +8,8 @@ opening reads and the process's StreamCache), so a push costs no extra round tri
 * `ticket:` the ticket's organisation (`ticket_reported`: its `org`);
 * `swap:` the organisation of the swap's ticket (swaps projection);
 * `device:` the `org` of its `device_registered` (devices projection);
-* `employee:` / `location:` their record's `org`; `org:X` X;
+* `employee:` / `location:` / `staff:` their record's `org`; `org:X` X (a staff record
+  without one is the provider's colleague, which every organisation reads: reads.py);
 * the provider's own streams (stock, depots, contract profiles): None, which only users of
   the provider see. A bound user reads a profile its organisations use (reads.py).
 """
@@ -27,7 +28,7 @@ from halt_desk.domain.events import Event, event_text
 
 _ORG: Column[Any] = events.c.org
 #: Reference records that belong to one organisation (their data carries `org`).
-ORG_RECORDS = frozenset({"employee", "location"})
+ORG_RECORDS = frozenset({"employee", "location", "staff"})
 
 
 def check_event_org(batch: Batch, user: User, event: Event) -> str | None:

@@ -67,6 +67,20 @@ def revoke_user(db: CentralDatabase, name: str) -> None:
         append_entry(conn, "cli", "user.revoked", f"user:{name}", "local", {})
 
 
+def user_named(db: CentralDatabase, name: str) -> User:
+    """The active user called `name`; UnknownUser if there is none."""
+    query = (
+        select(users.c.id, users.c.name, users.c.role, user_orgs.c.org)
+        .outerjoin(user_orgs, user_orgs.c.user_id == users.c.id)
+        .where(users.c.name == name, users.c.revoked_at.is_(None))
+    )
+    rows = db.read(lambda conn: conn.execute(query).all())
+    if not rows:
+        raise UnknownUser(f"no active user {name!r}")
+    orgs = frozenset(row.org for row in rows if row.org is not None)
+    return User(rows[0].id, rows[0].name, Role(rows[0].role), orgs)
+
+
 def authenticate(db: CentralDatabase, token: str) -> User | None:
     """The active user of `token`, read from the database every time (the API keeps
     the answers for a second in a TokenCache)."""

@@ -55,11 +55,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from halt_desk.central.staff import record_staff, staff_data
+
+    orgs = sorted(set(args.org or ()))
+    staff = None
+    if args.display_name is not None or args.email is not None:
+        staff = staff_data(args.display_name or args.name, args.role, args.email, orgs)
     with open_central(args.db) as central:
         token = central.add_user(args.name, args.role, args.org)
-    scope = f"organisations {', '.join(sorted(set(args.org)))}" if args.org else "the provider"
+        if staff is not None:
+            record_staff(central, args.name, staff)
+    scope = f"organisations {', '.join(orgs)}" if orgs else "the provider"
     print(f"user {args.name} ({args.role}, {scope}) added; token (shown only now):")
     print(token)
+    return 0
+
+
+def cmd_user_update(args: argparse.Namespace) -> int:
+    """Changes the display name or work e-mail colleagues see (`staff:<user name>`)."""
+    from halt_desk.central.staff import record_staff, staff_data
+
+    if args.display_name is None and args.email is None:
+        raise HaltDeskError("nothing to change: give --display-name and/or --email")
+    with open_central(args.db) as central:
+        user = central.user_named(args.name)
+        orgs = sorted(user.orgs)
+        data = staff_data(args.display_name, user.role.value, args.email, orgs)
+        seq = record_staff(central, args.name, data)
+    print(f"user {args.name} updated (seq {seq})")
     return 0
 
 
@@ -232,8 +255,18 @@ def add_commands(commands: Any) -> None:
     add.add_argument("name")
     add.add_argument("--role", required=True, help="agent, field, logistics, regie or admin")
     add.add_argument("--org", action="append", help="bound to this organisation (repeatable)")
+    add.add_argument("--display-name", help="the name colleagues see (e.g. 'Sanne Visser')")
+    add.add_argument("--email", help="work e-mail address colleagues see")
     add.add_argument("--db", help=db_help)
     add.set_defaults(handler=cmd_user_add)
+    change = user_commands.add_parser(
+        "update", help="change the display name or work e-mail colleagues see"
+    )
+    change.add_argument("name")
+    change.add_argument("--display-name", help="the name colleagues see")
+    change.add_argument("--email", help="work e-mail address colleagues see")
+    change.add_argument("--db", help=db_help)
+    change.set_defaults(handler=cmd_user_update)
     revoke = user_commands.add_parser("revoke", help="revoke a user's token")
     revoke.add_argument("name")
     revoke.add_argument("--db", help=db_help)

@@ -197,6 +197,25 @@ LOGISTICS_STAFF: tuple[str, ...] = (
     "logistics:naomi.pinas",
     "logistics:dirk.wolters",
 )
+#: The names colleagues see (`staff:<user name>` records).
+STAFF_NAMES: dict[str, str] = {
+    "agent:anna.devries": "Anna de Vries",
+    "agent:mark.jansen": "Mark Jansen",
+    "agent:fatima.elamrani": "Fatima El Amrani",
+    "agent:joost.bakker": "Joost Bakker",
+    "agent:sanne.visser": "Sanne Visser",
+    "agent:emre.yilmaz": "Emre Yılmaz",
+    "agent:linda.dekker": "Linda Dekker",
+    "agent:bas.mulder": "Bas Mulder",
+    "field:pieter.degroot": "Pieter de Groot",
+    "field:niels.hoekstra": "Niels Hoekstra",
+    "field:ruben.peeters": "Ruben Peeters",
+    "field:wendy.smit": "Wendy Smit",
+    "field:arjen.kramer": "Arjen Kramer",
+    "logistics:kees.brouwer": "Kees Brouwer",
+    "logistics:naomi.pinas": "Naomi Pinas",
+    "logistics:dirk.wolters": "Dirk Wolters",
+}
 
 
 def _slug(text: str) -> str:

@@ -1,5 +1,5 @@
-"""Registers the demo's reference data as events: organisations, locations, depots and
-employees, then the loaners with their first readiness checks, before the first ticket."""
+"""Registers the demo's reference data as events: organisations, locations, depots, staff
+and employees, then the loaners with their first readiness checks, before the first ticket."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from halt_desk.demo.reference import (
     HALT_LOCATIONS,
     LOGISTICS_STAFF,
     ORGANISATIONS,
+    STAFF_NAMES,
     Device,
     Employee,
 )
@@ -53,6 +54,9 @@ def _register_organisations(
     for depot in DEPOTS:
         data = {"name": depot.name, "city": depot.city, "minimum": DEPOT_MINIMUM[depot.id]}
         log.add(f"depot:{depot.id}", "depot_registered", at(), SYSTEM_ACTOR, data)
+    for user, name in STAFF_NAMES.items():
+        data = {"name": name, "role": user.partition(":")[0]}
+        log.add(f"staff:{user}", "staff_registered", at(), SYSTEM_ACTOR, data)
     for emp in employees:
         data = {
             "org": emp.org,

@@ -62,6 +62,9 @@ REFERENCE_EVENT_TYPES: dict[str, frozenset[str]] = {
     "employee": frozenset({"employee_registered", "employee_updated"}),
     "location": frozenset({"location_registered", "location_updated"}),
     "depot": frozenset({"depot_registered", "depot_updated"}),
+    # The provider's people and customers' regie users by their user name (the `actor` of
+    # their events): {name (display name), role, email, org (a bound user's organisation)}.
+    "staff": frozenset({"staff_registered", "staff_updated"}),
     # A contract profile published by an admin: data {"toml": the profile's TOML text}.
     "profile": frozenset({"profile_registered", "profile_updated"}),
 }

@@ -68,6 +68,9 @@ _SHIPMENT = {"leg", "carrier", "tracking", "status", "source", "detail", "code",
 #: needs to find a caller; private contact data and the home address are personal.
 _EMPLOYEE = {"id", "org", "name", "email", "phone", "team", "region", "location", "role"}
 _PRIVATE_CONTACT = {HOME_ADDRESS, "private_email", "private_phone"}
+#: The staff directory (`central user add --display-name`): names and work contact, which
+#: every colleague's desk shows; anything else is personal.
+_STAFF = {"name", "role", "email", "phone", "org", "active"}
 
 #: Every event type that may carry personal data, with its schema; any other type carries
 #: none (tickets, devices in the depot, organisations, locations, depots, profiles, stock).
@@ -88,6 +91,9 @@ SCHEMAS: Mapping[str, DataSchema] = {
     # Employees: closed.
     "employee_registered": _closed(_EMPLOYEE, _PRIVATE_CONTACT, (HOME_ADDRESS,)),
     "employee_updated": _closed(_EMPLOYEE, _PRIVATE_CONTACT, (HOME_ADDRESS,)),
+    # Staff: closed.
+    "staff_registered": _closed(_STAFF),
+    "staff_updated": _closed(_STAFF),
 }
 _NONE = DataSchema()
 

@@ -192,8 +192,21 @@ class Depot(ReferenceRow):
     city: Mapped[str | None]
 
 
+class StaffMember(ReferenceRow):
+    """A colleague by user name (the `actor` of their events): agent, field engineer,
+    logistics, or a customer's regie user (then `org`)."""
+
+    __tablename__ = "staff"
+    STREAM_KIND = "staff"
+    COLUMNS = ("name", "role", "email", "org")
+
+    role: Mapped[str | None]
+    email: Mapped[str | None]
+    org: Mapped[str | None]
+
+
 REFERENCE_MODELS: dict[str, type[ReferenceRow]] = {
-    model.STREAM_KIND: model for model in (Organisation, Employee, Location, Depot)
+    model.STREAM_KIND: model for model in (Organisation, Employee, Location, Depot, StaffMember)
 }
 
 

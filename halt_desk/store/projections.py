@@ -451,6 +451,7 @@ FOLD_ORDER: Mapping[str, int] = {
     "depot": 2,
     "location": 3,
     "employee": 4,
+    "staff": 4,
     "device": 5,
 }
 

@@ -42,7 +42,12 @@ def central(pg_url: str) -> Iterator[Central]:
     organisations = [
         event(f"org:{o}", "organisation_registered", {"name": o, "profile": "halt"}) for o in ORGS
     ]
-    central.record(admin, organisations, "local")
+    # The provider's colleagues, whose records every organisation reads (found by stream).
+    staff = [
+        event(f"staff:agent:a{n}", "staff_registered", {"name": f"Agent {n}", "role": "agent"})
+        for n in range(40)
+    ]
+    central.record(admin, organisations + staff, "local")
     batch: list[dict[str, Any]] = []
     for n in range(TICKETS):
         stream, at = f"ticket:B{n}", 3 * n
@@ -78,7 +83,7 @@ def plan_of_page(central: Central, orgs: tuple[str, ...], since: int) -> str:
     finally:
         sqlalchemy_event.remove(central.engine, "before_cursor_execute", explain)
     assert len(rows) == PAGE + 1 and [row.seq for row in rows] == sorted(row.seq for row in rows)
-    assert {row.org for row in rows} <= set(orgs)
+    assert {row.org for row in rows} <= {*orgs, None}  # None: the provider's staff records
     assert len(plans) == 1
     return plans[0]
 

@@ -51,6 +51,7 @@ SAME_CONCEPT = {
     "conflicts.py": "concurrent edits of one field: the rule (domain) and their record (store)",
     "changes.py": "the change broadcast: what changed (core) and the hub that tells windows (ui)",
     "housekeeping.py": "keeping the cache tidy: the store's operations and their schedule",
+    "staff.py": "the staff directory: its records at central and its look-up in the desk",
 }
 
 

@@ -68,7 +68,7 @@ def test_a_full_database_refuses_the_action_whole_and_keeps_everything_before(
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    with small_file_system(tmp_path / "disk") as mount_point:
+    with small_file_system(tmp_path / "disk", size="2m") as mount_point:
         yield mount_point
 
 
