@@ -91,6 +91,9 @@ def _(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """`singular` or `plural` (English message ids) as the current language says `n` of
+    something (Dutch and English: the singular for 1 only; say 0 in words where it reads
+    better, "geen omruilingen open")."""
     return translator(_current).ngettext(singular, plural, n)
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
 from halt_desk.paths import resources_dir
 from halt_desk.store.cache_file import default_path
+from ui.focus_style import install_focus_style
 from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
 
@@ -74,6 +75,7 @@ def application(language: str = "nl") -> QApplication:
     icon = resources_dir() / "icons" / "halt-desk.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    install_focus_style(app)  # where the keyboard is shows in every form
     install_language(app, language)
     return app
 

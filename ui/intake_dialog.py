@@ -82,8 +82,14 @@ class IntakeDialog(QDialog):
         completer.activated[str].connect(self._caller_chosen)  # type: ignore[index]
         self.caller_edit.textEdited.connect(self._lookup)
         self.caller_edit.editingFinished.connect(self._caller_typed)
+        # Wraps at the form's width (a long role or location never pushes the phone number
+        # out of sight); the number has a row of its own, whole and selectable.
         self.caller_info = QLabel(_("No caller chosen yet"))
         self.caller_info.setAccessibleName(_("Chosen caller"))
+        self.caller_info.setWordWrap(True)
+        self.caller_phone = QLabel("–")
+        self.caller_phone.setAccessibleName(_("Phone"))
+        self.caller_phone.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _build_answers(self) -> None:
         self.summary = QLineEdit()
@@ -118,6 +124,7 @@ class IntakeDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("&Caller"), self.caller_edit)
         form.addRow("", self.caller_info)
+        form.addRow(_("Phone"), self.caller_phone)
         form.addRow(_("&Summary"), self.summary)
         form.addRow(_("C&hannel"), self.channel)
         form.addRow(_("C&ategory"), self.category)
@@ -176,12 +183,50 @@ class IntakeDialog(QDialog):
         if len(matches) == 1:
             self.choose_caller(matches[0])
 
+    def _caller_settled(self) -> bool:
+        """Whether the caller field names the chosen caller; if not, says why Enter stays
+        there (nothing typed, no match, several) under the field."""
+        text = self.caller_edit.text().strip()
+        if self.caller is not None and text == self._describe(self.caller):
+            return True
+        if not text:
+            why = _("Type part of the caller's name, e-mail address or phone number first.")
+        elif not self.directory.find(text, 1):
+            why = _(
+                "No employee matches “{text}”: check the spelling, or search by e-mail "
+                "address or phone number."
+            ).format(text=text)
+        else:
+            why = _("Several employees match “{text}”: choose one from the list.").format(text=text)
+            self._lookup(text)
+            completer = self.caller_edit.completer()
+            if completer is not None:
+                completer.complete()
+        self.caller_info.setStyleSheet(f"color: {labels.RED.name()}")
+        self.caller_info.setText(why)
+        self._fit_height()
+        return False
+
+    def _fit_height(self) -> None:
+        """Gives a line that wraps (the caller's details, a message) the height it needs: a
+        window does not grow by itself for text that wraps, it squeezes it instead."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()  # the new text's size, not the one cached before it
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def choose_caller(self, match: EmployeeMatch) -> None:
         """The caller decides the organisation, and with it the contract profile."""
         self.caller = match
         self.caller_edit.setText(self._describe(match))
-        details = [match.org, match.role or "", match.location or "", match.phone or ""]
+        details = [match.org, match.role or "", match.location or ""]
+        self.caller_info.setStyleSheet("")
         self.caller_info.setText(" · ".join(part for part in details if part))
+        self.caller_phone.setText(match.phone or "–")
+        self._fit_height()
         try:
             profile = self.store.organisation_contract(match.org)
         except Exception:
@@ -229,6 +274,8 @@ class IntakeDialog(QDialog):
         overriding) it saves. Escape cancels, as in every dialog."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             last = self.override_reason if self.override_reason.isEnabled() else self.priority
+            if self.focusWidget() is self.caller_edit and not self._caller_settled():
+                return  # it says why, next to the field
             if self.focusWidget() is last:
                 self.save()
             else:
@@ -271,6 +318,7 @@ class IntakeDialog(QDialog):
 
     def show_error(self, error: DeskInputError) -> None:
         self.error.setText(labels.error_text(error))
+        self._fit_height()
         target = {
             "caller": self.caller_edit,
             "summary": self.summary,

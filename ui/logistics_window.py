@@ -211,13 +211,7 @@ class LogisticsWindow(QMainWindow):
         self.rejections.setText("\n".join(rejected))
         self.rejections.setVisible(bool(rejected))
         shortages = sum(1 for level in stock if level.shortage)
-        self.counts.setText(
-            ngettext("{n} swap open", "{n} swaps open", len(rows)).format(n=len(rows))
-            + " · "
-            + ngettext(
-                "{s} shortage in the buffer stock", "{s} shortages in the buffer stock", shortages
-            ).format(s=shortages)
-        )
+        self.counts.setText(status_text(len(rows), shortages))
         self.loaded = True
 
     def _failed(self, exc: BaseException) -> None:
@@ -379,6 +373,19 @@ class LogisticsWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self._timer.stop()
         super().closeEvent(event)
+
+
+def status_text(swaps: int, shortages: int) -> str:
+    """The status line: "geen omruilingen open · 1 tekort", each count with its plural."""
+    if swaps:
+        open_swaps = ngettext("{n} open swap", "{n} open swaps", swaps).format(n=swaps)
+    else:
+        open_swaps = _("no swaps open")
+    if shortages:
+        short = ngettext("{n} shortage", "{n} shortages", shortages).format(n=shortages)
+    else:
+        short = _("no shortages")
+    return f"{open_swaps} · {short}"
 
 
 def open_logistics_window(

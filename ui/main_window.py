@@ -10,10 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QHeaderView,
     QLabel,
@@ -33,6 +34,7 @@ from halt_desk.i18n import N_, _
 from halt_desk.store.list_rows import FirstPage, first_page
 from ui import labels
 from ui.changes import ChangeHub
+from ui.empty_state import EmptyState
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         toolbar = self._build_actions()
         self._build_quick_filters(toolbar)
         self._build_search(toolbar)
+        self._build_keys()
         self._build_status_bar()
         self._reloading = False
         self._reload_again: str | None = None  # "changes" or "full", asked during a read
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((150, 80, 170, 380, 110, 130, 150, 110)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self.open_ticket)
+        self.placeholder = EmptyState(self.table)
         self.setCentralWidget(self.table)
 
     def _build_actions(self) -> QToolBar:
@@ -144,7 +148,7 @@ class MainWindow(QMainWindow):
         field.setToolTip(_("Field service: my tickets of today (Ctrl+B)"))
         field.triggered.connect(self.open_field_view)
         toolbar.addAction(field)
-        self._needs_store = (new, report, logistics, field)
+        self._needs_store: tuple[QAction, ...] = (new, report, logistics, field)
         toolbar.addSeparator()
         return toolbar
 
@@ -172,12 +176,52 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self._refilter)
-        self.search.returnPressed.connect(self.table.setFocus)
+        self.search.returnPressed.connect(self.open_first_hit)
+        self.search.installEventFilter(self)  # Down: on to the list
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.search.setFocus)
         self.addAction(find)
         toolbar.addWidget(self.search)
+
+    def _build_keys(self) -> None:
+        """F8 opens the device register (the logistics window's Apparaten tab) from
+        anywhere in this window, as it does in the logistics window itself."""
+        devices = QAction(_("Devices"), self)
+        devices.setShortcut(QKeySequence("F8"))
+        devices.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # the window, any field
+        devices.triggered.connect(self.open_devices)
+        self.addAction(devices)
+        self._needs_store += (devices,)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self.to_first_hit()
+            return True
+        return super().eventFilter(watched, event)
+
+    def to_first_hit(self) -> bool:
+        """Down in the search box: the cursor on the list's first row, selected where it
+        shows (a list that gets the focus by itself makes its first row current without
+        selecting it, so the next Down went to the second row and Enter opened that)."""
+        if self.model.rowCount() == 0:
+            return False
+        self.table.setCurrentIndex(self.model.index(0, 0))
+        self.table.selectRow(0)
+        self.table.scrollToTop()
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+    def open_first_hit(self) -> None:
+        """Enter in the search box opens the first hit (the empty list says when there
+        is none)."""
+        if self.to_first_hit():
+            self.open_ticket(self.model.index(0, 0))
 
     def _build_status_bar(self) -> None:
         self.connection = QLabel(_("Local (not connected)"))
@@ -489,6 +533,19 @@ class MainWindow(QMainWindow):
                 shown=len(self.model.tickets), total=self.model.tickets.total
             )
         )
+        self.placeholder.show_text(self._empty_text() if self.model.rowCount() == 0 else None)
+
+    def _empty_text(self) -> str:
+        """What the empty list says: why it is empty, and the key that shows more."""
+        search = self.search.text().strip()
+        everything = self.quick is QuickFilter.ALL
+        if search:
+            found = _("No tickets found for “{search}”").format(search=search)
+            return found if everything else found + "\n" + _("Alt+6 searches all tickets.")
+        if self.model.tickets.total == 0:
+            return _("No tickets yet") + "\n" + _("Ctrl+N records a new ticket.")
+        empty = _("No tickets in this filter")
+        return empty if everything else empty + "\n" + _("Alt+6 shows all tickets.")
 
     def _tick(self) -> None:
         self.model.tick(self.clock())
@@ -572,6 +629,14 @@ class MainWindow(QMainWindow):
 
         return open_logistics_window(self, self._opened_store(), self.user, self.clock)
 
+    def open_devices(self) -> QWidget:
+        """The device register: the logistics window (opened or brought up) on its tab."""
+        from ui.logistics_window import open_logistics_window
+
+        window = open_logistics_window(self, self._opened_store(), self.user, self.clock)
+        window.show_devices()
+        return window
+
     def open_field_view(self) -> QWidget:
         from ui.field_view import FieldView
 
@@ -580,5 +645,11 @@ class MainWindow(QMainWindow):
         return view
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the desk's window closes the app: the windows opened from it
+        (logistics, tickets, the field view) close with it, none keeps it running."""
         self._timer.stop()
         super().closeEvent(event)
+        if event.isAccepted():
+            for window in QApplication.topLevelWidgets():
+                if window is not self and window.isVisible():
+                    window.close()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from itertools import product
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,8 +80,7 @@ class UpliftDialog(QDialog):
         self.motivation.setFixedHeight(80)
         limit_text(self.role_explanation, "role_explanation")
         self.motivation_counter = limit_text(self.motivation, "motivation")
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
+        self.verdict = VerdictLabel(longest_verdicts())
         self.verdict.setAccessibleName(_("Outcome"))
 
         form = QFormLayout()
@@ -103,6 +103,7 @@ class UpliftDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.verdict)
+        layout.addStretch(1)  # room the dialog has beyond its contents stays below them
         layout.addWidget(buttons)
 
         for box in (self.critical_role, self.direct_impact, self.cannot_work):
@@ -128,15 +129,9 @@ class UpliftDialog(QDialog):
         self.role_explanation.setEnabled(self.role_type.currentData() == RoleType.OTHER.value)
         if decision.granted:
             self.verdict.setStyleSheet("color: #1e7b34; font-weight: bold")
-            self.verdict.setText(
-                _("Granted: the ticket becomes P1 with the label “{label}”.").format(
-                    label=labels.uplift_label()
-                )
-            )
         else:
-            reasons = "\n".join(f"• {labels.refusal(r.value)}" for r in decision.reasons)
             self.verdict.setStyleSheet("color: #b3261e")
-            self.verdict.setText(_("Will be refused:") + "\n" + reasons)
+        self.verdict.setText(verdict_text(decision))
 
     def record(self) -> None:
         request = self.request()
@@ -159,3 +154,62 @@ class UpliftDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.record_button.setEnabled(True)
         self.verdict.setText(labels.error_text(exc))
+
+
+def verdict_text(decision: UpliftDecision) -> str:
+    if decision.granted:
+        return _("Granted: the ticket becomes P1 with the label “{label}”.").format(
+            label=labels.uplift_label()
+        )
+    reasons = "\n".join(f"• {labels.refusal(r.value)}" for r in decision.reasons)
+    return _("Will be refused:") + "\n" + reasons
+
+
+def longest_verdicts() -> list[str]:
+    """The outcomes with the most refusal reasons the rules can give at once (every
+    combination of answers tried: the rules decide, not a copy of them here)."""
+    texts = set()
+    for critical, impact, cannot, role, explained, motivated in product(
+        (False, True), (False, True), (False, True), (None, *RoleType), (False, True), (False, True)
+    ):
+        request = UpliftRequest(
+            critical_role=critical,
+            direct_impact=impact,
+            cannot_work=cannot,
+            role_type=role,
+            motivation="x" * 200 if motivated else "",
+            role_explanation="x" if explained else "",
+        )
+        texts.add(verdict_text(decide_uplift(request)))
+    most = max(text.count("\n") for text in texts)
+    return sorted(text for text in texts if text.count("\n") == most)
+
+
+class VerdictLabel(QLabel):
+    """The outcome under the form. It keeps the room of the longest outcome it can show
+    (`reserved`), so the form above it and the buttons below never move while the
+    agent's answers change the list of reasons."""
+
+    def __init__(self, reserved: list[str]) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._reserved = [QLabel(text) for text in reserved]
+        for label in self._reserved:
+            label.setWordWrap(True)
+
+    def heightForWidth(self, width: int) -> int:
+        own = super().heightForWidth(width)
+        return max([own, *(label.heightForWidth(width) for label in self._reserved)])
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max([hint.height(), *self._reserved_heights()]))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max([hint.height(), *self._reserved_heights()]))
+
+    def _reserved_heights(self) -> list[int]:
+        width = self.width() if self.width() > 0 else super().sizeHint().width()
+        return [label.heightForWidth(width) for label in self._reserved]
