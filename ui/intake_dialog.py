@@ -39,6 +39,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
 from ui.text_limits import limit_text
+from ui.wrapped_label import WrappedLabel, fit_height
 
 
 class IntakeDialog(QDialog):
@@ -60,6 +61,7 @@ class IntakeDialog(QDialog):
         self.profile: Profile | None = None
         self._saving = False  # a save runs on a worker thread
         self._matches: list[EmployeeMatch] = []
+        self._names: dict[str, dict[str, str]] = {}  # kind → id → name
         self.setWindowTitle(_("New ticket"))
         self.setMinimumWidth(560)
 
@@ -67,6 +69,7 @@ class IntakeDialog(QDialog):
         self._build_answers()
         self._build_form()
         self._set_profile(None)
+        self.resize(self.minimumWidth(), self.heightForWidth(self.minimumWidth()))
 
     # --- building the form -----------------------------------------------------------------
     def _build_caller(self) -> None:
@@ -84,9 +87,8 @@ class IntakeDialog(QDialog):
         self.caller_edit.editingFinished.connect(self._caller_typed)
         # Wraps at the form's width (a long role or location never pushes the phone number
         # out of sight); the number has a row of its own, whole and selectable.
-        self.caller_info = QLabel(_("No caller chosen yet"))
+        self.caller_info = WrappedLabel(_("No caller chosen yet"))
         self.caller_info.setAccessibleName(_("Chosen caller"))
-        self.caller_info.setWordWrap(True)
         self.caller_phone = QLabel("–")
         self.caller_phone.setAccessibleName(_("Phone"))
         self.caller_phone.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -144,6 +146,7 @@ class IntakeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addStretch(1)  # height beyond the contents goes here, not between the rows
         layout.addWidget(buttons)
 
     def _combo(self, name: str, codes: tuple[str, ...], label: Callable[[str], str]) -> QComboBox:
@@ -166,10 +169,25 @@ class IntakeDialog(QDialog):
         self._matches = self.directory.find(text, 20)
         self._completions.setStringList([self._describe(m) for m in self._matches])
 
-    @staticmethod
-    def _describe(match: EmployeeMatch) -> str:
+    def _describe(self, match: EmployeeMatch) -> str:
         contact = match.email or match.phone or ""
-        return f"{match.name} — {contact} ({match.org})" if contact else match.name
+        org = self._name("org", match.org)
+        return f"{match.name} — {contact} ({org})" if contact else match.name
+
+    def _name(self, kind: str, key: str | None) -> str:
+        """The name of an organisation or location (read once per kind), not its id; the
+        id where the cache has no name for it."""
+        if not key:
+            return ""
+        names = self._names.get(kind)
+        if names is None:
+            try:
+                records = self.store.references(kind)
+            except Exception:  # a cache still filling in: the id is still an answer
+                records = {}
+            names = {k: str(fields.get("name") or k) for k, fields in records.items()}
+            self._names[kind] = names
+        return names.get(key, key)
 
     def _caller_chosen(self, text: str) -> None:
         match = next((m for m in self._matches if self._describe(m) == text), None)
@@ -204,29 +222,22 @@ class IntakeDialog(QDialog):
                 completer.complete()
         self.caller_info.setStyleSheet(f"color: {labels.RED.name()}")
         self.caller_info.setText(why)
-        self._fit_height()
+        fit_height(self)
         return False
-
-    def _fit_height(self) -> None:
-        """Gives a line that wraps (the caller's details, a message) the height it needs: a
-        window does not grow by itself for text that wraps, it squeezes it instead."""
-        layout = self.layout()
-        if layout is None:
-            return
-        layout.activate()  # the new text's size, not the one cached before it
-        needed = layout.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
 
     def choose_caller(self, match: EmployeeMatch) -> None:
         """The caller decides the organisation, and with it the contract profile."""
         self.caller = match
         self.caller_edit.setText(self._describe(match))
-        details = [match.org, match.role or "", match.location or ""]
+        details = [
+            self._name("org", match.org),
+            match.role or "",
+            self._name("location", match.location),
+        ]
         self.caller_info.setStyleSheet("")
         self.caller_info.setText(" · ".join(part for part in details if part))
         self.caller_phone.setText(match.phone or "–")
-        self._fit_height()
+        fit_height(self)
         try:
             profile = self.store.organisation_contract(match.org)
         except Exception:
@@ -318,7 +329,7 @@ class IntakeDialog(QDialog):
 
     def show_error(self, error: DeskInputError) -> None:
         self.error.setText(labels.error_text(error))
-        self._fit_height()
+        fit_height(self)
         target = {
             "caller": self.caller_edit,
             "summary": self.summary,

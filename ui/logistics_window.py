@@ -135,7 +135,7 @@ class LogisticsWindow(QMainWindow):
             (_("Status by hand"), self.status_selected, "Ctrl+T"),
             (_("Delivered"), self.deliver_selected, "Ctrl+D"),
             (_("Shortage mitigation"), self.mitigate_selected, "Ctrl+M"),
-            (pgettext("verb", "Scan"), lambda: self.tabs.setCurrentWidget(self.scan), "F9"),
+            (pgettext("verb", "Scan"), self.show_scan, "F9"),
             (_("Devices"), self.show_devices, "F8"),
             (_("Refresh"), self.reload, "F5"),
         ):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import product
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
 from ui.text_limits import limit_text
+from ui.wrapped_label import WrappedLabel
 
 
 class UpliftDialog(QDialog):
@@ -80,7 +81,8 @@ class UpliftDialog(QDialog):
         self.motivation.setFixedHeight(80)
         limit_text(self.role_explanation, "role_explanation")
         self.motivation_counter = limit_text(self.motivation, "motivation")
-        self.verdict = VerdictLabel(longest_verdicts())
+        # Keeps the room of the longest outcome: the form and buttons never move.
+        self.verdict = WrappedLabel(reserved=longest_verdicts())
         self.verdict.setAccessibleName(_("Outcome"))
 
         form = QFormLayout()
@@ -112,6 +114,7 @@ class UpliftDialog(QDialog):
         self.role_explanation.textChanged.connect(self._preview)
         self.motivation.textChanged.connect(self._preview)
         self._preview()
+        self.resize(self.minimumWidth(), self.heightForWidth(self.minimumWidth()))
 
     def request(self) -> UpliftRequest:
         return UpliftRequest(
@@ -183,33 +186,3 @@ def longest_verdicts() -> list[str]:
         texts.add(verdict_text(decide_uplift(request)))
     most = max(text.count("\n") for text in texts)
     return sorted(text for text in texts if text.count("\n") == most)
-
-
-class VerdictLabel(QLabel):
-    """The outcome under the form. It keeps the room of the longest outcome it can show
-    (`reserved`), so the form above it and the buttons below never move while the
-    agent's answers change the list of reasons."""
-
-    def __init__(self, reserved: list[str]) -> None:
-        super().__init__()
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self._reserved = [QLabel(text) for text in reserved]
-        for label in self._reserved:
-            label.setWordWrap(True)
-
-    def heightForWidth(self, width: int) -> int:
-        own = super().heightForWidth(width)
-        return max([own, *(label.heightForWidth(width) for label in self._reserved)])
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), max([hint.height(), *self._reserved_heights()]))
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(hint.width(), max([hint.height(), *self._reserved_heights()]))
-
-    def _reserved_heights(self) -> list[int]:
-        width = self.width() if self.width() > 0 else super().sizeHint().width()
-        return [label.heightForWidth(width) for label in self._reserved]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from halt_desk.desk.actions import Action, ActionRequest, record_action
@@ -261,5 +262,5 @@ def test_a_hidden_tab_reads_again_when_it_shows(qtbot: QtBot, store: Store) -> N
     assert TAG in broadcast.args[0].devices
     assert not page._reads._running  # delivered to a hidden tab: nothing read
     assert {d.asset_tag: str(d.state) for d in page.all_devices}[TAG] == "in_stock"
-    window.show_devices()
+    qtbot.keyClick(window, Qt.Key.Key_F8)  # the register tab
     qtbot.waitUntil(lambda: {d.asset_tag: str(d.state) for d in page.all_devices}[TAG] == "unready")

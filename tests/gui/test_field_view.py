@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 
 from halt_desk.desk.actions import Action, ActionRequest, record_action
@@ -96,6 +96,10 @@ def test_take_work_along_offline_says_what_is_missing(qtbot: QtBot, store: Store
 def test_main_window_opens_the_field_view_with_ctrl_b(qtbot: QtBot, store: Store) -> None:
     window = MainWindow(store, ENGINEER, lambda: NOW)
     qtbot.addWidget(window)
-    opened = window.open_field_view()
-    assert isinstance(opened, FieldView)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    opened = window.findChild(FieldView)
+    assert isinstance(opened, FieldView) and opened.isVisible()
     qtbot.waitUntil(lambda: opened.loaded, timeout=10_000)

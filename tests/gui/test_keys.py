@@ -274,7 +274,7 @@ def test_enter_on_an_empty_caller_field_says_why_it_stays(qtbot: QtBot, store: S
     qtbot.keyClicks(dialog.caller_edit, "jansen")
     enter(qtbot, dialog.caller_edit)
     assert dialog.summary.hasFocus() and dialog.caller is not None
-    assert dialog.caller_info.text() == "halt"  # no role or location known
+    assert dialog.caller_info.text() == "Stichting Halt"  # no role or location known
 
 
 # ------------------------------------------------------------------ layout

@@ -51,7 +51,7 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
     ticket = swap_ticket(store, NOW)
     swap, _ = open_swap(store, ticket, SwapPlan(SwapMode.COURIER, DEPOT, "HALT-LT-00001"), "d", NOW)
     window = logistics(qtbot, store)
-    window.show_scan()
+    qtbot.keyClick(window, Qt.Key.Key_F9)  # the scan tab
     widget = window.scan
     beeps: list[int] = []
     widget.sound = lambda: beeps.append(1)
@@ -79,7 +79,7 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
 
 def test_a_wrong_state_is_said_in_dutch_and_in_red(qtbot: QtBot, store: Store) -> None:
     window = logistics(qtbot, store)
-    window.show_scan()
+    qtbot.keyClick(window, Qt.Key.Key_F9)  # the scan tab
     window.scan.sound = lambda: None
     scan(qtbot, window.scan, "HALT-LT-00002")
     assert window.scan.outcomes[-1].verdict is Verdict.WRONG_STATE
