@@ -45,8 +45,8 @@ class FocusStyle(QProxyStyle):
         if element is QStyle.PrimitiveElement.PE_FrameFocusRect and isinstance(
             widget, QAbstractButton
         ):
-            # Check boxes, radio buttons and push buttons ask for this around their label
-            # (Fusion leaves it out unless the focus came by Tab).
+            # Check boxes and radio buttons ask for this around their label (Fusion
+            # leaves it out unless the focus came by Tab); push buttons get theirs below.
             ring(painter, option.rect, option.palette)
             return
         super().drawPrimitive(element, option, painter, widget)

@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self._refilter)
         self.search.returnPressed.connect(self.open_first_hit)
         self.search.installEventFilter(self)  # Down: on to the list
+        self.table.installEventFilter(self)  # Up on the first row: back to the search
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.search.setFocus)
@@ -195,13 +196,18 @@ class MainWindow(QMainWindow):
         self._needs_store += (devices,)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
-        ):
+        """Down in the search box goes to the list; Up on the list's first row back."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if watched is self.search and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
             self.to_first_hit()
+            return True
+        if (
+            watched is self.table
+            and event.key() == Qt.Key.Key_Up
+            and self.table.currentIndex().row() <= 0
+        ):
+            self.search.setFocus(Qt.FocusReason.BacktabFocusReason)
             return True
         return super().eventFilter(watched, event)
 

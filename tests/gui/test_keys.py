@@ -189,6 +189,9 @@ def test_down_and_enter_from_the_search_box_open_the_selected_row(
     qtbot.keyClick(main.search, Qt.Key.Key_Down)
     assert main.table.hasFocus()
     assert [i.row() for i in main.table.selectionModel().selectedRows()] == [0]
+    qtbot.keyClick(main.table, Qt.Key.Key_Up)  # back to the search, and down again
+    assert main.search.hasFocus() and main.search.text() == "laptop"
+    qtbot.keyClick(main.search, Qt.Key.Key_Down)
     enter(qtbot, main.table)
     qtbot.waitUntil(lambda: opened_tickets(main) == [first])
     for dialog in main.findChildren(TicketDialog):
