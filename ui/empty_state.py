@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
+from halt_desk.i18n import _
+
 
 class EmptyState(QLabel):
     """A centred, quiet text over the viewport of `view`; hidden while `show_text(None)`."""
@@ -41,3 +43,16 @@ class EmptyState(QLabel):
         if event.type() == QEvent.Type.Resize and viewport is not None and watched is viewport:
             self.setGeometry(viewport.rect())
         return False
+
+
+def empty_list_text(search: str, everything: bool, total: int) -> str:
+    """What the empty ticket list says: why it is empty, and the key that shows more
+    (`everything`: the filter "Alle" is on; `total`: tickets in the cache)."""
+    search = search.strip()
+    if search:
+        found = _("No tickets found for “{search}”").format(search=search)
+        return found if everything else found + "\n" + _("Alt+6 searches all tickets.")
+    if total == 0:
+        return _("No tickets yet") + "\n" + _("Ctrl+N records a new ticket.")
+    empty = _("No tickets in this filter")
+    return empty if everything else empty + "\n" + _("Alt+6 shows all tickets.")

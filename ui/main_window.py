@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,7 +34,8 @@ from halt_desk.i18n import N_, _
 from halt_desk.store.list_rows import FirstPage, first_page
 from ui import labels
 from ui.changes import ChangeHub
-from ui.empty_state import EmptyState
+from ui.empty_state import EmptyState, empty_list_text
+from ui.list_keys import SearchKeys
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
@@ -176,9 +177,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self._refilter)
-        self.search.returnPressed.connect(self.open_first_hit)
-        self.search.installEventFilter(self)  # Down: on to the list
-        self.table.installEventFilter(self)  # Up on the first row: back to the search
+        self.search_keys = SearchKeys(self.search, self.table, self.open_ticket)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.search.setFocus)
@@ -194,40 +193,6 @@ class MainWindow(QMainWindow):
         devices.triggered.connect(self.open_devices)
         self.addAction(devices)
         self._needs_store += (devices,)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down in the search box goes to the list; Up on the list's first row back."""
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return super().eventFilter(watched, event)
-        if watched is self.search and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
-            self.to_first_hit()
-            return True
-        if (
-            watched is self.table
-            and event.key() == Qt.Key.Key_Up
-            and self.table.currentIndex().row() <= 0
-        ):
-            self.search.setFocus(Qt.FocusReason.BacktabFocusReason)
-            return True
-        return super().eventFilter(watched, event)
-
-    def to_first_hit(self) -> bool:
-        """Down in the search box: the cursor on the list's first row, selected where it
-        shows (a list that gets the focus by itself makes its first row current without
-        selecting it, so the next Down went to the second row and Enter opened that)."""
-        if self.model.rowCount() == 0:
-            return False
-        self.table.setCurrentIndex(self.model.index(0, 0))
-        self.table.selectRow(0)
-        self.table.scrollToTop()
-        self.table.setFocus(Qt.FocusReason.TabFocusReason)
-        return True
-
-    def open_first_hit(self) -> None:
-        """Enter in the search box opens the first hit (the empty list says when there
-        is none)."""
-        if self.to_first_hit():
-            self.open_ticket(self.model.index(0, 0))
 
     def _build_status_bar(self) -> None:
         self.connection = QLabel(_("Local (not connected)"))
@@ -539,19 +504,11 @@ class MainWindow(QMainWindow):
                 shown=len(self.model.tickets), total=self.model.tickets.total
             )
         )
-        self.placeholder.show_text(self._empty_text() if self.model.rowCount() == 0 else None)
-
-    def _empty_text(self) -> str:
-        """What the empty list says: why it is empty, and the key that shows more."""
-        search = self.search.text().strip()
-        everything = self.quick is QuickFilter.ALL
-        if search:
-            found = _("No tickets found for “{search}”").format(search=search)
-            return found if everything else found + "\n" + _("Alt+6 searches all tickets.")
-        if self.model.tickets.total == 0:
-            return _("No tickets yet") + "\n" + _("Ctrl+N records a new ticket.")
-        empty = _("No tickets in this filter")
-        return empty if everything else empty + "\n" + _("Alt+6 shows all tickets.")
+        everything, total = self.quick is QuickFilter.ALL, self.model.tickets.total
+        empty = self.model.rowCount() == 0
+        self.placeholder.show_text(
+            empty_list_text(self.search.text(), everything, total) if empty else None
+        )
 
     def _tick(self) -> None:
         self.model.tick(self.clock())
