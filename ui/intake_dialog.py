@@ -222,6 +222,7 @@ class IntakeDialog(QDialog):
                 completer.complete()
         self.caller_info.setStyleSheet(f"color: {labels.RED.name()}")
         self.caller_info.setText(why)
+        self.caller_edit.setAccessibleDescription(why)  # read out with the field
         fit_height(self)
         return False
 
@@ -235,6 +236,7 @@ class IntakeDialog(QDialog):
             self._name("location", match.location),
         ]
         self.caller_info.setStyleSheet("")
+        self.caller_edit.setAccessibleDescription("")
         self.caller_info.setText(" · ".join(part for part in details if part))
         self.caller_phone.setText(match.phone or "–")
         fit_height(self)

@@ -29,7 +29,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
 from ui.text_limits import limit_text
-from ui.wrapped_label import WrappedLabel
+from ui.wrapped_label import WrappedLabel, fit_height
 
 
 class UpliftDialog(QDialog):
@@ -157,6 +157,7 @@ class UpliftDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.record_button.setEnabled(True)
         self.verdict.setText(labels.error_text(exc))
+        fit_height(self)  # an error longer than the longest refusal still shows whole
 
 
 def verdict_text(decision: UpliftDecision) -> str:
