@@ -26,6 +26,7 @@ from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
 
 if TYPE_CHECKING:
+    from halt_desk.demo.desk_cache import DemoData
     from halt_desk.demo.desk_session import DemoCentral
     from halt_desk.store import Store
     from halt_desk.sync import ServerClock, SyncError, SyncSettings, TokenStore
@@ -195,9 +196,13 @@ def run_demo_app(
     tickets_per_month: int = 400,
     language: str | None = None,
 ) -> int:
-    """`halt-desk demo`: a central API in this process with the demo data on a free loopback
-    port, and the app signed in to it with a fresh demo cache. Nothing of the user's own
-    settings, token or cache is touched."""
+    """`halt-desk demo`: the app signed in to a central API in this process, with the demo
+    data on a free loopback port and a fresh demo cache. Nothing of the user's own
+    settings, token or cache is touched.
+
+    The list fills first: the demo cache is written as a first pull leaves it
+    (`prepare_demo_cache`), then, once the list is on screen, central is filled and checked
+    against it and the sync process starts (`halt_desk.demo.desk_session`)."""
     app = application(_language(language))
     window = MainWindow(None, "", local_now)
     window.setWindowTitle(_("{title} — demo").format(title=window.windowTitle()))
@@ -207,32 +212,53 @@ def run_demo_app(
     opened: list[Store] = []
     controllers: list[SyncController] = []
     running: list[DemoCentral] = []
+    waiting = QTimer(window)
 
-    def prepare() -> tuple[Store, ServerClock, DemoCentral]:
-        from halt_desk.demo.desk_session import start_demo_central
+    def prepare() -> tuple[Store, ServerClock, DemoData]:
+        from halt_desk.demo.desk_cache import prepare_demo_cache
+        from halt_desk.paths import private_dir
 
+        private_dir(folder)
         for stale in (store_path, Path(f"{store_path}-wal"), Path(f"{store_path}-shm")):
             stale.unlink(missing_ok=True)
         store, clock = open_local_cache(store_path)
         try:
-            demo = start_demo_central(
-                folder, seed=seed, months=months, tickets_per_month=tickets_per_month
+            data = prepare_demo_cache(
+                store, seed=seed, months=months, tickets_per_month=tickets_per_month
             )
         except BaseException:
             store.close()
             raise
-        return store, clock, demo
+        return store, clock, data
 
-    def started(result: tuple[Store, ServerClock, DemoCentral]) -> None:
+    def prepared(result: tuple[Store, ServerClock, DemoData]) -> None:
+        from halt_desk.demo.desk_cache import DEMO_USER
+
+        store, clock, data = result
+        opened.append(store)
+        window.user, window.clock = DEMO_USER, clock.now
+        window.attach_store(store)
+        window.connection.setText(_("Starting the demo's central…"))
+
+        def list_shown() -> None:  # central's work waits until the list is on screen
+            if window.loaded:
+                waiting.stop()
+                run_in_background(lambda: start_central(data), lambda c: started(c, clock), failed)
+
+        waiting.timeout.connect(list_shown)
+        waiting.start(20)
+
+    def start_central(data: DemoData) -> DemoCentral:
+        from halt_desk.demo.desk_session import start_demo_central
+
+        return start_demo_central(folder, data)
+
+    def started(demo: DemoCentral, clock: ServerClock) -> None:
         from halt_desk.sync.signin import SyncTarget
         from ui.sync_controller import SyncController
 
-        store, clock, demo = result
-        opened.append(store)
         running.append(demo)
-        window.user, window.clock = demo.user, clock.now
-        window.attach_store(store)
-        controller = SyncController(store.path, clock, interval=5.0)
+        controller = SyncController(store_path, clock, interval=5.0)
         controllers.append(controller)
         window.attach_sync(controller)
         controller.start(SyncTarget(demo.url, demo.token))
@@ -240,10 +266,11 @@ def run_demo_app(
     def failed(exc: BaseException) -> None:
         window.connection.setText(_("The demo could not start: {error}").format(error=exc))
 
-    QTimer.singleShot(0, lambda: run_in_background(prepare, started, failed))
+    QTimer.singleShot(0, lambda: run_in_background(prepare, prepared, failed))
     try:
         return app.exec()
     finally:
+        waiting.stop()
         for controller in controllers:
             controller.stop()
         wait_for_background()

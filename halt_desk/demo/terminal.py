@@ -9,9 +9,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
-from halt_desk.demo import generate
+from halt_desk.demo.desk_cache import DEMO_TZ, demo_events
 from halt_desk.desk.board import BoardRow, sla_board
 from halt_desk.domain.events import Event
 from halt_desk.domain.uplift import UPLIFT_LABEL
@@ -19,7 +18,7 @@ from halt_desk.paths import private_dir, user_data_dir
 from halt_desk.store import Store
 
 log = logging.getLogger(__name__)
-DISPLAY_TZ = ZoneInfo("Europe/Amsterdam")
+DISPLAY_TZ = DEMO_TZ
 DEMO_FILE = "demo.sqlite3"
 
 
@@ -71,17 +70,6 @@ def print_board(rows: list[BoardRow], now: datetime, limit: int, out: TextIO) ->
         )
     if len(rows) > limit:
         out.write(f"... and {len(rows) - limit} more (--limit)\n")
-
-
-def demo_events(seed: int, months: int, tickets_per_month: int, now: datetime) -> list[Event]:
-    """The demo data set's events up to `now` (none from the future)."""
-    dataset = generate(
-        seed=seed,
-        months=months,
-        end=now.astimezone(DISPLAY_TZ).date(),
-        tickets_per_month=tickets_per_month,
-    )
-    return [e for e in dataset.events if e.at <= now]
 
 
 def build_demo_store(
