@@ -19,7 +19,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
+from halt_desk.i18n import _, chosen_language, set_language
 from halt_desk.paths import resources_dir
 from halt_desk.store.cache_file import default_path
 from ui.main_window import MainWindow
@@ -184,8 +184,7 @@ def run_app(
 
 
 def _language(language: str | None) -> str:
-    chosen = language or os.environ.get("HALT_DESK_LANG", DEFAULT_LANGUAGE)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    return chosen_language(language)
 
 
 class DemoSession:
