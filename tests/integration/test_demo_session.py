@@ -96,3 +96,23 @@ def test_the_demo_cache_must_be_new(tmp_path: Path) -> None:
         prepare_demo_cache(store, months=1, tickets_per_month=10, now=NOW)
         with pytest.raises(HaltDeskError, match="new and empty"):
             prepare_demo_cache(store, months=1, tickets_per_month=10, now=NOW)
+
+
+def test_what_is_recorded_before_the_demo_central_is_up_is_sent_by_the_first_round(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path / "demo-cache.sqlite3") as store:
+        data = prepare_demo_cache(store, months=1, tickets_per_month=30, now=NOW)
+        ticket = next(t for t in store.tickets(open_only=True))
+        note = ActionRequest(Action.COMMENT, text="Teruggebeld, nog geen oplossing.")
+        (event,) = record_action(store, ticket.id, note, DEMO_USER, datetime.now(UTC))
+        central = start_demo_central(tmp_path, data)  # the list was on screen meanwhile
+        try:
+            assert _sync(store, central) == {"pushed": 1, "pulled": 0}
+            user = central.central.authenticate(central.token)
+            assert user is not None
+            page, _, _ = central.central.changes(user, len(data.events), 100, "127.0.0.1")
+            assert [e["id"] for e in page] == [event.id]
+            assert store.outbox_size() == 0
+        finally:
+            central.stop()
