@@ -14,6 +14,7 @@ from __future__ import annotations
 import gettext
 import io
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,13 @@ def set_language(lang: str) -> None:
 
 def current_language() -> str:
     return _current
+
+
+def chosen_language(asked: str | None = None) -> str:
+    """The language a command speaks: `asked` (its `--lang`), else the environment's
+    HALT_DESK_LANG, else Dutch; one without a catalogue is Dutch too."""
+    chosen = asked or os.environ.get("HALT_DESK_LANG", DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _(message: str) -> str:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
+from halt_desk.i18n import _, chosen_language, set_language
 from halt_desk.paths import resources_dir
 from halt_desk.store.cache_file import default_path
 from ui.focus_style import install_focus_style
@@ -27,6 +27,7 @@ from ui.main_window import MainWindow
 from ui.workers import run_in_background, wait_for_background
 
 if TYPE_CHECKING:
+    from halt_desk.demo.desk_cache import DemoData
     from halt_desk.demo.desk_session import DemoCentral
     from halt_desk.store import Store
     from halt_desk.sync import ServerClock, SyncError, SyncSettings, TokenStore
@@ -185,8 +186,115 @@ def run_app(
 
 
 def _language(language: str | None) -> str:
-    chosen = language or os.environ.get("HALT_DESK_LANG", DEFAULT_LANGUAGE)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    return chosen_language(language)
+
+
+class DemoSession:
+    """`halt-desk demo` in this process: the main window on a fresh demo cache, then a
+    central API with the demo data on a free loopback port and the sync process signed in
+    to it. Nothing of the user's own settings, token or cache is touched.
+
+    The list fills first: the demo cache is written as a first pull leaves it
+    (`prepare_demo_cache`); once the list is on screen, central is filled and checked
+    against it and the sync process starts (`halt_desk.demo.desk_session`). `close()`
+    stops all of it (the app's exit does)."""
+
+    def __init__(
+        self, folder: Path, *, seed: int = 1, months: int = 3, tickets_per_month: int = 400
+    ) -> None:
+        self.folder = folder
+        self.store_path = folder / "demo-cache.sqlite3"
+        self._generation = (seed, months, tickets_per_month)
+        self.window = MainWindow(None, "", local_now)
+        self.window.setWindowTitle(_("{title} — demo").format(title=self.window.windowTitle()))
+        self.window.connection.setText(_("Preparing the demo…"))
+        self.store: Store | None = None
+        self.central: DemoCentral | None = None
+        self.controller: SyncController | None = None
+        self._waiting = QTimer(self.window)
+        self._waiting.timeout.connect(self._list_shown)
+        self._data: DemoData | None = None
+        self._clock: ServerClock | None = None
+        self._closed = False
+
+    def start(self) -> DemoSession:
+        """Shows the window and starts filling the cache (on a worker thread)."""
+        self.window.show()
+        QTimer.singleShot(0, lambda: run_in_background(self._prepare, self._prepared, self._failed))
+        return self
+
+    def _prepare(self) -> tuple[Store, ServerClock, DemoData]:
+        from halt_desk.demo.desk_cache import prepare_demo_cache
+        from halt_desk.paths import private_dir
+
+        private_dir(self.folder)
+        path = self.store_path
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        store, clock = open_local_cache(path)
+        try:
+            seed, months, per_month = self._generation
+            data = prepare_demo_cache(store, seed=seed, months=months, tickets_per_month=per_month)
+        except BaseException:
+            store.close()
+            raise
+        return store, clock, data
+
+    def _prepared(self, result: tuple[Store, ServerClock, DemoData]) -> None:
+        from halt_desk.demo.desk_cache import DEMO_USER
+
+        store, self._clock, self._data = result
+        self.store = store
+        if self._closed:
+            return
+        window = self.window
+        window.user, window.clock = DEMO_USER, self._clock.now
+        window.attach_store(store)
+        window.connection.setText(_("Starting the demo's central…"))
+        self._waiting.start(20)
+
+    def _list_shown(self) -> None:
+        """Central's work waits until the list is on screen (it would slow the list down)."""
+        if self.window.loaded and self._data is not None:
+            self._waiting.stop()
+            data = self._data
+            run_in_background(lambda: self._start_central(data), self._started, self._failed)
+
+    def _start_central(self, data: DemoData) -> DemoCentral:
+        from halt_desk.demo.desk_session import start_demo_central
+
+        return start_demo_central(self.folder, data)
+
+    def _started(self, central: DemoCentral) -> None:
+        from halt_desk.sync.signin import SyncTarget
+        from ui.sync_controller import SyncController
+
+        self.central = central
+        if self._closed or self._clock is None:
+            return
+        self.controller = SyncController(self.store_path, self._clock, interval=5.0)
+        self.window.attach_sync(self.controller)
+        self.controller.start(SyncTarget(central.url, central.token))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.window.connection.setText(_("The demo could not start: {error}").format(error=exc))
+
+    def close(self) -> None:
+        """Stops the sync process, waits for the workers, stops central, closes the cache."""
+        self._closed = True
+        self._waiting.stop()
+        if self.controller is not None:
+            self.controller.stop()
+        wait_for_background()
+        app = QApplication.instance()
+        if app is not None:
+            app.processEvents()  # a demo central that started while closing is stopped too
+        if self.central is not None:
+            self.central.stop()
+            self.central = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
 def run_demo_app(
@@ -197,60 +305,12 @@ def run_demo_app(
     tickets_per_month: int = 400,
     language: str | None = None,
 ) -> int:
-    """`halt-desk demo`: a central API in this process with the demo data on a free loopback
-    port, and the app signed in to it with a fresh demo cache. Nothing of the user's own
-    settings, token or cache is touched."""
+    """`halt-desk demo`: a `DemoSession` in folder `folder` until its window is closed."""
     app = application(_language(language))
-    window = MainWindow(None, "", local_now)
-    window.setWindowTitle(_("{title} — demo").format(title=window.windowTitle()))
-    window.connection.setText(_("Preparing the demo…"))
-    window.show()
-    store_path = folder / "demo-cache.sqlite3"
-    opened: list[Store] = []
-    controllers: list[SyncController] = []
-    running: list[DemoCentral] = []
-
-    def prepare() -> tuple[Store, ServerClock, DemoCentral]:
-        from halt_desk.demo.desk_session import start_demo_central
-
-        for stale in (store_path, Path(f"{store_path}-wal"), Path(f"{store_path}-shm")):
-            stale.unlink(missing_ok=True)
-        store, clock = open_local_cache(store_path)
-        try:
-            demo = start_demo_central(
-                folder, seed=seed, months=months, tickets_per_month=tickets_per_month
-            )
-        except BaseException:
-            store.close()
-            raise
-        return store, clock, demo
-
-    def started(result: tuple[Store, ServerClock, DemoCentral]) -> None:
-        from halt_desk.sync.signin import SyncTarget
-        from ui.sync_controller import SyncController
-
-        store, clock, demo = result
-        opened.append(store)
-        running.append(demo)
-        window.user, window.clock = demo.user, clock.now
-        window.attach_store(store)
-        controller = SyncController(store.path, clock, interval=5.0)
-        controllers.append(controller)
-        window.attach_sync(controller)
-        controller.start(SyncTarget(demo.url, demo.token))
-
-    def failed(exc: BaseException) -> None:
-        window.connection.setText(_("The demo could not start: {error}").format(error=exc))
-
-    QTimer.singleShot(0, lambda: run_in_background(prepare, started, failed))
+    session = DemoSession(
+        folder, seed=seed, months=months, tickets_per_month=tickets_per_month
+    ).start()
     try:
         return app.exec()
     finally:
-        for controller in controllers:
-            controller.stop()
-        wait_for_background()
-        app.processEvents()  # a demo central that started while closing is stopped too
-        for demo in running:
-            demo.stop()
-        for store in opened:
-            store.close()
+        session.close()

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from halt_desk.i18n import LANGUAGES
+from halt_desk.i18n import LANGUAGES, chosen_language
 
 if TYPE_CHECKING:
     pass
@@ -39,6 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         tickets_per_month=args.tickets_per_month,
         path=Path(args.store) if args.store else None,
         limit=args.limit,
+        lang=chosen_language(args.lang),
     )
 
 
@@ -86,7 +87,11 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="no desktop window: build the demo store and print the SLA board",
     )
-    demo.add_argument("--lang", choices=LANGUAGES, help="language of the window (default nl)")
+    demo.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the window or the board (default: HALT_DESK_LANG, else nl)",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     app = commands.add_parser(

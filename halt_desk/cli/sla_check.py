@@ -33,9 +33,8 @@ from typing import IO, Any
 
 import orjson
 
-from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.sla import CheckContext, check_context, evaluate_range
+from halt_desk.domain.sla import CheckContext, check_context, evaluate_range, evaluate_ticket
 from halt_desk.domain.timeline import parse_ticket
 
 #: Below this size (bytes of JSON) a second process costs more than it saves.
@@ -168,7 +167,7 @@ def _run_block(index: int) -> _Block:
         for position, raw in enumerate(tickets):
             timeline = parse_ticket(raw, f"tickets[{position}]")
             ids.append(timeline.id)
-            parts.append(evaluate(profile, timeline, now).to_json_text())
+            parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
     except HaltDeskError:
         return _Block(False)  # the exact way finds it again and names its position
     data = ",".join(parts).encode()

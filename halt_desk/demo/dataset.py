@@ -21,6 +21,7 @@ from halt_desk.demo.halt_plan import (
 )
 from halt_desk.demo.loaner_stock import LoanerStock
 from halt_desk.demo.moments import report_moments
+from halt_desk.demo.open_swaps import OpenSwapDesk, plan_open_swaps
 from halt_desk.demo.planning import DEMO_MIX, Draws, Step
 from halt_desk.demo.reference import (
     DEPOTS,
@@ -99,12 +100,16 @@ def generate(
     months: int = 3,
     end: date = date(2026, 11, 30),
     tickets_per_month: int = 400,
+    moment: datetime | None = None,
 ) -> DemoDataset:
     """The demo data set: `tickets_per_month` × `months` tickets (Halt and DeSom together)
     reported in the `months` calendar months that end on `end`, plus reference data.
 
     All chance comes from `random.Random(seed)` (event ids from a generator of their own),
     drawn in a fixed order: reference data, loaners, then the Halt and the DeSom tickets.
+    Then a few Halt tickets whose loaner swaps are open in every step of the logistics
+    queue at `moment` (the moment the demo shows, default the end of `end`), planned back
+    from it with chance of their own (`open_swaps`).
     """
     if months < 1:
         raise ValueError(f"months: expected 1 or more, got {months}")
@@ -120,7 +125,8 @@ def generate(
     employees = build_employees(rng)
     devices = build_devices(rng)
     ready_from = register_reference_data(rng, log, halt_cal, start, employees, devices)
-    loaners = LoanerStock(rng, halt_cal, devices, ready_from, log)
+    swaps_rng = random.Random(f"halt-desk-demo-swaps/{seed}")
+    loaners = LoanerStock(rng, halt_cal, devices, ready_from, log, swaps_rng)
 
     total = tickets_per_month * months
     halt_count = round(total * HALT_SHARE)
@@ -128,6 +134,10 @@ def generate(
     _report_halt_tickets(intake, Terms(halt_profile, halt_cal), halt_count, employees, loaners)
     desom_terms = Terms(desom_profile, BusinessMinutes(desom_profile.calendar))
     _report_desom_tickets(intake, desom_terms, total - halt_count, employees)
+    desk = OpenSwapDesk(swaps_rng, halt_cal, log, loaners, lambda at: intake.ticket_id("HALT", at))
+    shown = min(now, moment) if moment is not None else now
+    for tid, reported, caller, summary, priority in plan_open_swaps(desk, employees, shown):
+        intake.tickets.append(DemoTicket(tid, "halt", caller, reported, summary, priority=priority))
 
     intake.tickets.sort(key=attrgetter("reported_at"))
     return DemoDataset(

@@ -23,6 +23,7 @@ from halt_desk.store.projections import (
     fold_stream,
     forget_preloaded,
     load_projection_rows,
+    load_reference_rows,
     utc_us,
     write_ticket_rows,
 )
@@ -260,8 +261,14 @@ def fold(
     ordered = sorted(streams, key=fold_order)
     references = [s for s in ordered if s.partition(":")[0] in FOLDED_FIRST]
     dependants: set[str] = set()
-    for stream in references:
-        dependants |= fold_stream(session, stream, now, fresh.get(stream), strict)
+    with session.no_autoflush:  # a flush per employee made a first pull's folds slow
+        preloaded = load_reference_rows(session, references)
+        try:
+            for stream in references:
+                dependants |= fold_stream(session, stream, now, fresh.get(stream), strict)
+        finally:
+            forget_preloaded(session)
+        del preloaded
     # Tickets look up their organisation: reference rows must be in the database first.
     session.flush()
     others = [s for s in ordered if s.partition(":")[0] not in FOLDED_FIRST]

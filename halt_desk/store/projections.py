@@ -35,6 +35,7 @@ from halt_desk.store.models import (
     EventRow,
     Organisation,
     OutboxRow,
+    ReferenceRow,
     TicketRow,
 )
 
@@ -127,12 +128,38 @@ def load_projection_rows(session: Session, streams: Sequence[str]) -> list[objec
     return loaded
 
 
+def load_reference_rows(session: Session, streams: Sequence[str]) -> list[object]:
+    """Loads the reference rows (organisations, employees, locations, depots) of `streams`
+    into the session in a query per kind and a few hundred keys, so their folds find them
+    without a query each (a first pull brings hundreds of employees), and a stream without
+    a row is known to have none; keep the result referenced while folding."""
+    keys: dict[str, list[str]] = {}
+    for stream in streams:
+        kind, _, key = stream.partition(":")
+        if kind in REFERENCE_MODELS:
+            keys.setdefault(kind, []).append(key)
+    loaded: list[object] = []
+    known: set[tuple[type[ReferenceRow], str]] = set()
+    for kind, of_kind in keys.items():
+        model = REFERENCE_MODELS[kind]
+        for first in range(0, len(of_kind), _KEYS_PER_QUERY):
+            chunk = of_kind[first : first + _KEYS_PER_QUERY]
+            loaded += session.scalars(select(model).where(model.id.in_(chunk))).all()
+        known.update((model, key) for key in of_kind)
+    session.info[_PRELOADED_REFERENCES] = known
+    return loaded
+
+
 def forget_preloaded(session: Session) -> None:
     session.info.pop(_PRELOADED, None)
     session.info.pop(_ORG_PROFILES, None)
+    session.info.pop(_PRELOADED_REFERENCES, None)
 
 
 _PRELOADED = "halt_desk_preloaded"
+#: (model, key) of the reference rows `load_reference_rows` looked for.
+_PRELOADED_REFERENCES = "halt_desk_preloaded_references"
+_KEYS_PER_QUERY = 500
 #: Organisation id → profile name, while `load_projection_rows` holds the organisations.
 _ORG_PROFILES = "halt_desk_org_profiles"
 _Row = TypeVar("_Row", DeviceRow, Organisation)
@@ -242,7 +269,11 @@ def _fold_reference(
         return set()
     events = kept
     last = events[-1]
-    row = session.get(model, key)
+    if (model, key) in session.info.get(_PRELOADED_REFERENCES, ()):
+        found = session.identity_map.get(session.identity_key(model, key))
+        row = found if isinstance(found, model) else None
+    else:
+        row = session.get(model, key)
     old_profile = row.profile if isinstance(row, Organisation) else None
     if row is None:
         row = model(id=key)
@@ -270,6 +301,7 @@ def _fold_profile(session: Session, name: str, events: Sequence[Event]) -> set[s
         raise UnknownStream(events[0].stream, f"{events[0].type} before the profile was registered")
     resolve_profile(name, profile_document(events[-1].data, name))
     session.info.pop(_PROFILES, None)
+    session.flush()  # organisations folded just before (the fold runs without autoflush)
     orgs = select(Organisation.id).where(Organisation.profile == name)
     ticket_ids = session.scalars(select(TicketRow.id).where(TicketRow.org.in_(orgs)))
     return {f"ticket:{ticket_id}" for ticket_id in ticket_ids}

@@ -16,9 +16,12 @@ from hypothesis import strategies as st
 
 from halt_desk.demo import DemoDataset, generate, generate_timelines, timelines
 from halt_desk.demo.business_minutes import BusinessMinutes, Terms
+from halt_desk.demo.open_swaps import SCENARIOS
+from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.events import CLOCK_EVENT_TYPES, TICKET_EVENT_TYPES, Event
 from halt_desk.domain.profiles import load_profile
 from halt_desk.domain.sla import evaluate_document
+from halt_desk.domain.swaps import fold_swap
 
 
 @pytest.fixture(scope="module")
@@ -89,38 +92,43 @@ def test_loaners_are_registered_with_asset_tag_and_readiness(dataset: DemoDatase
 
 
 def test_loaner_trips_follow_the_device_life_cycle(dataset: DemoDataset) -> None:
-    trip = [
-        "device_reserved",
-        "device_shipped",
-        "device_delivered",
-        "device_return_shipped",
-        "device_received",
-        "device_sanitised",
-        "readiness_checked",
-    ]
-    streams: dict[str, list[str]] = {}
+    streams: dict[str, list[Event]] = {}
     for event in dataset.events:
-        if event.stream_kind == "device" and event.type not in {
-            "device_registered",
-            "readiness_checked",
-        }:
-            streams.setdefault(event.stream, []).append(event.type)
-        elif event.type == "readiness_checked" and event.stream in streams:
-            streams[event.stream].append(event.type)
-    assert streams
-    for types in streams.values():
-        for n, event_type in enumerate(types):
-            assert event_type == trip[n % len(trip)]
+        if event.stream_kind == "device":
+            streams.setdefault(event.stream, []).append(event)
+    travelled = 0
+    for events in streams.values():
+        fold = None
+        for event in events:  # the domain's rules refuse any move the life cycle forbids
+            fold = apply_device_event(fold, event)
+        travelled += any(e.type == "device_reserved" for e in events)
+    assert travelled > 10
+
+
+def test_every_loaner_trip_has_its_swap_record(dataset: DemoDataset) -> None:
+    swaps: dict[str, list[Event]] = {}
+    for event in dataset.events:
+        if event.stream_kind == "swap":
+            swaps.setdefault(event.stream_key, []).append(event)
+    reserved = {e.data["swap"] for e in dataset.events if e.type == "device_reserved"}
+    assert reserved <= set(swaps)
+    tickets = {t.id for t in dataset.tickets}
+    for events in swaps.values():
+        record = fold_swap(events)  # opened first, nothing after closing, known statuses
+        assert record.ticket in tickets
+        shipments = [e for e in events if e.type == "shipment_status"]
+        assert all(e.data["carrier"] in {"postnl", "dhl"} for e in shipments)
 
 
 def test_ticket_count_is_tickets_per_month_times_months(dataset: DemoDataset) -> None:
     reported = [e for e in dataset.events if e.type == "ticket_reported"]
-    assert len(reported) == 400 * 3 == len(dataset.tickets)
+    # plus one ticket per open swap the logistics queue shows
+    assert len(reported) == 400 * 3 + len(SCENARIOS) == len(dataset.tickets)
 
 
 def test_smaller_arguments_give_a_smaller_data_set() -> None:
     small = generate(months=1, tickets_per_month=40)
-    assert sum(1 for e in small.events if e.type == "ticket_reported") == 40
+    assert sum(1 for e in small.events if e.type == "ticket_reported") == 40 + len(SCENARIOS)
     assert small.start == date(2026, 11, 1)
 
 
