@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from halt_desk.central import audit, audit_trail, reads, users, writer
+from halt_desk.central import audit, audit_trail, number_series, reads, users, writer
 from halt_desk.central.auth import Role, User
 from halt_desk.central.engine import CentralDatabase, create_central_engine, default_url
 from halt_desk.central.migrate import upgrade
@@ -119,6 +119,13 @@ class Central:
         in the given order; each keeps its own results and audit entry (writer.py). `more`
         gives batches that arrived meanwhile, to join the group (their results follow)."""
         return writer.record_many(self.db, self._streams, submissions, more)
+
+    # ------------------------------------------------------------------ numbers
+    def reserve_numbers(
+        self, user: User, org: str, count: int, address: str
+    ) -> number_series.NumberBlock:
+        """The next `count` numbers of `org`'s ticket series of this year, for `user`."""
+        return number_series.reserve(self.db, user, org, count, address)
 
     # ------------------------------------------------------------------ reads
     def changes(

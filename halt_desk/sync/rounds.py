@@ -25,10 +25,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.ticket_numbers import series_year
 from halt_desk.store import Store
 from halt_desk.sync.client import CentralClient, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset
 from halt_desk.sync.errors import AuthenticationFailed, ServerUnreachable, SyncError
+from halt_desk.sync.number_top_up import top_up_numbers
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,8 @@ class SyncEngine:
         self._wake = threading.Event()
         self._state = SyncState.IDLE
         self.last_summary: SyncSummary | None = None
+        #: Organisations central reserves no ticket numbers of for this user.
+        self._no_numbers: set[str] = set()
 
     @property
     def state(self) -> SyncState:
@@ -167,6 +171,8 @@ class SyncEngine:
                 with self._client_factory(self.clock) as client:
                     self._push(client, counts)
                     self._pull(client, counts)
+                    year = series_year(self.clock.now())
+                    top_up_numbers(self.store, client, year, self._no_numbers)
             except ServerUnreachable as exc:
                 state, error = SyncState.OFFLINE, str(exc)
             except AuthenticationFailed as exc:
