@@ -16,7 +16,7 @@ import orjson
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -65,10 +65,16 @@ class AuditPage(BaseModel):
 
 
 class NumbersRequest(BaseModel):
-    model_config = ConfigDict(strict=True)  # "50" or 2.5 is not a count
-
-    org: str = Field(min_length=1, max_length=100, examples=["halt"])
+    org: str = Field(min_length=1, max_length=100, strict=True, examples=["halt"])
     count: int = Field(ge=1, le=MAX_BLOCK, examples=[50])
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        # 50 and 50.0 are the same JSON integer; "50" and true are not numbers at all.
+        if isinstance(value, str | bool):
+            raise ValueError("a count is a JSON integer")
+        return value
 
 
 class NumbersBlock(BaseModel):

@@ -158,6 +158,7 @@ def test_numbers_are_refused_to_who_may_not_report_tickets_of_the_organisation(
         {"org": "halt", "count": -3},
         {"org": "halt", "count": "50"},
         {"org": "halt", "count": 2.5},
+        {"org": "halt", "count": True},
         {"org": "halt"},
         {"count": 5},
         {"org": "", "count": 5},
