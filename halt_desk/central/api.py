@@ -67,13 +67,19 @@ class AuditPage(BaseModel):
 class NumbersRequest(BaseModel):
     org: str = Field(min_length=1, max_length=100, strict=True, examples=["halt"])
     count: int = Field(ge=1, le=MAX_BLOCK, examples=[50])
+    year: int | None = Field(
+        default=None,
+        ge=1,
+        le=9999,
+        description="this year (the default), or from 15 December on also the next",
+    )
 
-    @field_validator("count", mode="before")
+    @field_validator("count", "year", mode="before")
     @classmethod
     def _a_number(cls, value: object) -> object:
         # 50 and 50.0 are the same JSON integer; "50" and true are not numbers at all.
         if isinstance(value, str | bool):
-            raise ValueError("a count is a JSON integer")
+            raise ValueError("a JSON integer")
         return value
 
 
@@ -443,7 +449,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     def post_numbers(body: NumbersRequest, user: CurrentUser, client: Address) -> Any:
         # The next numbers of the organisation's ticket series of this year (number_series.py).
         try:
-            block = central.reserve_numbers(user, body.org, body.count, client)
+            block = central.reserve_numbers(user, body.org, body.count, client, body.year)
         except UnknownOrganisation as exc:
             raise HTTPException(404, str(exc)) from None
         return block.to_json()

@@ -1,4 +1,4 @@
-"""Ticket number series at central: blocks of an organisation's numbers of this year handed
+"""Ticket number series at central: blocks of an organisation's numbers of a year handed
 out to desks (`POST /api/v1/numbers`), and the series moved past every number an accepted
 ticket carries, so that no number is ever handed out twice.
 
@@ -22,7 +22,7 @@ from halt_desk.central.auth import User, check_may_record, check_org
 from halt_desk.central.engine import CentralDatabase
 from halt_desk.central.schema import number_blocks, organisations
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.ticket_numbers import parse_ticket_id, series_name, series_year
+from halt_desk.domain.ticket_numbers import parse_ticket_id, reservable_years, series_name
 
 #: The most numbers one request reserves (a desk asks for 50 at a time).
 MAX_BLOCK = 500
@@ -82,18 +82,26 @@ def reserve(
     org: str,
     count: int,
     address: str,
+    *,
+    year: int | None = None,
     now: datetime | None = None,
 ) -> NumberBlock:
-    """The next `count` numbers of `org`'s series of this year, for `user`.
+    """The next `count` numbers of `org`'s series of `year` (default: this year; the next
+    one from mid-December on, see `reservable_years`), for `user`.
 
     NotAllowed unless the user may report tickets of `org`; UnknownOrganisation for an
-    organisation central does not know; HaltDeskError for a count out of 1…MAX_BLOCK."""
+    organisation central does not know; HaltDeskError for a count out of 1…MAX_BLOCK or
+    a year that cannot be reserved now."""
     if not 1 <= count <= MAX_BLOCK:
         raise HaltDeskError(f"count: ask for 1 to {MAX_BLOCK} numbers, not {count}")
+    moment = now or datetime.now(UTC)
+    years = reservable_years(moment)
+    year = years[0] if year is None else year
+    if year not in years:
+        allowed = " or ".join(str(y) for y in years)
+        raise HaltDeskError(f"year: numbers of {allowed} can be reserved now, not of {year}")
     check_may_record(user, "ticket", "ticket_reported", None)
     check_org(user, org, f"the number series of {org}")
-    moment = now or datetime.now(UTC)
-    year = series_year(moment)
     if "\x00" in org:  # no organisation id holds one, and PostgreSQL cannot compare it
         raise UnknownOrganisation(f"unknown organisation {org!r}")
     with db.write() as conn:

@@ -27,6 +27,9 @@ PROVISIONAL_MARK = "V"
 #: Letters of a provisional id: no I, L or O to misread as 1 or 0 on the phone.
 PROVISIONAL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ"
 PROVISIONAL_LENGTH = 6
+#: From this day of December on, numbers of next year's series can be reserved too, so a
+#: desk that is offline around New Year still numbers its January tickets.
+NEXT_YEAR_FROM_DECEMBER = 15
 
 _FORM = re.compile(
     rf"^(?P<org>[A-Z0-9][A-Z0-9_.-]*)-(?P<year>[0-9]{{4}})-"
@@ -58,6 +61,15 @@ def series_year(at: datetime) -> int:
     if at.tzinfo is None:
         raise ValueError(f"{at.isoformat()!r} has no UTC offset")
     return at.astimezone(SERIES_ZONE).year
+
+
+def reservable_years(at: datetime) -> tuple[int, ...]:
+    """The years whose series can be reserved at `at`: this year, and from
+    NEXT_YEAR_FROM_DECEMBER December on also the next."""
+    local = at.astimezone(SERIES_ZONE)
+    if local.month == 12 and local.day >= NEXT_YEAR_FROM_DECEMBER:
+        return (local.year, local.year + 1)
+    return (local.year,)
 
 
 def series_name(org: str, year: int) -> str:

@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.domain.ticket_numbers import series_year
 from halt_desk.store import Store
 from halt_desk.sync.client import CentralClient, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset
@@ -171,8 +170,7 @@ class SyncEngine:
                 with self._client_factory(self.clock) as client:
                     self._push(client, counts)
                     self._pull(client, counts)
-                    year = series_year(self.clock.now())
-                    top_up_numbers(self.store, client, year, self._no_numbers)
+                    top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
             except ServerUnreachable as exc:
                 state, error = SyncState.OFFLINE, str(exc)
             except AuthenticationFailed as exc:

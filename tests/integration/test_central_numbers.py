@@ -21,7 +21,7 @@ from halt_desk.central.service import Central
 from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.ticket_numbers import parse_ticket_id, series_year
 from halt_desk.sync import SyncEngine, SyncState, client_factory
-from halt_desk.sync.number_top_up import BLOCK, REFILL_BELOW
+from halt_desk.sync.number_top_up import BLOCK, REFILL_BELOW, top_up_numbers
 from tests.central_server import ThreadServer, bearer
 from tests.sync_support import Desk, Laptop, wire
 
@@ -159,6 +159,9 @@ def test_numbers_are_refused_to_who_may_not_report_tickets_of_the_organisation(
         {"org": "halt", "count": "50"},
         {"org": "halt", "count": 2.5},
         {"org": "halt", "count": True},
+        {"org": "halt", "count": 5, "year": YEAR - 1},
+        {"org": "halt", "count": 5, "year": str(YEAR)},
+        {"org": "halt", "count": 5, "year": 0},
         {"org": "halt"},
         {"count": 5},
         {"org": "", "count": 5},
@@ -240,7 +243,7 @@ def test_two_offline_desks_number_their_tickets_at_once_then_sync(
         for laptop in (a, b):  # signed in: the first round brings the orgs and their blocks
             assert laptop.engine.sync_once().state is SyncState.ONLINE
             held = {(n.org, n.year): n.left for n in laptop.store.numbers_left()}
-            assert held == {("desom", YEAR): BLOCK, ("halt", YEAR): BLOCK}
+            assert (held[("desom", YEAR)], held[("halt", YEAR)]) == (BLOCK, BLOCK)
         server.stop()
         assert a.engine.sync_once().state is SyncState.OFFLINE
         start = threading.Barrier(2)
@@ -320,6 +323,32 @@ def test_an_offline_desk_out_of_numbers_gives_a_provisional_id_that_stays(
             assert after == f"HALT-{YEAR}-{BLOCK + 1:06d}"
         finally:
             again.stop()
+    finally:
+        laptop.close()
+
+
+def test_from_mid_december_a_desk_stocks_next_years_series_too(
+    tmp_path: Path, world: tuple[Desk, ThreadServer]
+) -> None:
+    desk, server = world
+    december = datetime(YEAR, 12, 20, 9, 0, tzinfo=UTC)
+    desk.central.clock = lambda: december
+    laptop = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+    try:
+        assert laptop.engine.sync_once().state is SyncState.ONLINE  # the orgs
+        client = client_factory(server.url, desk.tokens["agent-a"])(laptop.clock)
+        with client:
+            top_up_numbers(laptop.store, client, december, set())
+        left = {(n.org, n.year): n.left for n in laptop.store.numbers_left()}
+        assert left[("halt", YEAR + 1)] == left[("desom", YEAR + 1)] == BLOCK
+        new_year = datetime(YEAR + 1, 1, 2, 9, 0, tzinfo=UTC)
+        ticket = record_intake(laptop.store, INTAKE, "agent-a", new_year)
+        assert ticket == f"HALT-{YEAR + 1}-000001"
+        desk.central.clock = lambda: datetime(YEAR, 12, 1, 9, 0, tzinfo=UTC)
+        early = reserve(
+            server, desk.tokens["agent-a"], {"org": "halt", "count": 5, "year": YEAR + 1}
+        )
+        assert early.status_code == 400 and f"not of {YEAR + 1}" in early.json()["detail"]
     finally:
         laptop.close()
 

@@ -20,6 +20,7 @@ from halt_desk.domain.ticket_numbers import (
     check_ticket_number,
     parse_ticket_id,
     provisional_id,
+    reservable_years,
     series_id,
     series_year,
 )
@@ -43,6 +44,13 @@ def test_the_year_is_the_year_in_amsterdam() -> None:
     assert series_year(datetime.fromisoformat("2027-01-01T00:30:00+02:00")) == 2026
     with pytest.raises(ValueError):
         series_year(datetime(2027, 1, 1))
+
+
+def test_next_years_series_can_be_reserved_from_mid_december_in_amsterdam() -> None:
+    assert reservable_years(datetime.fromisoformat("2026-12-14T23:59:00+01:00")) == (2026,)
+    assert reservable_years(datetime.fromisoformat("2026-12-14T23:30:00+00:00")) == (2026, 2027)
+    assert reservable_years(datetime.fromisoformat("2026-12-31T23:30:00+00:00")) == (2027,)
+    assert reservable_years(datetime.fromisoformat("2027-06-01T12:00:00+02:00")) == (2027,)
 
 
 def test_a_provisional_id_is_visibly_not_a_number_and_has_no_look_alikes() -> None:
