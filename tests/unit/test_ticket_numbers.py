@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -159,3 +161,22 @@ def test_a_ticket_that_is_not_recorded_takes_no_number(store: Store) -> None:
         store.record_ticket(changed)
     assert left(store) == {("halt", 2027): 4}
     assert record_intake(store, INTAKE, "agent-1", NOW) == "HALT-2027-000002"
+
+
+def test_two_windows_recording_at_once_never_share_a_number(store: Store) -> None:
+    """The app and a second process on one cache file (each its own Store) take numbers
+    under the cache's write lock: 60 tickets, 60 different numbers, none skipped."""
+    store.add_number_block("halt", 2027, 1, 60)
+    other = Store.open(store.path, clock=lambda: NOW)
+    start = threading.Barrier(2)
+
+    def record(on: Store) -> list[str]:
+        start.wait(timeout=30)
+        return [record_intake(on, INTAKE, "agent-1", NOW) for _ in range(30)]
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            ids = [i for batch in pool.map(record, (store, other)) for i in batch]
+    finally:
+        other.close()
+    assert sorted(ids) == [f"HALT-2027-{n:06d}" for n in range(1, 61)]
