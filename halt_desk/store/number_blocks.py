@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from halt_desk.domain.errors import InvalidEvent
@@ -34,10 +34,13 @@ class NumbersLeft:
 
 
 def add_block(cache: Cache, org: str, year: int, first: int, last: int) -> None:
-    """Keeps a block central reserved for this desk (numbers `first` … `last`)."""
+    """Keeps a block central reserved for this desk (numbers `first` … `last`), and drops
+    the blocks that are used up."""
     if not 1 <= first <= last:
         raise ValueError(f"a block of numbers {first}…{last}")
     with cache.write() as session:
+        # Used-up blocks tell nothing any more (the tickets carry their numbers).
+        session.execute(delete(NumberBlockRow).where(NumberBlockRow.next > NumberBlockRow.last))
         session.execute(
             insert(NumberBlockRow).values(
                 org=org,
