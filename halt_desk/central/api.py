@@ -27,7 +27,7 @@ from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.leases import JobRunner, configured_jobs
-from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation
+from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
@@ -444,7 +444,9 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         return Response(_results_body(results), media_type="application/json")
 
     @app.post(
-        "/api/v1/numbers", response_model=NumbersBlock, **declared(400, 401, 403, 404, 413, 503)
+        "/api/v1/numbers",
+        response_model=NumbersBlock,
+        **declared(400, 401, 403, 404, 409, 413, 503),
     )
     def post_numbers(body: NumbersRequest, user: CurrentUser, client: Address) -> Any:
         # The next numbers of the organisation's ticket series of this year (number_series.py).
@@ -452,6 +454,8 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
             block = central.reserve_numbers(user, body.org, body.count, client, body.year)
         except UnknownOrganisation as exc:
             raise HTTPException(404, str(exc)) from None
+        except YearNotOpen as exc:
+            raise HTTPException(409, str(exc)) from None
         return block.to_json()
 
     @app.get("/api/v1/changes", response_model=ChangesPage, **declared(400, 401, 413, 503))

@@ -32,6 +32,10 @@ class UnknownOrganisation(HaltDeskError):
     """Numbers asked for an organisation central does not know (HTTP 404)."""
 
 
+class YearNotOpen(HaltDeskError):
+    """Numbers asked of a year whose series cannot be reserved now (HTTP 409)."""
+
+
 @dataclass(frozen=True, slots=True)
 class NumberBlock:
     """Numbers `first` … `last` of the series of `org` in `year`, now this desk's."""
@@ -90,8 +94,8 @@ def reserve(
     one from mid-December on, see `reservable_years`), for `user`.
 
     NotAllowed unless the user may report tickets of `org`; UnknownOrganisation for an
-    organisation central does not know; HaltDeskError for a count out of 1…MAX_BLOCK or
-    a year that cannot be reserved now."""
+    organisation central does not know; YearNotOpen for a year that cannot be reserved
+    now; HaltDeskError for a count out of 1…MAX_BLOCK."""
     if not 1 <= count <= MAX_BLOCK:
         raise HaltDeskError(f"count: ask for 1 to {MAX_BLOCK} numbers, not {count}")
     moment = now or datetime.now(UTC)
@@ -99,7 +103,7 @@ def reserve(
     year = years[0] if year is None else year
     if year not in years:
         allowed = " or ".join(str(y) for y in years)
-        raise HaltDeskError(f"year: numbers of {allowed} can be reserved now, not of {year}")
+        raise YearNotOpen(f"year: numbers of {allowed} can be reserved now, not of {year}")
     check_may_record(user, "ticket", "ticket_reported", None)
     check_org(user, org, f"the number series of {org}")
     if "\x00" in org:  # no organisation id holds one, and PostgreSQL cannot compare it
