@@ -49,11 +49,13 @@ def no_room_to_grow(store: Store, spare_pages: int = 2) -> Iterator[None]:
         engine.dispose()
 
 
-def fill_until_refused(store: Store, limit: int = 5000) -> tuple[int, StoreDiskError]:
-    """Records intakes until the disk refuses one; the number saved and the refusal."""
+def fill_until_refused(
+    store: Store, limit: int = 5000, intake: Intake = BIG_INTAKE
+) -> tuple[int, StoreDiskError]:
+    """Records `intake` until the disk refuses it; the number saved and the refusal."""
     for saved in range(limit):
         try:
-            record_intake(store, BIG_INTAKE, "agent-1", NOW)
+            record_intake(store, intake, "agent-1", NOW)
         except StoreDiskError as refused:
             return saved, refused
     raise AssertionError(f"{limit} intakes fitted; the disk never filled")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont
 
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
+from halt_desk.domain.ticket_numbers import parse_ticket_id
 from halt_desk.i18n import N_, _
 from ui import labels
 
@@ -105,6 +106,11 @@ class TicketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and column == "priority" and row.priority == "P1":
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "id" and (number := parse_ticket_id(row.id)) and number.provisional:
+                return _(
+                    "Provisional number: this computer had no numbers of the series left "
+                    "when the ticket was recorded offline. The ticket keeps it."
+                )
             if column == "priority" and row.uplift:
                 return labels.uplift_label()
             if column == "next_due" and row.next_due is not None:

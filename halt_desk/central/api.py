@@ -16,7 +16,7 @@ import orjson
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,6 +27,7 @@ from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.leases import JobRunner, configured_jobs
+from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
@@ -61,6 +62,33 @@ class ChangesPage(BaseModel):
 class AuditPage(BaseModel):
     entries: list[dict[str, Any]]
     next: int
+
+
+class NumbersRequest(BaseModel):
+    org: str = Field(min_length=1, max_length=100, strict=True, examples=["halt"])
+    count: int = Field(ge=1, le=MAX_BLOCK, examples=[50])
+    year: int | None = Field(
+        default=None,
+        ge=1,
+        le=9999,
+        description="this year (the default), or from 15 December on also the next",
+    )
+
+    @field_validator("count", "year", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        # 50 and 50.0 are the same JSON integer; "50" and true are not numbers at all.
+        if isinstance(value, str | bool):
+            raise ValueError("a JSON integer")
+        return value
+
+
+class NumbersBlock(BaseModel):
+    org: str
+    series: str = Field(examples=["HALT-2026"])
+    year: int
+    first: int
+    last: int
 
 
 class Health(BaseModel):
@@ -197,8 +225,8 @@ class PushFastPath:
         if _declared_length(scope) > MAX_REQUEST_BYTES:
             await _too_large(scope, receive, send)
             return
-        if scope["method"] != "POST" or scope["path"] != PUSH_PATH:
-            await self.app(scope, receive, send)  # no other route reads a body
+        if scope["method"] != "POST":
+            await self.app(scope, receive, send)  # only POST routes read a body
             return
         read = await _read_body(receive)
         if read is None:
@@ -206,6 +234,9 @@ class PushFastPath:
         body, too_large = read
         if too_large:
             await _too_large(scope, receive, send)
+            return
+        if scope["path"] != PUSH_PATH:  # another POST (numbers): its body within the limit
+            await self.app(scope, _replay(body, receive), send)
             return
         try:
             payload = await self._answer(scope, body)
@@ -411,6 +442,21 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         # already, so they are sent as they are instead of validated again as EventResults.
         results = await writer.record_async(user, batch.events, client)
         return Response(_results_body(results), media_type="application/json")
+
+    @app.post(
+        "/api/v1/numbers",
+        response_model=NumbersBlock,
+        **declared(400, 401, 403, 404, 409, 413, 503),
+    )
+    def post_numbers(body: NumbersRequest, user: CurrentUser, client: Address) -> Any:
+        # The next numbers of the organisation's ticket series of this year (number_series.py).
+        try:
+            block = central.reserve_numbers(user, body.org, body.count, client, body.year)
+        except UnknownOrganisation as exc:
+            raise HTTPException(404, str(exc)) from None
+        except YearNotOpen as exc:
+            raise HTTPException(409, str(exc)) from None
+        return block.to_json()
 
     @app.get("/api/v1/changes", response_model=ChangesPage, **declared(400, 401, 413, 503))
     def get_changes(

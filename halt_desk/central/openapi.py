@@ -35,6 +35,8 @@ _MEANING = {
     401: "No bearer token, or one that is unknown or revoked.",
     403: "The user's role or organisation does not allow this.",
     404: "Nothing with this id is known (or visible to this user).",
+    409: "The request is well-formed but cannot be served now (such as numbers of a year "
+    "whose series is not open yet).",
     413: "The request body is larger than the central accepts.",
     503: "The central's database cannot be reached or its disk refuses writes for now: "
     "nothing was written; try again after Retry-After seconds.",

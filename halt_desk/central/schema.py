@@ -155,3 +155,31 @@ job_leases = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("renewed_at", BigInteger, nullable=False),
 )
+
+#: Ticket number series (`HALT-2026-000862`): per organisation and year (Europe/Amsterdam),
+#: the last number handed out in a reserved block or taken by an accepted ticket
+#: (number_series.py). Only grows, so no number is ever handed out twice.
+number_series = Table(
+    "number_series",
+    metadata,
+    Column("org", String(100), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+#: Each block of numbers handed out (`POST /api/v1/numbers`): which series, which numbers,
+#: to whom and when.
+number_blocks = Table(
+    "number_blocks",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("org", String(100), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("first_number", BigInteger, nullable=False),
+    Column("last_number", BigInteger, nullable=False),
+    Column("reserved_by", String(200), nullable=False),
+    Column("reserved_at", String(40), nullable=False),
+    Index("ix_number_blocks_series", "org", "year", "first_number"),
+)

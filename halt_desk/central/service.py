@@ -12,11 +12,12 @@ the writer lock), users.py, reads.py (changes feed, ticket state), audit_trail.p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
 
-from halt_desk.central import audit, audit_trail, reads, users, writer
+from halt_desk.central import audit, audit_trail, number_series, reads, users, writer
 from halt_desk.central.auth import Role, User
 from halt_desk.central.engine import CentralDatabase, create_central_engine, default_url
 from halt_desk.central.migrate import upgrade
@@ -34,6 +35,8 @@ class Central:
         #: Reads go here: on SQLite a view of the engine that never waits for the write lock.
         self.reader = self.db.reader
         self._streams = StreamCache()
+        #: The moment that says which year's number series is reserved (tests set it).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         #: Goes up whenever this process adds or revokes a user: lets a cache of
         #: `authenticate` answers (the API's TokenCache) drop them at once.
         self.users_version = 0
@@ -123,6 +126,16 @@ class Central:
         in the given order; each keeps its own results and audit entry (writer.py). `more`
         gives batches that arrived meanwhile, to join the group (their results follow)."""
         return writer.record_many(self.db, self._streams, submissions, more)
+
+    # ------------------------------------------------------------------ numbers
+    def reserve_numbers(
+        self, user: User, org: str, count: int, address: str, year: int | None = None
+    ) -> number_series.NumberBlock:
+        """The next `count` numbers of `org`'s ticket series of `year` (default: this
+        year), for `user`."""
+        return number_series.reserve(
+            self.db, user, org, count, address, year=year, now=self.clock()
+        )
 
     # ------------------------------------------------------------------ reads
     def changes(

@@ -18,6 +18,7 @@ from halt_desk.central.auth import User, check_may_record
 from halt_desk.central.batch import SET_SEQ, Batch
 from halt_desk.central.bulk import GroupTransaction, group_reads, group_transaction
 from halt_desk.central.engine import CentralDatabase
+from halt_desk.central.number_series import move_past, taken_numbers
 from halt_desk.central.schema import (
     audit_log,
     devices,
@@ -45,6 +46,7 @@ from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.limits import stored_data_text
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
+from halt_desk.domain.ticket_numbers import check_ticket_number
 from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.domain.timeline import timeline_from_events
 
@@ -196,6 +198,8 @@ def _write_group(
     head = event_chain.link(batch.event_head, rows)
     group.insert_rows(events, rows)
     group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
+    for taken in taken_numbers(rows):  # never handed out again (number_series.py)
+        group.write(move_past(group.conn.dialect.name), taken)
     seq = rows[-1]["seq"] if rows else start_seq
     if seq != start_seq:
         group.write(SET_SEQ, {"value": seq, "head": head})
@@ -316,6 +320,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
         profile = batch.profile_of(org) if isinstance(org, str) else None
         if profile is None:
             raise Rejected(f"ticket {key}: unknown organisation {org!r}")
+        check_ticket_number(event)
         _check_timeline(key, [event], batch.profile(profile))
         check_ticket_rules(event, batch.profile(profile))
         batch.add_ticket(key, org, event)  # type: ignore[arg-type]

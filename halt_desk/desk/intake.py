@@ -4,7 +4,6 @@ contract's matrix, and recording a new ticket with its override in one transacti
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
+from halt_desk.domain.ticket_numbers import provisional_id, series_year
 from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.store import Store
 
@@ -32,8 +32,6 @@ CATEGORIES: tuple[str, ...] = (
     "verzoek",
     "vraag",
 )
-#: Alphabet of the random part of a ticket number: no 0/O or 1/I/L to misread on the phone.
-_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MIN_OVERRIDE_REASON = 5
 
 
@@ -68,10 +66,11 @@ class EmployeeMatch:
 
 
 def new_ticket_id(org: str, at: datetime) -> str:
-    """A ticket number made offline without coordination: org, year, 8 random characters
-    (≈ 2·10^11 possibilities a year; a clash is refused by central and shown)."""
-    random_part = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
-    return f"{org.upper()}-{at.year}-{random_part}"
+    """A provisional ticket id (`HALT-2026-VKMPQRT`): what a ticket keeps when this desk
+    holds no number of its organisation's series; recording replaces it by the next
+    number when it does (`Store.record_ticket`). Ids of the older random form
+    (`HALT-2027-K7M2Q9XW`) stay valid."""
+    return provisional_id(org, series_year(at))
 
 
 class CallerDirectory:
@@ -186,7 +185,7 @@ def intake_events(
 
 
 def record_intake(store: Store, intake: Intake, actor: str, now: datetime) -> str:
-    """Checks and records an intake in one transaction; returns the new ticket number."""
+    """Checks and records an intake in one transaction; returns the new ticket number: the
+    next of its organisation's series, or a provisional id when this desk holds none."""
     events = intake_events(store, intake, actor, now)
-    store.record_events(events, bulk=True)  # the report and its override, or neither
-    return events[0].stream_key
+    return store.record_ticket(events)  # the report and its override, or neither

@@ -257,3 +257,28 @@ class DeviceRow(Base):
     state: Mapped[str] = mapped_column(index=True)
     #: `at` of the latest event of the device.
     updated_at: Mapped[str]
+
+
+# --- ticket numbers ---------------------------------------------------------------------------
+
+
+class NumberBlockRow(Base):
+    """A block of ticket numbers central reserved for this desk (`number_blocks.py`):
+    numbers `first` … `last` of the series of `org` in `year`; `next` is the first one not
+    taken yet (past `last`: used up). Not a projection: kept as it is, never rebuilt."""
+
+    __tablename__ = "number_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org: Mapped[str]
+    year: Mapped[int]
+    first: Mapped[int]
+    last: Mapped[int]
+    next: Mapped[int]
+    #: When central handed it out (UTC, ISO-8601).
+    reserved_at: Mapped[str]
+
+    __table_args__ = (
+        CheckConstraint("first <= next AND next <= last + 1", name="within"),
+        Index("ix_number_blocks_series", "org", "year", "first"),
+    )

@@ -4,7 +4,7 @@ outbox row and the projections it changes in one write transaction."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from halt_desk.domain.limits import check_input_limits
 from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.conflicts import settle_conflicts
 from halt_desk.store.eventlog import fold, insert_events, stamped, validated
+from halt_desk.store.number_blocks import numbered
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,22 @@ def record_events(cache: Cache, events: Iterable[Event], *, bulk: bool = False) 
         settle_conflicts(session, new)
     log.info("recorded %d new of %d events in one transaction", len(new), len(batch))
     return len(new)
+
+
+def record_ticket(cache: Cache, events: Sequence[Event]) -> str:
+    """Records a new ticket's events (its `ticket_reported` first, under a provisional id)
+    in one transaction, on the next number of its organisation's series when this desk
+    holds one (number_blocks.py); returns the ticket's id. Nothing of it is stored, and no
+    number taken, if any event is refused."""
+    batch = [_checked(event) for event in events]
+    with cache.write() as session:
+        batch = numbered(session, batch)
+        new = insert_events(session, batch, origin="local")
+        fold(cache, session, {event.stream for event in new}, frozenset(e.id for e in new))
+        settle_conflicts(session, new)
+    ticket = batch[0].stream_key
+    log.debug("recorded a new ticket with %d event(s)", len(batch))
+    return ticket
 
 
 def record(

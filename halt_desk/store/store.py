@@ -18,6 +18,7 @@ from halt_desk.store import (
     conflicts,
     housekeeping,
     ingest,
+    number_blocks,
     outbox,
     queries,
     recording,
@@ -28,6 +29,7 @@ from halt_desk.store.cache_file import CACHE_FILE_NAME, default_path
 from halt_desk.store.conflicts import ConflictView
 from halt_desk.store.engine import create_store_engine, report_disk_errors
 from halt_desk.store.list_rows import TicketListEntry
+from halt_desk.store.number_blocks import NumbersLeft
 from halt_desk.store.outbox import RejectedEvent
 from halt_desk.store.projections import Clock
 from halt_desk.store.queries import DeviceView, TicketView
@@ -131,6 +133,9 @@ class Store:
     def record_events(self, events: Iterable[Event], *, bulk: bool = False) -> int:
         return recording.record_events(self._cache, events, bulk=bulk)
 
+    def record_ticket(self, events: Sequence[Event]) -> str:
+        return recording.record_ticket(self._cache, events)
+
     def record(
         self,
         stream: str,
@@ -200,6 +205,14 @@ class Store:
 
     def save_clock_offset(self, offset: timedelta, measured_at: datetime) -> None:
         sync_state.save_clock_offset(self._cache, offset, measured_at)
+
+    # ------------------------------------------------------------------ number_blocks.py
+
+    def add_number_block(self, org: str, year: int, first: int, last: int) -> None:
+        number_blocks.add_block(self._cache, org, year, first, last)
+
+    def numbers_left(self) -> list[NumbersLeft]:
+        return number_blocks.numbers_left(self._cache)
 
     # ------------------------------------------------------------------ conflicts.py
 

@@ -59,6 +59,17 @@ class PushResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ReservedNumbers:
+    """A block of ticket numbers central reserved: `first` … `last` of `org`'s series of
+    `year`."""
+
+    org: str
+    year: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
 class ChangesPage:
     events: list[tuple[int, Event]]
     next: int
@@ -175,6 +186,26 @@ class CentralClient:
                 )
             )
         return results
+
+    def reserve_numbers(
+        self, org: str, count: int, year: int | None = None
+    ) -> ReservedNumbers | None:
+        """POST /api/v1/numbers: the next `count` numbers of `org`'s ticket series of `year`
+        (default: central's this year); None when central refuses them to this user (403:
+        its role or organisation; 404: an organisation central does not know), which is no
+        reason to sign out."""
+        body = {"org": org, "count": count} | ({"year": year} if year is not None else {})
+        raw = self._send("POST", "/api/v1/numbers", "numbers", json=body)
+        if raw.status in (403, 404):
+            return None
+        answer = self._answer(raw)
+        first, last, series = answer.get("first"), answer.get("last"), answer.get("year")
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (first, last, series)):
+            raise ProtocolError(self.server, "numbers", "no first/last/year")
+        assert isinstance(first, int) and isinstance(last, int) and isinstance(series, int)
+        if not 1 <= first <= last or last - first + 1 != count or year not in (None, series):
+            raise ProtocolError(self.server, "numbers", f"a block {first}…{last} for {count}")
+        return ReservedNumbers(org, series, first, last)
 
     def changes(self, since: int, limit: int) -> ChangesPage:
         """GET /api/v1/changes: events after `since` in seq order."""

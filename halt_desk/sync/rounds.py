@@ -29,6 +29,7 @@ from halt_desk.store import Store
 from halt_desk.sync.client import CentralClient, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset
 from halt_desk.sync.errors import AuthenticationFailed, ServerUnreachable, SyncError
+from halt_desk.sync.number_top_up import top_up_numbers
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ class SyncEngine:
         self._wake = threading.Event()
         self._state = SyncState.IDLE
         self.last_summary: SyncSummary | None = None
+        #: Organisations central reserves no ticket numbers of for this user.
+        self._no_numbers: set[str] = set()
 
     @property
     def state(self) -> SyncState:
@@ -167,6 +170,7 @@ class SyncEngine:
                 with self._client_factory(self.clock) as client:
                     self._push(client, counts)
                     self._pull(client, counts)
+                    top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
             except ServerUnreachable as exc:
                 state, error = SyncState.OFFLINE, str(exc)
             except AuthenticationFailed as exc:

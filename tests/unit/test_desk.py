@@ -211,9 +211,9 @@ def test_the_caller_sets_the_organisation_and_its_profile(store: Store) -> None:
     assert ticket is not None and (ticket.org, ticket.priority) == ("desom", "P1")
 
 
-def test_ticket_numbers_are_made_offline_and_easy_to_read_out() -> None:
+def test_a_ticket_id_made_without_a_number_is_provisional_and_easy_to_read_out() -> None:
     number = new_ticket_id("halt", NOW)
-    assert re.fullmatch(r"HALT-2027-[2-9A-HJKMNP-Z]{8}", number)
+    assert re.fullmatch(r"HALT-2027-V[A-HJKMNP-Z]{6}", number)
     assert number != new_ticket_id("halt", NOW)
 
 
