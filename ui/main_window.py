@@ -33,7 +33,13 @@ from halt_desk.i18n import N_, _
 from halt_desk.store.list_rows import FirstPage, first_page
 from ui import labels
 from ui.changes import ChangeHub
-from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
+from ui.ticket_model import (
+    COLUMNS,
+    COUNTDOWN_COLUMN,
+    TICKET_ID_ROLE,
+    TicketTableModel,
+    page_names,
+)
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -241,7 +247,9 @@ class MainWindow(QMainWindow):
         )
         if page is None or self.loaded or not start_view:
             return
-        tickets = TicketList([row_from_store(raw) for raw in page.rows], self.user)
+        tickets = TicketList(
+            [row_from_store(raw) for raw in page.rows], self.user, names=page_names(page)
+        )
         tickets.sort("next_due")
         self.model.now = self.clock()
         self.model.set_tickets(tickets)
@@ -330,6 +338,7 @@ class MainWindow(QMainWindow):
         def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str], int]:
             # Imported here, off the UI thread: the window showed before the rules loaded.
             from halt_desk.desk.intake import CallerDirectory
+            from halt_desk.desk.names import names_for
 
             now_at = store.change_marker()  # before the reads it guards
             changed = store.tickets_changed_since(marker) if base is not None else None
@@ -337,7 +346,7 @@ class MainWindow(QMainWindow):
                 rows = [row_from_store(raw) for raw in store.ticket_list(changed)]
                 tickets = base.updated(rows) if rows else base
             else:
-                tickets = TicketList.load(store, user)
+                tickets = TicketList.load(store, user, names_for(store))
             if sort is not None and tickets.sorted_by != sort:
                 tickets.sort(*sort)
             organisations = {

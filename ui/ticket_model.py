@@ -13,8 +13,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
+from halt_desk.desk.names import Names
+from halt_desk.desk.staff import Colleague, StaffDirectory
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from halt_desk.i18n import N_, _
+from halt_desk.store.list_rows import FirstPage
 from ui import labels
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +35,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 COUNTDOWN_COLUMN = 6
 #: Role with the row's ticket id (for selection and opening).
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def page_names(page: FirstPage) -> Names:
+    """The names a first page read from the cache file brings (organisations, colleagues)."""
+    staff = StaffDirectory(Colleague(key, name) for key, name in page.staff.items() if name)
+    return Names(orgs={k: v for k, v in page.orgs.items() if v}, staff=staff)
 
 
 class TicketTableModel(QAbstractTableModel):
@@ -116,8 +125,9 @@ class TicketTableModel(QAbstractTableModel):
     def _text_of(self, row: TicketListRow, column: str) -> str:
         if column == "id":
             return row.id
+        names = self.tickets.names
         if column == "org":
-            return row.org
+            return names.org(row.org) if names is not None else row.org
         if column == "caller":
             return row.caller_name or row.caller or ""
         if column == "summary":
@@ -128,4 +138,6 @@ class TicketTableModel(QAbstractTableModel):
             return labels.status(row.status)
         if column == "next_due":
             return labels.countdown(row.next_due, self.now)[0] if row.is_open else ""
-        return row.assignee or ""
+        if not row.assignee:
+            return ""
+        return names.person(row.assignee) if names is not None else row.assignee
