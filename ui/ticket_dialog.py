@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 
 from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
-from halt_desk.desk.board import evaluate_ticket
 from halt_desk.desk.names import names_for
 from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
-from halt_desk.domain.clocks import ClockState, TicketEvaluation
+from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.profiles import CLOCK_NAMES
+from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
@@ -110,7 +110,8 @@ def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
     if ticket is None:
         return TicketRead(None, None)
     # Times are shown in the contract's time zone, the one its clocks are agreed in.
-    tz = store.organisation_contract(ticket.org).calendar.tz
+    contract = store.organisation_contract(ticket.org)
+    tz = contract.calendar.tz
     names = names_for(store)
     events = store.events_for(f"ticket:{ticket_id}")
     swaps = swap_streams(ticket_id, events)
@@ -125,9 +126,11 @@ def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
         labels.channel(ticket.channel or ""),
         labels.category(ticket.category or ""),
     ]
+    # The clocks through the same engine as `sla check`, on the events read above.
+    evaluation = evaluate(contract, timeline_from_events(ticket.id, events), now)
     return TicketRead(
         ticket,
-        evaluate_ticket(store, ticket, now),
+        evaluation,
         tz,
         entries,
         story_html(entries),

@@ -16,41 +16,43 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from halt_desk.desk.ticket_story import EntryKind, StoryEntry
 from halt_desk.i18n import _
 
-#: Card colours per kind (background, left border); None: a quiet line without a card.
+#: Card colours per kind (background, accent); None: a quiet line without a card.
 _CARDS: dict[EntryKind, tuple[str, str] | None] = {
-    EntryKind.REPORT: ("#e8f0fb", "#4a78c2"),
-    EntryKind.CONTACT: ("#e6f4ea", "#2e7d32"),
-    EntryKind.NOTE: ("#fff4cc", "#b28704"),
+    EntryKind.REPORT: ("#e8f0fb", "#2f5d9e"),
+    EntryKind.CONTACT: ("#e6f4ea", "#1e6b2a"),
+    EntryKind.NOTE: ("#fff4cc", "#7a5c00"),
     EntryKind.CHANGE: None,
     EntryKind.WORK: None,
     EntryKind.OTHER: None,
 }
+#: Room inside a card (rich text has no padding): a space at the start of each line.
+_PAD = "&#8199;"
 
 
-def _body(text: str) -> str:
-    return "<br>".join(escape(line) for line in text.splitlines())
+def _body(text: str, pad: str = "") -> str:
+    return "<br>".join(pad + escape(line) for line in text.splitlines())
 
 
 def entry_html(entry: StoryEntry) -> str:
-    """One entry: a card (who · when, what, the content) or a quiet line."""
+    """One entry: a card (who · when, what, the content) or a quiet line. Paragraphs, not
+    tables: a page of 200 entries lays out in a fraction of the time."""
     who, when, label = escape(entry.who), escape(entry.when), escape(entry.label)
     card = _CARDS.get(entry.kind)
     if card is None:
         body = f" — {_body(entry.body)}" if entry.body else ""
         style = "color:#555555" + ("; font-style:italic" if entry.kind is EntryKind.OTHER else "")
         return (
-            f'<p style="margin:2px 0 6px 12px; {style}">'
+            f'<p style="margin:2px 0px 6px 16px; {style}">'
             f"<small>{when} · {who}</small><br><b>{label}</b>{body}</p>"
         )
-    background, border = card
+    background, accent = card
     internal_word = _("internal")
     internal = f" · <i>{escape(internal_word)}</i>" if entry.kind is EntryKind.NOTE else ""
-    text = f"<br>{_body(entry.body)}" if entry.body else ""
+    text = f"<br>{_body(entry.body, _PAD)}" if entry.body else ""
     return (
-        f'<table width="100%" cellspacing="0" cellpadding="8" bgcolor="{background}" '
-        f'style="margin:4px 0 10px 0; border-left: 4px solid {border}">'
-        f"<tr><td><b>{who}</b> <small>· {when}{internal}</small><br>"
-        f'<span style="color:{border}"><b>{label}</b></span>{text}</td></tr></table>'
+        f'<p style="background-color:{background}; margin:10px 0px 10px 0px">'
+        f"{_PAD}<b>{who}</b> <small>· {when}{internal}</small><br>"
+        f'{_PAD}<span style="color:{accent}"><b>{label}</b></span>{text}</p>'
     )
 
 
