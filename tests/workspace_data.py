@@ -106,6 +106,7 @@ def busy_ticket(
     summary: str = "Laptop start niet op",
     notes: int = 0,
     close: bool = False,
+    loaner: str = TAG,
 ) -> str:
     """A ticket with every kind of entry (report, priority change, refused and granted
     uplift, assignment, contact, notes, field work, a planned and shipped swap, resolution,
@@ -133,7 +134,7 @@ def busy_ticket(
     act(14, Action.ONSITE_REQUESTED)
     extra = {"home_address": "Dorpsstraat 1, Zwolle"}
     act(16, Action.SWAP_REQUESTED, extra=extra)
-    plan = SwapPlan(SwapMode.COURIER, DEPOT, TAG)
+    plan = SwapPlan(SwapMode.COURIER, DEPOT, loaner)
     swap, _events = open_swap(store, ticket, plan, LOGISTICS, start + timedelta(minutes=20))
     ship_loaner(store, swap, "postnl", "3SHLTD123456789", LOGISTICS, start + timedelta(minutes=30))
     act(40, Action.WAITING_ON_USER, text="Melder is in overleg tot 11:00.")
