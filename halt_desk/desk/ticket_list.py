@@ -246,13 +246,30 @@ class TicketList:
 
     def sort(self, column: str, descending: bool = False) -> None:
         """Sorts every row once; later selections come out of this order without sorting."""
-        key = SORT_KEYS[column]
+        key = self._sort_key(column)
         rows = self._rows
         self._order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=descending)
         rank = {index: position for position, index in enumerate(self._order)}
         self.visible.sort(key=rank.__getitem__)
         self._recent.clear()
         self._sort = (column, descending)
+
+    def _sort_key(self, column: str) -> Callable[[TicketListRow], Any]:
+        """The organisation and assignee columns sort by the names they show."""
+        names = self.names
+        if names is None or column not in ("org", "assignee"):
+            return SORT_KEYS[column]
+        made: dict[str | None, str] = {}
+
+        def by_name(row: TicketListRow) -> str:
+            value = row.org if column == "org" else row.assignee
+            found = made.get(value)
+            if found is None:
+                shown = names.org(value) if column == "org" else names.person(value)
+                found = made[value] = shown.casefold()
+            return found
+
+        return by_name
 
     def _quick_test(
         self, quick: QuickFilter, now: datetime
