@@ -40,3 +40,4 @@ class ElidedLabel(QLabel):
         if shown != self.text():
             super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+        self.setAccessibleDescription(self._full)  # a screen reader reads it whole

@@ -179,6 +179,11 @@ class TicketDialog(QDialog):
             layout.addWidget(self.note_counter)
         layout.addWidget(self.message)
         layout.addWidget(actions)
+        # Keyboard: the note first (type, then an action's shortcut), then the timeline to
+        # read, the clocks, the action buttons.
+        QWidget.setTabOrder(self.note, self.timeline)
+        QWidget.setTabOrder(self.timeline, self.clocks)
+        self.note.setFocus()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
@@ -232,6 +237,7 @@ class TicketDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.clocks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.clocks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.clocks.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
         self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)

@@ -112,6 +112,19 @@ def test_a_new_entry_scrolls_into_view_when_recorded_by_keyboard(
     qtbot.waitUntil(dialog.timeline.at_newest)
 
 
+def test_the_keyboard_starts_in_the_note_then_tabs_to_timeline_clocks_and_actions(
+    qtbot: QtBot, store: Store
+) -> None:
+    dialog = open_ticket(qtbot, store, busy_ticket(store, NOW))
+    qtbot.waitUntil(dialog.note.hasFocus)
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Tab)
+    assert dialog.timeline.hasFocus()
+    qtbot.keyClick(dialog.timeline, Qt.Key.Key_Tab)
+    assert dialog.clocks.hasFocus()
+    qtbot.keyClick(dialog.clocks, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.buttons["First response (phone)"]
+
+
 def _inside(widget: QWidget, window: QWidget) -> bool:
     """`widget` is shown whole inside `window` (not pushed out of view)."""
     top_left = widget.mapTo(window, QPoint(0, 0))
