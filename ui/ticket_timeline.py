@@ -38,6 +38,13 @@ def entry_html(entry: StoryEntry) -> str:
     tables: a page of 200 entries lays out in a fraction of the time."""
     who, when, label = escape(entry.who), escape(entry.when), escape(entry.label)
     card = _CARDS.get(entry.kind)
+    if card is None and entry.sentence:  # the body says it all: "Prioriteit P3 → P2: …"
+        first, _sep, rest = entry.body.partition("\n")
+        more = f"<br>{_body(rest)}" if rest else ""
+        return (
+            f'<p style="margin:2px 0px 6px 16px; color:#555555">'
+            f"<small>{when} · {who}</small><br><b>{escape(first)}</b>{more}</p>"
+        )
     if card is None:
         body = f" — {_body(entry.body)}" if entry.body else ""
         style = "color:#555555" + ("; font-style:italic" if entry.kind is EntryKind.OTHER else "")

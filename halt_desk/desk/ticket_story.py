@@ -63,6 +63,9 @@ class StoryEntry:
     label: str
     body: str
     kind: EntryKind
+    #: The body's first line says what happened in full ("Prioriteit P3 → P2: …",
+    #: "Toegewezen aan …", "P1-uplift geweigerd: …"): a screen need not repeat the label.
+    sentence: bool = False
 
 
 @dataclass
@@ -426,6 +429,14 @@ def _unknown(event: Event, state: _State, names: Names) -> _Wording:
     return _(UNKNOWN_LABEL), body, EntryKind.OTHER
 
 
+#: Types whose body's first line is a whole sentence about what happened.
+_SENTENCES = frozenset({"priority_changed", "assigned", "uplift_decided", "conflict_resolved"})
+
+
+def _granted(event: Event) -> bool:
+    return event.type == "uplift_decided" and event.data.get("granted") is True
+
+
 def ticket_story(
     events: Iterable[Event],
     names: Names,
@@ -440,7 +451,10 @@ def ticket_story(
     for _index, event in ordered:
         label, body, kind = _WORDINGS.get(event.type, _unknown)(event, state, names)
         who = names.person(event.actor)
-        story.append(StoryEntry(event.at, format_when(event.at, tz), who, label, body, kind))
+        sentence = event.type in _SENTENCES and bool(body) and not _granted(event)
+        story.append(
+            StoryEntry(event.at, format_when(event.at, tz), who, label, body, kind, sentence)
+        )
     return story
 
 

@@ -330,3 +330,12 @@ def test_times_use_dutch_day_month_year() -> None:
     winter = datetime(2027, 7, 1, 8, 0, tzinfo=ZoneInfo("UTC"))
     event = new_event(TICKET, "comment", winter, AGENT, {"text": "zomer"})
     assert last(event).when == "01-07-2027 10:00"  # summer time in Amsterdam
+
+
+def test_entries_whose_body_says_it_all_are_marked_so_the_label_is_not_repeated() -> None:
+    entries = story(
+        _event("priority_changed", {"priority": "P2", "reason": "Team"}, 1),
+        _event("assigned", {"to": AGENT}, 2),
+        _event("comment", {"text": "x"}, 3),
+    )
+    assert [e.sentence for e in entries] == [False, True, True, False]
