@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 130, 170, 380, 110, 130, 150, 150)):
+        for column, width in enumerate((150, 130, 170, 280, 110, 130, 150, 150)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self.open_ticket)
         self.setCentralWidget(self.table)
