@@ -31,7 +31,6 @@ from halt_desk.desk.intake import (
     record_intake,
     suggested_priority,
 )
-from halt_desk.desk.names import Names, names_for
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
@@ -57,7 +56,6 @@ class IntakeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.store, self.directory, self.actor, self.clock = store, directory, actor, clock
-        self._known: Names | None = None
         self.caller: EmployeeMatch | None = None
         self.profile: Profile | None = None
         self._saving = False  # a save runs on a worker thread
@@ -161,15 +159,10 @@ class IntakeDialog(QDialog):
         self._matches = self.directory.find(text, 20)
         self._completions.setStringList([self._describe(m) for m in self._matches])
 
-    def _describe(self, match: EmployeeMatch) -> str:
+    @staticmethod
+    def _describe(match: EmployeeMatch) -> str:
         contact = match.email or match.phone or ""
-        org = self._names().org(match.org)  # the organisation by name, never its id
-        return f"{match.name} — {contact} ({org})" if contact else match.name
-
-    def _names(self) -> Names:
-        if self._known is None:
-            self._known = names_for(self.store)  # in memory once the list has loaded
-        return self._known
+        return f"{match.name} — {contact} ({match.org})" if contact else match.name
 
     def _caller_chosen(self, text: str) -> None:
         match = next((m for m in self._matches if self._describe(m) == text), None)
@@ -187,9 +180,7 @@ class IntakeDialog(QDialog):
         """The caller decides the organisation, and with it the contract profile."""
         self.caller = match
         self.caller_edit.setText(self._describe(match))
-        names = self._names()
-        place = names.location(match.location) if match.location else ""
-        details = [names.org(match.org), match.role or "", place, match.phone or ""]
+        details = [match.org, match.role or "", match.location or "", match.phone or ""]
         self.caller_info.setText(" · ".join(part for part in details if part))
         try:
             profile = self.store.organisation_contract(match.org)

@@ -28,18 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.names import page_names
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, row_from_store
 from halt_desk.i18n import N_, _
 from halt_desk.store.list_rows import FirstPage, first_page
 from ui import labels
 from ui.changes import ChangeHub
-from ui.ticket_model import (
-    COLUMNS,
-    COUNTDOWN_COLUMN,
-    TICKET_ID_ROLE,
-    TicketTableModel,
-    page_names,
-)
+from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:

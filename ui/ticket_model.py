@@ -13,11 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from halt_desk.desk.names import Names
-from halt_desk.desk.staff import Colleague, StaffDirectory
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from halt_desk.i18n import N_, _
-from halt_desk.store.list_rows import FirstPage
 from ui import labels
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,12 +32,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 COUNTDOWN_COLUMN = 6
 #: Role with the row's ticket id (for selection and opening).
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def page_names(page: FirstPage) -> Names:
-    """The names a first page read from the cache file brings (organisations, colleagues)."""
-    staff = StaffDirectory(Colleague(key, name) for key, name in page.staff.items() if name)
-    return Names(orgs={k: v for k, v in page.orgs.items() if v}, staff=staff)
 
 
 class TicketTableModel(QAbstractTableModel):

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from halt_desk.desk.staff import StaffDirectory, fallback_name
+from halt_desk.desk.staff import Colleague, StaffDirectory, fallback_name
 from halt_desk.i18n import _
 
 if TYPE_CHECKING:
     from halt_desk.store import Store
+    from halt_desk.store.list_rows import FirstPage
 
 #: Stream kinds whose records give names.
 NAME_KINDS = frozenset({"org", "employee", "location", "depot", "staff"})
@@ -101,6 +102,13 @@ class Names:
             return self.employee(actor)
         colleague = self.staff.get(actor)
         return colleague.name if colleague is not None else fallback_name(actor)
+
+
+def page_names(page: FirstPage) -> Names:
+    """The names a first page read straight from the cache file brings (organisations,
+    colleagues), for the list's first screenful before the store is open."""
+    staff = StaffDirectory(Colleague(key, name) for key, name in page.staff.items() if name)
+    return Names(orgs={k: v for k, v in page.orgs.items() if v}, staff=staff)
 
 
 @dataclass
