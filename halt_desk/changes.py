@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the desk window imports this before the store loads (start 
     from halt_desk.store import Store
 
 #: Stream kinds of reference data: every screen may show a name or a rule from them.
-REFERENCE_KINDS = frozenset({"org", "employee", "location", "depot", "profile"})
+REFERENCE_KINDS = frozenset({"org", "employee", "location", "depot", "profile", "staff"})
 #: Ticket event types that put a ticket on a screen that did not show it before: a swap
 #: request joins the logistics queue, an assignment the engineer's day.
 SWAP_REQUEST_TYPES = frozenset({"swap_requested"})

@@ -5,7 +5,7 @@ halt_desk.logistics.find_devices and halt_desk.asset_labels; reads and writes on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.names import Names, names_for
 from halt_desk.domain.devices import READINESS_CHECKS, DeviceState
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.i18n import N_, _, pgettext
@@ -265,6 +266,11 @@ class ReadinessDialog(QDialog):
         self.error.setText(labels.error_text(exc))
 
 
+def _readable(name: Callable[[str], str], ids: Iterable[str | None]) -> dict[str, str]:
+    """Names for ids without a record ("dep-x" → "Dep X"), never the id as it is."""
+    return {key: name(key) for key in ids if key}
+
+
 class DevicesPage(QWidget):
     """The register: filters on top, the devices, and the chosen device's details."""
 
@@ -282,6 +288,7 @@ class DevicesPage(QWidget):
         self.show_message = show_message
         self.all_devices: list[DeviceView] = []
         self.orgs: dict[str, str] = {}
+        self.people = Names()  # names of organisations, depots and colleagues
         self.depots: dict[str, str] = {}
         self.loaded = False
         self.record: DeviceRecord | None = None
@@ -369,17 +376,17 @@ class DevicesPage(QWidget):
     def reload(self) -> None:
         store = self.store
 
-        def load() -> tuple[list[DeviceView], dict[str, str], dict[str, str]]:
-            orgs = {key: str(f.get("name") or key) for key, f in store.references("org").items()}
-            depots = {
-                key: str(f.get("name") or key) for key, f in store.references("depot").items()
-            }
-            return store.devices(), orgs, depots
+        def load() -> tuple[list[DeviceView], Names]:
+            return store.devices(), names_for(store)
 
         self._reads.run(load, self._loaded, self._failed)
 
-    def _loaded(self, loaded: tuple[list[DeviceView], dict[str, str], dict[str, str]]) -> None:
-        self.all_devices, self.orgs, self.depots = loaded
+    def _loaded(self, loaded: tuple[list[DeviceView], Names]) -> None:
+        self.all_devices, self.people = loaded
+        devices = self.all_devices
+        self.orgs = {**_readable(self.people.org, (d.org for d in devices)), **self.people.orgs}
+        depots = _readable(self.people.depot, (d.depot for d in devices))
+        self.depots = {**depots, **self.people.depots}
         self.model.names = {**self.orgs, **self.depots}
         chosen = self.depot_filter.currentData() if self.depot_filter.count() else None
         self.depot_filter.blockSignals(True)
@@ -459,7 +466,7 @@ class DevicesPage(QWidget):
             )
         history = [
             f"{e.at.astimezone().strftime('%d-%m-%Y %H:%M')} · {labels.device_event(e.type)}"
-            f" · {e.actor}"
+            f" · {self.people.person(e.actor)}"
             for e in reversed(record.events[-12:])
         ]
         lines.append("<br><b>" + _("History") + "</b><br>" + "<br>".join(history))

@@ -294,7 +294,7 @@ class FieldView(QWidget):
         lines = [
             f"<h2>{item.id} — {item.ticket.summary or ''}</h2>",
             _("Caller: {name} {phone}").format(
-                name=item.caller_name or item.ticket.caller or "–", phone=item.caller_phone or ""
+                name=item.caller_name or "–", phone=item.caller_phone or ""
             ),
             _("Location: {place}").format(
                 place=", ".join(p for p in (item.location_name, item.city) if p) or "–"

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.names import Names, names_for
 from halt_desk.domain.swaps import EMERGENCY_KINDS, MITIGATION_KINDS, Leg, ShipmentStatus
 from halt_desk.i18n import _, ngettext, pgettext
 from halt_desk.logistics.loaners import LoanerSuggestion, suggest_loaner
@@ -195,17 +196,18 @@ class LogisticsWindow(QMainWindow):
     def _reload_lists(self) -> None:
         store, now = self.store, self.clock()
 
-        def load() -> tuple[list[QueueRow], list[StockLevel], list[str]]:
+        def load() -> tuple[list[QueueRow], list[StockLevel], list[str], Names]:
             board = load_board(store, now)
             rejected = [r.message() for r in swap_rejections(store)]
-            return queue_rows(store, now, board=board), buffer_stock(store), rejected
+            rows = queue_rows(store, now, board=board)
+            return rows, buffer_stock(store), rejected, names_for(store)
 
         self._reads.run(load, self._loaded, self._failed)
 
-    def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str]]) -> None:
-        rows, stock, rejected = loaded
+    def _loaded(self, loaded: tuple[list[QueueRow], list[StockLevel], list[str], Names]) -> None:
+        rows, stock, rejected, names = loaded
         now = self.clock()
-        self.queue.set_rows(rows, now)
+        self.queue.set_rows(rows, now, names)
         self.stock.set_rows(stock)
         self.session.refresh()
         self.rejections.setText("\n".join(rejected))
@@ -287,7 +289,7 @@ class LogisticsWindow(QMainWindow):
         run_in_background(suggest, lambda found: self._plan(ticket, *found), self._failed)
 
     def _plan(self, ticket: str, suggestion: LoanerSuggestion, address: str | None) -> None:
-        dialog = PlanDialog(suggestion, address, self)
+        dialog = PlanDialog(suggestion, address, self, self.queue.names)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         plan, store, user, now = dialog.plan(), self.store, self.user, self.clock()

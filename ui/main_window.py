@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.names import page_names
 from halt_desk.desk.ticket_list import QuickFilter, TicketList, row_from_store
 from halt_desk.i18n import N_, _
 from halt_desk.store.list_rows import FirstPage, first_page
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 80, 170, 380, 110, 130, 150, 110)):
+        for column, width in enumerate((150, 130, 170, 280, 110, 130, 150, 150)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self.open_ticket)
         self.placeholder = EmptyState(self.table)
@@ -256,7 +257,9 @@ class MainWindow(QMainWindow):
         )
         if page is None or self.loaded or not start_view:
             return
-        tickets = TicketList([row_from_store(raw) for raw in page.rows], self.user)
+        tickets = TicketList(
+            [row_from_store(raw) for raw in page.rows], self.user, names=page_names(page)
+        )
         tickets.sort("next_due")
         self.model.now = self.clock()
         self.model.set_tickets(tickets)
@@ -345,6 +348,7 @@ class MainWindow(QMainWindow):
         def load() -> tuple[TicketList, CallerDirectory, int, dict[str, str], int]:
             # Imported here, off the UI thread: the window showed before the rules loaded.
             from halt_desk.desk.intake import CallerDirectory
+            from halt_desk.desk.names import names_for
 
             now_at = store.change_marker()  # before the reads it guards
             changed = store.tickets_changed_since(marker) if base is not None else None
@@ -352,7 +356,7 @@ class MainWindow(QMainWindow):
                 rows = [row_from_store(raw) for raw in store.ticket_list(changed)]
                 tickets = base.updated(rows) if rows else base
             else:
-                tickets = TicketList.load(store, user)
+                tickets = TicketList.load(store, user, names_for(store))
             if sort is not None and tickets.sorted_by != sort:
                 tickets.sort(*sort)
             organisations = {

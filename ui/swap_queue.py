@@ -4,6 +4,7 @@ requested swap. Views on halt_desk.logistics."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.couriers.registry import carrier_name
+from halt_desk.desk.names import Names
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.i18n import N_, _
 from halt_desk.logistics.loaners import LoanerSuggestion
@@ -78,10 +80,13 @@ class QueueModel(_RowsModel):
         super().__init__()
         self.rows: list[QueueRow] = []
         self.now = now
+        self.names = Names()
 
-    def set_rows(self, rows: list[QueueRow], now: datetime) -> None:
+    def set_rows(self, rows: list[QueueRow], now: datetime, names: Names | None = None) -> None:
         self.beginResetModel()
         self.rows, self.now = rows, now
+        if names is not None:
+            self.names = names
         self.endResetModel()
 
     def tick(self, now: datetime) -> None:
@@ -117,7 +122,7 @@ class QueueModel(_RowsModel):
         if column == 4:
             return " · ".join(part for part in (row.device, row.model) if part)
         if column == 5:
-            return row.depot or ""
+            return self.names.depot(row.depot)
         if column == 6 and row.shipment is not None:
             shipment = row.shipment
             status = _(SHIPMENT.get(shipment.status, shipment.status))
@@ -173,22 +178,35 @@ class StockModel(_RowsModel):
 
 
 class PlanDialog(QDialog):
-    """Mode, depot, loaner and delivery address (or engineer) of a requested swap."""
+    """Mode, depot, loaner and delivery address (or engineer) of a requested swap; depots
+    and engineers chosen by name (type-ahead), kept by id."""
 
     def __init__(
-        self, suggestion: LoanerSuggestion, address: str | None, parent: QWidget | None = None
+        self,
+        suggestion: LoanerSuggestion,
+        address: str | None,
+        parent: QWidget | None = None,
+        names: Names | None = None,
     ) -> None:
         super().__init__(parent)
+        names = names or Names()
+        self.names = names
         self.setWindowTitle(_("Plan swap"))
         self.mode = QComboBox()
         self.mode.addItem(_("Courier to the home address"), SwapMode.COURIER.value)
         self.mode.addItem(_("Onsite issue by an engineer"), SwapMode.ONSITE.value)
-        self.depot = QLineEdit(suggestion.depot or "")
+        self.depot = _name_choice(sorted(names.depots.items(), key=lambda item: item[1]))
+        if suggestion.depot:
+            _choose(self.depot, suggestion.depot, names.depot(suggestion.depot))
         self.device = QLineEdit(suggestion.device or "")
         self.address = QLineEdit(address or "")
-        self.engineer = QLineEdit()
+        engineers = [(c.id, c.name) for c in names.staff.all(roles={"field"})]
+        self.engineer = _name_choice(engineers)
+        self.engineer.setCurrentIndex(-1)
         limit_text(self.address, "home_address")
-        limit_text(self.engineer, "engineer")
+        line = self.engineer.lineEdit()
+        if line is not None:
+            limit_text(line, "engineer")
         form = QFormLayout(self)
         if suggestion.device is None:
             advice = _("No loaner in stock: record an emergency workplace.")
@@ -212,8 +230,41 @@ class PlanDialog(QDialog):
     def plan(self) -> SwapPlan:
         return SwapPlan(
             SwapMode(self.mode.currentData()),
-            self.depot.text().strip(),
+            _chosen_id(self.depot, self.names.depots),
             self.device.text().strip() or None,
             self.address.text().strip() or None,
-            self.engineer.text().strip() or None,
+            _chosen_id(self.engineer, {c.id: c.name for c in self.names.staff.all()}) or None,
         )
+
+
+def _name_choice(items: list[tuple[str, str]]) -> QComboBox:
+    """An editable choice of names (type-ahead) that keeps each name's id as its data."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    for key, name in items:
+        box.addItem(name, key)
+    completer = box.completer()
+    if completer is not None:
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return box
+
+
+def _choose(box: QComboBox, key: str, name: str) -> None:
+    index = box.findData(key)
+    if index < 0:
+        box.addItem(name, key)
+        index = box.count() - 1
+    box.setCurrentIndex(index)
+
+
+def _chosen_id(box: QComboBox, known: Mapping[str, str]) -> str:
+    """The id of the chosen name; a typed name that matches one exactly, its id; else the
+    text as typed (an id someone knows)."""
+    text = box.currentText().strip()
+    index = box.findText(text, Qt.MatchFlag.MatchFixedString)
+    if index >= 0 and box.itemData(index):
+        return str(box.itemData(index))
+    by_name = {name.casefold(): key for key, name in known.items()}
+    return by_name.get(text.casefold(), text)

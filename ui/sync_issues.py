@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.staff import fallback_name, role_of
 from halt_desk.domain.conflicts import field_value
 from halt_desk.i18n import _
 from halt_desk.store import ConflictView, RejectedEvent, Store
@@ -33,7 +34,9 @@ from ui.workers import LatestOnly
 def _value(view: ConflictView, mine: bool) -> str:
     event = view.local_event if mine else view.remote_event
     value = field_value(event)
-    return f"{value} ({event.actor}, {event.at.astimezone().strftime('%d-%m %H:%M')})"
+    shown = fallback_name(value) if isinstance(value, str) and role_of(value) else value
+    when = event.at.astimezone().strftime("%d-%m %H:%M")
+    return f"{shown} ({fallback_name(event.actor)}, {when})"  # people by name, not user id
 
 
 class SyncIssuesDialog(QDialog):

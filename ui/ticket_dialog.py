@@ -1,9 +1,11 @@
-"""One ticket: its clocks with due time, countdown and colour, the timeline of events, and
+"""One ticket, the agent's workspace (Zammad's ticket zoom): a header that survives long
+text, the conversation with the newest entry at the bottom and the clocks beside it, and
 the actions of the agent's day (first response … close with a satisfaction score)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -11,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,16 +32,19 @@ from PySide6.QtWidgets import (
 
 from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
-from halt_desk.desk.board import evaluate_ticket
-from halt_desk.domain.clocks import ClockState, TicketEvaluation
+from halt_desk.desk.names import names_for
+from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
+from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.errors import DeskInputError
-from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import CLOCK_NAMES
+from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
+from ui.elided_label import ElidedLabel
 from ui.text_limits import limit_text
+from ui.ticket_timeline import TimelineView, story_html
 from ui.uplift_dialog import UpliftDialog
 from ui.workers import LatestOnly
 
@@ -81,33 +88,58 @@ def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
     return instant.astimezone(tz).strftime("%d-%m %H:%M") if instant else ""
 
 
-#: The fields of an event's data worth a word in the timeline (the header shows the others,
-#: or they are bookkeeping such as `device_at`), with their names and how to word values.
-_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
-    "summary": (N_("summary"), str),
-    "channel": (N_("channel"), labels.channel),
-    "category": (N_("category"), labels.category),
-    "impact": (N_("impact"), labels.impact),
-    "urgency": (N_("urgency"), labels.urgency),
-    "priority": (N_("priority"), str),
-    "to": (N_("to"), str),
-    "score": (N_("score"), str),
-    "confirmed_by": (N_("confirmed by"), str),
-    "role_type": (N_("role"), labels.role_type),
-    "motivation": (N_("motivation"), str),
-}
+@dataclass(frozen=True, slots=True)
+class TicketRead:
+    """What the window shows of one ticket, read and worded off the UI thread."""
+
+    ticket: TicketView | None
+    evaluation: TicketEvaluation | None
+    tz: tzinfo | None = None
+    entries: tuple[StoryEntry, ...] = ()
+    html: str = ""
+    swaps: frozenset[str] = frozenset()
+    caller: str = ""
+    caller_line: str = ""
+    place_line: str = ""
+    assignee: str = ""
 
 
-def _details(event: Event) -> str:
-    """The event's data as a short line: its text first, then the fields worth a word."""
-    data = event.data
-    parts = [str(data["text"])] if "text" in data else []
-    parts += [
-        f"{_(name)}: {word(str(data[key]))}"
-        for key, (name, word) in _FIELDS.items()
-        if data.get(key) not in (None, "", [])
+def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
+    """The ticket, its clocks, and its timeline in words with every name looked up."""
+    ticket = store.ticket(ticket_id)
+    if ticket is None:
+        return TicketRead(None, None)
+    # Times are shown in the contract's time zone, the one its clocks are agreed in.
+    contract = store.organisation_contract(ticket.org)
+    tz = contract.calendar.tz
+    names = names_for(store)
+    events = store.events_for(f"ticket:{ticket_id}")
+    swaps = swap_streams(ticket_id, events)
+    linked = [e for found in store.events_for_streams(swaps).values() for e in found]
+    entries = tuple(ticket_story(events, names, tz, linked))
+    caller = names.employee(ticket.caller) if ticket.caller else ""
+    record = names.employee_record(ticket.caller)
+    contact = [str(record[key]) for key in ("phone", "email") if record.get(key)]
+    place = [
+        names.org(ticket.org),
+        names.location(str(record.get("location") or "")),
+        labels.channel(ticket.channel or ""),
+        labels.category(ticket.category or ""),
     ]
-    return " · ".join(parts)
+    # The clocks through the same engine as `sla check`, on the events read above.
+    evaluation = evaluate(contract, timeline_from_events(ticket.id, events), now)
+    return TicketRead(
+        ticket,
+        evaluation,
+        tz,
+        entries,
+        story_html(entries),
+        frozenset(s.partition(":")[2] for s in swaps),
+        caller,
+        " · ".join(part for part in (caller, *contact) if part),
+        " · ".join(part for part in place if part),
+        names.person(ticket.assignee) if ticket.assignee else "",
+    )
 
 
 class TicketDialog(QDialog):
@@ -132,20 +164,26 @@ class TicketDialog(QDialog):
         self.evaluation: TicketEvaluation | None = None
         self.tz: tzinfo | None = None
         self.caller_name = ""
+        self.swaps: frozenset[str] = frozenset()
         self.setWindowTitle(_("Ticket {ticket}").format(ticket=ticket_id))
-        self.resize(980, 680)
+        self.resize(1100, 760)
+        self._build_header()
         self._build_clocks()
         self._build_timeline()
         actions = self._build_actions()
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(self.clocks)
-        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self._build_middle(), 1)
         layout.addWidget(self.note)
         if self.note_counter is not None:
             layout.addWidget(self.note_counter)
         layout.addWidget(self.message)
         layout.addWidget(actions)
+        # Keyboard: the note first (type, then an action's shortcut), then the timeline to
+        # read, the clocks, the action buttons.
+        QWidget.setTabOrder(self.note, self.timeline)
+        QWidget.setTabOrder(self.timeline, self.clocks)
+        self.note.setFocus()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
@@ -153,35 +191,89 @@ class TicketDialog(QDialog):
         self.reload()
 
     # --- building the dialog -----------------------------------------------------------------
-    def _build_clocks(self) -> None:
-        self.header = QLabel()
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
+    def _build_header(self) -> None:
+        """Summary, caller with phone and e-mail, organisation and location, priority,
+        status and assignee: one line each, elided (the whole text in the tooltip), so no
+        text pushes the clocks or the timeline out of view."""
+        self.header = QFrame()
         self.header.setAccessibleName(_("Ticket"))
+        self.title = ElidedLabel()
+        self.title.setAccessibleName(_("Summary"))
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.caller_line = ElidedLabel()
+        self.caller_line.setAccessibleName(_("Caller"))
+        self.place_line = ElidedLabel()
+        self.place_line.setAccessibleName(_("Organisation"))
+        self.priority_badge = QLabel()
+        self.priority_badge.setAccessibleName(_("Priority"))
+        self.status_badge = QLabel()
+        self.status_badge.setAccessibleName(_("Status"))
+        self.assignee_line = ElidedLabel()
+        self.assignee_line.setAccessibleName(_("Assigned to"))
+        badges = QHBoxLayout()
+        badges.setContentsMargins(0, 0, 0, 0)
+        badges.addWidget(self.priority_badge)
+        badges.addWidget(self.status_badge)
+        badges.addWidget(self.assignee_line, 1)
+        column = QVBoxLayout(self.header)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for line in (self.title, self.caller_line, self.place_line):
+            column.addWidget(line)
+        column.addLayout(badges)
+
+    def _build_clocks(self) -> None:
         self.clocks = QTableWidget(len(CLOCK_NAMES), 4)
         self.clocks.setAccessibleName(_("Clocks"))
         self.clocks.setHorizontalHeaderLabels(
             [_("Clock"), _("Deadline"), _("Left / overdue"), _("State")]
         )
         self.clocks.verticalHeader().hide()
-        self.clocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.clocks.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.clocks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.clocks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.clocks.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
         self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
+        self.figures = QLabel()
+        self.figures.setWordWrap(True)
+        self.figures.setAccessibleName(_("MTTR and MTTP"))
 
     def _build_timeline(self) -> None:
-        self.timeline = QTableWidget(0, 4)
-        self.timeline.setAccessibleName(_("Timeline"))
-        self.timeline.setHorizontalHeaderLabels([_("Time"), _("Event"), _("By"), _("Details")])
-        self.timeline.verticalHeader().hide()
-        self.timeline.horizontalHeader().setStretchLastSection(True)
-        self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.timeline = TimelineView()
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note with the action"))
         self.note.setPlaceholderText(_("Note (optional; required for 'Note')"))
         self.note_counter = limit_text(self.note, "text")
         self.message = labels.error_label()
+
+    def _build_middle(self) -> QSplitter:
+        """The conversation on the left, the clocks beside it (Zammad's ticket zoom)."""
+        side = QWidget()
+        panel = QVBoxLayout(side)
+        panel.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel(_("Clocks"))
+        caption.setStyleSheet("font-weight: bold")
+        panel.addWidget(caption)
+        panel.addWidget(self.clocks)
+        panel.addWidget(self.figures)
+        panel.addStretch(1)
+        side.setMinimumWidth(400)
+        self.middle = QSplitter(Qt.Orientation.Horizontal)
+        self.middle.addWidget(self.timeline)
+        self.middle.addWidget(side)
+        self.middle.setCollapsible(0, False)
+        self.middle.setCollapsible(1, False)
+        self.middle.setStretchFactor(0, 3)
+        self.middle.setStretchFactor(1, 2)
+        self.middle.setSizes([620, 440])
+        return self.middle
 
     def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(_("Actions"))
@@ -212,55 +304,64 @@ class TicketDialog(QDialog):
         self.close_button.setAutoDefault(False)
         more.addStretch()
         grid.addLayout(more, 2, 0, 1, 5)
+        self.more_actions = more
         return actions
+
+    def add_action(self, label: str, slot: Callable[[], object], shortcut: str = "") -> QPushButton:
+        """One more button in the action row (after Note, P1 uplift…, Close…): the place
+        where other actions (assign, edit, reopen, …) join the ticket window."""
+        button = QPushButton(label)
+        button.setAutoDefault(False)  # Enter in the note field never presses it
+        if shortcut:
+            button.setShortcut(QKeySequence(shortcut))
+            button.setToolTip(shortcut)
+        button.clicked.connect(lambda _ignored=False: slot())
+        self.more_actions.insertWidget(self.more_actions.count() - 1, button)
+        return button
 
     # --- data --------------------------------------------------------------------------------
     def _changes(self, changes: Changes) -> None:
-        if changes.concerns_ticket(self.ticket_id):
+        if changes.concerns_ticket(self.ticket_id) or not self.swaps.isdisjoint(changes.swaps):
             self.reload()
 
     def reload(self) -> None:
         store, ticket_id, now = self.store, self.ticket_id, self.clock()
+        self._reads.run(lambda: read_ticket(store, ticket_id, now), self._show, self._failed)
 
-        def load() -> tuple[TicketView | None, TicketEvaluation | None, list[Event]]:
-            ticket = store.ticket(ticket_id)
-            if ticket is None:
-                return None, None, []
-            # Times are shown in the contract's time zone, the one its clocks are agreed in.
-            self.tz = store.organisation_contract(ticket.org).calendar.tz
-            caller = store.reference(f"employee:{ticket.caller}") if ticket.caller else None
-            self.caller_name = str(caller.get("name")) if caller else (ticket.caller or "")
-            events = store.events_for(f"ticket:{ticket_id}")
-            return ticket, evaluate_ticket(store, ticket, now), events
-
-        self._reads.run(load, self._show, self._failed)
-
-    def _show(self, loaded: tuple[TicketView | None, TicketEvaluation | None, list[Event]]) -> None:
-        ticket, evaluation, events = loaded
-        self.ticket, self.evaluation = ticket, evaluation
+    def _show(self, read: TicketRead) -> None:
+        ticket, evaluation = read.ticket, read.evaluation
+        self.ticket, self.evaluation, self.tz, self.swaps = ticket, evaluation, read.tz, read.swaps
         if ticket is None or evaluation is None:
             missing = _("Ticket {ticket} does not exist.")
-            self.header.setText(missing.format(ticket=self.ticket_id))
+            self.title.set_full_text(missing.format(ticket=self.ticket_id))
             return
-        uplift = f" · <b>{labels.uplift_label()}</b>" if evaluation.uplift else ""
-        self.header.setText(
-            f"<h2>{ticket.id} — {ticket.summary or ''}</h2>"
-            f"{ticket.org} · {self.caller_name} · {labels.channel(ticket.channel or '')} · "
-            f"<b>{evaluation.priority}</b>{uplift} · {labels.status(str(evaluation.status))}"
-            f"<br>{self._figures(evaluation)}"
-        )
+        self.caller_name = read.caller
+        self.title.set_full_text(f"{ticket.id} — {ticket.summary or ''}")
+        self.caller_line.set_full_text(read.caller_line or _("Caller unknown"))
+        self.place_line.set_full_text(read.place_line)
+        self._show_badges(evaluation, read.assignee)
+        self.figures.setText(self._figures(evaluation))
         self._fill_clocks()
-        self.timeline.setRowCount(len(events))
-        for row, event in enumerate(events):
-            cells = (_when(event.at, self.tz), labels.event_type(event.type), event.actor,
-                     _details(event))  # fmt: skip
-            for column, text in enumerate(cells):
-                self.timeline.setItem(row, column, QTableWidgetItem(text))
-        self.timeline.resizeColumnsToContents()
+        self.timeline.show_story(read.entries, read.html)
         closed = str(evaluation.status) == "closed"
         for button in [*self.buttons.values(), self.comment_button, self.close_button]:
             button.setEnabled(not closed)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
+
+    def _show_badges(self, evaluation: TicketEvaluation, assignee: str) -> None:
+        colour = labels.PRIORITY_COLOURS.get(evaluation.priority)
+        background = f"background: {colour.name()}; " if colour is not None else ""
+        uplift = f" · {labels.uplift_label()}" if evaluation.uplift else ""
+        self.priority_badge.setText(f"{evaluation.priority}{uplift}")
+        self.priority_badge.setStyleSheet(
+            f"{background}color: black; font-weight: bold; padding: 2px 8px; border-radius: 4px"
+        )
+        self.status_badge.setText(labels.status(str(evaluation.status)))
+        self.status_badge.setStyleSheet(
+            "padding: 2px 8px; border: 1px solid #999; border-radius: 4px"
+        )
+        who = _("Assigned to {name}").format(name=assignee) if assignee else _("Not assigned")
+        self.assignee_line.set_full_text(who)
 
     def _figures(self, evaluation: TicketEvaluation) -> str:
         """MTTR and MTTP of the ticket (business hours; MTTP also wall clock), the figures

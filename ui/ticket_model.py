@@ -122,8 +122,9 @@ class TicketTableModel(QAbstractTableModel):
     def _text_of(self, row: TicketListRow, column: str) -> str:
         if column == "id":
             return row.id
+        names = self.tickets.names
         if column == "org":
-            return row.org
+            return names.org(row.org) if names is not None else row.org
         if column == "caller":
             return row.caller_name or row.caller or ""
         if column == "summary":
@@ -134,4 +135,6 @@ class TicketTableModel(QAbstractTableModel):
             return labels.status(row.status)
         if column == "next_due":
             return labels.countdown(row.next_due, self.now)[0] if row.is_open else ""
-        return row.assignee or ""
+        if not row.assignee:
+            return ""
+        return names.person(row.assignee) if names is not None else row.assignee

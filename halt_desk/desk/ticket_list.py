@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the desk window imports this list before the store loads (start time)
+    from halt_desk.desk.names import Names
     from halt_desk.store import Store, TicketListEntry
 
 #: How far ahead "breaching soon" looks (the desk's 30-minute warning).
@@ -84,9 +85,26 @@ def _report_order(row: TicketListRow) -> tuple[datetime, str]:
     return row.reported_at, row.id
 
 
-def _search_text(row: TicketListRow) -> str:
+def _search_text(row: TicketListRow, names: Callable[[TicketListRow], str] | None = None) -> str:
     parts = (row.id, row.org, row.caller_name, row.summary, row.assignee, row.caller)
-    return "\x1f".join(part for part in parts if part).lower()
+    text = "\x1f".join(part for part in parts if part).lower()
+    return f"{text}\x1f{names(row)}" if names is not None else text
+
+
+def name_words(names: Names) -> Callable[[TicketListRow], str]:
+    """The searchable names of a row (organisation, assignee), once per distinct pair: a
+    search for "stichting" or "sanne" finds the rows that show those names."""
+    made: dict[tuple[str, str | None], str] = {}
+
+    def words(row: TicketListRow) -> str:
+        key = (row.org, row.assignee)
+        found = made.get(key)
+        if found is None:
+            assignee = names.person(row.assignee) if row.assignee else ""
+            found = made[key] = f"{names.org(row.org)}\x1f{assignee}".lower()
+        return found
+
+    return words
 
 
 #: Sort keys per column name; no deadline sorts after every deadline.
@@ -111,10 +129,16 @@ class TicketList:
         rows: Sequence[TicketListRow],
         user: str | None = None,
         search: Sequence[str] | None = None,
+        names: Names | None = None,
     ) -> None:
         self.user = user
+        self.names = names  # searched too, when given
+        self._words = name_words(names) if names is not None else None
         self._rows = list(rows)
-        self._search = list(search) if search is not None else [_search_text(r) for r in rows]
+        words = self._words
+        self._search = (
+            list(search) if search is not None else [_search_text(r, words) for r in rows]
+        )
         self._quick = QuickFilter.ALL
         self._text = ""
         self._now: datetime | None = None
@@ -125,14 +149,14 @@ class TicketList:
         self.visible: list[int] = list(self._order)
 
     @classmethod
-    def load(cls, store: Store, user: str | None = None) -> TicketList:
+    def load(cls, store: Store, user: str | None = None, names: Names | None = None) -> TicketList:
         """Every ticket of the cache. Hundreds of thousands of rows are made here, and none
         of them can be part of a reference cycle: the cyclic collector pauses meanwhile
         (it would walk them again and again, about 20 % of the load on 200,000 tickets)."""
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls([row_from_store(raw) for raw in store.ticket_list()], user)
+            return cls([row_from_store(raw) for raw in store.ticket_list()], user, names=names)
         finally:
             if enabled:
                 gc.enable()
@@ -151,12 +175,12 @@ class TicketList:
             if index is None:
                 added.append(row)
             else:
-                rows[index], search[index] = row, _search_text(row)
+                rows[index], search[index] = row, _search_text(row, self._words)
         for row in sorted(added, key=_report_order):
             index = bisect.bisect_right(rows, _report_order(row), key=_report_order)
             rows.insert(index, row)
-            search.insert(index, _search_text(row))
-        fresh = TicketList(rows, self.user, search)
+            search.insert(index, _search_text(row, self._words))
+        fresh = TicketList(rows, self.user, search, self.names)
         if self._sort is not None:
             fresh.sort(*self._sort)
         return fresh
@@ -222,13 +246,30 @@ class TicketList:
 
     def sort(self, column: str, descending: bool = False) -> None:
         """Sorts every row once; later selections come out of this order without sorting."""
-        key = SORT_KEYS[column]
+        key = self._sort_key(column)
         rows = self._rows
         self._order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=descending)
         rank = {index: position for position, index in enumerate(self._order)}
         self.visible.sort(key=rank.__getitem__)
         self._recent.clear()
         self._sort = (column, descending)
+
+    def _sort_key(self, column: str) -> Callable[[TicketListRow], Any]:
+        """The organisation and assignee columns sort by the names they show."""
+        names = self.names
+        if names is None or column not in ("org", "assignee"):
+            return SORT_KEYS[column]
+        made: dict[str | None, str] = {}
+
+        def by_name(row: TicketListRow) -> str:
+            value = row.org if column == "org" else row.assignee
+            found = made.get(value)
+            if found is None:
+                shown = names.org(value) if column == "org" else names.person(value)
+                found = made[value] = shown.casefold()
+            return found
+
+        return by_name
 
     def _quick_test(
         self, quick: QuickFilter, now: datetime

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -58,6 +58,9 @@ class FirstPage:
 
     rows: list[TicketListEntry]
     total: int
+    #: Names for the ids the rows show: organisations and colleagues (assignees).
+    orgs: dict[str, str] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)
 
 
 def list_rows(
@@ -126,10 +129,12 @@ def first_page(path: Path, limit: int = PAGE_ROWS) -> FirstPage | None:
             return None
         rows = open_page(connection, limit)
         total = int(connection.execute("SELECT count(*) FROM tickets").fetchone()[0])
+        orgs = dict(connection.execute("SELECT id, name FROM organisations"))
+        staff = dict(connection.execute("SELECT id, name FROM staff"))
     except sqlite3.Error:
         return None
     finally:
         connection.close()
     # In report order, as the whole list holds its rows (a list sorts stably from it).
     rows.sort(key=lambda row: (datetime.fromisoformat(row.reported_at), row.id))
-    return FirstPage(rows, total)
+    return FirstPage(rows, total, orgs, staff)

@@ -264,7 +264,7 @@ def test_the_ticket_view_shows_mttr_and_mttp(qtbot: QtBot, store: Store) -> None
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.evaluation is not None)
     # Resolved 90 business minutes after the report; no productive_again: MTTP = MTTR.
-    assert "MTTR 1,5 u · MTTP 1,5 u (kloktijd 1,5 u)" in dialog.header.text()
+    assert "MTTR 1,5 u · MTTP 1,5 u (kloktijd 1,5 u)" in dialog.figures.text()
 
 
 def test_a_full_disk_keeps_the_intake_on_screen_with_a_dutch_message(
