@@ -31,14 +31,17 @@ from halt_desk.desk.intake import (
     record_intake,
     suggested_priority,
 )
+from halt_desk.desk.staff import ASSIGNABLE_ROLES, StaffDirectory
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
+from ui.assign_dialog import describe
 from ui.changes import ChangeHub
 from ui.text_limits import limit_text
+from ui.workers import run_in_background
 
 
 class IntakeDialog(QDialog):
@@ -67,6 +70,15 @@ class IntakeDialog(QDialog):
         self._build_answers()
         self._build_form()
         self._set_profile(None)
+        run_in_background(lambda: StaffDirectory.load(store), self._staff_loaded, lambda _e: None)
+
+    def _staff_loaded(self, staff: StaffDirectory) -> None:
+        """Who a new ticket can go to at once: me first, then colleagues who work tickets
+        (type the first letters of a name in the list to jump to it)."""
+        me = staff.colleague(self.actor)
+        people = [me, *(c for c in staff.all(ASSIGNABLE_ROLES) if c.id != me.id)]
+        for colleague in people:
+            self.assignee.addItem(describe(colleague, self.actor, None), colleague.id)
 
     # --- building the form -----------------------------------------------------------------
     def _build_caller(self) -> None:
@@ -94,6 +106,9 @@ class IntakeDialog(QDialog):
         self.category = self._combo(_("Category"), CATEGORIES, labels.category)
         self.impact = self._combo(_("Impact"), (), labels.impact)
         self.urgency = self._combo(_("Urgency"), (), labels.urgency)
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName(_("Assign to"))
+        self.assignee.addItem(_("— not yet —"), None)
         self.security = QCheckBox(_("High-risk security incident (data leak, attack)"))
         self.security.setAccessibleName(_("Security incident"))
         self.suggestion = QLabel("–")
@@ -124,6 +139,7 @@ class IntakeDialog(QDialog):
         form.addRow(_("&Impact"), self.impact)
         form.addRow(_("&Urgency"), self.urgency)
         form.addRow("", self.security)
+        form.addRow(_("Assign &to"), self.assignee)
         form.addRow(_("Suggestion"), self.suggestion)
         form.addRow(_("&Priority"), self.priority)
         form.addRow(_("&Reason"), self.override_reason)
@@ -248,6 +264,7 @@ class IntakeDialog(QDialog):
             security=self.security.isChecked(),
             priority_override=self.priority.currentData(),
             override_reason=self.override_reason.text(),
+            assignee=self.assignee.currentData(),
         )
 
     def save(self) -> None:
@@ -280,6 +297,7 @@ class IntakeDialog(QDialog):
             "urgency": self.urgency,
             "priority": self.priority,
             "override_reason": self.override_reason,
+            "to": self.assignee,
         }.get(error.field)
         if target is not None:
             target.setFocus()

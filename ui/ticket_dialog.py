@@ -36,7 +36,9 @@ from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
+from ui.assign_dialog import AssignDialog, KeyClaim
 from ui.changes import ChangeHub, follow_changes
+from ui.edit_ticket_dialog import EditTicketDialog, changes_text
 from ui.text_limits import limit_text
 from ui.uplift_dialog import UpliftDialog
 from ui.workers import LatestOnly
@@ -95,6 +97,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "confirmed_by": (N_("confirmed by"), str),
     "role_type": (N_("role"), labels.role_type),
     "motivation": (N_("motivation"), str),
+    "reason": (N_("reason"), str),
 }
 
 
@@ -102,6 +105,8 @@ def _details(event: Event) -> str:
     """The event's data as a short line: its text first, then the fields worth a word."""
     data = event.data
     parts = [str(data["text"])] if "text" in data else []
+    if event.type == "ticket_updated":  # what changed, from what to what
+        parts.append(changes_text(data, str))
     parts += [
         f"{_(name)}: {word(str(data[key]))}"
         for key, (name, word) in _FIELDS.items()
@@ -204,8 +209,17 @@ class TicketDialog(QDialog):
         self.uplift_button.clicked.connect(self.open_uplift)
         self.close_button = QPushButton(_("Close with score…"))
         self.close_button.clicked.connect(self.close_ticket)
-        for button in (self.comment_button, self.uplift_button, self.close_button):
+        self.assign_button = QPushButton(_("Assign… (Ctrl+A)"))
+        self.assign_button.setShortcut(QKeySequence("Ctrl+A"))
+        self.assign_button.clicked.connect(self.open_assign)
+        self.edit_button = QPushButton(_("Change… (Ctrl+E)"))
+        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_button.clicked.connect(self.open_edit)
+        KeyClaim(self.note, "Ctrl+A", "Ctrl+E")  # the window's keys, also in the note field
+        for button in (self.comment_button, self.uplift_button, self.close_button,
+                       self.assign_button, self.edit_button):  # fmt: skip
             more.addWidget(button)
+            button.setAutoDefault(False)
         # Enter in the note field must never press an action by accident.
         for button in [*self.buttons.values(), self.comment_button, self.uplift_button]:
             button.setAutoDefault(False)
@@ -258,7 +272,8 @@ class TicketDialog(QDialog):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
         self.timeline.resizeColumnsToContents()
         closed = str(evaluation.status) == "closed"
-        for button in [*self.buttons.values(), self.comment_button, self.close_button]:
+        for button in [*self.buttons.values(), self.comment_button, self.close_button,
+                       self.assign_button, self.edit_button]:  # fmt: skip
             button.setEnabled(not closed)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
 
@@ -327,6 +342,18 @@ class TicketDialog(QDialog):
         dialog = UpliftDialog(self.store, self.ticket_id, self.actor, self.clock, self)
         dialog.decided.connect(lambda _ignored: self._done([]))
         dialog.open()
+
+    def open_assign(self) -> AssignDialog:
+        dialog = AssignDialog(self.store, self.ticket_id, self.actor, self.clock, self)
+        dialog.assigned.connect(lambda _to: self.changed.emit(self.ticket_id))
+        dialog.open()
+        return dialog
+
+    def open_edit(self) -> EditTicketDialog:
+        dialog = EditTicketDialog(self.store, self.ticket_id, self.actor, self.clock, self)
+        dialog.saved.connect(lambda _ticket: self.changed.emit(self.ticket_id))
+        dialog.open()
+        return dialog
 
     def _done(self, _ignored: object) -> None:
         """Recorded: the broadcast that follows reads the ticket again (here too)."""
