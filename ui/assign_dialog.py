@@ -55,7 +55,7 @@ class KeyClaim(QObject):
 
     def __init__(self, widget: QWidget, *keys: str) -> None:
         super().__init__(widget)
-        self.keys = {QKeySequence(key)[0].toCombined() for key in keys}
+        self.keys = {QKeySequence(key)[0].toCombined() for key in keys}  # type: ignore[index]
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -64,7 +64,7 @@ def apply_update(fields: TicketFields, data: Mapping[str, Any]) -> TicketFields:
     changes = data.get("changes")
     if not isinstance(changes, Mapping):
         return fields
-    known = {
+    known: dict[str, Any] = {
         name: value
         for name, value in changes.items()
         if name in EDITABLE_FIELDS and isinstance(value, str) and value
@@ -130,9 +130,9 @@ def _check_change(event: Event, profile: Profile, name: str, value: object) -> N
         problem = f"{value!r} is not a category of contract {profile.name!r} ({known})"
         raise InvalidEvent(event.id, where, problem)
     limit = FIELD_LIMITS.get(name)
-    problem = limit.excess(value) if limit is not None else None
-    if problem is not None:
-        raise InvalidEvent(event.id, where, f"too long: {problem}")
+    too_long = limit.excess(value) if limit is not None else None
+    if too_long is not None:
+        raise InvalidEvent(event.id, where, f"too long: {too_long}")
 
 
 def _level(event: Event, where: str, check: Any) -> None:
