@@ -106,9 +106,6 @@ class IntakeDialog(QDialog):
         self.category = self._combo(_("Category"), CATEGORIES, labels.category)
         self.impact = self._combo(_("Impact"), (), labels.impact)
         self.urgency = self._combo(_("Urgency"), (), labels.urgency)
-        self.assignee = QComboBox()
-        self.assignee.setAccessibleName(_("Assign to"))
-        self.assignee.addItem(_("— not yet —"), None)
         self.security = QCheckBox(_("High-risk security incident (data leak, attack)"))
         self.security.setAccessibleName(_("Security incident"))
         self.suggestion = QLabel("–")
@@ -119,6 +116,11 @@ class IntakeDialog(QDialog):
         self.override_reason.setAccessibleName(_("Reason for the override"))
         self.override_reason.setPlaceholderText(_("Only when overriding the suggestion"))
         self.override_reason.setEnabled(False)
+        # Optional, after the fields Enter walks through (Enter on the priority saves):
+        # reached with Alt+T or Tab; type a name's first letters to jump to it.
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName(_("Assign to"))
+        self.assignee.addItem(_("— not yet —"), None)
         limit_text(self.summary, "summary")
         limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
@@ -139,10 +141,10 @@ class IntakeDialog(QDialog):
         form.addRow(_("&Impact"), self.impact)
         form.addRow(_("&Urgency"), self.urgency)
         form.addRow("", self.security)
-        form.addRow(_("Assign &to"), self.assignee)
         form.addRow(_("Suggestion"), self.suggestion)
         form.addRow(_("&Priority"), self.priority)
         form.addRow(_("&Reason"), self.override_reason)
+        form.addRow(_("Assign &to"), self.assignee)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -245,7 +247,7 @@ class IntakeDialog(QDialog):
         overriding) it saves. Escape cancels, as in every dialog."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             last = self.override_reason if self.override_reason.isEnabled() else self.priority
-            if self.focusWidget() is last:
+            if self.focusWidget() in (last, self.assignee):
                 self.save()
             else:
                 self.focusNextChild()
