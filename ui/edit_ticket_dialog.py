@@ -30,7 +30,7 @@ from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
-from ui.text_limits import limit_field
+from ui.text_limits import limit_field, limit_text
 from ui.workers import run_in_background
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -96,7 +96,7 @@ class EditTicketDialog(QDialog):
         self.caller_edit = QLineEdit()
         self.caller_edit.setAccessibleName(_("Caller"))
         self.caller_edit.setPlaceholderText(_("Name, e-mail address or phone number"))
-        self.caller_note = limit_field(self.caller_edit, "caller")
+        limit_text(self.caller_edit, "caller")  # a look-up, not free text: no counter
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -140,7 +140,6 @@ class EditTicketDialog(QDialog):
         form.addRow(_("&Summary"), self.summary)
         form.addRow("", self.summary_note)
         form.addRow(_("&Caller"), self.caller_edit)
-        form.addRow("", self.caller_note)
         form.addRow(_("C&ategory"), self.category)
         form.addRow(_("&Impact"), self.impact)
         form.addRow(_("&Urgency"), self.urgency)
@@ -280,15 +279,20 @@ class EditTicketDialog(QDialog):
             follow = suggested if moves and not self.keep.isChecked() else state.priority
             self.priority.setCurrentIndex(max(self.priority.findData(follow), 0))
         self.preview.setText(self._preview_text(state, suggested))
+        changing = self.priority.currentData() != state.priority
+        self.preview.setStyleSheet("font-weight: bold" if changing or moves else "")
 
     def _preview_text(self, state: EditState, suggested: str | None) -> str:
         chosen = self.priority.currentData()
         if chosen != state.priority:
-            text = _("The priority changes from {old} to {new}; the clocks follow it.")
-            line = text.format(old=state.priority, new=chosen)
             if suggested is not None and chosen == suggested:
-                line += " " + _("(as the contract's matrix gives for impact and urgency)")
-            return line
+                text = _(
+                    "The priority changes from {old} to {new}, as the contract's matrix gives "
+                    "for this impact and urgency; the clocks follow it."
+                )
+            else:
+                text = _("The priority changes from {old} to {new}; the clocks follow it.")
+            return text.format(old=state.priority, new=chosen)
         if suggested is not None and suggested != state.priority:
             text = _("The matrix gives {suggested}; the priority stays {priority}.")
             return text.format(suggested=suggested, priority=state.priority)

@@ -172,7 +172,7 @@ def test_ctrl_e_new_impact_shows_the_new_priority_and_enter_records_both(
     qtbot.keyClicks(dialog.impact, "Hele")  # "Hele organisatie"
     assert dialog.impact.currentData() == "organisation"
     assert dialog.priority.currentText() == "P2"  # organisation × degraded
-    assert "van P3 naar P2" in dialog.preview.text()
+    assert "van P3 naar P2, zoals de matrix" in dialog.preview.text()
     dialog.reason.setFocus()
     qtbot.keyClicks(dialog.reason, "Hele school kan niet printen")
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
