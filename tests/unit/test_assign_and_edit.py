@@ -234,3 +234,16 @@ def test_central_rules_refuse_a_malformed_update_naming_the_field() -> None:
         with pytest.raises(InvalidEvent) as refused:
             update(data)
         assert refused.value.field == where, (where, str(refused.value))
+
+
+def test_two_offline_edits_of_one_field_to_different_values_are_a_conflict() -> None:
+    from halt_desk.domain.conflicts import conflict_field
+
+    def update(changes: dict[str, str]) -> Event:
+        data = {"changes": changes, "reason": "anders"}
+        return new_event("ticket:T1", "ticket_updated", NOW, AGENT, data)
+
+    summary_a, summary_b = update({"summary": "A"}), update({"summary": "B", "category": "m365"})
+    assert conflict_field(summary_a, summary_b) == "summary"
+    assert conflict_field(summary_a, update({"summary": "A"})) is None  # they agree
+    assert conflict_field(summary_a, update({"category": "m365"})) is None  # other fields
