@@ -247,3 +247,13 @@ def test_two_offline_edits_of_one_field_to_different_values_are_a_conflict() -> 
     assert conflict_field(summary_a, summary_b) == "summary"
     assert conflict_field(summary_a, update({"summary": "A"})) is None  # they agree
     assert conflict_field(summary_a, update({"category": "m365"})) is None  # other fields
+
+
+def test_the_monthly_report_shows_the_ticket_as_edited(store: Store) -> None:
+    from halt_desk.reports.export import ticket_document
+
+    ticket = _ticket(store)
+    record_edit(store, ticket, TicketEdit({"category": "m365"}, "Bleek Outlook"), AGENT, LATER)
+    events = store.events_for(f"ticket:{ticket}")
+    assert ticket_document(ticket, events, LATER)["category"] == "m365"
+    assert ticket_document(ticket, events, NOW)["category"] == "werkplek"  # not yet edited
