@@ -96,6 +96,10 @@ class AssignDialog(QDialog):
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
+        self.summary = QLabel()  # what the ticket is about, so the agent picks the right one
+        self.summary.setAccessibleName(_("Summary"))
+        self.summary.setStyleSheet("font-weight: bold")
+        self.summary.setWordWrap(True)  # a long summary wraps; it never widens the dialog
         self.current_label = QLabel(_("Loading…"))
         self.current_label.setAccessibleName(_("Assigned now"))
         self.current_label.setWordWrap(True)
@@ -125,6 +129,7 @@ class AssignDialog(QDialog):
         top.addWidget(self.current_label, 1)
         top.addWidget(self.me_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
         layout.addLayout(top)
         layout.addWidget(find)
         layout.addWidget(self.search)
@@ -138,15 +143,19 @@ class AssignDialog(QDialog):
     def _load(self, staff: StaffDirectory | None) -> None:
         store, ticket_id = self.store, self.ticket_id
 
-        def load() -> tuple[StaffDirectory, str | None]:
+        def load() -> tuple[StaffDirectory, str | None, str]:
             ticket = store.ticket(ticket_id)
             directory = staff if staff is not None else StaffDirectory.load(store)
-            return directory, ticket.assignee if ticket is not None else None
+            if ticket is None:
+                return directory, None, ""
+            return directory, ticket.assignee, ticket.summary or ""
 
         run_in_background(load, self._loaded, self._failed)
 
-    def _loaded(self, loaded: tuple[StaffDirectory, str | None]) -> None:
-        self.staff, self.current = loaded
+    def _loaded(self, loaded: tuple[StaffDirectory, str | None, str]) -> None:
+        self.staff, self.current, summary = loaded
+        self.summary.setText(summary)
+        self.summary.setToolTip(summary)
         if self.current:
             colleague = self.staff.colleague(self.current)
             text = _("Assigned now to {name}").format(name=describe(colleague, self.actor, None))

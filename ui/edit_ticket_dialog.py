@@ -104,6 +104,7 @@ class EditTicketDialog(QDialog):
         self.caller_edit.setCompleter(completer)
         completer.activated[str].connect(self._caller_chosen)  # type: ignore[index]
         self.caller_edit.textEdited.connect(self._lookup)
+        self.caller_edit.textEdited.connect(self._update)
         self.caller_edit.editingFinished.connect(self._caller_typed)
         self.category = self._combo(_("Category"))
         self.impact = self._combo(_("Impact"))
@@ -238,10 +239,20 @@ class EditTicketDialog(QDialog):
         self._priority_chosen = True
         self._update()
 
+    def resolved_caller(self) -> EmployeeMatch | None:
+        """The caller the field names: the one chosen, or the only match of what is typed
+        (also when the field is left with Tab while its completion list is open)."""
+        text = self.caller_edit.text()
+        if self.caller is not None and text == self._describe(self.caller):
+            return self.caller
+        matches = self.directory.find(text, 2)
+        return matches[0] if len(matches) == 1 else None
+
     def edit(self) -> TicketEdit:
+        caller = self.resolved_caller()
         changes = {
             "summary": self.summary.text(),
-            "caller": self.caller.id if self.caller is not None else "",
+            "caller": caller.id if caller is not None else "",
             "category": self.category.currentData() or "",
             "impact": self.impact.currentData() or "",
             "urgency": self.urgency.currentData() or "",

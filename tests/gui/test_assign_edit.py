@@ -59,6 +59,7 @@ def test_ctrl_a_in_the_ticket_window_then_pie_down_enter_assigns_pieter_de_groot
     assert isinstance(dialog, AssignDialog)
     qtbot.waitUntil(lambda: dialog.loaded)
     assert dialog.current_label.text() == "Nog niet toegewezen"
+    assert dialog.summary.text() == "Laptop start niet op"
     qtbot.keyClicks(dialog.search, "pie")
     assert [dialog.results.item(i).text() for i in range(dialog.results.count())] == [
         "Pieter de Groot — Monteur"
@@ -195,6 +196,12 @@ def test_keeping_the_priority_and_a_missing_reason(qtbot: QtBot, store: Store) -
     qtbot.keyClick(dialog.keep, Qt.Key.Key_Space)
     assert dialog.priority.currentText() == "P3"
     assert "De matrix geeft P2; de prioriteit blijft P3." in dialog.preview.text()
+    dialog.caller_edit.setFocus()
+    dialog.caller_edit.selectAll()
+    qtbot.keyClicks(dialog.caller_edit, "Bram")
+    qtbot.keyClick(dialog.caller_edit, Qt.Key.Key_Tab)  # on, with the completion list open
+    caller = dialog.resolved_caller()  # the one match is the caller
+    assert caller is not None and caller.id == "e2"
     dialog.reason.setFocus()
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert dialog.error.text() == "Geef een reden voor de wijziging."
@@ -205,6 +212,7 @@ def test_keeping_the_priority_and_a_missing_reason(qtbot: QtBot, store: Store) -
     last = store.events_for(f"ticket:{ticket}")[-1]
     assert last.type == "ticket_updated"
     assert last.data["priority_kept"] == {"priority": "P3", "suggested": "P2"}
+    assert last.data["changes"] == {"caller": "e2", "impact": "several"}
 
 
 def test_a_summary_beyond_its_limit_is_refused_with_a_dutch_message(
