@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         assign.setShortcut(QKeySequence("Ctrl+A"))
         assign.setToolTip(_("Assign the chosen ticket (Ctrl+A)"))
         assign.triggered.connect(self.assign_current)
-        toolbar.addAction(assign)
+        self.addAction(assign)  # a window key, not a toolbar button: the search keeps its room
         report = QAction(_("Monthly report…"), self)
         report.setShortcut(QKeySequence("Ctrl+Shift+R"))
         report.setToolTip(_("Monthly service-level report (Ctrl+Shift+R)"))
