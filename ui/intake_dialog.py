@@ -31,14 +31,17 @@ from halt_desk.desk.intake import (
     record_intake,
     suggested_priority,
 )
+from halt_desk.desk.staff import ASSIGNABLE_ROLES, StaffDirectory
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
+from ui.assign_dialog import describe
 from ui.changes import ChangeHub
 from ui.text_limits import limit_text
+from ui.workers import run_in_background
 from ui.wrapped_label import WrappedLabel, fit_height
 
 
@@ -70,6 +73,15 @@ class IntakeDialog(QDialog):
         self._build_form()
         self._set_profile(None)
         self.resize(self.minimumWidth(), self.heightForWidth(self.minimumWidth()))
+        run_in_background(lambda: StaffDirectory.load(store), self._staff_loaded, lambda _e: None)
+
+    def _staff_loaded(self, staff: StaffDirectory) -> None:
+        """Who a new ticket can go to at once: me first, then colleagues who work tickets
+        (type the first letters of a name in the list to jump to it)."""
+        me = staff.colleague(self.actor)
+        people = [me, *(c for c in staff.all(ASSIGNABLE_ROLES) if c.id != me.id)]
+        for colleague in people:
+            self.assignee.addItem(describe(colleague, self.actor, None), colleague.id)
 
     # --- building the form -----------------------------------------------------------------
     def _build_caller(self) -> None:
@@ -112,6 +124,11 @@ class IntakeDialog(QDialog):
         self.override_reason.setAccessibleName(_("Reason for the override"))
         self.override_reason.setPlaceholderText(_("Only when overriding the suggestion"))
         self.override_reason.setEnabled(False)
+        # Optional, after the fields Enter walks through (Enter on the priority saves):
+        # reached with Alt+T or Tab; type a name's first letters to jump to it.
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName(_("Assign to"))
+        self.assignee.addItem(_("— not yet —"), None)
         limit_text(self.summary, "summary")
         limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
@@ -136,6 +153,7 @@ class IntakeDialog(QDialog):
         form.addRow(_("Suggestion"), self.suggestion)
         form.addRow(_("&Priority"), self.priority)
         form.addRow(_("&Reason"), self.override_reason)
+        form.addRow(_("Assign &to"), self.assignee)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -289,7 +307,7 @@ class IntakeDialog(QDialog):
             last = self.override_reason if self.override_reason.isEnabled() else self.priority
             if self.focusWidget() is self.caller_edit and not self._caller_settled():
                 return  # it says why, next to the field
-            if self.focusWidget() is last:
+            if self.focusWidget() in (last, self.assignee):
                 self.save()
             else:
                 self.focusNextChild()
@@ -308,6 +326,7 @@ class IntakeDialog(QDialog):
             security=self.security.isChecked(),
             priority_override=self.priority.currentData(),
             override_reason=self.override_reason.text(),
+            assignee=self.assignee.currentData(),
         )
 
     def save(self) -> None:
@@ -341,6 +360,7 @@ class IntakeDialog(QDialog):
             "urgency": self.urgency,
             "priority": self.priority,
             "override_reason": self.override_reason,
+            "to": self.assignee,
         }.get(error.field)
         if target is not None:
             target.setFocus()

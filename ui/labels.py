@@ -141,6 +141,7 @@ def event_type(code: str) -> str:
         "resolved": _("Resolved"),
         "uplift_decided": _("P1 uplift decided"),
         "assigned": _("Assigned"),
+        "ticket_updated": _("Ticket changed"),
         "comment": _("Note"),
         "csat_recorded": _("Satisfaction"),
         "closed": _("Closed"),

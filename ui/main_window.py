@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from halt_desk.desk.reminders import Reminder, ReminderWatch
     from halt_desk.store import Store
     from halt_desk.sync import SyncSummary
+    from ui.assign_dialog import AssignDialog
     from ui.intake_dialog import IntakeDialog
     from ui.report_dialog import ReportDialog
     from ui.sync_controller import SyncController
@@ -135,6 +136,11 @@ class MainWindow(QMainWindow):
         new.setToolTip(_("New ticket (Ctrl+N)"))
         new.triggered.connect(self.new_intake)
         toolbar.addAction(new)
+        assign = QAction(_("Assign…"), self)
+        assign.setShortcut(QKeySequence("Ctrl+A"))
+        assign.setToolTip(_("Assign the chosen ticket (Ctrl+A)"))
+        assign.triggered.connect(self.assign_current)
+        self.addAction(assign)  # a window key, not a toolbar button: the search keeps its room
         report = QAction(_("Monthly report…"), self)
         report.setShortcut(QKeySequence("Ctrl+Shift+R"))
         report.setToolTip(_("Monthly service-level report (Ctrl+Shift+R)"))
@@ -150,7 +156,7 @@ class MainWindow(QMainWindow):
         field.setToolTip(_("Field service: my tickets of today (Ctrl+B)"))
         field.triggered.connect(self.open_field_view)
         toolbar.addAction(field)
-        self._needs_store: tuple[QAction, ...] = (new, report, logistics, field)
+        self._needs_store: tuple[QAction, ...] = (new, assign, report, logistics, field)
         toolbar.addSeparator()
         return toolbar
 
@@ -544,6 +550,18 @@ class MainWindow(QMainWindow):
 
         dialog = TicketDialog(self._opened_store(), ticket_id, self.user, self.clock, self)
         dialog.show()
+        return dialog
+
+    def assign_current(self) -> AssignDialog | None:
+        """The assignment dialog for the ticket chosen in the list (Ctrl+A)."""
+        from ui.assign_dialog import AssignDialog
+
+        ticket_id = self._current_ticket()
+        if ticket_id is None:
+            self.statusBar().showMessage(_("Choose a ticket in the list first."), 5000)
+            return None
+        dialog = AssignDialog(self._opened_store(), ticket_id, self.user, self.clock, self)
+        dialog.open()
         return dialog
 
     def open_report(self) -> ReportDialog:

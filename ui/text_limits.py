@@ -3,6 +3,8 @@ stops at its limit, and a long text shows how many characters are left beneath i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -31,6 +33,8 @@ class TextLimit(QObject):
         self.edit = edit
         self.limit: FieldLimit = FIELD_LIMITS[key]
         self.counter: QLabel | None = None
+        #: Called with the text as it was typed or pasted, when it was cut to the limit.
+        self.on_refused: Callable[[str], None] | None = None
         if self.limit.chars >= COUNTER_FROM:
             self.counter = QLabel()
             self.counter.setAccessibleName(edit.accessibleName() + " · " + _("characters left"))
@@ -53,6 +57,8 @@ class TextLimit(QObject):
         fitting = self.limit.fitting(text)
         if fitting != text:
             self._cut_to(fitting)  # changes the text again, which lands here within limits
+            if self.on_refused is not None:
+                self.on_refused(text)
             return
         if self.counter is not None:
             self.counter.setText(characters_left(self.left()))
@@ -93,3 +99,44 @@ def ask_text(parent: QWidget, title: str, label: str, key: str) -> tuple[str, bo
     text = dialog.textValue()
     dialog.deleteLater()
     return text, accepted
+
+
+class LimitNote(QLabel):
+    """Beneath a field of `limit_field`: its limit and what is left ("nog 180 van 200
+    tekens"), and, when more was typed or pasted than fits, a Dutch refusal in red."""
+
+    def __init__(self, guard: TextLimit) -> None:
+        super().__init__()
+        self.guard = guard
+        self.refused = False
+        self.setAccessibleName(guard.edit.accessibleName() + " · " + _("limit"))
+        guard.on_refused = self._refused
+        guard.edit.textChanged.connect(self._show)
+        self._show()
+
+    def _show(self) -> None:
+        if self.refused and self.guard.left() > 0:
+            self.refused = False
+        if self.refused:
+            return
+        self.setStyleSheet("color: palette(placeholder-text)")
+        self.setText(
+            _("{left} of {limit} characters left").format(
+                left=grouped(self.guard.left()), limit=grouped(self.guard.limit.chars)
+            )
+        )
+
+    def _refused(self, typed: str) -> None:
+        self.refused = True
+        self.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.setText(
+            _("At most {limit} characters: the rest was not taken over.").format(
+                limit=grouped(self.guard.limit.chars)
+            )
+        )
+
+
+def limit_field(edit: QLineEdit | QPlainTextEdit, key: str) -> LimitNote:
+    """Holds `edit` to the limit of data field `key` (as `limit_text`) and returns the note
+    to place beneath it: the limit and what is left, or a Dutch refusal of what did not fit."""
+    return LimitNote(TextLimit(edit, key))

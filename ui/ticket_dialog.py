@@ -41,7 +41,9 @@ from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
+from ui.assign_dialog import AssignDialog, KeyClaim
 from ui.changes import ChangeHub, follow_changes
+from ui.edit_ticket_dialog import EditTicketDialog
 from ui.elided_label import ElidedLabel
 from ui.text_limits import limit_text
 from ui.ticket_timeline import TimelineView, story_html
@@ -296,8 +298,17 @@ class TicketDialog(QDialog):
         self.uplift_button.clicked.connect(self.open_uplift)
         self.close_button = QPushButton(_("Close with score…"))
         self.close_button.clicked.connect(self.close_ticket)
-        for button in (self.comment_button, self.uplift_button, self.close_button):
+        self.assign_button = QPushButton(_("Assign… (Ctrl+A)"))
+        self.assign_button.setShortcut(QKeySequence("Ctrl+A"))
+        self.assign_button.clicked.connect(self.open_assign)
+        self.edit_button = QPushButton(_("Change… (Ctrl+E)"))
+        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_button.clicked.connect(self.open_edit)
+        KeyClaim(self.note, "Ctrl+A", "Ctrl+E")  # the window's keys, also in the note field
+        for button in (self.comment_button, self.uplift_button, self.close_button,
+                       self.assign_button, self.edit_button):  # fmt: skip
             more.addWidget(button)
+            button.setAutoDefault(False)
         # Enter in the note field must never press an action by accident.
         for button in [*self.buttons.values(), self.comment_button, self.uplift_button]:
             button.setAutoDefault(False)
@@ -344,7 +355,8 @@ class TicketDialog(QDialog):
         self._fill_clocks()
         self.timeline.show_story(read.entries, read.html)
         closed = str(evaluation.status) == "closed"
-        for button in [*self.buttons.values(), self.comment_button, self.close_button]:
+        for button in [*self.buttons.values(), self.comment_button, self.close_button,
+                       self.assign_button, self.edit_button]:  # fmt: skip
             button.setEnabled(not closed)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
 
@@ -428,6 +440,18 @@ class TicketDialog(QDialog):
         dialog = UpliftDialog(self.store, self.ticket_id, self.actor, self.clock, self)
         dialog.decided.connect(lambda _ignored: self._done([]))
         dialog.open()
+
+    def open_assign(self) -> AssignDialog:
+        dialog = AssignDialog(self.store, self.ticket_id, self.actor, self.clock, self)
+        dialog.assigned.connect(lambda _to: self.changed.emit(self.ticket_id))
+        dialog.open()
+        return dialog
+
+    def open_edit(self) -> EditTicketDialog:
+        dialog = EditTicketDialog(self.store, self.ticket_id, self.actor, self.clock, self)
+        dialog.saved.connect(lambda _ticket: self.changed.emit(self.ticket_id))
+        dialog.open()
+        return dialog
 
     def _done(self, _ignored: object) -> None:
         """Recorded: the broadcast that follows reads the ticket again (here too)."""

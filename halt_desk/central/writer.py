@@ -336,12 +336,27 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
     _check_timeline(key, [*history, event], batch.profile(profile))
     check_report_fields(event)
     check_ticket_rules(event, batch.profile(profile))
+    if event.type == "ticket_updated":
+        _check_new_caller(batch, event, str(ticket["org"]))
     values: dict[str, Any] = {}
     if event.type == "assigned":
         values["assignee"] = column_text(event, "to", tickets.c.assignee)
     if event.type == "closed":
         values["closed"] = True
     batch.update_ticket(key, event, values)
+
+
+def _check_new_caller(batch: Batch, event: Event, org: str) -> None:
+    """A caller given by an edit is an employee of the ticket's own organisation."""
+    caller = event.data["changes"].get("caller")  # the shape is checked by the ticket rules
+    if caller is None:
+        return
+    employee = batch.reference(f"employee:{caller}")
+    if employee is None:
+        raise InvalidEvent(event.id, "data.changes.caller", f"unknown employee {caller!r}")
+    if employee.get("org") != org:
+        problem = f"employee {caller!r} does not work for organisation {org}"
+        raise InvalidEvent(event.id, "data.changes.caller", problem)
 
 
 def _check_timeline(ticket_id: str, history: Sequence[Event], profile: Profile) -> None:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from halt_desk.desk.assign import assignment_data
+from halt_desk.desk.staff import StaffDirectory
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
-from halt_desk.domain.profiles import Profile
+from halt_desk.domain.profiles import DEFAULT_CATEGORIES, Profile
 from halt_desk.domain.ticket_numbers import provisional_id, series_year
 from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.store import Store
@@ -20,18 +22,7 @@ from halt_desk.store import Store
 #: Channels a ticket can come in by (the intake form's list, in its order).
 REPORT_CHANNELS: tuple[str, ...] = ("phone", "email", "portal", "onsite")
 #: Categories of the intake form (the customers' own words, as the demo data uses them).
-CATEGORIES: tuple[str, ...] = (
-    "werkplek",
-    "m365",
-    "netwerk",
-    "kernapplicatie",
-    "applicatie",
-    "account",
-    "telefonie",
-    "security",
-    "verzoek",
-    "vraag",
-)
+CATEGORIES: tuple[str, ...] = DEFAULT_CATEGORIES
 MIN_OVERRIDE_REASON = 5
 
 
@@ -49,6 +40,7 @@ class Intake:
     priority_override: str | None = None
     override_reason: str = ""
     description: str = ""
+    assignee: str | None = None  # user name of whom the ticket goes to at once (optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +171,10 @@ def intake_events(
                 at=now,
             )
         )
+    if intake.assignee:  # recorded with the report: assigned from its first moment
+        staff = StaffDirectory.load(store)
+        data = assignment_data(staff, intake.assignee, actor, None, ticket_id)
+        events.append(store.stamped_event(stream, "assigned", actor, data, at=now))
     for event in events:
         check_ticket_rules(event, profile)  # what central checks again
     return events

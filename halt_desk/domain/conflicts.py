@@ -40,6 +40,9 @@ def field_value(event: Event) -> Any:
         return {"impact": data.get("impact"), "urgency": data.get("urgency")}
     if event.type == "uplift_decided":
         return bool(data.get("granted"))
+    if event.type == "ticket_updated":  # the edit as a whole is what a person chooses
+        changes = data.get("changes")
+        return dict(changes) if isinstance(changes, Mapping) else {}
     return event.type
 
 
@@ -47,7 +50,8 @@ def conflict_field(first: Event, second: Event) -> str | None:
     """The field two events of one ticket both set to different values, or None.
 
     `assigned`, `priority_changed` and `uplift_decided` conflict with an event of the same
-    type that gives another value; `resolved`/`closed` conflict with any other edit
+    type that gives another value, two `ticket_updated` when they set one field (summary,
+    caller, …) to different values; `resolved`/`closed` conflict with any other edit
     (not a comment, CSAT score or conflict resolution) of the same ticket.
     """
     if first.stream != second.stream or first.stream_kind != "ticket" or first.id == second.id:
@@ -59,7 +63,19 @@ def conflict_field(first: Event, second: Event) -> str | None:
         return STATUS_FIELD
     if first_ends:
         return None  # both end the ticket: they agree
+    if first.type == second.type == "ticket_updated":
+        return _edited_differently(first, second)
     field = FIELD_OF_TYPE.get(first.type)
     if field is None or FIELD_OF_TYPE.get(second.type) != field:
         return None
     return field if field_value(first) != field_value(second) else None
+
+
+def _edited_differently(first: Event, second: Event) -> str | None:
+    """The first field (by name) two `ticket_updated` events both change, to different
+    values; None if they change other fields or agree."""
+    mine, theirs = field_value(first), field_value(second)
+    for name in sorted(set(mine) & set(theirs)):
+        if mine[name] != theirs[name]:
+            return str(name)
+    return None

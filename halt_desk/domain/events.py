@@ -34,6 +34,8 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
     "ticket_reported",
     "uplift_decided",
     "assigned",
+    # An edit after intake: {changes: {field: new value}, reason, previous: {field: old}}.
+    "ticket_updated",
     "comment",
     "csat_recorded",
     "closed",

@@ -21,6 +21,13 @@ class Msg(StrEnum):
     CHOOSE_REACHED_CHANNEL = N_("Choose how you reached the caller.")
     WRITE_A_NOTE = N_("Write a note.")
     CHOOSE_ASSIGNEE = N_("Choose who to assign the ticket to.")
+    ALREADY_ASSIGNED = N_("Ticket {ticket} is already assigned to {name}.")
+    NOT_ASSIGNABLE = N_(
+        "{name} does not work tickets: choose a service desk colleague or a field engineer."
+    )
+    NOTHING_CHANGED = N_("Nothing has changed.")
+    EDIT_NEEDS_REASON = N_("Give a reason for the change.")
+    CALLER_OTHER_ORGANISATION = N_("This caller does not work for the organisation of the ticket.")
     SCORE_OUT_OF_RANGE = N_("A satisfaction score is 1 to 10.")
     # the limits table (domain.limits)
     TEXT_TOO_LONG = N_("This text is too long: at most {limit} characters.")

@@ -48,6 +48,21 @@ class ClockRule:
     cells: Mapping[tuple[str, str], Target] = field(default_factory=dict)
 
 
+#: The categories of a ticket when a profile names none (the customers' own words).
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "werkplek",
+    "m365",
+    "netwerk",
+    "kernapplicatie",
+    "applicatie",
+    "account",
+    "telefonie",
+    "security",
+    "verzoek",
+    "vraag",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """One customer's contract: everything the SLA engine needs to know about it."""
@@ -70,6 +85,8 @@ class Profile:
     mttp_norms: Mapping[str, float] = field(default_factory=dict)
     #: The service provider's name as reports show it ("" when the profile names none).
     provider: str = ""
+    #: The ticket categories of the contract (`[intake] categories`; default: the desk's).
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
 
     def rank(self, priority: str) -> int:
         """0 for the most urgent priority; raises KeyError for an unknown one."""
@@ -168,7 +185,8 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
     calendar = p.calendar(cal)
     p.day_seconds = calendar.window.day_seconds
 
-    intake = p.intake(p.table(raw, "intake"))
+    intake_raw = p.table(raw, "intake")
+    intake = p.intake(intake_raw)
     clocks = p.clocks(p.table(raw, "clocks"), intake.impacts, intake.urgencies)
     norms, csat, mttp_norms = p.norms(p.table(raw, "norms"))
     uplift = raw.get("uplift", False)
@@ -178,6 +196,11 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
     provider = raw.get("provider", "")
     if not isinstance(provider, str):
         raise InvalidProfile(name, "provider", "must be a string")
+    categories = DEFAULT_CATEGORIES
+    if "categories" in intake_raw:
+        categories = tuple(p.str_list(intake_raw, "categories", "intake.categories"))
+        if not categories:
+            raise InvalidProfile(name, "intake.categories", "must list category names")
     return Profile(
         name=name,
         title=str(title),
@@ -194,6 +217,7 @@ def parse_profile(raw: Mapping[str, Any], default_name: str = "profile") -> Prof
         csat_norm=csat,
         mttp_norms=mttp_norms,
         provider=provider,
+        categories=categories,
     )
 
 

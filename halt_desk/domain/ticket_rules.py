@@ -1,6 +1,7 @@
 """The contract rules a ticket event must keep wherever it is recorded (the desk, central):
-a granted P1-uplift meets the three criteria (DESIGN §2.3, the same `decide_uplift`), and a
-priority given beside impact and urgency is the one the contract's matrix gives (§2.2).
+a granted P1-uplift meets the three criteria (DESIGN §2.3, the same `decide_uplift`), a
+priority given beside impact and urgency is the one the contract's matrix gives (§2.2), and
+an edit after intake changes known fields to valid values (`ticket_edits`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile
+from halt_desk.domain.ticket_edits import check_ticket_update
 from halt_desk.domain.uplift import RoleType, UpliftRequest, decide_uplift
 
 _CRITERIA = ("critical_role", "direct_impact", "cannot_work")
@@ -24,6 +26,8 @@ def check_ticket_rules(event: Event, profile: Profile) -> None:
         check_uplift_decision(event, profile)
     elif event.type in ("ticket_reported", "priority_changed"):
         check_priority_matrix(event, profile)
+    elif event.type == "ticket_updated":
+        check_ticket_update(event, profile)
 
 
 def uplift_request(event: Event) -> UpliftRequest:

@@ -38,6 +38,7 @@ from halt_desk.domain.errors import HaltDeskError, InvalidTimeline
 from halt_desk.domain.events import Event, parse_instant
 from halt_desk.domain.personal import without_personal
 from halt_desk.domain.profiles import Profile, resolve_profile
+from halt_desk.domain.ticket_edits import ticket_fields
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
 from halt_desk.reports.month import Month
@@ -79,6 +80,10 @@ def ticket_document(ticket_id: str, events: Sequence[Event], now: datetime) -> d
     doc["security"] = bool(data.get("security", False))
     for key in ("org", "caller", "summary", "category", "channel"):
         doc[key] = data.get(key)
+    # Edits after intake up to `now` (ticket_updated): the report shows what the ticket says.
+    edited = ticket_fields([e for e in events if e.at <= now])
+    for key in ("caller", "summary", "category"):
+        doc[key] = edited.value(key) or doc[key]
     doc["events"] = [
         {
             **without_personal(e.type, e.data)[0],

@@ -27,6 +27,7 @@ from halt_desk.domain.devices import DeviceFold, apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
+from halt_desk.domain.ticket_edits import apply_update, report_fields
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store.errors import UnknownStream
 from halt_desk.store.models import (
@@ -435,18 +436,21 @@ def _ticket_values(
 ) -> TicketValues:
     report, org_id, evaluation = _ticket_evaluation(session, ticket_id, events, now)
     assignee = None
+    fields = report_fields(report.data)
     for event in events:
         if event.type == "assigned":
             assignee = _text(event.data.get("to"))
+        elif event.type == "ticket_updated":  # an edit after intake (summary, caller, …)
+            fields = apply_update(fields, event.data)
     data = report.data
     next_due = evaluation.next_due
     resolved_at = evaluation.resolved_at
     values = {
         "id": ticket_id,
         "org": org_id,
-        "caller": _text(data.get("caller")),
-        "summary": _text(data.get("summary")),
-        "category": _text(data.get("category")),
+        "caller": fields.caller,
+        "summary": fields.summary,
+        "category": fields.category,
         "channel": _text(data.get("channel")),
         "priority": evaluation.priority,
         "uplift": evaluation.uplift,
