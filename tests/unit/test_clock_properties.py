@@ -16,7 +16,8 @@ from halt_desk.domain.timeline import parse_ticket
 
 AMS = ZoneInfo("Europe/Amsterdam")
 HALT = load_profile("halt")
-TYPES = [*sorted(CLOCK_EVENT_TYPES - {"uplift_decided"}), "comment"]
+# A reopen needs a resolved ticket (tests/unit/test_clocks_reopen.py), not a random moment.
+TYPES = [*sorted(CLOCK_EVENT_TYPES - {"uplift_decided", "reopened"}), "comment"]
 
 
 @st.composite
