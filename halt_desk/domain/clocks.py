@@ -362,7 +362,7 @@ class _Evaluator:
             state = "closed" if self.closed else "not resolved"
             problem = f"reopened: the ticket is {state} at {event.at.isoformat()}"
             raise InvalidTimeline(self.tl.id, f"{event.field}.type", problem)
-        ts = event[_TS]
+        ts = event.ts
         self.pauses.append((self.ordinal(resolved_ts), self.ordinal(ts)))
         self.gaps.append((resolved_ts, ts))
         marks = self.marks
