@@ -45,7 +45,8 @@ def refused(store: Store, ticket: str, request: ActionRequest) -> DeskInputError
 def test_a_status_update_says_what_was_told_and_how(store: Store) -> None:
     ticket = record_intake(store, intake(), "agent-1", NOW)
     empty = refused(store, ticket, ActionRequest(Action.STATUS_UPDATE, channel="phone"))
-    assert (empty.field, empty.message("nl")) == ("text", "Schrijf op wat u de melder hebt verteld.")
+    told = "Schrijf op wat u de melder hebt verteld."
+    assert (empty.field, empty.message("nl")) == ("text", told)
     request = ActionRequest(Action.STATUS_UPDATE, channel="fax", text="Onderdeel besteld")
     assert refused(store, ticket, request).field == "channel"
     for channel in ("phone", "email", "portal"):
