@@ -111,7 +111,8 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
 def _details(event: Event) -> str:
     """The event's data as a short line: its text first, then the fields worth a word."""
     data = event.data
-    parts = [str(data["text"])] if "text" in data else []
+    # the content: a note or what was told, the resolution, the reason of a reopen
+    parts = [str(data[key]) for key in ("text", "resolution", "reason") if data.get(key)]
     parts += [
         f"{_(name)}: {word(str(data[key]))}"
         for key, (name, word) in _FIELDS.items()
