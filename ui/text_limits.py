@@ -89,10 +89,14 @@ class TextLimit(QObject):
         edit.setTextCursor(cursor)
 
 
-def limit_text(edit: QLineEdit | QPlainTextEdit, key: str) -> QLabel | None:
+def limit_text(
+    edit: QLineEdit | QPlainTextEdit, key: str, message: QLabel | None = None
+) -> QLabel | None:
     """Holds `edit` to the limit of data field `key`; returns the counter to place beneath
-    it (None for a short field, which only stops)."""
+    it (None for a short field, which only stops). A refusal shows in `message` if given."""
     guard = TextLimit(edit, key)
+    if message is not None:
+        guard.refused.connect(message.setText)
     return guard.counter
 
 

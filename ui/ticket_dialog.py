@@ -191,8 +191,8 @@ class TicketDialog(QDialog):
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note with the action"))
         self.note.setPlaceholderText(_("Note (optional; required for 'Note')"))
-        self.note_counter = limit_text(self.note, "text")
         self.message = labels.error_label()
+        self.note_counter = limit_text(self.note, "text", self.message)
 
     def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(_("Actions"))

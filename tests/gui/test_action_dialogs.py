@@ -226,3 +226,12 @@ def test_resume_by_its_shortcut(qtbot: QtBot, store: Store) -> None:
     dialog = opened(qtbot, store, ticket)
     qtbot.keyClick(dialog, Qt.Key.Key_H, CTRL_SHIFT)
     qtbot.waitUntil(lambda: last(store, ticket).type == "resumed")
+
+
+def test_the_ticket_note_refuses_more_than_its_limit_with_a_dutch_message(
+    qtbot: QtBot, store: Store
+) -> None:
+    dialog = opened(qtbot, store, report(store))
+    dialog.note.insert("n" * (FIELD_LIMITS["text"].chars + 3))
+    assert dialog.message.text() == "Hoogstens 16.000 tekens: de rest is niet overgenomen."
+    assert dialog.note.toolTip() == "Hoogstens 16.000 tekens"
