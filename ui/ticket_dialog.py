@@ -275,7 +275,9 @@ class TicketDialog(QDialog):
         closed = str(evaluation.status) == "closed"
         for button in [*self.buttons.values(), self.close_button]:
             button.setEnabled(not closed)
-        self.buttons["Reopen"].setEnabled(str(evaluation.status) == "resolved")
+        resolved = str(evaluation.status) == "resolved"
+        self.buttons["Reopen"].setEnabled(resolved)
+        self.buttons["Resolved"].setEnabled(not closed and not resolved)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
 
     def _figures(self, evaluation: TicketEvaluation) -> str:
