@@ -74,7 +74,8 @@ ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
     (N_("Workaround"), Action.WORKAROUND, {}, "Ctrl+Shift+N"),
     (N_("Productive again"), Action.PRODUCTIVE_AGAIN, {}, "Ctrl+Shift+P"),
     (N_("Resolved"), Action.RESOLVED, {}, "Ctrl+R"),
-    (N_("Reopen"), Action.REOPENED, {}, "Ctrl+Shift+R"),
+    # Ctrl+H (heropenen): Ctrl+Shift+R is the main window's monthly report
+    (N_("Reopen"), Action.REOPENED, {}, "Ctrl+H"),
 )
 #: Shortcuts of the other buttons: note, P1-uplift, close.
 NOTE_KEYS, UPLIFT_KEYS, CLOSE_KEYS = "Ctrl+M", "Ctrl+Shift+U", "Ctrl+Shift+C"
