@@ -243,3 +243,25 @@ def test_a_reopen_of_a_ticket_that_is_not_resolved_is_refused_naming_ticket_and_
     assert caught.value.ticket == "T1"
     assert caught.value.field == field
     assert problem in str(caught.value)
+
+
+def test_an_upgrade_while_resolved_rates_the_reopened_ticket_at_the_new_priority() -> None:
+    events = [
+        ev("first_response", "2027-01-11 09:05", channel="phone"),
+        ev("resolved", "2027-01-11 11:00"),
+        ev("priority_changed", "2027-01-11 15:00", priority="P2"),
+        ev("reopened", "2027-01-12 09:00", reason="Nu de hele afdeling"),
+    ]
+    result = run("2027-01-11 09:00", events, priority="P3", now="2027-01-12 12:00")
+    assert result["priority"] == "P2"
+    # Upgrade P3 → P2 at Mon 15:00, inside the resolved spell (Mon 11:00 – Tue 09:00): as if
+    # reported then, 2 h used + 8 h = 10 h of running time; Mon 09–11, Tue 09–17 → Tue 17:00
+    resolution = clock(result, "resolution")
+    assert (resolution["state"], resolution["due"]) == ("running", t("2027-01-12 17:00"))
+    # Update: the reopen begins a P2 interval (2 h): due 11:00, missed at 12:00; next 13:00
+    update = clock(result, "update")
+    assert (update["state"], update["missed"], update["due"]) == (
+        "breached",
+        1,
+        t("2027-01-12 13:00"),
+    )
