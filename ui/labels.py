@@ -139,6 +139,7 @@ def event_type(code: str) -> str:
         "emergency_workplace": _("Emergency workplace"),
         "productive_again": _("Productive again"),
         "resolved": _("Resolved"),
+        "reopened": _("Reopened"),
         "uplift_decided": _("P1 uplift decided"),
         "assigned": _("Assigned"),
         "ticket_updated": _("Ticket changed"),

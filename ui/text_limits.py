@@ -1,12 +1,11 @@
 """Keeps what a person types within the limits table of the core (domain.limits): a field
-stops at its limit, and a long text shows how many characters are left beneath it."""
+stops at its limit, a long text shows how many characters are left beneath it, a short one
+names its limit in its tooltip, and what goes beyond is refused with a message."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QToolTip, QWidget
 
 from halt_desk.domain.limits import FIELD_LIMITS, FieldLimit
 from halt_desk.i18n import _, grouped, ngettext
@@ -23,18 +22,28 @@ def characters_left(count: int) -> str:
     )
 
 
+def too_long(limit: int) -> str:
+    """What a field says when more was typed or pasted than it takes."""
+    return _("At most {limit} characters: the rest was not taken.").format(limit=grouped(limit))
+
+
 class TextLimit(QObject):
     """Holds `edit` to the limit of data field `key`: what goes beyond is cut off as it is
-    typed or pasted (characters as the core counts them, an emoji is one), and `counter`
-    (for long fields; None otherwise) says how many characters are left."""
+    typed or pasted (characters as the core counts them, an emoji is one), `refused` says so
+    (`too_long`, also as a tooltip at the field), and `counter` (for long fields; None
+    otherwise) says how many characters are left; a short field names its limit in its
+    tooltip."""
+
+    refused = Signal(str)
 
     def __init__(self, edit: QLineEdit | QPlainTextEdit, key: str) -> None:
         super().__init__(edit)
         self.edit = edit
         self.limit: FieldLimit = FIELD_LIMITS[key]
         self.counter: QLabel | None = None
-        #: Called with the text as it was typed or pasted, when it was cut to the limit.
-        self.on_refused: Callable[[str], None] | None = None
+        if not edit.toolTip():
+            limit = grouped(self.limit.chars)
+            edit.setToolTip(_("At most {limit} characters").format(limit=limit))
         if self.limit.chars >= COUNTER_FROM:
             self.counter = QLabel()
             self.counter.setAccessibleName(edit.accessibleName() + " · " + _("characters left"))
@@ -57,8 +66,10 @@ class TextLimit(QObject):
         fitting = self.limit.fitting(text)
         if fitting != text:
             self._cut_to(fitting)  # changes the text again, which lands here within limits
-            if self.on_refused is not None:
-                self.on_refused(text)
+            message = too_long(self.limit.chars)
+            if self.edit.isVisible():
+                QToolTip.showText(self.edit.mapToGlobal(self.edit.rect().center()), message)
+            self.refused.emit(message)
             return
         if self.counter is not None:
             self.counter.setText(characters_left(self.left()))
@@ -78,10 +89,14 @@ class TextLimit(QObject):
         edit.setTextCursor(cursor)
 
 
-def limit_text(edit: QLineEdit | QPlainTextEdit, key: str) -> QLabel | None:
+def limit_text(
+    edit: QLineEdit | QPlainTextEdit, key: str, message: QLabel | None = None
+) -> QLabel | None:
     """Holds `edit` to the limit of data field `key`; returns the counter to place beneath
-    it (None for a short field, which only stops)."""
+    it (None for a short field, which only stops). A refusal shows in `message` if given."""
     guard = TextLimit(edit, key)
+    if message is not None:
+        guard.refused.connect(message.setText)
     return guard.counter
 
 
@@ -110,7 +125,7 @@ class LimitNote(QLabel):
         self.guard = guard
         self.refused = False
         self.setAccessibleName(guard.edit.accessibleName() + " · " + _("limit"))
-        guard.on_refused = self._refused
+        guard.refused.connect(self._refused)
         guard.edit.textChanged.connect(self._show)
         self._show()
 
@@ -126,14 +141,10 @@ class LimitNote(QLabel):
             )
         )
 
-    def _refused(self, typed: str) -> None:
+    def _refused(self, message: str) -> None:
         self.refused = True
         self.setStyleSheet("color: #b3261e; font-weight: bold")
-        self.setText(
-            _("At most {limit} characters: the rest was not taken over.").format(
-                limit=grouped(self.guard.limit.chars)
-            )
-        )
+        self.setText(message)
 
 
 def limit_field(edit: QLineEdit | QPlainTextEdit, key: str) -> LimitNote:

@@ -41,6 +41,7 @@ from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
 from ui import labels
+from ui.action_dialogs import DIALOGS, ask_content, confirm_again, is_second_first_response
 from ui.assign_dialog import AssignDialog, KeyClaim
 from ui.changes import ChangeHub, follow_changes
 from ui.edit_ticket_dialog import EditTicketDialog
@@ -65,24 +66,35 @@ ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
         "Ctrl+2",
     ),
     (N_("Status update"), Action.STATUS_UPDATE, {}, "Ctrl+U"),
-    (N_("Waiting on user"), Action.WAITING_ON_USER, {}, ""),
-    (N_("Resume"), Action.RESUMED, {}, ""),
+    (N_("Waiting on user"), Action.WAITING_ON_USER, {}, "Ctrl+Shift+W"),
+    (N_("Resume"), Action.RESUMED, {}, "Ctrl+Shift+H"),
     (
         N_("Request field engineer on site"),
         Action.ONSITE_REQUESTED,
         {},
-        "",
+        "Ctrl+Shift+O",
     ),
     (
         N_("Request device swap"),
         Action.SWAP_REQUESTED,
         {},
-        "",
+        "Ctrl+Shift+S",
     ),
-    (N_("Workaround"), Action.WORKAROUND, {}, ""),
-    (N_("Productive again"), Action.PRODUCTIVE_AGAIN, {}, ""),
+    (N_("Workaround"), Action.WORKAROUND, {}, "Ctrl+Shift+N"),
+    (N_("Productive again"), Action.PRODUCTIVE_AGAIN, {}, "Ctrl+Shift+P"),
     (N_("Resolved"), Action.RESOLVED, {}, "Ctrl+R"),
+    # Ctrl+H (heropenen): Ctrl+Shift+R is the main window's monthly report
+    (N_("Reopen"), Action.REOPENED, {}, "Ctrl+H"),
 )
+#: Shortcuts of the other buttons: note, P1-uplift, close, assign, change.
+NOTE_KEYS, UPLIFT_KEYS, CLOSE_KEYS = "Ctrl+M", "Ctrl+Shift+U", "Ctrl+Shift+C"
+ASSIGN_KEYS, EDIT_KEYS = "Ctrl+A", "Ctrl+E"
+
+
+def shortcut_tip(button: QPushButton, keys: str) -> None:
+    """The button's shortcut, pressed and named in its tooltip."""
+    button.setShortcut(QKeySequence(keys))
+    button.setToolTip(_("Shortcut: {keys}").format(keys=keys))
 
 
 def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
@@ -252,8 +264,8 @@ class TicketDialog(QDialog):
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note with the action"))
         self.note.setPlaceholderText(_("Note (optional; required for 'Note')"))
-        self.note_counter = limit_text(self.note, "text")
         self.message = labels.error_label()
+        self.note_counter = limit_text(self.note, "text", self.message)
 
     def _build_middle(self) -> QSplitter:
         """The conversation on the left, the clocks beside it (Zammad's ticket zoom)."""
@@ -284,8 +296,7 @@ class TicketDialog(QDialog):
         for n, (label, action, extra, shortcut) in enumerate(ACTIONS):
             button = QPushButton(_(label))
             if shortcut:
-                button.setShortcut(QKeySequence(shortcut))
-                button.setToolTip(shortcut)
+                shortcut_tip(button, shortcut)
             button.clicked.connect(
                 lambda _ignored=False, a=action, x=extra: self.act(ActionRequest(a, **x))
             )
@@ -299,14 +310,18 @@ class TicketDialog(QDialog):
         self.close_button = QPushButton(_("Close with score…"))
         self.close_button.clicked.connect(self.close_ticket)
         self.assign_button = QPushButton(_("Assign… (Ctrl+A)"))
-        self.assign_button.setShortcut(QKeySequence("Ctrl+A"))
         self.assign_button.clicked.connect(self.open_assign)
         self.edit_button = QPushButton(_("Change… (Ctrl+E)"))
-        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
         self.edit_button.clicked.connect(self.open_edit)
         KeyClaim(self.note, "Ctrl+A", "Ctrl+E")  # the window's keys, also in the note field
-        for button in (self.comment_button, self.uplift_button, self.close_button,
-                       self.assign_button, self.edit_button):  # fmt: skip
+        for button, keys in (
+            (self.comment_button, NOTE_KEYS),
+            (self.uplift_button, UPLIFT_KEYS),
+            (self.close_button, CLOSE_KEYS),
+            (self.assign_button, ASSIGN_KEYS),
+            (self.edit_button, EDIT_KEYS),
+        ):
+            shortcut_tip(button, keys)
             more.addWidget(button)
             button.setAutoDefault(False)
         # Enter in the note field must never press an action by accident.
@@ -314,7 +329,7 @@ class TicketDialog(QDialog):
             button.setAutoDefault(False)
         self.close_button.setAutoDefault(False)
         more.addStretch()
-        grid.addLayout(more, 2, 0, 1, 5)
+        grid.addLayout(more, (len(ACTIONS) + 4) // 5, 0, 1, 5)
         self.more_actions = more
         return actions
 
@@ -355,9 +370,12 @@ class TicketDialog(QDialog):
         self._fill_clocks()
         self.timeline.show_story(read.entries, read.html)
         closed = str(evaluation.status) == "closed"
-        for button in [*self.buttons.values(), self.comment_button, self.close_button,
+        for button in [*self.buttons.values(), self.close_button,
                        self.assign_button, self.edit_button]:  # fmt: skip
             button.setEnabled(not closed)
+        resolved = str(evaluation.status) == "resolved"
+        self.buttons["Reopen"].setEnabled(resolved)
+        self.buttons["Resolved"].setEnabled(not closed and not resolved)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
 
     def _show_badges(self, evaluation: TicketEvaluation, assignee: str) -> None:
@@ -418,15 +436,28 @@ class TicketDialog(QDialog):
 
     # --- actions -----------------------------------------------------------------------------
     def act(self, request: ActionRequest) -> None:
+        if request.action in DIALOGS and not request.text:
+            self.content_dialog = ask_content(self, request.action, self.note.text())
+            return
         note = self.note.text()
         if note.strip():
             request = ActionRequest(
                 request.action, request.channel, note, request.score, request.to, request.extra
             )
-        store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
         self.message.setText("")
+        self.pending = request
+        self.record(request, self._done, self._failed)
+
+    def record(
+        self,
+        request: ActionRequest,
+        on_done: Callable[[object], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Records `request` on a worker thread (the core checks it); then one of the two."""
+        store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
         self.hub.run(
-            lambda: record_action(store, ticket_id, request, actor, now), self._done, self._failed
+            lambda: record_action(store, ticket_id, request, actor, now), on_done, on_error
         )
 
     def close_ticket(self) -> None:
@@ -459,7 +490,9 @@ class TicketDialog(QDialog):
         self.changed.emit(self.ticket_id)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, DeskInputError):
+        if is_second_first_response(exc) and isinstance(exc, DeskInputError):
+            self.question = confirm_again(self, exc, self.pending)
+        elif isinstance(exc, DeskInputError):
             self.message.setText(labels.error_text(exc))
         else:
             QMessageBox.warning(self, _("Did not work"), labels.error_text(exc))

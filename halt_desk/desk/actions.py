@@ -33,6 +33,7 @@ class Action(StrEnum):
     WORKAROUND = "workaround"
     PRODUCTIVE_AGAIN = "productive_again"
     RESOLVED = "resolved"
+    REOPENED = "reopened"
     CLOSED = "closed"
     COMMENT = "comment"
     ASSIGNED = "assigned"
@@ -40,7 +41,11 @@ class Action(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ActionRequest:
-    """One action on a ticket with the fields it needs (`channel`, `text`, `score`, `to`)."""
+    """One action on a ticket with the fields it needs (`channel`, `text`, `score`, `to`).
+
+    `text` is the action's content: what was told (status update), the resolution, the
+    reason of a reopen, the note; an optional note with the other actions. `again`
+    confirms a second first response."""
 
     action: Action
     channel: str | None = None
@@ -48,6 +53,11 @@ class ActionRequest:
     score: int | None = None
     to: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    again: bool = False
+
+
+#: How an agent tells a caller how the ticket stands (a status update).
+STATUS_UPDATE_CHANNELS: tuple[str, ...] = ("phone", "email", "portal")
 
 
 def record_uplift(
@@ -79,6 +89,26 @@ def _comment(request: ActionRequest) -> dict[str, Any]:
     return {"text": request.text.strip()}
 
 
+def _status_update(request: ActionRequest) -> dict[str, Any]:
+    if not request.text.strip():
+        raise DeskInputError("text", Msg.SAY_WHAT_WAS_TOLD)
+    if request.channel not in STATUS_UPDATE_CHANNELS:
+        raise DeskInputError("channel", Msg.CHOOSE_HOW_TOLD)
+    return {"text": request.text.strip(), "channel": request.channel}
+
+
+def _resolved(request: ActionRequest) -> dict[str, Any]:
+    if not request.text.strip():
+        raise DeskInputError("resolution", Msg.DESCRIBE_RESOLUTION)
+    return {"resolution": request.text.strip()}
+
+
+def _reopened(request: ActionRequest) -> dict[str, Any]:
+    if not request.text.strip():
+        raise DeskInputError("reason", Msg.GIVE_REOPEN_REASON)
+    return {"reason": request.text.strip()}
+
+
 def _assigned(request: ActionRequest) -> dict[str, Any]:
     if not request.to or not request.to.strip():
         raise DeskInputError("to", Msg.CHOOSE_ASSIGNEE)
@@ -94,20 +124,37 @@ def _closed(request: ActionRequest) -> dict[str, Any]:
 #: The actions whose fields need checking; the others carry only an optional note.
 _ACTION_CHECKS: dict[Action, Callable[[ActionRequest], dict[str, Any]]] = {
     Action.FIRST_RESPONSE: _first_response,
+    Action.STATUS_UPDATE: _status_update,
+    Action.RESOLVED: _resolved,
+    Action.REOPENED: _reopened,
     Action.COMMENT: _comment,
     Action.ASSIGNED: _assigned,
     Action.CLOSED: _closed,
 }
+#: Actions whose `text` is their content (checked above), not an extra note.
+_TEXT_IS_CONTENT = frozenset(
+    {Action.STATUS_UPDATE, Action.RESOLVED, Action.REOPENED, Action.COMMENT}
+)
+#: What may still be recorded on a closed ticket (as central's AFTER_CLOSE_TYPES).
+AFTER_CLOSE_ACTIONS = frozenset({Action.COMMENT})
 
 
 def action_events(
     store: Store, ticket_id: str, request: ActionRequest, actor: str, now: datetime
 ) -> list[Event]:
     """The events of one action (closing with a score also records `csat_recorded`)."""
-    ticket = _open_ticket(store, ticket_id)
+    ticket = _open_ticket(store, ticket_id, request.action)
+    if request.action is Action.REOPENED:
+        _check_reopen(ticket)
     check = _ACTION_CHECKS.get(request.action)
     data = check(request) if check is not None else {}
-    if request.text.strip() and request.action is not Action.COMMENT:
+    if request.action is Action.FIRST_RESPONSE and not request.again:
+        earlier = first_response(store, ticket.id)
+        if earlier is not None:
+            when = earlier.at.astimezone(store.organisation_contract(ticket.org).calendar.tz)
+            at = when.strftime("%d-%m-%Y %H:%M")
+            raise DeskInputError("again", Msg.FIRST_RESPONSE_EXISTS, ticket=ticket.id, when=at)
+    if request.text.strip() and request.action not in _TEXT_IS_CONTENT:
         data["text"] = request.text.strip()
     data.update(request.extra)
     stream = f"ticket:{ticket.id}"
@@ -127,10 +174,26 @@ def record_action(
     return events
 
 
-def _open_ticket(store: Store, ticket_id: str) -> TicketView:
+def first_response(store: Store, ticket_id: str) -> Event | None:
+    """The ticket's first `first_response`, if it has one (a second one asks first)."""
+    events = [e for e in store.events_for(f"ticket:{ticket_id}") if e.type == "first_response"]
+    return min(events, key=lambda e: e.at) if events else None
+
+
+def _check_reopen(ticket: TicketView) -> None:
+    """Only a resolved ticket opens again; a closed one stays closed (README, `sla check`)."""
+    if ticket.status == TicketStatus.CLOSED:
+        raise DeskInputError("ticket", Msg.CLOSED_CANNOT_REOPEN, ticket=ticket.id)
+    if ticket.status != TicketStatus.RESOLVED:
+        raise DeskInputError("ticket", Msg.TICKET_NOT_RESOLVED, ticket=ticket.id)
+
+
+def _open_ticket(store: Store, ticket_id: str, action: Action | None = None) -> TicketView:
     ticket = store.ticket(ticket_id)
     if ticket is None:
         raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
-    if ticket.status == TicketStatus.CLOSED:
+    if ticket.status == TicketStatus.CLOSED and action is Action.REOPENED:
+        raise DeskInputError("ticket", Msg.CLOSED_CANNOT_REOPEN, ticket=ticket_id)
+    if ticket.status == TicketStatus.CLOSED and action not in AFTER_CLOSE_ACTIONS:
         raise DeskInputError("ticket", Msg.TICKET_CLOSED, ticket=ticket_id)
     return ticket

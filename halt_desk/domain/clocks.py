@@ -17,11 +17,13 @@ from json.encoder import encode_basestring as _encode_string
 from typing import Any, Final, NamedTuple
 
 from halt_desk.domain.clockcode import (
+    LAYOUT,
     bind_handlers,
     clocks_source,
     compile_function,
     new_marks_source,
 )
+from halt_desk.domain.clockintervals import IntervalWalk
 from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
 from halt_desk.domain.clocktimes import TEXTS, local_times, quoted_iso
 from halt_desk.domain.errors import InvalidTimeline
@@ -242,9 +244,14 @@ class _Evaluator:
         self.marks: list[Any] = _new_marks()
         self.pauses: list[tuple[float, float | None]] = []  # business ordinals
         self.pause_start: float | None = None
-        self.resolved_ts: float | None = None
-        self.productive_ts: float | None = None
+        self.resolved_ts: float | None = None  # the latest `resolved` not reopened since
+        self.productive_ts: float | None = None  # the first `productive_again` since reopened
         self.closed = False
+        #: Reopened tickets: (resolved, reopened) epochs, and the spells the employee could
+        #: not work before each reopen as (start, productive) epochs (see `evaluate`).
+        self.gaps: list[tuple[float, float]] = []
+        self.spells: list[tuple[float, float]] = []
+        self.spell_start = self.report_ts
         self._fold()
 
     # ------------------------------------------------------------ priorities
@@ -345,6 +352,26 @@ class _Evaluator:
     def _on_productive_again(self, event: TimelineEvent) -> None:
         if self.productive_ts is None:
             self.productive_ts = event.ts
+
+    def _on_reopened(self, event: TimelineEvent) -> None:
+        """A resolved ticket opens again (not a closed one, nor one still open): the time
+        since `resolved` is a pause of the resolution clock, the clocks `resolved` stopped
+        run again, and the employee counts as unable to work from here (MTTP)."""
+        resolved_ts = self.resolved_ts
+        if self.closed or resolved_ts is None:
+            state = "closed" if self.closed else "not resolved"
+            problem = f"reopened: the ticket is {state} at {event.at.isoformat()}"
+            raise InvalidTimeline(self.tl.id, f"{event.field}.type", problem)
+        ts = event.ts
+        self.pauses.append((self.ordinal(resolved_ts), self.ordinal(ts)))
+        self.gaps.append((resolved_ts, ts))
+        marks = self.marks
+        for place in _STOPPED_BY_RESOLVED:
+            if marks[place] == resolved_ts:  # not a clock an earlier event stopped
+                marks[place] = None
+        productive = self.productive_ts if self.productive_ts is not None else resolved_ts
+        self.spells.append((self.spell_start, productive))
+        self.spell_start, self.productive_ts, self.resolved_ts = ts, None, None
 
     def _on_closed(self, event: TimelineEvent) -> None:
         self.closed = True
@@ -464,8 +491,8 @@ class _Evaluator:
         fields = (name, state, self.local(due_ts), met_at, warn_at, paused, None, None)
         return _new_tuple(ClockResult, fields)
 
-    def _interval(self, rule: ClockRule, change: _Change) -> float | None:
-        target = rule.targets.get(change.priority)
+    def _interval(self, rule: ClockRule, priority: str) -> float | None:
+        target = rule.targets.get(priority)
         return None if target is None else target.seconds
 
     def interval_clock(
@@ -481,60 +508,27 @@ class _Evaluator:
         rule = self.profile.clocks.get(name)
         if rule is None or start_ts is None or not applies:
             return _NOT_APPLICABLE[name]
-        if len(self.changes) == 1:
+        if len(self.changes) == 1 and not self.gaps:
             return self._steady_interval_clock(name, rule, start_ts, restarts, end_ts)
-        rank = self.profile.rank
-        current = _Change(start_ts, self.priority_at(start_ts), None)
-        interval = self._interval(rule, current)
-        applicable = interval is not None
-        restart = self.ordinal(start_ts)
-        next_due = restart + interval if interval is not None else None
-        missed = 0
-        last_update: float | None = None
-        count_missed = self._count_missed
-        items: list[tuple[float, int, str | None]] = [(ts, 0, None) for ts in restarts]
-        if len(self.changes) > 1:
-            items += [(c.ts, 1, c.priority) for c in self.changes[1:]]
-        items.sort()  # by time; an update before a priority change at the same moment
-        for ts, kind, priority in items:
-            if ts <= start_ts or (end_ts is not None and ts >= end_ts):
-                continue
-            ordinal = self.ordinal(ts)
-            # an instant with a smaller ordinal is surely before the deadline
-            if next_due is not None and interval is not None and ordinal >= next_due:
-                passed, next_due = count_missed(next_due, interval, ts, ordinal)
-                missed += passed
-            if kind == 0:
-                last_update = ts
-                restart = ordinal
-                if interval is not None:
-                    next_due = ordinal + interval
-                continue
-            assert priority is not None
-            if priority == current.priority:
-                continue
-            new_interval = self._interval(rule, _Change(ts, priority, None))
-            previous = current.priority
-            current = _Change(ts, priority, None)
-            if new_interval is None:
-                next_due, interval = None, None
-                continue
-            applicable = True
-            if next_due is None or rank(priority) < rank(previous):
-                candidate = ordinal + new_interval
-                next_due = candidate if next_due is None else min(next_due, candidate)
-            else:
-                next_due = restart + new_interval
-            interval = new_interval
-        if not applicable or (interval is None and missed == 0):
+        walk = IntervalWalk(
+            lambda priority: self._interval(rule, priority),
+            self.profile.rank,
+            self.ordinal,
+            self._count_missed,
+            self.priority_at(start_ts),
+        )
+        changes = [(change.ts, change.priority) for change in self.changes[1:]]
+        walk.run(start_ts, restarts, changes, self.gaps, end_ts)
+        next_due, interval, missed = walk.next_due, walk.interval, walk.missed
+        if not walk.applicable or (interval is None and missed == 0):
             # never required, or no longer required (downgraded to a priority without
             # updates, P4) with no interval missed before: open or resolved alike (§2.4)
             return _NOT_APPLICABLE[name]
         stop = end_ts if end_ts is not None else self.now_ts
         if next_due is not None and interval is not None:
-            passed, next_due = count_missed(next_due, interval, stop, self.ordinal(stop))
+            passed, next_due = self._count_missed(next_due, interval, stop, self.ordinal(stop))
             missed += passed
-        return self._interval_result(name, next_due, missed, last_update, end_ts)
+        return self._interval_result(name, next_due, missed, walk.last_update, end_ts)
 
     def _steady_interval_clock(
         self,
@@ -546,7 +540,7 @@ class _Evaluator:
     ) -> ClockResult:
         """`interval_clock` of a ticket whose priority never changed (most tickets): the
         same walk without the priority changes (`restarts` are in time order)."""
-        interval = self._interval(rule, self.changes[0])
+        interval = self._interval(rule, self.changes[0].priority)
         if interval is None:
             return _NOT_APPLICABLE[name]
         ordinal_of, count_missed = self.ordinal, self._count_missed
@@ -606,9 +600,14 @@ class _Evaluator:
             resolved_b = self.ordinal(self.resolved_ts)
             mttr = int(self._units(resolved_b, pausable=True) // 60)
         productive_ts = self.productive_ts if self.productive_ts is not None else self.resolved_ts
-        if productive_ts is not None:
+        if productive_ts is not None and not self.spells:
             mttp = int((self.ordinal(productive_ts) - self.report_b) // 60)
             mttp_wall = int((productive_ts - self.report_ts) // 60)
+        elif productive_ts is not None:  # reopened: every spell the employee could not work
+            spells = [*self.spells, (self.spell_start, productive_ts)]
+            ordinal = self.ordinal
+            mttp = int(sum(ordinal(end) - ordinal(start) for start, end in spells) // 60)
+            mttp_wall = int(sum(end - start for start, end in spells) // 60)
         within_norm: bool | None = True  # unless one is breached, or one is still open
         for name in _NORM_CLOCKS:
             state = clocks[name].state
@@ -656,6 +655,7 @@ _FACT_HANDLERS: Mapping[str, Handler] = {
     "resumed": _Evaluator._on_resumed,
     "resolved": _Evaluator._on_resolved,
     "productive_again": _Evaluator._on_productive_again,
+    "reopened": _Evaluator._on_reopened,
     "closed": _Evaluator._on_closed,
 }
 
@@ -683,6 +683,12 @@ _evaluate_clocks: Callable[[_Evaluator], dict[str, ClockResult]] = compile_funct
 )
 _new_marks: Callable[[], list[Any]] = compile_function(new_marks_source(), "new_marks")
 _NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
+#: The marks of the clocks a `resolved` stops: a reopen lets them run again.
+_STOPPED_BY_RESOLVED = tuple(
+    where.stop
+    for spec, where in zip(CLOCKS, LAYOUT, strict=True)
+    if any(stop.event == "resolved" for stop in spec.stops)
+)
 
 
 def evaluate(profile: Profile, timeline: TicketTimeline, now: datetime) -> TicketEvaluation:

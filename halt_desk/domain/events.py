@@ -28,6 +28,9 @@ CLOCK_EVENT_TYPES: frozenset[str] = frozenset(
         "emergency_workplace",
         "productive_again",
         "resolved",
+        # {reason}: a resolved ticket opens again; the clocks `resolved` stopped resume
+        # (the time in between counts as a pause, see clocks.py)
+        "reopened",
     }
 )
 TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {

@@ -66,6 +66,7 @@ FIELD_LIMITS: Mapping[str, FieldLimit] = dict(
             "note, comment, status update, resolution or other text with an action",
         ),
         _limit("description", 16_000, 64 * KIB, "description of a new ticket"),
+        _limit("resolution", 16_000, 64 * KIB, "resolution of a ticket (resolved)"),
         _limit("motivation", 4_000, 16 * KIB, "motivation of a P1-uplift decision"),
         _limit("role_explanation", 500, 2 * KIB, "explanation of the role 'other' (uplift)"),
         _limit("reason", 2_000, 8 * KIB, "reason of a priority override or other change"),

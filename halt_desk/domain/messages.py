@@ -88,3 +88,15 @@ class Msg(StrEnum):
     DEVICE_REFUSED_UNREGISTERED = N_("Device {tag} is not in the register; cannot {action}.")
     DEVICE_REFUSED = N_("Device {tag} is {state}; cannot {action}: {why}.")
     DEVICE_REFUSED_HELD = N_("Device {tag} is {state} for swap {swap}; cannot {action}: {why}.")
+    # ticket actions with content (issue 18)
+    SAY_WHAT_WAS_TOLD = N_("Write what you told the caller.")
+    CHOOSE_HOW_TOLD = N_("Choose how you told the caller: phone, e-mail or portal.")
+    DESCRIBE_RESOLUTION = N_("Describe the resolution.")
+    GIVE_REOPEN_REASON = N_("Give the reason for reopening.")
+    TICKET_NOT_RESOLVED = N_(
+        "Ticket {ticket} is not resolved; only a resolved ticket can be reopened."
+    )
+    CLOSED_CANNOT_REOPEN = N_(
+        "Ticket {ticket} is closed and cannot be reopened; record a new ticket instead."
+    )
+    FIRST_RESPONSE_EXISTS = N_("Ticket {ticket} already has a first response ({when}).")

@@ -259,7 +259,8 @@ def test_a_bad_month_gives_a_message_and_no_file(
 def test_the_ticket_view_shows_mttr_and_mttp(qtbot: QtBot, store: Store) -> None:
     ticket_id = report(store)
     later = NOW + timedelta(hours=1, minutes=30)
-    record_action(store, ticket_id, ActionRequest(Action.RESOLVED), "agent-1", later)
+    resolved = ActionRequest(Action.RESOLVED, text="Kabel vervangen")
+    record_action(store, ticket_id, resolved, "agent-1", later)
     dialog = TicketDialog(store, ticket_id, "agent-1", lambda: later)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.evaluation is not None)

@@ -266,7 +266,9 @@ def _desk_tickets(store: Store) -> tuple[str, str]:
     intake = Intake("e1", "Laptop start niet op", "phone", "werkplek", "one", "stopped")
     done = record_intake(store, intake, "agent-1", NOW - timedelta(hours=3))
     for action in (Action.FIRST_RESPONSE, Action.PRODUCTIVE_AGAIN, Action.RESOLVED):
-        request = ActionRequest(action, channel="phone", extra={"confirmed_by": "Anna de Vries"})
+        request = ActionRequest(
+            action, channel="phone", text="Nieuw profiel", extra={"confirmed_by": "Anna de Vries"}
+        )
         record_action(store, done, request, "agent-1", NOW - timedelta(hours=1))
     waiting = record_intake(store, replace(intake, summary="VPN valt weg"), "agent-1", NOW)
     record_action(store, waiting, ActionRequest(Action.WAITING_ON_USER), "agent-1", NOW)

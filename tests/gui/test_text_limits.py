@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +19,7 @@ from halt_desk.store import Store
 from tests.central_server import ThreadServer
 from tests.gui.conftest import NOW
 from tests.sync_support import Desk, Laptop
+from ui.action_dialogs import ResolutionDialog
 from ui.intake_dialog import IntakeDialog
 from ui.text_limits import ask_text
 from ui.ticket_dialog import TicketDialog
@@ -119,3 +120,26 @@ def test_a_question_for_a_short_text_stops_at_its_limit(qtbot: QtBot) -> None:
     QTimer.singleShot(0, answer)
     text, accepted = ask_text(parent, "Tekort", "Toelichting", "note")
     assert accepted and text == "n" * limit
+
+
+def test_the_longest_resolution_the_dialog_takes_syncs_to_central(
+    qtbot: QtBot, laptop: tuple[Desk, Laptop]
+) -> None:
+    desk, machine = laptop
+    now = machine.clock.now
+    ticket = _ticket(machine.store, "agent-a", now())
+    dialog = TicketDialog(machine.store, ticket, "agent-a", now)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.evaluation is not None)
+    dialog.activateWindow()
+    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(getattr(dialog, "content_dialog", None), ResolutionDialog))
+    resolution = dialog.content_dialog
+    resolution.text.insertPlainText(EMOJI * (FIELD_LIMITS["resolution"].chars + 1))
+    qtbot.keyClick(resolution.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: machine.store.outbox_size() == 2, timeout=15_000)
+    summary = machine.engine.sync_once()
+    assert (summary.error, summary.rejected, summary.outbox) == (None, 0, 0)
+    (resolved,) = [e for _, e in desk.events() if e.type == "resolved"]
+    assert resolved.data["resolution"] == EMOJI * FIELD_LIMITS["resolution"].chars

@@ -16,7 +16,8 @@ from halt_desk.domain.timeline import parse_ticket
 
 AMS = ZoneInfo("Europe/Amsterdam")
 HALT = load_profile("halt")
-TYPES = [*sorted(CLOCK_EVENT_TYPES - {"uplift_decided"}), "comment"]
+# A reopen needs a resolved ticket (tests/unit/test_clocks_reopen.py), not a random moment.
+TYPES = [*sorted(CLOCK_EVENT_TYPES - {"uplift_decided", "reopened"}), "comment"]
 
 
 @st.composite
@@ -99,3 +100,39 @@ def test_comments_change_no_clock(raw: dict[str, Any], offset: int) -> None:
     now = datetime.fromisoformat(raw["reported_at"]) + timedelta(minutes=offset)
     without = {**raw, "events": [e for e in raw["events"] if e["type"] != "comment"]}
     assert run(raw, now).to_json() == run(without, now).to_json()
+
+
+@st.composite
+def reopened_timelines(draw: st.DrawFn) -> dict[str, Any]:
+    """A random timeline, then resolve/reopen cycles at rising moments. Without what a
+    resolve changes besides the clock's stop (it ends a wait; a priority change from then on
+    no longer re-rates a stopped clock), so the cycles are the only difference."""
+    raw = draw(timelines())
+    left_out = {"resolved", "productive_again", "reopened", "workaround", "priority_changed"}
+    left_out |= {"waiting_on_user", "resumed"}
+    raw["events"] = [e for e in raw["events"] if e["type"] not in left_out]
+    reported = datetime.fromisoformat(raw["reported_at"]).astimezone(UTC)
+    moment = reported
+    for n in range(draw(st.integers(1, 5))):
+        moment += timedelta(minutes=draw(st.integers(0, 60 * 24 * 3)))
+        kind = "resolved" if n % 2 == 0 else "reopened"
+        raw["events"].append({"type": kind, "at": moment.isoformat(), "reason": "x"})
+    return raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(reopened_timelines(), offsets)
+def test_reopens_never_bring_the_resolution_due_forward(raw: dict[str, Any], offset: int) -> None:
+    """A resolved spell is a pause: the resolution due is never sooner than with the cycles
+    left out, and MTTR ≤ MTTP ≤ MTTP wall clock still holds."""
+    now = datetime.fromisoformat(raw["reported_at"]) + timedelta(minutes=offset)
+    without = dict(
+        raw, events=[e for e in raw["events"] if e["type"] not in {"resolved", "reopened"}]
+    )
+    result, plain = run(raw, now), run(without, now)
+    due, plain_due = result.clocks["resolution"].due, plain.clocks["resolution"].due
+    assert due is not None and plain_due is not None and due >= plain_due, raw
+    if result.mttr_business_minutes is not None:
+        assert result.mttp_business_minutes is not None
+        assert 0 <= result.mttr_business_minutes <= result.mttp_business_minutes
+        assert result.mttp_business_minutes <= result.mttp_wall_minutes  # type: ignore[operator]

@@ -275,7 +275,8 @@ def test_a_first_response_needs_its_channel(store: Store) -> None:
 
 def test_closing_with_a_score_records_the_satisfaction_first(store: Store) -> None:
     ticket_id = record_intake(store, intake(), "agent-1", NOW)
-    record_action(store, ticket_id, ActionRequest(Action.RESOLVED), "agent-1", NOW)
+    resolved = ActionRequest(Action.RESOLVED, text="Wachtwoord hersteld")
+    record_action(store, ticket_id, resolved, "agent-1", NOW)
     record_action(store, ticket_id, ActionRequest(Action.CLOSED, score=8), "agent-1", NOW)
     types = [e.type for e in store.events_for(f"ticket:{ticket_id}")]
     assert types[-2:] == ["csat_recorded", "closed"]
@@ -308,9 +309,9 @@ def test_a_status_update_keeps_its_note(store: Store) -> None:
     record_action(
         store,
         ticket_id,
-        ActionRequest(Action.STATUS_UPDATE, text=" Onderdeel besteld "),
+        ActionRequest(Action.STATUS_UPDATE, channel="phone", text=" Onderdeel besteld "),
         "agent-1",
         NOW,
     )
     last = store.events_for(f"ticket:{ticket_id}")[-1]
-    assert action_data(last) == {"text": "Onderdeel besteld"}
+    assert action_data(last) == {"text": "Onderdeel besteld", "channel": "phone"}

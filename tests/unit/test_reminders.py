@@ -76,7 +76,8 @@ def test_a_reminder_has_a_new_key_once_its_deadline_moves(store: Store) -> None:
     )
     now = REPORTED + timedelta(minutes=26)
     before = {r.key for r in collect_reminders(store, now) if r.clock == "update"}
-    record_action(store, ticket, ActionRequest(Action.STATUS_UPDATE), "agent-1", now)
+    told = ActionRequest(Action.STATUS_UPDATE, channel="phone", text="Onderdeel besteld")
+    record_action(store, ticket, told, "agent-1", now)
     later = now + timedelta(minutes=26)
     after = {r.key for r in collect_reminders(store, later) if r.clock == "update"}
     assert before and after and before.isdisjoint(after)
@@ -140,7 +141,7 @@ def test_a_watch_gives_the_reminders_of_a_full_check_while_time_and_tickets_move
             moment = start + timedelta(minutes=7 * step)
             if step % 50 == 25:  # someone works on a ticket, someone reports a new one
                 ticket = open_ids[step % len(open_ids)]
-                request = ActionRequest(Action.STATUS_UPDATE)
+                request = ActionRequest(Action.STATUS_UPDATE, channel="email", text="Nog bezig")
                 record_action(demo, ticket, request, "agent-1", moment)
             assert watch.collect(moment) == collect_reminders(demo, moment), moment
             kept.append(watch.evaluated < watch.candidates)
