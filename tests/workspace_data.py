@@ -130,7 +130,7 @@ def busy_ticket(
     record_uplift(store, ticket, refused, AGENT, start + timedelta(minutes=6))
     act(8, Action.ASSIGNED, to=ENGINEER)
     act(10, Action.COMMENT, text="Collega van de melder heeft hetzelfde probleem.")
-    act(12, Action.STATUS_UPDATE, text="Monteur komt vanmiddag langs.", extra={"channel": "email"})
+    act(12, Action.STATUS_UPDATE, text="Monteur komt vanmiddag langs.", channel="email")
     act(14, Action.ONSITE_REQUESTED)
     extra = {"home_address": "Dorpsstraat 1, Zwolle"}
     act(16, Action.SWAP_REQUESTED, extra=extra)

@@ -90,7 +90,8 @@ def test_a_new_entry_scrolls_into_view_when_recorded_by_keyboard(
     qtbot: QtBot, store: Store
 ) -> None:
     ticket = busy_ticket(store, NOW, notes=30)
-    record_action(store, ticket, ActionRequest(Action.RESOLVED), AGENT, NOW)  # reopen later
+    resolved = ActionRequest(Action.RESOLVED, text="Opnieuw opgestart")
+    record_action(store, ticket, resolved, AGENT, NOW)  # reopen later
     intake = Intake(EMPLOYEE, "Printer doet het niet", "phone", "werkplek", "one", "degraded")
     fresh = record_intake(store, intake, AGENT, NOW)
     for n in range(30):
@@ -163,15 +164,15 @@ def test_other_lanes_add_their_actions_to_the_action_row(qtbot: QtBot, store: St
     ticket = busy_ticket(store, NOW)
     dialog = open_ticket(qtbot, store, ticket)
     pressed: list[str] = []
-    button = dialog.add_action("Heropenen…", lambda: pressed.append("reopen"), "Ctrl+Shift+O")
+    button = dialog.add_action("Doorsturen…", lambda: pressed.append("forward"), "Ctrl+Shift+K")
     qtbot.waitUntil(button.isVisible)
     assert button.parent() is dialog.comment_button.parent() and not button.autoDefault()
     qtbot.keyClick(
         dialog,
-        Qt.Key.Key_O,
+        Qt.Key.Key_K,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    qtbot.waitUntil(lambda: pressed == ["reopen"])  # a button's shortcut clicks it animated
+    qtbot.waitUntil(lambda: pressed == ["forward"])  # a button's shortcut clicks it animated
 
 
 # ------------------------------------------------------------------ names everywhere
