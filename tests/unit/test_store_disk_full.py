@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.desk.intake import intake_events, record_intake
+from halt_desk.field.onsite import FieldRequest, record_field_action
+from halt_desk.field.route import FieldAction
 from halt_desk.store import Store, StoreDiskError
 from tests.desk_data import NOW, reference_events
 from tests.disk_space import (
@@ -29,6 +32,7 @@ from tests.disk_space import (
     small_file_system,
     write_lock_is_free,
 )
+from tests.swap_data import depot_events, loaner_events, swap_ticket
 
 #: Generous: a refused write answers in milliseconds; this only ends a test that hangs.
 HUNG_AFTER_S = 120.0
@@ -108,6 +112,48 @@ def test_a_full_database_refuses_the_action_whole_and_keeps_everything_before(
         assert store.ticket(events_of_intake[0].stream_key) is not None
         assert isinstance(intake_on_another_thread(store), str)
     assert counts(path)[2] == tickets + 2
+
+
+@pytest.mark.parametrize("spare_pages", [0, 1, 2, 3, 5, 8, 12])
+def test_the_field_view_and_the_sync_pull_are_refused_cleanly_too(
+    tmp_path: Path, spare_pages: int
+) -> None:
+    """The other writers of the cache: the field engineer's actions (the field view) and
+    the pages the sync process pulls (`repeatable` transactions)."""
+    path = tmp_path / "cache.sqlite3"
+    engineer = "field:jan"
+    with Store.open(path, clock=lambda: NOW) as store:
+        store.record_events(reference_events() + depot_events() + loaner_events(1))
+        ticket = swap_ticket(store, NOW)
+        record_action(store, ticket, ActionRequest(Action.ASSIGNED, to=engineer), "a", NOW)
+        comment = FieldRequest(FieldAction.COMMENT, text="Voeding vervangen " + "z" * 900)
+        pages = iter(range(1, 10_000))
+
+        def pull() -> int:
+            page = intake_events(store, BIG_INTAKE, "agent-2", NOW)
+            return store.ingest_remote([(next(pages), event) for event in page])
+
+        for write in (
+            lambda: record_field_action(store, ticket, comment, engineer, NOW),
+            pull,
+        ):
+            with no_room_to_grow(store, spare_pages), BackgroundReads(store, path) as reads:
+                for _ in range(5000):
+                    before = (counts(path), store.last_pulled_seq())
+                    try:
+                        write()
+                    except StoreDiskError:
+                        break
+                else:
+                    raise AssertionError("the disk never filled")
+                assert write_lock_is_free(path)
+                with pytest.raises(StoreDiskError):
+                    write()  # the same again: refused at once, not after a wait
+                assert (counts(path), store.last_pulled_seq()) == before
+                reads.stop()
+                assert reads.errors == []
+            write()  # room again
+            assert counts(path) != before[0]
 
 
 @pytest.fixture(params=["1m", "2m", "3m"])
