@@ -51,7 +51,13 @@ def report_disk_errors(engine: Engine, path: Path) -> None:
     """A write the disk refuses (SQLITE_FULL, SQLITE_IOERR…, SQLITE_READONLY) raises
     `StoreDiskError` naming the cache file instead of a bare driver error, whether it comes
     from a statement or from the commit (where WAL writes reach the disk). The transaction
-    is rolled back either way; the caller gets an error it can show and recover from."""
+    is rolled back either way; the caller gets an error it can show and recover from.
+
+    The connection that met the refusal is closed, never pooled again: SQLite may have
+    undone only the failed statement and kept the transaction (and the write lock) open for
+    a rollback still to come; closing undoes whatever is left and drops the pager's error
+    state, so the next action, read or write, starts on a clean connection and waits for
+    nobody. The pool's other connections stay (they met no error)."""
 
     def translate(context: ExceptionContext) -> None:
         original = context.original_exception
@@ -59,6 +65,9 @@ def report_disk_errors(engine: Engine, path: Path) -> None:
         if isinstance(original, sqlite3.Error) and isinstance(code, int):
             problem = _DISK_PROBLEMS.get(code & 0xFF)
             if problem is not None:
+                if context.connection is not None:
+                    context.is_disconnect = True  # SQLAlchemy closes it (invalidates)
+                    context.invalidate_pool_on_disconnect = False
                 raise StoreDiskError(path, problem) from original
 
     event.listen(engine, "handle_error", translate)
