@@ -540,7 +540,9 @@ class MainWindow(QMainWindow):
         if self.sync_feedback is not None:
             self.sync_feedback.sync_now()
         else:
-            self.statusBar().showMessage(_("Working offline: changes wait until you sign in"))
+            self.statusBar().showMessage(
+                _("Working offline: changes wait until you sign in"), 10_000
+            )
 
     def _sync_state(self, state: str, detail: str) -> None:
         texts = {

@@ -48,4 +48,3 @@ class WorkProgress(QObject):
         self.finished = True
         self.dialog.reset()
         self.dialog.hide()
-        self.dialog.deleteLater()
