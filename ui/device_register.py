@@ -509,7 +509,9 @@ class DevicesPage(QWidget):
                 return
             out = Path(name)
         target, title = out, _("Labels")
-        self.label_progress = progress = WorkProgress(self, _("Making the labels…"))
+        self.label_progress = progress = WorkProgress(
+            self, _("Making the labels…"), counted=_("{done} of {total} labels")
+        )
 
         def write() -> int:
             from halt_desk.logistics.asset_labels import write_label_sheet

@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from halt_desk.i18n import grouped
+
 #: Work shorter than this never shows the dialog.
 SHOW_AFTER_MS = 500
 
@@ -17,9 +19,20 @@ class WorkProgress(QObject):
 
     _step = Signal(int, int)
 
-    def __init__(self, parent: QWidget, label: str, *, show_after_ms: int = SHOW_AFTER_MS) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        label: str,
+        *,
+        counted: str | None = None,
+        show_after_ms: int = SHOW_AFTER_MS,
+    ) -> None:
+        """`label` says what is made; `counted` ("{done} van {total} labels"), when given,
+        is shown below it with the numbers of each report."""
         super().__init__(parent)
+        self.label, self.counted = label, counted
         self.dialog = QProgressDialog(label, "", 0, 0, parent)
+        self.dialog.setMinimumWidth(380)
         self.dialog.setWindowTitle(label)
         self.dialog.setAccessibleName(label)
         self.dialog.setCancelButton(None)  # the core's work cannot stop half-way
@@ -40,6 +53,9 @@ class WorkProgress(QObject):
         if self.finished:
             return
         self.steps.append((done, total))
+        if self.counted is not None:  # before setValue: a modal one handles events in it
+            count = self.counted.format(done=grouped(done), total=grouped(total))
+            self.dialog.setLabelText(f"{self.label}\n{count}")
         if self.dialog.maximum() != total:
             self.dialog.setMaximum(total)
         self.dialog.setValue(min(done, total))

@@ -50,4 +50,4 @@ def test_printing_labels_shows_its_progress(
     page.print_labels(tmp_path / "labels.pdf")
     qtbot.waitUntil(lambda: "3 labels op 1 pagina" in window.statusBar().currentMessage())
     assert_steps_to_the_end(page.label_progress.steps, 3)
-    assert page.label_progress.dialog.labelText() == "Labels worden gemaakt…"
+    assert page.label_progress.dialog.labelText() == "Labels worden gemaakt…\n3 van 3 labels"
