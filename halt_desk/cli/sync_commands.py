@@ -120,10 +120,8 @@ class TerminalProgress:
         now = time.monotonic()
         left = self._time_left.observe(progress, now)
         finished = progress.fraction == 1.0 and progress.done > 0
-        if progress.total is None or (now - self._shown_at < self._interval and not finished):
-            return
-        if progress.phase == "push" and not progress.total:
-            return
+        if not progress.total or (now - self._shown_at < self._interval and not finished):
+            return  # nothing to do in this phase, or shown a moment ago
         self._shown_at = now
         self._write(progress_text(progress, left))
 

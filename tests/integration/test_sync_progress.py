@@ -11,6 +11,7 @@ from typing import Any
 import requests
 
 from halt_desk.central.api import create_app
+from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.i18n import set_language
 from halt_desk.sync import SyncProgress, TimeLeft, progress_text
 from tests.central_server import bearer
@@ -116,16 +117,22 @@ def test_a_bound_users_total_is_an_upper_bound_that_shrinks_to_what_came(
     assert " van ±" in progress_text(pulled[1], None)
 
 
-def test_the_feed_names_centrals_head_on_every_page(central: tuple[Desk, str]) -> None:
-    desk, url = central
+def test_the_feed_names_centrals_head_on_every_page(db_url: str) -> None:
+    desk = Desk.create(db_url)
     seed(desk, "agent-b", ticket_events("halt", "e1", "F")[:1200])
     head = len(desk.event_ids())  # seqs from 1, without gaps here
-    token = bearer(desk.tokens["agent-a"])
-    first = requests.get(f"{url}/api/v1/changes?since=0&limit=100", headers=token, timeout=30)
-    assert first.ok
-    assert (first.json()["next"], first.json()["more"], first.json()["head"]) == (100, True, head)
-    last = requests.get(f"{url}/api/v1/changes?since={head}", headers=token, timeout=30)
-    assert (last.json()["events"], last.json()["more"], last.json()["head"]) == ([], False, head)
+    bound = desk.central.add_user("halt-agent", "agent", "halt")
+    try:
+        with EmbeddedServer(desk.central) as server:
+            for token in (desk.tokens["agent-a"], bound):
+                changes = f"{server.url}/api/v1/changes"
+                first = requests.get(f"{changes}?limit=100", headers=bearer(token), timeout=30)
+                assert first.ok
+                assert (first.json()["more"], first.json()["head"]) == (True, head)
+                last = requests.get(f"{changes}?since={head}", headers=bearer(token), timeout=30)
+                assert (last.json()["events"], last.json()["head"]) == ([], head)
+    finally:
+        desk.central.close()
 
 
 def test_the_head_is_declared_in_the_openapi_description(central: tuple[Desk, str]) -> None:
