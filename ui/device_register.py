@@ -50,6 +50,7 @@ from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.table_models import Index, RowsTableModel
 from ui.text_limits import limit_text
+from ui.work_progress import WorkProgress
 from ui.workers import LatestOnly, run_in_background
 
 UNREADY_COLOUR = QColor("#fbeaa0")
@@ -515,18 +516,25 @@ class DevicesPage(QWidget):
                 return
             out = Path(name)
         target, title = out, _("Labels")
+        self.label_progress = progress = WorkProgress(
+            self, _("Making the labels…"), counted=_("{done} of {total} labels")
+        )
 
         def write() -> int:
             from halt_desk.logistics.asset_labels import write_label_sheet
 
-            return write_label_sheet(devices, target, title)
+            return write_label_sheet(devices, target, title, progress)
 
-        run_in_background(
-            write,
-            lambda pages: self.show_message(
+        def written(pages: int) -> None:
+            progress.finish()
+            self.show_message(
                 _("{count} labels on {pages} page(s): {file}").format(
                     count=len(devices), pages=pages, file=target
                 )
-            ),
-            self._failed,
-        )
+            )
+
+        def failed(exc: BaseException) -> None:
+            progress.finish()
+            self._failed(exc)
+
+        run_in_background(write, written, failed)

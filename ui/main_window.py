@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ui.intake_dialog import IntakeDialog
     from ui.report_dialog import ReportDialog
     from ui.sync_controller import SyncController
+    from ui.sync_feedback import SyncFeedback
     from ui.sync_issues import SyncIssuesDialog
     from ui.ticket_dialog import TicketDialog
 
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.user, self.clock = user, clock
         self.sync: SyncController | None = None
+        self.sync_feedback: SyncFeedback | None = None
         self.hub: ChangeHub | None = None
         self.directory: CallerDirectory | None = None
         self.organisations: dict[str, str] = {}
@@ -307,7 +309,10 @@ class MainWindow(QMainWindow):
     def attach_sync(self, sync: SyncController) -> None:
         """Shows the state of `sync` in the status bar; what its rounds pull comes through
         the change broadcast."""
+        from ui.sync_feedback import SyncFeedback
+
         self.sync = sync
+        self.sync_feedback = SyncFeedback(self.statusBar(), sync)
         sync.state_changed.connect(self._sync_state)
         sync.summary_ready.connect(self._sync_summary)
         sync.reminders_ready.connect(self._reminders_from_sync)
@@ -573,8 +578,13 @@ class MainWindow(QMainWindow):
 
     # --- sync --------------------------------------------------------------------------------
     def sync_now(self) -> None:
-        if self.sync is not None:
-            self.sync.sync_now()
+        """F9: a round now; the status bar says it started and how it ended."""
+        if self.sync_feedback is not None:
+            self.sync_feedback.sync_now()
+        else:
+            self.statusBar().showMessage(
+                _("Working offline: changes wait until you sign in"), 10_000
+            )
 
     def _sync_state(self, state: str, detail: str) -> None:
         texts = {

@@ -27,6 +27,7 @@ from halt_desk.i18n import _
 from halt_desk.reports.from_store import write_month_report
 from halt_desk.store import Store
 from ui import labels
+from ui.work_progress import WorkProgress
 from ui.workers import run_in_background
 
 
@@ -103,18 +104,23 @@ class ReportDialog(QDialog):
         self.make_button.setEnabled(False)
         self.message.setStyleSheet("")
         self.message.setText(_("Making the report…"))
+        self.progress = progress = WorkProgress(self, _("Making the report…"))
         run_in_background(
-            lambda: write_month_report(store, month, org, out, now, csv=csv, lang=lang),
+            lambda: write_month_report(
+                store, month, org, out, now, csv=csv, lang=lang, progress=progress
+            ),
             self._done,
             self._failed,
         )
 
     def _done(self, paths: list[Path]) -> None:
+        self.progress.finish()
         self.make_button.setEnabled(True)
         self.message.setText(_("Written: {files}").format(files=", ".join(str(p) for p in paths)))
         self.written.emit(paths)
 
     def _failed(self, exc: BaseException) -> None:
+        self.progress.finish()
         self.make_button.setEnabled(True)
         self.message.setStyleSheet("color: #b3261e")
         self.message.setText(labels.error_text(exc))

@@ -26,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
 from halt_desk.background.sync_process import reminder_from_json, summary_from_json, worker_command
-from halt_desk.sync import ServerClock, SyncState, SyncSummary
+from halt_desk.sync import Failure, ServerClock, SyncProgress, SyncState, SyncSummary
 from halt_desk.sync.signin import SyncTarget
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,11 @@ _SECRET_VARIABLES = ("HALT_DESK_TOKEN",)
 
 class SyncController(QObject):
     state_changed = Signal(str, str)  # SyncState value, detail
-    progress = Signal(str, int, object)  # phase, done, total or None
+    progress = Signal(object)  # SyncProgress: after every batch pushed and page pulled
     summary_ready = Signal(object)  # SyncSummary
+    #: request, SyncSummary: a round ended (or could not run) that served every request up
+    #: to `request` (see `sync_now()`)
+    round_done = Signal(int, object)
     data_changed = Signal()  # a page of pulled events is in the cache
     reminders_ready = Signal(int, object)  # request, list[Reminder] (see `reminders()`)
     housekeeping_done = Signal(object)  # list[str]: streams whose events it rewrote
@@ -79,6 +82,7 @@ class SyncController(QObject):
         self._restart.setSingleShot(True)
         self._restart.timeout.connect(self._launch)
         self._requests = itertools.count(1)
+        self._last_request = 0  # the highest request asked for
         self._waiting: dict[int, tuple[threading.Event, list[SyncSummary]]] = {}
         self._waiting_lock = threading.Lock()
         self._round_asked.connect(self._ask_round, Qt.ConnectionType.QueuedConnection)
@@ -104,9 +108,13 @@ class SyncController(QObject):
         self._stopping = False
         self._launch()
 
-    def sync_now(self) -> None:
-        """Asks for a round now (after an action, or the user's "Nu synchroniseren")."""
-        self._ask_round(0)
+    def sync_now(self) -> int:
+        """Asks for a round now (after an action, or the user's "Nu synchroniseren"); the
+        round that serves it comes with `round_done` and a request number at least the one
+        returned here."""
+        request = next(self._requests)
+        self._ask_round(request)
+        return request
 
     def round(self, timeout: float = ROUND_TIMEOUT) -> SyncSummary:
         """One round, waited for: for a worker thread ("take today's work along"), never
@@ -172,8 +180,14 @@ class SyncController(QObject):
         process.write((json.dumps(command) + "\n").encode("utf-8"))
 
     def _ask_round(self, request: int) -> None:
+        self._last_request = max(self._last_request, request)
         if self._process is None or self._stopping:
-            self._answer_upto(request, SyncSummary(SyncState.OFFLINE, error="sync is not running"))
+            # Between a crash and its restart, or stopped: no round will come.
+            idle = SyncSummary(
+                SyncState.OFFLINE, error="sync is not running", failure=Failure.STOPPED
+            )
+            self._answer_upto(request, idle)
+            self.round_done.emit(request, idle)
             return
         self._send({"cmd": "sync", "request": request})
 
@@ -196,7 +210,11 @@ class SyncController(QObject):
         self._restart_delay = min(MAX_RESTART_DELAY, delay * 2)
         log.warning("the sync process stopped (%s); starting it again in %.0f s", how, delay)
         self._set_state(SyncState.ERROR, f"sync process stopped ({how}); restarting")
-        self._answer_all(SyncSummary(SyncState.ERROR, error=f"sync process stopped ({how})"))
+        stopped = SyncSummary(
+            SyncState.ERROR, error=f"sync process stopped ({how})", failure=Failure.STOPPED
+        )
+        self._answer_all(stopped)
+        self.round_done.emit(self._last_request, stopped)
         self._restart.start(round(delay * 1000))
 
     # ------------------------------------------------------------------ what it says
@@ -221,9 +239,9 @@ class SyncController(QObject):
         if kind == "state":
             self._set_state(SyncState(message["state"]), message.get("detail"))
         elif kind == "progress":
-            phase, done = str(message["phase"]), int(message["done"])
-            self.progress.emit(phase, done, message.get("total"))
-            if phase == "pull" and done > 0:
+            report = SyncProgress.from_json(message)
+            self.progress.emit(report)
+            if report.phase == "pull" and report.done > 0:
                 self.data_changed.emit()
         elif kind == "reminders":
             found = [reminder_from_json(item) for item in message["reminders"]]
@@ -232,8 +250,10 @@ class SyncController(QObject):
             self.housekeeping_done.emit([str(s) for s in message["report"]["streams"]])
         elif kind == "summary":
             summary = summary_from_json(message["summary"])
+            request = int(message.get("request", 0))
             self._summary(summary)
-            self._answer_upto(int(message.get("request", 0)), summary)
+            self._answer_upto(request, summary)
+            self.round_done.emit(request, summary)
 
     def _set_state(self, state: SyncState, detail: str | None) -> None:
         self.state = state

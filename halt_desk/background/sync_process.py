@@ -21,7 +21,10 @@ Commands (one JSON object per line):
     {"cmd": "stop"}                          finish the round and exit
 Messages:
     {"type": "state", "state": SyncState, "detail": str or null}
-    {"type": "progress", "phase": "push" | "pull", "done": N, "total": N or null}
+    {"type": "progress", "phase": "push" | "pull", "done": N, "total": N or null,
+     "start": seq, "cursor": seq, "head": seq or null}
+                                             SyncProgress.to_json(): after every batch
+                                             pushed and every page pulled
     {"type": "summary", "request": N, "summary": SyncSummary.to_json()}
     {"type": "reminders", "request": N, "reminders": [reminder_to_json(...), ...]}
     {"type": "housekeeping", "report": HousekeepingReport.to_json()}
@@ -52,6 +55,7 @@ from halt_desk.store import Store
 from halt_desk.sync import client_factory
 from halt_desk.sync.client import CentralClient
 from halt_desk.sync.clock import ServerClock
+from halt_desk.sync.progress import Failure, SyncProgress
 from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.signin import SyncTarget
 
@@ -91,6 +95,7 @@ def summary_from_json(data: dict[str, Any]) -> SyncSummary:
         clock_measured_at=measured_at,
         error=data.get("error"),
         warnings=tuple(data.get("warnings", ())),
+        failure=Failure(data["failure"]) if data.get("failure") else None,
     )
 
 
@@ -237,8 +242,8 @@ class SyncWorker:
                 self._serving = self._requested
         self._out.send({"type": "state", "state": str(state), "detail": detail})
 
-    def _on_progress(self, phase: str, done: int, total: int | None) -> None:
-        self._out.send({"type": "progress", "phase": phase, "done": done, "total": total})
+    def _on_progress(self, progress: SyncProgress) -> None:
+        self._out.send({"type": "progress", **progress.to_json()})
 
     def _on_summary(self, summary: SyncSummary) -> None:
         with self._lock:

@@ -57,6 +57,13 @@ class ChangesPage(BaseModel):
     events: list[dict[str, Any]]
     next: int
     more: bool
+    head: int = Field(
+        description=(
+            "the highest seq central had handed out when the page was read (of every "
+            "organisation: for a user bound to some, an upper bound of the seqs left to "
+            "read); lets a client show how far a long pull is"
+        )
+    )
 
 
 class AuditPage(BaseModel):
@@ -465,8 +472,8 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> dict[str, Any]:
-        page, next_seq, more = central.changes(user, since, limit, client)
-        return {"events": page, "next": next_seq, "more": more}
+        page = central.changes_page(user, since, limit, client)
+        return {"events": page.events, "next": page.next, "more": page.more, "head": page.head}
 
     @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 413, 503))
     def get_ticket(

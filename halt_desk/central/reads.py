@@ -20,7 +20,14 @@ from halt_desk.central.audit_trail import append_entry
 from halt_desk.central.auth import Role, User, may_see_personal
 from halt_desk.central.batch import event_from_row
 from halt_desk.central.engine import CentralDatabase
-from halt_desk.central.schema import events, organisations, reference_records, swaps, tickets
+from halt_desk.central.schema import (
+    events,
+    organisations,
+    reference_records,
+    seq_counter,
+    swaps,
+    tickets,
+)
 from halt_desk.central.validation import MAX_PAGE
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.personal import (
@@ -44,15 +51,41 @@ _COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ChangesFeedPage:
+    """A page of the changes feed: its events, the seq to ask after next, whether more
+    follow, and `head`, the highest seq central had handed out when the page was read (of
+    all organisations: for a user bound to some, an upper bound of what is left to read)."""
+
+    events: list[dict[str, Any]]
+    next: int
+    more: bool
+    head: int
+
+
 def changes(
     db: CentralDatabase, user: User, since: int, limit: int, address: str
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Events after `since` in seq order, of the user's organisations only; personal
     fields only for who may see them (DESIGN §2.6), and every page that delivered
     personal data audited (who, which streams)."""
+    page = changes_page(db, user, since, limit, address)
+    return page.events, page.next, page.more
+
+
+#: The last seq handed out: one row by its key, kept in the transaction of every write.
+_HEAD = select(seq_counter.c.value).where(seq_counter.c.id == 1)
+
+
+def changes_page(
+    db: CentralDatabase, user: User, since: int, limit: int, address: str
+) -> ChangesFeedPage:
+    """`changes` with central's head beside the page (read from the sequence counter's
+    row after the page, so it is never below the page's last seq)."""
     limit = max(1, min(limit, MAX_PAGE))
     with db.reader.connect() as conn:
         rows = _page(conn, user, since, limit + 1)
+        head = int(conn.execute(_HEAD).scalar_one())
         more = len(rows) > limit
         rows = rows[:limit]
         out = [
@@ -74,7 +107,7 @@ def changes(
             for org, streams in sorted(delivered.items(), key=lambda item: item[0] or ""):
                 detail = {"since": since, "next": next_seq, "streams": sorted(streams)}
                 append_entry(conn, user.name, "personal_data.read", "changes", address, detail, org)
-    return out, next_seq, more
+    return ChangesFeedPage(out, next_seq, more, max(head, next_seq))
 
 
 def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:

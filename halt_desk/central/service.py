@@ -144,6 +144,12 @@ class Central:
         """Events after `since` in seq order; home addresses only for who may see them."""
         return reads.changes(self.db, user, since, limit, address)
 
+    def changes_page(
+        self, user: User, since: int, limit: int, address: str
+    ) -> reads.ChangesFeedPage:
+        """`changes` with central's head (the highest seq handed out) beside the page."""
+        return reads.changes_page(self.db, user, since, limit, address)
+
     def ticket_state(self, user: User, ticket_id: str, address: str) -> dict[str, Any] | None:
         return reads.ticket_state(self.db, user, ticket_id, address)
 

@@ -6,16 +6,18 @@ import argparse
 import json
 import logging
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from halt_desk.background.housekeeping import HousekeepingReport
     from halt_desk.store import Store
-    from halt_desk.sync import ServerClock, SyncSummary, TokenStore
+    from halt_desk.sync import ServerClock, SyncProgress, SyncSummary, TokenStore
 
 from halt_desk.cli.common import EXIT_BAD_INPUT, CliError, positive_int
+from halt_desk.i18n import LANGUAGES
 
 log = logging.getLogger("halt_desk")
 
@@ -98,11 +100,64 @@ def _print_housekeeping(report: HousekeepingReport | None, as_json: bool) -> Non
         print(f"housekeeping: removed home addresses from {report.purged} event(s)", flush=True)
 
 
+class TerminalProgress:
+    """How far a round is, on one line of a terminal rewritten in place ("142.000 van
+    ±1.000.000 gebeurtenissen · nog ±40 s"), at most `per_second` times a second and at
+    the end of each phase; the line is cleared before the round's summary is printed."""
+
+    def __init__(self, stream: TextIO, per_second: float = 4.0) -> None:
+        from halt_desk.sync import TimeLeft
+
+        self._stream = stream
+        self._interval = 1.0 / per_second
+        self._shown_at = -1e9
+        self._width = 0
+        self._time_left = TimeLeft()
+
+    def __call__(self, progress: SyncProgress) -> None:
+        from halt_desk.sync import progress_text
+
+        now = time.monotonic()
+        left = self._time_left.observe(progress, now)
+        finished = progress.fraction == 1.0 and progress.done > 0
+        if not progress.total or (now - self._shown_at < self._interval and not finished):
+            return  # nothing to do in this phase, or shown a moment ago
+        self._shown_at = now
+        self._write(progress_text(progress, left))
+
+    def _write(self, text: str) -> None:
+        padding = " " * max(0, self._width - len(text))
+        self._width = len(text)
+        try:
+            self._stream.write("\r" + text + padding)
+            self._stream.flush()
+        except (BrokenPipeError, ValueError):  # pragma: no cover - the terminal went away
+            pass
+
+    def clear(self) -> None:
+        """Removes the line (nothing if none was written)."""
+        if self._width:
+            self._write("")
+            self._stream.write("\r")
+            self._stream.flush()
+            self._width = 0
+
+
 def _exit_code(state: str) -> int:
     """0 reached central, 1 offline (try later), 2 signed out or an error."""
     if state in ("online", "clock_warning"):
         return 0
     return 1 if state == "offline" else EXIT_BAD_INPUT
+
+
+def _at_terminal(args: argparse.Namespace) -> bool:
+    if args.json or not sys.stdout.isatty():
+        return False
+    if args.lang:
+        from halt_desk.i18n import set_language
+
+        set_language(args.lang)
+    return True
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -137,9 +192,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
             show(summary)
             _print_housekeeping(housekeeper.after_round(summary), args.json)
 
-        engine = connect(store, clock, settings, tokens)
         if args.once:
+            # Progress only for a person at a terminal: redirected output and --json stay
+            # as they were (one summary, nothing rewritten in place).
+            terminal = TerminalProgress(sys.stdout) if _at_terminal(args) else None
+            options = {"on_progress": terminal} if terminal is not None else {}
+            engine = connect(store, clock, settings, tokens, **options)
             summary = engine.sync_once()
+            if terminal is not None:
+                terminal.clear()
             round_done(summary)
             return _exit_code(str(summary.state))
         engine = connect(store, clock, settings, tokens, on_summary=round_done)
@@ -224,7 +285,9 @@ def add_commands(commands: Any) -> None:
         description=(
             "Sends the events recorded here to central and fetches everyone else's. Prints "
             "the state, the counts, this computer's clock offset, events central refused "
-            "and open conflicts. Housekeeping runs at start and hourly: home addresses of "
+            "and open conflicts. With --once on a terminal (not with --json or redirected "
+            "output) a line shows how far the round is: events of the total and the time "
+            "left. Housekeeping runs at start and hourly: home addresses of "
             "swaps closed 30 days ago leave the cache. Exit 0 when central was reached, 1 "
             "when it could not be reached (the outbox waits), 2 when not signed in or refused."
         ),
@@ -232,6 +295,11 @@ def add_commands(commands: Any) -> None:
     sync.add_argument("--once", action="store_true", help="one round, then exit")
     sync.add_argument("--store", help="local cache file (default: cache.sqlite3 in the data dir)")
     sync.add_argument("--json", action="store_true", help="print each round as one JSON line")
+    sync.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the progress line --once shows on a terminal (default nl)",
+    )
     sync.add_argument(
         "--interval", type=positive_int, default=30, help="seconds between rounds (default 30)"
     )

@@ -4,7 +4,7 @@ label sheet format), so the scanner at the depot reads what the printer made."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -39,8 +39,18 @@ def devices_for_labels(
     return devices
 
 
-def write_label_sheet(devices: Sequence[DeviceView], out: Path, title: str = "") -> int:
-    """Writes the labels of `devices` to `out` (PDF); returns the number of pages."""
+#: (labels done, labels in all): after each label, from the thread that writes the sheet.
+LabelProgress = Callable[[int, int], None]
+
+
+def write_label_sheet(
+    devices: Sequence[DeviceView],
+    out: Path,
+    title: str = "",
+    progress: LabelProgress | None = None,
+) -> int:
+    """Writes the labels of `devices` to `out` (PDF); returns the number of pages.
+    `progress(done, total)` is told after each label (a window shows it)."""
     canvas = Canvas(str(out), pagesize=A4)
     canvas.setTitle(title or "HALT Desk asset labels")
     width, height = A4
@@ -56,6 +66,8 @@ def write_label_sheet(devices: Sequence[DeviceView], out: Path, title: str = "")
             pages += 1
         column, row = slot % COLUMNS, slot // COLUMNS
         _label(canvas, device, left + column * LABEL_W, top - (row + 1) * LABEL_H)
+        if progress is not None:
+            progress(index + 1, len(devices))
     if not devices:
         pages = 1
     canvas.save()

@@ -28,7 +28,7 @@ the source has no device register.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -160,8 +160,10 @@ def build_export(
     org: str | None,
     now: datetime,
     generated_at: datetime | None = None,
+    month_done: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """The export document of `month` for `org` from `source`, evaluated at `now`.
+    """The export document of `month` for `org` from `source`, evaluated at `now`;
+    `month_done()` is called after each of the 1 + HISTORY_MONTHS months is read.
 
     Raises UnknownOrganisation, InvalidMonth (a month after `now`), EmptyMonth.
     """
@@ -176,10 +178,13 @@ def build_export(
 
     def month_docs(m: Month) -> list[dict[str, Any]]:
         end = min(m.end(tz), now)
-        return [
+        docs = [
             ticket_document(ticket_id, events, now)
             for ticket_id, events in source.ticket_streams(org_id, m.start(tz), end)
         ]
+        if month_done is not None:
+            month_done()
+        return docs
 
     tickets = month_docs(month)
     if not tickets:

@@ -3,17 +3,21 @@ menu): the same export, evaluation and rendering as `halt-desk report slr`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from halt_desk.reports.csv_out import kpi_csv, tickets_csv, tickets_path
-from halt_desk.reports.export import build_export, read_export
+from halt_desk.reports.export import HISTORY_MONTHS, build_export, read_export
 from halt_desk.reports.month import Month
 from halt_desk.reports.output import write_files
 from halt_desk.reports.pdf import render_pdf
 from halt_desk.reports.sources import StoreSource
 from halt_desk.reports.texts import texts
 from halt_desk.store import Store
+
+#: (steps done, steps in all): after each step, from the thread that makes the report.
+ReportProgress = Callable[[int, int], None]
 
 
 def write_month_report(
@@ -25,17 +29,31 @@ def write_month_report(
     *,
     csv: Path | None = None,
     lang: str = "nl",
+    progress: ReportProgress | None = None,
 ) -> list[Path]:
     """Writes the PDF (and the two CSV files) of `org`'s `month`; returns the files written.
     Raises the report's errors (InvalidMonth, UnknownOrganisation, EmptyMonth, …) before
-    anything is written."""
+    anything is written. `progress(done, total)` is told after each step: each month read
+    (the report's and the ones of its trend), the PDF, the CSV files, the writing."""
+    steps = 1 + HISTORY_MONTHS + 1 + (1 if csv is not None else 0) + 1
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, steps)
+
     parsed = Month.parse(month)
-    document = build_export(StoreSource(store), parsed, org, now)
+    document = build_export(StoreSource(store), parsed, org, now, month_done=step)
     report = read_export(document, f"local cache {store.path.name}", parsed, org)
     t = texts(lang)
     outputs = [(out, render_pdf(report, t))]
+    step()
     if csv is not None:
         outputs.append((csv, kpi_csv(report, t).encode("utf-8")))
         outputs.append((tickets_path(csv), tickets_csv(report, t).encode("utf-8")))
+        step()
     write_files(outputs)
+    step()
     return [path for path, _ in outputs]

@@ -31,6 +31,8 @@ from halt_desk.sync.errors import (
     SettingsError,
     SyncError,
 )
+from halt_desk.sync.feedback import progress_text, round_text
+from halt_desk.sync.progress import Failure, SyncProgress, TimeLeft
 from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.settings import (
     SyncSettings,
@@ -80,6 +82,7 @@ __all__ = [
     "ChangesPage",
     "CredentialStoreError",
     "EncryptedFileTokens",
+    "Failure",
     "KeychainTokens",
     "NotSignedIn",
     "ProtocolError",
@@ -89,10 +92,12 @@ __all__ = [
     "SettingsError",
     "SyncEngine",
     "SyncError",
+    "SyncProgress",
     "SyncSettings",
     "SyncState",
     "SyncSummary",
     "SyncTarget",
+    "TimeLeft",
     "TlsOptions",
     "TokenStore",
     "client_factory",
@@ -102,6 +107,8 @@ __all__ = [
     "load_settings",
     "machine_settings",
     "open_token_store",
+    "progress_text",
+    "round_text",
     "save_settings",
     "signed_in_target",
 ]

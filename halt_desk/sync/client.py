@@ -74,6 +74,9 @@ class ChangesPage:
     events: list[tuple[int, Event]]
     next: int
     more: bool
+    #: The highest seq central had handed out (None from a central that does not say):
+    #: how far the feed reaches, for a pull's progress.
+    head: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +240,8 @@ class CentralClient:
         next_seq, more = answer.get("next"), answer.get("more")
         if not isinstance(next_seq, int) or not isinstance(more, bool):
             raise ProtocolError(self.server, "changes", "no next/more")
-        return ChangesPage(events, next_seq, more)
+        head = answer.get("head")
+        return ChangesPage(events, next_seq, more, head if isinstance(head, int) else None)
 
     # ------------------------------------------------------------------ plumbing
 

@@ -25,11 +25,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.store import Store
+from halt_desk.store import Store, StoreDiskError
 from halt_desk.sync.client import CentralClient, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset
-from halt_desk.sync.errors import AuthenticationFailed, ServerUnreachable, SyncError
+from halt_desk.sync.errors import AuthenticationFailed, ProtocolError, ServerUnreachable, SyncError
 from halt_desk.sync.number_top_up import top_up_numbers
+from halt_desk.sync.progress import PUSH, Failure, SyncProgress
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ class SyncSummary:
     rejected_total: int = 0
     clock_offset: timedelta | None = None  # central − device
     clock_measured_at: datetime | None = None
-    error: str | None = None
+    error: str | None = None  # technical, English: for the log and the CLI
     warnings: tuple[str, ...] = field(default=())
+    failure: Failure | None = None  # why it did not reach its end (what the person is told)
 
     def to_json(self) -> dict[str, object]:
         offset = self.clock_offset
@@ -89,17 +91,31 @@ class SyncSummary:
             ),
             "error": self.error,
             "warnings": list(self.warnings),
+            "failure": str(self.failure) if self.failure else None,
         }
 
 
 StateCallback = Callable[[SyncState, str | None], None]
-#: (phase "push" | "pull", done so far, total if known)
-ProgressCallback = Callable[[str, int, int | None], None]
+#: After every batch pushed and every page pulled (and at the start of each phase).
+ProgressCallback = Callable[[SyncProgress], None]
 SummaryCallback = Callable[[SyncSummary], None]
 
 
 def _ignore(*_args: object) -> None:
     return None
+
+
+def _failure(exc: HaltDeskError) -> Failure:
+    if isinstance(exc, StoreDiskError):
+        return Failure.DISK_FULL if exc.problem == "full" else Failure.DISK
+    return Failure.PROTOCOL if isinstance(exc, ProtocolError) else Failure.OTHER
+
+
+def _later(head: int | None, answer: int | None) -> int | None:
+    """Central's head as the latest answer names it (it only grows)."""
+    if answer is None:
+        return head
+    return answer if head is None else max(head, answer)
 
 
 class SyncEngine:
@@ -147,9 +163,9 @@ class SyncEngine:
         except Exception:  # a broken listener must not stop sync
             log.exception("sync state listener failed")
 
-    def _progress(self, phase: str, done: int, total: int | None) -> None:
+    def _progress(self, progress: SyncProgress) -> None:
         try:
-            self._on_progress(phase, done, total)
+            self._on_progress(progress)
         except Exception:
             log.exception("sync progress listener failed")
 
@@ -165,19 +181,19 @@ class SyncEngine:
         with self._round:
             self._set_state(SyncState.SYNCING)
             counts = {"pushed": 0, "duplicates": 0, "rejected": 0, "pulled": 0, "conflicts": 0}
-            state, error = SyncState.ONLINE, None
+            state, error, failure = SyncState.ONLINE, None, None
             try:
                 with self._client_factory(self.clock) as client:
                     self._push(client, counts)
                     self._pull(client, counts)
                     top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
             except ServerUnreachable as exc:
-                state, error = SyncState.OFFLINE, str(exc)
+                state, error, failure = SyncState.OFFLINE, str(exc), Failure.UNREACHABLE
             except AuthenticationFailed as exc:
-                state, error = SyncState.SIGNED_OUT, str(exc)
+                state, error, failure = SyncState.SIGNED_OUT, str(exc), Failure.SIGNED_OUT
             except HaltDeskError as exc:
-                state, error = SyncState.ERROR, str(exc)
-            summary = self._summary(state, error, counts)
+                state, error, failure = SyncState.ERROR, str(exc), _failure(exc)
+            summary = self._summary(state, error, failure, counts)
             self.last_summary = summary
             if error:
                 log.warning("sync round ended %s: %s", summary.state, error)
@@ -191,7 +207,7 @@ class SyncEngine:
     def _push(self, client: CentralClient, counts: dict[str, int]) -> None:
         total = self.store.outbox_size()
         done = 0
-        self._progress("push", 0, total)
+        self._progress(SyncProgress(PUSH, 0, total))
         previous: list[str] = []
         while True:
             batch = self.store.pending_outbox(self._push_batch)
@@ -212,7 +228,7 @@ class SyncEngine:
             counts["rejected"] += len(rejected)
             self.store.apply_push_results(confirmed, rejected)
             done += len(batch)
-            self._progress("push", done, max(total, done))
+            self._progress(SyncProgress(PUSH, done, max(total, done)))
 
     def _pull(self, client: CentralClient, counts: dict[str, int]) -> None:
         """Pulls page after page. While a page is written, a helper thread already asks
@@ -220,9 +236,11 @@ class SyncEngine:
         be): central prepares it on the other core instead of the two taking turns."""
         conflicts_before = len(self.store.conflicts())
         done = 0
-        self._progress("pull", 0, None)
-        since = self.store.last_pulled_seq()
+        since = start = self.store.last_pulled_seq()
+        self._progress(SyncProgress.pulled(0, start, start, None))
         page = client.changes(since, self._pull_page)
+        head = page.head
+        self._progress(SyncProgress.pulled(0, start, start, head))
         with ThreadPoolExecutor(1, thread_name_prefix="halt-desk-pull") as helper:
             while True:
                 ahead: Future[RawAnswer] | None = None
@@ -231,8 +249,13 @@ class SyncEngine:
                 if page.events:
                     counts["pulled"] += self.store.ingest_remote(page.events, parsed=True)
                     done += len(page.events)
-                    self._progress("pull", done, None)
+                    head = _later(head, page.head)
+                    if ahead is not None:
+                        self._progress(SyncProgress.pulled(done, start, page.next, head))
                 if ahead is None:
+                    # The feed had nothing more up to the head it named: all of it is read.
+                    end = max(page.next, head or 0)
+                    self._progress(SyncProgress.pulled(done, start, end, end))
                     break
                 cursor = self.store.last_pulled_seq()
                 if cursor <= since:  # pragma: no cover - central bug guard
@@ -245,7 +268,13 @@ class SyncEngine:
                 since = cursor
         counts["conflicts"] = len(self.store.conflicts()) - conflicts_before
 
-    def _summary(self, state: SyncState, error: str | None, counts: dict[str, int]) -> SyncSummary:
+    def _summary(
+        self,
+        state: SyncState,
+        error: str | None,
+        failure: Failure | None,
+        counts: dict[str, int],
+    ) -> SyncSummary:
         warnings: list[str] = []
         measured = self.clock.measured_at
         offset = self.clock.offset() if measured is not None else None
@@ -271,7 +300,12 @@ class SyncEngine:
             clock_measured_at=measured,
             error=error,
             warnings=tuple(warnings),
-            **counts,
+            failure=failure,
+            pushed=counts["pushed"],
+            duplicates=counts["duplicates"],
+            rejected=counts["rejected"],
+            pulled=counts["pulled"],
+            conflicts=counts["conflicts"],
         )
 
     # ------------------------------------------------------------------ the loop

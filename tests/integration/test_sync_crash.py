@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from halt_desk.domain.events import new_event
+from halt_desk.sync import SyncProgress
 from tests.central_server import ProcessServer
 from tests.sync_support import REPORT_DATA, Desk, Laptop
 
@@ -109,8 +110,8 @@ def test_kill_9_of_central_during_a_push_then_retry_gives_each_event_once(
     server.start()
     first_batch_done = threading.Event()
 
-    def progress(phase: str, done: int, _total: int | None) -> None:
-        if phase == "push" and done > 0:
+    def progress(report: SyncProgress) -> None:
+        if report.phase == "push" and report.done > 0:
             first_batch_done.set()
 
     laptop = Laptop(

@@ -5,6 +5,15 @@ Targets on a 2-core machine: push 10,000 events from the outbox to central ≤ 5
 whole `sync_once()` round, which also pulls them back and confirms them); pull 100,000
 changes into an empty cache ≤ 10 s. Central runs as its own process (`halt-desk serve`,
 SQLite) on 127.0.0.1.
+
+A first sync of a new laptop with the progress it reports, against a central seeded once
+and kept (`--central DIR`; seeded with `--pull N` events the first time, reused after):
+    .venv/bin/python tests/perf/bench_sync.py --only first --pull 1000000 --central DIR
+                                              [--progress none|text]
+`--progress text` listens as `halt-desk sync --once` does on a terminal (the estimate of
+the time left and the line it would write, for every page); `none` listens to nothing.
+Prints wall time, the client's CPU time (user+sys of this process, the engine's helper
+thread included) and the server's, and the number of progress reports.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -24,6 +34,9 @@ from halt_desk.store import Store
 from halt_desk.sync import ServerClock, SyncEngine, client_factory
 from tests.central_server import ProcessServer
 from tests.perf.bench_central import ticket_events
+
+if TYPE_CHECKING:
+    from halt_desk.sync import SyncProgress
 
 PROFILE = {"name": "Halt", "profile": "halt"}
 
@@ -61,8 +74,8 @@ def bench_push(folder: Path, count: int) -> None:
         recorded = time.perf_counter() - started
         pushed_at: list[float] = []
 
-        def progress(phase: str, done: int, total: int | None) -> None:
-            if phase == "pull" and done == 0:
+        def progress(report: SyncProgress) -> None:
+            if report.phase == "pull" and report.done == 0 and not pushed_at:
                 pushed_at.append(time.perf_counter())
 
         engine._on_progress = progress
@@ -107,12 +120,85 @@ def bench_pull(folder: Path, count: int) -> None:
         server.stop()
 
 
+def seeded_central(folder: Path, count: int) -> tuple[str, str]:
+    """A central in `folder` with `count` ticket events, seeded the first time only; its
+    URL and the agent's token."""
+    token_file = folder / "agent-token"
+    url = f"sqlite+pysqlite:///{folder / 'central.sqlite3'}"
+    if token_file.exists():
+        return url, token_file.read_text()
+    url, tokens = central_with_users(folder)
+    with Central.open(url) as central:
+        agent = central.authenticate(tokens["agent"])
+        assert agent is not None
+        for first in range(0, count, 100_000):
+            events = ticket_events(min(100_000, count - first), f"F{first}-")
+            for start in range(0, len(events), 1000):
+                results = central.record(agent, events[start : start + 1000], "bench")
+                assert all(r.status == "accepted" for r in results)
+    token_file.write_text(tokens["agent"])
+    return url, tokens["agent"]
+
+
+def bench_first_sync(central_dir: Path, count: int, progress: str) -> None:
+    """One first sync into an empty cache from the kept central, with or without the
+    terminal's progress listener."""
+    import resource
+
+    from tests.perf.bench_central import cpu_seconds
+
+    url, token = seeded_central(central_dir, count)
+    server = ProcessServer(url, central_dir / "server")
+    server.start()
+    assert server.process is not None
+    reports = [0]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            store, engine = client(Path(tmp) / "first.sqlite3", server, token)
+            engine._pull_page = 2000  # the app's page (sync_process uses the default)
+            if progress == "text":
+                from halt_desk.sync import TimeLeft, progress_text
+
+                estimate = TimeLeft()
+                lines: list[str] = []
+
+                def listen(report: object) -> None:
+                    reports[0] += 1
+                    left = estimate.observe(report, time.monotonic())  # type: ignore[arg-type]
+                    lines.append(progress_text(report, left))  # type: ignore[arg-type]
+
+                engine._on_progress = listen
+            server_cpu = cpu_seconds(server.process.pid)
+            before = resource.getrusage(resource.RUSAGE_SELF)
+            started = time.perf_counter()
+            summary = engine.sync_once()
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            server_cpu = cpu_seconds(server.process.pid) - server_cpu
+            client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            print(
+                f"first sync ({progress}): pulled {summary.pulled} in {elapsed:.2f} s wall, "
+                f"client CPU {client_cpu:.2f} s, server CPU {server_cpu:.2f} s, "
+                f"{reports[0]} progress reports"
+            )
+            store.close()
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--push", type=int, default=10_000)
     parser.add_argument("--pull", type=int, default=100_000)
-    parser.add_argument("--only", choices=["push", "pull"])
+    parser.add_argument("--only", choices=["push", "pull", "first"])
+    parser.add_argument("--central", type=Path, help="kept central for --only first")
+    parser.add_argument("--progress", choices=["none", "text"], default="text")
     args = parser.parse_args()
+    if args.only == "first":
+        if args.central is None:
+            parser.error("--only first needs --central DIR")
+        bench_first_sync(args.central, args.pull, args.progress)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "push"):
             bench_push(Path(tmp) / "push", args.push)
