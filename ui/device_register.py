@@ -48,6 +48,7 @@ from halt_desk.logistics.register import (
 from halt_desk.store import DeviceView, Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
+from ui.contract_time import ContractZones
 from ui.table_models import Index, RowsTableModel
 from ui.text_limits import limit_text
 from ui.work_progress import WorkProgress
@@ -70,10 +71,11 @@ class DevicesModel(RowsTableModel):
         N_("Updated"),
     )
 
-    def __init__(self) -> None:
+    def __init__(self, zones: ContractZones) -> None:
         super().__init__()
         self.rows: list[DeviceView] = []
         self.names: dict[str, str] = {}  # organisation and depot ids → their names
+        self.zones = zones
 
     def set_rows(self, rows: Sequence[DeviceView]) -> None:
         self.beginResetModel()
@@ -92,7 +94,7 @@ class DevicesModel(RowsTableModel):
                 self.names.get(device.org or "", device.org or ""),
                 self.names.get(device.depot or "", device.depot or ""),
                 labels.device_state(device.state),
-                device.updated_at.astimezone().strftime("%d-%m-%Y %H:%M"),
+                self.zones.shown(device.updated_at, device.org),
             )
             return values[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and device.state == DeviceState.UNREADY:
@@ -319,7 +321,8 @@ class DevicesPage(QWidget):
         self.state_filter.currentIndexChanged.connect(self.apply_filter)
 
     def _build_table(self) -> None:
-        self.model = DevicesModel()
+        self.zones = ContractZones(self.store)
+        self.model = DevicesModel(self.zones)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -375,10 +378,12 @@ class DevicesPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        store = self.store
+        store, zones = self.store, self.zones
 
         def load() -> tuple[list[DeviceView], Names]:
-            return store.devices(), names_for(store)
+            devices = store.devices()
+            zones.learn({device.org for device in devices})
+            return devices, names_for(store)
 
         self._reads.run(load, self._loaded, self._failed)
 
@@ -466,7 +471,7 @@ class DevicesPage(QWidget):
                 + "</span>"
             )
         history = [
-            f"{e.at.astimezone().strftime('%d-%m-%Y %H:%M')} · {labels.device_event(e.type)}"
+            f"{self.zones.shown(e.at, fold.org)} · {labels.device_event(e.type)}"
             f" · {self.people.person(e.actor)}"
             for e in reversed(record.events[-12:])
         ]

@@ -35,6 +35,7 @@ from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
+from ui.contract_time import SHORT, ContractZones
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
 from ui.text_limits import limit_text
@@ -53,10 +54,6 @@ BUTTONS: tuple[tuple[FieldAction, str], ...] = (
 )
 
 
-def _hm(instant: datetime | None) -> str:
-    return instant.astimezone().strftime("%d-%m %H:%M") if instant else "–"
-
-
 class FieldView(QWidget):
     """My tickets of today and the onsite actions; emits `recorded` after each action."""
 
@@ -73,6 +70,7 @@ class FieldView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.store, self.user, self.clock, self.sync = store, user, clock, sync
         self.hub = ChangeHub.of(store)
+        self.zones = ContractZones(store)
         self._reads = LatestOnly()
         if sync is not None:
             self.hub.follow(sync)
@@ -136,7 +134,7 @@ class FieldView(QWidget):
         self.confirmed_by.setAccessibleName(_("Confirmed by"))
         self.productive_time = QTimeEdit()
         self.productive_time.setDisplayFormat("HH:mm")
-        shown = clock().astimezone()  # the laptop's own time zone: what the engineer sees
+        shown = self.zones.now(clock())  # the contract's time, whatever zone the laptop has
         self.productive_time.setTime(QTime(shown.hour, shown.minute))
         self.productive_time.setAccessibleName(_("Productive again at"))
         self.note = QLineEdit()
@@ -210,10 +208,12 @@ class FieldView(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        store, user, now = self.store, self.user, self.clock()
+        store, user, now, zones = self.store, self.user, self.clock(), self.zones
 
         def load() -> tuple[list[FieldTicket], Any]:
-            return my_tickets(store, user, now), clock_warning(store)
+            items = my_tickets(store, user, now)
+            zones.learn({item.ticket.org for item in items})
+            return items, clock_warning(store)
 
         self._reads.run(load, self._loaded, self._failed)
 
@@ -242,15 +242,18 @@ class FieldView(QWidget):
             return _("{m} min behind").format(m=minutes)
         return _("{m} min ahead").format(m=minutes)
 
-    def _countdown(self, result: ClockResult) -> str:
+    def _hm(self, instant: datetime | None, item: FieldTicket) -> str:
+        return self.zones.shown(instant, item.ticket.org, SHORT) or "–"
+
+    def _countdown(self, result: ClockResult, item: FieldTicket) -> str:
         if result.state is ClockState.NOT_APPLICABLE:
             return "–"
         if result.state is ClockState.MET:
-            return _("met {t}").format(t=_hm(result.met_at))
+            return _("met {t}").format(t=self._hm(result.met_at, item))
         if result.met_at is not None or result.state is ClockState.BREACHED:
-            return _("late (due {t})").format(t=_hm(result.due))
+            return _("late (due {t})").format(t=self._hm(result.due, item))
         text, _ignored = labels.countdown(result.due, self.clock())
-        return _("{t} (due {due})").format(t=text, due=_hm(result.due))
+        return _("{t} (due {due})").format(t=text, due=self._hm(result.due, item))
 
     def _fill_list(self) -> None:
         self.list.blockSignals(True)
@@ -260,9 +263,9 @@ class FieldView(QWidget):
             unsynced = _(" · ● {n} not synced").format(n=len(item.unsynced))
             text = (
                 f"{number}. {place} — {item.id} ({item.evaluation.priority})\n"
-                + _("On site: {onsite}").format(onsite=self._countdown(item.onsite))
+                + _("On site: {onsite}").format(onsite=self._countdown(item.onsite, item))
                 + "\n"
-                + _("Swap: {swap}").format(swap=self._countdown(item.swap_clock))
+                + _("Swap: {swap}").format(swap=self._countdown(item.swap_clock, item))
                 + (unsynced if item.unsynced else "")
             )
             entry = QListWidgetItem(text)
@@ -299,8 +302,8 @@ class FieldView(QWidget):
             _("Location: {place}").format(
                 place=", ".join(p for p in (item.location_name, item.city) if p) or "–"
             ),
-            _("On site: {c}").format(c=self._countdown(item.onsite)),
-            _("Swap: {c}").format(c=self._countdown(item.swap_clock)),
+            _("On site: {c}").format(c=self._countdown(item.onsite, item)),
+            _("Swap: {c}").format(c=self._countdown(item.swap_clock, item)),
             _("MTTR: {mttr} · MTTP: {mttp} business minutes ({wall} min wall clock)").format(
                 mttr="–" if mttr is None else mttr,
                 mttp="–" if mttp is None else mttp,
@@ -320,7 +323,8 @@ class FieldView(QWidget):
             device_at = event.data.get("device_at")
             seen = datetime.fromisoformat(device_at) if isinstance(device_at, str) else event.at
             sent = _("● not yet synced") if item.is_unsynced(event) else _("sent")
-            cells = (seen.strftime("%d-%m %H:%M:%S"), labels.event_type(event.type), sent)
+            when = self.zones.shown(seen, item.ticket.org, f"{SHORT}:%S")
+            cells = (when, labels.event_type(event.type), sent)
             for column, text in enumerate(cells):
                 self.action_table.setItem(row, column, QTableWidgetItem(text))
         self.action_table.resizeColumnsToContents()
@@ -329,7 +333,9 @@ class FieldView(QWidget):
     def request_for(self, action: FieldAction) -> FieldRequest:
         productive_at = None
         if action is FieldAction.PRODUCTIVE_AGAIN:
-            now = self.clock().astimezone()
+            item = self.current_ticket()
+            # The time typed is the contract's clock on the wall (what the employee says).
+            now = self.zones.now(self.clock(), item.ticket.org if item else None)
             chosen = self.productive_time.time()
             productive_at = now.replace(
                 hour=chosen.hour(), minute=chosen.minute(), second=0, microsecond=0

@@ -35,6 +35,7 @@ from halt_desk.i18n import N_, _
 from halt_desk.store.list_rows import FirstPage, first_page
 from ui import labels
 from ui.changes import ChangeHub
+from ui.contract_time import ContractZones
 from ui.empty_state import EmptyState, empty_list_text
 from ui.list_keys import SearchKeys
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
@@ -292,6 +293,7 @@ class MainWindow(QMainWindow):
     def attach_store(self, store: Store) -> None:
         """Shows the cache `store` (opened after the window appeared, or given at once)."""
         self.store = store
+        self.model.zones = ContractZones(store)  # deadlines in the contract's time zone
         self.hub = ChangeHub.of(store)
         self.hub.changed.connect(self._changes)  # the desk's own window: always shown
         if self.sync is not None:

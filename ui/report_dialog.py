@@ -1,5 +1,8 @@
 """Rapportage → Maandrapport: the monthly service-level report of one organisation from the
-local cache, written as PDF (and CSV) by the same code as `halt-desk report slr`."""
+local cache, written as PDF (and CSV) by the same code as `halt-desk report slr`.
+
+The month is checked as it is typed (a Dutch sentence under the form while it is not a
+month, gone once it is), and the suggested file name follows it (`slr-2026-10.pdf`)."""
 
 from __future__ import annotations
 
@@ -23,17 +26,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from halt_desk.i18n import _
+from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words, _
+from halt_desk.reports.errors import EmptyMonth
 from halt_desk.reports.from_store import write_month_report
+from halt_desk.reports.month import Month
 from halt_desk.store import Store
 from ui import labels
+from ui.contract_time import default_zone
 from ui.work_progress import WorkProgress
 from ui.workers import run_in_background
 
+ERROR_STYLE = "color: #b3261e"
+
 
 def previous_month(now: datetime) -> str:
-    first = now.replace(day=1)
+    """The month before `now`'s, on the contract's calendar (not the computer's)."""
+    first = now.astimezone(default_zone()).replace(day=1)
     return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def file_name(month: str) -> str:
+    return f"slr-{month}.pdf"
 
 
 class ReportDialog(QDialog):
@@ -52,8 +67,13 @@ class ReportDialog(QDialog):
         self.store, self.clock = store, clock
         self.setWindowTitle(_("Monthly report (service levels)"))
         self.setMinimumWidth(560)
-        self.month = QLineEdit(previous_month(clock()))
+        #: The month the suggested file name was made for.
+        self._named_for = previous_month(clock())
+        self._month_refused = False
+        self.month = QLineEdit(self._named_for)
         self.month.setAccessibleName(_("Month (YYYY-MM)"))
+        self.month.setPlaceholderText(_("YYYY-MM"))
+        self.month.textChanged.connect(self._month_changed)
         self.org = QComboBox()
         self.org.setAccessibleName(_("Organisation"))
         for org_id, name in sorted(organisations.items(), key=lambda item: item[1]):
@@ -62,21 +82,30 @@ class ReportDialog(QDialog):
         self.language.setAccessibleName(_("Language of the report"))
         self.language.addItem(_("Dutch"), "nl")
         self.language.addItem(_("English"), "en")
-        self.out = QLineEdit(str(Path.home() / f"slr-{self.month.text()}.pdf"))
+        self.out = QLineEdit(str(Path.home() / file_name(self._named_for)))
         self.out.setAccessibleName(_("PDF file"))
         browse = QPushButton(_("Browse…"))
+        browse.setAutoDefault(False)  # Enter makes the report, it never opens a file dialog
         browse.clicked.connect(self._browse)
         self.with_csv = QCheckBox(_("Also CSV (key figures and one line per ticket)"))
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Message"))
+        self._build_layout(browse)
+
+    def _build_layout(self, browse: QPushButton) -> None:
         out_row = QHBoxLayout()
         out_row.addWidget(self.out, 1)
         out_row.addWidget(browse)
+        # A row whose field is a layout gets no buddy: the label is made here, so its
+        # shortcut letter shows underlined and Alt+B goes to the file name.
+        out_label = QLabel(_("&File"))
+        out_label.setBuddy(self.out)
         form = QFormLayout()
         form.addRow(_("&Month"), self.month)
         form.addRow(_("&Organisation"), self.org)
         form.addRow(_("&Language"), self.language)
-        form.addRow(_("&File"), out_row)
+        form.addRow(out_label, out_row)
         form.addRow("", self.with_csv)
         buttons = QDialogButtonBox()
         self.make_button = buttons.addButton(
@@ -89,6 +118,39 @@ class ReportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.make_button.setDefault(True)  # once it is in the dialog: Enter makes the report
+
+    # --- the month and the file name ---------------------------------------------------------
+    def checked_month(self) -> Month:
+        """The month typed, if it is one that has begun; InvalidMonth (worded) otherwise."""
+        month = Month.parse(self.month.text())
+        month.check_begun(self.clock(), default_zone())
+        return month
+
+    def _month_changed(self) -> None:
+        try:
+            month = str(self.checked_month())
+        except HaltDeskError as exc:
+            self._show_error(labels.error_text(exc))
+            self._month_refused = True
+            return
+        if self._month_refused:  # corrected: the refusal goes
+            self._month_refused = False
+            self.message.clear()
+            self.message.setStyleSheet("")
+        self._follow_month(month)
+
+    def _follow_month(self, month: str) -> None:
+        """The suggested name follows the month (in whatever folder); a name the user chose
+        stays as it is."""
+        current = Path(self.out.text()).expanduser()
+        if current.name == file_name(self._named_for):
+            self.out.setText(str(current.with_name(file_name(month))))
+            self._named_for = month
+
+    def _show_error(self, text: str) -> None:
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(text)
 
     def _browse(self) -> None:
         path, _ignored = QFileDialog.getSaveFileName(self, _("Save report"), self.out.text(),
@@ -96,10 +158,18 @@ class ReportDialog(QDialog):
         if path:
             self.out.setText(path)
 
+    # --- making it ---------------------------------------------------------------------------
     def make(self) -> None:
+        try:
+            month = str(self.checked_month())
+        except HaltDeskError as exc:
+            self._show_error(labels.error_text(exc))
+            self._month_refused = True
+            self.month.setFocus()
+            return
         out = Path(self.out.text()).expanduser()
         csv = out.with_suffix(".csv") if self.with_csv.isChecked() else None
-        store, month, org = self.store, self.month.text().strip(), self.org.currentData()
+        store, org = self.store, self.org.currentData()
         lang, now = self.language.currentData(), self.clock()
         self.make_button.setEnabled(False)
         self.message.setStyleSheet("")
@@ -116,11 +186,16 @@ class ReportDialog(QDialog):
     def _done(self, paths: list[Path]) -> None:
         self.progress.finish()
         self.make_button.setEnabled(True)
+        self.message.setStyleSheet("")
         self.message.setText(_("Written: {files}").format(files=", ".join(str(p) for p in paths)))
         self.written.emit(paths)
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.finish()
         self.make_button.setEnabled(True)
-        self.message.setStyleSheet("color: #b3261e")
-        self.message.setText(labels.error_text(exc))
+        if isinstance(exc, EmptyMonth):  # the organisation by its name, not its id
+            name = self.org.currentText()
+            text = Words.of(Msg.MONTH_WITHOUT_TICKETS, org=name, month=exc.month).text()
+        else:
+            text = labels.error_text(exc)
+        self._show_error(text)

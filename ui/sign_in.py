@@ -1,7 +1,10 @@
 """First run: sign in to central with its URL and a token (kept in the keychain), or work
-offline; the check runs off the UI thread."""
+offline; the check runs off the UI thread. Every refusal reads as a Dutch sentence from the
+catalogue (the errors' message codes), never the terminal's English."""
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,11 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from halt_desk.domain.errors import HaltDeskError
 from halt_desk.i18n import _
-from halt_desk.sync import AuthenticationFailed, ServerUnreachable, SyncSettings, TokenStore
+from halt_desk.sync import SyncSettings, TokenStore
 from halt_desk.sync.settings import check_server_url
 from halt_desk.sync.signin import sign_in
+from ui import labels
 from ui.workers import run_in_background
+
+log = logging.getLogger(__name__)
 
 
 class SignInDialog(QDialog):
@@ -35,7 +42,7 @@ class SignInDialog(QDialog):
             _(
                 "Sign this computer in to the central server. Your "
                 "administrator gives you the token; it is kept in {where}."
-            ).format(where=tokens.description)
+            ).format(where=tokens.place.text())
         )
         intro.setWordWrap(True)
         self.server = QLineEdit(settings.server or "https://")
@@ -64,12 +71,14 @@ class SignInDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        for edit in (self.server, self.user, self.token):  # a correction clears the refusal
+            edit.textEdited.connect(lambda _text: self.message.clear())
 
     def submit(self) -> None:
         try:
             server = check_server_url(self.server.text().strip())
-        except Exception as exc:
-            self.message.setText(_("Invalid server address: {error}").format(error=exc))
+        except HaltDeskError as exc:
+            self.message.setText(_sentence(exc))
             self.server.setFocus()
             return
         if not self.token.text().strip():
@@ -90,9 +99,13 @@ class SignInDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.sign_in_button.setEnabled(True)
-        if isinstance(exc, AuthenticationFailed):
-            self.message.setText(_("The server refuses this token."))
-        elif isinstance(exc, ServerUnreachable):
-            self.message.setText(_("The server cannot be reached: {error}").format(error=exc))
-        else:
-            self.message.setText(str(exc))
+        self.message.setText(_sentence(exc))
+
+
+def _sentence(exc: BaseException) -> str:
+    """What went wrong, as a sentence from the catalogue: the error's own words, or (for a
+    fault without words: a disk, a library) a general one, with the details in the log."""
+    if isinstance(exc, HaltDeskError) and exc.words is not None:
+        return labels.error_text(exc)
+    log.error("signing in failed: %s", exc, exc_info=exc)
+    return _("Signing in did not succeed; the details are in the log.")

@@ -28,14 +28,15 @@ from halt_desk.i18n import _
 from halt_desk.store import ConflictView, RejectedEvent, Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
+from ui.contract_time import SHORT, ContractZones
 from ui.workers import LatestOnly
 
 
-def _value(view: ConflictView, mine: bool) -> str:
+def _value(view: ConflictView, mine: bool, zones: ContractZones) -> str:
     event = view.local_event if mine else view.remote_event
     value = field_value(event)
     shown = fallback_name(value) if isinstance(value, str) and role_of(value) else value
-    when = event.at.astimezone().strftime("%d-%m %H:%M")
+    when = zones.shown(event.at, fmt=SHORT)
     return f"{shown} ({fallback_name(event.actor)}, {when})"  # people by name, not user id
 
 
@@ -47,6 +48,7 @@ class SyncIssuesDialog(QDialog):
     def __init__(self, store: Store, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.actor = store, actor
+        self.zones = ContractZones(store)
         self.refused: list[RejectedEvent] = []
         self.conflicts: list[ConflictView] = []
         self.setWindowTitle(_("Refused and conflicts"))
@@ -116,7 +118,7 @@ class SyncIssuesDialog(QDialog):
         for row, item in enumerate(self.refused):
             event = item.event
             cells = (
-                event.at.astimezone().strftime("%d-%m %H:%M"),
+                self.zones.shown(event.at, fmt=SHORT),
                 labels.event_type(event.type),
                 event.stream_key,
                 item.reason,
@@ -126,7 +128,12 @@ class SyncIssuesDialog(QDialog):
         self.rejected_table.resizeColumnsToContents()
         self.conflict_table.setRowCount(len(self.conflicts))
         for row, view in enumerate(self.conflicts):
-            cells = (view.ticket, view.field, _value(view, True), _value(view, False))
+            cells = (
+                view.ticket,
+                view.field,
+                _value(view, True, self.zones),
+                _value(view, False, self.zones),
+            )
             for column, text in enumerate(cells):
                 self.conflict_table.setItem(row, column, QTableWidgetItem(text))
         self.resend.setEnabled(bool(self.refused))

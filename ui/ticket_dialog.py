@@ -44,6 +44,7 @@ from ui import labels
 from ui.action_dialogs import DIALOGS, ask_content, confirm_again, is_second_first_response
 from ui.assign_dialog import AssignDialog, KeyClaim
 from ui.changes import ChangeHub, follow_changes
+from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
 from ui.elided_label import ElidedLabel
 from ui.text_limits import limit_text
@@ -99,7 +100,7 @@ def shortcut_tip(button: QPushButton, keys: str) -> None:
 
 def _when(instant: datetime | None, tz: tzinfo | None = None) -> str:
     """Day and time in the contract's time zone (the one the clocks are agreed in)."""
-    return instant.astimezone(tz).strftime("%d-%m %H:%M") if instant else ""
+    return instant.astimezone(tz or default_zone()).strftime("%d-%m %H:%M") if instant else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from halt_desk.desk.ticket_list import QuickFilter, TicketList, TicketListRow
 from halt_desk.domain.ticket_numbers import parse_ticket_id
 from halt_desk.i18n import N_, _
 from ui import labels
+from ui.contract_time import ContractZones
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -40,6 +41,8 @@ class TicketTableModel(QAbstractTableModel):
         super().__init__()
         self.tickets = TicketList([])
         self.now = now
+        #: The contract zones of the cache once it is open (the deadline's tooltip).
+        self.zones = ContractZones()
         self._quick = QuickFilter.OPEN
         self._text = ""
         self._bold = QFont()
@@ -114,7 +117,7 @@ class TicketTableModel(QAbstractTableModel):
             if column == "priority" and row.uplift:
                 return labels.uplift_label()
             if column == "next_due" and row.next_due is not None:
-                return row.next_due.astimezone().strftime("%d-%m-%Y %H:%M")
+                return self.zones.shown(row.next_due, row.org)
             if column == "summary":
                 return row.summary
         return None

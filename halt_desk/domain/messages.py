@@ -100,3 +100,39 @@ class Msg(StrEnum):
         "Ticket {ticket} is closed and cannot be reopened; record a new ticket instead."
     )
     FIRST_RESPONSE_EXISTS = N_("Ticket {ticket} already has a first response ({when}).")
+    # the monthly report (reports.errors)
+    MONTH_NOT_WRITTEN = N_("Write the month as YYYY-MM, for example {example}.")
+    MONTH_DOES_NOT_EXIST = N_("There is no month {month}: a month is 01 to 12.")
+    MONTH_YEAR_OUT_OF_RANGE = N_("Choose a year from 2000 to 2100.")
+    MONTH_NOT_BEGUN = N_("The month {month} has not begun yet.")
+    MONTH_WITHOUT_TICKETS = N_("No tickets of {org} were reported in {month}.")
+    UNKNOWN_ORGANISATION = N_("Organisation {org} is not known on this computer.")
+    CHOOSE_ORGANISATION = N_("Choose an organisation.")
+    # signing in to central (sync.errors)
+    SERVER_NOT_A_WEB_ADDRESS = N_(
+        "Fill in the server's web address, such as https://desk.example.nl:8765."
+    )
+    SERVER_PLAIN_HTTP = N_(
+        "Use https:// for this server; http:// is only allowed to this computer itself."
+    )
+    SERVER_ADDRESS_EXTRA = N_(
+        "Give only the server's address (https://name:port), without a user name, password, ? or #."
+    )
+    SERVER_UNREACHABLE = N_(
+        "The server {server} cannot be reached. Check the address and the network "
+        "connection, or work offline."
+    )
+    TOKEN_REFUSED = N_(
+        "The server refuses this token. Check it, or ask your administrator for a new one."
+    )
+    SERVER_ANSWER_UNUSABLE = N_(
+        "The server {server} gave an answer HALT Desk cannot use. Check that this is the "
+        "address of the HALT Desk server."
+    )
+    TOKEN_NOT_KEPT = N_(
+        "The token cannot be kept safely on this computer: there is no keychain, and no "
+        "passphrase for the encrypted file. Ask your administrator."
+    )
+    SETTINGS_INVALID = N_(
+        "The settings of HALT Desk on this computer are not valid; ask your administrator."
+    )

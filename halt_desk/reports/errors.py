@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words
 
 
 class ReportError(HaltDeskError):
@@ -10,11 +12,13 @@ class ReportError(HaltDeskError):
 
 
 class InvalidMonth(ReportError):
-    """A month that is not written YYYY-MM, or that has not begun yet."""
+    """A month that is not written YYYY-MM, or that has not begun yet; `words` says it
+    to a person (the report dialog), `str()` to the terminal."""
 
-    def __init__(self, value: str, problem: str) -> None:
+    def __init__(self, value: str, problem: str, words: Words | None = None) -> None:
         self.value = value
         self.problem = problem
+        self.words = words or Words.of(Msg.MONTH_NOT_WRITTEN, example="2027-01")
         super().__init__(f"--month {value!r}: {problem}")
 
 
@@ -27,6 +31,10 @@ class UnknownOrganisation(ReportError):
         listed = ", ".join(sorted(known)) or "none"
         if problem is None:
             problem = f"unknown organisation {org!r}"
+        if org is None:
+            self.words = Words.of(Msg.CHOOSE_ORGANISATION)
+        else:
+            self.words = Words.of(Msg.UNKNOWN_ORGANISATION, org=org)
         super().__init__(f"--org: {problem} (known: {listed})")
 
 
@@ -36,6 +44,7 @@ class EmptyMonth(ReportError):
     def __init__(self, org: str, month: str) -> None:
         self.org = org
         self.month = month
+        self.words = Words.of(Msg.MONTH_WITHOUT_TICKETS, org=org, month=month)
         super().__init__(f"organisation {org!r}: no tickets were reported in {month}")
 
 

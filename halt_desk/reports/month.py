@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words
 from halt_desk.reports.errors import InvalidMonth
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -35,9 +37,17 @@ class Month:
             raise InvalidMonth(str(text), "expected a month written YYYY-MM, e.g. 2027-01")
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise InvalidMonth(text, f"there is no month {month:02d}")
+            raise InvalidMonth(
+                text,
+                f"there is no month {month:02d}",
+                Words.of(Msg.MONTH_DOES_NOT_EXIST, month=f"{month:02d}"),
+            )
         if not 2000 <= year <= 2100:
-            raise InvalidMonth(text, "the year must lie between 2000 and 2100")
+            raise InvalidMonth(
+                text,
+                "the year must lie between 2000 and 2100",
+                Words.of(Msg.MONTH_YEAR_OUT_OF_RANGE),
+            )
         return cls(year, month)
 
     def __str__(self) -> str:
@@ -63,4 +73,8 @@ class Month:
     def check_begun(self, now: datetime, tz: tzinfo) -> None:
         """Raises InvalidMonth if the month lies wholly after `now`."""
         if self.start(tz) > now:
-            raise InvalidMonth(str(self), f"the month has not begun yet (now is {now:%Y-%m-%d})")
+            raise InvalidMonth(
+                str(self),
+                f"the month has not begun yet (now is {now:%Y-%m-%d})",
+                Words.of(Msg.MONTH_NOT_BEGUN, month=str(self)),
+            )

@@ -24,6 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from keyring.backend import KeyringBackend
 
+from halt_desk.i18n import N_, Words
 from halt_desk.paths import private_dir, private_file, user_data_dir
 from halt_desk.sync.errors import CredentialStoreError
 
@@ -43,6 +44,11 @@ class TokenStore(Protocol):
 
     @property
     def description(self) -> str: ...
+
+    @property
+    def place(self) -> Words:
+        """Where the token is kept, for a person (the sign-in dialog), in their language."""
+        ...
 
     @property
     def is_fallback(self) -> bool: ...
@@ -69,6 +75,7 @@ class KeychainTokens:
     """Tokens in the OS keychain (service `halt-desk`, one entry per server URL)."""
 
     is_fallback = False
+    place = Words.of(N_("the keychain of this computer"))
 
     def __init__(self, backend: KeyringBackend) -> None:
         self._backend = backend
@@ -109,6 +116,7 @@ class EncryptedFileTokens:
     """Tokens in an encrypted file (0600), for machines without a keychain."""
 
     is_fallback = True
+    place = Words.of(N_("an encrypted file on this computer, locked with a passphrase"))
 
     def __init__(self, path: Path, passphrase: Passphrase = passphrase_from_env) -> None:
         self.path = path

@@ -1,11 +1,14 @@
 """Errors of sync: each says what could not be done and with which server or setting.
 
-None of them carries a token: messages name the server and the HTTP status only.
+None of them carries a token: messages name the server and the HTTP status only. `str()` is
+English (logs, the terminal); `message()` words it for a person from the catalogue (`Msg`).
 """
 
 from __future__ import annotations
 
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words
 
 
 class SyncError(HaltDeskError):
@@ -19,6 +22,7 @@ class ServerUnreachable(SyncError):
     def __init__(self, server: str, problem: str) -> None:
         self.server = server
         self.problem = problem
+        self.words = Words.of(Msg.SERVER_UNREACHABLE, server=server)
         super().__init__(f"central {server} not reachable: {problem}")
 
 
@@ -29,6 +33,7 @@ class AuthenticationFailed(SyncError):
         self.server = server
         self.status = status
         self.detail = detail
+        self.words = Words.of(Msg.TOKEN_REFUSED)
         super().__init__(f"central {server} refused the sign-in (HTTP {status}): {detail}")
 
 
@@ -39,6 +44,7 @@ class ProtocolError(SyncError):
         self.server = server
         self.what = what
         self.problem = problem
+        self.words = Words.of(Msg.SERVER_ANSWER_UNUSABLE, server=server)
         super().__init__(f"central {server}: {what}: {problem}")
 
 
@@ -50,12 +56,16 @@ class CredentialStoreError(SyncError):
     """The token cannot be stored or read (no keychain and no passphrase, wrong passphrase,
     damaged file)."""
 
+    words = Words.of(Msg.TOKEN_NOT_KEPT)
+
 
 class SettingsError(SyncError):
-    """A setting in settings.toml is malformed: names the file and the setting."""
+    """A setting in settings.toml is malformed: names the file and the setting. `words` says
+    what to correct where a person typed the setting (the server's address)."""
 
-    def __init__(self, path: str, setting: str, problem: str) -> None:
+    def __init__(self, path: str, setting: str, problem: str, words: Words | None = None) -> None:
         self.path = path
         self.setting = setting
         self.problem = problem
+        self.words = words or Words.of(Msg.SETTINGS_INVALID)
         super().__init__(f"settings {path}: {setting}: {problem}")

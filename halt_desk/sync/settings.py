@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from halt_desk.config import MACHINE_KEYS, machine_config_path
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words
 from halt_desk.paths import APP_AUTHOR, APP_NAME, private_dir, private_file
 from halt_desk.sync.client import TlsOptions
 from halt_desk.sync.errors import SettingsError
@@ -50,14 +52,27 @@ def check_server_url(url: str) -> str:
     """`https://host[:port]` (or `http://` on loopback only); returns it without a slash."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError("--server", "server", f"{url!r} is not an http(s) URL")
+        raise SettingsError(
+            "--server",
+            "server",
+            f"{url!r} is not an http(s) URL",
+            Words.of(Msg.SERVER_NOT_A_WEB_ADDRESS),
+        )
     loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme == "http" and not loopback:
         raise SettingsError(
-            "--server", "server", "plain http is only allowed to this computer; use https"
+            "--server",
+            "server",
+            "plain http is only allowed to this computer; use https",
+            Words.of(Msg.SERVER_PLAIN_HTTP),
         )
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise SettingsError("--server", "server", "give only scheme, host, port and path")
+        raise SettingsError(
+            "--server",
+            "server",
+            "give only scheme, host, port and path",
+            Words.of(Msg.SERVER_ADDRESS_EXTRA),
+        )
     return url.strip().rstrip("/")
 
 

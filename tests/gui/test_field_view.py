@@ -4,6 +4,7 @@ synced, and a laptop clock that was off at the last contact is a clear warning."
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
@@ -15,6 +16,8 @@ from tests.gui.conftest import NOW
 from tests.swap_data import swap_ticket
 from ui.field_view import BUTTON_HEIGHT, FieldView
 from ui.main_window import MainWindow
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 ENGINEER = "field:jan"
 
@@ -59,7 +62,7 @@ def test_productive_again_needs_a_name_then_records_confirmed_by(
     qtbot.waitUntil(lambda: bool(widget.message.text()), timeout=10_000)
     assert "bevestigt" in widget.message.text()
     widget.confirmed_by.setText("Anna de Vries")
-    confirmed = (NOW + timedelta(minutes=30)).astimezone()  # as the laptop shows it
+    confirmed = (NOW + timedelta(minutes=30)).astimezone(AMSTERDAM)  # the contract's clock
     widget.productive_time.setTime(QTime(confirmed.hour, confirmed.minute))
     widget.buttons[FieldAction.PRODUCTIVE_AGAIN].click()
     qtbot.waitUntil(lambda: widget.action_table.rowCount() == 1, timeout=10_000)

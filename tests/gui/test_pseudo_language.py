@@ -54,6 +54,7 @@ from halt_desk.domain.swaps import SwapMode
 from halt_desk.logistics.loaners import suggest_loaner
 from halt_desk.logistics.swap_steps import SwapPlan, open_swap, ship_loaner
 from halt_desk.store import Store
+from halt_desk.sync.credentials import KeychainTokens
 from halt_desk.sync.settings import load_settings
 from tests.desk_data import NOW, reference_events
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
@@ -403,6 +404,7 @@ def _label(text: str) -> QLabel:
 
 class _NoTokens:
     description = "—"
+    place = KeychainTokens.place
 
     def get(self, *_args: object) -> None:
         return None

@@ -160,7 +160,7 @@ def test_two_offline_reservations_of_one_loaner_the_second_is_refused_naming_the
     assert summary.rejected == 1
     (rejection,) = swap_rejections(depot_b.store)
     assert (rejection.device, rejection.swap, rejection.other_swap) == (TAG, swap_b, swap_a)
-    assert f"al gereserveerd voor swap {swap_a}" in rejection.message("nl")
+    assert f"al gereserveerd voor omruiling {swap_a}" in rejection.message("nl")
     board = load_board(depot_b.store, t0)
     assert board.swaps[swap_b].step is SwapStep.RESERVE  # needs another loaner
     assert board.swaps[swap_a].device == TAG

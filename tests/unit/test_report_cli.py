@@ -74,7 +74,7 @@ def test_the_csv_has_the_kpi_table_and_one_line_per_ticket(tmp_path: Path) -> No
     out, csv = tmp_path / "slr.pdf", tmp_path / "slr.csv"
     assert slr(out, "--from", str(FIXTURE), "--csv", str(csv)) == 0
     kpi = csv.read_text(encoding="utf-8")
-    assert kpi.startswith("\ufeffMaand;Prioriteit;Tickets;")
+    assert kpi.startswith("\ufeffMaand;Prioriteit;Meldingen;")
     lines = kpi.lstrip("\ufeff").splitlines()
     assert len(lines) == 6  # header, P1–P4, total
     assert lines[3].startswith("2027-02;P3;6;4;5;80,0;90;nee;83,3;80,0;100,0;100,0;0,0;;1;5;")
@@ -218,7 +218,7 @@ def test_export_from_the_cache_is_accepted_by_sla_check_and_gives_the_same_repor
     assert main([*args, "--from", str(export), "--out", str(tmp_path / "e.pdf"),
                  "--csv", str(via_export)]) == 0  # fmt: skip
     assert direct.read_text(encoding="utf-8") == via_export.read_text(encoding="utf-8")
-    assert "Bufferstock per depot" in pdf_text(tmp_path / "d.pdf")
+    assert "Buffervoorraad per depot" in pdf_text(tmp_path / "d.pdf")
 
 
 def test_the_organisation_must_be_named_when_the_cache_has_several(

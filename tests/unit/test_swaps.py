@@ -133,7 +133,9 @@ def test_an_illegal_move_says_the_state_and_why_in_dutch(store: Store) -> None:
     open_swap(store, first, SwapPlan(SwapMode.COURIER, DEPOT, TAG), "depot", later(1))
     with pytest.raises(DeviceRefused) as refused:
         open_swap(store, second, SwapPlan(SwapMode.COURIER, DEPOT, TAG), "depot", later(2))
-    assert f"Apparaat {TAG} is gereserveerd voor swap {first}-SWAP1" in refused.value.message("nl")
+    assert f"Apparaat {TAG} is gereserveerd voor omruiling {first}-SWAP1" in refused.value.message(
+        "nl"
+    )
     assert "reserveren kan niet" in refused.value.message("nl")
     assert load_board(store, later(2)).for_ticket(second)[0].record is None  # nothing stored
     with pytest.raises(DeviceRefused) as early:
