@@ -227,4 +227,4 @@ def test_a_summary_beyond_its_limit_is_refused_with_a_dutch_message(
     assert dialog.reason_note.text() == "nog 2.000 van 2.000 tekens"
     dialog.summary.setText("x" * 250)  # a paste
     assert len(dialog.summary.text()) == 200
-    assert dialog.summary_note.text() == "Hooguit 200 tekens: de rest is niet overgenomen."
+    assert dialog.summary_note.text() == "Hoogstens 200 tekens: de rest is niet overgenomen."

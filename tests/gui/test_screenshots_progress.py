@@ -48,7 +48,7 @@ def seed_tickets(desk: Desk, tickets: int) -> None:
     """`tickets` tickets of 40 events each, of Stichting Halt's callers."""
     batch: list[dict[str, object]] = []
     for n in range(tickets):
-        stream = f"ticket:HALT-2027-{n:06d}"
+        stream = f"ticket:SEED-{n:06d}"  # not in a number series: any year will do
         report = {"org": "halt", "caller": "e1", "summary": f"Laptop {n} start niet op"}
         batch.append(
             wire(stream, "ticket_reported", report | {"channel": "phone", "priority": "P3"})
@@ -114,7 +114,7 @@ def sync_screens(app: QApplication, folder: Path, out: Path) -> None:
 
 def seed_tickets_more(desk: Desk) -> None:
     report = {"org": "halt", "caller": "e1", "summary": "Beeldscherm flikkert", "priority": "P2"}
-    stream = "ticket:HALT-2027-900001"
+    stream = "ticket:SEED-900001"
     desk.seed(
         "agent-b",
         [wire(stream, "ticket_reported", report | {"channel": "phone"})]
