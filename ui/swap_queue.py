@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.couriers.registry import carrier_name
 from halt_desk.desk.names import Names
+from halt_desk.desk.ticket_words import EMERGENCY_KINDS, SHIPMENT_STATUSES
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.i18n import N_, _
 from halt_desk.logistics.loaners import LoanerSuggestion
@@ -35,19 +36,9 @@ from ui.text_limits import limit_text
 Index = QModelIndex | QPersistentModelIndex
 GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
 
-SHIPMENT: dict[str, str] = {
-    "booked": N_("booked"),
-    "picked_up": N_("picked up"),
-    "in_transit": N_("in transit"),
-    "out_for_delivery": N_("out for delivery"),
-    "delivered": N_("delivered"),
-    "failed_attempt": N_("failed attempt"),
-    "returned": N_("returned to sender"),
-}
-EMERGENCY: dict[str, str] = {
-    "virtual_workplace": N_("virtual workplace"),
-    "pool_device": N_("pool device"),
-}
+#: Shipment statuses and emergency workplaces in words: the same words as the timeline's.
+SHIPMENT: Mapping[str, str] = SHIPMENT_STATUSES
+EMERGENCY: Mapping[str, str] = EMERGENCY_KINDS
 MITIGATION: dict[str, str] = {
     "extra_stock": N_("temporary extra stock"),
     "other_depot": N_("another depot supplies"),
