@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
-from halt_desk.desk.staff import fallback_name, role_of
-from halt_desk.domain.conflicts import field_value
+from halt_desk.desk.names import Names, names_for
+from halt_desk.desk.ticket_story import conflict_field_words, conflict_value_words
 from halt_desk.i18n import _
 from halt_desk.store import ConflictView, RejectedEvent, Store
 from ui import labels
@@ -32,12 +32,11 @@ from ui.contract_time import SHORT, ContractZones
 from ui.workers import LatestOnly
 
 
-def _value(view: ConflictView, mine: bool, zones: ContractZones) -> str:
+def _value(view: ConflictView, mine: bool, zones: ContractZones, names: Names) -> str:
+    """One side of a conflict in words, with who chose it and when (people by name)."""
     event = view.local_event if mine else view.remote_event
-    value = field_value(event)
-    shown = fallback_name(value) if isinstance(value, str) and role_of(value) else value
     when = zones.shown(event.at, fmt=SHORT)
-    return f"{shown} ({fallback_name(event.actor)}, {when})"  # people by name, not user id
+    return f"{conflict_value_words(event, names)} ({names.person(event.actor)}, {when})"
 
 
 class SyncIssuesDialog(QDialog):
@@ -109,11 +108,16 @@ class SyncIssuesDialog(QDialog):
     def reload(self) -> None:
         store = self.store
         self._reads.run(
-            lambda: (store.rejected_events(), store.conflicts(open_only=True)), self._show
+            lambda: (
+                store.rejected_events(),
+                store.conflicts(open_only=True),
+                names_for(store),
+            ),
+            self._show,
         )
 
-    def _show(self, loaded: tuple[list[RejectedEvent], list[ConflictView]]) -> None:
-        self.refused, self.conflicts = loaded
+    def _show(self, loaded: tuple[list[RejectedEvent], list[ConflictView], Names]) -> None:
+        self.refused, self.conflicts, names = loaded
         self.rejected_table.setRowCount(len(self.refused))
         for row, item in enumerate(self.refused):
             event = item.event
@@ -130,9 +134,9 @@ class SyncIssuesDialog(QDialog):
         for row, view in enumerate(self.conflicts):
             cells = (
                 view.ticket,
-                view.field,
-                _value(view, True, self.zones),
-                _value(view, False, self.zones),
+                conflict_field_words(view.field),
+                _value(view, True, self.zones, names),
+                _value(view, False, self.zones, names),
             )
             for column, text in enumerate(cells):
                 self.conflict_table.setItem(row, column, QTableWidgetItem(text))

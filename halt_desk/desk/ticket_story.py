@@ -469,3 +469,41 @@ def swap_streams(ticket_id: str, events: Iterable[Event]) -> list[str]:
         if stream not in streams:
             streams.append(stream)
     return streams
+
+
+# ------------------------------------------------------------------ concurrent edits
+
+
+def conflict_field_words(field_name: str) -> str:
+    """The name of the field two concurrent edits disagree on ("Toegewezen aan")."""
+    name = FIELD_NAMES.get(field_name)
+    return _(name) if name is not None else _("another detail")
+
+
+def conflict_value_words(event: Event, names: Names) -> str:
+    """What one side of a conflict chose, in words: the colleague by name, the priority,
+    "P1-uplift toegekend", the edited fields ("Omschrijving: …"), or what the event did
+    ("Opgelost")."""
+    data = event.data
+    if event.type == "assigned":
+        return names.person(str(data.get("to") or "")) or "–"
+    if event.type == "priority_changed":
+        priority = data.get("priority")
+        if priority is not None:
+            return str(priority)
+        return " · ".join(
+            f"{_(FIELD_NAMES[key])}: {_value(key, data.get(key), names)}"
+            for key in ("impact", "urgency")
+        )
+    if event.type == "uplift_decided":
+        return _("P1 uplift granted") if data.get("granted") else _("P1 uplift refused")
+    if event.type == "ticket_updated":
+        changes = data.get("changes")
+        if not isinstance(changes, Mapping):
+            return _("another value")
+        return " · ".join(
+            f"{conflict_field_words(str(key))}: {_value(str(key), value, names)}"
+            for key, value in sorted(changes.items())
+        )
+    label = EVENT_LABELS.get(event.type)
+    return _(label) if label is not None else _("another value")
