@@ -599,11 +599,15 @@ class MainWindow(QMainWindow):
             "error": _("Sync error"),
         }
         self.connection.setText(texts.get(state, state))
-        self.connection.setToolTip(detail)
+        if detail:  # technical (English) detail for the log; the tooltip says it in words
+            log.info("sync state %s: %s", state, detail)
         alarming = state in ("clock_warning", "signed_out", "error")
         self.connection.setStyleSheet("color: #b3261e; font-weight: bold" if alarming else "")
 
     def _sync_summary(self, summary: SyncSummary) -> None:
+        from halt_desk.sync.feedback import round_text  # loaded with the sync, not at start
+
+        self.connection.setToolTip(round_text(summary))  # how the last round ended, in words
         self.pending.setText(_("Waiting to sync: {n}").format(n=summary.outbox))
         needing_eyes = summary.open_conflicts + summary.rejected_total
         self.issues.setVisible(needing_eyes > 0)
