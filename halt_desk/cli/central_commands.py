@@ -281,9 +281,7 @@ def cmd_import_employees(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
-def add_commands(commands: Any) -> None:
-    """`serve` and `central`."""
-    db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
+def _add_serve(commands: Any, db_help: str) -> None:
     serve = commands.add_parser("serve", help="run the central HTTP API")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -313,6 +311,12 @@ def add_commands(commands: Any) -> None:
         help="believe X-Forwarded-For from this proxy (address or network; repeatable)",
     )
     serve.set_defaults(handler=cmd_serve)
+
+
+def add_commands(commands: Any) -> None:
+    """`serve` and `central`."""
+    db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
+    _add_serve(commands, db_help)
 
     central = commands.add_parser("central", help="administer the central API")
     central_commands = central.add_subparsers(dest="central_command", required=True)
