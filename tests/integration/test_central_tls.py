@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -28,7 +29,7 @@ from halt_desk.central.engine import create_central_engine
 from halt_desk.store import Store
 from halt_desk.sync import effective_settings
 from halt_desk.sync.client import CentralClient, TlsOptions
-from halt_desk.sync.errors import ServerUnreachable
+from halt_desk.sync.errors import ProtocolError, ServerUnreachable
 from halt_desk.sync.signin import SyncTarget
 from tests.central_server import bearer, free_port
 from tests.sync_support import HALT_DESK, Desk
@@ -73,16 +74,7 @@ class ServeProcess:
             )
 
     def wait(self, url: str, **tls: Any) -> None:
-        deadline = time.monotonic() + PATIENCE
-        while True:
-            try:
-                if requests.get(f"{url}/api/v1/health", timeout=2, **tls).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"serve did not start: {self.output()}")
-            time.sleep(0.1)
+        _wait_for(url, self.process, self.log, **tls)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -95,6 +87,21 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, 9)
                 self.process.wait(timeout=PATIENCE)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, **tls: Any) -> None:
+    """Until `url` answers its health check (polled: no timing is assumed)."""
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        try:
+            if requests.get(f"{url}/api/v1/health", timeout=2, **tls).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            output = log.read_text(errors="replace") if log.exists() else ""
+            raise RuntimeError(f"{url} did not start: {output}")
+        time.sleep(0.1)
 
 
 @dataclass
@@ -442,3 +449,83 @@ def test_two_server_processes_serve_https(tmp_path: Path, pki: Pki) -> None:
         assert _http_over_tls(refused, serve.port) is None
     finally:
         serve.stop()
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _readme_nginx(port: int, backend: int, pki: Pki) -> str:
+    """The README's nginx snippet with this test's port, files and central filled in."""
+    snippet = README.read_text(encoding="utf-8").split("```nginx\n", 1)[1].split("```", 1)[0]
+    for old, new in {
+        "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
+        "/etc/halt-desk/tls/server.pem": str(pki.server.cert),
+        "/etc/halt-desk/tls/server.key": str(pki.server.key),
+        "/etc/halt-desk/tls/clients-ca.pem": str(pki.ca.cert_path),
+        "http://127.0.0.1:8765": f"http://127.0.0.1:{backend}",
+    }.items():
+        assert old in snippet, old
+        snippet = snippet.replace(old, new)
+    return snippet
+
+
+@pytest.fixture
+def nginx(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """The nginx program and a folder for its configuration, logs and temporary files."""
+    found = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+    if found is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    yield Path(found), tmp_path / "nginx"
+
+
+def test_the_readme_nginx_set_up_ends_tls_and_passes_the_clients_address(
+    tmp_path: Path, pki: Pki, nginx: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program, folder = nginx
+    db_url = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    desk = Desk.create(db_url)
+    desk.central.close()
+    central = ServeProcess(db_url, tmp_path, ["--trusted-proxy", "127.0.0.1"])
+    port = free_port()
+    folder.mkdir()
+    user = "user root;\n" if os.geteuid() == 0 else ""  # its workers read the temp files
+    (folder / "nginx.conf").write_text(
+        f"{user}daemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        "events {}\nhttp {\n"
+        f"access_log off;\nclient_body_temp_path {folder}/body;\n"
+        f"proxy_temp_path {folder}/proxy;\nfastcgi_temp_path {folder}/fastcgi;\n"
+        f"uwsgi_temp_path {folder}/uwsgi;\nscgi_temp_path {folder}/scgi;\n"
+        f"{_readme_nginx(port, central.port, pki)}\n}}\n",
+        encoding="utf-8",
+    )
+    proxy = subprocess.Popen(
+        [str(program), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
+         str(folder / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"https://127.0.0.1:{port}"
+    try:
+        central.wait(f"http://127.0.0.1:{central.port}")
+        behind = Central(desk, db_url, url, central)
+        _wait_for(url, proxy, folder / "error.log", **_requests_tls(pki))
+        # The audit log has the client's address (127.0.0.2), not nginx's, and not what the
+        # client claims in its own X-Forwarded-For.
+        assert _audit_read_from(behind, pki, "127.0.0.2", "192.0.2.66") == "127.0.0.2"
+        # Without a client certificate nginx refuses before central sees anything.
+        no_certificate = TlsOptions(pki.ca.cert_path)
+        with _client(behind, no_certificate) as client, pytest.raises(ProtocolError, match="400"):
+            client.changes(0, 1)
+        # A laptop with the machine configuration syncs through it.
+        config = _machine_config(tmp_path / "machine", url, pki, pki.client)
+        monkeypatch.setenv("HALT_DESK_MACHINE_CONFIG", str(config))
+        laptop = tmp_path / "laptop"
+        login = run(["sync", "login"], laptop, desk.tokens["agent-a"] + "\n")
+        assert login.returncode == 0, login.stderr
+        once = run(["sync", "--once", "--json"], laptop)
+        assert once.returncode == 0, once.stderr
+        assert json.loads(once.stdout)["pulled"] == 2
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=PATIENCE)
+        central.stop()
