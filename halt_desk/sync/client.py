@@ -277,7 +277,10 @@ class CentralClient:
             )
             content = response.content  # the whole body: a cut connection shows here
         except requests.exceptions.SSLError as exc:
-            raise ServerUnreachable(self.server, f"TLS failed: {tls_reason(exc)}") from None
+            reason = tls_reason(exc)
+            raise ServerUnreachable(
+                self.server, f"TLS failed: {reason}", untrusted=reason.startswith(UNTRUSTED)
+            ) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ServerUnreachable(self.server, _short(exc)) from None
         except requests.RequestException as exc:
@@ -345,6 +348,10 @@ def _decode(content: bytes) -> Any:
         return None
 
 
+#: How `tls_reason` begins when the server's certificate failed verification.
+UNTRUSTED = "server certificate not trusted"
+
+
 def tls_reason(exc: BaseException) -> str:
     """Why a TLS connection failed, in OpenSSL's words (an untrusted server certificate, an
     old protocol), without the URL or anything else of the request."""
@@ -353,7 +360,7 @@ def tls_reason(exc: BaseException) -> str:
         if seen is None:
             break
         if isinstance(seen, ssl.SSLCertVerificationError):
-            return f"server certificate not trusted ({seen.verify_message})"
+            return f"{UNTRUSTED} ({seen.verify_message})"
         if isinstance(seen, ssl.SSLError):
             return str(seen.reason or type(seen).__name__).lower().replace("_", " ")
         inner = getattr(seen, "reason", None)

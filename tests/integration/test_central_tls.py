@@ -26,10 +26,12 @@ from sqlalchemy import text
 
 from halt_desk.background.sync_process import summary_from_json, worker_command
 from halt_desk.central.engine import create_central_engine
+from halt_desk.i18n import current_language, set_language
 from halt_desk.store import Store
 from halt_desk.sync import effective_settings
 from halt_desk.sync.client import CentralClient, TlsOptions
 from halt_desk.sync.errors import ProtocolError, ServerUnreachable
+from halt_desk.sync.feedback import failure_text
 from halt_desk.sync.signin import SyncTarget
 from tests.central_server import bearer, free_port
 from tests.sync_support import HALT_DESK, Desk
@@ -236,6 +238,20 @@ def test_sync_once_trusting_another_ca_is_offline_with_the_reason(
     assert once.returncode == 1, once.stdout + once.stderr  # central not reached, nothing lost
     assert "server certificate not trusted" in once.stdout + once.stderr
     assert "Traceback" not in once.stderr
+    summary = summary_from_json(json.loads(run(["sync", "--once", "--json"], laptop).stdout))
+    assert (summary.state, summary.failure) == ("offline", "untrusted")
+    # What the window's status bar says (Dutch by default): for the administrator, not the
+    # network.
+    previous = current_language()
+    set_language("nl")
+    try:
+        assert "certificaat van de server wordt niet vertrouwd" in failure_text(summary)
+    finally:
+        set_language(previous)
+    other = TlsOptions(pki.other_ca.cert_path)
+    with _client(mtls, other) as client, pytest.raises(ServerUnreachable) as refused:
+        client.health()
+    assert "niet vertrouwd" in refused.value.message("nl")  # the sign-in dialog's words
 
 
 @pytest.mark.parametrize("who", ["no certificate", "another CA's certificate"])
