@@ -254,6 +254,22 @@ def test_sync_once_trusting_another_ca_is_offline_with_the_reason(
     assert "niet vertrouwd" in refused.value.message("nl")  # the sign-in dialog's words
 
 
+def test_a_report_from_the_server_uses_this_computers_tls_files(
+    tmp_path: Path, pki: Pki, mtls: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _machine_config(tmp_path / "machine", mtls.url, pki, pki.client)
+    monkeypatch.setenv("HALT_DESK_MACHINE_CONFIG", str(config))
+    monkeypatch.setenv("HALT_DESK_TOKEN", mtls.desk.tokens["admin"])
+    month = time.strftime("%Y-%m", time.gmtime())
+    command = ["export", "--server", mtls.url, "--month", month, "--org", "halt"]
+    done = run([*command, "--out", str(tmp_path / "export.json")], tmp_path / "laptop")
+    # The whole feed came over mutual TLS: central's organisation is known, its month empty.
+    assert done.returncode == 2 and "no tickets were reported" in done.stderr, done.stderr
+    (tmp_path / "machine" / "ca.pem").write_bytes(pki.other_ca.cert_path.read_bytes())
+    done = run([*command, "--out", str(tmp_path / "export.json")], tmp_path / "laptop")
+    assert done.returncode == 2 and "server certificate not trusted" in done.stderr
+
+
 @pytest.mark.parametrize("who", ["no certificate", "another CA's certificate"])
 def test_the_server_refuses_a_client_without_its_cas_certificate(
     pki: Pki, mtls: Central, who: str
