@@ -67,8 +67,9 @@ class TestCA:
         self.cert_path = folder / f"{name}-ca.pem"
         self.cert_path.write_bytes(self.certificate.public_bytes(serialization.Encoding.PEM))
 
-    def server(self, name: str = "server", hosts: tuple[str, ...] = ("127.0.0.1", "localhost"),
-               valid_days: int = 30) -> Issued:  # fmt: skip
+    def server(
+        self, name: str = "server", hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    ) -> Issued:
         """A server certificate for `hosts` (IP addresses and DNS names)."""
         names: list[x509.GeneralName] = []
         for host in hosts:
@@ -76,30 +77,28 @@ class TestCA:
                 names.append(x509.IPAddress(ip_address(host)))
             except ValueError:
                 names.append(x509.DNSName(host))
-        return self._issue(name, ExtendedKeyUsageOID.SERVER_AUTH, names, valid_days)
+        return self._issue(name, ExtendedKeyUsageOID.SERVER_AUTH, names)
 
     def client(self, name: str = "client") -> Issued:
         """A client certificate (mutual TLS) for a desk named `name`."""
-        return self._issue(name, ExtendedKeyUsageOID.CLIENT_AUTH, [x509.DNSName(name)], 30)
+        return self._issue(name, ExtendedKeyUsageOID.CLIENT_AUTH, [x509.DNSName(name)])
 
     def _issue(
         self,
         name: str,
         usage: x509.ObjectIdentifier,
         alt_names: list[x509.GeneralName],
-        valid_days: int,
     ) -> Issued:
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.now(UTC)
-        start = now - timedelta(hours=1) if valid_days > 0 else now - timedelta(days=10)
         cert = (
             x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(start)
-            .not_valid_after(now + timedelta(days=valid_days))
+            .not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
             .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)

@@ -25,7 +25,9 @@ from requests.adapters import HTTPAdapter
 from sqlalchemy import text
 
 from halt_desk.background.sync_process import summary_from_json, worker_command
+from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.central.engine import create_central_engine
+from halt_desk.central.transport import TlsFiles
 from halt_desk.i18n import current_language, set_language
 from halt_desk.store import Store
 from halt_desk.sync import effective_settings
@@ -530,17 +532,14 @@ def test_the_readme_nginx_set_up_ends_tls_and_passes_the_clients_address(
         f"{_readme_nginx(port, central.port, pki)}\n}}\n",
         encoding="utf-8",
     )
-    proxy = subprocess.Popen(
-        [str(program), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
-         str(folder / "error.log")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    log = folder / "error.log"
+    command = [str(program), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(log)]
+    proxy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"https://127.0.0.1:{port}"
     try:
         central.wait(f"http://127.0.0.1:{central.port}")
         behind = Central(desk, db_url, url, central)
-        _wait_for(url, proxy, folder / "error.log", **_requests_tls(pki))
+        _wait_for(url, proxy, log, **_requests_tls(pki))
         # The audit log has the client's address (127.0.0.2), not nginx's, and not what the
         # client claims in its own X-Forwarded-For.
         assert _audit_read_from(behind, pki, "127.0.0.2", "192.0.2.66") == "127.0.0.2"
@@ -561,3 +560,18 @@ def test_the_readme_nginx_set_up_ends_tls_and_passes_the_clients_address(
         proxy.terminate()
         proxy.wait(timeout=PATIENCE)
         central.stop()
+
+
+def test_the_embedded_server_serves_https_too(tmp_path: Path, pki: Pki) -> None:
+    """The in-process central (`halt-desk demo`, tests) takes the same TLS files."""
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    files = TlsFiles(pki.server.cert, pki.server.key, pki.ca.cert_path)
+    try:
+        with EmbeddedServer(desk.central, tls=files) as server:
+            assert server.url.startswith("https://127.0.0.1:")
+            with CentralClient(server.url, desk.tokens["agent-a"], tls=_good(pki)) as client:
+                assert len(client.changes(0, 10).events) == 2
+            no_certificate = ssl.create_default_context(cafile=str(pki.ca.cert_path))
+            assert _http_over_tls(no_certificate, server.port) is None
+    finally:
+        desk.central.close()
