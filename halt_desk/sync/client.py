@@ -97,6 +97,9 @@ def _retry() -> Retry:
         total=3,
         connect=3,
         read=2,
+        # TLS errors (an untrusted certificate, a refused handshake) are neither connect
+        # nor read errors: a second later they are the same, so the round ends at once.
+        other=0,
         status=2,
         backoff_factor=0.2,
         status_forcelist=(502, 503, 504),

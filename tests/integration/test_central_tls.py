@@ -575,3 +575,13 @@ def test_the_embedded_server_serves_https_too(tmp_path: Path, pki: Pki) -> None:
             assert _http_over_tls(no_certificate, server.port) is None
     finally:
         desk.central.close()
+
+
+def test_an_untrusted_certificate_is_not_tried_again_within_the_call(
+    pki: Pki, mtls: Central, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It will not be trusted a second later: one handshake, no retry warnings."""
+    other = TlsOptions(pki.other_ca.cert_path)
+    with _client(mtls, other) as client, pytest.raises(ServerUnreachable):
+        client.health()
+    assert not [r for r in caplog.records if "Retrying" in r.getMessage()]
