@@ -59,6 +59,8 @@ if [ $want_tests -eq 1 ]; then
   # Server binaries for the integration tests: tests/pg.py runs its own throwaway server from
   # /usr/lib/postgresql/*/bin on a free port; the system service is never used.
   apt_install postgresql
+  # The README's reverse-proxy example runs in a real nginx (its own config, a free port).
+  apt_install nginx-light
 fi
 if [ $want_bench -eq 1 ]; then
   # An HTTP load generator in C, so that the load costs little of the CPU it measures.

@@ -513,8 +513,16 @@ def create_worker_app() -> FastAPI:
     return app
 
 
-def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: int = 1) -> None:
+def serve(
+    central: Central,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    workers: int = 1,
+    transport: dict[str, Any] | None = None,
+) -> None:
     """Runs the API with uvicorn until interrupted; in `workers` processes if more than one.
+    `transport`: uvicorn's TLS and forwarded-header settings (`transport.uvicorn_options`;
+    default: plain HTTP, no forwarded header believed).
 
     One process runs Python on one core at a time; more processes use more cores. They
     share the database safely: every write transaction takes the sequence counter's lock
@@ -524,6 +532,9 @@ def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: 
     """
     import uvicorn
 
+    from halt_desk.central.transport import uvicorn_options
+
+    options = transport if transport is not None else uvicorn_options(None, [])
     if workers <= 1:
         central.warm_up()
         app = create_app(central)
@@ -531,7 +542,7 @@ def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: 
         # collector's full passes, which then take ~20 ms instead of ~150 ms (seen in a
         # push's p99 under load).
         gc.freeze()
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, **options)
         return
     os.environ[WORKER_DB_ENV] = central.engine.url.render_as_string(hide_password=False)
     uvicorn.run(
@@ -542,4 +553,5 @@ def serve(central: Central, host: str = "127.0.0.1", port: int = 8765, workers: 
         port=port,
         log_level="info",
         access_log=False,
+        **options,
     )

@@ -12,25 +12,39 @@ import time
 from types import TracebackType
 
 from halt_desk.central.service import Central
+from halt_desk.central.transport import TlsFiles, server_context, uvicorn_options
 from halt_desk.domain.errors import HaltDeskError
 
 
 class EmbeddedServer:
     """uvicorn serving `create_app(central)` on 127.0.0.1, on a port it already holds (so
-    there is no race for a free port)."""
+    there is no race for a free port); over HTTPS with `tls` (as `serve --tls-cert …`)."""
 
-    def __init__(self, central: Central, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        central: Central,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: TlsFiles | None = None,
+    ) -> None:
         import uvicorn
 
         from halt_desk.central.api import create_app
 
         self.central = central
+        if tls is not None:
+            server_context(tls)  # a bad file is a TransportError here, not a silent thread
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
         self.port: int = self.sock.getsockname()[1]
-        self.url = f"http://{host}:{self.port}"
-        config = uvicorn.Config(create_app(central), log_level="warning", access_log=False)
+        self.url = f"{'https' if tls is not None else 'http'}://{host}:{self.port}"
+        config = uvicorn.Config(
+            create_app(central),
+            log_level="warning",
+            access_log=False,
+            **uvicorn_options(tls, []),
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True

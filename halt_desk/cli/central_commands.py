@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from halt_desk.central.service import Central
+    from halt_desk.central.transport import TlsFiles
 
 from halt_desk.cli.common import CliError, positive_int
 from halt_desk.domain.errors import HaltDeskError
@@ -47,11 +48,59 @@ def open_central(url: str | None) -> Central:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from halt_desk.central.api import serve
+    from halt_desk.central.transport import uvicorn_options
 
+    tls, proxies = _serve_transport(args)
     central = open_central(args.db)
-    print(f"HALT Desk central API on http://{args.host}:{args.port}/api/v1", flush=True)
-    serve(central, args.host, args.port, args.workers)
+    scheme = "https" if tls is not None else "http"
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"HALT Desk central API on {scheme}://{host}:{args.port}/api/v1", flush=True)
+    serve(central, args.host, args.port, args.workers, uvicorn_options(tls, proxies))
     return 0
+
+
+def _serve_transport(args: argparse.Namespace) -> tuple[TlsFiles | None, list[str]]:
+    """The TLS files (checked: a context is built once here, so a bad file is one line
+    before anything starts) and trusted proxies of `serve`; refuses plain HTTP on an
+    address other computers reach unless --insecure-http says so."""
+    from halt_desk.central.transport import (
+        TlsFiles,
+        is_loopback,
+        server_context,
+        tls_warnings,
+        trusted_proxies,
+    )
+
+    proxies = trusted_proxies(args.trusted_proxy)
+    if args.tls_cert is None and args.tls_key is None:
+        if args.tls_client_ca is not None:
+            raise CliError("--tls-client-ca needs --tls-cert and --tls-key (HTTPS)")
+        if not args.insecure_http and not is_loopback(args.host):
+            raise CliError(
+                f"refusing plain HTTP on {args.host}, which other computers can reach: give "
+                "--tls-cert and --tls-key, or --insecure-http when a TLS proxy is in front"
+            )
+        if args.insecure_http and not is_loopback(args.host):
+            print(
+                f"halt-desk: warning: plain HTTP on {args.host} (--insecure-http): tokens and "
+                "personal data cross the network unencrypted unless a TLS proxy is in front",
+                file=sys.stderr,
+                flush=True,
+            )
+        return None, proxies
+    if args.tls_cert is None or args.tls_key is None:
+        raise CliError("give --tls-cert and --tls-key together")
+    if args.insecure_http:
+        raise CliError("--insecure-http and --tls-cert exclude each other")
+    files = TlsFiles(
+        Path(args.tls_cert),
+        Path(args.tls_key),
+        Path(args.tls_client_ca) if args.tls_client_ca is not None else None,
+    )
+    server_context(files)
+    for warning in tls_warnings(files):
+        print(f"halt-desk: warning: {warning}", file=sys.stderr, flush=True)
+    return files, proxies
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -232,9 +281,7 @@ def cmd_import_employees(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
-def add_commands(commands: Any) -> None:
-    """`serve` and `central`."""
-    db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
+def _add_serve(commands: Any, db_help: str) -> None:
     serve = commands.add_parser("serve", help="run the central HTTP API")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -245,7 +292,31 @@ def add_commands(commands: Any) -> None:
         default=1,
         help="server processes (default 1); one per core uses every core",
     )
+    serve.add_argument("--tls-cert", metavar="FILE", help="HTTPS: certificate chain (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", help="HTTPS: its private key (PEM, mode 0600)")
+    serve.add_argument(
+        "--tls-client-ca",
+        metavar="FILE",
+        help="mutual TLS: require a client certificate signed by these CAs (PEM)",
+    )
+    serve.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain HTTP on an address other computers reach (behind a TLS proxy)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="believe X-Forwarded-For from this proxy (address or network; repeatable)",
+    )
     serve.set_defaults(handler=cmd_serve)
+
+
+def add_commands(commands: Any) -> None:
+    """`serve` and `central`."""
+    db_help = "database URL (default: SQLite file central.sqlite3 in the data dir)"
+    _add_serve(commands, db_help)
 
     central = commands.add_parser("central", help="administer the central API")
     central_commands = central.add_subparsers(dest="central_command", required=True)

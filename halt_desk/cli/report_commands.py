@@ -60,8 +60,12 @@ def _month_export(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
             raise CliError(
                 "--server needs the API token in the environment variable HALT_DESK_TOKEN"
             )
+        from halt_desk.sync.settings import effective_settings
+
         base = api_base(args.server)
-        source = EventsSource(fetch_changes(base, token), base)
+        # The TLS files of this computer's sync settings (a private CA, mutual TLS).
+        tls = effective_settings().tls()
+        source = EventsSource(fetch_changes(base, token, tls=tls), base)
         return build_export(source, month, args.org, now)
     store = open_store_source(Path(args.store) if args.store else None)
     with store:

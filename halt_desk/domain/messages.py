@@ -122,6 +122,10 @@ class Msg(StrEnum):
         "The server {server} cannot be reached. Check the address and the network "
         "connection, or work offline."
     )
+    SERVER_NOT_TRUSTED = N_(
+        "The connection to {server} is not trusted: its certificate was not issued by a "
+        "certificate authority this computer trusts. Ask your administrator."
+    )
     TOKEN_REFUSED = N_(
         "The server refuses this token. Check it, or ask your administrator for a new one."
     )

@@ -10,12 +10,15 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import profile_document
 from halt_desk.reports.errors import SourceUnavailable
+
+if TYPE_CHECKING:
+    from halt_desk.sync.client import TlsOptions
 
 log = logging.getLogger(__name__)
 
@@ -177,24 +180,41 @@ def api_base(url: str) -> str:
     return base
 
 
-def fetch_changes(url: str, token: str, timeout: float = 60.0) -> list[Event]:
+def fetch_changes(
+    url: str, token: str, timeout: float = 60.0, tls: TlsOptions | None = None
+) -> list[Event]:
     """Every event the central API serves, paged through `GET /api/v1/changes`.
 
-    TLS certificates are verified (requests' default, never switched off). The token goes
-    only into the Authorization header; it is never logged or put in a message.
+    TLS certificates are verified (never switched off): against `tls.ca_bundle` if given
+    (a private CA), else the system's; `tls.client_cert` is sent for mutual TLS. The token
+    goes only into the Authorization header; it is never logged or put in a message.
     """
     import requests
+
+    from halt_desk.sync.client import TlsOptions, tls_reason
 
     base = api_base(url)
     events: list[Event] = []
     since = 0
+    tls = tls or TlsOptions()
+    verify: str | bool = str(tls.ca_bundle) if tls.ca_bundle else True
+    cert: tuple[str, str] | str | None = None
+    if tls.client_cert is not None:
+        key = tls.client_key
+        cert = (str(tls.client_cert), str(key)) if key else str(tls.client_cert)
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {token}"
         while True:
             try:
                 response = session.get(
-                    f"{base}/changes", params={"since": since, "limit": PAGE_SIZE}, timeout=timeout
+                    f"{base}/changes",
+                    params={"since": since, "limit": PAGE_SIZE},
+                    timeout=timeout,
+                    verify=verify,
+                    cert=cert,
                 )
+            except requests.exceptions.SSLError as exc:
+                raise SourceUnavailable(base, f"TLS failed: {tls_reason(exc)}") from None
             except requests.RequestException as exc:
                 raise SourceUnavailable(
                     base, f"cannot reach the server ({type(exc).__name__})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,6 +97,9 @@ def _retry() -> Retry:
         total=3,
         connect=3,
         read=2,
+        # TLS errors (an untrusted certificate, a refused handshake) are neither connect
+        # nor read errors: a second later they are the same, so the round ends at once.
+        other=0,
         status=2,
         backoff_factor=0.2,
         status_forcelist=(502, 503, 504),
@@ -130,7 +134,10 @@ class CentralClient:
         self._session.mount("https://", adapter)
         tls = tls or TlsOptions()
         # Never verify=False: a CA bundle path replaces the system CAs, nothing disables them.
-        self._session.verify = str(tls.ca_bundle) if tls.ca_bundle else True
+        # Given with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the
+        # environment override a session's `verify`, and the private CA IT configured must win.
+        self._verify: str | bool = str(tls.ca_bundle) if tls.ca_bundle else True
+        self._session.verify = self._verify
         if tls.client_cert is not None:
             self._session.cert = (
                 (str(tls.client_cert), str(tls.client_key))
@@ -264,11 +271,19 @@ class CentralClient:
         sent = self._now()
         try:
             response = self._session.request(
-                method, self.server + path, headers=headers, timeout=self._timeout, **kwargs
+                method,
+                self.server + path,
+                headers=headers,
+                timeout=self._timeout,
+                verify=self._verify,
+                **kwargs,
             )
             content = response.content  # the whole body: a cut connection shows here
         except requests.exceptions.SSLError as exc:
-            raise ServerUnreachable(self.server, f"TLS failed ({type(exc).__name__})") from None
+            reason = tls_reason(exc)
+            raise ServerUnreachable(
+                self.server, f"TLS failed: {reason}", untrusted=reason.startswith(UNTRUSTED)
+            ) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ServerUnreachable(self.server, _short(exc)) from None
         except requests.RequestException as exc:
@@ -334,6 +349,31 @@ def _decode(content: bytes) -> Any:
         return json.loads(content)
     except ValueError:
         return None
+
+
+#: How `tls_reason` begins when the server's certificate failed verification.
+UNTRUSTED = "server certificate not trusted"
+
+
+def tls_reason(exc: BaseException) -> str:
+    """Why a TLS connection failed, in OpenSSL's words (an untrusted server certificate, an
+    old protocol), without the URL or anything else of the request."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"{UNTRUSTED} ({seen.verify_message})"
+        if isinstance(seen, ssl.SSLError):
+            return str(seen.reason or type(seen).__name__).lower().replace("_", " ")
+        inner = getattr(seen, "reason", None)
+        if isinstance(inner, BaseException):
+            seen = inner
+        elif seen.args and isinstance(seen.args[0], BaseException):
+            seen = seen.args[0]
+        else:
+            seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
 
 
 def _short(exc: BaseException) -> str:

@@ -17,12 +17,15 @@ class SyncError(HaltDeskError):
 
 class ServerUnreachable(SyncError):
     """No answer from central (no network, refused, timed out, cut, or a 5xx): transient;
-    the outbox is left as it is and sync tries again later."""
+    the outbox is left as it is and sync tries again later. `untrusted`: TLS refused the
+    server's certificate (a CA this computer does not trust; for IT, not the network)."""
 
-    def __init__(self, server: str, problem: str) -> None:
+    def __init__(self, server: str, problem: str, *, untrusted: bool = False) -> None:
         self.server = server
         self.problem = problem
-        self.words = Words.of(Msg.SERVER_UNREACHABLE, server=server)
+        self.untrusted = untrusted
+        code = Msg.SERVER_NOT_TRUSTED if untrusted else Msg.SERVER_UNREACHABLE
+        self.words = Words.of(code, server=server)
         super().__init__(f"central {server} not reachable: {problem}")
 
 

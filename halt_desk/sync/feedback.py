@@ -66,6 +66,7 @@ def failure_text(summary: SyncSummary) -> str:
         }.get(summary.state, Failure.OTHER)
     reasons = {
         Failure.UNREACHABLE: _("the server cannot be reached"),
+        Failure.UNTRUSTED: _("the server's certificate is not trusted; ask your administrator"),
         Failure.SIGNED_OUT: _("the server refused your sign-in; sign in again"),
         Failure.DISK_FULL: _("the disk is full; sync goes on once there is room"),
         Failure.DISK: _("the local cache could not be written"),

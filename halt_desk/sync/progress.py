@@ -23,6 +23,7 @@ class Failure(StrEnum):
     """Why a round did not reach its end, as the person is told (`failure_text`)."""
 
     UNREACHABLE = "unreachable"  # no answer from central: the outbox waits
+    UNTRUSTED = "untrusted"  # TLS refused central's certificate: the outbox waits for IT
     SIGNED_OUT = "signed_out"  # central refused the token
     DISK_FULL = "disk_full"  # the local cache could not grow
     DISK = "disk"  # the local cache could not be written otherwise

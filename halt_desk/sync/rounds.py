@@ -188,7 +188,8 @@ class SyncEngine:
                     self._pull(client, counts)
                     top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
             except ServerUnreachable as exc:
-                state, error, failure = SyncState.OFFLINE, str(exc), Failure.UNREACHABLE
+                failure = Failure.UNTRUSTED if exc.untrusted else Failure.UNREACHABLE
+                state, error = SyncState.OFFLINE, str(exc)
             except AuthenticationFailed as exc:
                 state, error, failure = SyncState.SIGNED_OUT, str(exc), Failure.SIGNED_OUT
             except HaltDeskError as exc:

@@ -100,6 +100,13 @@ class SyncSettings:
         )
 
     def tls(self) -> TlsOptions:
+        """The TLS files to use, each checked readable (SettingsError naming the setting and
+        the file: requests would raise a bare OSError, or quietly trust another CA)."""
+        for key in _PATH_KEYS:
+            value = getattr(self, key)
+            if value is not None and not os.access(value, os.R_OK):
+                problem = "no such file" if not value.exists() else "not readable by this user"
+                raise SettingsError(str(settings_path()), key, f"{value}: {problem}")
         if self.client_key is not None and os.name == "posix":
             try:
                 mode = self.client_key.stat().st_mode

@@ -145,6 +145,7 @@ def test_a_client_key_readable_by_others_is_refused(tmp_path: Path) -> None:
     key = tmp_path / "client.key"
     key.write_text("key")
     key.chmod(0o644)
+    (tmp_path / "c.pem").write_text("cert")
     with pytest.raises(SettingsError, match="chmod 600"):
         SyncSettings(client_cert=tmp_path / "c.pem", client_key=key).tls()
     key.chmod(0o600)
