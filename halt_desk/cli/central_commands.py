@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,14 @@ def open_central(url: str | None) -> Central:
 def cmd_serve(args: argparse.Namespace) -> int:
     from halt_desk.central.api import serve
 
+    if args.entra_config:  # read here, so a bad file stops the start; the workers read it too
+        from halt_desk.central.entra import ENTRA_CONFIG_ENV, EntraConfigError, load_entra_settings
+
+        try:
+            load_entra_settings(Path(args.entra_config))
+        except EntraConfigError as exc:
+            raise CliError(str(exc)) from None
+        os.environ[ENTRA_CONFIG_ENV] = str(Path(args.entra_config).resolve())
     central = open_central(args.db)
     print(f"HALT Desk central API on http://{args.host}:{args.port}/api/v1", flush=True)
     serve(central, args.host, args.port, args.workers)
@@ -244,6 +253,12 @@ def add_commands(commands: Any) -> None:
         type=positive_int,
         default=1,
         help="server processes (default 1); one per core uses every core",
+    )
+    serve.add_argument(
+        "--entra-config",
+        metavar="FILE",
+        help="also accept Microsoft Entra ID access tokens as this TOML file's [entra] "
+        "table says (README: Entra ID sign-in)",
     )
     serve.set_defaults(handler=cmd_serve)
 
