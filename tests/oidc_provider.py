@@ -112,6 +112,7 @@ class OidcProvider:
         self.devices: dict[str, DeviceCode] = {}
         self.refresh_tokens: dict[str, dict[str, Any]] = {}
         self.token_lifetime = 3600
+        self.refreshes = 0  # tokens handed out for a refresh token (silent renewal)
         self._lock = threading.Lock()
         provider = self
 
@@ -229,6 +230,7 @@ class OidcProvider:
                 claims = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
             if claims is None:
                 return 400, {"error": "invalid_grant"}
+            self.refreshes += 1
             return 200, self._tokens(claims)
         return 400, {"error": "unsupported_grant_type"}
 
