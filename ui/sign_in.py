@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -114,10 +115,17 @@ class SignInDialog(QDialog):
         font.setBold(True)
         self.code.setFont(font)
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_status = QLabel()  # waiting is no refusal: not in the red message line
+        self.code_status.setWordWrap(True)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
         for widget in (words, self.browser_button, self.code_button, self.code_words, self.code):
             layout.addWidget(widget)
-        self.code_words.hide()
-        self.code.hide()
+        layout.addWidget(self.code_status)
+        layout.addWidget(line)  # below it: a token from the administrator, as before
+        for label in (self.code_words, self.code, self.code_status):
+            label.hide()
         return part
 
     def _sso_settings(self) -> SyncSettings | None:
@@ -179,9 +187,11 @@ class SignInDialog(QDialog):
             _("On any device, open {address} and enter this code:").format(address=address)
         )
         self.code.setText(code)
-        self.code_words.show()
-        self.code.show()
-        self.message.setText(_("Waiting until you have signed in…"))
+        self.code_status.setText(_("Waiting until you have signed in…"))
+        self.message.clear()
+        for label in (self.code_words, self.code, self.code_status):
+            label.show()
+        self.adjustSize()  # room for the code and its words
 
     def _sso_done(self, settings: SyncSettings) -> None:
         self.settings = settings
@@ -189,7 +199,7 @@ class SignInDialog(QDialog):
 
     def _sso_failed(self, exc: BaseException) -> None:
         self._sso_busy(False)
-        for label in (self.code_words, self.code):  # that code is of no use any more
+        for label in (self.code_words, self.code, self.code_status):  # that code is void now
             label.clear()
             label.hide()
         if isinstance(exc, AuthenticationFailed) and exc.status == 403:

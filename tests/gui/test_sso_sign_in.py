@@ -74,7 +74,7 @@ def test_device_code_sign_in_end_to_end(qtbot: QtBot, site: Site) -> None:
     qtbot.waitUntil(lambda: bool(dialog.code.text()), timeout=WAIT_MS)
     assert dialog.code.isVisible() and not dialog.code_button.isEnabled()
     assert f"127.0.0.1:{site.provider.port}/devicelogin" in dialog.code_words.text()
-    assert dialog.message.text() == _("Waiting until you have signed in…")
+    assert dialog.code_status.text() == _("Waiting until you have signed in…")
     claims = site.provider.claims_for("Anna.Agent@halt.example", ["Agent"], halt_orgs="halt")
     site.provider.approve(dialog.code.text(), claims)
     qtbot.waitUntil(lambda: dialog.result() == SignInDialog.DialogCode.Accepted, timeout=WAIT_MS)
