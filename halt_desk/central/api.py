@@ -25,7 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
-from halt_desk.central.entra import EntraValidator, InvalidToken, entra_from_environment
+from halt_desk.central.entra import (
+    EntraValidator,
+    InvalidToken,
+    KeysUnavailable,
+    entra_from_environment,
+)
 from halt_desk.central.entra import looks_like_jwt as _jwt
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.leases import JobRunner, configured_jobs
@@ -168,8 +173,8 @@ class Authenticator:
         if self.entra is not None and _jwt(token):
             try:
                 return await self.entra_user(token)
-            except (InvalidToken, NotAllowed):
-                return None
+            except (InvalidToken, NotAllowed, KeysUnavailable):
+                return None  # the route answers it, with the reason
         version = self.central.users_version
         user = self.tokens.get(token, version)
         if user is not None:
@@ -215,6 +220,9 @@ async def current_user(request: Request) -> User:
             raise HTTPException(
                 401, str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'}
             ) from None
+        except KeysUnavailable as exc:
+            log.warning("answered 503: %s", exc)
+            raise HTTPException(503, str(exc), {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     user = await authenticator.user(token)
     if user is None:
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})

@@ -33,6 +33,7 @@ The configuration is a TOML file (`halt-desk serve --entra-config FILE`):
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -47,6 +48,8 @@ import requests
 
 from halt_desk.central.auth import NotAllowed, Role, User, token_hash
 from halt_desk.domain.errors import HaltDeskError
+
+log = logging.getLogger(__name__)
 
 #: The environment variable that hands the configuration file to `serve`'s workers.
 ENTRA_CONFIG_ENV = "HALT_DESK_ENTRA_CONFIG"
@@ -72,6 +75,10 @@ class InvalidToken(HaltDeskError):
     """A JWT the central does not trust (HTTP 401)."""
 
 
+class KeysUnavailable(HaltDeskError):
+    """The tenant's keys cannot be fetched now (HTTP 503: try again later)."""
+
+
 class EntraConfigError(HaltDeskError):
     """The Entra configuration file cannot be used."""
 
@@ -90,6 +97,9 @@ class EntraSettings:
     name_claim: str = "preferred_username"
     leeway: int = LEEWAY
     jwks_min_refresh_seconds: float = 60.0
+    #: Keys older than this are fetched again at the next token (a key the tenant
+    #: withdrew stops being trusted within a day without a restart).
+    jwks_max_age_seconds: float = 86_400.0
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], base: Path | None = None) -> EntraSettings:
@@ -123,6 +133,7 @@ class EntraSettings:
             name_claim=_text(raw, "name_claim") or "preferred_username",
             leeway=int(raw.get("leeway_seconds", LEEWAY)),
             jwks_min_refresh_seconds=float(raw.get("jwks_min_refresh_seconds", 60.0)),
+            jwks_max_age_seconds=float(raw.get("jwks_max_age_seconds", 86_400.0)),
         )
 
 
@@ -182,18 +193,28 @@ class KeySet:
 
     def key(self, kid: str) -> jwt.PyJWK:
         with self._lock:
-            found = self._keys.get(kid)
-            if found is not None:
-                return found
             now = self._clock()
+            found = self._keys.get(kid)
+            fresh = (
+                self._fetched_at is not None
+                and now - self._fetched_at < self.settings.jwks_max_age_seconds
+            )
+            if found is not None and fresh:
+                return found
             recent = (
                 self._fetched_at is not None
                 and now - self._fetched_at < self.settings.jwks_min_refresh_seconds
             )
             if not recent:
                 self._fetched_at = now
-                self._keys = self._fetch()
-            found = self._keys.get(kid)
+                try:
+                    self._keys = self._fetch()
+                except KeysUnavailable as exc:
+                    if found is None:
+                        raise
+                    log.warning("kept the tenant's keys a while longer: %s", exc)
+                    return found
+                found = self._keys.get(kid)
         if found is None:
             raise InvalidToken(f"token signed with unknown key id {kid!r}")
         return found
@@ -205,7 +226,7 @@ class KeySet:
             response.raise_for_status()
             return response.json()
         except (requests.RequestException, ValueError) as exc:
-            raise InvalidToken(f"cannot read the tenant's keys ({url}): {exc}") from None
+            raise KeysUnavailable(f"cannot read the tenant's keys ({url}): {exc}") from None
 
     def _fetch(self) -> dict[str, jwt.PyJWK]:
         if self._jwks_uri is None:
@@ -213,7 +234,7 @@ class KeySet:
             discovery = self._get(f"{base}/.well-known/openid-configuration")
             uri = discovery.get("jwks_uri") if isinstance(discovery, dict) else None
             if not isinstance(uri, str):
-                raise InvalidToken(f"no jwks_uri in the OpenID configuration of {base}")
+                raise KeysUnavailable(f"no jwks_uri in the OpenID configuration of {base}")
             self._jwks_uri = uri
         data = self._get(self._jwks_uri)
         self.fetches += 1
@@ -257,7 +278,8 @@ class EntraValidator:
             return entry[1]
 
     def user(self, token: str) -> User:
-        """The user of `token`. Raises InvalidToken (401) or NotAllowed (403)."""
+        """The user of `token`. Raises InvalidToken (401), NotAllowed (403), or
+        KeysUnavailable (503) when a key it needs cannot be fetched now."""
         found = self.cached(token)
         if found is not None:
             return found

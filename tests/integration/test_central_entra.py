@@ -23,6 +23,7 @@ from halt_desk.central.entra import (
     ENTRA_CONFIG_ENV,
     EntraValidator,
     InvalidToken,
+    KeysUnavailable,
     load_entra_settings,
 )
 from halt_desk.central.service import Central
@@ -257,3 +258,31 @@ def test_serve_with_entra_config_in_worker_processes(
         assert bad.status_code == 401
     finally:
         server.stop()
+
+
+def test_keys_age_out_and_an_unreachable_tenant_keeps_the_known_ones(
+    provider: OidcProvider, tmp_path: Path
+) -> None:
+    settings = load_entra_settings(write_config(provider, tmp_path, jwks_max_age_seconds=3600))
+    now = [1000.0]
+    validator = EntraValidator(settings, clock=lambda: now[0])
+    claims = provider.claims_for("a@halt.example", ["Agent"], halt_orgs="halt")
+    assert validator.user(provider.mint(claims)).name == "a@halt.example"
+    now[0] += 3601  # the keys are older than their maximum age: fetched at the next token
+    assert validator.user(provider.mint({**claims, "preferred_username": "b"})).name == "b"
+    assert provider.jwks_fetches == 2
+    provider.stop()
+    now[0] += 3601  # too old again, and the tenant cannot be reached: the known keys go on
+    assert validator.user(provider.mint({**claims, "preferred_username": "c"})).name == "c"
+    now[0] += 61
+    with pytest.raises(KeysUnavailable):  # a key it does not know cannot be fetched now
+        validator.user(provider.mint(claims, key=SigningKey("key-new")))
+
+
+def test_an_unreachable_tenant_is_503_not_a_refusal(site: Site) -> None:
+    idp = site.provider
+    token = idp.mint(idp.claims_for("a@halt.example", ["Agent"], halt_orgs="halt"))
+    idp.stop()
+    for response in (site.changes(token), site.post(token, [report("halt")])):
+        assert "tenant's keys" in problem(response, 503)
+        assert response.headers["retry-after"]
