@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import html
 import ipaddress
 import json
 import secrets
@@ -113,6 +115,10 @@ class OidcProvider:
         self.refresh_tokens: dict[str, dict[str, Any]] = {}
         self.token_lifetime = 3600
         self.refreshes = 0  # tokens handed out for a refresh token (silent renewal)
+        #: Who signs in in the browser (the authorization endpoint), and the codes given.
+        self.browser_claims: dict[str, Any] | None = None
+        self.codes: dict[str, tuple[dict[str, Any], str, str, str | None]] = {}
+        self.pkce_verified = 0
         self._lock = threading.Lock()
         provider = self
 
@@ -215,8 +221,51 @@ class OidcProvider:
             "message": f"To sign in, open {uri} and enter the code {user_code}.",
         }
 
+    def authorize(self, query: dict[str, str]) -> tuple[int, str]:
+        """The browser's sign-in: straight back to the app's loopback address with a code
+        (the user is `browser_claims`), as a redirect or (response_mode=form_post, what
+        MSAL asks for) a page that posts it there. Only PKCE with S256 and a loopback
+        redirect. Returns (status, Location or page)."""
+        redirect = query.get("redirect_uri", "")
+        challenge = query.get("code_challenge", "")
+        if (
+            self.browser_claims is None
+            or query.get("code_challenge_method") != "S256"
+            or not challenge
+            or not redirect.startswith(("http://localhost", "http://127.0.0.1"))
+        ):
+            return 400, ""
+        code = secrets.token_urlsafe(16)
+        with self._lock:
+            self.codes[code] = (self.browser_claims, challenge, redirect, query.get("nonce"))
+        back = {"code": code, "state": query.get("state", "")}
+        if query.get("response_mode") == "form_post":
+            fields = "".join(
+                f'<input type="hidden" name="{k}" value="{html.escape(v)}">'
+                for k, v in back.items()
+            )
+            page = f'<form method="post" action="{html.escape(redirect)}">{fields}</form>'
+            return 200, page + "<script>document.forms[0].submit()</script>"
+        return 302, f"{redirect}?{urllib.parse.urlencode(back)}"
+
+    def _code_grant(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            given = self.codes.pop(form.get("code", ""), None)
+        if given is None:
+            return 400, {"error": "invalid_grant"}
+        claims, challenge, redirect, nonce = given
+        verifier = form.get("code_verifier", "")
+        if _b64(hashlib.sha256(verifier.encode()).digest()) != challenge:
+            return 400, {"error": "invalid_grant", "error_description": "PKCE check failed"}
+        if form.get("redirect_uri") != redirect:
+            return 400, {"error": "invalid_grant", "error_description": "redirect_uri"}
+        self.pkce_verified += 1
+        return 200, self._tokens(claims, nonce)
+
     def token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         grant = form.get("grant_type", "")
+        if grant == "authorization_code":
+            return self._code_grant(form)
         if grant == "urn:ietf:params:oauth:grant-type:device_code":
             with self._lock:
                 device = self.devices.get(form.get("device_code", ""))
@@ -234,7 +283,7 @@ class OidcProvider:
             return 200, self._tokens(claims)
         return 400, {"error": "unsupported_grant_type"}
 
-    def _tokens(self, claims: dict[str, Any]) -> dict[str, Any]:
+    def _tokens(self, claims: dict[str, Any], nonce: str | None = None) -> dict[str, Any]:
         now = int(time.time())
         fresh = {**claims, "iat": now, "nbf": now, "exp": now + self.token_lifetime}
         refresh = secrets.token_urlsafe(24)
@@ -250,6 +299,7 @@ class OidcProvider:
             "sub": claims["sub"],
             "preferred_username": claims["preferred_username"],
             "name": claims["preferred_username"],
+            **({"nonce": nonce} if nonce else {}),
         }
         client_info = {"uid": claims["oid"], "utid": TENANT}
         return {
@@ -284,6 +334,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, self.owner.discovery())
         elif path == f"{base}/discovery/v2.0/keys":
             self._send(200, self.owner.jwks())
+        elif path == f"{base}/oauth2/v2.0/authorize":
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+            status, answer = self.owner.authorize(query)
+            page = answer.encode() if status == 200 else b""
+            self.send_response(status)
+            if status == 302:
+                self.send_header("Location", answer)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
         else:
             self._send(404, {"error": "not_found"})
 

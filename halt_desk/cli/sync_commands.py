@@ -287,7 +287,7 @@ def _browser_session() -> bool:
 def _sso_login(args: argparse.Namespace, settings: SyncSettings, own: SyncSettings) -> int:
     """`sync login --sso`: Entra ID through MSAL, the system browser (authorization code
     with PKCE) or, with --device-code or without a browser session, a device code."""
-    from halt_desk.sync import AuthenticationFailed, NotSignedIn, ServerUnreachable, SettingsError
+    from halt_desk.sync import AuthenticationFailed, SyncError
     from halt_desk.sync.signin import sso_sign_in
     from halt_desk.sync.sso import open_sso_session
 
@@ -304,11 +304,9 @@ def _sso_login(args: argparse.Namespace, settings: SyncSettings, own: SyncSettin
             print("signing in in your browser…", flush=True)
             session.sign_in_with_browser()
         path, name = sso_sign_in(settings, session, save=own)
-    except (NotSignedIn, SettingsError) as exc:
-        raise CliError(str(exc)) from None
     except AuthenticationFailed as exc:
         raise CliError(f"sign-in refused by {settings.server}: {exc.detail}") from None
-    except ServerUnreachable as exc:
+    except SyncError as exc:  # unreachable, not signed in, settings, the cache
         raise CliError(str(exc)) from None
     print(f"signed in to {settings.server} as {name} with Entra ID")
     print(f"settings: {path}")

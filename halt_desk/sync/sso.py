@@ -172,7 +172,8 @@ class SsoSession:
         self.config = config
         self.persistence = persistence
         self.cache = msal_extensions.PersistedTokenCache(persistence)
-        self.app = msal.PublicClientApplication(
+        self.app = _msal(  # reads the authority's OpenID configuration
+            msal.PublicClientApplication,
             config.client_id,
             authority=config.authority,
             token_cache=self.cache,
@@ -184,7 +185,7 @@ class SsoSession:
     # ---------------------------------------------------------------- signing in
     def start_device_flow(self) -> dict[str, Any]:
         """A device code to show (`user_code`, `verification_uri`, `message`)."""
-        flow = cast(dict[str, Any], self.app.initiate_device_flow(list(self.config.scopes)))
+        flow = cast(dict[str, Any], _msal(self.app.initiate_device_flow, list(self.config.scopes)))
         if "user_code" not in flow:
             raise NotSignedIn(f"the sign-in service gave no device code: {_reason(flow)}")
         return flow
@@ -193,15 +194,15 @@ class SsoSession:
         self, flow: dict[str, Any], cancelled: Callable[[], bool] = lambda: False
     ) -> str:
         """Waits until the user entered the code (or `cancelled()`); the account's name."""
-        result = self.app.acquire_token_by_device_flow(
-            flow, exit_condition=lambda _flow: cancelled()
+        result = _msal(
+            self.app.acquire_token_by_device_flow, flow, exit_condition=lambda _flow: cancelled()
         )
         return self._signed_in(result)
 
     def sign_in_with_browser(self) -> str:
         """Authorization code with PKCE in the system browser; the account's name."""
-        result = self.app.acquire_token_interactive(
-            list(self.config.scopes), prompt="select_account"
+        result = _msal(
+            self.app.acquire_token_interactive, list(self.config.scopes), prompt="select_account"
         )
         return self._signed_in(result)
 
@@ -223,7 +224,7 @@ class SsoSession:
         accounts = self.app.get_accounts()
         if not accounts:
             raise NotSignedIn("not signed in with Entra ID (halt-desk sync login --sso)")
-        result = self.app.acquire_token_silent(list(self.config.scopes), account=accounts[0])
+        result = _msal(self.app.acquire_token_silent, list(self.config.scopes), account=accounts[0])
         if not isinstance(result, dict) or "access_token" not in result:
             raise NotSignedIn(
                 f"the Entra ID sign-in has run out; sign in again ({_reason(result)})"
@@ -253,6 +254,17 @@ class _HttpSession(requests.Session):
         if self._ca is not None:
             kwargs["verify"] = self._ca
         return super().request(method, url, *args, **kwargs)
+
+
+def _msal(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`call(*args, **kwargs)` of MSAL, whose failures (the provider unreachable, a reply it
+    cannot use, a browser that does not open) become NotSignedIn with the reason."""
+    try:
+        return call(*args, **kwargs)
+    except NotSignedIn:
+        raise
+    except (requests.RequestException, RuntimeError, ValueError, OSError) as exc:
+        raise NotSignedIn(f"signing in with Entra ID did not succeed: {exc}") from None
 
 
 def _reason(result: Any) -> str:

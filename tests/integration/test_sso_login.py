@@ -68,12 +68,17 @@ def halt_desk(setup: Setup, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def device_login(setup: Setup, claims: dict[str, object]) -> subprocess.CompletedProcess[str]:
+def device_login(
+    setup: Setup,
+    claims: dict[str, object],
+    args: tuple[str, ...] = ("--device-code",),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Starts `sync login --sso --device-code`, approves its code as the user, waits."""
     exe = Path(sys.executable).with_name("halt-desk")
     process = subprocess.Popen(
-        [str(exe), "sync", "login", "--sso", "--device-code"],
-        env=setup.env,
+        [str(exe), "sync", "login", "--sso", *args],
+        env=env or setup.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -130,3 +135,43 @@ def test_a_user_without_a_halt_role_is_refused_and_not_kept(setup: Setup) -> Non
     ).read_text(encoding="utf-8")
     result = halt_desk(setup, "sync", "--once")
     assert result.returncode == 2
+
+
+def test_browser_sign_in_with_pkce(setup: Setup) -> None:
+    """The authorization code flow with PKCE in the system browser ($BROWSER: a test
+    browser that follows the provider's redirect to MSAL's loopback address)."""
+    idp = setup.provider
+    idp.browser_claims = idp.claims_for("els@halt.example", ["Logistics"], halt_orgs=["halt"])
+    env = {k: v for k, v in setup.env.items() if k not in ("SSH_CONNECTION", "SSH_TTY")}
+    browser = Path(__file__).resolve().parents[1] / "fake_browser.py"
+    env.update(
+        DISPLAY=":0",  # a desktop session (the test browser needs no X server)
+        BROWSER=f"{sys.executable} {browser} %s",
+        HALT_TEST_IDP_CA=str(idp.ca),
+    )
+    exe = Path(sys.executable).with_name("halt-desk")
+    login = subprocess.run(
+        [str(exe), "sync", "login", "--sso"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert login.returncode == 0, login.stdout + login.stderr
+    assert "els@halt.example" in login.stdout and idp.pkce_verified == 1
+    assert idp.pending_user_codes() == []  # no device code was asked for
+    result = halt_desk(setup, "sync", "--once")
+    assert result.returncode == 0, result.stderr
+
+
+def test_without_a_browser_session_the_device_code_is_used(setup: Setup) -> None:
+    env = {k: v for k, v in setup.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["SSH_CONNECTION"] = "192.0.2.7 50000 192.0.2.8 22"
+    claims = setup.provider.claims_for("op@halt.example", ["Agent"], halt_orgs=["halt"])
+    login = device_login(setup, claims, args=(), env=env)
+    assert login.returncode == 0, login.stderr
+    assert setup.provider.pkce_verified == 0
+
+
+def test_an_unreachable_provider_is_a_clear_error(setup: Setup) -> None:
+    setup.provider.stop()
+    login = halt_desk(setup, "sync", "login", "--sso", "--device-code")
+    assert login.returncode != 0
+    assert "Traceback" not in login.stderr
+    assert "signing in with Entra ID did not succeed" in login.stderr
