@@ -97,7 +97,10 @@ class SyncTarget:
             return self.token
         from halt_desk.sync.sso import open_sso_session
 
-        return open_sso_session().access_token()
+        try:
+            return open_sso_session().access_token()
+        except NotSignedIn as exc:  # the sign-in ran out: the round ends signed out
+            raise AuthenticationFailed(self.server, 401, str(exc)) from None
 
     def connect_command(self, interval: float) -> dict[str, Any]:
         def path(value: Path | None) -> str | None:

@@ -33,6 +33,8 @@ import msal_extensions
 import requests
 
 from halt_desk.config import machine_config_path
+from halt_desk.domain.messages import Msg
+from halt_desk.i18n import Words
 from halt_desk.paths import user_data_dir
 from halt_desk.sync.credentials import (
     BACKEND_ENV,
@@ -40,13 +42,22 @@ from halt_desk.sync.credentials import (
     Passphrase,
     passphrase_from_env,
 )
-from halt_desk.sync.errors import NotSignedIn, SettingsError
+from halt_desk.sync.errors import NotSignedIn, ServerUnreachable, SettingsError, SyncError
 
 log = logging.getLogger(__name__)
 
 ENTRA_LOGIN = "https://login.microsoftonline.com"
 CACHE_NAME = "sso-token-cache"
 _CACHE_KEY = "msal-token-cache"
+
+
+class ProviderUnreachable(ServerUnreachable):
+    """The sign-in service (Entra ID) cannot be reached now: transient, like central."""
+
+    def __init__(self, problem: str) -> None:
+        self.server, self.problem = "Entra ID", problem
+        self.words = Words.of(Msg.SERVER_UNREACHABLE, server="Entra ID")
+        SyncError.__init__(self, f"the sign-in service is not reachable: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,11 +269,14 @@ class _HttpSession(requests.Session):
 
 def _msal(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`call(*args, **kwargs)` of MSAL, whose failures (the provider unreachable, a reply it
-    cannot use, a browser that does not open) become NotSignedIn with the reason."""
+    cannot use, a browser that does not open) become NotSignedIn with the reason, and the
+    provider out of reach ServerUnreachable (a round then waits, as for central)."""
     try:
         return call(*args, **kwargs)
     except NotSignedIn:
         raise
+    except (requests.ConnectionError, requests.Timeout) as exc:  # transient: try again later
+        raise ProviderUnreachable(str(exc)) from None
     except (requests.RequestException, RuntimeError, ValueError, OSError) as exc:
         raise NotSignedIn(f"signing in with Entra ID did not succeed: {exc}") from None
 

@@ -174,4 +174,4 @@ def test_an_unreachable_provider_is_a_clear_error(setup: Setup) -> None:
     login = halt_desk(setup, "sync", "login", "--sso", "--device-code")
     assert login.returncode != 0
     assert "Traceback" not in login.stderr
-    assert "signing in with Entra ID did not succeed" in login.stderr
+    assert "the sign-in service is not reachable" in login.stderr
