@@ -314,15 +314,17 @@ def _sso_login(args: argparse.Namespace, settings: SyncSettings, own: SyncSettin
 
 
 def cmd_sync_logout(args: argparse.Namespace) -> int:
-    from halt_desk.sync import effective_settings, load_settings, save_settings
-    from halt_desk.sync.signin import SSO
+    from halt_desk.sync import SyncError, effective_settings
+    from halt_desk.sync.signin import SSO, sso_sign_out
 
     settings = effective_settings()
     if settings.auth == SSO:
         from halt_desk.sync.sso import open_sso_session
 
-        open_sso_session(passphrase=_ask_passphrase).sign_out()
-        save_settings(replace(load_settings(), auth=None))
+        try:
+            sso_sign_out(session=open_sso_session(passphrase=_ask_passphrase))
+        except SyncError as exc:
+            raise CliError(f"cannot sign out of Entra ID: {exc}") from None
         print("signed out of Entra ID; the sign-in was removed from this computer")
         return 0
     if not settings.server:

@@ -77,6 +77,16 @@ def sso_sign_in(
     return save_settings(own, settings_path), name or ""
 
 
+def sso_sign_out(settings_path: Path | None = None, session: SsoSession | None = None) -> Path:
+    """Signs this user out of Entra ID: every account and its tokens leave MSAL's cache,
+    and the user's settings no longer say `auth = "sso"`. Returns the settings file."""
+    from halt_desk.sync.settings import load_settings
+    from halt_desk.sync.sso import open_sso_session
+
+    (session or open_sso_session()).sign_out()
+    return save_settings(replace(load_settings(settings_path), auth=None), settings_path)
+
+
 @dataclass(frozen=True, slots=True)
 class SyncTarget:
     """Where the worker syncs to and with what credentials (sent on standard input)."""

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import msal_extensions
 import pytest
 
 from halt_desk.central.entra import ENTRA_CONFIG_ENV
 from halt_desk.central.service import Central
+from halt_desk.sync.sso import EncryptedFilePersistence
 from tests.central_server import ThreadServer
 from tests.integration.test_central_entra import write_config
 from tests.oidc_provider import CLIENT_ID, SCOPE, OidcProvider
@@ -110,6 +112,9 @@ def test_device_code_login_sync_renewal_and_logout(setup: Setup) -> None:
 
     logout = halt_desk(setup, "sync", "logout")
     assert logout.returncode == 0, logout.stderr
+    with pytest.raises(msal_extensions.persistence.PersistenceNotFound):  # the cache is empty
+        EncryptedFilePersistence(cache, lambda: PASSPHRASE).load()
+    assert "sso" not in (setup.data / "settings.toml").read_text(encoding="utf-8")
     after = halt_desk(setup, "sync", "--once")
     assert after.returncode == 2, after.stdout + after.stderr
 
