@@ -12,10 +12,10 @@ configuration (`halt_desk.config`, which Intune or the installer deploys):
 Sign-in is the authorization code flow with PKCE in the system browser, or the device-code
 flow (a code to enter on another device) where there is no browser session. MSAL keeps the
 tokens in its cache, encrypted by msal-extensions (DPAPI on Windows, the Keychain on macOS,
-the Secret Service on a Linux desktop); where none of those works it falls back to the same
-encrypted file, locked with a passphrase, as the bearer tokens (`credentials.py`). An
-access token is renewed silently (refresh token) before it is used; signing out removes the
-account and its tokens from the cache.
+the Secret Service on a Linux desktop with PyGObject); where none of those works it falls
+back to the same encrypted file, locked with a passphrase, as the bearer tokens
+(`credentials.py`). An access token is renewed silently (refresh token) before it is used;
+signing out removes the account and its tokens from the cache.
 """
 
 from __future__ import annotations
