@@ -32,7 +32,13 @@ from halt_desk.sync import SyncSettings, TokenStore
 from halt_desk.sync.errors import AuthenticationFailed, SettingsError
 from halt_desk.sync.settings import check_server_url
 from halt_desk.sync.signin import sign_in, sso_sign_in
-from halt_desk.sync.sso import SsoConfig, SsoSession, open_sso_session, sso_config
+from halt_desk.sync.sso import (
+    SsoConfig,
+    SsoSession,
+    browser_available,
+    open_sso_session,
+    sso_config,
+)
 from ui import labels
 from ui.workers import run_in_background
 
@@ -104,6 +110,7 @@ class SignInDialog(QDialog):
         self.browser_button = QPushButton(_("Sign in with &Microsoft"))
         self.code_button = QPushButton(_("Sign in with a &code"))
         self.browser_button.clicked.connect(self.sign_in_with_browser)
+        self._browser = browser_available()  # no browser here (a remote session): the code
         self.code_button.clicked.connect(self.sign_in_with_code)
         self.code_words = QLabel()
         self.code_words.setWordWrap(True)
@@ -126,6 +133,7 @@ class SignInDialog(QDialog):
         layout.addWidget(line)  # below it: a token from the administrator, as before
         for label in (self.code_words, self.code, self.code_status):
             label.hide()
+        self._sso_busy(False)
         return part
 
     def _sso_settings(self) -> SyncSettings | None:
@@ -140,6 +148,7 @@ class SignInDialog(QDialog):
     def _sso_busy(self, busy: bool) -> None:
         for button in (self.browser_button, self.code_button, self.sign_in_button):
             button.setEnabled(not busy)
+        self.browser_button.setEnabled(not busy and self._browser)
 
     def sign_in_with_browser(self) -> None:
         """Authorization code with PKCE in the system browser (MSAL), then central's check."""

@@ -266,37 +266,19 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
     return 0
 
 
-def _browser_session() -> bool:
-    """Whether a system browser can be opened here (not over SSH, a desktop on Linux)."""
-    import os
-    import webbrowser
-
-    if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"):
-        return False
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        return False
-    try:
-        webbrowser.get()
-    except webbrowser.Error:
-        return False
-    return True
-
-
 def _sso_login(args: argparse.Namespace, settings: SyncSettings, own: SyncSettings) -> int:
     """`sync login --sso`: Entra ID through MSAL, the system browser (authorization code
     with PKCE) or, with --device-code or without a browser session, a device code."""
     from halt_desk.sync import AuthenticationFailed, SyncError
     from halt_desk.sync.signin import sso_sign_in
-    from halt_desk.sync.sso import open_sso_session
+    from halt_desk.sync.sso import browser_available, open_sso_session
 
     try:
         session = open_sso_session(
             passphrase=_ask_passphrase,
             notify=lambda message: print(f"halt-desk: note: {message}", file=sys.stderr),
         )
-        if args.device_code or not _browser_session():
+        if args.device_code or not browser_available():
             flow = session.start_device_flow()
             print(flow.get("message") or f"code {flow['user_code']}", flush=True)
             session.finish_device_flow(flow)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -265,6 +266,24 @@ class _HttpSession(requests.Session):
         if self._ca is not None:
             kwargs["verify"] = self._ca
         return super().request(method, url, *args, **kwargs)
+
+
+def browser_available() -> bool:
+    """Whether a system browser can be opened here for the sign-in: not over SSH, and on
+    Linux only in a desktop session; else the device code is the way."""
+    import webbrowser
+
+    if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"):
+        return False
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
 
 
 def _msal(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -5,6 +5,7 @@ a user without a HALT role refused in Dutch; every word of it from the catalogue
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,3 +125,37 @@ def test_the_sso_dialog_says_nothing_outside_the_catalogue(
     dialog._sso_failed(RuntimeError("no answer"))
     found += leaks(dialog, allowed)
     assert found == [], "\n".join(found)
+
+
+def test_browser_sign_in_end_to_end(
+    qtbot: QtBot, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Authorization code with PKCE in the system browser ($BROWSER: the test browser)."""
+    for name in ("SSH_CONNECTION", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
+    browser = Path(__file__).resolve().parents[1] / "fake_browser.py"
+    monkeypatch.setenv("DISPLAY", ":0")  # a desktop session; the test browser needs no X
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {browser} %s")
+    monkeypatch.setenv("HALT_TEST_IDP_CA", str(site.provider.ca))
+    idp = site.provider
+    idp.browser_claims = idp.claims_for("els@halt.example", ["Logistics"], halt_orgs="halt")
+    dialog = dialog_of(qtbot, site)
+    assert dialog.browser_button.isEnabled()
+    dialog.browser_button.click()
+    assert dialog.message.text() == _("Your browser opens; sign in there.")
+    qtbot.waitUntil(lambda: dialog.result() == SignInDialog.DialogCode.Accepted, timeout=WAIT_MS)
+    assert (dialog.settings.auth, dialog.settings.user) == ("sso", "els@halt.example")
+    assert idp.pkce_verified == 1
+
+
+def test_without_a_browser_session_only_the_code_is_offered(
+    qtbot: QtBot, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50000 192.0.2.8 22")
+    dialog = dialog_of(qtbot, site)
+    assert not dialog.browser_button.isEnabled() and dialog.code_button.isEnabled()
+    dialog.code_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.code.text()), timeout=WAIT_MS)
+    assert not dialog.browser_button.isEnabled()
+    dialog._sso_failed(RuntimeError("stopped"))  # back to the choice: still no browser
+    assert not dialog.browser_button.isEnabled() and dialog.code_button.isEnabled()
