@@ -44,6 +44,7 @@ class ProcessServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.extra_args: list[str] = []  # more options of `halt-desk serve`
 
     def start(self) -> None:
         exe = Path(sys.executable).with_name("halt-desk")
@@ -51,6 +52,7 @@ class ProcessServer:
         command = [str(exe), "serve", "--db", self.db_url, "--port", str(self.port)]
         if self.workers is not None:
             command += ["--workers", str(self.workers)]
+        command += self.extra_args
         self.process = subprocess.Popen(
             command,
             env=env,

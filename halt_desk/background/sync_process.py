@@ -234,7 +234,7 @@ class SyncWorker:
         with self._lock:
             target = self._target
         assert target is not None  # rounds start only after `connect`
-        return client_factory(target.server, target.token, target.tls)(clock)
+        return client_factory(target.server, target.round_token(), target.tls)(clock)
 
     def _on_state(self, state: SyncState, detail: str | None) -> None:
         if state is SyncState.SYNCING:

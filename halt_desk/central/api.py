@@ -25,6 +25,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
+from halt_desk.central.entra import (
+    EntraValidator,
+    InvalidToken,
+    KeysUnavailable,
+    entra_from_environment,
+)
+from halt_desk.central.entra import looks_like_jwt as _jwt
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
@@ -152,13 +159,22 @@ class Authenticator:
     every second, which set the push's p99.
     """
 
-    def __init__(self, central: Central, tokens: TokenCache) -> None:
+    def __init__(
+        self, central: Central, tokens: TokenCache, entra: EntraValidator | None = None
+    ) -> None:
         self.central = central
         self.tokens = tokens
+        self.entra = entra
         self._pending: dict[tuple[str, int], asyncio.Future[User | None]] = {}
 
     async def user(self, token: str) -> User | None:
-        """The active user of `token`, or None: unknown or revoked."""
+        """The active user of `token`, or None: unknown or revoked (or an Entra ID token
+        that is not trusted, or whose user has no role: current_user tells which)."""
+        if self.entra is not None and _jwt(token):
+            try:
+                return await self.entra_user(token)
+            except (InvalidToken, NotAllowed, KeysUnavailable):
+                return None  # the route answers it, with the reason
         version = self.central.users_version
         user = self.tokens.get(token, version)
         if user is not None:
@@ -170,6 +186,16 @@ class Authenticator:
             pending.add_done_callback(lambda _: self._pending.pop(key, None))
         # Shielded: a client that goes away must not cancel the others' look-up.
         return await asyncio.shield(pending)
+
+    async def entra_user(self, token: str) -> User:
+        """The user of an Entra ID access token (central/entra.py): a token checked
+        before costs a dictionary look-up; a new one is checked on a worker thread (a
+        fetch of the tenant's keys may be needed). InvalidToken, NotAllowed otherwise."""
+        assert self.entra is not None
+        user = self.entra.cached(token)
+        if user is None:
+            user = await run_in_threadpool(self.entra.user, token)
+        return user
 
     async def _look_up(self, token: str, version: int) -> User | None:
         user = await run_in_threadpool(self.central.authenticate, token)
@@ -187,6 +213,16 @@ async def current_user(request: Request) -> User:
     if token is None:
         raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
     authenticator: Authenticator = request.app.state.authenticator
+    if authenticator.entra is not None and _jwt(token):
+        try:
+            return await authenticator.entra_user(token)  # NotAllowed: 403
+        except InvalidToken as exc:
+            raise HTTPException(
+                401, str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            ) from None
+        except KeysUnavailable as exc:
+            log.warning("answered 503: %s", exc)
+            raise HTTPException(503, str(exc), {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     user = await authenticator.user(token)
     if user is None:
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
@@ -372,8 +408,12 @@ class _CentralAPI(FastAPI):
         return self.openapi_schema
 
 
-def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
-    """The API over `central`; with `owns_central`, the app closes it when it stops."""
+def create_app(
+    central: Central, *, owns_central: bool = False, entra: EntraValidator | None = None
+) -> FastAPI:
+    """The API over `central`; with `owns_central`, the app closes it when it stops.
+    Entra ID tokens are trusted as `entra` says, else as the file named by
+    HALT_DESK_ENTRA_CONFIG says (`serve --entra-config`), else not at all."""
     writer = GroupCommitter(central)
     jobs = JobRunner(central.engine, configured_jobs())
 
@@ -394,7 +434,8 @@ def create_app(central: Central, *, owns_central: bool = False) -> FastAPI:
     )
     app.state.central = central
     app.state.tokens = tokens = TokenCache()
-    app.state.authenticator = authenticator = Authenticator(central, tokens)
+    entra = entra if entra is not None else entra_from_environment()
+    app.state.authenticator = authenticator = Authenticator(central, tokens, entra)
     app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
     _add_problem_handlers(app)
     _add_routes(app, central, writer)

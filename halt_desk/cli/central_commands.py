@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from halt_desk.central.transport import uvicorn_options
 
     tls, proxies = _serve_transport(args)
+    if args.entra_config:  # read here, so a bad file stops the start; the workers read it too
+        from halt_desk.central.entra import ENTRA_CONFIG_ENV, EntraConfigError, load_entra_settings
+
+        try:
+            load_entra_settings(Path(args.entra_config))
+        except EntraConfigError as exc:
+            raise CliError(str(exc)) from None
+        os.environ[ENTRA_CONFIG_ENV] = str(Path(args.entra_config).resolve())
     central = open_central(args.db)
     scheme = "https" if tls is not None else "http"
     host = f"[{args.host}]" if ":" in args.host else args.host
@@ -309,6 +318,12 @@ def _add_serve(commands: Any, db_help: str) -> None:
         action="append",
         metavar="ADDRESS",
         help="believe X-Forwarded-For from this proxy (address or network; repeatable)",
+    )
+    serve.add_argument(
+        "--entra-config",
+        metavar="FILE",
+        help="also accept Microsoft Entra ID access tokens as this TOML file's [entra] "
+        "table says (README: Entra ID sign-in)",
     )
     serve.set_defaults(handler=cmd_serve)
 

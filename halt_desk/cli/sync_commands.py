@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from halt_desk.background.housekeeping import HousekeepingReport
     from halt_desk.store import Store
-    from halt_desk.sync import ServerClock, SyncProgress, SyncSummary, TokenStore
+    from halt_desk.sync import ServerClock, SyncProgress, SyncSettings, SyncSummary, TokenStore
 
 from halt_desk.cli.common import EXIT_BAD_INPUT, CliError, positive_int
 from halt_desk.i18n import LANGUAGES
@@ -248,6 +248,8 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
     settings = own.over(machine_settings())
     if settings.server is None:
         raise CliError("give --server (no server is set in the machine configuration either)")
+    if args.sso:
+        return _sso_login(args, settings, own)
     token = _read_token()
     tokens = _token_store()
     try:
@@ -264,10 +266,49 @@ def cmd_sync_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sso_login(args: argparse.Namespace, settings: SyncSettings, own: SyncSettings) -> int:
+    """`sync login --sso`: Entra ID through MSAL, the system browser (authorization code
+    with PKCE) or, with --device-code or without a browser session, a device code."""
+    from halt_desk.sync import AuthenticationFailed, SyncError
+    from halt_desk.sync.signin import sso_sign_in
+    from halt_desk.sync.sso import browser_available, open_sso_session
+
+    try:
+        session = open_sso_session(
+            passphrase=_ask_passphrase,
+            notify=lambda message: print(f"halt-desk: note: {message}", file=sys.stderr),
+        )
+        if args.device_code or not browser_available():
+            flow = session.start_device_flow()
+            print(flow.get("message") or f"code {flow['user_code']}", flush=True)
+            session.finish_device_flow(flow)
+        else:
+            print("signing in in your browser…", flush=True)
+            session.sign_in_with_browser()
+        path, name = sso_sign_in(settings, session, save=own)
+    except AuthenticationFailed as exc:
+        raise CliError(f"sign-in refused by {settings.server}: {exc.detail}") from None
+    except SyncError as exc:  # unreachable, not signed in, settings, the cache
+        raise CliError(str(exc)) from None
+    print(f"signed in to {settings.server} as {name} with Entra ID")
+    print(f"settings: {path}")
+    return 0
+
+
 def cmd_sync_logout(args: argparse.Namespace) -> int:
-    from halt_desk.sync import effective_settings
+    from halt_desk.sync import SyncError, effective_settings
+    from halt_desk.sync.signin import SSO, sso_sign_out
 
     settings = effective_settings()
+    if settings.auth == SSO:
+        from halt_desk.sync.sso import open_sso_session
+
+        try:
+            sso_sign_out(session=open_sso_session(passphrase=_ask_passphrase))
+        except SyncError as exc:
+            raise CliError(f"cannot sign out of Entra ID: {exc}") from None
+        print("signed out of Entra ID; the sign-in was removed from this computer")
+        return 0
     if not settings.server:
         print("not signed in")
         return 0
@@ -327,6 +368,17 @@ def add_commands(commands: Any) -> None:
     login.add_argument("--client-key", help="PEM key of the client certificate (mode 0600)")
     login.add_argument(
         "--offline", action="store_true", help="keep the token even if central is unreachable"
+    )
+    login.add_argument(
+        "--sso",
+        action="store_true",
+        help="sign in with Microsoft Entra ID (the machine configuration's [sso] table): "
+        "in the system browser, or with a device code where there is none",
+    )
+    login.add_argument(
+        "--device-code",
+        action="store_true",
+        help="with --sso: sign in with a code on another device, not in this one's browser",
     )
     login.set_defaults(handler=cmd_sync_login)
     logout = sync_commands.add_parser("logout", help="remove the token of this computer")

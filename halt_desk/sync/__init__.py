@@ -46,17 +46,18 @@ from halt_desk.sync.signin import SyncTarget, signed_in_target
 
 def client_factory(
     server: str,
-    token: str,
+    token: str | Callable[[], str],
     tls: TlsOptions | None = None,
     timeout: tuple[float, float] = (5.0, 30.0),
 ) -> Callable[[ServerClock], CentralClient]:
     """A `client_factory` for SyncEngine: a new CentralClient per round, its answers' Date
-    headers feeding the clock."""
+    headers feeding the clock. `token` may be a function: asked before every round (an
+    Entra ID access token renewed silently)."""
 
     def make(clock: ServerClock) -> CentralClient:
         return CentralClient(
             server,
-            token,
+            token() if callable(token) else token,
             tls=tls,
             timeout=timeout,
             device_clock=clock.device_now,
@@ -71,7 +72,7 @@ def connect(
 ) -> SyncEngine:
     """A SyncEngine for the signed-in user; NotSignedIn if there is no server or token."""
     target = signed_in_target(settings, tokens)
-    make = client_factory(target.server, target.token, target.tls)
+    make = client_factory(target.server, target.round_token, target.tls)
     return SyncEngine(store, make, clock, **options)
 
 

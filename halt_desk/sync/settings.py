@@ -11,6 +11,7 @@ never here: it is in the keychain (`halt_desk.sync.credentials`).
     client_cert = "/home/jan/.local/share/halt-desk/client.pem"  # optional: mutual TLS
     client_key = "/home/jan/.local/share/halt-desk/client.key"   # optional, mode 0600
     depot = "depot-utrecht"                    # optional: a logistics workstation's depot
+    auth = "sso"                               # signed in with Entra ID (`sync login --sso`)
 
 Under it lies the machine-wide configuration IT deploys (`halt_desk.config`: central's URL,
 organisation, TLS files). `effective_settings()` merges the two per setting: what this
@@ -87,6 +88,9 @@ class SyncSettings:
     organisation: str | None = None
     #: The depot a logistics workstation works for (chosen in the logistics window).
     depot: str | None = None
+    #: "sso": signed in with Entra ID (the token comes from MSAL's cache, `sync/sso.py`);
+    #: None: a bearer token in the keychain.
+    auth: str | None = None
 
     def over(self, base: SyncSettings) -> SyncSettings:
         """These settings with every unset one taken from `base` (the machine's)."""
@@ -126,7 +130,16 @@ class SyncSettings:
         return replace(self, server=check_server_url(server), user=user)
 
 
-_KEYS = ("server", "user", "ca_bundle", "client_cert", "client_key", "organisation", "depot")
+_KEYS = (
+    "server",
+    "user",
+    "ca_bundle",
+    "client_cert",
+    "client_key",
+    "organisation",
+    "depot",
+    "auth",
+)
 _PATH_KEYS = ("ca_bundle", "client_cert", "client_key")
 
 
@@ -194,6 +207,7 @@ def _read_settings(path: Path, keys: tuple[str, ...], *, strict: bool) -> SyncSe
         client_key=Path(values["client_key"]) if "client_key" in values else None,
         organisation=values.get("organisation"),
         depot=values.get("depot"),
+        auth=values.get("auth"),
     )
 
 

@@ -4,14 +4,20 @@ implementation for the terminal (`halt-desk sync login`), the app and its sync p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from halt_desk.sync.client import CentralClient, TlsOptions
 from halt_desk.sync.credentials import TokenStore
-from halt_desk.sync.errors import NotSignedIn, ServerUnreachable
+from halt_desk.sync.errors import AuthenticationFailed, NotSignedIn, ServerUnreachable
 from halt_desk.sync.settings import SyncSettings, save_settings
+
+if TYPE_CHECKING:
+    from halt_desk.sync.sso import SsoSession
+
+#: `SyncSettings.auth` of a user signed in with Entra ID.
+SSO = "sso"
 
 
 def sign_in(
@@ -45,6 +51,42 @@ def sign_in(
     return save_settings(save or settings, settings_path), checked
 
 
+def sso_sign_in(
+    settings: SyncSettings,
+    session: SsoSession,
+    *,
+    settings_path: Path | None = None,
+    save: SyncSettings | None = None,
+) -> tuple[Path, str]:
+    """After MSAL signed the user in (`session`): checks the access token against
+    `settings.server` (a read of one change) and saves the user's settings with auth "sso"
+    and the account's name as the user (the name central records them under). Returns
+    (settings file, name). AuthenticationFailed (the sign-in is removed again) when central
+    refuses the token, ServerUnreachable when it cannot be reached."""
+    if not settings.server:
+        raise ValueError("settings without a server")
+    token = session.access_token()
+    name = session.account_name()
+    with CentralClient(settings.server, token, tls=settings.tls()) as client:
+        try:
+            client.changes(0, 1)
+        except AuthenticationFailed:
+            session.sign_out()
+            raise
+    own = replace(save or settings, auth=SSO, user=name or (save or settings).user)
+    return save_settings(own, settings_path), name or ""
+
+
+def sso_sign_out(settings_path: Path | None = None, session: SsoSession | None = None) -> Path:
+    """Signs this user out of Entra ID: every account and its tokens leave MSAL's cache,
+    and the user's settings no longer say `auth = "sso"`. Returns the settings file."""
+    from halt_desk.sync.settings import load_settings
+    from halt_desk.sync.sso import open_sso_session
+
+    (session or open_sso_session()).sign_out()
+    return save_settings(replace(load_settings(settings_path), auth=None), settings_path)
+
+
 @dataclass(frozen=True, slots=True)
 class SyncTarget:
     """Where the worker syncs to and with what credentials (sent on standard input)."""
@@ -52,9 +94,23 @@ class SyncTarget:
     server: str
     token: str
     tls: TlsOptions = field(default_factory=TlsOptions)
+    #: Signed in with Entra ID: each round asks MSAL for the token (renewed silently).
+    sso: bool = False
 
     def __repr__(self) -> str:  # the token must never reach a log line
-        return f"SyncTarget(server={self.server!r}, token=<hidden>)"
+        return f"SyncTarget(server={self.server!r}, token=<hidden>, sso={self.sso})"
+
+    def round_token(self) -> str:
+        """The token for the next round: `token`, or for Entra ID a valid access token
+        from MSAL's cache, renewed silently before it runs out."""
+        if not self.sso:
+            return self.token
+        from halt_desk.sync.sso import open_sso_session
+
+        try:
+            return open_sso_session().access_token()
+        except NotSignedIn as exc:  # the sign-in ran out: the round ends signed out
+            raise AuthenticationFailed(self.server, 401, str(exc)) from None
 
     def connect_command(self, interval: float) -> dict[str, Any]:
         def path(value: Path | None) -> str | None:
@@ -68,6 +124,7 @@ class SyncTarget:
             "client_cert": path(self.tls.client_cert),
             "client_key": path(self.tls.client_key),
             "interval": interval,
+            "sso": self.sso,
         }
 
     @classmethod
@@ -79,9 +136,8 @@ class SyncTarget:
         server, token = command.get("server"), command.get("token")
         if not isinstance(server, str) or not isinstance(token, str) or not token:
             raise ValueError("connect needs a server and a token")
-        return cls(
-            server, token, TlsOptions(path("ca_bundle"), path("client_cert"), path("client_key"))
-        )
+        tls = TlsOptions(path("ca_bundle"), path("client_cert"), path("client_key"))
+        return cls(server, token, tls, sso=command.get("sso") is True)
 
 
 def signed_in_target(settings: SyncSettings, tokens: TokenStore) -> SyncTarget:
@@ -89,6 +145,11 @@ def signed_in_target(settings: SyncSettings, tokens: TokenStore) -> SyncTarget:
     token (SettingsError for a client key others can read)."""
     if not settings.server:
         raise NotSignedIn("not signed in: no central server configured (halt-desk sync login)")
+    if settings.auth == SSO:  # an access token of Entra ID, renewed silently if needed
+        from halt_desk.sync.sso import open_sso_session
+
+        access = open_sso_session().access_token()
+        return SyncTarget(settings.server, access, settings.tls(), sso=True)
     token = tokens.get(settings.server)
     if not token:
         raise NotSignedIn(
