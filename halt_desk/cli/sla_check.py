@@ -2,9 +2,11 @@
 
 Large inputs are split once, in the parent, into blocks of whole tickets at their byte
 boundaries (`split_tickets`, a search of the raw bytes, no parse). Forked workers take
-the blocks one at a time: each parses only its block, evaluates it and writes the block's
-output to a file of its own. When every block succeeded, the parent streams the files to
-the output in order; nothing is built whole, and nothing is written before all is known.
+the blocks one at a time: each parses only its block (typed, straight to timelines, by
+`parse_block`; a block with a ticket of another shape the general way), evaluates it and
+writes the block's output to a file of its own. When every block succeeded, the parent
+streams the files to the output in order; nothing is built whole, and nothing is written
+before all is known.
 
 The split is checked rather than trusted: a block that is not a list of JSON values, a
 text it cannot split (the ticket list not the document's last member), a bad header, a
@@ -36,6 +38,7 @@ import orjson
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.sla import CheckContext, check_context, evaluate_range, evaluate_ticket
 from halt_desk.domain.timeline import parse_ticket
+from halt_desk.domain.timeline_block import parse_block
 
 #: Below this size (bytes of JSON) a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -155,22 +158,19 @@ def _run_block(index: int) -> _Block:
     assert job is not None
     gc.disable()  # millions of long-lived objects and no cycles: collections only cost time
     first, last = job.blocks[index]
-    try:
-        tickets = orjson.loads(b"[" + job.text[first:last] + b"]")
-    except orjson.JSONDecodeError:
-        return _Block(False)
+    block = b"[" + job.text[first:last] + b"]"
     context = job.context
     profile, now = context.profile, context.now
-    parts: list[str] = []
-    ids: list[str] = []
     try:
-        for position, raw in enumerate(tickets):
-            timeline = parse_ticket(raw, f"tickets[{position}]")
-            ids.append(timeline.id)
-            parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
-    except HaltDeskError:
+        timelines = parse_block(block)  # the ordinary shape, typed (None: the general way)
+        if timelines is None:
+            tickets = orjson.loads(block)
+            timelines = [parse_ticket(raw, f"tickets[{n}]") for n, raw in enumerate(tickets)]
+        text = ",".join([evaluate_ticket(profile, t, now).to_json_text() for t in timelines])
+    except (orjson.JSONDecodeError, HaltDeskError):
         return _Block(False)  # the exact way finds it again and names its position
-    data = ",".join(parts).encode()
+    ids = [timeline.id for timeline in timelines]
+    data = text.encode()
     with open(os.dup(job.files[index].fileno()), "wb") as out:
         out.write(data)
     return _Block(True, tuple(ids), len(data))
