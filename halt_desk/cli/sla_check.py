@@ -198,18 +198,28 @@ def _write_split(
         try:
             with _fork_pool(min(workers, len(split.blocks))) as pool:
                 done = list(pool.map(_run_block, range(len(split.blocks))))
+                # the workers end (and are joined at exit) while the output is written
+                pool.shutdown(wait=False)
+                return _write_blocks(out, context, files, done)
         finally:
             _SPLIT_JOB = None
-        count = sum(len(block.ids) for block in done)
-        if not all(block.ok for block in done) or len({i for b in done for i in b.ids}) != count:
-            return False
-        out.write(f'{_head(context)},"tickets":['.encode())
-        written = [(file, block.size) for file, block in zip(files, done, strict=True)]
-        for n, (file, size) in enumerate([(f, size) for f, size in written if size]):
-            if n:
-                out.write(b",")
-            _copy(file, size, out)
-        out.write(b"]}")
+
+
+def _write_blocks(
+    out: IO[bytes], context: CheckContext, files: Sequence[IO[bytes]], done: Sequence[_Block]
+) -> bool:
+    """Streams the blocks' files to `out` when every block succeeded and no id is in two;
+    False, and nothing written, when not."""
+    count = sum(len(block.ids) for block in done)
+    if not all(block.ok for block in done) or len({i for b in done for i in b.ids}) != count:
+        return False
+    out.write(f'{_head(context)},"tickets":['.encode())
+    written = [(file, block.size) for file, block in zip(files, done, strict=True)]
+    for n, (file, size) in enumerate([(f, size) for f, size in written if size]):
+        if n:
+            out.write(b",")
+        _copy(file, size, out)
+    out.write(b"]}")
     return True
 
 

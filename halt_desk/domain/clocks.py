@@ -222,6 +222,32 @@ class _Change:
 class _Evaluator:
     """Evaluates one ticket; a class only to share the folded facts between clocks."""
 
+    # Slots: one evaluator per ticket, a score of attributes set and read on each.
+    __slots__ = (
+        "profile",
+        "cal",
+        "tl",
+        "now_ts",
+        "report_ts",
+        "ordinal",
+        "tz",
+        "local",
+        "open_pause_until",
+        "report_b",
+        "uplift",
+        "changes",
+        "marks",
+        "pauses",
+        "pause_start",
+        "resolved_ts",
+        "productive_ts",
+        "closed",
+        "gaps",
+        "spells",
+        "spell_start",
+        "open_pause",
+    )
+
     def __init__(self, profile: Profile, timeline: TicketTimeline, now: datetime) -> None:
         self.profile = profile
         self.cal = profile.calendar
