@@ -2,9 +2,9 @@
 
 `msgspec` decodes the tickets into typed structs in one C call: no dict per ticket and
 event, no key strings, a third less time than a generic parse plus `parse_ticket`'s reads.
-Only the ordinary shape is taken this way (a string id, a priority without impact and
-urgency, events that are objects); for anything else `parse_block` answers None and the
-caller parses the block the general way, which checks everything and names every problem.
+Only the ordinary shape is taken this way (a string id, a true/false `security` if any,
+events that are objects); for anything else `parse_block` answers None and the caller
+parses the block the general way, which checks everything and names every problem.
 Numbers are never read here, so a number that two JSON parsers read differently (a very
 large integer) cannot change an answer: an id that is not a string sends the block back,
 and so does any text this decoder refuses (the general parser then judges it).
@@ -24,6 +24,7 @@ from halt_desk.domain.timeline import (
     _by_ts,
     _event,
     _instant_ts,
+    _ticket_priority,
 )
 
 _UNSET = msgspec.UNSET
@@ -68,22 +69,20 @@ def parse_block(data: bytes) -> list[TicketTimeline] | None:
     append_timeline = timelines.append
     known_instant = _INSTANTS.get
     for raw in tickets:
-        ticket_id, reported, priority, security = (
-            raw.id,
-            raw.reported_at,
-            raw.priority,
-            raw.security,
-        )
+        ticket_id, priority, security = raw.id, raw.priority, raw.security
         if (
             type(ticket_id) is not str
             or not ticket_id
-            or type(priority) is not str
-            or not priority
-            or raw.impact is not _UNSET
-            or raw.urgency is not _UNSET
             or (security is not _UNSET and type(security) is not bool)
         ):
             return None
+        if type(priority) is str and priority and raw.impact is _UNSET and raw.urgency is _UNSET:
+            impact = urgency = None  # a priority alone (most tickets)
+        else:
+            given = {"priority": priority, "impact": raw.impact, "urgency": raw.urgency}
+            report = {key: value for key, value in given.items() if value is not _UNSET}
+            priority, impact, urgency = _ticket_priority(report, ticket_id)
+        reported = None if raw.reported_at is _UNSET else raw.reported_at
         reported_at, reported_ts = _instant_ts(reported, ticket_id, "reported_at")
         raw_events = raw.events
         events: list[TimelineEvent] = []
@@ -114,8 +113,8 @@ def parse_block(data: bytes) -> list[TicketTimeline] | None:
                 id=ticket_id,
                 reported_at=reported_at,
                 priority=priority,
-                impact=None,
-                urgency=None,
+                impact=impact,
+                urgency=urgency,
                 security=security is True,
                 events=tuple(events),
                 reported_ts=reported_ts,

@@ -47,14 +47,23 @@ def test_ordinary_tickets_give_parse_ticket_s_timelines() -> None:
     assert parse_block(_dumps(tickets)) == general(tickets)
 
 
+def test_impact_and_urgency_are_read_as_parse_ticket_reads_them() -> None:
+    tickets = [
+        ticket(1, impact="several", urgency="stopped"),
+        ticket(2, priority=None, impact="one", urgency="degraded"),
+        ticket(3, impact=None, urgency=None),
+        ticket(5, impact="several"),  # a priority and half a cell: the priority counts
+        {"id": "T4", "reported_at": REPORTED, "impact": "none", "urgency": "workaround"},
+    ]
+    assert parse_block(_dumps(tickets)) == general(tickets)
+
+
 @pytest.mark.parametrize(
     "fields",
     [
         {"id": 17},  # an integer id: the general parser turns it into text
         {"id": 10**30},  # a number two JSON parsers read differently
-        {"impact": "high", "urgency": "low"},
-        {"impact": None},  # given, even as null: the general way
-        {"priority": None, "impact": "high", "urgency": "high"},
+        {"id": ""},
         {"security": None},
         {"events": None},
     ],
@@ -89,11 +98,18 @@ def test_text_it_refuses_goes_to_the_general_parser(text: bytes) -> None:
 def test_a_bad_moment_or_event_type_is_refused_as_parse_ticket_refuses_it() -> None:
     for fields in (
         {"reported_at": "yesterday"},
+        {"reported_at": None},
+        {"reported_at": 20270104},
+        {"priority": None},
+        {"priority": ""},
+        {"priority": 2},
         {"events": [{"type": "teleported", "at": REPORTED}]},
         {"events": [{"type": "resolved", "at": "2027-01-04T08:00:00+01:00"}]},
         {"events": [{"type": "first_response", "at": REPORTED, "channel": "pigeon"}]},
     ):
         raw = ticket(0, **fields)
+        if fields.get("reported_at", REPORTED) is None:
+            del raw["reported_at"]  # missing: the same as null
         with pytest.raises(InvalidTimeline) as general_error:
             parse_ticket(raw, "tickets[0]")
         with pytest.raises(InvalidTimeline) as block_error:
