@@ -2,9 +2,9 @@
 
 Large inputs are split once, in the parent, into blocks of whole tickets at their byte
 boundaries (`split_tickets`, a search of the raw bytes, no parse). Forked workers take
-the blocks one at a time: each parses only its block (typed, straight to timelines, by
-`parse_block`; a block with a ticket of another shape the general way), evaluates it and
-writes the block's output to a file of its own. When every block succeeded, the parent
+the blocks one at a time: each parses only its block (typed, by `timeline_block`; a block
+with a ticket of another shape the general way), evaluates it ticket by ticket and writes
+the block's output to a file of its own. When every block succeeded, the parent
 streams the files to the output in order; nothing is built whole, and nothing is written
 before all is known.
 
@@ -38,7 +38,7 @@ import orjson
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.sla import CheckContext, check_context, evaluate_range, evaluate_ticket
 from halt_desk.domain.timeline import parse_ticket
-from halt_desk.domain.timeline_block import parse_block
+from halt_desk.domain.timeline_block import decode_block, timeline_of
 
 #: Below this size (bytes of JSON) a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -159,21 +159,49 @@ def _run_block(index: int) -> _Block:
     gc.disable()  # millions of long-lived objects and no cycles: collections only cost time
     first, last = job.blocks[index]
     block = b"[" + job.text[first:last] + b"]"
-    context = job.context
-    profile, now = context.profile, context.now
     try:
-        timelines = parse_block(block)  # the ordinary shape, typed (None: the general way)
-        if timelines is None:
-            tickets = orjson.loads(block)
-            timelines = [parse_ticket(raw, f"tickets[{n}]") for n, raw in enumerate(tickets)]
-        text = ",".join([evaluate_ticket(profile, t, now).to_json_text() for t in timelines])
+        # Ticket by ticket, so that one ticket's objects are freed before the next is made
+        # (a block's worth at once costs page faults); typed first, else the general way.
+        outcome = _typed_block(block, job.context)
+        if outcome is None:
+            outcome = _general_block(block, job.context)
     except (orjson.JSONDecodeError, HaltDeskError):
         return _Block(False)  # the exact way finds it again and names its position
-    ids = [timeline.id for timeline in timelines]
+    ids, text = outcome
     data = text.encode()
     with open(os.dup(job.files[index].fileno()), "wb") as out:
         out.write(data)
     return _Block(True, tuple(ids), len(data))
+
+
+def _typed_block(block: bytes, context: CheckContext) -> tuple[list[str], str] | None:
+    """The ids and the output of a block by `timeline_block`; None when a ticket is not of
+    its ordinary shape (or the decoder refuses the text)."""
+    tickets = decode_block(block)
+    if tickets is None:
+        return None
+    profile, now = context.profile, context.now
+    ids: list[str] = []
+    parts: list[str] = []
+    for raw in tickets:
+        timeline = timeline_of(raw)
+        if timeline is None:
+            return None
+        ids.append(timeline.id)
+        parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
+    return ids, ",".join(parts)
+
+
+def _general_block(block: bytes, context: CheckContext) -> tuple[list[str], str]:
+    """The ids and the output of a block by `parse_ticket`, which checks every shape."""
+    profile, now = context.profile, context.now
+    ids: list[str] = []
+    parts: list[str] = []
+    for position, raw in enumerate(orjson.loads(block)):
+        timeline = parse_ticket(raw, f"tickets[{position}]")
+        ids.append(timeline.id)
+        parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
+    return ids, ",".join(parts)
 
 
 def _write_split(

@@ -43,7 +43,9 @@ class _RawEvent(msgspec.Struct, gc=False):
     granted: Any = _UNSET
 
 
-class _RawTicket(msgspec.Struct, gc=False):
+class RawTicket(msgspec.Struct, gc=False):
+    """The fields of a ticket that `parse_ticket` reads."""
+
     id: Any = _UNSET
     reported_at: Any = _UNSET
     priority: Any = _UNSET
@@ -53,74 +55,79 @@ class _RawTicket(msgspec.Struct, gc=False):
     events: list[_RawEvent] | msgspec.UnsetType = _UNSET
 
 
-_decode = msgspec.json.Decoder(list[_RawTicket]).decode
+_decode = msgspec.json.Decoder(list[RawTicket]).decode
 _EVENT_FIELDS = _RawEvent.__struct_fields__
+
+
+def decode_block(data: bytes) -> list[RawTicket] | None:
+    """The tickets of a JSON list as typed structs; None when the bytes are not such a list
+    (or this decoder refuses them: the general parser then judges)."""
+    try:
+        return _decode(data)
+    except (msgspec.DecodeError, RecursionError):  # also a ValidationError (not a list of
+        return None  # objects, …) and nesting as deep as the general parser's limit
 
 
 def parse_block(data: bytes) -> list[TicketTimeline] | None:
     """The timelines of a JSON list of tickets, as `parse_ticket` gives them; None when the
     bytes are not such a list or a ticket is not of the ordinary shape (see the module's
-    note). Raises InvalidTimeline for a bad event moment or type, as `parse_ticket` does."""
-    try:
-        tickets = _decode(data)
-    except (msgspec.DecodeError, RecursionError):  # also a ValidationError (not a list of
-        return None  # objects, …) and nesting as deep as the general parser's limit
+    note). Raises InvalidTimeline for a bad moment, priority or event, as `parse_ticket`
+    does."""
+    tickets = decode_block(data)
+    if tickets is None:
+        return None
     timelines: list[TicketTimeline] = []
-    append_timeline = timelines.append
-    known_instant = _INSTANTS.get
     for raw in tickets:
-        ticket_id, priority, security = raw.id, raw.priority, raw.security
-        if (
-            type(ticket_id) is not str
-            or not ticket_id
-            or (security is not _UNSET and type(security) is not bool)
-        ):
+        timeline = timeline_of(raw)
+        if timeline is None:
             return None
-        if type(priority) is str and priority and raw.impact is _UNSET and raw.urgency is _UNSET:
-            impact = urgency = None  # a priority alone (most tickets)
-        else:
-            given = {"priority": priority, "impact": raw.impact, "urgency": raw.urgency}
-            report = {key: value for key, value in given.items() if value is not _UNSET}
-            priority, impact, urgency = _ticket_priority(report, ticket_id)
-        reported = None if raw.reported_at is _UNSET else raw.reported_at
-        reported_at, reported_ts = _instant_ts(reported, ticket_id, "reported_at")
-        raw_events = raw.events
-        events: list[TimelineEvent] = []
-        if not isinstance(raw_events, msgspec.UnsetType):
-            append = events.append
-            for index, item in enumerate(raw_events):
-                event_type, value = item.type, item.at
-                if type(event_type) is str and event_type in _PLAIN_TYPES and type(value) is str:
-                    known = known_instant(value)
-                    if known is not None and known[1] >= reported_ts:
-                        fields = (
-                            event_type,
-                            known[0],
-                            known[1],
-                            index,
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                        )
-                        append(_new_tuple(TimelineEvent, fields))
-                        continue
-                append(_event(_fields(item), ticket_id, index, reported_ts))
-            events.sort(key=_by_ts)
-        append_timeline(
-            TicketTimeline(
-                id=ticket_id,
-                reported_at=reported_at,
-                priority=priority,
-                impact=impact,
-                urgency=urgency,
-                security=security is True,
-                events=tuple(events),
-                reported_ts=reported_ts,
-            )
-        )
+        timelines.append(timeline)
     return timelines
+
+
+def timeline_of(raw: RawTicket) -> TicketTimeline | None:
+    """`parse_ticket` of one decoded ticket; None when it is not of the ordinary shape."""
+    ticket_id, priority, security = raw.id, raw.priority, raw.security
+    if (
+        type(ticket_id) is not str
+        or not ticket_id
+        or (security is not _UNSET and type(security) is not bool)
+    ):
+        return None
+    if type(priority) is str and priority and raw.impact is _UNSET and raw.urgency is _UNSET:
+        impact = urgency = None  # a priority alone (most tickets)
+    else:
+        given = {"priority": priority, "impact": raw.impact, "urgency": raw.urgency}
+        report = {key: value for key, value in given.items() if value is not _UNSET}
+        priority, impact, urgency = _ticket_priority(report, ticket_id)
+    reported = None if raw.reported_at is _UNSET else raw.reported_at
+    reported_at, reported_ts = _instant_ts(reported, ticket_id, "reported_at")
+    raw_events = raw.events
+    events: list[TimelineEvent] = []
+    if not isinstance(raw_events, msgspec.UnsetType):
+        append, known_instant = events.append, _INSTANTS.get
+        for index, item in enumerate(raw_events):
+            # `parse_ticket`'s fast path: a plain event at a moment seen lately
+            event_type, value = item.type, item.at
+            if type(event_type) is str and event_type in _PLAIN_TYPES and type(value) is str:
+                known = known_instant(value)
+                if known is not None and known[1] >= reported_ts:
+                    at, ts = known
+                    fields = (event_type, at, ts, index, None, None, None, None, None)
+                    append(_new_tuple(TimelineEvent, fields))
+                    continue
+            append(_event(_fields(item), ticket_id, index, reported_ts))
+        events.sort(key=_by_ts)
+    return TicketTimeline(
+        id=ticket_id,
+        reported_at=reported_at,
+        priority=priority,
+        impact=impact,
+        urgency=urgency,
+        security=security is True,
+        events=tuple(events),
+        reported_ts=reported_ts,
+    )
 
 
 def _fields(item: _RawEvent) -> dict[str, Any]:
