@@ -2,9 +2,11 @@
 
 Large inputs are split once, in the parent, into blocks of whole tickets at their byte
 boundaries (`split_tickets`, a search of the raw bytes, no parse). Forked workers take
-the blocks one at a time: each parses only its block, evaluates it and writes the block's
-output to a file of its own. When every block succeeded, the parent streams the files to
-the output in order; nothing is built whole, and nothing is written before all is known.
+the blocks one at a time: each parses only its block (typed, by `timeline_block`; a block
+with a ticket of another shape the general way), evaluates it ticket by ticket and writes
+the block's output to a file of its own. When every block succeeded, the parent
+streams the files to the output in order; nothing is built whole, and nothing is written
+before all is known.
 
 The split is checked rather than trusted: a block that is not a list of JSON values, a
 text it cannot split (the ticket list not the document's last member), a bad header, a
@@ -36,6 +38,7 @@ import orjson
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.sla import CheckContext, check_context, evaluate_range, evaluate_ticket
 from halt_desk.domain.timeline import parse_ticket
+from halt_desk.domain.timeline_block import decode_block, timeline_of
 
 #: Below this size (bytes of JSON) a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -155,25 +158,50 @@ def _run_block(index: int) -> _Block:
     assert job is not None
     gc.disable()  # millions of long-lived objects and no cycles: collections only cost time
     first, last = job.blocks[index]
+    block = b"[" + job.text[first:last] + b"]"
     try:
-        tickets = orjson.loads(b"[" + job.text[first:last] + b"]")
-    except orjson.JSONDecodeError:
-        return _Block(False)
-    context = job.context
-    profile, now = context.profile, context.now
-    parts: list[str] = []
-    ids: list[str] = []
-    try:
-        for position, raw in enumerate(tickets):
-            timeline = parse_ticket(raw, f"tickets[{position}]")
-            ids.append(timeline.id)
-            parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
-    except HaltDeskError:
+        # Ticket by ticket, so that one ticket's objects are freed before the next is made
+        # (a block's worth at once costs page faults); typed first, else the general way.
+        outcome = _typed_block(block, job.context)
+        if outcome is None:
+            outcome = _general_block(block, job.context)
+    except (orjson.JSONDecodeError, HaltDeskError):
         return _Block(False)  # the exact way finds it again and names its position
-    data = ",".join(parts).encode()
+    ids, text = outcome
+    data = text.encode()
     with open(os.dup(job.files[index].fileno()), "wb") as out:
         out.write(data)
     return _Block(True, tuple(ids), len(data))
+
+
+def _typed_block(block: bytes, context: CheckContext) -> tuple[list[str], str] | None:
+    """The ids and the output of a block by `timeline_block`; None when a ticket is not of
+    its ordinary shape (or the decoder refuses the text)."""
+    tickets = decode_block(block)
+    if tickets is None:
+        return None
+    profile, now = context.profile, context.now
+    ids: list[str] = []
+    parts: list[str] = []
+    for raw in tickets:
+        timeline = timeline_of(raw)
+        if timeline is None:
+            return None
+        ids.append(timeline.id)
+        parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
+    return ids, ",".join(parts)
+
+
+def _general_block(block: bytes, context: CheckContext) -> tuple[list[str], str]:
+    """The ids and the output of a block by `parse_ticket`, which checks every shape."""
+    profile, now = context.profile, context.now
+    ids: list[str] = []
+    parts: list[str] = []
+    for position, raw in enumerate(orjson.loads(block)):
+        timeline = parse_ticket(raw, f"tickets[{position}]")
+        ids.append(timeline.id)
+        parts.append(evaluate_ticket(profile, timeline, now).to_json_text())
+    return ids, ",".join(parts)
 
 
 def _write_split(
@@ -198,18 +226,28 @@ def _write_split(
         try:
             with _fork_pool(min(workers, len(split.blocks))) as pool:
                 done = list(pool.map(_run_block, range(len(split.blocks))))
+                # the workers end (and are joined at exit) while the output is written
+                pool.shutdown(wait=False)
+                return _write_blocks(out, context, files, done)
         finally:
             _SPLIT_JOB = None
-        count = sum(len(block.ids) for block in done)
-        if not all(block.ok for block in done) or len({i for b in done for i in b.ids}) != count:
-            return False
-        out.write(f'{_head(context)},"tickets":['.encode())
-        written = [(file, block.size) for file, block in zip(files, done, strict=True)]
-        for n, (file, size) in enumerate([(f, size) for f, size in written if size]):
-            if n:
-                out.write(b",")
-            _copy(file, size, out)
-        out.write(b"]}")
+
+
+def _write_blocks(
+    out: IO[bytes], context: CheckContext, files: Sequence[IO[bytes]], done: Sequence[_Block]
+) -> bool:
+    """Streams the blocks' files to `out` when every block succeeded and no id is in two;
+    False, and nothing written, when not."""
+    count = sum(len(block.ids) for block in done)
+    if not all(block.ok for block in done) or len({i for b in done for i in b.ids}) != count:
+        return False
+    out.write(f'{_head(context)},"tickets":['.encode())
+    written = [(file, block.size) for file, block in zip(files, done, strict=True)]
+    for n, (file, size) in enumerate([(f, size) for f, size in written if size]):
+        if n:
+            out.write(b",")
+        _copy(file, size, out)
+    out.write(b"]}")
     return True
 
 

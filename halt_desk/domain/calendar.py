@@ -5,6 +5,11 @@ calendar's epoch (the first window opening of its first year). Every instant map
 ordinal (an instant outside the window maps to the next opening), and adding business
 time is adding to the ordinal and mapping back. Both directions are a binary search over
 precomputed window openings, so the hot paths of the SLA engine stay cheap.
+
+The holidays come from the `holidays` library, whose import alone loads every country it
+knows (about a fifth of a second); the days it gives are remembered in a small file per
+country and year range (`holiday_cache`), so a command that needs one calendar does not
+pay for the library again until it is upgraded.
 """
 
 from __future__ import annotations
@@ -16,9 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays as holidays_lib
-
 from halt_desk.domain.errors import OutOfCalendarRange
+from halt_desk.domain.holiday_cache import cached_holidays
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: The first year a calendar covers. Tickets older than this are not supported.
@@ -79,14 +83,7 @@ class BusinessCalendar:
     def _holidays(self, years: range) -> set[date]:
         if self.holiday_country is None:
             return set(self.extra_holidays)
-        calendar = holidays_lib.country_holidays(
-            self.holiday_country, years=years, language="en_US"
-        )
-        days = {
-            day
-            for day, name in calendar.items()
-            if not any(part.strip() in self.excluded_holidays for part in name.split(";"))
-        }
+        days = cached_holidays(self.holiday_country, years, self.excluded_holidays)
         return days | set(self.extra_holidays)
 
     def _extend_to(self, year: int) -> None:

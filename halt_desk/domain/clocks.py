@@ -127,14 +127,8 @@ def _iso(instant: datetime | None) -> str:
     return "null" if instant is None else quoted_iso(instant)
 
 
-def _json_value(value: int | bool | None) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(int(value))
+#: `within_norm` (true, false or null) as JSON.
+_NORM_TEXT: Mapping[bool | None, str] = {True: "true", False: "false", None: "null"}
 
 
 class TicketEvaluation(NamedTuple):
@@ -179,7 +173,7 @@ class TicketEvaluation(NamedTuple):
             else:
                 parts.append(f'"{name}":{clock._format()}')
         clocks = ",".join(parts)
-        # `_json_value` inline for the three minute counts (an int or None)
+        # the three minute counts: an int or None
         mttr, mttp, wall = (
             self.mttr_business_minutes,
             self.mttp_business_minutes,
@@ -192,7 +186,7 @@ class TicketEvaluation(NamedTuple):
             f'"mttr_business_minutes":{"null" if mttr is None else int(mttr)},'
             f'"mttp_business_minutes":{"null" if mttp is None else int(mttp)},'
             f'"mttp_wall_minutes":{"null" if wall is None else int(wall)},'
-            f'"within_norm":{_json_value(self.within_norm)}}}'
+            f'"within_norm":{_NORM_TEXT[self.within_norm]}}}'
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -220,7 +214,15 @@ class _Change:
 
 
 class _Evaluator:
-    """Evaluates one ticket; a class only to share the folded facts between clocks."""
+    """Evaluates one ticket; a class only to share the folded facts between clocks (with
+    slots: one is made per ticket, and its attributes are read a few dozen times)."""
+
+    # fmt: off
+    __slots__ = ("cal", "changes", "closed", "gaps", "local", "marks", "now_ts", "open_pause",
+                 "open_pause_until", "ordinal", "pause_start", "pauses", "productive_ts",
+                 "profile", "report_b", "report_ts", "resolved_ts", "spell_start", "spells",
+                 "tl", "tz", "uplift")
+    # fmt: on
 
     def __init__(self, profile: Profile, timeline: TicketTimeline, now: datetime) -> None:
         self.profile = profile

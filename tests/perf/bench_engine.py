@@ -4,12 +4,12 @@ Run: .venv/bin/python tests/perf/bench_engine.py [--tickets 100000] [--base DIR]
 Targets on a 2-core machine: `sla check` on 100,000 timelines (≈ 8 events each) in
 ≤ 5 s end to end (wall), and ≥ 200,000 business-time additions per second. Each run of
 `halt-desk sla check` prints its wall time, its CPU time (user + system of the command and
-its workers), the load average and the SHA-256 of its output; the machine is shared, so
-CPU time is the steadier figure. `--base DIR` (a checkout of another commit, e.g. a
-`git worktree add --detach DIR main`) alternates that checkout's command with this one's
-(A B A B …) and says whether their outputs are the same bytes. Also prints the CPU time of
-one ticket check as central does it on every push (`timeline_from_events` and `evaluate`
-of a stored ticket with 8 events).
+its workers), the 1-minute load average before and after it and the SHA-256 of its
+output; the machine is shared, so CPU time is the steadier figure. `--base DIR` (a
+checkout of another commit, e.g. a `git worktree add --detach DIR main`) alternates that
+checkout's command with this one's (A B A B …) and says whether their outputs are the
+same bytes. Also prints the CPU time of one ticket check as central does it on every push
+(`timeline_from_events` and `evaluate` of a stored ticket with 8 events).
 """
 
 from __future__ import annotations
@@ -124,13 +124,14 @@ def main() -> None:
         digests: dict[str, set[str]] = {name: set() for name in commands}
         for run in range(args.runs):
             for name, pythonpath in commands.items():
+                before = os.getloadavg()[0]  # the machine's other work, before this run's
                 wall, cpu, digest = time_check(path, pythonpath, Path(folder))
                 figures[name].append((wall, cpu))
                 digests[name].add(digest)
                 load = os.getloadavg()[0]
                 print(
                     f"  {name:4s} run {run + 1}: wall {wall:.2f} s, CPU {cpu:.2f} s, "
-                    f"load {load:.2f}, output sha256 {digest[:16]}"
+                    f"load {before:.2f} → {load:.2f}, output sha256 {digest[:16]}"
                 )
         for name, runs in figures.items():
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
