@@ -26,6 +26,7 @@ from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
@@ -57,6 +58,9 @@ class ChangesPage(BaseModel):
     events: list[dict[str, Any]]
     next: int
     more: bool
+    chain: str | None = Field(
+        default=None, description="hash chain of the event at `next` (history of central)"
+    )
     head: int = Field(
         description=(
             "the highest seq central had handed out when the page was read (of every "
@@ -64,6 +68,31 @@ class ChangesPage(BaseModel):
             "read); lets a client show how far a long pull is"
         )
     )
+
+
+class HeldSeries(BaseModel):
+    org: str = Field(min_length=1, max_length=100, strict=True)
+    year: int = Field(ge=1, le=9999, strict=True)
+    last: int = Field(ge=1, le=2**62, strict=True)
+
+
+class HistoryQuestion(BaseModel):
+    seqs: list[Annotated[int, Field(ge=1, le=2**62, strict=True)]] = Field(
+        default=[], max_length=MAX_SEQS, description="seqs whose chain the client kept"
+    )
+    numbers: list[HeldSeries] = Field(
+        default=[], max_length=MAX_SERIES, description="ticket numbers the desk holds"
+    )
+    found_behind: int | None = Field(
+        default=None, ge=0, le=2**62, strict=True, description="the client found central behind"
+    )
+
+
+class HistoryAnswer(BaseModel):
+    central: str
+    head: int
+    chains: list[str | None]
+    numbers_moved: list[dict[str, Any]]
 
 
 class AuditPage(BaseModel):
@@ -473,7 +502,20 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> dict[str, Any]:
         page = central.changes_page(user, since, limit, client)
-        return {"events": page.events, "next": page.next, "more": page.more, "head": page.head}
+        return {
+            "events": page.events,
+            "next": page.next,
+            "more": page.more,
+            "head": page.head,
+            "chain": page.chain,
+        }
+
+    @app.post("/api/v1/history", response_model=HistoryAnswer, **declared(400, 401, 413, 503))
+    def post_history(body: HistoryQuestion, user: CurrentUser, client: Address) -> Any:
+        # Where the client stands in central's history (central/history.py).
+        held = held_numbers(item.model_dump() for item in body.numbers)
+        answer = central.position(user, body.seqs, held, client, body.found_behind)
+        return answer.to_json()
 
     @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 413, 503))
     def get_ticket(
