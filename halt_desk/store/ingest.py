@@ -59,12 +59,11 @@ def ingest_remote(
     except IntegrityError as exc:
         if "events.seq" not in str(exc.orig):
             raise
-        raise HistoryConflict(f"a pulled event has a seq another event here holds ({exc.orig})") from None
+        problem = f"a pulled event has a seq another event here holds ({exc.orig})"
+        raise HistoryConflict(problem) from None
 
 
-def _ingest(
-    cache: Cache, batch: list[tuple[int, Event]], mark: tuple[int, str] | None
-) -> int:
+def _ingest(cache: Cache, batch: list[tuple[int, Event]], mark: tuple[int, str] | None) -> int:
     with cache.write(repeatable=True) as session:
         seqs = {event.id: seq for seq, event in batch}
         events = [event for _, event in batch]
@@ -91,7 +90,7 @@ def _ingest(
                 fresh.setdefault(event.stream, []).append(event)
         # Known events that get their seq only now (ours whose push answer was lost, or
         # events central lost in a restore and has again) take their place in the fold.
-        again = {known[item["id"]][0].stream for item in with_seq}
+        again = {known[str(item["id"])][0].stream for item in with_seq}
         fold(cache, session, {event.stream for event in new} | again, fresh=fresh)
         detect_conflicts(session, new, seqs)
         settle_conflicts(session, new)

@@ -59,7 +59,7 @@ def backup_and_restore(
         return
     server = request.getfixturevalue("postgres_server")
     name = str(url.database)
-    saved = f"{name}_bak"[:63]
+    saved = f"bak_{abs(hash(name)) % 10**12}"
 
     def backup() -> None:
         with server.connect() as conn:
