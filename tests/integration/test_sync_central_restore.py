@@ -4,7 +4,12 @@ tell their user once (issue 21)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,8 +19,12 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from halt_desk.central.service import Central
-from tests.central_server import ThreadServer
-from tests.sync_support import REPORT_DATA, Desk, Laptop
+from halt_desk.store import Store
+from halt_desk.store.cache_file import CACHE_FILE_NAME
+from tests.central_server import ProcessServer, ThreadServer
+from tests.sync_support import REPORT_DATA, Desk, Laptop, run_halt_desk
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -148,3 +157,140 @@ def test_sync_backup_more_work_restore_more_work_sync_twice(
             a.close(), b.close()
             server.stop()
             desk.central.close()
+
+
+def _record(path: Path, user: str, ticket: str, notes: int) -> set[str]:
+    """Records a ticket and notes in the laptop's cache (as the desk does), closed again."""
+    with Store.open(path) as store:
+        report = {**REPORT_DATA, "priority": "P3"}
+        ids = {store.record(f"ticket:{ticket}", "ticket_reported", user, report).id}
+        for n in range(notes):
+            ids.add(store.record(f"ticket:{ticket}", "comment", user, {"text": f"n{n}"}).id)
+    return ids
+
+
+def test_real_processes_serve_backup_restore_and_sync_once(tmp_path: Path) -> None:
+    """`halt-desk serve`, `halt-desk central backup` while it serves, a file restore, and
+    `halt-desk sync --once` on a laptop: exit 0 every round, the notice in Dutch once."""
+    db_path = tmp_path / "central.sqlite3"
+    db_url = f"sqlite+pysqlite:///{db_path}"
+    desk = Desk.create(db_url)
+    token = desk.tokens["agent-a"]
+    desk.central.close()
+    data = tmp_path / "laptop"
+    cache = data / CACHE_FILE_NAME
+    server = ProcessServer(db_url, tmp_path / "server-data")
+    server.start()
+    try:
+        login = run_halt_desk(["sync", "login", "--server", server.url], data, token + "\n")
+        assert login.returncode == 0, login.stderr
+        assert run_halt_desk(["sync", "--once"], data).returncode == 0
+        recorded = _record(cache, "agent-a", "P1", 2)
+        assert run_halt_desk(["sync", "--once"], data).returncode == 0
+        backup = tmp_path / "central.backup"
+        made = run_halt_desk(["central", "backup", str(backup), "--db", db_url], tmp_path)
+        assert made.returncode == 0, made.stderr
+        assert "sqlite backup API" in made.stdout and backup.stat().st_mode & 0o077 == 0
+        recorded |= _record(cache, "agent-a", "P2", 3)
+        assert run_halt_desk(["sync", "--once"], data).returncode == 0
+        server.stop()
+        shutil.copyfile(backup, db_path)  # the restore, as the README says
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        server.start()
+        recorded |= _record(cache, "agent-a", "P3", 1)
+        rounds = [run_halt_desk(["sync", "--once"], data) for _ in range(2)]
+    finally:
+        server.stop()
+    for once in rounds:
+        assert once.returncode == 0, once.stdout + once.stderr
+        assert "Traceback" not in once.stderr
+    notice = "De centrale server is teruggezet naar een oudere back-up."
+    assert notice in rounds[0].stdout and notice not in rounds[1].stdout
+    assert "4 wijzigingen die hier zijn vastgelegd opnieuw verstuurd" in rounds[0].stdout
+    central = Central.open(db_url)
+    try:
+        on_central = _central_ids(central)
+    finally:
+        central.close()
+    assert len(on_central) == len(set(on_central)) and recorded <= set(on_central)
+    connection = sqlite3.connect(cache)
+    try:
+        held = {row[0] for row in connection.execute("SELECT id FROM events WHERE seq > 0")}
+    finally:
+        connection.close()
+    assert set(on_central) <= held
+
+
+KILLED_ROUND = """
+import os, signal, sys
+from pathlib import Path
+from halt_desk.store import Store
+from halt_desk.store import history_marks
+from halt_desk.sync import ServerClock, SyncEngine, client_factory
+
+real = history_marks.forget_after
+def forget_then_die(*args, **kwargs):
+    real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)  # the recovery is committed, nothing after it
+history_marks.forget_after = forget_then_die
+
+path, url, token = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+clock = ServerClock()
+store = Store.open(path, recording_clock=clock, clock=clock.now)
+clock.attach(store)
+SyncEngine(store, client_factory(url, token), clock).sync_once()
+"""
+
+
+def test_kill_9_during_the_recovery_round_loses_nothing(tmp_path: Path) -> None:
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    db_url = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    backup, restore = _sqlite_pair(tmp_path / "central.sqlite3")
+    server = ThreadServer(desk.central).start()
+    path = tmp_path / "a.sqlite3"
+    a = Laptop(path, server.url, desk.tokens["agent-a"], "agent-a")
+    try:
+        assert a.engine.sync_once().state == "online"
+        _work(a, "K1", 2)
+        assert a.engine.sync_once().state == "online"
+        backup()
+        _work(a, "K2", 3)
+        assert a.engine.sync_once().state == "online"
+    finally:
+        a.close()
+        server.stop()
+        desk.central.close()
+    restore()
+    desk.central = Central.open(db_url)
+    server = ThreadServer(desk.central).start()
+    try:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        child = subprocess.run(
+            [sys.executable, "-c", KILLED_ROUND, str(path), server.url, desk.tokens["agent-a"]],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert child.returncode == -signal.SIGKILL, child.stderr
+        a = Laptop(path, server.url, desk.tokens["agent-a"], "agent-a")
+        try:
+            assert a.store.outbox_size() == 4  # the four sent after the backup wait again
+            summary = a.engine.sync_once()
+            assert summary.state == "online" and summary.central_restored is not None
+            assert summary.central_restored.resent == 4
+            on_central = _central_ids(desk.central)
+            assert len(on_central) == len(set(on_central))
+            assert _local_ids(a) <= set(on_central) <= a.event_ids()
+            assert a.engine.sync_once().central_restored is None
+        finally:
+            a.close()
+    finally:
+        server.stop()
+        desk.central.close()
+
+
+def _sqlite_pair(path: Path) -> tuple[Callable[[], None], Callable[[], None]]:
+    copy = str(path) + ".backup"
+    return (lambda: _sqlite_copy(str(path), copy)), (lambda: _sqlite_copy(copy, str(path)))
