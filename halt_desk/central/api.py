@@ -70,21 +70,29 @@ class ChangesPage(BaseModel):
     )
 
 
+#: The largest integer every JSON reader keeps exactly (2^53 − 1).
+MAX_JSON_INT = 2**53 - 1
+
+
 class HeldSeries(BaseModel):
     org: str = Field(min_length=1, max_length=100, strict=True)
     year: int = Field(ge=1, le=9999, strict=True)
-    last: int = Field(ge=1, le=2**62, strict=True)
+    last: int = Field(ge=1, le=MAX_JSON_INT, strict=True)
 
 
 class HistoryQuestion(BaseModel):
-    seqs: list[Annotated[int, Field(ge=1, le=2**62, strict=True)]] = Field(
+    seqs: list[Annotated[int, Field(ge=1, le=MAX_JSON_INT, strict=True)]] = Field(
         default=[], max_length=MAX_SEQS, description="seqs whose chain the client kept"
     )
     numbers: list[HeldSeries] = Field(
         default=[], max_length=MAX_SERIES, description="ticket numbers the desk holds"
     )
     found_behind: int | None = Field(
-        default=None, ge=0, le=2**62, strict=True, description="the client found central behind"
+        default=None,
+        ge=0,
+        le=MAX_JSON_INT,
+        strict=True,
+        description="the client found central behind",
     )
 
 

@@ -151,7 +151,15 @@ def test_sync_backup_more_work_restore_more_work_sync_twice(
                 assert _local_ids(laptop) <= set(on_central)
                 assert set(on_central) <= laptop.event_ids()
                 assert laptop.store.outbox_size() == 0
+                # Nothing left out as lost: every event here is one central has.
+                assert laptop.event_ids(confirmed_only=False) == laptop.event_ids()
             assert summaries[0].central_restored and summaries[1].central_restored
+            with desk.central.engine.connect() as conn:
+                from sqlalchemy import text
+
+                query = text("SELECT count(*) FROM audit_log WHERE action = :action")
+                found = conn.execute(query, {"action": "central.restore_found"}).scalar()
+            assert found == 2  # each laptop said so once
             assert not summaries[2].central_restored and not summaries[3].central_restored
         finally:
             a.close(), b.close()
@@ -294,3 +302,47 @@ def test_kill_9_during_the_recovery_round_loses_nothing(tmp_path: Path) -> None:
 def _sqlite_pair(path: Path) -> tuple[Callable[[], None], Callable[[], None]]:
     copy = str(path) + ".backup"
     return (lambda: _sqlite_copy(str(path), copy)), (lambda: _sqlite_copy(copy, str(path)))
+
+
+def test_numbers_a_desk_holds_are_never_handed_out_again_after_a_restore(
+    tmp_path: Path,
+) -> None:
+    """Laptop A reserved a block after the backup; once A has been back, central's series
+    is past A's block, and B's block begins after it (audited)."""
+    db_path = tmp_path / "central.sqlite3"
+    db_url = f"sqlite+pysqlite:///{db_path}"
+    desk = Desk.create(db_url)
+    backup, restore = _sqlite_pair(db_path)
+    backup()
+    server = ThreadServer(desk.central).start()
+    a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+    try:
+        assert a.engine.sync_once().state == "online"
+        held = a.store.held_numbers()
+        assert held and all(last >= 50 for _, _, last in held)
+    finally:
+        a.close()
+        server.stop()
+        desk.central.close()
+    restore()
+    desk.central = Central.open(db_url)
+    server = ThreadServer(desk.central).start()
+    a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+    b = Laptop(tmp_path / "b.sqlite3", server.url, desk.tokens["agent-b"], "agent-b")
+    try:
+        assert a.engine.sync_once().state == "online"
+        assert b.engine.sync_once().state == "online"
+        mine = {(org, year): last for org, year, last in a.store.held_numbers()}
+        with sqlite3.connect(b.store.path) as connection:
+            blocks = list(connection.execute("SELECT org, year, first FROM number_blocks"))
+        assert blocks and all(first > mine[(org, year)] for org, year, first in blocks)
+        with desk.central.engine.connect() as conn:
+            from sqlalchemy import text
+
+            actions = [r[0] for r in conn.execute(text("SELECT action FROM audit_log"))]
+        # A pulled nothing after the backup: its history still agrees, only numbers moved.
+        assert "numbers.reported" in actions and "central.restore_found" not in actions
+    finally:
+        a.close(), b.close()
+        server.stop()
+        desk.central.close()
