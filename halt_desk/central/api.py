@@ -16,7 +16,7 @@ import orjson
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -74,25 +74,31 @@ class ChangesPage(BaseModel):
 MAX_JSON_INT = 2**53 - 1
 
 
+def _json_integer(value: object) -> object:
+    # 50 and 50.0 are the same JSON integer; "50" and true are not numbers at all.
+    if isinstance(value, str | bool):
+        raise ValueError("a JSON integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class HeldSeries(BaseModel):
     org: str = Field(min_length=1, max_length=100, strict=True)
-    year: int = Field(ge=1, le=9999, strict=True)
-    last: int = Field(ge=1, le=MAX_JSON_INT, strict=True)
+    year: JsonInt = Field(ge=1, le=9999)
+    last: JsonInt = Field(ge=1, le=MAX_JSON_INT)
 
 
 class HistoryQuestion(BaseModel):
-    seqs: list[Annotated[int, Field(ge=1, le=MAX_JSON_INT, strict=True)]] = Field(
+    seqs: list[Annotated[JsonInt, Field(ge=1, le=MAX_JSON_INT)]] = Field(
         default=[], max_length=MAX_SEQS, description="seqs whose chain the client kept"
     )
     numbers: list[HeldSeries] = Field(
         default=[], max_length=MAX_SERIES, description="ticket numbers the desk holds"
     )
-    found_behind: int | None = Field(
-        default=None,
-        ge=0,
-        le=MAX_JSON_INT,
-        strict=True,
-        description="the client found central behind",
+    found_behind: JsonInt | None = Field(
+        default=None, ge=0, le=MAX_JSON_INT, description="the client found central behind"
     )
 
 

@@ -117,7 +117,7 @@ def _allowed(user: User, held: Iterable[HeldNumbers]) -> list[HeldNumbers]:
             check_org(user, item.org, f"the number series of {item.org}")
         except NotAllowed:
             continue
-        if "\x00" not in item.org:
+        if _storable(item.org):
             allowed.append(item)
     return allowed
 
@@ -146,6 +146,15 @@ def _move_series(
             append_entry(conn, user.name, "numbers.reported", series, address, detail, item.org)
             moved.append({"org": item.org, "year": item.year, "last": item.last})
     return moved
+
+
+def _storable(org: str) -> bool:
+    """No organisation id holds a NUL or a lone surrogate (PostgreSQL cannot compare one)."""
+    try:
+        org.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in org
 
 
 def held_numbers(raw: Iterable[Mapping[str, Any]]) -> list[HeldNumbers]:

@@ -136,6 +136,7 @@ def test_every_refusal_is_declared_as_a_problem_and_no_422(
         ("GET", "/api/v1/tickets/{ticket_id}"): {"200", "400", "401", "404", "413", "503"},
         ("GET", "/api/v1/audit"): {"200", "400", "401", "403", "413", "503"},
         ("POST", "/api/v1/numbers"): {"200", "400", "401", "403", "404", "409", "413", "503"},
+        ("POST", "/api/v1/history"): {"200", "400", "401", "413", "503"},
     }
     for operations in described["paths"].values():
         for operation in operations.values():
