@@ -13,6 +13,7 @@ from functools import partial
 from typing import Annotated, Any
 
 import orjson
+from annotated_types import Ge, Le
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -82,6 +83,8 @@ def _json_integer(value: object) -> object:
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+#: Constraints first: after the validator they would not reach the OpenAPI schema.
+SeqInt = Annotated[int, Ge(1), Le(MAX_JSON_INT), BeforeValidator(_json_integer)]
 
 
 class HeldSeries(BaseModel):
@@ -91,14 +94,14 @@ class HeldSeries(BaseModel):
 
 
 class HistoryQuestion(BaseModel):
-    seqs: list[Annotated[JsonInt, Field(ge=1, le=MAX_JSON_INT)]] = Field(
+    seqs: list[SeqInt] = Field(
         default=[], max_length=MAX_SEQS, description="seqs whose chain the client kept"
     )
     numbers: list[HeldSeries] = Field(
         default=[], max_length=MAX_SERIES, description="ticket numbers the desk holds"
     )
-    found_behind: JsonInt | None = Field(
-        default=None, ge=0, le=MAX_JSON_INT, description="the client found central behind"
+    found_behind: SeqInt | None = Field(
+        default=None, description="the client found central behind (it had this seq)"
     )
 
 

@@ -51,18 +51,20 @@ def check_central(store: Store, client: CentralClient, *, suspect: bool = False)
         # central's chain at the cursor is taken as the first mark.
         store.adopt_central(position.central, Mark(cursor, chain) if chain else None)
         return False
-    fork = 0 if other else _last_agreed(client, marks, cursor)
+    reached = max(cursor, store.highest_seq())
+    fork = 0 if other else _last_agreed(client, marks, reached)
     notice = store.forget_after(fork, position.central, other)
     _log(position, cursor, fork, notice)
     return True
 
 
-def _last_agreed(client: CentralClient, marks: list[Mark], cursor: int) -> int:
+def _last_agreed(client: CentralClient, marks: list[Mark], reached: int) -> int:
     """The newest mark whose chain central still gives (0: none); tells central it was
-    found behind this cache (an audit entry there)."""
+    found behind this cache, which held seqs up to `reached` (an audit entry there)."""
     for start in range(0, max(len(marks), 1), ASK_AT_ONCE):
         part = marks[start : start + ASK_AT_ONCE]
-        found = client.history([m.seq for m in part], found_behind=cursor if start == 0 else None)
+        said = reached if start == 0 and reached > 0 else None
+        found = client.history([m.seq for m in part], found_behind=said)
         if found is None:
             return 0
         for mark, chain in zip(part, found.chains, strict=True):
