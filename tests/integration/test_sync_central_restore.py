@@ -346,3 +346,63 @@ def test_numbers_a_desk_holds_are_never_handed_out_again_after_a_restore(
         a.close(), b.close()
         server.stop()
         desk.central.close()
+
+
+def test_central_backup_runs_pg_dump_and_pg_restore_brings_it_back(
+    pg_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """`halt-desk central backup FILE` on PostgreSQL (pg_dump, password never on its
+    command line); the README's pg_restore gives back the same events and identity."""
+    server = request.getfixturevalue("postgres_server")
+    desk = Desk.create(pg_url)
+    with desk.central.engine.connect() as conn:
+        from sqlalchemy import text
+
+        instance = conn.execute(text("SELECT instance FROM central_identity")).scalar()
+    events = _central_ids(desk.central)
+    desk.central.close()
+    target = tmp_path / "central.dump"
+    env_path = f"{server.bindir}{os.pathsep}{os.environ.get('PATH', '')}"
+    made = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("halt-desk")),
+            "central",
+            "backup",
+            str(target),
+            "--db",
+            pg_url,
+        ],
+        env={**os.environ, "PATH": env_path, "HALT_DESK_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "pg_dump" in made.stdout and "pg_restore" in made.stdout
+    assert target.stat().st_mode & 0o077 == 0
+    copy = "restored_copy"
+    url = server.new_database(copy)
+    where = make_url(url)
+    try:
+        restored = subprocess.run(
+            [
+                str(server.bindir / "pg_restore"),
+                "--no-owner",
+                *("-d", str(where.database), "-h", "127.0.0.1", "-p", str(where.port)),
+                *("-U", str(where.username), str(target)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert restored.returncode == 0, restored.stderr
+        central = Central.open(url)
+        try:
+            assert _central_ids(central) == events
+            with central.engine.connect() as conn:
+                again = conn.execute(text("SELECT instance FROM central_identity")).scalar()
+            assert again == instance
+        finally:
+            central.close()
+    finally:
+        server.drop_database(copy)
