@@ -49,7 +49,8 @@ def check_central(store: Store, client: CentralClient, *, suspect: bool = False)
     if fine and newest is None and (cursor == 0 or chain is not None):
         # The first contact, or a cache from before marks were kept (or a demo cache):
         # central's chain at the cursor is taken as the first mark.
-        store.adopt_central(position.central, Mark(cursor, chain) if chain else None)
+        if known is None or chain is not None:
+            store.adopt_central(position.central, Mark(cursor, chain) if chain else None)
         return False
     reached = max(cursor, store.highest_seq())
     fork = 0 if other else _last_agreed(client, marks, reached)

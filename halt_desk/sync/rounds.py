@@ -159,6 +159,8 @@ class SyncEngine:
         self.last_summary: SyncSummary | None = None
         #: Organisations central reserves no ticket numbers of for this user.
         self._no_numbers: set[str] = set()
+        #: Central gave a seq held here for another event: the next check recovers.
+        self._suspect = False
 
     @property
     def state(self) -> SyncState:
@@ -192,13 +194,16 @@ class SyncEngine:
             state, error, failure = SyncState.ONLINE, None, None
             try:
                 with self._client_factory(self.clock) as client:
-                    check_central(self.store, client)
+                    check_central(self.store, client, suspect=self._suspect)
+                    self._suspect = False
                     try:
                         self._push(client, counts)
                         self._pull(client, counts)
                     except HistoryConflict as exc:  # central was restored during the round
                         log.warning("%s", exc)
+                        self._suspect = True  # until a recovery has run
                         check_central(self.store, client, suspect=True)
+                        self._suspect = False
                         self._push(client, counts)
                         self._pull(client, counts)
                     top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
@@ -207,6 +212,7 @@ class SyncEngine:
             except AuthenticationFailed as exc:
                 state, error, failure = SyncState.SIGNED_OUT, str(exc), Failure.SIGNED_OUT
             except HaltDeskError as exc:
+                self._suspect = self._suspect or isinstance(exc, HistoryConflict)
                 state, error, failure = SyncState.ERROR, str(exc), _failure(exc)
             summary = self._summary(state, error, failure, counts)
             self.last_summary = summary

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from halt_desk.central.service import Central
 from halt_desk.store import Store
 from halt_desk.store.cache_file import CACHE_FILE_NAME
+from halt_desk.sync import client_factory
 from tests.central_server import ProcessServer, ThreadServer
 from tests.sync_support import REPORT_DATA, Desk, Laptop, run_halt_desk
 
@@ -406,3 +407,52 @@ def test_central_backup_runs_pg_dump_and_pg_restore_brings_it_back(
             central.close()
     finally:
         server.drop_database(copy)
+
+
+def test_a_seq_given_twice_mid_round_is_recovered_in_that_round(tmp_path: Path) -> None:
+    """A laptop's pushed event got a seq but its pull never ran; central, restored, gives
+    that seq to a colleague's event: the pull finds it, the laptop recovers and ends
+    online with everything once."""
+    db_path = tmp_path / "central.sqlite3"
+    db_url = f"sqlite+pysqlite:///{db_path}"
+    desk = Desk.create(db_url)
+    backup, restore = _sqlite_pair(db_path)
+    server = ThreadServer(desk.central).start()
+    a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+    b = Laptop(tmp_path / "b.sqlite3", server.url, desk.tokens["agent-b"], "agent-b")
+    try:
+        for laptop in (a, b):
+            assert laptop.engine.sync_once().state == "online"
+        server.stop()
+        desk.central.close()
+        backup()
+        desk.central = Central.open(db_url)
+        server = ThreadServer(desk.central).start()
+        a.close()
+        a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+        _work(a, "X1", 0)
+        with client_factory(server.url, desk.tokens["agent-a"])(a.clock) as client:
+            pending = a.store.pending_outbox()
+            results = client.push(pending)
+        a.store.apply_push_results({r.id: r.seq for r in results if r.id}, {})  # no pull
+        server.stop()
+        desk.central.close()
+        restore()
+        desk.central = Central.open(db_url)
+        server = ThreadServer(desk.central).start()
+        for laptop in (a, b):
+            laptop.close()
+        a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+        b = Laptop(tmp_path / "b.sqlite3", server.url, desk.tokens["agent-b"], "agent-b")
+        _work(b, "Y1", 0)
+        assert b.engine.sync_once().state == "online"
+        summary = a.engine.sync_once()
+        assert summary.state == "online", summary
+        assert summary.central_restored is not None and summary.central_restored.resent == 1
+        on_central = _central_ids(desk.central)
+        assert len(on_central) == len(set(on_central))
+        assert _local_ids(a) <= set(on_central) <= a.event_ids()
+    finally:
+        a.close(), b.close()
+        server.stop()
+        desk.central.close()
