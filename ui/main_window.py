@@ -616,7 +616,18 @@ class MainWindow(QMainWindow):
                 c=summary.open_conflicts, r=summary.rejected_total
             )
         )
+        if summary.central_restored is not None:  # told once: only that round carries it
+            from halt_desk.sync import restore_text
+
+            self._tell_central_restored(restore_text(summary.central_restored))
         # What the round pulled reaches the list through the change broadcast (ChangeHub).
+
+    def _tell_central_restored(self, text: str) -> None:
+        if self.tray is not None:
+            icon = QSystemTrayIcon.MessageIcon.Information
+            self.tray.showMessage(_("HALT Desk: central server restored"), text, icon, 30_000)
+        self.statusBar().showMessage(text, 60_000)
+        self.last_notification = [text]
 
     def open_sync_issues(self) -> SyncIssuesDialog:
         from ui.sync_issues import SyncIssuesDialog

@@ -15,7 +15,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from halt_desk.i18n import _
-from halt_desk.sync import SyncProgress, SyncSummary, TimeLeft, progress_text, round_text
+from halt_desk.sync import (
+    SyncProgress,
+    SyncSummary,
+    TimeLeft,
+    progress_text,
+    restore_text,
+    round_text,
+)
 from ui.sync_controller import SyncController
 
 #: A pull or push shows its bar when it has at least this many events (or seqs) to go
@@ -75,7 +82,10 @@ class SyncFeedback(QObject):
         self._hide_progress()
         if self.asked is not None and request >= self.asked:
             self.asked = None
-            self._message(round_text(summary), END_MESSAGE_MS)
+            if summary.central_restored is not None:  # what the main window tells too
+                self._message(restore_text(summary.central_restored), 60_000)
+            else:
+                self._message(round_text(summary), END_MESSAGE_MS)
 
     def _message(self, text: str, timeout: int) -> None:
         self.last_message = text

@@ -52,6 +52,7 @@ from typing import IO, Any
 from halt_desk.background.housekeeping import Housekeeper, HousekeepingReport
 from halt_desk.desk.reminders import Reminder, ReminderKind, ReminderWatch
 from halt_desk.store import Store
+from halt_desk.store.history_marks import RestoreNotice
 from halt_desk.sync import client_factory
 from halt_desk.sync.client import CentralClient
 from halt_desk.sync.clock import ServerClock
@@ -96,6 +97,11 @@ def summary_from_json(data: dict[str, Any]) -> SyncSummary:
         error=data.get("error"),
         warnings=tuple(data.get("warnings", ())),
         failure=Failure(data["failure"]) if data.get("failure") else None,
+        central_restored=(
+            RestoreNotice.from_json(data["central_restored"])
+            if data.get("central_restored")
+            else None
+        ),
     )
 
 

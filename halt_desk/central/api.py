@@ -13,10 +13,11 @@ from functools import partial
 from typing import Annotated, Any
 
 import orjson
+from annotated_types import Ge, Le
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -33,6 +34,7 @@ from halt_desk.central.entra import (
 )
 from halt_desk.central.entra import looks_like_jwt as _jwt
 from halt_desk.central.group_commit import GroupCommitter
+from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
@@ -64,6 +66,9 @@ class ChangesPage(BaseModel):
     events: list[dict[str, Any]]
     next: int
     more: bool
+    chain: str | None = Field(
+        default=None, description="hash chain of the event at `next` (history of central)"
+    )
     head: int = Field(
         description=(
             "the highest seq central had handed out when the page was read (of every "
@@ -71,6 +76,47 @@ class ChangesPage(BaseModel):
             "read); lets a client show how far a long pull is"
         )
     )
+
+
+#: The largest integer every JSON reader keeps exactly (2^53 − 1).
+MAX_JSON_INT = 2**53 - 1
+
+
+def _json_integer(value: object) -> object:
+    # 50 and 50.0 are the same JSON integer; "50" and true are not numbers at all.
+    if isinstance(value, str | bool):
+        raise ValueError("a JSON integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+#: Constraints first: after the validator they would not reach the OpenAPI schema.
+SeqInt = Annotated[int, Ge(1), Le(MAX_JSON_INT), BeforeValidator(_json_integer)]
+
+
+class HeldSeries(BaseModel):
+    org: str = Field(min_length=1, max_length=100, strict=True)
+    year: JsonInt = Field(ge=1, le=9999)
+    last: JsonInt = Field(ge=1, le=MAX_JSON_INT)
+
+
+class HistoryQuestion(BaseModel):
+    seqs: list[SeqInt] = Field(
+        default=[], max_length=MAX_SEQS, description="seqs whose chain the client kept"
+    )
+    numbers: list[HeldSeries] = Field(
+        default=[], max_length=MAX_SERIES, description="ticket numbers the desk holds"
+    )
+    found_behind: SeqInt | None = Field(
+        default=None, description="the client found central behind (it had this seq)"
+    )
+
+
+class HistoryAnswer(BaseModel):
+    central: str
+    head: int
+    chains: list[str | None]
+    numbers_moved: list[dict[str, Any]]
 
 
 class AuditPage(BaseModel):
@@ -514,7 +560,20 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> dict[str, Any]:
         page = central.changes_page(user, since, limit, client)
-        return {"events": page.events, "next": page.next, "more": page.more, "head": page.head}
+        return {
+            "events": page.events,
+            "next": page.next,
+            "more": page.more,
+            "head": page.head,
+            "chain": page.chain,
+        }
+
+    @app.post("/api/v1/history", response_model=HistoryAnswer, **declared(400, 401, 413, 503))
+    def post_history(body: HistoryQuestion, user: CurrentUser, client: Address) -> Any:
+        # Where the client stands in central's history (central/history.py).
+        held = held_numbers(item.model_dump() for item in body.numbers)
+        answer = central.position(user, body.seqs, held, client, body.found_behind)
+        return answer.to_json()
 
     @app.get("/api/v1/tickets/{ticket_id}", **declared(400, 401, 404, 413, 503))
     def get_ticket(

@@ -61,6 +61,9 @@ class ChangesFeedPage:
     next: int
     more: bool
     head: int
+    #: The hash chain of the event at `next` (None for an empty page): a laptop keeps it to
+    #: find out later whether central still has this history (history.py).
+    chain: str | None = None
 
 
 def changes(
@@ -75,6 +78,7 @@ def changes(
 
 #: The last seq handed out: one row by its key, kept in the transaction of every write.
 _HEAD = select(seq_counter.c.value).where(seq_counter.c.id == 1)
+_CHAIN = select(events.c.chain).where(events.c.seq == bindparam("seq"))
 
 
 def changes_page(
@@ -101,13 +105,14 @@ def changes_page(
             for row in rows
         ]
         delivered = _strip_personal(conn, user, rows, out)
+        chain = conn.execute(_CHAIN, {"seq": rows[-1].seq}).scalar() if rows else None
     next_seq = rows[-1].seq if rows else since
     if delivered:
         with db.write() as conn:
             for org, streams in sorted(delivered.items(), key=lambda item: item[0] or ""):
                 detail = {"since": since, "next": next_seq, "streams": sorted(streams)}
                 append_entry(conn, user.name, "personal_data.read", "changes", address, detail, org)
-    return ChangesFeedPage(out, next_seq, more, max(head, next_seq))
+    return ChangesFeedPage(out, next_seq, more, max(head, next_seq), chain)
 
 
 def _page(conn: Connection, user: User, since: int, count: int) -> list[Any]:

@@ -183,3 +183,15 @@ number_blocks = Table(
     Column("reserved_at", String(40), nullable=False),
     Index("ix_number_blocks_series", "org", "year", "first_number"),
 )
+
+
+#: One row (id 1): this central database's identity, a random id made when it was created.
+#: A restore from a backup keeps it; laptops compare it with the one they synced with
+#: (central/history.py).
+central_identity = Table(
+    "central_identity",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("instance", String(36), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)

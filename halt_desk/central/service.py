@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from halt_desk.central import audit, audit_trail, number_series, reads, users, writer
+from halt_desk.central import audit, audit_trail, history, number_series, reads, users, writer
 from halt_desk.central.auth import Role, User
 from halt_desk.central.engine import CentralDatabase, create_central_engine, default_url
 from halt_desk.central.migrate import upgrade
@@ -136,6 +136,18 @@ class Central:
         return number_series.reserve(
             self.db, user, org, count, address, year=year, now=self.clock()
         )
+
+    def position(
+        self,
+        user: User,
+        seqs: Sequence[int],
+        held: Sequence[history.HeldNumbers],
+        address: str,
+        found_behind: int | None = None,
+    ) -> history.Position:
+        """Central's identity, head and chain at `seqs`; series moved past `held`
+        (history.py: how a laptop finds a central restored from a backup)."""
+        return history.position(self.db, user, seqs, held, address, found_behind)
 
     # ------------------------------------------------------------------ reads
     def changes(

@@ -372,6 +372,7 @@ def add_commands(commands: Any) -> None:
     employees.add_argument("--db", help=db_help)
     employees.set_defaults(handler=cmd_import_employees)
     _add_audit_commands(central_commands, db_help)
+    _add_backup_command(central_commands, db_help)
     profile = central_commands.add_parser("profile", help="contract profiles")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
     publish = profile_commands.add_parser(
@@ -385,6 +386,37 @@ def add_commands(commands: Any) -> None:
     publish.add_argument("--name", help="profile name (default: the file name without .toml)")
     publish.add_argument("--db", help=db_help)
     publish.set_defaults(handler=cmd_profile_publish)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from halt_desk.central.backup import PG_RESTORE_PROCEDURE, backup
+    from halt_desk.central.engine import default_url
+
+    try:
+        made = backup(args.db or default_url(), Path(args.file))
+    except HaltDeskError as exc:
+        raise CliError(str(exc)) from None
+    print(f"backup written to {made.path} ({made.method})")
+    if made.method == "pg_dump":
+        print(f"to restore: {PG_RESTORE_PROCEDURE}")
+    else:
+        print("to restore: stop `halt-desk serve`, copy the file over the database, start it")
+    print(
+        "after a restore, each laptop finds out at its next sync, sends again what it "
+        "recorded since this backup and fetches everything after it again"
+    )
+    return 0
+
+
+def _add_backup_command(central_commands: Any, db_help: str) -> None:
+    backup = central_commands.add_parser(
+        "backup",
+        help="a consistent copy of the central database (while it serves)",
+        description="SQLite: the online backup API; PostgreSQL: pg_dump --format=custom.",
+    )
+    backup.add_argument("file", metavar="FILE", help="the new backup file (never overwritten)")
+    backup.add_argument("--db", help=db_help)
+    backup.set_defaults(handler=cmd_backup)
 
 
 def _add_audit_commands(central_commands: Any, db_help: str) -> None:

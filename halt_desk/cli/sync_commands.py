@@ -54,7 +54,7 @@ def _client_store(path: str | None) -> tuple[Store, ServerClock]:
 
 
 def _print_summary(summary: SyncSummary, store: Store, server: str) -> None:
-    from halt_desk.sync import describe_offset
+    from halt_desk.sync import describe_offset, restore_text
 
     print(f"state: {summary.state}")
     print(f"server: {server}")
@@ -88,6 +88,8 @@ def _print_summary(summary: SyncSummary, store: Store, server: str) -> None:
                 f"ours {ours.type} {ours.id} by {ours.actor}, "
                 f"theirs {theirs.type} {theirs.id} by {theirs.actor}"
             )
+    if summary.central_restored is not None:  # said once, in the user's language
+        print(restore_text(summary.central_restored))
     if summary.error:
         print(f"error: {summary.error}")
     for warning in summary.warnings:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from halt_desk.store.conflicts import ConflictView
     from halt_desk.store.errors import (
         EventConflict,
+        HistoryConflict,
         SchemaTooNew,
         StoreDiskError,
         StoreError,
@@ -39,6 +40,7 @@ _HOMES = {
     "ConflictView": "conflicts",
     "DeviceView": "queries",
     "EventConflict": "errors",
+    "HistoryConflict": "errors",
     "RecordingClock": "cache",
     "RejectedEvent": "outbox",
     "SchemaTooNew": "errors",
@@ -59,6 +61,7 @@ __all__ = [
     "ConflictView",
     "DeviceView",
     "EventConflict",
+    "HistoryConflict",
     "RecordingClock",
     "RejectedEvent",
     "SchemaTooNew",

@@ -92,3 +92,12 @@ class StoreDiskError(StoreError):
             "this change was not saved and nothing else changed"
         )
         self.words = Words.of(self._ADVICE, problem=Words(self._PROBLEMS_WORDS[problem]))
+
+
+class HistoryConflict(StoreError):
+    """Central gave a `seq` that an other event here holds: central's history is no longer
+    the one this cache pulled (restored from a backup). Nothing was written; the sync
+    engine finds the point where they part and recovers (history_marks.py)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"central's history differs from this cache's: {problem}")

@@ -100,8 +100,22 @@ class SyncCursor(Base):
     #: in milliseconds, and when (device time, ISO-8601) it was measured.
     clock_offset_ms: Mapped[int | None]
     clock_measured_at: Mapped[str | None]
+    #: The identity of the central this cache syncs with (history_marks.py).
+    central: Mapped[str | None]
+    #: What the user is to be told once after central was found restored (JSON), until told.
+    restore_notice: Mapped[str | None]
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+class SyncMark(Base):
+    """Central's hash chain at the last `seq` of a page pulled (history_marks.py): tells
+    whether central still has the history this cache pulled."""
+
+    __tablename__ = "sync_marks"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    chain: Mapped[str]
 
 
 class ConflictRow(Base):

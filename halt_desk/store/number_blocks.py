@@ -65,6 +65,15 @@ def numbers_left(cache: Cache) -> list[NumbersLeft]:
         return [NumbersLeft(org, year, int(n or 0)) for org, year, n in session.execute(query)]
 
 
+def held(cache: Cache) -> list[tuple[str, int, int]]:
+    """(org, year, last) per series: the highest number this desk holds in a block, used
+    or not. Central moves its series past them (after a restore it may not know them)."""
+    query = select(NumberBlockRow.org, NumberBlockRow.year, func.max(NumberBlockRow.last))
+    query = query.group_by(NumberBlockRow.org, NumberBlockRow.year)
+    with cache.read() as session:
+        return [(org, int(year), int(last)) for org, year, last in session.execute(query)]
+
+
 #: Takes the next free number of a series, oldest block first: one statement, plain SQL
 #: (asked in the transaction of every new ticket).
 _TAKE = (

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from halt_desk import i18n
 from halt_desk.domain.events import Event
 from halt_desk.store.cache import Cache
-from halt_desk.store.errors import UnknownStream
+from halt_desk.store.errors import HistoryConflict, UnknownStream
 from halt_desk.store.eventlog import chunks, fold, insert_events, stamped, utc_now
 from halt_desk.store.models import EventRow, OutboxRow
 from halt_desk.store.projections import event_from_row
@@ -62,7 +63,19 @@ def apply_push_results(
     """One push's answers, in one transaction: `confirmed` events (accepted or duplicate;
     with their seq if a mapping) leave the outbox; `rejected` ones (id → central's
     reason) stay, marked rejected, and are left out of the projections. Returns the
-    number of outbox rows removed."""
+    number of outbox rows removed. A seq another event here holds raises HistoryConflict
+    (central was restored from a backup), nothing written."""
+    try:
+        return _apply_push_results(cache, confirmed, rejected)
+    except IntegrityError as exc:
+        if "events.seq" not in str(exc.orig):
+            raise
+        raise HistoryConflict(f"central gave a seq another event here holds ({exc.orig})") from None
+
+
+def _apply_push_results(
+    cache: Cache, confirmed: Iterable[str] | Mapping[str, int | None], rejected: Mapping[str, str]
+) -> int:
     seqs = dict(confirmed) if isinstance(confirmed, Mapping) else dict.fromkeys(confirmed)
     removed = 0
     with cache.write() as session:

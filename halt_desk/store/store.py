@@ -16,6 +16,7 @@ from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile
 from halt_desk.store import (
     conflicts,
+    history_marks,
     housekeeping,
     ingest,
     number_blocks,
@@ -28,6 +29,7 @@ from halt_desk.store.cache import Cache, RecordingClock
 from halt_desk.store.cache_file import CACHE_FILE_NAME, default_path
 from halt_desk.store.conflicts import ConflictView
 from halt_desk.store.engine import create_store_engine, report_disk_errors
+from halt_desk.store.history_marks import Mark, RestoreNotice
 from halt_desk.store.list_rows import TicketListEntry
 from halt_desk.store.number_blocks import NumbersLeft
 from halt_desk.store.outbox import RejectedEvent
@@ -161,9 +163,13 @@ class Store:
     # ------------------------------------------------------------------ ingest.py
 
     def ingest_remote(
-        self, events_with_seq: Iterable[tuple[int, Event]], *, parsed: bool = False
+        self,
+        events_with_seq: Iterable[tuple[int, Event]],
+        *,
+        parsed: bool = False,
+        mark: tuple[int, str] | None = None,
     ) -> int:
-        return ingest.ingest_remote(self._cache, events_with_seq, parsed=parsed)
+        return ingest.ingest_remote(self._cache, events_with_seq, parsed=parsed, mark=mark)
 
     # ------------------------------------------------------------------ outbox.py
 
@@ -206,7 +212,33 @@ class Store:
     def save_clock_offset(self, offset: timedelta, measured_at: datetime) -> None:
         sync_state.save_clock_offset(self._cache, offset, measured_at)
 
+    # ------------------------------------------------------------------ history_marks.py
+
+    def history_marks(self) -> list[Mark]:
+        return history_marks.marks(self._cache)
+
+    def highest_seq(self) -> int:
+        return history_marks.highest_seq(self._cache)
+
+    def central_identity(self) -> str | None:
+        return history_marks.central_identity(self._cache)
+
+    def adopt_central(self, central: str, mark: Mark | None = None) -> None:
+        history_marks.adopt(self._cache, central, mark)
+
+    def forget_after(self, seq: int, central: str, other_central: bool) -> RestoreNotice:
+        return history_marks.forget_after(self._cache, seq, central, other_central)
+
+    def restore_notice(self) -> RestoreNotice | None:
+        return history_marks.restore_notice(self._cache)
+
+    def clear_restore_notice(self) -> None:
+        history_marks.clear_restore_notice(self._cache)
+
     # ------------------------------------------------------------------ number_blocks.py
+
+    def held_numbers(self) -> list[tuple[str, int, int]]:
+        return number_blocks.held(self._cache)
 
     def add_number_block(self, org: str, year: int, first: int, last: int) -> None:
         number_blocks.add_block(self._cache, org, year, first, last)

@@ -31,7 +31,7 @@ from halt_desk.sync.errors import (
     SettingsError,
     SyncError,
 )
-from halt_desk.sync.feedback import progress_text, round_text
+from halt_desk.sync.feedback import progress_text, restore_text, round_text
 from halt_desk.sync.progress import Failure, SyncProgress, TimeLeft
 from halt_desk.sync.rounds import SyncEngine, SyncState, SyncSummary
 from halt_desk.sync.settings import (
@@ -109,6 +109,7 @@ __all__ = [
     "machine_settings",
     "open_token_store",
     "progress_text",
+    "restore_text",
     "round_text",
     "save_settings",
     "signed_in_target",

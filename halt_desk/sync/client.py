@@ -78,6 +78,18 @@ class ChangesPage:
     #: The highest seq central had handed out (None from a central that does not say):
     #: how far the feed reaches, for a pull's progress.
     head: int | None = None
+    #: Central's hash chain at `next` (None for an empty page, or from an older central).
+    chain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CentralPosition:
+    """Central's identity and head, and its chain at each seq asked (None: it has no
+    event there) — `POST /api/v1/history`."""
+
+    central: str
+    head: int
+    chains: list[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +259,44 @@ class CentralClient:
         next_seq, more = answer.get("next"), answer.get("more")
         if not isinstance(next_seq, int) or not isinstance(more, bool):
             raise ProtocolError(self.server, "changes", "no next/more")
-        head = answer.get("head")
-        return ChangesPage(events, next_seq, more, head if isinstance(head, int) else None)
+        head, chain = answer.get("head"), answer.get("chain")
+        return ChangesPage(
+            events,
+            next_seq,
+            more,
+            head if isinstance(head, int) else None,
+            chain if isinstance(chain, str) and events else None,
+        )
+
+    def history(
+        self,
+        seqs: Sequence[int],
+        numbers: Sequence[tuple[str, int, int]] = (),
+        found_behind: int | None = None,
+    ) -> CentralPosition | None:
+        """POST /api/v1/history: central's identity, head and chain at `seqs`; reports the
+        ticket numbers this desk holds (org, year, last). None from a central that does not
+        know the call (older than this client)."""
+        body: dict[str, Any] = {
+            "seqs": list(seqs),
+            "numbers": [{"org": o, "year": y, "last": n} for o, y, n in numbers],
+        }
+        if found_behind is not None:
+            body["found_behind"] = found_behind
+        raw = self._send("POST", "/api/v1/history", "history", json=body)
+        if raw.status in (404, 405):
+            return None
+        answer = self._answer(raw)
+        central, head, chains = answer.get("central"), answer.get("head"), answer.get("chains")
+        if (
+            not isinstance(central, str)
+            or not isinstance(head, int)
+            or not isinstance(chains, list)
+            or len(chains) != len(seqs)
+            or not all(chain is None or isinstance(chain, str) for chain in chains)
+        ):
+            raise ProtocolError(self.server, "history", "no central/head/chains")
+        return CentralPosition(central, head, chains)
 
     # ------------------------------------------------------------------ plumbing
 

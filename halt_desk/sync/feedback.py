@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from halt_desk.i18n import _, grouped, ngettext
+from halt_desk.store.history_marks import RestoreNotice
 from halt_desk.sync.progress import PULL, Failure, SyncProgress
 from halt_desk.sync.rounds import REACHED, SyncState, SyncSummary
 
@@ -80,4 +81,33 @@ def failure_text(summary: SyncSummary) -> str:
             "{n} change waits on this computer", "{n} changes wait on this computer", summary.outbox
         )
         text += " · " + waiting.format(n=grouped(summary.outbox))
+    return text
+
+
+def restore_text(notice: RestoreNotice) -> str:
+    """What a person is told once after central was found restored from an older backup
+    (or replaced): what this computer did, and that nothing recorded here is lost."""
+    if notice.other_central:
+        text = _(
+            "This computer synced with another central server before. Everything was "
+            "fetched again from the current one."
+        )
+    else:
+        text = _(
+            "The central server was put back to an older backup. This computer fetched "
+            "everything since then again."
+        )
+    resent = ngettext(
+        "It sent {n} change recorded here again; nothing recorded here is lost.",
+        "It sent {n} changes recorded here again; nothing recorded here is lost.",
+        notice.resent,
+    )
+    text += " " + resent.format(n=grouped(notice.resent))
+    if notice.lost:
+        lost = ngettext(
+            "{n} change by colleagues is shown again once their computer sends it again.",
+            "{n} changes by colleagues are shown again once their computers send them again.",
+            notice.lost,
+        )
+        text += " " + lost.format(n=grouped(notice.lost))
     return text

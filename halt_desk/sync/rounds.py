@@ -25,7 +25,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from halt_desk.domain.errors import HaltDeskError
-from halt_desk.store import Store, StoreDiskError
+from halt_desk.store import HistoryConflict, Store, StoreDiskError
+from halt_desk.store.history_marks import RestoreNotice
+from halt_desk.sync.central_restore import check_central
 from halt_desk.sync.client import CentralClient, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset
 from halt_desk.sync.errors import AuthenticationFailed, ProtocolError, ServerUnreachable, SyncError
@@ -72,6 +74,9 @@ class SyncSummary:
     error: str | None = None  # technical, English: for the log and the CLI
     warnings: tuple[str, ...] = field(default=())
     failure: Failure | None = None  # why it did not reach its end (what the person is told)
+    #: Central was found restored from an older backup (or replaced): what this laptop did.
+    #: In the summary of the first round that reached its end after it, once.
+    central_restored: RestoreNotice | None = None
 
     def to_json(self) -> dict[str, object]:
         offset = self.clock_offset
@@ -92,6 +97,9 @@ class SyncSummary:
             "error": self.error,
             "warnings": list(self.warnings),
             "failure": str(self.failure) if self.failure else None,
+            "central_restored": (
+                self.central_restored.to_json() if self.central_restored else None
+            ),
         }
 
 
@@ -151,6 +159,8 @@ class SyncEngine:
         self.last_summary: SyncSummary | None = None
         #: Organisations central reserves no ticket numbers of for this user.
         self._no_numbers: set[str] = set()
+        #: Central gave a seq held here for another event: the next check recovers.
+        self._suspect = False
 
     @property
     def state(self) -> SyncState:
@@ -184,8 +194,18 @@ class SyncEngine:
             state, error, failure = SyncState.ONLINE, None, None
             try:
                 with self._client_factory(self.clock) as client:
-                    self._push(client, counts)
-                    self._pull(client, counts)
+                    check_central(self.store, client, suspect=self._suspect)
+                    self._suspect = False
+                    try:
+                        self._push(client, counts)
+                        self._pull(client, counts)
+                    except HistoryConflict as exc:  # central was restored during the round
+                        log.warning("%s", exc)
+                        self._suspect = True  # until a recovery has run
+                        check_central(self.store, client, suspect=True)
+                        self._suspect = False
+                        self._push(client, counts)
+                        self._pull(client, counts)
                     top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
             except ServerUnreachable as exc:
                 failure = Failure.UNTRUSTED if exc.untrusted else Failure.UNREACHABLE
@@ -193,6 +213,7 @@ class SyncEngine:
             except AuthenticationFailed as exc:
                 state, error, failure = SyncState.SIGNED_OUT, str(exc), Failure.SIGNED_OUT
             except HaltDeskError as exc:
+                self._suspect = self._suspect or isinstance(exc, HistoryConflict)
                 state, error, failure = SyncState.ERROR, str(exc), _failure(exc)
             summary = self._summary(state, error, failure, counts)
             self.last_summary = summary
@@ -248,7 +269,10 @@ class SyncEngine:
                 if page.more and page.events:
                     ahead = helper.submit(client.fetch_changes, page.next, self._pull_page)
                 if page.events:
-                    counts["pulled"] += self.store.ingest_remote(page.events, parsed=True)
+                    mark = (page.next, page.chain) if page.chain is not None else None
+                    counts["pulled"] += self.store.ingest_remote(
+                        page.events, parsed=True, mark=mark
+                    )
                     done += len(page.events)
                     head = _later(head, page.head)
                     if ahead is not None:
@@ -286,6 +310,13 @@ class SyncEngine:
             )
             if state is SyncState.ONLINE:
                 state = SyncState.CLOCK_WARNING
+        restored = self.store.restore_notice() if state in REACHED else None
+        if restored is not None:  # told now, once: the summary carries it
+            self.store.clear_restore_notice()
+            warnings.append(
+                "central was restored from an older backup: "
+                f"{restored.resent} event(s) of this laptop sent again"
+            )
         rejected_total = len(self.store.rejected_events())
         open_conflicts = len(self.store.conflicts(open_only=True))
         if rejected_total:
@@ -307,6 +338,7 @@ class SyncEngine:
             rejected=counts["rejected"],
             pulled=counts["pulled"],
             conflicts=counts["conflicts"],
+            central_restored=restored,
         )
 
     # ------------------------------------------------------------------ the loop
