@@ -76,7 +76,11 @@ def run_processes(app: str, workers: int, options: dict[str, Any]) -> int:
     import uvicorn
 
     config = uvicorn.Config(app, factory=True, **options)  # sets up the logging, as uvicorn
-    sockets = bound_sockets(config.host, config.port, workers)
+    try:
+        sockets = bound_sockets(config.host, config.port, workers)
+    except OSError as exc:
+        log.error("cannot listen on %s port %s: %s", config.host, config.port, exc.strerror)
+        return 1
     supervisor = _Supervisor(app, options, sockets)
     try:
         return supervisor.run()
