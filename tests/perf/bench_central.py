@@ -148,6 +148,20 @@ def cpu_by_process(root: int) -> dict[int, float]:
     return times
 
 
+def main_thread_cpu(root: int) -> dict[int, float]:
+    """User + system CPU time of the main thread (the event loop: HTTP, parsing, answers) of
+    each live process of the server; the rest of a process's time is its other threads'
+    (the writer thread's group commits, nearly all of it)."""
+    times: dict[int, float] = {}
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return times
+
+
 def settled(root: int, timeout: float = 60.0) -> None:
     """Waits until every process of the server has started (its CPU time stands still
     for half a second): one worker answering /health does not mean the others listen,
@@ -200,10 +214,28 @@ def profile_start(server: ProcessServer, folder: Path, seconds: float) -> list[A
     if len(pids) > 1:  # uvicorn's supervisor only watches its workers
         pids = [pid for pid in pids if pid != server.process.pid]
     folder.mkdir(parents=True, exist_ok=True)
-    command = [spy, "record", "--nonblocking", "--idle", "--threads", "-f", "raw", "-r", "200"]
+    command = [
+        spy,
+        "record",
+        "--nonblocking",
+        "--idle",
+        "--threads",
+        "-f",
+        "raw",
+        "-r",
+        "200",
+    ]
     return [
         subprocess.Popen(
-            [*command, "-d", str(round(seconds)), "-p", str(pid), "-o", str(folder / f"{pid}.txt")],
+            [
+                *command,
+                "-d",
+                str(round(seconds)),
+                "-p",
+                str(pid),
+                "-o",
+                str(folder / f"{pid}.txt"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -248,6 +280,8 @@ class Load:
     group_commits: int | None = None  # counter updates (PostgreSQL): pushes share these
     #: CPU seconds of each server process, most first: how the load was shared out
     process_cpu_seconds: list[float] | None = None
+    #: CPU seconds of the server processes' main threads (event loops), all together
+    loop_cpu_seconds: float | None = None
 
     @property
     def rate(self) -> float:
@@ -350,20 +384,35 @@ def bench_wrk(
         for spy in (profile_start(server, profile, seconds) if profile is not None else [])
     ]
     before = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
+    loops = {pid: cpu for root in roots for pid, cpu in main_thread_cpu(root).items()}
     database_cpu = database_cpu_seconds()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     runs = []
     for n, server in enumerate(servers):
         share = clients // len(servers) + (n < clients % len(servers))
-        command = ["wrk", f"-t{share}", f"-c{share}", f"-d{round(seconds)}s", "--latency", "-s"]
+        command = [
+            "wrk",
+            f"-t{share}",
+            f"-c{share}",
+            f"-d{round(seconds)}s",
+            "--latency",
+            "-s",
+        ]
         command += [os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)), server.url + path]
-        env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
+        env = {
+            **os.environ,
+            "BENCH_TOKEN": token,
+            "BENCH_RUN": str(random.getrandbits(31)),
+        }
         env["BENCH_PATH"] = path
         runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
     outputs = [run.communicate()[0] for run in runs]
     after_cpu = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
+    after_loops = {pid: cpu for root in roots for pid, cpu in main_thread_cpu(root).items()}
+    loop_cpu = sum(seconds - loops.get(pid, 0.0) for pid, seconds in after_loops.items())
     shares = sorted(
-        (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()), reverse=True
+        (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()),
+        reverse=True,
     )
     if profile is not None:
         print(profile_summary(spies, profile))
@@ -393,6 +442,7 @@ def bench_wrk(
         database_cpu_seconds=_since(database_cpu),
         group_commits=groups,
         process_cpu_seconds=shares,
+        loop_cpu_seconds=loop_cpu,
     )
 
 
@@ -452,13 +502,16 @@ def bench_python(
 def describe(load: Load) -> str:
     generator = ""
     if load.database_cpu_seconds is not None:
-        generator += (
-            f", PostgreSQL {load.database_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
-        )
+        database = load.database_cpu_seconds * 1000 / max(load.requests, 1)
+        generator += f", PostgreSQL {database:.2f} ms"
     if load.generator_cpu_seconds is not None:
         generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
     if load.group_commits:
         generator += f", {load.requests / load.group_commits:.1f} pushes per commit"
+    if load.loop_cpu_seconds is not None:
+        loop = load.loop_cpu_seconds * 1000 / max(load.requests, 1)
+        others = load.cpu_ms_per_request - loop
+        generator += f" (event loops {loop:.2f} ms, other threads {others:.2f} ms)"
     if load.process_cpu_seconds and len(load.process_cpu_seconds) > 1:
         shares = " + ".join(f"{seconds:.1f}" for seconds in load.process_cpu_seconds)
         generator += f", CPU s by process {shares}"
@@ -478,7 +531,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk load")
     parser.add_argument("--health", action="store_true", help="also GET /health with wrk")
     parser.add_argument(
-        "--servers", type=int, default=1, help="separate `serve`s (hosts), wrk shared out"
+        "--servers",
+        type=int,
+        default=1,
+        help="separate `serve`s (hosts), wrk shared out",
     )
     parser.add_argument("--no-batches", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
@@ -508,7 +564,11 @@ def main() -> None:
             if load == "wrk":
                 profile = args.profile / backend if args.profile is not None else None
                 pushes = bench_wrk(
-                    servers, tokens["agent"], args.clients, args.duration, profile=profile
+                    servers,
+                    tokens["agent"],
+                    args.clients,
+                    args.duration,
+                    profile=profile,
                 )
             else:
                 pushes = bench_python(servers[0], tokens["agent"], args.clients)
