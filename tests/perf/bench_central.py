@@ -214,28 +214,10 @@ def profile_start(server: ProcessServer, folder: Path, seconds: float) -> list[A
     if len(pids) > 1:  # uvicorn's supervisor only watches its workers
         pids = [pid for pid in pids if pid != server.process.pid]
     folder.mkdir(parents=True, exist_ok=True)
-    command = [
-        spy,
-        "record",
-        "--nonblocking",
-        "--idle",
-        "--threads",
-        "-f",
-        "raw",
-        "-r",
-        "200",
-    ]
+    command = [spy, "record", "--nonblocking", "--idle", "--threads", "-f", "raw", "-r", "200"]
     return [
         subprocess.Popen(
-            [
-                *command,
-                "-d",
-                str(round(seconds)),
-                "-p",
-                str(pid),
-                "-o",
-                str(folder / f"{pid}.txt"),
-            ],
+            [*command, "-d", str(round(seconds)), "-p", str(pid), "-o", str(folder / f"{pid}.txt")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -390,20 +372,9 @@ def bench_wrk(
     runs = []
     for n, server in enumerate(servers):
         share = clients // len(servers) + (n < clients % len(servers))
-        command = [
-            "wrk",
-            f"-t{share}",
-            f"-c{share}",
-            f"-d{round(seconds)}s",
-            "--latency",
-            "-s",
-        ]
+        command = ["wrk", f"-t{share}", f"-c{share}", f"-d{round(seconds)}s", "--latency", "-s"]
         command += [os.environ.get("BENCH_SCRIPT", str(PUSH_SCRIPT)), server.url + path]
-        env = {
-            **os.environ,
-            "BENCH_TOKEN": token,
-            "BENCH_RUN": str(random.getrandbits(31)),
-        }
+        env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": str(random.getrandbits(31))}
         env["BENCH_PATH"] = path
         runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
     outputs = [run.communicate()[0] for run in runs]
@@ -411,8 +382,7 @@ def bench_wrk(
     after_loops = {pid: cpu for root in roots for pid, cpu in main_thread_cpu(root).items()}
     loop_cpu = sum(seconds - loops.get(pid, 0.0) for pid, seconds in after_loops.items())
     shares = sorted(
-        (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()),
-        reverse=True,
+        (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()), reverse=True
     )
     if profile is not None:
         print(profile_summary(spies, profile))
@@ -502,8 +472,9 @@ def bench_python(
 def describe(load: Load) -> str:
     generator = ""
     if load.database_cpu_seconds is not None:
-        database = load.database_cpu_seconds * 1000 / max(load.requests, 1)
-        generator += f", PostgreSQL {database:.2f} ms"
+        generator += (
+            f", PostgreSQL {load.database_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
+        )
     if load.generator_cpu_seconds is not None:
         generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
     if load.group_commits:
@@ -531,10 +502,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk load")
     parser.add_argument("--health", action="store_true", help="also GET /health with wrk")
     parser.add_argument(
-        "--servers",
-        type=int,
-        default=1,
-        help="separate `serve`s (hosts), wrk shared out",
+        "--servers", type=int, default=1, help="separate `serve`s (hosts), wrk shared out"
     )
     parser.add_argument("--no-batches", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
@@ -564,11 +532,7 @@ def main() -> None:
             if load == "wrk":
                 profile = args.profile / backend if args.profile is not None else None
                 pushes = bench_wrk(
-                    servers,
-                    tokens["agent"],
-                    args.clients,
-                    args.duration,
-                    profile=profile,
+                    servers, tokens["agent"], args.clients, args.duration, profile=profile
                 )
             else:
                 pushes = bench_python(servers[0], tokens["agent"], args.clients)
