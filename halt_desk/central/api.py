@@ -38,6 +38,7 @@ from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
+from halt_desk.central.server_processes import one_socket_per_process, run_processes
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE, EventResult
 from halt_desk.domain.errors import HaltDeskError
@@ -645,13 +646,17 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, **options)
         return
     os.environ[WORKER_DB_ENV] = central.engine.url.render_as_string(hide_password=False)
-    uvicorn.run(
-        f"{__name__}:create_worker_app",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,
+    central.close()  # each process opens its own; the workers must not share its pool
+    every: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": False,
         **options,
-    )
+    }
+    if one_socket_per_process():  # a listening socket per process: connections spread
+        code = run_processes(f"{__name__}:create_worker_app", workers, every)
+        if code:
+            raise SystemExit(code)
+        return
+    uvicorn.run(f"{__name__}:create_worker_app", factory=True, workers=workers, **every)

@@ -307,6 +307,14 @@ class Batch:
         self.conn = group.conn
         wanted = self._unread(self._wanted(batch_events))
         wanted.ids = [event_id for event_id in wanted.ids if event_id not in self._known]
+        if not wanted.streams_to_read():
+            # Everything their streams need is at hand: no round trip under the lock, their
+            # ids are taken for new. The events' unique id is the check then: one stored
+            # already (a client's retry) fails the group's COMMIT, and GroupCommitter then
+            # records its batches one by one, each checked before it writes.
+            for event_id in wanted.ids:
+                self._known[event_id] = None
+            return
         self._prefetch([], wanted)
 
     def _wanted(self, batch_events: Sequence[Event]) -> _Wanted:

@@ -97,10 +97,12 @@ class GroupTransaction:
         more = bool(cursor.nextset()) if begins else True  # past BEGIN's (empty) result
         results: list[list[dict[str, Any]]] = []
         while more:
-            if cursor.description is None:
+            # (psycopg builds `description` anew on every look: once per result)
+            description = cursor.description
+            if description is None:
                 results.append([])
             else:
-                names = [column.name for column in cursor.description]
+                names = [column.name for column in description]
                 results.append([dict(zip(names, row, strict=True)) for row in cursor])
             more = bool(cursor.nextset())
         cursor.close()

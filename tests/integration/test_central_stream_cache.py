@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,13 @@ from typing import Any
 import pytest
 import requests
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from halt_desk.central.auth import Role, User
+from halt_desk.central.group_commit import GroupCommitter, _Submission
 from halt_desk.central.schema import events, swaps
 from halt_desk.central.service import Central
+from halt_desk.central.validation import EventResult
 from tests.central_server import ProcessServer, bearer
 
 START = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
@@ -290,6 +294,36 @@ def test_batches_that_arrive_while_the_lock_is_awaited_join_the_group(
     with a.engine.connect() as conn:
         seqs = list(conn.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
     assert seqs == list(range(1, len(seqs) + 1))
+    assert a.verify_audit() == []
+
+
+def test_a_late_batch_that_resends_a_stored_event_is_answered_as_a_duplicate(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """A late batch whose streams are all at hand joins the group without a read under the
+    lock: its ids are taken for new, and the events' unique id is the check. A resent event
+    (a client's retry) fails the group's COMMIT, nothing of the group is written, and the
+    writer then records its batches one by one: the retry is a duplicate with its seq."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    sent = ev("ticket:T1", "comment", 2, {"text": "eerst"})
+    (stored,) = a.record(AGENT, [sent], "x")
+    assert status(b, AGENT, reported("T9"))[0] == "accepted"  # others wrote: late ones join
+    with pytest.raises(IntegrityError):
+        a.record_many([(AGENT, [reported("T2")], "x")], lambda: [(AGENT, [sent], "x")])
+    with a.engine.connect() as conn:
+        assert "ticket:T2" not in set(conn.execute(select(events.c.stream)).scalars())
+    committer = GroupCommitter(a)
+    committer.close()  # its thread stopped: the group is committed here, step by step
+    first = _Submission(AGENT, [reported("T2")], "x", Future())
+    again = _Submission(AGENT, [sent], "x", Future())
+    assert status(b, AGENT, reported("T8"))[0] == "accepted"
+    committer._queue.put(again)
+    committer._commit([first], late=True)
+    assert first.result is not None and again.result is not None
+    assert first.result.result()[0].status == "accepted"
+    assert again.result.result() == [EventResult(sent["id"], "duplicate", stored.seq)]
     assert a.verify_audit() == []
 
 

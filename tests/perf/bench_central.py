@@ -148,6 +148,20 @@ def cpu_by_process(root: int) -> dict[int, float]:
     return times
 
 
+def main_thread_cpu(root: int) -> dict[int, float]:
+    """User + system CPU time of the main thread (the event loop: HTTP, parsing, answers) of
+    each live process of the server; the rest of a process's time is its other threads'
+    (the writer thread's group commits, nearly all of it)."""
+    times: dict[int, float] = {}
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return times
+
+
 def settled(root: int, timeout: float = 60.0) -> None:
     """Waits until every process of the server has started (its CPU time stands still
     for half a second): one worker answering /health does not mean the others listen,
@@ -248,6 +262,8 @@ class Load:
     group_commits: int | None = None  # counter updates (PostgreSQL): pushes share these
     #: CPU seconds of each server process, most first: how the load was shared out
     process_cpu_seconds: list[float] | None = None
+    #: CPU seconds of the server processes' main threads (event loops), all together
+    loop_cpu_seconds: float | None = None
 
     @property
     def rate(self) -> float:
@@ -350,6 +366,7 @@ def bench_wrk(
         for spy in (profile_start(server, profile, seconds) if profile is not None else [])
     ]
     before = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
+    loops = {pid: cpu for root in roots for pid, cpu in main_thread_cpu(root).items()}
     database_cpu = database_cpu_seconds()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     runs = []
@@ -362,6 +379,8 @@ def bench_wrk(
         runs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
     outputs = [run.communicate()[0] for run in runs]
     after_cpu = {pid: cpu for root in roots for pid, cpu in cpu_by_process(root).items()}
+    after_loops = {pid: cpu for root in roots for pid, cpu in main_thread_cpu(root).items()}
+    loop_cpu = sum(seconds - loops.get(pid, 0.0) for pid, seconds in after_loops.items())
     shares = sorted(
         (seconds - before.get(pid, 0.0) for pid, seconds in after_cpu.items()), reverse=True
     )
@@ -393,6 +412,7 @@ def bench_wrk(
         database_cpu_seconds=_since(database_cpu),
         group_commits=groups,
         process_cpu_seconds=shares,
+        loop_cpu_seconds=loop_cpu,
     )
 
 
@@ -459,6 +479,10 @@ def describe(load: Load) -> str:
         generator += f", wrk {load.generator_cpu_seconds * 1000 / max(load.requests, 1):.2f} ms"
     if load.group_commits:
         generator += f", {load.requests / load.group_commits:.1f} pushes per commit"
+    if load.loop_cpu_seconds is not None:
+        loop = load.loop_cpu_seconds * 1000 / max(load.requests, 1)
+        others = load.cpu_ms_per_request - loop
+        generator += f" (event loops {loop:.2f} ms, other threads {others:.2f} ms)"
     if load.process_cpu_seconds and len(load.process_cpu_seconds) > 1:
         shares = " + ".join(f"{seconds:.1f}" for seconds in load.process_cpu_seconds)
         generator += f", CPU s by process {shares}"
