@@ -8,6 +8,7 @@ runs in a child process (`ui.sync_controller`).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -142,7 +143,7 @@ def run_app(
     def loaded(result: Loaded) -> None:
         from halt_desk.field.route import is_field_user
         from halt_desk.sync import SyncError
-        from halt_desk.sync.signin import SyncTarget, signed_in_target
+        from halt_desk.sync.signin import SyncTarget, sign_out, signed_in_target
         from ui.sign_in import SignInDialog
         from ui.sync_controller import SyncController
 
@@ -166,6 +167,7 @@ def run_app(
             controllers.append(controller)
             window.attach_sync(controller)
             controller.start(target)
+            window.enable_sign_out(functools.partial(sign_out, settings, tokens))
         if field or is_field_user(name):
             window.open_field_view()
         # Housekeeping (home addresses past their retention, DESIGN §2.6) runs in the sync

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ui.assign_dialog import AssignDialog
     from ui.intake_dialog import IntakeDialog
     from ui.report_dialog import ReportDialog
+    from ui.sign_out import SignOut
     from ui.sync_controller import SyncController
     from ui.sync_feedback import SyncFeedback
     from ui.sync_issues import SyncIssuesDialog
@@ -307,6 +308,17 @@ class MainWindow(QMainWindow):
         if self.store is None:
             raise RuntimeError("the local cache is not open yet")
         return self.store
+
+    def enable_sign_out(self, sign_out: Callable[[], None]) -> SignOut:
+        """Ctrl+Shift+L signs this computer out (`sign_out`), after stopping the sync."""
+        from ui.sign_out import SignOut
+
+        def stop() -> None:
+            if self.sync is not None:
+                self.sync.stop()
+
+        self.sign_out = SignOut(self, self.connection, stop, sign_out)
+        return self.sign_out
 
     def attach_sync(self, sync: SyncController) -> None:
         """Shows the state of `sync` in the status bar; what its rounds pull comes through

@@ -87,6 +87,16 @@ def sso_sign_out(settings_path: Path | None = None, session: SsoSession | None =
     return save_settings(replace(load_settings(settings_path), auth=None), settings_path)
 
 
+def sign_out(settings: SyncSettings, tokens: TokenStore, session: SsoSession | None = None) -> None:
+    """Signs this computer out of central: the Entra ID sign-in leaves MSAL's cache (and
+    the settings), or the bearer token of the server leaves the token store. What waits in
+    the outbox stays; it goes out after the next sign-in."""
+    if settings.auth == SSO:
+        sso_sign_out(session=session)
+    elif settings.server:
+        tokens.delete(settings.server)
+
+
 @dataclass(frozen=True, slots=True)
 class SyncTarget:
     """Where the worker syncs to and with what credentials (sent on standard input)."""
