@@ -41,6 +41,7 @@ def opened(qtbot: QtBot, store: Store, ticket: str, now: datetime = NOW) -> Tick
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # its shortcuts need it active
     qtbot.waitUntil(lambda: dialog.evaluation is not None)
     return dialog
 

@@ -55,6 +55,7 @@ def test_ctrl_shift_l_signs_out_and_keeps_the_outbox(
 
     def question() -> QMessageBox:
         main.activateWindow()
+        qtbot.waitUntil(main.isActiveWindow)  # its shortcuts need it active
         qtbot.keyClick(main.table, Qt.Key.Key_L, CTRL_SHIFT)
         qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
         box = QApplication.activeModalWidget()

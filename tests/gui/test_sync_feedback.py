@@ -80,6 +80,7 @@ def test_f9_says_that_a_sync_started_and_how_it_ended(
     desk.seed("agent-b", [wire("ticket:F9", "ticket_reported", report)] * 1)
     desk.seed("agent-b", [wire("ticket:F9", "comment", {"text": str(n)}) for n in range(2)])
     main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)  # its shortcuts need it active
     qtbot.keyClick(main, Qt.Key.Key_F9)
     assert main.statusBar().currentMessage() == "Synchroniseren…"
     qtbot.waitUntil(
@@ -117,6 +118,7 @@ def test_f9_without_a_server_says_the_work_waits(qtbot: QtBot, store: Store) -> 
     main.show()
     qtbot.waitUntil(lambda: main.loaded)
     main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)  # its shortcuts need it active
     messages: list[str] = []
     main.statusBar().messageChanged.connect(messages.append)
     qtbot.keyClick(main, Qt.Key.Key_F9)

@@ -133,6 +133,7 @@ def test_the_longest_resolution_the_dialog_takes_syncs_to_central(
     dialog.show()
     qtbot.waitUntil(lambda: dialog.evaluation is not None)
     dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # a window shortcut needs its window active
     qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(getattr(dialog, "content_dialog", None), ResolutionDialog))
     resolution = dialog.content_dialog
