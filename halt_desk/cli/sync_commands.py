@@ -299,7 +299,7 @@ def _sso_login(args: argparse.Namespace, settings: SyncSettings, own: SyncSettin
 
 def cmd_sync_logout(args: argparse.Namespace) -> int:
     from halt_desk.sync import SyncError, effective_settings
-    from halt_desk.sync.signin import SSO, sso_sign_out
+    from halt_desk.sync.signin import SSO, sign_out, sso_sign_out
 
     settings = effective_settings()
     if settings.auth == SSO:
@@ -315,7 +315,7 @@ def cmd_sync_logout(args: argparse.Namespace) -> int:
         print("not signed in")
         return 0
     tokens = _token_store()
-    tokens.delete(settings.server)
+    sign_out(settings, tokens)  # the desk's Afmelden does the same
     print(f"signed out of {settings.server}; the token was removed from {tokens.description}")
     return 0
 
