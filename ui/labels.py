@@ -1,5 +1,6 @@
 """The words for the codes of halt_desk (priorities, statuses, clocks, intake answers),
-from the catalogue (halt_desk.i18n) in the current language, looked up at call time.
+from the catalogue (halt_desk.i18n) in the current language, looked up at call time. The
+ticket's own codes come from the one table in `halt_desk.desk.ticket_words`.
 """
 
 from __future__ import annotations
@@ -9,70 +10,40 @@ from datetime import datetime
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
+from halt_desk.desk.ticket_words import (
+    CATEGORIES,
+    CHANNELS,
+    EVENT_LABELS,
+    IMPACTS,
+    REFUSALS,
+    ROLE_TYPES,
+    STATUSES,
+    URGENCIES,
+    word,
+)
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.i18n import _, current_language
 from halt_desk.logistics.words import STATE_NAMES
 
 
 def status(code: str) -> str:
-    names = {
-        "open": _("Open"),
-        "waiting": _("Waiting on user"),
-        "resolved": _("Resolved"),
-        "closed": _("Closed"),
-    }
-    return names.get(code, code)
+    return word(STATUSES, code)
 
 
 def channel(code: str) -> str:
-    names = {
-        "phone": _("Phone"),
-        "email": _("E-mail"),
-        "portal": _("Portal"),
-        "onsite": _("On site"),
-    }
-    return names.get(code, code)
+    return word(CHANNELS, code)
 
 
 def category(code: str) -> str:
-    names = {
-        "werkplek": _("Workplace and laptop"),
-        "m365": _("Microsoft 365"),
-        "netwerk": _("Network and VPN"),
-        "kernapplicatie": _("Core application"),
-        "applicatie": _("Other application"),
-        "account": _("Account and password"),
-        "telefonie": _("Telephony"),
-        "security": _("Security"),
-        "verzoek": _("Request"),
-        "vraag": _("Question"),
-    }
-    return names.get(code, code)
+    return word(CATEGORIES, code)
 
 
 def impact(code: str) -> str:
-    names = {
-        "organisation": _("Whole organisation"),
-        "several": _("Several teams or locations"),
-        "one": _("One employee or a small team"),
-        "none": _("No hindrance"),
-        "low": _("Low"),
-        "middle": _("Medium"),
-        "high": _("High"),
-    }
-    return names.get(code, code)
+    return word(IMPACTS, code)
 
 
 def urgency(code: str) -> str:
-    names = {
-        "stopped": _("Work has stopped"),
-        "degraded": _("Work is degraded"),
-        "workaround": _("Workaround possible, or a question"),
-        "low": _("Workaround present"),
-        "middle": _("Service limited"),
-        "high": _("Service unavailable"),
-    }
-    return names.get(code, code)
+    return word(URGENCIES, code)
 
 
 def clock(code: str) -> str:
@@ -98,56 +69,15 @@ def clock_state(code: str) -> str:
 
 
 def role_type(code: str) -> str:
-    names = {
-        "board_or_press": _("Board or press spokesperson"),
-        "crisis_meeting": _("Crisis meeting"),
-        "court_session": _("Court session"),
-        "class_or_group": _("Lesson or talk to a class or large group"),
-        "chain_partner_meeting": _("Administrative meeting with chain partners"),
-        "other": _("Other (with explanation)"),
-    }
-    return names.get(code, code)
+    return word(ROLE_TYPES, code)
 
 
 def refusal(code: str) -> str:
-    names = {
-        "no_critical_role": _("The employee has no critical role or time-critical obligation now."),
-        "no_direct_impact": _(
-            "There is no direct impact on continuity, safety, the public task or reputation."
-        ),
-        "can_still_work": _("The employee can still do the task."),
-        "role_type_missing": _("Choose the type of critical role."),
-        "role_explanation_missing": _("'Other' needs an explanation of the role."),
-        "motivation_missing": _("A written motivation (at least 10 characters) is required."),
-    }
-    return names.get(code, code)
+    return word(REFUSALS, code)
 
 
 def event_type(code: str) -> str:
-    names = {
-        "ticket_reported": _("Reported"),
-        "first_response": _("First response"),
-        "status_update": _("Status update"),
-        "priority_changed": _("Priority changed"),
-        "waiting_on_user": _("Waiting on user"),
-        "resumed": _("Resume"),
-        "onsite_requested": _("Field engineer requested"),
-        "onsite_arrival": _("Field engineer on site"),
-        "workaround": _("Workaround"),
-        "swap_requested": _("Device swap requested"),
-        "swap_delivered": _("Replacement device delivered"),
-        "emergency_workplace": _("Emergency workplace"),
-        "productive_again": _("Productive again"),
-        "resolved": _("Resolved"),
-        "reopened": _("Reopened"),
-        "uplift_decided": _("P1 uplift decided"),
-        "assigned": _("Assigned"),
-        "ticket_updated": _("Ticket changed"),
-        "comment": _("Note"),
-        "csat_recorded": _("Satisfaction"),
-        "closed": _("Closed"),
-    }
-    return names.get(code, code)
+    return word(EVENT_LABELS, code)
 
 
 def device_state(code: str) -> str:

@@ -24,6 +24,7 @@ EVENT_LABELS: Mapping[str, str] = {
     "emergency_workplace": N_("Emergency workplace"),
     "productive_again": N_("Productive again"),
     "resolved": N_("Resolved"),
+    "uplift_decided": N_("P1 uplift decided"),
     "assigned": N_("Assigned"),
     "comment": N_("Note"),
     "csat_recorded": N_("Satisfaction"),

@@ -52,6 +52,8 @@ def test_ctrl_a_in_the_ticket_window_then_pie_down_enter_assigns_pieter_de_groot
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.ticket is not None)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # a window shortcut needs its window active
     window.note.setFocus()  # Ctrl+A in the note field is the window's too
     qtbot.keyClick(window.note, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.findChild(AssignDialog) is not None)  # a button's click
@@ -108,6 +110,8 @@ def test_ctrl_a_on_the_list_assigns_the_chosen_ticket_and_my_tickets_shows_it(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.loaded)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # a window shortcut needs its window active
     row = window.model.tickets.position_of(mine)
     assert row is not None
     window.table.setFocus()
@@ -163,6 +167,8 @@ def test_ctrl_e_new_impact_shows_the_new_priority_and_enter_records_both(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.ticket is not None)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # a window shortcut needs its window active
     qtbot.keyClick(window.note, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.findChild(EditTicketDialog) is not None)
     dialog = window.findChild(EditTicketDialog)

@@ -31,6 +31,8 @@ def window(qtbot: QtBot, store: Store) -> MainWindow:
     qtbot.addWidget(main)
     main.show()
     qtbot.waitUntil(lambda: main.loaded)
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)  # its shortcuts need it active
     return main
 
 

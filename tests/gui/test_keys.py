@@ -399,10 +399,10 @@ main = MainWindow(store, "agent-1", lambda: NOW)
 main.show()
 
 def step():
-    if not main.loaded:
+    main.activateWindow()
+    if not main.loaded or not main.isActiveWindow():  # a window shortcut needs it active
         QTimer.singleShot(50, step)
         return
-    main.activateWindow()
     QTest.keyClick(main, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # logistics
     assert main._logistics_window.isVisible()
     QTimer.singleShot(200, main.close)

@@ -106,6 +106,8 @@ def test_ctrl_l_opens_the_logistics_window_from_the_desk(qtbot: QtBot, store: St
     qtbot.addWidget(main)
     main.show()
     qtbot.waitUntil(lambda: main.loaded)
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)  # a window shortcut needs its window active
     qtbot.keyClick(main, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     window = getattr(main, "_logistics_window", None)
     assert isinstance(window, LogisticsWindow)

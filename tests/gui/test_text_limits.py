@@ -138,6 +138,7 @@ def test_the_longest_resolution_the_dialog_takes_syncs_to_central(
     qtbot.waitUntil(lambda: isinstance(getattr(dialog, "content_dialog", None), ResolutionDialog))
     resolution = dialog.content_dialog
     resolution.text.insertPlainText(EMOJI * (FIELD_LIMITS["resolution"].chars + 1))
+    qtbot.waitUntil(resolution.isActiveWindow)  # its Ctrl+Enter is a window shortcut
     qtbot.keyClick(resolution.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: machine.store.outbox_size() == 2, timeout=15_000)
     summary = machine.engine.sync_once()

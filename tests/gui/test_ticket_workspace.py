@@ -54,6 +54,8 @@ def open_ticket(qtbot: QtBot, store: Store, ticket: str, width: int = 1100) -> T
     dialog.resize(width, 700)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.evaluation is not None and bool(dialog.timeline.entries))
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # its shortcuts need it active
     return dialog
 
 
