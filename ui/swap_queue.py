@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.couriers.registry import carrier_name
 from halt_desk.desk.names import Names
-from halt_desk.desk.ticket_words import EMERGENCY_KINDS, SHIPMENT_STATUSES
+from halt_desk.desk.ticket_words import EMERGENCY_KIND_WORDS, SHIPMENT_STATUSES
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.i18n import N_, _
 from halt_desk.logistics.loaners import LoanerSuggestion
@@ -38,7 +38,7 @@ GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
 
 #: Shipment statuses and emergency workplaces in words: the same words as the timeline's.
 SHIPMENT: Mapping[str, str] = SHIPMENT_STATUSES
-EMERGENCY: Mapping[str, str] = EMERGENCY_KINDS
+EMERGENCY: Mapping[str, str] = EMERGENCY_KIND_WORDS
 MITIGATION: dict[str, str] = {
     "extra_stock": N_("temporary extra stock"),
     "other_depot": N_("another depot supplies"),

@@ -23,7 +23,7 @@ from halt_desk.desk.ticket_words import (
     CHANNEL_WAYS,
     CHANNELS,
     CRITERIA_REFUSALS,
-    EMERGENCY_KINDS,
+    EMERGENCY_KIND_WORDS,
     EVENT_LABELS,
     FIELD_NAMES,
     IMPACTS,
@@ -273,7 +273,7 @@ def _productive(event: Event, state: _State, names: Names) -> _Wording:
 
 def _emergency(event: Event, state: _State, names: Names) -> _Wording:
     kind = _text(event.data, "kind")
-    line = word(EMERGENCY_KINDS, kind, N_("another solution")) if kind else ""
+    line = word(EMERGENCY_KIND_WORDS, kind, N_("another solution")) if kind else ""
     line = line[:1].upper() + line[1:]
     return (
         _(EVENT_LABELS["emergency_workplace"]),

@@ -125,7 +125,7 @@ FIELD_NAMES: Mapping[str, str] = {
     "status": N_("Status"),
     "uplift": N_("P1 uplift"),
 }
-EMERGENCY_KINDS: Mapping[str, str] = {
+EMERGENCY_KIND_WORDS: Mapping[str, str] = {
     "virtual_workplace": N_("virtual workplace"),
     "pool_device": N_("pool device"),
 }
