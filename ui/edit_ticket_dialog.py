@@ -4,9 +4,8 @@ a priority the contract's matrix gives for new answers (which the agent may keep
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -34,30 +33,6 @@ from ui.text_limits import limit_field, limit_text
 from ui.workers import run_in_background
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def changes_text(data: Mapping[str, Any], caller_name: Callable[[str], str]) -> str:
-    """A `ticket_updated` event's data in words: "Samenvatting: 'oud' → 'nieuw' · Categorie:
-    Werkplek → Microsoft 365" (old values from `previous`; callers by name)."""
-    changes = data.get("changes")
-    previous = data.get("previous")
-    old_values: Mapping[str, Any] = previous if isinstance(previous, Mapping) else {}
-    if not isinstance(changes, Mapping):
-        return ""
-    names: dict[str, tuple[str, Callable[[str], str]]] = {
-        "summary": (_("Summary"), lambda text: f"‘{text}’"),
-        "caller": (_("Caller"), caller_name),
-        "category": (_("Category"), labels.category),
-        "impact": (_("Impact"), labels.impact),
-        "urgency": (_("Urgency"), labels.urgency),
-    }
-    parts = []
-    for key, value in changes.items():
-        name, word = names.get(str(key), (str(key), str))
-        old = old_values.get(key)
-        new = word(str(value))
-        parts.append(f"{name}: {word(str(old))} → {new}" if old else f"{name}: {new}")
-    return " · ".join(parts)
 
 
 class EditTicketDialog(QDialog):
