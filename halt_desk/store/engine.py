@@ -21,7 +21,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from halt_desk.paths import private_sqlite
 from halt_desk.store.errors import StoreDiskError
 
-BUSY_TIMEOUT_MS = 5000
+#: How long a write waits for another process's (the sync process's, a second window's)
+#: write to end. Writes run off the UI thread; on a loaded laptop a writer holding the lock
+#: can be descheduled for seconds, and giving up would lose the user's action.
+BUSY_TIMEOUT_MS = 30_000
 #: SQLite primary result codes (sqlite3.h) of a write the disk refused.
 _DISK_PROBLEMS = {8: "read_only", 10: "io", 13: "full"}
 _READ_ONLY_OPTION = "halt_desk_read_only"
