@@ -127,7 +127,7 @@ def test_store_connections_use_synchronous_full_busy_timeout_and_foreign_keys(
 ) -> None:
     with Store.open(tmp_path / "cache.sqlite3") as store, store._engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
