@@ -34,6 +34,7 @@ from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
 from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
+from ui.camera_scanner import CameraScanner
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
 from ui.sync_controller import SyncController
@@ -142,6 +143,15 @@ class FieldView(QWidget):
         self.note.setAccessibleName(_("Note"))
         for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
             edit.setMinimumHeight(40)
+        # Without a scanner: the webcam reads the label into the same field (F6).
+        self.camera_button = QPushButton(_("Scan with the camera (F6)"))
+        self.camera_button.setCheckable(True)
+        self.camera_button.setMinimumHeight(40)
+        self.camera_button.setShortcut(QKeySequence("F6"))
+        self.camera_button.toggled.connect(self._camera_toggled)
+        self.camera = CameraScanner(self)
+        self.camera.decoded.connect(self.code_read)
+        self.camera.hide()
         limit_text(self.confirmed_by, "confirmed_by")
         self.note_counter = limit_text(self.note, "text")
 
@@ -170,6 +180,7 @@ class FieldView(QWidget):
         inputs = QGridLayout()
         inputs.addWidget(QLabel(_("Scan")), 0, 0)
         inputs.addWidget(self.scan, 0, 1)
+        inputs.addWidget(self.camera_button, 0, 2, 1, 2)
         inputs.addWidget(QLabel(_("Confirmed by")), 1, 0)
         inputs.addWidget(self.confirmed_by, 1, 1)
         inputs.addWidget(QLabel(_("At")), 1, 2)
@@ -182,6 +193,7 @@ class FieldView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.detail)
         right.addLayout(inputs)
+        right.addWidget(self.camera, 0, Qt.AlignmentFlag.AlignLeft)
         right.addLayout(grid)
         right.addWidget(self.message)
         right.addWidget(self.action_table, 1)
@@ -328,6 +340,20 @@ class FieldView(QWidget):
             for column, text in enumerate(cells):
                 self.action_table.setItem(row, column, QTableWidgetItem(text))
         self.action_table.resizeColumnsToContents()
+
+    # --- the camera --------------------------------------------------------------------------
+    def _camera_toggled(self, on: bool) -> None:
+        self.camera.setVisible(on)
+        if on:
+            self.camera.start()
+        else:
+            self.camera.stop()
+
+    def code_read(self, code: str) -> None:
+        """A code the camera read goes into the scan field, as a scanner would type it."""
+        self.scan.setText(code)
+        self.message.setStyleSheet("")
+        self.message.setText(_("Read by the camera: {code}").format(code=code))
 
     # --- actions -----------------------------------------------------------------------------
     def request_for(self, action: FieldAction) -> FieldRequest:

@@ -70,7 +70,7 @@ def main(devices: int = 10_000, swaps: int = 200) -> int:
               f"(built in {time.perf_counter() - started:.1f} s)")  # fmt: skip
         clock = lambda: NOW + timedelta(minutes=30)  # noqa: E731
         widget = ScanWidget(ScanSession(store, "logistics:bench", DEPOT, clock, ScanStep.SHIP))
-        widget.sound = lambda: None
+        widget.sound = lambda verdict: None
         widget.resize(900, 500)
         widget.show()
         app.processEvents()
