@@ -304,4 +304,4 @@ class ScanWidget(QWidget):
             f"QFrame#answer {{ background: {colour}; border-radius: 4px }}"
             f" QLabel {{ color: white; background: {colour} }}"
         )
-        self.feedback.setStyleSheet(f"color: white; background: {colour}; padding: 4px")
+        self.feedback.setStyleSheet(f"color: white; background: {colour}; padding: 2px 0px")

@@ -102,6 +102,10 @@ def test_a_pasted_wall_of_text_is_refused_and_grows_no_window(qtbot: QtBot, stor
     qtbot.keyClick(window, Qt.Key.Key_F8)  # the device register
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.devices)
     fits_on_screen(window, width)
+    window.devices.search.setFocus()
+    window.devices.search.paste()  # the same wall of text in the register's search
+    qtbot.keyClick(window.devices.search, Qt.Key.Key_Return)
+    fits_on_screen(window, width)
 
 
 def test_a_long_code_under_the_limit_wraps_and_grows_nothing(qtbot: QtBot, store: Store) -> None:
