@@ -66,8 +66,14 @@ LOOKS: dict[Verdict | None, Look] = {
 BADGE = 56
 
 
+_badges: dict[tuple[str, str, bool], QPixmap] = {}
+
+
 def badge(look: Look) -> QPixmap:
-    """The answer's symbol: white on its colour, in a circle or an octagon."""
+    """The answer's symbol: white on its colour, in a circle or an octagon (drawn once)."""
+    key = (look.symbol, look.colour.name(), look.stop)
+    if key in _badges:
+        return _badges[key]
     pixmap = QPixmap(BADGE * 2, BADGE * 2)  # sharp on a high-density screen too
     pixmap.setDevicePixelRatio(2)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -89,6 +95,7 @@ def badge(look: Look) -> QPixmap:
     painter.setPen(look.colour)
     painter.drawText(0, 0, BADGE, BADGE, Qt.AlignmentFlag.AlignCenter, look.symbol)
     painter.end()
+    _badges[key] = pixmap
     return pixmap
 
 
