@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCameraPermission, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtMultimedia import (
     QCamera,
@@ -89,6 +89,8 @@ class CameraScanner(QWidget):
         is none. True when a camera is starting."""
         if self.camera is not None:
             return True
+        if not self._allowed():
+            return False
         if not QMediaDevices.videoInputs():
             self._say(
                 _("No camera found. Connect a webcam, or type or scan the code in the field."),
@@ -109,6 +111,25 @@ class CameraScanner(QWidget):
         )
         return True
 
+    def _allowed(self) -> bool:
+        """macOS and Windows ask the user once whether the app may use the camera."""
+        app = QCoreApplication.instance()
+        if app is None:
+            return False
+        permission = QCameraPermission()
+        status = app.checkPermission(permission)
+        if status == Qt.PermissionStatus.Undetermined:
+            self._say(_("Allow HALT Desk to use the camera…"), on_picture=True)
+            app.requestPermission(permission, self, lambda _answer: self.start())
+            return False
+        if status == Qt.PermissionStatus.Denied:
+            self._say(
+                _("HALT Desk may not use the camera: allow it in the system's privacy settings."),
+                on_picture=True,
+            )
+            return False
+        return True
+
     def stop(self) -> None:
         if self.camera is not None:
             self.camera.stop()
@@ -123,10 +144,13 @@ class CameraScanner(QWidget):
         self._say(_("The camera does not work: {error}").format(error=text), on_picture=True)
 
     def _say(self, text: str, *, on_picture: bool = False) -> None:
-        self.status.set_full_text(text)
+        """A line under the picture; or, `on_picture`, a message in its place (wrapped:
+        why there is no picture) with "Camera off." under it."""
         if on_picture:
             self.preview.setPixmap(QPixmap())
             self.preview.setText(text)
+            text = _("Camera off.")
+        self.status.set_full_text(text)
 
     # --- frames ------------------------------------------------------------------------------
     def frame(self, frame: QVideoFrame) -> None:
