@@ -1,8 +1,9 @@
 """What the scan station sounds like: a different sound for each answer, so a person who
 does not look at the screen still knows (a good scan, the next scan wanted, an unknown
 code, a device in the wrong state). Short tones written as WAV files on first use (no
-sound files to ship) and played with QSoundEffect; without an audio output the system
-beep, in a different pattern per answer."""
+sound files to ship), in the audio output's own rate, and played with QSoundEffect;
+without an audio output (or one that refuses them) the system beep, in a different
+pattern per answer."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import QApplication
 from halt_desk.logistics.scan_station import Verdict
 from halt_desk.paths import user_data_dir
 
-RATE = 22_050
+#: The sounds' default format: what nearly every audio output plays as it is.
+RATE, CHANNELS = 48_000, 2
 #: Per answer: the tones (frequency in Hz, length in ms), each followed by a short pause.
 TONES: dict[Verdict, tuple[tuple[int, int], ...]] = {
     Verdict.GOOD: ((988, 90), (1319, 140)),  # rising, bright: done
@@ -36,35 +38,35 @@ BEEPS: dict[Verdict, tuple[int, int]] = {
 _GAP_MS = 40
 
 
-def tone_wav(verdict: Verdict) -> bytes:
-    """The answer's sound as a 16-bit mono WAV (soft edges, no clicks)."""
+def tone_wav(verdict: Verdict, rate: int = RATE, channels: int = CHANNELS) -> bytes:
+    """The answer's sound as a 16-bit WAV (soft edges, no clicks)."""
     frames = bytearray()
     for frequency, length in TONES[verdict]:
-        count = RATE * length // 1000
-        fade = max(1, RATE * 8 // 1000)
+        count = rate * length // 1000
+        fade = max(1, rate * 8 // 1000)
         for i in range(count):
             edge = min(1.0, i / fade, (count - 1 - i) / fade)
-            value = math.sin(2 * math.pi * frequency * i / RATE)
+            value = math.sin(2 * math.pi * frequency * i / rate)
             if verdict is Verdict.WRONG_STATE:  # a buzz: square-ish, not a pure tone
                 value = math.copysign(min(1.0, abs(value) * 3), value)
-            frames += struct.pack("<h", int(value * edge * 0.5 * 32767))
-        frames += b"\0\0" * (RATE * _GAP_MS // 1000)
+            frames += struct.pack("<h", int(value * edge * 0.5 * 32767)) * channels
+        frames += b"\0\0" * channels * (rate * _GAP_MS // 1000)
     out = io.BytesIO()
     with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
+        wav.setnchannels(channels)
         wav.setsampwidth(2)
-        wav.setframerate(RATE)
+        wav.setframerate(rate)
         wav.writeframes(bytes(frames))
     return out.getvalue()
 
 
-def write_sounds(folder: Path) -> dict[Verdict, Path]:
+def write_sounds(folder: Path, rate: int = RATE, channels: int = CHANNELS) -> dict[Verdict, Path]:
     """The four WAV files in `folder` (written again only when missing or different)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for verdict in Verdict:
-        path = folder / f"scan-{verdict.value}.wav"
-        data = tone_wav(verdict)
+        path = folder / f"scan-{verdict.value}-{rate}-{channels}.wav"
+        data = tone_wav(verdict, rate, channels)
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
         files[verdict] = path
@@ -84,7 +86,7 @@ class ScanSounds(QObject):
         self.played.append(verdict)
         effects = self._load()
         effect = effects.get(verdict)
-        if effect is not None:
+        if effect is not None and effect.status() != effect.Status.Error:  # type: ignore[attr-defined]
             effect.play()  # type: ignore[attr-defined]
             return
         count, gap = BEEPS[verdict]
@@ -103,8 +105,12 @@ class ScanSounds(QObject):
             return self._effects
         if not QMediaDevices.audioOutputs():
             return self._effects
+        # In the output's own rate and channels: played as it is, never refused.
+        preferred = QMediaDevices.defaultAudioOutput().preferredFormat()
+        rate = preferred.sampleRate() if preferred.sampleRate() > 0 else RATE
+        channels = min(2, preferred.channelCount()) if preferred.channelCount() > 0 else CHANNELS
         folder = self._folder or user_data_dir() / "sounds"
-        for verdict, path in write_sounds(folder).items():
+        for verdict, path in write_sounds(folder, rate, channels).items():
             effect = QSoundEffect(self)
             effect.setSource(QUrl.fromLocalFile(str(path)))
             effect.setVolume(0.6)

@@ -167,11 +167,29 @@ def test_each_answer_has_its_own_sound() -> None:
 def test_the_sounds_are_written_once_and_played_per_answer(qtbot: QtBot, tmp_path: Path) -> None:
     files = write_sounds(tmp_path)
     assert sorted(p.name for p in files.values()) == [
-        "scan-good.wav", "scan-next.wav", "scan-unknown.wav", "scan-wrong_state.wav"
+        "scan-good-48000-2.wav", "scan-next-48000-2.wav", "scan-unknown-48000-2.wav",
+        "scan-wrong_state-48000-2.wav",
     ]  # fmt: skip
+    with wave.open(str(write_sounds(tmp_path, 44_100, 1)[Verdict.NEXT])) as wav:
+        assert (wav.getframerate(), wav.getnchannels()) == (44_100, 1)
     stamp = files[Verdict.GOOD].stat().st_mtime_ns
     assert write_sounds(tmp_path)[Verdict.GOOD].stat().st_mtime_ns == stamp
     player = ScanSounds(folder=tmp_path)
     player.play(Verdict.UNKNOWN)
     player.play(Verdict.WRONG_STATE)
     assert player.played == [Verdict.UNKNOWN, Verdict.WRONG_STATE]
+
+
+def test_an_audio_output_loads_all_four_sounds(qtbot: QtBot, tmp_path: Path) -> None:
+    """Where there is an audio output (a desk, not CI), Qt takes each generated WAV."""
+    from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+
+    if not QMediaDevices.audioOutputs():
+        pytest.skip("no audio output on this machine")
+    player = ScanSounds(folder=tmp_path)
+    player.play(Verdict.GOOD)
+    effects = player._load()
+    assert sorted(effects) == sorted(Verdict)
+    waiting = (QSoundEffect.Status.Null, QSoundEffect.Status.Loading)
+    qtbot.waitUntil(lambda: all(e.status() not in waiting for e in effects.values()))  # type: ignore[attr-defined]
+    assert {e.status() for e in effects.values()} == {QSoundEffect.Status.Ready}  # type: ignore[attr-defined]
