@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -34,13 +34,15 @@ from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
 from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
-from ui.camera_scanner import CameraScanner
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
 from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
 from ui.text_limits import limit_text
 from ui.workers import LatestOnly, run_in_background
+
+if TYPE_CHECKING:
+    from ui.camera_scanner import CameraScanner
 
 #: Minimum height of a big button (touch screens, gloves in winter).
 BUTTON_HEIGHT = 64
@@ -149,9 +151,7 @@ class FieldView(QWidget):
         self.camera_button.setMinimumHeight(40)
         self.camera_button.setShortcut(QKeySequence("F6"))
         self.camera_button.toggled.connect(self._camera_toggled)
-        self.camera = CameraScanner(self)
-        self.camera.decoded.connect(self.code_read)
-        self.camera.hide()
+        self.camera: CameraScanner | None = None  # made on the first F6 (QtMultimedia)
         limit_text(self.confirmed_by, "confirmed_by")
         self.note_counter = limit_text(self.note, "text")
 
@@ -193,7 +193,7 @@ class FieldView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.detail)
         right.addLayout(inputs)
-        right.addWidget(self.camera, 0, Qt.AlignmentFlag.AlignLeft)
+        self._camera_place = (right, right.count())  # the camera goes under the inputs
         right.addLayout(grid)
         right.addWidget(self.message)
         right.addWidget(self.action_table, 1)
@@ -343,6 +343,13 @@ class FieldView(QWidget):
 
     # --- the camera --------------------------------------------------------------------------
     def _camera_toggled(self, on: bool) -> None:
+        if self.camera is None:
+            from ui.camera_scanner import CameraScanner  # QtMultimedia only when used
+
+            self.camera = CameraScanner(self)
+            self.camera.decoded.connect(self.code_read)
+            column, index = self._camera_place
+            column.insertWidget(index, self.camera, 0, Qt.AlignmentFlag.AlignLeft)
         self.camera.setVisible(on)
         if on:
             self.camera.start()

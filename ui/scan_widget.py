@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPixmap, QPolygonF
@@ -30,10 +31,12 @@ from PySide6.QtWidgets import (
 from halt_desk.i18n import N_, _
 from halt_desk.logistics.scan_station import ScanOutcome, ScanSession, ScanStep, Verdict
 from ui import labels
-from ui.camera_scanner import CameraScanner
 from ui.changes import ChangeHub
 from ui.scan_sounds import ScanSounds
 from ui.swap_queue import BAD, GOOD, NEXT
+
+if TYPE_CHECKING:
+    from ui.camera_scanner import CameraScanner
 
 SCAN_STEPS: tuple[tuple[ScanStep, str, str], ...] = (
     (ScanStep.SHIP, N_("Ship"), "F2"),
@@ -149,9 +152,7 @@ class ScanWidget(QWidget):
         self.input.returnPressed.connect(self.submit)
         self.input.installEventFilter(self)
 
-        self.camera = CameraScanner(self)
-        self.camera.decoded.connect(self.submit_code)
-        self.camera.hide()
+        self.camera: CameraScanner | None = None  # made on the first F6 (QtMultimedia)
         self._build_answer()
         self.history = QListWidget()
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -165,8 +166,8 @@ class ScanWidget(QWidget):
         layout.addWidget(self.answer)
         middle = QHBoxLayout()
         middle.addWidget(self.history, 1)
-        middle.addWidget(self.camera)
         layout.addLayout(middle, 1)
+        self._beside_history = middle
         self._refocus = QTimer(self)
         self._refocus.timeout.connect(self._keep_focus)
         self._refocus.start(250)
@@ -228,6 +229,12 @@ class ScanWidget(QWidget):
 
     def _camera_toggled(self, on: bool) -> None:
         """The webcam beside the list of scans: what it reads is scanned like typed codes."""
+        if self.camera is None:
+            from ui.camera_scanner import CameraScanner  # QtMultimedia only when used
+
+            self.camera = CameraScanner(self)
+            self.camera.decoded.connect(self.submit_code)
+            self._beside_history.addWidget(self.camera)
         self.camera.setVisible(on)
         if on:
             self.camera.start()

@@ -90,8 +90,9 @@ def main(out: Path) -> int:
 
 def camera_screen(app: QApplication, window: LogisticsWindow, label: object, out: Path) -> None:
     """The camera on (F6), a printed label held up: read, and scanned like a typed code."""
-    scanner = window.scan.camera
     window.scan.camera_button.click()
+    scanner = window.scan.camera
+    assert scanner is not None
     settle(app)
     done = len(window.scan.outcomes)
     scanner.sink.setVideoFrame(QVideoFrame(held_up(label, angle=-5)))  # type: ignore[arg-type]
