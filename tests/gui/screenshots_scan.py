@@ -85,6 +85,7 @@ def main(out: Path) -> int:
             take(window, out, "scan-pasted.png")
             camera_screen(app, window, labels[0], out)
             window.close()
+            field_screen(app, store, labels[0], out)
     return 0
 
 
@@ -108,6 +109,26 @@ def camera_screen(app: QApplication, window: LogisticsWindow, label: object, out
         settle(app, 50)
     settle(app, 200)
     take(window, out, "scan-camera-parcel.png")
+
+
+def field_screen(app: QApplication, store: Store, label: object, out: Path) -> None:
+    """The field view with the camera on: the label read into its scan field."""
+    from ui.field_view import FieldView
+
+    view = FieldView(store, "field:piet", lambda: LATER)
+    view.move(0, 0)
+    view.show()
+    while not view.loaded:
+        settle(app, 100)
+    view.camera_button.click()
+    assert view.camera is not None
+    view.camera.sink.setVideoFrame(QVideoFrame(held_up(label, angle=6)))  # type: ignore[arg-type]
+    while not view.scan.text():
+        settle(app, 50)
+    settle(app)
+    shoot(view, out / "field-camera.png")
+    print(f"field-scan {view.scan.text()}")
+    view.close()
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ def test_screenshots_of_the_scan_station(tmp_path: Path, qapp: QApplication) -> 
          sys.executable, "-m", "tests.gui.screenshots_scan", str(tmp_path)],
         cwd=ROOT, check=True, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(COLOURS)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted([*COLOURS, "field-camera.png"])
+    assert "field-scan HALT-LT-00003" in done.stdout.splitlines()
     lines = [line.split() for line in done.stdout.splitlines()]
     boxes = {parts[1]: [int(v) for v in parts[2:]] for parts in lines if parts[0] == "answer"}
     widths = {parts[1]: int(parts[2]) for parts in lines if parts[0] == "width"}
