@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -355,6 +355,11 @@ class FieldView(QWidget):
             self.camera.start()
         else:
             self.camera.stop()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """The view closed: the camera goes off (and its light with it)."""
+        self.camera_button.setChecked(False)
+        super().hideEvent(event)
 
     def code_read(self, code: str) -> None:
         """A code the camera read goes into the scan field, as a scanner would type it."""

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPixmap, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHideEvent,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -241,6 +249,11 @@ class ScanWidget(QWidget):
         else:
             self.camera.stop()
         self.input.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Another tab or the window closed: the camera goes off (and its light with it)."""
+        self.camera_button.setChecked(False)
+        super().hideEvent(event)
 
     def _keep_focus(self) -> None:
         """The field keeps the focus while this screen is shown: a scanner types blind."""

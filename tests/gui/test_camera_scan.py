@@ -133,6 +133,12 @@ def test_the_camera_ships_a_loaner_at_the_scan_station(
     widget.camera_button.click()
     assert not camera.isVisible()
     assert camera.status.full_text() == "Camera uit."
+    widget.camera_button.click()
+    assert camera.isVisible()
+    window.show_devices()  # another tab: the camera goes off
+    assert not widget.camera_button.isChecked() and camera.camera is None
+    window.show_scan()
+    assert not camera.isVisible()
 
 
 @needs_pdftoppm
