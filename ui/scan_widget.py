@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QHideEvent,
     QKeySequence,
     QPainter,
+    QPalette,
     QPixmap,
     QPolygonF,
 )
@@ -212,6 +213,10 @@ class ScanWidget(QWidget):
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
         self.answer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.answer.setAutoFillBackground(True)
+        palette = self.answer.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("white"))  # on every colour
+        self.answer.setPalette(palette)
         self._show(_("Ready to scan."), Verdict.NEXT, prompt=True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -326,9 +331,10 @@ class ScanWidget(QWidget):
         self.icon.setAccessibleName(_(look.heading))
         self.feedback.setText(text)
         self.feedback.setToolTip(text)
-        colour = look.colour.name()
-        self.answer.setStyleSheet(
-            f"QFrame#answer {{ background: {colour}; border-radius: 4px }}"
-            f" QLabel {{ color: white; background: {colour} }}"
-        )
-        self.feedback.setStyleSheet(f"color: white; background: {colour}; padding: 2px 0px")
+        palette = self.answer.palette()  # a palette, not a style sheet: no re-polish
+        palette.setColor(QPalette.ColorRole.Window, look.colour)
+        self.answer.setPalette(palette)
+
+    def answer_colour(self) -> str:
+        """The colour of the answer shown ("#1b5e20")."""
+        return self.answer.palette().color(QPalette.ColorRole.Window).name()

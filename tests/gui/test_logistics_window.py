@@ -62,7 +62,7 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
     scan(qtbot, widget, "3SHLTD123456789")
     assert widget.outcomes[-1].verdict is Verdict.GOOD
     assert "verzonden met PostNL" in widget.feedback.text()
-    assert "#1b5e20" in widget.feedback.styleSheet()  # green
+    assert widget.answer_colour() == "#1b5e20"  # green
     assert store.device("HALT-LT-00001").state == "shipped"  # type: ignore[union-attr]
     deliver(store, swap, "d", NOW)
     qtbot.keyClick(widget.input, Qt.Key.Key_F3)  # step: receive
@@ -72,7 +72,7 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
     assert store.device("HALT-LT-00001").state == "received"  # type: ignore[union-attr]
     scan(qtbot, widget, "NOT A CODE")
     assert widget.outcomes[-1].verdict is Verdict.UNKNOWN
-    assert "#546e7a" in widget.feedback.styleSheet()  # grey: not ours, nothing wrong
+    assert widget.answer_colour() == "#546e7a"  # grey: not ours, nothing wrong
     assert widget.input.hasFocus() and widget.input.text() == ""
     assert heard == [Verdict.NEXT, Verdict.GOOD, Verdict.GOOD, Verdict.UNKNOWN]  # one sound each
 
@@ -84,7 +84,7 @@ def test_a_wrong_state_is_said_in_dutch_and_in_red(qtbot: QtBot, store: Store) -
     scan(qtbot, window.scan, "HALT-LT-00002")
     assert window.scan.outcomes[-1].verdict is Verdict.WRONG_STATE
     assert "HALT-LT-00002 is op voorraad" in window.scan.feedback.text()
-    assert "#b3261e" in window.scan.feedback.styleSheet()  # red
+    assert window.scan.answer_colour() == "#b3261e"  # red
     assert window.scan.heading.text() == "Kan nu niet"
 
 

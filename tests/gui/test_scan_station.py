@@ -139,7 +139,7 @@ def test_good_unknown_and_wrong_state_look_and_sound_different(qtbot: QtBot, sto
         verdict = widget.outcomes[-1].verdict
         badge = widget.icon.pixmap().toImage()
         assert not badge.isNull()
-        looks[verdict] = (widget.feedback.styleSheet(), widget.heading.text(), badge)
+        looks[verdict] = (widget.answer_colour(), widget.heading.text(), badge)
     assert list(looks) == [Verdict.NEXT, Verdict.GOOD, Verdict.UNKNOWN, Verdict.WRONG_STATE]
     assert heard == list(looks)
     unknown, wrong = looks[Verdict.UNKNOWN], looks[Verdict.WRONG_STATE]
