@@ -52,6 +52,8 @@ python=$(find_python) || { apt_install python3 python3-venv; python=$(find_pytho
 apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
+# QtMultimedia (webcam scanning, the scan sounds) links the PulseAudio client library.
+apt_install libpulse0
 
 if [ $want_tests -eq 1 ]; then
   # A virtual screen for the window screenshots of the GUI tests (they run offscreen too).
@@ -61,6 +63,8 @@ if [ $want_tests -eq 1 ]; then
   apt_install postgresql
   # The README's reverse-proxy example runs in a real nginx (its own config, a free port).
   apt_install nginx-light
+  # pdftoppm renders the printed labels PDF to images that the label test decodes again.
+  apt_install poppler-utils
 fi
 if [ $want_bench -eq 1 ]; then
   # An HTTP load generator in C, so that the load costs little of the CPU it measures.

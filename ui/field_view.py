@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +40,9 @@ from ui.sync_controller import SyncController
 from ui.sync_issues import SyncIssuesDialog
 from ui.text_limits import limit_text
 from ui.workers import LatestOnly, run_in_background
+
+if TYPE_CHECKING:
+    from ui.camera_scanner import CameraScanner
 
 #: Minimum height of a big button (touch screens, gloves in winter).
 BUTTON_HEIGHT = 64
@@ -142,6 +145,13 @@ class FieldView(QWidget):
         self.note.setAccessibleName(_("Note"))
         for edit in (self.scan, self.confirmed_by, self.productive_time, self.note):
             edit.setMinimumHeight(40)
+        # Without a scanner: the webcam reads the label into the same field (F6).
+        self.camera_button = QPushButton(_("Scan with the camera (F6)"))
+        self.camera_button.setCheckable(True)
+        self.camera_button.setMinimumHeight(40)
+        self.camera_button.setShortcut(QKeySequence("F6"))
+        self.camera_button.toggled.connect(self._camera_toggled)
+        self.camera: CameraScanner | None = None  # made on the first F6 (QtMultimedia)
         limit_text(self.confirmed_by, "confirmed_by")
         self.note_counter = limit_text(self.note, "text")
 
@@ -170,6 +180,7 @@ class FieldView(QWidget):
         inputs = QGridLayout()
         inputs.addWidget(QLabel(_("Scan")), 0, 0)
         inputs.addWidget(self.scan, 0, 1)
+        inputs.addWidget(self.camera_button, 0, 2, 1, 2)
         inputs.addWidget(QLabel(_("Confirmed by")), 1, 0)
         inputs.addWidget(self.confirmed_by, 1, 1)
         inputs.addWidget(QLabel(_("At")), 1, 2)
@@ -182,6 +193,7 @@ class FieldView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.detail)
         right.addLayout(inputs)
+        self._camera_place = (right, right.count())  # the camera goes under the inputs
         right.addLayout(grid)
         right.addWidget(self.message)
         right.addWidget(self.action_table, 1)
@@ -328,6 +340,32 @@ class FieldView(QWidget):
             for column, text in enumerate(cells):
                 self.action_table.setItem(row, column, QTableWidgetItem(text))
         self.action_table.resizeColumnsToContents()
+
+    # --- the camera --------------------------------------------------------------------------
+    def _camera_toggled(self, on: bool) -> None:
+        if self.camera is None:
+            from ui.camera_scanner import CameraScanner  # QtMultimedia only when used
+
+            self.camera = CameraScanner(self)
+            self.camera.decoded.connect(self.code_read)
+            column, index = self._camera_place
+            column.insertWidget(index, self.camera, 0, Qt.AlignmentFlag.AlignLeft)
+        self.camera.setVisible(on)
+        if on:
+            self.camera.start()
+        else:
+            self.camera.stop()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """The view closed: the camera goes off (and its light with it)."""
+        self.camera_button.setChecked(False)
+        super().hideEvent(event)
+
+    def code_read(self, code: str) -> None:
+        """A code the camera read goes into the scan field, as a scanner would type it."""
+        self.scan.setText(code)
+        self.message.setStyleSheet("")
+        self.message.setText(_("Read by the camera: {code}").format(code=code))
 
     # --- actions -----------------------------------------------------------------------------
     def request_for(self, action: FieldAction) -> FieldRequest:

@@ -91,6 +91,12 @@ def check_window(folder: Path) -> str:
     return detail
 
 
+def check_scanning() -> str:
+    ui_self_test = importlib.import_module("ui.self_test")
+    detail: str = ui_self_test.check_scanning()
+    return detail
+
+
 def run_checks(checks: list[tuple[str, Callable[[], str]]], out: TextIO) -> list[CheckResult]:
     results = []
     for name, check in checks:
@@ -122,6 +128,7 @@ def run_self_test(out: TextIO = sys.stdout, window: bool = True) -> int:
         ]
         if window:
             checks.append(("window", lambda: check_window(folder)))
+            checks.append(("scanning", check_scanning))
         results = run_checks(checks, out)
     failed = [result.name for result in results if not result.ok]
     if failed:

@@ -19,6 +19,9 @@ DEVICE_TYPES: dict[str, str] = {
     "TB": "tablet",
     "PH": "phone",
 }
+#: Longer than any code scanned here (a serial has at most 30 characters, a DPD label 28,
+#: a GS1 SSCC 20; room for an AIM prefix and a scanner's spacing): refused whole, unread.
+MAX_CODE_LENGTH = 48
 _SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,29}$")
 #: AIM symbology identifier some scanners put in front (`]C1` for GS1-128 …).
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")

@@ -15,7 +15,7 @@ from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.i18n import N_, Words
-from halt_desk.logistics.codes import CodeKind, ScanCode, classify
+from halt_desk.logistics.codes import MAX_CODE_LENGTH, CodeKind, ScanCode, classify
 from halt_desk.logistics.refusals import DeviceRefused
 from halt_desk.logistics.register import device_record
 from halt_desk.logistics.swap_board import SwapBoard, load_board, swap_of
@@ -88,6 +88,12 @@ class ScanSession:
         return self._board
 
     def handle(self, raw: str) -> ScanOutcome:
+        if len(raw.strip()) > MAX_CODE_LENGTH:  # pasted text, not a code: never echoed whole
+            too_long = N_("Too long for a code: {length} characters (at most {limit}).")
+            words = Words.of(too_long, length=len(raw.strip()), limit=MAX_CODE_LENGTH)
+            return _outcome(
+                Verdict.UNKNOWN, words, ScanCode(raw[:MAX_CODE_LENGTH], CodeKind.UNKNOWN, "")
+            )
         code = classify(raw)
         if code.kind is CodeKind.UNKNOWN or not code.value:
             shown = code.value or Words(N_("(empty)"))

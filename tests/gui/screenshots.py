@@ -68,7 +68,7 @@ def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path)
     settle(app)
     shoot(window, out / "logistics-stock.png")
     window.show_scan()
-    window.scan.sound = lambda: None
+    window.scan.sound = lambda verdict: None
     reserved = next(r.device for r in window.queue.rows if r.device and r.step == "ship")
     for code in ("HALT-XX-12345", reserved or ""):
         done = len(window.scan.outcomes)

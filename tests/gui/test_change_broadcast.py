@@ -145,7 +145,7 @@ def test_a_scan_in_the_logistics_window_reaches_the_register_and_the_queue(
     count = lambda: loads.__setitem__("ticket", loads["ticket"] + 1)  # noqa: E731
     desktop.ticket.reload = count  # type: ignore[method-assign]
     scan = desktop.logistics.scan
-    scan.sound = lambda: None
+    scan.sound = lambda verdict: None
     for code in (TAG, "3SHLTD123456789"):  # the loaner, then its courier label
         done = len(scan.outcomes)
         scan.input.setText(code)

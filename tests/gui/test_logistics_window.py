@@ -53,8 +53,8 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
     window = logistics(qtbot, store)
     qtbot.keyClick(window, Qt.Key.Key_F9)  # the scan tab
     widget = window.scan
-    beeps: list[int] = []
-    widget.sound = lambda: beeps.append(1)
+    heard: list[Verdict] = []
+    widget.sound = heard.append
     qtbot.waitUntil(widget.input.hasFocus)
     scan(qtbot, widget, "HALT-LT-00001")
     assert widget.outcomes[-1].verdict is Verdict.NEXT
@@ -62,7 +62,7 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
     scan(qtbot, widget, "3SHLTD123456789")
     assert widget.outcomes[-1].verdict is Verdict.GOOD
     assert "verzonden met PostNL" in widget.feedback.text()
-    assert "#1b5e20" in widget.feedback.styleSheet()  # green
+    assert widget.answer_colour() == "#1b5e20"  # green
     assert store.device("HALT-LT-00001").state == "shipped"  # type: ignore[union-attr]
     deliver(store, swap, "d", NOW)
     qtbot.keyClick(widget.input, Qt.Key.Key_F3)  # step: receive
@@ -72,18 +72,20 @@ def test_ship_and_receive_by_scanning(qtbot: QtBot, store: Store) -> None:
     assert store.device("HALT-LT-00001").state == "received"  # type: ignore[union-attr]
     scan(qtbot, widget, "NOT A CODE")
     assert widget.outcomes[-1].verdict is Verdict.UNKNOWN
-    assert "#b3261e" in widget.feedback.styleSheet()  # red
+    assert widget.answer_colour() == "#546e7a"  # grey: not ours, nothing wrong
     assert widget.input.hasFocus() and widget.input.text() == ""
-    qtbot.waitUntil(lambda: len(beeps) == 5)  # one per good scan, two for the unknown code
+    assert heard == [Verdict.NEXT, Verdict.GOOD, Verdict.GOOD, Verdict.UNKNOWN]  # one sound each
 
 
 def test_a_wrong_state_is_said_in_dutch_and_in_red(qtbot: QtBot, store: Store) -> None:
     window = logistics(qtbot, store)
     qtbot.keyClick(window, Qt.Key.Key_F9)  # the scan tab
-    window.scan.sound = lambda: None
+    window.scan.sound = lambda verdict: None
     scan(qtbot, window.scan, "HALT-LT-00002")
     assert window.scan.outcomes[-1].verdict is Verdict.WRONG_STATE
     assert "HALT-LT-00002 is op voorraad" in window.scan.feedback.text()
+    assert window.scan.answer_colour() == "#b3261e"  # red
+    assert window.scan.heading.text() == "Kan nu niet"
 
 
 def test_the_queue_shows_the_most_urgent_swap_first_with_a_countdown(

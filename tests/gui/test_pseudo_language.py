@@ -342,12 +342,16 @@ def test_the_logistics_windows_say_nothing_outside_the_catalogue(
         qtbot.wait(50)
         found += leaks(window, allowed)
     window.show_scan()
-    for code in ("HALT-XX-12345", "HALT-LT-00002", "3SHLTD999999999"):
+    for code in ("HALT-XX-12345", "HALT-LT-00002", "3SHLTD999999999", "X" * 500):
         done = len(window.scan.outcomes)
         window.scan.input.setText(code)
         window.scan.submit()
         qtbot.waitUntil(lambda done=done: len(window.scan.outcomes) > done)
         found += leaks(window.scan, allowed)
+    window.scan.camera_button.click()  # the webcam view (no camera here: it says so)
+    found += leaks(window.scan, allowed)
+    window.scan.camera_button.click()
+    found += leaks(window.scan, allowed)
     window.devices.view.selectRow(0)
     qtbot.waitUntil(lambda: window.devices.record is not None)
     found += leaks(window.devices, allowed)

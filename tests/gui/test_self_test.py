@@ -30,9 +30,10 @@ def test_the_self_test_passes_on_a_working_installation(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("HALT Desk ") and "self-test" in lines[0]
-    for check in ("resources", "store", "settings", "window"):
+    for check in ("resources", "store", "settings", "window", "scanning"):
         assert any(line.split()[:2] == ["ok", check] for line in lines), result.stdout
     assert "main window shown" in result.stdout
+    assert "QR code read back" in result.stdout
     assert lines[-1] == "self-test passed"
     assert "Traceback" not in result.stderr
 

@@ -7,12 +7,14 @@ Builds a cache with DEVICES loaners (default 10,000) and SWAPS reserved courier 
 scanner (the code typed into the field, then Enter): each reserved loaner's asset tag
 (recognised, "scan the label"), then its courier label (shipped: three events recorded),
 plus codes in the wrong state and unknown codes. Prints p50/p95/max of the time from
-Enter to the answer painted in the feedback field.
+Enter to the answer painted in the feedback field, the UI thread's CPU time for showing the
+answer, and the CPU time (user+sys, all threads) per scan with the load average.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -70,7 +72,7 @@ def main(devices: int = 10_000, swaps: int = 200) -> int:
               f"(built in {time.perf_counter() - started:.1f} s)")  # fmt: skip
         clock = lambda: NOW + timedelta(minutes=30)  # noqa: E731
         widget = ScanWidget(ScanSession(store, "logistics:bench", DEPOT, clock, ScanStep.SHIP))
-        widget.sound = lambda: None
+        widget.sound = lambda *verdict: None
         widget.resize(900, 500)
         widget.show()
         app.processEvents()
@@ -85,12 +87,18 @@ def main(devices: int = 10_000, swaps: int = 200) -> int:
         loop = QEventLoop()
         shown = widget._done
 
+        ui_cpu = [0.0]
+
         def done(outcome: ScanOutcome) -> None:
+            began_cpu = time.thread_time()
             shown(outcome)
             widget.feedback.repaint()  # the answer on screen
+            ui_cpu[0] += time.thread_time() - began_cpu
             loop.quit()
 
         widget._done = done  # type: ignore[method-assign]
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = usage.ru_utime + usage.ru_stime
         for code in codes:
             done_before = len(widget.outcomes)
             widget.input.setText(code)
@@ -100,12 +108,17 @@ def main(devices: int = 10_000, swaps: int = 200) -> int:
                 loop.exec()
             elapsed = (time.perf_counter() - began) * 1000
             timings.setdefault(widget.outcomes[-1].verdict.value, []).append(elapsed)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_ms = (usage.ru_utime + usage.ru_stime - cpu_before) * 1000 / len(codes)
         everything = sorted(t for values in timings.values() for t in values)
         for verdict, values in [*sorted(timings.items()), ("all", everything)]:
             values = sorted(values)
             p95 = values[max(0, int(len(values) * 0.95) - 1)]
             print(f"{verdict:12s} n={len(values):4d}  p50 {statistics.median(values):6.1f} ms"
                   f"  p95 {p95:6.1f} ms  max {values[-1]:6.1f} ms")  # fmt: skip
+        print(f"ui thread cpu in answer+paint {ui_cpu[0] * 1000 / len(codes):.2f} ms")
+        load = os.getloadavg()[0]
+        print(f"cpu per scan {cpu_ms:.1f} ms (user+sys, all threads); load average {load:.2f}")
         shipped = sum(1 for d in store.devices() if d.state == "shipped")
         print(f"shipped: {shipped} of {swaps}")
         widget.close()
