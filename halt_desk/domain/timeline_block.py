@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS
 from halt_desk.domain.timeline import (
     _INSTANTS,
     _PLAIN_TYPES,
@@ -107,22 +108,35 @@ def timeline_of(raw: RawTicket) -> TicketTimeline | None:
     if not isinstance(raw_events, msgspec.UnsetType):
         append, known_instant = events.append, _INSTANTS.get
         for index, item in enumerate(raw_events):
-            # `parse_ticket`'s fast path: a plain event at a moment seen lately
+            # `parse_ticket`'s fast path: a plain event (or a first response on a known channel)
+            # at a moment seen lately
             event_type, value = item.type, item.at
-            if type(event_type) is str and event_type in _PLAIN_TYPES and type(value) is str:
-                known = known_instant(value)
+            if type(event_type) is str and type(value) is str:
+                if event_type in _PLAIN_TYPES:
+                    channel = None
+                elif event_type == "first_response":  # one in nearly every ticket
+                    channel = item.channel
+                    if type(channel) is not str or channel not in FIRST_RESPONSE_CHANNELS:
+                        channel = _UNSET  # `_event` names the problem
+                else:
+                    channel = _UNSET
+                if channel is not _UNSET:
+                    known = known_instant(value)
+                    if known is None:  # a moment not seen lately (a bad one raises here)
+                        known = _instant_ts(value, ticket_id, f"events[{index}].at")
+                else:
+                    known = None
                 if known is not None and known[1] >= reported_ts:
                     at, ts = known
-                    fields = (event_type, at, ts, index, None, None, None, None, None)
+                    fields = (event_type, at, ts, index, channel, None, None, None, None)
                     append(_new_tuple(TimelineEvent, fields))
                     continue
             append(_event(_fields(item), ticket_id, index, reported_ts))
         events.sort(key=_by_ts)
-    # by position, a third cheaper than by keyword (the field order is TicketTimeline's)
+    # every field by position: tuple.__new__ rather than the NamedTuple's constructor
     secure = security is True
-    return TicketTimeline(
-        ticket_id, reported_at, priority, impact, urgency, secure, tuple(events), reported_ts
-    )
+    made = (ticket_id, reported_at, priority, impact, urgency, secure, tuple(events), reported_ts)
+    return _new_tuple(TicketTimeline, made)
 
 
 def _fields(item: _RawEvent) -> dict[str, Any]:
