@@ -23,7 +23,14 @@ from pathlib import Path
 from types import ModuleType
 
 #: The modules of the engine that `sla check` spends its time in, by name in this package.
-NATIVE_MODULES = ("calendar", "clocktimes", "clockintervals", "timeline", "clocks")
+NATIVE_MODULES = (
+    "calendar",
+    "clocktimes",
+    "clockintervals",
+    "timeline",
+    "timeline_block",
+    "clocks",
+)
 PACKAGE = "halt_desk.domain"
 HERE = Path(__file__).resolve().parent
 STAMP = HERE / "native.stamp"

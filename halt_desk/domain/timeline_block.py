@@ -12,7 +12,7 @@ and so does any text this decoder refuses (the general parser then judges it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -27,44 +27,17 @@ from halt_desk.domain.timeline import (
     _instant_ts,
     _ticket_priority,
 )
+from halt_desk.domain.timeline_raw import EVENT_FIELDS, RawEvent, RawTicket, decode
 
-_UNSET = msgspec.UNSET
-_new_tuple = tuple.__new__
-
-
-class _RawEvent(msgspec.Struct, gc=False):
-    """The fields of one event that a clock reads (`data` may carry more; they are skipped)."""
-
-    type: Any = _UNSET
-    at: Any = _UNSET
-    channel: Any = _UNSET
-    priority: Any = _UNSET
-    impact: Any = _UNSET
-    urgency: Any = _UNSET
-    granted: Any = _UNSET
-
-
-class RawTicket(msgspec.Struct, gc=False):
-    """The fields of a ticket that `parse_ticket` reads."""
-
-    id: Any = _UNSET
-    reported_at: Any = _UNSET
-    priority: Any = _UNSET
-    impact: Any = _UNSET
-    urgency: Any = _UNSET
-    security: Any = _UNSET
-    events: list[_RawEvent] | msgspec.UnsetType = _UNSET
-
-
-_decode = msgspec.json.Decoder(list[RawTicket]).decode
-_EVENT_FIELDS = _RawEvent.__struct_fields__
+_UNSET: Final = msgspec.UNSET
+_new_tuple: Final = tuple.__new__
 
 
 def decode_block(data: bytes) -> list[RawTicket] | None:
     """The tickets of a JSON list as typed structs; None when the bytes are not such a list
     (or this decoder refuses them: the general parser then judges)."""
     try:
-        return _decode(data)
+        return decode(data)
     except (msgspec.DecodeError, RecursionError):  # also a ValidationError (not a list of
         return None  # objects, …) and nesting as deep as the general parser's limit
 
@@ -139,6 +112,6 @@ def timeline_of(raw: RawTicket) -> TicketTimeline | None:
     return _new_tuple(TicketTimeline, made)
 
 
-def _fields(item: _RawEvent) -> dict[str, Any]:
+def _fields(item: RawEvent) -> dict[str, Any]:
     """The event as the dict of its given fields (what `_event` reads)."""
-    return {name: value for name in _EVENT_FIELDS if (value := getattr(item, name)) is not _UNSET}
+    return {name: value for name in EVENT_FIELDS if (value := getattr(item, name)) is not _UNSET}
