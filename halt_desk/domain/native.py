@@ -78,15 +78,17 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         package, _, name = fullname.rpartition(".")
-        if package != PACKAGE or name not in NATIVE_MODULES:
+        source = HERE / f"{name}.py"
+        if package != PACKAGE or name not in NATIVE_MODULES or not source.exists():
             return None
-        return importlib.util.spec_from_file_location(fullname, HERE / f"{name}.py")
+        return importlib.util.spec_from_file_location(fullname, source)
 
 
 def use_sources_if_stale() -> None:
     """Makes the sources win over a build that no longer matches them (or when
-    `HALT_DESK_NATIVE=0`); does nothing when nothing is built."""
-    if not built():
+    `HALT_DESK_NATIVE=0`); does nothing when nothing is built, nor in a frozen bundle
+    (PyInstaller's: it has no sources, and takes the modules as they were when it was made)."""
+    if getattr(sys, "frozen", False) or not built():
         return
     if os.environ.get("HALT_DESK_NATIVE") != "0" and current():
         return
