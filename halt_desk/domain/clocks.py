@@ -30,11 +30,11 @@ from halt_desk.domain.errors import InvalidTimeline
 from halt_desk.domain.profiles import ClockRule, Profile, Target
 from halt_desk.domain.timeline import TicketTimeline, TimelineEvent
 
-INF = math.inf
-_new_tuple = tuple.__new__
+INF: Final = math.inf
+_new_tuple: Final = tuple.__new__
 #: `now` of the latest evaluation and its UTC epoch: one `sla check` asks for it per ticket.
 _last_now: tuple[datetime, float] | None = None
-_text_of = TEXTS.get  # the ISO text of an instant made by `local_times`, by its id
+_text_of: Final = TEXTS.get  # the ISO text of an instant made by `local_times`, by its id
 
 
 def _epoch_of_now(now: datetime) -> float:
@@ -63,13 +63,18 @@ class TicketStatus(StrEnum):
 
 
 #: The members as module constants: in CPython 3.11 `ClockState.MET` is a look-up through
-#: the enum's metaclass (about 0.3 µs), and the engine asks a dozen times per ticket.
-_MET, _BREACHED, _RUNNING = ClockState.MET, ClockState.BREACHED, ClockState.RUNNING
-_NA = ClockState.NOT_APPLICABLE
-_STATE_TEXT = {state: f'"{state.value}"' for state in ClockState}
-_OPEN, _WAITING = TicketStatus.OPEN, TicketStatus.WAITING
-_RESOLVED, _CLOSED = TicketStatus.RESOLVED, TicketStatus.CLOSED
-_STATUS_TEXT = {status: f'"{status.value}"' for status in TicketStatus}
+#: the enum's metaclass (about 0.3 µs), and the engine asks a dozen times per ticket
+#: (`Final`: compiled by mypyc, a constant is a C static rather than a module look-up).
+_MET: Final = ClockState.MET
+_BREACHED: Final = ClockState.BREACHED
+_RUNNING: Final = ClockState.RUNNING
+_NA: Final = ClockState.NOT_APPLICABLE
+_STATE_TEXT: Final = {state: f'"{state.value}"' for state in ClockState}
+_OPEN: Final = TicketStatus.OPEN
+_WAITING: Final = TicketStatus.WAITING
+_RESOLVED: Final = TicketStatus.RESOLVED
+_CLOSED: Final = TicketStatus.CLOSED
+_STATUS_TEXT: Final = {status: f'"{status.value}"' for status in TicketStatus}
 
 
 class ClockResult(NamedTuple):
@@ -97,7 +102,7 @@ class ClockResult(NamedTuple):
     def _format(self) -> str:
         # The most frequent output line of `sla check` (six per ticket): locals and plain
         # comparisons rather than helper calls, which cost as much as the formatting itself.
-        due, met_at, warn_at, name = self.due, self.met_at, self.warn_at, self.name
+        name, state, due, met_at, warn_at, paused, missed, last_update = self
         if due is None:
             due_text = "null"
         else:  # `quoted_iso` inline: its look-up usually answers
@@ -108,14 +113,14 @@ class ClockResult(NamedTuple):
         else:
             known = _text_of(id(met_at))
             met_text = known[1] if known is not None and known[0] is met_at else quoted_iso(met_at)
-        text = f'{{"due":{due_text},"met_at":{met_text},"state":{_STATE_TEXT[self.state]}'
+        text = f'{{"due":{due_text},"met_at":{met_text},"state":{_STATE_TEXT[state]}'
         if warn_at is not None:
             text += f',"warn_at":{quoted_iso(warn_at)}'
         fields = _JSON_FIELDS[name]
         if fields is _PAUSED:
-            text += ',"paused":true' if self.paused else ',"paused":false'
+            text += ',"paused":true' if paused else ',"paused":false'
         elif fields is _MISSED:
-            text += f',"missed":{self.missed or 0},"last_update":{_iso(self.last_update)}'
+            text += f',"missed":{missed or 0},"last_update":{_iso(last_update)}'
         return text + "}"
 
     def to_json(self) -> dict[str, Any]:
@@ -128,7 +133,7 @@ def _iso(instant: datetime | None) -> str:
 
 
 #: `within_norm` (true, false or null) as JSON.
-_NORM_TEXT: Mapping[bool | None, str] = {True: "true", False: "false", None: "null"}
+_NORM_TEXT: Final[Mapping[bool | None, str]] = {True: "true", False: "false", None: "null"}
 
 
 class TicketEvaluation(NamedTuple):
@@ -166,19 +171,14 @@ class TicketEvaluation(NamedTuple):
         that halves the cost of the output. `to_json()` parses this text, so there is
         one definition of the format.
         """
-        parts = []
-        for name, clock in self.clocks.items():
-            if clock.state is _NA:
-                parts.append(_NOT_APPLICABLE_ITEM[name])
-            else:
-                parts.append(f'"{name}":{clock._format()}')
+        parts = [
+            _NOT_APPLICABLE_ITEM[name] if clock.state is _NA else f'"{name}":{clock._format()}'
+            for name, clock in self.clocks.items()
+        ]
         clocks = ",".join(parts)
         # the three minute counts: an int or None
-        mttr, mttp, wall = (
-            self.mttr_business_minutes,
-            self.mttp_business_minutes,
-            self.mttp_wall_minutes,
-        )
+        mttr, mttp = self.mttr_business_minutes, self.mttp_business_minutes
+        wall = self.mttp_wall_minutes
         return (
             f'{{"id":{_encode_string(self.id)},"priority":{_encode_string(self.priority)},'
             f'"uplift":{"true" if self.uplift else "false"},"status":{_STATUS_TEXT[self.status]},'
@@ -197,13 +197,15 @@ class TicketEvaluation(NamedTuple):
 #: The fields a clock's JSON has besides due, met_at, state and warn_at (§3.3): "paused"
 #: for pausable clocks, "missed" and "last_update" for interval clocks.
 _PAUSED, _MISSED, _NONE = "paused", "missed", ""
-_JSON_FIELDS = {
+_JSON_FIELDS: Final = {
     spec.name: _PAUSED if spec.pausable else _MISSED if spec.kind is ClockKind.INTERVAL else _NONE
     for spec in CLOCKS
 }
-_NOT_APPLICABLE = {name: ClockResult(name, _NA) for name in CLOCK_NAMES}
-_NOT_APPLICABLE_TEXT = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
-_NOT_APPLICABLE_ITEM = {name: f'"{name}":{text}' for name, text in _NOT_APPLICABLE_TEXT.items()}
+_NOT_APPLICABLE: Final = {name: ClockResult(name, _NA) for name in CLOCK_NAMES}
+_NOT_APPLICABLE_TEXT: Final = {name: clock._format() for name, clock in _NOT_APPLICABLE.items()}
+_NOT_APPLICABLE_ITEM: Final = {
+    name: f'"{name}":{text}' for name, text in _NOT_APPLICABLE_TEXT.items()
+}
 
 
 @dataclass(slots=True)
@@ -219,7 +221,7 @@ class _Evaluator:
 
     # fmt: off
     __slots__ = ("cal", "changes", "closed", "gaps", "local", "marks", "now_ts", "open_pause",
-                 "open_pause_until", "ordinal", "pause_start", "pauses", "productive_ts",
+                 "open_pause_until", "pause_start", "pauses", "productive_ts",
                  "profile", "report_b", "report_ts", "resolved_ts", "spell_start", "spells",
                  "tl", "tz", "uplift")
     # fmt: on
@@ -230,15 +232,12 @@ class _Evaluator:
         self.tl = timeline
         self.now_ts = _epoch_of_now(now)
         self.report_ts = timeline.reported_ts
-        # The calendar's lookup directly: a memo of it cost more than it saved, since only
-        # about one ask in three repeats an instant and the lookup is one binary search.
-        self.ordinal: Callable[[float], float] = self.cal.ordinal
         self.tz = self.cal.tz
         #: UTC epoch → datetime in the contract's zone (remembered: see `clocktimes`)
         self.local: Callable[[float], datetime] = local_times(self.tz)
         #: Where a pause that was never resumed counts as ended: now, or the clock's stop.
         self.open_pause_until = self.now_ts
-        self.report_b = self.ordinal(self.report_ts)
+        self.report_b = self.cal.ordinal(self.report_ts)
         self.uplift = False
         priority, cell = self._initial_priority()
         self.changes: list[_Change] = [_Change(self.report_ts, priority, cell)]
@@ -337,18 +336,18 @@ class _Evaluator:
 
     def _on_waiting_on_user(self, event: TimelineEvent) -> None:
         if self.pause_start is None and self.resolved_ts is None:
-            self.pause_start = self.ordinal(event.ts)
+            self.pause_start = self.cal.ordinal(event.ts)
 
     def _on_resumed(self, event: TimelineEvent) -> None:
         if self.pause_start is not None:
-            self.pauses.append((self.pause_start, self.ordinal(event.ts)))
+            self.pauses.append((self.pause_start, self.cal.ordinal(event.ts)))
             self.pause_start = None
 
     def _on_resolved(self, event: TimelineEvent) -> None:
         if self.resolved_ts is None:
             self.resolved_ts = event.ts
             if self.pause_start is not None:  # resolving ends a pause
-                self.pauses.append((self.pause_start, self.ordinal(event.ts)))
+                self.pauses.append((self.pause_start, self.cal.ordinal(event.ts)))
                 self.pause_start = None
 
     def _on_productive_again(self, event: TimelineEvent) -> None:
@@ -365,7 +364,7 @@ class _Evaluator:
             problem = f"reopened: the ticket is {state} at {event.at.isoformat()}"
             raise InvalidTimeline(self.tl.id, f"{event.field}.type", problem)
         ts = event.ts
-        self.pauses.append((self.ordinal(resolved_ts), self.ordinal(ts)))
+        self.pauses.append((self.cal.ordinal(resolved_ts), self.cal.ordinal(ts)))
         self.gaps.append((resolved_ts, ts))
         marks = self.marks
         for place in _STOPPED_BY_RESOLVED:
@@ -386,7 +385,7 @@ class _Evaluator:
             if start >= ordinal:
                 break
             if end is None:
-                end = max(self.ordinal(self.open_pause_until), start)
+                end = max(self.cal.ordinal(self.open_pause_until), start)
             total += min(end, ordinal) - start
         return total
 
@@ -406,7 +405,7 @@ class _Evaluator:
                 return segment_start + (units - consumed)
             consumed += active
             if end is None:  # still paused: project as if it resumed at that moment
-                resume_b = max(self.ordinal(self.open_pause_until), start)
+                resume_b = max(self.cal.ordinal(self.open_pause_until), start)
                 return resume_b + (units - consumed)
             segment_start = end
         return segment_start + (units - consumed)
@@ -425,7 +424,7 @@ class _Evaluator:
                 return target.seconds
             ordinal = self.report_b
         else:
-            ordinal = self.ordinal(ts)
+            ordinal = self.cal.ordinal(ts)
         if target.days_later is not None:
             day = self.cal.day_index(ordinal) + target.days_later
             return self.cal.day_end_ordinal(day) - self.report_b
@@ -515,7 +514,7 @@ class _Evaluator:
         walk = IntervalWalk(
             lambda priority: self._interval(rule, priority),
             self.profile.rank,
-            self.ordinal,
+            self.cal.ordinal,
             self._count_missed,
             self.priority_at(start_ts),
         )
@@ -528,7 +527,7 @@ class _Evaluator:
             return _NOT_APPLICABLE[name]
         stop = end_ts if end_ts is not None else self.now_ts
         if next_due is not None and interval is not None:
-            passed, next_due = self._count_missed(next_due, interval, stop, self.ordinal(stop))
+            passed, next_due = self._count_missed(next_due, interval, stop, self.cal.ordinal(stop))
             missed += passed
         return self._interval_result(name, next_due, missed, walk.last_update, end_ts)
 
@@ -545,8 +544,8 @@ class _Evaluator:
         interval = self._interval(rule, self.changes[0].priority)
         if interval is None:
             return _NOT_APPLICABLE[name]
-        ordinal_of, count_missed = self.ordinal, self._count_missed
-        next_due = ordinal_of(start_ts) + interval
+        cal, count_missed = self.cal, self._count_missed
+        next_due = cal.ordinal(start_ts) + interval
         missed = 0
         last_update: float | None = None
         for ts in restarts:
@@ -554,14 +553,14 @@ class _Evaluator:
                 continue
             if end_ts is not None and ts >= end_ts:
                 break
-            ordinal = ordinal_of(ts)
+            ordinal = cal.ordinal(ts)
             if ordinal >= next_due:  # a smaller ordinal is surely before the deadline
                 passed, next_due = count_missed(next_due, interval, ts, ordinal)
                 missed += passed
             last_update = ts
             next_due = ordinal + interval
         stop = end_ts if end_ts is not None else self.now_ts
-        passed, next_due = count_missed(next_due, interval, stop, ordinal_of(stop))
+        passed, next_due = count_missed(next_due, interval, stop, cal.ordinal(stop))
         return self._interval_result(name, next_due, missed + passed, last_update, end_ts)
 
     def _count_missed(
@@ -599,15 +598,15 @@ class _Evaluator:
         clocks = _evaluate_clocks(self)
         mttr = mttp = mttp_wall = None
         if self.resolved_ts is not None:
-            resolved_b = self.ordinal(self.resolved_ts)
+            resolved_b = self.cal.ordinal(self.resolved_ts)
             mttr = int(self._units(resolved_b, pausable=True) // 60)
         productive_ts = self.productive_ts if self.productive_ts is not None else self.resolved_ts
         if productive_ts is not None and not self.spells:
-            mttp = int((self.ordinal(productive_ts) - self.report_b) // 60)
+            mttp = int((self.cal.ordinal(productive_ts) - self.report_b) // 60)
             mttp_wall = int((productive_ts - self.report_ts) // 60)
         elif productive_ts is not None:  # reopened: every spell the employee could not work
             spells = [*self.spells, (self.spell_start, productive_ts)]
-            ordinal = self.ordinal
+            ordinal = self.cal.ordinal
             mttp = int(sum(ordinal(end) - ordinal(start) for start, end in spells) // 60)
             mttp_wall = int(sum(end - start for start, end in spells) // 60)
         within_norm: bool | None = True  # unless one is breached, or one is still open
@@ -680,11 +679,11 @@ def _ignore(ev: _Evaluator, event: TimelineEvent) -> None:
 _HANDLERS: dict[str, Handler]
 _HANDLERS, HANDLER_SOURCES = bind_handlers(_FACT_HANDLERS, _ignore, _TS)
 CLOCKS_SOURCE = clocks_source()
-_evaluate_clocks: Callable[[_Evaluator], dict[str, ClockResult]] = compile_function(
+_evaluate_clocks: Final[Callable[[_Evaluator], dict[str, ClockResult]]] = compile_function(
     CLOCKS_SOURCE, "evaluate_clocks", {"NA": _NOT_APPLICABLE}
 )
-_new_marks: Callable[[], list[Any]] = compile_function(new_marks_source(), "new_marks")
-_NORM_CLOCKS = tuple(spec.name for spec in CLOCKS if spec.within_norm)
+_new_marks: Final[Callable[[], list[Any]]] = compile_function(new_marks_source(), "new_marks")
+_NORM_CLOCKS: Final = tuple(spec.name for spec in CLOCKS if spec.within_norm)
 #: The marks of the clocks a `resolved` stops: a reopen lets them run again.
 _STOPPED_BY_RESOLVED = tuple(
     where.stop

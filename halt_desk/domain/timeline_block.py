@@ -12,10 +12,11 @@ and so does any text this decoder refuses (the general parser then judges it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
+from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS
 from halt_desk.domain.timeline import (
     _INSTANTS,
     _PLAIN_TYPES,
@@ -26,44 +27,17 @@ from halt_desk.domain.timeline import (
     _instant_ts,
     _ticket_priority,
 )
+from halt_desk.domain.timeline_raw import EVENT_FIELDS, RawEvent, RawTicket, decode
 
-_UNSET = msgspec.UNSET
-_new_tuple = tuple.__new__
-
-
-class _RawEvent(msgspec.Struct, gc=False):
-    """The fields of one event that a clock reads (`data` may carry more; they are skipped)."""
-
-    type: Any = _UNSET
-    at: Any = _UNSET
-    channel: Any = _UNSET
-    priority: Any = _UNSET
-    impact: Any = _UNSET
-    urgency: Any = _UNSET
-    granted: Any = _UNSET
-
-
-class RawTicket(msgspec.Struct, gc=False):
-    """The fields of a ticket that `parse_ticket` reads."""
-
-    id: Any = _UNSET
-    reported_at: Any = _UNSET
-    priority: Any = _UNSET
-    impact: Any = _UNSET
-    urgency: Any = _UNSET
-    security: Any = _UNSET
-    events: list[_RawEvent] | msgspec.UnsetType = _UNSET
-
-
-_decode = msgspec.json.Decoder(list[RawTicket]).decode
-_EVENT_FIELDS = _RawEvent.__struct_fields__
+_UNSET: Final = msgspec.UNSET
+_new_tuple: Final = tuple.__new__
 
 
 def decode_block(data: bytes) -> list[RawTicket] | None:
     """The tickets of a JSON list as typed structs; None when the bytes are not such a list
     (or this decoder refuses them: the general parser then judges)."""
     try:
-        return _decode(data)
+        return decode(data)
     except (msgspec.DecodeError, RecursionError):  # also a ValidationError (not a list of
         return None  # objects, …) and nesting as deep as the general parser's limit
 
@@ -107,24 +81,37 @@ def timeline_of(raw: RawTicket) -> TicketTimeline | None:
     if not isinstance(raw_events, msgspec.UnsetType):
         append, known_instant = events.append, _INSTANTS.get
         for index, item in enumerate(raw_events):
-            # `parse_ticket`'s fast path: a plain event at a moment seen lately
+            # `parse_ticket`'s fast path: a plain event (or a first response on a known channel)
+            # at a moment seen lately
             event_type, value = item.type, item.at
-            if type(event_type) is str and event_type in _PLAIN_TYPES and type(value) is str:
-                known = known_instant(value)
+            if type(event_type) is str and type(value) is str:
+                if event_type in _PLAIN_TYPES:
+                    channel = None
+                elif event_type == "first_response":  # one in nearly every ticket
+                    channel = item.channel
+                    if type(channel) is not str or channel not in FIRST_RESPONSE_CHANNELS:
+                        channel = _UNSET  # `_event` names the problem
+                else:
+                    channel = _UNSET
+                if channel is not _UNSET:
+                    known = known_instant(value)
+                    if known is None:  # a moment not seen lately (a bad one raises here)
+                        known = _instant_ts(value, ticket_id, f"events[{index}].at")
+                else:
+                    known = None
                 if known is not None and known[1] >= reported_ts:
                     at, ts = known
-                    fields = (event_type, at, ts, index, None, None, None, None, None)
+                    fields = (event_type, at, ts, index, channel, None, None, None, None)
                     append(_new_tuple(TimelineEvent, fields))
                     continue
             append(_event(_fields(item), ticket_id, index, reported_ts))
         events.sort(key=_by_ts)
-    # by position, a third cheaper than by keyword (the field order is TicketTimeline's)
+    # every field by position: tuple.__new__ rather than the NamedTuple's constructor
     secure = security is True
-    return TicketTimeline(
-        ticket_id, reported_at, priority, impact, urgency, secure, tuple(events), reported_ts
-    )
+    made = (ticket_id, reported_at, priority, impact, urgency, secure, tuple(events), reported_ts)
+    return _new_tuple(TicketTimeline, made)
 
 
-def _fields(item: _RawEvent) -> dict[str, Any]:
+def _fields(item: RawEvent) -> dict[str, Any]:
     """The event as the dict of its given fields (what `_event` reads)."""
-    return {name: value for name in _EVENT_FIELDS if (value := getattr(item, name)) is not _UNSET}
+    return {name: value for name in EVENT_FIELDS if (value := getattr(item, name)) is not _UNSET}

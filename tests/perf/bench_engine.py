@@ -8,8 +8,10 @@ its workers), the 1-minute load average before and after it and the SHA-256 of i
 output; the machine is shared, so CPU time is the steadier figure. `--base DIR` (a
 checkout of another commit, e.g. a `git worktree add --detach DIR main`) alternates that
 checkout's command with this one's (A B A B …) and says whether their outputs are the
-same bytes. Also prints the CPU time of one ticket check as central does it on every push
-(`timeline_from_events` and `evaluate` of a stored ticket with 8 events).
+same bytes, and says whether each runs the engine compiled by mypyc (`scripts/setup.sh`
+builds it) or its Python sources. Also prints the CPU time of one ticket check as
+central does it on every push (`timeline_from_events` and `evaluate` of a stored ticket
+with 8 events).
 """
 
 from __future__ import annotations
@@ -94,6 +96,18 @@ def time_check(path: Path, pythonpath: Path | None, folder: Path) -> tuple[float
     return wall, cpu, digest
 
 
+def engine_of(pythonpath: Path | None, folder: Path) -> str:
+    """Whether that checkout's command runs the engine compiled by mypyc or from source."""
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    code = "import halt_desk.domain.clocks as c; print(type(c.__loader__).__name__)"
+    loader = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=folder
+    ).stdout.strip()
+    return "compiled (mypyc)" if loader == "ExtensionFileLoader" else "Python sources"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -120,6 +134,8 @@ def main() -> None:
         commands: dict[str, Path | None] = {"this": None}
         if args.base:
             commands = {"base": Path(args.base).resolve(), **commands}
+        for name, pythonpath in commands.items():
+            print(f"  {name:4s}: engine {engine_of(pythonpath, Path(folder))}")
         figures: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         digests: dict[str, set[str]] = {name: set() for name in commands}
         for run in range(args.runs):
