@@ -21,6 +21,10 @@ STATE_NAMES: Mapping[str, str] = {
     DeviceState.SANITISED: N_("sanitised"),
     DeviceState.RETURNED_TO_LESSOR: N_("returned to the lessor"),
     DeviceState.RETIRED: N_("retired"),
+    DeviceState.TAKEN_BACK: N_("taken back from the employee"),
+    DeviceState.DIAGNOSED: N_("diagnosed"),
+    DeviceState.REPAIRED: N_("repaired"),
+    DeviceState.RETURNED_TO_OWNER: N_("back with its owner"),
 }
 
 ACTION_CONTEXT = "device action"
@@ -38,6 +42,10 @@ ACTION_NAMES: Mapping[str, str] = {
     "device_sanitised": NP_("device action", "record the wiping"),
     "device_returned_to_lessor": NP_("device action", "send back to the lessor"),
     "device_retired": NP_("device action", "retire"),
+    "device_taken_back": NP_("device action", "take back"),
+    "device_diagnosed": NP_("device action", "record the diagnosis"),
+    "device_repaired": NP_("device action", "record the repair"),
+    "device_returned_to_owner": NP_("device action", "return to its owner"),
 }
 
 
