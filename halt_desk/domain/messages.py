@@ -87,7 +87,6 @@ class Msg(StrEnum):
     )
     OWN_DEVICE_ALREADY_TAKEN = N_("Swap {swap} already took back device {tag}.")
     OWN_DEVICE_IS_LOANER = N_("{tag} is the loaner of swap {swap}, not the employee's own device.")
-    FILL_IN_TAKEN_AT = N_("Fill in where the device was taken back.")
     NOT_AN_OWN_DEVICE = N_("{tag} is not an employee's own device taken back in a swap.")
     FILL_IN_FINDING = N_("Fill in what the diagnosis found.")
     SANITISE_FIRST = N_(

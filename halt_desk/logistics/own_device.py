@@ -10,6 +10,7 @@ the step that gives the device its end state closes the swap when the loaner is 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from halt_desk.domain.devices import DeviceFold, DeviceState
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.messages import Msg
-from halt_desk.domain.swaps import Leg, ShipmentStatus
+from halt_desk.domain.swaps import Leg, ShipmentStatus, SwapMode
 from halt_desk.logistics.codes import ASSET_TAG_PATTERN, DEVICE_TYPES
 from halt_desk.logistics.refusals import record_device_events
 from halt_desk.logistics.register import check_asset_tag, device_record, normalise_tag
@@ -49,8 +50,8 @@ OWN_DEVICE_STEPS: dict[str, frozenset[DeviceState]] = {
 class TakeBack:
     """The employee's own device as the engineer finds it: its asset tag (a scan) or, when
     it has none, its serial number; the model for a device the register does not know;
-    where it was taken back (default: the ticket's location) and by whom (default: the
-    one who records it)."""
+    where it was taken back (default: the ticket's location, else `home` or `onsite`) and
+    by whom (default: the one who records it)."""
 
     asset_tag: str = ""
     serial: str = ""
@@ -80,11 +81,13 @@ def take_back_device(
     now: datetime,
     *,
     stamped: bool = False,
+    also: Sequence[Event] = (),
 ) -> list[Event]:
     """The employee's own device taken back for swap `swap_id` (`device_taken_back` {swap,
     ticket, by, location}), registered on the spot (`device_registered`, owned) when the
-    register does not know it, in one transaction. `stamped`: stamp the events for sync
-    like `Store.stamped_event` (the field view records this way)."""
+    register does not know it, in one transaction (with `also`, e.g. a note on the
+    ticket). `stamped`: stamp the events for sync like `Store.stamped_event` (the field
+    view records this way)."""
     swap = _open_record(store, swap_id, now)
     assert swap.record is not None
     if swap.own_device and not swap.own_device_done:
@@ -100,9 +103,10 @@ def take_back_device(
         key = view.asset_tag
     if key == swap.device:
         raise DeskInputError("device", Msg.OWN_DEVICE_IS_LOANER, tag=key, swap=swap_id)
-    location = take.location.strip() or _ticket_location(store, swap)
-    if not location:
-        raise DeskInputError("location", Msg.FILL_IN_TAKEN_AT)
+    # Where: given, else the ticket's location, else at home (a courier swap; the
+    # address itself stays on the swap) or on site.
+    home = "home" if swap.record.mode is SwapMode.COURIER else "onsite"
+    location = take.location.strip() or _ticket_location(store, swap) or home
     events: list[Event] = []
     if view is None:
         events.append(_registration(swap, key, serial, take.model, actor, now))
@@ -117,7 +121,7 @@ def take_back_device(
         events = [
             store.stamped_event(e.stream, e.type, actor, dict(e.data), at=now) for e in events
         ]
-    return record_device_events(store, events)
+    return record_device_events(store, [*events, *also])
 
 
 def _registration(

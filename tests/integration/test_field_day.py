@@ -63,7 +63,7 @@ def day_plan(tickets: list[str], with_swap: set[str]) -> list[tuple[str, FieldRe
             tag = "HALT-LT-00001" if ticket.endswith("FD1") else "HALT-LT-00002"
             plan += [
                 (ticket, FieldRequest(FieldAction.LOANER_ISSUED, asset_tag=tag)),
-                (ticket, FieldRequest(FieldAction.OLD_DEVICE_COLLECTED, asset_tag="HALT-LT-09999")),
+                (ticket, FieldRequest(FieldAction.OLD_DEVICE_COLLECTED, asset_tag=tag[:-1] + "9")),
             ]
         plan += [
             (ticket, FieldRequest(FieldAction.COMMENT, text="gegevens teruggezet")),
