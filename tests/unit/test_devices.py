@@ -144,7 +144,12 @@ LEGAL: list[tuple[DeviceState, str, dict[str, Any], DeviceState]] = [
     (S.DIAGNOSED, "device_diagnosed", data_for("device_diagnosed"), S.DIAGNOSED),
     (S.DIAGNOSED, "device_repaired", data_for("device_repaired"), S.REPAIRED),
     (S.DIAGNOSED, "device_sanitised", SANITISATION, S.SANITISED),
-    (S.REPAIRED, "device_returned_to_owner", data_for("device_returned_to_owner"), S.RETURNED_TO_OWNER),
+    (
+        S.REPAIRED,
+        "device_returned_to_owner",
+        data_for("device_returned_to_owner"),
+        S.RETURNED_TO_OWNER,
+    ),
     (S.RETURNED_TO_OWNER, "device_taken_back", data_for("device_taken_back"), S.TAKEN_BACK),
 ]
 LEGAL_TYPES: set[tuple[DeviceState, str]] = {(before, t) for before, t, _, _ in LEGAL}
