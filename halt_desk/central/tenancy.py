@@ -44,9 +44,8 @@ def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
         org = _device_org(batch, event)
         if event.type == "device_taken_back":
             _check_taken_back(batch, user, event, org)
-        elif event.type == "device_registered" and user.role is Role.FIELD:
-            if event.data.get("owned") is not True:
-                raise NotAllowed("a field engineer registers only an employee's own device")
+        elif _field_registers_loaner(user, event):
+            raise NotAllowed("a field engineer registers only an employee's own device")
     elif kind == "org":
         org = event.stream_key
     elif kind in ORG_RECORDS:
@@ -101,6 +100,14 @@ def _device_org(batch: Batch, event: Event) -> str | None:
         return column_text(event, "org", _ORG)
     fold = batch.device(event.stream_key)
     return fold.org if fold is not None else None
+
+
+def _field_registers_loaner(user: User, event: Event) -> bool:
+    return (
+        event.type == "device_registered"
+        and user.role is Role.FIELD
+        and event.data.get("owned") is not True
+    )
 
 
 def _check_taken_back(batch: Batch, user: User, event: Event, org: str | None) -> None:
