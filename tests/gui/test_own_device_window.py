@@ -71,7 +71,10 @@ def test_a_returning_loaner_of_a_closed_ticket_is_received_at_f3(
     ]
     at = [NOW + timedelta(minutes=5 + i) for i in range(len(moves))]
     store.record_events(
-        [new_event(f"device:{LOANER}", t, when, "d", data) for (t, data), when in zip(moves, at)],
+        [
+            new_event(f"device:{LOANER}", t, when, "d", data)
+            for (t, data), when in zip(moves, at, strict=True)
+        ],
         bulk=True,
     )
     later = NOW + timedelta(hours=2)

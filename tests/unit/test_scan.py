@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from halt_desk.couriers.postnl import s10_check_digit
-from halt_desk.domain.swaps import SwapMode
 from halt_desk.domain.events import new_event
+from halt_desk.domain.swaps import SwapMode
 from halt_desk.logistics.codes import CodeKind, classify, gs1_check_digit
 from halt_desk.logistics.scan_station import ScanSession, ScanStep, Verdict
 from halt_desk.logistics.swap_board import load_board
