@@ -95,7 +95,7 @@ class LogisticsWindow(QMainWindow):
         self, store: Store, user: str, clock: Callable[[], datetime], depot: str | None
     ) -> QWidget:
         self.queue = QueueModel(clock())
-        self.queue_view = self._table(self.queue, (250, 160, 45, 165, 250, 110, 280, 130))
+        self.queue_view = self._table(self.queue, (250, 160, 45, 165, 250, 110, 280, 130, 330))
         self.stock = StockModel()
         self.stock_view = self._table(self.stock, (150, 220, 70, 80, 70, 400))
         self.session = ScanSession(store, user, depot or "", clock)

@@ -85,6 +85,7 @@ class OwnDeviceDialog(QDialog):
         self.setWindowTitle(_("Employee's own device — swap {swap}").format(swap=swap_id))
         self.heading = QLabel()
         self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-size: 12pt; font-weight: bold")
         self.heading.setAccessibleName(_("Own device"))
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -109,7 +110,7 @@ class OwnDeviceDialog(QDialog):
         self.method = QComboBox()
         for code, name in SANITISATION_METHODS.items():
             self.method.addItem(name, code)
-        self.operator = QLineEdit(self.user)
+        self.operator = QLineEdit()
         self.certificate = QLineEdit()
         self.note = QLineEdit()
         limit_text(self.finding, "finding")

@@ -22,7 +22,7 @@ STEP_NAMES: Mapping[str, str] = {
     SwapStep.IN_TRANSIT: N_("in transit"),
     SwapStep.WITH_USER: N_("with the employee, return to follow"),
     SwapStep.RETURNING: N_("return in transit"),
-    SwapStep.OWN_DEVICE: N_("loaner back, employee's own device in progress"),
+    SwapStep.OWN_DEVICE: N_("own device in progress"),
     SwapStep.CLOSED: N_("closed"),
 }
 _NO_DEADLINE = float("inf")

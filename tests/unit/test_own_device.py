@@ -177,7 +177,10 @@ def test_to_the_lessor_only_after_sanitisation_and_then_the_swap_closes(store: S
     back = receive_device(store, LOANER, DEPOT, "d", later(200))
     assert "swap_closed" not in [e.type for e in back]  # the own device is not done
     assert step_of(store, swap, later(201)) is SwapStep.OWN_DEVICE
-    assert [r.step for r in queue_rows(store, later(201)) if r.swap == swap] == ["own_device"]
+    rows = [r for r in queue_rows(store, later(201)) if r.swap == swap]
+    assert [(r.step, r.own_device, r.own_state) for r in rows] == [
+        ("own_device", "HALT-PC-00077", "taken_back")
+    ]
     with pytest.raises(DeskInputError) as early:
         close_swap(store, swap, "geannuleerd", "d", later(202))
     assert early.value.code is Msg.OWN_DEVICE_NOT_DONE
