@@ -88,7 +88,7 @@ def take_back_device(
     register does not know it, in one transaction (with `also`, e.g. a note on the
     ticket). `stamped`: stamp the events for sync like `Store.stamped_event` (the field
     view records this way)."""
-    swap = _open_record(store, swap_id, now)
+    swap = _open_record(store, swap_id, now, own=True)
     assert swap.record is not None
     if swap.own_device and not swap.own_device_done:
         raise DeskInputError(

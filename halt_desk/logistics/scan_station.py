@@ -169,7 +169,7 @@ class ScanSession:
             return _outcome(
                 Verdict.WRONG_STATE, Words.of(only, tag=tag, state=state_words(state)), code, tag
             )
-        swap = swap_of(self.store, swap_id, self.clock(), tag)
+        swap = swap_of(self.store, swap_id, self.clock(), tag, own=False)
         if swap.record is not None and swap.record.mode is SwapMode.ONSITE:
             onsite = N_("{tag} is reserved for onsite swap {swap}, not for a courier.")
             return _outcome(

@@ -414,7 +414,7 @@ def return_to_lessor(
 def close_swap(store: Store, swap_id: str, outcome: str, actor: str, now: datetime) -> list[Event]:
     """Closes a swap that will not go on (e.g. `cancelled`); a reserved loaner goes back
     to stock in the same transaction."""
-    swap = _open_record(store, swap_id, now)
+    swap = _open_record(store, swap_id, now, own=True)
     if not outcome.strip():
         raise DeskInputError("outcome", Msg.GIVE_OUTCOME)
     if not swap.own_device_done:
@@ -430,8 +430,11 @@ def close_swap(store: Store, swap_id: str, outcome: str, actor: str, now: dateti
     return record_device_events(store, events)
 
 
-def _open_record(store: Store, swap_id: str, now: datetime, device: str | None = None) -> Swap:
-    swap = swap_of(store, swap_id, now, device)
+def _open_record(
+    store: Store, swap_id: str, now: datetime, device: str | None = None, *, own: bool = False
+) -> Swap:
+    """The swap, planned and open; `own`: with its employee's own device (else unknown)."""
+    swap = swap_of(store, swap_id, now, device, own=own)
     if swap.record is None:
         raise DeskInputError("swap", Msg.SWAP_NOT_PLANNED, swap=swap_id)
     if swap.record.is_closed:
