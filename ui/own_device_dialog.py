@@ -45,6 +45,7 @@ from halt_desk.logistics.swap_steps import (
     record_sanitisation,
     return_to_lessor,
 )
+from halt_desk.logistics.words import METHOD_NAMES
 from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub
@@ -108,8 +109,8 @@ class OwnDeviceDialog(QDialog):
         self.tracking = QLineEdit()
         self.finding = QLineEdit()
         self.method = QComboBox()
-        for code, name in SANITISATION_METHODS.items():
-            self.method.addItem(name, code)
+        for code in SANITISATION_METHODS:
+            self.method.addItem(_(METHOD_NAMES[code]), code)
         self.operator = QLineEdit()
         self.certificate = QLineEdit()
         self.note = QLineEdit()

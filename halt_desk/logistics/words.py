@@ -27,6 +27,14 @@ STATE_NAMES: Mapping[str, str] = {
     DeviceState.RETURNED_TO_OWNER: N_("back with its owner"),
 }
 
+#: The data sanitisation methods (`swap_steps.SANITISATION_METHODS`) as a depot reads them.
+METHOD_NAMES: Mapping[str, str] = {
+    "nist_clear": N_("NIST SP 800-88 Clear (overwrite)"),
+    "nist_purge": N_("NIST SP 800-88 Purge (erase the whole disk)"),
+    "bitlocker_crypto_erase": N_("BitLocker crypto-erase (NIST SP 800-88 Purge)"),
+    "nist_destroy": N_("NIST SP 800-88 Destroy (destroy the disk)"),
+}
+
 ACTION_CONTEXT = "device action"
 #: A device event as something one does, as in "cannot {action}".
 ACTION_NAMES: Mapping[str, str] = {

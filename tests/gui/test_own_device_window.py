@@ -18,10 +18,12 @@ from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.domain.events import new_event
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.field.route import FieldAction
+from halt_desk.logistics.own_device import TakeBack, take_back_device
 from halt_desk.logistics.scan_station import ScanStep, Verdict
 from halt_desk.logistics.swap_steps import SwapPlan, deliver, open_swap, ship_loaner
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
+from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
 from ui.field_view import FieldView
 from ui.logistics_window import LogisticsWindow
@@ -31,6 +33,7 @@ from ui.scan_widget import ScanWidget
 LATER = NOW + timedelta(hours=3)
 LOANER = "HALT-LT-00001"
 ALT = Qt.KeyboardModifier.AltModifier
+__all__ = ["in_pseudo"]  # the pseudo-language fixture, used by name below
 
 
 @pytest.fixture
@@ -176,3 +179,25 @@ def test_the_field_view_takes_an_old_device_back_by_its_serial(qtbot: QtBot, sto
     device = store.device("SN-5CG0099ABC")
     assert device is not None and (device.state, device.model) == ("taken_back", "Latitude 7440")
     qtbot.waitUntil(lambda: "Vastgelegd" in view.message.text())
+
+
+def test_the_own_device_dialog_says_nothing_outside_the_catalogue(
+    qtbot: QtBot, store: Store, in_pseudo: None, tmp_path: Path
+) -> None:
+    ticket = swap_ticket(store, NOW)
+    plan = SwapPlan(SwapMode.COURIER, DEPOT, LOANER)
+    swap, _ = open_swap(store, ticket, plan, "d", NOW + timedelta(minutes=5))
+    ship_loaner(store, swap, "postnl", "3SHLTD123456789", "d", NOW + timedelta(minutes=10))
+    deliver(store, swap, "d", NOW + timedelta(minutes=60))
+    take = TakeBack(serial="5CG0042XYZ", model="ProBook")
+    take_back_device(store, swap, take, "field:jan", NOW + timedelta(minutes=61))
+    allowed = data_words(tmp_path / "cache.sqlite3")
+    dialog = OwnDeviceDialog(store, "logistics:kees", lambda: LATER, swap, DEPOT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "SN-5CG0042XYZ" in dialog.heading.text())
+    dialog.finding.setText("")
+    dialog.record_step("device_diagnosed")  # refused: the message is the catalogue's too
+    qtbot.waitUntil(lambda: dialog.message.text() != "")
+    found = leaks(dialog, allowed)
+    assert found == [], "\n".join(found)
