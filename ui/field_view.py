@@ -176,8 +176,6 @@ class FieldView(QWidget):
         inputs = QGridLayout()
         inputs.addWidget(QLabel(_("Scan")), 0, 0)
         inputs.addWidget(self.scan, 0, 1)
-        inputs.addWidget(QLabel(_("Model")), 0, 2)
-        inputs.addWidget(self.old_model, 0, 3)
         inputs.addWidget(QLabel(_("Confirmed by")), 1, 0)
         inputs.addWidget(self.confirmed_by, 1, 1)
         inputs.addWidget(QLabel(_("At")), 1, 2)
@@ -186,6 +184,8 @@ class FieldView(QWidget):
         inputs.addWidget(self.note, 2, 1, 1, 3)
         if self.note_counter is not None:
             inputs.addWidget(self.note_counter, 3, 1, 1, 3)
+        inputs.addWidget(QLabel(_("Model")), 4, 0)  # of the old device taken back
+        inputs.addWidget(self.old_model, 4, 1, 1, 3)
 
         right = QVBoxLayout()
         right.addWidget(self.detail)
