@@ -142,7 +142,7 @@ def logistics_screens(app: QApplication, store: Store, out: Path) -> None:
     dialog.close()
     # The scan station receives the engineer's old device, scanned by its serial.
     window.show_scan()
-    window.scan.sound = lambda: None
+    window.scan.sound = lambda *_args: None
     window.session.set_step(ScanStep.RECEIVE)
     settle(app, 200)
     window.scan.input.setText("5CG0042XYZ")

@@ -86,7 +86,7 @@ def test_a_returning_loaner_of_a_closed_ticket_is_received_at_f3(
     window = logistics(qtbot, store)
     qtbot.keyClick(window, Qt.Key.Key_F9)  # the scan tab
     widget = window.scan
-    widget.sound = lambda: None
+    widget.sound = lambda *_args: None  # quiet, whatever the scan sounds like
     qtbot.waitUntil(widget.input.hasFocus)
     qtbot.keyClick(widget.input, Qt.Key.Key_F3)  # step: receive
     qtbot.waitUntil(lambda: window.session.step is ScanStep.RECEIVE)
