@@ -134,6 +134,7 @@ class FieldView(QWidget):
         self.old_model = QLineEdit()
         self.old_model.setPlaceholderText(_("Model of the old device, if not in the register"))
         self.old_model.setAccessibleName(_("Model of the old device"))
+        self.old_model.setMinimumHeight(40)
         limit_text(self.old_model, "model")
         self.confirmed_by = QLineEdit()
         self.confirmed_by.setPlaceholderText(_("Who confirms that the employee can work"))
