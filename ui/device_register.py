@@ -464,7 +464,11 @@ class DevicesPage(QWidget):
         ]
         if fold.swap:
             lines.append(_("Now in swap {swap}").format(swap=fold.swap))
-        if missing:
+        if fold.owned:
+            lines.append(_("The employee's own device, not a loaner"))
+        if fold.finding:
+            lines.append(_("Finding: {finding}").format(finding=fold.finding))
+        if missing and not fold.owned:
             lines.append(
                 "<span style='color:#b3261e'>"
                 + _("Not ready yet: {checks}").format(checks=", ".join(missing))

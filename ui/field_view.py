@@ -130,8 +130,15 @@ class FieldView(QWidget):
 
     def _build_inputs(self, clock: Callable[[], datetime]) -> None:
         self.scan = QLineEdit()
-        self.scan.setPlaceholderText(_("Scan or type an asset tag (e.g. HALT-LT-00042)"))
+        self.scan.setPlaceholderText(
+            _("Scan or type an asset tag (e.g. HALT-LT-00042), or an old device's serial")
+        )
         self.scan.setAccessibleName(_("Asset tag"))
+        self.old_model = QLineEdit()
+        self.old_model.setPlaceholderText(_("Model of the old device, if not in the register"))
+        self.old_model.setAccessibleName(_("Model of the old device"))
+        self.old_model.setMinimumHeight(40)
+        limit_text(self.old_model, "model")
         self.confirmed_by = QLineEdit()
         self.confirmed_by.setPlaceholderText(_("Who confirms that the employee can work"))
         self.confirmed_by.setAccessibleName(_("Confirmed by"))
@@ -189,6 +196,8 @@ class FieldView(QWidget):
         inputs.addWidget(self.note, 2, 1, 1, 3)
         if self.note_counter is not None:
             inputs.addWidget(self.note_counter, 3, 1, 1, 3)
+        inputs.addWidget(QLabel(_("Model")), 4, 0)  # of the old device taken back
+        inputs.addWidget(self.old_model, 4, 1, 1, 3)
 
         right = QVBoxLayout()
         right.addWidget(self.detail)
@@ -330,6 +339,7 @@ class FieldView(QWidget):
             )
         self.detail.setText("<br>".join(lines))
         self.buttons[FieldAction.LOANER_ISSUED].setEnabled(item.swap is not None)
+        self.buttons[FieldAction.OLD_DEVICE_COLLECTED].setEnabled(item.swap is not None)
         self.action_table.setRowCount(len(item.actions))
         for row, event in enumerate(reversed(item.actions)):
             device_at = event.data.get("device_at")
@@ -384,6 +394,7 @@ class FieldView(QWidget):
             asset_tag=self.scan.text() or None,
             confirmed_by=self.confirmed_by.text(),
             productive_at=productive_at,
+            model=self.old_model.text(),
         )
 
     def act(self, action: FieldAction) -> None:
@@ -404,6 +415,7 @@ class FieldView(QWidget):
         self.message.setText(_("Recorded — sent as soon as there is a connection."))
         self.note.clear()
         self.scan.clear()
+        self.old_model.clear()
         self.recorded.emit(events)
 
     def _failed(self, exc: BaseException) -> None:

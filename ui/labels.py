@@ -99,6 +99,10 @@ def device_event(code: str) -> str:
         "device_sanitised": _("Sanitised"),
         "device_returned_to_lessor": _("Returned to the lessor"),
         "device_retired": _("Retired"),
+        "device_taken_back": _("Taken back from the employee"),
+        "device_diagnosed": _("Diagnosed"),
+        "device_repaired": _("Repaired"),
+        "device_returned_to_owner": _("Returned to its owner"),
     }
     return names.get(code, code)
 

@@ -47,6 +47,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.device_register import DevicesPage
+from ui.own_device_dialog import OwnDeviceDialog
 from ui.scan_widget import ScanWidget
 from ui.swap_queue import (
     BAD,
@@ -94,7 +95,7 @@ class LogisticsWindow(QMainWindow):
         self, store: Store, user: str, clock: Callable[[], datetime], depot: str | None
     ) -> QWidget:
         self.queue = QueueModel(clock())
-        self.queue_view = self._table(self.queue, (250, 160, 45, 165, 250, 110, 280, 130))
+        self.queue_view = self._table(self.queue, (250, 160, 45, 165, 250, 110, 280, 130, 330))
         self.stock = StockModel()
         self.stock_view = self._table(self.stock, (150, 220, 70, 80, 70, 400))
         self.session = ScanSession(store, user, depot or "", clock)
@@ -136,6 +137,7 @@ class LogisticsWindow(QMainWindow):
             (_("Status by hand"), self.status_selected, "Ctrl+T"),
             (_("Delivered"), self.deliver_selected, "Ctrl+D"),
             (_("Shortage mitigation"), self.mitigate_selected, "Ctrl+M"),
+            (_("Own device"), self.own_device_selected, "Ctrl+Shift+E"),
             (pgettext("verb", "Scan"), self.show_scan, "F9"),
             (_("Devices"), self.show_devices, "F8"),
             (_("Refresh"), self.reload, "F5"),
@@ -339,6 +341,18 @@ class LogisticsWindow(QMainWindow):
             return
         store, swap, user, now = self.store, row.swap, self.user, self.clock()
         self._run(lambda: deliver(store, swap, user, now), _("Delivery recorded"))
+
+    def own_device_selected(self) -> OwnDeviceDialog | None:
+        """The employee's own device of the chosen swap: take it back, and its steps."""
+        row = self.selected_row()
+        if row is None or row.mode is None:
+            self.statusBar().showMessage(_("Choose a planned swap."), 5000)
+            return None
+        dialog = OwnDeviceDialog(
+            self.store, self.user, self.clock, row.swap, self.depot or "", self
+        )
+        dialog.open()
+        return dialog
 
     def mitigate_selected(self) -> None:
         rows = self.stock_view.selectionModel().selectedRows()

@@ -65,6 +65,7 @@ class QueueModel(_RowsModel):
         N_("Depot"),
         N_("Shipment"),
         N_("Emergency workplace"),
+        N_("Own device"),
     )
 
     def __init__(self, now: datetime) -> None:
@@ -120,6 +121,8 @@ class QueueModel(_RowsModel):
             return f"{carrier_name(shipment.carrier)} {shipment.tracking} · {status}"
         if column == 7 and row.emergency_kind:
             return _(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
+        if column == 8 and row.own_device:
+            return f"{row.own_device} · {labels.device_state(row.own_state or '')}"
         return ""
 
 

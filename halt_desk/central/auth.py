@@ -33,8 +33,18 @@ class NotAllowed(HaltDeskError):
 
 
 REFERENCE_STREAMS = frozenset(REFERENCE_EVENT_TYPES)
-#: Device events a field engineer records on the spot.
-FIELD_DEVICE_EVENTS = frozenset({"device_issued_onsite", "device_delivered", "device_received"})
+#: Device events a field engineer records on the spot: the loaner handed over, and the
+#: employee's own device taken back (registered on the spot when unknown: only as an
+#: employee's own device, tenancy.py).
+FIELD_DEVICE_EVENTS = frozenset(
+    {
+        "device_issued_onsite",
+        "device_delivered",
+        "device_received",
+        "device_taken_back",
+        "device_registered",
+    }
+)
 #: Ticket events logistics records on a swap's ticket: the delivery that stops the swap
 #: clock, the alternative workplace that stops the emergency clock, and a note.
 LOGISTICS_TICKET_EVENTS = frozenset({"swap_delivered", "emergency_workplace", "comment"})

@@ -20,10 +20,10 @@ from typing import Any
 
 from sqlalchemy import Column
 
-from halt_desk.central.auth import User, check_org
+from halt_desk.central.auth import NotAllowed, Role, User, check_org
 from halt_desk.central.batch import Batch
 from halt_desk.central.schema import events, swaps
-from halt_desk.central.validation import column_text
+from halt_desk.central.validation import Rejected, column_text
 from halt_desk.domain.events import Event, event_text
 
 _ORG: Column[Any] = events.c.org
@@ -42,6 +42,10 @@ def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
         org = _swap_org(batch, event)
     elif kind == "device":
         org = _device_org(batch, event)
+        if event.type == "device_taken_back":
+            _check_taken_back(batch, user, event, org)
+        elif _field_registers_loaner(user, event):
+            raise NotAllowed("a field engineer registers only an employee's own device")
     elif kind == "org":
         org = event.stream_key
     elif kind in ORG_RECORDS:
@@ -96,6 +100,31 @@ def _device_org(batch: Batch, event: Event) -> str | None:
         return column_text(event, "org", _ORG)
     fold = batch.device(event.stream_key)
     return fold.org if fold is not None else None
+
+
+def _field_registers_loaner(user: User, event: Event) -> bool:
+    return (
+        event.type == "device_registered"
+        and user.role is Role.FIELD
+        and event.data.get("owned") is not True
+    )
+
+
+def _check_taken_back(batch: Batch, user: User, event: Event, org: str | None) -> None:
+    """An employee's own device is taken back for an open swap central holds, of the
+    device's own organisation, which the user works for."""
+    swap_id = event_text(event, "swap")
+    if swap_id is None:
+        return  # refused by the life cycle, naming the field
+    swap = batch.swap(swap_id)
+    if swap is None:
+        raise Rejected(f"device_taken_back for swap {swap_id}, which central does not hold")
+    if swap["closed"]:
+        raise Rejected(f"device_taken_back for swap {swap_id}, which is closed")
+    check_org(user, swap["org"], f"swap:{swap_id}")
+    if org is not None and swap["org"] is not None and swap["org"] != org:
+        problem = f"device of organisation {org} taken back for swap {swap_id} of {swap['org']}"
+        raise Rejected(problem)
 
 
 def project_swap(batch: Batch, event: Event, org: str | None) -> None:

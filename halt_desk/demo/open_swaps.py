@@ -21,6 +21,7 @@ from halt_desk.demo.business_minutes import BusinessMinutes
 from halt_desk.demo.event_log import EventLog
 from halt_desk.demo.halt_plan import HALT_INTAKE
 from halt_desk.demo.loaner_stock import LoanerStock
+from halt_desk.demo.own_devices import loaner_back, own_device_moves
 from halt_desk.demo.reference import DESK_AGENTS, FIELD_ENGINEERS, LOGISTICS_STAFF, Employee
 from halt_desk.demo.sample_texts import HALT_SUMMARIES
 
@@ -45,6 +46,7 @@ class Scenario:
     days_ago: float
     priority: str
     mode: str  # courier | onsite
+    own_device: str = ""  # how far the employee's own device got (demo.own_devices)
 
 
 #: One open swap per step of the queue (two ways to be in transit and with the employee).
@@ -58,6 +60,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("delivered", 1.8, "P3", "courier"),  # with the employee
     Scenario("delivered", 1.2, "P3", "onsite"),  # issued on site, with the employee
     Scenario("return_shipped", 2.6, "P3", "courier"),  # return in transit
+    # The employee's own device: diagnosed at the depot (loaner still with the employee);
+    # wiped, with the loaner back already (the swap waits for the old device alone).
+    Scenario("delivered", 2.2, "P3", "courier", "diagnosed"),
+    Scenario("return_shipped", 3.0, "P3", "courier", "wiped"),
 )
 #: Minutes between status updates to the caller, within the update clock's target.
 _UPDATE_EVERY = {"P1": 25, "P2": 100, "P3": 420, "P4": 0}
@@ -156,6 +162,14 @@ def _record(
         events.append((start + _OPEN_AFTER, swap_stream, "swap_opened", staff, plan))
     if held is not None:
         events += _loaner_moves(desk, scenario, steps, moment, ticket, swap, held[0].asset_tag)
+        if scenario.own_device:
+            number = SCENARIOS.index(scenario)
+            events += own_device_moves(
+                scenario.own_device, number, swap, ticket, moment["delivered"], last, staff,
+                held[1],
+            )  # fmt: skip
+            if scenario.own_device == "wiped":
+                events += loaner_back(swap, held[0].asset_tag, held[1], last, staff)
     resolved = _ticket_after_delivery(events, steps, moment, ticket_stream, swap, agent)
     events += _status_updates(
         scenario.priority, start + 4, min(resolved, last), ticket_stream, agent

@@ -1,5 +1,11 @@
 """The device life cycle (DESIGN §2.6): which device event is legal in which state.
 
+Two kinds of device share the register and this life cycle. A loaner goes from stock to an
+employee and back. The employee's own (broken) device is taken back in a swap
+(`device_taken_back`; `DeviceFold.owned`), goes to the depot, is diagnosed, then repaired
+and returned to its owner, or (after data sanitisation) returned to the lessor or retired;
+its swap holds it until one of those end states (`OWN_DEVICE_END_STATES`).
+
 A device is the fold of its `device:<asset tag>` stream. `apply_device_event` takes one
 event onto the fold, or refuses it with `IllegalTransition` naming the device, its state and
 the swap that holds it; malformed event data (a missing swap, an empty certificate id) is
@@ -30,6 +36,11 @@ class DeviceState(StrEnum):
     SANITISED = "sanitised"
     RETURNED_TO_LESSOR = "returned_to_lessor"
     RETIRED = "retired"
+    # The employee's own device (`DeviceFold.owned`):
+    TAKEN_BACK = "taken_back"  # taken from the employee, on its way to the depot
+    DIAGNOSED = "diagnosed"  # at the depot, the fault found
+    REPAIRED = "repaired"
+    RETURNED_TO_OWNER = "returned_to_owner"  # back with the employee (not in a swap)
 
 
 #: The readiness checklist of a loaner (Autopilot/Intune, BitLocker, base apps, MFA).
@@ -38,7 +49,8 @@ READINESS_CHECKS: tuple[str, ...] = ("autopilot", "bitlocker", "base_apps", "mfa
 TERMINAL_STATES: frozenset[DeviceState] = frozenset(
     {DeviceState.RETURNED_TO_LESSOR, DeviceState.RETIRED}
 )
-#: States in which a swap holds the device (`DeviceFold.swap` is set exactly then).
+#: States in which a swap holds a loaner (`DeviceFold.swap` is set exactly then); an
+#: employee's own device is held by its swap from `taken_back` to its end state.
 HELD_STATES: frozenset[DeviceState] = frozenset(
     {
         DeviceState.RESERVED,
@@ -46,7 +58,20 @@ HELD_STATES: frozenset[DeviceState] = frozenset(
         DeviceState.ISSUED_ONSITE,
         DeviceState.WITH_USER,
         DeviceState.RETURN_SHIPPED,
+        DeviceState.TAKEN_BACK,
+        DeviceState.DIAGNOSED,
+        DeviceState.REPAIRED,
     }
+)
+#: Where the employee's own device ends for its swap: back with its owner, back to the
+#: lessor, or retired. The swap closes only when its loaner is back as well.
+OWN_DEVICE_END_STATES: frozenset[DeviceState] = frozenset(
+    {DeviceState.RETURNED_TO_OWNER, DeviceState.RETURNED_TO_LESSOR, DeviceState.RETIRED}
+)
+#: States from which an employee's device may be taken back: registered (on the spot, or
+#: known to the register but never stock) or back with its owner after an earlier swap.
+TAKE_BACK_STATES: frozenset[DeviceState] = frozenset(
+    {DeviceState.UNREADY, DeviceState.RETURNED_TO_OWNER}
 )
 
 _S = DeviceState
@@ -56,7 +81,9 @@ _S = DeviceState
 class DeviceFold:
     """The state of one device after its events. `swap`/`ticket`: the swap that holds it
     and that swap's ticket (None in the depot). `readiness`: the last result of each check
-    (all False until checked); treat it as read-only."""
+    (all False until checked); treat it as read-only. `owned`: an employee's own device
+    (registered so, or taken back once), never loaner stock; `finding`: its last
+    diagnosis; `sanitised`: data sanitisation recorded since it was taken back."""
 
     asset_tag: str
     state: DeviceState
@@ -70,6 +97,9 @@ class DeviceFold:
     readiness: Mapping[str, bool] = field(
         default_factory=lambda: dict.fromkeys(READINESS_CHECKS, False), hash=False
     )
+    owned: bool = False
+    finding: str | None = None
+    sanitised: bool = False
 
 
 def is_ready_stock(fold: DeviceFold) -> bool:
@@ -137,6 +167,7 @@ def _registered(event: Event) -> DeviceFold:
         model=event_text(event, "model"),
         serial=event_text(event, "serial"),
         type=event_text(event, "type"),
+        owned=event.data.get("owned") is True,
     )
 
 
@@ -145,6 +176,7 @@ def _registered_again(fold: DeviceFold, event: Event) -> DeviceFold:
 
 
 def _readiness_checked(fold: DeviceFold, event: Event) -> DeviceFold:
+    _not_owned(fold, event)
     _require_state(fold, event, {_S.UNREADY, _S.IN_STOCK, _S.SANITISED}, "in a depot")
     readiness = {check: _check(event, check) for check in READINESS_CHECKS}
     state = _S.IN_STOCK if all(readiness.values()) else _S.UNREADY
@@ -184,33 +216,78 @@ def _delivered(fold: DeviceFold, event: Event) -> DeviceFold:
 
 
 def _return_shipped(fold: DeviceFold, event: Event) -> DeviceFold:
-    _require_held(fold, event, {_S.WITH_USER}, swap_required=False)
+    # A loaner on its way back, or an employee's own device on its way to the depot.
+    allowed = {_S.TAKEN_BACK} if fold.owned else {_S.WITH_USER}
+    _require_held(fold, event, allowed, swap_required=False)
     return replace(fold, state=_S.RETURN_SHIPPED)
 
 
 def _received(fold: DeviceFold, event: Event) -> DeviceFold:
+    depot = required_text(event, "depot")
+    if fold.owned:  # its swap holds it until its end state
+        _require_held(fold, event, {_S.TAKEN_BACK, _S.RETURN_SHIPPED}, swap_required=False)
+        return replace(fold, state=_S.RECEIVED, depot=depot)
     # `with_user`: the engineer takes the device back onsite and brings it to the depot.
     _require_held(fold, event, {_S.RETURN_SHIPPED, _S.WITH_USER}, swap_required=False)
-    depot = required_text(event, "depot")
     return replace(fold, state=_S.RECEIVED, swap=None, ticket=None, depot=depot)
 
 
 def _sanitised(fold: DeviceFold, event: Event) -> DeviceFold:
-    _require_state(fold, event, {_S.RECEIVED}, "received")
+    if fold.owned:
+        _require_state(fold, event, {_S.RECEIVED, _S.DIAGNOSED}, "received or diagnosed")
+    else:
+        _require_state(fold, event, {_S.RECEIVED}, "received")
     for key in ("method", "operator", "certificate"):
         required_text(event, key)
-    return replace(fold, state=_S.SANITISED)
+    return replace(fold, state=_S.SANITISED, sanitised=True)
 
 
 def _returned_to_lessor(fold: DeviceFold, event: Event) -> DeviceFold:
-    _require_state(fold, event, {_S.RECEIVED, _S.SANITISED}, "back in a depot")
-    return replace(fold, state=_S.RETURNED_TO_LESSOR)
+    if fold.owned:  # an employee's data never leaves unsanitised
+        _require_state(fold, event, {_S.SANITISED}, "sanitised")
+    else:
+        _require_state(fold, event, {_S.RECEIVED, _S.SANITISED}, "back in a depot")
+    return replace(fold, state=_S.RETURNED_TO_LESSOR, swap=None, ticket=None)
 
 
 def _retired(fold: DeviceFold, event: Event) -> DeviceFold:
+    if fold.owned:  # nor goes to the scrap heap unsanitised
+        _require_state(fold, event, {_S.SANITISED}, "sanitised")
+        return replace(fold, state=_S.RETIRED, swap=None, ticket=None)
     allowed = {_S.UNREADY, _S.IN_STOCK, _S.RECEIVED, _S.SANITISED}
     _require_state(fold, event, allowed, "in a depot and not held by a swap")
     return replace(fold, state=_S.RETIRED)
+
+
+def _taken_back(fold: DeviceFold, event: Event) -> DeviceFold:
+    """The employee's own device taken back for a swap {swap, by, location}."""
+    swap = event_text(event, "swap")
+    if fold.state not in TAKE_BACK_STATES or fold.swap is not None:
+        reason = "only a device with its owner can be taken back"
+        raise _refused(fold, event, Refusal.WRONG_STATE, reason, swap)
+    swap = required_text(event, "swap")
+    for key in ("by", "location"):
+        required_text(event, key)
+    ticket = event_text(event, "ticket")
+    return replace(fold, state=_S.TAKEN_BACK, swap=swap, ticket=ticket, owned=True, sanitised=False)
+
+
+def _diagnosed(fold: DeviceFold, event: Event) -> DeviceFold:
+    _owned_only(fold, event)
+    _require_state(fold, event, {_S.RECEIVED, _S.DIAGNOSED}, "received at the depot")
+    return replace(fold, state=_S.DIAGNOSED, finding=required_text(event, "finding"))
+
+
+def _repaired(fold: DeviceFold, event: Event) -> DeviceFold:
+    _owned_only(fold, event)
+    _require_state(fold, event, {_S.DIAGNOSED}, "diagnosed")
+    return replace(fold, state=_S.REPAIRED)
+
+
+def _returned_to_owner(fold: DeviceFold, event: Event) -> DeviceFold:
+    _owned_only(fold, event)
+    _require_held(fold, event, {_S.REPAIRED})
+    return replace(fold, state=_S.RETURNED_TO_OWNER, swap=None, ticket=None)
 
 
 _MOVES: Mapping[str, Callable[[DeviceFold, Event], DeviceFold]] = {
@@ -226,6 +303,10 @@ _MOVES: Mapping[str, Callable[[DeviceFold, Event], DeviceFold]] = {
     "device_sanitised": _sanitised,
     "device_returned_to_lessor": _returned_to_lessor,
     "device_retired": _retired,
+    "device_taken_back": _taken_back,
+    "device_diagnosed": _diagnosed,
+    "device_repaired": _repaired,
+    "device_returned_to_owner": _returned_to_owner,
 }
 
 
@@ -262,6 +343,18 @@ def _require_held(
         return
     if fold.swap != swap:
         raise _refused(fold, event, Refusal.OTHER_SWAP, "another swap holds the device", swap)
+
+
+def _owned_only(fold: DeviceFold, event: Event) -> None:
+    if not fold.owned:
+        reason = "only for an employee's own device taken back in a swap"
+        raise _refused(fold, event, Refusal.WRONG_STATE, reason, event_text(event, "swap"))
+
+
+def _not_owned(fold: DeviceFold, event: Event) -> None:
+    if fold.owned:
+        reason = "an employee's own device never becomes loaner stock"
+        raise _refused(fold, event, Refusal.WRONG_STATE, reason)
 
 
 def _check(event: Event, check: str) -> bool:

@@ -59,6 +59,11 @@ DEVICE_EVENT_TYPES: frozenset[str] = frozenset(
         "device_sanitised",
         "device_returned_to_lessor",
         "device_retired",
+        # The employee's own (broken) device, taken back in a swap (DESIGN §2.6).
+        "device_taken_back",
+        "device_diagnosed",
+        "device_repaired",
+        "device_returned_to_owner",
     }
 )
 #: Reference data travels as events too, one stream per record.

@@ -82,6 +82,8 @@ FIELD_LIMITS: Mapping[str, FieldLimit] = dict(
         _limit("serial", 100, 400, "serial number of a device"),
         _limit("model", 100, 400, "model of a device"),
         _limit("lessor", 200, 800, "lessor of a device"),
+        _limit("finding", 2_000, 8 * KIB, "what the diagnosis of a device found"),
+        _limit("location", 200, 800, "where a device was taken back"),
     ]
 )
 #: A whole event's `data` as central stores it: the UTF-8 bytes of `stored_data_text`.

@@ -80,6 +80,24 @@ class Msg(StrEnum):
     SWAP_HAS_NO_LOANER = N_("Swap {swap} has no loaner; reserve one first.")
     CHOOSE_CARRIER = N_("Choose the carrier ({carriers}).")
     NOT_A_TRACKING_CODE = N_("{code} is not a track-and-trace code of {carrier}.")
+    # the employee's own (broken) device
+    FILL_IN_TAG_OR_SERIAL = N_(
+        "Scan or type the asset tag of the employee's own device, or its serial number if it "
+        "has no asset tag."
+    )
+    OWN_DEVICE_ALREADY_TAKEN = N_("Swap {swap} already took back device {tag}.")
+    OWN_DEVICE_IS_LOANER = N_("{tag} is the loaner of swap {swap}, not the employee's own device.")
+    NOT_AN_OWN_DEVICE = N_("{tag} is not an employee's own device taken back in a swap.")
+    FILL_IN_FINDING = N_("Fill in what the diagnosis found.")
+    SANITISE_FIRST = N_(
+        "Record the data sanitisation of {tag} first (method, operator and certificate): an "
+        "employee's device goes to the lessor or the scrap heap only after it was wiped."
+    )
+    SWAP_HAS_NO_OWN_DEVICE = N_("Swap {swap} has not taken back a device of the employee.")
+    OWN_DEVICE_NOT_DONE = N_(
+        "Swap {swap} cannot close yet: the employee's own device {tag} is not back with its "
+        "owner, returned to the lessor or retired."
+    )
     # stock
     CHOOSE_MODEL = N_("Choose the model.")
     CHOOSE_MITIGATION = N_("Choose extra stock, another depot or prioritising.")

@@ -82,7 +82,7 @@ SCHEMAS: Mapping[str, DataSchema] = {
     "swap_opened": _closed(_SWAP_PLAN, {HOME_ADDRESS}, (HOME_ADDRESS,)),
     "swap_updated": _closed(_SWAP_PLAN, {HOME_ADDRESS}, (HOME_ADDRESS,)),
     "shipment_status": _closed(_SHIPMENT | {"location"}),
-    "swap_closed": _closed({"outcome", "device", "reason"}),
+    "swap_closed": _closed({"outcome", "device", "own_device", "reason"}),
     # A device on its way to or from a home: closed.
     "device_shipped": _closed({"swap", "ticket", "carrier", "tracking"}),
     "device_return_shipped": _closed({"swap", "ticket", "carrier", "tracking"}),

@@ -37,6 +37,7 @@ class SwapMode(StrEnum):
 class Leg(StrEnum):
     OUT = "out"  # loaner to the employee
     RETURN = "return"  # device back to the depot
+    OWN_DEVICE = "own_device"  # the employee's own (broken) device to the depot
 
 
 class ShipmentStatus(StrEnum):
@@ -92,6 +93,7 @@ class SwapFold:
     engineer: str | None = None
     outbound: Shipment | None = None
     inbound: Shipment | None = None
+    own_device: Shipment | None = None
     closed_at: datetime | None = None
     outcome: str | None = None
     history: tuple[tuple[datetime, str, str], ...] = field(default=(), hash=False)
@@ -101,6 +103,8 @@ class SwapFold:
         return self.closed_at is not None
 
     def shipment(self, leg: Leg) -> Shipment | None:
+        if leg is Leg.OWN_DEVICE:
+            return self.own_device
         return self.outbound if leg is Leg.OUT else self.inbound
 
 
@@ -156,6 +160,8 @@ def apply_swap_event(fold: SwapFold | None, event: Event) -> SwapFold:
         shipment = _shipment(event)
         if shipment.leg is Leg.OUT:
             return replace(fold, outbound=shipment, history=history)
+        if shipment.leg is Leg.OWN_DEVICE:
+            return replace(fold, own_device=shipment, history=history)
         return replace(fold, inbound=shipment, history=history)
     # swap_closed
     return replace(fold, closed_at=event.at, outcome=event_text(event, "outcome"), history=history)
@@ -191,7 +197,8 @@ def _shipment(event: Event) -> Shipment:
     try:
         leg = Leg(leg_text)
     except ValueError:
-        raise InvalidEvent(event.id, "data.leg", f"{leg_text!r} is not out or return") from None
+        known = ", ".join(leg.value for leg in Leg)
+        raise InvalidEvent(event.id, "data.leg", f"{leg_text!r} is not a leg ({known})") from None
     status_text = required_text(event, "status")
     try:
         status = ShipmentStatus(status_text)

@@ -22,6 +22,8 @@ from halt_desk.field.route import (
     assigned_to,
     assignee_names,
 )
+from halt_desk.logistics.codes import CodeKind, classify
+from halt_desk.logistics.own_device import TakeBack, own_device_key, take_back_device
 from halt_desk.logistics.register import check_asset_tag
 from halt_desk.logistics.swap_board import load_board
 from halt_desk.logistics.swap_steps import issue_onsite
@@ -32,13 +34,16 @@ from halt_desk.sync.clock import CLOCK_WARNING_LIMIT
 @dataclass(frozen=True, slots=True)
 class FieldRequest:
     """One press of a big button with what it needs: `asset_tag` (a scan) for the loaner
-    and the old device, `confirmed_by` and `productive_at` for "productive again"."""
+    and the old device (whose scan may be its serial number when it has no asset tag;
+    `model` for an old device the register does not know), `confirmed_by` and
+    `productive_at` for "productive again"."""
 
     action: FieldAction
     text: str = ""
     asset_tag: str | None = None
     confirmed_by: str = ""
     productive_at: datetime | None = None
+    model: str = ""
 
 
 def _my_open_ticket(store: Store, ticket_id: str, engineer: str) -> TicketView:
@@ -55,17 +60,12 @@ def _my_open_ticket(store: Store, ticket_id: str, engineer: str) -> TicketView:
 def field_events(
     store: Store, ticket_id: str, request: FieldRequest, engineer: str, now: datetime
 ) -> list[Event]:
-    """The events of one field action (not for the loaner: `record_field_action` hands
-    that to `swaps.issue_onsite`). DeskInputError names the ticket or field."""
+    """The events of one field action (not for the loaner nor the old device:
+    `record_field_action` hands those to the logistics steps). DeskInputError names the
+    ticket or field."""
     ticket = _my_open_ticket(store, ticket_id, engineer)
     action = request.action
     text = request.text.strip()
-    if action is FieldAction.OLD_DEVICE_COLLECTED:
-        tag = check_asset_tag(request.asset_tag or "")
-        extra = {"kind": OLD_DEVICE_KIND, "asset": tag}
-        note = text or f"Oud apparaat {tag} meegenomen"
-        desk_request = ActionRequest(Action.COMMENT, text=note, extra=extra)
-        return action_events(store, ticket.id, desk_request, engineer, now)
     if action is FieldAction.PRODUCTIVE_AGAIN:
         confirmed_by = request.confirmed_by.strip()
         if not confirmed_by:
@@ -109,9 +109,49 @@ def record_field_action(
         if swap is None or swap.record is None:
             raise DeskInputError("swap", Msg.TICKET_HAS_NO_SWAP, ticket=ticket_id)
         return issue_onsite(store, swap.id, engineer, now, tag, stamped=True)
+    if request.action is FieldAction.OLD_DEVICE_COLLECTED:
+        return _take_back(store, ticket_id, request, engineer, now)
     events = field_events(store, ticket_id, request, engineer, now)
     store.record_events(events, bulk=True)
     return events
+
+
+def _take_back(
+    store: Store, ticket_id: str, request: FieldRequest, engineer: str, now: datetime
+) -> list[Event]:
+    """The employee's own device taken back for the ticket's swap: a device of its own in
+    the register (`device_taken_back`, registered on the spot when unknown), and a note on
+    the ticket naming it, in one transaction."""
+    _my_open_ticket(store, ticket_id, engineer)
+    scanned = (request.asset_tag or "").strip()
+    if not scanned:
+        raise DeskInputError("asset_tag", Msg.FILL_IN_TAG_OR_SERIAL)
+    swap = active_swap(load_board(store, now).for_ticket(ticket_id))
+    if swap is None or swap.record is None:
+        raise DeskInputError("swap", Msg.TICKET_HAS_NO_SWAP, ticket=ticket_id)
+    code = classify(scanned)
+    is_tag = code.kind is CodeKind.ASSET_TAG
+    take = TakeBack(
+        asset_tag=code.value if is_tag else "",
+        serial="" if is_tag else code.value,
+        model=request.model,
+        by=engineer,
+    )
+    key = own_device_key(take.asset_tag, take.serial)
+    view = store.device(key) or (store.device_by_serial(take.serial) if take.serial else None)
+    shown = view.asset_tag if view is not None else key
+    note = _old_device_note(store, ticket_id, shown, request.text.strip(), engineer, now)
+    also = [store.stamped_event(e.stream, e.type, engineer, dict(e.data), at=now) for e in note]
+    return take_back_device(store, swap.id, take, engineer, now, stamped=True, also=also)
+
+
+def _old_device_note(
+    store: Store, ticket_id: str, tag: str, text: str, engineer: str, now: datetime
+) -> list[Event]:
+    extra = {"kind": OLD_DEVICE_KIND, "asset": tag}
+    note = text or f"Oud apparaat {tag} meegenomen"
+    desk_request = ActionRequest(Action.COMMENT, text=note, extra=extra)
+    return action_events(store, ticket_id, desk_request, engineer, now)
 
 
 # ------------------------------------------------------------------ clock and SLA figures

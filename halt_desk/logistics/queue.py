@@ -22,6 +22,7 @@ STEP_NAMES: Mapping[str, str] = {
     SwapStep.IN_TRANSIT: N_("in transit"),
     SwapStep.WITH_USER: N_("with the employee, return to follow"),
     SwapStep.RETURNING: N_("return in transit"),
+    SwapStep.OWN_DEVICE: N_("own device in progress"),
     SwapStep.CLOSED: N_("closed"),
 }
 _NO_DEADLINE = float("inf")
@@ -45,6 +46,8 @@ class QueueRow:
     mode: str | None
     shipment: Shipment | None  # the leg that is moving (outbound, then return)
     emergency_kind: str | None
+    own_device: str | None = None  # the employee's own device taken back, and its state
+    own_state: str | None = None
 
     def sort_key(self) -> tuple[float, int, str]:
         due = self.due.timestamp() if self.due else _NO_DEADLINE
@@ -75,6 +78,8 @@ def _row(swap: Swap) -> QueueRow:
         mode=record.mode.value if record else None,
         shipment=shipment,
         emergency_kind=facts.emergency_kind if facts else None,
+        own_device=swap.own_device,
+        own_state=swap.own_device_state,
     )
 
 

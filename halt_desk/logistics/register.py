@@ -26,6 +26,8 @@ from halt_desk.store import DeviceView, Store
 
 #: Device events that bind a device to a swap (to find a swap's loaner).
 SWAP_DEVICE_TYPES = frozenset({"device_reserved", "device_issued_onsite"})
+#: Device events that name the last swap a device was in (a loaner, or an own device).
+_LAST_SWAP_TYPES = SWAP_DEVICE_TYPES | {"device_taken_back"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,7 @@ def device_record(store: Store, asset_tag: str) -> DeviceRecord:
     last_swap = None
     for event in events:
         swap = event.data.get("swap")
-        if isinstance(swap, str) and event.type in SWAP_DEVICE_TYPES:
+        if isinstance(swap, str) and event.type in _LAST_SWAP_TYPES:
             last_swap = swap
     return DeviceRecord(
         fold=fold,

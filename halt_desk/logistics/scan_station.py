@@ -13,7 +13,7 @@ from halt_desk.couriers.registry import carriers
 from halt_desk.domain.devices import HELD_STATES, DeviceState
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
-from halt_desk.domain.swaps import SwapMode
+from halt_desk.domain.swaps import Leg, SwapMode
 from halt_desk.i18n import N_, Words
 from halt_desk.logistics.codes import MAX_CODE_LENGTH, CodeKind, ScanCode, classify
 from halt_desk.logistics.refusals import DeviceRefused
@@ -22,6 +22,10 @@ from halt_desk.logistics.swap_board import SwapBoard, load_board, swap_of
 from halt_desk.logistics.swap_steps import issue_onsite, receive_device, ship_loaner
 from halt_desk.logistics.words import state_words
 from halt_desk.store import Store
+
+#: States in which a swap may hold the scanned device: a loaner on its way, or an
+#: employee's own device anywhere until its end state.
+_MAY_BE_HELD = HELD_STATES | {DeviceState.RECEIVED, DeviceState.SANITISED}
 
 
 class ScanStep(StrEnum):
@@ -95,6 +99,9 @@ class ScanSession:
                 Verdict.UNKNOWN, words, ScanCode(raw[:MAX_CODE_LENGTH], CodeKind.UNKNOWN, "")
             )
         code = classify(raw)
+        if code.problem == "check_digit":
+            wrong = N_("The check digit of shipment label (SSCC) {code} is wrong; scan it again.")
+            return _outcome(Verdict.UNKNOWN, Words.of(wrong, code=code.value), code)
         if code.kind is CodeKind.UNKNOWN or not code.value:
             shown = code.value or Words(N_("(empty)"))
             return _outcome(Verdict.UNKNOWN, Words.of(N_("Unknown code: {code}"), code=shown), code)
@@ -130,7 +137,7 @@ class ScanSession:
                 unknown = N_("Code {code} is not in the register.")
             return _outcome(Verdict.UNKNOWN, Words.of(unknown, code=code.value), code)
         swap = None
-        if view.state in HELD_STATES:
+        if view.state in _MAY_BE_HELD:  # a loaner, or an employee's own device
             swap = device_record(self.store, view.asset_tag).fold.swap
         return view.asset_tag, view.state, swap
 
@@ -153,6 +160,12 @@ class ScanSession:
         if code.kind is CodeKind.TRACKING:
             first = N_("Scan the loaner's asset tag first, then the shipping label.")
             return _outcome(Verdict.WRONG_STATE, Words(first), code)
+        if code.kind is CodeKind.SSCC:
+            sscc = N_(
+                "{code} is a shipment label (SSCC) without a carrier: scan the carrier's "
+                "track-and-trace barcode."
+            )
+            return _outcome(Verdict.WRONG_STATE, Words.of(sscc, code=code.value), code)
         found = self._device(code)
         if isinstance(found, ScanOutcome):
             return found
@@ -162,7 +175,7 @@ class ScanSession:
             return _outcome(
                 Verdict.WRONG_STATE, Words.of(only, tag=tag, state=state_words(state)), code, tag
             )
-        swap = swap_of(self.store, swap_id, self.clock(), tag)
+        swap = swap_of(self.store, swap_id, self.clock(), tag, own=False)
         if swap.record is not None and swap.record.mode is SwapMode.ONSITE:
             onsite = N_("{tag} is reserved for onsite swap {swap}, not for a courier.")
             return _outcome(
@@ -173,28 +186,47 @@ class ScanSession:
         return _outcome(Verdict.NEXT, Words.of(label, tag=tag, swap=swap_id), code, tag, swap_id)
 
     def _receive(self, code: ScanCode) -> ScanOutcome:
-        if code.kind is CodeKind.TRACKING:
-            hit = self.board().by_tracking.get(code.value.upper())
+        if code.kind in (CodeKind.TRACKING, CodeKind.SSCC):
+            index = self.board().by_tracking
+            hit = index.get(code.value.upper()) or index.get("00" + code.value)
             swap = self.board().swaps.get(hit[0]) if hit else None
-            if swap is None or swap.device is None:
+            device = swap.device if swap is not None and hit is not None else None
+            if swap is not None and hit is not None and hit[1] is Leg.OWN_DEVICE:
+                device = swap.own_device
+            if device is None:
                 none = N_("No shipment with code {code} in this cache.")
                 return _outcome(Verdict.UNKNOWN, Words.of(none, code=code.value), code)
-            code = ScanCode(code.raw, CodeKind.ASSET_TAG, swap.device)
+            code = ScanCode(code.raw, CodeKind.ASSET_TAG, device)
         found = self._device(code)
         if isinstance(found, ScanOutcome):
             return found
-        tag, _, swap_id = found
+        tag, state, swap_id = found
         events = receive_device(self.store, tag, self.depot, self.actor, self.clock())
         self.refresh()
-        if swap_id:
+        closed = any(e.type == "swap_closed" for e in events)
+        if (
+            state in (DeviceState.TAKEN_BACK, DeviceState.RETURN_SHIPPED)
+            and swap_id
+            and (device_record(self.store, tag).fold.owned)
+        ):
+            received = N_(
+                "{tag}, the employee's own device of swap {swap}, received at {depot}. "
+                "Next step: diagnosis."
+            )
+        elif swap_id and closed:
             received = N_("{tag} received at {depot}; swap {swap} closed. Next step: wiping.")
+        elif swap_id:
+            received = N_(
+                "{tag} received at {depot}; swap {swap} stays open until the employee's own "
+                "device is done. Next step: wiping."
+            )
         else:
             received = N_("{tag} received at {depot}. Next step: wiping.")
         words = Words.of(received, tag=tag, depot=self.depot, swap=swap_id)
         return _outcome(Verdict.GOOD, words, code, tag, swap_id, tuple(events))
 
     def _issue(self, code: ScanCode) -> ScanOutcome:
-        if code.kind is CodeKind.TRACKING:
+        if code.kind in (CodeKind.TRACKING, CodeKind.SSCC):
             not_label = N_("For an onsite issue scan the asset tag, not a shipping label.")
             return _outcome(Verdict.WRONG_STATE, Words(not_label), code)
         found = self._device(code)

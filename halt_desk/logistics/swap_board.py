@@ -15,6 +15,7 @@ from typing import Any
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.devices import (
     HELD_STATES,
+    OWN_DEVICE_END_STATES,
     DeviceFold,
     DeviceState,
     apply_device_event,
@@ -47,6 +48,7 @@ class SwapStep(StrEnum):
     IN_TRANSIT = "in_transit"  # shipped, not delivered
     WITH_USER = "with_user"  # delivered; the return leg is still to come
     RETURNING = "returning"  # return shipment on its way to the depot
+    OWN_DEVICE = "own_device"  # the loaner is back; the employee's own device is not done
     CLOSED = "closed"
 
 
@@ -81,6 +83,14 @@ class Swap:
     device: str | None
     device_state: DeviceState | None
     device_model: str | None
+    #: The employee's own device taken back in this swap, and where it is now.
+    own_device: str | None = None
+    own_device_state: DeviceState | None = None
+
+    @property
+    def own_device_done(self) -> bool:
+        """True without an own device, or once it reached its end state for this swap."""
+        return self.own_device is None or self.own_device_state in OWN_DEVICE_END_STATES
 
     @property
     def step(self) -> SwapStep:
@@ -89,6 +99,8 @@ class Swap:
             return SwapStep.PLAN
         if record.is_closed:
             return SwapStep.CLOSED
+        if (state is None or self.device is None) and not self.own_device_done:
+            return SwapStep.OWN_DEVICE
         if state is None or self.device is None or state is DeviceState.IN_STOCK:
             return SwapStep.RESERVE
         if state is DeviceState.RESERVED:
@@ -99,7 +111,7 @@ class Swap:
             return SwapStep.WITH_USER
         if state is DeviceState.RETURN_SHIPPED:
             return SwapStep.RETURNING
-        return SwapStep.CLOSED
+        return SwapStep.CLOSED if self.own_device_done else SwapStep.OWN_DEVICE
 
     @property
     def home_address(self) -> str | None:
@@ -149,33 +161,43 @@ class SwapBoard:
         )
 
 
-def load_board(store: Store, now: datetime) -> SwapBoard:
-    """Folds every swap, the tickets that asked for one and the loaners they hold."""
+def load_board(store: Store, now: datetime, *, every_request: bool = False) -> SwapBoard:
+    """Folds every swap, the tickets that asked for one and the devices they hold.
+
+    A request without a swap record of its own is left out once it was delivered or its
+    ticket is resolved or closed (nothing to plan any more), unless `every_request`: a
+    look-up by id (a loaner coming back) finds it whatever its ticket's state."""
     tickets = _ticket_facts(store, now, store.streams_of_kind("ticket", {"swap_requested"}))
     records = _swap_records(store, store.streams_of_kind("swap"))
     devices = _swap_devices(store, store.streams_of_kind("device", SWAP_DEVICE_TYPES))
+    own = own_devices(store, store.streams_of_kind("device", OWN_DEVICE_TYPES))
     board = SwapBoard(now)
     for ticket_id, facts in tickets.items():
         swap_id = facts.swap_id or f"{ticket_id}-SWAP1"
         if swap_id in records or any(r.ticket == ticket_id for r in records.values()):
             continue
-        if facts.swap_met_at is not None or facts.status in ("resolved", "closed"):
-            continue  # delivered (or no longer needed) without a swap record of its own
         held = devices[0].get(swap_id)
+        done = facts.swap_met_at is not None or facts.status in ("resolved", "closed")
+        if done and not every_request:
+            continue  # delivered (or no longer needed) without a swap record of its own
         state = held.state if held is not None else None
         tag, model = (held.asset_tag, held.model) if held is not None else (None, None)
-        board.swaps[swap_id] = Swap(swap_id, facts, None, tag, state, model)
-    _assemble(store, board, tickets, records, devices)
+        board.swaps[swap_id] = Swap(swap_id, facts, None, tag, state, model, *_own(own, swap_id))
+    _assemble(store, board, tickets, records, devices, own)
     return board
 
 
-def swap_of(store: Store, swap_id: str, now: datetime, device: str | None = None) -> Swap:
+def swap_of(
+    store: Store, swap_id: str, now: datetime, device: str | None = None, *, own: bool = True
+) -> Swap:
     """One swap, folded from its own streams only; `device`: the loaner the caller already
-    knows (a scan), so no other device is read. DeskInputError if the swap is unknown."""
+    knows (a scan), so no other device is read; without `own` the employee's own device
+    is not looked for (a step of the loaner alone: one query less per scan).
+    DeskInputError if the swap is unknown."""
     records = _swap_records(store, [f"swap:{swap_id}"])
     record = records.get(swap_id)
     if record is None:
-        swap = load_board(store, now).swaps.get(swap_id)
+        swap = load_board(store, now, every_request=True).swaps.get(swap_id)
         if swap is None:
             raise DeskInputError("swap", Msg.SWAP_NOT_FOUND, swap=swap_id)
         return swap
@@ -188,8 +210,9 @@ def swap_of(store: Store, swap_id: str, now: datetime, device: str | None = None
     devices = _swap_devices(store, streams)
     if device and swap_id not in devices[0] and swap_id not in devices[1]:
         devices = _swap_devices(store, store.streams_of_kind("device", SWAP_DEVICE_TYPES))
+    owned = own_devices(store, store.streams_of_kind("device", OWN_DEVICE_TYPES)) if own else {}
     board = SwapBoard(now)
-    _assemble(store, board, tickets, records, devices)
+    _assemble(store, board, tickets, records, devices, owned)
     return board.swaps[swap_id]
 
 
@@ -224,9 +247,37 @@ def _swap_devices(store: Store, streams: Sequence[str]) -> _Devices:
             swap = event.data.get("swap")
             if isinstance(swap, str) and event.type in SWAP_DEVICE_TYPES:
                 last_device[swap] = fold
-        if fold is not None and fold.swap is not None:
+        if fold is not None and fold.swap is not None and not fold.owned:
             holder[fold.swap] = fold
     return holder, last_device
+
+
+#: Device events that bind an employee's own device to a swap.
+OWN_DEVICE_TYPES = frozenset({"device_taken_back"})
+
+
+def own_devices(store: Store, streams: Sequence[str]) -> dict[str, DeviceFold]:
+    """Per swap: the employee's own device it took back, as it is now, or (once it was
+    back with its owner and taken again by a later swap) as it was when it left this one."""
+    found: dict[str, DeviceFold] = {}
+    for events in store.events_for_streams(streams).values():
+        fold: DeviceFold | None = None
+        for event in events:
+            before = fold.swap if fold is not None else None
+            try:
+                fold = apply_device_event(fold, event)
+            except HaltDeskError:
+                continue
+            if fold.swap is not None and fold.owned:
+                found[fold.swap] = fold
+            elif before is not None and before in found:
+                found[before] = fold  # its end state for that swap
+    return found
+
+
+def _own(own: Mapping[str, DeviceFold], swap_id: str) -> tuple[str | None, DeviceState | None]:
+    fold = own.get(swap_id)
+    return (fold.asset_tag, fold.state) if fold is not None else (None, None)
 
 
 def _assemble(
@@ -235,6 +286,7 @@ def _assemble(
     tickets: Mapping[str, TicketSwapFacts],
     records: Mapping[str, SwapFold],
     devices: _Devices,
+    own: Mapping[str, DeviceFold],
 ) -> None:
     holder, last_device = devices
     for swap_id, record in records.items():
@@ -253,8 +305,9 @@ def _assemble(
             device.asset_tag if device else None,
             state,
             device.model if device else None,
+            *_own(own, swap_id),
         )
-        for shipment in (record.outbound, record.inbound):
+        for shipment in (record.outbound, record.inbound, record.own_device):
             if shipment is not None:
                 board.by_tracking[shipment.tracking.upper()] = (swap_id, shipment.leg)
 

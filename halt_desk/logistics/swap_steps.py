@@ -27,6 +27,7 @@ from halt_desk.logistics.codes import classify_tracking
 from halt_desk.logistics.refusals import record_device_events
 from halt_desk.logistics.register import device_record, normalise_tag
 from halt_desk.logistics.swap_board import Swap, load_board, swap_of
+from halt_desk.logistics.swap_closing import closing_events, own_device_end
 from halt_desk.store import Store
 
 #: Sanitisation methods (NIST SP 800-88 Rev. 1, and BitLocker's cryptographic erase).
@@ -312,37 +313,49 @@ def book_return(
 def receive_device(
     store: Store, asset_tag: str, depot: str, actor: str, now: datetime
 ) -> list[Event]:
-    """The receive scan at the depot (`device_received`). A device coming back from a swap
-    closes that swap (`swap_closed`) and its return shipment is `delivered`, all in one
-    transaction; the 30 days of the home address start then."""
+    """The receive scan at the depot (`device_received`), whatever the state of the ticket.
+
+    A loaner coming back from a swap: its return shipment is `delivered`, and the swap
+    closes (`swap_closed`; the 30 days of the home address start then) unless the
+    employee's own device is not done yet. An employee's own device: its shipment to the
+    depot is `delivered`; it stays with its swap for diagnosis. All in one transaction."""
     record = device_record(store, asset_tag)
-    tag = record.fold.asset_tag
+    fold = record.fold
+    tag = fold.asset_tag
     if store.reference(f"depot:{depot}") is None:
         raise DeskInputError("depot", Msg.CHOOSE_DEPOT)
-    swap_id = record.fold.swap
+    swap_id = fold.swap
     data: dict[str, Any] = {"depot": depot}
     if swap_id:
         data["swap"] = swap_id
     events = [new_event(f"device:{tag}", "device_received", now, actor, data)]
-    if swap_id:
-        swap = swap_of(store, swap_id, now, tag)
-        if swap is not None and swap.record is not None and not swap.record.is_closed:
-            inbound = swap.record.inbound
-            if inbound is not None and not inbound.is_final:
-                events.append(
-                    _status_event(
-                        swap_id,
-                        Leg.RETURN,
-                        inbound.carrier,
-                        inbound.tracking,
-                        ShipmentStatus.DELIVERED,
-                        actor,
-                        now,
-                    )
+    swap = _known_swap(store, swap_id, now, None if fold.owned else tag)
+    if swap is not None and swap.record is not None and not swap.record.is_closed:
+        leg = Leg.OWN_DEVICE if fold.owned else Leg.RETURN
+        shipment = swap.record.shipment(leg)
+        if shipment is not None and not shipment.is_final:
+            delivered = ShipmentStatus.DELIVERED
+            events.append(
+                _status_event(
+                    swap.id, leg, shipment.carrier, shipment.tracking, delivered, actor, now
                 )
-            closed = {"outcome": "returned", "device": tag}
-            events.append(new_event(f"swap:{swap_id}", "swap_closed", now, actor, closed))
+            )
+        if not fold.owned:
+            events.extend(closing_events(swap, actor, now, loaner_back=True))
     return record_device_events(store, events)
+
+
+def _known_swap(
+    store: Store, swap_id: str | None, now: datetime, device: str | None
+) -> Swap | None:
+    """The swap a device comes back from, if this cache knows it: a device is received
+    whatever became of its swap or ticket (closed, or not in this cache)."""
+    if not swap_id:
+        return None
+    try:
+        return swap_of(store, swap_id, now, device)
+    except DeskInputError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,26 +393,32 @@ def record_sanitisation(
 def return_to_lessor(
     store: Store, asset_tag: str, actor: str, now: datetime, reference: str = ""
 ) -> Event:
-    """Sends a received or sanitised device back to its lessor (`device_returned_to_lessor`)."""
+    """Sends a received or sanitised device back to its lessor (`device_returned_to_lessor`),
+    whatever the state of its ticket. An employee's own device must be sanitised first;
+    it ends its swap (which closes if its loaner is back), in the same transaction."""
     record = device_record(store, asset_tag)
     data: dict[str, Any] = {}
     if record.lessor:
         data["lessor"] = record.lessor
     if reference.strip():
         data["reference"] = reference.strip()
+    if record.fold.swap:
+        data["swap"] = record.fold.swap
     event = new_event(
         f"device:{record.fold.asset_tag}", "device_returned_to_lessor", now, actor, data
     )
-    record_device_events(store, [event])
+    record_device_events(store, [event, *own_device_end(store, record.fold, event, now)])
     return event
 
 
 def close_swap(store: Store, swap_id: str, outcome: str, actor: str, now: datetime) -> list[Event]:
     """Closes a swap that will not go on (e.g. `cancelled`); a reserved loaner goes back
     to stock in the same transaction."""
-    swap = _open_record(store, swap_id, now)
+    swap = _open_record(store, swap_id, now, own=True)
     if not outcome.strip():
         raise DeskInputError("outcome", Msg.GIVE_OUTCOME)
+    if not swap.own_device_done:
+        raise DeskInputError("swap", Msg.OWN_DEVICE_NOT_DONE, swap=swap_id, tag=swap.own_device)
     events: list[Event] = []
     if swap.device and swap.device_state is DeviceState.RESERVED:
         events.append(
@@ -411,8 +430,11 @@ def close_swap(store: Store, swap_id: str, outcome: str, actor: str, now: dateti
     return record_device_events(store, events)
 
 
-def _open_record(store: Store, swap_id: str, now: datetime, device: str | None = None) -> Swap:
-    swap = swap_of(store, swap_id, now, device)
+def _open_record(
+    store: Store, swap_id: str, now: datetime, device: str | None = None, *, own: bool = False
+) -> Swap:
+    """The swap, planned and open; `own`: with its employee's own device (else unknown)."""
+    swap = swap_of(store, swap_id, now, device, own=own)
     if swap.record is None:
         raise DeskInputError("swap", Msg.SWAP_NOT_PLANNED, swap=swap_id)
     if swap.record.is_closed:

@@ -72,7 +72,7 @@ def poll_shipments(
     for swap in board.swaps.values():
         if swap.record is None or swap.step is SwapStep.CLOSED:
             continue
-        for leg in (Leg.OUT, Leg.RETURN):
+        for leg in Leg:  # the loaner out and back, the own device to the depot
             shipment = swap.record.shipment(leg)
             if shipment is None or shipment.is_final:
                 continue

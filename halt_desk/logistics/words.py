@@ -21,6 +21,18 @@ STATE_NAMES: Mapping[str, str] = {
     DeviceState.SANITISED: N_("sanitised"),
     DeviceState.RETURNED_TO_LESSOR: N_("returned to the lessor"),
     DeviceState.RETIRED: N_("retired"),
+    DeviceState.TAKEN_BACK: N_("taken back from the employee"),
+    DeviceState.DIAGNOSED: N_("diagnosed"),
+    DeviceState.REPAIRED: N_("repaired"),
+    DeviceState.RETURNED_TO_OWNER: N_("back with its owner"),
+}
+
+#: The data sanitisation methods (`swap_steps.SANITISATION_METHODS`) as a depot reads them.
+METHOD_NAMES: Mapping[str, str] = {
+    "nist_clear": N_("NIST SP 800-88 Clear (overwrite)"),
+    "nist_purge": N_("NIST SP 800-88 Purge (erase the whole disk)"),
+    "bitlocker_crypto_erase": N_("BitLocker crypto-erase (NIST SP 800-88 Purge)"),
+    "nist_destroy": N_("NIST SP 800-88 Destroy (destroy the disk)"),
 }
 
 ACTION_CONTEXT = "device action"
@@ -38,6 +50,10 @@ ACTION_NAMES: Mapping[str, str] = {
     "device_sanitised": NP_("device action", "record the wiping"),
     "device_returned_to_lessor": NP_("device action", "send back to the lessor"),
     "device_retired": NP_("device action", "retire"),
+    "device_taken_back": NP_("device action", "take back"),
+    "device_diagnosed": NP_("device action", "record the diagnosis"),
+    "device_repaired": NP_("device action", "record the repair"),
+    "device_returned_to_owner": NP_("device action", "return to its owner"),
 }
 
 

@@ -63,7 +63,12 @@ def day_plan(tickets: list[str], with_swap: set[str]) -> list[tuple[str, FieldRe
             tag = "HALT-LT-00001" if ticket.endswith("FD1") else "HALT-LT-00002"
             plan += [
                 (ticket, FieldRequest(FieldAction.LOANER_ISSUED, asset_tag=tag)),
-                (ticket, FieldRequest(FieldAction.OLD_DEVICE_COLLECTED, asset_tag="HALT-LT-09999")),
+                (
+                    ticket,
+                    FieldRequest(
+                        FieldAction.OLD_DEVICE_COLLECTED, asset_tag=tag[:-2] + "9" + tag[-1]
+                    ),
+                ),
             ]
         plan += [
             (ticket, FieldRequest(FieldAction.COMMENT, text="gegevens teruggezet")),
@@ -197,7 +202,7 @@ def test_a_whole_day_offline_arrives_once_with_its_times_and_figures(tmp_path: P
     local.update(
         {
             e.id: e
-            for tag in ("HALT-LT-00001", "HALT-LT-00002")
+            for tag in ("HALT-LT-00001", "HALT-LT-00002", "HALT-LT-00091", "HALT-LT-00092")
             for e in laptop.store.events_for(f"device:{tag}")
             if e.actor == ENGINEER
         }

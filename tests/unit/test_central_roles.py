@@ -16,7 +16,14 @@ from halt_desk.central.auth import (
 )
 from halt_desk.domain.events import STREAM_EVENT_TYPES
 
-FIELD_DEVICE = {"device_issued_onsite", "device_delivered", "device_received"}
+FIELD_DEVICE = {
+    "device_issued_onsite",
+    "device_delivered",
+    "device_received",
+    # the employee's own device, taken back (and registered on the spot when unknown)
+    "device_taken_back",
+    "device_registered",
+}
 LOGISTICS_TICKET = {"swap_delivered", "emergency_workplace", "comment"}
 
 

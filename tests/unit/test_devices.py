@@ -66,6 +66,10 @@ def data_for(event_type: str, swap: str = "S-17") -> dict[str, Any]:
         "device_sanitised": SANITISATION,
         "device_returned_to_lessor": {},
         "device_retired": {},
+        "device_taken_back": {"swap": swap, "by": "field:pieter", "location": "loc-zwolle"},
+        "device_diagnosed": {"swap": swap, "finding": "moederbord defect"},
+        "device_repaired": {"swap": swap},
+        "device_returned_to_owner": {"swap": swap},
     }
     return data[event_type]
 
@@ -88,6 +92,11 @@ PATHS[S.RECEIVED] = [*PATHS[S.RETURN_SHIPPED], "device_received"]
 PATHS[S.SANITISED] = [*PATHS[S.RECEIVED], "device_sanitised"]
 PATHS[S.RETURNED_TO_LESSOR] = [*PATHS[S.SANITISED], "device_returned_to_lessor"]
 PATHS[S.RETIRED] = [*PATHS[S.IN_STOCK], "device_retired"]
+# The employee's own device (taken back in swap S-17):
+PATHS[S.TAKEN_BACK] = ["device_registered", "device_taken_back"]
+PATHS[S.DIAGNOSED] = [*PATHS[S.TAKEN_BACK], "device_received", "device_diagnosed"]
+PATHS[S.REPAIRED] = [*PATHS[S.DIAGNOSED], "device_repaired"]
+PATHS[S.RETURNED_TO_OWNER] = [*PATHS[S.REPAIRED], "device_returned_to_owner"]
 
 
 def reach(state: DeviceState) -> DeviceFold:
@@ -128,6 +137,20 @@ LEGAL: list[tuple[DeviceState, str, dict[str, Any], DeviceState]] = [
     (S.IN_STOCK, "device_retired", {}, S.RETIRED),
     (S.RECEIVED, "device_retired", {}, S.RETIRED),
     (S.SANITISED, "device_retired", {}, S.RETIRED),
+    # the employee's own device
+    (S.UNREADY, "device_taken_back", data_for("device_taken_back"), S.TAKEN_BACK),
+    (S.TAKEN_BACK, "device_return_shipped", data_for("device_return_shipped"), S.RETURN_SHIPPED),
+    (S.TAKEN_BACK, "device_received", data_for("device_received"), S.RECEIVED),
+    (S.DIAGNOSED, "device_diagnosed", data_for("device_diagnosed"), S.DIAGNOSED),
+    (S.DIAGNOSED, "device_repaired", data_for("device_repaired"), S.REPAIRED),
+    (S.DIAGNOSED, "device_sanitised", SANITISATION, S.SANITISED),
+    (
+        S.REPAIRED,
+        "device_returned_to_owner",
+        data_for("device_returned_to_owner"),
+        S.RETURNED_TO_OWNER,
+    ),
+    (S.RETURNED_TO_OWNER, "device_taken_back", data_for("device_taken_back"), S.TAKEN_BACK),
 ]
 LEGAL_TYPES: set[tuple[DeviceState, str]] = {(before, t) for before, t, _, _ in LEGAL}
 
@@ -246,6 +269,9 @@ OTHER_SWAP: list[tuple[DeviceState, str]] = [
     (S.WITH_USER, "device_return_shipped"),
     (S.WITH_USER, "device_received"),
     (S.RETURN_SHIPPED, "device_received"),
+    (S.TAKEN_BACK, "device_return_shipped"),
+    (S.TAKEN_BACK, "device_received"),
+    (S.REPAIRED, "device_returned_to_owner"),
 ]
 
 
@@ -373,11 +399,23 @@ def well_formed_events(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 def _check_invariants(fold: DeviceFold) -> None:
     assert isinstance(fold.state, DeviceState)
     assert fold.asset_tag == TAG
-    # A swap holds the device exactly in the states between reservation and return.
+    if fold.owned:
+        # An employee's own device: its swap holds it from taken back to its end state,
+        # and it never becomes loaner stock.
+        assert (fold.swap is not None) is (fold.state not in OWN_DEVICE_FREE)
+        assert not is_ready_stock(fold)
+        if fold.state in (S.RETURNED_TO_LESSOR, S.RETIRED):
+            assert fold.sanitised  # never to the lessor or the scrap heap unwiped
+        return
+    # A loaner: a swap holds it exactly in the states between reservation and return.
     assert (fold.swap is not None) is (fold.state in HELD_STATES)
     assert is_ready_stock(fold) is (fold.state is S.IN_STOCK)
     if fold.state is S.IN_STOCK:
         assert all(fold.readiness.values())
+
+
+#: States in which no swap holds an employee's own device.
+OWN_DEVICE_FREE = {S.UNREADY, S.RETURNED_TO_OWNER, S.RETURNED_TO_LESSOR, S.RETIRED}
 
 
 @settings(max_examples=300, deadline=None)

@@ -12,6 +12,7 @@ import pytest
 from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.events import new_event
+from halt_desk.domain.messages import Msg
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.field.onsite import FieldRequest, clock_warning, record_field_action, sla_timeline
 from halt_desk.field.packet import PacketEntry, gather_packet, missing_for_offline
@@ -19,7 +20,7 @@ from halt_desk.field.route import FieldAction, my_tickets, unsynced_ids
 from halt_desk.logistics.swap_steps import SwapPlan, open_swap
 from halt_desk.store import Store
 from tests.desk_data import NOW, SETUP, reference_events
-from tests.swap_data import depot_events, loaner_events, swap_ticket
+from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
 
 ENGINEER = "field:jan"
 
@@ -135,19 +136,47 @@ def test_productive_again_needs_who_confirmed_and_sets_mttp(store: Store) -> Non
     assert my_tickets(store, ENGINEER, at)[0].evaluation.mttp_business_minutes == 110
 
 
-def test_old_device_taken_back_is_a_comment_naming_the_asset(store: Store) -> None:
+def test_old_device_taken_back_is_a_device_of_its_own_and_a_note(store: Store) -> None:
     ticket = assigned_ticket(store)
     request = FieldRequest(FieldAction.OLD_DEVICE_COLLECTED, asset_tag="HALT-LT-00077")
-    [event] = record_field_action(store, ticket, request, ENGINEER, NOW)
-    assert (event.type, event.data["kind"], event.data["asset"]) == (
-        "comment",
+    with pytest.raises(DeskInputError) as no_swap:
+        record_field_action(store, ticket, request, ENGINEER, NOW)
+    assert no_swap.value.code is Msg.TICKET_HAS_NO_SWAP
+    record_action(store, ticket, ActionRequest(Action.SWAP_REQUESTED), "agent-1", NOW)
+    plan = SwapPlan(SwapMode.ONSITE, DEPOT, "HALT-LT-00001", engineer=ENGINEER)
+    swap, _ = open_swap(store, ticket, plan, "depot", NOW)
+    events = record_field_action(store, ticket, request, ENGINEER, NOW)
+    assert [(e.stream, e.type) for e in events] == [
+        ("device:HALT-LT-00077", "device_registered"),
+        ("device:HALT-LT-00077", "device_taken_back"),
+        (f"ticket:{ticket}", "comment"),
+    ]
+    assert events[1].data["swap"] == swap and events[1].data["by"] == ENGINEER
+    assert all("device_at" in e.data for e in events)  # stamped like every field action
+    assert (events[2].data["kind"], events[2].data["asset"]) == (
         "old_device_collected",
         "HALT-LT-00077",
     )
+    device = store.device("HALT-LT-00077")
+    assert device is not None and device.state == "taken_back"
     with pytest.raises(DeskInputError) as refused:
-        bad = FieldRequest(FieldAction.OLD_DEVICE_COLLECTED, asset_tag="nonsense")
+        bad = FieldRequest(FieldAction.OLD_DEVICE_COLLECTED, asset_tag="?!")
         record_field_action(store, ticket, bad, ENGINEER, NOW)
-    assert refused.value.field == "asset_tag"
+    assert refused.value.field == "serial"
+
+
+def test_an_old_device_without_asset_tag_is_taken_back_by_its_serial(store: Store) -> None:
+    ticket = assigned_ticket(store)
+    record_action(store, ticket, ActionRequest(Action.SWAP_REQUESTED), "agent-1", NOW)
+    plan = SwapPlan(SwapMode.ONSITE, DEPOT, "HALT-LT-00001", engineer=ENGINEER)
+    open_swap(store, ticket, plan, "depot", NOW)
+    request = FieldRequest(
+        FieldAction.OLD_DEVICE_COLLECTED, asset_tag="5cg0042xyz", model="HP ProBook 450 G9"
+    )
+    events = record_field_action(store, ticket, request, ENGINEER, NOW)
+    assert events[0].stream == "device:SN-5CG0042XYZ"
+    assert events[0].data["model"] == "HP ProBook 450 G9"
+    assert events[-1].data["asset"] == "SN-5CG0042XYZ"
 
 
 def test_a_ticket_of_someone_else_is_refused_naming_the_ticket(store: Store) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from halt_desk.couriers.postnl import s10_check_digit
+from halt_desk.domain.events import new_event
 from halt_desk.domain.swaps import SwapMode
-from halt_desk.logistics.codes import CodeKind, classify
+from halt_desk.logistics.codes import CodeKind, classify, gs1_check_digit
 from halt_desk.logistics.scan_station import ScanSession, ScanStep, Verdict
 from halt_desk.logistics.swap_board import load_board
 from halt_desk.logistics.swap_steps import SwapPlan, deliver, open_swap
@@ -35,6 +36,15 @@ from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
         ("5CG4ABC123", CodeKind.SERIAL, "5CG4ABC123", None),
         ("PF1A2B3C", CodeKind.SERIAL, "PF1A2B3C", None),
         ("RR123456789NL", CodeKind.SERIAL, "RR123456789NL", None),  # S10 check digit wrong
+        # GS1 SSCC (AI 00): a shipment label, never a serial number, in every written form
+        ("00106141411234567897", CodeKind.SSCC, "106141411234567897", None),
+        ("(00)106141411234567897", CodeKind.SSCC, "106141411234567897", None),
+        ("(00) 1 0614141 123456789 7", CodeKind.SSCC, "106141411234567897", None),
+        ("]C100106141411234567897", CodeKind.SSCC, "106141411234567897", None),
+        ("]d2(00)106141411234567897\r", CodeKind.SSCC, "106141411234567897", None),
+        ("\x1d00340434161234567896", CodeKind.SSCC, "340434161234567896", None),
+        ("00106141411234567890", CodeKind.UNKNOWN, "106141411234567890", None),  # check digit
+        ("0010614141123456789", CodeKind.SERIAL, "0010614141123456789", None),  # 19 digits
         ("HALT-XX-00042", CodeKind.UNKNOWN, "HALT-XX-00042", None),
         ("hello", CodeKind.UNKNOWN, "HELLO", None),
         ("", CodeKind.UNKNOWN, "", None),
@@ -45,6 +55,29 @@ def test_codes_are_told_apart_by_their_published_formats(
 ) -> None:
     code = classify(raw)
     assert (code.kind, code.value, code.carrier) == (kind, value, carrier)
+
+
+def test_the_gs1_check_digit_of_an_sscc() -> None:
+    assert gs1_check_digit("10614141123456789") == 7  # GS1's own example SSCC
+    assert classify("00106141411234567891").problem == "check_digit"
+    assert classify("00106141411234567897").problem is None
+
+
+def test_an_sscc_is_read_as_a_shipment_label_at_every_step(store: Store) -> None:
+    sscc = "]C100106141411234567897"
+    # A device whose serial happens to be those digits is not what the label means.
+    data = {"serial": "00106141411234567897", "model": "X", "type": "laptop", "org": "halt"}
+    store.record_events([new_event("device:HALT-LT-00090", "device_registered", NOW, "d", data)])
+    received = station(store, ScanStep.RECEIVE).handle(sscc)
+    assert received.verdict is Verdict.UNKNOWN and received.code.kind is CodeKind.SSCC
+    assert received.message("nl") == "Geen zending met code 106141411234567897 op deze computer."
+    assert store.device("HALT-LT-00090").state == "unready"  # type: ignore[union-attr]
+    shipped = station(store, ScanStep.SHIP).handle(sscc)
+    assert shipped.verdict is Verdict.WRONG_STATE
+    assert shipped.message("nl").startswith("106141411234567897 is een zendingslabel (SSCC)")
+    wrong = station(store, ScanStep.RECEIVE).handle("(00)106141411234567890")
+    assert wrong.verdict is Verdict.UNKNOWN
+    assert "controlecijfer" in wrong.message("nl") and "106141411234567890" in wrong.message("nl")
 
 
 def test_the_s10_check_digit_follows_the_upu_weights() -> None:

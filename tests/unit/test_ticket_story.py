@@ -259,6 +259,13 @@ def test_swap_events_linked_to_the_ticket_read_in_words() -> None:
             "logistics:kees",
             {"leg": "out", "carrier": "postnl", "tracking": "3SABC", "status": "in_transit"},
         ),
+        new_event(
+            swap,
+            "shipment_status",
+            at + timedelta(minutes=6),
+            "logistics:kees",
+            {"leg": "own_device", "carrier": "dhl", "tracking": "JVGL1", "status": "picked_up"},
+        ),
         new_event(swap, "swap_closed", at + timedelta(hours=5), AGENT, {"outcome": "returned"}),
     ]
     request = _event("swap_requested", {"home_address": "Straat 1"}, 30)
@@ -268,6 +275,7 @@ def test_swap_events_linked_to_the_ticket_read_in_words() -> None:
         "Vervangend apparaat aangevraagd",
         "Omruiling gepland",
         "Zending",
+        "Zending",
         "Omruiling afgesloten",
     ]
     assert entries[2].body == (
@@ -275,7 +283,9 @@ def test_swap_events_linked_to_the_ticket_read_in_words() -> None:
     )
     assert entries[3].body == "Zending naar de medewerker: onderweg (PostNL 3SABC)"
     assert entries[3].who == "Kees"
-    assert entries[4].body == "Het leenapparaat is terug in het depot."
+    assert entries[4].body.startswith("Zending eigen apparaat medewerker naar het depot: ")
+    assert entries[4].body.endswith("(DHL JVGL1)")
+    assert entries[5].body == "Het leenapparaat is terug in het depot."
     assert swap_streams("HALT-2027-000042", [REPORTED, request]) == [swap]
 
 
