@@ -25,6 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
+from halt_desk.central.courier_poll import poller_jobs
+from halt_desk.central.courier_webhook import PushRefused, receive_push
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.entra import (
     EntraValidator,
@@ -462,7 +464,7 @@ def create_app(
     Entra ID tokens are trusted as `entra` says, else as the file named by
     HALT_DESK_ENTRA_CONFIG says (`serve --entra-config`), else not at all."""
     writer = GroupCommitter(central)
-    jobs = JobRunner(central.engine, configured_jobs())
+    jobs = JobRunner(central.engine, [*poller_jobs(central), *configured_jobs()])
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -588,6 +590,20 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         if state is None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
+
+    @app.post("/api/v1/couriers/{carrier}/webhook", **declared(400, 403, 404, 413, 503))
+    async def courier_webhook(
+        carrier: Annotated[str, Path(max_length=20, examples=["dhl"])], request: Request
+    ) -> dict[str, Any]:
+        # A carrier's push, authenticated by its webhook secret (courier_webhook.py), not
+        # by a user's token.
+        body = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            taken = await run_in_threadpool(receive_push, central, carrier, headers, body)
+        except PushRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return taken.to_json()
 
     @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -194,4 +195,31 @@ central_identity = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("instance", String(36), nullable=False),
     Column("created_at", String(40), nullable=False),
+)
+
+#: Courier polling (`halt-desk central courier configure CARRIER`): how often and how fast
+#: central asks each carrier, at which address. The API key and the webhook secret are
+#: central secrets (central_secrets.py), never in this table.
+courier_settings = Table(
+    "courier_settings",
+    metadata,
+    Column("carrier", String(20), primary_key=True),
+    Column("interval_minutes", Integer, nullable=False),
+    Column("base_url", String(300), nullable=False),
+    Column("rate", Float, nullable=False),  # requests per second at most
+    Column("updated_at", String(40), nullable=False),
+)
+
+#: When each open shipment is asked next (courier_poll.py): a round asks the shipments whose
+#: `next_at` has come (milliseconds since 1970) and moves it on as it goes, so a second
+#: process that takes the job over mid-round asks only what the first did not.
+courier_polls = Table(
+    "courier_polls",
+    metadata,
+    Column("carrier", String(20), primary_key=True),
+    Column("tracking", String(100), primary_key=True),
+    Column("next_at", BigInteger, nullable=False),
+    Column("polled_at", String(40), nullable=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("problem", String(200), nullable=True),  # the last failure, for the operator
 )

@@ -1,0 +1,272 @@
+"""The courier poller: a built-in background job of central (leases.py: one process at a
+time) that asks the configured carriers about every open shipment and records what is new
+(courier_events.py).
+
+A round (every few seconds) asks the shipments whose turn has come (`courier_polls.
+next_at`), each carrier in a thread of its own at no more than its configured rate. Before
+it asks a group of shipments it moves their turn on by the carrier's interval and commits
+that, so a process that takes the job over (the holder died, or lost its lease) asks only
+what the first did not: each shipment is asked once a round. What the carrier answers is
+recorded in batches. A carrier that says "too many requests" (429, Retry-After), fails
+(5xx) or does not answer in time is paused (its Retry-After, else 1, 2, 4 … 60 s) and the
+shipment asked again; one that gives an answer we cannot read moves on to the next turn
+(logged with carrier and tracking code, never the key).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, bindparam, delete, select, update
+
+from halt_desk.central.courier_events import OpenShipment, open_shipments, record, status_events
+from halt_desk.central.courier_settings import CourierSettings, load
+from halt_desk.central.leases import Job, Lease
+from halt_desk.central.schema import courier_polls
+from halt_desk.central.service import Central
+from halt_desk.couriers.base import CourierAdapter, CourierBusy, CourierError, Fetch, http_fetch
+from halt_desk.couriers.registry import carriers
+from halt_desk.domain.events import Event
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "courier-poll"
+#: Shipments whose turn is moved on (and committed) at once, and events recorded at once.
+GROUP = 50
+#: The longest pause after a refusal without Retry-After, and how often one shipment is
+#: asked again within a round before it waits for its next turn.
+MAX_PAUSE = 60.0
+ATTEMPTS = 4
+#: How long one request may take.
+TIMEOUT = 10.0
+
+
+@dataclass
+class RoundReport:
+    """What one round did, per carrier (for the log and the tests)."""
+
+    asked: dict[str, int] = field(default_factory=dict)
+    recorded: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)  # 429 / 5xx / timeouts
+    failed: dict[str, int] = field(default_factory=dict)  # unreadable or unknown
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class _Pacer:
+    """At most `rate` requests a second: each starts no sooner than 1/rate after the last."""
+
+    def __init__(self, rate: float, stopping: Callable[[], bool]) -> None:
+        self.gap = 1.0 / rate
+        self.next = 0.0
+        self.pause_until = 0.0
+        self._stopping = stopping
+
+    def wait(self) -> bool:
+        """Sleeps until the next request may go; False when the run must stop instead."""
+        while True:
+            if self._stopping():
+                return False
+            left = max(self.next, self.pause_until) - time.monotonic()
+            if left <= 0:
+                self.next = time.monotonic() + self.gap
+                return True
+            time.sleep(min(left, 0.5))
+
+
+class CourierPoller:
+    """The job's work over one `Central`; `fetch_for` makes each carrier's HTTP (tests may
+    give another timeout)."""
+
+    def __init__(self, central: Central, fetch_for: Callable[[str], Fetch] | None = None) -> None:
+        self.central = central
+        self.engine: Engine = central.engine
+        self._fetch_for = fetch_for or (lambda carrier: http_fetch(TIMEOUT, carrier))
+        self._fetches: dict[str, Fetch] = {}
+        self.last_round = RoundReport()
+        self._first_round = True
+        self._intervals: dict[str, int] = {}
+
+    def job(self, every: float = 5.0, lease_seconds: float = 30.0) -> Job:
+        return Job(JOB_NAME, self.run, every=every, lease_seconds=lease_seconds)
+
+    def run(self, lease: Lease) -> None:
+        settings = {c: s for c, s in load(self.engine).items() if s.api_key}
+        if not settings:
+            return
+        due = self._due(settings)
+        report = RoundReport()
+        threads = [
+            threading.Thread(
+                target=self._carrier_round,
+                args=(settings[carrier], shipments, lease, report),
+                name=f"courier-{carrier}",
+                daemon=True,
+            )
+            for carrier, shipments in due.items()
+            if shipments
+        ]
+        for thread in threads:
+            thread.start()
+        while any(t.is_alive() for t in threads):
+            if lease.seconds_left() < lease.job.lease_seconds * 0.5:
+                lease.renew()
+            for thread in threads:
+                thread.join(timeout=lease.job.lease_seconds / 10)
+        self.last_round = report
+        if report.asked:
+            log.info(
+                "courier poll: asked %s, recorded %s, refused %s, failed %s",
+                report.asked,
+                report.recorded,
+                report.refused,
+                report.failed,
+            )
+
+    # ------------------------------------------------------------------ turns
+    def _due(self, settings: dict[str, CourierSettings]) -> dict[str, list[OpenShipment]]:
+        """The open shipments of configured carriers whose turn has come; new shipments
+        get a turn at once, shipments no longer open lose theirs."""
+        shipments = [s for s in open_shipments(self.central) if s.carrier in settings]
+        by_key = {s.key: s for s in shipments}
+        with self.engine.begin() as conn:
+            turns = {
+                (row.carrier, row.tracking): row.next_at
+                for row in conn.execute(select(courier_polls)).all()
+            }
+            fresh = [k for k in by_key if k not in turns]
+            if fresh:
+                conn.execute(
+                    courier_polls.insert(),
+                    [{"carrier": c, "tracking": t, "next_at": 0, "failures": 0} for c, t in fresh],
+                )
+            gone = [{"c": c, "t": t} for c, t in turns if (c, t) not in by_key and c in settings]
+            if gone:
+                conn.execute(
+                    delete(courier_polls)
+                    .where(courier_polls.c.carrier == bindparam("c"))
+                    .where(courier_polls.c.tracking == bindparam("t")),
+                    gone,
+                )
+            if self._first_round:
+                # This process has just started: central may have been restored from a
+                # backup (which needs a restart), losing statuses recorded after it. Every
+                # open shipment is asked now, and its whole history read again.
+                conn.execute(update(courier_polls).values(next_at=0))
+                turns = dict.fromkeys(turns, 0)
+                self._first_round = False
+        now = _now_ms()
+        due: dict[str, list[OpenShipment]] = {}
+        for key, shipment in sorted(by_key.items(), key=lambda item: turns.get(item[0], 0)):
+            if turns.get(key, 0) <= now:
+                due.setdefault(shipment.carrier, []).append(shipment)
+        return due
+
+    def _move_turns(self, carrier: str, trackings: Sequence[str], at_ms: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(courier_polls)
+                .where(courier_polls.c.carrier == carrier)
+                .where(courier_polls.c.tracking == bindparam("t"))
+                .values(next_at=at_ms),
+                [{"t": t} for t in trackings],
+            )
+
+    def _note_failure(self, carrier: str, tracking: str, problem: str, retry_ms: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(courier_polls)
+                .where(courier_polls.c.carrier == carrier)
+                .where(courier_polls.c.tracking == tracking)
+                .values(
+                    failures=courier_polls.c.failures + 1,
+                    problem=problem[:200],
+                    next_at=_now_ms() + retry_ms,
+                )
+            )
+
+    # ------------------------------------------------------------------ asking
+    def _adapter(self, settings: CourierSettings) -> CourierAdapter:
+        fetch = self._fetches.get(settings.carrier)
+        if fetch is None:
+            fetch = self._fetches[settings.carrier] = self._fetch_for(settings.carrier)
+        return carriers()[settings.carrier].adapter(settings.api_key, fetch, settings.base_url)
+
+    def _carrier_round(
+        self,
+        settings: CourierSettings,
+        shipments: list[OpenShipment],
+        lease: Lease,
+        report: RoundReport,
+    ) -> None:
+        carrier = settings.carrier
+        adapter = self._adapter(settings)
+        pacer = _Pacer(settings.rate, lambda: not lease.held())
+        interval_ms = self._intervals[carrier] = int(settings.interval_minutes * 60_000)
+        pending: list[Event] = []
+        try:
+            for start in range(0, len(shipments), GROUP):
+                group = shipments[start : start + GROUP]
+                if not lease.held():
+                    return
+                self._move_turns(carrier, [s.tracking for s in group], _now_ms() + interval_ms)
+                for shipment in group:
+                    made = self._ask(adapter, shipment, pacer, report)
+                    if made is None:
+                        return  # the lease is lost or the server stops
+                    pending += made
+                    if len(pending) >= GROUP:
+                        _add(report.recorded, carrier, record(self.central, pending, carrier))
+                        pending = []
+        finally:
+            _add(report.recorded, carrier, record(self.central, pending, carrier))
+
+    def _ask(
+        self,
+        adapter: CourierAdapter,
+        shipment: OpenShipment,
+        pacer: _Pacer,
+        report: RoundReport,
+    ) -> list[Event] | None:
+        """What the carrier adds to one shipment; None when the run must stop."""
+        carrier = shipment.carrier
+        for attempt in range(ATTEMPTS):
+            if not pacer.wait():
+                return None
+            _add(report.asked, carrier, 1)
+            try:
+                result = adapter.track(shipment.tracking)
+            except CourierBusy as exc:
+                _add(report.refused, carrier, 1)
+                pause = exc.retry_after if exc.retry_after is not None else 2.0**attempt
+                pacer.pause_until = time.monotonic() + min(MAX_PAUSE, max(pause, pacer.gap))
+                log.info("courier %s %s: %s; pausing %.1f s", carrier, shipment.tracking,
+                         exc.problem, min(MAX_PAUSE, pause))  # fmt: skip
+                continue
+            except CourierError as exc:
+                _add(report.failed, carrier, 1)
+                log.warning("courier %s %s: %s", carrier, shipment.tracking, exc.problem)
+                self._note_failure(
+                    carrier, shipment.tracking, exc.problem, self._intervals[carrier]
+                )
+                return []
+            return status_events(self.central, shipment, result, "carrier")
+        retry_ms = int(min(MAX_PAUSE, 2.0**ATTEMPTS) * 1000)
+        self._note_failure(carrier, shipment.tracking, "carrier busy", retry_ms)
+        return []
+
+
+def _add(counts: dict[str, int], carrier: str, n: int) -> None:
+    if n:
+        counts[carrier] = counts.get(carrier, 0) + n
+
+
+def poller_jobs(central: Central) -> list[Job]:
+    """The built-in jobs of the courier poller (api.py starts them with the others)."""
+    return [CourierPoller(central).job()]

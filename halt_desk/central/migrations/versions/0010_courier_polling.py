@@ -1,0 +1,43 @@
+"""Courier polling by central: per carrier its interval, address and rate
+(`courier_settings`; the API key is a central secret), and when each open shipment is
+asked next (`courier_polls`).
+
+Revision ID: c0010
+Revises: c0006
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c0010"
+down_revision = "c0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "courier_settings",
+        sa.Column("carrier", sa.String(20), primary_key=True),
+        sa.Column("interval_minutes", sa.Integer(), nullable=False),
+        sa.Column("base_url", sa.String(300), nullable=False),
+        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    op.create_table(
+        "courier_polls",
+        sa.Column("carrier", sa.String(20), primary_key=True),
+        sa.Column("tracking", sa.String(100), primary_key=True),
+        sa.Column("next_at", sa.BigInteger(), nullable=False),
+        sa.Column("polled_at", sa.String(40), nullable=True),
+        sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("problem", sa.String(200), nullable=True),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("courier_polls")
+    op.drop_table("courier_settings")
