@@ -3,7 +3,7 @@
 asked next (`courier_polls`).
 
 Revision ID: c0010
-Revises: c0006
+Revises: c0007 (c0006 on its own branch; relinked after merging mail)
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c0010"
-down_revision = "c0006"
+down_revision = "c0007"
 branch_labels = None
 depends_on = None
 
