@@ -21,12 +21,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from halt_desk.central.courier_events import OpenShipment, open_shipments, record, status_events
 from halt_desk.central.courier_settings import CourierSettings, load
 from halt_desk.central.leases import Job, Lease
-from halt_desk.central.schema import courier_polls
+from halt_desk.central.schema import audit_log, courier_poller_state, courier_polls
 from halt_desk.central.service import Central
 from halt_desk.couriers.base import CourierAdapter, CourierBusy, CourierError, Fetch, http_fetch
 from halt_desk.couriers.registry import carriers
@@ -90,7 +90,6 @@ class CourierPoller:
         self._fetch_for = fetch_for or (lambda carrier: http_fetch(TIMEOUT, carrier))
         self._fetches: dict[str, Fetch] = {}
         self.last_round = RoundReport()
-        self._first_round = True
         self._intervals: dict[str, int] = {}
 
     def job(self, every: float = 5.0, lease_seconds: float = 30.0) -> Job:
@@ -154,13 +153,13 @@ class CourierPoller:
                     .where(courier_polls.c.tracking == bindparam("t")),
                     gone,
                 )
-            if self._first_round:
-                # This process has just started: central may have been restored from a
-                # backup (which needs a restart), losing statuses recorded after it. Every
-                # open shipment is asked now, and its whole history read again.
+            if _restored(conn):
+                # Central was restored from a backup (a laptop found it behind): statuses
+                # recorded after the backup are lost. Every open shipment is asked now,
+                # and its whole history read again.
+                log.warning("courier poll: central was restored; asking every open shipment")
                 conn.execute(update(courier_polls).values(next_at=0))
                 turns = dict.fromkeys(turns, 0)
-                self._first_round = False
         now = _now_ms()
         due: dict[str, list[OpenShipment]] = {}
         for key, shipment in sorted(by_key.items(), key=lambda item: turns.get(item[0], 0)):
@@ -216,10 +215,14 @@ class CourierPoller:
                 if not lease.held():
                     return
                 self._move_turns(carrier, [s.tracking for s in group], _now_ms() + interval_ms)
-                for shipment in group:
+                for done, shipment in enumerate(group):
                     made = self._ask(adapter, shipment, pacer, report)
                     if made is None:
-                        return  # the lease is lost or the server stops
+                        # The lease is about to go (or the server stops), while it is still
+                        # ours: the shipments not asked get their turn back for the next
+                        # holder (a holder that dies leaves them for their next turn).
+                        self._move_turns(carrier, [s.tracking for s in group[done:]], 0)
+                        return
                     pending += made
                     if len(pending) >= GROUP:
                         _add(report.recorded, carrier, record(self.central, pending, carrier))
@@ -260,6 +263,38 @@ class CourierPoller:
         retry_ms = int(min(MAX_PAUSE, 2.0**ATTEMPTS) * 1000)
         self._note_failure(carrier, shipment.tracking, "carrier busy", retry_ms)
         return []
+
+
+def _restored(conn: Connection) -> bool:
+    """Whether a `central.restore_found` audit entry came since the last look (history.py
+    writes one when a laptop finds central behind what it pulled). How far the poller
+    looked is kept in the database: a restore takes it back with everything else, and the
+    entry written after the restore lies beyond it."""
+    seen = conn.execute(
+        select(courier_poller_state.c.value).where(courier_poller_state.c.name == "audit_seen")
+    ).scalar()
+    last = conn.execute(select(func.max(audit_log.c.id))).scalar() or 0
+    if seen == last:
+        return False
+    found = (
+        seen is not None
+        and conn.execute(
+            select(audit_log.c.id)
+            .where(audit_log.c.id > seen)
+            .where(audit_log.c.action == "central.restore_found")
+            .limit(1)
+        ).first()
+        is not None
+    )
+    if seen is None:
+        conn.execute(courier_poller_state.insert().values(name="audit_seen", value=last))
+    else:
+        conn.execute(
+            update(courier_poller_state)
+            .where(courier_poller_state.c.name == "audit_seen")
+            .values(value=last)
+        )
+    return found
 
 
 def _add(counts: dict[str, int], carrier: str, n: int) -> None:

@@ -23,6 +23,8 @@ DEFAULT_INTERVAL_MINUTES = 15
 #: Requests a second by default: well under what the carriers allow a contract.
 DEFAULT_RATE = 5.0
 MAX_RATE = 1000.0
+#: The shortest interval (minutes): a few seconds, for a test carrier.
+MIN_INTERVAL = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,8 @@ def configure(
     interval = interval_minutes or (known.interval_minutes if known else DEFAULT_INTERVAL_MINUTES)
     rate = rate or (known.rate if known else DEFAULT_RATE)
     url = base_url or (known.base_url if known else carriers()[carrier].base_url)
-    if not 0 < interval <= 24 * 60:
-        raise HaltDeskError("--interval: between 1 and 1440 minutes")
+    if not MIN_INTERVAL <= interval <= 24 * 60:
+        raise HaltDeskError(f"--interval: between {MIN_INTERVAL:g} and 1440 minutes")
     if not 0 < rate <= MAX_RATE:
         raise HaltDeskError(f"--rate: more than 0 and at most {MAX_RATE:g} requests a second")
     parts = urlsplit(url)
@@ -78,7 +80,7 @@ def configure(
         raise HaltDeskError(f"--base-url: an http(s) address without query, not {url!r}")
     row = {
         "carrier": carrier,
-        "interval_minutes": round(interval),
+        "interval_minutes": float(interval),
         "base_url": url.rstrip("/"),
         "rate": float(rate),
         "updated_at": datetime.now(UTC).isoformat(),

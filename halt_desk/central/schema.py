@@ -267,7 +267,7 @@ courier_settings = Table(
     "courier_settings",
     metadata,
     Column("carrier", String(20), primary_key=True),
-    Column("interval_minutes", Integer, nullable=False),
+    Column("interval_minutes", Float, nullable=False),
     Column("base_url", String(300), nullable=False),
     Column("rate", Float, nullable=False),  # requests per second at most
     Column("updated_at", String(40), nullable=False),
@@ -285,4 +285,13 @@ courier_polls = Table(
     Column("polled_at", String(40), nullable=True),
     Column("failures", Integer, nullable=False, default=0),
     Column("problem", String(200), nullable=True),  # the last failure, for the operator
+)
+
+#: What the courier poller keeps between rounds (name → number): `audit_seen`, the last
+#: audit entry it looked through for `central.restore_found` (a restore from a backup).
+courier_poller_state = Table(
+    "courier_poller_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )

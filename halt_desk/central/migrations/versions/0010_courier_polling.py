@@ -1,6 +1,6 @@
 """Courier polling by central: per carrier its interval, address and rate
 (`courier_settings`; the API key is a central secret), and when each open shipment is
-asked next (`courier_polls`).
+asked next (`courier_polls`), and how far it looked for a restore (`courier_poller_state`).
 
 Revision ID: c0010
 Revises: c0007 (c0006 on its own branch; relinked after merging mail)
@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "courier_settings",
         sa.Column("carrier", sa.String(20), primary_key=True),
-        sa.Column("interval_minutes", sa.Integer(), nullable=False),
+        sa.Column("interval_minutes", sa.Float(), nullable=False),
         sa.Column("base_url", sa.String(300), nullable=False),
         sa.Column("rate", sa.Float(), nullable=False),
         sa.Column("updated_at", sa.String(40), nullable=False),
@@ -36,8 +36,14 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("problem", sa.String(200), nullable=True),
     )
+    op.create_table(
+        "courier_poller_state",
+        sa.Column("name", sa.String(40), primary_key=True),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("courier_poller_state")
     op.drop_table("courier_polls")
     op.drop_table("courier_settings")
