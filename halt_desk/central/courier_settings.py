@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from halt_desk.central import central_secrets
 from halt_desk.central.schema import courier_settings
-from halt_desk.couriers.registry import carrier_names, carriers
+from halt_desk.couriers.registry import carriers
 from halt_desk.domain.errors import HaltDeskError
 
 DEFAULT_INTERVAL_MINUTES = 15
@@ -49,7 +49,7 @@ def _secret_name(carrier: str, what: str) -> str:
 
 def check_carrier(carrier: str) -> str:
     if carrier not in carriers():
-        raise HaltDeskError(f"unknown carrier {carrier!r}: choose {carrier_names()}")
+        raise HaltDeskError(f"unknown carrier {carrier!r}: choose {', '.join(carriers())}")
     return carrier
 
 
