@@ -107,8 +107,7 @@ def _update(tracking: str, item: Any) -> TrackingUpdate | None:
         at = datetime.strptime(str(item["TimeStamp"]), "%d-%m-%Y %H:%M:%S").replace(tzinfo=_TZ)
     except (KeyError, ValueError):
         raise CourierError("postnl", tracking, f"bad TimeStamp in status {code}") from None
-    location = str(item.get("LocationName") or item.get("Location") or "")
-    return TrackingUpdate(status, at, str(item.get("StatusDescription", "")), code, location)
+    return TrackingUpdate(status, at, str(item.get("StatusDescription", "")), code)
 
 
 # Barcode formats PostNL publishes: the domestic "3S" code (3S + 4-character customer code +
