@@ -15,6 +15,7 @@ shipment asked again; one that gives an answer we cannot read moves on to the ne
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 import time
@@ -43,6 +44,8 @@ MAX_PAUSE = 60.0
 ATTEMPTS = 4
 #: How long one request may take.
 TIMEOUT = 10.0
+#: Requests in flight per carrier at most (each still waits for its slot of the rate).
+WORKERS = 4
 
 
 @dataclass
@@ -60,24 +63,83 @@ def _now_ms() -> int:
 
 
 class _Pacer:
-    """At most `rate` requests a second: each starts no sooner than 1/rate after the last."""
+    """At most `rate` requests a second over all of a carrier's workers: each request
+    starts no sooner than 1/rate after the one before; a refusal pauses them all."""
 
     def __init__(self, rate: float, stopping: Callable[[], bool]) -> None:
         self.gap = 1.0 / rate
-        self.next = 0.0
-        self.pause_until = 0.0
+        self._next = 0.0
+        self._pause_until = 0.0
         self._stopping = stopping
+        self._lock = threading.Lock()
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._pause_until = max(self._pause_until, time.monotonic() + seconds)
 
     def wait(self) -> bool:
-        """Sleeps until the next request may go; False when the run must stop instead."""
+        """Sleeps until this request's slot; False when the run must stop instead."""
         while True:
             if self._stopping():
                 return False
-            left = max(self.next, self.pause_until) - time.monotonic()
-            if left <= 0:
-                self.next = time.monotonic() + self.gap
+            with self._lock:
+                now = time.monotonic()
+                slot = max(self._next, self._pause_until, now)
+                if slot - now <= 0.5:
+                    self._next = slot + self.gap
+            left = slot - now
+            if left <= 0.5:
+                if left > 0:
+                    time.sleep(left)
                 return True
-            time.sleep(min(left, 0.5))
+            time.sleep(0.5)  # a long pause: look at the lease again in between
+
+
+class _CarrierRound:
+    """One carrier's shipments of a round, shared by its workers: the next shipment (a
+    group's turns moved on first), the events waiting to be recorded, what was asked."""
+
+    def __init__(self, poller: CourierPoller, carrier: str, shipments: list[OpenShipment],
+                 interval_ms: int) -> None:  # fmt: skip
+        self.poller, self.carrier, self.interval_ms = poller, carrier, interval_ms
+        self._todo = list(reversed(shipments))
+        self._ready: collections.deque[OpenShipment] = collections.deque()  # claimed, not asked
+        self._pending: list[Event] = []
+        self._lock = threading.Lock()
+
+    def next(self) -> OpenShipment | None:
+        with self._lock:
+            if not self._ready and self._todo:
+                group = [self._todo.pop() for _ in range(min(GROUP, len(self._todo)))]
+                turn = _now_ms() + self.interval_ms
+                self.poller._move_turns(self.carrier, [s.tracking for s in group], turn)
+                self._ready.extend(group)
+            return self._ready.popleft() if self._ready else None
+
+    def give_back(self, shipment: OpenShipment) -> None:
+        """A shipment taken but not asked (the run stops)."""
+        with self._lock:
+            self._ready.appendleft(shipment)
+
+    def add(self, made: list[Event]) -> list[Event]:
+        """Adds events; the batch to record now (a full group), if any."""
+        with self._lock:
+            self._pending += made
+            if len(self._pending) < GROUP:
+                return []
+            batch, self._pending = self._pending, []
+            return batch
+
+    def finish(self, stopped: bool) -> list[Event]:
+        """The events left to record; when the run stopped early, the claimed shipments not
+        asked get their turn back (while the lease is still ours) for the next holder (a
+        holder that dies leaves them for their next turn)."""
+        with self._lock:
+            if stopped and self._ready:
+                self.poller._move_turns(self.carrier, [s.tracking for s in self._ready], 0)
+                self._ready.clear()
+            batch, self._pending = self._pending, []
+            return batch
 
 
 class CourierPoller:
@@ -88,7 +150,6 @@ class CourierPoller:
         self.central = central
         self.engine: Engine = central.engine
         self._fetch_for = fetch_for or (lambda carrier: http_fetch(TIMEOUT, carrier))
-        self._fetches: dict[str, Fetch] = {}
         self.last_round = RoundReport()
         self._intervals: dict[str, int] = {}
 
@@ -191,12 +252,6 @@ class CourierPoller:
             )
 
     # ------------------------------------------------------------------ asking
-    def _adapter(self, settings: CourierSettings) -> CourierAdapter:
-        fetch = self._fetches.get(settings.carrier)
-        if fetch is None:
-            fetch = self._fetches[settings.carrier] = self._fetch_for(settings.carrier)
-        return carriers()[settings.carrier].adapter(settings.api_key, fetch, settings.base_url)
-
     def _carrier_round(
         self,
         settings: CourierSettings,
@@ -204,31 +259,34 @@ class CourierPoller:
         lease: Lease,
         report: RoundReport,
     ) -> None:
+        """WORKERS threads ask the carrier (so that one slow answer does not hold up the
+        rate), paced together."""
         carrier = settings.carrier
-        adapter = self._adapter(settings)
         pacer = _Pacer(settings.rate, lambda: not lease.held())
         interval_ms = self._intervals[carrier] = int(settings.interval_minutes * 60_000)
-        pending: list[Event] = []
-        try:
-            for start in range(0, len(shipments), GROUP):
-                group = shipments[start : start + GROUP]
-                if not lease.held():
+        work = _CarrierRound(self, carrier, shipments, interval_ms)
+        stopped = threading.Event()
+
+        def worker() -> None:
+            adapter = carriers()[carrier].adapter(
+                settings.api_key, self._fetch_for(carrier), settings.base_url
+            )
+            while (shipment := work.next()) is not None:
+                made = self._ask(adapter, shipment, pacer, report)
+                if made is None:
+                    work.give_back(shipment)
+                    stopped.set()
                     return
-                self._move_turns(carrier, [s.tracking for s in group], _now_ms() + interval_ms)
-                for done, shipment in enumerate(group):
-                    made = self._ask(adapter, shipment, pacer, report)
-                    if made is None:
-                        # The lease is about to go (or the server stops), while it is still
-                        # ours: the shipments not asked get their turn back for the next
-                        # holder (a holder that dies leaves them for their next turn).
-                        self._move_turns(carrier, [s.tracking for s in group[done:]], 0)
-                        return
-                    pending += made
-                    if len(pending) >= GROUP:
-                        _add(report.recorded, carrier, record(self.central, pending, carrier))
-                        pending = []
-        finally:
-            _add(report.recorded, carrier, record(self.central, pending, carrier))
+                _add(report.recorded, carrier, record(self.central, work.add(made), carrier))
+
+        threads = [threading.Thread(target=worker, name=f"courier-{carrier}-{n}", daemon=True)
+                   for n in range(min(WORKERS, len(shipments)))]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        left = work.finish(stopped.is_set())
+        _add(report.recorded, carrier, record(self.central, left, carrier))
 
     def _ask(
         self,
@@ -248,7 +306,7 @@ class CourierPoller:
             except CourierBusy as exc:
                 _add(report.refused, carrier, 1)
                 pause = exc.retry_after if exc.retry_after is not None else 2.0**attempt
-                pacer.pause_until = time.monotonic() + min(MAX_PAUSE, max(pause, pacer.gap))
+                pacer.pause(min(MAX_PAUSE, max(pause, pacer.gap)))
                 log.info("courier %s %s: %s; pausing %.1f s", carrier, shipment.tracking,
                          exc.problem, min(MAX_PAUSE, pause))  # fmt: skip
                 continue
