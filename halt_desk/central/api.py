@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.courier_poll import poller_jobs
-from halt_desk.central.courier_webhook import PushRefused, receive_push
+from halt_desk.central.courier_webhook import add_webhook_route
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.entra import (
     EntraValidator,
@@ -488,6 +488,7 @@ def create_app(
     app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
     _add_problem_handlers(app)
     _add_routes(app, central, writer)
+    add_webhook_route(app, central)
     return app
 
 
@@ -590,20 +591,6 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         if state is None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
-
-    @app.post("/api/v1/couriers/{carrier}/webhook", **declared(400, 403, 404, 413, 503))
-    async def courier_webhook(
-        carrier: Annotated[str, Path(max_length=20, examples=["dhl"])], request: Request
-    ) -> dict[str, Any]:
-        # A carrier's push, authenticated by its webhook secret (courier_webhook.py), not
-        # by a user's token.
-        body = await request.body()
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        try:
-            taken = await run_in_threadpool(receive_push, central, carrier, headers, body)
-        except PushRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from None
-        return taken.to_json()
 
     @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(

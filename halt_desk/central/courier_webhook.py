@@ -16,11 +16,15 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Annotated
 
 import orjson
+from fastapi import FastAPI, HTTPException, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from halt_desk.central.courier_events import open_shipments, record, status_events
 from halt_desk.central.courier_settings import load
+from halt_desk.central.openapi import declared
 from halt_desk.central.service import Central
 from halt_desk.couriers.base import CourierError
 from halt_desk.couriers.registry import carriers
@@ -83,3 +87,20 @@ def receive_push(
             continue
         recorded += record(central, status_events(central, shipment, result, "webhook"), carrier)
     return PushTaken(len(results), recorded, unknown)
+
+
+def add_webhook_route(app: FastAPI, central: Central) -> None:
+    """`POST /api/v1/couriers/{carrier}/webhook` on the central API."""
+
+    @app.post("/api/v1/couriers/{carrier}/webhook", **declared(400, 403, 404, 413, 503))
+    async def courier_webhook(
+        carrier: Annotated[str, Path(max_length=20, examples=["dhl"])], request: Request
+    ) -> dict[str, object]:
+        # A carrier's push, authenticated by its webhook secret, not by a user's token.
+        body = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            taken = await run_in_threadpool(receive_push, central, carrier, headers, body)
+        except PushRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return taken.to_json()

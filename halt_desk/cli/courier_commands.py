@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from halt_desk.cli.common import CliError
 from halt_desk.domain.errors import HaltDeskError
+
+if TYPE_CHECKING:
+    from halt_desk.central.service import Central
+
+#: Opens the central database of `--db` (central_commands.open_central).
+Opener = Callable[[str | None], "Central"]
 
 
 def _read_key() -> str:
@@ -20,10 +28,9 @@ def _read_key() -> str:
     return sys.stdin.readline()
 
 
-def cmd_courier_configure(args: argparse.Namespace) -> int:
+def cmd_courier_configure(args: argparse.Namespace, open_central: Opener) -> int:
     from halt_desk.central.courier_settings import check_carrier, configure
     from halt_desk.central.courier_webhook import SECRET_HEADER
-    from halt_desk.cli.central_commands import open_central
     from halt_desk.couriers.registry import carriers
 
     try:
@@ -66,7 +73,8 @@ def _float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
-def add_courier_commands(central_commands: Any, db_help: str) -> None:
+def add_courier_commands(central_commands: Any, db_help: str, open_central: Opener) -> None:
+    """`central courier configure`; `open_central` opens the database of `--db`."""
     courier = central_commands.add_parser("courier", help="courier tracking by central")
     courier_commands = courier.add_subparsers(dest="courier_command", required=True)
     configure = courier_commands.add_parser(
@@ -83,4 +91,4 @@ def add_courier_commands(central_commands: Any, db_help: str) -> None:
     )
     configure.add_argument("--rate", type=_float, metavar="PER_SECOND", help="default 5")
     configure.add_argument("--db", help=db_help)
-    configure.set_defaults(handler=cmd_courier_configure)
+    configure.set_defaults(handler=partial(cmd_courier_configure, open_central=open_central))
