@@ -284,3 +284,34 @@ def test_two_processes_ask_each_shipment_once_a_round(
         other.close()
     assert set(postnl.requests) == {f"3SHLTD{n:09d}" for n in range(1, 41)}
     assert set(postnl.requests.values()) == {1}
+
+
+def test_a_carrier_that_signs_its_pushes_has_its_signature_checked(
+    desk: Desk, fakes: CarrierServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+    import hashlib
+    import hmac
+
+    import orjson
+
+    from halt_desk.central import courier_webhook
+    from halt_desk.central.courier_webhook import PushRefused, receive_push
+    from halt_desk.couriers.registry import carriers
+
+    signing = dataclasses.replace(carriers()["dhl"], signature_header="X-Carrier-Signature")
+    monkeypatch.setattr(courier_webhook, "carriers", lambda: {**carriers(), "dhl": signing})
+    swap = open_shipment(desk, 1, "dhl", "JVGL0612345678901234")
+    _, hook = configure(desk.central.engine, "dhl", "k", base_url=fakes["dhl"].url)
+    body = orjson.dumps({"shipments": [{"id": "JVGL0612345678901234", "events": [
+        {"timestamp": "2027-01-12T11:40:00+01:00", "statusCode": "transit",
+         "description": "De zending is gesorteerd"}]}]})  # fmt: skip
+    signature = hmac.new(hook.encode(), body, hashlib.sha256).hexdigest()
+    forged = hmac.new(b"another secret", body, hashlib.sha256).hexdigest()
+    for given in ("", forged):
+        headers = {SECRET_HEADER: hook, "x-carrier-signature": given}
+        with pytest.raises(PushRefused, match="signature"):
+            receive_push(desk.central, "dhl", headers, body)
+    headers = {SECRET_HEADER: hook, "x-carrier-signature": signature}
+    assert receive_push(desk.central, "dhl", headers, body).recorded == 1
+    assert statuses(desk, swap)[-1]["source"] == "webhook"
