@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, select, upda
 from halt_desk.central.courier_events import OpenShipment, open_shipments, record, status_events
 from halt_desk.central.courier_settings import CourierSettings, load
 from halt_desk.central.leases import Job, Lease
-from halt_desk.central.schema import audit_log, courier_poller_state, courier_polls
+from halt_desk.central.schema import audit_log, courier_poller_state, courier_polls, seq_counter
 from halt_desk.central.service import Central
 from halt_desk.couriers.base import CourierAdapter, CourierBusy, CourierError, Fetch, http_fetch
 from halt_desk.couriers.registry import carriers
@@ -152,13 +152,14 @@ class CourierPoller:
         self._fetch_for = fetch_for or (lambda carrier: http_fetch(TIMEOUT, carrier))
         self.last_round = RoundReport()
         self._intervals: dict[str, int] = {}
+        self._last_key: object = None
 
     def job(self, every: float = 5.0, lease_seconds: float = 30.0) -> Job:
         return Job(JOB_NAME, self.run, every=every, lease_seconds=lease_seconds)
 
     def run(self, lease: Lease) -> None:
         settings = {c: s for c, s in load(self.engine).items() if s.api_key}
-        if not settings:
+        if not settings or self._quiet(settings):
             return
         due = self._due(settings)
         report = RoundReport()
@@ -190,6 +191,19 @@ class CourierPoller:
             )
 
     # ------------------------------------------------------------------ turns
+    def _quiet(self, settings: dict[str, CourierSettings]) -> bool:
+        """Nothing to do since the last round: no event and no audit entry (a restore
+        found) since, the same settings, and no shipment's turn has come. Saves reading
+        every open shipment's statuses every few seconds."""
+        with self.engine.connect() as conn:
+            head = conn.execute(select(seq_counter.c.value)).scalar()
+            audit = conn.execute(select(func.max(audit_log.c.id))).scalar()
+            soonest = conn.execute(select(func.min(courier_polls.c.next_at))).scalar()
+        key = (head, audit, tuple(sorted(map(repr, settings.values()))))
+        quiet = key == self._last_key and (soonest is None or soonest > _now_ms())
+        self._last_key = key
+        return quiet
+
     def _due(self, settings: dict[str, CourierSettings]) -> dict[str, list[OpenShipment]]:
         """The open shipments of configured carriers whose turn has come; new shipments
         get a turn at once, shipments no longer open lose theirs."""

@@ -8,7 +8,7 @@ central processes (user+sys from /proc, both together, from before the round to 
 it), the requests per shipment (each must be asked once), the 429s, the events recorded
 and the load average. Targets (issue 22): ≤ 60 s wall, ≤ 5 s central CPU, within 50/s.
 
-    .venv/bin/python tests/perf/bench_courier_poll.py [--shipments 2000] [--rate 48]
+    .venv/bin/python tests/perf/bench_courier_poll.py [--shipments 2000] [--rate 45]
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def seed(central: Central, count: int) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shipments", type=int, default=2000)
-    parser.add_argument("--rate", type=float, default=48.0)
+    parser.add_argument("--rate", type=float, default=45.0)  # 10 % under the limit: jitter
     args = parser.parse_args()
     os.environ["HALT_DESK_CENTRAL_SECRET_KEY"] = Fernet.generate_key().decode()
     work = Path(tempfile.mkdtemp(prefix="bench-courier-"))
