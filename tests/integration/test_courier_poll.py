@@ -315,3 +315,31 @@ def test_a_carrier_that_signs_its_pushes_has_its_signature_checked(
     headers = {SECRET_HEADER: hook, "x-carrier-signature": signature}
     assert receive_push(desk.central, "dhl", headers, body).recorded == 1
     assert statuses(desk, swap)[-1]["source"] == "webhook"
+
+
+def test_recorded_answers_of_each_carrier_are_replayed_and_recorded(
+    desk: Desk, fakes: CarrierServers
+) -> None:
+    recorded = {  # carrier: (tracking, recorded answer)
+        "postnl": ("3SHLTD123456789", "postnl_delivered.json"),
+        "dhl": ("JVGL0612345678901234", "dhl_failed_attempt.json"),
+        "dpd": ("05212345678901", "dpd_out_for_delivery.json"),
+    }
+    swaps = {}
+    for n, (carrier, (tracking, fixture)) in enumerate(recorded.items(), start=1):
+        swaps[carrier] = open_shipment(desk, n, carrier, tracking, T0.replace(hour=8))
+        fakes[carrier].replay(tracking, fixture)
+        setup_carrier(desk, fakes[carrier], rate=50)
+    poller = quick_poller(desk.central)
+    poller.run(held_lease(desk.central, poller))
+    codes = {
+        carrier: [d["code"] for d in statuses(desk, swap)[1:]] for carrier, swap in swaps.items()
+    }
+    assert codes == {
+        "postnl": ["1", "2", "5", "7", "11"],
+        "dhl": ["pre-transit", "transit", "transit", "transit", "failure"],
+        "dpd": ["ACCEPTED", "AT_SENDING_DEPOT", "ON_THE_ROAD", "AT_DELIVERY_DEPOT",
+                "OUT_FOR_DELIVERY"],
+    }  # fmt: skip
+    failed = statuses(desk, swaps["dhl"])[-1]
+    assert (failed["problem"], failed["location"]) == ("delivery_failed", "Zwolle")
