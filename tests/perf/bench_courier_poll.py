@@ -71,10 +71,26 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shipments", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=45.0)  # 10 % under the limit: jitter
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
     args = parser.parse_args()
     os.environ["HALT_DESK_CENTRAL_SECRET_KEY"] = Fernet.generate_key().decode()
     work = Path(tempfile.mkdtemp(prefix="bench-courier-"))
     url = f"sqlite+pysqlite:///{work / 'central.sqlite3'}"
+    postgres = None
+    if args.postgres:
+        from tests.pg import ThrowawayPostgres
+
+        postgres = ThrowawayPostgres()
+        postgres.start()
+        url = postgres.new_database("bench_courier")
+    try:
+        return run(args, work, url)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+
+
+def run(args: argparse.Namespace, work: Path, url: str) -> int:
     fake = FakeCarrier("postnl").start()
     codes = [("2", "Zending in ontvangst genomen"), ("5", "Zending gesorteerd")]
     central = Central.open(url)
@@ -117,7 +133,8 @@ def main() -> int:
     fake.stop()
     central.close()
     once = sum(1 for t in trackings if asked.get(t) == 1)
-    print(f"shipments {args.shipments}, rate {args.rate:g}/s, 2 central processes (SQLite)")
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"shipments {args.shipments}, rate {args.rate:g}/s, 2 central processes ({backend})")
     print(f"round wall {wall:.1f} s (configure → {events} statuses recorded)")
     print(f"central CPU (both processes, user+sys) {after - before:.2f} s "
           f"= {(after - before) / args.shipments * 1000:.2f} ms per shipment")  # fmt: skip
