@@ -112,3 +112,27 @@ def load(engine: Engine) -> dict[str, CourierSettings]:
             row.carrier, row.interval_minutes, row.base_url, row.rate, key, hook or ""
         )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierState:
+    """What `central courier list` shows of one configured carrier."""
+
+    settings: CourierSettings
+    shipments: int  # open shipments with a turn
+    failing: list[tuple[str, str]]  # (tracking code, last problem) of those that failed
+
+
+def states(engine: Engine) -> list[CarrierState]:
+    from halt_desk.central.schema import courier_polls
+
+    found: list[CarrierState] = []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(courier_polls.c.carrier, courier_polls.c.tracking, courier_polls.c.problem)
+        ).all()
+    for carrier, settings in load(engine).items():
+        mine = [row for row in rows if row.carrier == carrier]
+        failing = [(row.tracking, row.problem) for row in mine if row.problem]
+        found.append(CarrierState(settings, len(mine), failing))
+    return found

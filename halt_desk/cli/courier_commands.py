@@ -66,6 +66,29 @@ def cmd_courier_configure(args: argparse.Namespace, open_central: Opener) -> int
     return 0
 
 
+def cmd_courier_list(args: argparse.Namespace, open_central: Opener) -> int:
+    from halt_desk.central.courier_settings import states
+
+    central = open_central(args.db)
+    try:
+        found = states(central.engine)
+    finally:
+        central.close()
+    if not found:
+        print("no carrier configured: halt-desk central courier configure CARRIER")
+    for state in found:
+        settings = state.settings
+        key = "API key kept" if settings.api_key else "no API key"
+        print(
+            f"{settings.carrier}: every {settings.interval_minutes:g} min, at most "
+            f"{settings.rate:g}/s, {settings.base_url}, {key}; {state.shipments} open "
+            f"shipment(s), {len(state.failing)} with a problem"
+        )
+        for tracking, problem in state.failing[:20]:
+            print(f"  {tracking}: {problem}")
+    return 0
+
+
 def _float(text: str) -> float:
     try:
         return float(text)
@@ -92,3 +115,8 @@ def add_courier_commands(central_commands: Any, db_help: str, open_central: Open
     configure.add_argument("--rate", type=_float, metavar="PER_SECOND", help="default 5")
     configure.add_argument("--db", help=db_help)
     configure.set_defaults(handler=partial(cmd_courier_configure, open_central=open_central))
+    listing = courier_commands.add_parser(
+        "list", help="the configured carriers, their open shipments and problems"
+    )
+    listing.add_argument("--db", help=db_help)
+    listing.set_defaults(handler=partial(cmd_courier_list, open_central=open_central))

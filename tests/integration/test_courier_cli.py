@@ -51,3 +51,28 @@ def test_configure_keeps_the_key_as_a_secret_and_the_settings_as_given(
     assert unknown.returncode == 2 and "choose dhl, dpd, postnl" in unknown.stderr
     empty = run_halt_desk(["central", "courier", "configure", "dhl", "--db", url], tmp_path, "\n")
     assert empty.returncode == 2 and "no API key" in empty.stderr
+
+
+def test_list_shows_each_carrier_without_its_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HALT_DESK_CENTRAL_SECRET_KEY", Fernet.generate_key().decode())
+    url = f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+    empty = run_halt_desk(["central", "courier", "list", "--db", url], tmp_path)
+    assert empty.returncode == 0 and "no carrier configured" in empty.stdout
+    run_halt_desk(["central", "courier", "configure", "dpd", "--db", url], tmp_path, "dpd-k9\n")
+    central = Central.open(url)
+    try:
+        with central.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO courier_polls (carrier, tracking, next_at, failures, problem) "
+                "VALUES ('dpd', '05212345678901', 0, 1, 'HTTP 401'), "
+                "('dpd', '05212345678902', 0, 0, NULL)"
+            )
+    finally:
+        central.close()
+    listed = run_halt_desk(["central", "courier", "list", "--db", url], tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "dpd: every 15 min, at most 5/s, https://tracking.dpd.de, API key kept" in listed.stdout
+    assert "2 open shipment(s), 1 with a problem" in listed.stdout
+    assert "05212345678901: HTTP 401" in listed.stdout and "dpd-k9" not in listed.stdout
