@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QHeaderView,
@@ -106,6 +107,12 @@ class LogisticsWindow(QMainWindow):
         queue_page = QWidget()
         queue_layout = QVBoxLayout(queue_page)
         queue_layout.addWidget(self.rejections)
+        self.exceptions = QLabel()  # carrier exceptions, flagged at once (issue 22)
+        self.exceptions.setWordWrap(True)
+        self.exceptions.setStyleSheet(f"color: {BAD.name()}; font-weight: bold")
+        self.exceptions.setVisible(False)
+        self.last_notification = ""
+        queue_layout.addWidget(self.exceptions)
         queue_layout.addWidget(self.queue_view, 1)
         return queue_page
 
@@ -214,9 +221,21 @@ class LogisticsWindow(QMainWindow):
         self.session.refresh()
         self.rejections.setText("\n".join(rejected))
         self.rejections.setVisible(bool(rejected))
+        self._flag_exceptions()
         shortages = sum(1 for level in stock if level.shortage)
         self.counts.setText(status_text(len(rows), shortages))
         self.loaded = True
+
+    def _flag_exceptions(self) -> None:
+        """Carrier exceptions above the queue; a new one as a notification at once."""
+        flagged = [row.exception_text() for row in self.queue.rows if row.exception]
+        self.exceptions.setText("\n".join(flagged))
+        self.exceptions.setVisible(bool(flagged))
+        new = [row.exception_text() for row in self.queue.new_exceptions]
+        if new:
+            self.last_notification = _("Carrier exception: {what}").format(what="; ".join(new))
+            self.statusBar().showMessage(self.last_notification, 30_000)
+            QApplication.alert(self)  # the task bar asks for attention
 
     def _failed(self, exc: BaseException) -> None:
         self.statusBar().showMessage(labels.error_text(exc), 10_000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -26,7 +27,7 @@ from halt_desk.desk.ticket_words import EMERGENCY_KIND_WORDS, SHIPMENT_STATUSES
 from halt_desk.domain.swaps import SwapMode
 from halt_desk.i18n import N_, _
 from halt_desk.logistics.loaners import LoanerSuggestion
-from halt_desk.logistics.queue import STEP_NAMES, QueueRow
+from halt_desk.logistics.queue import EXCEPTION_NAMES, LATE, STEP_NAMES, QueueRow
 from halt_desk.logistics.stock import StockLevel
 from halt_desk.logistics.swap_steps import SwapPlan
 from ui import labels
@@ -35,6 +36,8 @@ from ui.text_limits import limit_text
 
 Index = QModelIndex | QPersistentModelIndex
 GOOD, NEXT, BAD = QColor("#1b5e20"), QColor("#0d47a1"), QColor("#b3261e")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+FLAGGED = QColor("#fde7e9")  # the background of a line with a carrier exception
 
 #: Shipment statuses and emergency workplaces in words: the same words as the timeline's.
 SHIPMENT: Mapping[str, str] = SHIPMENT_STATUSES
@@ -73,6 +76,9 @@ class QueueModel(_RowsModel):
         self.rows: list[QueueRow] = []
         self.now = now
         self.names = Names()
+        #: Carrier exceptions flagged by the last `set_rows` that were not flagged before.
+        self.new_exceptions: list[QueueRow] = []
+        self._flagged: set[tuple[str, str]] = set()
 
     def set_rows(self, rows: list[QueueRow], now: datetime, names: Names | None = None) -> None:
         self.beginResetModel()
@@ -80,6 +86,9 @@ class QueueModel(_RowsModel):
         if names is not None:
             self.names = names
         self.endResetModel()
+        flagged = {(r.swap, r.exception): r for r in rows if r.exception is not None}
+        self.new_exceptions = [r for key, r in flagged.items() if key not in self._flagged]
+        self._flagged = set(flagged)
 
     def tick(self, now: datetime) -> None:
         self.now = now
@@ -95,6 +104,13 @@ class QueueModel(_RowsModel):
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
             return labels.countdown(row.due, self.now)[1]
+        if row.exception is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return FLAGGED
+            if role == Qt.ItemDataRole.ForegroundRole and column == 6:
+                return BAD
+            if role == Qt.ItemDataRole.ToolTipRole and column == 6:
+                return self._exception_tip(row)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row.clock:
             return labels.clock(row.clock)
         return None
@@ -118,12 +134,27 @@ class QueueModel(_RowsModel):
         if column == 6 and row.shipment is not None:
             shipment = row.shipment
             status = _(SHIPMENT.get(shipment.status, shipment.status))
-            return f"{carrier_name(shipment.carrier)} {shipment.tracking} · {status}"
+            text = f"{carrier_name(shipment.carrier)} {shipment.tracking} · {status}"
+            if row.exception is not None:
+                text = f"⚠ {_(EXCEPTION_NAMES.get(row.exception, row.exception))} · {text}"
+            return text
         if column == 7 and row.emergency_kind:
             return _(EMERGENCY.get(row.emergency_kind, row.emergency_kind))
         if column == 8 and row.own_device:
             return f"{row.own_device} · {labels.device_state(row.own_state or '')}"
         return ""
+
+    def _exception_tip(self, row: QueueRow) -> str:
+        expected = row.shipment.expected if row.shipment is not None else None
+        if row.exception == LATE and expected is not None and row.swap_due is not None:
+            return _("The carrier expects to deliver {expected}; the swap is due {due}").format(
+                expected=_moment(expected), due=_moment(row.swap_due)
+            )
+        return row.exception_text()
+
+
+def _moment(at: datetime) -> str:
+    return at.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")
 
 
 class StockModel(_RowsModel):

@@ -25,6 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
+from halt_desk.central.courier_poll import poller_jobs
+from halt_desk.central.courier_webhook import add_webhook_route
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.entra import (
     EntraValidator,
@@ -462,7 +464,7 @@ def create_app(
     Entra ID tokens are trusted as `entra` says, else as the file named by
     HALT_DESK_ENTRA_CONFIG says (`serve --entra-config`), else not at all."""
     writer = GroupCommitter(central)
-    jobs = JobRunner(central.engine, configured_jobs())
+    jobs = JobRunner(central.engine, [*poller_jobs(central), *configured_jobs()])
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -486,6 +488,7 @@ def create_app(
     app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
     _add_problem_handlers(app)
     _add_routes(app, central, writer)
+    add_webhook_route(app, central)
     return app
 
 

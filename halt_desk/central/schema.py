@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -194,4 +195,103 @@ central_identity = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("instance", String(36), nullable=False),
     Column("created_at", String(40), nullable=False),
+)
+
+
+# ------------------------------------------------------------------ mail (issue 20)
+#: Events that should notify someone, written by the writer in the event's own transaction
+#: (mail_rules.py decides which): the mail job turns each into mails (recipients, text)
+#: and deletes the row. One row per event; nothing here is personal.
+mail_triggers = Table(
+    "mail_triggers",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False),
+    Column("stream", String(200), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("org", String(100), nullable=True),
+)
+
+#: The mail outbox (mail_queue.py): one row per message and recipient. `message_id` comes
+#: from the event, the mail kind and the recipient, so a message sent again carries the
+#: same one. `state`: queued, sent, failed or skipped; `recorded`: the state last recorded
+#: on the ticket's stream (mail_queued / mail_sent / mail_failed).
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("message_id", String(250), nullable=False, unique=True),
+    Column("org", String(100), nullable=True),
+    Column("kind", String(64), nullable=False),
+    Column("to_addr", String(254), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("stream", String(200), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("context", Text, nullable=False),  # JSON: what the template fills in
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_try_ms", BigInteger, nullable=False),  # ms since 1970
+    Column("reason", Text, nullable=True),
+    Column("queued_at", String(40), nullable=False),
+    Column("sent_at", String(40), nullable=True),
+    Column("recorded", String(16), nullable=True),
+    Index("ix_mail_outbox_state", "state", "next_try_ms"),
+    Index("ix_mail_outbox_recorded", "recorded", "state"),
+)
+
+#: Central's settings that are no secret (`central mail configure`: host, port, TLS mode,
+#: sender), by name, as JSON.
+central_settings = Table(
+    "central_settings",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: Central's secrets (the SMTP password, courier API keys), encrypted with a key that
+#: never is in the database (central_secrets.py).
+central_secrets = Table(
+    "central_secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),  # Fernet token
+    Column("updated_at", String(40), nullable=False),
+)
+
+#: Courier polling (`halt-desk central courier configure CARRIER`): how often and how fast
+#: central asks each carrier, at which address. The API key and the webhook secret are
+#: central secrets (central_secrets.py), never in this table.
+courier_settings = Table(
+    "courier_settings",
+    metadata,
+    Column("carrier", String(20), primary_key=True),
+    Column("interval_minutes", Float, nullable=False),
+    Column("base_url", String(300), nullable=False),
+    Column("rate", Float, nullable=False),  # requests per second at most
+    Column("updated_at", String(40), nullable=False),
+)
+
+#: When each open shipment is asked next (courier_poll.py): a round asks the shipments whose
+#: `next_at` has come (milliseconds since 1970) and moves it on as it goes, so a second
+#: process that takes the job over mid-round asks only what the first did not.
+courier_polls = Table(
+    "courier_polls",
+    metadata,
+    Column("carrier", String(20), primary_key=True),
+    Column("tracking", String(100), primary_key=True),
+    Column("next_at", BigInteger, nullable=False),
+    Column("polled_at", String(40), nullable=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("problem", String(200), nullable=True),  # the last failure, for the operator
+)
+
+#: What the courier poller keeps between rounds (name → number): `audit_seen`, the last
+#: audit entry it looked through for `central.restore_found` (a restore from a backup).
+courier_poller_state = Table(
+    "courier_poller_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from halt_desk.central.transport import TlsFiles
 
 from halt_desk.cli.common import CliError, positive_int
+from halt_desk.cli.courier_commands import add_courier_commands
 from halt_desk.domain.errors import HaltDeskError
 
 log = logging.getLogger("halt_desk")
@@ -373,6 +374,7 @@ def add_commands(commands: Any) -> None:
     employees.set_defaults(handler=cmd_import_employees)
     _add_audit_commands(central_commands, db_help)
     _add_backup_command(central_commands, db_help)
+    add_courier_commands(central_commands, db_help, open_central)
     profile = central_commands.add_parser("profile", help="contract profiles")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
     publish = profile_commands.add_parser(

@@ -2,8 +2,9 @@
 statuses of DESIGN §2.6 (booked … returned).
 
 An adapter gets its HTTP through a `Fetch` function (URL, headers, query → parsed JSON), so
-tests feed it recorded answers and the app the real `http_fetch`. Keys come from the
-keychain (`halt_desk.couriers.poll.adapters_from_keychain`), never from a file.
+tests feed it recorded answers and central the real `http_fetch`; its base URL is
+configuration (`halt-desk central courier configure CARRIER --base-url`). Central polls the
+carriers (central/courier_poll.py) with the keys it keeps as secrets, never in a file.
 """
 
 from __future__ import annotations
@@ -33,6 +34,42 @@ class ShipmentUnknown(CourierError):
     """The carrier does not know this tracking code (yet)."""
 
 
+class CourierBusy(CourierError):
+    """Ask again later: the carrier refused for its rate limit (429, with the seconds of its
+    Retry-After when it gave them), failed on its side (5xx) or did not answer in time."""
+
+    def __init__(
+        self, carrier: str, tracking: str, problem: str, retry_after: float | None = None
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(carrier, tracking, problem)
+
+
+class ShipmentProblem:
+    """What the logistics queue flags at once (DESIGN §2.6 statuses say what happened; a
+    problem says what needs a person)."""
+
+    DELIVERY_FAILED = "delivery_failed"
+    ADDRESS = "address_problem"
+    RETURNED = "returned_to_sender"
+
+
+_ADDRESS_WORDS = ("adres", "address", "adresse")
+
+
+def problem_of(status: ShipmentStatus, text: str) -> str | None:
+    """The problem a carrier status reports, if any: returned to sender, an address problem
+    (a failed delivery whose text names the address), or a failed delivery."""
+    if status is ShipmentStatus.RETURNED:
+        return ShipmentProblem.RETURNED
+    if status is ShipmentStatus.FAILED_ATTEMPT:
+        lowered = text.lower()
+        if any(word in lowered for word in _ADDRESS_WORDS):
+            return ShipmentProblem.ADDRESS
+        return ShipmentProblem.DELIVERY_FAILED
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class TrackingUpdate:
     """One status of a shipment as the carrier reported it."""
@@ -41,6 +78,11 @@ class TrackingUpdate:
     at: datetime
     description: str  # the carrier's own words (no personal data)
     code: str  # the carrier's status code
+    location: str = ""  # the place the carrier names (a town or depot), if any
+
+    @property
+    def problem(self) -> str | None:
+        return problem_of(self.status, self.description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +90,7 @@ class TrackingResult:
     carrier: str
     tracking: str
     updates: tuple[TrackingUpdate, ...]  # oldest first
+    expected: datetime | None = None  # the carrier's expected delivery (end of its window)
 
     @property
     def current(self) -> TrackingUpdate | None:
@@ -62,25 +105,55 @@ class CourierAdapter(Protocol):
     def track(self, tracking: str) -> TrackingResult: ...
 
 
-def http_fetch(timeout: float = 15.0) -> Fetch:
-    """The real `Fetch`: an HTTPS GET with `requests` (TLS verified), JSON back; a 404 is
-    ShipmentUnknown, anything else that fails a CourierError."""
-    import requests
+def http_fetch(timeout: float = 15.0, carrier: str = "http") -> Fetch:
+    """The real `Fetch`: a GET with urllib3 over kept-alive connections (TLS verified), JSON
+    back; half the CPU of `requests` per call, which counts when central asks thousands.
+    A 404 is ShipmentUnknown; 429, 5xx, a timeout or a lost connection CourierBusy (with
+    Retry-After); any other failure, or an answer that is not JSON, a CourierError. The
+    errors name the URL's last part, never a header (the key is in one)."""
+    import orjson
+    import urllib3
+
+    pool = urllib3.PoolManager(num_pools=4, maxsize=1, retries=False)
 
     def fetch(url: str, headers: Mapping[str, str], params: Mapping[str, str]) -> Any:
+        where = url.rsplit("/", 1)[-1] or url
         try:
-            response = requests.get(
-                url, headers=dict(headers), params=dict(params), timeout=timeout
+            response = pool.request(
+                "GET", url, headers=dict(headers), fields=dict(params) or None, timeout=timeout
             )
-        except requests.RequestException as exc:
-            raise CourierError("http", url, f"not reachable ({type(exc).__name__})") from None
-        if response.status_code == 404:
-            raise ShipmentUnknown("http", url, "not found")
-        if not response.ok:
-            raise CourierError("http", url, f"HTTP {response.status_code}")
+        except urllib3.exceptions.HTTPError as exc:
+            raise CourierBusy(carrier, where, f"not reachable ({type(exc).__name__})") from None
+        status = response.status
+        if status == 404:
+            raise ShipmentUnknown(carrier, where, "not found")
+        if status == 429 or status >= 500:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            raise CourierBusy(carrier, where, f"HTTP {status}", wait)
+        if status >= 400:
+            raise CourierError(carrier, where, f"HTTP {status}")
         try:
-            return response.json()
-        except ValueError:
-            raise CourierError("http", url, "the answer is not JSON") from None
+            return orjson.loads(response.data)
+        except orjson.JSONDecodeError:
+            raise CourierError(carrier, where, "the answer is not JSON") from None
 
     return fetch
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds of a Retry-After header (a number of seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())

@@ -1,8 +1,8 @@
 """DPD tracking, shaped on DPD's public parcel life-cycle JSON (`GET https://tracking.dpd.de/
 rest/plc/nl_NL/{parcel}`): `parcellifecycleResponse.parcelLifeCycleData.statusInfo[]` with
 `status` (ACCEPTED, AT_SENDING_DEPOT, ON_THE_ROAD, AT_DELIVERY_DEPOT, OUT_FOR_DELIVERY,
-DELIVERED, …), `statusHasBeenReached` and `date`. An API key, where a contract gives one,
-goes in the `Authorization` header."""
+DELIVERED, …), `statusHasBeenReached`, `date` and `location`. An API key, where a
+contract gives one, goes in the `Authorization` header. No push: DPD is polled."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from halt_desk.couriers.base import (
 from halt_desk.couriers.registry import Carrier
 from halt_desk.domain.swaps import ShipmentStatus
 
-BASE_URL = "https://tracking.dpd.de/rest/plc/nl_NL/"
+BASE_URL = "https://tracking.dpd.de"
+PATH = "/rest/plc/nl_NL/"
 _TZ = ZoneInfo("Europe/Amsterdam")
 _S = ShipmentStatus
 STATUSES: dict[str, ShipmentStatus] = {
@@ -42,14 +43,15 @@ STATUSES: dict[str, ShipmentStatus] = {
 class DPD:
     carrier = "dpd"
 
-    def __init__(self, api_key: str, fetch: Fetch) -> None:
+    def __init__(self, api_key: str, fetch: Fetch, base_url: str = BASE_URL) -> None:
         self._key, self._fetch = api_key, fetch
+        self._url = base_url.rstrip("/") + PATH
 
     def track(self, tracking: str) -> TrackingResult:
         headers = {"Accept": "application/json"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
-        return parse(tracking, self._fetch(BASE_URL + tracking, headers, {}))
+        return parse(tracking, self._fetch(self._url + tracking, headers, {}))
 
 
 def parse(tracking: str, answer: Any) -> TrackingResult:
@@ -74,7 +76,8 @@ def parse(tracking: str, answer: Any) -> TrackingResult:
         if at.tzinfo is None:
             at = at.replace(tzinfo=_TZ)  # DPD gives Dutch local time without offset
         label = item.get("label") or code
-        updates.append(TrackingUpdate(status, at, str(label), code))
+        location = str(item.get("location") or "")
+        updates.append(TrackingUpdate(status, at, str(label), code, location))
     updates.sort(key=lambda u: u.at)
     return TrackingResult("dpd", tracking, tuple(updates))
 
@@ -93,4 +96,4 @@ def recognise(code: str) -> str | None:
     return label.group(1) if label else None
 
 
-CARRIER = Carrier("dpd", "DPD", recognise, DPD)
+CARRIER = Carrier("dpd", "DPD", recognise, DPD, BASE_URL)

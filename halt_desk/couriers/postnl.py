@@ -1,6 +1,7 @@
 """PostNL Shipping Status API (v2, `GET /shipment/v2/status/barcode/{barcode}`, header
 `apikey`): `CurrentStatus` / `CompleteStatus` with `StatusCode`, `PhaseCode` and a
-`TimeStamp` in `dd-MM-yyyy HH:mm:ss` (Dutch local time)."""
+`TimeStamp` in `dd-MM-yyyy HH:mm:ss` (Dutch local time); `Expectation` {ETAFrom, ETATo}
+the delivery window PostNL expects. PostNL offers no push: its statuses are polled."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from halt_desk.couriers.base import (
 from halt_desk.couriers.registry import Carrier
 from halt_desk.domain.swaps import ShipmentStatus
 
-BASE_URL = "https://api.postnl.nl/shipment/v2/status/barcode/"
+BASE_URL = "https://api.postnl.nl"
+PATH = "/shipment/v2/status/barcode/"
 _TZ = ZoneInfo("Europe/Amsterdam")
 _S = ShipmentStatus
 #: PostNL status codes we map directly (others fall back to their phase).
@@ -49,12 +51,13 @@ PHASE_CODES: dict[str, ShipmentStatus] = {
 class PostNL:
     carrier = "postnl"
 
-    def __init__(self, api_key: str, fetch: Fetch) -> None:
+    def __init__(self, api_key: str, fetch: Fetch, base_url: str = BASE_URL) -> None:
         self._key, self._fetch = api_key, fetch
+        self._url = base_url.rstrip("/") + PATH
 
     def track(self, tracking: str) -> TrackingResult:
         answer = self._fetch(
-            BASE_URL + tracking, {"apikey": self._key, "Accept": "application/json"},
+            self._url + tracking, {"apikey": self._key, "Accept": "application/json"},
             {"detail": "true", "language": "NL"},
         )  # fmt: skip
         return parse(tracking, answer)
@@ -75,7 +78,24 @@ def parse(tracking: str, answer: Any) -> TrackingResult:
         raw.append(shipment["Status"])
     updates = [u for u in (_update(tracking, item) for item in raw) if u is not None]
     updates.sort(key=lambda u: u.at)
-    return TrackingResult("postnl", tracking, tuple(dict.fromkeys(updates)))
+    expectation = shipment.get("Expectation") or {}
+    expected = _moment(expectation.get("ETATo") or expectation.get("ETAFrom"))
+    return TrackingResult("postnl", tracking, tuple(dict.fromkeys(updates)), expected)
+
+
+def _moment(text: Any) -> datetime | None:
+    """A PostNL time (`dd-MM-yyyy HH:mm:ss`, or ISO-8601) in Dutch time; None if unreadable."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return datetime.strptime(text, "%d-%m-%Y %H:%M:%S").replace(tzinfo=_TZ)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=_TZ)
 
 
 def _update(tracking: str, item: Any) -> TrackingUpdate | None:
@@ -112,4 +132,4 @@ def recognise(code: str) -> str | None:
     return None
 
 
-CARRIER = Carrier("postnl", "PostNL", recognise, PostNL)
+CARRIER = Carrier("postnl", "PostNL", recognise, PostNL, BASE_URL)

@@ -13,7 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from halt_desk.couriers.base import CourierAdapter, Fetch
+from halt_desk.couriers.base import CourierAdapter, Fetch, TrackingResult
+
+#: A carrier's push body → the shipments it reports (CourierError when it cannot be read).
+PushParser = Callable[[object], list[TrackingResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,13 @@ class Carrier:
     code: str  # "postnl": stored on shipments, keychain entry `courier:<code>`
     name: str  # "PostNL", as people write it
     recognise: Callable[[str], str | None]
-    adapter: Callable[[str, Fetch], CourierAdapter]  # (API key, fetch) → adapter
+    adapter: Callable[[str, Fetch, str], CourierAdapter]  # (API key, fetch, base URL)
+    base_url: str  # the carrier's public API
+    #: Reads a push to `POST /api/v1/couriers/{code}/webhook`; None: the carrier has none.
+    push: PushParser | None = None
+    #: Header with the carrier's signature of the body (HMAC-SHA256 with the webhook
+    #: secret, hex) where the carrier signs its pushes; None: it sends our secret instead.
+    signature_header: str | None = None
 
 
 #: Modules of this package that are not carriers.

@@ -368,7 +368,8 @@ def _shipment(event: Event, state: _State, names: Names) -> _Wording:
     carrier = carrier_name(_text(data, "carrier")) if _text(data, "carrier") else ""
     line = _("Shipment {leg}: {status}").format(leg=leg, status=status)
     parcel = " ".join(p for p in (carrier, _text(data, "tracking")) if p)
-    body = _lines(f"{line} ({parcel})" if parcel else line, _text(data, "text", "detail"))
+    said = " · ".join(p for p in (_text(data, "text", "detail"), _text(data, "location")) if p)
+    body = _lines(f"{line} ({parcel})" if parcel else line, said)
     return _(EVENT_LABELS["shipment_status"]), body, EntryKind.WORK
 
 

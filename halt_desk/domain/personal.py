@@ -63,7 +63,10 @@ def _closed(
 
 
 _SWAP_PLAN = {"ticket", "org", "mode", "depot", "due", "engineer", "reason", "note"}
-_SHIPMENT = {"leg", "carrier", "tracking", "status", "source", "detail", "code", "text", "time"}
+_SHIPMENT = {
+    *("leg", "carrier", "tracking", "status", "source", "detail", "code", "text", "time"),
+    *("problem", "expected"),  # the carrier's exception and expected delivery (couriers)
+}
 #: The employee directory (`central import employees`): work contact data, which the desk
 #: needs to find a caller; private contact data and the home address are personal.
 _EMPLOYEE = {"id", "org", "name", "email", "phone", "team", "region", "location", "role"}

@@ -71,7 +71,11 @@ class Shipment:
     tracking: str
     status: ShipmentStatus
     status_at: datetime
-    source: str = "manual"  # manual | scan | api:<carrier>
+    source: str = "manual"  # manual | scan | carrier | webhook (older: api:<carrier>)
+    #: What needs a person (couriers.base.ShipmentProblem): delivery failed, an address
+    #: problem, returned to sender; None while all goes well.
+    problem: str | None = None
+    expected: datetime | None = None  # the carrier's expected delivery, as last reported
 
     @property
     def is_final(self) -> bool:
@@ -158,6 +162,13 @@ def apply_swap_event(fold: SwapFold | None, event: Event) -> SwapFold:
         return replace(fold, history=history, **changes)  # type: ignore[arg-type]
     if event.type == "shipment_status":
         shipment = _shipment(event)
+        before = fold.shipment(shipment.leg)
+        if (
+            shipment.expected is None
+            and before is not None
+            and before.tracking == shipment.tracking
+        ):
+            shipment = replace(shipment, expected=before.expected)
         if shipment.leg is Leg.OUT:
             return replace(fold, outbound=shipment, history=history)
         if shipment.leg is Leg.OWN_DEVICE:
@@ -214,7 +225,20 @@ def _shipment(event: Event) -> Shipment:
         status=status,
         status_at=event.at,
         source=event_text(event, "source") or "manual",
+        problem=event_text(event, "problem"),
+        expected=_moment(event_text(event, "expected")),
     )
+
+
+def _moment(text: str | None) -> datetime | None:
+    """An ISO-8601 time with offset, or None (absent or unreadable: only a hint)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _mode(event: Event) -> SwapMode:

@@ -1,5 +1,7 @@
 """The logistics queue: every open swap and swap request with the deadline that falls
-first, most urgent on top, with countdowns.
+first, most urgent on top, with countdowns. A swap whose carrier reports a problem
+(delivery failed, an address problem, returned to sender) or expects to deliver after the
+swap clock's deadline is flagged and comes first.
 """
 
 from __future__ import annotations
@@ -8,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from halt_desk.domain.swaps import Shipment
-from halt_desk.i18n import N_
+from halt_desk.couriers.registry import carrier_name
+from halt_desk.domain.swaps import Leg, Shipment
+from halt_desk.i18n import N_, _
 from halt_desk.logistics.swap_board import Swap, SwapBoard, SwapStep, load_board
 from halt_desk.store import Store
 
@@ -26,6 +29,14 @@ STEP_NAMES: Mapping[str, str] = {
     SwapStep.CLOSED: N_("closed"),
 }
 _NO_DEADLINE = float("inf")
+#: Carrier exceptions the queue flags (couriers.base.ShipmentProblem, and "late").
+LATE = "late"
+EXCEPTION_NAMES: Mapping[str, str] = {
+    "delivery_failed": N_("delivery failed"),
+    "address_problem": N_("address problem"),
+    "returned_to_sender": N_("returned to sender"),
+    LATE: N_("will miss the swap deadline"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +59,21 @@ class QueueRow:
     emergency_kind: str | None
     own_device: str | None = None  # the employee's own device taken back, and its state
     own_state: str | None = None
+    exception: str | None = None  # a key of EXCEPTION_NAMES: flagged, on top
 
-    def sort_key(self) -> tuple[float, int, str]:
+    def sort_key(self) -> tuple[bool, float, int, str]:
         due = self.due.timestamp() if self.due else _NO_DEADLINE
-        return due, _STEP_ORDER.get(self.step, 9), self.swap
+        return self.exception is None, due, _STEP_ORDER.get(self.step, 9), self.swap
+
+    def exception_text(self) -> str:
+        """The flag in words, e.g. "PostNL: bezorging mislukt (HALT-2026-000012)"."""
+        if self.exception is None:
+            return ""
+        what = _(EXCEPTION_NAMES.get(self.exception, self.exception))
+        carrier = carrier_name(self.shipment.carrier) if self.shipment else ""
+        return _("{carrier}: {exception} ({ticket})").format(
+            carrier=carrier, exception=what, ticket=self.ticket or self.swap
+        )
 
 
 _STEP_ORDER = {step: i for i, step in enumerate(SwapStep)}
@@ -80,7 +102,19 @@ def _row(swap: Swap) -> QueueRow:
         emergency_kind=facts.emergency_kind if facts else None,
         own_device=swap.own_device,
         own_state=swap.own_device_state,
+        exception=exception_of(shipment, facts.swap_due if facts else None),
     )
+
+
+def exception_of(shipment: Shipment | None, swap_due: datetime | None) -> str | None:
+    """What the queue flags about the moving shipment: the carrier's problem, or an
+    outbound delivery the carrier expects after the swap clock's deadline."""
+    if shipment is None or (shipment.is_final and shipment.problem is None):
+        return None
+    if shipment.problem is not None:
+        return shipment.problem
+    late = shipment.expected is not None and swap_due is not None and shipment.expected > swap_due
+    return LATE if late and shipment.leg is Leg.OUT else None
 
 
 def queue_rows(

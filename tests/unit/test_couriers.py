@@ -1,27 +1,23 @@
 """Courier adapters against recorded answers of the carriers' tracking APIs (no network),
-and polling that records what is new through the swap calls."""
+their base URLs, locations, expected delivery and the problems they report (central's
+polling: tests/integration/test_courier_poll.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from halt_desk.couriers.base import ShipmentUnknown
+from halt_desk.couriers.base import ShipmentUnknown, TrackingUpdate, retry_after_seconds
 from halt_desk.couriers.dhl import DHL
 from halt_desk.couriers.dpd import DPD
 from halt_desk.couriers.postnl import PostNL
-from halt_desk.domain.swaps import Leg, ShipmentStatus, SwapMode
-from halt_desk.logistics.swap_board import SwapStep, load_board
-from halt_desk.logistics.swap_steps import SwapPlan, open_swap, ship_loaner
-from halt_desk.logistics.tracking import adapters_from_keychain, poll_shipments
-from halt_desk.store import Store
-from tests.desk_data import NOW, reference_events
-from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
+from halt_desk.domain.swaps import ShipmentStatus
+from tests.desk_data import NOW
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "couriers"
 S = ShipmentStatus
@@ -76,51 +72,22 @@ def test_dpd_life_cycle_keeps_only_reached_statuses_in_dutch_time() -> None:
     assert result.updates[-1].at.utcoffset() == timedelta(hours=1)
 
 
-class Keys:
-    def __init__(self, keys: dict[str, str]) -> None:
-        self.keys = keys
-
-    def get(self, server: str) -> str | None:
-        return self.keys.get(server)
-
-
-def test_only_carriers_with_a_key_in_the_keychain_get_an_adapter() -> None:
-    adapters = adapters_from_keychain(
-        Keys({"courier:postnl": "k"}), Recorded("postnl_unknown.json")
-    )
-    assert list(adapters) == ["postnl"]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "cache.sqlite3", clock=lambda: NOW) as opened:
-        opened.record_events([*reference_events(), *depot_events(), *loaner_events()], bulk=True)
-        yield opened
+def test_base_url_is_configuration_and_problems_are_told_apart() -> None:
+    fetch = Recorded("dhl_failed_attempt.json")
+    result = DHL("k", fetch, "http://127.0.0.1:9/").track("JVGL0612345678901234")
+    assert fetch.calls[0][0] == "http://127.0.0.1:9/track/shipments"
+    assert result.current is not None and result.current.location == "Zwolle"
+    assert result.current.problem == "delivery_failed"
+    failed = TrackingUpdate(S.FAILED_ATTEMPT, NOW, "Adres onbekend", "8")
+    assert failed.problem == "address_problem"
+    assert TrackingUpdate(S.RETURNED, NOW, "Retour afzender", "14").problem == "returned_to_sender"
+    assert TrackingUpdate(S.IN_TRANSIT, NOW, "Gesorteerd", "5").problem is None
+    fetch = Recorded("postnl_delivered.json")
+    PostNL("k", fetch, "https://sandbox.example").track("3SHLTD123456789")
+    assert fetch.calls[0][0] == "https://sandbox.example/shipment/v2/status/barcode/3SHLTD123456789"
 
 
-def test_polling_records_new_statuses_and_the_delivery_stops_the_swap_clock(store: Store) -> None:
-    ticket = swap_ticket(store, NOW)
-    early = NOW.replace(hour=9, minute=0)
-    swap, _ = open_swap(
-        store, ticket, SwapPlan(SwapMode.COURIER, DEPOT, "HALT-LT-00001"), "d", early
-    )
-    ship_loaner(store, swap, "postnl", "3SHLTD123456789", "d", early.replace(minute=30))
-    adapters = {"postnl": PostNL("k", Recorded("postnl_delivered.json"))}
-    later = NOW.replace(hour=16)
-    summary = poll_shipments(store, adapters, "poller", later)
-    assert summary.errors == [] and summary.recorded == 4  # picked up … delivered
-    board = load_board(store, later)
-    assert board.swaps[swap].step is SwapStep.WITH_USER
-    record = board.swaps[swap].record
-    assert record is not None and record.outbound is not None
-    assert record.outbound.status is S.DELIVERED and record.outbound.source == "api:postnl"
-    statuses = [e.data for e in store.events_for(f"swap:{swap}") if e.type == "shipment_status"]
-    assert [d["status"] for d in statuses] == [
-        "booked", "picked_up", "in_transit", "out_for_delivery", "delivered",
-    ]  # fmt: skip
-    assert statuses[1]["source"] == "api:postnl"
-    facts = board.swaps[swap].ticket
-    assert facts is not None and facts.swap_met_at is not None
-    assert facts.swap_met_at.isoformat() == "2027-01-12T15:42:10+01:00"
-    assert poll_shipments(store, adapters, "poller", later).asked == 0  # final: not asked again
-    assert Leg.OUT in {leg for _, leg in board.by_tracking.values()}
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
