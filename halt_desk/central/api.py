@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
+from halt_desk.central.csat_page import add_survey_routes
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.entra import (
     EntraValidator,
@@ -486,6 +487,7 @@ def create_app(
     app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
     _add_problem_handlers(app)
     _add_routes(app, central, writer)
+    add_survey_routes(app, central)
     return app
 
 

@@ -195,3 +195,42 @@ central_identity = Table(
     Column("instance", String(36), nullable=False),
     Column("created_at", String(40), nullable=False),
 )
+
+
+#: The satisfaction survey (`/csat/<token>`, csat.py): one invitation per resolved ticket's
+#: `resolved` event (`source_event`); the token only as its hash; answered once.
+csat_invitations = Table(
+    "csat_invitations",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("source_event", String(36), nullable=False, unique=True),
+    Column("ticket", String(100), nullable=False),
+    Column("org", String(100), nullable=True),
+    Column("lang", String(8), nullable=False),
+    Column("issued_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("answered_at", String(40), nullable=True),
+)
+
+#: One row (id 1): the survey's key; a ticket's token is derived from it and the resolved
+#: event, so every render of the resolved mail carries the same link.
+csat_key = Table(
+    "csat_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("secret", String(64), nullable=False),
+)
+
+#: Mail templates an organisation published (`central template publish`, mail_org.py):
+#: the newest version of each kind and language; the renderer prefers it to the built-in.
+mail_templates = Table(
+    "mail_templates",
+    metadata,
+    Column("org", String(100), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("lang", String(8), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("published_at", String(40), nullable=False),
+    Column("published_by", String(200), nullable=False),
+)

@@ -1,0 +1,54 @@
+"""Per organisation mail: the satisfaction survey's invitations (one per resolved ticket,
+a token kept only as its hash), the key that makes a ticket's token the same on every
+render of its mail, and the mail templates an organisation published
+(`central template publish`).
+
+Revision ID: c0008
+Revises: c0006
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c0008"
+down_revision = "c0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "csat_invitations",
+        sa.Column("token_hash", sa.String(64), primary_key=True),
+        sa.Column("source_event", sa.String(36), nullable=False, unique=True),
+        sa.Column("ticket", sa.String(100), nullable=False),
+        sa.Column("org", sa.String(100), nullable=True),
+        sa.Column("lang", sa.String(8), nullable=False),
+        sa.Column("issued_at", sa.String(40), nullable=False),
+        sa.Column("expires_at", sa.String(40), nullable=False),
+        sa.Column("answered_at", sa.String(40), nullable=True),
+    )
+    op.create_table(
+        "csat_key",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("secret", sa.String(64), nullable=False),
+    )
+    op.create_table(
+        "mail_templates",
+        sa.Column("org", sa.String(100), primary_key=True),
+        sa.Column("kind", sa.String(40), primary_key=True),
+        sa.Column("lang", sa.String(8), primary_key=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("published_at", sa.String(40), nullable=False),
+        sa.Column("published_by", sa.String(200), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("mail_templates")
+    op.drop_table("csat_key")
+    op.drop_table("csat_invitations")

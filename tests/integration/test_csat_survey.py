@@ -1,0 +1,200 @@
+"""The satisfaction survey at a real central on 127.0.0.1 (SQLite and PostgreSQL): the link
+of a resolved ticket shows a Dutch form (English by link or Accept-Language), an answer
+is recorded once as `csat_recorded` on the ticket's stream and reaches the changes feed;
+used, expired, unknown and malformed links get a clear page with a 4xx, never a 5xx."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select, update
+
+from halt_desk.central import csat
+from halt_desk.central.schema import csat_invitations
+from halt_desk.central.service import Central
+from tests.central_server import ThreadServer, bearer
+from tests.integration.test_central_api import ROLES, Api, ev, setup_reference
+
+
+@pytest.fixture
+def api(db_url: str) -> Iterator[Api]:
+    central = Central.open(db_url)
+    tokens = {role: central.add_user(f"{role}-user", role) for role in ROLES}
+    with ThreadServer(central) as server:
+        yield Api(server, tokens)
+    central.close()
+
+
+def ago(hours: float) -> datetime:
+    return datetime.now(UTC) - timedelta(hours=hours)
+
+
+def _resolved_ticket(api: Api, ticket: str = "T1") -> str:
+    """A resolved ticket (reported two hours ago); the id of its `resolved` event."""
+    setup_reference(api)
+    data = {"org": "halt", "caller": "e1", "summary": "Laptop", "channel": "phone"}
+    reported = ev(f"ticket:{ticket}", "ticket_reported", {**data, "priority": "P3"}, ago(2))
+    resolved = ev(f"ticket:{ticket}", "resolved", {"resolution": "Kabel vervangen"}, ago(1))
+    results = api.post("agent", [reported, resolved])
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    return str(resolved["id"])
+
+
+def _link(api: Api, token: str) -> str:
+    return f"{api.server.url}/csat/{token}"
+
+
+def _feed(api: Api) -> list[dict[str, Any]]:
+    response = api.session.get(
+        f"{api.url}/changes", params={"since": 0}, headers=bearer(api.tokens["agent"]), timeout=30
+    )
+    events: list[dict[str, Any]] = response.json()["events"]
+    return events
+
+
+def _central(api: Api) -> Central:
+    central: Central = api.server.central
+    return central
+
+
+def test_the_link_shows_a_dutch_form_and_an_answer_is_recorded_on_the_ticket(api: Api) -> None:
+    source = _resolved_ticket(api)
+    token = csat.issue(_central(api).db, source, "T1", "halt")
+    assert csat.issue(_central(api).db, source, "T1", "halt") == token  # same on every render
+    assert "T1" not in token and source not in token and len(token) == 24
+
+    page = requests.get(_link(api, token), timeout=30)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in page.text
+    assert "Hoe tevreden bent u over de afhandeling van uw melding?" in page.text
+    assert "Hoe was uw ervaring met de servicedesk? (niet verplicht)" in page.text
+    assert "Hoe goed werd u op de hoogte gehouden? (niet verplicht)" in page.text
+    assert 'name="viewport"' in page.text and ">English</a>" in page.text
+
+    sent = requests.post(
+        _link(api, token), data={"score": "8", "servicedesk": "9", "lang": "nl"}, timeout=30
+    )
+    assert sent.status_code == 200
+    assert "Bedankt voor uw antwoord" in sent.text
+
+    recorded = [e for e in _feed(api) if e["type"] == "csat_recorded"]
+    assert len(recorded) == 1
+    assert recorded[0]["stream"] == "ticket:T1"
+    assert recorded[0]["actor"] == csat.SURVEY_ACTOR
+    assert recorded[0]["data"] == {"score": 8, "servicedesk": 9}
+
+    again = requests.get(_link(api, token), timeout=30)
+    assert again.status_code == 410
+    assert "U hebt al geantwoord" in again.text
+    twice = requests.post(_link(api, token), data={"score": "3"}, timeout=30)
+    assert twice.status_code == 410
+    assert len([e for e in _feed(api) if e["type"] == "csat_recorded"]) == 1
+
+
+def test_english_by_the_link_or_the_browser_language(api: Api) -> None:
+    token = csat.issue(_central(api).db, _resolved_ticket(api), "T1", "halt")
+    by_link = requests.get(_link(api, token), params={"lang": "en"}, timeout=30)
+    assert '<html lang="en">' in by_link.text
+    assert "How satisfied are you with how your ticket was handled?" in by_link.text
+    assert ">Nederlands</a>" in by_link.text
+    english = {"Accept-Language": "en-GB,en;q=0.9,nl;q=0.5"}
+    by_browser = requests.get(_link(api, token), headers=english, timeout=30)
+    assert '<html lang="en">' in by_browser.text
+    dutch_first = {"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.8"}
+    assert '<html lang="nl">' in requests.get(_link(api, token), headers=dutch_first).text
+    sent = requests.post(
+        _link(api, token), data={"score": "7", "information": "6", "lang": "en"}, timeout=30
+    )
+    assert "Thank you for your answer" in sent.text
+
+
+def test_a_form_without_an_overall_score_comes_back_marked_and_nothing_is_recorded(
+    api: Api,
+) -> None:
+    token = csat.issue(_central(api).db, _resolved_ticket(api), "T1", "halt")
+    for form in ({}, {"score": "0"}, {"score": "11"}, {"score": "zes"}, {"servicedesk": "9"}):
+        sent = requests.post(_link(api, token), data=form, timeout=30)
+        assert sent.status_code == 400, form
+        assert "Kies bij de eerste vraag een cijfer van 1 tot en met 10." in sent.text
+    kept = requests.post(_link(api, token), data={"servicedesk": "9"}, timeout=30)
+    assert 'id="servicedesk-9" name="servicedesk" value="9" checked' in kept.text
+    huge = requests.post(_link(api, token), data={"score": "5", "x": "y" * 5000}, timeout=30)
+    assert huge.status_code == 400
+    assert not [e for e in _feed(api) if e["type"] == "csat_recorded"]
+    assert requests.post(_link(api, token), data={"score": "5"}, timeout=30).status_code == 200
+
+
+def test_expired_unknown_and_malformed_links_get_a_dutch_page_with_a_4xx(api: Api) -> None:
+    central = _central(api)
+    old = datetime.now(UTC) - timedelta(days=15)
+    token = csat.issue(central.db, _resolved_ticket(api), "T1", "halt", now=old)
+    expired = requests.get(_link(api, token), timeout=30)
+    assert expired.status_code == 410
+    assert "Deze link is verlopen" in expired.text
+    assert requests.post(_link(api, token), data={"score": "9"}, timeout=30).status_code == 410
+    for bad in ("A" * 24, "kort", "%00" * 24, "x" * 300, "..%2F..%2Fetc", "é" * 24):
+        page = requests.get(_link(api, bad), timeout=30)
+        assert page.status_code == 404, bad
+        assert "Deze link is niet geldig" in page.text
+        assert requests.post(_link(api, bad), data={"score": "9"}).status_code == 404
+    assert "Deze link is niet geldig" in requests.get(_link(api, ""), timeout=30).text
+    assert not [e for e in _feed(api) if e["type"] == "csat_recorded"]
+
+
+def test_a_day_before_expiry_the_link_still_works(api: Api) -> None:
+    central = _central(api)
+    issued = datetime.now(UTC) - timedelta(days=13)
+    token = csat.issue(central.db, _resolved_ticket(api), "T1", "halt", now=issued)
+    assert requests.get(_link(api, token), timeout=30).status_code == 200
+
+
+def test_concurrent_answers_record_one_score(api: Api) -> None:
+    token = csat.issue(_central(api).db, _resolved_ticket(api), "T1", "halt")
+    codes: list[int] = []
+
+    def answer(score: int) -> None:
+        response = requests.post(_link(api, token), data={"score": str(score)}, timeout=60)
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=answer, args=(n,)) for n in range(1, 9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200] + [410] * 7
+    assert len([e for e in _feed(api) if e["type"] == "csat_recorded"]) == 1
+
+
+def test_an_answer_after_the_ticket_was_closed_is_taken(api: Api) -> None:
+    source = _resolved_ticket(api)
+    closed = ev("ticket:T1", "closed", {}, ago(0.5))
+    assert api.post("agent", [closed])[0]["status"] == "accepted"
+    token = csat.issue(_central(api).db, source, "T1", "halt")
+    assert requests.post(_link(api, token), data={"score": "10"}, timeout=30).status_code == 200
+    central = _central(api)
+    query = select(csat_invitations.c.answered_at)
+    answered = central.db.read(lambda conn: conn.execute(query).scalar())
+    assert answered is not None
+
+
+def test_an_answer_lost_between_record_and_mark_is_not_taken_twice(api: Api) -> None:
+    """The answer's event id comes from the token: even when the invitation was not marked
+    answered (central stopped between the two), a second answer is refused."""
+    central = _central(api)
+    token = csat.issue(central.db, _resolved_ticket(api), "T1", "halt")
+    assert requests.post(_link(api, token), data={"score": "4"}, timeout=30).status_code == 200
+    with central.db.write() as conn:
+        conn.execute(update(csat_invitations).values(answered_at=None))
+    assert requests.get(_link(api, token), timeout=30).status_code == 200  # looks open
+    again = requests.post(_link(api, token), data={"score": "9"}, timeout=30)
+    assert again.status_code == 410
+    scores = [e["data"] for e in _feed(api) if e["type"] == "csat_recorded"]
+    assert scores == [{"score": 4}]
+    assert json.dumps(scores)  # plain JSON on the feed
