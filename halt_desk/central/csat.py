@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Insert, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from halt_desk.central.auth import Role, User
 from halt_desk.central.engine import CentralDatabase
@@ -94,10 +94,24 @@ def issue(
     lang: str = "nl",
     now: datetime | None = None,
 ) -> str:
-    """The token of the survey of `ticket`'s resolution `resolved_event` (its id): the same
-    every time; the invitation is kept the first time (valid for 14 days from then)."""
+    """`survey_token` in a write transaction of its own."""
+    with db.write() as conn:
+        return survey_token(conn, resolved_event, ticket, org, lang, now)
+
+
+def survey_token(
+    conn: Connection,
+    resolved_event: str,
+    ticket: str,
+    org: str | None,
+    lang: str = "nl",
+    now: datetime | None = None,
+) -> str:
+    """The token of the survey of `ticket`'s resolution `resolved_event` (its id), in the
+    write transaction of `conn` (that of the resolved mail's event): the same every time;
+    the invitation is kept the first time, valid for 14 days from then."""
     now = now or datetime.now(UTC)
-    token = _derive(_key(db), resolved_event)
+    token = _derive(_key(conn), resolved_event)
     row = {
         "token_hash": token_hash(token),
         "source_event": resolved_event,
@@ -108,13 +122,13 @@ def issue(
         "expires_at": (now + VALID_FOR).isoformat(),
         "answered_at": None,
     }
-    if _invitation_row(db, token) is None:
-        try:
-            with db.write() as conn:
-                conn.execute(insert(csat_invitations), row)
-        except IntegrityError:
-            pass  # issued meanwhile by another process: the same token
+    conn.execute(_insert_once(conn, csat_invitations, "token_hash"), row)
     return token
+
+
+def survey_url(base_url: str, token: str) -> str:
+    """The link in the mail: central's public address and the token."""
+    return f"{base_url.rstrip('/')}/csat/{token}"
 
 
 def look_up(db: CentralDatabase, token: str, now: datetime | None = None) -> Invitation | Refusal:
@@ -181,17 +195,18 @@ def _derive(key: bytes, resolved_event: str) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
 
 
-def _key(db: CentralDatabase) -> bytes:
+def _key(conn: Connection) -> bytes:
     """The survey's key, made the first time it is needed."""
-
-    def read(conn: Connection) -> str | None:
-        return conn.execute(select(csat_key.c.secret).where(csat_key.c.id == 1)).scalar()
-
-    secret = db.read(read)
+    query = select(csat_key.c.secret).where(csat_key.c.id == 1)
+    secret = conn.execute(query).scalar()
     if secret is None:
-        with db.write() as conn:
-            secret = read(conn)
-            if secret is None:
-                secret = secrets.token_hex(32)
-                conn.execute(insert(csat_key), {"id": 1, "secret": secret})
+        conn.execute(_insert_once(conn, csat_key, "id"), {"id": 1, "secret": secrets.token_hex(32)})
+        secret = conn.execute(query).scalar_one()
     return bytes.fromhex(secret)
+
+
+def _insert_once(conn: Connection, table: Table, key: str) -> Insert:
+    """An insert that leaves a row another transaction wrote meanwhile alone."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])

@@ -257,6 +257,7 @@ central_secrets = Table(
     Column("name", String(100), primary_key=True),
     Column("value", Text, nullable=False),  # Fernet token
     Column("updated_at", String(40), nullable=False),
+)
 
 #: The satisfaction survey (`/csat/<token>`, csat.py): one invitation per resolved ticket's
 #: `resolved` event (`source_event`); the token only as its hash; answered once.

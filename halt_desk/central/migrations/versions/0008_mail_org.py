@@ -4,7 +4,7 @@ render of its mail, and the mail templates an organisation published
 (`central template publish`).
 
 Revision ID: c0008
-Revises: c0006
+Revises: c0007 (c0006 as given; relinked after mail, which this branch merged)
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c0008"
-down_revision = "c0006"
+down_revision = "c0007"
 branch_labels = None
 depends_on = None
 
