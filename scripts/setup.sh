@@ -61,6 +61,8 @@ if [ $want_tests -eq 1 ]; then
   apt_install postgresql
   # The README's reverse-proxy example runs in a real nginx (its own config, a free port).
   apt_install nginx-light
+  # The satisfaction survey page (/csat/<token>) is tested in a real browser, headless.
+  apt_install chromium
 fi
 if [ $want_bench -eq 1 ]; then
   # An HTTP load generator in C, so that the load costs little of the CPU it measures.
