@@ -245,12 +245,28 @@ def _comment(event: Event, state: _State, names: Names) -> _Wording:
     return _(EVENT_LABELS["comment"]), _text(data, "text"), EntryKind.NOTE
 
 
+#: The actor of the answers to the satisfaction survey central records (central/csat.py).
+SURVEY_ACTOR = "system:survey"
+
+
 def _csat(event: Event, state: _State, names: Names) -> _Wording:
-    score = event.data.get("score")
+    data = event.data
+    score = data.get("score")
     line = _("Satisfaction score: {score} out of 10").format(score=score) if score else ""
+    servicedesk, information = data.get("servicedesk"), data.get("information")
     return (
         _(EVENT_LABELS["csat_recorded"]),
-        _lines(line, _text(event.data, "text")),
+        _lines(
+            _("Answered by the caller in the survey") if event.actor == SURVEY_ACTOR else "",
+            line,
+            _("Servicedesk experience: {score} out of 10").format(score=servicedesk)
+            if servicedesk
+            else "",
+            _("Information provision: {score} out of 10").format(score=information)
+            if information
+            else "",
+            _text(data, "text"),
+        ),
         EntryKind.CONTACT,
     )
 
