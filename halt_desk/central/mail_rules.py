@@ -98,15 +98,13 @@ Common = dict[str, Any]
 def drafts_for(
     conn: Connection, event: Event, facts: TicketFacts, common: Common
 ) -> list[MailDraft]:
-    """The mails `event` causes on the ticket `facts` describes (switched-off kinds and
-    recipients without an address left out)."""
+    """The mails `event` causes on the ticket `facts` describes (switched-off kinds left
+    out). A recipient the directory has no address for gets a draft with `to` empty: the
+    mail job marks it failed at once, so the ticket shows why nobody was told."""
     rule = _RULES.get(event.type)
     if rule is None:
         return []
-    drafts = [
-        d for d in rule(event, facts, common) if d.to and kind_enabled(conn, facts.org, d.kind)
-    ]
-    return drafts
+    return [d for d in rule(event, facts, common) if kind_enabled(conn, facts.org, d.kind)]
 
 
 def breach_draft(
@@ -210,7 +208,7 @@ def _onsite(event: Event, facts: TicketFacts, common: Common) -> list[MailDraft]
     engineer = str(event.data.get("to") or "") if event.type == "assigned" else facts.assignee
     person = facts.person(engineer)
     address = str(person.get("email") or "")
-    if not engineer or person.get("role") != "field" or not address:
+    if not engineer or person.get("role") != "field":
         return []
     lang = _lang(person)
     context = {

@@ -69,6 +69,8 @@ POLL_SECONDS = 0.5
 BATCH = 200
 #: An event older than this when it arrives again after a restore sends no mail.
 REPLAY_AGE = timedelta(hours=1)
+#: The reason of a mail to someone the directory has no e-mail address for.
+NO_ADDRESS = "no e-mail address in the directory"
 #: A mail still not accepted after this long is given up (failed).
 GIVE_UP_AFTER = timedelta(days=2)
 
@@ -227,6 +229,9 @@ class MailSender:
     ) -> bool:
         """Sends one row; False when the server cannot be reached (stop this run)."""
         message_id, to = str(row["message_id"]), str(row["to_addr"])
+        if not to:
+            self._set_state(row, FAILED, NO_ADDRESS)
+            return True
         try:
             context = json.loads(row["context"])
             mail = render_mail(conn, row["org"], row["kind"], row["lang"], context)
