@@ -2,19 +2,22 @@
 mail to `/csat/<token>` (csat_page.py), answered once within 14 days, recorded by central
 as `csat_recorded` {score, servicedesk, information} on the ticket's stream.
 
-The token is derived from a key only central holds and the ticket's `resolved` event, so
-every render of that mail (a resend too) carries the same link; central keeps only its
-hash, beside the ticket it is for. Nothing in the token tells the ticket, its number or
-any other id. The answer is recorded through the central's normal write path with an
-event id derived from the token: a second answer (another tab, a double tap, two
-processes) meets that id and is refused, so one invitation gives one `csat_recorded`.
+The token is the ticket's `resolved` event id encrypted (one AES block) with a key only
+central holds, plus a MAC: the same on every render of that mail (a resend too), opaque to
+anyone without the key (no ticket number, no event id readable in it), and checked
+without a table of issued links. It may be answered for 14 days after central received
+the resolution. The answer goes through the central's normal write path with an event id
+derived from the token: a second answer (another tab, a double tap, two processes) meets
+that id and is refused, so one link gives one `csat_recorded`.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+import json
 import logging
 import re
 import secrets
@@ -22,26 +25,30 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Insert, Table, select, update
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from halt_desk.central.auth import Role, User
-from halt_desk.central.engine import CentralDatabase
-from halt_desk.central.schema import csat_invitations, csat_key
-from halt_desk.central.service import Central
+from halt_desk.central.schema import central_settings, csat_key, events
 from halt_desk.domain.events import Event
+
+if TYPE_CHECKING:
+    from halt_desk.central.service import Central
 
 log = logging.getLogger(__name__)
 
-#: How long a link may be answered after it was first handed out.
+#: How long a link may be answered after central received the resolution.
 VALID_FOR = timedelta(days=14)
-#: The actor of the survey's answers (the demo's planned scores use it too).
+#: The actor of the survey's answers (reports/kpi.py and the demo's planned scores too).
 SURVEY_ACTOR = "system:survey"
-#: What a token looks like (24 characters of URL-safe base64); anything else is unknown
-#: without asking the database (PostgreSQL cannot even compare a NUL).
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}\Z")
+#: The central_settings row of `central survey configure` (the public address).
+SURVEY_SETTINGS = "survey"
+#: 16 bytes of encrypted event id and 8 of MAC, in URL-safe base64: 32 characters.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}\Z")
+_MAC_BYTES = 8
 #: The namespace of the answers' event ids (uuid5 of the token's hash).
 _ANSWER_IDS = uuid.UUID("6f1d2a44-8c1b-4f7e-9a53-0c2d7e5b9a10")
 #: The dimensions of the seed's XLA asked besides the overall score (both optional).
@@ -58,11 +65,11 @@ class Refusal(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Invitation:
+    """An open link: the ticket it rates (its number, as the caller's mail showed it)."""
+
     ticket: str
-    org: str | None
-    lang: str
     expires_at: datetime
-    answered_at: datetime | None
+    answer_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,131 +89,154 @@ class Answer:
         return data
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+# ------------------------------------------------------------------ links
+def survey_token(conn: Connection, resolved_event: str) -> str:
+    """The token of the survey of the resolution `resolved_event` (its id): the same
+    every time. Makes central's survey key the first time (`conn` may write then)."""
+    key = _key(conn, create=True)
+    assert key is not None
+    return _token_with(key, resolved_event)
 
 
-def issue(
-    db: CentralDatabase,
-    resolved_event: str,
-    ticket: str,
-    org: str | None,
-    lang: str = "nl",
-    now: datetime | None = None,
-) -> str:
-    """`survey_token` in a write transaction of its own."""
-    with db.write() as conn:
-        return survey_token(conn, resolved_event, ticket, org, lang, now)
+def survey_url(base_url: str, token: str, lang: str = "nl") -> str:
+    """The link in the mail: central's public address, the token, and the caller's
+    language when it is not Dutch."""
+    url = f"{base_url.rstrip('/')}/csat/{token}"
+    return url if lang == "nl" else f"{url}?lang={lang}"
 
 
-def survey_token(
-    conn: Connection,
-    resolved_event: str,
-    ticket: str,
-    org: str | None,
-    lang: str = "nl",
-    now: datetime | None = None,
-) -> str:
-    """The token of the survey of `ticket`'s resolution `resolved_event` (its id), in the
-    write transaction of `conn` (that of the resolved mail's event): the same every time;
-    the invitation is kept the first time, valid for 14 days from then."""
-    now = now or datetime.now(UTC)
-    token = _derive(_key(conn), resolved_event)
-    row = {
-        "token_hash": token_hash(token),
-        "source_event": resolved_event,
-        "ticket": ticket,
-        "org": org,
-        "lang": lang,
-        "issued_at": now.isoformat(),
-        "expires_at": (now + VALID_FOR).isoformat(),
-        "answered_at": None,
-    }
-    conn.execute(_insert_once(conn, csat_invitations, "token_hash"), row)
-    return token
+def survey_link(conn: Connection, resolved_event: str, lang: str = "nl") -> str | None:
+    """The survey link of a resolved mail, or None while central has no public address
+    (`central survey configure --url`) or the key is not made yet and `conn` cannot."""
+    base = survey_base_url(conn)
+    if base is None:
+        return None
+    key = _key(conn, create=False)
+    if key is None:
+        return None
+    return survey_url(base, _token_with(key, resolved_event), lang)
 
 
-def survey_url(base_url: str, token: str) -> str:
-    """The link in the mail: central's public address and the token."""
-    return f"{base_url.rstrip('/')}/csat/{token}"
+def survey_base_url(conn: Connection) -> str | None:
+    value = conn.execute(
+        select(central_settings.c.value).where(central_settings.c.name == SURVEY_SETTINGS)
+    ).scalar_one_or_none()
+    url = json.loads(value).get("url") if value else None
+    return str(url) if url else None
 
 
-def look_up(db: CentralDatabase, token: str, now: datetime | None = None) -> Invitation | Refusal:
-    """The open invitation of `token`, or why it cannot be answered."""
-    row = _invitation_row(db, token) if _TOKEN.match(token) else None
-    if row is None:
-        return Refusal.UNKNOWN
-    invitation = Invitation(
-        ticket=row.ticket,
-        org=row.org,
-        lang=row.lang,
-        expires_at=datetime.fromisoformat(row.expires_at),
-        answered_at=datetime.fromisoformat(row.answered_at) if row.answered_at else None,
+def configure_survey(conn: Connection, url: str) -> None:
+    """Stores central's public address for the links (and makes the key)."""
+    value = json.dumps({"url": url.rstrip("/")})
+    statement = _insert(conn, central_settings).values(name=SURVEY_SETTINGS, value=value)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["name"], set_={"value": statement.excluded.value}
+        )
     )
-    if invitation.answered_at is not None:
+    _key(conn, create=True)
+
+
+# ------------------------------------------------------------------ answers
+def look_up(conn: Connection, token: str, now: datetime | None = None) -> Invitation | Refusal:
+    """The open link of `token`, or why it cannot be answered."""
+    resolved = _resolved_event_id(conn, token)
+    if resolved is None:
+        return Refusal.UNKNOWN
+    row = conn.execute(
+        select(events.c.stream, events.c.type, events.c.received_at).where(events.c.id == resolved)
+    ).first()
+    if row is None or row.type != "resolved" or not row.stream.startswith("ticket:"):
+        return Refusal.UNKNOWN
+    answer_id = str(uuid.uuid5(_ANSWER_IDS, hashlib.sha256(token.encode()).hexdigest()))
+    answered = conn.execute(select(events.c.seq).where(events.c.id == answer_id)).first()
+    if answered is not None:
         return Refusal.ANSWERED
-    if (now or datetime.now(UTC)) >= invitation.expires_at:
+    expires_at = datetime.fromisoformat(row.received_at) + VALID_FOR
+    if (now or datetime.now(UTC)) >= expires_at:
         return Refusal.EXPIRED
-    return invitation
+    return Invitation(row.stream.partition(":")[2], expires_at, answer_id)
 
 
 def record_answer(
     central: Central, token: str, answer: Answer, address: str, now: datetime | None = None
 ) -> Invitation | Refusal:
-    """Records `answer` as `csat_recorded` on the ticket of `token`; the invitation, or
-    why nothing was recorded (unknown, answered before, expired)."""
+    """Records `answer` as `csat_recorded` on the ticket of `token`; the link, or why
+    nothing was recorded (unknown, answered before, expired)."""
     now = now or datetime.now(UTC)
-    found = look_up(central.db, token, now)
+    found = central.db.read(lambda conn: look_up(conn, token, now))
     if isinstance(found, Refusal):
         return found
-    hashed = token_hash(token)
     event = Event(
-        id=str(uuid.uuid5(_ANSWER_IDS, hashed)),
+        id=found.answer_id,
         stream=f"ticket:{found.ticket}",
         type="csat_recorded",
         at=now,
         actor=SURVEY_ACTOR,
         data=answer.data(),
     )
-    survey = User(0, SURVEY_ACTOR, Role.AGENT, frozenset({found.org}) if found.org else frozenset())
-    (result,) = central.record(survey, [event.to_json()], address)
+    (result,) = central.record(User(0, SURVEY_ACTOR, Role.AGENT), [event.to_json()], address)
+    if result.status == "accepted":
+        return found
     if result.status == "rejected" and "id reused" not in (result.reason or ""):
-        # The ticket is gone from central (a restore from a backup): nothing to rate.
         log.warning("survey answer for ticket %s not recorded: %s", found.ticket, result.reason)
         return Refusal.UNKNOWN
-    # Accepted now, or by an answer that came first (its event id): answered either way.
-    with central.db.write() as conn:
-        conn.execute(
-            update(csat_invitations)
-            .where(csat_invitations.c.token_hash == hashed)
-            .where(csat_invitations.c.answered_at.is_(None))
-            .values(answered_at=now.isoformat())
-        )
-    return found if result.status == "accepted" else Refusal.ANSWERED
+    return Refusal.ANSWERED  # an answer with this link's id came first
 
 
-def _invitation_row(db: CentralDatabase, token: str) -> Any:
-    query = select(csat_invitations).where(csat_invitations.c.token_hash == token_hash(token))
-    return db.read(lambda conn: conn.execute(query).first())
+# ------------------------------------------------------------------ key
+def _resolved_event_id(conn: Connection, token: str) -> str | None:
+    """The event id in `token` if central made it; None for anything else."""
+    if not _TOKEN.match(token):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token)
+    except (binascii.Error, ValueError):
+        return None
+    key = _key(conn, create=False)
+    if key is None:
+        return None
+    cipher_key, mac_key = _keys(key)
+    encrypted, mac = raw[:16], raw[16:]
+    expected = hmac.new(mac_key, encrypted, hashlib.sha256).digest()[:_MAC_BYTES]
+    if not hmac.compare_digest(mac, expected):
+        return None
+    return str(uuid.UUID(bytes=_aes(cipher_key).decryptor().update(encrypted)))
 
 
-def _derive(key: bytes, resolved_event: str) -> str:
-    digest = hmac.new(key, f"csat:{resolved_event}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
+def _token_with(key: bytes, resolved_event: str) -> str:
+    cipher_key, mac_key = _keys(key)
+    encrypted = _aes(cipher_key).encryptor().update(uuid.UUID(resolved_event).bytes)
+    mac = hmac.new(mac_key, encrypted, hashlib.sha256).digest()[:_MAC_BYTES]
+    return base64.urlsafe_b64encode(encrypted + mac).decode("ascii")
 
 
-def _key(conn: Connection) -> bytes:
-    """The survey's key, made the first time it is needed."""
+def _keys(key: bytes) -> tuple[bytes, bytes]:
+    """An encryption key and a MAC key, both derived from central's survey key."""
+    return (
+        hmac.new(key, b"csat-encrypt", hashlib.sha256).digest(),
+        hmac.new(key, b"csat-mac", hashlib.sha256).digest(),
+    )
+
+
+def _aes(key: bytes) -> Cipher[modes.ECB]:
+    # One block: the event id's 16 random bytes (a permutation, nothing to chain).
+    return Cipher(algorithms.AES(key), modes.ECB())
+
+
+def _key(conn: Connection, create: bool) -> bytes | None:
+    """The survey's key; made first when `create` and there is none."""
     query = select(csat_key.c.secret).where(csat_key.c.id == 1)
     secret = conn.execute(query).scalar()
-    if secret is None:
-        conn.execute(_insert_once(conn, csat_key, "id"), {"id": 1, "secret": secrets.token_hex(32)})
+    if secret is None and create:
+        row = {"id": 1, "secret": secrets.token_hex(32)}
+        conn.execute(_insert(conn, csat_key).on_conflict_do_nothing(), row)
         secret = conn.execute(query).scalar_one()
-    return bytes.fromhex(secret)
+    return bytes.fromhex(secret) if secret is not None else None
 
 
-def _insert_once(conn: Connection, table: Table, key: str) -> Insert:
-    """An insert that leaves a row another transaction wrote meanwhile alone."""
+def _insert(conn: Connection, table: Any) -> Any:
+    """An INSERT with ON CONFLICT of the dialect of `conn`."""
     if conn.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -79,7 +79,7 @@ def add_survey_routes(app: FastAPI, central: Central) -> None:
     @app.get("/csat/{token:path}", response_class=HTMLResponse, include_in_schema=False)
     async def survey(token: str, request: Request) -> HTMLResponse:
         lang = page_language(request.query_params.get("lang"), request)
-        found = await run_in_threadpool(csat.look_up, central.db, token)
+        found = await run_in_threadpool(_look_up, central, token)
         if isinstance(found, csat.Refusal):
             return refusal_page(found, lang)
         return HTMLResponse(form_page(found.ticket, lang))
@@ -92,7 +92,7 @@ def add_survey_routes(app: FastAPI, central: Central) -> None:
         scores = {name: _score(form.get(name)) for name in ("score", *csat.DIMENSIONS)}
         score = scores["score"]
         if score is None:
-            found = await run_in_threadpool(csat.look_up, central.db, token)
+            found = await run_in_threadpool(_look_up, central, token)
             if isinstance(found, csat.Refusal):
                 return refusal_page(found, lang)
             return HTMLResponse(form_page(found.ticket, lang, scores, missing=True), 400)
@@ -103,6 +103,10 @@ def add_survey_routes(app: FastAPI, central: Central) -> None:
         if isinstance(done, csat.Refusal):
             return refusal_page(done, lang)
         return HTMLResponse(_page(lang, "thanks_title", f"<p>{_t(lang, 'thanks')}</p>"))
+
+
+def _look_up(central: Central, token: str) -> csat.Invitation | csat.Refusal:
+    return central.db.read(lambda conn: csat.look_up(conn, token))
 
 
 def page_language(asked: str | None, request: Request) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from halt_desk.central.csat import survey_link
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
 from halt_desk.domain.events import Event
@@ -104,7 +105,11 @@ def drafts_for(
     rule = _RULES.get(event.type)
     if rule is None:
         return []
-    return [d for d in rule(event, facts, common) if kind_enabled(conn, facts.org, d.kind)]
+    drafts = [d for d in rule(event, facts, common) if kind_enabled(conn, facts.org, d.kind)]
+    for draft in drafts:
+        if draft.kind == "caller_resolved":  # the personal satisfaction survey (csat.py)
+            draft.context["survey_url"] = survey_link(conn, event.id, draft.lang)
+    return drafts
 
 
 def breach_draft(

@@ -271,23 +271,8 @@ central_secrets = Table(
     Column("updated_at", String(40), nullable=False),
 )
 
-#: The satisfaction survey (`/csat/<token>`, csat.py): one invitation per resolved ticket's
-#: `resolved` event (`source_event`); the token only as its hash; answered once.
-csat_invitations = Table(
-    "csat_invitations",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("source_event", String(36), nullable=False, unique=True),
-    Column("ticket", String(100), nullable=False),
-    Column("org", String(100), nullable=True),
-    Column("lang", String(8), nullable=False),
-    Column("issued_at", String(40), nullable=False),
-    Column("expires_at", String(40), nullable=False),
-    Column("answered_at", String(40), nullable=True),
-)
-
-#: One row (id 1): the survey's key; a ticket's token is derived from it and the resolved
-#: event, so every render of the resolved mail carries the same link.
+#: One row (id 1, made by the migration): the key of the satisfaction survey's links
+#: (csat.py: a link is the resolved event's id encrypted with it, the same on every render).
 csat_key = Table(
     "csat_key",
     metadata,

@@ -39,8 +39,11 @@ def survey(tmp_path: Path) -> Iterator[tuple[Api, str]]:
         reported = ev(ticket, "ticket_reported", {**data, "priority": "P3"}, hours_ago(3))
         resolved = ev(ticket, "resolved", {"resolution": "Kabel vervangen"}, hours_ago(1))
         assert [r["status"] for r in api.post("agent", [reported, resolved])] == ["accepted"] * 2
-        token = csat.issue(central.db, resolved["id"], "HALT-2026-000862", "halt")
-        yield api, csat.survey_url(server.url, token)
+        with central.db.write() as conn:
+            csat.configure_survey(conn, server.url)
+            link = csat.survey_link(conn, resolved["id"])
+        assert link is not None
+        yield api, link
     central.close()
 
 

@@ -1,7 +1,6 @@
-"""Per organisation mail: the satisfaction survey's invitations (one per resolved ticket,
-a token kept only as its hash), the key that makes a ticket's token the same on every
-render of its mail, and the mail templates an organisation published
-(`central template publish`).
+"""Per organisation mail: the key of the satisfaction survey's links (csat.py: a link is
+the resolved event's id encrypted with it) and the mail templates an organisation
+published (`central template publish`).
 
 Revision ID: c0008
 Revises: c0007 (c0006 as given; relinked after mail, which this branch merged)
@@ -9,6 +8,8 @@ Create Date: 2026-12-06
 """
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,22 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "csat_invitations",
-        sa.Column("token_hash", sa.String(64), primary_key=True),
-        sa.Column("source_event", sa.String(36), nullable=False, unique=True),
-        sa.Column("ticket", sa.String(100), nullable=False),
-        sa.Column("org", sa.String(100), nullable=True),
-        sa.Column("lang", sa.String(8), nullable=False),
-        sa.Column("issued_at", sa.String(40), nullable=False),
-        sa.Column("expires_at", sa.String(40), nullable=False),
-        sa.Column("answered_at", sa.String(40), nullable=True),
-    )
-    op.create_table(
+    key = op.create_table(
         "csat_key",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("secret", sa.String(64), nullable=False),
     )
+    op.bulk_insert(key, [{"id": 1, "secret": secrets.token_hex(32)}])
     op.create_table(
         "mail_templates",
         sa.Column("org", sa.String(100), primary_key=True),
@@ -51,4 +42,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("mail_templates")
     op.drop_table("csat_key")
-    op.drop_table("csat_invitations")
