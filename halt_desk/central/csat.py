@@ -18,27 +18,19 @@ import binascii
 import hashlib
 import hmac
 import json
-import logging
 import re
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from halt_desk.central.auth import Role, User
 from halt_desk.central.schema import central_settings, csat_key, events
-from halt_desk.domain.events import Event
-
-if TYPE_CHECKING:
-    from halt_desk.central.service import Central
-
-log = logging.getLogger(__name__)
 
 #: How long a link may be answered after central received the resolution.
 VALID_FOR = timedelta(days=14)
@@ -156,32 +148,6 @@ def look_up(conn: Connection, token: str, now: datetime | None = None) -> Invita
     if (now or datetime.now(UTC)) >= expires_at:
         return Refusal.EXPIRED
     return Invitation(row.stream.partition(":")[2], expires_at, answer_id)
-
-
-def record_answer(
-    central: Central, token: str, answer: Answer, address: str, now: datetime | None = None
-) -> Invitation | Refusal:
-    """Records `answer` as `csat_recorded` on the ticket of `token`; the link, or why
-    nothing was recorded (unknown, answered before, expired)."""
-    now = now or datetime.now(UTC)
-    found = central.db.read(lambda conn: look_up(conn, token, now))
-    if isinstance(found, Refusal):
-        return found
-    event = Event(
-        id=found.answer_id,
-        stream=f"ticket:{found.ticket}",
-        type="csat_recorded",
-        at=now,
-        actor=SURVEY_ACTOR,
-        data=answer.data(),
-    )
-    (result,) = central.record(User(0, SURVEY_ACTOR, Role.AGENT), [event.to_json()], address)
-    if result.status == "accepted":
-        return found
-    if result.status == "rejected" and "id reused" not in (result.reason or ""):
-        log.warning("survey answer for ticket %s not recorded: %s", found.ticket, result.reason)
-        return Refusal.UNKNOWN
-    return Refusal.ANSWERED  # an answer with this link's id came first
 
 
 # ------------------------------------------------------------------ key

@@ -7,6 +7,7 @@ without an overall score comes back with the question marked, 400.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from html import escape
 from urllib.parse import parse_qs
@@ -16,8 +17,12 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from halt_desk.central import csat
+from halt_desk.central.auth import Role, User
 from halt_desk.central.service import Central
+from halt_desk.domain.events import Event
 from halt_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
+
+log = logging.getLogger(__name__)
 
 #: The largest form the page sends (three numbers and a language) with room to spare.
 MAX_FORM_BYTES = 2048
@@ -99,7 +104,7 @@ def add_survey_routes(app: FastAPI, central: Central) -> None:
         given = csat.Answer(score, scores["servicedesk"], scores["information"])
         address = request.client.host if request.client else "unknown"
         now = datetime.now(UTC)
-        done = await run_in_threadpool(csat.record_answer, central, token, given, address, now)
+        done = await run_in_threadpool(record_answer, central, token, given, address, now)
         if isinstance(done, csat.Refusal):
             return refusal_page(done, lang)
         return HTMLResponse(_page(lang, "thanks_title", f"<p>{_t(lang, 'thanks')}</p>"))
@@ -107,6 +112,32 @@ def add_survey_routes(app: FastAPI, central: Central) -> None:
 
 def _look_up(central: Central, token: str) -> csat.Invitation | csat.Refusal:
     return central.db.read(lambda conn: csat.look_up(conn, token))
+
+
+def record_answer(
+    central: Central, token: str, answer: csat.Answer, address: str, now: datetime | None = None
+) -> csat.Invitation | csat.Refusal:
+    """Records `answer` as `csat_recorded` on the ticket of `token`; the link, or why
+    nothing was recorded (unknown, answered before, expired)."""
+    now = now or datetime.now(UTC)
+    found = central.db.read(lambda conn: csat.look_up(conn, token, now))
+    if isinstance(found, csat.Refusal):
+        return found
+    event = Event(
+        id=found.answer_id,
+        stream=f"ticket:{found.ticket}",
+        type="csat_recorded",
+        at=now,
+        actor=csat.SURVEY_ACTOR,
+        data=answer.data(),
+    )
+    (result,) = central.record(User(0, csat.SURVEY_ACTOR, Role.AGENT), [event.to_json()], address)
+    if result.status == "accepted":
+        return found
+    if result.status == "rejected" and "id reused" not in (result.reason or ""):
+        log.warning("survey answer for ticket %s not recorded: %s", found.ticket, result.reason)
+        return csat.Refusal.UNKNOWN
+    return csat.Refusal.ANSWERED  # an answer with this link's id came first
 
 
 def page_language(asked: str | None, request: Request) -> str:

@@ -17,16 +17,18 @@ No mail carries a home address (but the onsite case), a token or an internal id.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from halt_desk.central.csat import survey_link
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
+from halt_desk.central.schema import reference_records
 from halt_desk.domain.events import Event
 
 
@@ -87,9 +89,14 @@ def triggers(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def kind_enabled(conn: Connection, org: str | None, kind: str) -> bool:
-    """THE per-organisation switch of a mail kind (organisation settings fill it in);
-    every kind is on by default."""
-    return True
+    """THE per-organisation switch of a mail kind: on unless the organisation's record
+    lists it under `mail_off` (`central org update ORG --mail-off KIND`)."""
+    if org is None:
+        return True
+    query = select(reference_records.c.data).where(reference_records.c.stream == f"org:{org}")
+    text = conn.execute(query).scalar()
+    off = json.loads(text).get("mail_off") if text else None
+    return not (isinstance(off, list) and kind in off)
 
 
 #: The context every mail shares.
