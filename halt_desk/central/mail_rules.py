@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
-from halt_desk.domain.events import Event
+from halt_desk.domain.events import MAIL_RESEND, Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ TRIGGER_TYPES = frozenset(
         "ticket_updated",
         "onsite_requested",
         "assigned",
+        MAIL_RESEND,  # a copy of a mail of the ticket (mail_queue.resend_draft)
     }
 )
 #: The clocks whose breach the regie hears of, and for which priorities.
