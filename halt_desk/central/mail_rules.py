@@ -29,7 +29,7 @@ from halt_desk.central.csat import survey_link
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
 from halt_desk.central.schema import reference_records
-from halt_desk.domain.events import Event
+from halt_desk.domain.events import MAIL_RESEND, Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,7 @@ TRIGGER_TYPES = frozenset(
         "ticket_updated",
         "onsite_requested",
         "assigned",
+        MAIL_RESEND,  # a copy of a mail of the ticket (mail_queue.resend_draft)
     }
 )
 #: The clocks whose breach the regie hears of, and for which priorities.

@@ -13,7 +13,6 @@ from halt_desk.domain.errors import HaltDeskError
 
 def cmd_template_publish(args: argparse.Namespace) -> int:
     from halt_desk.central.mail_org import check_publishable, publish_template
-    from halt_desk.cli.central_commands import open_central
 
     path = Path(args.file)
     try:
@@ -22,7 +21,7 @@ def cmd_template_publish(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.file}: {exc}") from None
     try:
         check_publishable(source, args.kind)  # refused before the database is opened
-        with open_central(args.db) as central:
+        with args.open_central(args.db) as central:
             version = publish_template(
                 central, source, args.org, args.kind, args.lang, f"publish:{path.name}"
             )
@@ -37,9 +36,8 @@ def cmd_template_publish(args: argparse.Namespace) -> int:
 
 def cmd_template_list(args: argparse.Namespace) -> int:
     from halt_desk.central.mail_org import list_templates
-    from halt_desk.cli.central_commands import open_central
 
-    with open_central(args.db) as central:
+    with args.open_central(args.db) as central:
         found = list_templates(central, args.org)
     if not found:
         print("no templates published: every mail uses the built-in wording")
@@ -56,9 +54,8 @@ def cmd_template_list(args: argparse.Namespace) -> int:
 
 def cmd_template_withdraw(args: argparse.Namespace) -> int:
     from halt_desk.central.mail_org import withdraw_template
-    from halt_desk.cli.central_commands import open_central
 
-    with open_central(args.db) as central:
+    with args.open_central(args.db) as central:
         removed = withdraw_template(central, args.org, args.kind, args.lang)
     if not removed:
         raise CliError(f"{args.org} has no template {args.kind} ({args.lang}) published")
@@ -78,21 +75,23 @@ def cmd_template_kinds(args: argparse.Namespace) -> int:
 
 def cmd_survey_configure(args: argparse.Namespace) -> int:
     from halt_desk.central.csat import configure_survey
-    from halt_desk.cli.central_commands import open_central
 
     url = args.url.strip()
     if not url.startswith(("https://", "http://")) or " " in url:
         raise CliError(f"--url: {url!r} is not a web address (e.g. https://desk.example.nl)")
-    with open_central(args.db) as central, central.db.write() as conn:
+    with args.open_central(args.db) as central, central.db.write() as conn:
         configure_survey(conn, url)
     print(f"survey links in resolved mails: {url.rstrip('/')}/csat/…")
     return 0
 
 
-def add_mailorg_commands(central_commands: Any, db_help: str) -> None:
+def add_mailorg_commands(central_commands: Any, db_help: str, open_central: Any) -> None:
+    """`central template …` and `central survey …`; `open_central(url)`: the central's
+    database (central_commands)."""
     template = central_commands.add_parser(
         "template", help="an organisation's own mail wording (Jinja2 templates)"
     )
+    template.set_defaults(open_central=open_central)
     commands = template.add_subparsers(dest="template_command", required=True)
     publish = commands.add_parser(
         "publish",
@@ -120,6 +119,7 @@ def add_mailorg_commands(central_commands: Any, db_help: str) -> None:
     for command in (publish, listing, withdraw):
         command.add_argument("--db", help=db_help)
     survey = central_commands.add_parser("survey", help="the satisfaction survey")
+    survey.set_defaults(open_central=open_central)
     survey_commands = survey.add_subparsers(dest="survey_command", required=True)
     configure = survey_commands.add_parser(
         "configure",
