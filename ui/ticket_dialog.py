@@ -48,6 +48,7 @@ from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
 from ui.elided_label import ElidedLabel
+from ui.mail_preview_dialog import MailPreviewDialog
 from ui.text_limits import limit_text
 from ui.ticket_timeline import TimelineView, story_html
 from ui.uplift_dialog import UpliftDialog
@@ -93,6 +94,7 @@ NOTE_KEYS, UPLIFT_KEYS, CLOSE_KEYS = "Ctrl+M", "Ctrl+Shift+U", "Ctrl+Shift+C"
 ASSIGN_KEYS, EDIT_KEYS = "Ctrl+A", "Ctrl+E"
 #: Send one of the ticket's mails again (central queues a copy).
 RESEND_KEYS = "Ctrl+Shift+E"
+PREVIEW_KEYS = "Ctrl+Shift+M"
 
 
 def shortcut_tip(button: QPushButton, keys: str) -> None:
@@ -191,6 +193,9 @@ class TicketDialog(QDialog):
         actions = self._build_actions()
         self.resend_button = self.add_action(_("E-mail again…"), self.open_resend, RESEND_KEYS)
         self.resend_dialog: QInputDialog | None = None
+        self.preview_button = self.add_action(
+            _("E-mail preview…"), self.open_mail_preview, PREVIEW_KEYS
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self._build_middle(), 1)
@@ -487,6 +492,12 @@ class TicketDialog(QDialog):
     def open_edit(self) -> EditTicketDialog:
         dialog = EditTicketDialog(self.store, self.ticket_id, self.actor, self.clock, self)
         dialog.saved.connect(lambda _ticket: self.changed.emit(self.ticket_id))
+        dialog.open()
+        return dialog
+
+    def open_mail_preview(self) -> MailPreviewDialog:
+        """What a mail of this ticket looks like (any kind, Dutch or English)."""
+        dialog = MailPreviewDialog(self.store, self.ticket_id, self.actor, self.clock, self)
         dialog.open()
         return dialog
 
