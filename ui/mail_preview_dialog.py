@@ -22,11 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.central.mail_templates import MailTemplateError
-from halt_desk.desk.mail_preview import MAIL_LANGUAGES, MailPreview, preview_kinds, preview_mail
+from halt_desk.desk.mail_preview import (
+    MAIL_LANGUAGES,
+    MailPreview,
+    Wording,
+    preview_kinds,
+    preview_mail,
+)
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
+from ui.workers import LatestOnly
 
 
 class MailPreviewDialog(QDialog):
@@ -40,10 +47,15 @@ class MailPreviewDialog(QDialog):
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
         kind: str | None = None,
+        wording: Callable[[str, str, str], Wording] | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
         self.preview: MailPreview | None = None
+        #: Asks central for the organisation's wording (None: offline, the built-in only).
+        self.wording = wording
+        self.wordings: dict[tuple[str, str], Wording] = {}
+        self._asks = LatestOnly()
         self.setWindowTitle(_("E-mail preview — {ticket}").format(ticket=ticket_id))
         self.resize(760, 640)
         self.kind = QComboBox()
@@ -90,9 +102,23 @@ class MailPreviewDialog(QDialog):
 
     def show_mail(self) -> None:
         kind, lang = str(self.kind.currentData()), str(self.lang.currentData())
+        known = self.wordings.get((kind, lang))
+        self._render(kind, lang, known)
+        ticket = self.store.ticket(self.ticket_id)
+        if known is None and self.wording is not None and ticket is not None:
+            ask, org = self.wording, ticket.org
+            self._asks.run(lambda: ask(org, kind, lang), lambda w: self._answered(kind, lang, w))
+
+    def _answered(self, kind: str, lang: str, wording: Wording) -> None:
+        self.wordings[(kind, lang)] = wording
+        if (kind, lang) == (self.kind.currentData(), self.lang.currentData()):
+            self._render(kind, lang, wording)
+
+    def _render(self, kind: str, lang: str, wording: Wording | None) -> None:
+        published = wording.source if wording is not None else None
         try:
             self.preview = preview_mail(
-                self.store, self.ticket_id, kind, lang, self.actor, self.clock()
+                self.store, self.ticket_id, kind, lang, self.actor, self.clock(), published
             )
         except (DeskInputError, MailTemplateError) as exc:
             self.preview = None
@@ -106,11 +132,25 @@ class MailPreviewDialog(QDialog):
         self.subject.setText(mail.subject)
         self.text.setPlainText(mail.text)
         self.html.setHtml(mail.html)
-        self.source.setText(
-            _("The organisation's own wording.")
-            if self.preview.published
-            else _(
-                "The standard wording (an organisation can publish its own). Nothing is sent; "
-                "what this ticket does not have yet is shown in brackets."
-            )
+        self.source.setText(_source_words(self.preview, wording, self.wording is not None))
+
+
+def _source_words(preview: MailPreview, wording: Wording | None, online: bool) -> str:
+    """Whose wording the preview shows, and what it leaves out."""
+    note = _("Nothing is sent; what this ticket does not have yet is shown in brackets.")
+    if preview.published:
+        said = _("The organisation's own wording, as published at central.")
+    elif wording is not None and not wording.reached:
+        said = _(
+            "Central cannot be reached: the standard wording is shown (the organisation may "
+            "have its own)."
         )
+    elif wording is not None:
+        said = _("The standard wording (the organisation has no wording of its own).")
+    elif online:
+        said = _("The standard wording; asking central for the organisation's own…")
+    else:
+        said = _(
+            "The standard wording (not connected to central; the organisation may have its own)."
+        )
+    return f"{said} {note}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.mail_preview import published_wording
 from halt_desk.desk.names import names_for
 from halt_desk.desk.ticket_mail import TicketMail, request_resend, ticket_mails
 from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
@@ -41,6 +43,7 @@ from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
+from halt_desk.sync.signin import SyncTarget
 from ui import labels
 from ui.action_dialogs import DIALOGS, ask_content, confirm_again, is_second_first_response
 from ui.assign_dialog import AssignDialog, KeyClaim
@@ -193,6 +196,9 @@ class TicketDialog(QDialog):
         actions = self._build_actions()
         self.resend_button = self.add_action(_("E-mail again…"), self.open_resend, RESEND_KEYS)
         self.resend_dialog: QInputDialog | None = None
+        #: Where central is (the main window's sync): the preview asks it for the
+        #: organisation's own wording; None offline.
+        self.sync_target: SyncTarget | None = None
         self.preview_button = self.add_action(
             _("E-mail preview…"), self.open_mail_preview, PREVIEW_KEYS
         )
@@ -497,7 +503,11 @@ class TicketDialog(QDialog):
 
     def open_mail_preview(self) -> MailPreviewDialog:
         """What a mail of this ticket looks like (any kind, Dutch or English)."""
-        dialog = MailPreviewDialog(self.store, self.ticket_id, self.actor, self.clock, self)
+        target = self.sync_target
+        wording = None if target is None else partial(published_wording, target)
+        dialog = MailPreviewDialog(
+            self.store, self.ticket_id, self.actor, self.clock, self, wording=wording
+        )
         dialog.open()
         return dialog
 

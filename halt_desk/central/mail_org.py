@@ -196,6 +196,23 @@ def withdraw_template(central: Central, org: str, kind: str, lang: str, actor: s
     return bool(removed)
 
 
+def published_template_row(
+    central: Central, org: str, kind: str, lang: str
+) -> dict[str, Any] | None:
+    """{org, kind, lang, version, source} of what `org` published, or None."""
+    query = select(
+        mail_templates.c.org,
+        mail_templates.c.kind,
+        mail_templates.c.lang,
+        mail_templates.c.version,
+        mail_templates.c.source,
+    ).where(
+        mail_templates.c.org == org, mail_templates.c.kind == kind, mail_templates.c.lang == lang
+    )
+    row = central.db.read(lambda conn: conn.execute(query).mappings().first())
+    return dict(row) if row is not None else None
+
+
 def list_templates(central: Central, org: str | None = None) -> list[PublishedTemplate]:
     """The published templates (of `org`), by organisation, kind and language."""
     query = select(mail_templates).order_by(

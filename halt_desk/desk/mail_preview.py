@@ -29,6 +29,9 @@ from halt_desk.domain.messages import Msg
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, translator
 from halt_desk.store import Store
+from halt_desk.sync.client import CentralClient
+from halt_desk.sync.errors import SyncError
+from halt_desk.sync.signin import SyncTarget
 
 #: The languages a mail can be written in, with their names in the desk's words.
 MAIL_LANGUAGES: Mapping[str, str] = {"nl": N_("Dutch"), "en": N_("English")}
@@ -42,6 +45,26 @@ CLOCK_WORDS = {
     "nl": {"reaction": "reactie", "resolution": "oplossing"},
     "en": {"reaction": "reaction", "resolution": "resolution"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """What central said about an organisation's wording of a mail: its template source
+    (None: the built-in is used), or that central could not be asked (`reached` False)."""
+
+    source: str | None
+    reached: bool = True
+
+
+def published_wording(target: SyncTarget, org: str, kind: str, lang: str) -> Wording:
+    """The wording `org` published for `kind` in `lang`, asked of central (a few seconds
+    at most; offline the preview shows the built-in wording and says so)."""
+    try:
+        token = target.round_token()
+        with CentralClient(target.server, token, tls=target.tls, timeout=(3.0, 10.0)) as client:
+            return Wording(client.mail_template(org, kind, lang))
+    except SyncError:
+        return Wording(None, reached=False)
 
 
 @dataclass(frozen=True, slots=True)

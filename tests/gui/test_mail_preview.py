@@ -17,9 +17,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
+from halt_desk.central.mail_org import publish_template
+from halt_desk.central.organisations import register_organisation
+from halt_desk.central.service import Central
 from halt_desk.store import Store
+from halt_desk.sync.signin import SyncTarget
+from tests.central_server import ThreadServer, free_port
 from tests.desk_data import NOW
-from tests.workspace_data import AGENT, IDS, busy_ticket, named_store
+from tests.workspace_data import AGENT, IDS, ORG, busy_ticket, named_store
 from ui.mail_preview_dialog import MailPreviewDialog
 from ui.ticket_dialog import TicketDialog
 
@@ -114,6 +119,45 @@ def test_every_kind_renders_and_the_words_around_it_are_dutch(qtbot: QtBot, stor
         "Zoals de ontvanger het ziet (HTML)",
         "Platte tekst",
     ]
+
+
+ORG_WORDING = """{% block subject %}Halt: {{ number }} is afgerond{% endblock %}
+{% block text %}Hoi {{ caller_name }}, je melding is afgerond: {{ resolution }}{% endblock %}
+{% block html %}<p>Hoi {{ caller_name }}, je melding is afgerond: {{ resolution }}</p>{% endblock %}
+"""
+
+
+def test_the_organisations_own_wording_comes_from_central(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    ticket = busy_ticket(store, NOW)
+    central = Central.open(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    register_organisation(central, ORG, "Stichting Halt", "halt")
+    publish_template(central, ORG_WORDING, ORG, "caller_resolved", "nl")
+    token = central.add_user("agent-preview", "agent", [ORG])
+    with ThreadServer(central) as server:
+        dialog = TicketDialog(store, ticket, AGENT, lambda: LATER)
+        qtbot.addWidget(dialog)
+        dialog.sync_target = SyncTarget(server.url, token)
+        preview = dialog.open_mail_preview()
+        qtbot.addWidget(preview)
+        preview.choose("caller_resolved", "nl")
+        qtbot.waitUntil(lambda: preview.preview is not None and preview.preview.published)
+        assert preview.subject.text() == f"Halt: {ticket} is afgerond"
+        assert preview.text.toPlainText().startswith("Hoi Anna de Vries, je melding is afgerond")
+        assert "De eigen tekst van de organisatie" in preview.source.text()
+        preview.choose("caller_resolved", "en")  # published in Dutch only
+        qtbot.waitUntil(lambda: "geen eigen tekst" in preview.source.text())
+        assert preview.subject.text() == f"Your ticket {ticket} has been resolved"
+    central.close()
+
+    offline = TicketDialog(store, ticket, AGENT, lambda: LATER)
+    qtbot.addWidget(offline)
+    offline.sync_target = SyncTarget(f"http://127.0.0.1:{free_port()}", token)
+    unreachable = offline.open_mail_preview()
+    qtbot.addWidget(unreachable)
+    qtbot.waitUntil(lambda: "niet bereikbaar" in unreachable.source.text(), timeout=30000)
+    assert unreachable.subject.text()  # the standard wording meanwhile
 
 
 @pytest.mark.slow

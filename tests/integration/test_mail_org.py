@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.central_server import ThreadServer
 from tests.integration.test_central_org_cli import halt_desk
@@ -153,3 +154,34 @@ def test_a_mail_kind_switched_off_for_an_organisation_is_not_sent(
     assert smtp.wait_count(2)[1].subject == f"Uw melding {again} is geregistreerd"
     code, out = central(tmp_path, db, "org", "update", "halt", "--mail-off", "caller_bye")
     assert code == 2 and "'caller_bye' is not a mail kind" in out
+
+
+def test_the_published_wording_is_read_by_the_organisations_users_only(
+    mail_desk: tuple[MailDesk, ThreadServer, str],
+) -> None:
+    from halt_desk.central.mail_org import publish_template
+    from halt_desk.central.organisations import register_organisation
+
+    desk, server, _ = mail_desk
+    register_organisation(desk.central, "desom", "SSC DeSom", "halt")
+    publish_template(desk.central, ORG_RESOLVED, "halt", "caller_resolved", "nl", "test")
+    halt_agent = desk.central.add_user("agent-halt", "agent", ["halt"])
+    desom_agent = desk.central.add_user("agent-desom", "agent", ["desom"])
+    url = f"{server.url}/api/v1/mail-templates"
+
+    def get(path: str, token: str) -> requests.Response:
+        return requests.get(f"{url}/{path}", headers={"Authorization": f"Bearer {token}"})
+
+    found = get("halt/caller_resolved/nl", halt_agent)
+    assert found.status_code == 200
+    assert found.json() == {
+        "org": "halt",
+        "kind": "caller_resolved",
+        "lang": "nl",
+        "version": 1,
+        "source": ORG_RESOLVED,
+    }
+    assert get("halt/caller_resolved/en", halt_agent).status_code == 404  # built-in
+    assert get("halt/caller_resolved/nl", desom_agent).status_code == 403
+    assert get("halt/caller_resolved/nl%00", halt_agent).status_code == 404
+    assert requests.get(f"{url}/halt/caller_resolved/nl").status_code == 401
