@@ -5,10 +5,11 @@ runs. Each round it
    them (mail_queue.py), leaving out an event sent again after a restore from backup that
    is more than an hour old (history.is_replay);
 2. queues the regie's mail for a watched P1/P2 clock that has passed its deadline;
-3. sends what is due over SMTP (mail_smtp.py), recording each acceptance at once;
-4. records the delivery state on the ticket's stream (`mail_queued`, `mail_sent`,
-   `mail_failed` {kind, to, message_id, reason}) with an audit entry per mail sent or
-   failed.
+3. sends what is due over SMTP (mail_smtp.py), recording acceptances as they come (a
+   few to a commit: at most SENT_GROUP or SENT_GROUP_SECONDS);
+4. records the delivery state on the ticket's stream with an audit entry per mail sent
+   or failed: `mail_sent` / `mail_failed` {kind, to, message_id, reason}, and
+   `mail_queued` for a mail that still waits (the SMTP server down or slow).
 
 A kill between the server's acceptance and step 3's record sends that mail again at the
 next round, with the same Message-ID; the log names both moments ("accepted", "recorded").
@@ -127,7 +128,6 @@ class MailSender:
         settings = SmtpSettings.from_json(raw)
         busy = self._expand(raw)
         busy = self._watch(raw) or busy
-        busy = self._record() or busy
         busy = self._send(settings, lease) or busy
         return self._record() or busy
 
@@ -395,10 +395,10 @@ def _audit(conn: Connection, rows: list[RowMapping]) -> None:
 
 
 def _state_events(row: RowMapping) -> list[dict[str, Any]]:
-    """The `mail_*` events a row still needs on its ticket, in order."""
-    states = [QUEUED] if row["recorded"] is None else []
-    if row["state"] != QUEUED:
-        states.append(row["state"])
+    """The `mail_*` event a row still needs on its ticket: its state now (a mail sent or
+    failed before its waiting was recorded shows only that: the usual case, one event per
+    mail; "mail_queued" is for mail that waits, the SMTP server down or slow)."""
+    states = [row["state"]]
     at = datetime.now(UTC)
     found = []
     for state in states:
