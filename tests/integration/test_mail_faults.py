@@ -44,11 +44,17 @@ def test_smtp_down_for_a_while_every_mail_arrives_once(
         desk.push(server.url, reports)
         wait_until(lambda: _outbox_attempts(desk) >= 40, "retries while SMTP is down")
         assert all(row["state"] == "queued" for row in desk.outbox())
+        wait_until(  # the tickets say "wacht op verzending"
+            lambda: all(row["recorded"] == "queued" for row in desk.outbox()), "waiting shown"
+        )
+        ticket = reports[0]["stream"].partition(":")[2]
+        assert [kind for kind, _ in desk.ticket_events(ticket)] == ["mail_queued"]
         smtp.start()
         found = smtp.wait_for(lambda ms: expected_ids(reports) <= {m.message_id for m in ms})
         wait_until(lambda: all(row["recorded"] == "sent" for row in desk.outbox()), "all recorded")
     assert sorted(smtp.message_ids()) == sorted(expected_ids(reports))
     assert len(found) == 20
+    assert [kind for kind, _ in desk.ticket_events(ticket)] == ["mail_queued", "mail_sent"]
     desk.central.close()
 
 
