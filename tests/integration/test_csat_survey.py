@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -209,3 +210,43 @@ def test_the_link_in_the_mail_needs_central_public_address(api: Api) -> None:
         csat.configure_survey(conn, "https://desk.example.nl/")
     link = central.db.read(lambda conn: csat.survey_link(conn, source, "en"))
     assert link == f"https://desk.example.nl/csat/{_token(api, source)}?lang=en"
+
+
+def test_the_answer_reaches_an_agents_laptop_through_the_changes_feed(
+    tmp_path: Path,
+) -> None:
+    """Central authors `csat_recorded`; a desk that syncs has it in its cache and shows it
+    in the ticket's timeline in words."""
+    from halt_desk.desk.names import names_for
+    from halt_desk.desk.ticket_story import ticket_story
+    from halt_desk.i18n import set_language
+    from tests.sync_support import Desk, Laptop, wire
+
+    desk = Desk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}")
+    data = {"org": "halt", "caller": "e1", "summary": "Laptop", "channel": "phone"}
+    reported = wire("ticket:T9", "ticket_reported", {**data, "priority": "P3"}, ago(2))
+    resolved = wire("ticket:T9", "resolved", {"resolution": "Kabel vervangen"}, ago(1))
+    desk.seed("agent-a", [reported, resolved])
+    with ThreadServer(desk.central) as server:
+        with desk.central.db.write() as conn:
+            csat.configure_survey(conn, server.url)
+            link = csat.survey_link(conn, str(resolved["id"]))
+        assert link is not None
+        answered = requests.post(
+            link, data={"score": "6", "servicedesk": "9", "information": "4"}, timeout=30
+        )
+        assert answered.status_code == 200
+        laptop = Laptop(tmp_path / "agent.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
+        try:
+            laptop.engine.sync_once()
+            events = laptop.store.events_for("ticket:T9")
+            assert [e.type for e in events][-1] == "csat_recorded"
+            set_language("nl")
+            story = ticket_story(events, names_for(laptop.store), UTC)
+            assert story[-1].body == (
+                "Door de melder ingevuld in de enquête\nTevredenheid: 6 van 10\n"
+                "Ervaring met de servicedesk: 9 van 10\nInformatievoorziening: 4 van 10"
+            )
+        finally:
+            laptop.close()
+    desk.central.close()
