@@ -53,6 +53,7 @@ class Refusal(StrEnum):
     UNKNOWN = "unknown"
     ANSWERED = "answered"
     EXPIRED = "expired"
+    REOPENED = "reopened"  # the ticket was reopened after this resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,9 @@ def look_up(conn: Connection, token: str, now: datetime | None = None) -> Invita
     if resolved is None:
         return Refusal.UNKNOWN
     row = conn.execute(
-        select(events.c.stream, events.c.type, events.c.received_at).where(events.c.id == resolved)
+        select(events.c.seq, events.c.stream, events.c.type, events.c.received_at).where(
+            events.c.id == resolved
+        )
     ).first()
     if row is None or row.type != "resolved" or not row.stream.startswith("ticket:"):
         return Refusal.UNKNOWN
@@ -147,6 +150,13 @@ def look_up(conn: Connection, token: str, now: datetime | None = None) -> Invita
     expires_at = datetime.fromisoformat(row.received_at) + VALID_FOR
     if (now or datetime.now(UTC)) >= expires_at:
         return Refusal.EXPIRED
+    reopened = conn.execute(
+        select(events.c.seq)
+        .where(events.c.stream == row.stream, events.c.type == "reopened", events.c.seq > row.seq)
+        .limit(1)
+    ).first()
+    if reopened is not None:  # this resolution did not hold; the next one brings a new link
+        return Refusal.REOPENED
     return Invitation(row.stream.partition(":")[2], expires_at, answer_id)
 
 

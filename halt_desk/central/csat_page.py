@@ -47,6 +47,11 @@ TEXTS = {
     "answered": N_("Thank you! Each link can be used once."),
     "expired_title": N_("This link has expired"),
     "expired": N_("You can answer up to 14 days after your ticket was resolved."),
+    "reopened_title": N_("Your ticket has been reopened"),
+    "reopened": N_(
+        "We are working on your ticket again. When it is resolved you will receive a new "
+        "link to tell us how it went."
+    ),
     # The link to the page in the other language, in that language.
     "switch": N_("Language link: this page in the other language"),
 }

@@ -250,3 +250,20 @@ def test_the_answer_reaches_an_agents_laptop_through_the_changes_feed(
         finally:
             laptop.close()
     desk.central.close()
+
+
+def test_a_link_of_a_resolution_that_was_reopened_says_so_and_the_next_one_works(
+    api: Api,
+) -> None:
+    first = _resolved_ticket(api)
+    reopened = ev("ticket:T1", "reopened", {"reason": "Weer stuk"}, ago(0.8))
+    again = ev("ticket:T1", "resolved", {"resolution": "Nu echt"}, ago(0.5))
+    assert [r["status"] for r in api.post("agent", [reopened, again])] == ["accepted"] * 2
+    old = requests.get(_link(api, _token(api, first)), timeout=30)
+    assert old.status_code == 410
+    assert "Uw melding is heropend" in old.text
+    assert "nieuwe link" in old.text
+    assert requests.post(_link(api, _token(api, first)), data={"score": "2"}).status_code == 410
+    new = _link(api, _token(api, str(again["id"])))
+    assert requests.post(new, data={"score": "9"}, timeout=30).status_code == 200
+    assert [e["data"] for e in _feed(api) if e["type"] == "csat_recorded"] == [{"score": 9}]
