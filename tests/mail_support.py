@@ -208,6 +208,7 @@ def burst_with_kills(
         smtp.wait_for(lambda found, t=target: len(found) >= t, timeout=300)
         server.kill()
         killed_at = time.time()
+        time.sleep(0.5)  # a message whose final dot was sent before the kill: stored by now
         accepted = set(smtp.message_ids())
         caught = accepted_not_recorded(db_url, accepted)
         report.kills += 1

@@ -295,9 +295,7 @@ class MailSender:
         return _ACCEPTED
 
     def _set_state(self, row: RowMapping, state: str, reason: str | None) -> None:
-        values: dict[str, Any] = {"state": state, "reason": reason}
-        if state == SENT:
-            values["sent_at"] = datetime.now(UTC).isoformat()
+        values = {"state": state, "reason": reason, "sent_at": datetime.now(UTC).isoformat()}
         with self._write() as conn:
             conn.execute(update(mail_outbox).where(mail_outbox.c.id == row["id"]).values(values))
 
@@ -378,9 +376,10 @@ def _audit(conn: Connection, rows: list[RowMapping]) -> None:
     if not rows:
         return
     postgresql = conn.dialect.name == "postgresql"
-    head: list[Any] = []
-    for statement in audit.head_reads(audit_log, postgresql):
-        head = list(conn.execute(statement).mappings())
+    *locks, last = audit.head_reads(audit_log, postgresql)
+    for statement in locks:
+        conn.execute(statement)
+    head = [dict(row) for row in conn.execute(last).mappings()]
     entries = []
     for row in rows:
         detail = {**_state_data(row), "org": row["org"]} if row["org"] else _state_data(row)
@@ -399,7 +398,9 @@ def _state_events(row: RowMapping) -> list[dict[str, Any]]:
     failed before its waiting was recorded shows only that: the usual case, one event per
     mail; "mail_queued" is for mail that waits, the SMTP server down or slow)."""
     states = [row["state"]]
-    at = datetime.now(UTC)
+    # The same content each time it is built (its id is fixed, and central refuses an id
+    # again with other content): the moment the mail reached the state.
+    at = _instant(str(row["sent_at"] if row["state"] != QUEUED else row["queued_at"]))
     found = []
     for state in states:
         data = _state_data(row) if state != QUEUED else {**_state_data(row), "reason": None}
