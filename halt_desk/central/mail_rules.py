@@ -74,6 +74,17 @@ WATCHED_PRIORITIES = frozenset({"P1", "P2"})
 _NAMESPACE = uuid.UUID("5b0c3c55-7d0f-4a5e-9a57-0e1f6c2a4d11")
 
 
+#: Types that mail only when their data (JSON text) says so: a quick look at the text
+#: leaves out most of them (one that passes may still send nothing: the rules decide).
+_ONLY_WITH = {
+    "first_response": '"email"',
+    "status_update": '"email"',
+    "priority_changed": '"P1"',
+    "ticket_updated": '"priority"',
+    "uplift_decided": "true",
+}
+
+
 def triggers(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The mail triggers of a group's accepted event rows (for the writer)."""
     return [
@@ -85,7 +96,9 @@ def triggers(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "org": r["org"],
         }
         for r in rows
-        if r["type"] in TRIGGER_TYPES and r["stream"].startswith("ticket:")
+        if r["type"] in TRIGGER_TYPES
+        and r["stream"].startswith("ticket:")
+        and _ONLY_WITH.get(r["type"], "") in r["data"]
     ]
 
 

@@ -92,13 +92,16 @@ def test_message_id_is_stable_per_event_kind_and_recipient() -> None:
 
 
 def test_only_ticket_events_of_mail_types_leave_a_trigger() -> None:
+    email, phone = '{"channel":"email","text":"x"}', '{"channel":"phone","text":"x"}'
     rows: list[dict[str, Any]] = [
-        {"seq": 1, "id": "a", "stream": "ticket:T1", "type": "status_update", "org": "halt"},
-        {"seq": 2, "id": "b", "stream": "ticket:T1", "type": "comment", "org": "halt"},
-        {"seq": 3, "id": "c", "stream": "org:halt", "type": "organisation_updated", "org": "x"},
-        {"seq": 4, "id": "d", "stream": "ticket:T1", "type": "mail_sent", "org": "halt"},
+        {"seq": 1, "id": "a", "stream": "ticket:T1", "type": "status_update", "data": email},
+        {"seq": 2, "id": "b", "stream": "ticket:T1", "type": "comment", "data": "{}"},
+        {"seq": 3, "id": "c", "stream": "org:halt", "type": "organisation_updated", "data": "{}"},
+        {"seq": 4, "id": "d", "stream": "ticket:T1", "type": "mail_sent", "data": "{}"},
+        {"seq": 5, "id": "e", "stream": "ticket:T1", "type": "status_update", "data": phone},
+        {"seq": 6, "id": "f", "stream": "ticket:T1", "type": "resolved", "data": "{}"},
     ]
-    assert [t["seq"] for t in triggers(rows)] == [1]
+    assert [t["seq"] for t in triggers([{**r, "org": "halt"} for r in rows])] == [1, 6]
     assert "mail_sent" not in TRIGGER_TYPES and "comment" not in TRIGGER_TYPES
 
 
