@@ -97,7 +97,7 @@ def add_survey_routes(app: FastAPI, central: Central) -> None:
     @app.post("/csat/{token:path}", response_class=HTMLResponse, include_in_schema=False)
     async def answer(token: str, request: Request) -> HTMLResponse:
         body = await _form_body(request)
-        form = {k: v[0] for k, v in parse_qs(body, max_num_fields=10).items()} if body else {}
+        form = _form(body)
         lang = page_language(form.get("lang"), request)
         scores = {name: _score(form.get(name)) for name in ("score", *csat.DIMENSIONS)}
         score = scores["score"]
@@ -223,6 +223,14 @@ def _score(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 1 <= number <= 10 else None
+
+
+def _form(body: str) -> dict[str, str]:
+    """The first value of each field of an urlencoded form; {} for anything else."""
+    try:
+        return {k: v[0] for k, v in parse_qs(body, max_num_fields=10).items()}
+    except ValueError:  # more fields than the page has
+        return {}
 
 
 async def _form_body(request: Request) -> str:

@@ -132,6 +132,8 @@ def test_a_form_without_an_overall_score_comes_back_marked_and_nothing_is_record
     assert 'id="servicedesk-9" name="servicedesk" value="9" checked' in kept.text
     huge = requests.post(_link(api, token), data={"score": "5", "x": "y" * 5000}, timeout=30)
     assert huge.status_code == 400
+    many = {"score": "5", **{f"f{n}": "1" for n in range(20)}}
+    assert requests.post(_link(api, token), data=many, timeout=30).status_code == 400
     assert not [e for e in _feed(api) if e["type"] == "csat_recorded"]
     assert requests.post(_link(api, token), data={"score": "5"}, timeout=30).status_code == 200
 
@@ -141,6 +143,22 @@ def _received_days_ago(api: Api, event_id: str, days: float) -> None:
     moment = (datetime.now(UTC) - timedelta(days=days)).isoformat()
     with _central(api).db.write() as conn:
         conn.execute(update(events).where(events.c.id == event_id).values(received_at=moment))
+
+
+def test_odd_bodies_are_answered_without_a_server_error(api: Api) -> None:
+    token = _token(api, _resolved_ticket(api))
+    codes = []
+    for body, kind in (
+        (b"\xff\xfe\x00score=5", "application/x-www-form-urlencoded"),
+        (b'{"score": 5}', "application/json"),
+        (b"score=%ZZ&score=", "application/x-www-form-urlencoded"),
+        (b"score=5&score=6", "text/plain"),  # a form a browser sends as text/plain
+        (b"score=7", "application/x-www-form-urlencoded"),
+    ):
+        odd = requests.post(_link(api, token), data=body, headers={"Content-Type": kind})
+        codes.append(odd.status_code)
+    assert codes == [400, 400, 400, 200, 410]
+    assert [e["data"] for e in _feed(api) if e["type"] == "csat_recorded"] == [{"score": 5}]
 
 
 def test_expired_unknown_and_malformed_links_get_a_dutch_page_with_a_4xx(api: Api) -> None:
