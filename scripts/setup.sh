@@ -65,6 +65,8 @@ if [ $want_tests -eq 1 ]; then
   apt_install nginx-light
   # pdftoppm renders the printed labels PDF to images that the label test decodes again.
   apt_install poppler-utils
+  # The satisfaction survey page (/csat/<token>) is tested in a real browser, headless.
+  apt_install chromium
 fi
 if [ $want_bench -eq 1 ]; then
   # An HTTP load generator in C, so that the load costs little of the CPU it measures.

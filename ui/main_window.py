@@ -568,6 +568,7 @@ class MainWindow(QMainWindow):
         from ui.ticket_dialog import TicketDialog
 
         dialog = TicketDialog(self._opened_store(), ticket_id, self.user, self.clock, self)
+        dialog.sync_target = self.sync.target if self.sync is not None else None
         dialog.show()
         return dialog
 

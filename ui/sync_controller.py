@@ -100,6 +100,11 @@ class SyncController(QObject):
             return None
         return int(process.processId())
 
+    @property
+    def target(self) -> SyncTarget | None:
+        """Where this controller syncs to (None while it does not)."""
+        return self._target
+
     def start(self, target: SyncTarget) -> None:
         """Starts the worker syncing to `target` until `stop()`."""
         if self._target is not None:

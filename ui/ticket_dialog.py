@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,7 +33,9 @@ from PySide6.QtWidgets import (
 
 from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.mail_preview import published_wording
 from halt_desk.desk.names import names_for
+from halt_desk.desk.ticket_mail import TicketMail, request_resend, ticket_mails
 from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.errors import DeskInputError
@@ -40,6 +43,7 @@ from halt_desk.domain.profiles import CLOCK_NAMES
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store, TicketView
+from halt_desk.sync.signin import SyncTarget
 from ui import labels
 from ui.action_dialogs import DIALOGS, ask_content, confirm_again, is_second_first_response
 from ui.assign_dialog import AssignDialog, KeyClaim
@@ -47,6 +51,7 @@ from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
 from ui.elided_label import ElidedLabel
+from ui.mail_preview_dialog import MailPreviewDialog
 from ui.text_limits import limit_text
 from ui.ticket_timeline import TimelineView, story_html
 from ui.uplift_dialog import UpliftDialog
@@ -90,6 +95,9 @@ ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
 #: Shortcuts of the other buttons: note, P1-uplift, close, assign, change.
 NOTE_KEYS, UPLIFT_KEYS, CLOSE_KEYS = "Ctrl+M", "Ctrl+Shift+U", "Ctrl+Shift+C"
 ASSIGN_KEYS, EDIT_KEYS = "Ctrl+A", "Ctrl+E"
+#: Send one of the ticket's mails again (central queues a copy).
+RESEND_KEYS = "Ctrl+Shift+E"
+PREVIEW_KEYS = "Ctrl+Shift+M"
 
 
 def shortcut_tip(button: QPushButton, keys: str) -> None:
@@ -186,6 +194,14 @@ class TicketDialog(QDialog):
         self._build_clocks()
         self._build_timeline()
         actions = self._build_actions()
+        self.resend_button = self.add_action(_("E-mail again…"), self.open_resend, RESEND_KEYS)
+        self.resend_dialog: QInputDialog | None = None
+        #: Where central is (the main window's sync): the preview asks it for the
+        #: organisation's own wording; None offline.
+        self.sync_target: SyncTarget | None = None
+        self.preview_button = self.add_action(
+            _("E-mail preview…"), self.open_mail_preview, PREVIEW_KEYS
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self._build_middle(), 1)
@@ -484,6 +500,43 @@ class TicketDialog(QDialog):
         dialog.saved.connect(lambda _ticket: self.changed.emit(self.ticket_id))
         dialog.open()
         return dialog
+
+    def open_mail_preview(self) -> MailPreviewDialog:
+        """What a mail of this ticket looks like (any kind, Dutch or English)."""
+        target = self.sync_target
+        wording = None if target is None else partial(published_wording, target)
+        dialog = MailPreviewDialog(
+            self.store, self.ticket_id, self.actor, self.clock, self, wording=wording
+        )
+        dialog.open()
+        return dialog
+
+    def open_resend(self) -> QInputDialog | None:
+        """Chooses one of the ticket's mails (the undelivered first) to send again."""
+        mails = ticket_mails(self.store.events_for(f"ticket:{self.ticket_id}"))
+        if not mails:
+            self.message.setText(_("No e-mail has been sent about this ticket."))
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(_("Send e-mail again"))
+        dialog.setLabelText(_("Which e-mail should go out again?"))
+        dialog.setComboBoxItems([mail.words() for mail in mails])
+        dialog.setComboBoxEditable(False)
+        dialog.textValueSelected.connect(lambda text: self._resend(mails, text))
+        dialog.open()
+        self.resend_dialog = dialog
+        return dialog
+
+    def _resend(self, mails: list[TicketMail], chosen: str) -> None:
+        mail = next((m for m in mails if m.words() == chosen), None)
+        if mail is None:
+            return
+        store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
+        self.hub.run(
+            lambda: request_resend(store, ticket_id, mail.message_id, actor, now),
+            self._done,
+            self._failed,
+        )
 
     def _done(self, _ignored: object) -> None:
         """Recorded: the broadcast that follows reads the ticket again (here too)."""

@@ -27,6 +27,7 @@ from halt_desk import __version__
 from halt_desk.central.auth import NotAllowed, TokenCache, User, token_hash
 from halt_desk.central.courier_poll import poller_jobs
 from halt_desk.central.courier_webhook import add_webhook_route
+from halt_desk.central.csat_page import add_survey_routes
 from halt_desk.central.engine import create_central_engine
 from halt_desk.central.entra import (
     EntraValidator,
@@ -38,6 +39,9 @@ from halt_desk.central.entra import looks_like_jwt as _jwt
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
+from halt_desk.central.mail_api import add_mail_routes
+from halt_desk.central.mail_org_api import add_template_routes
+from halt_desk.central.mail_sender import mail_job
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.server_processes import one_socket_per_process, run_processes
@@ -464,7 +468,7 @@ def create_app(
     Entra ID tokens are trusted as `entra` says, else as the file named by
     HALT_DESK_ENTRA_CONFIG says (`serve --entra-config`), else not at all."""
     writer = GroupCommitter(central)
-    jobs = JobRunner(central.engine, [*poller_jobs(central), *configured_jobs()])
+    jobs = JobRunner(central.engine, [*poller_jobs(central), mail_job(central), *configured_jobs()])
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -489,6 +493,7 @@ def create_app(
     _add_problem_handlers(app)
     _add_routes(app, central, writer)
     add_webhook_route(app, central)
+    add_survey_routes(app, central)
     return app
 
 
@@ -529,6 +534,8 @@ def _add_problem_handlers(app: FastAPI) -> None:
 
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     """The routes of the API (a push that PushFastPath answers never reaches them)."""
+    add_mail_routes(app, central, CurrentUser, Address)
+    add_template_routes(app, central, CurrentUser, Address)
 
     @app.get("/api/v1/health", response_model=Health, **declared(413))
     async def health() -> dict[str, str]:

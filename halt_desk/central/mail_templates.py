@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -21,9 +22,12 @@ from typing import Any
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
+from halt_desk.central.schema import mail_templates
 from halt_desk.paths import resources_dir
+
+log = logging.getLogger(__name__)
 
 #: The blocks every template has.
 BLOCKS = ("subject", "text", "html")
@@ -55,9 +59,15 @@ class RenderedMail:
 
 def published_template(conn: Connection, org: str | None, kind: str, lang: str) -> str | None:
     """THE seam for an organisation's own wording: the template source `org` published for
-    `kind` in `lang` (`central template publish`), or None to use the built-in one. Until
-    publishing exists, no organisation has published anything."""
-    return None
+    `kind` in `lang` (`central template publish`, mail_org.py), or None to use the
+    built-in one."""
+    if org is None:
+        return None
+    query = select(mail_templates.c.source).where(
+        mail_templates.c.org == org, mail_templates.c.kind == kind, mail_templates.c.lang == lang
+    )
+    value = conn.execute(query).scalar()
+    return str(value) if value is not None else None
 
 
 def built_in_source(kind: str, lang: str) -> str:
@@ -74,8 +84,13 @@ def render_mail(
 ) -> RenderedMail:
     """The mail of `kind` for `org` in `lang` with `context` filled in."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANG
-    source = published_template(conn, org, kind, lang) or built_in_source(kind, lang)
-    return render_source(source, context)
+    published = published_template(conn, org, kind, lang)
+    if published is not None:
+        try:
+            return render_source(published, context)
+        except MailTemplateError as exc:  # checked at publishing; this mail's data differs
+            log.warning("template of %s for %s/%s failed, built-in used: %s", org, kind, lang, exc)
+    return render_source(built_in_source(kind, lang), context)
 
 
 def render_source(source: str, context: Mapping[str, Any]) -> RenderedMail:

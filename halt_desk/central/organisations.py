@@ -44,6 +44,8 @@ class Organisation:
     name: str
     profile: str
     regie_emails: tuple[str, ...]
+    #: Mail kinds switched off for this organisation (`central org update --mail-off`).
+    mail_off: tuple[str, ...] = ()
 
 
 def register_organisation(
@@ -76,9 +78,12 @@ def update_organisation(
     name: str | None = None,
     profile: str | None = None,
     regie_emails: Sequence[str] | None = None,
+    mail_off: Sequence[str] = (),
+    mail_on: Sequence[str] = (),
 ) -> int:
     """Records `organisation_updated` with the fields given (regie addresses: the new
-    list as a whole); its seq. Refused for bad input, nothing to change or an unknown id."""
+    list as a whole; mail kinds switched off or on again: the whole list of kinds off
+    after the change); its seq. Refused for bad input, nothing to change or an unknown id."""
     data: dict[str, Any] = {}
     if name is not None:
         data["name"] = _checked_name(name)
@@ -86,13 +91,43 @@ def update_organisation(
         data["profile"] = _checked_profile(profile)
     if regie_emails:
         data["regie_emails"] = _checked_emails(regie_emails)
-    if not data:
-        raise InvalidOrganisation("nothing to update: give --name, --profile or --regie-email")
     if not _registered(central, org_id):
         raise InvalidOrganisation(
             f"no organisation {org_id!r} is registered (see `central org list`)"
         )
+    if mail_off or mail_on:
+        data["mail_off"] = _switched(central, org_id, mail_off, mail_on)
+    if not data:
+        raise InvalidOrganisation(
+            "nothing to update: give --name, --profile, --regie-email, --mail-off or --mail-on"
+        )
     return _record(central, org_id, "organisation_updated", data)
+
+
+def _switched(
+    central: Central, org_id: str, mail_off: Sequence[str], mail_on: Sequence[str]
+) -> list[str]:
+    """The mail kinds off for `org_id` after switching `mail_off` off and `mail_on` on."""
+    from halt_desk.central.mail_rules import MAIL_KINDS
+
+    for kind in (*mail_off, *mail_on):
+        if kind not in MAIL_KINDS:
+            raise InvalidOrganisation(
+                f"{kind!r} is not a mail kind (one of {', '.join(MAIL_KINDS)})"
+            )
+    both = sorted(set(mail_off) & set(mail_on))
+    if both:
+        raise InvalidOrganisation(f"{', '.join(both)}: both --mail-off and --mail-on")
+    current = _record_data(central, org_id).get("mail_off")
+    off = {str(k) for k in current} if isinstance(current, list) else set()
+    return sorted((off | set(mail_off)) - set(mail_on))
+
+
+def _record_data(central: Central, org_id: str) -> dict[str, Any]:
+    query = select(reference_records.c.data).where(reference_records.c.stream == f"org:{org_id}")
+    text = central.db.read(lambda conn: conn.execute(query).scalar())
+    data = json.loads(text) if text else {}
+    return data if isinstance(data, dict) else {}
 
 
 def list_organisations(central: Central) -> list[Organisation]:
@@ -110,12 +145,14 @@ def list_organisations(central: Central) -> list[Organisation]:
     for stream, text in central.db.read(query):
         data = json.loads(text)
         emails = data.get("regie_emails")
+        off = data.get("mail_off")
         found.append(
             Organisation(
                 id=stream.partition(":")[2],
                 name=str(data.get("name") or ""),
                 profile=str(data.get("profile") or ""),
                 regie_emails=tuple(str(e) for e in emails) if isinstance(emails, list) else (),
+                mail_off=tuple(str(k) for k in off) if isinstance(off, list) else (),
             )
         )
     return found

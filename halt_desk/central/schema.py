@@ -212,6 +212,18 @@ mail_triggers = Table(
     Column("org", String(100), nullable=True),
 )
 
+#: Clocks the regie hears of when they are breached (a P1/P2 reaction or resolution
+#: clock): the mail job looks at the ticket again at `due_ms` (ms since 1970).
+mail_clock_watch = Table(
+    "mail_clock_watch",
+    metadata,
+    Column("stream", String(200), primary_key=True),
+    Column("clock", String(30), primary_key=True),
+    Column("due_ms", BigInteger, nullable=False),
+    Column("org", String(100), nullable=True),
+    Index("ix_mail_clock_watch_due", "due_ms"),
+)
+
 #: The mail outbox (mail_queue.py): one row per message and recipient. `message_id` comes
 #: from the event, the mail kind and the recipient, so a message sent again carries the
 #: same one. `state`: queued, sent, failed or skipped; `recorded`: the state last recorded
@@ -235,7 +247,7 @@ mail_outbox = Table(
     Column("next_try_ms", BigInteger, nullable=False),  # ms since 1970
     Column("reason", Text, nullable=True),
     Column("queued_at", String(40), nullable=False),
-    Column("sent_at", String(40), nullable=True),
+    Column("sent_at", String(40), nullable=True),  # when it was sent, or failed
     Column("recorded", String(16), nullable=True),
     Index("ix_mail_outbox_state", "state", "next_try_ms"),
     Index("ix_mail_outbox_recorded", "recorded", "state"),
@@ -294,4 +306,27 @@ courier_poller_state = Table(
     metadata,
     Column("name", String(40), primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+#: One row (id 1, made by the migration): the key of the satisfaction survey's links
+#: (csat.py: a link is the resolved event's id encrypted with it, the same on every render).
+csat_key = Table(
+    "csat_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("secret", String(64), nullable=False),
+)
+
+#: Mail templates an organisation published (`central template publish`, mail_org.py):
+#: the newest version of each kind and language; the renderer prefers it to the built-in.
+mail_templates = Table(
+    "mail_templates",
+    metadata,
+    Column("org", String(100), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("lang", String(8), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("published_at", String(40), nullable=False),
+    Column("published_by", String(200), nullable=False),
 )

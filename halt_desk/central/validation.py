@@ -61,9 +61,12 @@ def check_report_fields(event: Event) -> None:
     wrong (reports/kpi.py): accepted here, one such event made the report of its whole
     organisation fail, on every desk."""
     if event.type == "csat_recorded":
-        score = event.data.get("score")
-        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 10:
-            raise InvalidEvent(event.id, "data.score", f"{score!r} is not a score 1–10")
+        for key in ("score", "servicedesk", "information"):  # the last two optional
+            score = event.data.get(key)
+            if score is None and key != "score":
+                continue
+            if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 10:
+                raise InvalidEvent(event.id, f"data.{key}", f"{score!r} is not a score 1–10")
     elif event.type == "comment":
         clock = event.data.get("clock")
         if clock is not None and (not isinstance(clock, str) or clock not in CLOCK_NAMES):

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 from halt_desk.cli.common import CliError, positive_int
 from halt_desk.cli.courier_commands import add_courier_commands
+from halt_desk.cli.mail_commands import add_mail_commands
+from halt_desk.cli.mailorg_commands import add_mailorg_commands
 from halt_desk.domain.errors import HaltDeskError
 
 log = logging.getLogger("halt_desk")
@@ -165,7 +167,15 @@ def cmd_org_update(args: argparse.Namespace) -> int:
     from halt_desk.central.organisations import update_organisation
 
     with open_central(args.db) as central:
-        seq = update_organisation(central, args.id, args.name, args.profile, args.regie_email)
+        seq = update_organisation(
+            central,
+            args.id,
+            args.name,
+            args.profile,
+            args.regie_email,
+            mail_off=args.mail_off or (),
+            mail_on=args.mail_on or (),
+        )
     print(f"organisation {args.id} updated (seq {seq})")
     return 0
 
@@ -178,11 +188,14 @@ def cmd_org_list(args: argparse.Namespace) -> int:
     if not found:
         print("no organisations registered (add one with `halt-desk central org add`)")
         return 0
-    rows = [("ID", "NAME", "PROFILE", "REGIE E-MAIL")]
-    rows += [(o.id, o.name, o.profile, ", ".join(o.regie_emails) or "-") for o in found]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows = [("ID", "NAME", "PROFILE", "REGIE E-MAIL", "MAIL OFF")]
+    rows += [
+        (o.id, o.name, o.profile, ", ".join(o.regie_emails) or "-", ", ".join(o.mail_off) or "-")
+        for o in found
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[3]]))
+        print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[4]]))
     return 0
 
 
@@ -209,6 +222,16 @@ def _add_org_commands(central_commands: Any, db_help: str) -> None:
     update.add_argument("id", metavar="ID")
     update.add_argument("--name", help="new name")
     update.add_argument("--profile", help="new contract profile")
+    update.add_argument(
+        "--mail-off",
+        action="append",
+        metavar="KIND",
+        help="stop sending this kind of mail for the organisation (repeatable; see "
+        "`central template kinds`)",
+    )
+    update.add_argument(
+        "--mail-on", action="append", metavar="KIND", help="send this kind of mail again"
+    )
     for command in (add, update):
         command.add_argument(
             "--regie-email",
@@ -359,6 +382,8 @@ def add_commands(commands: Any) -> None:
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(handler=cmd_user_revoke)
     _add_org_commands(central_commands, db_help)
+    add_mail_commands(central_commands, db_help, open_central)
+    add_mailorg_commands(central_commands, db_help, open_central)
     imports = central_commands.add_parser("import", help="import reference data")
     import_commands = imports.add_subparsers(dest="import_command", required=True)
     employees = import_commands.add_parser(

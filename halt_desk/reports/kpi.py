@@ -75,6 +75,11 @@ class ReportTicket:
     comments: tuple[Comment, ...] = ()
     csat: int | None = None
     explanations: Mapping[str, str] = field(default_factory=dict)
+    #: Whether `csat` is the caller's own answer to the survey after resolution (else a
+    #: score the agent recorded when closing); the survey's two optional dimensions.
+    csat_by_survey: bool = False
+    csat_servicedesk: int | None = None
+    csat_information: int | None = None
 
     @property
     def id(self) -> str:
@@ -90,6 +95,11 @@ def _text(value: object) -> str | None:
 
 
 _FACT_TYPES = frozenset({"assigned", "uplift_decided", "comment", "csat_recorded"})
+#: The actor of the answers to the survey central records (central/csat.py); any other
+#: actor of `csat_recorded` is an agent recording the caller's score.
+SURVEY_ACTOR = "system:survey"
+#: The XLA dimensions the survey asks besides the overall score (both optional).
+CSAT_DIMENSIONS = ("servicedesk", "information")
 
 
 def read_ticket(
@@ -114,7 +124,7 @@ def read_ticket(
     assignee: str | None = None
     uplift: UpliftFacts | None = None
     comments: list[Comment] = []
-    csat: int | None = None
+    csat: _Score | None = None
     explanations: dict[str, str] = {}
     for at, i, event in facts:
         kind = event["type"]
@@ -146,12 +156,7 @@ def read_ticket(
             if explains and text:
                 explanations[clock or ANY_CLOCK] = text
         else:  # csat_recorded
-            score = event.get("score")
-            if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 10:
-                raise InvalidExport(
-                    source, f"events[{i}].score", f"{score!r} is not a score 1–10", ticket_id
-                )
-            csat = score
+            csat = _csat_score(event, csat, source, f"events[{i}]", ticket_id)
     return ReportTicket(
         evaluation=evaluate(profile, timeline, now),
         org=_text(raw.get("org")),
@@ -162,9 +167,44 @@ def read_ticket(
         assignee=assignee,
         uplift=uplift,
         comments=tuple(comments),
-        csat=csat,
+        csat=csat.score if csat else None,
         explanations=explanations,
+        csat_by_survey=csat.by_survey if csat else False,
+        csat_servicedesk=csat.servicedesk if csat else None,
+        csat_information=csat.information if csat else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Score:
+    score: int
+    by_survey: bool
+    servicedesk: int | None
+    information: int | None
+
+
+def _csat_score(
+    event: Mapping[str, Any], before: _Score | None, source: str, where: str, ticket_id: str
+) -> _Score:
+    """The score of a ticket after `event`: the caller's survey answer counts over a score
+    an agent recorded (one response per ticket, the latest of its kind)."""
+    values: dict[str, int | None] = {}
+    for key in ("score", *CSAT_DIMENSIONS):
+        value = event.get(key)
+        if value is None and key != "score":
+            values[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+            raise InvalidExport(
+                source, f"{where}.{key}", f"{value!r} is not a score 1–10", ticket_id
+            )
+        values[key] = value
+    by_survey = event.get("actor") == SURVEY_ACTOR
+    if before is not None and before.by_survey and not by_survey:
+        return before
+    score = values["score"]
+    assert score is not None
+    return _Score(score, by_survey, values["servicedesk"], values["information"])
 
 
 def timeline_at(event: Mapping[str, Any]) -> datetime:
@@ -241,9 +281,21 @@ class UpliftRow:
 
 @dataclass(frozen=True, slots=True)
 class Satisfaction:
+    """One response per ticket with a score: the caller's survey answer, else the score
+    an agent recorded. The dimensions are averaged over the survey answers that gave them."""
+
     responses: int
     average: float | None
     norm: float
+    by_survey: int = 0
+    servicedesk: float | None = None
+    servicedesk_responses: int = 0
+    information: float | None = None
+    information_responses: int = 0
+
+    @property
+    def by_agents(self) -> int:
+        return self.responses - self.by_survey
 
     @property
     def met(self) -> bool | None:
@@ -323,7 +375,7 @@ def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetim
     breaches: list[Breach] = []
     uplifts: list[UpliftRow] = []
     refused = 0
-    scores: list[int] = []
+    surveyed: list[ReportTicket] = []
     for ticket in tickets:
         ev = ticket.evaluation
         for name in ev.breaches:
@@ -360,7 +412,7 @@ def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetim
             else:
                 refused += 1
         if ticket.csat is not None:
-            scores.append(ticket.csat)
+            surveyed.append(ticket)
     breaches.sort(key=lambda b: (profile.rank(b.priority), b.ticket, _CLOCK_ORDER[b.clock]))
     uplifts.sort(key=lambda u: (u.decided_at, u.ticket))
     total = _priority_kpi("total", evaluations, None)
@@ -370,9 +422,25 @@ def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetim
         breaches=tuple(breaches),
         uplifts=tuple(uplifts),
         uplifts_refused=refused,
-        satisfaction=Satisfaction(
-            responses=len(scores),
-            average=sum(scores) / len(scores) if scores else None,
-            norm=profile.csat_norm,
-        ),
+        satisfaction=_satisfaction(surveyed, profile.csat_norm),
+    )
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _satisfaction(scored: Sequence[ReportTicket], norm: float) -> Satisfaction:
+    """The satisfaction figures of the tickets with a score."""
+    servicedesk = [t.csat_servicedesk for t in scored if t.csat_servicedesk is not None]
+    information = [t.csat_information for t in scored if t.csat_information is not None]
+    return Satisfaction(
+        responses=len(scored),
+        average=_mean([t.csat for t in scored if t.csat is not None]),
+        norm=norm,
+        by_survey=sum(1 for t in scored if t.csat_by_survey),
+        servicedesk=_mean(servicedesk),
+        servicedesk_responses=len(servicedesk),
+        information=_mean(information),
+        information_responses=len(information),
     )

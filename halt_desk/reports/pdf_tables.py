@@ -379,5 +379,17 @@ def csat_section(report: MonthReport, t: Texts) -> list[Any]:
         table(rows, [m * mm for m in (40, 40, 30, 40)], extra),
         Spacer(1, 2 * mm),
         para(escape(t("csat_note")), "note"),
+        para(escape(t("csat_sources", survey=csat.by_survey, agents=csat.by_agents)), "note"),
     ]
+    dimensions = [
+        [para(escape(t(f"csat_{name}"))), t.number(average), str(count)]
+        for name, average, count in (
+            ("servicedesk", csat.servicedesk, csat.servicedesk_responses),
+            ("information", csat.information, csat.information_responses),
+        )
+        if average is not None
+    ]
+    if dimensions:
+        rows = [head(t, "csat_dimension", "average_score", "responses"), *dimensions]
+        flow += [Spacer(1, 2 * mm), table(rows, [m * mm for m in (60, 40, 40)])]
     return flow

@@ -114,6 +114,14 @@ CATALOGUE: Mapping[str, str] = {
     "s_csat": NP_("report", "Customer satisfaction"),
     "csat_none": NP_("report", "No satisfaction scores were received this month."),
     "csat_note": NP_("report", "Score from 1 to 10 the user gives when a ticket is closed."),
+    "csat_sources": NP_(
+        "report",
+        "{survey} answered the survey after the resolution, {agents} recorded by the "
+        "servicedesk when closing; one response per ticket, the caller's own answer first.",
+    ),
+    "csat_dimension": NP_("report", "Experience"),
+    "csat_servicedesk": NP_("report", "Servicedesk experience"),
+    "csat_information": NP_("report", "Information provision"),
     "priority": NP_("report", "Priority"),
     "prio": NP_("report", "Prio"),
     "col_reaction": NP_("report", "Reaction"),

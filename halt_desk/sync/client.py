@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import requests
@@ -228,6 +229,19 @@ class CentralClient:
         if not 1 <= first <= last or last - first + 1 != count or year not in (None, series):
             raise ProtocolError(self.server, "numbers", f"a block {first}…{last} for {count}")
         return ReservedNumbers(org, series, first, last)
+
+    def mail_template(self, org: str, kind: str, lang: str) -> str | None:
+        """GET /api/v1/mail-templates/{org}/{kind}/{lang}: the wording `org` published for
+        a mail of `kind` in `lang`, or None while it uses the built-in one (404) or this
+        user may not read it (403)."""
+        path = "/api/v1/mail-templates/" + "/".join(quote(p, safe="") for p in (org, kind, lang))
+        raw = self._send("GET", path, "mail template")
+        if raw.status in (403, 404):
+            return None
+        source = self._answer(raw).get("source")
+        if not isinstance(source, str):
+            raise ProtocolError(self.server, "mail template", "no source")
+        return source
 
     def changes(self, since: int, limit: int) -> ChangesPage:
         """GET /api/v1/changes: events after `since` in seq order."""

@@ -72,8 +72,16 @@ def test_add_update_and_list(tmp_path: Path, db_url: str) -> None:
     listing = org(tmp_path, db_url, "list")
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "PROFILE", "REGIE", "E-MAIL"]
-    assert lines[1].split() == ["desom", "SSC", "DeSom", "(gemeenten)", "halt", "regie@desom.nl"]
+    assert lines[0].split() == ["ID", "NAME", "PROFILE", "REGIE", "E-MAIL", "MAIL", "OFF"]
+    assert lines[1].split() == [
+        "desom",
+        "SSC",
+        "DeSom",
+        "(gemeenten)",
+        "halt",
+        "regie@desom.nl",
+        "-",
+    ]
     assert lines[2].split() == [
         "halt",
         "Stichting",
@@ -81,6 +89,7 @@ def test_add_update_and_list(tmp_path: Path, db_url: str) -> None:
         "halt",
         "servicemanager@halt.nl,",
         "ict-regie@halt.nl",
+        "-",
     ]
     recorded = feed(db_url)
     assert [(e["stream"], e["type"], e["actor"]) for e in recorded] == [

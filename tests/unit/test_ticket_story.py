@@ -213,6 +213,16 @@ def test_a_satisfaction_score_is_a_sentence() -> None:
     assert entry.body == "Tevredenheid: 8 van 10"
 
 
+def test_a_survey_answer_says_so_and_shows_its_dimensions() -> None:
+    data = {"score": 7, "servicedesk": 9, "information": 6}
+    entry = last(_event("csat_recorded", data, 100, actor="system:survey"))
+    assert entry.body == (
+        "Door de melder ingevuld in de enquête\nTevredenheid: 7 van 10\n"
+        "Ervaring met de servicedesk: 9 van 10\nInformatievoorziening: 6 van 10"
+    )
+    assert entry.who == "HALT Desk"
+
+
 def test_productive_again_names_who_confirmed_it() -> None:
     entry = last(_event("productive_again", {"confirmed_by": "Anna de Vries"}, 20))
     assert entry.body == "Bevestigd door Anna de Vries"

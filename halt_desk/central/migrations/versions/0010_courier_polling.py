@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c0010"
-down_revision = "c0007"
+down_revision = "c0008"
 branch_labels = None
 depends_on = None
 
