@@ -488,7 +488,7 @@ def describe(load: Load) -> str:
         generator += f", CPU s by process {shares}"
     return (
         f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
-        f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
+        f"server CPU {load.cpu_ms_per_request:.3f} ms per request{generator} "
         f"({load.requests} requests in {load.seconds:.1f} s, {load.failures} not accepted)"
     )
 
