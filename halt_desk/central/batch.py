@@ -235,17 +235,7 @@ class Batch:
         wanted = self._wanted(batch_events)
         # A ticket first seen in this group with its report is taken for new (`lock` checks
         # that it is not stored): the everyday first push of a ticket reads nothing.
-        first: dict[str, Event] = {}
-        for event in batch_events:
-            if event.stream_kind == "ticket":
-                first.setdefault(event.stream_key, event)
-        for key in wanted.keys:
-            # (a ticket only a swap_opened names is looked up, never taken for new)
-            opening = first[key].type if key in first else None
-            if opening == "ticket_reported" and f"ticket:{key}" in wanted.streams:
-                self._assumed_new.append(key)
-                self._tickets[key] = None
-                self._history[f"ticket:{key}"] = []
+        self._assumed_new += self._assume_new(batch_events, wanted)
         wanted = self._unread(wanted)
         if self.cache.seq is not None and not wanted.streams_to_read():
             for event_id in wanted.ids:
@@ -306,16 +296,38 @@ class Batch:
         self.group = group
         self.conn = group.conn
         wanted = self._unread(self._wanted(batch_events))
+        # A ticket they report is taken for new too, as `prepare` does: the tickets'
+        # primary key is the check here (see below).
+        self._assume_new(batch_events, wanted)
+        wanted = self._unread(wanted)
         wanted.ids = [event_id for event_id in wanted.ids if event_id not in self._known]
         if not wanted.streams_to_read():
             # Everything their streams need is at hand: no round trip under the lock, their
-            # ids are taken for new. The events' unique id is the check then: one stored
-            # already (a client's retry) fails the group's COMMIT, and GroupCommitter then
+            # ids are taken for new. The events' unique id (and a new ticket's primary key)
+            # is the check then: one stored already (a client's retry, a report sent to
+            # another process too) fails the group's COMMIT, and GroupCommitter then
             # records its batches one by one, each checked before it writes.
             for event_id in wanted.ids:
                 self._known[event_id] = None
             return
         self._prefetch([], wanted)
+
+    def _assume_new(self, batch_events: Sequence[Event], wanted: _Wanted) -> list[str]:
+        """Takes the tickets of `wanted` that `batch_events` report first for new (no row,
+        an empty history) without reading them; returns their keys. A ticket only a
+        swap_opened names is looked up, never taken for new."""
+        first: dict[str, str] = {}
+        for event in batch_events:
+            if event.stream_kind == "ticket":
+                first.setdefault(event.stream_key, event.type)
+        assumed = []
+        for key in wanted.keys:
+            stream = f"ticket:{key}"
+            if first.get(key) == "ticket_reported" and stream in wanted.streams:
+                assumed.append(key)
+                self._tickets[key] = None
+                self._history[stream] = []
+        return assumed
 
     def _wanted(self, batch_events: Sequence[Event]) -> _Wanted:
         """The ids of `batch_events`, and the tickets, ticket histories, devices and swaps

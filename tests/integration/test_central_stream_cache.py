@@ -327,6 +327,49 @@ def test_a_late_batch_that_resends_a_stored_event_is_answered_as_a_duplicate(
     assert a.verify_audit() == []
 
 
+def test_a_late_batch_reporting_a_ticket_takes_it_for_new_and_the_key_checks_it(
+    two_centrals: tuple[Central, Central],
+) -> None:
+    """A late batch that reports a ticket the cache does not know takes it for new without
+    a read under the lock, as a group does ahead of it: a new ticket is recorded with what
+    follows it in the batch. If another central reported it already, the tickets' primary
+    key fails the group's COMMIT, nothing of the group is written, and the writer then
+    records its batches one by one: the second report is refused, the rest accepted."""
+    a, b = two_centrals
+    assert status(a, ADMIN, org("halt"))[0] == "accepted"
+    assert status(a, AGENT, reported("T1"))[0] == "accepted"
+    assert status(b, AGENT, reported("T9"))[0] == "accepted"  # others wrote: late ones join
+    follow = ev("ticket:T3", "first_response", 5, {"channel": "phone"})
+    late = [(AGENT, [reported("T3"), follow], "y")]
+    outcomes = a.record_many(
+        [(AGENT, [ev("ticket:T1", "comment", 2, {"text": "x"})], "x")], lambda: late
+    )
+    assert [[r.status for r in results] for results in outcomes] == [["accepted"], ["accepted"] * 2]
+
+    assert status(b, AGENT, reported("T4"))[0] == "accepted"  # b's, unknown to a's cache
+    assert "ticket:T4" not in a._streams.histories
+    twice = reported("T4")
+    with pytest.raises(IntegrityError):
+        a.record_many([(AGENT, [reported("T5")], "x")], lambda: [(AGENT, [twice], "y")])
+    with a.engine.connect() as conn:
+        assert "ticket:T5" not in set(conn.execute(select(events.c.stream)).scalars())
+    committer = GroupCommitter(a)
+    committer.close()  # its thread stopped: the group is committed here, step by step
+    first = _Submission(AGENT, [reported("T5")], "x", Future())
+    again = _Submission(AGENT, [twice], "y", Future())
+    assert status(b, AGENT, reported("T6"))[0] == "accepted"
+    committer._queue.put(again)
+    committer._commit([first], late=True)
+    assert first.result is not None and again.result is not None
+    assert first.result.result()[0].status == "accepted"
+    (refused,) = again.result.result()
+    assert (refused.status, refused.reason) == ("rejected", "ticket T4 was reported already")
+    with a.engine.connect() as conn:
+        seqs = list(conn.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert a.verify_audit() == []
+
+
 def test_swap_rows_and_device_organisations_another_central_changed_are_seen(
     two_centrals: tuple[Central, Central],
 ) -> None:

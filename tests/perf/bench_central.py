@@ -1,8 +1,8 @@
 """Benchmarks of the central API on SQLite and PostgreSQL; prints figures, asserts nothing.
 
 Run: .venv/bin/python tests/perf/bench_central.py [--backend sqlite|postgres|both]
-     [--workers N] [--servers N] [--load wrk|python] [--duration S] [--health]
-     [--profile DIR]
+     [--workers N] [--servers N] [--load wrk|python] [--duration S] [--warmup S]
+     [--health] [--profile DIR]
 Targets on a 2-core machine: 10,000 events in batches of 500 accepted in ≤ 5 s; ≥ 1,000
 events/s sustained with 20 concurrent clients, p99 ≤ 50 ms per single-event push.
 The server runs as its own process (`halt-desk serve`) on 127.0.0.1. The concurrent load
@@ -488,7 +488,7 @@ def describe(load: Load) -> str:
         generator += f", CPU s by process {shares}"
     return (
         f"{load.rate:,.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
-        f"server CPU {load.cpu_ms_per_request:.2f} ms per request{generator} "
+        f"server CPU {load.cpu_ms_per_request:.3f} ms per request{generator} "
         f"({load.requests} requests in {load.seconds:.1f} s, {load.failures} not accepted)"
     )
 
@@ -505,6 +505,9 @@ def main() -> None:
         "--servers", type=int, default=1, help="separate `serve`s (hosts), wrk shared out"
     )
     parser.add_argument("--no-batches", action="store_true")
+    parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds of wrk load before measuring"
+    )
     parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
     args = parser.parse_args()
     load = args.load or ("wrk" if shutil.which("wrk") else "python")
@@ -529,6 +532,10 @@ def main() -> None:
             if args.health and load == "wrk":
                 health = bench_wrk(servers, "", args.clients, args.duration, "/api/v1/health")
                 print(f"[{backend}] GET /health, {args.clients} connections: {describe(health)}")
+            if load == "wrk" and args.warmup > 0:
+                # Every process serves a while first: its first pushes compile statements,
+                # import lazily and fill its caches, once per process (not per push).
+                bench_wrk(servers, tokens["agent"], args.clients, args.warmup)
             if load == "wrk":
                 profile = args.profile / backend if args.profile is not None else None
                 pushes = bench_wrk(
