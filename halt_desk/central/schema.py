@@ -195,3 +195,66 @@ central_identity = Table(
     Column("instance", String(36), nullable=False),
     Column("created_at", String(40), nullable=False),
 )
+
+
+# ------------------------------------------------------------------ mail (issue 20)
+#: Events that should notify someone, written by the writer in the event's own transaction
+#: (mail_rules.py decides which): the mail job turns each into mails (recipients, text)
+#: and deletes the row. One row per event; nothing here is personal.
+mail_triggers = Table(
+    "mail_triggers",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False),
+    Column("stream", String(200), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("org", String(100), nullable=True),
+)
+
+#: The mail outbox (mail_queue.py): one row per message and recipient. `message_id` comes
+#: from the event, the mail kind and the recipient, so a message sent again carries the
+#: same one. `state`: queued, sent, failed or skipped; `recorded`: the state last recorded
+#: on the ticket's stream (mail_queued / mail_sent / mail_failed).
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("message_id", String(250), nullable=False, unique=True),
+    Column("org", String(100), nullable=True),
+    Column("kind", String(64), nullable=False),
+    Column("to_addr", String(254), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("stream", String(200), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("context", Text, nullable=False),  # JSON: what the template fills in
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_try_ms", BigInteger, nullable=False),  # ms since 1970
+    Column("reason", Text, nullable=True),
+    Column("queued_at", String(40), nullable=False),
+    Column("sent_at", String(40), nullable=True),
+    Column("recorded", String(16), nullable=True),
+    Index("ix_mail_outbox_state", "state", "next_try_ms"),
+    Index("ix_mail_outbox_recorded", "recorded", "state"),
+)
+
+#: Central's settings that are no secret (`central mail configure`: host, port, TLS mode,
+#: sender), by name, as JSON.
+central_settings = Table(
+    "central_settings",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: Central's secrets (the SMTP password, courier API keys), encrypted with a key that
+#: never is in the database (central_secrets.py).
+central_secrets = Table(
+    "central_secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),  # Fernet token
+    Column("updated_at", String(40), nullable=False),
+)
