@@ -36,6 +36,7 @@ from halt_desk.central.entra import looks_like_jwt as _jwt
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
+from halt_desk.central.notifications import MAX_NOTIFICATIONS, notifications_page
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.server_processes import one_socket_per_process, run_processes
@@ -588,6 +589,16 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         if state is None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
+
+    @app.get("/api/v1/notifications", **declared(400, 401, 403, 413, 503))
+    def get_notifications(
+        user: CurrentUser,
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_NOTIFICATIONS)] = 100,
+    ) -> dict[str, Any]:
+        # The regie's notifications of its own organisations (central/notifications.py).
+        page = notifications_page(central.db, user, since, limit)
+        return {"notifications": page.notifications, "next": page.next, "more": page.more}
 
     @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(

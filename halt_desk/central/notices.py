@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from halt_desk.central.batch import Batch
-from halt_desk.central.schema import reference_records
+from halt_desk.central.batch import Batch, event_from_row
+from halt_desk.central.mail_queue import MailDraft
+from halt_desk.central.schema import events, reference_records
 from halt_desk.central.validation import Rejected
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event, required_text
@@ -72,3 +75,86 @@ def recipients(notice: Notice, employees: list[dict[str, Any]]) -> list[Mapping[
             seen.add(email.lower())
             found.append(employee)
     return found
+
+
+#: The mail kind (template) of each notice event.
+NOTICE_MAIL_KINDS = {
+    "notice_published": "notice_published",
+    "notice_updated": "notice_updated",
+    "notice_closed": "notice_closed",
+}
+#: Words the notice mails fill in, per language (the templates hold the rest).
+_KIND_LABELS = {
+    "nl": {"disruption": "Verstoring", "maintenance": "Gepland onderhoud"},
+    "en": {"disruption": "Disruption", "maintenance": "Planned maintenance"},
+}
+_SCOPE_LABELS = {
+    "nl": {"org": "heel {name}", "location": "locatie {name}", "team": "team {name}"},
+    "en": {"org": "all of {name}", "location": "location {name}", "team": "team {name}"},
+}
+_DESK_NAMES = {"nl": "De servicedesk", "en": "The service desk"}
+_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def _stream_events(conn: Connection, stream: str) -> list[Event]:
+    rows = conn.execute(
+        select(events).where(events.c.stream == stream).order_by(events.c.seq)
+    ).mappings()
+    return [event_from_row(row) for row in rows]
+
+
+def _reference(conn: Connection, stream: str) -> dict[str, Any]:
+    text = conn.execute(
+        select(reference_records.c.data).where(reference_records.c.stream == stream)
+    ).scalar_one_or_none()
+    data = json.loads(text) if text is not None else None
+    return data if isinstance(data, dict) else {}
+
+
+def _moment(value: datetime | None) -> str:
+    return value.astimezone(_ZONE).strftime("%d-%m-%Y %H:%M") if value is not None else ""
+
+
+def notice_context(conn: Connection, notice: Notice, event: Event, lang: str) -> dict[str, Any]:
+    """What a notice mail's template fills in, in `lang` (nothing personal: no names)."""
+    org_name = str(_reference(conn, f"org:{notice.org}").get("name") or notice.org)
+    scope_name = org_name
+    if notice.scope.kind is ScopeKind.LOCATION:
+        location = _reference(conn, f"location:{notice.scope.id}")
+        scope_name = str(location.get("name") or notice.scope.id)
+    elif notice.scope.kind is ScopeKind.TEAM:
+        scope_name = str(notice.scope.id)
+    words = lang if lang in _KIND_LABELS else "nl"
+    text = notice.text if event.type == "notice_published" else str(event.data.get("text", ""))
+    return {
+        "notice": notice.id,
+        "org_name": org_name,
+        "kind_label": _KIND_LABELS[words][str(notice.kind)],
+        "scope_label": _SCOPE_LABELS[words][str(notice.scope.kind)].format(name=scope_name),
+        "title": notice.title,
+        "text": text,
+        "starts": _moment(notice.starts),
+        "ends": _moment(notice.ends),
+        "desk_name": _DESK_NAMES[words],
+    }
+
+
+def notice_drafts(conn: Connection, event_id: str, stream: str) -> list[MailDraft]:
+    """The mails of a notice event (`event_id` on `stream`, recorded): one per employee in
+    the notice's scope, to be queued with `queue_mails` in the same transaction. The
+    follow-up and the all-clear go to whoever is in its scope now."""
+    history = _stream_events(conn, stream)
+    upto = next((i for i, e in enumerate(history) if e.id == event_id), None)
+    if upto is None:
+        return []
+    event = history[upto]
+    kind = NOTICE_MAIL_KINDS.get(event.type)
+    notice = fold_notice(history[: upto + 1])
+    if kind is None or notice is None:
+        return []
+    lang = "nl"
+    context = notice_context(conn, notice, event, lang)
+    return [
+        MailDraft(notice.org, kind, str(e["email"]), lang, stream, event.id, context)
+        for e in recipients(notice, employees_of(conn, notice.org))
+    ]
