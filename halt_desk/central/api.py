@@ -487,6 +487,7 @@ def create_app(
     app.push_fast_path = PushFastPath(partial(FastAPI.__call__, app), authenticator, writer)
     _add_problem_handlers(app)
     _add_routes(app, central, writer)
+    _add_notifications(app, central)
     return app
 
 
@@ -523,6 +524,20 @@ def _add_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(HaltDeskError)
     async def bad_input(_: Request, exc: HaltDeskError) -> JSONResponse:
         return _problem(400, "bad request", str(exc))
+
+
+def _add_notifications(app: FastAPI, central: Central) -> None:
+    """`GET /api/v1/notifications` (central/notifications.py)."""
+
+    @app.get("/api/v1/notifications", **declared(400, 401, 403, 413, 503))
+    def get_notifications(
+        user: CurrentUser,
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_NOTIFICATIONS)] = 100,
+    ) -> dict[str, Any]:
+        # The regie's notifications of its own organisations (central/notifications.py).
+        page = notifications_page(central.db, user, since, limit)
+        return {"notifications": page.notifications, "next": page.next, "more": page.more}
 
 
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
@@ -589,16 +604,6 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
         if state is None:
             raise HTTPException(404, f"unknown ticket {ticket_id!r}")
         return state
-
-    @app.get("/api/v1/notifications", **declared(400, 401, 403, 413, 503))
-    def get_notifications(
-        user: CurrentUser,
-        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_NOTIFICATIONS)] = 100,
-    ) -> dict[str, Any]:
-        # The regie's notifications of its own organisations (central/notifications.py).
-        page = notifications_page(central.db, user, since, limit)
-        return {"notifications": page.notifications, "next": page.next, "more": page.more}
 
     @app.get("/api/v1/audit", response_model=AuditPage, **declared(400, 401, 403, 413, 503))
     def get_audit(
