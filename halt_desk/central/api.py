@@ -36,6 +36,8 @@ from halt_desk.central.entra import looks_like_jwt as _jwt
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
+from halt_desk.central.mail_api import add_mail_routes
+from halt_desk.central.mail_sender import mail_job
 from halt_desk.central.notifications import MAX_NOTIFICATIONS, notifications_page
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
@@ -463,7 +465,7 @@ def create_app(
     Entra ID tokens are trusted as `entra` says, else as the file named by
     HALT_DESK_ENTRA_CONFIG says (`serve --entra-config`), else not at all."""
     writer = GroupCommitter(central)
-    jobs = JobRunner(central.engine, configured_jobs())
+    jobs = JobRunner(central.engine, [mail_job(central), *configured_jobs()])
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -542,6 +544,7 @@ def _add_notifications(app: FastAPI, central: Central) -> None:
 
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     """The routes of the API (a push that PushFastPath answers never reaches them)."""
+    add_mail_routes(app, central, CurrentUser, Address)
 
     @app.get("/api/v1/health", response_model=Health, **declared(413))
     async def health() -> dict[str, str]:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import (
     DEVICE_EVENT_TYPES,
+    MAIL_EVENT_TYPES,
     NOTICE_EVENT_TYPES,
     REFERENCE_EVENT_TYPES,
     STOCK_EVENT_TYPES,
@@ -83,8 +84,16 @@ A, F, L, R, M = Role.AGENT, Role.FIELD, Role.LOGISTICS, Role.REGIE, Role.ADMIN
 REGIE_ESCALATION_REGISTER = "regie.escalation_register"
 #: Who may record what (DESIGN §3.2, issue 3). Anything not listed is refused.
 RECORD_RULES: tuple[Rule, ...] = (
-    _rule("agent.tickets", {A}, "ticket", TICKET_EVENT_TYPES),
-    _rule("field.assigned_tickets", {F}, "ticket", TICKET_EVENT_TYPES - {"ticket_reported"}, True),
+    _rule("agent.tickets", {A}, "ticket", TICKET_EVENT_TYPES - MAIL_EVENT_TYPES),
+    _rule(
+        "field.assigned_tickets",
+        {F},
+        "ticket",
+        TICKET_EVENT_TYPES - MAIL_EVENT_TYPES - {"ticket_reported"},
+        True,
+    ),
+    # A mail's delivery state: central's mail job records it (as an admin), nobody else.
+    _rule("central.mail_state", {M}, "ticket", MAIL_EVENT_TYPES),
     _rule("logistics.swap_ticket_events", {L}, "ticket", LOGISTICS_TICKET_EVENTS),
     _rule("desk.swaps", {A, L}, "swap", SWAP_EVENT_TYPES),
     _rule("logistics.stock", {L}, "stock", STOCK_EVENT_TYPES),

@@ -211,6 +211,18 @@ mail_triggers = Table(
     Column("org", String(100), nullable=True),
 )
 
+#: Clocks the regie hears of when they are breached (a P1/P2 reaction or resolution
+#: clock): the mail job looks at the ticket again at `due_ms` (ms since 1970).
+mail_clock_watch = Table(
+    "mail_clock_watch",
+    metadata,
+    Column("stream", String(200), primary_key=True),
+    Column("clock", String(30), primary_key=True),
+    Column("due_ms", BigInteger, nullable=False),
+    Column("org", String(100), nullable=True),
+    Index("ix_mail_clock_watch_due", "due_ms"),
+)
+
 #: The mail outbox (mail_queue.py): one row per message and recipient. `message_id` comes
 #: from the event, the mail kind and the recipient, so a message sent again carries the
 #: same one. `state`: queued, sent, failed or skipped; `recorded`: the state last recorded

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from halt_desk.central import audit, event_chain
+from halt_desk.central import audit, event_chain, mail_rules
 from halt_desk.central.audit_trail import now_iso
 from halt_desk.central.auth import User, check_may_record
 from halt_desk.central.batch import SET_SEQ, Batch
@@ -24,6 +24,7 @@ from halt_desk.central.schema import (
     audit_log,
     devices,
     events,
+    mail_triggers,
     organisations,
     reference_records,
     tickets,
@@ -43,7 +44,7 @@ from halt_desk.central.validation import (
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
-from halt_desk.domain.events import Event, new_event
+from halt_desk.domain.events import MAIL_EVENT_TYPES, Event, new_event
 from halt_desk.domain.limits import stored_data_text
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
@@ -55,7 +56,7 @@ from halt_desk.domain.timeline import timeline_from_events
 CLOCK_AHEAD_LIMIT_SECONDS = 300
 #: Ticket events still taken on a closed ticket (a conflict about the closing is settled
 #: after it, so its resolution must be accepted too).
-AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"})
+AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"}) | MAIL_EVENT_TYPES
 
 
 #: A batch of events pushed by one user from one address.
@@ -198,6 +199,7 @@ def _write_group(
     # from the head `lock` read with the counter.
     head = event_chain.link(batch.event_head, rows)
     group.insert_rows(events, rows)
+    group.insert_rows(mail_triggers, mail_rules.triggers(rows))  # with its event (mail_rules.py)
     group.insert_rows(audit_log, _audit_rows(batch.audit_head, entries))
     for taken in taken_numbers(rows):  # never handed out again (number_series.py)
         group.write(move_past(group.conn.dialect.name), taken)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from halt_desk.central.transport import TlsFiles
 
 from halt_desk.cli.common import CliError, positive_int
+from halt_desk.cli.mail_commands import add_mail_commands
 from halt_desk.domain.errors import HaltDeskError
 
 log = logging.getLogger("halt_desk")
@@ -358,6 +359,7 @@ def add_commands(commands: Any) -> None:
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(handler=cmd_user_revoke)
     _add_org_commands(central_commands, db_help)
+    add_mail_commands(central_commands, db_help)
     imports = central_commands.add_parser("import", help="import reference data")
     import_commands = imports.add_subparsers(dest="import_command", required=True)
     employees = import_commands.add_parser(

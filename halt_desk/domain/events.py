@@ -47,6 +47,10 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
     # {notice}: the ticket was reported during this disruption or maintenance notice.
     "linked_to_notice",
 }
+#: The delivery state of a mail about the ticket, recorded by central alone (issue 20):
+#: {kind, to, message_id, reason}.
+MAIL_EVENT_TYPES: frozenset[str] = frozenset({"mail_queued", "mail_sent", "mail_failed"})
+TICKET_EVENT_TYPES = TICKET_EVENT_TYPES | MAIL_EVENT_TYPES
 DEVICE_EVENT_TYPES: frozenset[str] = frozenset(
     {
         "device_registered",

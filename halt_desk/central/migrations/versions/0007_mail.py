@@ -36,6 +36,14 @@ def upgrade() -> None:
         sa.Column("org", sa.String(100), nullable=True),
     )
     op.create_table(
+        "mail_clock_watch",
+        sa.Column("stream", sa.String(200), primary_key=True),
+        sa.Column("clock", sa.String(30), primary_key=True),
+        sa.Column("due_ms", sa.BigInteger(), nullable=False),
+        sa.Column("org", sa.String(100), nullable=True),
+    )
+    op.create_index("ix_mail_clock_watch_due", "mail_clock_watch", ["due_ms"])
+    op.create_table(
         "mail_outbox",
         _id(),
         sa.Column("message_id", sa.String(250), nullable=False, unique=True),
@@ -75,4 +83,6 @@ def downgrade() -> None:
     op.drop_index("ix_mail_outbox_recorded", "mail_outbox")
     op.drop_index("ix_mail_outbox_state", "mail_outbox")
     op.drop_table("mail_outbox")
+    op.drop_index("ix_mail_clock_watch_due", "mail_clock_watch")
+    op.drop_table("mail_clock_watch")
     op.drop_table("mail_triggers")

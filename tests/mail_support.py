@@ -1,0 +1,152 @@
+"""A central with what the mail tests need: an organisation with regie addresses, a caller
+with a work address and a location, an agent, a field engineer in the staff directory,
+and mail configured to a loopback SMTP server (tests/smtp_server.py)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from sqlalchemy import select
+
+from halt_desk.central.mail_admin import configure_mail
+from halt_desk.central.mail_smtp import SmtpSettings
+from halt_desk.central.schema import events, mail_outbox
+from halt_desk.central.service import Central
+from tests.smtp_server import SmtpServer
+
+REGIE = ("regie@halt.nl", "servicemanager@halt.nl")
+CALLER_EMAIL = "anna.devries@halt.nl"
+ENGINEER_EMAIL = "bram.field@provider.nl"
+SENDER = "servicedesk@provider.nl"
+_numbers = itertools.count(101)
+
+
+def wire(stream: str, kind: str, data: dict[str, Any], actor: str = "agent-a") -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "stream": stream,
+        "type": kind,
+        "at": datetime.now(UTC).isoformat(),
+        "actor": actor,
+        "data": data,
+    }
+
+
+def reference_events() -> list[dict[str, Any]]:
+    org = {"name": "Stichting Halt", "profile": "halt", "regie_emails": list(REGIE)}
+    employee = {
+        "org": "halt",
+        "name": "Anna de Vries",
+        "email": CALLER_EMAIL,
+        "phone": "06-12345678",
+        "location": "utrecht",
+        "home_address": "Geheimstraat 1, Utrecht",
+    }
+    return [
+        wire("org:halt", "organisation_registered", org, "admin"),
+        wire("location:utrecht", "location_registered", _location(), "admin"),
+        wire("employee:e1", "employee_registered", employee, "admin"),
+        wire("employee:e2", "employee_registered", {"org": "halt", "name": "Zonder Mail"}),
+        wire("staff:agent-a", "staff_registered", {"name": "Sanne Agent", "role": "agent"}),
+        wire(
+            "staff:field-a",
+            "staff_registered",
+            {"name": "Bram Veld", "role": "field", "email": ENGINEER_EMAIL},
+        ),
+    ]
+
+
+def _location() -> dict[str, Any]:
+    return {"org": "halt", "name": "Kantoor Utrecht", "city": "Utrecht", "region": "Midden"}
+
+
+@dataclass
+class MailDesk:
+    """A central, its users' tokens and the SMTP server it sends to."""
+
+    central: Central
+    smtp: SmtpServer
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, db_url: str, smtp: SmtpServer, **settings: Any) -> MailDesk:
+        central = Central.open(db_url)
+        desk = cls(central, smtp)
+        for name, role in (("admin", "admin"), ("agent-a", "agent"), ("field-a", "field")):
+            desk.tokens[name] = central.add_user(name, role)
+        admin = central.authenticate(desk.tokens["admin"])
+        assert admin is not None
+        results = central.record(admin, reference_events(), "test")
+        assert all(r.status == "accepted" for r in results), results
+        desk.configure(**settings)
+        return desk
+
+    def configure(self, **more: Any) -> None:
+        values: dict[str, Any] = {"sender_name": "Servicedesk Halt", "retry_seconds": 0.2}
+        values.update(more)
+        configure_mail(
+            self.central,
+            SmtpSettings(
+                host="127.0.0.1", port=self.smtp.port, tls="none", sender=SENDER, **values
+            ),
+            None,
+        )
+
+    @staticmethod
+    def new_ticket() -> str:
+        return f"HALT-2026-{next(_numbers):06d}"
+
+    def report(
+        self, ticket: str, priority: str = "P3", caller: str = "e1", **more: Any
+    ) -> dict[str, Any]:
+        data = {
+            "org": "halt",
+            "caller": caller,
+            "summary": "Laptop start niet op",
+            "channel": "phone",
+            "priority": priority,
+            **more,
+        }
+        return wire(f"ticket:{ticket}", "ticket_reported", data)
+
+    def push(self, url: str, batch: list[dict[str, Any]], user: str = "agent-a") -> None:
+        response = requests.post(
+            f"{url}/api/v1/events",
+            json={"events": batch},
+            headers={"Authorization": f"Bearer {self.tokens[user]}"},
+            timeout=60,
+        )
+        response.raise_for_status()
+        statuses = [r["status"] for r in response.json()["results"]]
+        assert statuses == ["accepted"] * len(batch), response.json()
+
+    def outbox(self) -> list[dict[str, Any]]:
+        with self.central.engine.connect() as conn:
+            rows = conn.execute(select(mail_outbox).order_by(mail_outbox.c.id)).mappings()
+            return [dict(row) for row in rows]
+
+    def ticket_events(self, ticket: str, prefix: str = "mail_") -> list[tuple[str, Any]]:
+        import json
+
+        with self.central.engine.connect() as conn:
+            rows = conn.execute(
+                select(events.c.type, events.c.data)
+                .where(events.c.stream == f"ticket:{ticket}", events.c.type.like(f"{prefix}%"))
+                .order_by(events.c.seq)
+            ).all()
+        return [(kind, json.loads(data)) for kind, data in rows]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting until {what}")
+        time.sleep(0.05)
