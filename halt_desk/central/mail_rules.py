@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
-from halt_desk.domain.events import Event
+from halt_desk.domain.events import NOTICE_EVENT_TYPES, Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,10 @@ MAIL_KINDS: Mapping[str, MailKind] = {
         MailKind("regie_uplift", "regie", "a granted P1-uplift"),
         MailKind("regie_breach", "regie", "a breached P1/P2 reaction or resolution clock"),
         MailKind("engineer_onsite", "engineer", "an onsite request, location and deadline"),
+        # Notices (central/notices.py makes these mails: every employee in scope).
+        MailKind("notice_published", "employees", "a disruption or maintenance notice"),
+        MailKind("notice_updated", "employees", "a follow-up of a notice"),
+        MailKind("notice_closed", "employees", "the all-clear of a notice"),
     )
 }
 #: The event types that may cause a mail (the rest never costs the writer anything).
@@ -81,7 +85,8 @@ def triggers(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "org": r["org"],
         }
         for r in rows
-        if r["type"] in TRIGGER_TYPES and r["stream"].startswith("ticket:")
+        if (r["type"] in TRIGGER_TYPES and r["stream"].startswith("ticket:"))
+        or r["type"] in NOTICE_EVENT_TYPES  # notice streams (central/notices.py)
     ]
 
 

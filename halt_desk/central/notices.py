@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select
 
 from halt_desk.central.batch import Batch, event_from_row
 from halt_desk.central.mail_queue import MailDraft
+from halt_desk.central.mail_rules import kind_enabled
 from halt_desk.central.schema import events, reference_records
 from halt_desk.central.validation import Rejected
 from halt_desk.domain.errors import InvalidEvent
@@ -127,7 +128,6 @@ def notice_context(conn: Connection, notice: Notice, event: Event, lang: str) ->
     words = lang if lang in _KIND_LABELS else "nl"
     text = notice.text if event.type == "notice_published" else str(event.data.get("text", ""))
     return {
-        "notice": notice.id,
         "org_name": org_name,
         "kind_label": _KIND_LABELS[words][str(notice.kind)],
         "scope_label": _SCOPE_LABELS[words][str(notice.scope.kind)].format(name=scope_name),
@@ -139,10 +139,13 @@ def notice_context(conn: Connection, notice: Notice, event: Event, lang: str) ->
     }
 
 
-def notice_drafts(conn: Connection, event_id: str, stream: str) -> list[MailDraft]:
+def notice_drafts(
+    conn: Connection, event_id: str, stream: str, common: Mapping[str, Any] | None = None
+) -> list[MailDraft]:
     """The mails of a notice event (`event_id` on `stream`, recorded): one per employee in
     the notice's scope, to be queued with `queue_mails` in the same transaction. The
-    follow-up and the all-clear go to whoever is in its scope now."""
+    follow-up and the all-clear go to whoever is in its scope now. `common`: what every
+    mail shares (the desk's name); a kind the organisation switched off sends nothing."""
     history = _stream_events(conn, stream)
     upto = next((i for i, e in enumerate(history) if e.id == event_id), None)
     if upto is None:
@@ -150,10 +153,10 @@ def notice_drafts(conn: Connection, event_id: str, stream: str) -> list[MailDraf
     event = history[upto]
     kind = NOTICE_MAIL_KINDS.get(event.type)
     notice = fold_notice(history[: upto + 1])
-    if kind is None or notice is None:
+    if kind is None or notice is None or not kind_enabled(conn, notice.org, kind):
         return []
     lang = "nl"
-    context = notice_context(conn, notice, event, lang)
+    context = {**notice_context(conn, notice, event, lang), **(common or {})}
     return [
         MailDraft(notice.org, kind, str(e["email"]), lang, stream, event.id, context)
         for e in recipients(notice, employees_of(conn, notice.org))
