@@ -41,6 +41,7 @@ from halt_desk.desk.notices import (
     ScopeChoices,
     all_clear,
     follow_up,
+    link_ticket,
     notices,
     publish_notice,
     reach,
@@ -462,3 +463,57 @@ class NoticesWindow(QDialog):
         dialog.open()
         self.form = dialog
         return dialog
+
+
+class LinkNoticeDialog(QDialog):
+    """Links a ticket to an open notice of its organisation (the ticket's Ctrl+Shift+K):
+    Up/Down to choose, Enter links, Escape cancels."""
+
+    linked = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        ticket_id: str,
+        org: str,
+        actor: str,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
+        self.setWindowTitle(_("Link to a notice · {ticket}").format(ticket=ticket_id))
+        self.setMinimumWidth(520)
+        self.shown = notices(store, open_only=True, org=org)
+        self.list = QListWidget()
+        self.list.setAccessibleName(_("Open notices"))
+        for notice in self.shown:
+            self.list.addItem(f"{kind_words(notice.kind)}: {notice.title}")
+        if self.shown:
+            self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _item: self.submit())
+        self.message = labels.error_label()
+        if not self.shown:
+            self.message.setText(_("No open disruptions or maintenance."))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.message)
+        layout.addWidget(_record_keys(self, self.submit))
+        self.list.setFocus()
+
+    def submit(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.shown):
+            self.message.setText(_("First choose an open notice in the list."))
+            return
+        store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
+        notice_id = self.shown[row].id
+        ChangeHub.of(store).run(
+            lambda: link_ticket(store, ticket_id, notice_id, actor, now),
+            lambda _event: self._done(notice_id),
+            lambda exc: self.message.setText(labels.error_text(exc)),
+        )
+
+    def _done(self, notice_id: str) -> None:
+        self.linked.emit(notice_id)
+        self.accept()

@@ -204,9 +204,8 @@ def link_event(
     found = _fold(store, notice_id)
     if found.org != org:
         raise DeskInputError("notice", Msg.NOTICE_OTHER_ORGANISATION, notice=notice_id)
-    return store.stamped_event(
-        f"ticket:{ticket_id}", "linked_to_notice", actor, {"notice": notice_id}, at=now
-    )
+    data = {"notice": notice_id, "title": found.title}
+    return store.stamped_event(f"ticket:{ticket_id}", "linked_to_notice", actor, data, at=now)
 
 
 def link_ticket(store: Store, ticket_id: str, notice_id: str, actor: str, now: datetime) -> Event:
@@ -221,3 +220,13 @@ def link_ticket(store: Store, ticket_id: str, notice_id: str, actor: str, now: d
     event = link_event(store, ticket_id, ticket.org, notice_id, actor, now)
     store.record_event(event)
     return event
+
+
+def notices_for_caller(
+    store: Store, org: str, team: str | None, location: str | None
+) -> list[Notice]:
+    """The open notices of the caller's organisation, those whose scope covers the caller
+    first (what the intake offers to link a new ticket to)."""
+    caller = {"org": org, "team": team, "location": location}
+    found = notices(store, open_only=True, org=org)
+    return sorted(found, key=lambda n: not n.scope.covers(caller))
