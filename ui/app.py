@@ -282,14 +282,14 @@ class DemoSession:
         self.controller.start(SyncTarget(central.url, central.token))
 
     def _add_mailbox(self, mailbox: DemoMailbox) -> None:
-        """ "Verzonden mail (demo)" (Ctrl+Shift+E): what central mailed, as received."""
+        """ "Verzonden mail (demo)" (Ctrl+Shift+I): what central mailed, as received."""
         from PySide6.QtGui import QAction, QKeySequence
 
         from ui.demo_mailbox import MailboxWindow
 
         action = QAction(_("Sent mail (demo)"), self.window)
-        action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-        action.setToolTip(_("Sent mail (demo) (Ctrl+Shift+E)"))
+        action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        action.setToolTip(_("Sent mail (demo) (Ctrl+Shift+I)"))
 
         def open_mailbox() -> None:
             self.mailbox_window = MailboxWindow(mailbox, self.window)
