@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from halt_desk.changes import Changes
 from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.desk.names import names_for
+from halt_desk.desk.ticket_mail import TicketMail, request_resend, ticket_mails
 from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.errors import DeskInputError
@@ -90,6 +91,8 @@ ACTIONS: tuple[tuple[str, Action, dict[str, Any], str], ...] = (
 #: Shortcuts of the other buttons: note, P1-uplift, close, assign, change.
 NOTE_KEYS, UPLIFT_KEYS, CLOSE_KEYS = "Ctrl+M", "Ctrl+Shift+U", "Ctrl+Shift+C"
 ASSIGN_KEYS, EDIT_KEYS = "Ctrl+A", "Ctrl+E"
+#: Send one of the ticket's mails again (central queues a copy).
+RESEND_KEYS = "Ctrl+Shift+E"
 
 
 def shortcut_tip(button: QPushButton, keys: str) -> None:
@@ -187,6 +190,8 @@ class TicketDialog(QDialog):
         self._build_timeline()
         actions = self._build_actions()
         self.add_action(_("Link to notice… (Ctrl+Shift+K)"), self.open_link, "Ctrl+Shift+K")
+        self.resend_button = self.add_action(_("E-mail again…"), self.open_resend, RESEND_KEYS)
+        self.resend_dialog: QInputDialog | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self._build_middle(), 1)
@@ -498,6 +503,33 @@ class TicketDialog(QDialog):
         dialog.saved.connect(lambda _ticket: self.changed.emit(self.ticket_id))
         dialog.open()
         return dialog
+
+    def open_resend(self) -> QInputDialog | None:
+        """Chooses one of the ticket's mails (the undelivered first) to send again."""
+        mails = ticket_mails(self.store.events_for(f"ticket:{self.ticket_id}"))
+        if not mails:
+            self.message.setText(_("No e-mail has been sent about this ticket."))
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(_("Send e-mail again"))
+        dialog.setLabelText(_("Which e-mail should go out again?"))
+        dialog.setComboBoxItems([mail.words() for mail in mails])
+        dialog.setComboBoxEditable(False)
+        dialog.textValueSelected.connect(lambda text: self._resend(mails, text))
+        dialog.open()
+        self.resend_dialog = dialog
+        return dialog
+
+    def _resend(self, mails: list[TicketMail], chosen: str) -> None:
+        mail = next((m for m in mails if m.words() == chosen), None)
+        if mail is None:
+            return
+        store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
+        self.hub.run(
+            lambda: request_resend(store, ticket_id, mail.message_id, actor, now),
+            self._done,
+            self._failed,
+        )
 
     def _done(self, _ignored: object) -> None:
         """Recorded: the broadcast that follows reads the ticket again (here too)."""

@@ -14,6 +14,7 @@ from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import (
     DEVICE_EVENT_TYPES,
     MAIL_EVENT_TYPES,
+    MAIL_RESEND,
     NOTICE_EVENT_TYPES,
     REFERENCE_EVENT_TYPES,
     STOCK_EVENT_TYPES,
@@ -93,7 +94,7 @@ RECORD_RULES: tuple[Rule, ...] = (
         True,
     ),
     # A mail's delivery state: central's mail job records it (as an admin), nobody else.
-    _rule("central.mail_state", {M}, "ticket", MAIL_EVENT_TYPES),
+    _rule("central.mail_state", {M}, "ticket", MAIL_EVENT_TYPES | {MAIL_RESEND}),
     _rule("logistics.swap_ticket_events", {L}, "ticket", LOGISTICS_TICKET_EVENTS),
     _rule("desk.swaps", {A, L}, "swap", SWAP_EVENT_TYPES),
     _rule("logistics.stock", {L}, "stock", STOCK_EVENT_TYPES),

@@ -1,35 +1,36 @@
 """Running central's mail: `central mail configure` (settings, the password as a secret),
-`central mail status` (the queue), and resending a mail of a ticket (an agent, from the
-desk or `central mail resend`).
+`central mail status` (the queue), and resending a mail of a ticket through the API or
+`central mail resend` (the desk records the same event itself, offline too).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from halt_desk.central.audit_trail import append_entry
-from halt_desk.central.auth import NotAllowed, Role, User, check_org
+from halt_desk.central.auth import NotAllowed, User
 from halt_desk.central.central_secrets import SMTP_PASSWORD, delete_secret, put_secret
 from halt_desk.central.mail_queue import (
     FAILED,
     MAIL_SETTINGS,
     STATES,
-    MailDraft,
     mail_settings,
-    queue_mails,
+    message_domain,
+    message_id_for,
+    resend_draft,
 )
 from halt_desk.central.mail_smtp import TLS_MODES, SmtpSettings
 from halt_desk.central.schema import central_settings, mail_outbox, tickets
 from halt_desk.central.service import Central
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.events import MAIL_RESEND, new_event
 
-#: The mark of a resent copy in its cause (`<event id>/resend-<n>`).
-RESEND_MARK = "/resend-"
 #: Failures `mail status` lists.
 LAST_FAILURES = 10
 
@@ -116,42 +117,20 @@ def mail_status(central: Central) -> MailStatus:
 
 
 def resend_mail(central: Central, user: User, ticket_id: str, message_id: str, address: str) -> str:
-    """Queues a copy of a mail of ticket `ticket_id` (an agent's or admin's resend, e.g.
-    after "niet afgeleverd"); its Message-ID (a new one: a mail program must not drop the
-    copy the caller asked for)."""
-    if user.role not in (Role.AGENT, Role.ADMIN):
-        raise NotAllowed(f"role {user.role} may not resend mail")
+    """Asks for a copy of a mail of ticket `ticket_id` (after "niet afgeleverd", or when
+    the caller lost it): records `mail_resend_requested` as `user`, whose rights the
+    writer checks as for any event; the mail job queues the copy. Returns the copy's
+    Message-ID (a new one: a mail program must not drop the copy the caller asked for)."""
     stream = f"ticket:{ticket_id}"
-    with central.db.write() as conn:
+    with central.reader.connect() as conn:
         org = conn.execute(select(tickets.c.org).where(tickets.c.id == ticket_id)).scalar()
-        row = (
-            conn.execute(
-                select(mail_outbox).where(
-                    mail_outbox.c.message_id == message_id, mail_outbox.c.stream == stream
-                )
-            )
-            .mappings()
-            .first()
-        )
-        if org is None or row is None or not user.works_for(org):
-            raise MailAdminError(f"ticket {ticket_id} has no mail {message_id}")
-        check_org(user, org, stream)
-        base = str(row["event_id"]).partition(RESEND_MARK)[0]
-        copies = conn.execute(
-            select(func.count())
-            .select_from(mail_outbox)
-            .where(mail_outbox.c.event_id.like(f"{base}{RESEND_MARK}%"))
-        ).scalar_one()
-        draft = MailDraft(
-            org=row["org"],
-            kind=row["kind"],
-            to=row["to_addr"],
-            lang=row["lang"],
-            stream=stream,
-            event_id=f"{base}{RESEND_MARK}{int(copies) + 1}",
-            context=json.loads(row["context"]),
-        )
-        (new_id,) = queue_mails(conn, [draft])
-        detail = {"kind": row["kind"], "to": row["to_addr"], "of": message_id, "copy": new_id}
-        append_entry(conn, user.name, "mail.resend", stream, address, detail, org)
-    return new_id
+        draft = resend_draft(conn, stream, "", message_id)
+        domain = message_domain(mail_settings(conn))
+    if org is None or draft is None or not user.works_for(org):
+        raise MailAdminError(f"ticket {ticket_id} has no mail {message_id}")
+    data = {"message_id": message_id, "kind": draft.kind, "to": draft.to}
+    event = new_event(stream, MAIL_RESEND, datetime.now(UTC), user.name, data)
+    (result,) = central.record(user, [event.to_json()], address)
+    if result.status != "accepted":
+        raise NotAllowed(f"{ticket_id}: {result.reason or result.status}")
+    return message_id_for(event.id, draft.kind, draft.to, domain)

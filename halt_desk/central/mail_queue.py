@@ -129,3 +129,29 @@ def _insert_new(conn: Connection) -> Insert:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(mail_outbox).on_conflict_do_nothing(index_elements=["message_id"])
     return sqlite.insert(mail_outbox).on_conflict_do_nothing(index_elements=["message_id"])
+
+
+def resend_draft(conn: Connection, stream: str, cause: str, message_id: str) -> MailDraft | None:
+    """A copy of the mail `message_id` of `stream`, caused by `cause` (the id of the
+    `mail_resend_requested` event: the copy's own Message-ID); None when the stream has
+    no such mail."""
+    row = (
+        conn.execute(
+            select(mail_outbox).where(
+                mail_outbox.c.message_id == message_id, mail_outbox.c.stream == stream
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return MailDraft(
+        org=row["org"],
+        kind=row["kind"],
+        to=row["to_addr"],
+        lang=row["lang"],
+        stream=stream,
+        event_id=cause,
+        context=json.loads(row["context"]),
+    )

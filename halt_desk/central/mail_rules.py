@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
-from halt_desk.domain.events import NOTICE_EVENT_TYPES, Event
+from halt_desk.domain.events import MAIL_RESEND, NOTICE_EVENT_TYPES, Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,7 @@ TRIGGER_TYPES = frozenset(
         "ticket_updated",
         "onsite_requested",
         "assigned",
+        MAIL_RESEND,  # a copy of a mail of the ticket (mail_queue.resend_draft)
     }
 )
 #: The clocks whose breach the regie hears of, and for which priorities.

@@ -43,6 +43,7 @@ from halt_desk.central.mail_queue import (
     mail_settings,
     mail_waiting,
     queue_mails,
+    resend_draft,
 )
 from halt_desk.central.mail_smtp import SendFailure, SmtpConnection, SmtpSettings, compose
 from halt_desk.central.mail_smtp import retry_delay as _retry_delay
@@ -56,7 +57,7 @@ from halt_desk.central.schema import (
     mail_triggers,
 )
 from halt_desk.central.service import Central
-from halt_desk.domain.events import new_event
+from halt_desk.domain.events import MAIL_RESEND, Event, new_event
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,10 @@ class MailSender:
                 if ticket is None or row is None or _replayed(row, restored):
                     continue
                 event = next((e for e in ticket.history if e.id == trigger["event_id"]), None)
-                if event is not None:
+                if event is not None and event.type == MAIL_RESEND:
+                    copy = resend_draft(conn, event.stream, event.id, _text(event, "message_id"))
+                    drafts += [copy] if copy is not None else []
+                elif event is not None:
                     drafts += mail_rules.drafts_for(conn, event, ticket, common)
                 for clock, due in mail_rules.watched_dues(ticket).items():
                     watches[(trigger["stream"], clock)] = _watch_row(ticket, clock, due)
@@ -369,6 +373,11 @@ def _state_data(row: RowMapping) -> dict[str, Any]:
         "message_id": row["message_id"],
         "reason": row["reason"],
     }
+
+
+def _text(event: Event, key: str) -> str:
+    value = event.data.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _common(settings: dict[str, Any]) -> dict[str, Any]:

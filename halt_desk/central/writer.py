@@ -44,7 +44,7 @@ from halt_desk.central.validation import (
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
-from halt_desk.domain.events import MAIL_EVENT_TYPES, Event, new_event
+from halt_desk.domain.events import MAIL_EVENT_TYPES, MAIL_RESEND, Event, new_event
 from halt_desk.domain.limits import stored_data_text
 from halt_desk.domain.profiles import Profile, profile_document, resolve_profile
 from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
@@ -56,7 +56,9 @@ from halt_desk.domain.timeline import timeline_from_events
 CLOCK_AHEAD_LIMIT_SECONDS = 300
 #: Ticket events still taken on a closed ticket (a conflict about the closing is settled
 #: after it, so its resolution must be accepted too).
-AFTER_CLOSE_TYPES = frozenset({"comment", "csat_recorded", "conflict_resolved"}) | MAIL_EVENT_TYPES
+AFTER_CLOSE_TYPES = (
+    frozenset({"comment", "csat_recorded", "conflict_resolved", MAIL_RESEND}) | MAIL_EVENT_TYPES
+)
 
 
 #: A batch of events pushed by one user from one address.

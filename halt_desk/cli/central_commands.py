@@ -359,7 +359,7 @@ def add_commands(commands: Any) -> None:
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(handler=cmd_user_revoke)
     _add_org_commands(central_commands, db_help)
-    add_mail_commands(central_commands, db_help)
+    add_mail_commands(central_commands, db_help, open_central)
     imports = central_commands.add_parser("import", help="import reference data")
     import_commands = imports.add_subparsers(dest="import_command", required=True)
     employees = import_commands.add_parser(

@@ -17,7 +17,6 @@ from halt_desk.domain.errors import HaltDeskError
 def cmd_mail_configure(args: argparse.Namespace) -> int:
     from halt_desk.central.mail_admin import configure_mail
     from halt_desk.central.mail_smtp import DEFAULT_RETRY_SECONDS, SmtpSettings
-    from halt_desk.cli.central_commands import open_central
 
     password = _password() if args.user else None
     settings = SmtpSettings(
@@ -31,7 +30,7 @@ def cmd_mail_configure(args: argparse.Namespace) -> int:
         retry_seconds=args.retry_seconds or DEFAULT_RETRY_SECONDS,
     )
     try:
-        with open_central(args.db) as central:
+        with args.open_central(args.db) as central:
             configure_mail(central, settings, password)
     except HaltDeskError as exc:
         raise CliError(str(exc)) from None
@@ -53,9 +52,8 @@ def _password() -> str:
 
 def cmd_mail_status(args: argparse.Namespace) -> int:
     from halt_desk.central.mail_admin import mail_status
-    from halt_desk.cli.central_commands import open_central
 
-    with open_central(args.db) as central:
+    with args.open_central(args.db) as central:
         status = mail_status(central)
     if args.json:
         print(json.dumps(status.to_json(), indent=2, ensure_ascii=False))
@@ -77,11 +75,10 @@ def cmd_mail_resend(args: argparse.Namespace) -> int:
     from halt_desk.central.auth import Role, User
     from halt_desk.central.mail_admin import resend_mail
     from halt_desk.central.organisations import CLI_ACTOR
-    from halt_desk.cli.central_commands import open_central
 
     administrator = User(0, CLI_ACTOR, Role.ADMIN)
     try:
-        with open_central(args.db) as central:
+        with args.open_central(args.db) as central:
             copy = resend_mail(central, administrator, args.ticket, args.message_id, "local")
     except HaltDeskError as exc:
         raise CliError(str(exc)) from None
@@ -89,8 +86,10 @@ def cmd_mail_resend(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_mail_commands(central_commands: Any, db_help: str) -> None:
+def add_mail_commands(central_commands: Any, db_help: str, open_central: Any) -> None:
+    """`central mail …`; `open_central(url)`: the central's database (central_commands)."""
     mail = central_commands.add_parser("mail", help="mail central sends (SMTP, queue)")
+    mail.set_defaults(open_central=open_central)
     mail_commands = mail.add_subparsers(dest="mail_command", required=True)
     configure = mail_commands.add_parser(
         "configure",

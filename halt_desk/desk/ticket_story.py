@@ -27,6 +27,7 @@ from halt_desk.desk.ticket_words import (
     EVENT_LABELS,
     FIELD_NAMES,
     IMPACTS,
+    MAIL_KINDS,
     REFUSALS,
     ROLE_TYPES,
     SHIPMENT_STATUSES,
@@ -306,11 +307,26 @@ def _conflict(event: Event, state: _State, names: Names) -> _Wording:
 
 
 def _mail(event: Event, state: _State, names: Names) -> _Wording:
-    to = _text(event.data, "to")
-    line = _("To {address}").format(address=to) if to else ""
-    failed = _("Reason: {reason}").format(reason=_text(event.data, "reason"))
-    reason = failed if event.type == "mail_failed" and _text(event.data, "reason") else ""
-    return _(EVENT_LABELS[event.type]), _lines(line, reason), EntryKind.CONTACT
+    """A mail central sent about the ticket: "E-mail verstuurd aan …", "… wacht op
+    verzending" or "Niet afgeleverd: <reason>", with what the mail was about."""
+    to = _text(event.data, "to") or _("(no address)")
+    what = word(MAIL_KINDS, _text(event.data, "kind"), N_("E-mail"))
+    if event.type == "mail_sent":
+        sentence = _("E-mail sent to {address}").format(address=to)
+    elif event.type == "mail_failed":
+        reason = _text(event.data, "reason") or _("unknown reason")
+        sentence = _("Not delivered: {reason}").format(reason=reason)
+        what = _lines(what, _("To {address}").format(address=to))
+    else:
+        sentence = _("E-mail to {address} waiting to be sent").format(address=to)
+    return _(EVENT_LABELS[event.type]), _lines(sentence, what), EntryKind.CONTACT
+
+
+def _mail_resend(event: Event, state: _State, names: Names) -> _Wording:
+    to = _text(event.data, "to") or _("(no address)")
+    what = word(MAIL_KINDS, _text(event.data, "kind"), N_("E-mail"))
+    sentence = _("E-mail to {address} requested again").format(address=to)
+    return _(EVENT_LABELS[event.type]), _lines(sentence, what), EntryKind.CONTACT
 
 
 def _linked(event: Event, state: _State, names: Names) -> _Wording:
@@ -420,6 +436,7 @@ _WORDINGS: dict[str, Callable[[Event, _State, Names], _Wording]] = {
     "mail_queued": _mail,
     "mail_sent": _mail,
     "mail_failed": _mail,
+    "mail_resend_requested": _mail_resend,
     "linked_to_notice": _linked,
     "change_planned": _change_planned,
     "change_implemented": _plain(EntryKind.WORK),
@@ -436,7 +453,18 @@ def _unknown(event: Event, state: _State, names: Names) -> _Wording:
 
 
 #: Types whose body's first line is a whole sentence about what happened.
-_SENTENCES = frozenset({"priority_changed", "assigned", "uplift_decided", "conflict_resolved"})
+_SENTENCES = frozenset(
+    {
+        "priority_changed",
+        "assigned",
+        "uplift_decided",
+        "conflict_resolved",
+        "mail_queued",
+        "mail_sent",
+        "mail_failed",
+        "mail_resend_requested",
+    }
+)
 
 
 def _granted(event: Event) -> bool:
@@ -454,7 +482,10 @@ def ticket_story(
     ordered = sorted(enumerate([*events, *linked]), key=lambda pair: (pair[1].at, pair[0]))
     state = _State()
     story: list[StoryEntry] = []
+    delivered = _mails_done(pair[1] for pair in ordered)
     for _index, event in ordered:
+        if event.type == "mail_queued" and event.data.get("message_id") in delivered:
+            continue  # sent or failed since: that entry says it
         label, body, kind = _WORDINGS.get(event.type, _unknown)(event, state, names)
         who = names.person(event.actor)
         sentence = event.type in _SENTENCES and bool(body) and not _granted(event)
@@ -462,6 +493,15 @@ def ticket_story(
             StoryEntry(event.at, format_when(event.at, tz), who, label, body, kind, sentence)
         )
     return story
+
+
+def _mails_done(events: Iterable[Event]) -> set[Any]:
+    """The Message-IDs of mails sent or failed (their "queued" entry is left out)."""
+    return {
+        event.data.get("message_id")
+        for event in events
+        if event.type in ("mail_sent", "mail_failed")
+    }
 
 
 def swap_streams(ticket_id: str, events: Iterable[Event]) -> list[str]:

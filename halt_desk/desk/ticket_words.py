@@ -34,6 +34,7 @@ EVENT_LABELS: Mapping[str, str] = {
     "mail_queued": N_("E-mail queued"),
     "mail_sent": N_("E-mail sent"),
     "mail_failed": N_("E-mail not sent"),
+    "mail_resend_requested": N_("E-mail requested again"),
     "linked_to_notice": N_("Linked to a disruption notice"),
     "change_planned": N_("Change planned"),
     "change_implemented": N_("Change implemented"),
@@ -77,6 +78,17 @@ URGENCIES: Mapping[str, str] = {
     "low": N_("Workaround present"),
     "middle": N_("Service limited"),
     "high": N_("Service unavailable"),
+}
+#: What a mail central sent was about (mail_* events' `kind`).
+MAIL_KINDS: Mapping[str, str] = {
+    "caller_registered": N_("Registration confirmation to the caller"),
+    "caller_first_response": N_("First response to the caller"),
+    "caller_status_update": N_("Status update to the caller"),
+    "caller_resolved": N_("Resolution to the caller"),
+    "regie_p1": N_("P1 notice to service management"),
+    "regie_uplift": N_("P1-uplift notice to service management"),
+    "regie_breach": N_("Breached norm notice to service management"),
+    "engineer_onsite": N_("Onsite request to the field engineer"),
 }
 ROLE_TYPES: Mapping[str, str] = {
     "board_or_press": N_("Board or press spokesperson"),

@@ -50,7 +50,10 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
 #: The delivery state of a mail about the ticket, recorded by central alone (issue 20):
 #: {kind, to, message_id, reason}.
 MAIL_EVENT_TYPES: frozenset[str] = frozenset({"mail_queued", "mail_sent", "mail_failed"})
-TICKET_EVENT_TYPES = TICKET_EVENT_TYPES | MAIL_EVENT_TYPES
+#: {message_id, kind, to}: a person asks central to send a mail of the ticket again (a copy
+#: with a Message-ID of its own); recorded in the desk like any action, offline too.
+MAIL_RESEND = "mail_resend_requested"
+TICKET_EVENT_TYPES = TICKET_EVENT_TYPES | MAIL_EVENT_TYPES | {MAIL_RESEND}
 DEVICE_EVENT_TYPES: frozenset[str] = frozenset(
     {
         "device_registered",

@@ -29,6 +29,7 @@ class Msg(StrEnum):
     EDIT_NEEDS_REASON = N_("Give a reason for the change.")
     CALLER_OTHER_ORGANISATION = N_("This caller does not work for the organisation of the ticket.")
     SCORE_OUT_OF_RANGE = N_("A satisfaction score is 1 to 10.")
+    NO_SUCH_MAIL = N_("Ticket {ticket} has no such e-mail.")
     # the limits table (domain.limits)
     TEXT_TOO_LONG = N_("This text is too long: at most {limit} characters.")
     EVENT_TOO_LARGE = N_(
