@@ -170,7 +170,7 @@ class NoticeForm(QDialog):
         self._scope_changed()
 
     def _scope_changed(self) -> None:
-        kind = self.scope_kind.currentData()
+        kind = ScopeKind(self.scope_kind.currentData())
         self.target.clear()
         if kind is ScopeKind.LOCATION:
             for key, name in self.choices.locations.items():
@@ -182,7 +182,7 @@ class NoticeForm(QDialog):
         self._show_reach()
 
     def scope(self) -> Scope | None:
-        kind = self.scope_kind.currentData()
+        kind = ScopeKind(self.scope_kind.currentData())
         if kind is ScopeKind.ORG:
             return Scope(ScopeKind.ORG)
         target = self.target.currentData()
@@ -200,7 +200,7 @@ class NoticeForm(QDialog):
         window = self.has_window.isChecked()
         return NoticeDraft(
             org=str(self.org.currentData() or ""),
-            kind=self.kind.currentData(),
+            kind=NoticeKind(self.kind.currentData()),
             scope=self.scope(),
             title=self.title.text(),
             text=self.text.toPlainText(),
@@ -394,7 +394,7 @@ class NoticesWindow(QDialog):
         self.loaded = True
 
     def _line(self, notice: Notice) -> str:
-        state = _("open") if notice.is_open else _("closed")
+        state = _("open") if notice.is_open else _("solved")
         when = self.zones.shown(notice.published_at, notice.org, fmt=SHORT)
         scope = scope_words(notice.scope, self.orgs.get(notice.org, notice.org), self.locations)
         return f"{kind_words(notice.kind)}: {notice.title} · {scope} · {when} · {state}"
