@@ -314,6 +314,8 @@ class NoticesWindow(QDialog):
         self.resize(1000, 600)
         self.list = QListWidget()
         self.list.setAccessibleName(_("Notices"))
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName(_("The chosen notice"))
         self.empty = QLabel()
@@ -397,7 +399,8 @@ class NoticesWindow(QDialog):
         state = _("open") if notice.is_open else _("solved")
         when = self.zones.shown(notice.published_at, notice.org, fmt=SHORT)
         scope = scope_words(notice.scope, self.orgs.get(notice.org, notice.org), self.locations)
-        return f"{kind_words(notice.kind)}: {notice.title} · {scope} · {when} · {state}"
+        # Two lines: what, then for whom, since when and how it stands.
+        return f"{kind_words(notice.kind)}: {notice.title}\n{scope} · {when} · {state}"
 
     def current(self) -> Notice | None:
         row = self.list.currentRow()

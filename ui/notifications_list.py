@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.names import Names, names_for
 from halt_desk.desk.notifications import DeskNotification, desk_notifications, mark_seen
 from halt_desk.domain.notifications import NOTIFYING_TYPES, NotificationKind
 from halt_desk.i18n import _
@@ -50,8 +51,10 @@ def notification_text(item: DeskNotification, who: str, when: str) -> str:
         text = _("Mail not delivered on {ticket}: {reason}").format(
             ticket=n.subject, reason=detail.get("reason", "")
         )
+    elif n.kind is NotificationKind.NOTICE_PUBLISHED and detail.get("kind") == "maintenance":
+        text = _("Maintenance announced: {title}").format(title=detail.get("title", n.subject))
     elif n.kind is NotificationKind.NOTICE_PUBLISHED:
-        text = _("Notice published: {title}").format(title=detail.get("title", n.subject))
+        text = _("Disruption reported: {title}").format(title=detail.get("title", n.subject))
     else:
         text = _("All clear given for notice {notice}").format(notice=n.subject)
     return f"{when} · {text}".strip()
@@ -78,6 +81,7 @@ class NotificationsDialog(QDialog):
         self.resize(760, 480)
         self.list = QListWidget()
         self.list.setAccessibleName(_("Notifications"))
+        self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda _item: self.open_current())
         self.empty = QLabel()
         read = QPushButton(_("Mark all as &read (Ctrl+Shift+M)"))
@@ -104,15 +108,16 @@ class NotificationsDialog(QDialog):
 
     def reload(self) -> None:
         store, user = self.store, self.user
-        self._reads.run(lambda: desk_notifications(store, user), self._show)
+        self._reads.run(lambda: (desk_notifications(store, user), names_for(store)), self._show)
 
-    def _show(self, items: list[DeskNotification]) -> None:
+    def _show(self, loaded: tuple[list[DeskNotification], Names]) -> None:
+        items, names = loaded
         self.items = items
         self.list.clear()
         for item in items:
             n = item.notification
             when = self.zones.shown(datetime.fromisoformat(n.at), fmt=SHORT)
-            line = QListWidgetItem(notification_text(item, n.actor.partition(":")[2], when))
+            line = QListWidgetItem(notification_text(item, names.person(n.actor), when))
             if item.unread:
                 font = QFont(line.font())
                 font.setBold(True)

@@ -98,7 +98,7 @@ def test_publish_follow_up_and_all_clear_with_the_keyboard(qtbot: QtBot, store: 
     qtbot.keyClicks(form.text, "Het netwerk ligt eruit.")
     qtbot.keyClick(form.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.list.count() == 1)
-    assert window.list.item(0).text().startswith("Verstoring: Geen netwerk in Zwolle · locatie")
+    assert window.list.item(0).text().startswith("Verstoring: Geen netwerk in Zwolle\nlocatie")
     assert "Het netwerk ligt eruit." in window.detail.toPlainText()
     active(qtbot, window)
     qtbot.keyClick(window.list, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
