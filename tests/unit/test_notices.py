@@ -18,7 +18,7 @@ from halt_desk.domain.errors import DeskInputError, InvalidEvent
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.notices import NoticeKind, Scope, ScopeKind, apply_notice_event
-from halt_desk.domain.notifications import NotificationKind
+from halt_desk.domain.notifications import NotificationKind, notification_of
 from halt_desk.store import Store
 from tests.desk_data import NOW, SETUP, reference_events
 
@@ -204,3 +204,20 @@ def test_notifications_leave_out_ones_own_and_count_unread(store: Store) -> None
     mark_seen(store, AGENT, found[0].order)
     assert unread_count(desk_notifications(store, AGENT)) == 0
     assert unread_count(desk_notifications(store, "agent:someone.else")) == 3
+
+
+def test_which_events_notify() -> None:
+    def kind_of(stream: str, event_type: str, data: dict[str, object]) -> str | None:
+        found = notification_of(new_event(stream, event_type, NOW, AGENT, data))
+        return str(found.kind) if found is not None else None
+
+    granted = {"granted": True, "role_type": "court_session", "motivation": "zitting om 11:00"}
+    assert kind_of("ticket:T1", "uplift_decided", granted) == "uplift_granted"
+    assert kind_of("ticket:T1", "uplift_decided", {**granted, "granted": False}) is None
+    failed = {"kind": "caller_registered", "to": "a@halt.nl", "reason": "550 no such user"}
+    assert kind_of("ticket:T1", "mail_failed", failed) == "mail_failed"
+    assert kind_of("ticket:T1", "mail_sent", failed) is None
+    assert kind_of("ticket:T1", "priority_changed", {"priority": "P1"}) == "p1_reported"
+    assert kind_of("ticket:T1", "priority_changed", {"priority": "P2"}) is None
+    assert kind_of("notice:N1", "notice_closed", {"text": "werkt weer"}) == "notice_closed"
+    assert kind_of("notice:N1", "notice_updated", {"text": "nieuws"}) is None
