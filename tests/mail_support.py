@@ -150,3 +150,79 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120.0)
         if time.monotonic() > end:
             raise AssertionError(f"timed out waiting until {what}")
         time.sleep(0.05)
+
+
+def expected_ids(reports: list[dict[str, Any]], kind: str = "caller_registered") -> set[str]:
+    """The Message-IDs of the caller's mails of these `ticket_reported` events."""
+    from halt_desk.central.mail_queue import message_id_for
+
+    domain = SENDER.rpartition("@")[2]
+    return {message_id_for(r["id"], kind, CALLER_EMAIL, domain) for r in reports}
+
+
+def accepted_not_recorded(central_url: str, accepted: set[str]) -> set[str]:
+    """Of the Message-IDs the SMTP server `accepted`, those central's outbox has not
+    recorded as sent (read right after a kill: the mails a restart may send again)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(central_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(mail_outbox.c.message_id).where(mail_outbox.c.state == "queued")
+            ).scalars()
+            return {m for m in rows if m in accepted}
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class KillReport:
+    """What a burst with kills showed: the kills, the Message-IDs a kill caught between
+    the server's acceptance and central's record (a repeat is allowed for these), and the
+    repeats seen."""
+
+    kills: int = 0
+    caught: set[str] = field(default_factory=set)
+    repeats: dict[str, int] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+
+
+def burst_with_kills(
+    server: Any, desk: MailDesk, count: int, kills: int, log: Callable[[str], None] = print
+) -> KillReport:
+    """`count` tickets pushed to the central process `server` (a tests.central_server
+    ProcessServer), killed with SIGKILL `kills` times while their mails go out, restarted
+    each time; returns once every mail has arrived."""
+    import random
+
+    report = KillReport()
+    reports = [desk.report(desk.new_ticket()) for _ in range(count)]
+    wanted = expected_ids(reports)
+    for start in range(0, count, 250):
+        desk.push(server.url, reports[start : start + 250])
+    smtp = desk.smtp
+    db_url = server.db_url
+    for n in range(kills):
+        target = min(count - 1, (n + 1) * count // (kills + 1) + random.randint(0, 5))
+        smtp.wait_for(lambda found, t=target: len(found) >= t, timeout=300)
+        server.kill()
+        killed_at = time.time()
+        time.sleep(0.5)  # a message whose final dot was sent before the kill: stored by now
+        accepted = set(smtp.message_ids())
+        caught = accepted_not_recorded(db_url, accepted)
+        report.kills += 1
+        report.caught |= caught
+        for message_id in sorted(caught):
+            at = next(m.at for m in smtp.messages() if m.message_id == message_id)
+            log(
+                f"kill {n + 1}: {message_id} accepted by the server at {at:.3f}, "
+                f"killed at {killed_at:.3f} before central recorded it"
+            )
+        server.start()
+    smtp.wait_for(lambda found: wanted <= {m.message_id for m in found}, timeout=600)
+    counts: dict[str, int] = {}
+    for message_id in smtp.message_ids():
+        counts[message_id] = counts.get(message_id, 0) + 1
+    report.repeats = {m: n for m, n in counts.items() if n > 1}
+    return report

@@ -5,10 +5,11 @@ runs. Each round it
    them (mail_queue.py), leaving out an event sent again after a restore from backup that
    is more than an hour old (history.is_replay);
 2. queues the regie's mail for a watched P1/P2 clock that has passed its deadline;
-3. sends what is due over SMTP (mail_smtp.py), recording each acceptance at once;
-4. records the delivery state on the ticket's stream (`mail_queued`, `mail_sent`,
-   `mail_failed` {kind, to, message_id, reason}) with an audit entry per mail sent or
-   failed.
+3. sends what is due over SMTP (mail_smtp.py), recording acceptances as they come (a
+   few to a commit: at most SENT_GROUP or SENT_GROUP_SECONDS);
+4. records the delivery state on the ticket's stream with an audit entry per mail sent
+   or failed: `mail_sent` / `mail_failed` {kind, to, message_id, reason}, and
+   `mail_queued` for a mail that still waits (the SMTP server down or slow).
 
 A kill between the server's acceptance and step 3's record sends that mail again at the
 next round, with the same Message-ID; the log names both moments ("accepted", "recorded").
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,9 +30,10 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, func, select, update
 
-from halt_desk.central import mail_rules
-from halt_desk.central.audit_trail import append_entry
+from halt_desk.central import audit, mail_rules
+from halt_desk.central.audit_trail import now_iso
 from halt_desk.central.auth import Role, User
+from halt_desk.central.bulk import insert_rows
 from halt_desk.central.central_secrets import SMTP_PASSWORD, SecretKeyError, get_secret
 from halt_desk.central.history import is_replay
 from halt_desk.central.leases import Job, Lease
@@ -73,6 +76,13 @@ BATCH = 200
 REPLAY_AGE = timedelta(hours=1)
 #: The reason of a mail to someone the directory has no e-mail address for.
 NO_ADDRESS = "no e-mail address in the directory"
+#: Acceptances recorded in one commit: at most this many, or what came in this long.
+#: A kill before the record sends these again (same Message-IDs).
+SENT_GROUP = 20
+SENT_GROUP_SECONDS = 0.05
+_ACCEPTED, _DONE, _UNREACHABLE = "accepted", "done", "unreachable"
+#: A recipient as the SMTP envelope and the To header take it.
+_ADDRESS = re.compile(r"[!-~]+@[!-~]+")
 #: A mail still not accepted after this long is given up (failed).
 GIVE_UP_AFTER = timedelta(days=2)
 
@@ -119,7 +129,6 @@ class MailSender:
         settings = SmtpSettings.from_json(raw)
         busy = self._expand(raw)
         busy = self._watch(raw) or busy
-        busy = self._record() or busy
         busy = self._send(settings, lease) or busy
         return self._record() or busy
 
@@ -228,44 +237,72 @@ class MailSender:
                 self.close()  # the session ends while no mail waits
                 return False
             smtp = self._session(settings)
-            for row in rows:
-                if lease is not None and not lease.held():
-                    break
-                if not self._send_one(conn, smtp, settings, row):
-                    break  # no connection: the rest waits for the retry
+            accepted: list[RowMapping] = []
+            since = 0.0
+            try:
+                for row in rows:
+                    if lease is not None and not lease.held():
+                        break
+                    outcome = self._send_one(conn, smtp, settings, row)
+                    if outcome == _UNREACHABLE:
+                        break  # no connection: the rest waits for the retry
+                    if outcome == _ACCEPTED:
+                        since = since if accepted else time.monotonic()
+                        accepted.append(row)
+                    if accepted and (
+                        len(accepted) >= SENT_GROUP
+                        or time.monotonic() - since >= SENT_GROUP_SECONDS
+                    ):
+                        self._record_sent(accepted)
+                        accepted = []
+            finally:
+                self._record_sent(accepted)
         return True
+
+    def _record_sent(self, rows: list[RowMapping]) -> None:
+        """Records acceptances, a few in one commit (a disk flush each)."""
+        if not rows:
+            return
+        with self._write() as conn:
+            conn.execute(
+                update(mail_outbox)
+                .where(mail_outbox.c.id.in_([row["id"] for row in rows]))
+                .values(state=SENT, reason=None, sent_at=datetime.now(UTC).isoformat())
+            )
+        for row in rows:
+            log.info("mail %s: recorded as sent", row["message_id"])
 
     def _send_one(
         self, conn: Connection, smtp: SmtpConnection, settings: SmtpSettings, row: RowMapping
-    ) -> bool:
-        """Sends one row; False when the server cannot be reached (stop this run)."""
+    ) -> str:
+        """Sends one row: _ACCEPTED (to be recorded), _DONE (failed or to be tried again),
+        _UNREACHABLE (no connection: stop this run)."""
         message_id, to = str(row["message_id"]), str(row["to_addr"])
         if not to:
             self._set_state(row, FAILED, NO_ADDRESS)
-            return True
+            return _DONE
+        if not _ADDRESS.fullmatch(to):
+            self._set_state(row, FAILED, f"not an e-mail address: {to!r}")
+            return _DONE
         try:
             context = json.loads(row["context"])
             mail = render_mail(conn, row["org"], row["kind"], row["lang"], context)
         except (MailTemplateError, ValueError) as exc:
             self._set_state(row, FAILED, f"template: {exc}")
-            return True
+            return _DONE
         try:
             smtp.send(compose(settings, to, message_id, mail), to)
         except SendFailure as failure:
             if failure.permanent:
                 self._set_state(row, FAILED, failure.reason)
-                return True
+                return _DONE
             self._retry(row, settings, failure.reason)
-            return not failure.reason.startswith("no connection")
-        log.info("mail %s to %s: accepted by the server", message_id, row["kind"])
-        self._set_state(row, SENT, None)
-        log.info("mail %s: recorded as sent", message_id)
-        return True
+            return _UNREACHABLE if failure.reason.startswith("no connection") else _DONE
+        log.info("mail %s (%s): accepted by the server", message_id, row["kind"])
+        return _ACCEPTED
 
     def _set_state(self, row: RowMapping, state: str, reason: str | None) -> None:
-        values: dict[str, Any] = {"state": state, "reason": reason}
-        if state == SENT:
-            values["sent_at"] = datetime.now(UTC).isoformat()
+        values = {"state": state, "reason": reason, "sent_at": datetime.now(UTC).isoformat()}
         with self._write() as conn:
             conn.execute(update(mail_outbox).where(mail_outbox.c.id == row["id"]).values(values))
 
@@ -320,21 +357,13 @@ class MailSender:
             if result.status == "rejected":
                 log.warning("mail state event %s refused: %s", result.id, result.reason)
         with self.central.db.write() as conn:
-            for row in rows:
-                if row["state"] in (SENT, FAILED):
-                    append_entry(
-                        conn,
-                        CENTRAL_ACTOR,
-                        f"mail.{row['state']}",
-                        str(row["stream"]),
-                        "local",
-                        _state_data(row),
-                        row["org"],
-                    )
+            _audit(conn, [row for row in rows if row["state"] in (SENT, FAILED)])
+            for state in {row["state"] for row in rows}:
+                ids = [row["id"] for row in rows if row["state"] == state]
                 conn.execute(
                     update(mail_outbox)
-                    .where(mail_outbox.c.id == row["id"], mail_outbox.c.state == row["state"])
-                    .values(recorded=row["state"])
+                    .where(mail_outbox.c.id.in_(ids), mail_outbox.c.state == state)
+                    .values(recorded=state)
                 )
         return True
 
@@ -350,12 +379,37 @@ class MailSender:
                 yield conn
 
 
+def _audit(conn: Connection, rows: list[RowMapping]) -> None:
+    """An audit entry per mail sent or failed (`mail.sent`, `mail.failed`), appended to
+    the chain with one read of its head and one insert."""
+    if not rows:
+        return
+    postgresql = conn.dialect.name == "postgresql"
+    *locks, last = audit.head_reads(audit_log, postgresql)
+    for statement in locks:
+        conn.execute(statement)
+    head = [dict(row) for row in conn.execute(last).mappings()]
+    entries = []
+    for row in rows:
+        detail = {**_state_data(row), "org": row["org"]} if row["org"] else _state_data(row)
+        action = f"mail.{row['state']}"
+        entries.append(
+            audit.Entry(now_iso(), CENTRAL_ACTOR, action, row["stream"], "local", detail)
+        )
+    chained = audit.chained_rows(audit.head_hash(head), entries)
+    for entry_row, row in zip(chained, rows, strict=True):
+        entry_row["org"] = row["org"]
+    insert_rows(conn, audit_log, chained)
+
+
 def _state_events(row: RowMapping) -> list[dict[str, Any]]:
-    """The `mail_*` events a row still needs on its ticket, in order."""
-    states = [QUEUED] if row["recorded"] is None else []
-    if row["state"] != QUEUED:
-        states.append(row["state"])
-    at = datetime.now(UTC)
+    """The `mail_*` event a row still needs on its ticket: its state now (a mail sent or
+    failed before its waiting was recorded shows only that: the usual case, one event per
+    mail; "mail_queued" is for mail that waits, the SMTP server down or slow)."""
+    states = [row["state"]]
+    # The same content each time it is built (its id is fixed, and central refuses an id
+    # again with other content): the moment the mail reached the state.
+    at = _instant(str(row["sent_at"] if row["state"] != QUEUED else row["queued_at"]))
     found = []
     for state in states:
         data = _state_data(row) if state != QUEUED else {**_state_data(row), "reason": None}

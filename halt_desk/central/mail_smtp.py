@@ -6,11 +6,13 @@ connection: try again later) or permanent (5xx: failed at once).
 
 from __future__ import annotations
 
+import binascii
+import hashlib
 import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import formataddr, formatdate
 from typing import Any
 
@@ -75,18 +77,50 @@ class SendFailure(Exception):
         self.permanent = permanent
 
 
-def compose(settings: SmtpSettings, to: str, message_id: str, mail: RenderedMail) -> EmailMessage:
-    """The message: plain text and HTML alternatives, a stable Message-ID."""
-    message = EmailMessage()
-    message["Subject"] = mail.subject
-    message["From"] = formataddr((settings.sender_name, settings.sender))
-    message["To"] = to
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = message_id
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
-    return message
+def compose(settings: SmtpSettings, to: str, message_id: str, mail: RenderedMail) -> bytes:
+    """The message as sent: plain text and HTML alternatives (UTF-8, quoted-printable),
+    a stable Message-ID, CRLF line ends. Written out directly (binascii's quoted-printable
+    in C): the email package's classes cost milliseconds a message, which counts at a
+    thousand mails a burst."""
+    boundary = f"=_halt_{hashlib.sha256(message_id.encode()).hexdigest()[:24]}"
+    headers = [
+        f"From: {formataddr((settings.sender_name, settings.sender), 'utf-8')}",
+        f"To: {to}",
+        f"Subject: {_header(mail.subject)}",
+        f"Date: {formatdate(localtime=True)}",
+        f"Message-ID: {message_id}",
+        "Auto-Submitted: auto-generated",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+    ]
+    parts = [
+        "\r\n".join(headers).encode("ascii"),
+        b"",
+        f"--{boundary}".encode(),
+        _part("plain", mail.text),
+        f"--{boundary}".encode(),
+        _part("html", mail.html),
+        f"--{boundary}--".encode(),
+        b"",
+    ]
+    return b"\r\n".join(parts)
+
+
+def _header(value: str) -> str:
+    """A header value: as it is when ASCII, else RFC 2047 encoded (UTF-8)."""
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode()
+
+
+def _part(subtype: str, text: str) -> bytes:
+    body = text.replace("\r\n", "\n").encode("utf-8")
+    encoded = binascii.b2a_qp(body, quotetabs=False, istext=True).replace(b"\n", b"\r\n")
+    head = (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+    )
+    return head.encode("ascii") + b"\r\n" + encoded
 
 
 class SmtpConnection:
@@ -97,12 +131,12 @@ class SmtpConnection:
         self._password = password
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage, to: str) -> None:
+    def send(self, message: bytes, to: str) -> None:
         """Hands `message` to the server for `to`; raises SendFailure when it is not
         accepted. Returns once the server accepted it (after the reply to DATA)."""
         try:
             smtp = self._smtp or self._open()
-            refused = smtp.send_message(message, to_addrs=[to])
+            refused = smtp.sendmail(self.settings.sender, [to], message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise SendFailure(_reply(code, text), code >= 500) from None

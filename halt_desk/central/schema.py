@@ -246,7 +246,7 @@ mail_outbox = Table(
     Column("next_try_ms", BigInteger, nullable=False),  # ms since 1970
     Column("reason", Text, nullable=True),
     Column("queued_at", String(40), nullable=False),
-    Column("sent_at", String(40), nullable=True),
+    Column("sent_at", String(40), nullable=True),  # when it was sent, or failed
     Column("recorded", String(16), nullable=True),
     Index("ix_mail_outbox_state", "state", "next_try_ms"),
     Index("ix_mail_outbox_recorded", "recorded", "state"),

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
 
+from halt_desk.central.schema import audit_log
 from tests.central_server import ThreadServer
 from tests.mail_support import CALLER_EMAIL, ENGINEER_EMAIL, REGIE, MailDesk, wait_until, wire
 from tests.smtp_server import SmtpServer
@@ -47,10 +49,10 @@ def test_registered_mail_reaches_the_caller_in_dutch(
     assert "Servicedesk Halt" in mail.text and "Servicedesk Halt" in mail.message["From"]
     assert "Geheimstraat" not in mail.text + mail.html
     wait_until(
-        lambda: [k for k, _ in desk.ticket_events(ticket)] == ["mail_queued", "mail_sent"],
+        lambda: [k for k, _ in desk.ticket_events(ticket)] == ["mail_sent"],
         "the delivery state is on the ticket",
     )
-    (_, sent) = desk.ticket_events(ticket)[1]
+    (_, sent) = desk.ticket_events(ticket)[0]
     assert sent["message_id"] == mail.message_id and sent["to"] == CALLER_EMAIL
 
 
@@ -221,3 +223,51 @@ def test_caller_without_an_address_is_marked_failed(
     wait_until(lambda: "mail_failed" in _kinds(desk, ticket), "the failure is on the ticket")
     (failed,) = [data for kind, data in desk.ticket_events(ticket) if kind == "mail_failed"]
     assert failed["reason"] == "no e-mail address in the directory" and failed["to"] == ""
+
+
+def test_an_hour_old_event_sent_again_after_a_restore_sends_no_mail(
+    mail_desk: tuple[MailDesk, ThreadServer], smtp: SmtpServer
+) -> None:
+    desk, server = mail_desk
+    agent = desk.central.authenticate(desk.tokens["agent-a"])
+    assert agent is not None
+    desk.central.position(agent, [], [], "test", found_behind=5)  # a desk found the restore
+    replayed, recent = desk.new_ticket(), desk.new_ticket()
+    old = desk.report(replayed)
+    old["at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    young = desk.report(recent)
+    young["at"] = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
+    desk.push(server.url, [old, young])
+    (mail,) = smtp.wait_count(1)
+    assert mail.subject == f"Uw melding {recent} is geregistreerd"
+    later = desk.new_ticket()  # a mail after them: the replayed one was passed over
+    desk.push(server.url, [desk.report(later)])
+    smtp.wait_count(2)
+    assert all(replayed not in m.subject for m in smtp.messages())
+    assert all(row["stream"] != f"ticket:{replayed}" for row in desk.outbox())
+
+
+@pytest.fixture
+def any_backend(
+    tmp_path: Path, smtp: SmtpServer, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[MailDesk, ThreadServer]]:
+    monkeypatch.setenv("HALT_DESK_CENTRAL_KEY_FILE", str(tmp_path / "central.key"))
+    desk = MailDesk.create(db_url, smtp)
+    with ThreadServer(desk.central) as server:
+        yield desk, server
+    desk.central.close()
+
+
+def test_mail_and_its_state_on_sqlite_and_postgresql(
+    any_backend: tuple[MailDesk, ThreadServer], smtp: SmtpServer
+) -> None:
+    desk, server = any_backend
+    ticket = desk.new_ticket()
+    desk.push(server.url, [desk.report(ticket, priority="P1")])
+    found = smtp.wait_count(3)
+    assert sorted(m.to[0] for m in found) == sorted([CALLER_EMAIL, *REGIE])
+    wait_until(lambda: _kinds(desk, ticket) == ["mail_sent"] * 3, "three mails on the ticket")
+    with desk.central.reader.connect() as conn:
+        query = select(audit_log.c.action).where(audit_log.c.action.like("mail.%"))
+        actions = sorted(conn.execute(query).scalars())
+        assert actions == ["mail.configured", "mail.sent", "mail.sent", "mail.sent"]
