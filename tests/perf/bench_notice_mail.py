@@ -59,7 +59,13 @@ def run(url: str, employees: int, folder: Path) -> None:
                 desk.push(server.url, [wire("notice:BENCH", kind, body)])
                 while smtp.count() < step * total or _recorded(desk) < step * total:
                     time.sleep(0.02)
-                _report(kind.removeprefix("notice_"), total, time.monotonic() - started, _cpu() - cpu, load)
+                _report(
+                    kind.removeprefix("notice_"),
+                    total,
+                    time.monotonic() - started,
+                    _cpu() - cpu,
+                    load,
+                )
         desk.central.close()
     finally:
         smtp.stop()
