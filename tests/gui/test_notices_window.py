@@ -25,12 +25,14 @@ from halt_desk.domain.notices import NoticeKind, Scope, ScopeKind
 from halt_desk.i18n import set_language
 from halt_desk.store import Store
 from tests.desk_data import NOW, SETUP, reference_events, staff_events
+from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from ui.demo_mailbox import MailboxWindow
 from ui.main_window import MainWindow
 from ui.notices_window import LinkNoticeDialog, NoticeForm, NoticesWindow, NoticeTextDialog
 from ui.notifications_list import NotificationsDialog
 from ui.ticket_dialog import TicketDialog
 
+__all__ = ["in_pseudo"]  # a fixture of the pseudo-language test, used here
 AGENT = "agent:sanne.visser"
 COLLEAGUE = "agent:linda.dekker"
 LATER = NOW + timedelta(minutes=10)
@@ -191,3 +193,41 @@ def test_the_demo_mailbox_shows_what_its_smtp_server_received(qtbot: QtBot) -> N
         assert "Aan: z1@halt.nl" in shown and "Het netwerk ligt eruit." in shown
     finally:
         mailbox.stop()
+
+
+def test_every_word_of_these_screens_goes_through_the_catalogue(
+    qtbot: QtBot, store: Store, in_pseudo: None, tmp_path: Path
+) -> None:
+    """In the pseudo-language every text of ours is marked: what is left unmarked is data."""
+    draft = NoticeDraft(
+        "halt", NoticeKind.DISRUPTION, Scope(ScopeKind.LOCATION, "zwolle"), "Geen netwerk", "Plat."
+    )
+    notice = desk.publish_notice(store, draft, COLLEAGUE, NOW)
+    desk.follow_up(store, notice.id, "Monteur onderweg.", COLLEAGUE, NOW + timedelta(minutes=5))
+    p1 = {"org": "halt", "caller": "e1", "summary": "Alles plat", "channel": "phone"}
+    store.record_event(
+        new_event("ticket:T1", "ticket_reported", NOW, COLLEAGUE, {**p1, "priority": "P1"})
+    )
+    allowed = data_words(tmp_path / "cache.sqlite3") | {"t"}
+    found: list[str] = []
+    window = NoticesWindow(store, AGENT, lambda: LATER)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.loaded)
+    found += leaks(window, allowed)
+    form = window.new_notice()
+    form.scope_kind.setCurrentIndex(1)
+    form.submit()
+    qtbot.waitUntil(lambda: bool(form.message.text()))
+    found += leaks(form, allowed)
+    dialog = NotificationsDialog(store, AGENT, lambda _t: None, lambda: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.loaded)
+    found += leaks(dialog, allowed)
+    mailbox = DemoMailbox()  # not started: an empty mailbox
+    shown = MailboxWindow(mailbox)
+    qtbot.addWidget(shown)
+    shown.show()
+    found += leaks(shown, allowed)
+    assert found == [], "\n".join(found)
