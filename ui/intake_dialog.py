@@ -35,6 +35,7 @@ from halt_desk.desk.notices import notices_for_caller
 from halt_desk.desk.staff import ASSIGNABLE_ROLES, StaffDirectory
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
+from halt_desk.domain.notices import Notice
 from halt_desk.domain.profiles import Profile
 from halt_desk.i18n import _
 from halt_desk.store import Store
@@ -43,7 +44,7 @@ from ui.assign_dialog import describe
 from ui.changes import ChangeHub
 from ui.notices_window import kind_words
 from ui.text_limits import limit_text
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 from ui.wrapped_label import WrappedLabel, fit_height
 
 
@@ -135,6 +136,7 @@ class IntakeDialog(QDialog):
         self.notice = QComboBox()
         self.notice.setAccessibleName(_("Disruption notice"))
         self.notice.addItem(_("— none —"), None)
+        self._notice_reads = LatestOnly()
         limit_text(self.summary, "summary")
         limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
@@ -273,10 +275,18 @@ class IntakeDialog(QDialog):
         self._set_profile(profile)
 
     def _offer_notices(self, match: EmployeeMatch) -> None:
-        """The open notices of the caller's organisation, the caller's own first."""
+        """The open notices of the caller's organisation, the caller's own first (read on a
+        worker thread; a later caller's list replaces an earlier one)."""
+        store = self.store
+        self._notice_reads.run(
+            lambda: notices_for_caller(store, match.org, match.team, match.location),
+            self._notices_read,
+        )
+
+    def _notices_read(self, found: list[Notice]) -> None:
         self.notice.clear()
         self.notice.addItem(_("— none —"), None)
-        for notice in notices_for_caller(self.store, match.org, match.team, match.location):
+        for notice in found:
             self.notice.addItem(f"{kind_words(notice.kind)}: {notice.title}", notice.id)
 
     def _set_profile(self, profile: Profile | None) -> None:

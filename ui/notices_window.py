@@ -40,12 +40,12 @@ from halt_desk.desk.notices import (
     NoticeDraft,
     ScopeChoices,
     all_clear,
+    choices_in,
     follow_up,
     link_ticket,
     notices,
     publish_notice,
-    reach,
-    scope_choices,
+    reach_in,
 )
 from halt_desk.domain.notices import Notice, NoticeKind, Scope, ScopeKind
 from halt_desk.i18n import _
@@ -54,7 +54,7 @@ from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
 from ui.text_limits import TextLimit
-from ui.workers import LatestOnly
+from ui.workers import LatestOnly, run_in_background
 
 NOTICE_TYPES = frozenset({"notice_published", "notice_updated", "notice_closed"})
 
@@ -161,12 +161,25 @@ class NoticeForm(QDialog):
         self.org.currentIndexChanged.connect(self._org_changed)
         self.scope_kind.currentIndexChanged.connect(self._scope_changed)
         self.target.currentIndexChanged.connect(self._show_reach)
-        self._org_changed()
+        self.employees: list[dict[str, Any]] = []
+        self.locations: dict[str, Any] = {}
+        self.loaded = False
+        run_in_background(
+            lambda: (store.employees(), store.references("location")), self._directory_read
+        )
         self.org.setFocus()
+
+    def _directory_read(self, read: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+        """The directory, read once on a worker thread: the choices and reach follow it."""
+        self.employees, self.locations = read
+        self.loaded = True
+        self._org_changed()
 
     def _org_changed(self) -> None:
         org = self.org.currentData()
-        self.choices = scope_choices(self.store, org) if org else ScopeChoices({}, ())
+        self.choices = (
+            choices_in(self.employees, self.locations, org) if org else ScopeChoices({}, ())
+        )
         self._scope_changed()
 
     def _scope_changed(self) -> None:
@@ -193,7 +206,7 @@ class NoticeForm(QDialog):
         if scope is None or not org:
             self.reach.setText("")
             return
-        count = reach(self.store, org, scope)
+        count = reach_in(self.employees, org, scope)
         self.reach.setText(_("Mailed to {n} employees").format(n=count))
 
     def draft(self) -> NoticeDraft:

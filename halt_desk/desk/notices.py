@@ -43,19 +43,30 @@ class ScopeChoices:
 
 
 def scope_choices(store: Store, org: str) -> ScopeChoices:
-    locations = {
+    return choices_in(store.employees(), store.references("location"), org)
+
+
+def choices_in(
+    employees: list[dict[str, Any]], locations: Mapping[str, Mapping[str, Any]], org: str
+) -> ScopeChoices:
+    """`scope_choices` from a directory read already (the form reads it once)."""
+    mine = {
         key: str(data.get("name") or key)
-        for key, data in store.references("location").items()
+        for key, data in locations.items()
         if data.get("org") == org
     }
-    teams = sorted({str(e["team"]) for e in store.employees() if e["org"] == org and e["team"]})
-    return ScopeChoices(dict(sorted(locations.items(), key=lambda i: i[1])), tuple(teams))
+    teams = sorted({str(e["team"]) for e in employees if e["org"] == org and e.get("team")})
+    return ScopeChoices(dict(sorted(mine.items(), key=lambda i: i[1])), tuple(teams))
 
 
 def reach(store: Store, org: str, scope: Scope) -> int:
     """How many employees of the directory a notice to `scope` reaches (with an address)."""
+    return reach_in(store.employees(), org, scope)
+
+
+def reach_in(employees: list[dict[str, Any]], org: str, scope: Scope) -> int:
     probe = Notice("", org, NoticeKind.DISRUPTION, scope, "", "", datetime.min, "")
-    return sum(1 for e in in_scope(probe, store.employees()) if e.get("email"))
+    return sum(1 for e in in_scope(probe, employees) if e.get("email"))
 
 
 def _check_draft(store: Store, draft: NoticeDraft) -> dict[str, Any]:
@@ -225,8 +236,9 @@ def link_ticket(store: Store, ticket_id: str, notice_id: str, actor: str, now: d
 def notices_for_caller(
     store: Store, org: str, team: str | None, location: str | None
 ) -> list[Notice]:
-    """The open notices of the caller's organisation, those whose scope covers the caller
-    first (what the intake offers to link a new ticket to)."""
+    """The open notices of the caller's organisation, those for the caller's own location or
+    team first (what the intake offers to link a new ticket to)."""
     caller = {"org": org, "team": team, "location": location}
     found = notices(store, open_only=True, org=org)
-    return sorted(found, key=lambda n: not n.scope.covers(caller))
+    # The caller's own location or team first, then the whole organisation, then the rest.
+    return sorted(found, key=lambda n: (not n.scope.covers(caller), n.scope.kind is ScopeKind.ORG))

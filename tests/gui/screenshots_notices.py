@@ -81,6 +81,8 @@ def notices_screens(app: QApplication, store: Store, window: MainWindow, out: Pa
     form = next(w for w in notices.findChildren(NoticeForm) if w.isVisible())
     form.move(200, 120)
     activate(app, form)
+    while not form.loaded:
+        settle(app, 50)
     form.org.setCurrentIndex(form.org.findData("halt"))
     form.scope_kind.setCurrentIndex(2)  # Team
     form.target.setCurrentIndex(form.target.findText("Gelderland"))

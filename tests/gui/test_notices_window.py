@@ -91,6 +91,7 @@ def test_publish_follow_up_and_all_clear_with_the_keyboard(qtbot: QtBot, store: 
     qtbot.keyClick(window.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     form = child(qtbot, window, NoticeForm)
     assert isinstance(form, NoticeForm)
+    qtbot.waitUntil(lambda: form.loaded)
     form.scope_kind.setCurrentIndex(1)  # Locatie
     assert form.target.currentText() == "Regiokantoor Zwolle"
     assert form.reach.text() == "Wordt gemaild aan 1 medewerkers"
@@ -216,6 +217,7 @@ def test_every_word_of_these_screens_goes_through_the_catalogue(
     qtbot.waitUntil(lambda: window.loaded)
     found += leaks(window, allowed)
     form = window.new_notice()
+    qtbot.waitUntil(lambda: form.loaded)
     form.scope_kind.setCurrentIndex(1)
     form.submit()
     qtbot.waitUntil(lambda: bool(form.message.text()))
@@ -231,3 +233,36 @@ def test_every_word_of_these_screens_goes_through_the_catalogue(
     shown.show()
     found += leaks(shown, allowed)
     assert found == [], "\n".join(found)
+
+
+def test_the_intake_offers_the_callers_notices_and_links_the_new_ticket(
+    qtbot: QtBot, store: Store
+) -> None:
+    here = NoticeDraft(
+        "halt", NoticeKind.DISRUPTION, Scope(ScopeKind.LOCATION, "zwolle"), "Geen netwerk", "Plat."
+    )
+    everywhere = NoticeDraft(
+        "halt", NoticeKind.MAINTENANCE, Scope(ScopeKind.ORG), "Onderhoud VPN", "Vanavond."
+    )
+    local = desk.publish_notice(store, here, COLLEAGUE, NOW)
+    desk.publish_notice(store, everywhere, COLLEAGUE, NOW + timedelta(minutes=1))
+    main = MainWindow(store, AGENT, lambda: LATER)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.loaded and main.directory is not None)
+    dialog = main.new_intake()
+    assert main.directory is not None
+    dialog.choose_caller(main.directory.find("Zeno")[0])  # works in Zwolle
+    qtbot.waitUntil(lambda: dialog.notice.count() == 3)
+    offered = [dialog.notice.itemText(i) for i in range(3)]
+    # The caller's own location first, then the organisation's.
+    assert offered == ["— geen —", "Verstoring: Geen netwerk", "Gepland onderhoud: Onderhoud VPN"]
+    dialog.summary.setText("Geen wifi op kantoor")
+    dialog.category.setCurrentIndex(dialog.category.findData("netwerk"))
+    dialog.impact.setCurrentIndex(dialog.impact.findData("one"))
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("degraded"))
+    dialog.notice.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.saved, timeout=30_000) as saved:
+        dialog.save()
+    ticket = str(saved.args[0])
+    assert desk.linked_notices(store, ticket) == [local.id]
