@@ -1,7 +1,7 @@
 """Notice mails end to end: a notice pushed to central (the desk's way, over HTTP on
 127.0.0.1) reaches every employee in its scope through central's mail job and a real SMTP
 server on loopback (aiosmtpd), with its follow-up and all-clear; each mail once, in Dutch,
-and in the audit log."""
+and in the audit log. On SQLite and on a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def mail_desk(
-    tmp_path: Path, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> Iterator[tuple[MailDesk, ThreadServer]]:
     monkeypatch.setenv("HALT_DESK_CENTRAL_KEY_FILE", str(tmp_path / "central.key"))
-    desk = MailDesk.create(f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}", smtp)
+    desk = MailDesk.create(db_url, smtp)
     zwolle = {"org": "halt", "name": "Regiokantoor Zwolle", "city": "Zwolle"}
     people = [
         wire("location:zwolle", "location_registered", zwolle, "admin"),
