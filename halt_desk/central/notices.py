@@ -36,6 +36,11 @@ def apply_notice(batch: Batch, event: Event) -> Notice:
             if location is None or location.get("org") != notice.org:
                 problem = f"{notice.scope.id!r} is not a location of organisation {notice.org}"
                 raise InvalidEvent(event.id, "data.scope.id", problem)
+        if notice.scope.kind is ScopeKind.TEAM:  # a team is what the directory calls one
+            teams = {e.get("team") for e in employees_of(batch.conn, notice.org)}
+            if notice.scope.id not in teams:
+                problem = f"{notice.scope.id!r} is not a team of organisation {notice.org}"
+                raise InvalidEvent(event.id, "data.scope.id", problem)
     history.append(event)
     return notice
 

@@ -136,6 +136,14 @@ def test_a_notice_is_checked_as_the_desk_checks_it(world: World) -> None:
         (ev("notice:D", "notice_published", other_location), "not a location of"),
         (ev("notice:E", "notice_published", {**PUBLISH, "org": "nope"}), "unknown organisation"),
         (ev("notice:F", "notice_published", {**PUBLISH, "scope": {"kind": "x"}}), "scope"),
+        (
+            ev(
+                "notice:H",
+                "notice_published",
+                {**PUBLISH, "scope": {"kind": "team", "id": "Opmeer"}},
+            ),
+            "not a team of organisation halt",
+        ),
     ]
     for event, reason in cases:
         (result,) = world.post("agent", [event])
