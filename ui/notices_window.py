@@ -105,6 +105,7 @@ class NoticeForm(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.busy = False  # a record on its way
         self.store, self.actor, self.clock = store, actor, clock
         self.setWindowTitle(_("New disruption or maintenance notice"))
         self.setMinimumWidth(560)
@@ -222,6 +223,9 @@ class NoticeForm(QDialog):
         )
 
     def submit(self) -> None:
+        if self.busy:  # Enter twice, or Enter and the button: recorded once
+            return
+        self.busy = True
         self.message.setText("")
         draft, store, actor, now = self.draft(), self.store, self.actor, self.clock()
         ChangeHub.of(store).run(
@@ -233,6 +237,7 @@ class NoticeForm(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
+        self.busy = False
         self.message.setText(labels.error_text(exc))
 
 
@@ -251,6 +256,7 @@ class NoticeTextDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.busy = False  # a record on its way
         self.store, self.notice, self.closing = store, notice, closing
         self.actor, self.clock = actor, clock
         title = _("All clear · {title}") if closing else _("Follow-up · {title}")
@@ -284,6 +290,9 @@ class NoticeTextDialog(QDialog):
         self.text.setFocus()
 
     def submit(self) -> None:
+        if self.busy:  # Enter twice, or Enter and the button: recorded once
+            return
+        self.busy = True
         self.message.setText("")
         store, notice_id, actor, now = self.store, self.notice.id, self.actor, self.clock()
         text, title = self.text.toPlainText(), self.title.text()
@@ -301,6 +310,7 @@ class NoticeTextDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
+        self.busy = False
         self.message.setText(labels.error_text(exc))
 
 
@@ -497,6 +507,7 @@ class LinkNoticeDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.busy = False  # a record on its way
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
         self.setWindowTitle(_("Link to a notice · {ticket}").format(ticket=ticket_id))
         self.setMinimumWidth(520)
@@ -522,13 +533,20 @@ class LinkNoticeDialog(QDialog):
         if not 0 <= row < len(self.shown):
             self.message.setText(_("First choose an open notice in the list."))
             return
+        if self.busy:  # Enter activates the item and the dialog's button: linked once
+            return
+        self.busy = True
         store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
         notice_id = self.shown[row].id
         ChangeHub.of(store).run(
             lambda: link_ticket(store, ticket_id, notice_id, actor, now),
             lambda _event: self._done(notice_id),
-            lambda exc: self.message.setText(labels.error_text(exc)),
+            self._refused,
         )
+
+    def _refused(self, exc: BaseException) -> None:
+        self.busy = False
+        self.message.setText(labels.error_text(exc))
 
     def _done(self, notice_id: str) -> None:
         self.linked.emit(notice_id)

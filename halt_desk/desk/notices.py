@@ -204,7 +204,10 @@ def notices(store: Store, *, open_only: bool = False, org: str | None = None) ->
 def linked_notices(store: Store, ticket_id: str) -> list[str]:
     """The notice ids a ticket is linked to, in the order they were linked."""
     events = store.events_for(f"ticket:{ticket_id}")
-    return [str(e.data["notice"]) for e in events if e.type == "linked_to_notice"]
+    # Two desks may link the same ticket at once: one link each, shown once.
+    return list(
+        dict.fromkeys(str(e.data["notice"]) for e in events if e.type == "linked_to_notice")
+    )
 
 
 def link_event(
