@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 
 from halt_desk.i18n import _, chosen_language, set_language
 from halt_desk.paths import resources_dir
@@ -30,6 +30,7 @@ from ui.workers import run_in_background, wait_for_background
 if TYPE_CHECKING:
     from halt_desk.demo.desk_cache import DemoData
     from halt_desk.demo.desk_session import DemoCentral
+    from halt_desk.demo.mailbox import DemoMailbox
     from halt_desk.store import Store
     from halt_desk.sync import ServerClock, SyncError, SyncSettings, TokenStore
     from halt_desk.sync.signin import SyncTarget
@@ -274,9 +275,36 @@ class DemoSession:
         self.central = central
         if self._closed or self._clock is None:
             return
+        if central.mailbox is not None:  # the demo's own mail server: its mailbox
+            self._add_mailbox(central.mailbox)
         self.controller = SyncController(self.store_path, self._clock, interval=5.0)
         self.window.attach_sync(self.controller)
         self.controller.start(SyncTarget(central.url, central.token))
+
+    def _add_mailbox(self, mailbox: DemoMailbox) -> None:
+        """ "Verzonden mail (demo)" (Ctrl+Shift+I): what central mailed, as received."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        from ui.demo_mailbox import MailboxWindow
+
+        action = QAction(_("Sent mail (demo)"), self.window)
+        action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        action.setToolTip(_("Sent mail (demo) (Ctrl+Shift+I)"))
+
+        def open_mailbox() -> None:
+            self.mailbox_window = MailboxWindow(mailbox, self.window)
+            self.mailbox_window.show()
+
+        action.triggered.connect(open_mailbox)
+        toolbar = self.window.findChild(QToolBar)
+        if toolbar is not None:  # after the window's own buttons, before the quick filters
+            separator = next((a for a in toolbar.actions() if a.isSeparator()), None)
+            if separator is not None:
+                toolbar.insertAction(separator, action)
+            else:
+                toolbar.addAction(action)
+        self.window.addAction(action)
+        self.mailbox_action = action
 
     def _failed(self, exc: BaseException) -> None:
         self.window.connection.setText(_("The demo could not start: {error}").format(error=exc))

@@ -31,17 +31,20 @@ from halt_desk.desk.intake import (
     record_intake,
     suggested_priority,
 )
+from halt_desk.desk.notices import notices_for_caller
 from halt_desk.desk.staff import ASSIGNABLE_ROLES, StaffDirectory
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
+from halt_desk.domain.notices import Notice
 from halt_desk.domain.profiles import Profile
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui import labels
 from ui.assign_dialog import describe
 from ui.changes import ChangeHub
+from ui.notices_window import kind_words
 from ui.text_limits import limit_text
-from ui.workers import run_in_background
+from ui.workers import LatestOnly, run_in_background
 from ui.wrapped_label import WrappedLabel, fit_height
 
 
@@ -129,6 +132,11 @@ class IntakeDialog(QDialog):
         self.assignee = QComboBox()
         self.assignee.setAccessibleName(_("Assign to"))
         self.assignee.addItem(_("— not yet —"), None)
+        # Optional too: an open disruption notice of the caller's organisation (Alt+G).
+        self.notice = QComboBox()
+        self.notice.setAccessibleName(_("Disruption notice"))
+        self.notice.addItem(_("— none —"), None)
+        self._notice_reads = LatestOnly()
         limit_text(self.summary, "summary")
         limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
@@ -154,6 +162,7 @@ class IntakeDialog(QDialog):
         form.addRow(_("&Priority"), self.priority)
         form.addRow(_("&Reason"), self.override_reason)
         form.addRow(_("Assign &to"), self.assignee)
+        form.addRow(_("During disruptio&n"), self.notice)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -257,12 +266,28 @@ class IntakeDialog(QDialog):
         self.caller_edit.setAccessibleDescription("")
         self.caller_info.setText(" · ".join(part for part in details if part))
         self.caller_phone.setText(match.phone or "–")
+        self._offer_notices(match)
         fit_height(self)
         try:
             profile = self.store.organisation_contract(match.org)
         except Exception:
             profile = None
         self._set_profile(profile)
+
+    def _offer_notices(self, match: EmployeeMatch) -> None:
+        """The open notices of the caller's organisation, the caller's own first (read on a
+        worker thread; a later caller's list replaces an earlier one)."""
+        store = self.store
+        self._notice_reads.run(
+            lambda: notices_for_caller(store, match.org, match.team, match.location),
+            self._notices_read,
+        )
+
+    def _notices_read(self, found: list[Notice]) -> None:
+        self.notice.clear()
+        self.notice.addItem(_("— none —"), None)
+        for notice in found:
+            self.notice.addItem(f"{kind_words(notice.kind)}: {notice.title}", notice.id)
 
     def _set_profile(self, profile: Profile | None) -> None:
         self.profile = profile
@@ -307,7 +332,7 @@ class IntakeDialog(QDialog):
             last = self.override_reason if self.override_reason.isEnabled() else self.priority
             if self.focusWidget() is self.caller_edit and not self._caller_settled():
                 return  # it says why, next to the field
-            if self.focusWidget() in (last, self.assignee):
+            if self.focusWidget() in (last, self.assignee, self.notice):
                 self.save()
             else:
                 self.focusNextChild()
@@ -327,6 +352,7 @@ class IntakeDialog(QDialog):
             priority_override=self.priority.currentData(),
             override_reason=self.override_reason.text(),
             assignee=self.assignee.currentData(),
+            notice=self.notice.currentData(),
         )
 
     def save(self) -> None:
@@ -361,6 +387,7 @@ class IntakeDialog(QDialog):
             "priority": self.priority,
             "override_reason": self.override_reason,
             "to": self.assignee,
+            "notice": self.notice,
         }.get(error.field)
         if target is not None:
             target.setFocus()

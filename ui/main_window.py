@@ -38,6 +38,7 @@ from ui.changes import ChangeHub
 from ui.contract_time import ContractZones
 from ui.empty_state import EmptyState, empty_list_text
 from ui.list_keys import SearchKeys
+from ui.notifications_list import NoticeKeys
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
 from ui.workers import run_in_background
 
@@ -228,6 +229,7 @@ class MainWindow(QMainWindow):
         sync_now.setShortcut(QKeySequence("F9"))
         sync_now.triggered.connect(self.sync_now)
         self.addAction(sync_now)
+        self.notice_keys = NoticeKeys(self, self.user, self.clock, self.open_ticket_id)
 
     def _start_timers(self) -> None:
         self._timer = QTimer(self)
@@ -301,6 +303,7 @@ class MainWindow(QMainWindow):
             self.hub.follow(self.sync)
         for action in self._needs_store:
             action.setEnabled(True)
+        self.notice_keys.attach(store)
         self.reload()
 
     def _opened_store(self) -> Store:

@@ -194,6 +194,7 @@ class TicketDialog(QDialog):
         self._build_clocks()
         self._build_timeline()
         actions = self._build_actions()
+        self.add_action(_("Link to notice… (Ctrl+Shift+K)"), self.open_link, "Ctrl+Shift+K")
         self.resend_button = self.add_action(_("E-mail again…"), self.open_resend, RESEND_KEYS)
         self.resend_dialog: QInputDialog | None = None
         #: Where central is (the main window's sync): the preview asks it for the
@@ -492,6 +493,19 @@ class TicketDialog(QDialog):
     def open_assign(self) -> AssignDialog:
         dialog = AssignDialog(self.store, self.ticket_id, self.actor, self.clock, self)
         dialog.assigned.connect(lambda _to: self.changed.emit(self.ticket_id))
+        dialog.open()
+        return dialog
+
+    def open_link(self) -> QDialog | None:
+        """Links this ticket to an open disruption notice of its organisation."""
+        from ui.notices_window import LinkNoticeDialog
+
+        if self.ticket is None:
+            return None
+        dialog = LinkNoticeDialog(
+            self.store, self.ticket_id, self.ticket.org, self.actor, self.clock, self
+        )
+        dialog.linked.connect(lambda _notice: self.changed.emit(self.ticket_id))
         dialog.open()
         return dialog
 

@@ -42,6 +42,7 @@ from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.mail_api import add_mail_routes
 from halt_desk.central.mail_org_api import add_template_routes
 from halt_desk.central.mail_sender import mail_job
+from halt_desk.central.notifications import MAX_NOTIFICATIONS, notifications_page
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
 from halt_desk.central.server_processes import one_socket_per_process, run_processes
@@ -494,6 +495,7 @@ def create_app(
     _add_routes(app, central, writer)
     add_webhook_route(app, central)
     add_survey_routes(app, central)
+    _add_notifications(app, central)
     return app
 
 
@@ -530,6 +532,20 @@ def _add_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(HaltDeskError)
     async def bad_input(_: Request, exc: HaltDeskError) -> JSONResponse:
         return _problem(400, "bad request", str(exc))
+
+
+def _add_notifications(app: FastAPI, central: Central) -> None:
+    """`GET /api/v1/notifications` (central/notifications.py)."""
+
+    @app.get("/api/v1/notifications", **declared(400, 401, 403, 413, 503))
+    def get_notifications(
+        user: CurrentUser,
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_NOTIFICATIONS)] = 100,
+    ) -> dict[str, Any]:
+        # The regie's notifications of its own organisations (central/notifications.py).
+        page = notifications_page(central.db, user, since, limit)
+        return {"notifications": page.notifications, "next": page.next, "more": page.more}
 
 
 def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:

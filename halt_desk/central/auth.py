@@ -15,6 +15,7 @@ from halt_desk.domain.events import (
     DEVICE_EVENT_TYPES,
     MAIL_EVENT_TYPES,
     MAIL_RESEND,
+    NOTICE_EVENT_TYPES,
     REFERENCE_EVENT_TYPES,
     STOCK_EVENT_TYPES,
     SWAP_EVENT_TYPES,
@@ -114,6 +115,8 @@ RECORD_RULES: tuple[Rule, ...] = (
         for kind, types in sorted(REFERENCE_EVENT_TYPES.items())
     ),
     _rule(REGIE_ESCALATION_REGISTER, {R}, "escalation", ESCALATION_EVENT_TYPES),
+    # Disruption and maintenance notices to an organisation's employees (within its orgs).
+    _rule("desk.notices", {A, R}, "notice", NOTICE_EVENT_TYPES),
 )
 _RULES_BY_KIND: dict[str, tuple[Rule, ...]] = {
     kind: tuple(r for r in RECORD_RULES if r.stream_kind == kind)

@@ -29,7 +29,7 @@ from halt_desk.central.csat import survey_link
 from halt_desk.central.mail_facts import TicketFacts, when
 from halt_desk.central.mail_queue import MailDraft
 from halt_desk.central.schema import reference_records
-from halt_desk.domain.events import MAIL_RESEND, Event
+from halt_desk.domain.events import MAIL_RESEND, NOTICE_EVENT_TYPES, Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,10 @@ MAIL_KINDS: Mapping[str, MailKind] = {
         MailKind("regie_uplift", "regie", "a granted P1-uplift"),
         MailKind("regie_breach", "regie", "a breached P1/P2 reaction or resolution clock"),
         MailKind("engineer_onsite", "engineer", "an onsite request, location and deadline"),
+        # Notices (central/notices.py makes these mails: every employee in scope).
+        MailKind("notice_published", "employees", "a disruption or maintenance notice"),
+        MailKind("notice_updated", "employees", "a follow-up of a notice"),
+        MailKind("notice_closed", "employees", "the all-clear of a notice"),
     )
 }
 #: The event types that may cause a mail (the rest never costs the writer anything).
@@ -96,9 +100,12 @@ def triggers(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "org": r["org"],
         }
         for r in rows
-        if r["type"] in TRIGGER_TYPES
-        and r["stream"].startswith("ticket:")
-        and _ONLY_WITH.get(r["type"], "") in r["data"]
+        if (
+            r["type"] in TRIGGER_TYPES
+            and r["stream"].startswith("ticket:")
+            and _ONLY_WITH.get(r["type"], "") in r["data"]
+        )
+        or r["type"] in NOTICE_EVENT_TYPES  # notice streams (central/notices.py)
     ]
 
 

@@ -51,6 +51,7 @@ from halt_desk.central.mail_queue import (
 from halt_desk.central.mail_smtp import SendFailure, SmtpConnection, SmtpSettings, compose
 from halt_desk.central.mail_smtp import retry_delay as _retry_delay
 from halt_desk.central.mail_templates import MailTemplateError, render_mail
+from halt_desk.central.notices import notice_drafts
 from halt_desk.central.schema import (
     audit_log,
     events,
@@ -146,8 +147,14 @@ class MailSender:
             drafts: list[MailDraft] = []
             watches: dict[tuple[str, str], dict[str, Any]] = {}
             for trigger in triggers:
-                ticket = facts.get(trigger["stream"])
                 row = stored.get(trigger["seq"])
+                if trigger["stream"].startswith("notice:"):  # every employee in scope
+                    if row is not None and not _replayed(row, restored):
+                        drafts += notice_drafts(
+                            conn, trigger["event_id"], trigger["stream"], common
+                        )
+                    continue
+                ticket = facts.get(trigger["stream"])
                 if ticket is None or row is None or _replayed(row, restored):
                     continue
                 event = next((e for e in ticket.history if e.id == trigger["event_id"]), None)
@@ -333,7 +340,6 @@ class MailSender:
                 conn.execute(
                     select(mail_outbox)
                     .where(
-                        mail_outbox.c.stream.like("ticket:%"),
                         mail_outbox.c.state.in_((QUEUED, SENT, FAILED)),
                         func.coalesce(mail_outbox.c.recorded, "") != mail_outbox.c.state,
                     )
@@ -343,7 +349,10 @@ class MailSender:
             )
         if not rows:
             return False
-        batch = [e for row in rows for e in _state_events(row)]
+        # State events on tickets only; a notice's mails are in the audit log alone.
+        batch = [
+            e for row in rows if row["stream"].startswith("ticket:") for e in _state_events(row)
+        ]
         for result in self.central.record(_CENTRAL_USER, batch, "local"):
             if result.status == "rejected":
                 log.warning("mail state event %s refused: %s", result.id, result.reason)

@@ -8,6 +8,7 @@ opening reads and the process's StreamCache), so a push costs no extra round tri
 * `ticket:` the ticket's organisation (`ticket_reported`: its `org`);
 * `swap:` the organisation of the swap's ticket (swaps projection);
 * `device:` the `org` of its `device_registered` (devices projection);
+* `notice:` the `org` of its `notice_published`;
 * `employee:` / `location:` / `staff:` their record's `org`; `org:X` X (a staff record
   without one is the provider's colleague, which every organisation reads: reads.py);
 * the provider's own streams (stock, depots, contract profiles): None, which only users of
@@ -46,6 +47,8 @@ def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
             _check_taken_back(batch, user, event, org)
         elif _field_registers_loaner(user, event):
             raise NotAllowed("a field engineer registers only an employee's own device")
+    elif kind == "notice":
+        org = _notice_org(batch, event)
     elif kind == "org":
         org = event.stream_key
     elif kind in ORG_RECORDS:
@@ -72,6 +75,8 @@ def _unknown_target(batch: Batch, event: Event) -> bool:
         return batch.swap(event.stream_key) is None
     if kind == "device" and event.type != "device_registered":
         return batch.device(event.stream_key) is None
+    if kind == "notice" and event.type != "notice_published":
+        return not batch.history(event.stream)
     return False
 
 
@@ -93,6 +98,14 @@ def _swap_org(batch: Batch, event: Event) -> str | None:
         return column_text(event, "org", _ORG)  # a swap of a ticket central does not hold
     swap = batch.swap(event.stream_key)
     return swap["org"] if swap is not None else None
+
+
+def _notice_org(batch: Batch, event: Event) -> str | None:
+    if event.type == "notice_published":
+        return column_text(event, "org", _ORG)
+    history = batch.history(event.stream)
+    org = history[0].data.get("org") if history else None
+    return org if isinstance(org, str) else None
 
 
 def _device_org(batch: Batch, event: Event) -> str | None:

@@ -17,6 +17,7 @@ from halt_desk.central.auth import User, check_may_record
 from halt_desk.central.batch import SET_SEQ, Batch
 from halt_desk.central.bulk import GroupTransaction, group_reads, group_transaction
 from halt_desk.central.engine import CentralDatabase
+from halt_desk.central.notices import apply_notice, check_notice_link
 from halt_desk.central.number_series import move_past, taken_numbers
 from halt_desk.central.schema import (
     audit_log,
@@ -311,6 +312,8 @@ def _check_and_project(batch: Batch, user: User, event: Event) -> str | None:
         _apply_logistics(batch, event)
         if kind == "swap":
             project_swap(batch, event, org)
+    elif kind == "notice":
+        apply_notice(batch, event)
     else:
         _apply_reference(batch, event)
     return org
@@ -343,6 +346,8 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
     check_ticket_rules(event, batch.profile(profile))
     if event.type == "ticket_updated":
         _check_new_caller(batch, event, str(ticket["org"]))
+    elif event.type == "linked_to_notice":
+        check_notice_link(batch, event, str(ticket["org"]))
     values: dict[str, Any] = {}
     if event.type == "assigned":
         values["assignee"] = column_text(event, "to", tickets.c.assignee)

@@ -25,11 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import delete
+
 from halt_desk.central.auth import Role, User
 from halt_desk.central.embedded import EmbeddedServer
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, MAX_PAGE
 from halt_desk.demo.desk_cache import DEMO_USER, DemoData, demo_data
+from halt_desk.demo.mailbox import DemoMailbox
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.paths import private_dir
@@ -53,6 +56,8 @@ class DemoCentral:
     token: str
     user: str
     events: int
+    #: The demo's own mail server, where central's mail goes (`mailbox.py`).
+    mailbox: DemoMailbox | None = None
 
     @property
     def url(self) -> str:
@@ -61,6 +66,8 @@ class DemoCentral:
     def stop(self) -> None:
         self.server.stop()
         self.central.close()
+        if self.mailbox is not None:
+            self.mailbox.stop()
 
 
 def _role(event: Event) -> Role:
@@ -156,9 +163,34 @@ def start_demo_central(
         user = central.authenticate(token)
         if checked and user is not None:
             _check_feed(central, user, data)
+        mailbox = _demo_mail(central)
         server = EmbeddedServer(central).start()
     except BaseException:
         central.close()
         raise
     log.info("demo central on %s with %d events", server.url, len(seqs))
-    return DemoCentral(server, central, token, DEMO_USER, len(seqs))
+    return DemoCentral(server, central, token, DEMO_USER, len(seqs), mailbox)
+
+
+DEMO_SENDER = "servicedesk@demo.halt-desk.invalid"
+
+
+def _demo_mail(central: Central) -> DemoMailbox:
+    """Central's mail goes to the demo's own mail server from now on; the demo's history
+    (months of tickets loaded at once) is no news, so the mails it would cause are dropped."""
+    from halt_desk.central.mail_admin import configure_mail
+    from halt_desk.central.mail_smtp import SmtpSettings
+    from halt_desk.central.schema import mail_triggers
+
+    with central.db.write() as conn:
+        conn.execute(delete(mail_triggers))
+    mailbox = DemoMailbox().start()
+    settings = SmtpSettings(
+        host="127.0.0.1",
+        port=mailbox.port,
+        tls="none",
+        sender=DEMO_SENDER,
+        sender_name="Servicedesk (demo)",
+    )
+    configure_mail(central, settings, None, actor="demo")
+    return mailbox

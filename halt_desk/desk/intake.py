@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from halt_desk.desk.assign import assignment_data
+from halt_desk.desk.notices import link_event, open_notice
 from halt_desk.desk.staff import StaffDirectory
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
@@ -41,6 +42,7 @@ class Intake:
     override_reason: str = ""
     description: str = ""
     assignee: str | None = None  # user name of whom the ticket goes to at once (optional)
+    notice: str | None = None  # an open disruption notice the report belongs to (optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,9 @@ def intake_events(
         staff = StaffDirectory.load(store)
         data = assignment_data(staff, intake.assignee, actor, None, ticket_id)
         events.append(store.stamped_event(stream, "assigned", actor, data, at=now))
+    if intake.notice:  # reported during a disruption: linked from its first moment
+        open_notice(store, intake.notice)
+        events.append(link_event(store, ticket_id, org, intake.notice, actor, now))
     for event in events:
         check_ticket_rules(event, profile)  # what central checks again
     return events

@@ -345,6 +345,12 @@ def _mail_resend(event: Event, state: _State, names: Names) -> _Wording:
     return _(EVENT_LABELS[event.type]), _lines(sentence, what), EntryKind.CONTACT
 
 
+def _linked(event: Event, state: _State, names: Names) -> _Wording:
+    """The notice by its title (kept with the link), else by its id."""
+    line = _text(event.data, "title") or _text(event.data, "notice")
+    return _(EVENT_LABELS["linked_to_notice"]), line, EntryKind.CHANGE
+
+
 def _change_planned(event: Event, state: _State, names: Names) -> _Wording:
     date = _text(event.data, "date")
     line = _("Planned for {date}").format(date=_date(date)) if date else ""
@@ -449,7 +455,7 @@ _WORDINGS: dict[str, Callable[[Event, _State, Names], _Wording]] = {
     "mail_sent": _mail,
     "mail_failed": _mail,
     "mail_resend_requested": _mail_resend,
-    "linked_to_notice": _plain(EntryKind.CHANGE),
+    "linked_to_notice": _linked,
     "change_planned": _change_planned,
     "change_implemented": _plain(EntryKind.WORK),
     "swap_opened": _swap_opened,

@@ -44,6 +44,8 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
     "closed",
     # A person's choice on a sync conflict (two concurrent edits of one field).
     "conflict_resolved",
+    # {notice}: the ticket was reported during this disruption or maintenance notice.
+    "linked_to_notice",
 }
 #: The delivery state of a mail about the ticket, recorded by central alone (issue 20):
 #: {kind, to, message_id, reason}.
@@ -93,11 +95,17 @@ SWAP_EVENT_TYPES: frozenset[str] = frozenset(
 )
 #: Buffer stock of one depot `stock:<depot id>`: a recorded mitigation of a shortage.
 STOCK_EVENT_TYPES: frozenset[str] = frozenset({"stock_mitigation"})
+#: A disruption or maintenance notice `notice:<id>` to the employees of an organisation, a
+#: location or a team (domain.notices): published, followed up, closed with the all-clear.
+NOTICE_EVENT_TYPES: frozenset[str] = frozenset(
+    {"notice_published", "notice_updated", "notice_closed"}
+)
 STREAM_EVENT_TYPES: dict[str, frozenset[str]] = {
     "ticket": TICKET_EVENT_TYPES,
     "device": DEVICE_EVENT_TYPES,
     "swap": SWAP_EVENT_TYPES,
     "stock": STOCK_EVENT_TYPES,
+    "notice": NOTICE_EVENT_TYPES,
     **REFERENCE_EVENT_TYPES,
 }
 FIRST_RESPONSE_CHANNELS: frozenset[str] = frozenset({"phone", "email", "portal", "onsite"})

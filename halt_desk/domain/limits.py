@@ -58,6 +58,7 @@ def _limit(key: str, chars: int, size: int, what: str) -> tuple[str, FieldLimit]
 FIELD_LIMITS: Mapping[str, FieldLimit] = dict(
     [
         _limit("summary", 200, 800, "summary of a ticket"),
+        _limit("title", 200, 800, "title of a disruption or maintenance notice"),
         _limit("caller", 100, 400, "the caller (an employee id)"),
         _limit(
             "text",

@@ -119,6 +119,20 @@ class Msg(StrEnum):
         "Ticket {ticket} is closed and cannot be reopened; record a new ticket instead."
     )
     FIRST_RESPONSE_EXISTS = N_("Ticket {ticket} already has a first response ({when}).")
+    # disruption and maintenance notices (desk.notices)
+    CHOOSE_NOTICE_KIND = N_("Choose disruption or planned maintenance.")
+    FILL_IN_NOTICE_TITLE = N_("Fill in a title for the notice.")
+    WRITE_NOTICE_TEXT = N_("Write what the employees need to know.")
+    CHOOSE_NOTICE_SCOPE = N_(
+        "Choose who the notice is for: the organisation, a location or a team."
+    )
+    UNKNOWN_NOTICE_LOCATION = N_("Choose a location of {org}.")
+    UNKNOWN_NOTICE_TEAM = N_("Choose a team of {org}.")
+    NOTICE_END_BEFORE_START = N_("The end lies before the start.")
+    NOTICE_NOT_FOUND = N_("Notice {notice} does not exist.")
+    NOTICE_CLOSED = N_("Notice {notice} is closed: the all-clear has been given.")
+    NOTICE_OTHER_ORGANISATION = N_("Notice {notice} is for another organisation than the ticket.")
+    TICKET_ALREADY_LINKED = N_("Ticket {ticket} is already linked to this notice.")
     # the monthly report (reports.errors)
     MONTH_NOT_WRITTEN = N_("Write the month as YYYY-MM, for example {example}.")
     MONTH_DOES_NOT_EXIST = N_("There is no month {month}: a month is 01 to 12.")

@@ -236,6 +236,9 @@ def fold_stream(
     if kind in LOGISTICS_KINDS:
         check_logistics_stream(events, strict)
         return set()
+    if kind == "notice":
+        _check_notice_stream(events, strict)
+        return set()
     raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
 
 
@@ -505,6 +508,18 @@ def fold_order(stream: str) -> tuple[int, str]:
 #: Stream kinds without a projection row of their own: swaps and buffer-stock records are
 #: folded where they are read (`halt_desk.swaps`); recording one only checks that it fits.
 LOGISTICS_KINDS = frozenset({"swap", "stock"})
+
+
+def _check_notice_stream(events: Sequence[Event], strict: frozenset[str]) -> None:
+    """Folds a `notice:` stream through `domain.notices` (read where it is shown)."""
+    from halt_desk.domain.notices import Notice, apply_notice_event
+
+    notice: Notice | None = None
+    for event in events:
+        try:
+            notice = apply_notice_event(notice, event)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
 
 
 def check_logistics_stream(events: Sequence[Event], strict: frozenset[str]) -> None:

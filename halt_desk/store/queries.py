@@ -27,11 +27,17 @@ from halt_desk.store.models import (
     Organisation,
     TicketRow,
 )
-from halt_desk.store.projections import fold_events, published_profile, stream_events, utc_us
+from halt_desk.store.projections import (
+    event_from_row,
+    fold_events,
+    published_profile,
+    stream_events,
+    utc_us,
+)
 
 OPEN_STATUSES: tuple[str, ...] = (TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 #: Stream kinds whose events never change a row of the ticket list.
-_KINDS_OUTSIDE_TICKET_ROWS = frozenset({"device", "swap", "stock", "depot", "location"})
+_KINDS_OUTSIDE_TICKET_ROWS = frozenset({"device", "swap", "stock", "depot", "location", "notice"})
 
 
 def _time(value: str | None) -> datetime | None:
@@ -145,6 +151,19 @@ def streams_of_kind(cache: Cache, kind: str, types: Iterable[str] | None = None)
         query = query.where(EventRow.type.in_(sorted(set(types))))
     with cache.read() as session:
         return sorted(set(session.scalars(query.distinct())))
+
+
+def latest_of_types(cache: Cache, types: Iterable[str], limit: int) -> list[tuple[int, Event]]:
+    """The newest `limit` events of `types` with their order in this cache, newest first
+    (the desk's notification list)."""
+    query = (
+        select(EventRow)
+        .where(EventRow.type.in_(sorted(set(types))))
+        .order_by(EventRow.local_order.desc())
+        .limit(limit)
+    )
+    with cache.read() as session:
+        return [(row.local_order, event_from_row(row)) for row in session.scalars(query)]
 
 
 def has_event_before(cache: Cache, event_type: str, moment: datetime) -> bool:

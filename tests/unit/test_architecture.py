@@ -52,6 +52,8 @@ SAME_CONCEPT = {
     "changes.py": "the change broadcast: what changed (core) and the hub that tells windows (ui)",
     "housekeeping.py": "keeping the cache tidy: the store's operations and their schedule",
     "staff.py": "the staff directory: its records at central and its look-up in the desk",
+    "notices.py": "disruption and maintenance notices: the rule, central's checks, the desk's",
+    "notifications.py": "what to hear of at once: the rule, central's API, the desk's list",
 }
 
 

@@ -14,7 +14,7 @@ from halt_desk.central.auth import (
     check_org,
     rule_named,
 )
-from halt_desk.domain.events import STREAM_EVENT_TYPES
+from halt_desk.domain.events import MAIL_EVENT_TYPES, MAIL_RESEND, STREAM_EVENT_TYPES
 
 FIELD_DEVICE = {
     "device_issued_onsite",
@@ -29,6 +29,10 @@ LOGISTICS_TICKET = {"swap_delivered", "emergency_workplace", "comment"}
 
 def expected(role: Role, kind: str, event_type: str, assigned_to_me: bool) -> bool:
     """The rule of the roles, written out as a table rather than as the code's branches."""
+    if kind == "ticket" and event_type in MAIL_EVENT_TYPES:
+        return role is Role.ADMIN  # central's own record of a mail's delivery (mail branch)
+    if kind == "ticket" and event_type == MAIL_RESEND and role is Role.ADMIN:
+        return True  # `central mail resend` (mail branch); the desk's roles as for any action
     if kind == "ticket":
         return (
             role is Role.AGENT
@@ -39,6 +43,8 @@ def expected(role: Role, kind: str, event_type: str, assigned_to_me: bool) -> bo
         return role in (Role.AGENT, Role.LOGISTICS)
     if kind == "stock":
         return role is Role.LOGISTICS
+    if kind == "notice":  # disruption notices: the desk and the customer's regie
+        return role in (Role.AGENT, Role.REGIE)
     if kind == "device":
         return role is Role.LOGISTICS or (role is Role.FIELD and event_type in FIELD_DEVICE)
     return role is Role.ADMIN  # reference data: org, employee, location, depot

@@ -1,0 +1,88 @@
+"""Which events someone at the desk or at the customer's regie should hear of at once (DESIGN
+§2.3: "regie is notified at once" of a P1-uplift): a P1 reported, a P1-uplift granted, a
+mail that could not be delivered, a disruption notice published or closed. One rule, read by
+central's `GET /api/v1/notifications` and by the desk's notification list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from halt_desk.domain.events import Event
+
+#: Event types that can be a notification (what to read from a store or the events table).
+NOTIFYING_TYPES: frozenset[str] = frozenset(
+    {
+        "ticket_reported",
+        "priority_changed",
+        "uplift_decided",
+        "mail_failed",
+        "notice_published",
+        "notice_closed",
+    }
+)
+
+
+class NotificationKind(StrEnum):
+    P1_REPORTED = "p1_reported"
+    UPLIFT_GRANTED = "uplift_granted"
+    MAIL_FAILED = "mail_failed"
+    NOTICE_PUBLISHED = "notice_published"
+    NOTICE_CLOSED = "notice_closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One notification: what happened (`kind`), to which ticket or notice (`subject`, the
+    stream's key), by whom and when; `detail` holds the words to show (role type, reason,
+    the notice's title, the address a mail did not reach)."""
+
+    event_id: str
+    kind: NotificationKind
+    stream: str
+    at: str
+    actor: str
+    detail: dict[str, Any]
+
+    @property
+    def subject(self) -> str:
+        return self.stream.partition(":")[2]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.event_id,
+            "kind": str(self.kind),
+            "stream": self.stream,
+            "at": self.at,
+            "actor": self.actor,
+            "detail": dict(self.detail),
+        }
+
+
+def _text(data: dict[str, Any] | Any, key: str) -> str | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def notification_of(event: Event) -> Notification | None:
+    """The notification `event` gives, or None."""
+    data = dict(event.data)
+    kind: NotificationKind | None = None
+    detail: dict[str, Any] = {}
+    if event.type in ("ticket_reported", "priority_changed") and data.get("priority") == "P1":
+        kind = NotificationKind.P1_REPORTED
+        detail = {k: v for k in ("summary", "org") if (v := _text(data, k))}
+    elif event.type == "uplift_decided" and data.get("granted") is True:
+        kind = NotificationKind.UPLIFT_GRANTED
+        detail = {k: v for k in ("role_type", "motivation") if (v := _text(data, k))}
+    elif event.type == "mail_failed":
+        kind = NotificationKind.MAIL_FAILED
+        detail = {k: v for k in ("kind", "to", "reason") if (v := _text(data, k))}
+    elif event.type in ("notice_published", "notice_closed"):
+        kind = NotificationKind(event.type)
+        detail = {k: v for k in ("title", "kind", "text") if (v := _text(data, k))}
+    if kind is None or event.stream_kind not in ("ticket", "notice"):
+        return None
+    return Notification(event.id, kind, event.stream, event.at.isoformat(), event.actor, detail)
