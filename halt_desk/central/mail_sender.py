@@ -74,6 +74,8 @@ BATCH = 200
 #: While pushes flow: the pause after a step, as a multiple of the step's time, at most.
 PAUSE_FACTOR = 3.0
 MAX_PAUSE = 0.5
+#: The longest the delivery states wait for pushes to pause before they are recorded.
+RECORD_DEFER = 2.0
 #: Delivery states recorded at a time: a short hold of the writers' lock, so pushes
 #: that arrive meanwhile wait little.
 RECORD_BATCH = 50
@@ -119,6 +121,7 @@ class MailSender:
         self.central = central
         self.engine = central.engine
         self._smtp: SmtpConnection | None = None
+        self._deferred = 0.0  # since when recording the states waits for pushes to pause
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -344,6 +347,13 @@ class MailSender:
 
     # ------------------------------------------------------------------ 4. state
     def _record(self) -> bool:
+        # While pushes flow, the states wait (at most RECORD_DEFER): recording them takes
+        # the writers' lock the pushes need.
+        if mail_rules.pushes_flowing():
+            self._deferred = self._deferred or time.monotonic()
+            if time.monotonic() - self._deferred < RECORD_DEFER:
+                return False
+        self._deferred = 0.0
         with self.central.reader.connect() as conn:
             rows = list(
                 conn.execute(
