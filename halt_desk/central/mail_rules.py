@@ -17,8 +17,6 @@ No mail carries a home address (but the onsite case), a token or an internal id.
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,22 +82,8 @@ _ONLY_WITH = {
 }
 
 
-#: The thread the mail job runs in (leases.JobRunner names it after the job).
-MAIL_THREAD = "job-mail"
-#: When the writer last wrote a group of someone else's than the mail job's (monotonic).
-_last_push = [0.0]
-
-
-def pushes_flowing(within: float = 0.2) -> bool:
-    """Whether this process's writer recorded others' events in the last `within`
-    seconds: the mail job then gives way (mail_sender.py paces itself)."""
-    return time.monotonic() - _last_push[0] < within
-
-
 def triggers(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The mail triggers of a group's accepted event rows (for the writer, every group)."""
-    if threading.current_thread().name != MAIL_THREAD:
-        _last_push[0] = time.monotonic()
+    """The mail triggers of a group's accepted event rows (for the writer)."""
     return [
         {
             "seq": r["seq"],

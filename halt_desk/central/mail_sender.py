@@ -57,6 +57,7 @@ from halt_desk.central.schema import (
     mail_clock_watch,
     mail_outbox,
     mail_triggers,
+    seq_counter,
 )
 from halt_desk.central.service import Central
 from halt_desk.domain.events import MAIL_RESEND, Event, new_event
@@ -76,6 +77,9 @@ PAUSE_FACTOR = 3.0
 MAX_PAUSE = 0.5
 #: The longest the delivery states wait for pushes to pause before they are recorded.
 RECORD_DEFER = 2.0
+#: How often the job looks whether others push, and for how long a push counts.
+LOOK_EVERY = 0.1
+PUSH_WINDOW = 0.3
 #: Delivery states recorded at a time: a short hold of the writers' lock, so pushes
 #: that arrive meanwhile wait little.
 RECORD_BATCH = 50
@@ -122,6 +126,29 @@ class MailSender:
         self.engine = central.engine
         self._smtp: SmtpConnection | None = None
         self._deferred = 0.0  # since when recording the states waits for pushes to pause
+        self._head = -1  # the events' seq when last looked at
+        self._own = 0  # events this job recorded since
+        self._looked = self._pushed = 0.0  # monotonic: when looked, when others last pushed
+
+    def _pushes_flowing(self) -> bool:
+        """Whether others recorded events in the last PUSH_WINDOW seconds (through any
+        central process): the seq counter grew by more than this job's own events."""
+        now = time.monotonic()
+        if now - self._looked >= LOOK_EVERY:
+            with self.central.reader.connect() as conn:
+                head = int(conn.execute(select(seq_counter.c.value)).scalar_one())
+            if self._head >= 0 and head - self._head > self._own:
+                self._pushed = now
+            self._head, self._own, self._looked = head, 0, now
+        return now - self._pushed < PUSH_WINDOW
+
+    def _give_way(self, started: float) -> None:
+        """While others push, the job works about a quarter of the time: it pauses three
+        times as long as its last step took (the CPU and the writers' lock are the
+        pushes' first). Mail waits a little longer under a heavy push load; alone, it
+        goes at full speed."""
+        if self._pushes_flowing():
+            time.sleep(min(MAX_PAUSE, (time.monotonic() - started) * PAUSE_FACTOR))
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -145,7 +172,7 @@ class MailSender:
         for step in steps:
             started = time.monotonic()
             busy = step() or busy
-            _give_way(started)
+            self._give_way(started)
         return busy
 
     # ------------------------------------------------------------------ 1. triggers
@@ -255,7 +282,7 @@ class MailSender:
                         break
                     started = time.monotonic()
                     outcome = self._send_one(conn, smtp, settings, row)
-                    _give_way(started)
+                    self._give_way(started)
                     if outcome == _UNREACHABLE:
                         break  # no connection: the rest waits for the retry
                     if outcome == _ACCEPTED:
@@ -349,7 +376,7 @@ class MailSender:
     def _record(self) -> bool:
         # While pushes flow, the states wait (at most RECORD_DEFER): recording them takes
         # the writers' lock the pushes need.
-        if mail_rules.pushes_flowing():
+        if self._pushes_flowing():
             self._deferred = self._deferred or time.monotonic()
             if time.monotonic() - self._deferred < RECORD_DEFER:
                 return False
@@ -370,7 +397,9 @@ class MailSender:
         if not rows:
             return False
         batch = [e for row in rows for e in _state_events(row)]
-        for result in self.central.record(_CENTRAL_USER, batch, "local"):
+        results = self.central.record(_CENTRAL_USER, batch, "local")
+        self._own += sum(1 for result in results if result.status == "accepted")
+        for result in results:
             if result.status == "rejected":
                 log.warning("mail state event %s refused: %s", result.id, result.reason)
         with self.central.db.write() as conn:
@@ -394,15 +423,6 @@ class MailSender:
         else:
             with self.engine.begin() as conn:
                 yield conn
-
-
-def _give_way(started: float) -> None:
-    """While pushes flow in this process, the job works about a quarter of the time: it
-    pauses three times as long as its last step took (the GIL and the writers' lock are
-    the pushes' first). Mail waits a little longer under a heavy push load; alone, it
-    goes at full speed."""
-    if mail_rules.pushes_flowing():
-        time.sleep(min(MAX_PAUSE, (time.monotonic() - started) * PAUSE_FACTOR))
 
 
 def _audit(conn: Connection, rows: list[RowMapping]) -> None:
