@@ -89,13 +89,15 @@ class MailDesk:
         return desk
 
     def configure(self, **more: Any) -> None:
-        values: dict[str, Any] = {"sender_name": "Servicedesk Halt", "retry_seconds": 0.2}
+        values: dict[str, Any] = {
+            "sender_name": "Servicedesk Halt",
+            "retry_seconds": 0.2,
+            "tls": "none",
+        }
         values.update(more)
         configure_mail(
             self.central,
-            SmtpSettings(
-                host="127.0.0.1", port=self.smtp.port, tls="none", sender=SENDER, **values
-            ),
+            SmtpSettings(host="127.0.0.1", port=self.smtp.port, sender=SENDER, **values),
             None,
         )
 

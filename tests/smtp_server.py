@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -90,8 +91,14 @@ class SmtpServer:
     next messages, in order (`"451 4.3.0 try later"`, `"550 5.1.1 no such user"`, DROP;
     then ACCEPT); `refuse_recipients`: address → reply to RCPT."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, tls: ssl.SSLContext | None = None, implicit: bool = False
+    ) -> None:
+        """`tls`: the server's TLS context, offered with STARTTLS (and then required), or
+        from the first byte with `implicit`."""
         self.port = port or free_port()
+        self.tls = tls
+        self.implicit = implicit
         self.received: list[Received] = []
         self.faults: list[str] = []
         self.refuse_recipients: dict[str, str] = {}
@@ -107,8 +114,13 @@ class SmtpServer:
         self.stop()
 
     def start(self) -> None:
+        options: dict[str, Any] = {}
+        if self.tls is not None and self.implicit:
+            options["ssl_context"] = self.tls
+        elif self.tls is not None:
+            options.update(tls_context=self.tls, require_starttls=True)
         self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=30
+            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=30, **options
         )
         self._controller.start()
 
