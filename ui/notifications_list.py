@@ -1,8 +1,8 @@
 """Berichten: the agent's notification list (a P1 reported, a P1-uplift granted by a colleague,
-a mail not delivered, a notice published or closed), newest first, unread in bold; its
-unread count sits in the main window's status bar. Enter opens the ticket (or the notices);
-"Alles gelezen" (Ctrl+Shift+M) marks all as seen. Also the main window's keys for it all:
-Ctrl+Shift+V notices, Ctrl+Shift+B notifications."""
+a mail not delivered, a notice published or closed, a carrier's problem with a shipment),
+newest first, unread in bold; its unread count sits in the main window's status bar. Enter
+opens the ticket (or the notices); "Alles gelezen" (Ctrl+Shift+M) marks all as seen. Also
+the main window's keys for it all: Ctrl+Shift+V notices, Ctrl+Shift+B notifications."""
 
 from __future__ import annotations
 
@@ -26,10 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.couriers.registry import carrier_name
 from halt_desk.desk.names import Names, names_for
-from halt_desk.desk.notifications import DeskNotification, desk_notifications, mark_seen
+from halt_desk.desk.notifications import (
+    DeskNotification,
+    desk_notifications,
+    mark_seen,
+    swap_ticket,
+)
 from halt_desk.domain.notifications import NOTIFYING_TYPES, NotificationKind
-from halt_desk.i18n import _
+from halt_desk.i18n import N_, _
+from halt_desk.logistics.queue import EXCEPTION_NAMES
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
 from ui.workers import LatestOnly
@@ -55,6 +62,14 @@ def notification_text(item: DeskNotification, who: str, when: str) -> str:
         text = _("Maintenance announced: {title}").format(title=detail.get("title", n.subject))
     elif n.kind is NotificationKind.NOTICE_PUBLISHED:
         text = _("Disruption reported: {title}").format(title=detail.get("title", n.subject))
+    elif n.kind is NotificationKind.SHIPMENT_PROBLEM:
+        problem = EXCEPTION_NAMES.get(detail.get("problem", ""), N_("a problem"))
+        text = _("Carrier reports {problem}: {carrier} {tracking} for swap {swap}").format(
+            problem=_(problem),
+            carrier=carrier_name(detail.get("carrier", "")),
+            tracking=detail.get("tracking", ""),
+            swap=n.subject,
+        )
     else:
         text = _("All clear given for notice {notice}").format(notice=n.subject)
     return f"{when} · {text}".strip()
@@ -135,6 +150,10 @@ class NotificationsDialog(QDialog):
         n = self.items[row].notification
         if n.stream.startswith("ticket:"):
             self.open_ticket(n.subject)
+        elif n.stream.startswith("swap:"):
+            ticket = swap_ticket(self.store, n.stream)
+            if ticket is not None:
+                self.open_ticket(ticket)
         else:
             self.open_notices()
 

@@ -71,5 +71,15 @@ def desk_notifications(store: Store, user: str, limit: int = SHOWN) -> list[Desk
     return found
 
 
+def swap_ticket(store: Store, stream: str) -> str | None:
+    """The ticket a swap (`swap:<id>`) serves, from its `swap_opened`: where a carrier's
+    problem with the swap's shipment is opened."""
+    for event in store.events_for_streams([stream]).get(stream, []):
+        ticket = event.data.get("ticket") if event.type == "swap_opened" else None
+        if isinstance(ticket, str):
+            return ticket
+    return None
+
+
 def unread_count(items: list[DeskNotification]) -> int:
     return sum(1 for item in items if item.unread)

@@ -1,7 +1,8 @@
 """Which events someone at the desk or at the customer's regie should hear of at once (DESIGN
 §2.3: "regie is notified at once" of a P1-uplift): a P1 reported, a P1-uplift granted, a
-mail that could not be delivered, a disruption notice published or closed. One rule, read by
-central's `GET /api/v1/notifications` and by the desk's notification list.
+mail that could not be delivered, a disruption notice published or closed, a carrier that
+reports a problem with a swap's shipment (delivery failed, address problem, returned). One
+rule, read by central's `GET /api/v1/notifications` and by the desk's notification list.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ NOTIFYING_TYPES: frozenset[str] = frozenset(
         "mail_failed",
         "notice_published",
         "notice_closed",
+        "shipment_status",
     }
 )
 
@@ -31,6 +33,7 @@ class NotificationKind(StrEnum):
     MAIL_FAILED = "mail_failed"
     NOTICE_PUBLISHED = "notice_published"
     NOTICE_CLOSED = "notice_closed"
+    SHIPMENT_PROBLEM = "shipment_problem"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,9 @@ def notification_of(event: Event) -> Notification | None:
     elif event.type in ("notice_published", "notice_closed"):
         kind = NotificationKind(event.type)
         detail = {k: v for k in ("title", "kind", "text") if (v := _text(data, k))}
-    if kind is None or event.stream_kind not in ("ticket", "notice"):
+    elif event.type == "shipment_status" and _text(data, "problem"):
+        kind = NotificationKind.SHIPMENT_PROBLEM
+        detail = {k: v for k in ("problem", "carrier", "tracking", "leg") if (v := _text(data, k))}
+    if kind is None or event.stream_kind not in ("ticket", "notice", "swap"):
         return None
     return Notification(event.id, kind, event.stream, event.at.isoformat(), event.actor, detail)

@@ -270,3 +270,43 @@ def test_the_intake_offers_the_callers_notices_and_links_the_new_ticket(
         dialog.save()
     ticket = str(saved.args[0])
     assert desk.linked_notices(store, ticket) == [local.id]
+
+
+def test_a_carrier_problem_is_a_notification_that_opens_the_swaps_ticket(
+    qtbot: QtBot, store: Store
+) -> None:
+    intake = Intake("e1", "Laptop kapot", "phone", "werkplek", "one", "stopped")
+    ticket = record_intake(store, intake, COLLEAGUE, NOW)
+    swap = f"swap:{ticket}-SWAP1"
+    plan = {"ticket": ticket, "org": "halt", "mode": "courier", "depot": "utrecht"}
+    problem = {
+        "leg": "out",
+        "carrier": "postnl",
+        "tracking": "3SHLTD100000001",
+        "status": "failed_attempt",
+        "code": "J05",
+        "text": "Adres onbekend",
+        "time": NOW.isoformat(),
+        "source": "carrier",
+        "problem": "address_problem",
+    }
+    store.record_events(
+        [
+            new_event(swap, "swap_opened", NOW, COLLEAGUE, plan),
+            new_event(swap, "shipment_status", NOW, "system:courier", problem),
+        ]
+    )
+    opened: list[str] = []
+    dialog = NotificationsDialog(store, AGENT, opened.append, lambda: None)
+    qtbot.addWidget(dialog)
+    active(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.list.count() >= 1, timeout=WAIT)
+    texts = [dialog.list.item(row).text() for row in range(dialog.list.count())]
+    wanted = (
+        "Vervoerder meldt probleem met het adres: PostNL 3SHLTD100000001 "
+        f"voor omruiling {ticket}-SWAP1"
+    )
+    assert any(wanted in text for text in texts), texts
+    dialog.list.setCurrentRow(next(row for row, text in enumerate(texts) if wanted in text))
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: opened == [ticket], timeout=WAIT)
