@@ -133,7 +133,11 @@ class TicketTableModel(QAbstractTableModel):
         if column == "summary":
             return row.summary or ""
         if column == "priority":
-            return f"{row.priority} · {_('uplift')}" if row.uplift else row.priority
+            return (
+                _("{priority} · uplift").format(priority=row.priority)
+                if row.uplift
+                else row.priority
+            )
         if column == "status":
             return labels.status(row.status)
         if column == "next_due":

@@ -401,8 +401,12 @@ def _swap_updated(event: Event, state: _State, names: Names) -> _Wording:
 def _shipment(event: Event, state: _State, names: Names) -> _Wording:
     data = event.data
     status = word(SHIPMENT_STATUSES, _text(data, "status"), N_("another status"))
-    legs = {"return": N_("return"), "own_device": N_("of the employee's own device to the depot")}
-    leg = _(legs.get(_text(data, "leg") or "", N_("to the employee")))
+    legs = {
+        "out": N_("to the employee"),
+        "return": N_("return"),
+        "own_device": N_("of the employee's own device to the depot"),
+    }
+    leg = _(legs.get(_text(data, "leg") or "", legs["out"]))
     carrier = carrier_name(_text(data, "carrier")) if _text(data, "carrier") else ""
     line = _("Shipment {leg}: {status}").format(leg=leg, status=status)
     parcel = " ".join(p for p in (carrier, _text(data, "tracking")) if p)
