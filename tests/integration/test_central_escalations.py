@@ -189,3 +189,38 @@ def test_a_register_recorded_offline_reaches_the_agents_through_sync(
     finally:
         regie.close()
         agent.close()
+
+
+def test_the_central_suggests_like_the_desk_and_records_once(world: World) -> None:
+    from halt_desk.central.auth import Role, User
+    from halt_desk.central.escalation_suggestions import find_suggestions, record_suggestions
+
+    world.desk.seed(
+        "admin",
+        [wire("employee:e1", "employee_registered", {"org": "halt", "name": "Anna"})],
+    )
+    report = {"org": "halt", "caller": "e1", "summary": "VPN plat", "channel": "phone",
+              "priority": "P1", "category": "vpn"}  # fmt: skip
+    answered = ev("ticket:HALT-2", "first_response", {"channel": "phone"}, 5)
+    results = world.post(
+        "agent",
+        ev("ticket:HALT-1", "ticket_reported", report),
+        ev("ticket:HALT-2", "ticket_reported", {**report, "category": "mail"}),
+        answered,
+        ev("ticket:HALT-2", "resolved", {"resolution": "herstart"}, 30),  # before an update is due
+    )
+    assert statuses(results) == ["accepted"] * 4
+    # Mon 3 May 09:00 UTC = 11:00 CEST: HALT-1's phone reaction was due 11:15; at 12:00 late
+    now = T0 + timedelta(hours=1)
+    found = find_suggestions(world.desk.central.db, "halt", now)
+    assert [(s.trigger, s.evidence["tickets"]) for s in found] == [("p1_breached", ["HALT-1"])]
+    assert find_suggestions(world.desk.central.db, "desom", now) == []
+    manager = User(0, "service-manager", Role.ADMIN)
+    recorded = record_suggestions(world.desk.central, manager, "halt", now)
+    assert [r.status for r in recorded] == ["accepted"]
+    assert record_suggestions(world.desk.central, manager, "halt", now) == []  # once
+    stream = found[0].stream
+    assert stream in world.streams_seen("halt-agent")
+    dismissed = ev(stream, "escalation_suggestion_dismissed", {"reason": "eenmalig"}, 90)
+    assert statuses(world.post("halt-regie", dismissed)) == ["accepted"]
+    assert find_suggestions(world.desk.central.db, "halt", now) == []
