@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from halt_desk.domain.calendar import LAST_YEAR, BusinessCalendar
 from halt_desk.domain.errors import HaltDeskError, OutOfCalendarRange, UnknownProfile
 from halt_desk.domain.escalation_clocks import (
     EscalationEvaluation,
@@ -59,12 +60,23 @@ class InvalidEscalationTimeline(HaltDeskError):
         super().__init__(f"{where}{field}: {problem}")
 
 
-def _instant(value: object, escalation: str | None, where: str) -> datetime:
+def _instant(
+    value: object, escalation: str | None, where: str, calendar: BusinessCalendar
+) -> datetime:
+    """An instant with its offset, inside the years the business calendar covers."""
     try:
-        return parse_instant(value, where)
+        at = parse_instant(value, where)
     except ValueError as exc:
         problem = str(exc).split(": ", 1)[-1]
         raise InvalidEscalationTimeline(escalation, where, problem) from None
+    try:
+        calendar.ordinal(at.timestamp())
+    except OutOfCalendarRange as exc:
+        raise InvalidEscalationTimeline(escalation, where, f"{at.isoformat()}: {exc}") from None
+    except (OverflowError, ValueError):
+        problem = f"{at.isoformat()}: dates after {LAST_YEAR} are not supported"
+        raise InvalidEscalationTimeline(escalation, where, problem) from None
+    return at
 
 
 def _id(raw: Mapping[str, Any], where: str) -> str:
@@ -76,12 +88,12 @@ def _id(raw: Mapping[str, Any], where: str) -> str:
     return value
 
 
-def parse_escalation(raw: object, where: str) -> EscalationTimeline:
+def parse_escalation(raw: object, where: str, calendar: BusinessCalendar) -> EscalationTimeline:
     """One escalation of the `escalations` list; errors name it and the field."""
     if not isinstance(raw, Mapping):
         raise InvalidEscalationTimeline(None, where, "expected an object")
     ident = _id(raw, where)
-    registered = _instant(raw.get("registered_at"), ident, "registered_at")
+    registered = _instant(raw.get("registered_at"), ident, "registered_at", calendar)
     level = raw.get("level")
     if level not in LEVELS:
         raise InvalidEscalationTimeline(ident, "level", f"{level!r} is not one of N1, N2, N3")
@@ -99,7 +111,7 @@ def parse_escalation(raw: object, where: str) -> EscalationTimeline:
         kind = item.get("type")
         if kind not in TIMELINE_TYPES:
             raise InvalidEscalationTimeline(ident, f"{field}.type", f"unknown type {kind!r}")
-        at = _instant(item.get("at"), ident, f"{field}.at")
+        at = _instant(item.get("at"), ident, f"{field}.at", calendar)
         if at < registered:
             raise InvalidEscalationTimeline(ident, f"{field}.at", "before registered_at")
         parsed.append((at, index, str(kind), item))
@@ -146,22 +158,24 @@ def evaluate_escalations(
             None, "--profile" if profile else "profile", str(exc)
         ) from None
     if now is None and document.get("now") is not None:
-        now = _instant(document.get("now"), None, "now")
+        now = _instant(document.get("now"), None, "now", loaded.calendar)
     moment = now or datetime.now(UTC)
+    _instant(moment.isoformat(), None, "now", loaded.calendar)
     raw = document.get("escalations")
     if not isinstance(raw, list):
         raise InvalidEscalationTimeline(None, "escalations", "missing or not a list")
     seen: set[str] = set()
     results: list[EscalationEvaluation] = []
     for index, item in enumerate(raw):
-        timeline = parse_escalation(item, f"escalations[{index}]")
+        timeline = parse_escalation(item, f"escalations[{index}]", loaded.calendar)
         if timeline.id in seen:
             raise InvalidEscalationTimeline(timeline.id, "id", "appears more than once")
         seen.add(timeline.id)
         try:
             results.append(evaluate_escalation(loaded, timeline, moment))
         except (OutOfCalendarRange, OverflowError, ValueError) as exc:
-            raise InvalidEscalationTimeline(timeline.id, "registered_at", str(exc)) from None
+            problem = f"its deadlines fall beyond the calendar ({exc})"
+            raise InvalidEscalationTimeline(timeline.id, "registered_at", problem) from None
     return loaded.name, moment, results
 
 

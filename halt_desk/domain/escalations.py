@@ -221,6 +221,10 @@ def _suggested(state: EscalationState | None, event: Event) -> EscalationState:
     evidence = event.data.get("evidence")
     if not isinstance(evidence, Mapping) or not evidence:
         raise DeskInputError("evidence", Msg.ESCALATION_FIELD_REQUIRED, field="evidence")
+    for key in ("tickets", "breaches"):
+        value = evidence.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise DeskInputError(f"evidence.{key}", Msg.ESCALATION_LIST_OF_TEXTS, field=key)
     return EscalationState(
         id=event.stream_key,
         org=_text(event, "org"),

@@ -274,6 +274,30 @@ def test_bad_timelines_are_named(escalation: dict[str, Any], message: str) -> No
         check_escalations({"profile": "halt", "now": NOW, "escalations": [escalation]})
 
 
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {"registered_at": "1900-05-03T09:00:00+02:00"},
+            "escalation 'E1': registered_at: 1900-05-03T09:00:00+02:00: dates before 2010",
+        ),
+        (
+            {"events": [{"type": "escalation_update", "at": "2400-01-01T00:00:00+01:00"}]},
+            "escalation 'E1': events[0].at: 2400-01-01T00:00:00+01:00: dates after 2199",
+        ),
+    ],
+)
+def test_moments_outside_the_calendar_are_named(document: dict[str, Any], message: str) -> None:
+    item = {"id": "E1", "registered_at": "2027-05-03T09:00:00+02:00", "level": "N1", **document}
+    with pytest.raises(InvalidEscalationTimeline) as caught:
+        check_escalations({"profile": "halt", "now": NOW, "escalations": [item]})
+    assert str(caught.value).startswith(message)
+    with pytest.raises(InvalidEscalationTimeline, match="^now: 2999"):
+        check_escalations(
+            {"profile": "halt", "now": "2999-01-01T00:00:00+01:00", "escalations": []}
+        )
+
+
 def test_a_document_needs_a_profile_and_unique_ids() -> None:
     item = {"id": "E1", "registered_at": "2027-05-03T09:00:00+02:00", "level": "N1"}
     with pytest.raises(InvalidEscalationTimeline, match="profile"):

@@ -169,12 +169,30 @@ def test_a_suggestion_is_accepted_by_registering_it_or_dismissed() -> None:
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"trigger": "gut"}, "trigger"), ({"evidence": {}}, "evidence"), ({"level": "N3"}, "level")],
+    [
+        ({"trigger": "gut"}, "trigger"),
+        ({"evidence": {}}, "evidence"),
+        ({"evidence": {"tickets": "T1"}}, "evidence.tickets"),
+        ({"evidence": {"tickets": ["T1"], "breaches": [3]}}, "evidence.breaches"),
+        ({"level": "N3"}, "level"),
+        ({"org": ["halt"]}, "org"),
+    ],
 )
 def test_a_suggestion_is_checked(changes: dict[str, Any], field: str) -> None:
     with pytest.raises(DeskInputError) as caught:
         apply_escalation_event(None, suggested(**changes))
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("who", [["internal"], {"a": 1}, 3, None])
+def test_odd_values_are_refused_not_crashed_on(who: object) -> None:
+    state = apply_escalation_event(None, registered())
+    with pytest.raises(DeskInputError):
+        apply_escalation_event(state, e("informed", 4, who=who))
+    with pytest.raises(DeskInputError):
+        apply_escalation_event(state, e("level_changed", 4, level=who, reason="x"))
+    with pytest.raises(DeskInputError):
+        apply_escalation_event(state, e("action_added", 4, action="a", owner="b", due=who))
 
 
 def test_a_state_has_no_timeline_before_registration() -> None:
