@@ -292,7 +292,7 @@ def test_moments_outside_the_calendar_are_named(document: dict[str, Any], messag
     with pytest.raises(InvalidEscalationTimeline) as caught:
         check_escalations({"profile": "halt", "now": NOW, "escalations": [item]})
     assert str(caught.value).startswith(message)
-    with pytest.raises(InvalidEscalationTimeline, match="^now: 2999"):
+    with pytest.raises(InvalidEscalationTimeline, match=r"^now: 2999"):
         check_escalations(
             {"profile": "halt", "now": "2999-01-01T00:00:00+01:00", "escalations": []}
         )
