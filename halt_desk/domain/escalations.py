@@ -336,3 +336,59 @@ def fold_escalation(events: Iterable[Event]) -> EscalationState | None:
     for event in events:
         state = apply_escalation_event(state, event)
     return state
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def state_to_json(state: EscalationState) -> dict[str, Any]:
+    """The escalation as plain JSON (for exports and reports): every field of the state,
+    times ISO-8601 with offset, actions as a list in the order they were added."""
+    evaluation = state.evaluation
+    return {
+        "id": state.id,
+        "org": state.org,
+        "status": state.status,
+        "level": state.level,
+        "supplier": state.supplier,
+        "description": state.description,
+        "classification": state.classification,
+        "tickets": list(state.tickets),
+        "breaches": list(state.breaches),
+        "registered_at": _iso(state.registered_at),
+        "levels": [{"at": at.isoformat(), "level": lv, "reason": r} for at, lv, r in state.levels],
+        "informed": {who: at.isoformat() for who, at in state.informed.items()},
+        "requests": [at.isoformat() for at in state.requests],
+        "meetings": [{"at": at.isoformat(), "notes": notes} for at, notes in state.meetings],
+        "actions": [
+            {
+                "action": a.action,
+                "owner": a.owner,
+                "due": a.due.isoformat(),
+                "status": a.status,
+                "added_at": _iso(a.added_at),
+                "updated_at": _iso(a.updated_at),
+            }
+            for a in state.actions.values()
+        ],
+        "updates": [{"at": at.isoformat(), "text": text} for at, text in state.updates],
+        "closed_at": _iso(state.closed_at),
+        "evaluation": None
+        if evaluation is None
+        else {
+            "quality": evaluation.quality,
+            "speed": evaluation.speed,
+            "cooperation": evaluation.cooperation,
+            "lessons": evaluation.lessons,
+        },
+        "suggestion": None
+        if state.trigger is None
+        else {
+            "trigger": state.trigger,
+            "level": state.suggested_level,
+            "evidence": dict(state.evidence),
+            "suggested_at": _iso(state.suggested_at),
+            "dismissed_reason": state.dismissed_reason,
+        },
+    }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from halt_desk.domain.escalations import (
     Status,
     apply_escalation_event,
     fold_escalation,
+    state_to_json,
 )
 from halt_desk.domain.events import Event, new_event
 
@@ -64,6 +66,20 @@ def test_a_whole_escalation_folds_to_its_state() -> None:
     assert (action.owner, action.due, action.status) == ("MSP", date(2027, 5, 14), "done")
     assert state.open_actions == ()
     assert state.evaluation is not None and state.evaluation.lessons == "Eerder opschalen"
+    plain = state_to_json(state)
+    assert json.loads(json.dumps(plain)) == plain
+    assert plain["actions"] == [
+        {
+            "action": "Extra VPN-capaciteit",
+            "owner": "MSP",
+            "due": "2027-05-14",
+            "status": "done",
+            "added_at": "2027-05-05T11:00:00+02:00",
+            "updated_at": "2027-05-12T10:00:00+02:00",
+        }
+    ]
+    assert plain["evaluation"]["cooperation"] == 7 and plain["suggestion"] is None
+    assert [lv["level"] for lv in plain["levels"]] == ["N2", "N3"]
     timeline = EscalationTimeline.of(state)
     assert timeline.level == "N3" and len(timeline.updates) == 1
     assert timeline.closed_at == state.closed_at
