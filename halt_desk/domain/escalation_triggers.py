@@ -8,7 +8,9 @@ The triggers, over the tickets of one organisation evaluated at `now` by the SLA
   per ticket.
 * `repeated_breaches` → N2: three tickets with a breached clock in the same category, or
   for callers at the same location, whose first breaches lie within 30 days (the first
-  such three; a ticket counts in one such suggestion only).
+  such three; a ticket counts in one such suggestion only). One at a time per category or
+  location: none while an earlier one for it is pending or its escalation open; after it
+  was dismissed or closed, only breaches after that count.
 * `uplift_refused_then_granted` → N1: a P1-uplift refused and later granted on the same
   ticket.
 * `swap_missed_twice` → N2: two tickets whose loaner swap missed its deadline (`swap`
@@ -174,10 +176,13 @@ def _used(known: Iterable[EscalationState]) -> tuple[dict[str, set[str]], set[st
 
 
 def _windows(
-    tickets: Sequence[tuple[datetime, TicketFacts]], size: int, used: set[str]
+    tickets: Sequence[tuple[datetime, TicketFacts]],
+    size: int,
+    used: set[str],
+    limit: int | None = None,
 ) -> list[list[tuple[datetime, TicketFacts]]]:
-    """Groups of `size` unused tickets whose moments lie within MONTH, earliest first;
-    a ticket is in one group at most (`used` grows)."""
+    """Groups of `size` unused tickets whose moments lie within MONTH, earliest first (at
+    most `limit`); a ticket is in one group at most (`used` grows)."""
     groups: list[list[tuple[datetime, TicketFacts]]] = []
     window: list[tuple[datetime, TicketFacts]] = []
     for moment, facts in sorted(tickets, key=lambda item: (item[0], item[1].id)):
@@ -189,19 +194,54 @@ def _windows(
             groups.append(window)
             used.update(item[1].id for item in window)
             window = []
+            if limit is not None and len(groups) >= limit:
+                break
     return groups
 
 
-def _repeated(org: str, tickets: Sequence[TicketFacts], used: set[str]) -> list[Suggestion]:
+#: (category|location, value) → None while a suggestion for it is pending or its
+#: escalation open; else the moment the last one ended (dismissed or closed).
+Blocked = dict[tuple[str, str], datetime | None]
+
+
+def _blocked(org: str, known: Iterable[EscalationState]) -> Blocked:
+    blocked: Blocked = {}
+    for state in known:
+        if state.org != org or state.trigger != "repeated_breaches":
+            continue
+        for key in ("category", "location"):
+            value = state.evidence.get(key)
+            if not isinstance(value, str):
+                continue
+            ended = state.dismissed_at or state.closed_at
+            if (key, value) in blocked and blocked[(key, value)] is None:
+                continue
+            if ended is None:
+                blocked[(key, value)] = None
+            else:
+                earlier = blocked.get((key, value))
+                blocked[(key, value)] = ended if earlier is None else max(earlier, ended)
+    return blocked
+
+
+def _repeated(
+    org: str, tickets: Sequence[TicketFacts], used: set[str], blocked: Blocked
+) -> list[Suggestion]:
     found: list[Suggestion] = []
     for key in ("category", "location"):
         groups: dict[str, list[tuple[datetime, TicketFacts]]] = {}
         for facts in tickets:
             value = getattr(facts, key)
-            if value and facts.first_breach is not None:
-                groups.setdefault(value, []).append((facts.first_breach, facts))
+            moment = facts.first_breach
+            if not value or moment is None:
+                continue
+            if (key, value) in blocked:
+                since = blocked[(key, value)]
+                if since is None or moment <= since:
+                    continue
+            groups.setdefault(value, []).append((moment, facts))
         for value, items in sorted(groups.items()):
-            for window in _windows(items, REPEATED_BREACHES, used):
+            for window in _windows(items, REPEATED_BREACHES, used, limit=1):  # one at a time
                 at = window[-1][0]
                 facts_of = [item[1] for item in window]
                 found.append(_suggestion(org, "repeated_breaches", at, facts_of, **{key: value}))
@@ -223,6 +263,7 @@ def suggest(
 ) -> list[Suggestion]:
     """The suggestions the tickets call for that `known` (the escalation streams of the
     store or central, suggestions included) does not hold yet; in time order."""
+    known = list(known)
     used, linked = _used(known)
     by_org: dict[str, list[TicketFacts]] = {}
     for facts in tickets:
@@ -238,7 +279,8 @@ def suggest(
             if granted is not None and facts.id not in taken:
                 trigger = "uplift_refused_then_granted"
                 found.append(_suggestion(org, trigger, granted, [facts]))
-        found += _repeated(org, facts_of_org, used.setdefault("repeated_breaches", set()))
+        repeated = used.setdefault("repeated_breaches", set())
+        found += _repeated(org, facts_of_org, repeated, _blocked(org, known))
         swaps = [
             (due, facts) for facts in facts_of_org for name, due in facts.breaches if name == "swap"
         ]

@@ -126,6 +126,7 @@ class EscalationState:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     suggested_level: str | None = None
     dismissed_reason: str | None = None
+    dismissed_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -324,7 +325,9 @@ def apply_escalation_event(state: EscalationState | None, event: Event) -> Escal
         if kind != "escalation_suggestion_dismissed":
             raise DeskInputError("type", Msg.ESCALATION_NOT_NOW, event=kind)
         reason = _text(event, "reason")
-        return replace(state, status=Status.DISMISSED, dismissed_reason=reason)
+        return replace(
+            state, status=Status.DISMISSED, dismissed_reason=reason, dismissed_at=event.at
+        )
     if state.status != Status.OPEN:
         raise DeskInputError("escalation", Msg.ESCALATION_ENDED, escalation=state.id)
     return _on_open(state, event)
@@ -390,5 +393,6 @@ def state_to_json(state: EscalationState) -> dict[str, Any]:
             "evidence": dict(state.evidence),
             "suggested_at": _iso(state.suggested_at),
             "dismissed_reason": state.dismissed_reason,
+            "dismissed_at": _iso(state.dismissed_at),
         },
     }

@@ -205,3 +205,26 @@ def test_a_ticket_of_a_registered_escalation_is_not_suggested_again(registered_l
         data["classification"], data["level"] = "operational", "N1"
     event = new_event("escalation:E", "escalation_registered", at("2027-05-03 09:30"), "r", data)
     assert suggest([late], [apply_escalation_event(None, event)]) == []
+
+
+def test_one_repeated_breaches_suggestion_per_category_at_a_time() -> None:
+    # six late P3 tickets of category vpn, two a week from 3 May: one suggestion (the
+    # first three), none while it is pending; once dismissed on 20 May only the breaches
+    # after that count (27 May, 1 and 2 June... three of them → a new one)
+    days = ["2027-05-03", "2027-05-05", "2027-05-10", "2027-05-12", "2027-05-17", "2027-05-19"]
+    days += ["2027-05-24", "2027-05-26", "2027-05-31"]
+    tickets = [
+        facts(ticket(f"V{n}", f"{day} 09:00", category="vpn"), "2027-06-02 12:00")
+        for n, day in enumerate(days)
+    ]
+    (first,) = by_trigger(suggest(tickets), "repeated_breaches")
+    assert first.evidence["tickets"] == ["V0", "V1", "V2"]
+    pending = suggested_state(first)
+    assert by_trigger(suggest(tickets, [pending]), "repeated_breaches") == []
+    dismissal = new_event(
+        first.stream, "escalation_suggestion_dismissed", at("2027-05-20 12:00"), "r",
+        {"reason": "bekend probleem"},
+    )  # fmt: skip
+    dismissed = apply_escalation_event(pending, dismissal)
+    (second,) = by_trigger(suggest(tickets, [dismissed]), "repeated_breaches")
+    assert second.evidence["tickets"] == ["V6", "V7", "V8"]  # breaches after 20 May 12:00
