@@ -318,7 +318,7 @@ def ticket_state(
         profile_name = conn.execute(
             select(organisations.c.profile).where(organisations.c.id == ticket["org"])
         ).scalar_one()
-        profile = _published_profile(conn, profile_name)
+        profile = published_profile(conn, profile_name)
     evaluation = evaluate(profile, timeline_from_events(ticket_id, history), datetime.now(UTC))
     with db.write() as conn:
         append_entry(
@@ -327,7 +327,8 @@ def ticket_state(
     return {**evaluation.to_json(), "org": ticket["org"], "assignee": ticket["assignee"]}
 
 
-def _published_profile(conn: Connection, name: str) -> Profile:
+def published_profile(conn: Connection, name: str) -> Profile:
+    """The contract profile `name` as published (or built in)."""
     document = conn.execute(
         select(reference_records.c.data).where(reference_records.c.stream == f"profile:{name}")
     ).scalar_one_or_none()
