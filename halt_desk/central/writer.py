@@ -40,6 +40,7 @@ from halt_desk.central.validation import (
     max_length,
     parse_batch,
 )
+from halt_desk.domain.change_kpi import check_change_event
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
@@ -340,6 +341,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
     _check_timeline(key, [*history, event], batch.profile(profile))
     check_report_fields(event)
     check_ticket_rules(event, batch.profile(profile))
+    check_change_event(event, history)
     if event.type == "ticket_updated":
         _check_new_caller(batch, event, str(ticket["org"]))
     values: dict[str, Any] = {}

@@ -44,6 +44,10 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
     "closed",
     # A person's choice on a sync conflict (two concurrent edits of one field).
     "conflict_resolved",
+    # A change ticket (`ticket_reported` with kind "change", domain/change_kpi.py): the
+    # date it is planned for {date: YYYY-MM-DD}, and that it was carried out {}.
+    "change_planned",
+    "change_implemented",
 }
 #: The delivery state of a mail about the ticket, recorded by central alone (issue 20):
 #: {kind, to, message_id, reason}.

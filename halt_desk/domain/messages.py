@@ -45,6 +45,11 @@ class Msg(StrEnum):
     CHOOSE_URGENCY = N_("Choose the urgency.")
     CHOOSE_PRIORITY = N_("Choose an existing priority.")
     OVERRIDE_NEEDS_REASON = N_("Give a reason why you depart from the suggested priority.")
+    # changes (domain.change_kpi)
+    CHOOSE_CHANGE_TYPE = N_("Choose the type of change.")
+    CHOOSE_PLAN_DATE = N_("Give the date the change is planned for (dd-mm-yyyy).")
+    NOT_A_CHANGE = N_("Ticket {ticket} is not a change.")
+    CHANGE_ALREADY_IMPLEMENTED = N_("Change {ticket} has been implemented already.")
     # field work
     FILL_IN_CONFIRMED_BY = N_("Fill in who confirms that the employee can work again.")
     TIME_WITHOUT_ZONE = N_("Time without a time zone.")
