@@ -9,6 +9,7 @@ it as it is and evaluates it at its `now` — with the fields the report needs b
  "org": {"id": "halt", "name": "Stichting Halt"}, "provider": "...",
  "generated_at": "...",
  "tickets": [{"id", "reported_at", "priority" | "impact"+"urgency", "security",
+              "kind": "change" + "change_type" (a change ticket only),
               "org", "caller", "summary", "category", "channel",
               "events": [{"type", "at", "actor", ...data of the event}]}],
  "history": [{"month": "2026-08", "priorities": {"P1": {"tickets": 3, "resolved": 3,
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from halt_desk.domain.change_kpi import is_change
 from halt_desk.domain.devices import (
     DeviceFold,
     apply_device_event,
@@ -83,7 +85,11 @@ def ticket_document(ticket_id: str, events: Sequence[Event], now: datetime) -> d
     for key in ("priority", "impact", "urgency"):
         if data.get(key) is not None:
             doc[key] = data[key]
-    doc["security"] = bool(data.get("security", False))
+    intake = data.get("intake")
+    flagged = isinstance(intake, Mapping) and intake.get("security") is True
+    doc["security"] = bool(data.get("security", False)) or flagged
+    if is_change(data):  # only then: the export of an incident stays as it was
+        doc["kind"], doc["change_type"] = data["kind"], data.get("change_type")
     for key in ("org", "caller", "summary", "category", "channel"):
         doc[key] = data.get(key)
     # Edits after intake up to `now` (ticket_updated): the report shows what the ticket says.
