@@ -51,6 +51,8 @@ from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.ticket_numbers import check_ticket_number
 from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.domain.vulnerabilities import KIND as VULNERABILITY
+from halt_desk.domain.vulnerabilities import check_vulnerability_event
 
 #: An event more than this far ahead of the server clock is flagged (never rewritten).
 CLOCK_AHEAD_LIMIT_SECONDS = 300
@@ -409,6 +411,8 @@ def _apply_reference(batch: Batch, event: Event) -> None:
             raise Rejected(f"{stream}: an organisation needs a contract profile")
         batch.profile(profile)  # unknown profile → rejected with the known names
         column_text(event, "name", organisations.c.name)
+    elif event.stream_kind == VULNERABILITY:
+        check_vulnerability_event(event, existing)
     elif event.stream_kind == "profile":
         # The whole document is replaced, never merged: validated before it is stored.
         data = dict(event.data)

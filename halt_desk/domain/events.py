@@ -88,6 +88,9 @@ REFERENCE_EVENT_TYPES: dict[str, frozenset[str]] = {
     "staff": frozenset({"staff_registered", "staff_updated"}),
     # A contract profile published by an admin: data {"toml": the profile's TOML text}.
     "profile": frozenset({"profile_registered", "profile_updated"}),
+    # A CVE of one organisation `vulnerability:<org>/<CVE>` and the measure taken
+    # (domain/vulnerabilities.py): {org, cve, severity, status, measure, date}.
+    "vulnerability": frozenset({"vulnerability_registered", "vulnerability_updated"}),
 }
 #: A loaner swap `swap:<swap id>` (DESIGN §2.6): its plan (ticket, mode, depot, home
 #: address), the courier status of each leg, and its closing. The loaner's own moves stay on
