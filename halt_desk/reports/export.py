@@ -15,7 +15,8 @@ it as it is and evaluates it at its `now` — with the fields the report needs b
  "history": [{"month": "2026-08", "priorities": {"P1": {"tickets": 3, "resolved": 3,
               "mttp_business_hours": 2.5}}}],
  "stock": {"at": "...", "depots": [{"id", "name", "minimum": {model: n},
-                                     "ready": {model: n}, "lowest": {model: n}}]} | null}
+                                     "ready": {model: n}, "lowest": {model: n}}]} | null,
+ "vulnerabilities": [{"cve", "severity", "status", "measure", "date"}]}
 ```
 
 `tickets` holds the tickets reported in the month (see `month.py`) with *every* event of
@@ -50,6 +51,11 @@ from halt_desk.domain.ticket_edits import ticket_fields
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
 from halt_desk.reports.month import Month
+from halt_desk.reports.security_figures import (
+    Vulnerability,
+    month_vulnerabilities,
+    read_vulnerabilities,
+)
 from halt_desk.reports.sources import EventSource
 
 EXPORT_FORMAT = "halt-desk-month-export"
@@ -279,6 +285,9 @@ def build_export(
         "tickets": tickets,
         "history": history,
         "stock": _stock(source, org_id, stock_moment, month.start(tz)),
+        "vulnerabilities": month_vulnerabilities(
+            source, org_id, month.start(tz).date(), month.shifted(1).start(tz).date()
+        ),
         # A profile published through the changes feed travels with the export, so the
         # report from the file uses the very same rules.
         **({"profile_document": published} if published is not None else {}),
@@ -336,6 +345,8 @@ class MonthReport:
     kpis: MonthKpis
     trend: tuple[TrendPoint, ...]
     stock: StockReport | None
+    #: The organisation's vulnerabilities of the month (`security_figures.py`).
+    vulnerabilities: tuple[Vulnerability, ...] = ()
 
 
 class _Reader:
@@ -443,6 +454,7 @@ def read_export(
         kpis=kpis,
         trend=_read_trend(r, doc.get("history"), exported_month, profile, kpis),
         stock=_read_stock(r, doc.get("stock")),
+        vulnerabilities=read_vulnerabilities(doc.get("vulnerabilities"), source),
     )
 
 

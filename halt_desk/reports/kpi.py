@@ -84,6 +84,8 @@ class ReportTicket:
     #: A change ticket (`kind: "change"`): its change clocks. The incident figures leave
     #: changes out (domain/change_kpi.py; the report's change section counts them).
     change: ChangeEvaluation | None = None
+    #: The ticket carries the security flag (a security incident, in its own section).
+    security: bool = False
 
     @property
     def id(self) -> str:
@@ -164,6 +166,7 @@ def read_ticket(
     change = read_change(raw, timeline.reported_at, profile, now, source, ticket_id)
     return ReportTicket(
         change=change,
+        security=timeline.security,
         evaluation=evaluate(profile, timeline, now),
         org=_text(raw.get("org")),
         caller=_text(raw.get("caller")),

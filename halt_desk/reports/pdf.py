@@ -58,6 +58,7 @@ from halt_desk.reports.pdf_tables import (
     stock_section,
     uplift_section,
 )
+from halt_desk.reports.security_report import security_section, vulnerability_section
 from halt_desk.reports.texts import Texts
 
 
@@ -239,6 +240,10 @@ def render_pdf(report: MonthReport, t: Texts) -> bytes:
         KeepTogether(csat_section(report, t)),
         CondPageBreak(70 * mm),
         *change_section(report, t),
+        CondPageBreak(60 * mm),
+        *security_section(report, t),
+        CondPageBreak(40 * mm),
+        *vulnerability_section(report, t),
     ]
     doc.build(story, canvasmaker=_canvas_class(t, header, generated))
     return buffer.getvalue()
