@@ -35,7 +35,7 @@ from halt_desk.desk.staff import ASSIGNABLE_ROLES, StaffDirectory
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
-from halt_desk.i18n import _
+from halt_desk.i18n import N_, _
 from halt_desk.store import Store
 from ui import labels
 from ui.assign_dialog import describe
@@ -43,6 +43,16 @@ from ui.changes import ChangeHub
 from ui.text_limits import limit_text
 from ui.workers import run_in_background
 from ui.wrapped_label import WrappedLabel, fit_height
+
+#: The choices of "Soort": (label, (kind, change type)), an incident first (the default).
+KIND_CHOICES: tuple[tuple[str, tuple[str, str | None]], ...] = (
+    (N_("Incident or question"), ("incident", None)),
+    (N_("Change: standard"), ("change", "standard")),
+    (N_("Change: minor"), ("change", "minor")),
+    (N_("Change: major"), ("change", "major")),
+    (N_("Change: emergency"), ("change", "emergency")),
+    (N_("Change: project"), ("change", "project")),
+)
 
 
 class IntakeDialog(QDialog):
@@ -129,6 +139,11 @@ class IntakeDialog(QDialog):
         self.assignee = QComboBox()
         self.assignee.setAccessibleName(_("Assign to"))
         self.assignee.addItem(_("— not yet —"), None)
+        # What the ticket is: an incident (the default) or a change of a type (issue 23).
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(_("Kind of ticket"))
+        for text, value in KIND_CHOICES:
+            self.kind.addItem(_(text), value)
         limit_text(self.summary, "summary")
         limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
@@ -154,6 +169,7 @@ class IntakeDialog(QDialog):
         form.addRow(_("&Priority"), self.priority)
         form.addRow(_("&Reason"), self.override_reason)
         form.addRow(_("Assign &to"), self.assignee)
+        form.addRow(_("&Kind"), self.kind)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -307,7 +323,7 @@ class IntakeDialog(QDialog):
             last = self.override_reason if self.override_reason.isEnabled() else self.priority
             if self.focusWidget() is self.caller_edit and not self._caller_settled():
                 return  # it says why, next to the field
-            if self.focusWidget() in (last, self.assignee):
+            if self.focusWidget() in (last, self.assignee, self.kind):
                 self.save()
             else:
                 self.focusNextChild()
@@ -316,6 +332,7 @@ class IntakeDialog(QDialog):
 
     # --- save ------------------------------------------------------------------------------
     def intake(self) -> Intake:
+        kind, change_type = self.kind.currentData() or ("incident", None)
         return Intake(
             caller=self.caller.id if self.caller else "",
             summary=self.summary.text(),
@@ -327,6 +344,8 @@ class IntakeDialog(QDialog):
             priority_override=self.priority.currentData(),
             override_reason=self.override_reason.text(),
             assignee=self.assignee.currentData(),
+            kind=kind,
+            change_type=change_type,
         )
 
     def save(self) -> None:
@@ -361,6 +380,8 @@ class IntakeDialog(QDialog):
             "priority": self.priority,
             "override_reason": self.override_reason,
             "to": self.assignee,
+            "kind": self.kind,
+            "change_type": self.kind,
         }.get(error.field)
         if target is not None:
             target.setFocus()

@@ -162,3 +162,11 @@ def _result(
     if due is not None and now > due:
         return ClockResult(name, ClockState.BREACHED, due)
     return ClockResult(name, ClockState.RUNNING, due)
+
+
+def change_type_of(events: Iterable[Event]) -> str | None:
+    """The change type of a ticket from its events (None: an incident)."""
+    for event in events:
+        if event.type == "ticket_reported":
+            return str(event.data.get("change_type")) if is_change(event.data) else None
+    return None
