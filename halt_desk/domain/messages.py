@@ -50,6 +50,12 @@ class Msg(StrEnum):
     CHOOSE_PLAN_DATE = N_("Give the date the change is planned for (dd-mm-yyyy).")
     NOT_A_CHANGE = N_("Ticket {ticket} is not a change.")
     CHANGE_ALREADY_IMPLEMENTED = N_("Change {ticket} has been implemented already.")
+    # vulnerabilities (domain.vulnerabilities)
+    NOT_A_CVE = N_("Give a CVE identifier such as CVE-2027-12345.")
+    CHOOSE_SEVERITY = N_("Choose the severity.")
+    CHOOSE_VULNERABILITY_STATUS = N_("Choose the status.")
+    DESCRIBE_MEASURE = N_("Describe the measure taken (at most 1000 characters).")
+    VULNERABILITY_DATE = N_("Give the date of this step (dd-mm-yyyy), not in the future.")
     # field work
     FILL_IN_CONFIRMED_BY = N_("Fill in who confirms that the employee can work again.")
     TIME_WITHOUT_ZONE = N_("Time without a time zone.")
