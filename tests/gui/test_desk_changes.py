@@ -28,6 +28,8 @@ def test_the_intake_records_a_minor_change(qtbot: QtBot, store: Store) -> None:
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("workaround"))
     assert dialog.kind.currentText() == "Melding (storing of vraag)"
     dialog.kind.setCurrentIndex(dialog.kind.findText("Wijziging: minor"))
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "intake.png"))
     with qtbot.waitSignal(dialog.saved) as saved:
         dialog.save()
     (report,) = [
