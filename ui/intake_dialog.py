@@ -37,7 +37,7 @@ from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.notices import Notice
 from halt_desk.domain.profiles import Profile
-from halt_desk.i18n import _
+from halt_desk.i18n import N_, _
 from halt_desk.store import Store
 from ui import labels
 from ui.assign_dialog import describe
@@ -46,6 +46,16 @@ from ui.notices_window import kind_words
 from ui.text_limits import limit_text
 from ui.workers import LatestOnly, run_in_background
 from ui.wrapped_label import WrappedLabel, fit_height
+
+#: The choices of "Soort": (label, (kind, change type)), an incident first (the default).
+KIND_CHOICES: tuple[tuple[str, tuple[str, str | None]], ...] = (
+    (N_("Incident or question"), ("incident", None)),
+    (N_("Change: standard"), ("change", "standard")),
+    (N_("Change: minor"), ("change", "minor")),
+    (N_("Change: major"), ("change", "major")),
+    (N_("Change: emergency"), ("change", "emergency")),
+    (N_("Change: project"), ("change", "project")),
+)
 
 
 class IntakeDialog(QDialog):
@@ -137,6 +147,11 @@ class IntakeDialog(QDialog):
         self.notice.setAccessibleName(_("Disruption notice"))
         self.notice.addItem(_("— none —"), None)
         self._notice_reads = LatestOnly()
+        # What the ticket is: an incident (the default) or a change of a type (issue 23).
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(_("Kind of ticket"))
+        for text, value in KIND_CHOICES:
+            self.kind.addItem(_(text), value)
         limit_text(self.summary, "summary")
         limit_text(self.override_reason, "reason")
         self.error = labels.error_label()
@@ -163,6 +178,7 @@ class IntakeDialog(QDialog):
         form.addRow(_("&Reason"), self.override_reason)
         form.addRow(_("Assign &to"), self.assignee)
         form.addRow(_("During disruptio&n"), self.notice)
+        form.addRow(_("&Kind"), self.kind)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -332,7 +348,7 @@ class IntakeDialog(QDialog):
             last = self.override_reason if self.override_reason.isEnabled() else self.priority
             if self.focusWidget() is self.caller_edit and not self._caller_settled():
                 return  # it says why, next to the field
-            if self.focusWidget() in (last, self.assignee, self.notice):
+            if self.focusWidget() in (last, self.assignee, self.notice, self.kind):
                 self.save()
             else:
                 self.focusNextChild()
@@ -341,6 +357,7 @@ class IntakeDialog(QDialog):
 
     # --- save ------------------------------------------------------------------------------
     def intake(self) -> Intake:
+        kind, change_type = self.kind.currentData() or ("incident", None)
         return Intake(
             caller=self.caller.id if self.caller else "",
             summary=self.summary.text(),
@@ -353,6 +370,8 @@ class IntakeDialog(QDialog):
             override_reason=self.override_reason.text(),
             assignee=self.assignee.currentData(),
             notice=self.notice.currentData(),
+            kind=kind,
+            change_type=change_type,
         )
 
     def save(self) -> None:
@@ -388,6 +407,8 @@ class IntakeDialog(QDialog):
             "override_reason": self.override_reason,
             "to": self.assignee,
             "notice": self.notice,
+            "kind": self.kind,
+            "change_type": self.kind,
         }.get(error.field)
         if target is not None:
             target.setFocus()

@@ -37,6 +37,7 @@ from halt_desk.desk.mail_preview import published_wording
 from halt_desk.desk.names import names_for
 from halt_desk.desk.ticket_mail import TicketMail, request_resend, ticket_mails
 from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
+from halt_desk.domain.change_kpi import change_type_of
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.profiles import CLOCK_NAMES
@@ -47,6 +48,7 @@ from halt_desk.sync.signin import SyncTarget
 from ui import labels
 from ui.action_dialogs import DIALOGS, ask_content, confirm_again, is_second_first_response
 from ui.assign_dialog import AssignDialog, KeyClaim
+from ui.change_actions import ChangeActions
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
@@ -125,6 +127,9 @@ class TicketRead:
     caller_line: str = ""
     place_line: str = ""
     assignee: str = ""
+    #: A change ticket's type (None: an incident), and whether it was implemented.
+    change_type: str | None = None
+    implemented: bool = False
 
 
 def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
@@ -162,6 +167,8 @@ def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
         " · ".join(part for part in (caller, *contact) if part),
         " · ".join(part for part in place if part),
         names.person(ticket.assignee) if ticket.assignee else "",
+        change_type_of(events),
+        any(e.type == "change_implemented" for e in events),
     )
 
 
@@ -202,6 +209,9 @@ class TicketDialog(QDialog):
         self.sync_target: SyncTarget | None = None
         self.preview_button = self.add_action(
             _("E-mail preview…"), self.open_mail_preview, PREVIEW_KEYS
+        )
+        self.change_actions = ChangeActions(
+            self.add_action, self.act, self, lambda: self.clock().astimezone(self.tz).date()
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -395,6 +405,7 @@ class TicketDialog(QDialog):
         self.buttons["Reopen"].setEnabled(resolved)
         self.buttons["Resolved"].setEnabled(not closed and not resolved)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
+        self.change_actions.show_for(read.change_type, closed, read.implemented)
 
     def _show_badges(self, evaluation: TicketEvaluation, assignee: str) -> None:
         colour = labels.PRIORITY_COLOURS.get(evaluation.priority)

@@ -36,7 +36,7 @@ from halt_desk.domain.events import Event, event_text
 
 _ORG: Column[Any] = events.c.org
 #: Reference records that belong to one organisation (their data carries `org`).
-ORG_RECORDS = frozenset({"employee", "location", "staff"})
+ORG_RECORDS = frozenset({"employee", "location", "staff", "vulnerability"})
 
 
 def check_event_org(batch: Batch, user: User, event: Event) -> str | None:

@@ -40,6 +40,7 @@ from halt_desk.central.validation import (
     max_length,
     parse_batch,
 )
+from halt_desk.domain.change_kpi import check_change_event
 from halt_desk.domain.clocks import evaluate
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
@@ -50,6 +51,8 @@ from halt_desk.domain.swaps import SwapFold, apply_swap_event, check_stock_event
 from halt_desk.domain.ticket_numbers import check_ticket_number
 from halt_desk.domain.ticket_rules import check_ticket_rules
 from halt_desk.domain.timeline import timeline_from_events
+from halt_desk.domain.vulnerabilities import KIND as VULNERABILITY
+from halt_desk.domain.vulnerabilities import check_vulnerability_event
 
 #: An event more than this far ahead of the server clock is flagged (never rewritten).
 CLOCK_AHEAD_LIMIT_SECONDS = 300
@@ -346,6 +349,7 @@ def _apply_ticket(batch: Batch, event: Event, ticket: dict[str, Any] | None) -> 
     _check_timeline(key, [*history, event], batch.profile(profile))
     check_report_fields(event)
     check_ticket_rules(event, batch.profile(profile))
+    check_change_event(event, history)
     if event.type == "ticket_updated":
         _check_new_caller(batch, event, str(ticket["org"]))
     elif event.type == "linked_to_notice":
@@ -415,6 +419,8 @@ def _apply_reference(batch: Batch, event: Event) -> None:
             raise Rejected(f"{stream}: an organisation needs a contract profile")
         batch.profile(profile)  # unknown profile → rejected with the known names
         column_text(event, "name", organisations.c.name)
+    elif event.stream_kind == VULNERABILITY:
+        check_vulnerability_event(event, existing)
     elif event.stream_kind == "profile":
         # The whole document is replaced, never merged: validated before it is stored.
         data = dict(event.data)

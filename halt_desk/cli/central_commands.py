@@ -314,6 +314,44 @@ def cmd_import_employees(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+def cmd_security_import(args: argparse.Namespace) -> int:
+    from halt_desk.central.security_import import import_vulnerabilities
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    with open_central(args.db) as central:
+        result = import_vulnerabilities(
+            central, text, args.org, dry_run=args.dry_run, actor=f"import:{args.file}"
+        )
+    for line in result.lines(args.dry_run):
+        print(line, file=sys.stderr if result.rejected else sys.stdout)
+    return 1 if result.rejected else 0
+
+
+def _add_security_commands(central_commands: Any, db_help: str) -> None:
+    security = central_commands.add_parser(
+        "security", help="vulnerabilities (CVE) and measures for the monthly report"
+    )
+    security_commands = security.add_subparsers(dest="security_command", required=True)
+    imports = security_commands.add_parser(
+        "import",
+        help="import vulnerabilities of one organisation from CSV",
+        description="Columns: cve,severity,status,measure,date (severity low|medium|high|"
+        "critical; status open|in_progress|mitigated|resolved|accepted, the last three with "
+        "the measure taken; date YYYY-MM-DD, not in the future). Every rejected line is "
+        "listed with its number and reason, and then nothing is imported (exit 1); exit 0 "
+        "when the whole file was taken, 2 when it cannot be read or the organisation is "
+        "unknown.",
+    )
+    imports.add_argument("file", metavar="FILE.csv")
+    imports.add_argument("--org", required=True, help="the organisation the file is about")
+    imports.add_argument("--dry-run", action="store_true", help="check and report only")
+    imports.add_argument("--db", help=db_help)
+    imports.set_defaults(handler=cmd_security_import)
+
+
 def _add_serve(commands: Any, db_help: str) -> None:
     serve = commands.add_parser("serve", help="run the central HTTP API")
     serve.add_argument("--db", help=db_help)
@@ -397,6 +435,7 @@ def add_commands(commands: Any) -> None:
     employees.add_argument("--dry-run", action="store_true", help="check and report only")
     employees.add_argument("--db", help=db_help)
     employees.set_defaults(handler=cmd_import_employees)
+    _add_security_commands(central_commands, db_help)
     _add_audit_commands(central_commands, db_help)
     _add_backup_command(central_commands, db_help)
     add_courier_commands(central_commands, db_help, open_central)

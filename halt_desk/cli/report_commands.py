@@ -75,6 +75,7 @@ def _month_export(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
 def cmd_report_slr(args: argparse.Namespace) -> int:
     from halt_desk.cli.sla_check import load_json
     from halt_desk.reports import kpi_csv, read_export, texts, tickets_csv, tickets_path
+    from halt_desk.reports.change_report import changes_csv, changes_path
     from halt_desk.reports.month import Month
     from halt_desk.reports.output import write_files
     from halt_desk.reports.pdf import render_pdf
@@ -100,6 +101,9 @@ def cmd_report_slr(args: argparse.Namespace) -> int:
         csv_path = Path(args.csv)
         outputs.append((csv_path, kpi_csv(report, t).encode("utf-8")))
         outputs.append((tickets_path(csv_path), tickets_csv(report, t).encode("utf-8")))
+        changes = changes_csv(report, t)
+        if changes is not None:
+            outputs.append((changes_path(csv_path), changes.encode("utf-8")))
     write_files(outputs)
     written = ", ".join(str(path) for path, _ in outputs)
     print(f"{report.org_id} {report.month}: {len(report.tickets)} tickets; wrote {written}")

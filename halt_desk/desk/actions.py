@@ -10,8 +10,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from halt_desk.domain.change_kpi import check_change_event, plan_date
 from halt_desk.domain.clocks import TicketStatus
-from halt_desk.domain.errors import DeskInputError
+from halt_desk.domain.errors import DeskInputError, InvalidEvent
 from halt_desk.domain.events import FIRST_RESPONSE_CHANNELS, Event
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.ticket_rules import check_ticket_rules
@@ -37,6 +38,8 @@ class Action(StrEnum):
     CLOSED = "closed"
     COMMENT = "comment"
     ASSIGNED = "assigned"
+    CHANGE_PLANNED = "change_planned"
+    CHANGE_IMPLEMENTED = "change_implemented"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,28 @@ def _closed(request: ActionRequest) -> dict[str, Any]:
     return {}
 
 
+def _change_planned(request: ActionRequest) -> dict[str, Any]:
+    day = plan_date(request.extra.get("date"))
+    if day is None:
+        raise DeskInputError("date", Msg.CHOOSE_PLAN_DATE)
+    return {"date": day.isoformat()}
+
+
+def _check_change(store: Store, ticket: TicketView, event: Event) -> None:
+    """Plan and implementation only on a change that was not implemented yet (the rule
+    central checks again, `check_change_event`)."""
+    try:
+        check_change_event(event, store.events_for(event.stream))
+    except InvalidEvent as exc:
+        if exc.field == "data.date":
+            raise DeskInputError("date", Msg.CHOOSE_PLAN_DATE) from None
+        if "implemented" in exc.problem:
+            raise DeskInputError(
+                "ticket", Msg.CHANGE_ALREADY_IMPLEMENTED, ticket=ticket.id
+            ) from None
+        raise DeskInputError("ticket", Msg.NOT_A_CHANGE, ticket=ticket.id) from None
+
+
 #: The actions whose fields need checking; the others carry only an optional note.
 _ACTION_CHECKS: dict[Action, Callable[[ActionRequest], dict[str, Any]]] = {
     Action.FIRST_RESPONSE: _first_response,
@@ -130,6 +155,7 @@ _ACTION_CHECKS: dict[Action, Callable[[ActionRequest], dict[str, Any]]] = {
     Action.COMMENT: _comment,
     Action.ASSIGNED: _assigned,
     Action.CLOSED: _closed,
+    Action.CHANGE_PLANNED: _change_planned,
 }
 #: Actions whose `text` is their content (checked above), not an extra note.
 _TEXT_IS_CONTENT = frozenset(
@@ -157,8 +183,12 @@ def action_events(
     if request.text.strip() and request.action not in _TEXT_IS_CONTENT:
         data["text"] = request.text.strip()
     data.update(request.extra)
+    if request.action is Action.CHANGE_PLANNED:
+        data.update(_change_planned(request))  # the date as checked
     stream = f"ticket:{ticket.id}"
     events = [store.stamped_event(stream, request.action.value, actor, data, at=now)]
+    if request.action in (Action.CHANGE_PLANNED, Action.CHANGE_IMPLEMENTED):
+        _check_change(store, ticket, events[0])
     if request.action is Action.CLOSED and request.score is not None:
         score = {"score": request.score}
         events.insert(0, store.stamped_event(stream, "csat_recorded", actor, score, at=now))

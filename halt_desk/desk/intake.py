@@ -12,6 +12,7 @@ from typing import Any
 from halt_desk.desk.assign import assignment_data
 from halt_desk.desk.notices import link_event, open_notice
 from halt_desk.desk.staff import StaffDirectory
+from halt_desk.domain.change_kpi import CHANGE_KIND, CHANGE_TYPES
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
@@ -25,6 +26,8 @@ REPORT_CHANNELS: tuple[str, ...] = ("phone", "email", "portal", "onsite")
 #: Categories of the intake form (the customers' own words, as the demo data uses them).
 CATEGORIES: tuple[str, ...] = DEFAULT_CATEGORIES
 MIN_OVERRIDE_REASON = 5
+#: What a ticket is: a disruption or question (incident), or a request to change (change).
+TICKET_KINDS: tuple[str, ...] = ("incident", CHANGE_KIND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,9 @@ class Intake:
     description: str = ""
     assignee: str | None = None  # user name of whom the ticket goes to at once (optional)
     notice: str | None = None  # an open disruption notice the report belongs to (optional)
+    #: "incident" (the default) or "change" with its `change_type` (domain.change_kpi).
+    kind: str = "incident"
+    change_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,10 @@ def intake_events(
         raise DeskInputError("impact", Msg.CHOOSE_IMPACT)
     if intake.urgency not in profile.urgencies:
         raise DeskInputError("urgency", Msg.CHOOSE_URGENCY)
+    if intake.kind not in TICKET_KINDS:
+        raise DeskInputError("kind", Msg.CHOOSE_CHANGE_TYPE)
+    if intake.kind == CHANGE_KIND and intake.change_type not in CHANGE_TYPES:
+        raise DeskInputError("change_type", Msg.CHOOSE_CHANGE_TYPE)
     suggested = suggested_priority(profile, intake.impact, intake.urgency, intake.security)
     override = intake.priority_override
     if override is not None and override != suggested:
@@ -155,6 +165,8 @@ def intake_events(
             "security": intake.security,
         },
     }
+    if intake.kind == CHANGE_KIND:
+        data["kind"], data["change_type"] = CHANGE_KIND, intake.change_type
     if intake.description.strip():
         data["description"] = intake.description.strip()
     events = [store.stamped_event(stream, "ticket_reported", actor, data, at=now)]

@@ -46,6 +46,10 @@ TICKET_EVENT_TYPES: frozenset[str] = CLOCK_EVENT_TYPES | {
     "conflict_resolved",
     # {notice}: the ticket was reported during this disruption or maintenance notice.
     "linked_to_notice",
+    # A change ticket (`ticket_reported` with kind "change", domain/change_kpi.py): the
+    # date it is planned for {date: YYYY-MM-DD}, and that it was carried out {}.
+    "change_planned",
+    "change_implemented",
 }
 #: The delivery state of a mail about the ticket, recorded by central alone (issue 20):
 #: {kind, to, message_id, reason}.
@@ -86,6 +90,9 @@ REFERENCE_EVENT_TYPES: dict[str, frozenset[str]] = {
     "staff": frozenset({"staff_registered", "staff_updated"}),
     # A contract profile published by an admin: data {"toml": the profile's TOML text}.
     "profile": frozenset({"profile_registered", "profile_updated"}),
+    # A CVE of one organisation `vulnerability:<org>/<CVE>` and the measure taken
+    # (domain/vulnerabilities.py): {org, cve, severity, status, measure, date}.
+    "vulnerability": frozenset({"vulnerability_registered", "vulnerability_updated"}),
 }
 #: A loaner swap `swap:<swap id>` (DESIGN §2.6): its plan (ticket, mode, depot, home
 #: address), the courier status of each leg, and its closing. The loaner's own moves stay on

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from halt_desk.domain.change_kpi import check_change_report
 from halt_desk.domain.errors import InvalidEvent
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile
@@ -26,6 +27,8 @@ def check_ticket_rules(event: Event, profile: Profile) -> None:
         check_uplift_decision(event, profile)
     elif event.type in ("ticket_reported", "priority_changed"):
         check_priority_matrix(event, profile)
+        if event.type == "ticket_reported":
+            check_change_report(event)
     elif event.type == "ticket_updated":
         check_ticket_update(event, profile)
 

@@ -125,6 +125,8 @@ def tickets_csv(report: MonthReport, t: Texts) -> str:
     clock_names = {name: t.clock(name) for name in CLOCK_NAMES}
     yes, no = t("yes"), t("no")
     for ticket in report.tickets:
+        if ticket.change is not None:
+            continue  # the changes have a file of their own (change_report.changes_csv)
         ev = ticket.evaluation
         rows.append(
             [

@@ -9,12 +9,14 @@ it as it is and evaluates it at its `now` — with the fields the report needs b
  "org": {"id": "halt", "name": "Stichting Halt"}, "provider": "...",
  "generated_at": "...",
  "tickets": [{"id", "reported_at", "priority" | "impact"+"urgency", "security",
+              "kind": "change" + "change_type" (a change ticket only),
               "org", "caller", "summary", "category", "channel",
               "events": [{"type", "at", "actor", ...data of the event}]}],
  "history": [{"month": "2026-08", "priorities": {"P1": {"tickets": 3, "resolved": 3,
               "mttp_business_hours": 2.5}}}],
  "stock": {"at": "...", "depots": [{"id", "name", "minimum": {model: n},
-                                     "ready": {model: n}}]} | null}
+                                     "ready": {model: n}, "lowest": {model: n}}]} | null,
+ "vulnerabilities": [{"cve", "severity", "status", "measure", "date"}]}
 ```
 
 `tickets` holds the tickets reported in the month (see `month.py`) with *every* event of
@@ -22,7 +24,8 @@ the ticket up to `now` — `uplift_decided` (role type, motivation, decided by =
 `assigned`, `comment` (breach explanations, see `kpi.py`), `csat_recorded` — so the
 metadata is read from the same events the clocks are. `history` carries the MTTP of the
 five months before, computed by the same functions at export time, for the trend chart;
-`stock` the ready loaners per depot and model against the depot's `minimum`, or null when
+`stock` the ready loaners per depot and model against the depot's `minimum` at the month's
+end (`ready`) and at their lowest point in the month (`lowest`, optional), or null when
 the source has no device register.
 """
 
@@ -33,7 +36,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from halt_desk.domain.devices import fold_device, is_ready_stock
+from halt_desk.domain.change_kpi import is_change
+from halt_desk.domain.devices import (
+    DeviceFold,
+    apply_device_event,
+    fold_device,
+    is_ready_stock,
+)
 from halt_desk.domain.errors import HaltDeskError, InvalidTimeline
 from halt_desk.domain.events import Event, parse_instant
 from halt_desk.domain.personal import without_personal
@@ -42,6 +51,11 @@ from halt_desk.domain.ticket_edits import ticket_fields
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
 from halt_desk.reports.month import Month
+from halt_desk.reports.security_figures import (
+    Vulnerability,
+    month_vulnerabilities,
+    read_vulnerabilities,
+)
 from halt_desk.reports.sources import EventSource
 
 EXPORT_FORMAT = "halt-desk-month-export"
@@ -77,7 +91,11 @@ def ticket_document(ticket_id: str, events: Sequence[Event], now: datetime) -> d
     for key in ("priority", "impact", "urgency"):
         if data.get(key) is not None:
             doc[key] = data[key]
-    doc["security"] = bool(data.get("security", False))
+    intake = data.get("intake")
+    flagged = isinstance(intake, Mapping) and intake.get("security") is True
+    doc["security"] = bool(data.get("security", False)) or flagged
+    if is_change(data):  # only then: the export of an incident stays as it was
+        doc["kind"], doc["change_type"] = data["kind"], data.get("change_type")
     for key in ("org", "caller", "summary", "category", "channel"):
         doc[key] = data.get(key)
     # Edits after intake up to `now` (ticket_updated): the report shows what the ticket says.
@@ -118,9 +136,21 @@ def _history_entry(month: Month, profile: Profile, tickets: Sequence[ReportTicke
     }
 
 
-def _stock(source: EventSource, org: str, moment: datetime) -> dict[str, Any] | None:
-    """Ready loaners of `org` per depot and model at `moment`, against each minimum."""
+def _ready_key(device: DeviceFold) -> tuple[str, str] | None:
+    """(depot, model) of a ready loaner, None for any other device."""
+    if device.depot is not None and is_ready_stock(device):
+        return device.depot, device.model or "?"
+    return None
+
+
+def _stock(
+    source: EventSource, org: str, moment: datetime, since: datetime | None = None
+) -> dict[str, Any] | None:
+    """Ready loaners of `org` per depot and model at `moment`, against each minimum, and
+    (with `since`) the lowest count of each between `since` and `moment`."""
     ready: dict[str, dict[str, int]] = {}
+    #: (at, key, +1/-1): a loaner becoming ready or no longer ready within the period
+    moves: list[tuple[datetime, tuple[str, str], int]] = []
     any_device = False
     for stream_events in source.device_streams():
         upto = [e for e in stream_events if e.at <= moment]
@@ -130,12 +160,15 @@ def _stock(source: EventSource, org: str, moment: datetime) -> dict[str, Any] | 
         if device.org not in (org, None):
             continue
         any_device = True
-        if device.depot is not None and is_ready_stock(device):
-            per_model = ready.setdefault(device.depot, {})
-            model = device.model or "?"
-            per_model[model] = per_model.get(model, 0) + 1
+        if since is not None:
+            moves += _ready_moves(upto, since)
+        key = _ready_key(device)
+        if key is not None:
+            per_model = ready.setdefault(key[0], {})
+            per_model[key[1]] = per_model.get(key[1], 0) + 1
     if not any_device:
         return None
+    lowest = _lowest(ready, moves)
     depots = []
     for depot_id, fields in sorted(source.depots().items()):
         minimum = fields.get("minimum")
@@ -143,15 +176,60 @@ def _stock(source: EventSource, org: str, moment: datetime) -> dict[str, Any] | 
             {str(k): int(v) for k, v in minimum.items()} if isinstance(minimum, Mapping) else {}
         )
         stock = ready.get(depot_id, {})
-        depots.append(
-            {
-                "id": depot_id,
-                "name": fields.get("name") or depot_id,
-                "minimum": minimum,
-                "ready": {model: stock.get(model, 0) for model in sorted({*minimum, *stock})},
+        models = sorted({*minimum, *stock})
+        depot: dict[str, Any] = {
+            "id": depot_id,
+            "name": fields.get("name") or depot_id,
+            "minimum": minimum,
+            "ready": {model: stock.get(model, 0) for model in models},
+        }
+        if since is not None:
+            depot["lowest"] = {
+                model: min(lowest.get((depot_id, model), stock.get(model, 0)), stock.get(model, 0))
+                for model in models
             }
-        )
+        depots.append(depot)
     return {"at": moment.isoformat(), "depots": depots}
+
+
+def _ready_moves(
+    events: Sequence[Event], since: datetime
+) -> list[tuple[datetime, tuple[str, str], int]]:
+    """Where one device became ready stock or stopped being it after `since`."""
+    moves: list[tuple[datetime, tuple[str, str], int]] = []
+    fold: DeviceFold | None = None
+    key: tuple[str, str] | None = None
+    for event in events:
+        fold = apply_device_event(fold, event)
+        new_key = _ready_key(fold)
+        if new_key != key and event.at > since:
+            if key is not None:
+                moves.append((event.at, key, -1))
+            if new_key is not None:
+                moves.append((event.at, new_key, +1))
+        key = new_key
+    return moves
+
+
+def _lowest(
+    at_end: Mapping[str, Mapping[str, int]],
+    moves: Sequence[tuple[datetime, tuple[str, str], int]],
+) -> dict[tuple[str, str], int]:
+    """The lowest count of each (depot, model) over the period: walked back from the
+    count at its end through the moves (at one moment, all of its moves at once)."""
+    count = {(d, m): n for d, models in at_end.items() for m, n in models.items()}
+    lowest = dict(count)
+    ordered = sorted(moves, key=lambda move: move[0], reverse=True)
+    index = 0
+    while index < len(ordered):
+        moment = ordered[index][0]
+        while index < len(ordered) and ordered[index][0] == moment:
+            _, key, step = ordered[index]
+            count[key] = count.get(key, 0) - step  # the count before this move
+            index += 1
+        for key, value in count.items():
+            lowest[key] = min(lowest.get(key, value), value)
+    return lowest
 
 
 def build_export(
@@ -206,7 +284,10 @@ def build_export(
         "generated_at": (generated_at or datetime.now(UTC)).isoformat(),
         "tickets": tickets,
         "history": history,
-        "stock": _stock(source, org_id, stock_moment),
+        "stock": _stock(source, org_id, stock_moment, month.start(tz)),
+        "vulnerabilities": month_vulnerabilities(
+            source, org_id, month.start(tz).date(), month.shifted(1).start(tz).date()
+        ),
         # A profile published through the changes feed travels with the export, so the
         # report from the file uses the very same rules.
         **({"profile_document": published} if published is not None else {}),
@@ -229,9 +310,18 @@ class DepotStock:
     name: str
     minimum: Mapping[str, int]
     ready: Mapping[str, int]
+    #: The lowest count of each model in the month (None: an export without it).
+    lowest: Mapping[str, int] | None = None
 
     def short(self, model: str) -> bool:
         return self.ready.get(model, 0) < self.minimum.get(model, 0)
+
+    def lowest_of(self, model: str) -> int | None:
+        return None if self.lowest is None else self.lowest.get(model, self.ready.get(model, 0))
+
+    def short_in_month(self, model: str) -> bool:
+        low = self.lowest_of(model)
+        return low is not None and low < self.minimum.get(model, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +345,8 @@ class MonthReport:
     kpis: MonthKpis
     trend: tuple[TrendPoint, ...]
     stock: StockReport | None
+    #: The organisation's vulnerabilities of the month (`security_figures.py`).
+    vulnerabilities: tuple[Vulnerability, ...] = ()
 
 
 class _Reader:
@@ -362,6 +454,7 @@ def read_export(
         kpis=kpis,
         trend=_read_trend(r, doc.get("history"), exported_month, profile, kpis),
         stock=_read_stock(r, doc.get("stock")),
+        vulnerabilities=read_vulnerabilities(doc.get("vulnerabilities"), source),
     )
 
 
@@ -429,12 +522,18 @@ def _read_stock(r: _Reader, raw: Any) -> StockReport | None:
         depot = r.mapping(item, where)
         minimum = r.mapping(depot.get("minimum", {}), f"{where}.minimum")
         ready = r.mapping(depot.get("ready", {}), f"{where}.ready")
+        lowest_raw = depot.get("lowest")
+        lowest = None
+        if lowest_raw is not None:
+            low = r.mapping(lowest_raw, f"{where}.lowest")
+            lowest = {str(k): r.count(v, f"{where}.lowest.{k}") for k, v in low.items()}
         depots.append(
             DepotStock(
                 id=r.text(depot, "id", f"{where}.id"),
                 name=str(depot.get("name") or depot["id"]),
                 minimum={str(k): r.count(v, f"{where}.minimum.{k}") for k, v in minimum.items()},
                 ready={str(k): r.count(v, f"{where}.ready.{k}") for k, v in ready.items()},
+                lowest=lowest,
             )
         )
     return StockReport(at, tuple(depots))

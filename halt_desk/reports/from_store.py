@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from halt_desk.reports.change_report import changes_csv, changes_path
 from halt_desk.reports.csv_out import kpi_csv, tickets_csv, tickets_path
 from halt_desk.reports.export import HISTORY_MONTHS, build_export, read_export
 from halt_desk.reports.month import Month
@@ -53,6 +54,9 @@ def write_month_report(
     if csv is not None:
         outputs.append((csv, kpi_csv(report, t).encode("utf-8")))
         outputs.append((tickets_path(csv), tickets_csv(report, t).encode("utf-8")))
+        changes = changes_csv(report, t)
+        if changes is not None:
+            outputs.append((changes_path(csv), changes.encode("utf-8")))
         step()
     write_files(outputs)
     step()

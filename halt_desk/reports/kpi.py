@@ -29,6 +29,7 @@ from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.clockspec import CLOCK_NAMES, CLOCKS, ClockKind
 from halt_desk.domain.profiles import Profile
 from halt_desk.domain.timeline import parse_ticket
+from halt_desk.reports.change_figures import ChangeEvaluation, read_change
 from halt_desk.reports.errors import InvalidExport
 
 #: Key of an explanation that covers every breached clock of a ticket.
@@ -80,6 +81,11 @@ class ReportTicket:
     csat_by_survey: bool = False
     csat_servicedesk: int | None = None
     csat_information: int | None = None
+    #: A change ticket (`kind: "change"`): its change clocks. The incident figures leave
+    #: changes out (domain/change_kpi.py; the report's change section counts them).
+    change: ChangeEvaluation | None = None
+    #: The ticket carries the security flag (a security incident, in its own section).
+    security: bool = False
 
     @property
     def id(self) -> str:
@@ -157,7 +163,10 @@ def read_ticket(
                 explanations[clock or ANY_CLOCK] = text
         else:  # csat_recorded
             csat = _csat_score(event, csat, source, f"events[{i}]", ticket_id)
+    change = read_change(raw, timeline.reported_at, profile, now, source, ticket_id)
     return ReportTicket(
+        change=change,
+        security=timeline.security,
         evaluation=evaluate(profile, timeline, now),
         org=_text(raw.get("org")),
         caller=_text(raw.get("caller")),
@@ -369,7 +378,9 @@ def priority_kpis(profile: Profile, evaluations: Sequence[TicketEvaluation]) -> 
 
 
 def compute_kpis(profile: Profile, tickets: Sequence[ReportTicket], now: datetime) -> MonthKpis:
-    """Every figure of the report for `tickets` evaluated at `now` (no I/O, no PDF)."""
+    """Every figure of the report for `tickets` evaluated at `now` (no I/O, no PDF); the
+    incident figures leave change tickets out."""
+    tickets = [t for t in tickets if t.change is None]
     evaluations = [t.evaluation for t in tickets]
     calendar = profile.calendar
     breaches: list[Breach] = []

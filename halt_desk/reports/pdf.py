@@ -30,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from halt_desk.reports.change_report import change_section
 from halt_desk.reports.export import MonthReport
 from halt_desk.reports.pdf_style import (
     BRAND,
@@ -57,6 +58,7 @@ from halt_desk.reports.pdf_tables import (
     stock_section,
     uplift_section,
 )
+from halt_desk.reports.security_report import security_section, vulnerability_section
 from halt_desk.reports.texts import Texts
 
 
@@ -236,6 +238,12 @@ def render_pdf(report: MonthReport, t: Texts) -> bytes:
         CondPageBreak(60 * mm),
         KeepTogether(stock_section(report.stock, report, t)),
         KeepTogether(csat_section(report, t)),
+        CondPageBreak(70 * mm),
+        *change_section(report, t),
+        CondPageBreak(60 * mm),
+        *security_section(report, t),
+        CondPageBreak(40 * mm),
+        *vulnerability_section(report, t),
     ]
     doc.build(story, canvasmaker=_canvas_class(t, header, generated))
     return buffer.getvalue()

@@ -187,6 +187,10 @@ def _wrapped(text: str, width: float, font: str = FONT, size: float = 7.5) -> st
     return "\n".join(simpleSplit(text, font, size, width))
 
 
+#: A depot that was short during the month but not at its end.
+ORANGE = colors.HexColor("#b54708")
+ORANGE_BG = colors.HexColor("#fef0c7")
+
 BREACH_WIDTHS = tuple(m * mm for m in (30, 13, 24, 26, 30, 57))
 _LINE = 9.0  # leading of a breach row's text
 _PAD = 3.0
@@ -250,7 +254,10 @@ class _BreachRows(Flowable):  # type: ignore[misc]  # reportlab has no type hint
             x += column
         canvas.drawText(text)
         # Backgrounds and rules first, then all the text in one text object.
-        base = top - self.head_height - self.offsets[self.start]
+        # `base` minus offsets[i] is the top of row i: row `start` right under the header
+        # (a part after a page break starts at a later row; its rows were drawn below the
+        # page, leaving the repeated header alone above a blank space)
+        base = top - self.head_height + self.offsets[self.start]
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.25)
         canvas.setFillColor(ZEBRA)
@@ -326,35 +333,40 @@ def stock_section(stock: StockReport | None, report: MonthReport, t: Texts) -> l
         return [*flow, para(escape(t("stock_none")), "body")]
     tz = report.profile.calendar.tz
     flow += [para(escape(t("stock_note", moment=when(t, stock.at, tz))), "note"), Spacer(1, 2 * mm)]
-    rows: list[list[Any]] = [head(t, "depot", "model", "in_stock", "minimum", "verdict")]
-    extra: list[tuple[Any, ...]] = [("ALIGN", (2, 1), (3, -1), "RIGHT")]
+    lowest = any(depot.lowest is not None for depot in stock.depots)
+    counts = ("stock_lowest", "stock_at_end") if lowest else ("in_stock",)
+    rows: list[list[Any]] = [head(t, "depot", "model", *counts, "minimum", "verdict")]
+    last = len(rows[0]) - 1
+    extra: list[tuple[Any, ...]] = [("ALIGN", (2, 1), (last - 1, -1), "RIGHT")]
     for depot in stock.depots:
         for model in sorted({*depot.minimum, *depot.ready}):
             row = len(rows)
             has_minimum = model in depot.minimum
-            short = depot.short(model)
-            if has_minimum:
-                text = t("shortage") if short else t("sufficient")
-                ink, background = (RED, RED_BG) if short else (GREEN, GREEN_BG)
-            else:
+            if not has_minimum:
                 text, ink, background = t("not_applicable"), MUTED, GREY_BG
-            rows.append(
-                [
-                    depot.name,
-                    model,
-                    str(depot.ready.get(model, 0)),
-                    str(depot.minimum[model]) if has_minimum else "—",
-                    text,
-                ]
-            )
+            elif depot.short(model):
+                text, ink, background = t("shortage"), RED, RED_BG
+            elif depot.short_in_month(model):
+                text, ink, background = t("shortage_in_month"), ORANGE, ORANGE_BG
+            else:
+                text, ink, background = t("sufficient"), GREEN, GREEN_BG
+            figures = [str(depot.ready.get(model, 0))]
+            if lowest:
+                low = depot.lowest_of(model)
+                figures.insert(0, "—" if low is None else str(low))
+            minimum = str(depot.minimum[model]) if has_minimum else "—"
+            rows.append([depot.name, model, *figures, minimum, text])
             extra += [
-                ("BACKGROUND", (4, row), (4, row), background),
-                ("TEXTCOLOR", (4, row), (4, row), ink),
-                ("FONT", (4, row), (4, row), FONT_BOLD, 7.5),
+                ("BACKGROUND", (last, row), (last, row), background),
+                ("TEXTCOLOR", (last, row), (last, row), ink),
+                ("FONT", (last, row), (last, row), FONT_BOLD, 7.5),
             ]
     if len(rows) == 1:
         return [*flow, para(escape(t("stock_none")), "body")]
-    flow.append(table(rows, [m * mm for m in (40, 58, 26, 26, 30)], extra))
+    widths = (38, 46, 22, 22, 22, 30) if lowest else (40, 58, 26, 26, 30)
+    flow.append(table(rows, [m * mm for m in widths], extra))
+    if lowest:
+        flow += [Spacer(1, 1 * mm), para(escape(t("stock_lowest_note")), "note")]
     return flow
 
 

@@ -55,6 +55,10 @@ class EventSource(Protocol):
         """The events of every device, each ordered by `at`."""
         ...
 
+    def streams_of(self, kind: str) -> Iterator[tuple[str, Sequence[Event]]]:
+        """(stream, events ordered by `at`) of every stream of `kind` (`vulnerability`)."""
+        ...
+
 
 def _report_of(events: Sequence[Event]) -> Event | None:
     reports = [e for e in events if e.type == "ticket_reported"]
@@ -114,6 +118,11 @@ class EventsSource:
             if stream.startswith("device:"):
                 yield stream_events
 
+    def streams_of(self, kind: str) -> Iterator[tuple[str, Sequence[Event]]]:
+        for stream, stream_events in sorted(self._streams.items()):
+            if stream.startswith(f"{kind}:"):
+                yield stream, stream_events
+
 
 class StoreSource:
     """An EventSource over the local cache (`halt_desk.store.Store`)."""
@@ -154,6 +163,12 @@ class StoreSource:
         streams = self._store.events_for_streams([f"device:{tag}" for tag in tags])
         for tag in tags:
             yield streams[f"device:{tag}"]
+
+    def streams_of(self, kind: str) -> Iterator[tuple[str, Sequence[Event]]]:
+        names = sorted(self._store.streams_of_kind(kind))
+        streams = self._store.events_for_streams(names)
+        for name in names:
+            yield name, sorted(streams[name], key=lambda e: e.at)
 
 
 def open_store_source(path: Path | None) -> Any:

@@ -111,6 +111,13 @@ CATALOGUE: Mapping[str, str] = {
         "{moment}, against the agreed minimum.",
     ),
     "stock_none": NP_("report", "The source has no device register; this section is left out."),
+    "stock_lowest": NP_("report", "Lowest in month"),
+    "stock_at_end": NP_("report", "At month end"),
+    "shortage_in_month": NP_("report", "short during month"),
+    "stock_lowest_note": NP_(
+        "report",
+        "Lowest in month: the fewest ready loaners of the model at any moment of the month.",
+    ),
     "s_csat": NP_("report", "Customer satisfaction"),
     "csat_none": NP_("report", "No satisfaction scores were received this month."),
     "csat_note": NP_("report", "Score from 1 to 10 the user gives when a ticket is closed."),

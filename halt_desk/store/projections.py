@@ -242,6 +242,9 @@ def fold_stream(
     if kind == "escalation":
         check_escalation_stream(events, strict)
         return set()
+    if kind == VULNERABILITY:
+        check_vulnerability_stream(events, strict)
+        return set()
     raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
 
 
@@ -522,6 +525,8 @@ def fold_order(stream: str) -> tuple[int, str]:
     return FOLD_ORDER.get(stream.partition(":")[0], 6), stream
 
 
+#: Vulnerabilities (domain/vulnerabilities.py): checked on record, read by the report.
+VULNERABILITY = "vulnerability"
 #: Stream kinds without a projection row of their own: swaps and buffer-stock records are
 #: folded where they are read (`halt_desk.swaps`); recording one only checks that it fits.
 LOGISTICS_KINDS = frozenset({"swap", "stock"})
@@ -553,3 +558,18 @@ def check_logistics_stream(events: Sequence[Event], strict: frozenset[str]) -> N
                 check_stock_event(event)
         except HaltDeskError as exc:
             _skip(event, exc, strict)
+
+
+def check_vulnerability_stream(events: Sequence[Event], strict: frozenset[str]) -> None:
+    """A `vulnerability:` stream has no projection row (the report reads its events):
+    recording one only checks that each event fits the record before it."""
+    from halt_desk.domain.vulnerabilities import check_vulnerability_event
+
+    fields: dict[str, Any] | None = None
+    for event in events:
+        try:
+            check_vulnerability_event(event, fields)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
+            continue
+        fields = {**(fields or {}), **dict(event.data)}

@@ -38,7 +38,7 @@ from halt_desk.store.projections import (
 OPEN_STATUSES: tuple[str, ...] = (TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 #: Stream kinds whose events never change a row of the ticket list.
 _KINDS_OUTSIDE_TICKET_ROWS = frozenset(
-    {"device", "swap", "stock", "depot", "location", "notice", "escalation"}
+    {"device", "swap", "stock", "depot", "location", "notice", "escalation", "vulnerability"}
 )
 
 

@@ -145,6 +145,8 @@ def test_every_kind_of_field_in_the_intake_shows_its_focus(
     qtbot.keyClick(dialog.assignee, Qt.Key.Key_Tab)
     assert dialog.notice.hasFocus() and ring_shown(dialog.notice)  # "Bij storing"
     qtbot.keyClick(dialog.notice, Qt.Key.Key_Tab)
+    assert dialog.kind.hasFocus() and ring_shown(dialog.kind)  # "Soort" (incident or change)
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Tab)
     assert dialog.save_button.hasFocus() and ring_shown(dialog.save_button)  # a button
 
 

@@ -29,6 +29,21 @@ def _event(stream: str, kind: str, at: str, actor: str, data: dict[str, Any]) ->
     }
 
 
+def vulnerability_events() -> list[dict[str, Any]]:
+    """The fixture month's vulnerabilities as the events an import records."""
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return [
+        _event(
+            f"vulnerability:halt/{item['cve']}",
+            "vulnerability_registered",
+            f"{item['date']}T12:00:00+01:00",
+            "admin",
+            {"org": "halt", **item},
+        )
+        for item in document.get("vulnerabilities", [])
+    ]
+
+
 def fixture_events() -> list[dict[str, Any]]:
     """The fixture month's tickets as the events an agent records."""
     document = json.loads(FIXTURE.read_text(encoding="utf-8"))
@@ -38,6 +53,10 @@ def fixture_events() -> list[dict[str, Any]]:
         report = {
             k: ticket[k] for k in ("org", "caller", "summary", "category", "channel", "priority")
         }
+        # a change's kind and type, and the security flag (issue 23), as the desk records them
+        report |= {k: ticket[k] for k in ("kind", "change_type") if k in ticket}
+        if ticket.get("security"):
+            report["security"] = True
         events.append(_event(stream, "ticket_reported", ticket["reported_at"], "agent", report))
         for item in ticket["events"]:
             data = {k: v for k, v in item.items() if k not in ("type", "at", "actor")}
@@ -58,7 +77,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             "admin",
             {"name": "Stichting Halt", "profile": "halt"},
         )
-        for role, events in (("admin", [org]), ("agent", fixture_events())):
+        admin = [org, *vulnerability_events()]
+        for role, events in (("admin", admin), ("agent", fixture_events())):
             response = requests.post(
                 f"{url}/events", json={"events": events}, headers=bearer(tokens[role]), timeout=30
             )

@@ -1,0 +1,80 @@
+"""The change actions of the ticket window (issue 23): "Gepland…" records the date a change
+is planned for (a date picker, Ctrl+Shift+G) and "Uitgevoerd" that it was carried out
+(Ctrl+Shift+I). Shown on change tickets only; the core checks them (desk/actions.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QPushButton,
+    QWidget,
+)
+
+from halt_desk.desk.actions import Action, ActionRequest
+from halt_desk.i18n import _
+
+PLAN_KEYS = "Ctrl+Shift+G"
+IMPLEMENTED_KEYS = "Ctrl+Shift+I"
+
+
+class PlanDateDialog(QDialog):
+    """Asks the date a change is planned for; Ctrl+Enter (or Enter) records, Escape cancels."""
+
+    def __init__(self, parent: QWidget, today: date, chosen: Callable[[date], None]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Change planned"))
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd-MM-yyyy")
+        self.date.setAccessibleName(_("Planned for"))
+        buttons = QDialogButtonBox()
+        buttons.addButton(_("Record"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("&Planned for"), self.date)
+        form.addRow(buttons)
+        self.accepted.connect(lambda: chosen(self.date.date().toPython()))  # type: ignore[arg-type]
+
+
+class ChangeActions:
+    """The two buttons, added to the ticket window's action row."""
+
+    def __init__(
+        self,
+        add_action: Callable[[str, Callable[[], object], str], QPushButton],
+        act: Callable[[ActionRequest], None],
+        parent: QWidget,
+        today: Callable[[], date],
+    ) -> None:
+        self.act, self.parent, self.today = act, parent, today
+        self.dialog: PlanDateDialog | None = None
+        self.planned = add_action(_("Planned…"), self.ask_date, PLAN_KEYS)
+        self.implemented = add_action(
+            _("Implemented"),
+            lambda: act(ActionRequest(Action.CHANGE_IMPLEMENTED)),
+            IMPLEMENTED_KEYS,
+        )
+        self.show_for(None, closed=False)
+
+    def ask_date(self) -> PlanDateDialog:
+        self.dialog = PlanDateDialog(self.parent, self.today(), self._plan)
+        self.dialog.open()
+        return self.dialog
+
+    def _plan(self, day: date) -> None:
+        self.act(ActionRequest(Action.CHANGE_PLANNED, extra={"date": day.isoformat()}))
+
+    def show_for(self, change_type: str | None, closed: bool, implemented: bool = False) -> None:
+        """Visible on a change ticket; enabled until it is implemented (or closed)."""
+        for button in (self.planned, self.implemented):
+            button.setVisible(change_type is not None)
+            button.setEnabled(not closed and not implemented)
