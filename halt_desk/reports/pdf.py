@@ -51,12 +51,12 @@ from halt_desk.reports.pdf_style import (
 )
 from halt_desk.reports.pdf_tables import (
     breach_section,
-    csat_section,
     kpi_section,
     mttp_section,
     stock_section,
     uplift_section,
 )
+from halt_desk.reports.pdf_xla import xla_section
 from halt_desk.reports.texts import Texts
 
 
@@ -235,7 +235,7 @@ def render_pdf(report: MonthReport, t: Texts) -> bytes:
         *breach_section(report, t),
         CondPageBreak(60 * mm),
         KeepTogether(stock_section(report.stock, report, t)),
-        KeepTogether(csat_section(report, t)),
+        KeepTogether(xla_section(report, t)),
     ]
     doc.build(story, canvasmaker=_canvas_class(t, header, generated))
     return buffer.getvalue()
