@@ -1,0 +1,302 @@
+"""The quarterly supplier scorecard as a PDF (reportlab), in the look of the monthly
+report (`pdf_style.py`): a title band with the facts, then nature and severity, reaction
+and resolution per month, communication, repetition."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from halt_desk.reports.pdf import _canvas_class, _cover_background
+from halt_desk.reports.pdf_style import (
+    CONTENT_WIDTH,
+    FONT_BOLD,
+    MARGIN,
+    PAGE_HEIGHT,
+    RED,
+    RED_BG,
+    RULE,
+    head,
+    hours,
+    para,
+    register_fonts,
+    share_cell,
+    styles,
+    table,
+    when,
+)
+from halt_desk.reports.pdf_xla import score_table
+from halt_desk.reports.scorecard import REPEAT_THRESHOLD, MonthFigures, QuarterReport
+from halt_desk.reports.scorecard_texts import say
+from halt_desk.reports.texts import Texts
+from halt_desk.reports.xla import xla_scores
+
+
+def month_label(t: Texts, figures: MonthFigures) -> str:
+    month = figures.month
+    return say(t, "sc_quarter") if month is None else t.month_short(month.month, month.year)
+
+
+def quarter_months(t: Texts, card: QuarterReport) -> str:
+    first, _, last = card.quarter.months
+    begin = t.month_name(first.month, first.year).split()[0]
+    return f"{begin} – {t.month_name(last.month, last.year)}"
+
+
+def _h1(text: str) -> Paragraph:
+    return Paragraph(escape(text), styles()["h1"])
+
+
+def _cell(text: str, style: str = "cell_head") -> Paragraph:
+    return para(escape(text), style)
+
+
+def _facts(card: QuarterReport, t: Texts) -> list[Any]:
+    tz = card.profile.calendar.tz
+    facts = [
+        (t("organisation"), card.org_name),
+        (say(t, "sc_quarter"), f"{card.quarter} ({quarter_months(t, card)})"),
+        (t("provider"), card.provider),
+        (t("profile"), f"{card.profile.title} ({card.profile.name})"),
+        (t("tickets_reported"), str(card.whole.tickets)),
+        (t("evaluated_at"), when(t, card.now, tz)),
+        (t("generated_at"), when(t, card.generated_at, tz)),
+    ]
+    facts_table = Table(
+        [[para(f"<b>{escape(k)}</b>"), para(escape(v), "body")] for k, v in facts],
+        colWidths=[50 * mm, CONTENT_WIDTH - 50 * mm],
+    )
+    facts_table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    white = ParagraphStyle("sc_white", styles()["title"], textColor=colors.white)
+    white_sub = ParagraphStyle("sc_white_sub", styles()["subtitle"], textColor=colors.white)
+    return [
+        Spacer(1, 8 * mm),
+        Paragraph(escape(say(t, "sc_title")), white),
+        Spacer(1, 2 * mm),
+        Paragraph(escape(f"{card.org_name} · {card.quarter}"), white_sub),
+        Spacer(1, 36 * mm),
+        facts_table,
+        Spacer(1, 3 * mm),
+        para(escape(say(t, "sc_intro")), "note"),
+    ]
+
+
+def nature_section(card: QuarterReport, t: Texts) -> list[Any]:
+    periods = [*card.months, card.whole]
+    rows: list[list[Any]] = [
+        [*head(t, "prio"), *[_cell(month_label(t, f)) for f in periods], _cell(say(t, "share"))]
+    ]
+    total = card.whole.tickets
+    for priority in card.profile.priorities:
+        count = card.whole.per_priority.get(priority, 0)
+        rows.append(
+            [
+                priority,
+                *[str(f.per_priority.get(priority, 0)) for f in periods],
+                t.percent(100.0 * count / total if total else None),
+            ]
+        )
+    rows.append([t("total"), *[str(f.tickets) for f in periods], t.percent(100.0)])
+    extra = [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
+    by_priority = table(rows, [m * mm for m in (20, 26, 26, 26, 26, 26)], extra, total_row=True)
+    priorities = card.profile.priorities
+    category_rows: list[list[Any]] = [
+        [
+            *head(t, "category", "tickets"),
+            *[_cell(p) for p in priorities],
+            _cell(say(t, "security")),
+        ]
+    ]
+    for row in card.categories:
+        name = say(t, "other_categories") if row.other else row.category or say(t, "no_category")
+        category_rows.append(
+            [
+                para(escape(name)),
+                str(row.tickets),
+                *[str(row.per_priority.get(p, 0)) for p in priorities],
+                str(row.security),
+            ]
+        )
+    widths = [60 * mm, 20 * mm, *[16 * mm] * len(priorities), 22 * mm]
+    return [
+        _h1(say(t, "s_nature")),
+        by_priority,
+        Spacer(1, 3 * mm),
+        table(category_rows, widths, [("ALIGN", (1, 1), (-1, -1), "RIGHT")]),
+        Spacer(1, 2 * mm),
+        para(escape(say(t, "nature_note")), "note"),
+    ]
+
+
+def performance_section(card: QuarterReport, t: Texts) -> list[Any]:
+    rows: list[list[Any]] = [
+        [
+            *head(t, "month", "tickets", "col_reaction", "col_resolution", "within_norm"),
+            _cell(say(t, "breached_tickets")),
+            *head(t, "mttr_bh", "mttp_bh"),
+        ]
+    ]
+    for f in [*card.months, card.whole]:
+        rows.append(
+            [
+                month_label(t, f),
+                str(f.tickets),
+                share_cell(t, f.clock("reaction")),
+                share_cell(t, f.clock("resolution")),
+                share_cell(t, f.total.within_norm),
+                str(f.breached_tickets),
+                hours(t, f.total.mttr_business_hours),
+                hours(t, f.total.mttp_business_hours),
+            ]
+        )
+    widths = [m * mm for m in (22, 18, 22, 22, 24, 26, 23, 23)]
+    return [
+        _h1(say(t, "s_performance")),
+        table(rows, widths, [("ALIGN", (1, 1), (-1, -1), "RIGHT")], total_row=True),
+        Spacer(1, 2 * mm),
+        para(escape(say(t, "performance_note")), "note"),
+    ]
+
+
+def _average(t: Texts, value: float | None) -> str:
+    return "—" if value is None else t.number(value)
+
+
+def communication_section(card: QuarterReport, t: Texts) -> list[Any]:
+    rows: list[list[Any]] = [
+        [
+            *head(t, "month", "clock_update"),
+            _cell(say(t, "missed_updates_col")),
+            _cell(say(t, "xla_overall")),
+            *head(t, "csat_servicedesk", "csat_information"),
+        ]
+    ]
+    for f in [*card.months, card.whole]:
+        s = f.satisfaction
+        rows.append(
+            [
+                month_label(t, f),
+                share_cell(t, f.clock("update")),
+                str(f.missed_updates),
+                _average(t, s.average),
+                _average(t, s.servicedesk),
+                _average(t, s.information),
+            ]
+        )
+    widths = [m * mm for m in (24, 30, 28, 32, 33, 33)]
+    return [
+        _h1(say(t, "s_communication")),
+        table(rows, widths, [("ALIGN", (1, 1), (-1, -1), "RIGHT")], total_row=True),
+        Spacer(1, 3 * mm),
+        score_table(t, xla_scores(card.satisfaction)),
+        Spacer(1, 2 * mm),
+        para(escape(say(t, "communication_note")), "note"),
+    ]
+
+
+def repetition_section(card: QuarterReport, t: Texts) -> list[Any]:
+    flow: list[Any] = [_h1(say(t, "s_repetition"))]
+    if not card.recurring:
+        return [*flow, para(escape(say(t, "repetition_none")), "body")]
+    rows: list[list[Any]] = [
+        [
+            _cell(say(t, "kind")),
+            _cell(say(t, "name")),
+            *[_cell(month_label(t, f)) for f in card.months],
+            _cell(say(t, "sc_quarter")),
+            *head(t, "tickets"),
+        ]
+    ]
+    extra: list[tuple[Any, ...]] = [("ALIGN", (2, 1), (-1, -1), "RIGHT")]
+    for row, item in enumerate(card.recurring, start=1):
+        rows.append(
+            [
+                say(t, f"kind_{item.kind}"),
+                para(escape(item.name)),
+                *[str(n) for n in item.breached],
+                str(item.total),
+                str(item.tickets),
+            ]
+        )
+        for col, count in enumerate(item.breached, start=2):
+            if count >= REPEAT_THRESHOLD:
+                extra += [
+                    ("BACKGROUND", (col, row), (col, row), RED_BG),
+                    ("TEXTCOLOR", (col, row), (col, row), RED),
+                    ("FONT", (col, row), (col, row), FONT_BOLD, 7.5),
+                ]
+    widths = [m * mm for m in (22, 58, 20, 20, 20, 20, 20)]
+    return [
+        *flow,
+        table(rows, widths, extra),
+        Spacer(1, 2 * mm),
+        para(escape(say(t, "repetition_note")), "note"),
+    ]
+
+
+def render_scorecard_pdf(card: QuarterReport, t: Texts) -> bytes:
+    """The scorecard as PDF bytes (written to a file by the caller, atomically)."""
+    register_fonts()
+    buffer = io.BytesIO()
+    tz = card.profile.calendar.tz
+    header = say(t, "sc_header", org=card.org_name, quarter=str(card.quarter))
+    generated = f"{t('generated_at')} {when(t, card.generated_at, tz)}"
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=18 * mm,
+        bottomMargin=16 * mm,
+        title=f"{say(t, 'sc_title')} {card.org_name} {card.quarter}",
+        author="HALT Desk",
+        subject=header,
+        creator="HALT Desk",
+        invariant=1,
+    )
+    first = Frame(MARGIN, 16 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 24 * mm, id="first")
+    body = Frame(MARGIN, 16 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 34 * mm, id="body")
+    doc.addPageTemplates(
+        [
+            PageTemplate("first", [first], onPage=_cover_background),
+            PageTemplate("body", [body]),
+        ]
+    )
+    sections: Sequence[list[Any]] = (
+        nature_section(card, t),
+        performance_section(card, t),
+        communication_section(card, t),
+        repetition_section(card, t),
+    )
+    story: list[Any] = [*_facts(card, t), NextPageTemplate("body")]
+    for section in sections:
+        story += [CondPageBreak(50 * mm), KeepTogether(section)]
+    doc.build(story, canvasmaker=_canvas_class(t, header, generated))
+    return buffer.getvalue()
