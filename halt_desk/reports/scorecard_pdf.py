@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -66,8 +67,14 @@ def _h1(text: str) -> Paragraph:
     return Paragraph(escape(text), styles()["h1"])
 
 
-def _cell(text: str, style: str = "cell_head") -> Paragraph:
-    return para(escape(text), style)
+def _cell(text: str) -> Paragraph:
+    """A header cell of a figures column: right-aligned over its numbers."""
+    style = ParagraphStyle("sc_head_right", styles()["cell_head"], alignment=TA_RIGHT)
+    return Paragraph(escape(text), style)
+
+
+def _heads(t: Texts, *keys: str) -> list[Paragraph]:
+    return [_cell(t(key)) for key in keys]
 
 
 def _facts(card: QuarterReport, t: Texts) -> list[Any]:
@@ -129,7 +136,8 @@ def nature_section(card: QuarterReport, t: Texts) -> list[Any]:
     priorities = card.profile.priorities
     category_rows: list[list[Any]] = [
         [
-            *head(t, "category", "tickets"),
+            *head(t, "category"),
+            *_heads(t, "tickets"),
             *[_cell(p) for p in priorities],
             _cell(say(t, "security")),
         ]
@@ -158,9 +166,10 @@ def nature_section(card: QuarterReport, t: Texts) -> list[Any]:
 def performance_section(card: QuarterReport, t: Texts) -> list[Any]:
     rows: list[list[Any]] = [
         [
-            *head(t, "month", "tickets", "col_reaction", "col_resolution", "within_norm"),
+            *head(t, "month"),
+            *_heads(t, "tickets", "col_reaction", "col_resolution", "within_norm"),
             _cell(say(t, "breached_tickets")),
-            *head(t, "mttr_bh", "mttp_bh"),
+            *_heads(t, "mttr_bh", "mttp_bh"),
         ]
     ]
     for f in [*card.months, card.whole]:
@@ -192,10 +201,11 @@ def _average(t: Texts, value: float | None) -> str:
 def communication_section(card: QuarterReport, t: Texts) -> list[Any]:
     rows: list[list[Any]] = [
         [
-            *head(t, "month", "clock_update"),
+            *head(t, "month"),
+            *_heads(t, "clock_update"),
             _cell(say(t, "missed_updates_col")),
             _cell(say(t, "xla_overall")),
-            *head(t, "csat_servicedesk", "csat_information"),
+            *_heads(t, "csat_servicedesk", "csat_information"),
         ]
     ]
     for f in [*card.months, card.whole]:
@@ -210,7 +220,7 @@ def communication_section(card: QuarterReport, t: Texts) -> list[Any]:
                 _average(t, s.information),
             ]
         )
-    widths = [m * mm for m in (24, 30, 28, 32, 33, 33)]
+    widths = [m * mm for m in (20, 28, 24, 34, 37, 37)]
     return [
         _h1(say(t, "s_communication")),
         table(rows, widths, [("ALIGN", (1, 1), (-1, -1), "RIGHT")], total_row=True),
@@ -227,11 +237,11 @@ def repetition_section(card: QuarterReport, t: Texts) -> list[Any]:
         return [*flow, para(escape(say(t, "repetition_none")), "body")]
     rows: list[list[Any]] = [
         [
-            _cell(say(t, "kind")),
-            _cell(say(t, "name")),
+            para(escape(say(t, "kind")), "cell_head"),
+            para(escape(say(t, "name")), "cell_head"),
             *[_cell(month_label(t, f)) for f in card.months],
             _cell(say(t, "sc_quarter")),
-            *head(t, "tickets"),
+            *_heads(t, "tickets"),
         ]
     ]
     extra: list[tuple[Any, ...]] = [("ALIGN", (2, 1), (-1, -1), "RIGHT")]
