@@ -28,12 +28,15 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from halt_desk.cli import main
+from halt_desk.demo import generate
 from halt_desk.reports import EmptyMonth, InvalidExport, UnknownOrganisation
 from halt_desk.reports.kpi import SURVEY_ACTOR
 from halt_desk.reports.quarter import InvalidQuarter, Quarter
@@ -41,6 +44,7 @@ from halt_desk.reports.scorecard import QUARTER_FORMAT, QuarterReport, read_quar
 from halt_desk.reports.scorecard_csv import scorecard_csv
 from halt_desk.reports.scorecard_pdf import render_scorecard_pdf
 from halt_desk.reports.texts import texts
+from halt_desk.store import Store
 from tests.unit.test_report_kpi import fixture
 
 AGENT = "agent:anna.devries"
@@ -371,3 +375,48 @@ def test_the_command_writes_pdf_and_csv_and_refuses_a_bad_quarter(tmp_path: Path
         "halt-desk: error: --quarter '2027-Q5': there is no quarter Q5 (Q1 to Q4)"
     ]
     assert not (tmp_path / "bad.pdf").exists()
+
+
+# ------------------------------------------------------------------ from the local cache
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "cache.sqlite3"
+    dataset = generate(seed=5, months=3, end=date(2027, 2, 28), tickets_per_month=60)
+    with Store.open(path) as store:
+        store.record_events(dataset.events, bulk=True)
+    return path
+
+
+def test_the_cache_and_its_quarter_export_give_the_same_scorecard(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    now = "2027-03-10T12:00:00+01:00"
+    export = tmp_path / "halt-2027-Q1.json"
+    base = ["--quarter", "2027-Q1", "--org", "halt", "--store", str(demo_store), "--now", now]
+    assert main(["export", *base, "--out", str(export)]) == 0
+    document = json.loads(export.read_text(encoding="utf-8"))
+    assert document["format"] == QUARTER_FORMAT and document["quarter"] == "2027-Q1"
+    months = {t["reported_at"][:7] for t in document["tickets"]}
+    assert months == {"2027-01", "2027-02"}  # the demo ends in February
+    # every demo caller has a work location: the repetition can name it
+    assert all(t["location"] for t in document["tickets"])
+    direct, via_export = tmp_path / "direct.csv", tmp_path / "export.csv"
+    assert main(["report", "scorecard", *base, "--out", str(tmp_path / "d.pdf"),
+                 "--csv", str(direct)]) == 0  # fmt: skip
+    assert main(["report", "scorecard", "--quarter", "2027-Q1", "--from", str(export),
+                 "--out", str(tmp_path / "e.pdf"), "--csv", str(via_export)]) == 0  # fmt: skip
+    assert direct.read_text(encoding="utf-8") == via_export.read_text(encoding="utf-8")
+    text = " ".join(page.extract_text() for page in PdfReader(str(tmp_path / "d.pdf")).pages)
+    assert "Leveranciersscorecard" in text and "Herhaling" in text
+
+
+def test_a_quarter_that_has_not_begun_is_refused(
+    demo_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--quarter", "2027-Q3", "--org", "halt", "--store", str(demo_store)]
+    out = tmp_path / "a.pdf"
+    code = main(["report", "scorecard", *args, "--now", "2027-03-10T12:00:00+01:00",
+                 "--out", str(out)])  # fmt: skip
+    assert code == 2
+    assert "--quarter '2027-Q3': the quarter has not begun yet" in capsys.readouterr().err
+    assert not out.exists()
