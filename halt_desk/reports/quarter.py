@@ -60,12 +60,6 @@ class Quarter:
         """Midnight at the start of the next quarter in `tz` (exclusive end)."""
         return self.months[-1].end(tz)
 
-    def month_of(self, instant: datetime, tz: tzinfo) -> Month | None:
-        """The month of the quarter `instant` lies in (local to `tz`), or None."""
-        local = instant.astimezone(tz)
-        month = Month(local.year, local.month)
-        return month if month in self.months else None
-
     def check_begun(self, now: datetime, tz: tzinfo) -> None:
         if self.start(tz) > now:
             raise InvalidQuarter(

@@ -16,12 +16,14 @@ and the stock, and with each ticket's `location` (the caller's work location):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from halt_desk.domain.clocks import ClockState
+from halt_desk.domain.clockspec import CLOCK_NAMES
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.profiles import Profile, resolve_profile
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
@@ -31,13 +33,13 @@ from halt_desk.reports.kpi import (
     ReportTicket,
     Satisfaction,
     Share,
-    compute_kpis,
     read_ticket,
 )
 from halt_desk.reports.month import Month
 from halt_desk.reports.quarter import Quarter
 from halt_desk.reports.sources import EventSource, EventsSource, StoreSource
 
+_MET, _BREACHED = ClockState.MET, ClockState.BREACHED
 QUARTER_FORMAT = "halt-desk-quarter-export"
 QUARTER_VERSION = 1
 #: Tickets with a breached clock of one category (or location) within one month from
@@ -172,23 +174,100 @@ class QuarterReport:
         return self.whole.satisfaction
 
 
-def _breached(ticket: ReportTicket) -> bool:
-    return any(c.state is ClockState.BREACHED for c in ticket.evaluation.clocks.values())
+class _Tally:
+    """The sums of one month's (or the quarter's) figures, gathered in one pass over the
+    tickets (the same counting as `kpi.compute_kpis`, whose total it equals)."""
 
+    def __init__(self, profile: Profile) -> None:
+        self.per_priority = dict.fromkeys(profile.priorities, 0)
+        self.met = dict.fromkeys(CLOCK_NAMES, 0)
+        self.decided = dict.fromkeys(CLOCK_NAMES, 0)
+        # tickets, within met, within decided, open, breached tickets, missed updates,
+        # resolved (MTTR count), MTTR sum, MTTP count, MTTP sum, wall count, wall sum,
+        # scores, score sum, by survey, servicedesk count/sum, information count/sum
+        self.n = [0] * 19
 
-def month_figures(
-    profile: Profile, month: Month | None, tickets: Sequence[ReportTicket], now: datetime
-) -> MonthFigures:
-    kpis = compute_kpis(profile, tickets, now)
-    return MonthFigures(
-        month=month,
-        tickets=len(tickets),
-        per_priority={k.priority: k.tickets for k in kpis.priorities},
-        total=kpis.total,
-        breached_tickets=sum(1 for t in tickets if _breached(t)),
-        missed_updates=sum(b.missed or 0 for b in kpis.breaches if b.clock == "update"),
-        satisfaction=kpis.satisfaction,
-    )
+    def add(self, ticket: ReportTicket) -> None:
+        ev, n = ticket.evaluation, self.n
+        n[0] += 1
+        self.per_priority[ev.priority] = self.per_priority.get(ev.priority, 0) + 1
+        if ev.within_norm is None:
+            n[3] += 1
+        else:
+            n[2] += 1
+            n[1] += ev.within_norm
+        for name, clock in ev.clocks.items():
+            if clock.state is _MET:
+                self.met[name] += 1
+                self.decided[name] += 1
+            elif clock.state is _BREACHED:
+                self.decided[name] += 1
+                if name == "update":
+                    n[5] += clock.missed or 0
+        n[4] += bool(ev.breaches)
+        for index, value in (
+            (6, ev.mttr_business_minutes),
+            (8, ev.mttp_business_minutes),
+            (10, ev.mttp_wall_minutes),
+        ):
+            if value is not None:
+                n[index] += 1
+                n[index + 1] += value
+        if ticket.csat is not None:
+            n[12] += 1
+            n[13] += ticket.csat
+            n[14] += ticket.csat_by_survey
+            for index, value in ((15, ticket.csat_servicedesk), (17, ticket.csat_information)):
+                if value is not None:
+                    n[index] += 1
+                    n[index + 1] += value
+
+    def merge(self, other: _Tally) -> None:
+        for key, value in other.per_priority.items():
+            self.per_priority[key] = self.per_priority.get(key, 0) + value
+        for name in CLOCK_NAMES:
+            self.met[name] += other.met[name]
+            self.decided[name] += other.decided[name]
+        self.n = [a + b for a, b in zip(self.n, other.n, strict=True)]
+
+    def figures(self, month: Month | None, csat_norm: float) -> MonthFigures:
+        n = self.n
+
+        def mean(count: int, total: int, scale: float = 1.0) -> float | None:
+            return total / count / scale if count else None
+
+        total = PriorityKpi(
+            priority="total",
+            tickets=n[0],
+            within_norm=Share(n[1], n[2]),
+            open=n[3],
+            norm=None,
+            clocks={name: Share(self.met[name], self.decided[name]) for name in CLOCK_NAMES},
+            resolved=n[6],
+            mttr_business_hours=mean(n[6], n[7], 60.0),
+            mttp_business_hours=mean(n[8], n[9], 60.0),
+            mttp_wall_hours=mean(n[10], n[11], 60.0),
+            mttp_norm_hours=None,
+        )
+        satisfaction = Satisfaction(
+            responses=n[12],
+            average=mean(n[12], n[13]),
+            norm=csat_norm,
+            by_survey=n[14],
+            servicedesk=mean(n[15], n[16]),
+            servicedesk_responses=n[15],
+            information=mean(n[17], n[18]),
+            information_responses=n[17],
+        )
+        return MonthFigures(
+            month=month,
+            tickets=n[0],
+            per_priority=dict(self.per_priority),
+            total=total,
+            breached_tickets=n[4],
+            missed_updates=n[5],
+            satisfaction=satisfaction,
+        )
 
 
 def category_rows(
@@ -223,27 +302,23 @@ def category_rows(
 
 
 def recurring(
-    quarter: Quarter,
-    tz: Any,
-    tickets: Sequence[ReportTicket],
-    locations: Mapping[str, str | None],
+    by_month: Sequence[Sequence[ReportTicket]], locations: Mapping[str, str | None]
 ) -> tuple[Recurrence, ...]:
     """Categories and locations with REPEAT_THRESHOLD or more breached tickets in one month
-    of the quarter; most breached first."""
-    months = quarter.months
+    of the quarter (`by_month`: the tickets of each of its three months); most breached
+    first."""
     breached: dict[tuple[str, str], list[int]] = {}
     totals: dict[tuple[str, str], int] = {}
-    for ticket in tickets:
-        month = quarter.month_of(ticket.evaluation.reported_at, tz)
-        keys = [("category", ticket.category), ("location", locations.get(ticket.id))]
-        hit = _breached(ticket)
-        for kind, name in keys:
-            if not name:
-                continue
-            key = (kind, name)
-            totals[key] = totals.get(key, 0) + 1
-            if hit and month is not None:
-                breached.setdefault(key, [0, 0, 0])[months.index(month)] += 1
+    for index, tickets in enumerate(by_month):
+        for ticket in tickets:
+            hit = bool(ticket.evaluation.breaches)
+            for kind, name in (("category", ticket.category), ("location", locations[ticket.id])):
+                if not name:
+                    continue
+                key = (kind, name)
+                totals[key] = totals.get(key, 0) + 1
+                if hit:
+                    breached.setdefault(key, [0, 0, 0])[index] += 1
     found = [
         Recurrence(kind, name, (per[0], per[1], per[2]), totals[(kind, name)])
         for (kind, name), per in breached.items()
@@ -315,7 +390,10 @@ def read_quarter(
     tickets: list[ReportTicket] = []
     locations: dict[str, str | None] = {}
     secure: set[str] = set()
-    per_month: dict[Month, list[ReportTicket]] = {m: [] for m in exported.months}
+    by_month: tuple[list[ReportTicket], ...] = ([], [], [])
+    # The first instants of the second and third month and of the next quarter.
+    bounds = [m.start(tz) for m in exported.months[1:]] + [exported.end(tz)]
+    start = exported.start(tz)
     for index, raw in enumerate(raw_tickets):
         if not isinstance(raw, Mapping):
             raise _fail(source, f"tickets[{index}]", "expected a JSON object")
@@ -324,18 +402,30 @@ def read_quarter(
             raise InvalidExport(source, "id", "appears more than once", ticket.id)
         if ticket.org is not None and ticket.org != org_id:
             raise InvalidExport(source, "org", f"{ticket.org!r} is not {org_id!r}", ticket.id)
-        month = exported.month_of(ticket.evaluation.reported_at, tz)
-        if month is None:
+        reported_at = ticket.evaluation.reported_at
+        month = bisect_right(bounds, reported_at)
+        if reported_at < start or month > 2:
             problem = f"reported {ticket.evaluation.reported_at.isoformat()}, not in {exported}"
             raise InvalidExport(source, "reported_at", problem, ticket.id)
         location = raw.get("location")
         if raw.get("security") is True:
             secure.add(ticket.id)
         locations[ticket.id] = location if isinstance(location, str) and location else None
-        per_month[month].append(ticket)
+        by_month[month].append(ticket)
         tickets.append(ticket)
     tickets.sort(key=lambda t: (t.evaluation.reported_at, t.id))
-    first, second, third = (month_figures(profile, m, per_month[m], now) for m in exported.months)
+    tallies = []
+    whole = _Tally(profile)
+    for tickets_of_month in by_month:
+        tally = _Tally(profile)
+        for ticket in tickets_of_month:
+            tally.add(ticket)
+        whole.merge(tally)
+        tallies.append(tally)
+    first, second, third = (
+        tally.figures(m, profile.csat_norm)
+        for tally, m in zip(tallies, exported.months, strict=True)
+    )
     return QuarterReport(
         quarter=exported,
         org_id=org_id,
@@ -346,7 +436,7 @@ def read_quarter(
         generated_at=generated_at,
         tickets=tuple(tickets),
         months=(first, second, third),
-        whole=month_figures(profile, None, tickets, now),
+        whole=whole.figures(None, profile.csat_norm),
         categories=category_rows(profile, tickets, frozenset(secure)),
-        recurring=recurring(exported, tz, tickets, locations),
+        recurring=recurring(by_month, locations),
     )

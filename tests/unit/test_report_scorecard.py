@@ -38,7 +38,7 @@ from pypdf import PdfReader
 from halt_desk.cli import main
 from halt_desk.demo import generate
 from halt_desk.reports import EmptyMonth, InvalidExport, UnknownOrganisation
-from halt_desk.reports.kpi import SURVEY_ACTOR
+from halt_desk.reports.kpi import SURVEY_ACTOR, compute_kpis
 from halt_desk.reports.quarter import InvalidQuarter, Quarter
 from halt_desk.reports.scorecard import QUARTER_FORMAT, QuarterReport, read_quarter
 from halt_desk.reports.scorecard_csv import scorecard_csv
@@ -223,6 +223,18 @@ def test_reaction_and_resolution_per_month(card: QuarterReport) -> None:
     assert feb.total.mttr_business_hours == pytest.approx(10020 / 14 / 60)
     assert mar.total.mttr_business_hours == pytest.approx(646.25 / 60)
     assert card.whole.total.mttr_business_hours == pytest.approx((1170 + 10020 + 2585) / 21 / 60)
+
+
+def test_the_one_pass_figures_equal_the_monthly_reports(card: QuarterReport) -> None:
+    by_month: dict[str, list[Any]] = {}
+    for ticket in card.tickets:
+        by_month.setdefault(ticket.evaluation.reported_at.strftime("%Y-%m"), []).append(ticket)
+    for figures in card.months:
+        kpis = compute_kpis(card.profile, by_month[str(figures.month)], card.now)
+        assert figures.total == kpis.total
+        assert figures.satisfaction == kpis.satisfaction
+    kpis = compute_kpis(card.profile, card.tickets, card.now)
+    assert card.whole.total == kpis.total and card.satisfaction == kpis.satisfaction
 
 
 def test_communication_update_clocks_and_survey(card: QuarterReport) -> None:
