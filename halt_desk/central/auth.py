@@ -13,6 +13,7 @@ from enum import StrEnum
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import (
     DEVICE_EVENT_TYPES,
+    ESCALATION_EVENT_TYPES,
     MAIL_EVENT_TYPES,
     MAIL_RESEND,
     REFERENCE_EVENT_TYPES,
@@ -50,23 +51,6 @@ FIELD_DEVICE_EVENTS = frozenset(
 #: Ticket events logistics records on a swap's ticket: the delivery that stops the swap
 #: clock, the alternative workplace that stops the emergency clock, and a note.
 LOGISTICS_TICKET_EVENTS = frozenset({"swap_delivered", "emergency_workplace", "comment"})
-#: The escalation register of an organisation, stream `escalation:<id>` (DESIGN §3.4; the
-#: governance issue adds the stream kind to the vocabulary and the writer).
-ESCALATION_EVENT_TYPES = frozenset(
-    {
-        "escalation_registered",
-        "escalation_level_changed",
-        "escalation_informed",
-        "escalation_request_sent",
-        "escalation_meeting_held",
-        "escalation_action_added",
-        "escalation_action_updated",
-        "escalation_update",
-        "escalation_closed",
-        "escalation_suggested",
-        "escalation_suggestion_dismissed",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +76,8 @@ A, F, L, R, M = Role.AGENT, Role.FIELD, Role.LOGISTICS, Role.REGIE, Role.ADMIN
 #: Named rule: the customer's service manager keeps the escalation register of its own
 #: organisation (the only thing regie records).
 REGIE_ESCALATION_REGISTER = "regie.escalation_register"
+#: Named rule: the provider's service manager (an admin) keeps it too.
+ADMIN_ESCALATION_REGISTER = "admin.escalation_register"
 #: Who may record what (DESIGN §3.2, issue 3). Anything not listed is refused.
 RECORD_RULES: tuple[Rule, ...] = (
     _rule("agent.tickets", {A}, "ticket", TICKET_EVENT_TYPES - MAIL_EVENT_TYPES),
@@ -114,6 +100,8 @@ RECORD_RULES: tuple[Rule, ...] = (
         for kind, types in sorted(REFERENCE_EVENT_TYPES.items())
     ),
     _rule(REGIE_ESCALATION_REGISTER, {R}, "escalation", ESCALATION_EVENT_TYPES),
+    # The provider's service manager keeps the same register (issue 23); agents read it.
+    _rule(ADMIN_ESCALATION_REGISTER, {M}, "escalation", ESCALATION_EVENT_TYPES),
 )
 _RULES_BY_KIND: dict[str, tuple[Rule, ...]] = {
     kind: tuple(r for r in RECORD_RULES if r.stream_kind == kind)

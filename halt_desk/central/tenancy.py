@@ -10,6 +10,8 @@ opening reads and the process's StreamCache), so a push costs no extra round tri
 * `device:` the `org` of its `device_registered` (devices projection);
 * `employee:` / `location:` / `staff:` their record's `org`; `org:X` X (a staff record
   without one is the provider's colleague, which every organisation reads: reads.py);
+* `escalation:` the `org` of its `escalation_registered` or `escalation_suggested` (an
+  organisation central knows); later events: the organisation of the stream's fold;
 * the provider's own streams (stock, depots, contract profiles): None, which only users of
   the provider see. A bound user reads a profile its organisations use (reads.py).
 """
@@ -24,6 +26,11 @@ from halt_desk.central.auth import NotAllowed, Role, User, check_org
 from halt_desk.central.batch import Batch
 from halt_desk.central.schema import events, swaps
 from halt_desk.central.validation import Rejected, column_text
+from halt_desk.domain.escalations import (
+    EscalationState,
+    apply_escalation_event,
+    fold_escalation,
+)
 from halt_desk.domain.events import Event, event_text
 
 _ORG: Column[Any] = events.c.org
@@ -48,6 +55,8 @@ def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
             raise NotAllowed("a field engineer registers only an employee's own device")
     elif kind == "org":
         org = event.stream_key
+    elif kind == "escalation":
+        org = _escalation_org(batch, event)
     elif kind in ORG_RECORDS:
         existing = batch.reference(event.stream)
         before = existing.get("org") if existing is not None else None
@@ -63,6 +72,33 @@ def check_event_org(batch: Batch, user: User, event: Event) -> str | None:
     return org
 
 
+def _escalation_fold(batch: Batch, stream: str) -> EscalationState | None:
+    """The escalation as central holds it; its events were checked when accepted."""
+    return fold_escalation(batch.history(stream))
+
+
+def _escalation_org(batch: Batch, event: Event) -> str | None:
+    """The stream's organisation once it exists (a suggestion's decides: registering it
+    for another is refused by the fold); else the `org` its first event names."""
+    state = _escalation_fold(batch, event.stream)
+    if state is not None:
+        return state.org
+    if event.type not in ("escalation_registered", "escalation_suggested"):
+        return None
+    org = column_text(event, "org", _ORG)
+    if org is not None and batch.profile_of(org) is None:
+        raise Rejected(f"{event.stream}: unknown organisation {org!r}")
+    return org
+
+
+def check_escalation(batch: Batch, event: Event) -> None:
+    """An escalation event must fit its stream (`domain.escalations`, the rules the desk
+    applies when it records); kept in the batch's history of the stream once accepted."""
+    history = batch.history(event.stream)
+    apply_escalation_event(fold_escalation(history), event)
+    history.append(event)
+
+
 def _unknown_target(batch: Batch, event: Event) -> bool:
     """Whether `event` goes to a ticket, swap or device central does not hold."""
     kind = event.stream_kind
@@ -72,6 +108,8 @@ def _unknown_target(batch: Batch, event: Event) -> bool:
         return batch.swap(event.stream_key) is None
     if kind == "device" and event.type != "device_registered":
         return batch.device(event.stream_key) is None
+    if kind == "escalation" and event.type not in ("escalation_registered", "escalation_suggested"):
+        return not batch.history(event.stream)
     return False
 
 

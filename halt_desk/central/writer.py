@@ -29,7 +29,7 @@ from halt_desk.central.schema import (
     tickets,
 )
 from halt_desk.central.stream_cache import StreamCache
-from halt_desk.central.tenancy import check_event_org, project_swap
+from halt_desk.central.tenancy import check_escalation, check_event_org, project_swap
 from halt_desk.central.validation import (
     MAX_BATCH,
     EventResult,
@@ -310,6 +310,8 @@ def _check_and_project(batch: Batch, user: User, event: Event) -> str | None:
         _apply_logistics(batch, event)
         if kind == "swap":
             project_swap(batch, event, org)
+    elif kind == "escalation":
+        check_escalation(batch, event)
     else:
         _apply_reference(batch, event)
     return org

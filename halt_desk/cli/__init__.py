@@ -9,7 +9,13 @@ import sys
 from collections.abc import Sequence
 
 from halt_desk import __version__
-from halt_desk.cli import app_commands, central_commands, report_commands, sync_commands
+from halt_desk.cli import (
+    app_commands,
+    central_commands,
+    escalation_commands,
+    report_commands,
+    sync_commands,
+)
 from halt_desk.cli.common import EXIT_BAD_INPUT
 from halt_desk.domain.errors import HaltDeskError
 
@@ -29,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for group in (app_commands, central_commands, sync_commands, report_commands):
+    groups = (app_commands, central_commands, sync_commands, report_commands, escalation_commands)
+    for group in groups:
         group.add_commands(commands)
     return parser
 

@@ -93,11 +93,31 @@ SWAP_EVENT_TYPES: frozenset[str] = frozenset(
 )
 #: Buffer stock of one depot `stock:<depot id>`: a recorded mitigation of a shortage.
 STOCK_EVENT_TYPES: frozenset[str] = frozenset({"stock_mitigation"})
+#: The escalation register of an organisation, stream `escalation:<id>` (issue 23, seed 003
+#: §2.4.3): registration, level, informing, the formal request, meetings, the action list,
+#: weekly updates and the closing evaluation; suggestions by the triggers and their dismissal.
+#: Fields and rules: `domain.escalations`.
+ESCALATION_EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        "escalation_registered",
+        "escalation_level_changed",
+        "escalation_informed",
+        "escalation_request_sent",
+        "escalation_meeting_held",
+        "escalation_action_added",
+        "escalation_action_updated",
+        "escalation_update",
+        "escalation_closed",
+        "escalation_suggested",
+        "escalation_suggestion_dismissed",
+    }
+)
 STREAM_EVENT_TYPES: dict[str, frozenset[str]] = {
     "ticket": TICKET_EVENT_TYPES,
     "device": DEVICE_EVENT_TYPES,
     "swap": SWAP_EVENT_TYPES,
     "stock": STOCK_EVENT_TYPES,
+    "escalation": ESCALATION_EVENT_TYPES,
     **REFERENCE_EVENT_TYPES,
 }
 FIRST_RESPONSE_CHANNELS: frozenset[str] = frozenset({"phone", "email", "portal", "onsite"})

@@ -159,3 +159,20 @@ class Msg(StrEnum):
     SETTINGS_INVALID = N_(
         "The settings of HALT Desk on this computer are not valid; ask your administrator."
     )
+    # the escalation register (domain.escalations)
+    ESCALATION_FIELD_REQUIRED = N_("Fill in {field} of the escalation.")
+    ESCALATION_CHOICE = N_("Choose {field} from: {options}.")
+    ESCALATION_LIST_OF_TEXTS = N_("{field} is a list of texts.")
+    ESCALATION_SCORE = N_("{field} is a score from 1 to 10.")
+    ESCALATION_LEVEL_TOO_LOW = N_(
+        "An issue beyond the operational is escalated at level {level} at least."
+    )
+    ESCALATION_EXISTS = N_("Escalation {escalation} has been registered already.")
+    ESCALATION_OTHER_ORG = N_("This suggestion belongs to organisation {org}.")
+    ESCALATION_SAME_LEVEL = N_("The escalation is at level {level} already.")
+    ESCALATION_ACTION_EXISTS = N_("The action list has “{action}” already.")
+    ESCALATION_DATE = N_("{field} is a date (YYYY-MM-DD).")
+    ESCALATION_NO_SUCH_ACTION = N_("The action list has no “{action}”.")
+    ESCALATION_NOT_NOW = N_("{event} cannot be recorded on this escalation now.")
+    ESCALATION_NOT_FOUND = N_("Escalation {escalation} does not exist.")
+    ESCALATION_ENDED = N_("Escalation {escalation} is closed or dismissed.")

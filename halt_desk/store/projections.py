@@ -236,7 +236,24 @@ def fold_stream(
     if kind in LOGISTICS_KINDS:
         check_logistics_stream(events, strict)
         return set()
+    if kind == "escalation":
+        check_escalation_stream(events, strict)
+        return set()
     raise UnknownStream(stream, "no projection for this kind of stream")  # pragma: no cover
+
+
+def check_escalation_stream(events: Sequence[Event], strict: frozenset[str]) -> None:
+    """Folds an `escalation:` stream through `domain.escalations` (read where it is shown,
+    `halt_desk.escalations`); an event being recorded that does not fit raises, others
+    are only logged."""
+    from halt_desk.domain.escalations import EscalationState, apply_escalation_event
+
+    state: EscalationState | None = None
+    for event in events:
+        try:
+            state = apply_escalation_event(state, event)
+        except HaltDeskError as exc:
+            _skip(event, exc, strict)
 
 
 def _skip(event: Event, error: HaltDeskError, strict: frozenset[str]) -> None:

@@ -31,7 +31,9 @@ from halt_desk.store.projections import fold_events, published_profile, stream_e
 
 OPEN_STATUSES: tuple[str, ...] = (TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 #: Stream kinds whose events never change a row of the ticket list.
-_KINDS_OUTSIDE_TICKET_ROWS = frozenset({"device", "swap", "stock", "depot", "location"})
+_KINDS_OUTSIDE_TICKET_ROWS = frozenset(
+    {"device", "swap", "stock", "depot", "location", "escalation"}
+)
 
 
 def _time(value: str | None) -> datetime | None:

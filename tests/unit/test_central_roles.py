@@ -39,6 +39,8 @@ def expected(role: Role, kind: str, event_type: str, assigned_to_me: bool) -> bo
         return role in (Role.AGENT, Role.LOGISTICS)
     if kind == "stock":
         return role is Role.LOGISTICS
+    if kind == "escalation":  # the register: regie and the provider's service manager
+        return role in (Role.REGIE, Role.ADMIN)
     if kind == "device":
         return role is Role.LOGISTICS or (role is Role.FIELD and event_type in FIELD_DEVICE)
     return role is Role.ADMIN  # reference data: org, employee, location, depot
