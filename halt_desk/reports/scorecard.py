@@ -10,7 +10,8 @@ and the stock, and with each ticket's `location` (the caller's work location):
 ```
 {"format": "halt-desk-quarter-export", "version": 1, "profile": "halt", "now": "...",
  "quarter": "2027-Q1", "org": {"id", "name"}, "provider": "...", "generated_at": "...",
- "tickets": [{...as in the month export..., "location": "Den Haag" | null}]}
+ "tickets": [{...as in the month export..., "location": "Den Haag" | null}],
+ "escalations": [{"id", "events": [...]}]}   # see escalation_report.py
 ```
 """
 
@@ -25,8 +26,16 @@ from typing import Any
 from halt_desk.domain.clocks import ClockState
 from halt_desk.domain.clockspec import CLOCK_NAMES
 from halt_desk.domain.errors import HaltDeskError
+from halt_desk.domain.escalations import EscalationState
 from halt_desk.domain.profiles import Profile, resolve_profile
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
+from halt_desk.reports.escalation_report import (
+    OpenAction,
+    escalation_documents,
+    in_period,
+    open_actions,
+    read_escalations,
+)
 from halt_desk.reports.export import DEFAULT_PROVIDER, choose_organisation, ticket_document
 from halt_desk.reports.kpi import (
     PriorityKpi,
@@ -108,6 +117,7 @@ def build_quarter_export(
         "provider": profile.provider or DEFAULT_PROVIDER,
         "generated_at": (generated_at or datetime.now(UTC)).isoformat(),
         "tickets": tickets,
+        "escalations": escalation_documents(source, org_id, now),
         **({"profile_document": published} if published is not None else {}),
     }
 
@@ -168,6 +178,12 @@ class QuarterReport:
     whole: MonthFigures
     categories: tuple[CategoryRow, ...]
     recurring: tuple[Recurrence, ...]
+    #: The escalations that ran in the quarter (registered before its end, not closed
+    #: before its start), by registration; how many were registered in each month.
+    escalations: tuple[EscalationState, ...] = ()
+    escalations_registered: tuple[int, int, int] = (0, 0, 0)
+    #: Every corrective action of the organisation's escalations still open at `now`.
+    open_actions: tuple[OpenAction, ...] = ()
 
     @property
     def satisfaction(self) -> Satisfaction:
@@ -367,6 +383,26 @@ def _instant(doc: Mapping[str, Any], key: str, source: str) -> datetime:
         raise _fail(source, key, str(exc).split(": ", 1)[-1]) from None
 
 
+def _escalations(
+    raw: Any, source: str, org_id: str, start: datetime, bounds: Sequence[datetime]
+) -> tuple[tuple[EscalationState, ...], tuple[int, int, int], tuple[OpenAction, ...]]:
+    """The escalations that ran in the quarter [start, bounds[-1]), how many were registered
+    in each of its months (`bounds`: the starts of months 2 and 3 and the end), and every
+    open corrective action of the organisation's escalations."""
+    states = read_escalations(raw, source)
+    registered = [0, 0, 0]
+    for state in states:
+        if state.org != org_id:
+            raise InvalidExport(
+                source, "escalations", f"{state.id}: {state.org!r} is not {org_id!r}"
+            )
+        moment = state.registered_at
+        if moment is not None and start <= moment < bounds[-1]:
+            registered[bisect_right(bounds, moment)] += 1
+    ran = tuple(s for s in states if in_period(s, start, bounds[-1]))
+    return ran, (registered[0], registered[1], registered[2]), open_actions(states)
+
+
 def read_quarter(
     document: object, source: str, quarter: Quarter | None = None, org: str | None = None
 ) -> QuarterReport:
@@ -422,6 +458,9 @@ def read_quarter(
             tally.add(ticket)
         whole.merge(tally)
         tallies.append(tally)
+    escalations, registered, actions = _escalations(
+        document.get("escalations"), source, org_id, start, bounds
+    )
     first, second, third = (
         tally.figures(m, profile.csat_norm)
         for tally, m in zip(tallies, exported.months, strict=True)
@@ -439,4 +478,7 @@ def read_quarter(
         whole=whole.figures(None, profile.csat_norm),
         categories=category_rows(profile, tickets, frozenset(secure)),
         recurring=recurring(by_month, locations),
+        escalations=escalations,
+        escalations_registered=registered,
+        open_actions=actions,
     )

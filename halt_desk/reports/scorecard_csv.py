@@ -34,9 +34,11 @@ def scorecard_csv(card: QuarterReport, t: Texts) -> str:
         say(t, "xla_overall"),
         t("csat_servicedesk"),
         t("csat_information"),
+        say(t, "escalations_col"),
     ]
     rows: list[list[Any]] = [header]
-    for f in [*card.months, card.whole]:
+    registered = [*card.escalations_registered, sum(card.escalations_registered)]
+    for f, escalations in zip([*card.months, card.whole], registered, strict=True):
         s = f.satisfaction
         rows.append(
             [
@@ -54,6 +56,7 @@ def scorecard_csv(card: QuarterReport, t: Texts) -> str:
                 _num(t, s.average, 2),
                 _num(t, s.servicedesk, 2),
                 _num(t, s.information, 2),
+                escalations,
             ]
         )
     return _write(t, rows)

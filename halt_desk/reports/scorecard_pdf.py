@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from halt_desk.reports.escalation_report import OPEN_ACTION_STATUSES, per_level
 from halt_desk.reports.pdf import _canvas_class, _cover_background
 from halt_desk.reports.pdf_style import (
     CONTENT_WIDTH,
@@ -271,6 +272,94 @@ def repetition_section(card: QuarterReport, t: Texts) -> list[Any]:
     ]
 
 
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def escalation_section(card: QuarterReport, t: Texts) -> list[Any]:
+    flow: list[Any] = [_h1(say(t, "s_escalations"))]
+    if not card.escalations:
+        return [*flow, para(escape(say(t, "escalations_none")), "body")]
+    tz = card.profile.calendar.tz
+    levels = per_level(card.escalations)
+    months = ", ".join(
+        f"{month_label(t, f)} {count}"
+        for f, count in zip(card.months, card.escalations_registered, strict=True)
+    )
+    still_open = sum(1 for s in card.escalations if s.is_open)
+    rows: list[list[Any]] = [
+        [
+            para(escape(say(t, key)), "cell_head")
+            for key in ("escalation", "level", "classification", "registered", "closed_on")
+        ]
+        + [_cell(say(t, "open_actions_col")), para(escape(say(t, "description")), "cell_head")]
+    ]
+    for state in card.escalations:
+        rows.append(
+            [
+                state.id,
+                state.level or "—",
+                para(escape(say(t, f"class_{state.classification}"))),
+                when(t, state.registered_at, tz, with_time=False),
+                when(t, state.closed_at, tz, with_time=False),
+                str(sum(1 for a in state.actions.values() if a.status in OPEN_ACTION_STATUSES)),
+                para(escape(_short(state.description))),
+            ]
+        )
+    summary = say(
+        t,
+        "escalations_summary",
+        count=len(card.escalations),
+        n1=levels["N1"],
+        n2=levels["N2"],
+        n3=levels["N3"],
+        open=still_open,
+        months=months,
+    )
+    widths = [m * mm for m in (22, 13, 30, 25, 20, 16, 54)]
+    return [
+        *flow,
+        table(rows, widths, [("ALIGN", (5, 1), (5, -1), "RIGHT")]),
+        Spacer(1, 2 * mm),
+        para(escape(summary), "note"),
+    ]
+
+
+def improvement_section(card: QuarterReport, t: Texts) -> list[Any]:
+    flow: list[Any] = [_h1(say(t, "s_improvement"))]
+    if not card.open_actions:
+        return [*flow, para(escape(say(t, "improvement_none")), "body")]
+    today = card.now.astimezone(card.profile.calendar.tz).date()
+    rows: list[list[Any]] = [
+        [para(escape(say(t, key)), "cell_head") for key in ("escalation", "action", "owner")]
+        + head(t, "due", "status")
+    ]
+    extra: list[tuple[Any, ...]] = []
+    for row, item in enumerate(card.open_actions, start=1):
+        action = item.action
+        due = action.due.strftime("%d-%m-%Y" if t.lang == "nl" else "%Y-%m-%d")
+        rows.append(
+            [
+                item.escalation,
+                para(escape(action.action)),
+                para(escape(action.owner)),
+                due,
+                say(t, f"action_{action.status}"),
+            ]
+        )
+        if item.overdue(today):
+            extra += [
+                ("TEXTCOLOR", (3, row), (3, row), RED),
+                ("FONT", (3, row), (3, row), FONT_BOLD, 7.5),
+            ]
+    return [
+        *flow,
+        table(rows, [m * mm for m in (26, 74, 36, 22, 22)], extra),
+        Spacer(1, 2 * mm),
+        para(escape(say(t, "improvement_note")), "note"),
+    ]
+
+
 def render_scorecard_pdf(card: QuarterReport, t: Texts) -> bytes:
     """The scorecard as PDF bytes (written to a file by the caller, atomically)."""
     register_fonts()
@@ -304,6 +393,8 @@ def render_scorecard_pdf(card: QuarterReport, t: Texts) -> bytes:
         performance_section(card, t),
         communication_section(card, t),
         repetition_section(card, t),
+        improvement_section(card, t),
+        escalation_section(card, t),
     )
     story: list[Any] = [*_facts(card, t), NextPageTemplate("body")]
     for section in sections:

@@ -83,6 +83,35 @@ CATALOGUE: Mapping[str, str] = {
     "kind_category": NP_("report", "category"),
     "kind_location": NP_("report", "location"),
     "name": NP_("report", "Name"),
+    "s_escalations": NP_("report", "Escalations of the quarter"),
+    "escalations_none": NP_("report", "No escalation ran in the quarter."),
+    "escalations_summary": NP_(
+        "report",
+        "{count} escalation(s) ran in the quarter (N1 {n1}, N2 {n2}, N3 {n3}), {open} still "
+        "open at the moment of evaluation; registered per month: {months}.",
+    ),
+    "escalation": NP_("report", "Escalation"),
+    "level": NP_("report", "Level"),
+    "classification": NP_("report", "Classification"),
+    "registered": NP_("report", "Registered"),
+    "closed_on": NP_("report", "Closed"),
+    "open_actions_col": NP_("report", "Open actions"),
+    "description": NP_("report", "Description"),
+    "class_operational": NP_("report", "operational"),
+    "class_beyond_operational": NP_("report", "beyond operational"),
+    "class_strategic": NP_("report", "strategic"),
+    "s_improvement": NP_("report", "Improvement potential: open corrective actions"),
+    "improvement_none": NP_("report", "No corrective action is open."),
+    "improvement_note": NP_(
+        "report",
+        "Corrective actions of the escalations still open or in progress at the moment of "
+        "evaluation, by due date; a date in red has passed.",
+    ),
+    "action": NP_("report", "Action"),
+    "owner": NP_("report", "Owner"),
+    "action_open": NP_("report", "open"),
+    "action_in_progress": NP_("report", "in progress"),
+    "escalations_col": NP_("report", "Escalations"),
 }
 
 

@@ -432,3 +432,129 @@ def test_a_quarter_that_has_not_begun_is_refused(
     assert code == 2
     assert "--quarter '2027-Q3': the quarter has not begun yet" in capsys.readouterr().err
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ escalations
+def _esc(kind: str, at: str, **data: Any) -> dict[str, Any]:
+    return {"type": f"escalation_{kind}", "at": f"{at}:00+01:00", "actor": "regie:ingrid", **data}
+
+
+def _registered(at: str, level: str, classification: str, text: str) -> dict[str, Any]:
+    data = {"org": "halt", "supplier": "Servicedesk Werkplek (MSP)", "description": text}
+    data |= {"classification": classification, "level": level, "tickets": [], "breaches": []}
+    return _esc("registered", at, **data)
+
+
+def _closed(at: str) -> dict[str, Any]:
+    return _esc("closed", at, quality=7, speed=6, cooperation=8, lessons="Eerder bellen")
+
+
+#: ESC-C ran into the quarter from December; ESC-A was opened and closed in it; ESC-B
+#: opened in February and rose to N3; ESC-D ended in December (outside the quarter, but its
+#: action is still open); ESC-S is only a suggestion.
+ESCALATIONS = {
+    "ESC-D": [
+        _registered("2026-11-02T10:00", "N1", "operational", "Printers Zwolle"),
+        _esc(
+            "action_added",
+            "2026-11-03T10:00",
+            action="Printerbeleid herzien",
+            owner="Functioneel Beheer",
+            due="2026-12-15",
+        ),
+        _closed("2026-12-01T10:00"),
+    ],
+    "ESC-C": [
+        _registered("2026-12-10T10:00", "N1", "operational", "Scanner Utrecht"),
+        _closed("2027-01-05T10:00"),
+    ],
+    "ESC-A": [
+        _registered("2027-01-20T10:00", "N1", "operational", "E-mail te laat beantwoord"),
+        _esc(
+            "action_added",
+            "2027-01-20T11:00",
+            action="Inbox elk uur bewaken",
+            owner="MSP",
+            due="2027-01-29",
+        ),
+        _esc("action_updated", "2027-01-28T10:00", action="Inbox elk uur bewaken", status="done"),
+        _closed("2027-02-01T10:00"),
+    ],
+    "ESC-B": [
+        _registered("2027-02-05T11:00", "N2", "beyond_operational", "Herhaling Den Haag"),
+        _esc(
+            "action_added",
+            "2027-02-05T12:00",
+            action="Extra netwerkcapaciteit Den Haag",
+            owner="MSP netwerkteam",
+            due="2027-03-05",
+        ),
+        _esc(
+            "action_updated",
+            "2027-02-10T12:00",
+            action="Extra netwerkcapaciteit Den Haag",
+            status="in_progress",
+        ),
+        _esc(
+            "action_added",
+            "2027-02-06T12:00",
+            action="Evaluatie switchleverancier",
+            owner="ICT Service Manager",
+            due="2027-03-31",
+        ),
+        _esc("level_changed", "2027-03-01T10:00", level="N3", reason="Geen verbetering"),
+    ],
+    "ESC-S": [
+        _esc(
+            "suggested",
+            "2027-03-02T10:00",
+            org="halt",
+            trigger="p1_breached",
+            level="N1",
+            evidence={"tickets": ["M-1"], "breaches": [], "detail": ""},
+        ),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def escalated() -> QuarterReport:
+    document = quarter_document()
+    document["escalations"] = [
+        {"id": key, "events": sorted(events, key=lambda e: e["at"])}
+        for key, events in ESCALATIONS.items()
+    ]
+    return read_quarter(document, "quarter.json", Quarter(2027, 1), "halt")
+
+
+def test_escalations_of_the_quarter_and_open_actions(escalated: QuarterReport) -> None:
+    assert [s.id for s in escalated.escalations] == ["ESC-C", "ESC-A", "ESC-B"]
+    assert [s.level for s in escalated.escalations] == ["N1", "N1", "N3"]
+    assert escalated.escalations_registered == (1, 1, 0)  # ESC-A January, ESC-B February
+    actions = [(a.escalation, a.action.action, a.action.status) for a in escalated.open_actions]
+    assert actions == [
+        ("ESC-D", "Printerbeleid herzien", "open"),
+        ("ESC-B", "Extra netwerkcapaciteit Den Haag", "in_progress"),
+        ("ESC-B", "Evaluatie switchleverancier", "open"),
+    ]
+
+
+def test_the_pdf_and_csv_show_the_escalations(escalated: QuarterReport, tmp_path: Path) -> None:
+    text = _pdf_text(escalated, "nl", tmp_path)
+    assert "Escalaties van het kwartaal" in text
+    assert "ESC-B N3 operationeel overstijgend 05-02-2027 — 2 Herhaling Den Haag" in text
+    assert "ESC-C N1 operationeel 10-12-2026 05-01-2027 0 Scanner Utrecht" in text
+    assert "3 escalatie(s) liepen in het kwartaal (N1 2, N2 0, N3 1), waarvan 1 nog open" in text
+    assert "geregistreerd per maand: jan 27 1, feb 27 1, mrt 27 0." in text
+    assert "Verbeterpotentieel: openstaande corrigerende maatregelen" in text
+    assert "ESC-B Extra netwerkcapaciteit Den Haag MSP netwerkteam 05-03-2027 in uitvoering" in text
+    assert "ESC-S" not in text
+    rows = scorecard_csv(escalated, texts("nl")).lstrip("\ufeff").splitlines()
+    assert rows[0].endswith(";Escalaties")
+    assert [row.rsplit(";", 1)[1] for row in rows[1:]] == ["1", "1", "0", "2"]
+
+
+def test_the_quarter_without_escalations_says_so(card: QuarterReport, tmp_path: Path) -> None:
+    text = _pdf_text(card, "nl", tmp_path)
+    assert "Er liep geen escalatie in het kwartaal." in text
+    assert "Er staat geen corrigerende maatregel open." in text
