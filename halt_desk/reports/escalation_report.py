@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.escalations import LEVELS, Action, EscalationState, fold_escalation
 from halt_desk.domain.events import Event, parse_instant
 from halt_desk.reports.errors import InvalidExport
+from halt_desk.reports.month import Month
 from halt_desk.reports.sources import EventSource, EventsSource, StoreSource
 
 _PREFIX = "escalation:"
@@ -124,3 +125,76 @@ def open_actions(states: Sequence[EscalationState]) -> tuple[OpenAction, ...]:
         if action.status in OPEN_ACTION_STATUSES
     ]
     return tuple(sorted(found, key=lambda a: (a.action.due, a.escalation, a.action.action)))
+
+
+def level_at(state: EscalationState, moment: datetime) -> str | None:
+    """The level the escalation had at `moment` (None before its registration)."""
+    level = None
+    for at, value, _ in state.levels:
+        if at <= moment:
+            level = value
+    return level
+
+
+@dataclass(frozen=True, slots=True)
+class TrendMonth:
+    """Escalations of one month: registered and closed in it, open at its end."""
+
+    month: Month
+    registered: int
+    closed: int
+    open_at_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthOverview:
+    """The SLR's escalation overview of one month (seed 003 §2.4.3 C)."""
+
+    #: Escalations that ran in the month, by registration.
+    ran: tuple[EscalationState, ...]
+    #: Per level (the level at the month's end, or at `now`): still open / closed in it.
+    open_per_level: Mapping[str, int]
+    closed_per_level: Mapping[str, int]
+    trend: tuple[TrendMonth, ...]
+    #: Every corrective action of the escalations that ran in the month, by due date.
+    actions: tuple[tuple[str, Action], ...]
+
+
+def month_overview(
+    states: Sequence[EscalationState], month: Month, tz: tzinfo, now: datetime, months: int = 6
+) -> MonthOverview:
+    """The overview of `month` with a trend over `months` months ending with it."""
+    start, end = month.start(tz), month.end(tz)
+    moment = min(end, now)
+    ran = tuple(s for s in states if in_period(s, start, moment))
+    open_per_level, closed_per_level = dict.fromkeys(LEVELS, 0), dict.fromkeys(LEVELS, 0)
+    for state in ran:
+        closed = state.closed_at is not None and state.closed_at < moment
+        level = level_at(state, state.closed_at if closed and state.closed_at else moment)
+        if level in LEVELS:
+            (closed_per_level if closed else open_per_level)[level] += 1
+    trend = []
+    for back in range(months - 1, -1, -1):
+        m = month.shifted(-back)
+        m_start, m_end = m.start(tz), min(m.end(tz), now)
+        trend.append(
+            TrendMonth(
+                month=m,
+                registered=sum(
+                    1 for s in states if s.registered_at and m_start <= s.registered_at < m_end
+                ),
+                closed=sum(1 for s in states if s.closed_at and m_start <= s.closed_at < m_end),
+                open_at_end=sum(
+                    1
+                    for s in states
+                    if s.registered_at
+                    and s.registered_at < m_end
+                    and (s.closed_at is None or s.closed_at >= m_end)
+                ),
+            )
+        )
+    actions = sorted(
+        ((s.id, a) for s in ran for a in s.actions.values()),
+        key=lambda item: (item[1].due, item[0], item[1].action),
+    )
+    return MonthOverview(ran, open_per_level, closed_per_level, tuple(trend), tuple(actions))

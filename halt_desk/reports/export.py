@@ -35,11 +35,13 @@ from typing import Any
 
 from halt_desk.domain.devices import fold_device, is_ready_stock
 from halt_desk.domain.errors import HaltDeskError, InvalidTimeline
+from halt_desk.domain.escalations import EscalationState
 from halt_desk.domain.events import Event, parse_instant
 from halt_desk.domain.personal import without_personal
 from halt_desk.domain.profiles import Profile, resolve_profile
 from halt_desk.domain.ticket_edits import ticket_fields
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
+from halt_desk.reports.escalation_report import escalation_documents, read_escalations
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
 from halt_desk.reports.month import Month
 from halt_desk.reports.sources import EventSource
@@ -207,6 +209,7 @@ def build_export(
         "tickets": tickets,
         "history": history,
         "stock": _stock(source, org_id, stock_moment),
+        "escalations": escalation_documents(source, org_id, now),
         # A profile published through the changes feed travels with the export, so the
         # report from the file uses the very same rules.
         **({"profile_document": published} if published is not None else {}),
@@ -255,6 +258,8 @@ class MonthReport:
     kpis: MonthKpis
     trend: tuple[TrendPoint, ...]
     stock: StockReport | None
+    #: The organisation's registered escalations (escalation_report.py), by registration.
+    escalations: tuple[EscalationState, ...] = ()
 
 
 class _Reader:
@@ -362,6 +367,7 @@ def read_export(
         kpis=kpis,
         trend=_read_trend(r, doc.get("history"), exported_month, profile, kpis),
         stock=_read_stock(r, doc.get("stock")),
+        escalations=read_escalations(doc.get("escalations"), source),
     )
 
 

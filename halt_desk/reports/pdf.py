@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from halt_desk.reports.export import MonthReport
+from halt_desk.reports.pdf_escalations import escalation_section
 from halt_desk.reports.pdf_style import (
     BRAND,
     CONTENT_WIDTH,
@@ -235,6 +236,7 @@ def render_pdf(report: MonthReport, t: Texts) -> bytes:
         *breach_section(report, t),
         CondPageBreak(60 * mm),
         KeepTogether(stock_section(report.stock, report, t)),
+        *escalation_section(report, t),
         KeepTogether(xla_section(report, t)),
     ]
     doc.build(story, canvasmaker=_canvas_class(t, header, generated))

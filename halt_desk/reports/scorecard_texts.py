@@ -112,6 +112,22 @@ CATALOGUE: Mapping[str, str] = {
     "action_open": NP_("report", "open"),
     "action_in_progress": NP_("report", "in progress"),
     "escalations_col": NP_("report", "Escalations"),
+    "s_esc_overview": NP_("report", "Escalation overview"),
+    "esc_overview_none": NP_("report", "No escalation ran this month."),
+    "esc_open_col": NP_("report", "Open at month end"),
+    "esc_closed_col": NP_("report", "Closed in the month"),
+    "esc_levels_note": NP_(
+        "report",
+        "Escalations that ran this month, per level (the level at the end of the month, "
+        "or when the escalation was closed).",
+    ),
+    "s_esc_causes": NP_("report", "Causes (RCA)"),
+    "esc_cause": NP_("report", "Cause"),
+    "esc_findings": NP_("report", "Meeting notes and lessons learned"),
+    "s_esc_trend": NP_("report", "Escalations over six months"),
+    "s_esc_actions": NP_("report", "Corrective actions"),
+    "action_done": NP_("report", "done"),
+    "action_cancelled": NP_("report", "cancelled"),
 }
 
 

@@ -502,6 +502,7 @@ ESCALATIONS = {
             owner="ICT Service Manager",
             due="2027-03-31",
         ),
+        _esc("meeting_held", "2027-02-08T10:00", notes="Herstelplan netwerk afgesproken"),
         _esc("level_changed", "2027-03-01T10:00", level="N3", reason="Geen verbetering"),
     ],
     "ESC-S": [
