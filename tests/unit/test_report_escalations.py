@@ -24,7 +24,7 @@ import pytest
 from pypdf import PdfReader
 
 from halt_desk.domain.events import new_event
-from halt_desk.reports import Month, MonthReport, read_export
+from halt_desk.reports import InvalidExport, Month, MonthReport, read_export
 from halt_desk.reports.escalation_report import escalation_documents, month_overview
 from halt_desk.reports.pdf import render_pdf
 from halt_desk.reports.sources import EventsSource
@@ -110,3 +110,22 @@ def test_the_export_carries_the_organisations_escalation_streams() -> None:
     # ESC-B not yet (registered Feb 5); every event up to `now` only.
     assert [d["id"] for d in found] == ["ESC-A", "ESC-C", "ESC-D"]
     assert [e["type"] for e in found[0]["events"]][-1] == "escalation_closed"
+
+
+@pytest.mark.parametrize(
+    ("escalations", "message"),
+    [
+        ({"id": "ESC-1"}, "escalations: expected a list"),
+        ([{"events": []}], r"escalations\[0\]: expected an object with an id"),
+        ([{"id": "ESC-1", "events": [{"type": "escalation_closed", "at": "x"}]}], "escalations"),
+        (
+            [{"id": "ESC-1", "events": [dict(ESCALATIONS["ESC-C"][0], level="N7")]}],
+            r"escalations\[0\]",
+        ),
+    ],
+)
+def test_a_bad_escalation_in_the_export_names_it(escalations: Any, message: str) -> None:
+    document = fixture()
+    document["escalations"] = escalations
+    with pytest.raises(InvalidExport, match=message):
+        read_export(document, "fixture", Month(2027, 2), "halt")
