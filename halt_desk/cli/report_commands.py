@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     pass
 
 from halt_desk.cli.common import CliError, parse_now, read_text
+from halt_desk.cli.scorecard_commands import QUARTER_HELP, add_scorecard, cmd_export_quarter
 
 log = logging.getLogger("halt_desk")
 
@@ -113,6 +114,9 @@ def cmd_report_slr(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from halt_desk.reports.output import write_files
 
+    if args.quarter is not None:
+        return cmd_export_quarter(args)
+
     now = parse_now(args.now) or datetime.now(UTC)
     document = _month_export(args, now)
     text = json.dumps(document, ensure_ascii=False, indent=args.indent)
@@ -204,6 +208,7 @@ def _add_report_slr(commands: Any) -> None:
     slr.add_argument("--lang", choices=LANGUAGES, default="nl", help="language (default nl)")
     slr.add_argument("--now", help=NOW_HELP)
     slr.set_defaults(handler=cmd_report_slr)
+    add_scorecard(report_commands, NOW_HELP)
 
 
 def _add_export(commands: Any) -> None:
@@ -216,7 +221,9 @@ def _add_export(commands: Any) -> None:
             "reads it. Source: the local cache (default, or --store) or --server."
         ),
     )
-    export.add_argument("--month", required=True, help=MONTH_HELP)
+    period = export.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", help=MONTH_HELP)
+    period.add_argument("--quarter", help=f"{QUARTER_HELP}, for `report scorecard --from`")
     export.add_argument("--org", help=ORG_HELP)
     export.add_argument("--out", required=True, metavar="FILE.json", help="the file to write")
     export.add_argument(

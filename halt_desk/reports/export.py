@@ -44,11 +44,13 @@ from halt_desk.domain.devices import (
     is_ready_stock,
 )
 from halt_desk.domain.errors import HaltDeskError, InvalidTimeline
+from halt_desk.domain.escalations import EscalationState
 from halt_desk.domain.events import Event, parse_instant
 from halt_desk.domain.personal import without_personal
 from halt_desk.domain.profiles import Profile, resolve_profile
 from halt_desk.domain.ticket_edits import ticket_fields
 from halt_desk.reports.errors import EmptyMonth, InvalidExport, UnknownOrganisation
+from halt_desk.reports.escalation_report import escalation_documents, read_escalations
 from halt_desk.reports.kpi import MonthKpis, ReportTicket, compute_kpis, priority_kpis, read_ticket
 from halt_desk.reports.month import Month
 from halt_desk.reports.security_figures import (
@@ -288,6 +290,7 @@ def build_export(
         "vulnerabilities": month_vulnerabilities(
             source, org_id, month.start(tz).date(), month.shifted(1).start(tz).date()
         ),
+        "escalations": escalation_documents(source, org_id, now),
         # A profile published through the changes feed travels with the export, so the
         # report from the file uses the very same rules.
         **({"profile_document": published} if published is not None else {}),
@@ -347,6 +350,8 @@ class MonthReport:
     stock: StockReport | None
     #: The organisation's vulnerabilities of the month (`security_figures.py`).
     vulnerabilities: tuple[Vulnerability, ...] = ()
+    #: The organisation's registered escalations (escalation_report.py), by registration.
+    escalations: tuple[EscalationState, ...] = ()
 
 
 class _Reader:
@@ -455,6 +460,7 @@ def read_export(
         trend=_read_trend(r, doc.get("history"), exported_month, profile, kpis),
         stock=_read_stock(r, doc.get("stock")),
         vulnerabilities=read_vulnerabilities(doc.get("vulnerabilities"), source),
+        escalations=read_escalations(doc.get("escalations"), source),
     )
 
 

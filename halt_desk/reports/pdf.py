@@ -32,6 +32,7 @@ from reportlab.platypus import (
 
 from halt_desk.reports.change_report import change_section
 from halt_desk.reports.export import MonthReport
+from halt_desk.reports.pdf_escalations import escalation_section
 from halt_desk.reports.pdf_style import (
     BRAND,
     CONTENT_WIDTH,
@@ -52,12 +53,12 @@ from halt_desk.reports.pdf_style import (
 )
 from halt_desk.reports.pdf_tables import (
     breach_section,
-    csat_section,
     kpi_section,
     mttp_section,
     stock_section,
     uplift_section,
 )
+from halt_desk.reports.pdf_xla import xla_section
 from halt_desk.reports.security_report import security_section, vulnerability_section
 from halt_desk.reports.texts import Texts
 
@@ -237,7 +238,8 @@ def render_pdf(report: MonthReport, t: Texts) -> bytes:
         *breach_section(report, t),
         CondPageBreak(60 * mm),
         KeepTogether(stock_section(report.stock, report, t)),
-        KeepTogether(csat_section(report, t)),
+        *escalation_section(report, t),
+        KeepTogether(xla_section(report, t)),
         CondPageBreak(70 * mm),
         *change_section(report, t),
         CondPageBreak(60 * mm),
