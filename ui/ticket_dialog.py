@@ -53,6 +53,7 @@ from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
 from ui.elided_label import ElidedLabel
+from ui.flow_layout import FlowLayout
 from ui.mail_preview_dialog import MailPreviewDialog
 from ui.text_limits import limit_text
 from ui.ticket_timeline import TimelineView, story_html
@@ -330,7 +331,7 @@ class TicketDialog(QDialog):
             )
             grid.addWidget(button, n // 5, n % 5)
             self.buttons[label] = button  # by message id (English), whatever the language
-        more = QHBoxLayout()
+        more = FlowLayout()  # wraps: the actions other parts add never widen the window
         self.comment_button = QPushButton(_("Note"))
         self.comment_button.clicked.connect(lambda: self.act(ActionRequest(Action.COMMENT)))
         self.uplift_button = QPushButton(_("P1 uplift…"))
@@ -356,7 +357,6 @@ class TicketDialog(QDialog):
         for button in [*self.buttons.values(), self.comment_button, self.uplift_button]:
             button.setAutoDefault(False)
         self.close_button.setAutoDefault(False)
-        more.addStretch()
         grid.addLayout(more, (len(ACTIONS) + 4) // 5, 0, 1, 5)
         self.more_actions = more
         return actions
@@ -370,7 +370,7 @@ class TicketDialog(QDialog):
             button.setShortcut(QKeySequence(shortcut))
             button.setToolTip(shortcut)
         button.clicked.connect(lambda _ignored=False: slot())
-        self.more_actions.insertWidget(self.more_actions.count() - 1, button)
+        self.more_actions.addWidget(button)
         return button
 
     # --- data --------------------------------------------------------------------------------

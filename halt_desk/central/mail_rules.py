@@ -35,7 +35,7 @@ from halt_desk.domain.events import MAIL_RESEND, NOTICE_EVENT_TYPES, Event
 @dataclass(frozen=True, slots=True)
 class MailKind:
     name: str
-    audience: str  # caller, regie, engineer
+    audience: str  # caller, regie, engineer (about a ticket); employees (a notice)
     description: str
 
 

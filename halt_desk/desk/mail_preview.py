@@ -76,8 +76,13 @@ class MailPreview:
 
 
 def preview_kinds() -> list[tuple[str, str]]:
-    """(kind, words) of every mail kind, in the order central knows them."""
-    return [(kind, word(KIND_WORDS, kind, kind)) for kind in MAIL_KINDS]
+    """(kind, words) of every mail kind a ticket sends, in the order central knows them (a
+    notice's mails go to the employees in its scope, not about a ticket)."""
+    return [
+        (kind, word(KIND_WORDS, kind, kind))
+        for kind, mail in MAIL_KINDS.items()
+        if mail.audience != "employees"
+    ]
 
 
 def preview_mail(

@@ -447,10 +447,9 @@ def read_quarter(
         if raw.get("security") is True:
             secure.add(ticket.id)
         locations[ticket.id] = location if isinstance(location, str) and location else None
-        if ticket.change is not None:  # changes stay out of the incident figures (as the SLR)
-            continue
-        by_month[month].append(ticket)
-        tickets.append(ticket)
+        if ticket.change is None:  # changes stay out of the incident figures (as the SLR)
+            by_month[month].append(ticket)
+            tickets.append(ticket)
     tickets.sort(key=lambda t: (t.evaluation.reported_at, t.id))
     tallies = []
     whole = _Tally(profile)

@@ -166,12 +166,12 @@ def test_other_lanes_add_their_actions_to_the_action_row(qtbot: QtBot, store: St
     ticket = busy_ticket(store, NOW)
     dialog = open_ticket(qtbot, store, ticket)
     pressed: list[str] = []
-    button = dialog.add_action("Doorsturen…", lambda: pressed.append("forward"), "Ctrl+Shift+K")
+    button = dialog.add_action("Doorsturen…", lambda: pressed.append("forward"), "Ctrl+Shift+Y")
     qtbot.waitUntil(button.isVisible)
     assert button.parent() is dialog.comment_button.parent() and not button.autoDefault()
     qtbot.keyClick(
         dialog,
-        Qt.Key.Key_K,
+        Qt.Key.Key_Y,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     qtbot.waitUntil(lambda: pressed == ["forward"])  # a button's shortcut clicks it animated
