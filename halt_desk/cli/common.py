@@ -4,9 +4,12 @@ parsing helpers."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from halt_desk.domain.errors import HaltDeskError
 
@@ -45,3 +48,54 @@ def parse_now(value: str | None) -> datetime | None:
         return parse_instant(value, "--now")
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+def report_source_export(
+    args: argparse.Namespace, build: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """The export document `build(source)` makes from `--server` (the token in
+    HALT_DESK_TOKEN, the TLS files of this computer's sync settings: a private CA, mutual
+    TLS) or from the local cache (`--store`, else this computer's)."""
+    from halt_desk.reports.sources import (
+        EventsSource,
+        StoreSource,
+        api_base,
+        fetch_changes,
+        open_store_source,
+    )
+
+    if getattr(args, "server", None) and args.store:
+        raise CliError("give --server or --store, not both")
+    if getattr(args, "server", None):
+        token = os.environ.get("HALT_DESK_TOKEN", "").strip()
+        if not token:
+            raise CliError(
+                "--server needs the API token in the environment variable HALT_DESK_TOKEN"
+            )
+        from halt_desk.sync.settings import effective_settings
+
+        base = api_base(args.server)
+        tls = effective_settings().tls()
+        return build(EventsSource(fetch_changes(base, token, tls=tls), base))
+    store = open_store_source(Path(args.store) if args.store else None)
+    with store:
+        return build(StoreSource(store))
+
+
+def report_document(
+    args: argparse.Namespace,
+    now: datetime | None,
+    export: Callable[[datetime], dict[str, Any]],
+) -> tuple[object, str]:
+    """The export document a report reads and where it came from: `--from` a file (or -)
+    as it is, else `export(now)` from the server or the local cache."""
+    if not args.from_file:
+        return export(now or datetime.now(UTC)), args.server or "local cache"
+    if now is not None:
+        raise CliError("--now cannot be used with --from: the export fixes its own moment")
+    if args.store:
+        raise CliError("--store cannot be used with --from")
+    from halt_desk.cli.sla_check import load_json
+
+    source = "standard input" if args.from_file == "-" else args.from_file
+    return load_json(read_text(args.from_file), source), source

@@ -7,7 +7,6 @@ import argparse
 import gc
 import json
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,13 @@ from halt_desk.i18n import LANGUAGES
 if TYPE_CHECKING:
     pass
 
-from halt_desk.cli.common import CliError, parse_now, read_text
+from halt_desk.cli.common import (
+    CliError,
+    parse_now,
+    read_text,
+    report_document,
+    report_source_export,
+)
 from halt_desk.cli.scorecard_commands import QUARTER_HELP, add_scorecard, cmd_export_quarter
 
 log = logging.getLogger("halt_desk")
@@ -44,37 +49,12 @@ def _month_export(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
     """The export document of `--month` from `--server` or the local cache."""
     from halt_desk.reports.export import build_export
     from halt_desk.reports.month import Month
-    from halt_desk.reports.sources import (
-        EventsSource,
-        StoreSource,
-        api_base,
-        fetch_changes,
-        open_store_source,
-    )
 
     month = Month.parse(args.month)
-    if getattr(args, "server", None) and args.store:
-        raise CliError("give --server or --store, not both")
-    if getattr(args, "server", None):
-        token = os.environ.get("HALT_DESK_TOKEN", "").strip()
-        if not token:
-            raise CliError(
-                "--server needs the API token in the environment variable HALT_DESK_TOKEN"
-            )
-        from halt_desk.sync.settings import effective_settings
-
-        base = api_base(args.server)
-        # The TLS files of this computer's sync settings (a private CA, mutual TLS).
-        tls = effective_settings().tls()
-        source = EventsSource(fetch_changes(base, token, tls=tls), base)
-        return build_export(source, month, args.org, now)
-    store = open_store_source(Path(args.store) if args.store else None)
-    with store:
-        return build_export(StoreSource(store), month, args.org, now)
+    return report_source_export(args, lambda source: build_export(source, month, args.org, now))
 
 
 def cmd_report_slr(args: argparse.Namespace) -> int:
-    from halt_desk.cli.sla_check import load_json
     from halt_desk.reports import kpi_csv, read_export, texts, tickets_csv, tickets_path
     from halt_desk.reports.change_report import changes_csv, changes_path
     from halt_desk.reports.month import Month
@@ -85,16 +65,7 @@ def cmd_report_slr(args: argparse.Namespace) -> int:
     month = Month.parse(args.month)
     now = parse_now(args.now)
     gc.disable()  # a one-shot batch of long-lived objects: cyclic collection only costs time
-    if args.from_file:
-        if now is not None:
-            raise CliError("--now cannot be used with --from: the export fixes its own moment")
-        if args.store:
-            raise CliError("--store cannot be used with --from")
-        source = "standard input" if args.from_file == "-" else args.from_file
-        document: object = load_json(read_text(args.from_file), source)
-    else:
-        source = args.server or "local cache"
-        document = _month_export(args, now or datetime.now(UTC))
+    document, source = report_document(args, now, lambda at: _month_export(args, at))
     report = read_export(document, source, month, args.org)
     out = Path(args.out)
     outputs = [(out, render_pdf(report, t))]

@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from halt_desk.cli.common import CliError, parse_now, read_text
+from halt_desk.cli.common import parse_now, report_document, report_source_export
 from halt_desk.i18n import LANGUAGES
 
 ORG_HELP = "organisation id (may be left out when the source has only one)"
@@ -23,36 +22,14 @@ def quarter_export(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
     sources, token and TLS settings as `report slr`)."""
     from halt_desk.reports.quarter import Quarter
     from halt_desk.reports.scorecard import build_quarter_export
-    from halt_desk.reports.sources import (
-        EventsSource,
-        StoreSource,
-        api_base,
-        fetch_changes,
-        open_store_source,
-    )
 
     quarter = Quarter.parse(args.quarter)
-    if getattr(args, "server", None) and args.store:
-        raise CliError("give --server or --store, not both")
-    if getattr(args, "server", None):
-        token = os.environ.get("HALT_DESK_TOKEN", "").strip()
-        if not token:
-            raise CliError(
-                "--server needs the API token in the environment variable HALT_DESK_TOKEN"
-            )
-        from halt_desk.sync.settings import effective_settings
-
-        base = api_base(args.server)
-        tls = effective_settings().tls()
-        source = EventsSource(fetch_changes(base, token, tls=tls), base)
-        return build_quarter_export(source, quarter, args.org, now)
-    store = open_store_source(Path(args.store) if args.store else None)
-    with store:
-        return build_quarter_export(StoreSource(store), quarter, args.org, now)
+    return report_source_export(
+        args, lambda source: build_quarter_export(source, quarter, args.org, now)
+    )
 
 
 def cmd_report_scorecard(args: argparse.Namespace) -> int:
-    from halt_desk.cli.sla_check import load_json
     from halt_desk.reports.output import write_files
     from halt_desk.reports.quarter import Quarter
     from halt_desk.reports.scorecard import read_quarter
@@ -64,16 +41,7 @@ def cmd_report_scorecard(args: argparse.Namespace) -> int:
     quarter = Quarter.parse(args.quarter)
     now = parse_now(args.now)
     gc.disable()  # a one-shot batch of long-lived objects: cyclic collection only costs time
-    if args.from_file:
-        if now is not None:
-            raise CliError("--now cannot be used with --from: the export fixes its own moment")
-        if args.store:
-            raise CliError("--store cannot be used with --from")
-        source = "standard input" if args.from_file == "-" else args.from_file
-        document: object = load_json(read_text(args.from_file), source)
-    else:
-        source = args.server or "local cache"
-        document = quarter_export(args, now or datetime.now(UTC))
+    document, source = report_document(args, now, lambda at: quarter_export(args, at))
     card = read_quarter(document, source, quarter, args.org)
     outputs = [(Path(args.out), render_scorecard_pdf(card, t))]
     if args.csv:
