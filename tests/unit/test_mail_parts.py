@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from halt_desk.central import central_secrets
 from halt_desk.central.mail_queue import message_id_for
@@ -123,6 +125,8 @@ def test_secrets_are_encrypted_and_need_the_same_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = tmp_path / "central.key"
+    # A host without a keychain, whatever the machine (or an earlier test) has: the key file.
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     monkeypatch.setenv(central_secrets.KEY_FILE_ENV, str(key))
     monkeypatch.delenv(central_secrets.KEY_ENV, raising=False)
     with Central.open(f"sqlite+pysqlite:///{tmp_path / 'c.sqlite3'}") as central:
