@@ -28,7 +28,7 @@ from halt_desk.central.schema import (
     tickets,
 )
 from halt_desk.central.stream_cache import CHANGES_AFTER, MISSING, Missing, StreamCache
-from halt_desk.domain.devices import DeviceFold, DeviceState
+from halt_desk.domain.devices import OWN_DEVICE_END_STATES, DeviceFold, DeviceState
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile, resolve_profile
 
@@ -131,6 +131,9 @@ _TICKET = select(tickets).where(tickets.c.id == bindparam("id"))
 _HISTORY = select(events).where(events.c.stream == bindparam("stream")).order_by(events.c.seq)
 _ORG_PROFILE = select(organisations.c.profile).where(organisations.c.id == bindparam("id"))
 _DEVICE = select(devices.c.fold).where(devices.c.asset_tag == bindparam("tag"))
+_DEVICES_OF_SWAP = select(devices.c.asset_tag, devices.c.fold).where(
+    devices.c.swap == bindparam("swap")
+)
 _SWAP = select(swaps).where(swaps.c.id == bindparam("id"))
 _REFERENCE = select(reference_records.c.data).where(
     reference_records.c.stream == bindparam("stream")
@@ -521,6 +524,22 @@ class Batch:
                 cached = _fold_from_json(row.fold) if row is not None else None
             self._devices[tag] = cached
         return self._devices[tag]
+
+    def own_devices_in_progress(self, swap: str) -> list[str]:
+        """The employee's own devices that `swap` still holds short of an end state (back
+        with the owner, at the lessor, retired): as stored, or as this batch leaves them."""
+        folds: dict[str, DeviceFold | None] = dict(self._devices)
+        for row in self.conn.execute(_DEVICES_OF_SWAP, {"swap": swap}):
+            if row.asset_tag not in folds:
+                folds[row.asset_tag] = self.device(row.asset_tag)
+        return sorted(
+            tag
+            for tag, fold in folds.items()
+            if fold is not None
+            and fold.owned
+            and fold.swap == swap
+            and fold.state not in OWN_DEVICE_END_STATES
+        )
 
     def put_device(self, tag: str, fold: DeviceFold, new: bool) -> None:
         values = {

@@ -401,6 +401,14 @@ def _apply_logistics(batch: Batch, event: Event) -> None:
         for earlier in batch.history(event.stream):
             fold = apply_swap_event(fold, earlier)
         apply_swap_event(fold, event)
+        if event.type == "swap_closed" and (
+            held := batch.own_devices_in_progress(event.stream_key)
+        ):
+            # The desk closes a swap once both devices have an end state; central again.
+            raise Rejected(
+                f"swap {event.stream_key}: the employee's own device {held[0]} "
+                "is still being handled"
+            )
     batch.history(event.stream).append(event)
 
 

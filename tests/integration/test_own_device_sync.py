@@ -171,5 +171,12 @@ def test_central_refuses_an_unwiped_hand_back_and_a_take_back_for_a_closed_swap(
         "test",
     )
     assert results[1].status == "rejected" and "does not hold" in (results[1].reason or "")
+    # The swap does not close while the employee's own device is still being handled (a
+    # desk that has not heard of the take-back yet): central checks it again.
+    [early] = central.central.record(
+        central.user("depot-a"), [wire(f"swap:{swap}", "swap_closed", {"outcome": "returned"})],
+        "test",
+    )  # fmt: skip
+    assert early.status == "rejected" and "HALT-PC-00077" in (early.reason or "")
     agent.close()
     depot_a.close()
