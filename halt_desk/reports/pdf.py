@@ -44,6 +44,7 @@ from halt_desk.reports.pdf_style import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RULE,
+    cover_facts,
     norm_text,
     para,
     register_fonts,
@@ -133,20 +134,7 @@ def _cover(report: MonthReport, t: Texts) -> list[Any]:
         (t("evaluated_at"), when(t, report.now, tz)),
         (t("generated_at"), when(t, report.generated_at, tz)),
     ]
-    facts_table = Table(
-        [[para(f"<b>{escape(k)}</b>"), para(escape(v), "body")] for k, v in facts],
-        colWidths=[50 * mm, CONTENT_WIDTH - 50 * mm],
-    )
-    facts_table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    facts_table = cover_facts(facts)
     # One tile per priority: within-norm share against the norm.
     tiles: list[Any] = []
     extra: list[tuple[Any, ...]] = []

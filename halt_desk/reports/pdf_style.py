@@ -188,3 +188,23 @@ def table(
 
 def head(t: Texts, *keys: str) -> list[Paragraph]:
     return [para(escape(t(key)), "cell_head") for key in keys]
+
+
+def cover_facts(facts: Sequence[tuple[str, str]], padding: int = 5) -> Table:
+    """The cover's facts (organisation, period, provider, profile, …): a bold name and its
+    value per row, ruled beneath."""
+    facts_table = Table(
+        [[para(f"<b>{escape(k)}</b>"), para(escape(v), "body")] for k, v in facts],
+        colWidths=[50 * mm, CONTENT_WIDTH - 50 * mm],
+    )
+    facts_table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), padding),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return facts_table

@@ -23,8 +23,6 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 from halt_desk.reports.escalation_report import OPEN_ACTION_STATUSES, per_level
@@ -36,7 +34,7 @@ from halt_desk.reports.pdf_style import (
     PAGE_HEIGHT,
     RED,
     RED_BG,
-    RULE,
+    cover_facts,
     head,
     hours,
     para,
@@ -89,19 +87,7 @@ def _facts(card: QuarterReport, t: Texts) -> list[Any]:
         (t("evaluated_at"), when(t, card.now, tz)),
         (t("generated_at"), when(t, card.generated_at, tz)),
     ]
-    facts_table = Table(
-        [[para(f"<b>{escape(k)}</b>"), para(escape(v), "body")] for k, v in facts],
-        colWidths=[50 * mm, CONTENT_WIDTH - 50 * mm],
-    )
-    facts_table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    facts_table = cover_facts(facts, padding=4)
     white = ParagraphStyle("sc_white", styles()["title"], textColor=colors.white)
     white_sub = ParagraphStyle("sc_white_sub", styles()["subtitle"], textColor=colors.white)
     return [
