@@ -32,10 +32,11 @@ the source has no device register.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from halt_desk.desk.staff import fallback_name
 from halt_desk.domain.change_kpi import is_change
 from halt_desk.domain.devices import (
     DeviceFold,
@@ -291,6 +292,7 @@ def build_export(
             source, org_id, month.start(tz).date(), month.shifted(1).start(tz).date()
         ),
         "escalations": escalation_documents(source, org_id, now),
+        "staff": staff_names(source),
         # A profile published through the changes feed travels with the export, so the
         # report from the file uses the very same rules.
         **({"profile_document": published} if published is not None else {}),
@@ -352,6 +354,14 @@ class MonthReport:
     vulnerabilities: tuple[Vulnerability, ...] = ()
     #: The organisation's registered escalations (escalation_report.py), by registration.
     escalations: tuple[EscalationState, ...] = ()
+    #: The provider's people by user name (`staff:` records): who decided, by name.
+    staff: Mapping[str, str] = field(default_factory=dict)
+
+    def person(self, actor: str | None) -> str:
+        """`actor` by name: its staff record's, else read from the user name itself."""
+        if not actor:
+            return "—"
+        return self.staff.get(actor) or fallback_name(actor)
 
 
 class _Reader:
@@ -461,6 +471,7 @@ def read_export(
         stock=_read_stock(r, doc.get("stock")),
         vulnerabilities=read_vulnerabilities(doc.get("vulnerabilities"), source),
         escalations=read_escalations(doc.get("escalations"), source),
+        staff=_read_staff(doc.get("staff")),
     )
 
 
@@ -543,3 +554,22 @@ def _read_stock(r: _Reader, raw: Any) -> StockReport | None:
             )
         )
     return StockReport(at, tuple(depots))
+
+
+def staff_names(source: Any) -> dict[str, str]:
+    """User name → display name of every `staff:` record the source holds (the newest
+    name given wins)."""
+    names: dict[str, str] = {}
+    for stream, events in source.streams_of("staff"):
+        for event in events:
+            name = event.data.get("name")
+            if isinstance(name, str) and name.strip():
+                names[stream.partition(":")[2]] = name.strip()
+    return names
+
+
+def _read_staff(raw: object) -> dict[str, str]:
+    """The export's `staff` names (an older export has none: names are read from ids)."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): v for k, v in raw.items() if isinstance(v, str) and v.strip()}

@@ -161,7 +161,7 @@ def uplift_section(report: MonthReport, t: Texts) -> list[Any]:
                     when(t, u.decided_at, tz),
                     para(escape(role)),
                     para(escape(u.motivation)),
-                    para(escape(u.decided_by or "—")),
+                    para(escape(report.person(u.decided_by))),
                 ]
             )
         flow.append(table(rows, [m * mm for m in (32, 26, 36, 56, 30)]))

@@ -28,6 +28,17 @@ def slr(out: Path, *extra: str) -> int:
 
 
 # ------------------------------------------------------------------ from an export
+def test_who_decided_an_uplift_shows_by_the_name_the_export_carries(tmp_path: Path) -> None:
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    document["staff"] = {"agent:sanne.visser": "Sanne Visser-de Jong"}
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "slr.pdf"
+    assert slr(out, "--from", str(source)) == 0
+    text = " ".join(pdf_text(out).split())  # a name may wrap in its cell
+    assert "Sanne Visser-de Jong" in text and "agent:" not in text
+
+
 def test_the_pdf_shows_the_hand_computed_figures(tmp_path: Path) -> None:
     out = tmp_path / "slr.pdf"
     assert slr(out, "--from", str(FIXTURE)) == 0
@@ -47,7 +58,7 @@ def test_the_pdf_shows_the_hand_computed_figures(tmp_path: Path) -> None:
         "96,2",  # P3 MTTP wall-clock 5775 min
         "zitting of rechtszaak",
         "Zitting om 14:00; dossier niet",
-        "agent:sanne.visser",
+        "Sanne Visser",  # who decided, by name (read from the user name: no staff records)
         "Afgewezen verzoeken om uplift deze maand: 1.",
         "geen toelichting vastgelegd",  # F-P3-5 reaction
         "Wachten op patch van de leverancier",
