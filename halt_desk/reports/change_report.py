@@ -30,6 +30,7 @@ from halt_desk.reports.pdf_style import (
     MUTED,
     RED,
     RED_BG,
+    head,
     para,
     styles,
     table,
@@ -75,14 +76,12 @@ WORDS: Mapping[str, str] = {
 
 
 def w(t: Texts, key: str, **values: object) -> str:
-    text = t.catalogue.pgettext("report", WORDS[key])
-    return text.format(**values) if values else text
+    return t.word(WORDS, key, **values)
 
 
 # ---------------------------------------------------------------------------- PDF
 def _head(t: Texts, *keys: str) -> list[Paragraph]:
-    """Header cells: the section's own words, or the report's."""
-    return [para(escape(w(t, key) if key in WORDS else t(key)), "cell_head") for key in keys]
+    return head(t, *keys, words=WORDS)
 
 
 def change_section(report: MonthReport, t: Texts) -> list[Any]:

@@ -235,6 +235,20 @@ def _lowest(
     return lowest
 
 
+def organisation_profile(
+    source: EventSource, org: str | None
+) -> tuple[str, Mapping[str, Any], Profile, str | None]:
+    """The organisation a report is for (`org`, or the source's only one), its record, its
+    contract profile and the profile document published for it (None: the built-in).
+    Raises UnknownOrganisation."""
+    organisations = source.organisations()
+    org_id = choose_organisation(org, organisations)
+    fields = organisations[org_id]
+    profile_name = str(fields.get("profile"))
+    published = source.published_profile(profile_name)
+    return org_id, fields, resolve_profile(profile_name, published), published
+
+
 def build_export(
     source: EventSource,
     month: Month,
@@ -248,12 +262,7 @@ def build_export(
 
     Raises UnknownOrganisation, InvalidMonth (a month after `now`), EmptyMonth.
     """
-    organisations = source.organisations()
-    org_id = choose_organisation(org, organisations)
-    fields = organisations[org_id]
-    profile_name = str(fields.get("profile"))
-    published = source.published_profile(profile_name)
-    profile = resolve_profile(profile_name, published)
+    org_id, fields, profile, published = organisation_profile(source, org)
     tz = profile.calendar.tz
     month.check_begun(now, tz)
 

@@ -8,7 +8,7 @@ report uses (ë, ≥, –) on any machine.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -186,8 +186,13 @@ def table(
     return table
 
 
-def head(t: Texts, *keys: str) -> list[Paragraph]:
-    return [para(escape(t(key)), "cell_head") for key in keys]
+def head(t: Texts, *keys: str, words: Mapping[str, str] | None = None) -> list[Paragraph]:
+    """Header cells: a key in `words` (a section's own table) in its words, else the
+    report's."""
+    return [
+        para(escape(t.word(words, key) if words and key in words else t(key)), "cell_head")
+        for key in keys
+    ]
 
 
 def cover_facts(facts: Sequence[tuple[str, str]], padding: int = 5) -> Table:

@@ -36,7 +36,11 @@ from halt_desk.reports.escalation_report import (
     open_actions,
     read_escalations,
 )
-from halt_desk.reports.export import DEFAULT_PROVIDER, choose_organisation, ticket_document
+from halt_desk.reports.export import (
+    DEFAULT_PROVIDER,
+    organisation_profile,
+    ticket_document,
+)
 from halt_desk.reports.kpi import (
     PriorityKpi,
     ReportTicket,
@@ -90,12 +94,7 @@ def build_quarter_export(
     Raises UnknownOrganisation, InvalidQuarter (a quarter after `now`), EmptyMonth (no
     ticket in the quarter).
     """
-    organisations = source.organisations()
-    org_id = choose_organisation(org, organisations)
-    fields = organisations[org_id]
-    profile_name = str(fields.get("profile"))
-    published = source.published_profile(profile_name)
-    profile = resolve_profile(profile_name, published)
+    org_id, fields, profile, published = organisation_profile(source, org)
     tz = profile.calendar.tz
     quarter.check_begun(now, tz)
     locations = _caller_locations(source)

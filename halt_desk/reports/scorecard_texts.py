@@ -133,5 +133,4 @@ CATALOGUE: Mapping[str, str] = {
 
 def say(t: Texts, key: str, **values: object) -> str:
     """The text of `key` in the language of `t` (placeholders filled with str.format)."""
-    text = t.catalogue.pgettext("report", CATALOGUE[key])
-    return text.format(**values) if values else text
+    return t.word(CATALOGUE, key, **values)

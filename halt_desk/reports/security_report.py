@@ -21,6 +21,7 @@ from halt_desk.reports.pdf_style import (
     MUTED,
     RED,
     RED_BG,
+    head,
     para,
     styles,
     table,
@@ -75,12 +76,11 @@ WORDS: Mapping[str, str] = {
 
 
 def w(t: Texts, key: str, **values: object) -> str:
-    text = t.catalogue.pgettext("report", WORDS[key])
-    return text.format(**values) if values else text
+    return t.word(WORDS, key, **values)
 
 
 def _head(t: Texts, *keys: str) -> list[Paragraph]:
-    return [para(escape(w(t, key) if key in WORDS else t(key)), "cell_head") for key in keys]
+    return head(t, *keys, words=WORDS)
 
 
 _INK = {ClockState.MET: (GREEN, GREEN_BG), ClockState.BREACHED: (RED, RED_BG)}

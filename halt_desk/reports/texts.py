@@ -220,7 +220,12 @@ class Texts:
         return translator(self.lang)
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self.catalogue.pgettext("report", CATALOGUE[key])
+        return self.word(CATALOGUE, key, **values)
+
+    def word(self, table: Mapping[str, str], key: str, **values: object) -> str:
+        """The text of `key` in `table` (a section's own words, marked NP_("report", …)) in
+        this language, placeholders filled with str.format."""
+        text = self.catalogue.pgettext("report", table[key])
         return text.format(**values) if values else text
 
     def month_name(self, month: int, year: int) -> str:
