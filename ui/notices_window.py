@@ -91,10 +91,40 @@ def _moment(edit: QDateTimeEdit) -> datetime:
     return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch()).astimezone()
 
 
-class NoticeForm(QDialog):
-    """A new notice: organisation, kind, who it is for, title, text and (optionally) when."""
+class _RecordingDialog(QDialog):
+    """A dialog that records one thing off the UI thread: once only (Enter twice, or Enter
+    and the button, records once), closes when it is recorded, shows a refusal in
+    `self.message` (which the subclass makes) and lets the user try again."""
 
     recorded = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.busy = False  # a record on its way
+        self.message = labels.error_label()
+
+    def record(self, store: Store, work: Callable[[], Any], result: Any = None) -> None:
+        """Runs `work` through the store's change hub; emits `recorded` with `result` (or
+        with what `work` returned) and closes, or shows why it was refused."""
+        if self.busy:
+            return
+        self.busy = True
+        self.message.setText("")
+        ChangeHub.of(store).run(
+            work, lambda value: self._done(value if result is None else result), self._refused
+        )
+
+    def _done(self, value: Any) -> None:
+        self.recorded.emit(value)
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.busy = False
+        self.message.setText(labels.error_text(exc))
+
+
+class NoticeForm(_RecordingDialog):
+    """A new notice: organisation, kind, who it is for, title, text and (optionally) when."""
 
     def __init__(
         self,
@@ -105,7 +135,6 @@ class NoticeForm(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.busy = False  # a record on its way
         self.store, self.actor, self.clock = store, actor, clock
         self.setWindowTitle(_("New disruption or maintenance notice"))
         self.setMinimumWidth(560)
@@ -139,7 +168,6 @@ class NoticeForm(QDialog):
             edit.setEnabled(False)
         self.has_window.toggled.connect(self.starts.setEnabled)
         self.has_window.toggled.connect(self.ends.setEnabled)
-        self.message = labels.error_label()
         for limit in (self.title_limit, self.text_limit):
             limit.refused.connect(self.message.setText)
         form = QFormLayout()
@@ -223,28 +251,12 @@ class NoticeForm(QDialog):
         )
 
     def submit(self) -> None:
-        if self.busy:  # Enter twice, or Enter and the button: recorded once
-            return
-        self.busy = True
-        self.message.setText("")
         draft, store, actor, now = self.draft(), self.store, self.actor, self.clock()
-        ChangeHub.of(store).run(
-            lambda: publish_notice(store, draft, actor, now), self._done, self._refused
-        )
-
-    def _done(self, notice: Any) -> None:
-        self.recorded.emit(notice)
-        self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        self.busy = False
-        self.message.setText(labels.error_text(exc))
+        self.record(store, lambda: publish_notice(store, draft, actor, now))
 
 
-class NoticeTextDialog(QDialog):
+class NoticeTextDialog(_RecordingDialog):
     """A follow-up (with an optional new title) or the all-clear of one notice."""
-
-    recorded = Signal(object)
 
     def __init__(
         self,
@@ -256,7 +268,6 @@ class NoticeTextDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.busy = False  # a record on its way
         self.store, self.notice, self.closing = store, notice, closing
         self.actor, self.clock = actor, clock
         title = _("All clear · {title}") if closing else _("Follow-up · {title}")
@@ -275,7 +286,6 @@ class NoticeTextDialog(QDialog):
         self.limit = TextLimit(self.text, "text")
         label.setBuddy(self.text)
         self.title = QLineEdit(notice.title)
-        self.message = labels.error_label()
         self.limit.refused.connect(self.message.setText)
         layout = QVBoxLayout(self)
         if not closing:
@@ -290,10 +300,6 @@ class NoticeTextDialog(QDialog):
         self.text.setFocus()
 
     def submit(self) -> None:
-        if self.busy:  # Enter twice, or Enter and the button: recorded once
-            return
-        self.busy = True
-        self.message.setText("")
         store, notice_id, actor, now = self.store, self.notice.id, self.actor, self.clock()
         text, title = self.text.toPlainText(), self.title.text()
         closing = self.closing
@@ -303,15 +309,7 @@ class NoticeTextDialog(QDialog):
                 return all_clear(store, notice_id, text, actor, now)
             return follow_up(store, notice_id, text, actor, now, title=title)
 
-        ChangeHub.of(store).run(work, self._done, self._refused)
-
-    def _done(self, notice: Any) -> None:
-        self.recorded.emit(notice)
-        self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        self.busy = False
-        self.message.setText(labels.error_text(exc))
+        self.record(store, work)
 
 
 class NoticesWindow(QDialog):
@@ -491,11 +489,9 @@ class NoticesWindow(QDialog):
         return dialog
 
 
-class LinkNoticeDialog(QDialog):
+class LinkNoticeDialog(_RecordingDialog):
     """Links a ticket to an open notice of its organisation (the ticket's Ctrl+Shift+K):
-    Up/Down to choose, Enter links, Escape cancels."""
-
-    linked = Signal(str)
+    Up/Down to choose, Enter links, Escape cancels; `recorded` carries the notice's id."""
 
     def __init__(
         self,
@@ -507,7 +503,6 @@ class LinkNoticeDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.busy = False  # a record on its way
         self.store, self.ticket_id, self.actor, self.clock = store, ticket_id, actor, clock
         self.setWindowTitle(_("Link to a notice · {ticket}").format(ticket=ticket_id))
         self.setMinimumWidth(520)
@@ -519,7 +514,6 @@ class LinkNoticeDialog(QDialog):
         if self.shown:
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self.submit())
-        self.message = labels.error_label()
         if not self.shown:
             self.message.setText(_("No open disruptions or maintenance."))
         layout = QVBoxLayout(self)
@@ -533,21 +527,6 @@ class LinkNoticeDialog(QDialog):
         if not 0 <= row < len(self.shown):
             self.message.setText(_("First choose an open notice in the list."))
             return
-        if self.busy:  # Enter activates the item and the dialog's button: linked once
-            return
-        self.busy = True
         store, ticket_id, actor, now = self.store, self.ticket_id, self.actor, self.clock()
         notice_id = self.shown[row].id
-        ChangeHub.of(store).run(
-            lambda: link_ticket(store, ticket_id, notice_id, actor, now),
-            lambda _event: self._done(notice_id),
-            self._refused,
-        )
-
-    def _refused(self, exc: BaseException) -> None:
-        self.busy = False
-        self.message.setText(labels.error_text(exc))
-
-    def _done(self, notice_id: str) -> None:
-        self.linked.emit(notice_id)
-        self.accept()
+        self.record(store, lambda: link_ticket(store, ticket_id, notice_id, actor, now), notice_id)

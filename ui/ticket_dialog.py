@@ -516,7 +516,7 @@ class TicketDialog(QDialog):
         dialog = LinkNoticeDialog(
             self.store, self.ticket_id, self.ticket.org, self.actor, self.clock, self
         )
-        dialog.linked.connect(lambda _notice: self.changed.emit(self.ticket_id))
+        dialog.recorded.connect(lambda _notice: self.changed.emit(self.ticket_id))
         dialog.open()
         return dialog
 
