@@ -23,7 +23,9 @@ from halt_desk.central.schema import organisations, reference_records
 from halt_desk.central.service import Central
 from halt_desk.domain.errors import HaltDeskError
 
-COLUMNS = ("id", "org", "name", "email", "phone", "team", "region", "location", "role")
+COLUMNS = ("id", "org", "name", "email", "phone", "team", "region", "location", "role", "lang")
+#: The languages central writes an employee's mail in (empty: Dutch).
+LANGUAGES = ("nl", "en")
 REQUIRED = ("id", "org", "name")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{7,16}$")
@@ -63,6 +65,8 @@ def _check_line(row: dict[str, str], orgs: set[str]) -> str | None:
         return "email is not an e-mail address"
     if row.get("phone") and not _PHONE.match(row["phone"]):
         return "phone is not a phone number"
+    if row.get("lang") and row["lang"] not in LANGUAGES:
+        return f"lang {row['lang']!r} is not one of {', '.join(LANGUAGES)}"
     return None
 
 

@@ -149,8 +149,9 @@ def notice_drafts(
 ) -> list[MailDraft]:
     """The mails of a notice event (`event_id` on `stream`, recorded): one per employee in
     the notice's scope, to be queued with `queue_mails` in the same transaction. The
-    follow-up and the all-clear go to whoever is in its scope now. `common`: what every
-    mail shares (the desk's name); a kind the organisation switched off sends nothing."""
+    follow-up and the all-clear go to whoever is in its scope now, each in the language
+    the directory gives (`employee_language`). `common`: what every mail shares (the
+    desk's name); a kind the organisation switched off sends nothing."""
     history = _stream_events(conn, stream)
     upto = next((i for i, e in enumerate(history) if e.id == event_id), None)
     if upto is None:
@@ -160,9 +161,22 @@ def notice_drafts(
     notice = fold_notice(history[: upto + 1])
     if kind is None or notice is None or not kind_enabled(conn, notice.org, kind):
         return []
-    lang = "nl"
-    context = {**notice_context(conn, notice, event, lang), **(common or {})}
-    return [
-        MailDraft(notice.org, kind, str(e["email"]), lang, stream, event.id, context)
-        for e in recipients(notice, employees_of(conn, notice.org))
-    ]
+    contexts: dict[str, dict[str, Any]] = {}
+    drafts: list[MailDraft] = []
+    for employee in recipients(notice, employees_of(conn, notice.org)):
+        lang = employee_language(employee)
+        if lang not in contexts:
+            contexts[lang] = {**notice_context(conn, notice, event, lang), **(common or {})}
+        drafts.append(
+            MailDraft(
+                notice.org, kind, str(employee["email"]), lang, stream, event.id, contexts[lang]
+            )
+        )
+    return drafts
+
+
+def employee_language(employee: Mapping[str, Any]) -> str:
+    """The language an employee reads mail in: the directory's `lang` (nl, en), else Dutch
+    (all contact with Halt staff is Dutch)."""
+    lang = employee.get("lang")
+    return lang if lang in ("nl", "en") else "nl"

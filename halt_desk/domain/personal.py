@@ -68,8 +68,9 @@ _SHIPMENT = {
     *("problem", "expected"),  # the carrier's exception and expected delivery (couriers)
 }
 #: The employee directory (`central import employees`): work contact data, which the desk
-#: needs to find a caller; private contact data and the home address are personal.
-_EMPLOYEE = {"id", "org", "name", "email", "phone", "team", "region", "location", "role"}
+#: needs to find a caller, and the language mail to the employee is written in; private
+#: contact data and the home address are personal.
+_EMPLOYEE = {"id", "org", "name", "email", "phone", "team", "region", "location", "role", "lang"}
 _PRIVATE_CONTACT = {HOME_ADDRESS, "private_email", "private_phone"}
 #: The staff directory (`central user add --display-name`): names and work contact, which
 #: every colleague's desk shows; anything else is personal.

@@ -93,3 +93,24 @@ def test_a_file_without_the_required_columns_is_refused(tmp_path: Path) -> None:
     result = run(db, csv)
     assert result.returncode == 2 and "missing column(s): id, org, name" in result.stderr
     central.close()
+
+
+def test_the_language_column_is_optional_and_checked(tmp_path: Path) -> None:
+    central, db = central_with_org(tmp_path)
+    csv = tmp_path / "employees.csv"
+    csv.write_text(
+        "id,org,name,email,lang\n"
+        "e1,halt,Anna de Vries,anna@halt.nl,en\n"
+        "e2,halt,Piet Jansen,piet@halt.nl,\n"
+        "e3,halt,Kees Bakker,kees@halt.nl,fr\n"
+    )
+    result = run(db, csv)
+    assert "2 employees were registered" in result.stdout and "1 lines rejected" in result.stdout
+    assert "line 4: lang 'fr' is not one of nl, en" in result.stdout
+    admin = User(0, "admin", Role.ADMIN, None)
+    page, _, _ = central.changes(admin, 0, 100, "local")
+    registered = {e["stream"]: e["data"] for e in page if e["type"] == "employee_registered"}
+    assert registered["employee:e1"]["lang"] == "en"
+    assert "lang" not in registered["employee:e2"]
+    assert "employee:e3" not in registered
+    central.close()

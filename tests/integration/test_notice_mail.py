@@ -98,3 +98,18 @@ def test_a_notice_its_follow_up_and_all_clear_reach_everyone_in_scope(
 
     wait_until(lambda: audited() == 6, "every notice mail sent is in the audit log")
     assert all(row["state"] == "sent" for row in desk.outbox())
+
+
+def test_each_employee_reads_the_notice_in_the_language_of_the_directory(
+    mail_desk: tuple[MailDesk, ThreadServer], smtp: SmtpServer
+) -> None:
+    desk, server = mail_desk
+    visitor = {**_employee(3, "z3@halt.nl"), "lang": "en"}
+    desk.push(server.url, [wire("employee:z3", "employee_registered", visitor, "admin")], "admin")
+    desk.push(server.url, [wire("notice:N2", "notice_published", PUBLISHED)])
+    by_address = {m.to[0]: m for m in smtp.wait_count(3)}
+    assert by_address["z1@halt.nl"].subject == "Verstoring: Geen netwerk in Zwolle"
+    english = by_address["z3@halt.nl"]
+    assert english.subject == "Disruption: Geen netwerk in Zwolle"
+    assert "Dear colleague," in english.text
+    assert "Disruption for location Regiokantoor Zwolle" in english.text
