@@ -107,40 +107,54 @@ def _work(laptop: Laptop, ticket: str, notes: int) -> None:
         laptop.record(f"ticket:{ticket}", "comment", {"text": f"note {n}"})
 
 
+def _laptops(tmp_path: Path, desk: Desk, url: str) -> tuple[Laptop, Laptop]:
+    """Laptops a and b (their caches in `tmp_path`, kept across restarts) on `url`."""
+    a, b = (
+        Laptop(tmp_path / f"{n}.sqlite3", url, desk.tokens[f"agent-{n}"], f"agent-{n}")
+        for n in ("a", "b")
+    )
+    return a, b
+
+
+def _restart_central(
+    desk: Desk,
+    db_url: str,
+    server: ThreadServer,
+    laptops: tuple[Laptop, Laptop],
+    step: Callable[[], None],
+    folder: Path,
+) -> tuple[ThreadServer, Laptop, Laptop]:
+    """Stops central, runs `step` (a backup or a restore) on its database, starts it again
+    and opens the laptops' caches (in `folder`) anew on the new server."""
+    server.stop()
+    desk.central.close()
+    step()
+    desk.central = Central.open(db_url)
+    server = ThreadServer(desk.central).start()
+    for laptop in laptops:
+        laptop.close()
+    return (server, *_laptops(folder, desk, server.url))
+
+
 def test_sync_backup_more_work_restore_more_work_sync_twice(
     db_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     desk = Desk.create(db_url)
     with backup_and_restore(db_url, request) as (backup, restore):
         server = ThreadServer(desk.central).start()
-        a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
-        b = Laptop(tmp_path / "b.sqlite3", server.url, desk.tokens["agent-b"], "agent-b")
+        a, b = _laptops(tmp_path, desk, server.url)
         for laptop in (a, b):
             assert laptop.engine.sync_once().state == "online"
         _work(a, "A1", 3)
         _work(b, "B1", 2)
         for laptop in (a, b):
             assert laptop.engine.sync_once().state == "online"
-        server.stop()
-        desk.central.close()
-        backup()
-        desk.central = Central.open(db_url)
-        server = ThreadServer(desk.central).start()
-        a.close(), b.close()
-        a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
-        b = Laptop(tmp_path / "b.sqlite3", server.url, desk.tokens["agent-b"], "agent-b")
+        server, a, b = _restart_central(desk, db_url, server, (a, b), backup, tmp_path)
         _work(a, "A2", 4)
         _work(b, "B2", 1)
         for laptop in (a, b, a):
             assert laptop.engine.sync_once().state == "online"
-        server.stop()
-        desk.central.close()
-        restore()
-        desk.central = Central.open(db_url)
-        server = ThreadServer(desk.central).start()
-        a.close(), b.close()
-        a = Laptop(tmp_path / "a.sqlite3", server.url, desk.tokens["agent-a"], "agent-a")
-        b = Laptop(tmp_path / "b.sqlite3", server.url, desk.tokens["agent-b"], "agent-b")
+        server, a, b = _restart_central(desk, db_url, server, (a, b), restore, tmp_path)
         _work(a, "A3", 2)
         _work(b, "B3", 2)
         try:
