@@ -1,29 +1,24 @@
 """The service-level report as a PDF (reportlab): the document and its cover page.
 
 A4 portrait: a cover page, then the sections of the report (`pdf_tables.py`, with the
-charts of `pdf_charts.py`) with a running header and a footer "page N of M"; fonts,
-colours and cell helpers are in `pdf_style.py`.
+charts of `pdf_charts.py`) with a running header and a footer "page N of M" (the frame
+the scorecard shares: `pdf_document.py`); fonts, colours and cell helpers are in
+`pdf_style.py`.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -32,22 +27,14 @@ from reportlab.platypus import (
 
 from halt_desk.reports.change_report import change_section
 from halt_desk.reports.export import MonthReport
+from halt_desk.reports.pdf_document import build_document
 from halt_desk.reports.pdf_escalations import escalation_section
 from halt_desk.reports.pdf_style import (
-    BRAND,
     CONTENT_WIDTH,
-    FONT,
-    FONT_BOLD,
-    INK,
-    MARGIN,
-    MUTED,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     RULE,
     cover_facts,
     norm_text,
     para,
-    register_fonts,
     styles,
     verdict,
     when,
@@ -62,62 +49,6 @@ from halt_desk.reports.pdf_tables import (
 from halt_desk.reports.pdf_xla import xla_section
 from halt_desk.reports.security_report import security_section, vulnerability_section
 from halt_desk.reports.texts import Texts
-
-
-# ---------------------------------------------------------------------------- pages
-def _canvas_class(t: Texts, header: str, generated: str) -> type[Canvas]:
-    """A canvas that draws the header and "page N of M" once the page count is known."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._decorate(number, total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, number: int, total: int) -> None:
-            self.saveState()
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.5)
-            self.line(MARGIN, 12 * mm, PAGE_WIDTH - MARGIN, 12 * mm)
-            self.setFont(FONT, 7.5)
-            self.setFillColor(MUTED)
-            self.drawString(MARGIN, 8 * mm, generated)
-            self.drawRightString(
-                PAGE_WIDTH - MARGIN, 8 * mm, t("footer_page", page=number, pages=total)
-            )
-            if number > 1:
-                self.setFillColor(BRAND)
-                self.rect(0, PAGE_HEIGHT - 4 * mm, PAGE_WIDTH, 4 * mm, stroke=0, fill=1)
-                self.setFont(FONT_BOLD, 8)
-                self.setFillColor(INK)
-                self.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, header)
-                self.setFont(FONT, 8)
-                self.setFillColor(MUTED)
-                self.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 11 * mm, "HALT Desk")
-                self.line(MARGIN, PAGE_HEIGHT - 13 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 13 * mm)
-            self.restoreState()
-
-    return NumberedCanvas
-
-
-def _cover_background(canvas: Canvas, _doc: Any) -> None:
-    canvas.saveState()
-    canvas.setFillColor(BRAND)
-    canvas.rect(0, PAGE_HEIGHT - 70 * mm, PAGE_WIDTH, 70 * mm, stroke=0, fill=1)
-    canvas.setFillColor(colors.HexColor("#2d6aa3"))
-    canvas.rect(0, PAGE_HEIGHT - 73 * mm, PAGE_WIDTH, 3 * mm, stroke=0, fill=1)
-    canvas.restoreState()
 
 
 # ---------------------------------------------------------------------------- sections
@@ -188,33 +119,8 @@ def _cover(report: MonthReport, t: Texts) -> list[Any]:
 # ---------------------------------------------------------------------------- document
 def render_pdf(report: MonthReport, t: Texts) -> bytes:
     """The report as PDF bytes (written to a file by the caller, atomically)."""
-    register_fonts()
-    buffer = io.BytesIO()
     tz = report.profile.calendar.tz
     month = t.month_name(report.month.month, report.month.year)
-    header = t("header", org=report.org_name, month=month)
-    generated = f"{t('generated_at')} {when(t, report.generated_at, tz)}"
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=18 * mm,
-        bottomMargin=16 * mm,
-        title=f"{t('title')} {report.org_name} {report.month}",
-        author="HALT Desk",
-        subject=t("subtitle", month=report.month),
-        creator="HALT Desk",
-        invariant=1,
-    )
-    cover_frame = Frame(MARGIN, 16 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 24 * mm, id="cover")
-    body_frame = Frame(MARGIN, 16 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 34 * mm, id="body")
-    doc.addPageTemplates(
-        [
-            PageTemplate("cover", [cover_frame], onPage=_cover_background),
-            PageTemplate("body", [body_frame]),
-        ]
-    )
     story: list[Any] = [
         *_cover(report, t),
         NextPageTemplate("body"),
@@ -235,5 +141,11 @@ def render_pdf(report: MonthReport, t: Texts) -> bytes:
         CondPageBreak(40 * mm),
         *vulnerability_section(report, t),
     ]
-    doc.build(story, canvasmaker=_canvas_class(t, header, generated))
-    return buffer.getvalue()
+    return build_document(
+        story,
+        t,
+        title=f"{t('title')} {report.org_name} {report.month}",
+        subject=t("subtitle", month=report.month),
+        header=t("header", org=report.org_name, month=month),
+        generated=f"{t('generated_at')} {when(t, report.generated_at, tz)}",
+    )

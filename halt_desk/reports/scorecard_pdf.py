@@ -4,41 +4,32 @@ and resolution per month, communication, repetition."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
-    Frame,
     KeepTogether,
     NextPageTemplate,
-    PageTemplate,
     Paragraph,
     Spacer,
 )
 
 from halt_desk.reports.escalation_report import OPEN_ACTION_STATUSES, per_level
-from halt_desk.reports.pdf import _canvas_class, _cover_background
+from halt_desk.reports.pdf_document import build_document
 from halt_desk.reports.pdf_style import (
-    CONTENT_WIDTH,
     FONT_BOLD,
-    MARGIN,
-    PAGE_HEIGHT,
     RED,
     RED_BG,
     cover_facts,
     head,
     hours,
     para,
-    register_fonts,
     share_cell,
     styles,
     table,
@@ -348,32 +339,8 @@ def improvement_section(card: QuarterReport, t: Texts) -> list[Any]:
 
 def render_scorecard_pdf(card: QuarterReport, t: Texts) -> bytes:
     """The scorecard as PDF bytes (written to a file by the caller, atomically)."""
-    register_fonts()
-    buffer = io.BytesIO()
     tz = card.profile.calendar.tz
     header = say(t, "sc_header", org=card.org_name, quarter=str(card.quarter))
-    generated = f"{t('generated_at')} {when(t, card.generated_at, tz)}"
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=18 * mm,
-        bottomMargin=16 * mm,
-        title=f"{say(t, 'sc_title')} {card.org_name} {card.quarter}",
-        author="HALT Desk",
-        subject=header,
-        creator="HALT Desk",
-        invariant=1,
-    )
-    first = Frame(MARGIN, 16 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 24 * mm, id="first")
-    body = Frame(MARGIN, 16 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 34 * mm, id="body")
-    doc.addPageTemplates(
-        [
-            PageTemplate("first", [first], onPage=_cover_background),
-            PageTemplate("body", [body]),
-        ]
-    )
     sections: Sequence[list[Any]] = (
         nature_section(card, t),
         performance_section(card, t),
@@ -385,5 +352,11 @@ def render_scorecard_pdf(card: QuarterReport, t: Texts) -> bytes:
     story: list[Any] = [*_facts(card, t), NextPageTemplate("body")]
     for section in sections:
         story += [CondPageBreak(50 * mm), KeepTogether(section)]
-    doc.build(story, canvasmaker=_canvas_class(t, header, generated))
-    return buffer.getvalue()
+    return build_document(
+        story,
+        t,
+        title=f"{say(t, 'sc_title')} {card.org_name} {card.quarter}",
+        subject=header,
+        header=header,
+        generated=f"{t('generated_at')} {when(t, card.generated_at, tz)}",
+    )
