@@ -39,6 +39,15 @@ def positive_int(text: str) -> int:
     return value
 
 
+def add_check_arguments(check: Any, metavar: str) -> None:
+    """The arguments `sla check` and `escalation check` share: the timelines file (or -),
+    `--profile`, `--now` and `--indent`."""
+    check.add_argument("timelines", metavar=metavar, help="file, or - for standard input")
+    check.add_argument("--profile", help="contract profile (overrides the file's 'profile')")
+    check.add_argument("--now", help="moment of evaluation, ISO-8601 with UTC offset")
+    check.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
+
+
 def parse_now(value: str | None) -> datetime | None:
     if value is None:
         return None

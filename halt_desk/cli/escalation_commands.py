@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from halt_desk.cli.common import parse_now, read_text
+from halt_desk.cli.common import add_check_arguments, parse_now, read_text
 
 
 def cmd_escalation_check(args: argparse.Namespace) -> int:
@@ -38,8 +38,5 @@ def add_commands(commands: Any) -> None:
             "message on bad input."
         ),
     )
-    check.add_argument("timelines", metavar="FILE.json", help="file, or - for standard input")
-    check.add_argument("--profile", help="contract profile (overrides the file's 'profile')")
-    check.add_argument("--now", help="moment of evaluation, ISO-8601 with UTC offset")
-    check.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
+    add_check_arguments(check, "FILE.json")
     check.set_defaults(handler=cmd_escalation_check)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 from halt_desk.cli.common import (
     CliError,
+    add_check_arguments,
     parse_now,
     read_text,
     report_document,
@@ -138,10 +139,7 @@ def _add_sla_check(commands: Any) -> None:
             "MTTP as JSON. Exit 0 on success, 2 with a message on bad input."
         ),
     )
-    check.add_argument("timelines", metavar="TIMELINES.json", help="file, or - for standard input")
-    check.add_argument("--profile", help="contract profile (overrides the file's 'profile')")
-    check.add_argument("--now", help="moment of evaluation, ISO-8601 with UTC offset")
-    check.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
+    add_check_arguments(check, "TIMELINES.json")
     check.set_defaults(handler=cmd_sla_check)
 
 
