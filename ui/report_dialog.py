@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -38,6 +39,9 @@ from ui.contract_time import default_zone
 from ui.work_progress import WorkProgress
 from ui.workers import run_in_background
 
+if TYPE_CHECKING:
+    from ui.vulnerabilities_window import VulnerabilitiesWindow
+
 ERROR_STYLE = "color: #b3261e"
 
 
@@ -62,9 +66,12 @@ class ReportDialog(QDialog):
         organisations: dict[str, str],
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        *,
+        actor: str = "",
     ) -> None:
         super().__init__(parent)
-        self.store, self.clock = store, clock
+        self.store, self.clock, self.actor = store, clock, actor
+        self.organisations = organisations
         self.setWindowTitle(_("Monthly report (service levels)"))
         self.setMinimumWidth(560)
         #: The month the suggested file name was made for.
@@ -111,6 +118,11 @@ class ReportDialog(QDialog):
         self.make_button = buttons.addButton(
             _("Make report"), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        cves = buttons.addButton(
+            _("&Vulnerabilities (CVE)…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        cves.setAutoDefault(False)
+        cves.clicked.connect(self.open_vulnerabilities)
         buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.make)
         buttons.rejected.connect(self.reject)
@@ -157,6 +169,18 @@ class ReportDialog(QDialog):
                                               "PDF (*.pdf)")  # fmt: skip
         if path:
             self.out.setText(path)
+
+    def open_vulnerabilities(self) -> VulnerabilitiesWindow:
+        """The CVEs of the organisation and month chosen here, to enter before the report."""
+        from ui.vulnerabilities_window import VulnerabilitiesWindow
+
+        window = VulnerabilitiesWindow(
+            self.store, self.organisations, self.actor, self.clock, self,
+            org=self.org.currentData(), month=self.month.text().strip(),
+        )  # fmt: skip
+        window.finished.connect(lambda _result: self.month.setFocus())
+        window.open()
+        return window
 
     # --- making it ---------------------------------------------------------------------------
     def make(self) -> None:
