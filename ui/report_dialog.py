@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.messages import Msg
-from halt_desk.i18n import Words, _
+from halt_desk.i18n import Words, _, ngettext
 from halt_desk.reports.errors import EmptyMonth
 from halt_desk.reports.from_store import write_month_report
 from halt_desk.reports.month import Month
@@ -94,7 +94,9 @@ class ReportDialog(QDialog):
         browse = QPushButton(_("Browse…"))
         browse.setAutoDefault(False)  # Enter makes the report, it never opens a file dialog
         browse.clicked.connect(self._browse)
-        self.with_csv = QCheckBox(_("Also CSV (key figures and one line per ticket)"))
+        self.with_csv = QCheckBox(
+            _("Also CSV (key figures, one line per ticket, the other tables)")
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("Message"))
@@ -211,7 +213,16 @@ class ReportDialog(QDialog):
         self.progress.finish()
         self.make_button.setEnabled(True)
         self.message.setStyleSheet("")
-        self.message.setText(_("Written: {files}").format(files=", ".join(str(p) for p in paths)))
+        csv_files = len(paths) - 1  # the CSV tables lie next to the PDF
+        if csv_files:
+            text = ngettext(
+                "Written: {pdf} and {count} CSV file next to it",
+                "Written: {pdf} and {count} CSV files next to it",
+                csv_files,
+            ).format(pdf=paths[0], count=csv_files)
+        else:
+            text = _("Written: {files}").format(files=paths[0])
+        self.message.setText(text)
         self.written.emit(paths)
 
     def _failed(self, exc: BaseException) -> None:

@@ -247,6 +247,8 @@ def test_the_monthly_report_from_the_menu(qtbot: QtBot, store: Store, tmp_path: 
     # the PDF, the KPI table, the tickets and the seven tables of reports/governance_csv.py
     assert (tmp_path / "slr.csv").exists() and len(written.args[0]) == 10
     assert (tmp_path / "slr-vulnerabilities.csv").exists()
+    pdf = tmp_path / "slr.pdf"
+    assert dialog.message.text() == f"Geschreven: {pdf} en 9 CSV-bestanden ernaast"
 
 
 def test_a_bad_month_gives_a_message_and_no_file(
