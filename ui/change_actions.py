@@ -1,11 +1,12 @@
 """The change actions of the ticket window (issue 23): "Gepland…" records the date a change
 is planned for (a date picker, Ctrl+Shift+G) and "Uitgevoerd" that it was carried out
-(Ctrl+Shift+I). Shown on change tickets only; the core checks them (desk/actions.py)."""
+(Ctrl+Shift+I). Shown on change tickets only; the core checks them (desk/actions.py). A
+change's own clocks (KPI 5 and 6) fill the window's clock panel instead of the incident's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, tzinfo
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -18,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.desk.actions import Action, ActionRequest
+from halt_desk.domain.change_kpi import CHANGE_CLOCKS, ChangeEvaluation
+from halt_desk.domain.clocks import ClockResult, ClockState
 from halt_desk.i18n import _
+from ui import labels
 
 PLAN_KEYS = "Ctrl+Shift+G"
 IMPLEMENTED_KEYS = "Ctrl+Shift+I"
@@ -78,3 +82,38 @@ class ChangeActions:
         for button in (self.planned, self.implemented):
             button.setVisible(change_type is not None)
             button.setEnabled(not closed and not implemented)
+
+
+def change_clock_rows(
+    change: ChangeEvaluation, tz: tzinfo | None
+) -> list[tuple[str, ClockResult, str]]:
+    """(name, clock, deadline in words) of the clocks that apply to a change's type; a
+    major, emergency or project change is planned in consultation and has one row saying
+    so. "Implemented within planning" ends with its plan date: "end of 09-12"."""
+    rows = []
+    for name in CHANGE_CLOCKS:
+        result = change.clocks[name]
+        if result.state is ClockState.NOT_APPLICABLE:
+            continue
+        due = "" if result.due is None else result.due.astimezone(tz).strftime("%d-%m %H:%M")
+        if name == "change_planning" and change.planned is not None:
+            due = _("end of {date}").format(date=change.planned.strftime("%d-%m"))
+        rows.append((labels.clock(name), result, due))
+    if not rows:
+        na = ClockResult(CHANGE_CLOCKS[0], ClockState.NOT_APPLICABLE)
+        rows.append((_("Planned in consultation (no clock)"), na, ""))
+    return rows
+
+
+def change_figures(change: ChangeEvaluation, tz: tzinfo | None) -> str:
+    """The plan and the implementation of a change, in the place of an incident's MTTR."""
+    if change.planned is None:
+        planned = _("Not planned yet")
+    else:
+        planned = _("Planned for {date}").format(date=change.planned.strftime("%d-%m-%Y"))
+        if change.plans > 1:
+            planned += " · " + _("planned {count} times").format(count=change.plans)
+    if change.implemented_at is None:
+        return planned
+    when = change.implemented_at.astimezone(tz).strftime("%d-%m-%Y %H:%M")
+    return f"{planned} · " + _("implemented {when}").format(when=when)

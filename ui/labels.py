@@ -54,6 +54,8 @@ def clock(code: str) -> str:
         "onsite": _("On site"),
         "swap": _("Device swap"),
         "emergency_workplace": _("Emergency workplace"),
+        "change_planning": _("Implemented within planning"),
+        "change_first_plan": _("First plan date within 5 working days"),
     }
     return names.get(code, code)
 

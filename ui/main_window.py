@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from ui.sync_feedback import SyncFeedback
     from ui.sync_issues import SyncIssuesDialog
     from ui.ticket_dialog import TicketDialog
+    from ui.vulnerabilities_window import VulnerabilitiesWindow
 
 REMINDER_INTERVAL_MS = 30_000
 log = logging.getLogger(__name__)
@@ -151,6 +152,11 @@ class MainWindow(QMainWindow):
         report.setToolTip(_("Monthly service-level report (Ctrl+Shift+R)"))
         report.triggered.connect(self.open_report)
         toolbar.addAction(report)
+        cves = QAction(_("Vulnerabilities (CVE)…"), self)
+        cves.setShortcut(QKeySequence("Ctrl+Shift+X"))
+        cves.setToolTip(_("Vulnerabilities (CVE) and measures taken (Ctrl+Shift+X)"))
+        cves.triggered.connect(self.open_vulnerabilities)
+        self.addAction(cves)  # a window key; the monthly report dialog has its button
         logistics = QAction(_("Logistics"), self)
         logistics.setShortcut(QKeySequence("Ctrl+L"))
         logistics.setToolTip(_("Logistics: swaps, stock and scanning (Ctrl+L)"))
@@ -161,7 +167,7 @@ class MainWindow(QMainWindow):
         field.setToolTip(_("Field service: my tickets of today (Ctrl+B)"))
         field.triggered.connect(self.open_field_view)
         toolbar.addAction(field)
-        self._needs_store: tuple[QAction, ...] = (new, assign, report, logistics, field)
+        self._needs_store: tuple[QAction, ...] = (new, assign, report, cves, logistics, field)
         toolbar.addSeparator()
         return toolbar
 
@@ -590,9 +596,19 @@ class MainWindow(QMainWindow):
     def open_report(self) -> ReportDialog:
         from ui.report_dialog import ReportDialog
 
-        dialog = ReportDialog(self._opened_store(), self.organisations, self.clock, self)
+        dialog = ReportDialog(
+            self._opened_store(), self.organisations, self.clock, self, actor=self.user
+        )
         dialog.open()
         return dialog
+
+    def open_vulnerabilities(self) -> VulnerabilitiesWindow:
+        from ui.vulnerabilities_window import VulnerabilitiesWindow
+
+        window = VulnerabilitiesWindow(self._opened_store(), self.organisations, self.user,
+                                       self.clock, self)  # fmt: skip
+        window.open()
+        return window
 
     # --- sync --------------------------------------------------------------------------------
     def sync_now(self) -> None:

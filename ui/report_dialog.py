@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.messages import Msg
-from halt_desk.i18n import Words, _
+from halt_desk.i18n import Words, _, ngettext
 from halt_desk.reports.errors import EmptyMonth
 from halt_desk.reports.from_store import write_month_report
 from halt_desk.reports.month import Month
@@ -37,6 +38,9 @@ from ui import labels
 from ui.contract_time import default_zone
 from ui.work_progress import WorkProgress
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from ui.vulnerabilities_window import VulnerabilitiesWindow
 
 ERROR_STYLE = "color: #b3261e"
 
@@ -62,9 +66,12 @@ class ReportDialog(QDialog):
         organisations: dict[str, str],
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        *,
+        actor: str = "",
     ) -> None:
         super().__init__(parent)
-        self.store, self.clock = store, clock
+        self.store, self.clock, self.actor = store, clock, actor
+        self.organisations = organisations
         self.setWindowTitle(_("Monthly report (service levels)"))
         self.setMinimumWidth(560)
         #: The month the suggested file name was made for.
@@ -87,7 +94,9 @@ class ReportDialog(QDialog):
         browse = QPushButton(_("Browse…"))
         browse.setAutoDefault(False)  # Enter makes the report, it never opens a file dialog
         browse.clicked.connect(self._browse)
-        self.with_csv = QCheckBox(_("Also CSV (key figures and one line per ticket)"))
+        self.with_csv = QCheckBox(
+            _("Also CSV (key figures, one line per ticket, the other tables)")
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("Message"))
@@ -111,6 +120,11 @@ class ReportDialog(QDialog):
         self.make_button = buttons.addButton(
             _("Make report"), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        cves = buttons.addButton(
+            _("&Vulnerabilities (CVE)…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        cves.setAutoDefault(False)
+        cves.clicked.connect(self.open_vulnerabilities)
         buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.make)
         buttons.rejected.connect(self.reject)
@@ -158,6 +172,18 @@ class ReportDialog(QDialog):
         if path:
             self.out.setText(path)
 
+    def open_vulnerabilities(self) -> VulnerabilitiesWindow:
+        """The CVEs of the organisation and month chosen here, to enter before the report."""
+        from ui.vulnerabilities_window import VulnerabilitiesWindow
+
+        window = VulnerabilitiesWindow(
+            self.store, self.organisations, self.actor, self.clock, self,
+            org=self.org.currentData(), month=self.month.text().strip(),
+        )  # fmt: skip
+        window.finished.connect(lambda _result: self.month.setFocus())
+        window.open()
+        return window
+
     # --- making it ---------------------------------------------------------------------------
     def make(self) -> None:
         try:
@@ -187,7 +213,16 @@ class ReportDialog(QDialog):
         self.progress.finish()
         self.make_button.setEnabled(True)
         self.message.setStyleSheet("")
-        self.message.setText(_("Written: {files}").format(files=", ".join(str(p) for p in paths)))
+        csv_files = len(paths) - 1  # the CSV tables lie next to the PDF
+        if csv_files:
+            text = ngettext(
+                "Written: {pdf} and {count} CSV file next to it",
+                "Written: {pdf} and {count} CSV files next to it",
+                csv_files,
+            ).format(pdf=paths[0], count=csv_files)
+        else:
+            text = _("Written: {files}").format(files=paths[0])
+        self.message.setText(text)
         self.written.emit(paths)
 
     def _failed(self, exc: BaseException) -> None:

@@ -37,7 +37,7 @@ from halt_desk.desk.mail_preview import published_wording
 from halt_desk.desk.names import names_for
 from halt_desk.desk.ticket_mail import TicketMail, request_resend, ticket_mails
 from halt_desk.desk.ticket_story import StoryEntry, swap_streams, ticket_story
-from halt_desk.domain.change_kpi import change_type_of
+from halt_desk.domain.change_kpi import ChangeEvaluation, evaluate_change_events
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.profiles import CLOCK_NAMES
@@ -48,7 +48,7 @@ from halt_desk.sync.signin import SyncTarget
 from ui import labels
 from ui.action_dialogs import DIALOGS, ask_content, confirm_again, is_second_first_response
 from ui.assign_dialog import AssignDialog, KeyClaim
-from ui.change_actions import ChangeActions
+from ui.change_actions import ChangeActions, change_clock_rows, change_figures
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
@@ -128,9 +128,8 @@ class TicketRead:
     caller_line: str = ""
     place_line: str = ""
     assignee: str = ""
-    #: A change ticket's type (None: an incident), and whether it was implemented.
-    change_type: str | None = None
-    implemented: bool = False
+    #: A change ticket's own clocks (None: an incident).
+    change: ChangeEvaluation | None = None
 
 
 def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
@@ -157,6 +156,8 @@ def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
     ]
     # The clocks through the same engine as `sla check`, on the events read above.
     evaluation = evaluate(contract, timeline_from_events(ticket.id, events), now)
+    # A change has its own clocks (domain/change_kpi.py), the ones the report counts.
+    change = evaluate_change_events(contract, events, now)
     return TicketRead(
         ticket,
         evaluation,
@@ -168,8 +169,7 @@ def read_ticket(store: Store, ticket_id: str, now: datetime) -> TicketRead:
         " · ".join(part for part in (caller, *contact) if part),
         " · ".join(part for part in place if part),
         names.person(ticket.assignee) if ticket.assignee else "",
-        change_type_of(events),
-        any(e.type == "change_implemented" for e in events),
+        change,
     )
 
 
@@ -193,6 +193,7 @@ class TicketDialog(QDialog):
         self._reads = LatestOnly()
         self.ticket: TicketView | None = None
         self.evaluation: TicketEvaluation | None = None
+        self.change: ChangeEvaluation | None = None
         self.tz: tzinfo | None = None
         self.caller_name = ""
         self.swaps: frozenset[str] = frozenset()
@@ -282,11 +283,16 @@ class TicketDialog(QDialog):
         self.clocks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.clocks.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.clocks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        rows = self.clocks.verticalHeader().defaultSectionSize() * len(CLOCK_NAMES)
-        self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
+        self._fit_clock_rows(len(CLOCK_NAMES))
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         self.figures.setAccessibleName(_("MTTR and MTTP"))
+
+    def _fit_clock_rows(self, count: int) -> None:
+        """`count` rows, the table exactly as high as they are (no scroll bar)."""
+        self.clocks.setRowCount(count)
+        rows = self.clocks.verticalHeader().defaultSectionSize() * count
+        self.clocks.setFixedHeight(rows + self.clocks.horizontalHeader().sizeHint().height() + 4)
 
     def _build_timeline(self) -> None:
         self.timeline = TimelineView()
@@ -394,7 +400,11 @@ class TicketDialog(QDialog):
         self.caller_line.set_full_text(read.caller_line or _("Caller unknown"))
         self.place_line.set_full_text(read.place_line)
         self._show_badges(evaluation, read.assignee)
-        self.figures.setText(self._figures(evaluation))
+        self.change = read.change
+        if read.change is None:
+            self.figures.setText(self._figures(evaluation))
+        else:
+            self.figures.setText(change_figures(read.change, self.tz))
         self._fill_clocks()
         self.timeline.show_story(read.entries, read.html)
         closed = str(evaluation.status) == "closed"
@@ -405,7 +415,10 @@ class TicketDialog(QDialog):
         self.buttons["Reopen"].setEnabled(resolved)
         self.buttons["Resolved"].setEnabled(not closed and not resolved)
         self.uplift_button.setEnabled(not closed and evaluation.priority != "P1")
-        self.change_actions.show_for(read.change_type, closed, read.implemented)
+        change = read.change
+        change_type = change.change_type if change is not None else None
+        implemented = change is not None and change.implemented_at is not None
+        self.change_actions.show_for(change_type, closed, implemented)
 
     def _show_badges(self, evaluation: TicketEvaluation, assignee: str) -> None:
         colour = labels.PRIORITY_COLOURS.get(evaluation.priority)
@@ -444,8 +457,18 @@ class TicketDialog(QDialog):
         if self.evaluation is None:
             return
         now = self.clock()
-        for row, name in enumerate(CLOCK_NAMES):
-            result = self.evaluation.clocks[name]
+        if self.change is None:
+            clocks = self.evaluation.clocks
+            rows = [
+                (labels.clock(name), clocks[name], _when(clocks[name].due, self.tz))
+                for name in CLOCK_NAMES
+            ]
+        else:
+            rows = change_clock_rows(self.change, self.tz)
+        resized = self.clocks.rowCount() != len(rows)
+        if resized:
+            self._fit_clock_rows(len(rows))
+        for row, (name, result, due) in enumerate(rows):
             running = result.state is ClockState.RUNNING
             countdown, colour = labels.countdown(result.due, now) if running else ("", None)
             state = labels.clock_state(str(result.state))
@@ -453,12 +476,17 @@ class TicketDialog(QDialog):
                 colour = labels.GREEN
             elif result.state is ClockState.BREACHED:
                 colour, state = labels.RED, _("overdue")
-            cells = (labels.clock(name), _when(result.due, self.tz), countdown, state)
+            cells = (name, due, countdown, state)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if colour is not None and column >= 2:
                     item.setForeground(QBrush(colour))
                 self.clocks.setItem(row, column, item)
+        if resized and self.change is not None:  # a change's clock names may take two lines
+            self.clocks.resizeRowsToContents()
+            rows_height = sum(self.clocks.rowHeight(r) for r in range(len(rows)))
+            header = self.clocks.horizontalHeader().sizeHint().height()
+            self.clocks.setFixedHeight(rows_height + header + 4)
 
     def _tick(self) -> None:
         self._fill_clocks()

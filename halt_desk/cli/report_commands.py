@@ -58,6 +58,7 @@ def _month_export(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
 def cmd_report_slr(args: argparse.Namespace) -> int:
     from halt_desk.reports import kpi_csv, read_export, texts, tickets_csv, tickets_path
     from halt_desk.reports.change_report import changes_csv, changes_path
+    from halt_desk.reports.governance_csv import governance_csvs
     from halt_desk.reports.month import Month
     from halt_desk.reports.output import write_files
     from halt_desk.reports.pdf import render_pdf
@@ -77,6 +78,8 @@ def cmd_report_slr(args: argparse.Namespace) -> int:
         changes = changes_csv(report, t)
         if changes is not None:
             outputs.append((changes_path(csv_path), changes.encode("utf-8")))
+        for path, text in governance_csvs(report, t, csv_path):
+            outputs.append((path, text.encode("utf-8")))
     write_files(outputs)
     written = ", ".join(str(path) for path, _ in outputs)
     print(f"{report.org_id} {report.month}: {len(report.tickets)} tickets; wrote {written}")

@@ -42,6 +42,8 @@ _CLOCK = {
     "onsite": N_("On site"),
     "swap": N_("Device swap"),
     "emergency_workplace": N_("Emergency workplace"),
+    "change_planning": N_("Implemented within planning"),
+    "change_first_plan": N_("First plan date within 5 working days"),
 }
 _COLUMNS = (
     (N_("Number"), 18),

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from halt_desk.domain.change_kpi import evaluate_change_events
 from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation, evaluate
+from halt_desk.domain.events import Event
+from halt_desk.domain.profiles import Profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.store import Store, TicketView
 
@@ -44,6 +47,16 @@ def evaluate_ticket(store: Store, ticket: TicketView, now: datetime) -> TicketEv
     return evaluate(profile, timeline_from_events(ticket.id, events), now)
 
 
+def _evaluated(
+    profile: Profile, ticket_id: str, events: Sequence[Event], now: datetime
+) -> TicketEvaluation:
+    """The ticket's clocks; a change's are its own (KPI 5 and 6), not an incident's, so the
+    board and the reminders count down what the ticket window shows."""
+    evaluation = evaluate(profile, timeline_from_events(ticket_id, events), now)
+    change = evaluate_change_events(profile, events, now)
+    return evaluation if change is None else evaluation._replace(clocks=change.clocks)
+
+
 def sla_board(store: Store, now: datetime, due_before: datetime | None = None) -> list[BoardRow]:
     """Open tickets, the ones with a breached clock first, then by the next deadline.
 
@@ -58,14 +71,7 @@ def board_of(store: Store, tickets: Sequence[TicketView], now: datetime) -> list
     histories = store.events_for_streams([f"ticket:{t.id}" for t in tickets])
     contracts = {org: store.organisation_contract(org) for org in {t.org for t in tickets}}
     rows = [
-        BoardRow(
-            t,
-            evaluate(
-                contracts[t.org],
-                timeline_from_events(t.id, histories.get(f"ticket:{t.id}", [])),
-                now,
-            ),
-        )
+        BoardRow(t, _evaluated(contracts[t.org], t.id, histories.get(f"ticket:{t.id}", []), now))
         for t in tickets
     ]
 

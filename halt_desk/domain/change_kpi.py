@@ -170,3 +170,32 @@ def change_type_of(events: Iterable[Event]) -> str | None:
         if event.type == "ticket_reported":
             return str(event.data.get("change_type")) if is_change(event.data) else None
     return None
+
+
+def evaluate_change_events(
+    profile: Profile, events: Iterable[Event], now: datetime
+) -> ChangeEvaluation | None:
+    """The change clocks of a ticket from its stored events (None: an incident), for the
+    desk's ticket window and list, with the rules the report applies."""
+    items = list(events)
+    reports = [e for e in items if e.type == "ticket_reported"]
+    # The earliest report, as the timeline and the export take it.
+    report = min(reports, key=lambda e: e.at) if reports else None
+    if report is None or not is_change(report.data):
+        return None
+    change_type = str(report.data.get("change_type"))
+    steps = [(e.type, e.at, e.data) for e in items if e.type in CHANGE_EVENT_TYPES]
+    return evaluate_change(profile, change_type, report.at, steps, max(now, report.at))
+
+
+def change_next_due(change: ChangeEvaluation) -> datetime | None:
+    """The deadline of a change clock that has not stopped (running, or breached while still
+    open), as `TicketEvaluation.next_due` gives it for an incident's clocks."""
+    dues = [
+        c.due
+        for c in change.clocks.values()
+        if c.due is not None
+        and c.met_at is None
+        and c.state in (ClockState.RUNNING, ClockState.BREACHED)
+    ]
+    return min(dues) if dues else None

@@ -56,6 +56,12 @@ class Msg(StrEnum):
     CHOOSE_VULNERABILITY_STATUS = N_("Choose the status.")
     DESCRIBE_MEASURE = N_("Describe the measure taken (at most 1000 characters).")
     VULNERABILITY_DATE = N_("Give the date of this step (dd-mm-yyyy), not in the future.")
+    VULNERABILITY_DATE_IN_MONTH = N_(
+        "Give a date in the chosen month: from {first} to {last}, not in the future."
+    )
+    ONLY_ADMIN_RECORDS_VULNERABILITIES = N_(
+        "Only an administrator (the provider's service manager) records vulnerabilities."
+    )
     # field work
     FILL_IN_CONFIRMED_BY = N_("Fill in who confirms that the employee can work again.")
     TIME_WITHOUT_ZONE = N_("Time without a time zone.")

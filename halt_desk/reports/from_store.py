@@ -10,6 +10,7 @@ from pathlib import Path
 from halt_desk.reports.change_report import changes_csv, changes_path
 from halt_desk.reports.csv_out import kpi_csv, tickets_csv, tickets_path
 from halt_desk.reports.export import HISTORY_MONTHS, build_export, read_export
+from halt_desk.reports.governance_csv import governance_csvs
 from halt_desk.reports.month import Month
 from halt_desk.reports.output import write_files
 from halt_desk.reports.pdf import render_pdf
@@ -32,7 +33,8 @@ def write_month_report(
     lang: str = "nl",
     progress: ReportProgress | None = None,
 ) -> list[Path]:
-    """Writes the PDF (and the two CSV files) of `org`'s `month`; returns the files written.
+    """Writes the PDF (and the CSV files, as `report slr --csv`) of `org`'s `month`;
+    returns the files written.
     Raises the report's errors (InvalidMonth, UnknownOrganisation, EmptyMonth, …) before
     anything is written. `progress(done, total)` is told after each step: each month read
     (the report's and the ones of its trend), the PDF, the CSV files, the writing."""
@@ -57,6 +59,8 @@ def write_month_report(
         changes = changes_csv(report, t)
         if changes is not None:
             outputs.append((changes_path(csv), changes.encode("utf-8")))
+        for path, text in governance_csvs(report, t, csv):
+            outputs.append((path, text.encode("utf-8")))
         step()
     write_files(outputs)
     step()

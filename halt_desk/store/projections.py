@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from halt_desk.domain.change_kpi import change_next_due, evaluate_change_events, is_change
 from halt_desk.domain.clocks import ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.devices import DeviceFold, apply_device_event
 from halt_desk.domain.errors import HaltDeskError, InvalidEvent
@@ -421,8 +422,9 @@ def fold_ticket(
 
 def _ticket_evaluation(
     session: Session, ticket_id: str, events: Sequence[Event], now: Clock
-) -> tuple[Event, str, TicketEvaluation]:
-    """The report, organisation and SLA evaluation of a ticket; writes nothing."""
+) -> tuple[Event, str, TicketEvaluation, Profile, datetime]:
+    """The report, organisation, SLA evaluation, contract profile and evaluation moment of a
+    ticket; writes nothing."""
     stream = f"ticket:{ticket_id}"
     reports = [event for event in events if event.type == "ticket_reported"]
     if not reports:
@@ -441,8 +443,8 @@ def _ticket_evaluation(
     timeline = timeline_from_events(ticket_id, events)
     # Evaluated now (never before the last event): next_due and within_norm are a snapshot
     # for lists and sorting; live countdowns evaluate again at display time.
-    latest = max(event.at for event in events)
-    return report, org_id, evaluate(profile, timeline, max(now(), latest))
+    moment = max(now(), max(event.at for event in events))
+    return report, org_id, evaluate(profile, timeline, moment), profile, moment
 
 
 #: The values of one `tickets` row, in the order of `_TICKET_COLUMNS`.
@@ -459,7 +461,9 @@ _UPSERT_TICKET = (
 def _ticket_values(
     session: Session, ticket_id: str, events: Sequence[Event], now: Clock
 ) -> TicketValues:
-    report, org_id, evaluation = _ticket_evaluation(session, ticket_id, events, now)
+    report, org_id, evaluation, profile, moment = _ticket_evaluation(
+        session, ticket_id, events, now
+    )
     assignee = None
     fields = report_fields(report.data)
     for event in events:
@@ -469,6 +473,15 @@ def _ticket_values(
             fields = apply_update(fields, event.data)
     data = report.data
     next_due = evaluation.next_due
+    overdue = any(
+        c.state is ClockState.BREACHED and c.met_at is None for c in evaluation.clocks.values()
+    )
+    if is_change(data):  # a change counts down its own clocks, not the incident's
+        change = evaluate_change_events(profile, events, moment)
+        next_due = change_next_due(change) if change is not None else None
+        overdue = change is not None and any(
+            c.state is ClockState.BREACHED and c.met_at is None for c in change.clocks.values()
+        )
     resolved_at = evaluation.resolved_at
     values = {
         "id": ticket_id,
@@ -490,9 +503,7 @@ def _ticket_values(
         "mttp_business_minutes": evaluation.mttp_business_minutes,
         "mttp_wall_minutes": evaluation.mttp_wall_minutes,
         "within_norm": evaluation.within_norm,
-        "overdue": any(
-            c.state is ClockState.BREACHED and c.met_at is None for c in evaluation.clocks.values()
-        ),
+        "overdue": overdue,
         "updated_at": max(event.at for event in events).isoformat(),
     }
     return tuple(values[name] for name in _TICKET_COLUMNS)

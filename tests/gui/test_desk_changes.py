@@ -83,3 +83,72 @@ def test_an_incident_has_no_change_actions(qtbot: QtBot, store: Store) -> None:
     dialog = open_ticket(qtbot, store, record_intake(store, intake, "agent-1", NOW))
     assert not dialog.change_actions.planned.isVisible()
     assert not dialog.change_actions.implemented.isVisible()
+
+
+def _clock_rows(dialog: TicketDialog) -> list[list[str]]:
+    table = dialog.clocks
+    return [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+
+
+def test_a_minor_change_counts_down_to_its_first_plan_date(qtbot: QtBot, store: Store) -> None:
+    """Reported Tue 12-01 10:00: the first plan date is due at the closing of the fifth
+    working day after, Tue 19-01 17:00; no reaction or resolution clock of an incident."""
+    intake = Intake("e1", "Nieuwe SharePoint-site", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="minor")  # fmt: skip
+    ticket = record_intake(store, intake, "agent-1", NOW)
+    dialog = open_ticket(qtbot, store, ticket)
+    qtbot.waitUntil(lambda: dialog.clocks.rowCount() == 1)
+    assert _clock_rows(dialog) == [
+        ["Eerste plandatum binnen 5 werkdagen", "19-01 17:00", "nog 7 d 7 u", "loopt"]
+    ]
+    assert dialog.figures.text() == "Nog niet gepland"
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(dialog, Qt.Key.Key_G, shift)
+    actions = dialog.change_actions
+    qtbot.waitUntil(lambda: actions.dialog is not None and actions.dialog.isVisible())
+    assert actions.dialog is not None
+    actions.dialog.date.setDate(QDate(2027, 1, 25))
+    qtbot.keyClick(actions.dialog.date, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _clock_rows(dialog)[0][3] == "gehaald")
+    assert _clock_rows(dialog)[0][:3] == ["Eerste plandatum binnen 5 werkdagen", "19-01 17:00", ""]
+    assert dialog.figures.text() == "Gepland op 25-01-2027"
+
+
+def test_a_standard_change_counts_down_to_the_end_of_its_plan_date(
+    qtbot: QtBot, store: Store
+) -> None:
+    intake = Intake("e1", "Licentie Visio toekennen", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="standard")  # fmt: skip
+    ticket = record_intake(store, intake, "agent-1", NOW)
+    dialog = open_ticket(qtbot, store, ticket)
+    qtbot.waitUntil(lambda: dialog.clocks.rowCount() == 1)
+    # Not planned yet: running without a deadline.
+    assert _clock_rows(dialog) == [["Uitgevoerd binnen planning", "", "", "loopt"]]
+    dialog.change_actions._plan(date(2027, 1, 14))
+    qtbot.waitUntil(lambda: _clock_rows(dialog)[0][1] == "uiterlijk 14-01")
+    assert _clock_rows(dialog)[0][2:] == ["nog 2 d 14 u", "loopt"]
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "standard-change-clocks.png"))
+    # The list's deadline column counts down to the same deadline, not to a reaction.
+    row = store.ticket(ticket)
+    assert row is not None and row.next_due is not None
+    assert row.next_due.isoformat() == "2027-01-15T00:00:00+01:00"
+
+
+def test_a_major_change_has_no_clock(qtbot: QtBot, store: Store) -> None:
+    intake = Intake("e1", "Migratie fileserver", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="major")  # fmt: skip
+    ticket = record_intake(store, intake, "agent-1", NOW)
+    dialog = open_ticket(qtbot, store, ticket)
+    qtbot.waitUntil(lambda: dialog.clocks.rowCount() == 1)
+    assert _clock_rows(dialog) == [["Gepland in overleg (geen klok)", "", "", "n.v.t."]]
+    row = store.ticket(ticket)
+    assert row is not None and row.next_due is None
+
+
+def test_an_incident_keeps_its_six_clocks(qtbot: QtBot, store: Store) -> None:
+    intake = Intake("e1", "Laptop start niet", "phone", "werkplek", "one", "stopped")
+    dialog = open_ticket(qtbot, store, record_intake(store, intake, "agent-1", NOW))
+    assert [row[0] for row in _clock_rows(dialog)][:2] == ["Reactie", "Oplossing"]
+    assert dialog.clocks.rowCount() == 6
+    assert dialog.figures.text().startswith("MTTR")

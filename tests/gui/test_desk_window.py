@@ -244,7 +244,11 @@ def test_the_monthly_report_from_the_menu(qtbot: QtBot, store: Store, tmp_path: 
     with qtbot.waitSignal(dialog.written, timeout=30_000) as written:
         dialog.make()
     assert (tmp_path / "slr.pdf").read_bytes().startswith(b"%PDF")
-    assert (tmp_path / "slr.csv").exists() and len(written.args[0]) == 3
+    # the PDF, the KPI table, the tickets and the seven tables of reports/governance_csv.py
+    assert (tmp_path / "slr.csv").exists() and len(written.args[0]) == 10
+    assert (tmp_path / "slr-vulnerabilities.csv").exists()
+    pdf = tmp_path / "slr.pdf"
+    assert dialog.message.text() == f"Geschreven: {pdf} en 9 CSV-bestanden ernaast"
 
 
 def test_a_bad_month_gives_a_message_and_no_file(

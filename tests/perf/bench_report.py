@@ -29,6 +29,7 @@ from halt_desk.demo import HALT_SHARE, generate
 from halt_desk.reports import read_export, texts
 from halt_desk.reports.csv_out import kpi_csv, tickets_csv
 from halt_desk.reports.export import build_export
+from halt_desk.reports.governance_csv import governance_csvs
 from halt_desk.reports.month import Month
 from halt_desk.reports.pdf import render_pdf
 from halt_desk.reports.sources import EventsSource
@@ -159,10 +160,13 @@ def main() -> None:
         kpi_csv(report, t)
         tickets_csv(report, t)
         csv_time = time.perf_counter() - started
+        started = time.perf_counter()
+        governance_csvs(report, t, Path(folder) / "slr.csv")
+        governance_time = time.perf_counter() - started
         print(
             f"in process: read + evaluate {evaluated:.2f} s, PDF {rendered:.2f} s "
             f"({len(pdf) / 1e6:.1f} MB, {len(report.kpis.breaches):,} breaches listed), "
-            f"CSV {csv_time:.2f} s"
+            f"CSV {csv_time:.2f} s, governance CSV tables {governance_time:.3f} s"
         )
 
         exe = Path(sys.executable).with_name("halt-desk")

@@ -60,3 +60,30 @@ def test_a_plan_needs_a_date_and_a_change(store: Store) -> None:
     with pytest.raises(DeskInputError) as refused:
         record_action(store, incident, request, "a", NOW)
     assert refused.value.message("nl") == f"Melding {incident} is geen wijziging."
+
+
+def test_the_list_row_of_a_minor_change_counts_down_to_its_first_plan_date(
+    store: Store,
+) -> None:
+    """Reported Tue 12-01-2027 10:00: the first plan date is due at the closing of the fifth
+    working day after (Tue 19-01 17:00), not at an incident's reaction deadline; a plan
+    stops the clock, so the row has no deadline left."""
+    ticket_id = record_intake(store, intake(kind="change", change_type="minor"), "a", NOW)
+    row = store.ticket(ticket_id)
+    assert row is not None and row.next_due is not None
+    assert row.next_due.isoformat() == "2027-01-19T17:00:00+01:00"
+    planned = ActionRequest(Action.CHANGE_PLANNED, extra={"date": "2027-01-25"})
+    record_action(store, ticket_id, planned, "agent-1", NOW)
+    row = store.ticket(ticket_id)
+    assert row is not None and row.next_due is None
+
+
+def test_a_standard_change_without_a_plan_has_no_deadline_in_the_list(store: Store) -> None:
+    ticket_id = record_intake(store, intake(kind="change", change_type="standard"), "a", NOW)
+    row = store.ticket(ticket_id)
+    assert row is not None and row.next_due is None
+    planned = ActionRequest(Action.CHANGE_PLANNED, extra={"date": "2027-01-20"})
+    record_action(store, ticket_id, planned, "agent-1", NOW)
+    row = store.ticket(ticket_id)
+    assert row is not None and row.next_due is not None
+    assert row.next_due.isoformat() == "2027-01-21T00:00:00+01:00"  # the end of the plan date

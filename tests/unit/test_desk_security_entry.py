@@ -7,7 +7,12 @@ from datetime import datetime
 
 import pytest
 
-from halt_desk.desk.security_entry import VulnerabilityEntry, record_vulnerability
+from halt_desk.desk.security_entry import (
+    VulnerabilityEntry,
+    may_record_vulnerabilities,
+    parse_day,
+    record_vulnerability,
+)
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.store import Store
 from tests.unit.test_desk import NOW, action_data, store
@@ -62,3 +67,47 @@ def test_an_unknown_organisation_is_refused(store: Store) -> None:
             store, entry, "admin", datetime.fromisoformat("2027-01-12T10:00+01:00")
         )
     assert refused.value.field == "org"
+
+
+def test_an_account_of_another_role_is_refused_before_central(store: Store) -> None:
+    with pytest.raises(DeskInputError) as refused:
+        record_vulnerability(store, ENTRY, "agent:sanne.visser", NOW)
+    assert refused.value.message("nl") == (
+        "Alleen een beheerder (de servicemanager van de leverancier) legt kwetsbaarheden vast."
+    )
+    assert store.streams_of_kind("vulnerability") == []
+    assert may_record_vulnerabilities("admin:beheer") and may_record_vulnerabilities("beheer")
+    assert not may_record_vulnerabilities("regie:halt")
+
+
+def test_the_date_must_lie_in_the_month_the_screen_shows(store: Store) -> None:
+    with pytest.raises(DeskInputError) as refused:
+        record_vulnerability(store, ENTRY, "admin", NOW, month="2026-12")
+    assert refused.value.field == "date"
+    assert refused.value.message("nl") == (
+        "Geef een datum in de gekozen maand: van 01-12-2026 tot en met 31-12-2026, niet in "
+        "de toekomst."
+    )
+    assert store.streams_of_kind("vulnerability") == []
+    record_vulnerability(store, ENTRY, "admin", NOW, month="2027-01")
+    assert store.streams_of_kind("vulnerability") == ["vulnerability:halt/CVE-2027-0101"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("11-01-2027", "2027-01-11"),
+        ("1-2-2027", "2027-02-01"),
+        ("2027-01-11", "2027-01-11"),
+        ("11/01/2027", "2027-01-11"),
+    ],
+)
+def test_a_day_is_typed_day_first(typed: str, day: str) -> None:
+    assert parse_day(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["", "31-02-2027", "11-01-27", "gisteren", "2027-13-01"])
+def test_a_day_that_is_not_one_is_refused(typed: str) -> None:
+    with pytest.raises(DeskInputError) as refused:
+        parse_day(typed)
+    assert refused.value.field == "date"

@@ -146,3 +146,20 @@ def test_a_watch_gives_the_reminders_of_a_full_check_while_time_and_tickets_move
             assert watch.collect(moment) == collect_reminders(demo, moment), moment
             kept.append(watch.evaluated < watch.candidates)
         assert sum(kept) > 300  # most checks reuse most earlier evaluations
+
+
+def test_a_change_is_reminded_of_its_own_clock_not_an_incidents(store: Store) -> None:
+    """A minor change reported Tue 12-01 10:00 (P4 by its answers, reaction due within a
+    working day): no reaction reminder; its first plan date is due Tue 19-01 17:00."""
+    intake = Intake("e1", "Nieuwe SharePoint-site", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="minor")  # fmt: skip
+    ticket = record_intake(store, intake, "agent-1", REPORTED)
+    due = datetime.fromisoformat("2027-01-19T17:00:00+01:00")
+    assert [(r.clock, r.kind) for r in collect_reminders(store, due - timedelta(hours=2))] == []
+    soon = collect_reminders(store, due - timedelta(minutes=10))
+    assert [(r.ticket, r.clock, r.kind, r.due) for r in soon] == [
+        (ticket, "change_first_plan", ReminderKind.BREACH_SOON, due)
+    ]
+    assert [
+        (r.clock, r.kind) for r in ReminderWatch(store).collect(due + timedelta(minutes=1))
+    ] == [("change_first_plan", ReminderKind.OVERDUE)]
