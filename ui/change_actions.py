@@ -1,11 +1,13 @@
 """The change actions of the ticket window (issue 23): "Gepland…" records the date a change
 is planned for (a date picker, Ctrl+Shift+G) and "Uitgevoerd" that it was carried out
 (Ctrl+Shift+I). Shown on change tickets only; the core checks them (desk/actions.py). A
-change's own clocks (KPI 5 and 6) fill the window's clock panel instead of the incident's."""
+change's own clocks (KPI 5 and 6) fill the window's clock panel instead of the incident's,
+and the incident-only actions (first response, loaner, workaround, productive again, P1
+uplift) leave its action row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, tzinfo
 
 from PySide6.QtCore import QDate
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QPushButton,
     QWidget,
 )
@@ -24,6 +27,15 @@ from halt_desk.domain.clocks import ClockResult, ClockState
 from halt_desk.i18n import _
 from ui import labels
 
+#: Incident actions without meaning on a change (no reaction clock, no loaner, no
+#: workaround, no MTTP): hidden on a change ticket, and the P1 uplift with them.
+INCIDENT_ONLY = (
+    "First response (phone)",
+    "First response (e-mail)",
+    "Request device swap",
+    "Workaround",
+    "Productive again",
+)
 PLAN_KEYS = "Ctrl+Shift+G"
 IMPLEMENTED_KEYS = "Ctrl+Shift+I"
 
@@ -67,6 +79,7 @@ class ChangeActions:
             lambda: act(ActionRequest(Action.CHANGE_IMPLEMENTED)),
             IMPLEMENTED_KEYS,
         )
+        self._fitted_for_change: bool | None = None
         self.show_for(None, closed=False)
 
     def ask_date(self) -> PlanDateDialog:
@@ -82,6 +95,34 @@ class ChangeActions:
         for button in (self.planned, self.implemented):
             button.setVisible(change_type is not None)
             button.setEnabled(not closed and not implemented)
+
+    def fit_incident_actions(
+        self,
+        grid: QGridLayout,
+        buttons: Mapping[str, QPushButton],
+        uplift: QPushButton,
+        change: bool,
+        columns: int = 5,
+    ) -> None:
+        """On a change ticket, hides (and disables, so no shortcut presses them) the
+        incident-only actions and the P1 uplift, and closes the gaps in the action grid;
+        on an incident, shows them all in their places. Call after the buttons' enabled
+        state is set for the ticket."""
+        for label in INCIDENT_ONLY:
+            buttons[label].setVisible(not change)
+            if change:
+                buttons[label].setEnabled(False)
+        uplift.setVisible(not change)
+        if change:
+            uplift.setEnabled(False)
+        if change == self._fitted_for_change:
+            return
+        self._fitted_for_change = change
+        shown = [b for label, b in buttons.items() if not (change and label in INCIDENT_ONLY)]
+        for button in buttons.values():
+            grid.removeWidget(button)
+        for n, button in enumerate(shown):
+            grid.addWidget(button, n // columns, n % columns)
 
 
 def change_clock_rows(

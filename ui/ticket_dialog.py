@@ -364,7 +364,7 @@ class TicketDialog(QDialog):
             button.setAutoDefault(False)
         self.close_button.setAutoDefault(False)
         grid.addLayout(more, (len(ACTIONS) + 4) // 5, 0, 1, 5)
-        self.more_actions = more
+        self.more_actions, self.action_grid = more, grid
         return actions
 
     def add_action(self, label: str, slot: Callable[[], object], shortcut: str = "") -> QPushButton:
@@ -419,6 +419,9 @@ class TicketDialog(QDialog):
         change_type = change.change_type if change is not None else None
         implemented = change is not None and change.implemented_at is not None
         self.change_actions.show_for(change_type, closed, implemented)
+        self.change_actions.fit_incident_actions(
+            self.action_grid, self.buttons, self.uplift_button, change is not None
+        )
 
     def _show_badges(self, evaluation: TicketEvaluation, assignee: str) -> None:
         colour = labels.PRIORITY_COLOURS.get(evaluation.priority)

@@ -13,6 +13,7 @@ from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.store import Store
 from tests.gui.conftest import NOW
 from tests.gui.test_desk_window import window
+from ui.change_actions import INCIDENT_ONLY
 from ui.ticket_dialog import TicketDialog
 
 SHOTS = Path("/tmp/halt-desk-changes-shots")
@@ -83,6 +84,30 @@ def test_an_incident_has_no_change_actions(qtbot: QtBot, store: Store) -> None:
     dialog = open_ticket(qtbot, store, record_intake(store, intake, "agent-1", NOW))
     assert not dialog.change_actions.planned.isVisible()
     assert not dialog.change_actions.implemented.isVisible()
+    assert all(dialog.buttons[label].isVisible() for label in INCIDENT_ONLY)
+    assert dialog.uplift_button.isVisible()
+
+
+def test_a_change_leaves_out_the_incident_only_actions(qtbot: QtBot, store: Store) -> None:
+    """No first response, loaner, workaround, productive again or uplift on a change: the
+    buttons are gone, the rest close up in the grid, and their keys press nothing."""
+    intake = Intake("e1", "Licentie Visio toekennen", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="standard")  # fmt: skip
+    ticket = record_intake(store, intake, "agent-1", NOW)
+    dialog = open_ticket(qtbot, store, ticket)
+    qtbot.waitUntil(dialog.change_actions.planned.isVisible)
+    assert not any(dialog.buttons[label].isVisible() for label in INCIDENT_ONLY)
+    assert not dialog.uplift_button.isVisible()
+    shown = [b for b in dialog.buttons.values() if b.isVisible()]
+    assert [b.text() for b in shown[:3]] == ["Statusupdate", "Wacht op gebruiker", "Hervat"]
+    grid = dialog.action_grid
+    assert grid.getItemPosition(grid.indexOf(shown[0]))[:2] == (0, 0)
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    before = len(store.events_for(f"ticket:{ticket}"))
+    qtbot.keyClick(dialog, Qt.Key.Key_N, shift)  # Noodoplossing on an incident
+    qtbot.keyClick(dialog, Qt.Key.Key_P, shift)  # Weer productief on an incident
+    qtbot.wait(100)
+    assert len(store.events_for(f"ticket:{ticket}")) == before
 
 
 def _clock_rows(dialog: TicketDialog) -> list[list[str]]:
