@@ -161,7 +161,13 @@ class MainWindow(QMainWindow):
         field.setToolTip(_("Field service: my tickets of today (Ctrl+B)"))
         field.triggered.connect(self.open_field_view)
         toolbar.addAction(field)
+        escalations = QAction(_("Escalations"), self)
+        escalations.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        escalations.setToolTip(_("Escalations against the provider (Ctrl+Shift+E)"))
+        escalations.triggered.connect(self.open_escalations)
+        toolbar.addAction(escalations)
         self._needs_store: tuple[QAction, ...] = (new, assign, report, logistics, field)
+        self._needs_store += (escalations,)
         toolbar.addSeparator()
         return toolbar
 
@@ -590,9 +596,15 @@ class MainWindow(QMainWindow):
     def open_report(self) -> ReportDialog:
         from ui.report_dialog import ReportDialog
 
-        dialog = ReportDialog(self._opened_store(), self.organisations, self.clock, self)
+        store = self._opened_store()
+        dialog = ReportDialog(store, self.organisations, self.clock, self, user=self.user)
         dialog.open()
         return dialog
+
+    def open_escalations(self) -> QWidget:
+        from ui.escalation_window import open_escalations  # the register, Ctrl+Shift+E
+
+        return open_escalations(self, self._opened_store(), self.user, self.clock)
 
     # --- sync --------------------------------------------------------------------------------
     def sync_now(self) -> None:

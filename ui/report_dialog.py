@@ -62,9 +62,11 @@ class ReportDialog(QDialog):
         organisations: dict[str, str],
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        user: str = "",
     ) -> None:
         super().__init__(parent)
-        self.store, self.clock = store, clock
+        self.store, self.clock, self.user = store, clock, user
+        self.escalations: QWidget | None = None
         self.setWindowTitle(_("Monthly report (service levels)"))
         self.setMinimumWidth(560)
         #: The month the suggested file name was made for.
@@ -111,6 +113,11 @@ class ReportDialog(QDialog):
         self.make_button = buttons.addButton(
             _("Make report"), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        self.escalations_button = buttons.addButton(
+            _("&Escalations of this month…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.escalations_button.setAutoDefault(False)
+        self.escalations_button.clicked.connect(self.open_escalations)
         buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.make)
         buttons.rejected.connect(self.reject)
@@ -157,6 +164,27 @@ class ReportDialog(QDialog):
                                               "PDF (*.pdf)")  # fmt: skip
         if path:
             self.out.setText(path)
+
+    def open_escalations(self) -> QWidget | None:
+        """The escalation register of the chosen organisation, narrowed to the month."""
+        from ui.escalation_window import open_escalations
+
+        try:
+            month = self.checked_month()
+        except HaltDeskError as exc:
+            self._show_error(labels.error_text(exc))
+            self.month.setFocus()
+            return None
+        org = self.org.currentData()
+        self.escalations = open_escalations(
+            self.parentWidget(),
+            self.store,
+            self.user,
+            self.clock,
+            org=str(org) if org else None,
+            month=(month.year, month.month),
+        )
+        return self.escalations
 
     # --- making it ---------------------------------------------------------------------------
     def make(self) -> None:
