@@ -35,31 +35,46 @@ def _heading(text: str) -> str:
 
 
 def detail_html(entry: EscalationEntry) -> str:
-    """The whole pane for `entry`."""
+    """The whole pane for `entry`: the title and description over two columns, the facts
+    and the history on the left, the clocks and the action list on the right."""
     title = " · ".join(part for part in (entry.id, entry.level, entry.status) if part)
-    parts = [f"<h3>{html.escape(title)}</h3>", f"<p>{html.escape(entry.description)}</p>"]
-    facts = "".join(
+    head = f"<h3>{html.escape(title)}</h3><p>{html.escape(entry.description)}</p>"
+    if entry.reminder:
+        head += f"<p style='color: {RED}; font-weight: bold'>{html.escape(entry.reminder)}</p>"
+    left = _facts(entry) + _history(entry)
+    right = _clocks(entry) + _actions(entry)
+    return (
+        f"{head}<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+        f"<td width='48%' valign='top'>{left}</td><td width='4%'></td>"
+        f"<td width='48%' valign='top'>{right}</td></tr></table>"
+    )
+
+
+def _facts(entry: EscalationEntry) -> str:
+    rows = "".join(
         f"<tr>{_cell(label, bold=True)}{_cell(value)}</tr>" for label, value in entry.facts
     )
-    parts.append(f"<table cellpadding='2'>{facts}</table>")
-    if entry.reminder:
-        parts.append(
-            f"<p style='color: {RED}; font-weight: bold'>{html.escape(entry.reminder)}</p>"
-        )
-    if entry.clocks:
-        parts.append(_heading(_("Clocks")))
-        rows = [
-            "<tr>"
-            + _cell(line.name)
-            + _cell(line.due)
-            + _cell(line.state, colour=RED if line.late else None)
-            + _cell(line.countdown, colour=RED if line.late else None)
-            + "</tr>"
-            for line in entry.clocks
-        ]
-        parts.append(_table((_("Clock"), _("Deadline"), _("State"), _("Left / overdue")), rows))
+    return f"<table cellpadding='2'>{rows}</table>"
+
+
+def _clocks(entry: EscalationEntry) -> str:
+    if not entry.clocks:
+        return ""
+    rows = [
+        "<tr>"
+        + _cell(line.name)
+        + _cell(line.due)
+        + _cell(line.state, colour=RED if line.breached else None)
+        + _cell(line.countdown, colour=RED if line.late else None)
+        + "</tr>"
+        for line in entry.clocks
+    ]
+    head = (_("Clock"), _("Deadline"), _("State"), _("Left / overdue"))
+    return _heading(_("Clocks")) + _table(head, rows)
+
+
+def _actions(entry: EscalationEntry) -> str:
     if entry.actions:
-        parts.append(_heading(_("Actions")))
         rows = [
             "<tr>"
             + _cell(a.action)
@@ -69,15 +84,18 @@ def detail_html(entry: EscalationEntry) -> str:
             + "</tr>"
             for a in entry.actions
         ]
-        parts.append(_table((_("Action"), _("Owner"), _("Due date"), _("Status")), rows))
-    elif entry.state.level in ("N2", "N3") and entry.is_open:
+        head = (_("Action"), _("Owner"), _("Due date"), _("Status"))
+        return _heading(_("Actions")) + _table(head, rows)
+    if entry.state.level in ("N2", "N3") and entry.is_open:
         none_yet = _("No actions yet.")
-        parts.append(f"<p><i>{html.escape(none_yet)}</i></p>")
-    if entry.history:
-        parts.append(_heading(_("History")))
-        lines = "".join(
-            f"<li><b>{html.escape(when)}</b> {html.escape(text)}</li>"
-            for when, text in entry.history
-        )
-        parts.append(f"<ul>{lines}</ul>")
-    return "".join(parts)
+        return _heading(_("Actions")) + f"<p><i>{html.escape(none_yet)}</i></p>"
+    return ""
+
+
+def _history(entry: EscalationEntry) -> str:
+    if not entry.history:
+        return ""
+    lines = "".join(
+        f"<li><b>{html.escape(when)}</b> {html.escape(text)}</li>" for when, text in entry.history
+    )
+    return _heading(_("History")) + f"<ul>{lines}</ul>"

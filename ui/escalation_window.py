@@ -126,10 +126,11 @@ class EscalationWindow(QDialog):
         self.filters: dict[str, QRadioButton] = {}
         for key, label in FILTERS:
             button = QRadioButton(_(label))
-            button.toggled.connect(self._filter_toggled)
             self.filters[key] = button
             top.addWidget(button)
         self.filters["open"].setChecked(True)
+        for button in self.filters.values():
+            button.toggled.connect(self._filter_toggled)
         top.addStretch()
         self.scope = QLabel()
         self.scope.setStyleSheet("font-weight: bold")
@@ -161,7 +162,7 @@ class EscalationWindow(QDialog):
         upper_layout.addWidget(self.empty)
         splitter.addWidget(upper)
         splitter.addWidget(self.detail)
-        splitter.setSizes([300, 420])
+        splitter.setSizes([190, 530])
         self.message = labels.error_label()
         layout = QVBoxLayout(self)
         layout.addLayout(top)

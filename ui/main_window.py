@@ -40,6 +40,7 @@ from ui.empty_state import EmptyState, empty_list_text
 from ui.list_keys import SearchKeys
 from ui.notifications_list import NoticeKeys
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
+from ui.toolbar_menu import arrow_menu
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -165,7 +166,8 @@ class MainWindow(QMainWindow):
         escalations.setShortcut(QKeySequence("Ctrl+Shift+E"))
         escalations.setToolTip(_("Escalations against the provider (Ctrl+Shift+E)"))
         escalations.triggered.connect(self.open_escalations)
-        toolbar.addAction(escalations)
+        self.addAction(escalations)  # a window key; in the toolbar under the report's arrow
+        arrow_menu(toolbar, report, escalations)
         self._needs_store: tuple[QAction, ...] = (new, assign, report, logistics, field)
         self._needs_store += (escalations,)
         toolbar.addSeparator()

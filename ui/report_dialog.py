@@ -166,7 +166,8 @@ class ReportDialog(QDialog):
             self.out.setText(path)
 
     def open_escalations(self) -> QWidget | None:
-        """The escalation register of the chosen organisation, narrowed to the month."""
+        """The escalation register of the chosen organisation, narrowed to the month: a
+        window of this dialog (modal over the main window, it would block one of that)."""
         from ui.escalation_window import open_escalations
 
         try:
@@ -177,7 +178,7 @@ class ReportDialog(QDialog):
             return None
         org = self.org.currentData()
         self.escalations = open_escalations(
-            self.parentWidget(),
+            self,
             self.store,
             self.user,
             self.clock,

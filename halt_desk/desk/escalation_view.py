@@ -31,7 +31,7 @@ from halt_desk.desk.names import Names, names_for
 from halt_desk.desk.staff import role_of
 from halt_desk.domain.clocks import ClockState, evaluate
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
-from halt_desk.domain.escalation_clocks import EscalationEvaluation, evaluate_state
+from halt_desk.domain.escalation_clocks import UPDATE_DAYS, EscalationEvaluation, evaluate_state
 from halt_desk.domain.escalations import EscalationState, Status, fold_escalation, level_rank
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
@@ -96,7 +96,8 @@ class ClockLine:
     due: str
     state: str
     countdown: str
-    late: bool
+    late: bool  # the countdown is overdue
+    breached: bool  # the state is a breach (missed updates too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,14 +287,25 @@ def _reminder(
     if evaluation is None or not state.is_open or level_rank(state.level or "N1") < 1:
         return ""
     clock = evaluation.clocks["update"]
-    if clock.missed:
+    if clock.missed and _still_missing(clock.due, clock.last_update, contract):
         return _("Weekly update missed ({n}×)").format(n=clock.missed)
-    if clock.state is ClockState.RUNNING and clock.due is not None:
-        span, _late = working_span(contract.calendar, clock.due, now)
+    if clock.due is not None and clock.met_at is None and clock.due > now:
         minutes = contract.calendar.business_minutes_between(now, clock.due)
         if minutes <= contract.calendar.day_minutes:
+            span, _late = working_span(contract.calendar, clock.due, now)
             return _("Weekly update due: {countdown}").format(countdown=span)
     return ""
+
+
+def _still_missing(due: datetime | None, last: datetime | None, contract: Profile) -> bool:
+    """Whether no update came since the last deadline that passed (the one an interval
+    before `due`): a missed update that was caught up no longer needs a reminder."""
+    if due is None:
+        return True
+    calendar = contract.calendar
+    step = UPDATE_DAYS * calendar.window.day_seconds
+    passed = calendar.instant_ts(calendar.ordinal(due.timestamp()) - step)
+    return last is None or last.timestamp() < passed
 
 
 def _when(moment: datetime | None, tz: tzinfo) -> str:
@@ -369,10 +381,9 @@ def _clock_lines(
         state = word(CLOCK_STATE_WORDS, clock.state.value)
         if name == "update" and clock.missed:
             state = _("missed {n}×").format(n=clock.missed)
-            late = True
-        lines.append(
-            ClockLine(word(CLOCK_WORDS, name), _when(clock.due, tz), state, countdown, late)
-        )
+        breached = clock.state is ClockState.BREACHED
+        due = _when(clock.due, tz)
+        lines.append(ClockLine(word(CLOCK_WORDS, name), due, state, countdown, late, breached))
     return tuple(lines)
 
 
