@@ -147,7 +147,7 @@ class EscalationWindow(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 150, 55, 95, 0, 130, 230, 230)):
+        for column, width in enumerate((130, 150, 55, 95, 0, 175, 230, 230)):
             if width:
                 self.table.setColumnWidth(column, width)
         self.table.currentCellChanged.connect(lambda *_args: self._show_detail())

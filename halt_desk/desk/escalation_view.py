@@ -228,7 +228,7 @@ def _entry(
         status=word(STATUS_WORDS, state.status),
         description=state.description
         or _("Suggestion: {why}").format(why=word(TRIGGER_WORDS, state.trigger)),
-        tickets=", ".join(tickets),
+        tickets=_tickets_text(tickets),
         next_clock=next_clock,
         late=late,
         reminder=_reminder(state, evaluation, contract, now),
@@ -247,6 +247,13 @@ def _entry(
         ),
         due_ts=due,
     )
+
+
+def _tickets_text(tickets: Sequence[str]) -> str:
+    """The list's tickets column: the first number, and how many more ("HALT-1 (+2)")."""
+    if len(tickets) <= 1:
+        return "".join(tickets)
+    return _("{first} (+{n})").format(first=tickets[0], n=len(tickets) - 1)
 
 
 def owner_name(owner: str, names: Names) -> str:

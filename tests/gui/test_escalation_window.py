@@ -28,6 +28,7 @@ from tests.escalation_data import (
     at,
     register_store_events,
 )  # fmt: skip
+from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from ui.changes import ChangeHub
 from ui.escalation_dialogs import (
     ActionDialog,
@@ -45,6 +46,7 @@ from ui.ticket_dialog import TicketDialog
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
+__all__ = ["in_pseudo"]  # a fixture of the pseudo-language test, used here
 AGENT = "agent:sanne.visser"
 WAIT = 30_000
 W = TypeVar("W", bound=QWidget)
@@ -115,7 +117,7 @@ def test_the_register_lists_suggestions_first_with_countdowns(qtbot: QtBot, stor
     assert texts[0][:4] == [SUGGESTION, "Stichting Halt", "N1", "voorgesteld"]
     assert texts[1][6] == "Start: nog 4 u 00 min"
     assert texts[2][7] == "Weekupdate gemist (1×)"
-    assert texts[2][5] == f"{TICKETS[0]}, {TICKETS[1]}"
+    assert texts[2][5] == f"{TICKETS[0]} (+1)"
     qtbot.keyClick(window.table, Qt.Key.Key_G, ALT)  # Gesloten
     qtbot.waitUntil(lambda: [e.id for e in window.shown] == [CLOSED], timeout=WAIT)
     assert "kwaliteit 7, snelheid 6, samenwerking 8" in window.detail.toPlainText()
@@ -364,3 +366,34 @@ def test_a_change_from_elsewhere_reaches_the_open_register(qtbot: QtBot, store: 
     )
     choose(qtbot, window, N1)
     assert "Joost Smit wijzigde het niveau in N2: Tweede P1 vandaag" in window.detail.toPlainText()
+
+
+def test_the_register_and_its_dialogs_say_nothing_outside_the_catalogue(
+    qtbot: QtBot, store: Store, in_pseudo: None, tmp_path: Path
+) -> None:
+    allowed = data_words(tmp_path / "cache.sqlite3")
+    window = opened(qtbot, store)
+    window.filters["all"].setChecked(True)
+    found: list[str] = []
+    for escalation in (SUGGESTION, N1, N2, CLOSED):
+        choose(qtbot, window, escalation)
+        found += leaks(window, allowed)
+    choose(qtbot, window, N2)
+    for kind in ("level", "informed", "request", "meeting", "action", "action_status",
+                 "update", "close"):  # fmt: skip
+        dialog = window.record_on(kind)
+        assert dialog is not None
+        qtbot.wait(100)
+        found += leaks(dialog, allowed)
+        dialog.reject()
+    for dialog in (window.new_escalation(), window.accept_suggestion()):
+        if dialog is not None:
+            found += leaks(dialog, allowed)
+            dialog.reject()
+    choose(qtbot, window, SUGGESTION)
+    for dialog in (window.accept_suggestion(), window.dismiss_suggestion()):
+        assert dialog is not None
+        qtbot.wait(100)
+        found += leaks(dialog, allowed)
+        dialog.reject()
+    assert found == [], "\n".join(found)

@@ -63,7 +63,7 @@ def test_the_register_in_its_order_with_its_list_texts(store: Store) -> None:
         "Stichting Halt", "Start: nog 4 u 00 min", False, "",
     )  # fmt: skip
     assert n2.reminder == "Weekupdate gemist (1×)"
-    assert n2.tickets == f"{TICKETS[0]}, {TICKETS[1]}"
+    assert n2.tickets == f"{TICKETS[0]} (+1)"
     assert (closed.status, closed.next_clock, closed.reminder) == ("gesloten", "", "")
     assert read.orgs == {"halt": "Stichting Halt"}
 
