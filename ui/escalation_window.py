@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from halt_desk.changes import Changes
+from halt_desk.desk.escalation_register import record_suggestions
 from halt_desk.desk.escalation_view import EscalationEntry, RegisterRead, may_record, read_register
 from halt_desk.desk.escalation_words import ESCALATION_TYPES
+from halt_desk.domain.escalation_triggers import Suggestion
 from halt_desk.domain.escalations import Status
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store
@@ -70,6 +72,7 @@ RELOAD_MS = 60_000  # the countdowns move on
 #: (key, label, shortcut, needs): the recordings; `needs` the chosen one's status.
 RECORDINGS: tuple[tuple[str, str, str, str | None], ...] = (
     ("new", N_("New escalation…"), "Ctrl+N", None),
+    ("suggest", N_("Look for suggestions"), "Ctrl+Shift+F", None),
     ("accept", N_("Accept suggestion…"), "Ctrl+Shift+A", Status.SUGGESTED),
     ("dismiss", N_("Dismiss suggestion…"), "Ctrl+Shift+D", Status.SUGGESTED),
     ("level", N_("Change level…"), "Ctrl+L", Status.OPEN),
@@ -164,9 +167,12 @@ class EscalationWindow(QDialog):
         splitter.addWidget(self.detail)
         splitter.setSizes([190, 530])
         self.message = labels.error_label()
+        self.outcome = QLabel()
+        self.outcome.setAccessibleName(_("Outcome"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.outcome)
         layout.addWidget(self.message)
         layout.addLayout(self._build_buttons())
 
@@ -175,6 +181,7 @@ class EscalationWindow(QDialog):
         flow = FlowLayout()
         slots: dict[str, Callable[[], object]] = {
             "new": self.new_escalation,
+            "suggest": self.look_for_suggestions,
             "accept": self.accept_suggestion,
             "dismiss": self.dismiss_suggestion,
             "level": lambda: self.record_on("level"),
@@ -363,6 +370,31 @@ class EscalationWindow(QDialog):
             parent=self,
         )
         return self._open(dialog)
+
+    def look_for_suggestions(self) -> None:
+        """Runs the triggers over the cached tickets; each new suggestion is recorded as a
+        suggestion only (nothing applied until it is accepted) and shows first."""
+        if self._refuse_reader():
+            return
+        store, user, now = self.store, self.user, self.clock()
+        self.message.setText("")
+        self.outcome.setText(_("Looking for suggestions…"))
+        ChangeHub.of(store).run(
+            lambda: record_suggestions(store, user, now), self._suggested, self._not_suggested
+        )
+
+    def _suggested(self, found: list[Suggestion]) -> None:
+        self.outcome.setText(
+            _("New suggestions: {n}.").format(n=len(found)) if found else _("No new suggestions.")
+        )
+        if found:
+            self._wanted = found[0].id
+            self.filters["open"].setChecked(True)
+        self.reload()
+
+    def _not_suggested(self, exc: BaseException) -> None:
+        self.outcome.setText("")
+        self.message.setText(labels.error_text(exc))
 
     def _chosen(self, status: str) -> EscalationEntry | None:
         entry = self.current()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events, staff_events
@@ -45,7 +45,16 @@ def wait(app: QApplication, ready: object, tries: int = 200) -> None:
 
 def register_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     activate(app, window)
+    report = next(a for a in window.findChildren(QToolBar)[0].actions() if a.menu() is None
+                  and a.shortcut().toString() == "Ctrl+Shift+R")  # fmt: skip
+    button = window.findChildren(QToolBar)[0].widgetForAction(report)
+    assert isinstance(button, QToolButton) and button.menu() is not None
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(button.rect().bottomLeft()))  # the report's arrow
+    settle(app, 400)
     shoot(window, out / "main-window-escalations.png")
+    menu.hide()
+    settle(app, 200)
     QTest.keyClick(window.table, Qt.Key.Key_E, CTRL | SHIFT)
     wait(app, lambda: any(w.isVisible() for w in window.findChildren(EscalationWindow)))
     register = next(w for w in window.findChildren(EscalationWindow) if w.isVisible())

@@ -397,3 +397,19 @@ def test_the_register_and_its_dialogs_say_nothing_outside_the_catalogue(
         found += leaks(dialog, allowed)
         dialog.reject()
     assert found == [], "\n".join(found)
+
+
+def test_look_for_suggestions_records_them_as_suggestions(qtbot: QtBot, store: Store) -> None:
+    window = opened(qtbot, store)
+    before = {e.id for e in window.entries}
+    press(qtbot, window, Qt.Key.Key_F, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.outcome.text().startswith("Nieuwe voorstellen: "), timeout=WAIT)
+    qtbot.waitUntil(lambda: {e.id for e in window.entries} > before, timeout=WAIT)
+    new = [e for e in window.entries if e.id not in before]
+    assert new and {e.state.status for e in new} == {"suggested"}  # nothing applied
+    assert window.outcome.text() == f"Nieuwe voorstellen: {len(new)}."
+    for entry in new:
+        (suggested,) = events_of(store, entry.id)
+        assert suggested.type == "escalation_suggested" and suggested.actor == REGIE
+    press(qtbot, window, Qt.Key.Key_F, CTRL | SHIFT)  # once recorded, not suggested again
+    qtbot.waitUntil(lambda: window.outcome.text() == "Geen nieuwe voorstellen.", timeout=WAIT)
