@@ -114,6 +114,9 @@ class Changes:
             or self.reference
             or self.sent
             or self.everything
+            # events on streams of no kind above (escalations, notices): their types say it
+            or self.types
+            or self.rewritten
         )
 
     # ------------------------------------------------------------------ who is concerned

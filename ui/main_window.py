@@ -40,6 +40,7 @@ from ui.empty_state import EmptyState, empty_list_text
 from ui.list_keys import SearchKeys
 from ui.notifications_list import NoticeKeys
 from ui.ticket_model import COLUMNS, COUNTDOWN_COLUMN, TICKET_ID_ROLE, TicketTableModel
+from ui.toolbar_menu import arrow_menu
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -133,41 +134,43 @@ class MainWindow(QMainWindow):
         self.placeholder = EmptyState(self.table)
         self.setCentralWidget(self.table)
 
+    def _key_action(self, label: str, keys: str, tip: str, slot: Callable[[], object]) -> QAction:
+        """An action of the window with its shortcut, named in its tooltip ("… (keys)")."""
+        action = QAction(label, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setToolTip(f"{tip} ({keys})")
+        action.triggered.connect(slot)
+        self.addAction(action)  # its key works whether or not the toolbar shows it
+        return action
+
     def _build_actions(self) -> QToolBar:
         toolbar = QToolBar(_("Toolbar"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        new = QAction(_("New ticket"), self)
-        new.setShortcut(QKeySequence("Ctrl+N"))
-        new.setToolTip(_("New ticket (Ctrl+N)"))
-        new.triggered.connect(self.new_intake)
-        toolbar.addAction(new)
-        assign = QAction(_("Assign…"), self)
-        assign.setShortcut(QKeySequence("Ctrl+A"))
-        assign.setToolTip(_("Assign the chosen ticket (Ctrl+A)"))
-        assign.triggered.connect(self.assign_current)
-        self.addAction(assign)  # a window key, not a toolbar button: the search keeps its room
-        report = QAction(_("Monthly report…"), self)
-        report.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        report.setToolTip(_("Monthly service-level report (Ctrl+Shift+R)"))
-        report.triggered.connect(self.open_report)
-        toolbar.addAction(report)
-        cves = QAction(_("Vulnerabilities (CVE)…"), self)
-        cves.setShortcut(QKeySequence("Ctrl+Shift+X"))
-        cves.setToolTip(_("Vulnerabilities (CVE) and measures taken (Ctrl+Shift+X)"))
-        cves.triggered.connect(self.open_vulnerabilities)
-        self.addAction(cves)  # a window key; the monthly report dialog has its button
-        logistics = QAction(_("Logistics"), self)
-        logistics.setShortcut(QKeySequence("Ctrl+L"))
-        logistics.setToolTip(_("Logistics: swaps, stock and scanning (Ctrl+L)"))
-        logistics.triggered.connect(self.open_logistics)
-        toolbar.addAction(logistics)
-        field = QAction(_("Field service"), self)
-        field.setShortcut(QKeySequence("Ctrl+B"))
-        field.setToolTip(_("Field service: my tickets of today (Ctrl+B)"))
-        field.triggered.connect(self.open_field_view)
-        toolbar.addAction(field)
-        self._needs_store: tuple[QAction, ...] = (new, assign, report, cves, logistics, field)
+        # Window keys without a toolbar button (the search keeps its room at 1280 pixels):
+        # assign; the CVEs and the escalations sit under the monthly report's arrow.
+        new, assign, report, cves, escalations, logistics, field = (
+            self._key_action(label, keys, tip, slot)
+            for label, keys, tip, slot in (
+                (_("New ticket"), "Ctrl+N", _("New ticket"), self.new_intake),
+                (_("Assign…"), "Ctrl+A", _("Assign the chosen ticket"), self.assign_current),
+                (_("Monthly report…"), "Ctrl+Shift+R", _("Monthly service-level report"),
+                 self.open_report),
+                (_("Vulnerabilities (CVE)…"), "Ctrl+Shift+X",
+                 _("Vulnerabilities (CVE) and measures taken"), self.open_vulnerabilities),
+                (_("Escalations"), "Ctrl+Shift+E", _("Escalations against the provider"),
+                 self.open_escalations),
+                (_("Logistics"), "Ctrl+L", _("Logistics: swaps, stock and scanning"),
+                 self.open_logistics),
+                (_("Field service"), "Ctrl+B", _("Field service: my tickets of today"),
+                 self.open_field_view),
+            )
+        )  # fmt: skip
+        for action in (new, report, logistics, field):
+            toolbar.addAction(action)
+        arrow_menu(toolbar, report, escalations, cves)
+        self._needs_store: tuple[QAction, ...] = (new, assign, report, cves, escalations)
+        self._needs_store += (logistics, field)
         toolbar.addSeparator()
         return toolbar
 
@@ -205,12 +208,8 @@ class MainWindow(QMainWindow):
     def _build_keys(self) -> None:
         """F8 opens the device register (the logistics window's Apparaten tab) from
         anywhere in this window, as it does in the logistics window itself."""
-        devices = QAction(_("Devices"), self)
-        devices.setShortcut(QKeySequence("F8"))
-        devices.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # the window, any field
-        devices.triggered.connect(self.open_devices)
-        self.addAction(devices)
-        self._needs_store += (devices,)
+        devices = self._key_action(_("Devices"), "F8", _("Devices"), self.open_devices)
+        self._needs_store += (devices,)  # a window shortcut: from any field of the window
 
     def _build_status_bar(self) -> None:
         self.connection = QLabel(_("Local (not connected)"))
@@ -231,10 +230,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.issues)
         self.statusBar().addPermanentWidget(self.pending)
         self.statusBar().addPermanentWidget(self.connection)
-        sync_now = QAction(_("Sync now"), self)
-        sync_now.setShortcut(QKeySequence("F9"))
-        sync_now.triggered.connect(self.sync_now)
-        self.addAction(sync_now)
+        self._key_action(_("Sync now"), "F9", _("Sync now"), self.sync_now)
         self.notice_keys = NoticeKeys(self, self.user, self.clock, self.open_ticket_id)
 
     def _start_timers(self) -> None:
@@ -609,6 +605,11 @@ class MainWindow(QMainWindow):
                                        self.clock, self)  # fmt: skip
         window.open()
         return window
+
+    def open_escalations(self) -> QWidget:
+        from ui.escalation_window import open_escalations  # the register, Ctrl+Shift+E
+
+        return open_escalations(self, self._opened_store(), self.user, self.clock)
 
     # --- sync --------------------------------------------------------------------------------
     def sync_now(self) -> None:

@@ -13,14 +13,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -53,6 +52,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
+from ui.recording_dialog import RecordingDialog, record_keys
 from ui.text_limits import TextLimit
 from ui.workers import LatestOnly, run_in_background
 
@@ -71,59 +71,12 @@ def scope_words(scope: Scope, org_name: str, locations: dict[str, str]) -> str:
     return _("all of {name}").format(name=org_name)
 
 
-def _record_keys(dialog: QDialog, submit: Callable[[], None]) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(_("&Record"))
-    ok.setToolTip(_("Shortcut: {keys}").format(keys="Ctrl+Enter"))
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-    buttons.accepted.connect(submit)
-    buttons.rejected.connect(dialog.reject)
-    for keys in ("Ctrl+Return", "Ctrl+Enter"):
-        QShortcut(QKeySequence(keys), dialog, submit)
-    return buttons
-
-
 def _moment(edit: QDateTimeEdit) -> datetime:
     """The aware moment an edit shows (in this computer's time zone)."""
     return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch()).astimezone()
 
 
-class _RecordingDialog(QDialog):
-    """A dialog that records one thing off the UI thread: once only (Enter twice, or Enter
-    and the button, records once), closes when it is recorded, shows a refusal in
-    `self.message` (which the subclass makes) and lets the user try again."""
-
-    recorded = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.busy = False  # a record on its way
-        self.message = labels.error_label()
-
-    def record(self, store: Store, work: Callable[[], Any], result: Any = None) -> None:
-        """Runs `work` through the store's change hub; emits `recorded` with `result` (or
-        with what `work` returned) and closes, or shows why it was refused."""
-        if self.busy:
-            return
-        self.busy = True
-        self.message.setText("")
-        ChangeHub.of(store).run(
-            work, lambda value: self._done(value if result is None else result), self._refused
-        )
-
-    def _done(self, value: Any) -> None:
-        self.recorded.emit(value)
-        self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        self.busy = False
-        self.message.setText(labels.error_text(exc))
-
-
-class NoticeForm(_RecordingDialog):
+class NoticeForm(RecordingDialog):
     """A new notice: organisation, kind, who it is for, title, text and (optionally) when."""
 
     def __init__(
@@ -186,7 +139,7 @@ class NoticeForm(_RecordingDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(_record_keys(self, self.submit))
+        layout.addWidget(record_keys(self, self.submit))
         self.org.currentIndexChanged.connect(self._org_changed)
         self.scope_kind.currentIndexChanged.connect(self._scope_changed)
         self.target.currentIndexChanged.connect(self._show_reach)
@@ -255,7 +208,7 @@ class NoticeForm(_RecordingDialog):
         self.record(store, lambda: publish_notice(store, draft, actor, now))
 
 
-class NoticeTextDialog(_RecordingDialog):
+class NoticeTextDialog(RecordingDialog):
     """A follow-up (with an optional new title) or the all-clear of one notice."""
 
     def __init__(
@@ -296,7 +249,7 @@ class NoticeTextDialog(_RecordingDialog):
         layout.addWidget(label)
         layout.addWidget(self.text)
         layout.addWidget(self.message)
-        layout.addWidget(_record_keys(self, self.submit))
+        layout.addWidget(record_keys(self, self.submit))
         self.text.setFocus()
 
     def submit(self) -> None:
@@ -489,7 +442,7 @@ class NoticesWindow(QDialog):
         return dialog
 
 
-class LinkNoticeDialog(_RecordingDialog):
+class LinkNoticeDialog(RecordingDialog):
     """Links a ticket to an open notice of its organisation (the ticket's Ctrl+Shift+K):
     Up/Down to choose, Enter links, Escape cancels; `recorded` carries the notice's id."""
 
@@ -519,7 +472,7 @@ class LinkNoticeDialog(_RecordingDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(self.message)
-        layout.addWidget(_record_keys(self, self.submit))
+        layout.addWidget(record_keys(self, self.submit))
         self.list.setFocus()
 
     def submit(self) -> None:

@@ -72,6 +72,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.store, self.clock, self.actor = store, clock, actor
         self.organisations = organisations
+        self.escalations: QWidget | None = None
         self.setWindowTitle(_("Monthly report (service levels)"))
         self.setMinimumWidth(560)
         #: The month the suggested file name was made for.
@@ -125,6 +126,11 @@ class ReportDialog(QDialog):
         )
         cves.setAutoDefault(False)
         cves.clicked.connect(self.open_vulnerabilities)
+        self.escalations_button = buttons.addButton(
+            _("&Escalations of this month…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.escalations_button.setAutoDefault(False)
+        self.escalations_button.clicked.connect(self.open_escalations)
         buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.make)
         buttons.rejected.connect(self.reject)
@@ -183,6 +189,28 @@ class ReportDialog(QDialog):
         window.finished.connect(lambda _result: self.month.setFocus())
         window.open()
         return window
+
+    def open_escalations(self) -> QWidget | None:
+        """The escalation register of the chosen organisation, narrowed to the month: a
+        window of this dialog (modal over the main window, it would block one of that)."""
+        from ui.escalation_window import open_escalations
+
+        try:
+            month = self.checked_month()
+        except HaltDeskError as exc:
+            self._show_error(labels.error_text(exc))
+            self.month.setFocus()
+            return None
+        org = self.org.currentData()
+        self.escalations = open_escalations(
+            self,
+            self.store,
+            self.actor,
+            self.clock,
+            org=str(org) if org else None,
+            month=(month.year, month.month),
+        )
+        return self.escalations
 
     # --- making it ---------------------------------------------------------------------------
     def make(self) -> None:

@@ -53,6 +53,7 @@ from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import default_zone
 from ui.edit_ticket_dialog import EditTicketDialog
 from ui.elided_label import ElidedLabel
+from ui.escalation_line import TicketEscalations
 from ui.flow_layout import FlowLayout
 from ui.mail_preview_dialog import MailPreviewDialog
 from ui.text_limits import limit_text
@@ -212,6 +213,10 @@ class TicketDialog(QDialog):
         self.preview_button = self.add_action(
             _("E-mail preview…"), self.open_mail_preview, PREVIEW_KEYS
         )
+        self.escalations = TicketEscalations(self, store, ticket_id, actor, clock, self.add_action)
+        header_layout = self.header.layout()
+        assert header_layout is not None
+        header_layout.addWidget(self.escalations.line)
         self.change_actions = ChangeActions(
             self.add_action, self.act, self, lambda: self.clock().astimezone(self.tz).date()
         )

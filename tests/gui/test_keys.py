@@ -428,3 +428,52 @@ def test_closing_the_main_window_ends_the_app(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("exit 0")
+
+
+def _shortcuts(window: QWidget) -> list[str]:
+    """Every key sequence that presses something in `window`: its buttons' shortcuts (those
+    shown and enabled) and its actions and shortcut objects; each in portable text."""
+    from PySide6.QtGui import QAction, QShortcut
+    from PySide6.QtWidgets import QAbstractButton
+
+    keys = [
+        b.shortcut().toString()
+        for b in window.findChildren(QAbstractButton)
+        if b.isVisibleTo(window) and b.isEnabled()
+    ]
+    actions = {id(a): a for a in [*window.actions(), *window.findChildren(QAction)]}
+    keys += [a.shortcut().toString() for a in actions.values() if a.isEnabled()]
+    keys += [s.key().toString() for s in window.findChildren(QShortcut) if s.isEnabled()]
+    return [k for k in keys if k]
+
+
+def _clashes(keys: list[str]) -> set[str]:
+    return {k for k in keys if keys.count(k) > 1}
+
+
+def test_no_two_things_share_a_key_in_the_main_window(qtbot: QtBot, store: Store) -> None:
+    main = MainWindow(store, "admin", lambda: NOW)
+    qtbot.addWidget(main)
+    main.show()
+    keys = _shortcuts(main)
+    assert not _clashes(keys), keys
+    assert {"Ctrl+N", "Ctrl+Shift+R", "Ctrl+Shift+X", "Ctrl+Shift+E", "F8", "F9"} <= set(keys)
+
+
+def test_no_two_actions_share_a_key_in_the_window_of_a_change(qtbot: QtBot, store: Store) -> None:
+    """A change ticket seen by service management: the change's actions, the escalation
+    line's and the ticket's own all shown at once, each on a key of its own."""
+    from halt_desk.desk.intake import Intake, record_intake
+
+    intake = Intake("e1", "Licentie Visio toekennen", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="standard")  # fmt: skip
+    ticket = record_intake(store, intake, "agent-1", NOW)
+    for actor in ("regie:halt.regie", "agent-1"):
+        dialog = TicketDialog(store, ticket, actor, lambda: NOW)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda d=dialog: d.evaluation is not None)  # type: ignore[misc]
+        qtbot.waitUntil(dialog.change_actions.planned.isVisible)
+        keys = _shortcuts(dialog)
+        assert "Ctrl+Shift+G" in keys and not _clashes(keys), keys
+        dialog.close()

@@ -106,3 +106,12 @@ def test_a_rename_and_a_pulled_page_are_seen_whoever_wrote_them(store: Store) ->
     record_action(store, ticket, ActionRequest(Action.COMMENT, text="ok"), "agent-1", NOW)
     changes, _ = changes_since(store, marker)
     assert changes.tickets == {ticket} and {"comment", "ticket_reported"} <= changes.types
+
+
+def test_events_of_a_stream_of_no_other_kind_are_a_change() -> None:
+    # An escalation or a notice pulled by sync: only its type says what changed, and the
+    # windows that show it must still hear of it (a falsy Changes is never broadcast).
+    changes = Changes.of_streams(["escalation:ESC-1"], ["escalation_update"])
+    assert changes and changes.types == {"escalation_update"}
+    assert not changes.ticket_list
+    assert not Changes()

@@ -91,7 +91,7 @@ def test_a_whole_escalation_folds_to_its_state() -> None:
         (
             {"level": "N1"},
             "level",
-            "Een operationeel overstijgend issue wordt ten minste op niveau N2",
+            "Een operationeel overstijgend of strategisch probleem wordt ten minste op niveau N2",
         ),
         ({"classification": "strategic", "level": "N1"}, "level", "niveau N2"),
         ({"level": "N4"}, "level", "Kies level uit: N1, N2, N3."),
