@@ -342,8 +342,9 @@ def test_an_escalation_suggestion_is_a_notification_that_opens_its_ticket(
     active(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.loaded and dialog.list.count() >= 2, timeout=WAIT)
     texts = [dialog.list.item(row).text() for row in range(dialog.list.count())]
-    assert "Escalatie voorgesteld (N2): drie termijnen overschreden op Regiokantoor Zwolle" in (
-        texts[0]
+    assert (
+        "Escalatie voorgesteld (N2): drie termijnen overschreden op Regiokantoor Zwolle"
+        in (texts[0])
     ), texts
     wanted = f"Escalatie voorgesteld (N1): P1 {ticket} te laat opgelost"
     row = next(row for row, text in enumerate(texts) if wanted in text)
