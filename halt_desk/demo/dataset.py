@@ -14,7 +14,7 @@ from halt_desk.demo.business_minutes import BusinessMinutes, Terms
 from halt_desk.demo.changes_demo import add_changes, add_vulnerabilities
 from halt_desk.demo.desom_plan import DESOM_CELL_WEIGHTS, plan_desom
 from halt_desk.demo.event_log import EventLog
-from halt_desk.demo.governance import People, add_escalations, halt_facts
+from halt_desk.demo.governance import People, add_escalations, breached_facts
 from halt_desk.demo.halt_plan import (
     HALT_INTAKE,
     HALT_PRIORITIES,
@@ -169,8 +169,9 @@ def _add_governance(
     employees: tuple[Employee, ...],
     shown: datetime,
 ) -> None:
-    """Halt's change tickets, vulnerabilities and escalations (changes_demo.py,
-    governance.py), with chance of their own: the tickets above stay as they were."""
+    """Halt's change tickets, vulnerabilities and escalations, and both organisations'
+    suggested escalations (changes_demo.py, governance.py), with chance of their own:
+    the tickets above stay as they were."""
     rng = random.Random(f"halt-desk-demo-governance/{seed}")
     staff = [e for e in employees if e.org == "halt"]
     people = People.of(employees, DESK_AGENTS[4])
@@ -181,7 +182,8 @@ def _add_governance(
                        priority="P4")
         )  # fmt: skip
     add_vulnerabilities(intake.log, shown, people.manager.id)
-    facts = halt_facts(intake.log.events, load_profile("halt"), employees, shown)
+    profiles = {o.id: load_profile(o.profile) for o in ORGANISATIONS}
+    facts = breached_facts(intake.log.events, profiles, employees, shown)
     summaries = {t.id: t.summary for t in intake.tickets}
     add_escalations(intake.log, facts, people, shown, summaries)
 

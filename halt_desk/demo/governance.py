@@ -8,8 +8,9 @@ that really missed their deadlines, placed back from the moment the demo shows:
   weekly update and the next one missed;
 * one at N1 just started (a P1 past its deadline, informed internally);
 * and the suggestions the central's escalation job would have made (the triggers of
-  `domain.escalation_triggers` over the other tickets): each dismissed by the service
-  manager the next day, except the newest, which still waits for a decision.
+  `domain.escalation_triggers` over the other tickets, of both organisations): each
+  dismissed the next day by who keeps the register, except each organisation's newest,
+  which still waits for a decision.
 
 The ICT service manager of the seed is the demo's ICT coordinator at Halt; action
 holders are named by name (Halt employees and the servicedesk's agents).
@@ -52,24 +53,37 @@ class People:
     manager: Employee
     functional: Employee
     agent: str  # the servicedesk's agent who follows the actions up
+    desom_regie: Employee  # who decides on DeSom's suggestions
 
     @classmethod
     def of(cls, employees: Sequence[Employee], agent: str) -> People:
-        def first(role: str) -> Employee:
-            return next(e for e in employees if e.org == "halt" and e.role == role)
+        def first(org: str, role: str) -> Employee:
+            return next(e for e in employees if e.org == org and e.role == role)
 
-        return cls(first("ICT-coördinator"), first("Functioneel beheerder"), agent)
+        return cls(
+            first("halt", "ICT-coördinator"),
+            first("halt", "Functioneel beheerder"),
+            agent,
+            first("desom", "Teamleider"),
+        )
+
+    def keeper(self, org: str) -> str:
+        """Who keeps the register of `org` (decides on its suggestions)."""
+        return self.manager.id if org == "halt" else self.desom_regie.id
 
     @property
     def agent_name(self) -> str:
         return STAFF_NAMES[self.agent]
 
 
-def halt_facts(
-    events: Iterable[Event], profile: Profile, employees: Sequence[Employee], now: datetime
+def breached_facts(
+    events: Iterable[Event],
+    profiles: Mapping[str, Profile],
+    employees: Sequence[Employee],
+    now: datetime,
 ) -> list[TicketFacts]:
-    """The trigger facts of every Halt ticket with a missed deadline at `now` (changes
-    have none: `ticket_facts` leaves them out)."""
+    """The trigger facts of every ticket with a missed deadline at `now`, under its
+    organisation's profile (changes have none: `ticket_facts` leaves them out)."""
     location = {e.id: e.location for e in employees}
     streams: dict[str, list[Event]] = {}
     for event in events:
@@ -77,7 +91,8 @@ def halt_facts(
             streams.setdefault(event.stream_key, []).append(event)
     found: list[TicketFacts] = []
     for tid, history in streams.items():
-        if history[0].data.get("org") != "halt":
+        profile = profiles.get(str(history[0].data.get("org")))
+        if profile is None:
             continue
         facts = ticket_facts(tid, sorted(history, key=lambda e: e.at), profile, now, location.get)
         if facts is not None and facts.breaches:
@@ -109,11 +124,12 @@ def add_escalations(
     def day(days_back: int, hour: int, minute: int = 0) -> datetime:
         return datetime.combine((shown - timedelta(days=days_back)).date(), time(hour, minute), tz)
 
-    p1s = sorted((f for f in facts if f.priority == "P1"), key=lambda f: f.breaches[0][1])
+    halt = [f for f in facts if f.org == "halt"]
+    p1s = sorted((f for f in halt if f.priority == "P1"), key=lambda f: f.breaches[0][1])
     old_p1 = [f for f in p1s if f.breaches[0][1] < day(45, 0)]
     new_p1 = [f for f in p1s if day(10, 0) <= f.breaches[0][1] < day(3, 8)]
     used = {f.id for f in [*old_p1[-1:], *new_p1[-1:]]}
-    group = _category_group(facts, used, day(40, 0), day(19, 0))
+    group = _category_group(halt, used, day(40, 0), day(19, 0))
     used |= {f.id for f in group}
     if old_p1:
         _closed(log, people, old_p1[-1], day, _about(old_p1[-1], summaries))
@@ -121,7 +137,9 @@ def add_escalations(
         _tactical(log, people, group, day)
     if new_p1:
         _started(log, people, new_p1[-1], day, _about(new_p1[-1], summaries))
-    _pending(log, [f for f in facts if f.id not in used], people.manager.id, shown)
+    for org in sorted({f.org for f in facts}):
+        free = [f for f in facts if f.org == org and f.id not in used]
+        _pending(log, free, people.keeper(org), shown)
 
 
 def _category_group(
