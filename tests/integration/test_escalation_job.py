@@ -2,7 +2,7 @@
 database (SQLite and PostgreSQL): tickets pushed over HTTP that breach a P1 get a
 suggestion on its escalation stream by themselves, the regie reads it in its
 notifications, a kill -9 of the lease holder moves the job to the other process, and each
-suggestion is recorded exactly once (also after it was dismissed)."""
+suggestion is recorded exactly once (also after it was dismissed or accepted)."""
 
 from __future__ import annotations
 
@@ -160,6 +160,13 @@ def test_two_processes_suggest_by_themselves_once_and_the_job_moves_on_a_kill(
         assert post(survivor, tokens["agent"], p1_resolved_late("HALT-2")) == ["accepted"] * 3
         wait_until(lambda: len(suggestions(db_url)) >= 2, "the survivor suggested again")
         assert holder_pid(db_url) == survivor.process.pid
+        # The regie accepts the second one (registers it): not suggested again either.
+        accepted = {"org": "halt", "supplier": "MSP", "description": "P1 te laat opgelost",
+                    "classification": "operational", "level": "N1", "tickets": ["HALT-2"],
+                    "breaches": []}  # fmt: skip
+        second_stream = suggestions(db_url)[1][0]
+        registered = ev(second_stream, "escalation_registered", accepted, 3 * 24 * 60)
+        assert post(survivor, tokens["halt-regie"], [registered]) == ["accepted"]
         time.sleep(3)  # several more runs over the same tickets
     finally:
         first.stop()
