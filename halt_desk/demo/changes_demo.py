@@ -4,7 +4,8 @@ change KPIs and a security section with figures.
 
 Change tickets (`kind: change`): standard changes planned and carried out, most within
 their plan and one a day late; minor changes whose first plan date is given back within
-5 working days, one after that; one standard change planned for after the moment shown.
+5 working days, one after that; one standard change reported a few days before the
+moment shown and planned for after it.
 Each is answered, planned (`change_planned`), carried out (`change_implemented`) and
 resolved.
 
@@ -105,6 +106,8 @@ def add_changes(
     first = shown.date() - timedelta(days=42)
     for n, (change_type, summary, category, to_plan, late) in enumerate(CHANGES):
         day = _business_day(cal, first + timedelta(days=n * 3 + rng.randrange(2)))
+        if late is None:  # still to be carried out: reported a few days ago, not late yet
+            day = _business_day(cal, shown.date() - timedelta(days=2), step=-1)
         reported = _at(cal, day, 9 + rng.randrange(6), rng.randrange(60))
         caller = rng.choice(staff)
         agent = rng.choice(DESK_AGENTS)
