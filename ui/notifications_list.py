@@ -1,5 +1,6 @@
 """Berichten: the agent's notification list (a P1 reported, a P1-uplift granted by a colleague,
-a mail not delivered, a notice published or closed, a carrier's problem with a shipment),
+a mail not delivered, a notice published or closed, a carrier's problem with a shipment, an
+escalation suggested by a trigger),
 newest first, unread in bold; its unread count sits in the main window's status bar. Enter
 opens the ticket (or the notices); "Alles gelezen" (Ctrl+Shift+M) marks all as seen. Also
 the main window's keys for it all: Ctrl+Shift+V notices, Ctrl+Shift+B notifications."""
@@ -45,10 +46,42 @@ if TYPE_CHECKING:
     from halt_desk.store import Store
 
 
-def notification_text(item: DeskNotification, who: str, when: str) -> str:
+def escalation_reason(detail: dict[str, Any], names: Names | None = None) -> str:
+    """Why a trigger suggests an escalation, in words: the P1 and which deadline it missed,
+    the category or location (by name) with three missed deadlines, and so on."""
+    tickets = [t for t in detail.get("tickets", []) if isinstance(t, str)]
+    first = tickets[0] if tickets else ""
+    trigger = detail.get("trigger")
+    clocks = detail.get("clocks") or []
+    if trigger == "p1_breached" and "resolution" in clocks:
+        return _("P1 {ticket} not resolved in time").format(ticket=first)
+    if trigger == "p1_breached" and "reaction" in clocks:
+        return _("P1 {ticket} not answered in time").format(ticket=first)
+    if trigger == "p1_breached":
+        return _("P1 {ticket} past a deadline").format(ticket=first)
+    if trigger == "uplift_refused_then_granted":
+        return _("P1-uplift of {ticket} refused, later granted").format(ticket=first)
+    if trigger == "swap_missed_twice":
+        return _("swap deadline missed twice: {tickets}").format(tickets=", ".join(tickets))
+    if detail.get("location"):
+        location = detail["location"]
+        place = names.location(location) if names is not None else location
+        return _("three deadlines missed at {location}").format(location=place)
+    return _("three deadlines missed in category {category}").format(
+        category=detail.get("category", "")
+    )
+
+
+def notification_text(
+    item: DeskNotification, who: str, when: str, names: Names | None = None
+) -> str:
     n = item.notification
     detail = n.detail
-    if n.kind is NotificationKind.P1_REPORTED:
+    if n.kind is NotificationKind.ESCALATION_SUGGESTED:
+        text = _("Escalation suggested ({level}): {reason}").format(
+            level=detail.get("level", ""), reason=escalation_reason(detail, names)
+        )
+    elif n.kind is NotificationKind.P1_REPORTED:
         text = _("P1 reported: {ticket} {summary}").format(
             ticket=n.subject, summary=detail.get("summary", "")
         )
@@ -132,7 +165,8 @@ class NotificationsDialog(QDialog):
         for item in items:
             n = item.notification
             when = self.zones.shown(datetime.fromisoformat(n.at), fmt=SHORT)
-            line = QListWidgetItem(notification_text(item, names.person(n.actor), when))
+            text = notification_text(item, names.person(n.actor), when, names)
+            line = QListWidgetItem(text)
             if item.unread:
                 font = QFont(line.font())
                 font.setBold(True)
@@ -154,6 +188,10 @@ class NotificationsDialog(QDialog):
             ticket = swap_ticket(self.store, n.stream)
             if ticket is not None:
                 self.open_ticket(ticket)
+        elif n.kind is NotificationKind.ESCALATION_SUGGESTED:
+            tickets = n.detail.get("tickets") or []
+            if tickets:  # the (first) ticket that calls for it
+                self.open_ticket(tickets[0])
         else:
             self.open_notices()
 

@@ -36,6 +36,7 @@ from halt_desk.central.entra import (
     entra_from_environment,
 )
 from halt_desk.central.entra import looks_like_jwt as _jwt
+from halt_desk.central.escalation_job import escalation_job
 from halt_desk.central.group_commit import GroupCommitter
 from halt_desk.central.history import MAX_SEQS, MAX_SERIES, held_numbers
 from halt_desk.central.leases import JobRunner, configured_jobs
@@ -469,7 +470,8 @@ def create_app(
     Entra ID tokens are trusted as `entra` says, else as the file named by
     HALT_DESK_ENTRA_CONFIG says (`serve --entra-config`), else not at all."""
     writer = GroupCommitter(central)
-    jobs = JobRunner(central.engine, [*poller_jobs(central), mail_job(central), *configured_jobs()])
+    built_in = [*poller_jobs(central), mail_job(central), escalation_job(central)]
+    jobs = JobRunner(central.engine, [*built_in, *configured_jobs()])
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

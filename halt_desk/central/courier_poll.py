@@ -27,7 +27,13 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, select, upda
 from halt_desk.central.courier_events import OpenShipment, open_shipments, record, status_events
 from halt_desk.central.courier_settings import CourierSettings, load
 from halt_desk.central.leases import Job, Lease
-from halt_desk.central.schema import audit_log, courier_poller_state, courier_polls, seq_counter
+from halt_desk.central.schema import (
+    audit_log,
+    courier_poller_state,
+    courier_polls,
+    courier_settings,
+    seq_counter,
+)
 from halt_desk.central.service import Central
 from halt_desk.couriers.base import CourierAdapter, CourierBusy, CourierError, Fetch, http_fetch
 from halt_desk.couriers.registry import carriers
@@ -155,7 +161,12 @@ class CourierPoller:
         self._last_key: object = None
 
     def job(self, every: float = 5.0, lease_seconds: float = 30.0) -> Job:
-        return Job(JOB_NAME, self.run, every=every, lease_seconds=lease_seconds)
+        return Job(JOB_NAME, self.run, every=every, lease_seconds=lease_seconds, idle=self.idle)
+
+    def idle(self) -> bool:
+        """No carrier configured: nothing to poll (one read; the lease is left alone)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(courier_settings.c.carrier).limit(1)).first() is None
 
     def run(self, lease: Lease) -> None:
         settings = {c: s for c, s in load(self.engine).items() if s.api_key}

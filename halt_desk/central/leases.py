@@ -124,12 +124,18 @@ class Lease:
 class Job:
     """A background job: `run` is called every `every` seconds in the one process holding
     the job's lease. A run must end within the lease (RUN_SHARE × `lease_seconds`), or
-    call `lease.renew()` between its steps and stop when `lease.held()` turns False."""
+    call `lease.renew()` between its steps and stop when `lease.held()` turns False.
+
+    `idle`, when given, tells cheaply (one read, no write) that the job has nothing to do
+    at all (nothing configured): then no process takes or renews the lease, the holder
+    gives it up, and every process only looks again every `idle_every` seconds."""
 
     name: str
     run: Callable[[Lease], None]
     every: float = 60.0
     lease_seconds: float = 30.0
+    idle: Callable[[], bool] | None = None
+    idle_every: float = 5.0
 
 
 def configured_jobs() -> list[Job]:
@@ -183,16 +189,35 @@ class JobRunner:
         last_run: float | None = None
         poll = job.lease_seconds / 3
         while not self._stopping.is_set():
+            if self._idle(job):
+                if lease.deadline:
+                    self._release(job)
+                    lease.deadline = 0.0
+                self._stopping.wait(job.idle_every)
+                continue
             if lease.renew():
                 due = last_run is None or time.monotonic() - last_run >= job.every
                 if due and lease.held():
                     last_run = time.monotonic()
                     self._run(job, lease)
             self._stopping.wait(min(poll, job.every) if lease.held() else poll)
+        self._release(job)
+
+    def _release(self, job: Job) -> None:
         try:
             release(self.engine, job.name, self.holder)
         except SQLAlchemyError as exc:  # it lapses by itself
             log.warning("job %s: could not give its lease up: %s", job.name, exc)
+
+    @staticmethod
+    def _idle(job: Job) -> bool:
+        if job.idle is None:
+            return False
+        try:
+            return job.idle()
+        except SQLAlchemyError as exc:  # the database unreachable: the lease tells
+            log.warning("job %s: could not look whether it has work: %s", job.name, exc)
+            return False
 
     @staticmethod
     def _run(job: Job, lease: Lease) -> None:

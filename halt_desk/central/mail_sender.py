@@ -40,6 +40,7 @@ from halt_desk.central.leases import Job, Lease
 from halt_desk.central.mail_facts import load_facts
 from halt_desk.central.mail_queue import (
     FAILED,
+    MAIL_SETTINGS,
     QUEUED,
     SENT,
     MailDraft,
@@ -54,6 +55,7 @@ from halt_desk.central.mail_templates import MailTemplateError, render_mail
 from halt_desk.central.notices import notice_drafts
 from halt_desk.central.schema import (
     audit_log,
+    central_settings,
     events,
     mail_clock_watch,
     mail_outbox,
@@ -101,15 +103,29 @@ GIVE_UP_AFTER = timedelta(days=2)
 
 def mail_job(central: Central) -> Job:
     """The built-in job the server runs (central/api.py)."""
-    return Job(JOB_NAME, partial(run, central), every=1.0, lease_seconds=30.0)
+    return Job(
+        JOB_NAME, partial(run, central), every=1.0, lease_seconds=30.0, idle=partial(idle, central)
+    )
+
+
+def idle(central: Central) -> bool:
+    """Mail is off and no event left a trigger to drop: nothing to do (one read)."""
+    configured = select(central_settings.c.name).where(central_settings.c.name == MAIL_SETTINGS)
+    with central.reader.connect() as conn:
+        if conn.execute(configured).first() is not None:
+            return False
+        return conn.execute(select(mail_triggers.c.seq).limit(1)).first() is None
 
 
 def run(central: Central, lease: Lease) -> None:
-    """Rounds while this process holds the lease, renewing it halfway."""
+    """Rounds while this process holds the lease, renewing it halfway; ends when mail is
+    off and nothing is left to drop (the runner then leaves the lease alone)."""
     sender = MailSender(central)
     try:
         while lease.held():
             busy = sender.round(lease)
+            if not busy and idle(central):
+                break
             if lease.seconds_left() < lease.job.lease_seconds * 0.4 and not lease.renew():
                 break
             if not busy and mail_waiting.wait(POLL_SECONDS):

@@ -6,12 +6,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from halt_desk.demo.business_minutes import BusinessMinutes, Terms
+from halt_desk.demo.changes_demo import add_changes, add_vulnerabilities
 from halt_desk.demo.desom_plan import DESOM_CELL_WEIGHTS, plan_desom
 from halt_desk.demo.event_log import EventLog
+from halt_desk.demo.governance import People, add_escalations, breached_facts
 from halt_desk.demo.halt_plan import (
     HALT_INTAKE,
     HALT_PRIORITIES,
@@ -138,6 +141,7 @@ def generate(
     shown = min(now, moment) if moment is not None else now
     for tid, reported, caller, summary, priority in plan_open_swaps(desk, employees, shown):
         intake.tickets.append(DemoTicket(tid, "halt", caller, reported, summary, priority=priority))
+    _add_governance(seed, intake, halt_cal, employees, shown)
 
     intake.tickets.sort(key=attrgetter("reported_at"))
     return DemoDataset(
@@ -156,6 +160,32 @@ def generate(
         tickets=tuple(intake.tickets),
         events=tuple(sorted(log.events, key=attrgetter("at"))),
     )
+
+
+def _add_governance(
+    seed: int,
+    intake: _Intake,
+    cal: BusinessMinutes,
+    employees: tuple[Employee, ...],
+    shown: datetime,
+) -> None:
+    """Halt's change tickets, vulnerabilities and escalations, and both organisations'
+    suggested escalations (changes_demo.py, governance.py), with chance of their own:
+    the tickets above stay as they were."""
+    rng = random.Random(f"halt-desk-demo-governance/{seed}")
+    staff = [e for e in employees if e.org == "halt"]
+    people = People.of(employees, DESK_AGENTS[4])
+    ticket_id = partial(intake.ticket_id, "HALT")
+    for change in add_changes(rng, cal, intake.log, shown, staff, ticket_id):
+        intake.tickets.append(
+            DemoTicket(change.id, "halt", change.caller, change.reported_at, change.summary,
+                       priority="P4")
+        )  # fmt: skip
+    add_vulnerabilities(intake.log, shown, people.manager.id)
+    profiles = {o.id: load_profile(o.profile) for o in ORGANISATIONS}
+    facts = breached_facts(intake.log.events, profiles, employees, shown)
+    summaries = {t.id: t.summary for t in intake.tickets}
+    add_escalations(intake.log, facts, people, shown, summaries)
 
 
 def _months_back(end: date, months: int) -> date:

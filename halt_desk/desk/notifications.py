@@ -1,5 +1,6 @@
 """The desk's notification list: what an agent hears of at once (a P1 reported, a P1-uplift
-granted by a colleague, a mail that was not delivered, a notice published or closed), from
+granted by a colleague, a mail that was not delivered, a notice published or closed, an
+escalation suggested), from
 this computer's cache, newest first, with what the agent has not seen yet. The rule which
 events notify is domain.notifications (central's `GET /api/v1/notifications` reads it too).
 What was seen is kept per user in a small file beside the cache."""
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from halt_desk.domain.notifications import NOTIFYING_TYPES, Notification, notification_of
+from halt_desk.domain.notifications import Notification, notification_of
 
 if TYPE_CHECKING:  # the main window imports this before the store loads (start time)
     from halt_desk.store import Store
@@ -61,7 +62,7 @@ def desk_notifications(store: Store, user: str, limit: int = SHOWN) -> list[Desk
     """The notifications for `user`, newest first: not what `user` did personally."""
     seen = seen_up_to(store, user)
     found: list[DeskNotification] = []
-    for order, event in store.latest_of_types(NOTIFYING_TYPES, limit * 4):
+    for order, event in store.latest_notifying(user, limit):
         notification = notification_of(event)
         if notification is None or event.actor == user:
             continue

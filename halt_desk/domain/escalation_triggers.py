@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from halt_desk.domain.change_kpi import is_change
 from halt_desk.domain.clocks import ClockState, evaluate
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.escalations import EscalationState
@@ -104,9 +105,10 @@ def ticket_facts(
     now: datetime,
     location_of: Callable[[str], str | None] = lambda caller: None,
 ) -> TicketFacts | None:
-    """The facts of one ticket stream (None when it cannot be evaluated: no report)."""
+    """The facts of one ticket stream (None when it cannot be evaluated: no report; or
+    when it is a change, which is no incident: its deadlines are the change KPIs')."""
     reported = next((e for e in events if e.type == "ticket_reported"), None)
-    if reported is None:
+    if reported is None or is_change(reported.data):
         return None
     try:
         evaluation = evaluate(profile, timeline_from_events(ticket_id, events), now)

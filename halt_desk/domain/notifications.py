@@ -1,7 +1,8 @@
 """Which events someone at the desk or at the customer's regie should hear of at once (DESIGN
 §2.3: "regie is notified at once" of a P1-uplift): a P1 reported, a P1-uplift granted, a
 mail that could not be delivered, a disruption notice published or closed, a carrier that
-reports a problem with a swap's shipment (delivery failed, address problem, returned). One
+reports a problem with a swap's shipment (delivery failed, address problem, returned), an
+escalation suggested by a trigger (central's escalation job, issue 23). One
 rule, read by central's `GET /api/v1/notifications` and by the desk's notification list.
 """
 
@@ -23,8 +24,20 @@ NOTIFYING_TYPES: frozenset[str] = frozenset(
         "notice_published",
         "notice_closed",
         "shipment_status",
+        "escalation_suggested",
     }
 )
+
+#: The fact in `data` an event of these types must show to notify (the rest of
+#: NOTIFYING_TYPES always does): (key, value), value None meaning "any non-empty text".
+#: For the stores' queries, so that a busy list is not filled with events that do not
+#: notify (every ticket reported, every shipment status); `notification_of` decides.
+NOTIFYING_FACTS: dict[str, tuple[str, object]] = {
+    "ticket_reported": ("priority", "P1"),
+    "priority_changed": ("priority", "P1"),
+    "uplift_decided": ("granted", True),
+    "shipment_status": ("problem", None),
+}
 
 
 class NotificationKind(StrEnum):
@@ -34,6 +47,7 @@ class NotificationKind(StrEnum):
     NOTICE_PUBLISHED = "notice_published"
     NOTICE_CLOSED = "notice_closed"
     SHIPMENT_PROBLEM = "shipment_problem"
+    ESCALATION_SUGGESTED = "escalation_suggested"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +83,22 @@ def _text(data: dict[str, Any] | Any, key: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _suggestion_detail(data: dict[str, Any]) -> dict[str, Any]:
+    """A suggestion's trigger, level, tickets and the category or location it names."""
+    detail: dict[str, Any] = {k: v for k in ("trigger", "level", "org") if (v := _text(data, k))}
+    evidence = data.get("evidence")
+    if isinstance(evidence, dict):
+        tickets = evidence.get("tickets")
+        if isinstance(tickets, list):
+            detail["tickets"] = [t for t in tickets if isinstance(t, str)]
+        breaches = evidence.get("breaches")
+        if isinstance(breaches, list):  # "<ticket>:<clock>", earliest first
+            clocks = [b.rpartition(":")[2] for b in breaches if isinstance(b, str)]
+            detail["clocks"] = list(dict.fromkeys(clocks))
+        detail.update({k: v for k in ("category", "location") if (v := _text(evidence, k))})
+    return detail
+
+
 def notification_of(event: Event) -> Notification | None:
     """The notification `event` gives, or None."""
     data = dict(event.data)
@@ -89,6 +119,9 @@ def notification_of(event: Event) -> Notification | None:
     elif event.type == "shipment_status" and _text(data, "problem"):
         kind = NotificationKind.SHIPMENT_PROBLEM
         detail = {k: v for k in ("problem", "carrier", "tracking", "leg") if (v := _text(data, k))}
-    if kind is None or event.stream_kind not in ("ticket", "notice", "swap"):
+    elif event.type == "escalation_suggested":
+        kind = NotificationKind.ESCALATION_SUGGESTED
+        detail = _suggestion_detail(data)
+    if kind is None or event.stream_kind not in ("ticket", "notice", "swap", "escalation"):
         return None
     return Notification(event.id, kind, event.stream, event.at.isoformat(), event.actor, detail)

@@ -117,7 +117,7 @@ def change_section(report: MonthReport, t: Texts) -> list[Any]:
             ("TEXTCOLOR", (6, row), (6, row), ink),
             ("FONT", (6, row), (6, row), FONT_BOLD, 7.5),
         ]
-    flow.append(table(rows, [m * mm for m in (62, 18, 18, 16, 20, 18, 28)], extra))
+    flow.append(table(rows, [m * mm for m in (54, 24, 18, 14, 20, 20, 30)], extra))
     counts = type_counts([c.change for c in changes])
     summary = " · ".join(f"{w(t, f'type_{kind}')} {counts[kind]}" for kind in CHANGE_TYPES)
     consult = ", ".join(w(t, f"type_{kind}") for kind in ("major", "emergency", "project"))

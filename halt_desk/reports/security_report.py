@@ -129,7 +129,7 @@ def security_section(report: MonthReport, t: Texts) -> list[Any]:
         norm = ev.within_norm
         cells.append(t("not_applicable") if norm is None else t("yes" if norm else "no"))
         rows.append(cells)
-    flow.append(table(rows, [m * mm for m in (26, 22, 12, 28, 22, 22, 26, 22)], extra))
+    flow.append(table(rows, [m * mm for m in (30, 20, 12, 28, 21, 21, 26, 22)], extra))
     decided = [
         t_.evaluation.within_norm for t_ in incidents if t_.evaluation.within_norm is not None
     ]
@@ -170,5 +170,5 @@ def vulnerability_section(report: MonthReport, t: Texts) -> list[Any]:
             extra.append(("TEXTCOLOR", (1, row), (1, row), RED))
         if vuln.status in ("resolved", "accepted"):
             extra.append(("TEXTCOLOR", (2, row), (2, row), GREEN))
-    flow.append(table(rows, [m * mm for m in (32, 20, 24, 82, 22)], extra))
+    flow.append(table(rows, [m * mm for m in (30, 18, 34, 76, 22)], extra))
     return flow

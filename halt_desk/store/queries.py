@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from halt_desk.domain.clocks import TicketStatus
 from halt_desk.domain.events import Event
+from halt_desk.domain.notifications import NOTIFYING_FACTS, NOTIFYING_TYPES
 from halt_desk.domain.profiles import Profile
 from halt_desk.store.cache import Cache
 from halt_desk.store.errors import UnknownStream
@@ -155,15 +156,30 @@ def streams_of_kind(cache: Cache, kind: str, types: Iterable[str] | None = None)
         return sorted(set(session.scalars(query.distinct())))
 
 
-def latest_of_types(cache: Cache, types: Iterable[str], limit: int) -> list[tuple[int, Event]]:
-    """The newest `limit` events of `types` with their order in this cache, newest first
-    (the desk's notification list)."""
-    query = (
-        select(EventRow)
-        .where(EventRow.type.in_(sorted(set(types))))
-        .order_by(EventRow.local_order.desc())
-        .limit(limit)
-    )
+def latest_notifying(cache: Cache, not_by: str | None, limit: int) -> list[tuple[int, Event]]:
+    """The newest `limit` events that may notify (domain.notifications: their types, and
+    the fact in their data those need), not recorded by `not_by`, with their order in
+    this cache, newest first (the desk's notification list). Filtered here, not after
+    reading: among thousands of ordinary tickets an older P1 stays in the list."""
+    conditions = []
+    for kind in sorted(NOTIFYING_TYPES):
+        fact = NOTIFYING_FACTS.get(kind)
+        if fact is None:
+            conditions.append(EventRow.type == kind)
+            continue
+        key, value = fact
+        field = func.json_extract(EventRow.data, f"$.{key}")
+        if value is None:
+            wanted = and_(func.json_type(EventRow.data, f"$.{key}") == "text", field != "")
+        elif value is True:
+            wanted = func.json_type(EventRow.data, f"$.{key}") == "true"
+        else:
+            wanted = field == value
+        conditions.append(and_(EventRow.type == kind, wanted))
+    query = select(EventRow).where(or_(*conditions))
+    if not_by is not None:
+        query = query.where(EventRow.actor != not_by)
+    query = query.order_by(EventRow.local_order.desc()).limit(limit)
     with cache.read() as session:
         return [(row.local_order, event_from_row(row)) for row in session.scalars(query)]
 

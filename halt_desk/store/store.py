@@ -282,8 +282,8 @@ class Store:
     def streams_of_kind(self, kind: str, types: Iterable[str] | None = None) -> list[str]:
         return queries.streams_of_kind(self._cache, kind, types)
 
-    def latest_of_types(self, types: Iterable[str], limit: int) -> list[tuple[int, Event]]:
-        return queries.latest_of_types(self._cache, types, limit)
+    def latest_notifying(self, not_by: str | None, limit: int) -> list[tuple[int, Event]]:
+        return queries.latest_notifying(self._cache, not_by, limit)
 
     def has_event_before(self, event_type: str, moment: datetime) -> bool:
         return queries.has_event_before(self._cache, event_type, moment)

@@ -310,3 +310,44 @@ def test_a_carrier_problem_is_a_notification_that_opens_the_swaps_ticket(
     dialog.list.setCurrentRow(next(row for row, text in enumerate(texts) if wanted in text))
     qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: opened == [ticket], timeout=WAIT)
+
+
+def test_an_escalation_suggestion_is_a_notification_that_opens_its_ticket(
+    qtbot: QtBot, store: Store
+) -> None:
+    intake = Intake("e1", "Zaaksysteem plat", "phone", "werkplek", "one", "stopped")
+    ticket = record_intake(store, intake, COLLEAGUE, NOW)
+    p1 = {
+        "org": "halt",
+        "trigger": "p1_breached",
+        "level": "N1",
+        "evidence": {"tickets": [ticket], "breaches": [f"{ticket}:resolution"]},
+    }
+    place = {
+        "org": "halt",
+        "trigger": "repeated_breaches",
+        "level": "N2",
+        "evidence": {"tickets": ["T7", "T8", "T9"], "breaches": ["T7:reaction"],
+                     "location": "zwolle"},
+    }  # fmt: skip
+    store.record_events(
+        [
+            new_event("escalation:SUG-1", "escalation_suggested", NOW, "central", p1),
+            new_event("escalation:SUG-2", "escalation_suggested", LATER, "central", place),
+        ]
+    )
+    opened: list[str] = []
+    dialog = NotificationsDialog(store, AGENT, opened.append, lambda: None)
+    qtbot.addWidget(dialog)
+    active(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.list.count() >= 2, timeout=WAIT)
+    texts = [dialog.list.item(row).text() for row in range(dialog.list.count())]
+    assert (
+        "Escalatie voorgesteld (N2): drie termijnen overschreden op Regiokantoor Zwolle"
+        in (texts[0])
+    ), texts
+    wanted = f"Escalatie voorgesteld (N1): P1 {ticket} te laat opgelost"
+    row = next(row for row, text in enumerate(texts) if wanted in text)
+    dialog.list.setCurrentRow(row)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: opened == [ticket], timeout=WAIT)

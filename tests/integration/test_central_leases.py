@@ -4,6 +4,7 @@ per job in the database, taken over when its holder dies, given up when it stops
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,35 @@ def test_a_runner_runs_its_job_only_while_it_holds_the_lease(central: Central) -
     # Stopped: the leases were given up, anyone may take them at once.
     assert take(central.engine, "held", "next", 60)
     assert take(central.engine, "free", "next", 60)
+
+
+def test_an_idle_job_leaves_its_lease_alone_until_it_has_work(central: Central) -> None:
+    busy = threading.Event()
+    runs: list[str] = []
+    job = Job("idle", lambda lease: runs.append(lease.holder), every=0.05, lease_seconds=2.0,
+              idle=lambda: not busy.is_set(), idle_every=0.05)  # fmt: skip
+
+    def holder() -> str | None:
+        with central.engine.connect() as conn:
+            found = conn.execute(select(job_leases.c.holder, job_leases.c.expires_at)
+                                 .where(job_leases.c.name == "idle")).first()  # fmt: skip
+        return found[0] if found is not None else None
+
+    runner = JobRunner(central.engine, [job], holder="runner")
+    runner.start()
+    try:
+        time.sleep(0.5)  # many idle looks: none took the lease or ran the job
+        assert runs == [] and holder() is None
+        busy.set()
+        wait_until(lambda: len(runs) >= 3, "the job ran once it had work")
+        assert holder() == "runner"
+        busy.clear()  # idle again: the lease is given up, anyone may take it at once
+        wait_until(lambda: take(central.engine, "idle", "other", 60), "the lease was given up")
+        ran = len(runs)
+        time.sleep(0.3)
+        assert len(runs) == ran
+    finally:
+        runner.stop()
 
 
 @dataclass

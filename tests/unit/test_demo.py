@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from halt_desk.demo import DemoDataset, generate, generate_timelines, timelines
 from halt_desk.demo.business_minutes import BusinessMinutes, Terms
+from halt_desk.demo.changes_demo import CHANGES
 from halt_desk.demo.open_swaps import SCENARIOS
 from halt_desk.domain.devices import apply_device_event
 from halt_desk.domain.events import CLOCK_EVENT_TYPES, TICKET_EVENT_TYPES, Event
@@ -126,13 +127,14 @@ def test_every_loaner_trip_has_its_swap_record(dataset: DemoDataset) -> None:
 
 def test_ticket_count_is_tickets_per_month_times_months(dataset: DemoDataset) -> None:
     reported = [e for e in dataset.events if e.type == "ticket_reported"]
-    # plus one ticket per open swap the logistics queue shows
-    assert len(reported) == 400 * 3 + len(SCENARIOS) == len(dataset.tickets)
+    # plus one ticket per open swap the logistics queue shows, and Halt's change tickets
+    assert len(reported) == 400 * 3 + len(SCENARIOS) + len(CHANGES) == len(dataset.tickets)
 
 
 def test_smaller_arguments_give_a_smaller_data_set() -> None:
     small = generate(months=1, tickets_per_month=40)
-    assert sum(1 for e in small.events if e.type == "ticket_reported") == 40 + len(SCENARIOS)
+    reported = sum(1 for e in small.events if e.type == "ticket_reported")
+    assert reported == 40 + len(SCENARIOS) + len(CHANGES)
     assert small.start == date(2026, 11, 1)
 
 

@@ -4,6 +4,7 @@ P3 reaction 4 h; a P2 swap is due at the end of the next working day."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -228,3 +229,12 @@ def test_one_repeated_breaches_suggestion_per_category_at_a_time() -> None:
     dismissed = apply_escalation_event(pending, dismissal)
     (second,) = by_trigger(suggest(tickets, [dismissed]), "repeated_breaches")
     assert second.evidence["tickets"] == ["V6", "V7", "V8"]  # breaches after 20 May 12:00
+
+
+def test_a_change_ticket_is_no_incident_for_the_triggers() -> None:
+    change = ticket("C1", "2027-05-03 09:00", "P1")
+    change[0] = replace(change[0], data={**change[0].data, "kind": "change",
+                                         "change_type": "standard"})  # fmt: skip
+    now = at("2027-05-10 10:00")
+    assert ticket_facts("C1", change, HALT, now) is None
+    assert ticket_facts("T1", ticket("T1", "2027-05-03 09:00", "P1"), HALT, now) is not None
