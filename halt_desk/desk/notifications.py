@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from halt_desk.domain.notifications import Notification, notification_of
+from halt_desk.desk.staff import role_of
+from halt_desk.domain.notifications import Notification, NotificationKind, notification_of
 
 if TYPE_CHECKING:  # the main window imports this before the store loads (start time)
     from halt_desk.store import Store
 
 #: How many notifications the list shows at most.
 SHOWN = 200
+#: Kinds only those who act on them hear of: an escalation suggestion goes to the service
+#: managers who accept or dismiss it (regie, admin), as central's notifications do.
+FOR_ROLES = {NotificationKind.ESCALATION_SUGGESTED: frozenset({"regie", "admin"})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +63,16 @@ def mark_seen(store: Store, user: str, order: int) -> None:
 
 
 def desk_notifications(store: Store, user: str, limit: int = SHOWN) -> list[DeskNotification]:
-    """The notifications for `user`, newest first: not what `user` did personally."""
+    """The notifications for `user`, newest first: not what `user` did personally, nor
+    what only other roles act on (`FOR_ROLES`)."""
     seen = seen_up_to(store, user)
+    role = role_of(user)
     found: list[DeskNotification] = []
     for order, event in store.latest_notifying(user, limit):
         notification = notification_of(event)
         if notification is None or event.actor == user:
+            continue
+        if role not in FOR_ROLES.get(notification.kind, {role}):
             continue
         found.append(DeskNotification(order, notification, order > seen))
         if len(found) == limit:

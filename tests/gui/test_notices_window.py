@@ -20,6 +20,7 @@ from halt_desk.demo.mailbox import DemoMailbox
 from halt_desk.desk import notices as desk
 from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.desk.notices import NoticeDraft
+from halt_desk.desk.notifications import desk_notifications
 from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.notices import NoticeKind, Scope, ScopeKind
 from halt_desk.i18n import set_language
@@ -336,8 +337,10 @@ def test_an_escalation_suggestion_is_a_notification_that_opens_its_ticket(
             new_event("escalation:SUG-2", "escalation_suggested", LATER, "central", place),
         ]
     )
+    agents = [n.notification.kind for n in desk_notifications(store, AGENT)]
+    assert "escalation_suggested" not in agents  # the service managers act on them
     opened: list[str] = []
-    dialog = NotificationsDialog(store, AGENT, opened.append, lambda: None)
+    dialog = NotificationsDialog(store, "regie:halt.regie", opened.append, lambda: None)
     qtbot.addWidget(dialog)
     active(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.loaded and dialog.list.count() >= 2, timeout=WAIT)

@@ -71,10 +71,15 @@ def test_only_the_facts_that_notify_are_read(store: Store) -> None:
             new_event("escalation:SUG-1", "escalation_suggested", at, "central", suggested),
         ]
     )
-    found = desk_notifications(store, AGENT)
+    found = desk_notifications(store, "regie:halt.regie")
     assert [n.notification.kind for n in found] == [
         NotificationKind.ESCALATION_SUGGESTED,
         NotificationKind.UPLIFT_GRANTED,
+        NotificationKind.P1_REPORTED,
+        NotificationKind.P1_REPORTED,
+    ]
+    assert [n.notification.kind for n in desk_notifications(store, AGENT)] == [
+        NotificationKind.UPLIFT_GRANTED,  # a suggestion is for the service managers
         NotificationKind.P1_REPORTED,
     ]
     detail = found[0].notification.detail
