@@ -128,7 +128,8 @@ class Job:
 
     `idle`, when given, tells cheaply (one read, no write) that the job has nothing to do
     at all (nothing configured): then no process takes or renews the lease, the holder
-    gives it up, and every process only looks again every `idle_every` seconds."""
+    gives it up, and every process only looks again every `idle_every` seconds.
+    `first_after`: seconds from the process's start before the first run (0: at once)."""
 
     name: str
     run: Callable[[Lease], None]
@@ -136,6 +137,7 @@ class Job:
     lease_seconds: float = 30.0
     idle: Callable[[], bool] | None = None
     idle_every: float = 5.0
+    first_after: float = 0.0
 
 
 def configured_jobs() -> list[Job]:
@@ -186,7 +188,8 @@ class JobRunner:
 
     def _loop(self, job: Job) -> None:
         lease = Lease(self.engine, job, self.holder, self._stopping)
-        last_run: float | None = None
+        # The first run is due `first_after` seconds from now, each next `every` after.
+        last_run = time.monotonic() - job.every + job.first_after
         poll = job.lease_seconds / 3
         while not self._stopping.is_set():
             if self._idle(job):
@@ -196,7 +199,7 @@ class JobRunner:
                 self._stopping.wait(job.idle_every)
                 continue
             if lease.renew():
-                due = last_run is None or time.monotonic() - last_run >= job.every
+                due = time.monotonic() - last_run >= job.every
                 if due and lease.held():
                     last_run = time.monotonic()
                     self._run(job, lease)
