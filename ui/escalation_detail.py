@@ -37,7 +37,7 @@ def _heading(text: str) -> str:
 def detail_html(entry: EscalationEntry) -> str:
     """The whole pane for `entry`: the title and description over two columns, the facts
     and the history on the left, the clocks and the action list on the right."""
-    title = " · ".join(part for part in (entry.id, entry.level, entry.status) if part)
+    title = " · ".join(part for part in (entry.number, entry.level, entry.status) if part)
     head = f"<h3>{html.escape(title)}</h3><p>{html.escape(entry.description)}</p>"
     if entry.reminder:
         head += f"<p style='color: {RED}; font-weight: bold'>{html.escape(entry.reminder)}</p>"

@@ -41,11 +41,12 @@ from halt_desk.desk.escalation_words import (
     CLASSIFICATION_WORDS,
     INFORMED_WORDS,
     breach_words,
+    escalation_number,
     refusal_text,
     word,
 )
 from halt_desk.desk.staff import StaffDirectory
-from halt_desk.domain.escalations import LEVELS, EscalationState
+from halt_desk.domain.escalations import LEVELS, EscalationState, Status
 from halt_desk.i18n import _
 from halt_desk.store import Store
 from ui.recording_dialog import RecordingDialog, record_keys
@@ -113,7 +114,8 @@ class EventDialog(EscalationDialog):
         orgs: Mapping[str, str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(store, actor, title.format(escalation=state.id), orgs, parent)
+        number = escalation_number(state.id, state.status is Status.SUGGESTED)
+        super().__init__(store, actor, title.format(escalation=number), orgs, parent)
         self.state = state
 
     def data(self) -> dict[str, Any]:  # pragma: no cover - every subclass has its own
@@ -148,7 +150,7 @@ class RegisterDialog(EscalationDialog):
         parent: QWidget | None = None,
     ) -> None:
         title = (
-            _("Accept suggestion · {escalation}").format(escalation=suggestion.id)
+            _("Accept the suggestion of {date}").format(date=_suggested_on(suggestion))
             if suggestion is not None
             else _("New escalation")
         )
@@ -491,7 +493,7 @@ class DismissDialog(EscalationDialog):
         orgs: Mapping[str, str],
         parent: QWidget | None = None,
     ) -> None:
-        title = _("Dismiss suggestion · {escalation}").format(escalation=state.id)
+        title = _("Dismiss the suggestion of {date}").format(date=_suggested_on(state))
         super().__init__(store, actor, title, orgs, parent)
         self.state = state
         self.reason = _text_edit(_("Reason"), 70)
@@ -501,3 +503,9 @@ class DismissDialog(EscalationDialog):
     def work(self) -> Callable[[], Any]:
         store, key, actor, reason = self.store, self.state.id, self.actor, self.reason.toPlainText()
         return lambda: dismiss_suggestion(store, key, actor, reason)
+
+
+def _suggested_on(state: EscalationState) -> str:
+    """The day a suggestion was made ("02-12-2026"), how its dialogs name it."""
+    moment = state.suggested_at
+    return moment.astimezone().strftime("%d-%m-%Y") if moment is not None else ""

@@ -13,7 +13,12 @@ from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 from halt_desk.changes import Changes
 from halt_desk.desk.escalation_register import escalations_of_ticket
 from halt_desk.desk.escalation_view import may_record
-from halt_desk.desk.escalation_words import ESCALATION_TYPES, STATUS_WORDS, word
+from halt_desk.desk.escalation_words import (
+    ESCALATION_TYPES,
+    STATUS_WORDS,
+    escalation_number,
+    word,
+)
 from halt_desk.domain.escalations import EscalationState, Status
 from halt_desk.i18n import _
 from halt_desk.store import Store
@@ -27,7 +32,9 @@ SHOW_KEYS, START_KEYS = "Ctrl+Shift+X", "Ctrl+Shift+T"
 def escalation_words(state: EscalationState) -> str:
     level = state.level or state.suggested_level or ""
     return _("Escalation {escalation} · {level} · {status}").format(
-        escalation=state.id, level=level, status=word(STATUS_WORDS, state.status)
+        escalation=escalation_number(state.id, state.status is Status.SUGGESTED),
+        level=level,
+        status=word(STATUS_WORDS, state.status),
     )
 
 

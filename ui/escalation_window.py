@@ -292,7 +292,7 @@ class EscalationWindow(QDialog):
 
     def _fill_row(self, row: int, entry: EscalationEntry) -> None:
         texts = (
-            entry.id,
+            entry.number,
             entry.org_name,
             entry.level,
             entry.status,

@@ -24,6 +24,7 @@ from halt_desk.desk.escalation_words import (
     STATUS_WORDS,
     TRIGGER_WORDS,
     breach_words,
+    escalation_number,
     word,
     working_span,
 )
@@ -131,6 +132,11 @@ class EscalationEntry:
     @property
     def id(self) -> str:
         return self.state.id
+
+    @property
+    def number(self) -> str:
+        """The escalation as people name it (escalation_words.escalation_number)."""
+        return escalation_number(self.state.id, self.state.status is Status.SUGGESTED)
 
     @property
     def is_open(self) -> bool:

@@ -136,6 +136,15 @@ EVENT_WORDS: Mapping[str, str] = {
 CHOOSE_FIELD = N_("Choose {field}.")
 
 
+def escalation_number(escalation_id: str, suggested: bool) -> str:
+    """How an escalation is named on screen: its register number (`ESC-…`). A suggestion's
+    id is a digest of its evidence, no number for people: "Voorstel" while it is one, and
+    once accepted the register's form, `ESC-` and ten capitals of it."""
+    if not escalation_id.startswith("SUG-"):
+        return escalation_id
+    return _("Suggestion") if suggested else "ESC-" + escalation_id[4:14].upper()
+
+
 def word(table: Mapping[str, str], code: str | None) -> str:
     """The word for `code` in the current language; an unknown code as it is."""
     if not code:

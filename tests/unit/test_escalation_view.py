@@ -161,3 +161,13 @@ def test_who_records_and_which_month(store: Store) -> None:
     assert not in_month(states[N2], (2026, 12), tz)
     assert [e.id for e in read_register(store, NOW, "halt", (2026, 12)).entries] == [CLOSED]
     assert read_register(store, NOW, "other").entries == ()
+
+
+def test_a_suggestion_shows_no_digest_as_its_number() -> None:
+    """A suggestion's id is a digest of its evidence: on screen it is "Voorstel", and once
+    accepted it reads as a register number."""
+    from halt_desk.desk.escalation_words import escalation_number
+
+    assert escalation_number("SUG-659db7911c59f777", suggested=True) == "Voorstel"
+    assert escalation_number("SUG-659db7911c59f777", suggested=False) == "ESC-659DB7911C"
+    assert escalation_number("ESC-HALT-02", suggested=False) == "ESC-HALT-02"
