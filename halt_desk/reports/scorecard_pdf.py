@@ -121,7 +121,13 @@ def nature_section(card: QuarterReport, t: Texts) -> list[Any]:
         ]
     ]
     for row in card.categories:
-        name = say(t, "other_categories") if row.other else row.category or say(t, "no_category")
+        name = (
+            say(t, "other_categories")
+            if row.other
+            else t.category(row.category)
+            if row.category
+            else say(t, "no_category")
+        )
         category_rows.append(
             [
                 para(escape(name)),
@@ -227,7 +233,7 @@ def repetition_section(card: QuarterReport, t: Texts) -> list[Any]:
         rows.append(
             [
                 say(t, f"kind_{item.kind}"),
-                para(escape(item.name)),
+                para(escape(t.category(item.name) if item.kind == "category" else item.name)),
                 *[str(n) for n in item.breached],
                 str(item.total),
                 str(item.tickets),

@@ -113,7 +113,7 @@ def security_section(report: MonthReport, t: Texts) -> list[Any]:
         row = len(rows)
         cells: list[Any] = [
             ticket.id,
-            ticket.category or "—",
+            para(escape(t.category(ticket.category))),
             ev.priority,
             when(t, ev.reported_at, tz),
         ]
@@ -135,7 +135,7 @@ def security_section(report: MonthReport, t: Texts) -> list[Any]:
     ]
     met = sum(1 for value in decided if value)
     percent = t.percent(100.0 * met / len(decided) if decided else None)
-    categories = Counter(t_.category or "—" for t_ in incidents)
+    categories = Counter(t.category(t_.category) for t_ in incidents)
     per_category = " · ".join(f"{name} {count}" for name, count in sorted(categories.items()))
     summary = w(t, "security_summary", count=len(incidents), met=met, decided=len(decided),
                 percent=percent)  # fmt: skip

@@ -251,6 +251,16 @@ class Texts:
     def clock(self, name: str) -> str:
         return self(f"clock_{name}")
 
+    def category(self, code: str | None) -> str:
+        """A ticket category by the name the desk shows ("werkplek" → "Werkplek en
+        laptop"); a code the desk has no name for as it is."""
+        from halt_desk.desk.ticket_words import CATEGORIES
+
+        if not code:
+            return "—"
+        known = CATEGORIES.get(code)
+        return self.catalogue.gettext(known) if known is not None else code
+
 
 def texts(lang: str) -> Texts:
     """The report's words in `lang` (`nl` or `en`); ReportError for another language."""

@@ -284,6 +284,7 @@ def test_the_pdf_says_the_figures_in_dutch(card: QuarterReport, tmp_path: Path) 
     assert "P3 1 6 2 9 40,9 %" in text  # 9 of 22
     assert "Totaal 3 15 4 22 100,0 %" in text
     assert "hardware 6 1 0 4 1 0" in text
+    assert "Microsoft 365 5" in text  # a category by the desk's name for its code (m365)
     assert "Reageren en oplossen per maand" in text
     # The quarter row: reaction 17/22, resolution 19/21, within norm 15/21, 8 breached.
     assert "Kwartaal 22 77,3 % 17/22 90,5 % 19/21 71,4 % 15/21 8" in text

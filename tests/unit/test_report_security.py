@@ -52,7 +52,7 @@ def test_the_pdf_shows_incidents_and_vulnerabilities(tmp_path: Path) -> None:
     for expected in (
         "Security-incidenten",
         "2 security-incident(en); binnen norm: 1 van 2 beslist (50,0 %).",
-        "Per categorie: m365 1 · network 1.",
+        "Per categorie: Microsoft 365 1 · network 1.",
         "Kwetsbaarheden (CVE) en maatregelen",
         "CVE-2027-21345",
         "kritiek",
