@@ -133,8 +133,19 @@ def plan_extras(
     if draw.random() < 0.35:
         score = draw.pick(_SCORES, _CSAT_BREACHED_CUM if breached else _CSAT_MET_CUM)
         at = draw.randint(res + 5, closed)
-        steps.append((at, "csat_recorded", {"score": score}, "system:survey", None))
+        steps.append((at, "csat_recorded", _survey(score, at), "system:survey", None))
     steps.append((closed, "closed", {}, agent, None))
+
+
+def _survey(score: int, at: int) -> dict[str, int]:
+    """The survey's answers: the overall score, and for two in three respondents the two
+    optional XLA questions (servicedesk experience, information provision) near it.
+    Taken from the minute rather than a draw, so the demo's other draws stay as they were."""
+    answers = {"score": score}
+    if at % 3:
+        answers["servicedesk"] = min(10, max(1, score + at % 3 - 1))
+        answers["information"] = min(10, max(1, score - at % 2))
+    return answers
 
 
 _SCORES = tuple(range(1, 11))

@@ -150,3 +150,10 @@ def test_the_demo_report_shows_escalations_changes_and_vulnerabilities(report_pd
     assert "5. Standaardwijzigingen binnen planning" in text.replace("\n", " ")
     assert "Wijzigingen: Standaard 4 · Minor 2" in text
     assert "66,7 %" in text and "50,0 %" in text
+
+
+def test_two_in_three_survey_answers_carry_the_xla_questions(dataset: DemoDataset) -> None:
+    surveys = [e.data for e in dataset.events if e.type == "csat_recorded"]
+    with_xla = [d for d in surveys if "servicedesk" in d and "information" in d]
+    assert surveys and 0.5 < len(with_xla) / len(surveys) < 0.8
+    assert all(1 <= d[k] <= 10 for d in with_xla for k in ("score", "servicedesk", "information"))
