@@ -116,7 +116,12 @@ def kind_enabled(conn: Connection, org: str | None, kind: str) -> bool:
         return True
     query = select(reference_records.c.data).where(reference_records.c.stream == f"org:{org}")
     text = conn.execute(query).scalar()
-    off = json.loads(text).get("mail_off") if text else None
+    return kind_on(json.loads(text) if text else {}, kind)
+
+
+def kind_on(org_record: Mapping[str, Any], kind: str) -> bool:
+    """`kind_enabled` on the organisation's record already read (a ticket's facts)."""
+    off = org_record.get("mail_off")
     return not (isinstance(off, list) and kind in off)
 
 
@@ -133,7 +138,7 @@ def drafts_for(
     rule = _RULES.get(event.type)
     if rule is None:
         return []
-    drafts = [d for d in rule(event, facts, common) if kind_enabled(conn, facts.org, d.kind)]
+    drafts = [d for d in rule(event, facts, common) if kind_on(facts.org_record, d.kind)]
     for draft in drafts:
         if draft.kind == "caller_resolved":  # the personal satisfaction survey (csat.py)
             draft.context["survey_url"] = survey_link(conn, event.id, draft.lang)
@@ -155,7 +160,7 @@ def breach_draft(
             "met_at": when(state.get("met_at"), facts.tz, lang),
         }
         drafts.append(_draft(facts, "regie_breach", address, lang, cause, context))
-    return [d for d in drafts if kind_enabled(conn, facts.org, d.kind)]
+    return [d for d in drafts if kind_on(facts.org_record, d.kind)]
 
 
 def watched_dues(facts: TicketFacts) -> dict[str, str]:
