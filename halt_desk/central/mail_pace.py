@@ -63,10 +63,12 @@ class Pacer:
         since the last call fits its allowance."""
         now = time.thread_time()
         used, self._cpu = now - self._cpu, now
+        self._credit = min(BURST, self._credit) - used
+        if self._credit >= 0:
+            return  # within the burst: no need to look at the pushes yet
         if not self.busy():
             self._credit = BURST
             return
-        self._credit = min(BURST, self._credit) - used
         while self._credit < 0 and self.busy():
             allowance = max(self.rate * CPU_PER_PUSH, MIN_SHARE)  # CPU seconds a second
             pause = min(MAX_PAUSE, -self._credit / allowance)

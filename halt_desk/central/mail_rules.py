@@ -353,6 +353,25 @@ def _derived_id(text: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, hashlib.sha256(text.encode()).hexdigest()))
 
 
+def current_address(facts: TicketFacts, kind: str, old: str) -> str:
+    """Where a copy of a mail of `kind` (a resend) goes: the caller's address as the
+    directory has it now (a corrected one is used; none left: "" and the copy fails with
+    the reason); for an engineer, the address unchanged while a colleague the ticket names
+    still has it, else the assigned field engineer's; a regie contact's as it was (the
+    organisation's list does not say which new one replaced it)."""
+    kind_of = MAIL_KINDS.get(kind)
+    audience = kind_of.audience if kind_of is not None else ""
+    if audience == "caller":
+        return str(facts.caller.get("email") or "")
+    if audience == "engineer":
+        if any(str(p.get("email") or "") == old for p in facts.staff.values()):
+            return old
+        engineer = facts.person(facts.assignee)
+        if engineer.get("role") == "field" and engineer.get("email"):
+            return str(engineer["email"])
+    return old
+
+
 def state_event_id(message_id: str, state: str) -> str:
     """The id of the `mail_<state>` event of a message: the same each time it is recorded
     again (central's push is idempotent on ids)."""

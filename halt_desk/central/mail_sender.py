@@ -26,6 +26,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -196,7 +197,9 @@ class MailSender:
                 event = next((e for e in ticket.history if e.id == trigger["event_id"]), None)
                 if event is not None and event.type == MAIL_RESEND:
                     copy = resend_draft(conn, event.stream, event.id, _text(event, "message_id"))
-                    drafts += [copy] if copy is not None else []
+                    if copy is not None:  # to the address the directory has now
+                        to = mail_rules.current_address(ticket, copy.kind, copy.to)
+                        drafts.append(replace(copy, to=to))
                 elif event is not None:
                     drafts += mail_rules.drafts_for(conn, event, ticket, common)
                 for clock, due in mail_rules.watched_dues(ticket).items():
