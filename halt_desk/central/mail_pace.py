@@ -5,7 +5,7 @@ central process, less the job's own state events). While they come faster than
 BUSY_RATE a second, the job's own thread may use at most CPU_PER_PUSH seconds of CPU per
 event pushed, and never less than MIN_SHARE of a core: after each piece of work it
 sleeps until its CPU time fits that allowance. The pushes keep their CPU, the mail keeps
-moving (at MIN_SHARE, some fifteen mails a second), and what waited goes out at full
+moving (at MIN_SHARE, some five to ten mails a second), and what waited goes out at full
 speed once the pushes pause. Below BUSY_RATE (a desk's normal day) the job runs freely.
 
 The budget is CPU time of the job's thread (`time.thread_time`), not wall time: waiting
@@ -21,7 +21,7 @@ from collections.abc import Callable
 BUSY_RATE = 50.0
 #: The job's CPU seconds per event pushed while busy, and at least this share of a core.
 CPU_PER_PUSH = 0.00001
-MIN_SHARE = 0.02
+MIN_SHARE = 0.01
 #: Unused budget kept for later: at most this much CPU at once without a pause.
 BURST = 0.005
 #: The longest single pause; the push rate is looked at again after each.
