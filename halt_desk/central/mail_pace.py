@@ -27,8 +27,8 @@ BURST = 0.005
 #: The longest single pause; the push rate is looked at again after each.
 MAX_PAUSE = 0.25
 #: How often the seq is read, and for how long an event counts as a push in progress.
-LOOK_EVERY = 0.1
-PUSH_WINDOW = 0.3
+LOOK_EVERY = 0.2
+PUSH_WINDOW = 0.5
 
 
 class Pacer:

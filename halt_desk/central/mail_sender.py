@@ -81,8 +81,9 @@ CENTRAL_ACTOR = "central"
 _CENTRAL_USER = User(0, CENTRAL_ACTOR, Role.ADMIN)
 #: The longest a round waits for work when nothing woke it.
 POLL_SECONDS = 0.5
-#: Rows each step takes at a time.
+#: Rows each step takes at a time; triggers while pushes come in fast (mail_pace.py).
 BATCH = 200
+BUSY_BATCH = 20
 #: While pushes come in fast: the longest a sending step goes on before the round's
 #: other steps get their turn (the rest of its rows waits for the next round).
 SEND_STEP_SECONDS = 2.0
@@ -173,7 +174,9 @@ class MailSender:
     def _expand(self, settings: dict[str, Any]) -> bool:
         now = datetime.now(UTC)
         with self.central.reader.connect() as conn:
-            rows = conn.execute(select(mail_triggers).order_by(mail_triggers.c.seq).limit(BATCH))
+            # While pushes come in fast, a few at a time: sending keeps its turn.
+            limit = BUSY_BATCH if self.pacer.busy() else BATCH
+            rows = conn.execute(select(mail_triggers).order_by(mail_triggers.c.seq).limit(limit))
             triggers = list(rows.mappings())
             if not triggers:
                 return False
