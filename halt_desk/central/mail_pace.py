@@ -5,8 +5,9 @@ central process, less the job's own state events). While they come faster than
 BUSY_RATE a second, the job's own thread may use at most CPU_PER_PUSH seconds of CPU per
 event pushed, and never less than MIN_SHARE of a core: after each piece of work it
 sleeps until its CPU time fits that allowance. The pushes keep their CPU, the mail keeps
-moving (at MIN_SHARE, some five to ten mails a second), and what waited goes out at full
-speed once the pushes pause. Below BUSY_RATE (a desk's normal day) the job runs freely.
+moving (slowly: a mail costs the job a few ms of CPU on a busy machine, its expansion
+from the trigger included), and what waited goes out at full speed once the pushes
+pause. Below BUSY_RATE (a desk's normal day) the job runs freely.
 
 The budget is CPU time of the job's thread (`time.thread_time`), not wall time: waiting
 for the SMTP server's replies costs the pushes nothing and is not counted.
