@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from halt_desk.central.audit_trail import append_entry
 from halt_desk.central.auth import NotAllowed, User
 from halt_desk.central.central_secrets import SMTP_PASSWORD, delete_secret, put_secret
+from halt_desk.central.mail_facts import load_facts
 from halt_desk.central.mail_queue import (
     FAILED,
     MAIL_SETTINGS,
@@ -25,6 +26,7 @@ from halt_desk.central.mail_queue import (
     message_id_for,
     resend_draft,
 )
+from halt_desk.central.mail_rules import current_address
 from halt_desk.central.mail_smtp import TLS_MODES, SmtpSettings
 from halt_desk.central.schema import central_settings, mail_outbox, tickets
 from halt_desk.central.service import Central
@@ -120,14 +122,18 @@ def resend_mail(central: Central, user: User, ticket_id: str, message_id: str, a
     """Asks for a copy of a mail of ticket `ticket_id` (after "niet afgeleverd", or when
     the caller lost it): records `mail_resend_requested` as `user`, whose rights the
     writer checks as for any event; the mail job queues the copy. Returns the copy's
-    Message-ID (a new one: a mail program must not drop the copy the caller asked for)."""
+    Message-ID (a new one: a mail program must not drop the copy the caller asked for).
+    The copy goes to the address the directory has now (mail_rules.current_address)."""
     stream = f"ticket:{ticket_id}"
     with central.reader.connect() as conn:
         org = conn.execute(select(tickets.c.org).where(tickets.c.id == ticket_id)).scalar()
         draft = resend_draft(conn, stream, "", message_id)
         domain = message_domain(mail_settings(conn))
+        facts = load_facts(conn, {stream}, datetime.now(UTC)).get(stream)
     if org is None or draft is None or not user.works_for(org):
         raise MailAdminError(f"ticket {ticket_id} has no mail {message_id}")
+    to = current_address(facts, draft.kind, draft.to) if facts is not None else draft.to
+    draft = replace(draft, to=to)
     data = {"message_id": message_id, "kind": draft.kind, "to": draft.to}
     event = new_event(stream, MAIL_RESEND, datetime.now(UTC), user.name, data)
     (result,) = central.record(user, [event.to_json()], address)

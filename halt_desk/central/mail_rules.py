@@ -116,7 +116,12 @@ def kind_enabled(conn: Connection, org: str | None, kind: str) -> bool:
         return True
     query = select(reference_records.c.data).where(reference_records.c.stream == f"org:{org}")
     text = conn.execute(query).scalar()
-    off = json.loads(text).get("mail_off") if text else None
+    return kind_on(json.loads(text) if text else {}, kind)
+
+
+def kind_on(org_record: Mapping[str, Any], kind: str) -> bool:
+    """`kind_enabled` on the organisation's record already read (a ticket's facts)."""
+    off = org_record.get("mail_off")
     return not (isinstance(off, list) and kind in off)
 
 
@@ -133,7 +138,7 @@ def drafts_for(
     rule = _RULES.get(event.type)
     if rule is None:
         return []
-    drafts = [d for d in rule(event, facts, common) if kind_enabled(conn, facts.org, d.kind)]
+    drafts = [d for d in rule(event, facts, common) if kind_on(facts.org_record, d.kind)]
     for draft in drafts:
         if draft.kind == "caller_resolved":  # the personal satisfaction survey (csat.py)
             draft.context["survey_url"] = survey_link(conn, event.id, draft.lang)
@@ -155,7 +160,7 @@ def breach_draft(
             "met_at": when(state.get("met_at"), facts.tz, lang),
         }
         drafts.append(_draft(facts, "regie_breach", address, lang, cause, context))
-    return [d for d in drafts if kind_enabled(conn, facts.org, d.kind)]
+    return [d for d in drafts if kind_on(facts.org_record, d.kind)]
 
 
 def watched_dues(facts: TicketFacts) -> dict[str, str]:
@@ -346,6 +351,25 @@ def _location_text(facts: TicketFacts) -> str:
 
 def _derived_id(text: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, hashlib.sha256(text.encode()).hexdigest()))
+
+
+def current_address(facts: TicketFacts, kind: str, old: str) -> str:
+    """Where a copy of a mail of `kind` (a resend) goes: the caller's address as the
+    directory has it now (a corrected one is used; none left: "" and the copy fails with
+    the reason); for an engineer, the address unchanged while a colleague the ticket names
+    still has it, else the assigned field engineer's; a regie contact's as it was (the
+    organisation's list does not say which new one replaced it)."""
+    kind_of = MAIL_KINDS.get(kind)
+    audience = kind_of.audience if kind_of is not None else ""
+    if audience == "caller":
+        return str(facts.caller.get("email") or "")
+    if audience == "engineer":
+        if any(str(p.get("email") or "") == old for p in facts.staff.values()):
+            return old
+        engineer = facts.person(facts.assignee)
+        if engineer.get("role") == "field" and engineer.get("email"):
+            return str(engineer["email"])
+    return old
 
 
 def state_event_id(message_id: str, state: str) -> str:

@@ -6,7 +6,8 @@ runs. Each round it
    is more than an hour old (history.is_replay);
 2. queues the regie's mail for a watched P1/P2 clock that has passed its deadline;
 3. sends what is due over SMTP (mail_smtp.py), recording acceptances as they come (a
-   few to a commit: at most SENT_GROUP or SENT_GROUP_SECONDS);
+   few to a commit: at most SENT_GROUP, or what came in SENT_GROUP_SECONDS, longer
+   while pushes flow);
 4. records the delivery state on the ticket's stream with an audit entry per mail sent
    or failed: `mail_sent` / `mail_failed` {kind, to, message_id, reason}, and
    `mail_queued` for a mail that still waits (the SMTP server down or slow).
@@ -14,6 +15,7 @@ runs. Each round it
 A kill between the server's acceptance and step 3's record sends that mail again at the
 next round, with the same Message-ID; the log names both moments ("accepted", "recorded").
 Rounds follow each other within POLL_SECONDS, at once when this process queued mail.
+While pushes come in fast, the job keeps to a CPU budget (mail_pace.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -38,6 +41,7 @@ from halt_desk.central.central_secrets import SMTP_PASSWORD, SecretKeyError, get
 from halt_desk.central.history import is_replay
 from halt_desk.central.leases import Job, Lease
 from halt_desk.central.mail_facts import load_facts
+from halt_desk.central.mail_pace import Pacer
 from halt_desk.central.mail_queue import (
     FAILED,
     MAIL_SETTINGS,
@@ -51,7 +55,13 @@ from halt_desk.central.mail_queue import (
 )
 from halt_desk.central.mail_smtp import SendFailure, SmtpConnection, SmtpSettings, compose
 from halt_desk.central.mail_smtp import retry_delay as _retry_delay
-from halt_desk.central.mail_templates import MailTemplateError, render_mail
+from halt_desk.central.mail_templates import (
+    DEFAULT_LANG,
+    LANGUAGES,
+    MailTemplateError,
+    published_template,
+    render_with,
+)
 from halt_desk.central.notices import notice_drafts
 from halt_desk.central.schema import (
     audit_log,
@@ -73,16 +83,14 @@ CENTRAL_ACTOR = "central"
 _CENTRAL_USER = User(0, CENTRAL_ACTOR, Role.ADMIN)
 #: The longest a round waits for work when nothing woke it.
 POLL_SECONDS = 0.5
-#: Rows each step takes at a time.
+#: Rows each step takes at a time; triggers while pushes come in fast (mail_pace.py).
 BATCH = 200
-#: While pushes flow: the pause after a step, as a multiple of the step's time, at most.
-PAUSE_FACTOR = 3.0
-MAX_PAUSE = 0.5
+BUSY_BATCH = 20
+#: While pushes come in fast: the longest a sending step goes on before the round's
+#: other steps get their turn (the rest of its rows waits for the next round).
+SEND_STEP_SECONDS = 2.0
 #: The longest the delivery states wait for pushes to pause before they are recorded.
 RECORD_DEFER = 2.0
-#: How often the job looks whether others push, and for how long a push counts.
-LOOK_EVERY = 0.1
-PUSH_WINDOW = 0.3
 #: Delivery states recorded at a time: a short hold of the writers' lock, so pushes
 #: that arrive meanwhile wait little.
 RECORD_BATCH = 50
@@ -94,6 +102,9 @@ NO_ADDRESS = "no e-mail address in the directory"
 #: A kill before the record sends these again (same Message-IDs).
 SENT_GROUP = 20
 SENT_GROUP_SECONDS = 0.05
+#: While pushes come in fast the group may take this long (fewer commits in their way;
+#: still at most SENT_GROUP mails sent again after a kill).
+SENT_GROUP_BUSY_SECONDS = 1.0
 _ACCEPTED, _DONE, _UNREACHABLE = "accepted", "done", "unreachable"
 #: A recipient as the SMTP envelope and the To header take it.
 _ADDRESS = re.compile(r"[!-~]+@[!-~]+")
@@ -143,29 +154,13 @@ class MailSender:
         self.engine = central.engine
         self._smtp: SmtpConnection | None = None
         self._deferred = 0.0  # since when recording the states waits for pushes to pause
-        self._head = -1  # the events' seq when last looked at
-        self._own = 0  # events this job recorded since
-        self._looked = self._pushed = 0.0  # monotonic: when looked, when others last pushed
+        # The CPU and the writers' lock are the pushes' first (mail_pace.py).
+        self.pacer = Pacer(self._seq_head)
 
-    def _pushes_flowing(self) -> bool:
-        """Whether others recorded events in the last PUSH_WINDOW seconds (through any
-        central process): the seq counter grew by more than this job's own events."""
-        now = time.monotonic()
-        if now - self._looked >= LOOK_EVERY:
-            with self.central.reader.connect() as conn:
-                head = int(conn.execute(select(seq_counter.c.value)).scalar_one())
-            if self._head >= 0 and head - self._head > self._own:
-                self._pushed = now
-            self._head, self._own, self._looked = head, 0, now
-        return now - self._pushed < PUSH_WINDOW
-
-    def _give_way(self, started: float) -> None:
-        """While others push, the job works about a quarter of the time: it pauses three
-        times as long as its last step took (the CPU and the writers' lock are the
-        pushes' first). Mail waits a little longer under a heavy push load; alone, it
-        goes at full speed."""
-        if self._pushes_flowing():
-            time.sleep(min(MAX_PAUSE, (time.monotonic() - started) * PAUSE_FACTOR))
+    def _seq_head(self) -> int:
+        """The events' seq (through any central process)."""
+        with self.central.reader.connect() as conn:
+            return int(conn.execute(select(seq_counter.c.value)).scalar_one())
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -187,16 +182,17 @@ class MailSender:
         ]
         busy = False
         for step in steps:
-            started = time.monotonic()
             busy = step() or busy
-            self._give_way(started)
+            self.pacer.pace()
         return busy
 
     # ------------------------------------------------------------------ 1. triggers
     def _expand(self, settings: dict[str, Any]) -> bool:
         now = datetime.now(UTC)
         with self.central.reader.connect() as conn:
-            rows = conn.execute(select(mail_triggers).order_by(mail_triggers.c.seq).limit(BATCH))
+            # While pushes come in fast, a few at a time: sending keeps its turn.
+            limit = BUSY_BATCH if self.pacer.busy() else BATCH
+            rows = conn.execute(select(mail_triggers).order_by(mail_triggers.c.seq).limit(limit))
             triggers = list(rows.mappings())
             if not triggers:
                 return False
@@ -220,7 +216,9 @@ class MailSender:
                 event = next((e for e in ticket.history if e.id == trigger["event_id"]), None)
                 if event is not None and event.type == MAIL_RESEND:
                     copy = resend_draft(conn, event.stream, event.id, _text(event, "message_id"))
-                    drafts += [copy] if copy is not None else []
+                    if copy is not None:  # to the address the directory has now
+                        to = mail_rules.current_address(ticket, copy.kind, copy.to)
+                        drafts.append(replace(copy, to=to))
                 elif event is not None:
                     drafts += mail_rules.drafts_for(conn, event, ticket, common)
                 for clock, due in mail_rules.watched_dues(ticket).items():
@@ -293,32 +291,38 @@ class MailSender:
                     .limit(BATCH)
                 ).mappings()
             )
-            if not rows:
-                self.close()  # the session ends while no mail waits
-                return False
-            smtp = self._session(settings)
-            accepted: list[RowMapping] = []
-            since = 0.0
-            try:
-                for row in rows:
-                    if lease is not None and not lease.held():
-                        break
-                    started = time.monotonic()
-                    outcome = self._send_one(conn, smtp, settings, row)
-                    self._give_way(started)
-                    if outcome == _UNREACHABLE:
-                        break  # no connection: the rest waits for the retry
-                    if outcome == _ACCEPTED:
-                        since = since if accepted else time.monotonic()
-                        accepted.append(row)
-                    if accepted and (
-                        len(accepted) >= SENT_GROUP
-                        or time.monotonic() - since >= SENT_GROUP_SECONDS
-                    ):
-                        self._record_sent(accepted)
-                        accepted = []
-            finally:
-                self._record_sent(accepted)
+            # An organisation's own wording, read once per kind and language for the run
+            # (the read transaction ends before the first mail goes out).
+            keys = {_template_key(row) for row in rows}
+            wording = {key: published_template(conn, *key) for key in keys}
+        if not rows:
+            self.close()  # the session ends while no mail waits
+            return False
+        smtp = self._session(settings)
+        accepted: list[RowMapping] = []
+        started = since = time.monotonic()
+        try:
+            for row in rows:
+                if lease is not None and not lease.held():
+                    break
+                outcome = self._send_one(smtp, settings, row, wording[_template_key(row)])
+                self.pacer.pace()
+                if outcome == _UNREACHABLE:
+                    break  # no connection: the rest waits for the retry
+                if outcome == _ACCEPTED:
+                    since = since if accepted else time.monotonic()
+                    accepted.append(row)
+                busy = self.pacer.busy()
+                group_seconds = SENT_GROUP_BUSY_SECONDS if busy else SENT_GROUP_SECONDS
+                if accepted and (
+                    len(accepted) >= SENT_GROUP or time.monotonic() - since >= group_seconds
+                ):
+                    self._record_sent(accepted)
+                    accepted = []
+                if busy and time.monotonic() - started >= SEND_STEP_SECONDS:
+                    break  # the round's other steps get their turn; the rest comes next
+        finally:
+            self._record_sent(accepted)
         return True
 
     def _record_sent(self, rows: list[RowMapping]) -> None:
@@ -335,7 +339,7 @@ class MailSender:
             log.info("mail %s: recorded as sent", row["message_id"])
 
     def _send_one(
-        self, conn: Connection, smtp: SmtpConnection, settings: SmtpSettings, row: RowMapping
+        self, smtp: SmtpConnection, settings: SmtpSettings, row: RowMapping, wording: str | None
     ) -> str:
         """Sends one row: _ACCEPTED (to be recorded), _DONE (failed or to be tried again),
         _UNREACHABLE (no connection: stop this run)."""
@@ -348,7 +352,7 @@ class MailSender:
             return _DONE
         try:
             context = json.loads(row["context"])
-            mail = render_mail(conn, row["org"], row["kind"], row["lang"], context)
+            mail = render_with(wording, row["org"], row["kind"], row["lang"], context)
         except (MailTemplateError, ValueError) as exc:
             self._set_state(row, FAILED, f"template: {exc}")
             return _DONE
@@ -399,7 +403,7 @@ class MailSender:
     def _record(self) -> bool:
         # While pushes flow, the states wait (at most RECORD_DEFER): recording them takes
         # the writers' lock the pushes need.
-        if self._pushes_flowing():
+        if self.pacer.flowing():
             self._deferred = self._deferred or time.monotonic()
             if time.monotonic() - self._deferred < RECORD_DEFER:
                 return False
@@ -423,7 +427,7 @@ class MailSender:
             e for row in rows if row["stream"].startswith("ticket:") for e in _state_events(row)
         ]
         results = self.central.record(_CENTRAL_USER, batch, "local")
-        self._own += sum(1 for result in results if result.status == "accepted")
+        self.pacer.recorded(sum(1 for result in results if result.status == "accepted"))
         for result in results:
             if result.status == "rejected":
                 log.warning("mail state event %s refused: %s", result.id, result.reason)
@@ -498,6 +502,12 @@ def _state_data(row: RowMapping) -> dict[str, Any]:
         "message_id": row["message_id"],
         "reason": row["reason"],
     }
+
+
+def _template_key(row: RowMapping) -> tuple[str | None, str, str]:
+    """The organisation, kind and language whose published wording a row's mail uses."""
+    lang = row["lang"] if row["lang"] in LANGUAGES else DEFAULT_LANG
+    return (row["org"], str(row["kind"]), str(lang))
 
 
 def _text(event: Event, key: str) -> str:

@@ -14,6 +14,7 @@ import ssl
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate
+from functools import lru_cache
 from typing import Any
 
 from halt_desk.central.mail_templates import RenderedMail
@@ -188,7 +189,9 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(words.split())}"
 
 
+@lru_cache(maxsize=1)
 def _hostname() -> str:
+    """This host's name for EHLO (looked up once: a name lookup each session costs)."""
     name = socket.getfqdn()
     return name if name and "." in name else "localhost"
 

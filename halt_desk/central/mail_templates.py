@@ -70,8 +70,10 @@ def published_template(conn: Connection, org: str | None, kind: str, lang: str) 
     return str(value) if value is not None else None
 
 
+@lru_cache(maxsize=64)
 def built_in_source(kind: str, lang: str) -> str:
-    """The built-in template of `kind` in `lang` (Dutch when there is none in `lang`)."""
+    """The built-in template of `kind` in `lang` (Dutch when there is none in `lang`);
+    read once per process (the files are part of the installation)."""
     for candidate in (lang, DEFAULT_LANG):
         path = resources_dir() / "mail" / candidate / f"{kind}.j2"
         if path.is_file():
@@ -84,7 +86,15 @@ def render_mail(
 ) -> RenderedMail:
     """The mail of `kind` for `org` in `lang` with `context` filled in."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANG
-    published = published_template(conn, org, kind, lang)
+    return render_with(published_template(conn, org, kind, lang), org, kind, lang, context)
+
+
+def render_with(
+    published: str | None, org: str | None, kind: str, lang: str, context: Mapping[str, Any]
+) -> RenderedMail:
+    """As render_mail, with the organisation's published source (`published_template`)
+    already read: the mail job reads it once for a run of mails of the same kind."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
     if published is not None:
         try:
             return render_source(published, context)

@@ -69,14 +69,21 @@ def ticket_mails(events: list[Event]) -> list[TicketMail]:
 def request_resend(
     store: Store, ticket_id: str, message_id: str, actor: str, now: datetime
 ) -> Event:
-    """Records `mail_resend_requested` for a mail of the ticket (also on a closed one)."""
-    if store.ticket(ticket_id) is None:
+    """Records `mail_resend_requested` for a mail of the ticket (also on a closed one).
+    A mail to the caller names the caller's address as the directory has it now (central
+    sends the copy there, a corrected address included)."""
+    ticket = store.ticket(ticket_id)
+    if ticket is None:
         raise DeskInputError("ticket", Msg.TICKET_NOT_FOUND, ticket=ticket_id)
     mails = {m.message_id: m for m in ticket_mails(store.events_for(f"ticket:{ticket_id}"))}
     mail = mails.get(message_id)
     if mail is None:
         raise DeskInputError("mail", Msg.NO_SUCH_MAIL, ticket=ticket_id)
-    data = {"message_id": mail.message_id, "kind": mail.kind, "to": mail.to}
+    to = mail.to
+    if mail.kind.startswith("caller_") and ticket.caller:
+        record = store.reference(f"employee:{ticket.caller}") or {}
+        to = str(record.get("email") or to)
+    data = {"message_id": mail.message_id, "kind": mail.kind, "to": to}
     event = store.stamped_event(f"ticket:{ticket_id}", MAIL_RESEND, actor, data, at=now)
     store.record_event(event)
     return event

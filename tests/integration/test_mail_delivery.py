@@ -214,6 +214,36 @@ def test_refused_address_fails_at_once_and_a_resend_delivers(
     assert unknown.status_code == 404
 
 
+def test_a_resend_goes_to_the_address_the_directory_has_now(
+    mail_desk: tuple[MailDesk, ThreadServer], smtp: SmtpServer
+) -> None:
+    """The caller's address was wrong (refused); the directory is corrected; the copy
+    asked for goes to the corrected address, and the ticket says so."""
+    desk, server = mail_desk
+    smtp.refuse_recipients[CALLER_EMAIL] = "550 5.1.1 mailbox unavailable"
+    ticket = desk.new_ticket()
+    desk.push(server.url, [desk.report(ticket)])
+    wait_until(lambda: "mail_failed" in _kinds(desk, ticket), "the failure is on the ticket")
+    (failed,) = [data for kind, data in desk.ticket_events(ticket) if kind == "mail_failed"]
+    assert failed["to"] == CALLER_EMAIL
+    corrected = "anna.de.vries@halt.nl"
+    update = wire("employee:e1", "employee_updated", {"email": corrected}, "admin")
+    desk.push(server.url, [update], user="admin")
+    response = requests.post(
+        f"{server.url}/api/v1/tickets/{ticket}/mail/resend",
+        json={"message_id": failed["message_id"]},
+        headers={"Authorization": f"Bearer {desk.tokens['agent-a']}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    (mail,) = smtp.wait_count(1)
+    assert mail.to == (corrected,) and mail.message_id == response.json()["message_id"]
+    wait_until(lambda: _kinds(desk, ticket)[-1] == "mail_sent", "the copy is sent")
+    (asked,) = [d for k, d in desk.ticket_events(ticket, "mail_resend") if k.endswith("requested")]
+    (sent,) = [data for kind, data in desk.ticket_events(ticket) if kind == "mail_sent"]
+    assert asked["to"] == corrected and sent["to"] == corrected
+
+
 def test_caller_without_an_address_is_marked_failed(
     mail_desk: tuple[MailDesk, ThreadServer], smtp: SmtpServer
 ) -> None:
@@ -267,7 +297,13 @@ def test_mail_and_its_state_on_sqlite_and_postgresql(
     found = smtp.wait_count(3)
     assert sorted(m.to[0] for m in found) == sorted([CALLER_EMAIL, *REGIE])
     wait_until(lambda: _kinds(desk, ticket) == ["mail_sent"] * 3, "three mails on the ticket")
-    with desk.central.reader.connect() as conn:
-        query = select(audit_log.c.action).where(audit_log.c.action.like("mail.%"))
-        actions = sorted(conn.execute(query).scalars())
-        assert actions == ["mail.configured", "mail.sent", "mail.sent", "mail.sent"]
+
+    def actions() -> list[str]:
+        with desk.central.reader.connect() as conn:
+            query = select(audit_log.c.action).where(audit_log.c.action.like("mail.%"))
+            return sorted(conn.execute(query).scalars())
+
+    # The audit entries follow the state events in a transaction of their own.
+    expected = ["mail.configured", "mail.sent", "mail.sent", "mail.sent"]
+    wait_until(lambda: actions() == expected, "an audit entry per mail sent")
+    assert actions() == expected

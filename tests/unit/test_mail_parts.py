@@ -10,6 +10,7 @@ import email.policy
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ import pytest
 from keyring.backends import fail
 
 from halt_desk.central import central_secrets
+from halt_desk.central.mail_facts import TicketFacts
 from halt_desk.central.mail_queue import message_id_for
-from halt_desk.central.mail_rules import MAIL_KINDS, TRIGGER_TYPES, triggers
+from halt_desk.central.mail_rules import MAIL_KINDS, TRIGGER_TYPES, current_address, triggers
 from halt_desk.central.mail_smtp import SmtpSettings, compose, retry_delay
 from halt_desk.central.mail_templates import (
     BUILT_IN_KINDS,
@@ -173,3 +175,29 @@ def test_desk_words_a_mails_delivery_state_in_dutch() -> None:
     assert mails[0].words() == (
         "Niet afgeleverd: Statusupdate aan de melder – anna@halt.nl (550 mailbox unavailable)"
     )
+
+
+def test_a_resend_takes_the_address_the_directory_has_now() -> None:
+    facts = TicketFacts(
+        number="HALT-1",
+        org="halt",
+        assignee="field-b",
+        history=[],
+        evaluation={},
+        tz=UTC,
+        org_record={"regie_emails": ["regie@halt.nl"]},
+        caller={"email": "new@halt.nl"},
+        location=None,
+        staff={
+            "field-a": {"role": "field", "email": "a@provider.nl"},
+            "field-b": {"role": "field", "email": "b@provider.nl"},
+        },
+    )
+    assert current_address(facts, "caller_registered", "old@halt.nl") == "new@halt.nl"
+    # An engineer whose address is still known keeps it; one whose address is gone: the
+    # assigned field engineer's.
+    assert current_address(facts, "engineer_onsite", "a@provider.nl") == "a@provider.nl"
+    assert current_address(facts, "engineer_onsite", "gone@provider.nl") == "b@provider.nl"
+    assert current_address(facts, "regie_p1", "regie@halt.nl") == "regie@halt.nl"
+    without = replace(facts, caller={})
+    assert current_address(without, "caller_resolved", "old@halt.nl") == ""
