@@ -22,7 +22,7 @@ from collections.abc import Callable
 BUSY_RATE = 50.0
 #: The job's CPU seconds per event pushed while busy, and at least this share of a core.
 CPU_PER_PUSH = 0.00001
-MIN_SHARE = 0.01
+MIN_SHARE = 0.02
 #: Unused budget kept for later: at most this much CPU at once without a pause.
 BURST = 0.005
 #: The longest single pause; the push rate is looked at again after each.
