@@ -78,6 +78,19 @@ def demo_desk(
             window.close()
 
 
+@contextmanager
+def scratch_cache(out: Path, clock: Callable[[], datetime]) -> Iterator[tuple[QApplication, Store]]:
+    """The Dutch application and an empty cache (its clock `clock`) in a temporary folder,
+    for the shots written to `out` (made); the cache is removed after."""
+    out.mkdir(parents=True, exist_ok=True)
+    app = application("nl")
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Store.open(Path(folder) / "cache.sqlite3", clock=clock) as store,
+    ):
+        yield app, store
+
+
 def shots_written(out: Path) -> int:
     """Prints the PNGs in `out` (what a run made); a module's `main` returns this."""
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
