@@ -10,9 +10,9 @@ records, Escape cancels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -47,10 +47,12 @@ from halt_desk.desk.escalation_words import (
 )
 from halt_desk.desk.staff import StaffDirectory
 from halt_desk.domain.escalations import LEVELS, EscalationState, Status
-from halt_desk.i18n import _
+from halt_desk.i18n import N_, _
 from halt_desk.store import Store
 from ui.recording_dialog import RecordingDialog, record_keys
 from ui.workers import run_in_background
+
+F = TypeVar("F", bound=QWidget)
 
 
 def _text_edit(name: str, height: int = 90) -> QPlainTextEdit:
@@ -59,6 +61,20 @@ def _text_edit(name: str, height: int = 90) -> QPlainTextEdit:
     edit.setAccessibleName(name)
     edit.setMinimumHeight(height)
     return edit
+
+
+def _choice(items: Iterable[tuple[str, object]], chosen: object = None) -> QComboBox:
+    """A list of (text, data) to choose from, at `chosen` (a data) when it is there."""
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    if chosen is not None and box.findData(chosen) >= 0:
+        box.setCurrentIndex(box.findData(chosen))
+    return box
+
+
+def _levels(chosen: str | None = None) -> QComboBox:
+    return _choice(((level, level) for level in LEVELS), chosen)
 
 
 class EscalationDialog(RecordingDialog):
@@ -84,7 +100,7 @@ class EscalationDialog(RecordingDialog):
         layout.addWidget(self.message)
         layout.addWidget(record_keys(self, self.submit))
 
-    def row(self, label: str, field: QWidget) -> QWidget:
+    def row(self, label: str, field: F) -> F:
         """A form row whose label's Alt-letter goes to `field`."""
         caption = QLabel(label)
         caption.setBuddy(field)
@@ -101,22 +117,32 @@ class EscalationDialog(RecordingDialog):
 
 
 class EventDialog(EscalationDialog):
-    """A dialog that records one event on an open escalation."""
+    """A dialog that records one event (`event_type`) on an escalation. All are built the
+    same way, `(store, state, actor, orgs, clock, parent)`: the window title is `title`
+    (marked with `N_`; `{escalation}` is its number, `{date}` the day it was suggested),
+    `build()` adds the rows and returns the field that has the focus, and `data()` is
+    what is recorded."""
 
     event_type = ""
+    title = ""
 
     def __init__(
         self,
         store: Store,
         state: EscalationState,
         actor: str,
-        title: str,
         orgs: Mapping[str, str],
+        clock: Callable[[], datetime],
         parent: QWidget | None = None,
     ) -> None:
         number = escalation_number(state.id, state.status is Status.SUGGESTED)
-        super().__init__(store, actor, title.format(escalation=number), orgs, parent)
-        self.state = state
+        title = _(self.title).format(escalation=number, date=_suggested_on(state))
+        super().__init__(store, actor, title, orgs, parent)
+        self.state, self.clock = state, clock
+        self.build().setFocus()
+
+    def build(self) -> QWidget:  # pragma: no cover - every subclass has its own
+        raise NotImplementedError
 
     def data(self) -> dict[str, Any]:  # pragma: no cover - every subclass has its own
         raise NotImplementedError
@@ -156,34 +182,21 @@ class RegisterDialog(EscalationDialog):
         )
         super().__init__(store, actor, title, orgs, parent)
         self.clock, self.suggestion = clock, suggestion
-        self.org = QComboBox()
-        for key, name in sorted(self.orgs.items(), key=lambda item: item[1]):
-            self.org.addItem(name, key)
+        names = sorted(self.orgs.items(), key=lambda item: item[1])
         chosen = suggestion.org if suggestion is not None else org
-        if chosen is not None and self.org.findData(chosen) >= 0:
-            self.org.setCurrentIndex(self.org.findData(chosen))
+        self.org = self.row(_("&Organisation:"), _choice(((n, k) for k, n in names), chosen))
         self.org.setEnabled(suggestion is None)
-        self.supplier = QLineEdit()
-        self.description = _text_edit(_("Description"), 70)
-        self.classification = QComboBox()
-        for code, text in CLASSIFICATION_WORDS.items():
-            self.classification.addItem(_(text), code)
-        self.level = QComboBox()
-        for level in LEVELS:
-            self.level.addItem(level, level)
-        if suggestion is not None and suggestion.suggested_level:
-            self.level.setCurrentIndex(LEVELS.index(suggestion.suggested_level))
-        self.tickets = QLineEdit()
+        self.supplier = self.row(_("&Provider:"), QLineEdit())
+        self.description = self.row(_("&Description:"), _text_edit(_("Description"), 70))
+        classifications = ((_(text), code) for code, text in CLASSIFICATION_WORDS.items())
+        self.classification = self.row(_("C&lassification:"), _choice(classifications))
+        suggested = suggestion.suggested_level if suggestion is not None else None
+        self.level = self.row(_("Le&vel:"), _levels(suggested or None))
+        self.tickets = self.row(_("&Tickets:"), QLineEdit())
         self.tickets.setPlaceholderText(_("Ticket numbers, separated by commas"))
         self.breaches = QListWidget()
         self.breaches.setMaximumHeight(90)
         self.breaches.setAccessibleName(_("Breached norms"))
-        self.row(_("&Organisation:"), self.org)
-        self.row(_("&Provider:"), self.supplier)
-        self.row(_("&Description:"), self.description)
-        self.row(_("C&lassification:"), self.classification)
-        self.row(_("Le&vel:"), self.level)
-        self.row(_("&Tickets:"), self.tickets)
         self.row(_("&Breached norms:"), self.breaches)
         if suggestion is not None:
             self.tickets.setText(", ".join(suggestion.evidence.get("tickets", ())))
@@ -267,26 +280,14 @@ class RegisterDialog(EscalationDialog):
 
 class LevelDialog(EventDialog):
     event_type = "escalation_level_changed"
+    title = N_("Change level · {escalation}")
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, state, actor, _("Change level · {escalation}"), orgs, parent)
-        self.level = QComboBox()
-        for level in LEVELS:
-            self.level.addItem(level, level)
-        current = LEVELS.index(state.level or "N1")
-        self.level.setCurrentIndex(min(current + 1, len(LEVELS) - 1))
-        self.reason = _text_edit(_("Reason"), 70)
-        self.form.addRow(_("Now:"), QLabel(state.level or ""))
-        self.row(_("&New level:"), self.level)
-        self.row(_("&Reason:"), self.reason)
-        self.level.setFocus()
+    def build(self) -> QWidget:
+        current = LEVELS.index(self.state.level or "N1")
+        self.form.addRow(_("Now:"), QLabel(self.state.level or ""))
+        self.level = self.row(_("&New level:"), _levels(LEVELS[min(current + 1, len(LEVELS) - 1)]))
+        self.reason = self.row(_("&Reason:"), _text_edit(_("Reason"), 70))
+        return self.level
 
     def data(self) -> dict[str, Any]:
         return {"level": self.level.currentData(), "reason": self.reason.toPlainText()}
@@ -294,23 +295,14 @@ class LevelDialog(EventDialog):
 
 class InformedDialog(EventDialog):
     event_type = "escalation_informed"
+    title = N_("Informed · {escalation}")
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, state, actor, _("Informed · {escalation}"), orgs, parent)
-        self.who = QComboBox()
-        missing = state.missing_informed()
+    def build(self) -> QWidget:
+        missing = self.state.missing_informed()
         ordered = [*missing, *(w for w in INFORMED_WORDS if w not in missing)]
-        for who in ordered:
-            self.who.addItem(word(INFORMED_WORDS, who), who)
-        self.row(_("&Who was informed:"), self.who)
-        self.who.setFocus()
+        who = _choice((word(INFORMED_WORDS, who), who) for who in ordered)
+        self.who = self.row(_("&Who was informed:"), who)
+        return self.who
 
     def data(self) -> dict[str, Any]:
         return {"who": self.who.currentData()}
@@ -318,21 +310,12 @@ class InformedDialog(EventDialog):
 
 class RequestDialog(EventDialog):
     event_type = "escalation_request_sent"
+    title = N_("Formal recovery request · {escalation}")
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(
-            store, state, actor, _("Formal recovery request · {escalation}"), orgs, parent
-        )
-        self.text = _text_edit(_("What was asked of the provider (optional)"))
-        self.row(_("&What was asked (optional):"), self.text)
-        self.text.setFocus()
+    def build(self) -> QWidget:
+        text = _text_edit(_("What was asked of the provider (optional)"))
+        self.text = self.row(_("&What was asked (optional):"), text)
+        return self.text
 
     def data(self) -> dict[str, Any]:
         text = self.text.toPlainText().strip()
@@ -340,59 +323,50 @@ class RequestDialog(EventDialog):
 
 
 class TextDialog(EventDialog):
-    """One text: the notes of a meeting with the provider, or the weekly update."""
+    """One text (under `key`): the notes of a meeting with the provider, or the weekly
+    update; `name` is the field's accessible name, `prompt` its label."""
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        kind: str,
-        orgs: Mapping[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        meeting = kind == "escalation_meeting_held"
-        title = _("Meeting held · {escalation}") if meeting else _("Weekly update · {escalation}")
-        super().__init__(store, state, actor, title, orgs, parent)
-        self.event_type, self.key = kind, "notes" if meeting else "text"
-        self.text = _text_edit(_("Notes") if meeting else _("Update"), 110)
-        prompt = _("&Notes of the meeting:") if meeting else _("&What is the state of affairs?")
-        self.row(prompt, self.text)
-        self.text.setFocus()
+    key = name = prompt = ""
+
+    def build(self) -> QWidget:
+        self.text = self.row(_(self.prompt), _text_edit(_(self.name), 110))
+        return self.text
 
     def data(self) -> dict[str, Any]:
         return {self.key: self.text.toPlainText()}
+
+
+class MeetingDialog(TextDialog):
+    event_type, key = "escalation_meeting_held", "notes"
+    title = N_("Meeting held · {escalation}")
+    name, prompt = N_("Notes"), N_("&Notes of the meeting:")
+
+
+class UpdateDialog(TextDialog):
+    event_type, key = "escalation_update", "text"
+    title = N_("Weekly update · {escalation}")
+    name, prompt = N_("Update"), N_("&What is the state of affairs?")
 
 
 class ActionDialog(EventDialog):
     """A corrective action: what, who owns it (a colleague, or a name typed), due date."""
 
     event_type = "escalation_action_added"
+    title = N_("New action · {escalation}")
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        clock: Callable[[], datetime],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, state, actor, _("New action · {escalation}"), orgs, parent)
-        self.action = QLineEdit()
-        self.owner = QComboBox()
+    def build(self) -> QWidget:
+        self.action = self.row(_("&Action:"), QLineEdit())
+        self.owner = self.row(_("&Owner:"), QComboBox())
         self.owner.setEditable(True)
         self.owner.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.due = QDateEdit()
+        self.due = self.row(_("&Due date:"), QDateEdit())
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("dd-MM-yyyy")
-        today = clock().date() + timedelta(days=7)
+        today = self.clock().date() + timedelta(days=7)
         self.due.setDate(QDate(today.year, today.month, today.day))
-        self.row(_("&Action:"), self.action)
-        self.row(_("&Owner:"), self.owner)
-        self.row(_("&Due date:"), self.due)
-        self.action.setFocus()
+        store = self.store
         run_in_background(lambda: StaffDirectory.load(store).all(), self._colleagues)
+        return self.action
 
     def _colleagues(self, colleagues: list[Any]) -> None:
         typed = self.owner.currentText()
@@ -414,30 +388,15 @@ class ActionDialog(EventDialog):
 
 class ActionStatusDialog(EventDialog):
     event_type = "escalation_action_updated"
+    title = N_("Action status · {escalation}")
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        chosen: str | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, state, actor, _("Action status · {escalation}"), orgs, parent)
-        self.action = QComboBox()
-        for text in state.actions:
-            self.action.addItem(text, text)
-        if chosen is not None and self.action.findData(chosen) >= 0:
-            self.action.setCurrentIndex(self.action.findData(chosen))
-        self.status = QComboBox()
-        for code, text in ACTION_STATUS_WORDS.items():
-            self.status.addItem(_(text), code)
+    def build(self) -> QWidget:
+        self.action = self.row(_("&Action:"), _choice((t, t) for t in self.state.actions))
+        statuses = ((_(text), code) for code, text in ACTION_STATUS_WORDS.items())
+        self.status = self.row(_("&Status:"), _choice(statuses))
         self.action.currentIndexChanged.connect(self._follow)
         self._follow()
-        self.row(_("&Action:"), self.action)
-        self.row(_("&Status:"), self.status)
-        self.status.setFocus()
+        return self.status
 
     def _follow(self) -> None:
         found = self.state.actions.get(str(self.action.currentData()))
@@ -452,16 +411,9 @@ class CloseDialog(EventDialog):
     """Closing with the evaluation: three scores 1–10 and the lessons learned."""
 
     event_type = "escalation_closed"
+    title = N_("Close escalation · {escalation}")
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, state, actor, _("Close escalation · {escalation}"), orgs, parent)
+    def build(self) -> QWidget:
         self.scores: dict[str, QSpinBox] = {}
         for key, label in (
             ("quality", _("&Quality of the solution (1–10):")),
@@ -471,10 +423,9 @@ class CloseDialog(EventDialog):
             box = QSpinBox()
             box.setRange(0, 10)
             box.setSpecialValueText("–")  # 0: not given yet (the domain asks for 1–10)
-            self.scores[key] = self.row(label, box)  # type: ignore[assignment]
-        self.lessons = _text_edit(_("Lessons learned"))
-        self.row(_("&Lessons learned:"), self.lessons)
-        self.scores["quality"].setFocus()
+            self.scores[key] = self.row(label, box)
+        self.lessons = self.row(_("&Lessons learned:"), _text_edit(_("Lessons learned")))
+        return self.scores["quality"]
 
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: box.value() for key, box in self.scores.items()}
@@ -482,30 +433,34 @@ class CloseDialog(EventDialog):
         return data
 
 
-class DismissDialog(EscalationDialog):
+class DismissDialog(EventDialog):
     """Dismissing a suggestion: the reason is required (it is not suggested again)."""
 
-    def __init__(
-        self,
-        store: Store,
-        state: EscalationState,
-        actor: str,
-        orgs: Mapping[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        title = _("Dismiss the suggestion of {date}").format(date=_suggested_on(state))
-        super().__init__(store, actor, title, orgs, parent)
-        self.state = state
-        self.reason = _text_edit(_("Reason"), 70)
-        self.row(_("&Why is it dismissed?"), self.reason)
-        self.reason.setFocus()
+    title = N_("Dismiss the suggestion of {date}")
+
+    def build(self) -> QWidget:
+        self.reason = self.row(_("&Why is it dismissed?"), _text_edit(_("Reason"), 70))
+        return self.reason
 
     def work(self) -> Callable[[], Any]:
         store, key, actor, reason = self.store, self.state.id, self.actor, self.reason.toPlainText()
         return lambda: dismiss_suggestion(store, key, actor, reason)
 
 
-def _suggested_on(state: EscalationState) -> str:
+#: The dialog of each thing recorded on an open escalation, by the window's name for it.
+EVENT_DIALOGS: dict[str, type[EventDialog]] = {
+    "level": LevelDialog,
+    "informed": InformedDialog,
+    "request": RequestDialog,
+    "meeting": MeetingDialog,
+    "action": ActionDialog,
+    "action_status": ActionStatusDialog,
+    "update": UpdateDialog,
+    "close": CloseDialog,
+}
+
+
+def _suggested_on(state: EscalationState | None) -> str:
     """The day a suggestion was made ("02-12-2026"), how its dialogs name it."""
-    moment = state.suggested_at
+    moment = state.suggested_at if state is not None else None
     return moment.astimezone().strftime("%d-%m-%Y") if moment is not None else ""

@@ -41,18 +41,7 @@ from halt_desk.store import Store
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.escalation_detail import detail_html
-from ui.escalation_dialogs import (
-    ActionDialog,
-    ActionStatusDialog,
-    CloseDialog,
-    DismissDialog,
-    EscalationDialog,
-    InformedDialog,
-    LevelDialog,
-    RegisterDialog,
-    RequestDialog,
-    TextDialog,
-)
+from ui.escalation_dialogs import EVENT_DIALOGS, DismissDialog, EscalationDialog, RegisterDialog
 from ui.flow_layout import FlowLayout
 from ui.workers import LatestOnly
 
@@ -424,30 +413,21 @@ class EscalationWindow(QDialog):
         entry = self._chosen(Status.SUGGESTED)
         if entry is None:
             return None
-        return self._open(DismissDialog(self.store, entry.state, self.user, self.orgs, self))
+        dialog = DismissDialog(self.store, entry.state, self.user, self.orgs, self.clock, self)
+        return self._open(dialog)
 
     def record_on(self, kind: str) -> QDialog | None:
         """The dialog of recording `kind` on the chosen open escalation."""
         entry = self._chosen(Status.OPEN)
         if entry is None:
             return None
-        store, state, user, orgs = self.store, entry.state, self.user, self.orgs
-        dialogs: dict[str, Callable[[], EscalationDialog]] = {
-            "level": lambda: LevelDialog(store, state, user, orgs, self),
-            "informed": lambda: InformedDialog(store, state, user, orgs, self),
-            "request": lambda: RequestDialog(store, state, user, orgs, self),
-            "meeting": lambda: TextDialog(
-                store, state, user, "escalation_meeting_held", orgs, self
-            ),
-            "action": lambda: ActionDialog(store, state, user, orgs, self.clock, self),
-            "action_status": lambda: ActionStatusDialog(store, state, user, orgs, None, self),
-            "update": lambda: TextDialog(store, state, user, "escalation_update", orgs, self),
-            "close": lambda: CloseDialog(store, state, user, orgs, self),
-        }
+        state = entry.state
         if kind == "action_status" and not state.actions:
             self.message.setText(_("This escalation has no actions yet."))
             return None
-        return self._open(dialogs[kind]())
+        return self._open(
+            EVENT_DIALOGS[kind](self.store, state, self.user, self.orgs, self.clock, self)
+        )
 
 
 def open_escalations(

@@ -154,19 +154,23 @@ def _category_group(
     return sorted(ranked[0][1], key=lambda f: f.breaches[0][1])[:3] if ranked else []
 
 
-def _register(log: EventLog, stream: str, at: datetime, actor: str, data: dict[str, Any]) -> None:
+def _register(
+    log: EventLog, number: str, actor: str, group: Sequence[TicketFacts], at: datetime, **data: str
+) -> str:
+    """Registers `ESC-HALT-<number>` with Stichting Halt's provider over the tickets of
+    `group` (the first breach of each); its stream."""
+    stream = f"escalation:ESC-HALT-{number}"
+    tickets, breaches = _texts(group)
     log.add(stream, "escalation_registered", at, actor, {"org": "halt", "supplier": SUPPLIER,
-                                                          **data})  # fmt: skip
+            **data, "tickets": tickets, "breaches": breaches})  # fmt: skip
+    return stream
 
 
 def _closed(log: EventLog, people: People, ticket: TicketFacts, day: Any, about: str) -> None:
-    stream, actor = "escalation:ESC-HALT-01", people.manager.id
-    tickets, breaches = _texts([ticket])
-    _register(log, stream, day(42, 10), actor, {
-        "description": f"{about}; teams konden een middag niet verder",
-        "classification": "operational", "level": "N1",
-        "tickets": tickets, "breaches": breaches,
-    })  # fmt: skip
+    actor = people.manager.id
+    stream = _register(log, "01", actor, [ticket], day(42, 10),
+                       description=f"{about}; teams konden een middag niet verder",
+                       classification="operational", level="N1")  # fmt: skip
     log.add(stream, "escalation_informed", day(42, 11), actor, {"who": "internal"})
     log.add(
         stream,
@@ -189,15 +193,12 @@ def _closed(log: EventLog, people: People, ticket: TicketFacts, day: Any, about:
 
 
 def _tactical(log: EventLog, people: People, group: Sequence[TicketFacts], day: Any) -> None:
-    stream, actor = "escalation:ESC-HALT-02", people.manager.id
-    tickets, breaches = _texts(group)
+    actor = people.manager.id
     category = group[0].category
-    _register(log, stream, day(18, 9, 30), actor, {
-        "description": f"Herhaalde termijnoverschrijdingen in de categorie {category}: "
-                       "structureel probleem, meerdere teams geraakt",
-        "classification": "beyond_operational", "level": "N2",
-        "tickets": tickets, "breaches": breaches,
-    })  # fmt: skip
+    stream = _register(log, "02", actor, group, day(18, 9, 30),
+                       description=f"Herhaalde termijnoverschrijdingen in de categorie "
+                                   f"{category}: structureel probleem, meerdere teams geraakt",
+                       classification="beyond_operational", level="N2")  # fmt: skip
     log.add(stream, "escalation_informed", day(18, 10), actor, {"who": "internal"})
     log.add(stream, "escalation_informed", day(18, 11), actor, {"who": "information_manager"})
     log.add(
@@ -233,13 +234,10 @@ def _tactical(log: EventLog, people: People, group: Sequence[TicketFacts], day: 
 
 
 def _started(log: EventLog, people: People, ticket: TicketFacts, day: Any, about: str) -> None:
-    stream, actor = "escalation:ESC-HALT-03", people.manager.id
-    tickets, breaches = _texts([ticket])
-    _register(log, stream, day(2, 9), actor, {
-        "description": f"{about}; eenmalige verstoring",
-        "classification": "operational", "level": "N1",
-        "tickets": tickets, "breaches": breaches,
-    })  # fmt: skip
+    actor = people.manager.id
+    stream = _register(log, "03", actor, [ticket], day(2, 9),
+                       description=f"{about}; eenmalige verstoring",
+                       classification="operational", level="N1")  # fmt: skip
     log.add(stream, "escalation_informed", day(2, 9, 30), actor, {"who": "internal"})
 
 

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from halt_desk.demo.desk_cache import DEMO_TZ, demo_events
 from halt_desk.desk.board import BoardRow, sla_board
+from halt_desk.desk.ticket_words import STATUSES, TICKET_CLOCK_WORDS
 from halt_desk.domain.events import Event
 from halt_desk.domain.uplift import UPLIFT_LABEL
 from halt_desk.i18n import DEFAULT_LANGUAGE, N_, Words, grouped
@@ -29,19 +30,9 @@ def _remove_database(path: Path) -> None:
 
 
 #: The words of the board's codes (the same texts as the window's).
-_STATUS = {
-    "open": N_("Open"),
-    "waiting": N_("Waiting on user"),
-    "resolved": N_("Resolved"),
-    "closed": N_("Closed"),
-}
+_STATUS = STATUSES
 _CLOCK = {
-    "reaction": N_("Reaction"),
-    "resolution": N_("Resolution"),
-    "update": N_("Status update"),
-    "onsite": N_("On site"),
-    "swap": N_("Device swap"),
-    "emergency_workplace": N_("Emergency workplace"),
+    **TICKET_CLOCK_WORDS,
     "change_planning": N_("Implemented within planning"),
     "change_first_plan": N_("First plan date within 5 working days"),
 }

@@ -3,12 +3,12 @@ and the reports read, and the few actions the service manager records. Every act
 one event through `Store.record`, checked by `domain.escalations` (offline too); the
 central checks it again.
 
-Reading: `load_register` (every escalation and suggestion, folded), `escalations_of_ticket`,
-`register_clocks` (the clocks of `domain.escalation_clocks` on the organisation's
-contract). Recording: `register_escalation`, `record_escalation_event` (any other event of
-the stream), `find_suggestions` / `record_suggestions` (the triggers of
-`domain.escalation_triggers` over the cached tickets), `accept_suggestion`,
-`dismiss_suggestion`.
+Reading: `load_register` (every escalation and suggestion, folded; `folded_escalations`
+with their events), `escalations_of_ticket`, `register_clocks` (the clocks of
+`domain.escalation_clocks` on the organisation's contract). Recording:
+`register_escalation`, `record_escalation_event` (any other event of the stream),
+`find_suggestions` / `record_suggestions` (the triggers of `domain.escalation_triggers`
+over the cached tickets), `accept_suggestion`, `dismiss_suggestion`.
 """
 
 from __future__ import annotations
@@ -35,11 +35,14 @@ def new_escalation_id() -> str:
     return "ESC-" + uuid.uuid4().hex[:10].upper()
 
 
-def load_register(store: Store, org: str | None = None) -> list[EscalationState]:
-    """Every escalation stream of the cache (of `org`), folded; newest first. A stream that
-    no longer folds (cannot happen for events the store accepted) is logged and left out."""
+def folded_escalations(
+    store: Store, org: str | None = None
+) -> list[tuple[EscalationState, list[Event]]]:
+    """Every escalation stream of the cache (of `org`), folded, with its events. A stream
+    that no longer folds (cannot happen for events the store accepted) is logged and left
+    out."""
     streams = store.streams_of_kind("escalation")
-    states: list[EscalationState] = []
+    found = []
     for stream, events in store.events_for_streams(streams).items():
         try:
             state = fold_escalation(events)
@@ -47,11 +50,19 @@ def load_register(store: Store, org: str | None = None) -> list[EscalationState]
             log.warning("escalation stream %s left out: %s", stream, exc)
             continue
         if state is not None and (org is None or state.org == org):
-            states.append(state)
-    return sorted(states, key=_moment, reverse=True)
+            found.append((state, events))
+    return found
 
 
-def _moment(state: EscalationState) -> datetime:
+def load_register(store: Store, org: str | None = None) -> list[EscalationState]:
+    """Every escalation of the cache (of `org`), folded (`folded_escalations`); newest
+    first."""
+    states = [state for state, _events in folded_escalations(store, org)]
+    return sorted(states, key=escalation_moment, reverse=True)
+
+
+def escalation_moment(state: EscalationState) -> datetime:
+    """When the escalation began: registered, or else suggested."""
     moment = state.registered_at or state.suggested_at
     assert moment is not None
     return moment

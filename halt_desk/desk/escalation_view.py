@@ -8,12 +8,12 @@ clocks, history in words, action list). Qt-free; `ui.escalation_window` shows it
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from halt_desk.desk.escalation_register import escalation_moment, folded_escalations
 from halt_desk.desk.escalation_words import (
     ACTION_STATUS_WORDS,
     CLASSIFICATION_SHORT,
@@ -31,17 +31,15 @@ from halt_desk.desk.escalation_words import (
 from halt_desk.desk.names import Names, names_for
 from halt_desk.desk.staff import role_of
 from halt_desk.domain.clocks import ClockState, evaluate
-from halt_desk.domain.errors import DeskInputError, HaltDeskError
+from halt_desk.domain.errors import DeskInputError
 from halt_desk.domain.escalation_clocks import UPDATE_DAYS, EscalationEvaluation, evaluate_state
-from halt_desk.domain.escalations import EscalationState, Status, fold_escalation, level_rank
+from halt_desk.domain.escalations import EscalationState, Status, level_rank
 from halt_desk.domain.events import Event
 from halt_desk.domain.messages import Msg
 from halt_desk.domain.profiles import Profile
 from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.i18n import _
 from halt_desk.store import Store
-
-log = logging.getLogger(__name__)
 
 #: Roles that record in the register (central checks it again: own organisation only).
 WRITER_ROLES = frozenset({"regie", "admin"})
@@ -149,26 +147,6 @@ class RegisterRead:
     orgs: dict[str, str]  # id → name, every organisation of the cache
 
 
-def _moment_of(state: EscalationState) -> datetime:
-    moment = state.registered_at or state.suggested_at
-    assert moment is not None
-    return moment
-
-
-def _states(store: Store) -> list[tuple[EscalationState, list[Event]]]:
-    found = []
-    streams = store.streams_of_kind("escalation")
-    for stream, events in store.events_for_streams(streams).items():
-        try:
-            state = fold_escalation(events)
-        except HaltDeskError as exc:  # pragma: no cover - the store folds strictly
-            log.warning("escalation stream %s left out: %s", stream, exc)
-            continue
-        if state is not None:
-            found.append((state, events))
-    return found
-
-
 def in_month(state: EscalationState, month: tuple[int, int] | None, tz: tzinfo) -> bool:
     """Whether the escalation ran in `month` (year, month): begun before its end, not
     ended before its start. None: every month."""
@@ -177,7 +155,7 @@ def in_month(state: EscalationState, month: tuple[int, int] | None, tz: tzinfo) 
     year, number = month
     first = date(year, number, 1)
     after = date(year + number // 12, number % 12 + 1, 1)
-    begun = _moment_of(state).astimezone(tz).date()
+    begun = escalation_moment(state).astimezone(tz).date()
     ended = state.closed_at or state.dismissed_at
     return begun < after and (ended is None or ended.astimezone(tz).date() >= first)
 
@@ -193,9 +171,7 @@ def read_register(
     names = names_for(store)
     contracts: dict[str, Profile] = {}
     entries = []
-    for state, events in _states(store):
-        if org is not None and state.org != org:
-            continue
+    for state, events in folded_escalations(store, org):
         if state.org not in contracts:
             contracts[state.org] = store.organisation_contract(state.org)
         contract = contracts[state.org]
@@ -212,7 +188,7 @@ def _order(entry: EscalationEntry) -> tuple[int, float]:
     rank = STATUS_ORDER.get(state.status, 4)
     if state.status == Status.OPEN:
         return rank, entry.due_ts if entry.due_ts is not None else float("inf")
-    return rank, -_moment_of(state).timestamp()
+    return rank, -escalation_moment(state).timestamp()
 
 
 def _entry(

@@ -12,27 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from halt_desk.desk.ticket_words import TICKET_CLOCK_WORDS
 from halt_desk.domain.calendar import BusinessCalendar
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
+from halt_desk.domain.events import ESCALATION_EVENT_TYPES
 from halt_desk.domain.messages import Msg
 from halt_desk.i18n import N_, Words, _
 
 #: Every event type of an escalation stream (a window reloads when one of them arrives).
-ESCALATION_TYPES = frozenset(
-    {
-        "escalation_registered",
-        "escalation_level_changed",
-        "escalation_informed",
-        "escalation_request_sent",
-        "escalation_meeting_held",
-        "escalation_action_added",
-        "escalation_action_updated",
-        "escalation_update",
-        "escalation_closed",
-        "escalation_suggested",
-        "escalation_suggestion_dismissed",
-    }
-)
+ESCALATION_TYPES = ESCALATION_EVENT_TYPES
 
 STATUS_WORDS: Mapping[str, str] = {
     "suggested": N_("suggested"),
@@ -86,15 +74,6 @@ CLOCK_STATE_WORDS: Mapping[str, str] = {
     "breached": N_("breached"),
     "running": N_("running"),
     "not_applicable": N_("not needed"),
-}
-#: The ticket clocks a breach names ("HALT-1:reaction").
-TICKET_CLOCK_WORDS: Mapping[str, str] = {
-    "reaction": N_("Reaction"),
-    "resolution": N_("Resolution"),
-    "update": N_("Status update"),
-    "onsite": N_("On site"),
-    "swap": N_("Device swap"),
-    "emergency_workplace": N_("Emergency workplace"),
 }
 #: The event fields a refusal names, as the screen names them.
 FIELD_WORDS: Mapping[str, str] = {

@@ -121,6 +121,15 @@ STATUSES: Mapping[str, str] = {
     "resolved": N_("Resolved"),
     "closed": N_("Closed"),
 }
+#: The names of a ticket's clocks (a breach "HALT-1:reaction", the SLA board).
+TICKET_CLOCK_WORDS: Mapping[str, str] = {
+    "reaction": N_("Reaction"),
+    "resolution": N_("Resolution"),
+    "update": N_("Status update"),
+    "onsite": N_("On site"),
+    "swap": N_("Device swap"),
+    "emergency_workplace": N_("Emergency workplace"),
+}
 #: The fields of a ticket an edit (`ticket_updated`) or a conflict names.
 FIELD_NAMES: Mapping[str, str] = {
     "summary": N_("Summary"),

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -36,6 +40,66 @@ def shoot(widget: QWidget, path: Path) -> None:
     frame = widget.frameGeometry()
     image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
     image.save(str(path))
+
+
+@dataclass(frozen=True)
+class DemoDesk:
+    """What a screenshot module works on: the Dutch application, the demo cache, the main
+    window of its user (shown at the top left and loaded), the moment it shows and the
+    temporary folder of the cache."""
+
+    app: QApplication
+    store: Store
+    window: MainWindow
+    now: datetime
+    folder: Path
+
+
+@contextmanager
+def demo_desk(
+    out: Path, user: str, months: int = 1, tickets_per_month: int = 200
+) -> Iterator[DemoDesk]:
+    """The demo cache (seed 1) in a temporary folder with `user`'s main window open, for
+    the shots written to `out` (made); the window is closed and the cache removed after."""
+    out.mkdir(parents=True, exist_ok=True)
+    app = application("nl")
+    now = datetime.now(UTC).astimezone()
+    with tempfile.TemporaryDirectory() as folder:
+        store_path = Path(folder) / "demo.sqlite3"
+        build_demo_store(store_path, seed=1, months=months, tickets_per_month=tickets_per_month)
+        with Store.open(store_path) as store:
+            window = MainWindow(store, user, lambda: now)
+            window.move(0, 0)
+            window.show()
+            while not window.loaded:
+                settle(app, 100)
+            settle(app)
+            yield DemoDesk(app, store, window, now, Path(folder))
+            window.close()
+
+
+@contextmanager
+def scratch_cache(out: Path, clock: Callable[[], datetime]) -> Iterator[tuple[QApplication, Store]]:
+    """The Dutch application and an empty cache (its clock `clock`) in a temporary folder,
+    for the shots written to `out` (made); the cache is removed after."""
+    out.mkdir(parents=True, exist_ok=True)
+    app = application("nl")
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Store.open(Path(folder) / "cache.sqlite3", clock=clock) as store,
+    ):
+        yield app, store
+
+
+def shots_written(out: Path) -> int:
+    """Prints the PNGs in `out` (what a run made); a module's `main` returns this."""
+    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
+    return 0
+
+
+def run_main(main: Callable[[Path], int], default: str = "screenshots") -> NoReturn:
+    """A screenshot module run as `python -m tests.gui.MODULE [OUT]`: `main(OUT)`."""
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else default)))
 
 
 def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path) -> None:
@@ -135,63 +199,51 @@ def field_screens(app: QApplication, store: Store, now: datetime, out: Path) -> 
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    now = datetime.now(UTC).astimezone()
-    with tempfile.TemporaryDirectory() as folder:
-        store_path = Path(folder) / "demo.sqlite3"
-        build_demo_store(store_path, seed=1, months=2, tickets_per_month=300)
-        with Store.open(store_path) as store:
-            window = MainWindow(store, "agent:sanne.visser", lambda: now)
-            window.move(0, 0)
-            window.show()
-            while not window.loaded:
-                settle(app, 100)
-            settle(app)
-            shoot(window, out / "main-window.png")
+    with demo_desk(out, "agent:sanne.visser", months=2, tickets_per_month=300) as desk:
+        app, store, window, now = desk.app, desk.store, desk.window, desk.now
+        shoot(window, out / "main-window.png")
 
-            intake = window.new_intake()
-            intake.move(200, 120)
-            caller = window.directory.find("de vries")[0]
-            intake.choose_caller(caller)
-            intake.summary.setText("Laptop start niet op, geeft over een uur les")
-            intake.category.setCurrentIndex(intake.category.findData("werkplek"))
-            intake.impact.setCurrentIndex(intake.impact.findData("one"))
-            intake.urgency.setCurrentIndex(intake.urgency.findData("stopped"))
-            settle(app)
-            shoot(intake, out / "intake.png")
-            intake.save()
-            while intake.isVisible():
-                settle(app, 100)
+        intake = window.new_intake()
+        intake.move(200, 120)
+        caller = window.directory.find("de vries")[0]
+        intake.choose_caller(caller)
+        intake.summary.setText("Laptop start niet op, geeft over een uur les")
+        intake.category.setCurrentIndex(intake.category.findData("werkplek"))
+        intake.impact.setCurrentIndex(intake.impact.findData("one"))
+        intake.urgency.setCurrentIndex(intake.urgency.findData("stopped"))
+        settle(app)
+        shoot(intake, out / "intake.png")
+        intake.save()
+        while intake.isVisible():
+            settle(app, 100)
+        settle(app, 600)
+        ticket_id = window.model.tickets.row(0).id if len(window.model.tickets) else ""
+        dialogs = [w for w in app.topLevelWidgets() if w.isVisible() and w is not window]
+        ticket_view = dialogs[-1] if dialogs else None
+        if ticket_view is not None:
+            ticket_view.move(120, 40)
             settle(app, 600)
-            ticket_id = window.model.tickets.row(0).id if len(window.model.tickets) else ""
-            dialogs = [w for w in app.topLevelWidgets() if w.isVisible() and w is not window]
-            ticket_view = dialogs[-1] if dialogs else None
-            if ticket_view is not None:
-                ticket_view.move(120, 40)
-                settle(app, 600)
-                shoot(ticket_view, out / "ticket-view.png")
-                ticket_id = ticket_view.ticket_id  # type: ignore[attr-defined]
+            shoot(ticket_view, out / "ticket-view.png")
+            ticket_id = ticket_view.ticket_id  # type: ignore[attr-defined]
 
-            uplift = UpliftDialog(store, ticket_id, "agent:sanne.visser", lambda: now, window)
-            uplift.move(240, 160)
-            uplift.show()
-            uplift.critical_role.setChecked(True)
-            uplift.direct_impact.setChecked(True)
-            uplift.cannot_work.setChecked(True)
-            uplift.role_type.setCurrentIndex(uplift.role_type.findData("class_or_group"))
-            uplift.motivation.setPlainText(
-                "Geeft om 11:00 voorlichting aan een schoolklas in Tilburg; lesmateriaal "
-                "staat alleen op de laptop."
-            )
-            settle(app)
-            shoot(uplift, out / "uplift.png")
-            uplift.close()
-            logistics_screens(app, store, now, out)
-            field_screens(app, store, now, out)
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+        uplift = UpliftDialog(store, ticket_id, "agent:sanne.visser", lambda: now, window)
+        uplift.move(240, 160)
+        uplift.show()
+        uplift.critical_role.setChecked(True)
+        uplift.direct_impact.setChecked(True)
+        uplift.cannot_work.setChecked(True)
+        uplift.role_type.setCurrentIndex(uplift.role_type.findData("class_or_group"))
+        uplift.motivation.setPlainText(
+            "Geeft om 11:00 voorlichting aan een schoolklas in Tilburg; lesmateriaal "
+            "staat alleen op de laptop."
+        )
+        settle(app)
+        shoot(uplift, out / "uplift.png")
+        uplift.close()
+        logistics_screens(app, store, now, out)
+        field_screens(app, store, now, out)
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

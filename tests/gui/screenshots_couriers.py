@@ -9,8 +9,6 @@ Four courier swaps: one going well, one whose delivery failed at an incomplete a
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,9 +19,8 @@ from halt_desk.logistics.queue import queue_rows
 from halt_desk.logistics.swap_steps import SwapPlan, open_swap, ship_loaner
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import run_main, scratch_cache, settle, shoot
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
-from ui.app import application
 
 SHIPMENTS = [  # tag, carrier, tracking, status, extra data of the carrier's status
     ("HALT-LT-00001", "postnl", "3SHLTD100000001", "in_transit", {"text": "Zending gesorteerd"}),
@@ -56,12 +53,7 @@ def build(store: Store) -> None:
 def main(out: Path) -> int:
     from ui.logistics_window import LogisticsWindow
 
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Store.open(Path(folder) / "cache.sqlite3", clock=lambda: NOW) as store,
-    ):
+    with scratch_cache(out, lambda: NOW) as (app, store):
         build(store)
         now = NOW.replace(hour=12)
         window = LogisticsWindow(store, "logistics:kees.brouwer", lambda: now, DEPOT)
@@ -79,4 +71,4 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

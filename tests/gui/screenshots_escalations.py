@@ -10,8 +10,6 @@ main window's toolbar with the entry. Every step is a key press. Prints one line
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -21,9 +19,8 @@ from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events, staff_events
 from tests.escalation_data import N2, REGIE, TICKETS, register_store_events
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import run_main, scratch_cache, settle, shoot, shots_written
 from tests.gui.screenshots_keys import activate
-from ui.app import application
 from ui.escalation_dialogs import RegisterDialog
 from ui.escalation_window import EscalationWindow
 from ui.main_window import MainWindow
@@ -119,12 +116,7 @@ def agent_screen(app: QApplication, store: Store, out: Path) -> None:
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Store.open(Path(folder) / "cache.sqlite3", clock=lambda: NOW) as store,
-    ):
+    with scratch_cache(out, lambda: NOW) as (app, store):
         events = [*reference_events(), *staff_events(), *register_store_events()]
         store.record_events(events, bulk=True)
         window = MainWindow(store, REGIE, lambda: NOW)
@@ -137,9 +129,8 @@ def main(out: Path) -> int:
         ticket_screen(app, store, out)
         agent_screen(app, store, out)
         window.close()
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

@@ -7,19 +7,14 @@ the focused combo box's rectangle in that PNG ("focus intake-focus.png x y w h")
 
 from __future__ import annotations
 
-import sys
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from halt_desk.demo.terminal import build_demo_store
 from halt_desk.store import Store
-from tests.gui.screenshots import settle, shoot
-from ui.app import application
+from tests.gui.screenshots import demo_desk, run_main, settle, shoot, shots_written
 from ui.intake_dialog import IntakeDialog
 from ui.main_window import MainWindow
 from ui.uplift_dialog import UpliftDialog
@@ -111,26 +106,12 @@ def uplift_screens(app: QApplication, store: Store, window: MainWindow, out: Pat
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    now = datetime.now(UTC).astimezone()
-    with tempfile.TemporaryDirectory() as folder:
-        store_path = Path(folder) / "demo.sqlite3"
-        build_demo_store(store_path, seed=1, months=1, tickets_per_month=200)
-        with Store.open(store_path) as store:
-            window = MainWindow(store, "agent:nieuw", lambda: now)
-            window.move(0, 0)
-            window.show()
-            while not window.loaded:
-                settle(app, 100)
-            settle(app)
-            main_screens(app, window, out)
-            intake_screen(app, window, out)
-            uplift_screens(app, store, window, out)
-            window.close()
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+    with demo_desk(out, "agent:nieuw") as desk:
+        main_screens(desk.app, desk.window, out)
+        intake_screen(desk.app, desk.window, out)
+        uplift_screens(desk.app, desk.store, desk.window, out)
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

@@ -6,8 +6,6 @@ again) and the "E-mail opnieuw…" chooser, under a real X server (Xvfb):
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,9 +14,8 @@ from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.desk.ticket_mail import request_resend
 from halt_desk.store import Store
 from tests.desk_data import NOW
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import run_main, scratch_cache, settle, shoot
 from tests.workspace_data import AGENT, EMPLOYEE, named_store
-from ui.app import application
 from ui.ticket_dialog import TicketDialog
 
 MAIL = "anna.devries@halt.nl"
@@ -32,12 +29,7 @@ def _mail(store: Store, ticket: str, state: str, minutes: int, **data: object) -
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Store.open(Path(folder) / "cache.sqlite3", clock=lambda: NOW) as store,
-    ):
+    with scratch_cache(out, lambda: NOW) as (app, store):
         named_store(store)
         intake = Intake(
             EMPLOYEE, "Printer regiokantoor offline", "phone", "netwerk", "one", "degraded"
@@ -68,4 +60,4 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

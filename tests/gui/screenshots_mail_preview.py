@@ -9,27 +9,19 @@ text, opened from the ticket window.
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from halt_desk.store import Store
 from tests.desk_data import NOW
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import scratch_cache, settle, shoot
 from tests.workspace_data import AGENT, busy_ticket, named_store
-from ui.app import application
 from ui.ticket_dialog import TicketDialog
 
 LATER = NOW + timedelta(minutes=5)
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Store.open(Path(folder) / "cache.sqlite3", clock=lambda: NOW) as store,
-    ):
+    with scratch_cache(out, lambda: NOW) as (app, store):
         named_store(store)
         ticket = busy_ticket(store, NOW)
         window = TicketDialog(store, ticket, AGENT, lambda: LATER)

@@ -9,8 +9,6 @@ The mailbox shows mails that a real central rendered and sent to the demo's own 
 from __future__ import annotations
 
 import os
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,15 +23,13 @@ from halt_desk.central.mail_admin import configure_mail
 from halt_desk.central.mail_smtp import SmtpSettings
 from halt_desk.central.service import Central
 from halt_desk.demo.mailbox import DemoMailbox
-from halt_desk.demo.terminal import build_demo_store
 from halt_desk.desk import notices as desk
 from halt_desk.desk.notices import NoticeDraft
 from halt_desk.domain.events import new_event
 from halt_desk.domain.notices import NoticeKind, Scope, ScopeKind
 from halt_desk.store import Store
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import demo_desk, run_main, settle, shoot, shots_written
 from tests.gui.screenshots_keys import activate
-from ui.app import application
 from ui.demo_mailbox import MailboxWindow
 from ui.main_window import MainWindow
 from ui.notices_window import NoticeForm, NoticesWindow
@@ -186,26 +182,13 @@ def mailbox_screen(app: QApplication, folder: Path, out: Path) -> None:
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    now = datetime.now(UTC).astimezone()
-    with tempfile.TemporaryDirectory() as folder:
-        store_path = Path(folder) / "demo.sqlite3"
-        build_demo_store(store_path, seed=1, months=1, tickets_per_month=200)
-        with Store.open(store_path) as store:
-            window = MainWindow(store, AGENT, lambda: now)
-            window.move(0, 0)
-            window.show()
-            while not window.loaded:
-                settle(app, 100)
-            settle(app)
-            notices_screens(app, store, window, out)
-            notification_screens(app, store, window, out)
-            window.close()
-        mailbox_screen(app, Path(folder), out)
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+    with demo_desk(out, AGENT) as desk:
+        notices_screens(desk.app, desk.store, desk.window, out)
+        notification_screens(desk.app, desk.store, desk.window, out)
+        desk.window.close()
+        mailbox_screen(desk.app, desk.folder, out)
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

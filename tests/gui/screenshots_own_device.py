@@ -11,8 +11,6 @@ diagnosed device, the scan station receiving an own device, the register (F8) wi
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,9 +41,8 @@ from halt_desk.logistics.swap_steps import (
 )
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import run_main, scratch_cache, settle, shoot, shots_written
 from tests.swap_data import DEPOT, depot_events, loaner_events, swap_ticket
-from ui.app import application
 from ui.field_view import FieldView
 from ui.logistics_window import LogisticsWindow
 
@@ -166,19 +163,13 @@ def logistics_screens(app: QApplication, store: Store, out: Path) -> None:
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Store.open(Path(folder) / "cache.sqlite3", clock=lambda: LATER) as store,
-    ):
+    with scratch_cache(out, lambda: LATER) as (app, store):
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
         ticket = seed(store)
         field_screen(app, store, ticket, out)
         logistics_screens(app, store, out)
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

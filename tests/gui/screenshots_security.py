@@ -9,21 +9,17 @@ the same window as a service desk agent sees it (the list only). Prints one line
 
 from __future__ import annotations
 
-import sys
-import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from halt_desk.demo.terminal import build_demo_store
 from halt_desk.desk.security_entry import VulnerabilityEntry, record_vulnerability
 from halt_desk.store import Store
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import demo_desk, run_main, settle, shoot, shots_written
 from tests.gui.screenshots_keys import activate
-from ui.app import application
 from ui.main_window import MainWindow
 from ui.report_dialog import ReportDialog
 from ui.vulnerabilities_window import VulnerabilitiesWindow
@@ -130,25 +126,12 @@ def agent_screen(app: QApplication, store: Store, now: datetime, out: Path) -> N
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    now = datetime.now(UTC).astimezone()
-    with tempfile.TemporaryDirectory() as folder:
-        store_path = Path(folder) / "demo.sqlite3"
-        build_demo_store(store_path, seed=1, months=1, tickets_per_month=200)
-        with Store.open(store_path) as store:
-            window = MainWindow(store, ADMIN, lambda: now)
-            window.move(0, 0)
-            window.show()
-            while not window.loaded:
-                settle(app, 100)
-            settle(app)
-            security_screens(app, store, window, out)
-            window.close()
-            agent_screen(app, store, now, out)
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+    with demo_desk(out, ADMIN) as desk:
+        security_screens(desk.app, desk.store, desk.window, out)
+        desk.window.close()
+        agent_screen(desk.app, desk.store, desk.now, out)
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

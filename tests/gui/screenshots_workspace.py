@@ -9,8 +9,6 @@ character summary and a long caller line, and the main list showing names.
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from halt_desk.desk.actions import Action, ActionRequest, record_action
 from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.store import Store
 from tests.desk_data import NOW
-from tests.gui.screenshots import settle, shoot
+from tests.gui.screenshots import run_main, scratch_cache, settle, shoot, shots_written
 from tests.workspace_data import (
     AGENT,
     EMPLOYEE,
@@ -29,7 +27,6 @@ from tests.workspace_data import (
     long_caller,
     named_store,
 )
-from ui.app import application
 from ui.main_window import MainWindow
 from ui.ticket_dialog import TicketDialog
 
@@ -53,12 +50,7 @@ def ticket_window(
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = application("nl")
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Store.open(Path(folder) / "cache.sqlite3", clock=lambda: NOW) as store,
-    ):
+    with scratch_cache(out, lambda: NOW) as (app, store):
         named_store(store)
         busy = busy_ticket(store, NOW, notes=12)
         for summary in ("Printer regiokantoor offline", "VPN valt steeds weg"):
@@ -83,9 +75,8 @@ def main(out: Path) -> int:
         settle(app, 400)
         shoot(window, out / "main-list-names.png")
         window.close()
-    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
-    return 0
+    return shots_written(out)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    run_main(main)

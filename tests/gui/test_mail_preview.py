@@ -4,16 +4,12 @@ word of the window Dutch, nothing internal and nothing sent; a screenshot under 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
@@ -24,11 +20,11 @@ from halt_desk.store import Store
 from halt_desk.sync.signin import SyncTarget
 from tests.central_server import ThreadServer, free_port
 from tests.desk_data import NOW
+from tests.gui.shot_run import assert_not_blank, needs_xvfb, run_shots
 from tests.workspace_data import AGENT, IDS, ORG, busy_ticket, named_store
 from ui.mail_preview_dialog import MailPreviewDialog
 from ui.ticket_dialog import TicketDialog
 
-ROOT = Path(__file__).resolve().parents[2]
 LATER = NOW + timedelta(minutes=5)
 
 
@@ -161,15 +157,8 @@ def test_the_organisations_own_wording_comes_from_central(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshot_of_the_preview_under_xvfb(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.screenshots_mail_preview", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+    run_shots("tests.gui.screenshots_mail_preview", tmp_path, timeout=180)
     for name in ("mail-preview-nl.png", "mail-preview-text.png"):
-        image = QImage(str(tmp_path / name))
-        assert image.width() >= 700 and image.height() >= 500, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (60, 200, 400)}
-        assert len(colours) > 3, name
+        assert_not_blank(tmp_path / name, size=(699, 499), rows=(60, 200, 400))

@@ -6,8 +6,6 @@ dialogs in pseudo-localisation (every text through the catalogue).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -15,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -24,13 +21,13 @@ from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.events import Event, new_event
 from halt_desk.store import Store
 from tests.desk_data import NOW, SETUP, reference_events, staff_events
+from tests.gui.shot_run import assert_shots, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from ui.assign_dialog import AssignDialog
 from ui.edit_ticket_dialog import EditTicketDialog
 from ui.ticket_dialog import TicketDialog
 
 __all__ = ["in_pseudo"]  # the fixture, used by name below
-ROOT = Path(__file__).resolve().parents[2]
 AGENT = "agent:sanne.visser"
 LATER = NOW + timedelta(minutes=10)
 #: More colleagues, so that the type-ahead has something to narrow down.
@@ -112,20 +109,11 @@ def main(out: Path) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_assign_and_edit_dialogs_under_xvfb(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.test_screenshots_assign", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    names = sorted(path.name for path in tmp_path.glob("*.png"))
-    assert names == ["assign.png", "edit-ticket.png", "ticket-with-assign-and-edit.png"]
-    for path in tmp_path.glob("*.png"):
-        image = QImage(str(path))
-        assert image.width() > 300 and image.height() > 200, path.name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (40, 80, 120)}
-        assert len(colours) > 3, path.name
+    run_shots("tests.gui.test_screenshots_assign", tmp_path, timeout=120)
+    names = ["assign.png", "edit-ticket.png", "ticket-with-assign-and-edit.png"]
+    assert_shots(tmp_path, names, rows=(40, 80, 120))
 
 
 def test_the_assign_and_edit_dialogs_say_nothing_outside_the_catalogue(

@@ -7,15 +7,12 @@ before a second first response.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +21,7 @@ from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.domain.errors import DeskInputError
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
+from tests.gui.shot_run import assert_shots, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks  # noqa: F401 (fixture)
 from ui.action_dialogs import (
     ContentDialog,
@@ -33,7 +31,6 @@ from ui.action_dialogs import (
     second_first_response_box,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 NAMES = [
     "reopen.png",
     "resolution.png",
@@ -117,19 +114,10 @@ def main(out: Path) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_content_dialogs_under_xvfb(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.test_screenshots_content", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    assert sorted(path.name for path in tmp_path.glob("*.png")) == NAMES
-    for path in tmp_path.glob("*.png"):
-        image = QImage(str(path))
-        assert image.width() > 300 and image.height() > 100, path.name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (30, 60, 90)}
-        assert len(colours) > 3, path.name  # not a blank grab
+    run_shots("tests.gui.test_screenshots_content", tmp_path, timeout=120)
+    assert_shots(tmp_path, NAMES, size=(300, 100), rows=(30, 60, 90))
 
 
 @pytest.mark.usefixtures("in_pseudo")

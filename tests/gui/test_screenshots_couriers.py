@@ -3,26 +3,19 @@ swaps come first in red, and the window notifies them in Dutch."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.shot_run import needs_xvfb, run_shots
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_the_queue_with_carrier_exceptions_under_xvfb(tmp_path: Path) -> None:
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.screenshots_couriers", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    notice = done.stdout.strip().splitlines()[-1]
+    stdout = run_shots("tests.gui.screenshots_couriers", tmp_path, timeout=120)
+    notice = stdout.strip().splitlines()[-1]
     assert notice.startswith("Melding van de vervoerder: ")
     for words in ("retour afzender", "probleem met het adres", "haalt de deadline"):
         assert words in notice

@@ -3,42 +3,26 @@ from the catalogue (pseudo-localisation, as tests/gui/test_pseudo_language.py do
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from tests.gui.shot_run import assert_shots, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from ui.app import DemoSession
 from ui.logistics_window import LogisticsWindow
 
-ROOT = Path(__file__).resolve().parents[2]
 __all__ = ["in_pseudo"]  # the fixture, used by name
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_demo_under_xvfb(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.demo_screenshots", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    names = sorted(path.name for path in tmp_path.glob("*.png"))
-    assert names == ["demo-logistics-queue.png", "demo-main-window.png"]
-    for path in tmp_path.glob("*.png"):
-        image = QImage(str(path))
-        assert image.width() > 1000 and image.height() > 600, path.name
-        colours = {
-            image.pixel(x, y)
-            for x in range(0, image.width(), 3)
-            for y in range(0, image.height(), 5)
-        }
-        assert len(colours) > 8, path.name  # not a blank grab: text, colours, antialiasing
+    run_shots("tests.gui.demo_screenshots", tmp_path, timeout=300)
+    names = ["demo-logistics-queue.png", "demo-main-window.png"]
+    # Not a blank grab: text, colours, antialiasing.
+    assert_shots(tmp_path, names, size=(1000, 600), step=(3, 5), colours=8)
 
 
 def test_the_demo_windows_say_nothing_outside_the_catalogue(

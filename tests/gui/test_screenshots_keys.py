@@ -3,9 +3,6 @@ those screens in the pseudo-language (every word through the catalogue)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.store import Store
 from tests.desk_data import NOW, reference_events
+from tests.gui.shot_run import assert_shots, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from tests.swap_data import DEPOT, depot_events, loaner_events
 from ui.logistics_window import LogisticsWindow
@@ -25,7 +23,6 @@ from ui.main_window import MainWindow
 from ui.uplift_dialog import UpliftDialog
 
 __all__ = ["in_pseudo"]  # a fixture of the pseudo-language test, used here
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = [
     "intake-focus.png",
     "main-window-empty-filter.png",
@@ -36,23 +33,14 @@ SHOTS = [
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_focus_empty_lists_and_the_uplift(
     tmp_path: Path, qapp: QApplication
 ) -> None:
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.screenshots_keys", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    assert sorted(path.name for path in tmp_path.glob("*.png")) == SHOTS
-    for name in SHOTS:
-        image = QImage(str(tmp_path / name))
-        assert image.width() > 300 and image.height() > 200, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (40, 80, 120)}
-        assert len(colours) > 3, name  # not a blank grab
+    stdout = run_shots("tests.gui.screenshots_keys", tmp_path, timeout=180)
+    assert_shots(tmp_path, SHOTS, rows=(40, 80, 120))
     # The focused combo box of the intake wears the ring, in the highlight colour.
-    focus = next(line for line in done.stdout.splitlines() if line.startswith("focus "))
+    focus = next(line for line in stdout.splitlines() if line.startswith("focus "))
     x, y, width, height = (int(part) for part in focus.split()[2:])
     intake = QImage(str(tmp_path / "intake-focus.png"))
     ring = QWidget().palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)

@@ -4,15 +4,12 @@ dialog, the scan station receiving an own device and the register showing one.""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.shot_run import assert_shots, needs_xvfb, run_shots
+
 SHOTS = [
     "own-device-dialog.png",
     "own-device-field-taken-back.png",
@@ -23,16 +20,7 @@ SHOTS = [
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_own_device_steps_under_xvfb(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.screenshots_own_device", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    assert sorted(path.name for path in tmp_path.glob("*.png")) == SHOTS
-    for name in SHOTS:
-        image = QImage(str(tmp_path / name))
-        assert image.width() > 400 and image.height() > 300, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (20, 60, 100)}
-        assert len(colours) > 3, name  # not a blank grab
+    run_shots("tests.gui.screenshots_own_device", tmp_path, timeout=240)
+    assert_shots(tmp_path, SHOTS, size=(400, 300), rows=(20, 60, 100))

@@ -11,8 +11,6 @@ process pulls them.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -33,6 +30,7 @@ from halt_desk.sync.progress import Failure
 from halt_desk.sync.signin import SyncTarget
 from tests.desk_data import NOW
 from tests.gui.screenshots import settle, shoot
+from tests.gui.shot_run import assert_not_blank, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from tests.sync_support import Desk, wire
 from ui.main_window import MainWindow
@@ -40,7 +38,6 @@ from ui.sync_controller import SyncController
 from ui.work_progress import WorkProgress
 
 __all__ = ["in_pseudo"]
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ["first-sync-progress.png", "f9-syncing.png", "f9-done.png", "labels-progress.png"]
 
 
@@ -154,21 +151,14 @@ def main(out: Path) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_sync_progress_under_xvfb(tmp_path: Path) -> None:
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable,
-         "-m", "tests.gui.test_screenshots_progress", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert "during the first sync:" in done.stdout and " van ±" in done.stdout
-    assert "F9: Synchroniseren…" in done.stdout
-    assert "after F9: Gesynchroniseerd: 0 verstuurd, 12 ontvangen" in done.stdout
+    stdout = run_shots("tests.gui.test_screenshots_progress", tmp_path, timeout=600)
+    assert "during the first sync:" in stdout and " van ±" in stdout
+    assert "F9: Synchroniseren…" in stdout
+    assert "after F9: Gesynchroniseerd: 0 verstuurd, 12 ontvangen" in stdout
     for name in SHOTS:
-        image = QImage(str(tmp_path / name))
-        assert image.width() > 300 and image.height() > 70, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (20, 40, 60)}
-        assert len(colours) > 3, name
+        assert_not_blank(tmp_path / name, size=(300, 70), rows=(20, 40, 60))
 
 
 def test_sync_feedback_and_work_progress_say_nothing_outside_the_catalogue(

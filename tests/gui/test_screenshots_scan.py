@@ -6,15 +6,14 @@ shows the label fed as frames."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.shot_run import needs_xvfb, run_shots
+
 COLOURS = {
     "scan-good.png": "#1b5e20",
     "scan-unknown.png": "#546e7a",
@@ -26,17 +25,13 @@ COLOURS = {
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (setup.sh)")
 def test_screenshots_of_the_scan_station(tmp_path: Path, qapp: QApplication) -> None:
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.screenshots_scan", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    stdout = run_shots("tests.gui.screenshots_scan", tmp_path, timeout=300)
     assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted([*COLOURS, "field-camera.png"])
-    assert "field-scan HALT-LT-00003" in done.stdout.splitlines()
-    lines = [line.split() for line in done.stdout.splitlines()]
+    assert "field-scan HALT-LT-00003" in stdout.splitlines()
+    lines = [line.split() for line in stdout.splitlines()]
     boxes = {parts[1]: [int(v) for v in parts[2:]] for parts in lines if parts[0] == "answer"}
     widths = {parts[1]: int(parts[2]) for parts in lines if parts[0] == "width"}
     assert set(widths.values()) == {1280}  # the pasted text grew nothing

@@ -8,8 +8,6 @@ provider on screen (tests/oidc_provider.py, over HTTPS with its own CA).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +16,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.shot_run import assert_not_blank, needs_xvfb, run_shots
+
 SHOTS = ["sso-sign-in.png", "sso-sign-in-code.png"]
 
 
@@ -64,20 +63,13 @@ def main(out: Path) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_sso_sign_in(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m",
-         "tests.gui.test_screenshots_sso", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    run_shots("tests.gui.test_screenshots_sso", tmp_path, timeout=300)
     names = sorted(path.name for path in tmp_path.glob("*.png"))
     assert set(SHOTS) <= set(names), names
     for name in SHOTS:
-        image = QImage(str(tmp_path / name))
-        assert image.width() > 300 and image.height() > 150, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (40, 80, 120)}
-        assert len(colours) > 3, name  # not a blank grab
+        assert_not_blank(tmp_path / name, size=(300, 150), rows=(40, 80, 120))
     code = QImage(str(tmp_path / SHOTS[1]))
     assert code.height() > QImage(str(tmp_path / SHOTS[0])).height()  # the code is shown
 

@@ -9,9 +9,6 @@ them comes from the catalogue.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -19,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -27,13 +23,13 @@ from pytestqt.qtbot import QtBot
 from halt_desk.store import Store
 from halt_desk.sync.credentials import EncryptedFileTokens
 from halt_desk.sync.settings import load_settings
+from tests.gui.shot_run import assert_not_blank, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks, store
 from tests.gui.test_wording import NOW as REPORT_NOW
 from ui.report_dialog import ReportDialog
 from ui.sign_in import SignInDialog
 
 __all__ = ["in_pseudo", "store"]  # the pseudo-language fixtures, used below
-ROOT = Path(__file__).resolve().parents[2]
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHOTS = [
@@ -107,20 +103,13 @@ def main(out: Path) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_wording_screens_on_a_utc_computer(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m",
-         "tests.gui.test_screenshots_wording", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=300, env={**os.environ, "TZ": "UTC"},
-    )  # fmt: skip
+    run_shots("tests.gui.test_screenshots_wording", tmp_path, timeout=300, env={"TZ": "UTC"})
     names = sorted(path.name for path in tmp_path.glob("*.png"))
     assert set(SHOTS) <= set(names), names
     for name in SHOTS:
-        image = QImage(str(tmp_path / name))
-        assert image.width() > 300 and image.height() > 150, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (40, 80, 120)}
-        assert len(colours) > 3, name  # not a blank grab
+        assert_not_blank(tmp_path / name, size=(300, 150), rows=(40, 80, 120))
 
 
 def test_the_refusals_say_nothing_outside_the_catalogue(

@@ -5,9 +5,6 @@ the catalogue)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,31 +16,22 @@ from halt_desk.desk.names import names_for
 from halt_desk.logistics.loaners import suggest_loaner
 from halt_desk.store import Store
 from tests.desk_data import NOW
+from tests.gui.shot_run import assert_shots, needs_xvfb, run_shots
 from tests.gui.test_pseudo_language import data_words, in_pseudo, leaks
 from tests.workspace_data import AGENT, busy_ticket, long_caller, named_store
 from ui.elided_label import ElidedLabel
 from ui.swap_queue import PlanDialog
 from ui.ticket_dialog import TicketDialog
 
-ROOT = Path(__file__).resolve().parents[2]
 __all__ = ["in_pseudo"]  # the pseudo-language fixture, used by name below
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by setup.sh")
+@needs_xvfb
 def test_screenshots_of_the_ticket_workspace_under_xvfb(tmp_path: Path) -> None:
-    subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
-         sys.executable, "-m", "tests.gui.screenshots_workspace", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    names = sorted(path.name for path in tmp_path.glob("*.png"))
-    assert names == ["main-list-names.png", "ticket-long-summary.png", "ticket-timeline.png"]
-    for path in tmp_path.glob("*.png"):
-        image = QImage(str(path))
-        assert image.width() > 900 and image.height() > 600, path.name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in (40, 80, 120)}
-        assert len(colours) > 3, path.name  # not a blank grab
+    run_shots("tests.gui.screenshots_workspace", tmp_path, timeout=180)
+    names = ["main-list-names.png", "ticket-long-summary.png", "ticket-timeline.png"]
+    assert_shots(tmp_path, names, size=(900, 600), rows=(40, 80, 120))
     long = QImage(str(tmp_path / "ticket-long-summary.png"))
     assert (long.width(), long.height()) <= (1024 + 40, 700 + 60)  # the window kept its size
 
