@@ -98,13 +98,19 @@ class EscalationDialog(RecordingDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.message)
-        layout.addWidget(record_keys(self, self.submit))
+        self.buttons = record_keys(self, self.submit)
+        layout.addWidget(self.buttons)
 
     def row(self, label: str, field: F) -> F:
-        """A form row whose label's Alt-letter goes to `field`."""
+        """A form row whose label's Alt-letter goes to `field`; Tab goes from the rows, in
+        their order, to Record and Cancel last."""
         caption = QLabel(label)
         caption.setBuddy(field)
         self.form.addRow(caption, field)
+        before: QWidget = field
+        for button in self.buttons.buttons():
+            QWidget.setTabOrder(before, button)
+            before = button
         if not field.accessibleName():
             field.setAccessibleName(label.replace("&", "").rstrip(":"))
         return field

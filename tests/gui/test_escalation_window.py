@@ -413,3 +413,23 @@ def test_look_for_suggestions_records_them_as_suggestions(qtbot: QtBot, store: S
         assert suggested.type == "escalation_suggested" and suggested.actor == REGIE
     press(qtbot, window, Qt.Key.Key_F, CTRL | SHIFT)  # once recorded, not suggested again
     qtbot.waitUntil(lambda: window.outcome.text() == "Geen nieuwe voorstellen.", timeout=WAIT)
+
+
+def test_tab_walks_the_rows_before_record_and_cancel(qtbot: QtBot, store: Store) -> None:
+    window = opened(qtbot, store)
+    choose(qtbot, window, N2)
+    press(qtbot, window, Qt.Key.Key_T, CTRL)  # new action: action, owner, due date
+    form = dialog_of(qtbot, window, ActionDialog)
+    qtbot.waitUntil(lambda: form.focusWidget() is not None, timeout=WAIT)
+    seen: list[QWidget] = []
+    for _step in range(8):
+        focused = form.focusWidget()
+        assert focused is not None
+        seen.append(focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    ok, cancel = form.buttons.buttons()
+    assert ok in seen and cancel in seen
+    first_button = min(seen.index(ok), seen.index(cancel))
+    fields = [w.accessibleName() for w in seen[:first_button]]
+    assert fields[:3] == ["Actie", "Eigenaar", "Uiterlijk op"], fields  # the rows first
+    assert seen[first_button : first_button + 2] == [ok, cancel]
