@@ -27,7 +27,13 @@ from halt_desk.central.schema import (
     swaps,
     tickets,
 )
-from halt_desk.central.stream_cache import CHANGES_AFTER, MISSING, Missing, StreamCache
+from halt_desk.central.stream_cache import (
+    MISSING,
+    Missing,
+    StreamCache,
+    changed_streams,
+    changes_after,
+)
 from halt_desk.domain.devices import OWN_DEVICE_END_STATES, DeviceFold, DeviceState
 from halt_desk.domain.events import Event
 from halt_desk.domain.profiles import Profile, resolve_profile
@@ -247,10 +253,10 @@ class Batch:
             return self.base
         head: list[Statement] = [(_COUNTER, {})]
         if self.cache.seq is not None:
-            head.append((CHANGES_AFTER, {"after": self.cache.seq}))
+            head.append((changes_after(self.group.postgresql), {"after": self.cache.seq}))
         answers = self._prefetch(head, wanted)
         self.base = int(answers[0][0]["value"])
-        self.cache.catch_up(self.base, answers[1] if len(head) > 1 else None)
+        self.cache.catch_up(self.base, changed_streams(answers[1]) if len(head) > 1 else None)
         return self.base
 
     def lock(self, group: GroupTransaction, batch_events: Sequence[Event]) -> tuple[int, bool]:
@@ -263,7 +269,7 @@ class Batch:
         reads = _reads(postgresql)
         head = audit.head_reads(audit_log, postgresql)
         queries: list[Statement] = [(LOCK_SEQ, {}), *((statement, {}) for statement in head)]
-        queries.append((CHANGES_AFTER, {"after": self.base}))
+        queries.append((changes_after(postgresql), {"after": self.base}))
         ids = list(dict.fromkeys(e.id for e in batch_events))
         queries += _in_lists(reads.stored_ids, ids, postgresql)
         queries += _in_lists(reads.ticket_ids, self._assumed_new, postgresql)
@@ -271,7 +277,7 @@ class Batch:
         last_seq = int(answers[0][0]["value"])
         self.event_head = str(answers[0][0]["chain_head"])
         self.audit_head = audit.head_hash(answers[len(head)])
-        changed = self.cache.catch_up(last_seq, answers[len(head) + 1])
+        changed = self.cache.catch_up(last_seq, changed_streams(answers[len(head) + 1]))
         self.others_wrote = changed is None or bool(changed)
         holds = changed is not None and not (changed & self._looked_at())
         checks = len(head) + 2

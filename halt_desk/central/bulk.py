@@ -7,9 +7,10 @@ time waiting for them and for the interpreter lock after each answer. A
 `GroupTransaction` sends the opening reads, BEGIN included, as one string of statements
 and the writes with COMMIT as another: two round trips. psycopg's pipeline mode would do
 the same with server-side parameters, but its Python machinery cost the writer about
-twice the CPU of rendering the parameters as literals (psycopg's `ClientCursor`, which
-quotes them itself). SQLite answers in-process, so there the statements simply run one
-after another in an ordinary transaction.
+twice the CPU of rendering the parameters as literals (text quoted by libpq's
+PQescapeLiteral, the rest by `GroupTransaction._rendered`; psycopg's `ClientCursor.mogrify`
+for any other kind of value). SQLite answers in-process, so there the statements simply
+run one after another in an ordinary transaction.
 
 Rows are inserted with one statement per table: on PostgreSQL as one JSON array read as
 rows of the table (psycopg sends an `executemany` as one INSERT per row, and arrays per
@@ -20,7 +21,8 @@ SQLite's `executemany` runs in C and stays.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -77,6 +79,7 @@ class GroupTransaction:
         self._begun = not transaction
         self._done = False
         self._client_cursor: Any = None
+        self._escape: tuple[Callable[[bytes], bytes], str] | None = None
 
     def read(self, reads: Sequence[Statement]) -> list[list[dict[str, Any]]]:
         """The rows of each statement (dicts by column name), in order; the first call
@@ -179,23 +182,102 @@ class GroupTransaction:
         return cursor
 
     def _literal(self, statement: Executable, params: Mapping[str, Any]) -> str:
-        """`statement` with `params` rendered as SQL literals by psycopg's ClientCursor,
-        which quotes them itself, so that several statements can travel as one string."""
+        """`statement` with `params` rendered as SQL literals (`_rendered`, else psycopg's
+        ClientCursor), so that several statements can travel as one string."""
         if not params:  # a constant statement: rendered once
             rendered = _RENDERED.get(id(statement))
             if rendered is not None and rendered[0] is statement:
                 return rendered[1]
-        if self._client_cursor is None:
-            from psycopg import ClientCursor
-
-            driver = self.conn.connection.driver_connection
-            assert driver is not None
-            self._client_cursor = ClientCursor(driver)
         compiled = _compiled(self.conn.dialect, statement)
-        sql = str(self._client_cursor.mogrify(compiled.string, compiled.construct_params(params)))
+        values = compiled.construct_params(params) or {}
+        sql = self._rendered(statement, compiled, values)
+        if sql is None:
+            if self._client_cursor is None:
+                from psycopg import ClientCursor
+
+                self._client_cursor = ClientCursor(self._driver())
+            sql = str(self._client_cursor.mogrify(compiled.string, values))
         if not params:
             _RENDERED[id(statement)] = (statement, sql)
         return sql
+
+    def _driver(self) -> Any:
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        return driver
+
+    def _rendered(
+        self, statement: Executable, compiled: Compiled, values: Mapping[str, Any]
+    ) -> str | None:
+        """`compiled` with `values` put in as literals, as psycopg's `mogrify` would, for
+        the values the push path has (text, whole numbers, booleans, NULL, lists of
+        text); None for any other value (`mogrify` then does it). Text is quoted by
+        libpq's PQescapeLiteral, which knows the connection's encoding and string
+        settings: `mogrify`'s machinery of dumpers cost the writer more than the rest of
+        a small group's statements together."""
+        if self._escape is None:
+            from psycopg import pq
+
+            driver = self._driver()
+            self._escape = (pq.Escaping(driver.pgconn).escape_literal, driver.info.encoding)
+        escape, encoding = self._escape
+        parts = _template(self.conn.dialect, statement, compiled)
+        out: list[str] = []
+        for n, part in enumerate(parts):
+            if not n % 2:
+                out.append(part)
+                continue
+            literal = _literal_of(values[part], escape, encoding)
+            if literal is None:
+                return None
+            out.append(literal)
+        return "".join(out)
+
+
+def _literal_of(value: Any, escape: Callable[[bytes], bytes], encoding: str) -> str | None:
+    """`value` as an SQL literal, or None for a value `_rendered` leaves to psycopg."""
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:  # refused by psycopg with its own error: left to it
+            return None
+        return escape(value.encode(encoding)).decode(encoding)
+    if kind is int:
+        return f" {value}" if value < 0 else str(value)  # (as psycopg: no `--` comment)
+    if kind is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "NULL"
+    if kind is list and all(type(item) is str for item in value):
+        items = [_literal_of(item, escape, encoding) for item in value]
+        if any(item is None for item in items):
+            return None
+        return f"ARRAY[{','.join(items)}]" if items else "'{}'"  # type: ignore[arg-type]
+    return None
+
+
+#: Statements' texts split at their parameters, by dialect and statement object.
+_TEMPLATES: dict[tuple[str, int], tuple[Executable, list[str]]] = {}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def _template(dialect: Dialect, statement: Executable, compiled: Compiled) -> list[str]:
+    """The text of `compiled` split at its `%(name)s` parameters: text, name, text, …, text
+    (`%%` already made `%`)."""
+    key = (dialect.name, id(statement))
+    entry = _TEMPLATES.get(key)
+    if entry is None or entry[0] is not statement:
+        parts = [""]
+        position = 0
+        for found in _PLACEHOLDER.finditer(compiled.string):
+            parts[-1] += compiled.string[position : found.start()]
+            if found.group(1) is None:
+                parts[-1] += "%"
+            else:
+                parts += [found.group(1), ""]
+            position = found.end()
+        parts[-1] += compiled.string[position:]
+        entry = _TEMPLATES[key] = (statement, parts)
+    return entry[1]
 
 
 @contextmanager

@@ -5,8 +5,10 @@ together, each caller handed its own results (on its thread or its event loop).
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from contextlib import suppress
@@ -18,6 +20,11 @@ from halt_desk.central.engine import lost_connection
 from halt_desk.central.service import Central
 from halt_desk.central.validation import MAX_BATCH, EventResult
 from halt_desk.domain.errors import HaltDeskError
+
+#: Set to a folder, each server process's writer thread profiles its group commits (its
+#: own CPU time, not its waits) into FOLDER/<pid>.prof, saved every second: what
+#: tests/perf/bench_central.py --cprofile reads.
+PROFILE_ENV = "HALT_DESK_PROFILE_WRITER"
 
 
 class GroupCommitter:
@@ -62,13 +69,16 @@ class GroupCommitter:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        profile = _WriterProfile(os.environ.get(PROFILE_ENV))
         while True:
             first = self._queue.get()
             if first is None:
+                profile.save()
                 return
-            group = [first]
-            self._take_queued(group)
-            self._commit(group, late=True)
+            with profile:
+                group = [first]
+                self._take_queued(group)
+                self._commit(group, late=True)
 
     def _take_queued(self, group: list[_Submission]) -> list[_Submission]:
         """Moves what waits in the queue into `group`, up to MAX_EVENTS_PER_COMMIT events
@@ -155,3 +165,31 @@ class _Submission:
     address: str
     result: Future[list[EventResult]] | None = None
     waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[list[EventResult]]] | None = None
+
+
+class _WriterProfile:
+    """cProfile around the writer's group commits when `folder` is set; nothing otherwise."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.path = f"{folder}/{os.getpid()}.prof" if folder else None
+        self._profile: Any = None
+        if folder:
+            import cProfile
+
+            self._profile = cProfile.Profile(time.thread_time)
+        self._saved = time.monotonic()
+
+    def __enter__(self) -> None:
+        if self._profile is not None:
+            self._profile.enable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._profile is not None:
+            self._profile.disable()
+            if time.monotonic() - self._saved > 1.0:
+                self.save()
+
+    def save(self) -> None:
+        if self._profile is not None and self.path is not None:
+            self._profile.dump_stats(self.path)
+            self._saved = time.monotonic()

@@ -11,10 +11,12 @@ streams of the events after N have changed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import json
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import BigInteger, bindparam, select
+from sqlalchemy import BigInteger, Select, bindparam, distinct, func, select
 
 from halt_desk.central.schema import events
 from halt_desk.domain.devices import DeviceFold
@@ -32,20 +34,32 @@ MISSING: Final = Missing()
 #: A gap of more events than this since the cache's counter is cheaper to forget than to
 #: look through.
 CATCH_UP_LIMIT = 5_000
-#: The streams of the events after `after`, in order, one more than CATCH_UP_LIMIT at most
-#: (so a longer gap shows): what `catch_up` forgets. The upper bound is whatever is
-#: committed when it runs; under the write lock that is the counter just read. Written as
-#: a closed range of `seq` (which has no gaps), so that PostgreSQL reads the primary key's
-#: index even before it has statistics of a fast-growing table (`seq > N` alone was read
-#: with a scan of the whole table, on every group commit).
-CHANGES_AFTER = (
-    select(events.c.seq, events.c.stream)
-    .where(
+
+
+@functools.cache
+def changes_after(postgresql: bool) -> Select[Any]:
+    """The streams of the events after `after`, up to CATCH_UP_LIMIT + 1 of them: what
+    `catch_up` forgets. One row, a JSON array of the distinct streams (NULL for none):
+    a second process reads every event the other one recorded, and a row per event cost
+    it more than the events' checks. The upper bound is whatever is committed when it
+    runs; under the write lock that is the counter just read. Written as a closed range
+    of `seq` (which has no gaps), so that PostgreSQL reads the primary key's index even
+    before it has statistics of a fast-growing table (`seq > N` alone was read with a
+    scan of the whole table, on every group commit)."""
+    aggregate = func.json_agg if postgresql else func.json_group_array
+    return select(aggregate(distinct(events.c.stream)).label("streams")).where(
         events.c.seq > bindparam("after", type_=BigInteger()),
         events.c.seq <= bindparam("after", type_=BigInteger()) + (CATCH_UP_LIMIT + 1),
     )
-    .order_by(events.c.seq)
-)
+
+
+def changed_streams(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The streams in the answer of `changes_after` (PostgreSQL's driver has read the
+    JSON already; SQLite's answer is its text)."""
+    value = rows[0]["streams"] if rows else None
+    if value is None:
+        return []
+    return [str(stream) for stream in (json.loads(value) if isinstance(value, str) else value)]
 
 
 class StreamCache:
@@ -82,25 +96,23 @@ class StreamCache:
             table.clear()
         self.profiles.clear()
 
-    def catch_up(
-        self, last_seq: int, changes: Sequence[Mapping[str, Any]] | None
-    ) -> set[str] | None:
+    def catch_up(self, last_seq: int, changed: Collection[str] | None) -> set[str] | None:
         """Makes the cache hold for `last_seq`, a counter read from the database, given
-        `changes`, the rows of CHANGES_AFTER the cache's own counter read after it (None:
-        not read): forgets the streams of the events other processes recorded since.
-        Returns those streams; None when it forgot everything."""
+        `changed`, the streams `changes_after` the cache's own counter gave, read after
+        the counter (None: not read): forgets the streams of the events other processes
+        recorded since. Returns those streams; None when it forgot everything."""
         if self.seq == last_seq:
             return set()
         if (
             self.seq is None
             or last_seq < self.seq  # a database that went back (restored)
-            or changes is None
-            or len(changes) > CATCH_UP_LIMIT  # a long gap
+            or changed is None
+            or last_seq - self.seq > CATCH_UP_LIMIT  # a long gap (`seq` has none)
         ):
             self.clear()
             self.seq = last_seq
             return None
-        streams = {str(row["stream"]) for row in changes}
+        streams = set(changed)
         for stream in streams:
             self._forget(stream)
         self.seq = last_seq

@@ -84,3 +84,97 @@ def test_no_rows_is_no_statement(db_url: str) -> None:
         assert central.event_count() == 0
     finally:
         central.close()
+
+
+#: Values the push path renders itself (`GroupTransaction._rendered`), the awkward ones.
+AWKWARD_TEXTS = [
+    "",
+    "plain",
+    "it's",
+    "''",
+    "back\\slash",
+    "\\'",
+    'dubbel "quote"',
+    "%(rows)s and %% and %s",
+    "{a,b}",
+    "NULL",
+    "regel\nregel\ttab",
+    "Scherm \u2018zwart\u2019 \U0001f5a5 é",
+    "-- not a comment",
+]
+
+
+def test_group_literals_read_back_as_psycopg_renders_them(pg_url: str) -> None:
+    """Text, whole numbers (negative ones too), booleans, NULL and lists of text, put into
+    a statement by the push path's own rendering, arrive as psycopg's `mogrify` sends them:
+    same values, same types. A value of another kind (or text holding NUL) is left to
+    `mogrify`."""
+    from psycopg import ClientCursor
+    from sqlalchemy import bindparam, literal_column
+    from sqlalchemy import select as sql_select
+    from sqlalchemy.dialects.postgresql import ARRAY
+    from sqlalchemy.types import BigInteger, Boolean, String
+
+    from halt_desk.central.bulk import GroupTransaction, group_reads
+
+    statement = sql_select(
+        bindparam("text", type_=String()).label("text"),
+        bindparam("number", type_=BigInteger()).label("number"),
+        bindparam("flag", type_=Boolean()).label("flag"),
+        bindparam("nothing", type_=String()).label("nothing"),
+        bindparam("texts", type_=ARRAY(String())).label("texts"),
+        (bindparam("number", type_=BigInteger()) - 1).label("less"),
+        literal_column("'100%'").label("percent"),
+    )
+    central = Central.open(pg_url)
+    try:
+        with group_reads(central.engine) as reads:
+            assert isinstance(reads, GroupTransaction)
+            mogrify = ClientCursor(reads.conn.connection.driver_connection).mogrify
+            compiled = statement.compile(dialect=reads.conn.dialect)
+            cases = [
+                (text, number, flag, AWKWARD_TEXTS[: n + 1])
+                for n, (text, number, flag) in enumerate(
+                    zip(
+                        AWKWARD_TEXTS,
+                        [0, 1, -1, 2**62, -(2**62)] * 3,
+                        [True, False] * 7,
+                        strict=False,
+                    )
+                )
+            ]
+            cases.append(("x", 5, True, []))
+            for text, number, flag, texts in cases:
+                params = {"text": text, "number": number, "flag": flag, "nothing": None}
+                params["texts"] = texts
+                values = compiled.construct_params(params)
+                ours = reads._rendered(statement, compiled, values)
+                assert ours is not None
+                theirs = str(mogrify(compiled.string, values))
+                (mine,) = reads.read([(text_clause(ours), {})])
+                (psycopgs,) = reads.read([(text_clause(theirs), {})])
+                assert mine == psycopgs
+                assert mine[0] == {
+                    "text": text,
+                    "number": number,
+                    "flag": flag,
+                    "nothing": None,
+                    "texts": texts,
+                    "less": number - 1,
+                    "percent": "100%",
+                }
+            # Other kinds of value, and NUL in text, go to psycopg's own rendering.
+            for odd in ({"text": "a\x00b"}, {"number": 1.5}, {"texts": ["a", 1]}):
+                values = compiled.construct_params(
+                    {"text": "", "number": 0, "flag": True, "nothing": None, "texts": [], **odd}
+                )
+                assert reads._rendered(statement, compiled, values) is None
+    finally:
+        central.close()
+
+
+def text_clause(sql: str) -> Any:
+    """A rendered statement as a constant one (text() doubles its `%` for the driver)."""
+    from sqlalchemy import text
+
+    return text(sql.replace(":", "\\:"))

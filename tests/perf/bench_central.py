@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python tests/perf/bench_central.py [--backend sqlite|postgres|both]
      [--workers N] [--servers N] [--load wrk|python] [--duration S] [--warmup S]
-     [--health] [--profile DIR]
+     [--health] [--profile DIR] [--cprofile DIR]
 Targets on a 2-core machine: 10,000 events in batches of 500 accepted in ≤ 5 s; ≥ 1,000
 events/s sustained with 20 concurrent clients, p99 ≤ 50 ms per single-event push.
 The server runs as its own process (`halt-desk serve`) on 127.0.0.1. The concurrent load
@@ -37,6 +37,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from halt_desk.central.group_commit import PROFILE_ENV
 from halt_desk.central.service import Central
 from tests.central_server import ProcessServer, bearer
 
@@ -242,6 +243,30 @@ def profile_summary(spies: list[Any], folder: Path) -> str:
             total += int(number)
     lines = [f"  {count * 100 / max(total, 1):5.1f} % {phase}" for phase, count in counts.items()]
     return "writer threads' wall time (py-spy):\n" + "\n".join(sorted(lines, reverse=True))
+
+
+def cprofile_summary(folder: Path, top: int = 25) -> str:
+    """The writer threads' own CPU time (`--cprofile`: cProfile in every server process,
+    warm-up included) by function, in µs per push (pushes: the batches they checked),
+    slowed down by the profiling itself: for comparing runs, not as absolute figures."""
+    import pstats
+
+    files = [str(path) for path in folder.glob("*.prof")]
+    if not files:
+        return "--cprofile: no profile was written"
+    stats: Any = pstats.Stats(*files)
+    pushes = sum(v[1] for k, v in stats.stats.items() if k[2] == "_apply_batch") or 1
+    commits = sum(v[1] for k, v in stats.stats.items() if k[2] == "record_many") // 2 or 1
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]
+    lines = [
+        f"  {own * 1e6 / pushes:7.1f} own {total * 1e6 / pushes:7.1f} with callees  "
+        f"{calls / pushes:6.2f} calls  {Path(name[0]).name}:{name[1]} {name[2]}"
+        for name, (_, calls, own, total, _) in rows
+    ]
+    return (
+        f"writer threads' CPU (cProfile), µs per push, {pushes} pushes in {commits} group "
+        "commits:\n" + "\n".join(lines)
+    )
 
 
 def _since(before: float | None) -> float | None:
@@ -509,11 +534,17 @@ def main() -> None:
         "--warmup", type=float, default=3.0, help="seconds of wrk load before measuring"
     )
     parser.add_argument("--profile", type=Path, help="py-spy the server's pushes into DIR")
+    parser.add_argument(
+        "--cprofile", type=Path, help="cProfile the server's writer threads into DIR"
+    )
     args = parser.parse_args()
     load = args.load or ("wrk" if shutil.which("wrk") else "python")
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1 and 5 min), {load}")
     for backend in backends:
+        if args.cprofile is not None:
+            (args.cprofile / backend).mkdir(parents=True, exist_ok=True)
+            os.environ[PROFILE_ENV] = str(args.cprofile / backend)
         with (
             tempfile.TemporaryDirectory() as folder,
             running_server(backend, Path(folder), args.workers, args.servers) as (
@@ -547,6 +578,8 @@ def main() -> None:
                 f"[{backend}] {args.clients} concurrent clients, single-event pushes: "
                 f"{describe(pushes)} (targets ≥ 1,000/s, p99 ≤ 50 ms)"
             )
+            if args.cprofile is not None:
+                print(cprofile_summary(args.cprofile / backend))
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1 and 5 min)")
 
 
