@@ -264,10 +264,11 @@ class SyncEngine:
         mark = self.store.newest_mark()
         if mark is None or mark.seq != since:
             return None
-        page = client.changes(since - 1, self._pull_page)
+        page = client.changes(since - 1, 2)  # the mark's event, and one more if any
         agrees = (
             [seq for seq, _event in page.events] == [since]
             and page.next == since
+            and not page.more
             and page.chain == mark.chain
             and page.head is not None
             and page.head >= self.store.highest_seq()

@@ -220,3 +220,35 @@ def test_a_restore_refilled_past_the_old_head_is_found_before_the_feed_is_writte
     finally:
         a.store.close()
         b.store.close()
+
+
+def test_a_restore_refilled_to_the_same_head_is_found_by_the_chain_at_the_mark(
+    site: Site, tmp_path: Path
+) -> None:
+    """After the restore a colleague sends exactly as many events as central lost: the
+    seq of this laptop's newest mark is there again, the head where it was, but the chain
+    there is another one, so the idle round asks and recovers."""
+    a = Desktop(site, tmp_path, "agent-a")
+    b = Desktop(site, tmp_path, "agent-b")
+    try:
+        a.sync()
+        b.sync()
+        site.backup()
+        a.work("A1", 2)
+        a.sync()
+        a.sync()
+        asked = a.asked
+        site.restore()
+        b.work("B1", 2)  # three events, as many as central lost of a's
+        b.sync()
+        assert len(site.central_ids()) == len(a.confirmed_ids())
+        summary = a.sync()
+        assert a.asked == asked + 1
+        assert summary.central_restored is not None and summary.central_restored.resent == 3
+        a.sync()
+        on_central = site.central_ids()
+        assert len(on_central) == len(set(on_central))
+        assert set(on_central) == a.confirmed_ids()
+    finally:
+        a.store.close()
+        b.store.close()
