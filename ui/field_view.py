@@ -34,6 +34,7 @@ from halt_desk.field.route import FieldAction, FieldTicket, my_tickets
 from halt_desk.i18n import N_, _, ngettext
 from halt_desk.store import Store
 from ui import labels
+from ui.change_actions import change_clock_rows, change_figures
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
 from ui.sync_controller import SyncController
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 
 #: Minimum height of a big button (touch screens, gloves in winter).
 BUTTON_HEIGHT = 64
+#: Field actions without meaning on a change (no workaround or productive-again clock):
+#: disabled on a change ticket, as the ticket window hides them.
+INCIDENT_ONLY_ACTIONS = (FieldAction.WORKAROUND, FieldAction.PRODUCTIVE_AGAIN)
 BUTTONS: tuple[tuple[FieldAction, str], ...] = (
     (FieldAction.ARRIVED, N_("Arrived on site")),
     (FieldAction.WORKAROUND, N_("Workaround")),
@@ -276,23 +280,67 @@ class FieldView(QWidget):
         text, _ignored = labels.countdown(result.due, self.clock())
         return _("{t} (due {due})").format(t=text, due=self._hm(result.due, item))
 
+    def _change_lines(self, item: FieldTicket) -> list[str]:
+        """A change's own clocks as the ticket window names them ("Implemented within
+        planning: 2 d 4 h (due 09-12 00:00)"); one line for a change planned in
+        consultation."""
+        assert item.change is not None
+        lines = []
+        for name, result, due in change_clock_rows(item.change, self.zones.of(item.ticket.org)):
+            if result.state is ClockState.NOT_APPLICABLE:
+                lines.append(name)
+                continue
+            if result.state is not ClockState.RUNNING:
+                countdown = self._countdown(result, item)  # met, or late
+            elif result.due is None:
+                countdown = _("not planned yet")
+            else:
+                text, _ignored = labels.countdown(result.due, self.clock())
+                if name == labels.clock("change_planning"):  # "end of 14-01" says "due"
+                    countdown = f"{text} ({due})"
+                else:
+                    countdown = _("{t} (due {due})").format(t=text, due=due)
+            lines.append(_("{clock}: {countdown}").format(clock=name, countdown=countdown))
+        return lines
+
     def _fill_list(self) -> None:
         self.list.blockSignals(True)
         self.list.clear()
         for number, item in enumerate(self.items, start=1):
             place = item.city or _("location unknown")
             unsynced = _(" · ● {n} not synced").format(n=len(item.unsynced))
-            text = (
-                f"{number}. {place} — {item.id} ({item.evaluation.priority})\n"
-                + _("On site: {onsite}").format(onsite=self._countdown(item.onsite, item))
-                + "\n"
-                + _("Swap: {swap}").format(swap=self._countdown(item.swap_clock, item))
-                + (unsynced if item.unsynced else "")
-            )
+            head = f"{number}. {place} — {item.id} ({item.evaluation.priority})\n"
+            if item.change is not None:  # a change counts down its own clock
+                clocks = "\n".join(self._change_lines(item))
+            else:
+                clocks = (
+                    _("On site: {onsite}").format(onsite=self._countdown(item.onsite, item))
+                    + "\n"
+                    + _("Swap: {swap}").format(swap=self._countdown(item.swap_clock, item))
+                )
+            text = head + clocks + (unsynced if item.unsynced else "")
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             self.list.addItem(entry)
         self.list.blockSignals(False)
+
+    def _clock_lines(self, item: FieldTicket) -> list[str]:
+        """The detail's clocks: a change's own, or an incident's onsite, swap and MTTR."""
+        if item.change is not None:
+            tz = self.zones.of(item.ticket.org)
+            return [*self._change_lines(item), change_figures(item.change, tz)]
+        ev = item.evaluation
+        mttr = ev.mttr_business_minutes
+        mttp = ev.mttp_business_minutes
+        return [
+            _("On site: {c}").format(c=self._countdown(item.onsite, item)),
+            _("Swap: {c}").format(c=self._countdown(item.swap_clock, item)),
+            _("MTTR: {mttr} · MTTP: {mttp} business minutes ({wall} min wall clock)").format(
+                mttr="–" if mttr is None else mttr,
+                mttp="–" if mttp is None else mttp,
+                wall="–" if ev.mttp_wall_minutes is None else ev.mttp_wall_minutes,
+            ),
+        ]
 
     def current_ticket(self) -> FieldTicket | None:
         row = self.list.currentRow()
@@ -312,9 +360,6 @@ class FieldView(QWidget):
             self.detail.setText(_("<h2>No tickets for today</h2>"))
             self.action_table.setRowCount(0)
             return
-        ev = item.evaluation
-        mttr = ev.mttr_business_minutes
-        mttp = ev.mttp_business_minutes
         lines = [
             f"<h2>{item.id} — {item.ticket.summary or ''}</h2>",
             _("Caller: {name} {phone}").format(
@@ -323,13 +368,7 @@ class FieldView(QWidget):
             _("Location: {place}").format(
                 place=", ".join(p for p in (item.location_name, item.city) if p) or "–"
             ),
-            _("On site: {c}").format(c=self._countdown(item.onsite, item)),
-            _("Swap: {c}").format(c=self._countdown(item.swap_clock, item)),
-            _("MTTR: {mttr} · MTTP: {mttp} business minutes ({wall} min wall clock)").format(
-                mttr="–" if mttr is None else mttr,
-                mttp="–" if mttp is None else mttp,
-                wall="–" if ev.mttp_wall_minutes is None else ev.mttp_wall_minutes,
-            ),
+            *self._clock_lines(item),
         ]
         if item.swap is not None:
             lines.append(
@@ -340,6 +379,8 @@ class FieldView(QWidget):
         self.detail.setText("<br>".join(lines))
         self.buttons[FieldAction.LOANER_ISSUED].setEnabled(item.swap is not None)
         self.buttons[FieldAction.OLD_DEVICE_COLLECTED].setEnabled(item.swap is not None)
+        for action in INCIDENT_ONLY_ACTIONS:  # no workaround clock on a change
+            self.buttons[action].setEnabled(item.change is None)
         self.action_table.setRowCount(len(item.actions))
         for row, event in enumerate(reversed(item.actions)):
             device_at = event.data.get("device_at")

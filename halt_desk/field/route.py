@@ -9,11 +9,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from halt_desk.desk.board import evaluate_ticket
-from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation
+from halt_desk.domain.change_kpi import ChangeEvaluation, change_next_due, evaluate_change_events
+from halt_desk.domain.clocks import ClockResult, ClockState, TicketEvaluation, evaluate
 from halt_desk.domain.clockspec import CLOCKS
 from halt_desk.domain.errors import HaltDeskError
 from halt_desk.domain.events import Event
+from halt_desk.domain.timeline import timeline_from_events
 from halt_desk.logistics.swap_board import Swap, load_board
 from halt_desk.store import Store, TicketView
 
@@ -65,7 +66,7 @@ class FieldTicket:
     """One ticket of the engineer's day as the field view shows it."""
 
     ticket: TicketView
-    evaluation: TicketEvaluation
+    evaluation: TicketEvaluation  # an incident's clocks (a change has none of them running)
     caller_name: str | None
     caller_phone: str | None
     location: str | None  # location id
@@ -75,6 +76,9 @@ class FieldTicket:
     swap_address: str | None
     actions: tuple[Event, ...]  # the field actions on this ticket, oldest first
     unsynced: frozenset[str] = field(default_factory=frozenset)  # their ids still in the outbox
+    #: A change's own clocks (domain/change_kpi.py), which the view shows instead of the
+    #: incident's onsite and swap clocks; None for an incident.
+    change: ChangeEvaluation | None = None
 
     @property
     def id(self) -> str:
@@ -94,7 +98,9 @@ class FieldTicket:
 
     def next_deadline(self) -> datetime | None:
         """The earliest due time of a running or overdue clock of the field's work (onsite,
-        swap, resolution: `ClockSpec.field_work`)."""
+        swap, resolution: `ClockSpec.field_work`); of a change, its own clock's."""
+        if self.change is not None:
+            return change_next_due(self.change)
         open_states = (ClockState.RUNNING, ClockState.BREACHED)
         dues = [
             self.evaluation.clocks[name].due
@@ -150,7 +156,9 @@ def my_tickets(store: Store, engineer: str, now: datetime) -> list[FieldTicket]:
     for ticket in tickets:
         events = store.events_for(f"ticket:{ticket.id}")
         try:
-            evaluation = evaluate_ticket(store, ticket, now)
+            profile = store.organisation_contract(ticket.org)
+            evaluation = evaluate(profile, timeline_from_events(ticket.id, events), now)
+            change = evaluate_change_events(profile, events, now)
         except HaltDeskError:
             log.warning("ticket %s left off the field view: its timeline does not fold", ticket.id)
             continue
@@ -172,6 +180,7 @@ def my_tickets(store: Store, engineer: str, now: datetime) -> list[FieldTicket]:
                 swap_address=swap.home_address if swap is not None else None,
                 actions=actions,
                 unsynced=frozenset(e.id for e in actions if e.id in pending),
+                change=change,
             )
         )
     return route_order(items)

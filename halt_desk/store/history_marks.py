@@ -92,6 +92,17 @@ def marks(cache: Cache) -> list[Mark]:
         return [Mark(int(seq), str(chain)) for seq, chain in rows]
 
 
+def newest_mark(cache: Cache) -> Mark | None:
+    """The newest mark (None: none kept yet)."""
+    with cache.read() as session:
+        row = (
+            session.connection()
+            .exec_driver_sql("SELECT seq, chain FROM sync_marks ORDER BY seq DESC LIMIT 1")
+            .first()
+        )
+        return Mark(int(row[0]), str(row[1])) if row is not None else None
+
+
 def highest_seq(cache: Cache) -> int:
     """The highest central seq any event here has (pulled, or given in a push answer)."""
     with cache.read() as session:

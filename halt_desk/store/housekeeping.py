@@ -7,12 +7,12 @@ import json
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from halt_desk.domain.personal import purged
 from halt_desk.store.cache import Cache
 from halt_desk.store.eventlog import chunks, fold
-from halt_desk.store.models import EventRow, OutboxRow, TicketRow
+from halt_desk.store.models import EventRow, OutboxRow, RefoldRow, TicketRow
 from halt_desk.store.queries import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,21 @@ def fold_unknown_overdue(cache: Cache) -> int:
         fold(cache, session, {f"ticket:{ticket_id}" for ticket_id in ids})
     log.info("folded %d open tickets again for their overdue state", len(ids))
     return len(ids)
+
+
+def fold_pending(cache: Cache) -> int:
+    """Folds again, once, the streams a migration named in `refold_pending` (schema 0008:
+    change tickets folded with an incident's clocks), and forgets them in the same
+    transaction. Returns how many; a cache with none pays one look at the empty table."""
+    with cache.read() as session:
+        if session.scalar(select(RefoldRow.stream).limit(1)) is None:
+            return 0
+    with cache.write() as session:
+        streams = set(session.scalars(select(RefoldRow.stream)))
+        fold(cache, session, streams)
+        session.execute(delete(RefoldRow))
+    log.info("folded %d stream(s) again after a schema upgrade", len(streams))
+    return len(streams)
 
 
 def refresh_tickets(cache: Cache) -> int:

@@ -296,3 +296,15 @@ class NumberBlockRow(Base):
         CheckConstraint("first <= next AND next <= last + 1", name="within"),
         Index("ix_number_blocks_series", "org", "year", "first"),
     )
+
+
+# --- housekeeping -------------------------------------------------------------------------
+
+
+class RefoldRow(Base):
+    """A stream whose projection a migration found stale (folded by rules since changed):
+    folded again once when the store opens (housekeeping.fold_pending), then removed."""
+
+    __tablename__ = "refold_pending"
+
+    stream: Mapped[str] = mapped_column(primary_key=True)

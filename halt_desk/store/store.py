@@ -99,6 +99,7 @@ class Store:
         store = cls(target, engine, clock or _utc_now, backup, recording_clock)
         try:
             housekeeping.fold_unknown_overdue(store._cache)
+            housekeeping.fold_pending(store._cache)
         except BaseException:
             engine.dispose()
             raise
@@ -216,6 +217,9 @@ class Store:
 
     def history_marks(self) -> list[Mark]:
         return history_marks.marks(self._cache)
+
+    def newest_mark(self) -> Mark | None:
+        return history_marks.newest_mark(self._cache)
 
     def highest_seq(self) -> int:
         return history_marks.highest_seq(self._cache)

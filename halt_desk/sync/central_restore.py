@@ -1,4 +1,5 @@
-"""At the start of every sync round: is central still on the history this cache pulled?
+"""Before a sync round writes anything central gives: is central still on the history
+this cache pulled? (The engine asks when a round has a reason to: rounds.py, `_exchange`.)
 
 Central can be restored from an older backup (or replaced by another central). Then it
 hands out seqs again that this cache holds for other events, and lacks events this user

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from halt_desk.domain.errors import HaltDeskError
 from halt_desk.store import HistoryConflict, Store, StoreDiskError
 from halt_desk.store.history_marks import RestoreNotice
 from halt_desk.sync.central_restore import check_central
-from halt_desk.sync.client import CentralClient, RawAnswer
+from halt_desk.sync.client import CentralClient, ChangesPage, RawAnswer
 from halt_desk.sync.clock import ServerClock, describe_offset
 from halt_desk.sync.errors import AuthenticationFailed, ProtocolError, ServerUnreachable, SyncError
 from halt_desk.sync.number_top_up import top_up_numbers
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
 PULL_PAGE = 2000
+#: At most this many seconds between two questions to central about its history when
+#: the rounds in between gave no reason to ask (see `SyncEngine._exchange`).
+HISTORY_CHECK_EVERY = 300.0
 
 
 class SyncState(StrEnum):
@@ -161,6 +165,8 @@ class SyncEngine:
         self._no_numbers: set[str] = set()
         #: Central gave a seq held here for another event: the next check recovers.
         self._suspect = False
+        #: When central was last asked about its history (time.monotonic; None: not yet).
+        self._checked_at: float | None = None
 
     @property
     def state(self) -> SyncState:
@@ -194,18 +200,7 @@ class SyncEngine:
             state, error, failure = SyncState.ONLINE, None, None
             try:
                 with self._client_factory(self.clock) as client:
-                    check_central(self.store, client, suspect=self._suspect)
-                    self._suspect = False
-                    try:
-                        self._push(client, counts)
-                        self._pull(client, counts)
-                    except HistoryConflict as exc:  # central was restored during the round
-                        log.warning("%s", exc)
-                        self._suspect = True  # until a recovery has run
-                        check_central(self.store, client, suspect=True)
-                        self._suspect = False
-                        self._push(client, counts)
-                        self._pull(client, counts)
+                    self._exchange(client, counts)
                     top_up_numbers(self.store, client, self.clock.now(), self._no_numbers)
             except ServerUnreachable as exc:
                 failure = Failure.UNTRUSTED if exc.untrusted else Failure.UNREACHABLE
@@ -225,6 +220,65 @@ class SyncEngine:
             except Exception:
                 log.exception("sync summary listener failed")
             return summary
+
+    def _exchange(self, client: CentralClient, counts: dict[str, int]) -> None:
+        """Push and pull, with central's history checked before anything it gives is
+        written (central_restore.py). A round without a reason to ask (`_check_due`) first
+        reads the feed from the seq before this cache's newest mark: when that page holds
+        only the event at the mark, with the mark's chain, central still has the history
+        pulled here and has nothing new, and the round writes nothing of central's, so the
+        question is left out; anything else asks it before the pull."""
+        first: tuple[int, ChangesPage] | None = None
+        if self._check_due():
+            self._check(client, suspect=self._suspect)
+        else:
+            first = self._probe(client)
+            if first is None:
+                self._check(client, suspect=False)
+        try:
+            self._push(client, counts)
+            self._pull(client, counts, first)
+        except HistoryConflict as exc:  # central was restored during the round
+            log.warning("%s", exc)
+            self._suspect = True  # until a recovery has run
+            self._check(client, suspect=True)
+            self._push(client, counts)
+            self._pull(client, counts, None)
+
+    def _check_due(self) -> bool:
+        """Whether this round asks central about its history before anything else: the
+        engine's first round, after a seq given twice, with events waiting to be sent (the
+        question reports the ticket numbers they may use), and at least every
+        `HISTORY_CHECK_EVERY` seconds (it also reports the numbers held here)."""
+        return (
+            self._suspect
+            or self._checked_at is None
+            or time.monotonic() - self._checked_at >= HISTORY_CHECK_EVERY
+            or self.store.outbox_size() > 0
+        )
+
+    def _probe(self, client: CentralClient) -> tuple[int, ChangesPage] | None:
+        """The feed's first page for the pull (empty) when central still gives this
+        cache's newest mark and nothing after it; None: ask central about its history."""
+        since = self.store.last_pulled_seq()
+        mark = self.store.newest_mark()
+        if mark is None or mark.seq != since:
+            return None
+        page = client.changes(since - 1, 2)  # the mark's event, and one more if any
+        agrees = (
+            [seq for seq, _event in page.events] == [since]
+            and page.next == since
+            and not page.more
+            and page.chain == mark.chain
+            and page.head is not None
+            and page.head >= self.store.highest_seq()
+        )
+        return (since, ChangesPage([], since, False, page.head, None)) if agrees else None
+
+    def _check(self, client: CentralClient, *, suspect: bool) -> None:
+        check_central(self.store, client, suspect=suspect)
+        self._suspect = False
+        self._checked_at = time.monotonic()
 
     def _push(self, client: CentralClient, counts: dict[str, int]) -> None:
         total = self.store.outbox_size()
@@ -252,15 +306,24 @@ class SyncEngine:
             done += len(batch)
             self._progress(SyncProgress(PUSH, done, max(total, done)))
 
-    def _pull(self, client: CentralClient, counts: dict[str, int]) -> None:
-        """Pulls page after page. While a page is written, a helper thread already asks
-        central for the next one (after the page's last seq, where the written cursor will
-        be): central prepares it on the other core instead of the two taking turns."""
+    def _pull(
+        self,
+        client: CentralClient,
+        counts: dict[str, int],
+        first: tuple[int, ChangesPage] | None,
+    ) -> None:
+        """Pulls page after page (`first`: the first page, already asked after the seq it
+        names). While a page is written, a helper thread already asks central for the next
+        one (after the page's last seq, where the written cursor will be): central prepares
+        it on the other core instead of the two taking turns."""
         conflicts_before = len(self.store.conflicts())
         done = 0
         since = start = self.store.last_pulled_seq()
         self._progress(SyncProgress.pulled(0, start, start, None))
-        page = client.changes(since, self._pull_page)
+        if first is not None and first[0] == since:
+            page = first[1]
+        else:
+            page = client.changes(since, self._pull_page)
         head = page.head
         self._progress(SyncProgress.pulled(0, start, start, head))
         with ThreadPoolExecutor(1, thread_name_prefix="halt-desk-pull") as helper:

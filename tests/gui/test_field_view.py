@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 
 from halt_desk.desk.actions import Action, ActionRequest, record_action
+from halt_desk.desk.intake import Intake, record_intake
 from halt_desk.field.route import FieldAction
 from halt_desk.store import Store
 from tests.gui.conftest import NOW
@@ -106,3 +107,48 @@ def test_main_window_opens_the_field_view_with_ctrl_b(qtbot: QtBot, store: Store
     opened = window.findChild(FieldView)
     assert isinstance(opened, FieldView) and opened.isVisible()
     qtbot.waitUntil(lambda: opened.loaded, timeout=10_000)
+
+
+def test_a_change_shows_its_own_clock_not_an_incidents(qtbot: QtBot, store: Store) -> None:
+    """A minor change reported Tue 12-01 10:00 counts down to its first plan date (Tue 19-01
+    17:00), as the ticket window shows it: no onsite or swap clock, no MTTR, and no
+    workaround or productive-again for it; the incident beside it keeps its own clocks."""
+    intake = Intake("e1", "Nieuwe SharePoint-site", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="minor")  # fmt: skip
+    change = record_intake(store, intake, "agent-1", NOW)
+    record_action(store, change, ActionRequest(Action.ASSIGNED, to=ENGINEER), "agent", NOW)
+    incident = assigned(store)
+    widget = view(qtbot, store)
+    rows = {widget.list.item(r).data(Qt.ItemDataRole.UserRole): r for r in range(2)}
+    entry = widget.list.item(rows[change]).text()
+    assert "Eerste plandatum binnen 5 werkdagen: nog 7 d 6 u (uiterlijk 19-01 17:00)" in entry
+    assert "Op locatie" not in entry and "Swap" not in entry
+    assert "Op locatie" in widget.list.item(rows[incident]).text()
+    widget.list.setCurrentRow(rows[change])
+    detail = widget.detail.text()
+    assert "Eerste plandatum binnen 5 werkdagen: nog 7 d 6 u" in detail
+    assert "Nog niet gepland" in detail and "MTTR" not in detail
+    assert not widget.buttons[FieldAction.WORKAROUND].isEnabled()
+    assert not widget.buttons[FieldAction.PRODUCTIVE_AGAIN].isEnabled()
+    assert widget.buttons[FieldAction.ARRIVED].isEnabled()
+    current = widget.current_ticket()
+    assert current is not None and current.next_deadline() is not None
+    assert current.next_deadline().isoformat() == "2027-01-19T17:00:00+01:00"  # type: ignore[union-attr]
+    widget.list.setCurrentRow(rows[incident])
+    assert "MTTR" in widget.detail.text()
+    assert widget.buttons[FieldAction.WORKAROUND].isEnabled()
+
+
+def test_a_planned_standard_change_counts_down_to_the_end_of_its_plan_date(
+    qtbot: QtBot, store: Store
+) -> None:
+    intake = Intake("e1", "Licentie Visio toekennen", "phone", "werkplek", "one", "workaround",
+                    kind="change", change_type="standard")  # fmt: skip
+    change = record_intake(store, intake, "agent-1", NOW)
+    record_action(store, change, ActionRequest(Action.ASSIGNED, to=ENGINEER), "agent", NOW)
+    planned = ActionRequest(Action.CHANGE_PLANNED, extra={"date": "2027-01-14"})
+    record_action(store, change, planned, "agent", NOW)
+    widget = view(qtbot, store)
+    entry = widget.list.item(0).text()
+    assert "Uitgevoerd binnen planning: nog " in entry and "(uiterlijk 14-01)" in entry
+    assert "Gepland op 14-01-2027" in widget.detail.text()

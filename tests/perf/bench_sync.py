@@ -14,6 +14,13 @@ and kept (`--central DIR`; seeded with `--pull N` events the first time, reused 
 the time left and the line it would write, for every page); `none` listens to nothing.
 Prints wall time, the client's CPU time (user+sys of this process, the engine's helper
 thread included) and the server's, and the number of progress reports.
+
+Idle rounds (nothing to push, nothing new to pull) of a laptop that pulled the kept
+central once, as `run_forever` repeats them every 30 s:
+    .venv/bin/python tests/perf/bench_sync.py --only idle --pull 10000 --central DIR
+                                              [--rounds 200]
+Prints client and server CPU per idle round (ms) and how many rounds asked central
+about its history (POST /api/v1/history).
 """
 
 from __future__ import annotations
@@ -186,14 +193,68 @@ def bench_first_sync(central_dir: Path, count: int, progress: str) -> None:
         server.stop()
 
 
+def bench_idle_rounds(central_dir: Path, count: int, rounds: int) -> None:
+    """`rounds` idle rounds after a first sync from the kept central: CPU per round."""
+    import resource
+
+    from halt_desk.sync import client as sync_client
+    from tests.perf.bench_central import cpu_seconds
+
+    url, token = seeded_central(central_dir, count)
+    server = ProcessServer(url, central_dir / "server")
+    server.start()
+    assert server.process is not None
+    asked = [0]
+    history = sync_client.CentralClient.history
+
+    def counted(self: sync_client.CentralClient, *args: object, **kwargs: object) -> object:
+        asked[0] += 1
+        return history(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    sync_client.CentralClient.history = counted  # type: ignore[assignment,method-assign]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            store, engine = client(Path(tmp) / "idle.sqlite3", server, token)
+            first = engine.sync_once()
+            assert first.state == "online", first
+            asked[0] = 0
+            server_cpu = cpu_seconds(server.process.pid)
+            before = resource.getrusage(resource.RUSAGE_SELF)
+            started = time.perf_counter()
+            for _ in range(rounds):
+                summary = engine.sync_once()
+                assert summary.state == "online" and summary.pulled == 0, summary
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            server_cpu = cpu_seconds(server.process.pid) - server_cpu
+            client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            print(
+                f"{rounds} idle rounds after pulling {first.pulled}: "
+                f"{elapsed / rounds * 1000:.2f} ms wall, "
+                f"client CPU {client_cpu / rounds * 1000:.2f} ms, "
+                f"server CPU {server_cpu / rounds * 1000:.2f} ms per round; "
+                f"history asked in {asked[0]} of {rounds} rounds"
+            )
+            store.close()
+    finally:
+        sync_client.CentralClient.history = history  # type: ignore[method-assign]
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--push", type=int, default=10_000)
     parser.add_argument("--pull", type=int, default=100_000)
-    parser.add_argument("--only", choices=["push", "pull", "first"])
-    parser.add_argument("--central", type=Path, help="kept central for --only first")
+    parser.add_argument("--only", choices=["push", "pull", "first", "idle"])
+    parser.add_argument("--central", type=Path, help="kept central for --only first/idle")
     parser.add_argument("--progress", choices=["none", "text"], default="text")
+    parser.add_argument("--rounds", type=int, default=200, help="idle rounds for --only idle")
     args = parser.parse_args()
+    if args.only == "idle":
+        if args.central is None:
+            parser.error("--only idle needs --central DIR")
+        bench_idle_rounds(args.central, args.pull, args.rounds)
+        return
     if args.only == "first":
         if args.central is None:
             parser.error("--only first needs --central DIR")
