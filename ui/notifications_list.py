@@ -44,6 +44,7 @@ from ui.workers import LatestOnly
 
 if TYPE_CHECKING:
     from halt_desk.store import Store
+    from halt_desk.sync.signin import SyncTarget
 
 
 def escalation_reason(detail: dict[str, Any], names: Names | None = None) -> str:
@@ -212,8 +213,11 @@ class NoticeKeys:
         user: str,
         clock: Callable[[], datetime],
         open_ticket: Callable[[str], Any],
+        target: Callable[[], SyncTarget | None] = lambda: None,
     ) -> None:
         self.window, self.user, self.clock, self.open_ticket = window, user, clock, open_ticket
+        #: Where central is (None: not connected), for the notices window's mail line.
+        self.target = target
         self.store: Store | None = None
         notices = QAction(_("Disruptions and maintenance"), window)
         notices.setShortcut(QKeySequence("Ctrl+Shift+V"))
@@ -266,7 +270,7 @@ class NoticeKeys:
 
         if self.store is None:
             return None
-        window = NoticesWindow(self.store, self.user, self.clock, self.window)
+        window = NoticesWindow(self.store, self.user, self.clock, self.window, self.target)
         window.show()
         return window
 
