@@ -231,13 +231,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.pending)
         self.statusBar().addPermanentWidget(self.connection)
         self._key_action(_("Sync now"), "F9", _("Sync now"), self.sync_now)
-        self.notice_keys = NoticeKeys(
-            self,
-            self.user,
-            self.clock,
-            self.open_ticket_id,
-            lambda: self.sync.target if self.sync is not None else None,
-        )
+        self.notice_keys = NoticeKeys(self, self.user, self.clock, self.open_ticket_id)
 
     def _start_timers(self) -> None:
         self._timer = QTimer(self)

@@ -29,7 +29,7 @@ REFRESH_MS = 30_000
 
 
 class NoticeMailLine(QWidget):
-    """"E-mail: verstuurd aan … van … medewerkers · … niet afgeleverd · … wachten" for the
+    """ "E-mail: verstuurd aan … van … medewerkers · … niet afgeleverd · … wachten" for the
     chosen notice; `target()` is where central is (None: not connected)."""
 
     def __init__(

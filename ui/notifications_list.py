@@ -213,11 +213,8 @@ class NoticeKeys:
         user: str,
         clock: Callable[[], datetime],
         open_ticket: Callable[[str], Any],
-        target: Callable[[], SyncTarget | None] = lambda: None,
     ) -> None:
         self.window, self.user, self.clock, self.open_ticket = window, user, clock, open_ticket
-        #: Where central is (None: not connected), for the notices window's mail line.
-        self.target = target
         self.store: Store | None = None
         notices = QAction(_("Disruptions and maintenance"), window)
         notices.setShortcut(QKeySequence("Ctrl+Shift+V"))
@@ -264,6 +261,13 @@ class NoticeKeys:
         else:
             self.unread.setText(_("Notifications"))
             self.unread.setStyleSheet("")
+
+    def target(self) -> SyncTarget | None:
+        """Where central is now (None: not connected): the main window's sync, read when
+        asked (it starts and stops while the window is open)."""
+        sync = getattr(self.window, "sync", None)
+        target: SyncTarget | None = sync.target if sync is not None else None
+        return target
 
     def open_notices(self) -> QDialog | None:
         from ui.notices_window import NoticesWindow

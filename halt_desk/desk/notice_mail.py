@@ -118,7 +118,11 @@ def mail_line(mail: NoticeMail | None, online: bool) -> str:
     ).format(sent=grouped(latest.sent), total=grouped(latest.total))
     failed = ngettext("{n} not delivered", "{n} not delivered", latest.failed)
     waiting = ngettext("{n} waiting", "{n} waiting", latest.queued)
-    parts = (sent, failed.format(n=grouped(latest.failed)), waiting.format(n=grouped(latest.queued)))
+    parts = (
+        sent,
+        failed.format(n=grouped(latest.failed)),
+        waiting.format(n=grouped(latest.queued)),
+    )
     return f"{head}: " + " · ".join(parts)
 
 
