@@ -105,7 +105,12 @@ class NoticeMailLine(QWidget):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(dialog.reject)
+        intro = QLabel(
+            _("These employees did not get the e-mail; behind each the mail server's answer.")
+        )
+        intro.setWordWrap(True)
         layout = QVBoxLayout(dialog)
+        layout.addWidget(intro)
         layout.addWidget(listing, 1)
         layout.addWidget(buttons)
         dialog.open()

@@ -319,7 +319,12 @@ class NoticesWindow(QDialog):
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.show_closed)
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
+        right = QWidget()  # the chosen notice, with how its mails fared below it
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.mail)
+        splitter.addWidget(right)
         splitter.setSizes([420, 580])
         buttons = QHBoxLayout()
         for button in (self.new, self.update_, self.clear):
@@ -330,7 +335,6 @@ class NoticesWindow(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.mail)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.list.currentRowChanged.connect(self._show_detail)

@@ -126,16 +126,23 @@ def mail_line(mail: NoticeMail | None, online: bool) -> str:
     return f"{head}: " + " · ".join(parts)
 
 
+def which_mail(kind: str) -> str:
+    """Which of a notice's mails, in a list of them."""
+    if kind == "notice_updated":
+        return _("follow-up")
+    if kind == "notice_closed":
+        return _("all clear")
+    return _("notice")
+
+
 def failure_lines(mail: NoticeMail) -> list[str]:
-    """Each mail not delivered: which mail, the address and the mail server's reason."""
+    """Each mail not delivered: the address, which mail and the mail server's answer."""
     lines: list[str] = []
     for item in mail.rounds:
         for to, reason in item.failures:
             lines.append(
-                _("{which}: {address} ({reason})").format(
-                    which=round_words(item.type),
-                    address=to,
-                    reason=reason or _("unknown reason"),
+                _("{address} · {which} · mail server: {reason}").format(
+                    address=to, which=which_mail(item.type), reason=reason or _("unknown reason")
                 )
             )
     return lines
