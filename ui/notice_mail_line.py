@@ -57,7 +57,7 @@ class NoticeMailLine(QWidget):
         self._asks = LatestOnly()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         self._timer.start()
 
     def show_notice(self, notice_id: str | None) -> None:
@@ -66,6 +66,11 @@ class NoticeMailLine(QWidget):
             self.mail = None
         self.notice_id = notice_id
         self.refresh()
+
+    def _tick(self) -> None:
+        # A closed window stays around hidden: it asks central only while it is shown.
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         notice_id, target = self.notice_id, self.target()

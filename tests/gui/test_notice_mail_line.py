@@ -120,3 +120,23 @@ def test_not_connected_or_out_of_reach_the_line_says_not_known(qtbot: QtBot, sto
     qtbot.waitUntil(
         lambda: unreachable.mail.label.text() == "E-mail: niet bekend (offline)", timeout=WAIT
     )
+
+
+def test_a_closed_window_stops_asking_central(qtbot: QtBot, store: Store) -> None:
+    _publish(store)
+    asked: list[str] = []
+
+    def target() -> SyncTarget | None:
+        asked.append("asked")
+        return None
+
+    window = NoticesWindow(store, AGENT, lambda: LATER, target=target)
+    qtbot.addWidget(window)
+    active(qtbot, window)
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    window.mail._tick()  # what the timer does every 30 seconds
+    shown = len(asked)
+    assert shown >= 2
+    window.close()
+    window.mail._tick()
+    assert len(asked) == shown
