@@ -1,6 +1,7 @@
 """Storingen en onderhoud: the desk's notices to an organisation's employees — the open ones
 (and, on request, the closed ones) with their follow-ups, a new notice (Ctrl+N), a
-follow-up (Ctrl+U) and the all-clear (Ctrl+Shift+A). Central mails every employee in scope.
+follow-up (Ctrl+U) and the all-clear (Ctrl+Shift+A). Central mails every employee in scope;
+a line shows how those mails fared (asked of central), Ctrl+E lists the ones not delivered.
 
 Keyboard: the list has the focus; Up/Down choose, the shortcuts act on the chosen notice; in
 the forms Ctrl+Enter records and Escape cancels.
@@ -49,9 +50,11 @@ from halt_desk.desk.notices import (
 from halt_desk.domain.notices import Notice, NoticeKind, Scope, ScopeKind
 from halt_desk.i18n import _
 from halt_desk.store import Store
+from halt_desk.sync.signin import SyncTarget
 from ui import labels
 from ui.changes import ChangeHub, follow_changes
 from ui.contract_time import SHORT, ContractZones
+from ui.notice_mail_line import NoticeMailLine
 from ui.recording_dialog import RecordingDialog, record_keys
 from ui.text_limits import TextLimit
 from ui.workers import LatestOnly, run_in_background
@@ -274,6 +277,7 @@ class NoticesWindow(QDialog):
         actor: str,
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        target: Callable[[], SyncTarget | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
@@ -305,6 +309,8 @@ class NoticesWindow(QDialog):
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, slot)
         self.message = labels.error_label()
+        #: The chosen notice's mails, asked of central at `target` (None: offline).
+        self.mail = NoticeMailLine(target, self)
         splitter = QSplitter()
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -313,7 +319,12 @@ class NoticesWindow(QDialog):
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.show_closed)
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
+        right = QWidget()  # the chosen notice, with how its mails fared below it
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.mail)
+        splitter.addWidget(right)
         splitter.setSizes([420, 580])
         buttons = QHBoxLayout()
         for button in (self.new, self.update_, self.clear):
@@ -365,6 +376,7 @@ class NoticesWindow(QDialog):
             self.list.setCurrentRow(row)
         else:
             self.detail.clear()
+            self.mail.show_notice(None)
         self.empty.setText("" if found else _("No open disruptions or maintenance."))
         self._enable()
         self.loaded = True
@@ -388,6 +400,7 @@ class NoticesWindow(QDialog):
     def _show_detail(self, _row: int) -> None:
         self._enable()
         notice = self.current()
+        self.mail.show_notice(notice.id if notice is not None else None)
         if notice is None:
             return
         org_name = self.orgs.get(notice.org, notice.org)

@@ -44,6 +44,7 @@ from ui.workers import LatestOnly
 
 if TYPE_CHECKING:
     from halt_desk.store import Store
+    from halt_desk.sync.signin import SyncTarget
 
 
 def escalation_reason(detail: dict[str, Any], names: Names | None = None) -> str:
@@ -261,12 +262,19 @@ class NoticeKeys:
             self.unread.setText(_("Notifications"))
             self.unread.setStyleSheet("")
 
+    def target(self) -> SyncTarget | None:
+        """Where central is now (None: not connected): the main window's sync, read when
+        asked (it starts and stops while the window is open)."""
+        sync = getattr(self.window, "sync", None)
+        target: SyncTarget | None = sync.target if sync is not None else None
+        return target
+
     def open_notices(self) -> QDialog | None:
         from ui.notices_window import NoticesWindow
 
         if self.store is None:
             return None
-        window = NoticesWindow(self.store, self.user, self.clock, self.window)
+        window = NoticesWindow(self.store, self.user, self.clock, self.window, self.target)
         window.show()
         return window
 

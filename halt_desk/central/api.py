@@ -43,6 +43,7 @@ from halt_desk.central.leases import JobRunner, configured_jobs
 from halt_desk.central.mail_api import add_mail_routes
 from halt_desk.central.mail_org_api import add_template_routes
 from halt_desk.central.mail_sender import mail_job
+from halt_desk.central.notice_api import add_notice_routes
 from halt_desk.central.notifications import MAX_NOTIFICATIONS, notifications_page
 from halt_desk.central.number_series import MAX_BLOCK, UnknownOrganisation, YearNotOpen
 from halt_desk.central.openapi import PROBLEM_MEDIA_TYPE, declared, document
@@ -554,6 +555,7 @@ def _add_routes(app: FastAPI, central: Central, writer: GroupCommitter) -> None:
     """The routes of the API (a push that PushFastPath answers never reaches them)."""
     add_mail_routes(app, central, CurrentUser, Address)
     add_template_routes(app, central, CurrentUser, Address)
+    add_notice_routes(app, central, CurrentUser)
 
     @app.get("/api/v1/health", response_model=Health, **declared(413))
     async def health() -> dict[str, str]:

@@ -115,6 +115,10 @@ READ_RULES: dict[str, frozenset[Role]] = {
     "changes": frozenset(Role),
     "ticket": frozenset(Role),
     "audit": frozenset({M, R}),
+    # The employee directory (work contact data: domain/personal.py) reaches every role
+    # of its organisation through the changes feed; what else shows an employee's work
+    # address (a notice mail not delivered) follows it.
+    "directory": frozenset(Role),
 }
 
 

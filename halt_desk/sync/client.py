@@ -243,6 +243,19 @@ class CentralClient:
             raise ProtocolError(self.server, "mail template", "no source")
         return source
 
+    def notice_deliveries(self, notice_id: str) -> dict[str, Any] | None:
+        """GET /api/v1/notices/{notice_id}/deliveries: how the notice's mails fared per
+        notice event, or None when central does not know it (404) or this user may not
+        read it (403)."""
+        path = f"/api/v1/notices/{quote(notice_id, safe='')}/deliveries"
+        raw = self._send("GET", path, "notice deliveries")
+        if raw.status in (403, 404):
+            return None
+        answer = self._answer(raw)
+        if not isinstance(answer.get("events"), list):
+            raise ProtocolError(self.server, "notice deliveries", "no events")
+        return answer
+
     def changes(self, since: int, limit: int) -> ChangesPage:
         """GET /api/v1/changes: events after `since` in seq order."""
         return self.read_changes(self.fetch_changes(since, limit))

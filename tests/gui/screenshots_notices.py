@@ -4,7 +4,8 @@ server:
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python -m tests.gui.screenshots_notices OUT
 
 The mailbox shows mails that a real central rendered and sent to the demo's own SMTP server
-(the notice below, to the employees of one location). Prints one line per PNG."""
+(the notice below, to the employees of one location); the notices window's mail line asks
+another real central whose SMTP server refused three addresses. Prints one line per PNG."""
 
 from __future__ import annotations
 
@@ -25,11 +26,13 @@ from halt_desk.central.service import Central
 from halt_desk.demo.mailbox import DemoMailbox
 from halt_desk.desk import notices as desk
 from halt_desk.desk.notices import NoticeDraft
-from halt_desk.domain.events import new_event
+from halt_desk.domain.events import Event, new_event
 from halt_desk.domain.notices import NoticeKind, Scope, ScopeKind
 from halt_desk.store import Store
+from halt_desk.sync.signin import SyncTarget
 from tests.gui.screenshots import demo_desk, run_main, settle, shoot, shots_written
 from tests.gui.screenshots_keys import activate
+from tests.smtp_server import SmtpServer
 from ui.demo_mailbox import MailboxWindow
 from ui.main_window import MainWindow
 from ui.notices_window import NoticeForm, NoticesWindow
@@ -181,12 +184,96 @@ def mailbox_screen(app: QApplication, folder: Path, out: Path) -> None:
     central.close()
 
 
+#: Addresses the SMTP server of `deliveries_screens` refuses, with its answer.
+REFUSED = {
+    "p.jansen@halt.nl": "550 5.1.1 <p.jansen@halt.nl>: Recipient address rejected: User unknown",
+    "oud.account@halt.nl": "550 5.1.1 mailbox unavailable",
+    "vol@halt.nl": "552 5.2.2 mailbox full",
+}
+
+
+def _directory_events(at: datetime, employees: int) -> list[Event]:
+    """Halt, its Zwolle office and `employees` people there (the refused ones last)."""
+    addresses = [f"medewerker{n}@halt.nl" for n in range(1, employees - len(REFUSED) + 1)]
+    addresses += list(REFUSED)
+    org = {"name": "Stichting Halt", "profile": "halt"}
+    zwolle = {"org": "halt", "name": "Regiokantoor Zwolle"}
+    return [
+        new_event("org:halt", "organisation_registered", at, "admin", org),
+        new_event("location:halt-zwolle", "location_registered", at, "admin", zwolle),
+        *(
+            new_event(f"employee:z{n}", "employee_registered", at, "admin", _person(n, address))
+            for n, address in enumerate(addresses, start=1)
+        ),
+    ]
+
+
+def _person(n: int, address: str) -> dict[str, str]:
+    return {"org": "halt", "name": f"Medewerker {n}", "email": address, "location": "halt-zwolle"}
+
+
+def deliveries_screens(app: QApplication, store: Store, folder: Path, out: Path) -> None:
+    """The notices window asking a real central how a notice's mails fared: its SMTP
+    server (aiosmtpd on loopback) refused three of the 40 employees' addresses."""
+    os.environ["HALT_DESK_CENTRAL_KEY_FILE"] = str(folder / "central.key")
+    smtp = SmtpServer()
+    smtp.refuse_recipients = dict(REFUSED)
+    smtp.start()
+    central = Central.open(f"sqlite+pysqlite:///{folder / 'central-deliveries.sqlite3'}")
+    at = datetime.now(UTC)
+    admin = User(0, "admin", Role.ADMIN)
+    central.record(admin, [e.to_json() for e in _directory_events(at, 40)], "local")
+    settings = SmtpSettings(
+        host="127.0.0.1", port=smtp.port, tls="none",
+        sender="servicedesk@demo.halt-desk.invalid", sender_name="Servicedesk (demo)",
+    )  # fmt: skip
+    configure_mail(central, settings, None)
+    token = central.add_user("agent-shots", "agent")
+    data = {
+        "org": "halt", "kind": "disruption", "scope": {"kind": "location", "id": "halt-zwolle"},
+        "title": "Printers op het regiokantoor Zwolle", "text": "Er kan niet geprint worden.",
+    }  # fmt: skip
+    notice = new_event("notice:20261206-mail", "notice_published", at, COLLEAGUE, data)
+    central.record(User(0, COLLEAGUE, Role.AGENT), [notice.to_json()], "local")
+    store.record_event(notice)
+    with EmbeddedServer(central) as server:
+        end = time.monotonic() + 60
+        while len(smtp.messages()) < 40 - len(REFUSED) and time.monotonic() < end:
+            settle(app, 100)
+        target = SyncTarget(server.url, token)
+        window = NoticesWindow(store, AGENT, lambda: at, target=lambda: target)
+        window.move(60, 60)
+        window.show()
+        activate(app, window)
+        while not window.loaded:
+            settle(app, 50)
+        rows = [n.id for n in window.shown]
+        window.list.setCurrentRow(rows.index("20261206-mail"))
+        end = time.monotonic() + 30
+        while "verstuurd" not in window.mail.label.text() and time.monotonic() < end:
+            settle(app, 100)
+        settle(app, 300)
+        shoot(window, out / "notices-window-mail.png")
+        QTest.keyClick(window.list, Qt.Key.Key_E, CTRL)
+        settle(app, 500)
+        assert window.mail.dialog is not None, window.mail.label.text()
+        window.mail.dialog.move(160, 200)
+        activate(app, window.mail.dialog)
+        settle(app, 300)
+        shoot(window.mail.dialog, out / "notice-mail-not-delivered.png")
+        window.mail.dialog.close()
+        window.close()
+    smtp.stop()
+    central.close()
+
+
 def main(out: Path) -> int:
     with demo_desk(out, AGENT) as desk:
         notices_screens(desk.app, desk.store, desk.window, out)
         notification_screens(desk.app, desk.store, desk.window, out)
         desk.window.close()
         mailbox_screen(desk.app, desk.folder, out)
+        deliveries_screens(desk.app, desk.store, desk.folder, out)
     return shots_written(out)
 
 

@@ -14,7 +14,9 @@ SHOTS = [
     "demo-mailbox.png",
     "main-window-unread.png",
     "notice-form-refused.png",
+    "notice-mail-not-delivered.png",
     "notices-window.png",
+    "notices-window-mail.png",
     "notifications.png",
 ]
 

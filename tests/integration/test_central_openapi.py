@@ -154,6 +154,9 @@ def test_every_refusal_is_declared_as_a_problem_and_no_422(
         ("GET", "/api/v1/mail-templates/{org}/{kind}/{lang}"): {
             *("200", "400", "401", "403", "404", "413", "503"),
         },
+        ("GET", "/api/v1/notices/{notice_id}/deliveries"): {
+            *("200", "400", "401", "403", "404", "413", "503"),
+        },
     }
     for operations in described["paths"].values():
         for operation in operations.values():
