@@ -251,6 +251,7 @@ mail_outbox = Table(
     Column("recorded", String(16), nullable=True),
     Index("ix_mail_outbox_state", "state", "next_try_ms"),
     Index("ix_mail_outbox_recorded", "recorded", "state"),
+    Index("ix_mail_outbox_stream", "stream", "event_id"),
 )
 
 #: Central's settings that are no secret (`central mail configure`: host, port, TLS mode,
