@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs HALT Desk into ./.venv (with --test, everything its tests need; with --bench,
 # also wrk, the load generator of tests/perf/bench_central.py; with --build, PyInstaller
-# for the desktop bundle). Safe to run again: it only adds what is missing.
+# for the desktop bundle; with --native-later, everything but the engine's mypyc build, which
+# the caller then runs itself: scripts/run-tests runs it beside ruff and mypy). Safe to run
+# again: it only adds what is missing.
 # Works as root or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,12 +11,14 @@ cd "$(dirname "$0")/.."
 want_tests=0
 want_bench=0
 want_build=0
+want_native=1
 for arg in "$@"; do
   case "$arg" in
     --test) want_tests=1 ;;
     --bench) want_tests=1; want_bench=1 ;;
     --build) want_build=1 ;;
-    *) echo "usage: scripts/setup.sh [--test] [--bench] [--build]" >&2; exit 2 ;;
+    --native-later) want_native=0 ;;
+    *) echo "usage: scripts/setup.sh [--test] [--bench] [--build] [--native-later]" >&2; exit 2 ;;
   esac
 done
 
@@ -126,7 +130,9 @@ if command -v apt-get >/dev/null; then
 sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' ||
     (apt_install python3-dev) || true
 fi
-.venv/bin/python scripts/build-native.py || echo "The engine runs from its Python sources."
+if [ $want_native -eq 1 ]; then
+  .venv/bin/python scripts/build-native.py || echo "The engine runs from its Python sources."
+fi
 
 # The message catalogue (resources/locale/*/LC_MESSAGES/halt_desk.po) compiled into .mo files.
 scripts/build-translations.sh

@@ -67,7 +67,8 @@ def test_the_desk_works_while_central_is_down_and_syncs_once_it_runs(
 
     with EmbeddedServer(desk.central, port=port):
         qtbot.waitUntil(lambda: main.pending.text() == "Te verzenden: 0", timeout=15_000)
-        assert main.connection.text() == ONLINE
+        # The push is confirmed before the round's pull ends: "Synchroniseren…" until then.
+        qtbot.waitUntil(lambda: main.connection.text() == ONLINE, timeout=15_000)
     assert store.outbox_size() == 0
     streams = {row[0] for row in desk.central.engine.connect().exec_driver_sql(
         "SELECT stream FROM events").fetchall()}  # fmt: skip

@@ -252,6 +252,13 @@ def test_a_push_needs_the_carriers_secret_and_is_recorded_once(
     assert recorded[2]["problem"] == "address_problem"
 
 
+def _stop_once(asked: dict[str, int], count: int, stopping: threading.Event) -> None:
+    """Sets `stopping` once `asked` holds `count` tracking codes (or it is set already)."""
+    while len(asked) < count and not stopping.wait(0.005):
+        pass
+    stopping.set()
+
+
 def test_two_processes_ask_each_shipment_once_a_round(
     any_desk: Desk, fakes: CarrierServers
 ) -> None:
@@ -271,8 +278,13 @@ def test_two_processes_ask_each_shipment_once_a_round(
         stopping = threading.Event()
         lease_a = Lease(desk.central.engine, a.job(lease_seconds=2), "a", stopping)
         assert lease_a.renew()
-        threading.Timer(0.3, stopping.set).start()
+        # Told to stop once it has asked a few (not after a fixed time: a loaded machine may
+        # not have asked any by then).
+        watcher = threading.Thread(target=_stop_once, args=(postnl.requests, 5, stopping))
+        watcher.start()
         a.run(lease_a)
+        stopping.set()
+        watcher.join()
         asked_by_a = set(postnl.requests)
         assert 0 < len(asked_by_a) < 40
         lease_b = Lease(other.engine, b.job(lease_seconds=60), "b", threading.Event())
