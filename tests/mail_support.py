@@ -88,6 +88,12 @@ class MailDesk:
         desk.configure(**settings)
         return desk
 
+    def register(self, batch: list[dict[str, Any]]) -> None:
+        """Records `batch` (reference data) as the administrator; every event accepted."""
+        admin = self.central.authenticate(self.tokens["admin"])
+        assert admin is not None
+        assert {r.status for r in self.central.record(admin, batch, "test")} == {"accepted"}
+
     def configure(self, **more: Any) -> None:
         values: dict[str, Any] = {
             "sender_name": "Servicedesk Halt",
@@ -144,6 +150,23 @@ class MailDesk:
                 .order_by(events.c.seq)
             ).all()
         return [(kind, json.loads(data)) for kind, data in rows]
+
+
+def zwolle_people(addresses: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The office in Zwolle and an employee there for each of `addresses` (`employee:z1`,
+    …): the people a notice to that location reaches."""
+    zwolle = {"org": "halt", "name": "Regiokantoor Zwolle", "city": "Zwolle"}
+    return [
+        wire("location:zwolle", "location_registered", zwolle, "admin"),
+        *(
+            wire(f"employee:z{n}", "employee_registered", zwolle_employee(n, address), "admin")
+            for n, address in enumerate(addresses, start=1)
+        ),
+    ]
+
+
+def zwolle_employee(n: int, address: str) -> dict[str, Any]:
+    return {"org": "halt", "name": f"Medewerker {n}", "email": address, "location": "zwolle"}
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:

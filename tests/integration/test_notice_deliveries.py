@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
 from tests.central_server import ThreadServer
-from tests.mail_support import MailDesk, wait_until, wire
+from tests.mail_support import MailDesk, wait_until, wire, zwolle_people
 from tests.smtp_server import SmtpServer
 
 DELIVERED = ("z1@halt.nl", "z2@halt.nl", "z3@halt.nl")
@@ -35,28 +34,18 @@ def mail_desk(
 ) -> Iterator[tuple[MailDesk, ThreadServer]]:
     monkeypatch.setenv("HALT_DESK_CENTRAL_KEY_FILE", str(tmp_path / "central.key"))
     desk = MailDesk.create(db_url, smtp)
-    zwolle = {"org": "halt", "name": "Regiokantoor Zwolle", "city": "Zwolle"}
     desom = {"name": "SSC DeSom", "profile": "desom"}
-    people = [
-        wire("org:desom", "organisation_registered", desom, "admin"),
-        wire("location:zwolle", "location_registered", zwolle, "admin"),
-        *(
-            wire(f"employee:z{n}", "employee_registered", _employee(n, address), "admin")
-            for n, address in enumerate((*DELIVERED, *REFUSED), start=1)
-        ),
-    ]
-    admin = desk.central.authenticate(desk.tokens["admin"])
-    assert admin is not None
-    assert {r.status for r in desk.central.record(admin, people, "test")} == {"accepted"}
+    desk.register(
+        [
+            wire("org:desom", "organisation_registered", desom, "admin"),
+            *zwolle_people((*DELIVERED, *REFUSED)),
+        ]
+    )
     desk.tokens["regie-halt"] = desk.central.add_user("regie-halt", "regie", "halt")
     desk.tokens["agent-desom"] = desk.central.add_user("agent-desom", "agent", "desom")
     with ThreadServer(desk.central) as server:
         yield desk, server
     desk.central.close()
-
-
-def _employee(n: int, address: str) -> dict[str, Any]:
-    return {"org": "halt", "name": f"Medewerker {n}", "email": address, "location": "zwolle"}
 
 
 PUBLISHED = {

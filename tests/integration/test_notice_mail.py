@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from halt_desk.central.schema import audit_log
 from tests.central_server import ThreadServer
-from tests.mail_support import CALLER_EMAIL, MailDesk, wait_until, wire
+from tests.mail_support import (
+    CALLER_EMAIL,
+    MailDesk,
+    wait_until,
+    wire,
+    zwolle_employee,
+    zwolle_people,
+)
 from tests.smtp_server import SmtpServer
 
 ZWOLLE = ("z1@halt.nl", "z2@halt.nl")
@@ -32,24 +38,10 @@ def mail_desk(
 ) -> Iterator[tuple[MailDesk, ThreadServer]]:
     monkeypatch.setenv("HALT_DESK_CENTRAL_KEY_FILE", str(tmp_path / "central.key"))
     desk = MailDesk.create(db_url, smtp)
-    zwolle = {"org": "halt", "name": "Regiokantoor Zwolle", "city": "Zwolle"}
-    people = [
-        wire("location:zwolle", "location_registered", zwolle, "admin"),
-        *(
-            wire(f"employee:z{n}", "employee_registered", _employee(n, address), "admin")
-            for n, address in enumerate(ZWOLLE, start=1)
-        ),
-    ]
-    admin = desk.central.authenticate(desk.tokens["admin"])
-    assert admin is not None
-    assert {r.status for r in desk.central.record(admin, people, "test")} == {"accepted"}
+    desk.register(zwolle_people(ZWOLLE))
     with ThreadServer(desk.central) as server:
         yield desk, server
     desk.central.close()
-
-
-def _employee(n: int, address: str) -> dict[str, Any]:
-    return {"org": "halt", "name": f"Medewerker {n}", "email": address, "location": "zwolle"}
 
 
 PUBLISHED = {
@@ -104,7 +96,7 @@ def test_each_employee_reads_the_notice_in_the_language_of_the_directory(
     mail_desk: tuple[MailDesk, ThreadServer], smtp: SmtpServer
 ) -> None:
     desk, server = mail_desk
-    visitor = {**_employee(3, "z3@halt.nl"), "lang": "en"}
+    visitor = {**zwolle_employee(3, "z3@halt.nl"), "lang": "en"}
     desk.push(server.url, [wire("employee:z3", "employee_registered", visitor, "admin")], "admin")
     desk.push(server.url, [wire("notice:N2", "notice_published", PUBLISHED)])
     by_address = {m.to[0]: m for m in smtp.wait_count(3)}
