@@ -24,14 +24,16 @@ needs_xvfb = pytest.mark.skipif(
 
 def run_shots(module: str, out: Path, timeout: int, env: dict[str, str] | None = None) -> str:
     """Runs `python -m <module> <out>` from the repository root on a 1400×900 Xvfb
-    screen (with `env` added to the environment); a failing run fails the test. Its
-    standard output."""
+    screen (with `env` added to the environment); a failing run fails the test with the
+    end of what the module printed on standard error. Its standard output."""
     done = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24",
          sys.executable, "-m", module, str(out)],
-        cwd=ROOT, check=True, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT, check=False, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **env} if env else None,
     )  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(f"{module} ended with {done.returncode}:\n{done.stderr[-3000:]}")
     return done.stdout
 
 
