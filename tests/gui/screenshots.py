@@ -154,6 +154,13 @@ def logistics_screens(app: QApplication, store: Store, now: datetime, out: Path)
     window.close()
 
 
+def _plain(store: Store, ticket: str) -> bool:
+    """An incident (no change) without a swap requested: one the field screens can use."""
+    events = store.events_for(f"ticket:{ticket}")
+    change = any(e.type == "ticket_reported" and e.data.get("kind") == "change" for e in events)
+    return not change and not any(e.type == "swap_requested" for e in events)
+
+
 def field_screens(app: QApplication, store: Store, now: datetime, out: Path) -> None:
     """Three tickets assigned to a field engineer, one with an onsite swap and a reserved
     loaner; the arrival recorded offline (not yet synced); the laptop clock 7 minutes off."""
@@ -250,10 +257,3 @@ def main(out: Path) -> int:
 
 if __name__ == "__main__":
     run_main(main)
-
-
-def _plain(store: Store, ticket: str) -> bool:
-    """An incident (no change) without a swap requested: one the field screens can use."""
-    events = store.events_for(f"ticket:{ticket}")
-    change = any(e.type == "ticket_reported" and e.data.get("kind") == "change" for e in events)
-    return not change and not any(e.type == "swap_requested" for e in events)
