@@ -49,6 +49,7 @@ from halt_desk.desk.staff import StaffDirectory
 from halt_desk.domain.escalations import LEVELS, EscalationState, Status
 from halt_desk.i18n import N_, _
 from halt_desk.store import Store
+from ui.contract_time import default_zone
 from ui.recording_dialog import RecordingDialog, record_keys
 from ui.workers import run_in_background
 
@@ -467,6 +468,7 @@ EVENT_DIALOGS: dict[str, type[EventDialog]] = {
 
 
 def _suggested_on(state: EscalationState | None) -> str:
-    """The day a suggestion was made ("02-12-2026"), how its dialogs name it."""
+    """The day a suggestion was made ("02-12-2026") in the contract's zone, as the register
+    shows its moments: how its dialogs name it."""
     moment = state.suggested_at if state is not None else None
-    return moment.astimezone().strftime("%d-%m-%Y") if moment is not None else ""
+    return moment.astimezone(default_zone()).strftime("%d-%m-%Y") if moment is not None else ""

@@ -15,6 +15,7 @@ from datetime import datetime
 from halt_desk.desk.ticket_words import TICKET_CLOCK_WORDS
 from halt_desk.domain.calendar import BusinessCalendar
 from halt_desk.domain.errors import DeskInputError, HaltDeskError
+from halt_desk.domain.escalation_triggers import SUGGESTION_PREFIX
 from halt_desk.domain.events import ESCALATION_EVENT_TYPES
 from halt_desk.domain.messages import Msg
 from halt_desk.i18n import N_, Words, _
@@ -119,9 +120,10 @@ def escalation_number(escalation_id: str, suggested: bool) -> str:
     """How an escalation is named on screen: its register number (`ESC-…`). A suggestion's
     id is a digest of its evidence, no number for people: "Voorstel" while it is one, and
     once accepted the register's form, `ESC-` and ten capitals of it."""
-    if not escalation_id.startswith("SUG-"):
+    if not escalation_id.startswith(SUGGESTION_PREFIX):
         return escalation_id
-    return _("Suggestion") if suggested else "ESC-" + escalation_id[4:14].upper()
+    digest = escalation_id[len(SUGGESTION_PREFIX) :]
+    return _("Suggestion") if suggested else "ESC-" + digest[:10].upper()
 
 
 def word(table: Mapping[str, str], code: str | None) -> str:

@@ -143,11 +143,15 @@ def ticket_facts(
     )
 
 
+#: How a suggestion's stream key starts (the rest is a digest of its evidence).
+SUGGESTION_PREFIX = "SUG-"
+
+
 def suggestion_id(org: str, trigger: str, tickets: Iterable[str]) -> str:
     """The stream key of a suggestion: the same organisation, trigger and tickets give the
     same id on every desk and at the central."""
     text = "\n".join([org, trigger, *sorted(tickets)])
-    return "SUG-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return SUGGESTION_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _suggestion(
